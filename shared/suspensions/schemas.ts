@@ -1,0 +1,140 @@
+import { z } from "zod";
+
+// Zengin bank codes are always 4 digits; leading zeros matter ("0125"), so they stay strings.
+export const BankCode = z
+  .string()
+  .regex(/^\d{4}$/, "bankCode must be 4 digits")
+  .meta({ description: "4-digit Zengin bank code, e.g. 0125", example: "0125" });
+
+// Reasons are kept in the audit trail and shown to other staff, so a one-word reason is refused.
+export const Reason = z
+  .string()
+  .trim()
+  .min(5, "reason must be at least 5 characters")
+  .max(500, "reason must be at most 500 characters")
+  .meta({ description: "Why this action was taken (recorded in the audit log)" });
+
+export const SuspensionScope = z.enum(["REGISTRATION", "LINK_CHANGE", "CHARGE"]).meta({
+  description:
+    "REGISTRATION: new link registrations at the bank; LINK_CHANGE: link changes to or from the bank; CHARGE: charges on all links at the bank",
+});
+export type SuspensionScope = z.infer<typeof SuspensionScope>;
+
+export const SuspendInput = z
+  .object({
+    bankCodes: z
+      .array(BankCode)
+      .min(1, "bankCodes must contain at least one bank")
+      .max(100, "bankCodes must contain at most 100 banks")
+      .refine((codes) => new Set(codes).size === codes.length, { message: "bankCodes must be unique" })
+      .meta({ description: "Banks to suspend; one suspension record is created per bank" }),
+    scopes: z
+      .array(SuspensionScope)
+      .min(1, "scopes must contain at least one scope")
+      .refine((scopes) => new Set(scopes).size === scopes.length, { message: "scopes must be unique" }),
+    startsAt: z
+      .date()
+      .optional()
+      .meta({ description: "When the suspension takes effect (UTC). Omitted: now. Later: scheduled." }),
+    cutoffAt: z.date().optional().meta({
+      description:
+        "Links registered before this instant are grandfathered. Omitted: equal to startsAt. May be set earlier (to the attack's start), never later than startsAt.",
+    }),
+    quarantine: z.boolean().optional().meta({
+      description:
+        "Quarantine links registered at or after cutoffAt (their charges are refused until reviewed). Omitted: on when cutoffAt is earlier than startsAt.",
+    }),
+    reason: Reason,
+  })
+  .superRefine((input, ctx) => {
+    // Compared against the clock only when startsAt is omitted (it then defaults to now);
+    // planSuspensions repeats the check against the server's `now` deterministically.
+    const startsAt = input.startsAt ?? new Date();
+    if (input.cutoffAt && input.cutoffAt.getTime() > startsAt.getTime()) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cutoffAt"],
+        message: input.startsAt ? "cutoffAt must not be later than startsAt" : "cutoffAt must not be in the future when startsAt is omitted (it defaults to now)",
+      });
+    }
+  })
+  .meta({ description: "Suspend one or more banks" });
+export type SuspendInput = z.infer<typeof SuspendInput>;
+
+export const LiftInput = z
+  .object({
+    suspensionId: z.uuid().meta({ description: "Suspension to lift" }),
+    reason: Reason,
+  })
+  .meta({ description: "Lift a suspension. Quarantined links stay quarantined until reviewed one by one." });
+export type LiftInput = z.infer<typeof LiftInput>;
+
+export const QuarantineActionInput = z
+  .object({
+    linkIds: z
+      .array(z.string().min(1).max(64))
+      .min(1, "linkIds must contain at least one link")
+      .max(500, "linkIds must contain at most 500 links")
+      .refine((ids) => new Set(ids).size === ids.length, { message: "linkIds must be unique" }),
+    reason: Reason,
+  })
+  .meta({ description: "Release or revoke quarantined links" });
+export type QuarantineActionInput = z.infer<typeof QuarantineActionInput>;
+
+// --- Decision API (called by the wallet platform) -------------------------------------------
+
+const AccountId = z.string().min(1).max(64).meta({ description: "Wallet account id" });
+const LinkId = z.string().min(1).max(64).meta({ description: "Bank link id" });
+
+export const LinkRegistrationDecisionRequest = z
+  .object({ accountId: AccountId, bankCode: BankCode })
+  .meta({ description: "May this wallet account register a new link to this bank?" });
+export type LinkRegistrationDecisionRequest = z.infer<typeof LinkRegistrationDecisionRequest>;
+
+export const LinkChangeDecisionRequest = z
+  .object({ linkId: LinkId, bankCode: BankCode.meta({ description: "The bank the link would change to" }) })
+  .meta({ description: "May this link change to an account at this bank?" });
+export type LinkChangeDecisionRequest = z.infer<typeof LinkChangeDecisionRequest>;
+
+export const MAX_CHARGE_YEN = 1_000_000;
+
+export const ChargeDecisionRequest = z
+  .object({
+    linkId: LinkId,
+    amountYen: z
+      .number()
+      .int("amountYen must be a whole number of yen")
+      .positive("amountYen must be positive")
+      .max(MAX_CHARGE_YEN, `amountYen must be at most ${MAX_CHARGE_YEN}`)
+      .meta({ description: "Charge amount in yen" }),
+  })
+  .meta({ description: "May this link charge this amount now?" });
+export type ChargeDecisionRequest = z.infer<typeof ChargeDecisionRequest>;
+
+export const DecisionReason = z
+  .enum([
+    "ALLOWED",
+    "BANK_REGISTRATION_SUSPENDED",
+    "BANK_LINK_CHANGE_SUSPENDED",
+    "BANK_CHARGES_SUSPENDED",
+    "LINK_QUARANTINED",
+    "LINK_REVOKED",
+    "ACCOUNT_FROZEN",
+    "UNKNOWN_LINK",
+    "UNKNOWN_ACCOUNT",
+    "UNKNOWN_BANK",
+  ])
+  .meta({ description: "Machine-readable reason for the decision" });
+export type DecisionReason = z.infer<typeof DecisionReason>;
+
+export const Decision = z.enum(["allow", "deny"]);
+export type Decision = z.infer<typeof Decision>;
+
+export const DecisionResponse = z
+  .object({
+    decision: Decision,
+    reason: DecisionReason,
+    suspensionId: z.string().optional().meta({ description: "The suspension behind a denial, when there is one" }),
+  })
+  .meta({ description: "Platform decision" });
+export type DecisionResponse = z.infer<typeof DecisionResponse>;
