@@ -1,0 +1,3 @@
+import type { AccessMap } from "../auth/permissions.ts";
+
+export const accountsAccess = {} satisfies AccessMap;

@@ -1,0 +1,568 @@
+// Explainable risk scoring for wallet accounts (pure, no I/O).
+//
+// Every rule, weight and threshold lives in SCORING_RULES below, so an analyst can read (and a
+// reviewer can diff) the whole policy in one place, and every point in a score comes with a
+// concrete English reason. The server computes AccountFacts per account with set-based SQL and
+// stores the result in wallet_account.risk_score / risk_reasons.
+//
+// Weighting principle: no single rule reaches DEFAULT_FLAG_THRESHOLD, and neither does the sum of
+// all "behaviour + context" rules (fast linking/charging, near-limit charges, rapid equal charges,
+// cash-out, spiking PIN-only bank, unverified non-carrier). Honest look-alikes — new users who link
+// and charge at once under their own name, families sharing a surname, heavy users charging at the
+// limits, households/offices behind one IP, people changing their linked account — only ever show
+// behaviour/context signals or weak identity ones. A flag needs an identity signal (the bank holder
+// is someone else, or the bank account/device is shared across many wallets) combined with speed
+// and money movement, which is what the September 2020 fraud wallets looked like.
+
+import { compareHolderNames, type NameComparison } from "./names.ts";
+
+/** Per-charge limit at the time of the incident (yen). */
+export const CHARGE_LIMIT_PER_CHARGE_YEN = 100_000;
+/** Charge limit per month (rolling 30 days here, matching the facts window), in yen. */
+export const CHARGE_LIMIT_MONTHLY_YEN = 300_000;
+/** Charges and spends in AccountFacts cover this many days before `now`. */
+export const FACTS_WINDOW_DAYS = 30;
+
+/** Account score at or above which an account is "flagged" for an analyst. */
+export const DEFAULT_FLAG_THRESHOLD = 60;
+/** Scores are capped here so a pile-up of signals reads as "certain", not "150". */
+export const SCORE_MAX = 100;
+
+export type AuthMethod = "PIN" | "PIN_OTP" | "ONLINE_BANKING" | "CASH_CARD";
+export type SpendChannel = "payment" | "transfer";
+
+export interface LinkFact {
+  bankCode: string;
+  /** Holder name as the bank reported it (any width; compared after normalising). */
+  holderName: string;
+  registeredAt: Date;
+  /** What the bank's debit-acceptance page asked for; "PIN" = account number + name + PIN only. */
+  authMethod: AuthMethod;
+  /** The bank had an open link/charge spike when this link was registered. */
+  bankWasSpikingAtRegistration: boolean;
+}
+
+export interface ChargeFact {
+  amountYen: number;
+  occurredAt: Date;
+}
+
+export interface SpendFact {
+  amountYen: number;
+  occurredAt: Date;
+  channel: SpendChannel;
+}
+
+/**
+ * Everything the scorer needs about one wallet account: flat, and cheap to compute per account with
+ * set-based SQL. Counts that say "wallets sharing X" INCLUDE this wallet (1 = not shared, 0 = unknown).
+ */
+export interface AccountFacts {
+  account: {
+    openedAt: Date;
+    holderName: string;
+    carrierCustomer: boolean;
+    identityVerified: boolean;
+  };
+  /** Every bank account this wallet has linked (current links and earlier versions of changed ones). */
+  links: LinkFact[];
+  /** How many times the wallet replaced its linked bank account (lifetime). */
+  linkChangeCount: number;
+  /** Most distinct bank accounts this wallet linked within any 24-hour window. */
+  distinctBankAccountsLinkedWithin24h: number;
+  /** For the bank account linked to the most wallets: how many wallets (incl. this one). */
+  maxWalletsSharingBankAccount: number;
+  /** Wallets (incl. this one) opened or used from this wallet's device. */
+  walletsSharingDevice: number;
+  /** Wallets (incl. this one) seen from this wallet's IP address. */
+  walletsSharingIp: number;
+  /** Charges of the last FACTS_WINDOW_DAYS days (at most a few hundred), any order. */
+  charges: ChargeFact[];
+  /** Spends of the last FACTS_WINDOW_DAYS days, any order. */
+  spends: SpendFact[];
+}
+
+export type ReasonCode =
+  | "LINK_SOON_AFTER_OPEN"
+  | "CHARGE_SOON_AFTER_LINK"
+  | "NAME_MISMATCH"
+  | "NAME_FAMILY"
+  | "MANY_BANK_ACCOUNTS"
+  | "SHARED_BANK_ACCOUNT"
+  | "SHARED_DEVICE"
+  | "SHARED_IP"
+  | "UNVERIFIED_NON_CARRIER"
+  | "NEAR_LIMIT_CHARGES"
+  | "RAPID_EQUAL_CHARGES"
+  | "RAPID_CASH_OUT"
+  | "LINKED_DURING_SPIKE"
+  | "PIN_ONLY_LINK";
+
+/** One reason in a score: the shape stored in wallet_account.risk_reasons. */
+export interface Reason {
+  code: ReasonCode;
+  points: number;
+  evidence: string;
+}
+
+export interface ScoreResult {
+  /** 0..SCORE_MAX */
+  score: number;
+  /** Rules that fired, highest points first (rule-table order on ties). */
+  reasons: Reason[];
+}
+
+/** Facts prepared once per scoring: windowed to `now`, sorted by time. */
+export interface ScoringContext {
+  facts: AccountFacts;
+  now: Date;
+  /** Links sorted by registeredAt. */
+  links: LinkFact[];
+  /** Charges within [now − FACTS_WINDOW_DAYS, now], sorted by occurredAt. */
+  charges: ChargeFact[];
+  /** Spends within [now − FACTS_WINDOW_DAYS, now], sorted by occurredAt. */
+  spends: SpendFact[];
+  /** Each link compared with the wallet holder, in `links` order. */
+  nameComparisons: NameComparison[];
+}
+
+export interface RuleHit {
+  points: number;
+  evidence: string;
+}
+
+export interface ScoringRule {
+  code: ReasonCode;
+  title: string;
+  description: string;
+  /** Points when the rule fires (for graded rules: the most it can give). */
+  points: number;
+  /** Thresholds and secondary weights, named with their units. */
+  params: Readonly<Record<string, number>>;
+  /** Pure; receives the rule itself so a caller can pass tuned copies of SCORING_RULES. */
+  evaluate(ctx: ScoringContext, rule: ScoringRule): RuleHit | null;
+}
+
+interface RuleSpec<P extends Record<string, number>> {
+  code: ReasonCode;
+  title: string;
+  description: string;
+  points: number;
+  params: P;
+  evaluate(ctx: ScoringContext, rule: { points: number; params: P }): RuleHit | null;
+}
+
+// Keeps each rule's params typed inside its own evaluate while the table stays one array type.
+function defineRule<const P extends Record<string, number>>(spec: RuleSpec<P>): ScoringRule {
+  return {
+    ...spec,
+    evaluate: (ctx, rule) => spec.evaluate(ctx, rule as unknown as { points: number; params: P }),
+  };
+}
+
+// ---------- formatting helpers (evidence strings) ----------
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export function formatYen(amountYen: number): string {
+  const sign = amountYen < 0 ? "-" : "";
+  const digits = String(Math.round(Math.abs(amountYen))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}¥${digits}`;
+}
+
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < MINUTE_MS) return `${Math.round(abs / 1000)} s`;
+  if (abs < 3 * HOUR_MS) return `${Math.round(abs / MINUTE_MS)} min`;
+  if (abs < 2 * DAY_MS) return `${(abs / HOUR_MS).toFixed(1)} h`;
+  return `${(abs / DAY_MS).toFixed(1)} days`;
+}
+
+function isoMinute(d: Date): string {
+  return `${d.toISOString().slice(0, 16)}Z`;
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+// ---------- derived measures shared by rules ----------
+
+/** Largest group of near-equal charges inside one time window (see RAPID_EQUAL_CHARGES). */
+function largestRapidEqualGroup(
+  charges: readonly ChargeFact[],
+  windowMs: number,
+  equalRatioMin: number,
+  minAmountYen: number,
+): ChargeFact[] {
+  let best: ChargeFact[] = [];
+  for (let i = 0; i < charges.length; i++) {
+    const start = charges[i].occurredAt.getTime();
+    const inWindow = charges
+      .slice(i)
+      .filter((c) => c.occurredAt.getTime() - start <= windowMs && c.amountYen >= minAmountYen);
+    for (const anchor of inWindow) {
+      const group = inWindow.filter(
+        (c) => c.amountYen <= anchor.amountYen && c.amountYen >= anchor.amountYen * equalRatioMin,
+      );
+      const better =
+        group.length > best.length ||
+        (group.length === best.length &&
+          sum(group.map((c) => c.amountYen)) > sum(best.map((c) => c.amountYen)));
+      if (better) best = group;
+    }
+  }
+  return best;
+}
+
+function spanMs(xs: readonly { occurredAt: Date }[]): number {
+  if (xs.length === 0) return 0;
+  const ts = xs.map((x) => x.occurredAt.getTime());
+  return Math.max(...ts) - Math.min(...ts);
+}
+
+// ---------- the rule table ----------
+
+export const SCORING_RULES: readonly ScoringRule[] = [
+  defineRule({
+    code: "NAME_MISMATCH",
+    title: "Bank holder is someone else",
+    description:
+      "A linked bank account's holder name is neither the wallet holder's name nor shares its surname. " +
+      "The 2020 fraud wallets were opened under made-up names and linked victims' accounts.",
+    points: 30,
+    params: {},
+    evaluate(ctx, rule) {
+      const hits = ctx.links
+        .map((link, i) => ({ link, cmp: ctx.nameComparisons[i] }))
+        .filter((x) => x.cmp.relation === "DIFFERENT");
+      if (hits.length === 0) return null;
+      const worst = hits.reduce((a, b) => (b.cmp.similarity < a.cmp.similarity ? b : a));
+      const more = hits.length > 1 ? ` (${hits.length} of ${ctx.links.length} links differ)` : "";
+      return {
+        points: rule.points,
+        evidence:
+          `bank holder ${worst.link.holderName} vs wallet ${ctx.facts.account.holderName}, ` +
+          `similarity ${worst.cmp.similarity}${more}`,
+      };
+    },
+  }),
+  defineRule({
+    code: "NAME_FAMILY",
+    title: "Bank holder shares only the surname",
+    description:
+      "A linked bank account belongs to someone with the wallet holder's surname (a parent, spouse or " +
+      "child). Common and usually honest, so weak; not counted when a NAME_MISMATCH fired.",
+    points: 5,
+    params: {},
+    evaluate(ctx, rule) {
+      if (ctx.nameComparisons.some((c) => c.relation === "DIFFERENT")) return null;
+      const i = ctx.nameComparisons.findIndex((c) => c.relation === "FAMILY");
+      if (i < 0) return null;
+      const cmp = ctx.nameComparisons[i];
+      return {
+        points: rule.points,
+        evidence:
+          `bank holder ${ctx.links[i].holderName} vs wallet ${ctx.facts.account.holderName}: ` +
+          `same surname ${cmp.sharedSurname}, similarity ${cmp.similarity}`,
+      };
+    },
+  }),
+  defineRule({
+    code: "LINK_SOON_AFTER_OPEN",
+    title: "Bank account linked soon after opening",
+    description:
+      "The first bank link came within minutes of opening the wallet. Honest new users do this too, so " +
+      "it only adds to identity signals.",
+    points: 10,
+    params: { withinMinutes: 30 },
+    evaluate(ctx, rule) {
+      const first = ctx.links[0];
+      if (first === undefined) return null;
+      const delayMs = first.registeredAt.getTime() - ctx.facts.account.openedAt.getTime();
+      if (delayMs < 0 || delayMs > rule.params.withinMinutes * MINUTE_MS) return null;
+      return {
+        points: rule.points,
+        evidence: `bank ${first.bankCode} linked ${formatDuration(delayMs)} after opening`,
+      };
+    },
+  }),
+  defineRule({
+    code: "CHARGE_SOON_AFTER_LINK",
+    title: "First charge soon after linking",
+    description: "The wallet charged from a bank account within minutes of linking it.",
+    points: 5,
+    params: { withinMinutes: 30 },
+    evaluate(ctx, rule) {
+      let best: { delayMs: number; link: LinkFact; charge: ChargeFact } | undefined;
+      for (const link of ctx.links) {
+        const t = link.registeredAt.getTime();
+        const charge = ctx.charges.find((c) => c.occurredAt.getTime() >= t);
+        if (charge === undefined) continue;
+        const delayMs = charge.occurredAt.getTime() - t;
+        if (best === undefined || delayMs < best.delayMs) best = { delayMs, link, charge };
+      }
+      if (best === undefined || best.delayMs > rule.params.withinMinutes * MINUTE_MS) return null;
+      return {
+        points: rule.points,
+        evidence:
+          `charged ${formatYen(best.charge.amountYen)} ${formatDuration(best.delayMs)} after ` +
+          `linking bank ${best.link.bankCode}`,
+      };
+    },
+  }),
+  defineRule({
+    code: "MANY_BANK_ACCOUNTS",
+    title: "Several bank accounts linked in a short time",
+    description:
+      "The wallet linked several different bank accounts within 24 hours (trying victims' accounts). " +
+      "One legitimate change (old account → new account) stays below the threshold.",
+    points: 15,
+    params: { minDistinctAccountsIn24h: 3 },
+    evaluate(ctx, rule) {
+      const n = ctx.facts.distinctBankAccountsLinkedWithin24h;
+      if (n < rule.params.minDistinctAccountsIn24h) return null;
+      return {
+        points: rule.points,
+        evidence: `${n} bank accounts linked within 24 h (${ctx.facts.linkChangeCount} link changes in total)`,
+      };
+    },
+  }),
+  defineRule({
+    code: "SHARED_BANK_ACCOUNT",
+    title: "Bank account linked to several wallets",
+    description:
+      "One of its bank accounts is linked to several wallets. Two (a parent paying for a child's wallet) " +
+      "is common; three or more is not.",
+    points: 15,
+    params: { minWallets: 3 },
+    evaluate(ctx, rule) {
+      const n = ctx.facts.maxWalletsSharingBankAccount;
+      if (n < rule.params.minWallets) return null;
+      return { points: rule.points, evidence: `a linked bank account is shared by ${n} wallets` };
+    },
+  }),
+  defineRule({
+    code: "SHARED_DEVICE",
+    title: "Device shared by several wallets",
+    description:
+      "Several wallets were opened or used from one device: a fraud operator's phone. A family may share " +
+      "one phone for two wallets, hence the minimum of three.",
+    points: 15,
+    params: { minWallets: 3 },
+    evaluate(ctx, rule) {
+      const n = ctx.facts.walletsSharingDevice;
+      if (n < rule.params.minWallets) return null;
+      return { points: rule.points, evidence: `device shared by ${n} wallets` };
+    },
+  }),
+  defineRule({
+    code: "SHARED_IP",
+    title: "IP address shared by many wallets",
+    description:
+      "Many wallets seen from one IP address. Weak: offices, households and carrier NAT share addresses.",
+    points: 5,
+    params: { minWallets: 5 },
+    evaluate(ctx, rule) {
+      const n = ctx.facts.walletsSharingIp;
+      if (n < rule.params.minWallets) return null;
+      return { points: rule.points, evidence: `IP address shared by ${n} wallets` };
+    },
+  }),
+  defineRule({
+    code: "UNVERIFIED_NON_CARRIER",
+    title: "Not a carrier customer, identity not verified",
+    description:
+      "Context only: anyone could open such a wallet with a free ID. Never flags an account on its own.",
+    points: 5,
+    params: {},
+    evaluate(ctx, rule) {
+      const a = ctx.facts.account;
+      if (a.carrierCustomer || a.identityVerified) return null;
+      return { points: rule.points, evidence: "not a carrier customer and identity not verified" };
+    },
+  }),
+  defineRule({
+    code: "NEAR_LIMIT_CHARGES",
+    title: "Charges at or near the limits",
+    description:
+      "Several charges at or near the per-charge limit, or a 30-day total near the monthly limit. Heavy " +
+      "honest users do this too, so it is weak on its own.",
+    points: 10,
+    params: {
+      perChargeLimitYen: CHARGE_LIMIT_PER_CHARGE_YEN,
+      monthlyLimitYen: CHARGE_LIMIT_MONTHLY_YEN,
+      nearRatio: 0.9,
+      minNearLimitCharges: 2,
+    },
+    evaluate(ctx, rule) {
+      const p = rule.params;
+      const perChargeFloor = p.perChargeLimitYen * p.nearRatio;
+      const near = ctx.charges.filter((c) => c.amountYen >= perChargeFloor);
+      const total = sum(ctx.charges.map((c) => c.amountYen));
+      const manyNear = near.length >= p.minNearLimitCharges;
+      const monthNear = total >= p.monthlyLimitYen * p.nearRatio;
+      if (!manyNear && !monthNear) return null;
+      return {
+        points: rule.points,
+        evidence:
+          `${near.length} charges ≥ ${formatYen(perChargeFloor)} (limit ${formatYen(p.perChargeLimitYen)}); ` +
+          `${formatYen(total)} charged in ${FACTS_WINDOW_DAYS} days (limit ${formatYen(p.monthlyLimitYen)})`,
+      };
+    },
+  }),
+  defineRule({
+    code: "RAPID_EQUAL_CHARGES",
+    title: "Several near-equal charges within minutes",
+    description:
+      "At least three charges of similar size within a few minutes (2020: ¥100k, ¥90k, ¥90k within " +
+      "minutes). Each counted charge is at least equalRatioMin of the largest one in the group.",
+    points: 15,
+    params: { windowMinutes: 10, minCharges: 3, equalRatioMin: 0.8, minAmountYen: 10_000 },
+    evaluate(ctx, rule) {
+      const p = rule.params;
+      const group = largestRapidEqualGroup(
+        ctx.charges,
+        p.windowMinutes * MINUTE_MS,
+        p.equalRatioMin,
+        p.minAmountYen,
+      );
+      if (group.length < p.minCharges) return null;
+      return {
+        points: rule.points,
+        evidence:
+          `${group.length} charges totalling ${formatYen(sum(group.map((c) => c.amountYen)))} ` +
+          `within ${formatDuration(spanMs(group))}`,
+      };
+    },
+  }),
+  defineRule({
+    code: "RAPID_CASH_OUT",
+    title: "Charged money spent or sent out within minutes",
+    description:
+      "Most of the charged money left the wallet within minutes of being charged. Transfers (money sent " +
+      "on) weigh more than payments; small totals are ignored (charging at the till is normal).",
+    points: 20,
+    params: { withinMinutes: 30, minShare: 0.7, minChargedYen: 50_000, paymentPoints: 10 },
+    evaluate(ctx, rule) {
+      const p = rule.params;
+      const charged = sum(ctx.charges.map((c) => c.amountYen));
+      if (charged < p.minChargedYen) return null;
+      const windowMs = p.withinMinutes * MINUTE_MS;
+      let quickTransfer = 0;
+      let quickPayment = 0;
+      let maxDelayMs = 0;
+      for (const s of ctx.spends) {
+        const t = s.occurredAt.getTime();
+        // The latest charge at or before the spend: money "just charged".
+        let last: ChargeFact | undefined;
+        for (const c of ctx.charges) if (c.occurredAt.getTime() <= t) last = c;
+        if (last === undefined) continue;
+        const delay = t - last.occurredAt.getTime();
+        if (delay > windowMs) continue;
+        maxDelayMs = Math.max(maxDelayMs, delay);
+        if (s.channel === "transfer") quickTransfer += s.amountYen;
+        else quickPayment += s.amountYen;
+      }
+      const quick = quickTransfer + quickPayment;
+      const share = Math.min(1, quick / charged);
+      if (share < p.minShare) return null;
+      const mostlyTransfer = quickTransfer >= quickPayment;
+      return {
+        points: mostlyTransfer ? rule.points : p.paymentPoints,
+        evidence:
+          `${Math.round(share * 100)}% of charged ${formatYen(charged)} ` +
+          `${mostlyTransfer ? "sent out" : "spent"} within ${formatDuration(maxDelayMs)} ` +
+          `(${formatYen(quickTransfer)} by transfer, ${formatYen(quickPayment)} by payment)`,
+      };
+    },
+  }),
+  defineRule({
+    code: "LINKED_DURING_SPIKE",
+    title: "Linked while the bank was spiking",
+    description:
+      "A link was registered at a bank while that bank's link/charge volume was spiking (an attack " +
+      "under way). Honest customers of that bank link during the spike too, so it is not enough alone.",
+    points: 10,
+    params: {},
+    evaluate(ctx, rule) {
+      const hit = ctx.links.find((l) => l.bankWasSpikingAtRegistration);
+      if (hit === undefined) return null;
+      return {
+        points: rule.points,
+        evidence: `bank ${hit.bankCode} was spiking when linked at ${isoMinute(hit.registeredAt)}`,
+      };
+    },
+  }),
+  defineRule({
+    code: "PIN_ONLY_LINK",
+    title: "Linked through a PIN-only bank page",
+    description:
+      "The bank's link page asked only for account number, holder name and a 4-digit PIN: the facts " +
+      "phishing collected. Weak alone: it describes the bank, not the customer.",
+    points: 5,
+    params: {},
+    evaluate(ctx, rule) {
+      const hits = ctx.links.filter((l) => l.authMethod === "PIN");
+      if (hits.length === 0) return null;
+      const banks = [...new Set(hits.map((l) => l.bankCode))].join(", ");
+      return { points: rule.points, evidence: `bank ${banks} linked with account number + PIN only` };
+    },
+  }),
+];
+
+// ---------- scoring ----------
+
+function latestEventTime(facts: AccountFacts): Date {
+  const ts = [
+    facts.account.openedAt.getTime(),
+    ...facts.links.map((l) => l.registeredAt.getTime()),
+    ...facts.charges.map((c) => c.occurredAt.getTime()),
+    ...facts.spends.map((s) => s.occurredAt.getTime()),
+  ];
+  return new Date(Math.max(...ts));
+}
+
+/** Builds the ScoringContext: windows charges/spends to the FACTS_WINDOW_DAYS before `now`. */
+export function prepareContext(facts: AccountFacts, now: Date = latestEventTime(facts)): ScoringContext {
+  const to = now.getTime();
+  const from = to - FACTS_WINDOW_DAYS * DAY_MS;
+  const inWindow = (d: Date) => d.getTime() >= from && d.getTime() <= to;
+  const byTime = <T extends { occurredAt: Date }>(a: T, b: T) => a.occurredAt.getTime() - b.occurredAt.getTime();
+  const links = [...facts.links].sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
+  return {
+    facts,
+    now,
+    links,
+    charges: facts.charges.filter((c) => inWindow(c.occurredAt)).sort(byTime),
+    spends: facts.spends.filter((s) => inWindow(s.occurredAt)).sort(byTime),
+    nameComparisons: links.map((l) => compareHolderNames(l.holderName, facts.account.holderName)),
+  };
+}
+
+/**
+ * Scores one account. Pure: `now` defaults to the latest event in the facts (not the clock), so the
+ * same facts always give the same score; pass the scoring time to window the last 30 days.
+ */
+export function scoreAccount(
+  facts: AccountFacts,
+  rules: readonly ScoringRule[] = SCORING_RULES,
+  now?: Date,
+): ScoreResult {
+  const ctx = prepareContext(facts, now);
+  const reasons: Reason[] = [];
+  for (const rule of rules) {
+    const hit = rule.evaluate(ctx, rule);
+    if (hit !== null && hit.points > 0) reasons.push({ code: rule.code, points: hit.points, evidence: hit.evidence });
+  }
+  reasons.sort((a, b) => b.points - a.points); // stable: table order on ties
+  const score = Math.min(SCORE_MAX, sum(reasons.map((r) => r.points)));
+  return { score, reasons };
+}
+
+/** Whether a score is flagged (at or above the threshold). */
+export function isFlagged(score: number, threshold: number = DEFAULT_FLAG_THRESHOLD): boolean {
+  return score >= threshold;
+}
