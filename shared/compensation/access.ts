@@ -1,0 +1,5 @@
+import type { AccessMap } from "../auth/permissions.ts";
+
+export const compensationAccess = {
+  "compensation.list": ["SUPPORT", "MANAGER", "ADMIN"],
+} satisfies AccessMap;

@@ -1,0 +1,263 @@
+import type { CaseState, StaffRole } from "./schemas.ts";
+
+export type Ok = { ok: true };
+const OK: Ok = { ok: true };
+
+// --- Amounts -----------------------------------------------------------------------------------
+
+/** Rejected and cancelled cases will never be paid, so their amounts are free again. */
+export const RELEASED_STATES: readonly CaseState[] = ["REJECTED", "CANCELLED"];
+
+export function holdsAmount(state: CaseState): boolean {
+  return !RELEASED_STATES.includes(state);
+}
+
+export interface ExistingLine {
+  amountYen: number;
+  caseState: CaseState;
+}
+
+/** What can still be paid back for a charge. Never negative, even if stored data is already over. */
+export function remainingOwedYen(chargeAmountYen: number, existingLines: readonly ExistingLine[]): number {
+  let heldYen = 0;
+  for (const line of existingLines) if (holdsAmount(line.caseState)) heldYen += line.amountYen;
+  return Math.max(0, chargeAmountYen - heldYen);
+}
+
+export interface ChargeForCompensation {
+  id: string;
+  amountYen: number;
+  /** The bank account the charge drew on. */
+  bankCode: string;
+  branchCode: string;
+  accountNumber: string;
+}
+
+export interface VictimAccount {
+  bankCode: string;
+  branchCode: string;
+  accountNumber: string;
+}
+
+export type LineCheckError =
+  | { ok: false; code: "COMPENSATION_EXCEEDS_CHARGE"; chargeId: string; remainingYen: number; requestedYen: number }
+  | { ok: false; code: "CHARGE_NOT_FOR_VICTIM"; chargeId: string }
+  | { ok: false; code: "UNKNOWN_CHARGE"; chargeId: string }
+  | { ok: false; code: "INVALID_AMOUNT"; chargeId: string; requestedYen: number };
+
+/**
+ * Checks new lines against the charges and the lines already held by other cases.
+ * The caller must read existing lines and insert the new ones in one serialised step (e.g. lock
+ * the charge rows) or two concurrent requests can both pass. Returns the first problem, in line order.
+ */
+export function checkLines(
+  lines: readonly { chargeId: string; amountYen: number }[],
+  chargesById: ReadonlyMap<string, ChargeForCompensation>,
+  existingLinesByCharge: ReadonlyMap<string, readonly ExistingLine[]>,
+  victim: VictimAccount,
+): Ok | LineCheckError {
+  // Summed per charge so a request that lists a charge twice cannot pass each half separately.
+  const requestedByCharge = new Map<string, number>();
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.amountYen) || line.amountYen <= 0) {
+      return { ok: false, code: "INVALID_AMOUNT", chargeId: line.chargeId, requestedYen: line.amountYen };
+    }
+    requestedByCharge.set(line.chargeId, (requestedByCharge.get(line.chargeId) ?? 0) + line.amountYen);
+  }
+  for (const [chargeId, requestedYen] of requestedByCharge) {
+    const charge = chargesById.get(chargeId);
+    if (!charge) return { ok: false, code: "UNKNOWN_CHARGE", chargeId };
+    if (victimKey(charge.bankCode, charge.branchCode, charge.accountNumber) !== victimKey(victim.bankCode, victim.branchCode, victim.accountNumber)) {
+      return { ok: false, code: "CHARGE_NOT_FOR_VICTIM", chargeId };
+    }
+    const remainingYen = remainingOwedYen(charge.amountYen, existingLinesByCharge.get(chargeId) ?? []);
+    if (requestedYen > remainingYen) {
+      return { ok: false, code: "COMPENSATION_EXCEEDS_CHARGE", chargeId, remainingYen, requestedYen };
+    }
+  }
+  return OK;
+}
+
+export function caseTotalYen(lines: readonly { amountYen: number }[]): number {
+  return lines.reduce((sum, line) => sum + line.amountYen, 0);
+}
+
+// --- Approval ----------------------------------------------------------------------------------
+
+/** At the threshold counts as large: "¥100,000 or more needs a manager". */
+export function needsSecondApprover(totalYen: number, thresholdYen: number): boolean {
+  return totalYen >= thresholdYen;
+}
+
+export type ApprovalError = { ok: false; code: "SELF_APPROVAL_NOT_ALLOWED" | "MANAGER_APPROVAL_REQUIRED" | "ROLE_NOT_ALLOWED" };
+
+/** Roles that approve payouts; analysts and admins are kept out to separate duties. */
+export const APPROVER_ROLES: readonly StaffRole[] = ["SUPPORT", "MANAGER"];
+
+export function canApprove(args: {
+  actor: { id: string; role: StaffRole };
+  requestedById: string;
+  totalYen: number;
+  thresholdYen: number;
+}): Ok | ApprovalError {
+  const { actor, requestedById, totalYen, thresholdYen } = args;
+  if (!APPROVER_ROLES.includes(actor.role)) return { ok: false, code: "ROLE_NOT_ALLOWED" };
+  if (!needsSecondApprover(totalYen, thresholdYen)) return OK; // small: requester may approve their own
+  if (actor.role !== "MANAGER") return { ok: false, code: "MANAGER_APPROVAL_REQUIRED" };
+  if (actor.id === requestedById) return { ok: false, code: "SELF_APPROVAL_NOT_ALLOWED" };
+  return OK;
+}
+
+// --- State machine -----------------------------------------------------------------------------
+
+/**
+ * PAID, REJECTED and CANCELLED are final. An APPROVED case can still be cancelled (e.g. a mistake
+ * found before the transfer file is sent) but not rejected: rejection is the approver's answer to
+ * a request. PAID is reached only through a payout batch.
+ */
+export const ALLOWED_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>> = {
+  REQUESTED: ["APPROVED", "REJECTED", "CANCELLED"],
+  APPROVED: ["PAID", "CANCELLED"],
+  PAID: [],
+  REJECTED: [],
+  CANCELLED: [],
+};
+
+export function assertTransition(from: CaseState, to: CaseState): Ok | { ok: false; code: "INVALID_TRANSITION"; from: CaseState; to: CaseState } {
+  return ALLOWED_TRANSITIONS[from].includes(to) ? OK : { ok: false, code: "INVALID_TRANSITION", from, to };
+}
+
+// --- Idempotency -------------------------------------------------------------------------------
+
+export interface CaseRequestContent {
+  victim: { bankCode: string; branchCode: string; accountNumber: string; holderName: string };
+  lines: readonly { chargeId: string; amountYen: number }[];
+  reason: string;
+}
+
+/**
+ * Canonical JSON of a create request (without its idempotency key): fixed key order and lines
+ * sorted by charge id, so a retry that lists the same lines in another order is the same request.
+ * Hash it (SHA-256) on the server for `request_hash`; kept hash-free so the client can import this.
+ */
+export function canonicalCaseRequest(input: CaseRequestContent): string {
+  const lines = [...input.lines]
+    .map((l) => ({ chargeId: l.chargeId, amountYen: l.amountYen }))
+    .sort((a, b) => compareCodeUnits(a.chargeId, b.chargeId) || a.amountYen - b.amountYen);
+  return JSON.stringify({
+    victim: {
+      bankCode: input.victim.bankCode,
+      branchCode: input.victim.branchCode,
+      accountNumber: input.victim.accountNumber,
+      holderName: input.victim.holderName,
+    },
+    lines,
+    reason: input.reason,
+  });
+}
+
+export function sameRequest(a: CaseRequestContent, b: CaseRequestContent): boolean {
+  return canonicalCaseRequest(a) === canonicalCaseRequest(b);
+}
+
+/**
+ * What to do with a create request given what is stored under its idempotency key
+ * (compare canonical JSON or its hash, the same kind on both sides).
+ */
+export function idempotencyOutcome(
+  storedRequest: string | null,
+  incomingRequest: string,
+): { kind: "create" } | { kind: "replay" } | { ok: false; code: "IDEMPOTENCY_KEY_REUSED" } {
+  if (storedRequest === null) return { kind: "create" };
+  return storedRequest === incomingRequest ? { kind: "replay" } : { ok: false, code: "IDEMPOTENCY_KEY_REUSED" };
+}
+
+// --- Formatting --------------------------------------------------------------------------------
+
+export function victimKey(bankCode: string, branchCode: string, accountNumber: string): string {
+  return `${bankCode}-${branchCode}-${accountNumber}`;
+}
+
+/** Shows only the last 3 digits, which is enough for a victim to recognise their account. */
+export function maskAccountNumber(accountNumber: string): string {
+  const visible = 3;
+  if (accountNumber.length <= visible) return "*".repeat(accountNumber.length);
+  return "*".repeat(accountNumber.length - visible) + accountNumber.slice(-visible);
+}
+
+/** Locale-independent so output is identical on every server and browser. */
+export function formatYen(amountYen: number): string {
+  if (!Number.isSafeInteger(amountYen)) throw new RangeError(`formatYen: not an integer yen amount: ${amountYen}`);
+  const digits = String(Math.abs(amountYen)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${amountYen < 0 ? "-" : ""}¥${digits}`;
+}
+
+// Plain UTF-16 code unit order: localeCompare depends on the runtime's ICU and locale.
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// --- Payout file -------------------------------------------------------------------------------
+
+export interface PayoutRow {
+  caseId: string;
+  bankCode: string;
+  branchCode: string;
+  accountNumber: string;
+  holderName: string;
+  amountYen: number;
+}
+
+export const PAYOUT_CSV_COLUMNS = [
+  "bank_code",
+  "branch_code",
+  "account_number_masked",
+  "account_number",
+  "holder_name",
+  "amount_yen",
+  "case_id",
+] as const;
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export interface PayoutFile {
+  fileName: string;
+  /** UTF-8 text, CRLF after every record including the last. */
+  csv: string;
+  caseCount: number;
+  totalYen: number;
+}
+
+/**
+ * Deterministic: the same rows in any order give the same bytes, so a re-download can be checked
+ * against the stored SHA-256. Throws on a duplicate case or a non-positive amount: a payout file
+ * must never pay a case twice or carry a nonsense amount.
+ */
+export function buildPayoutCsv(rows: readonly PayoutRow[], batch: { id: string; createdAt: Date }): PayoutFile {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(row.caseId)) throw new Error(`buildPayoutCsv: case ${row.caseId} appears more than once`);
+    seen.add(row.caseId);
+    if (!Number.isSafeInteger(row.amountYen) || row.amountYen <= 0) {
+      throw new Error(`buildPayoutCsv: case ${row.caseId} has invalid amount ${row.amountYen}`);
+    }
+  }
+  const sorted = [...rows].sort((a, b) => compareCodeUnits(a.caseId, b.caseId));
+  const records = [
+    PAYOUT_CSV_COLUMNS.join(","),
+    ...sorted.map((r) =>
+      [r.bankCode, r.branchCode, maskAccountNumber(r.accountNumber), r.accountNumber, r.holderName, String(r.amountYen), r.caseId]
+        .map(csvField)
+        .join(","),
+    ),
+  ];
+  const stamp = batch.createdAt.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return {
+    fileName: `payout-${stamp}-${batch.id}.csv`,
+    csv: records.map((r) => `${r}\r\n`).join(""),
+    caseCount: sorted.length,
+    totalYen: caseTotalYen(sorted),
+  };
+}
