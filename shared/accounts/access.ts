@@ -1,3 +1,5 @@
 import type { AccessMap } from "../auth/permissions.ts";
 
-export const accountsAccess = {} satisfies AccessMap;
+export const accountsAccess = {
+  "accounts.list": ["ANALYST", "MANAGER", "ADMIN"],
+} satisfies AccessMap;

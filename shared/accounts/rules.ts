@@ -5,14 +5,17 @@
 // concrete English reason. The server computes AccountFacts per account with set-based SQL and
 // stores the result in wallet_account.risk_score / risk_reasons.
 //
-// Weighting principle: no single rule reaches DEFAULT_FLAG_THRESHOLD, and neither does the sum of
-// all "behaviour + context" rules (fast linking/charging, near-limit charges, rapid equal charges,
-// cash-out, spiking PIN-only bank, unverified non-carrier). Honest look-alikes — new users who link
-// and charge at once under their own name, families sharing a surname, heavy users charging at the
-// limits, households/offices behind one IP, people changing their linked account — only ever show
-// behaviour/context signals or weak identity ones. A flag needs an identity signal (the bank holder
-// is someone else, or the bank account/device is shared across many wallets) combined with speed
-// and money movement, which is what the September 2020 fraud wallets looked like.
+// Weighting principle: no single rule reaches DEFAULT_FLAG_THRESHOLD, and neither does any honest
+// look-alike's whole bundle of signals (checked in rules.test.ts from this table):
+// - a newcomer who links and charges at once under their own (or a family) name, unverified, at a
+//   PIN-only bank during its spike, behind a shared IP, paying with the money at once: speed +
+//   context + weak identity;
+// - a long-standing heavy user charging at the limits in one sitting and moving it on: money
+//   behaviour + context, no speed (their link is old);
+// - households/offices behind one IP; people changing their linked account (2 accounts in 24 h).
+// A flag needs a strong identity signal (bank holder is someone else; bank account or device shared
+// by many wallets) with speed and money movement, or the complete fraud pattern of speed + near-equal
+// charges + transfer-out together, which is what the September 2020 fraud wallets looked like.
 
 import { compareHolderNames, type NameComparison } from "./names.ts";
 
@@ -255,7 +258,7 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     description:
       "A linked bank account belongs to someone with the wallet holder's surname (a parent, spouse or " +
       "child). Common and usually honest, so weak; not counted when a NAME_MISMATCH fired.",
-    points: 5,
+    points: 4,
     params: {},
     evaluate(ctx, rule) {
       if (ctx.nameComparisons.some((c) => c.relation === "DIFFERENT")) return null;
@@ -390,7 +393,7 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     description:
       "Several charges at or near the per-charge limit, or a 30-day total near the monthly limit. Heavy " +
       "honest users do this too, so it is weak on its own.",
-    points: 10,
+    points: 5,
     params: {
       perChargeLimitYen: CHARGE_LIMIT_PER_CHARGE_YEN,
       monthlyLimitYen: CHARGE_LIMIT_MONTHLY_YEN,
