@@ -102,6 +102,11 @@ describe("LINK_SOON_AFTER_OPEN", () => {
     expect(only("LINK_SOON_AFTER_OPEN", quiet({ account: opened, links: [link({ registeredAt: late })] }))).toBeUndefined();
     expect(only("LINK_SOON_AFTER_OPEN", quiet({ account: opened, links: [] }))).toBeUndefined();
   });
+  it("only for links registered in the last 30 days (a years-old account is no newcomer)", () => {
+    const f = quiet({ account: opened, links: [link({ registeredAt: at(4) })] });
+    expect(only("LINK_SOON_AFTER_OPEN", f, at(4 + 30 * 24 * 60))).toBeDefined();
+    expect(only("LINK_SOON_AFTER_OPEN", f, at(4 + 30 * 24 * 60 + 1))).toBeUndefined();
+  });
   it("uses the earliest link whatever the input order", () => {
     const links = [link({ registeredAt: at(60 * 24), bankCode: "0001" }), link({ registeredAt: at(5) })];
     expect(only("LINK_SOON_AFTER_OPEN", quiet({ account: opened, links }))?.evidence).toContain("5 min");

@@ -277,13 +277,14 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     code: "LINK_SOON_AFTER_OPEN",
     title: "Bank account linked soon after opening",
     description:
-      "The first bank link came within minutes of opening the wallet. Honest new users do this too, so " +
-      "it only adds to identity signals.",
+      "The first bank link came within minutes of opening the wallet, and recently (a years-old account " +
+      "that once linked fast is no newcomer). Honest new users do this too, so it only adds to identity signals.",
     points: 10,
-    params: { withinMinutes: 30 },
+    params: { withinMinutes: 30, recentDays: FACTS_WINDOW_DAYS },
     evaluate(ctx, rule) {
       const first = ctx.links[0];
       if (first === undefined) return null;
+      if (ctx.now.getTime() - first.registeredAt.getTime() > rule.params.recentDays * DAY_MS) return null;
       const delayMs = first.registeredAt.getTime() - ctx.facts.account.openedAt.getTime();
       if (delayMs < 0 || delayMs > rule.params.withinMinutes * MINUTE_MS) return null;
       return {
