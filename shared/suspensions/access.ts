@@ -1,3 +1,5 @@
 import type { AccessMap } from "../auth/permissions.ts";
 
-export const suspensionsAccess = {} satisfies AccessMap;
+export const suspensionsAccess = {
+  "suspensions.quarantineList": ["ANALYST", "MANAGER", "ADMIN"],
+} satisfies AccessMap;

@@ -1,0 +1,92 @@
+import { lazy, Suspense, useEffect } from "react";
+import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
+import { Center, Loader } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
+import { AppLayout } from "./components/AppLayout.tsx";
+import { SignInPage } from "./features/auth/SignInPage.tsx";
+import { useMe } from "./features/auth/useMe.ts";
+import { onSessionLost } from "./lib/session-events.ts";
+import { PlaceholderPage } from "./components/PlaceholderPage.tsx";
+import { AuditPage } from "./features/audit/AuditPage.tsx";
+
+// Heavy pages are split out of the initial bundle.
+const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
+
+function FullPageLoader() {
+  return (
+    <Center h="100vh">
+      <Loader aria-label="Loading" />
+    </Center>
+  );
+}
+
+/** Sends a signed-out person to sign-in, remembering where they were. */
+function RequireSession({ children }: { children: React.ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <FullPageLoader />;
+  if (!me.data?.user) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/sign-in?next=${next}${me.data?.sessionExpired ? "&expired=1" : ""}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+function LandingRedirect() {
+  const me = useMe();
+  if (me.isPending) return <FullPageLoader />;
+  return <Navigate to={me.data?.landingPath ?? "/sign-in"} replace />;
+}
+
+export function App() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+
+  useEffect(
+    () =>
+      onSessionLost(() => {
+        if (location.pathname === "/sign-in") return;
+        queryClient.clear();
+        const next = encodeURIComponent(location.pathname + location.search);
+        navigate(`/sign-in?next=${next}&expired=1`, { replace: true });
+      }),
+    [navigate, location, queryClient],
+  );
+
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route
+          element={
+            <RequireSession>
+              <AppLayout />
+            </RequireSession>
+          }
+        >
+          <Route index element={<LandingRedirect />} />
+          <Route
+            path="overview"
+            element={<PlaceholderPage title="Overview" text="Link and charge volume by bank against each bank's normal level, spikes and the banks behind them will appear here." />}
+          />
+          <Route
+            path="accounts"
+            element={<PlaceholderPage title="Accounts" text="A ranked list of anomalous wallet accounts with the reasons each was flagged will appear here." />}
+          />
+          <Route
+            path="quarantine"
+            element={<PlaceholderPage title="Quarantine" text="Links registered after a suspension's cutoff, held for review, will appear here." />}
+          />
+          <Route
+            path="compensation"
+            element={<PlaceholderPage title="Compensation queue" text="Compensation cases for victims, by state, with what is still owed, will appear here." />}
+          />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="admin" element={<AdminPage />} />
+          <Route path="*" element={<PlaceholderPage title="Page not found" text="There is no page at this address. Use the navigation on the left." />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,95 @@
+import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconLogout } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { mayCall } from "../../shared/auth/permissions.ts";
+import { ROLE_LABELS } from "../../shared/auth/roles.ts";
+import { NAV_ITEMS } from "../nav.ts";
+import { useTRPC } from "../trpc.ts";
+import { useMe } from "../features/auth/useMe.ts";
+import { ErrorBoundary } from "./ErrorBoundary.tsx";
+import { shellSlots } from "./shell-slots.tsx";
+
+export function AppLayout() {
+  const [opened, { toggle }] = useDisclosure();
+  const me = useMe();
+  const user = me.data?.user;
+  const location = useLocation();
+  const navigate = useNavigate();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSettled: () => {
+        queryClient.clear();
+        navigate("/sign-in", { replace: true });
+      },
+    }),
+  );
+  const items = NAV_ITEMS.filter((item) => mayCall(user?.role, item.requires));
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="xs">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={3} c="indigo.8">
+              Floodgate
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="sm">
+              incident response console
+            </Text>
+          </Group>
+          {user && (
+            <Group gap="sm">
+              <Stack gap={0} align="flex-end" visibleFrom="sm">
+                <Text size="sm" fw={500} data-testid="signed-in-user">
+                  {user.name}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {user.email}
+                </Text>
+              </Stack>
+              <Badge variant="light" data-testid="signed-in-role">
+                {ROLE_LABELS[user.role]}
+              </Badge>
+              <Button variant="subtle" size="xs" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()} loading={signOut.isPending}>
+                Sign out
+              </Button>
+            </Group>
+          )}
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <AppShell.Section grow component={ScrollArea}>
+          <nav aria-label="Main">
+            {items.map((item) => (
+              <NavLink
+                key={item.path}
+                component={Link}
+                to={item.path}
+                label={item.label}
+                description={item.description}
+                leftSection={<item.icon size={18} />}
+                active={location.pathname === item.path || location.pathname.startsWith(item.path + "/")}
+              />
+            ))}
+          </nav>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" p="xs">
+            All times in JST (Asia/Tokyo). Amounts in yen.
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {shellSlots.banner && <shellSlots.banner />}
+        <ErrorBoundary resetKey={location.pathname}>
+          <Outlet />
+        </ErrorBoundary>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

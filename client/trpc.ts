@@ -1,0 +1,48 @@
+import { QueryCache, QueryClient, MutationCache } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import superjson from "superjson";
+import type { AppRouter } from "../server/trpc/app-router.ts";
+import { notifySessionLost } from "./lib/session-events.ts";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+function isSessionLoss(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const code = (error.data as { code?: string } | undefined)?.code;
+  return code === "SESSION_EXPIRED" || code === "UNAUTHENTICATED";
+}
+
+export function makeQueryClient() {
+  return new QueryClient({
+    queryCache: new QueryCache({ onError: (e) => isSessionLoss(e) && notifySessionLost() }),
+    mutationCache: new MutationCache({ onError: (e) => isSessionLoss(e) && notifySessionLost() }),
+    defaultOptions: {
+      queries: {
+        staleTime: 5_000,
+        refetchOnWindowFocus: false,
+        retry: (count, err) => {
+          if (err instanceof TRPCClientError) {
+            const status = (err.data as { httpStatus?: number } | undefined)?.httpStatus ?? 0;
+            if (status >= 400 && status < 500) return false;
+          }
+          return count < 2;
+        },
+      },
+    },
+  });
+}
+
+export function makeTrpcClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: "/trpc",
+        transformer: superjson,
+        maxItems: 8,
+        // Our CSRF header: a cross-site form cannot set it (see server/http/csrf.ts).
+        headers: () => ({ "x-floodgate-csrf": "1" }),
+      }),
+    ],
+  });
+}

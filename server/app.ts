@@ -1,0 +1,161 @@
+// buildApp(): the whole HTTP surface — /trpc for the console, /api/v1 for the wallet platform,
+// health checks, and the built SPA. Tests build it against their own database.
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { API_BODY_BYTES_MAX, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from "../shared/limits.ts";
+import type { Database } from "./db/client.ts";
+import type { SessionPolicy } from "./features/auth/sessions.ts";
+import { appRouter, type AppRouter } from "./trpc/app-router.ts";
+import { createContext } from "./trpc/context.ts";
+import { csrfGuard } from "./http/csrf.ts";
+import { platformApiPlugin } from "./platform-api/plugin.ts";
+import { platformRoutes } from "./platform-api/routes.ts";
+import { readinessProblem } from "./http/health.ts";
+
+export interface AppOptions {
+  db: Database;
+  sessionPolicy: SessionPolicy;
+  secureCookies?: boolean;
+  /** Folder of the built SPA (dist/client); omitted in API-only tests. */
+  staticDir?: string;
+  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
+}
+
+// Never log secrets or personal data: headers that carry credentials are redacted, and URLs are
+// logged without their query string (tRPC GET inputs can hold a name or an account number).
+function loggerOptions(opt: AppOptions["logger"]) {
+  if (!opt) return false;
+  const base = typeof opt === "object" ? opt : { level: "info" };
+  return {
+    level: base.level,
+    ...(typeof opt === "object" && opt.stream ? { stream: opt.stream } : {}),
+    redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'], censor: "[redacted]" },
+    serializers: {
+      req(req: { method: string; url: string; id: string; ip?: string }) {
+        return { method: req.method, url: req.url.split("?")[0], id: req.id, ip: req.ip };
+      },
+    },
+  };
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(opts.logger) as never,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: API_BODY_BYTES_MAX,
+    trustProxy: opts.secureCookies ?? false,
+    routerOptions: { maxParamLength: 5000 },
+  });
+
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // component kit sets style attributes
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: opts.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "same-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const v of err.validation) {
+        const field = (v.instancePath || "/").replace(/^\//, "").replace(/\//g, ".") || "body";
+        (fieldErrors[field] ??= []).push(v.message ?? "invalid");
+      }
+      const summary = Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m[0]}`).slice(0, 5).join("; ");
+      return reply.code(400).send({ code: "VALIDATION_FAILED", message: `Some fields are not valid — ${summary}`, fieldErrors, requestId: req.id });
+    }
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413) {
+      return reply.code(413).send({ code: "PAYLOAD_TOO_LARGE", message: "The request body is too large.", requestId: req.id });
+    }
+    if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.statusCode === 415) {
+      return reply.code(415).send({ code: "UNSUPPORTED_MEDIA_TYPE", message: "Send JSON (Content-Type: application/json).", requestId: req.id });
+    }
+    if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
+      return reply.code(400).send({ code: "MALFORMED_JSON", message: "The request body is not valid JSON.", requestId: req.id });
+    }
+    if (err.statusCode === 429) {
+      return reply.code(429).send({ code: "TOO_MANY_REQUESTS", message: err.message, requestId: req.id });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ code: "BAD_REQUEST", message: "The request was not understood.", requestId: req.id });
+    }
+    req.log.error({ err }, "unhandled error");
+    return reply.code(500).send({ code: "INTERNAL", message: `Something went wrong on the server. Quote request id ${req.id}.`, requestId: req.id });
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    const problem = await readinessProblem(opts.db);
+    if (problem) return reply.code(503).send({ status: "not ready", problem });
+    return { status: "ready" };
+  });
+
+  // Console API (staff, cookie sessions)
+  await app.register(async (trpcScope) => {
+    trpcScope.addHook("onRequest", csrfGuard);
+    await trpcScope.register(fastifyTRPCPlugin, {
+      prefix: "/trpc",
+      trpcOptions: {
+        router: appRouter,
+        createContext: (o) => createContext({ db: opts.db, sessionPolicy: opts.sessionPolicy, secureCookies: opts.secureCookies ?? false }, o),
+        maxBatchSize: TRPC_BATCH_CALLS_MAX,
+        onError({ error, req }) {
+          if (error.code === "INTERNAL_SERVER_ERROR") req.log.error({ err: error.cause ?? error }, "tRPC procedure failed");
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+    });
+  }, { prefix: "" }).after();
+  // The tRPC body limit is smaller than the platform API's.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/trpc")) route.bodyLimit = TRPC_BODY_BYTES_MAX;
+  });
+
+  // Wallet platform API (API key)
+  await app.register(platformApiPlugin, { db: opts.db, routes: platformRoutes });
+
+  // The SPA with history fallback: any other GET that wants HTML gets index.html.
+  const staticDir = opts.staticDir;
+  if (staticDir && existsSync(path.join(staticDir, "index.html"))) {
+    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false });
+    app.get("/*", (req, reply) => {
+      const url = req.url.split("?")[0];
+      if (url.startsWith("/api/") || url.startsWith("/trpc")) return reply.code(404).send({ code: "NOT_FOUND", message: "Not found" });
+      const file = path.join(staticDir, path.normalize(url).replace(/^(\.\.[/\\])+/, ""));
+      if (url !== "/" && existsSync(file) && !file.endsWith(path.sep)) return reply.sendFile(path.relative(staticDir, file));
+      reply.header("cache-control", "no-cache");
+      return reply.sendFile("index.html");
+    });
+  } else {
+    app.get("/", async (_req, reply) => reply.type("text/plain").send("Floodgate API is running; the console is not built (run npm run build)."));
+  }
+  return app;
+}

@@ -1,0 +1,40 @@
+// The one place transactions are opened. Money and suspensions use SERIALIZABLE where a check and a
+// write must not interleave; a serialization failure is retried a bounded number of times.
+import type { PrismaClient } from "../generated/prisma/client.ts";
+
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export interface TransactionOptions {
+  isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
+  retries?: number;
+  timeoutMs?: number;
+}
+
+const RETRYABLE = new Set(["40001", "40P01"]); // serialization failure, deadlock
+
+function isRetryable(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string; originalCode?: string }; meta?: { code?: string } };
+  const codes = [e?.code, e?.cause?.code, e?.cause?.originalCode, e?.meta?.code];
+  if (codes.some((c) => c && RETRYABLE.has(c))) return true;
+  if (e?.code === "P2034") return true; // Prisma: write conflict or deadlock
+  return /could not serialize|deadlock detected/i.test(String((err as Error)?.message ?? ""));
+}
+
+export async function withTransaction<T>(db: PrismaClient, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  const attempts = (opts.retries ?? 3) + 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction(fn, {
+        isolationLevel: opts.isolationLevel ?? "ReadCommitted",
+        timeout: opts.timeoutMs ?? 15_000,
+        maxWait: 10_000,
+      });
+    } catch (err) {
+      if (attempt < attempts && isRetryable(err)) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        continue;
+      }
+      throw err;
+    }
+  }
+}

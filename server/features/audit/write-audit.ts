@@ -1,0 +1,40 @@
+// Every staff mutation records who did what, to what, and why, in the same database transaction
+// as the change: it takes a transaction client, so it cannot be called outside one.
+import type { Tx } from "../../db/transaction.ts";
+import type { Role } from "../../../shared/auth/roles.ts";
+import { toJsonSafe } from "../../lib/json.ts";
+
+export interface Actor {
+  id: string | null;
+  email: string;
+  role: Role | null;
+  requestId?: string;
+  ipAddress?: string;
+}
+
+export interface AuditEntry {
+  action: string; // feature.verb, e.g. "suspension.create"
+  targetType: string; // bank | account | link | case | staff | setting | session | api_key | batch
+  targetId: string;
+  reason?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function writeAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      actorId: actor.id,
+      actorEmail: actor.email,
+      actorRole: actor.role,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      reason: entry.reason ?? null,
+      before: entry.before === undefined ? undefined : (toJsonSafe(entry.before) as object),
+      after: entry.after === undefined ? undefined : (toJsonSafe(entry.after) as object),
+      requestId: actor.requestId ?? null,
+      ipAddress: actor.ipAddress ?? null,
+    },
+  });
+}

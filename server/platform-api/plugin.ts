@@ -1,0 +1,55 @@
+// The wallet platform's REST API under /api/v1: API-key auth (Authorization: Bearer …), JSON
+// errors, and an OpenAPI 3.1 document generated from the same zod schemas the routes validate with.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Database } from "../db/client.ts";
+import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    apiKey?: ApiKeyIdentity;
+  }
+}
+
+/** Feature modules add their /api/v1 routes through these; each gets the API-key guard. */
+export type PlatformRoutes = (api: FastifyInstance, deps: { db: Database }) => void | Promise<void>;
+
+export async function platformApiPlugin(app: FastifyInstance, opts: { db: Database; routes: PlatformRoutes[] }) {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Floodgate wallet-platform API",
+        version: "1.0.0",
+        description:
+          "Events from the wallet platform and the decisions it asks for before it acts. Authenticate with `Authorization: Bearer <platform API key>`.",
+      },
+      components: { securitySchemes: { platformKey: { type: "http", scheme: "bearer" } } },
+      security: [{ platformKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/v1/docs", uiConfig: { url: "/api/v1/openapi.json" } as never });
+
+  await app.register(async (api) => {
+    api.addHook("onRequest", async (req: FastifyRequest, reply) => {
+      const header = req.headers.authorization ?? "";
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const key = match ? await authenticateApiKey(opts.db.prisma, match[1]) : null;
+      if (!key) {
+        return reply.code(401).send({ code: "UNAUTHENTICATED", message: "A valid platform API key is required (Authorization: Bearer <key>).", requestId: req.id });
+      }
+      req.apiKey = key;
+    });
+    for (const routes of opts.routes) await routes(api, { db: opts.db });
+    // Unknown paths under /api/v1 answer in JSON too.
+    api.all("/api/v1/*", async (req, reply) => reply.code(404).send({ code: "NOT_FOUND", message: `No such endpoint: ${req.method} ${req.url.split("?")[0]}`, requestId: req.id }));
+  });
+}

@@ -1,0 +1,49 @@
+// Named procedures: every call goes through the role check against PROCEDURE_ROLES (shared), keyed
+// by the procedure's path, so no router checks a session itself and a procedure missing from the
+// map is refused.
+import { TRPCError } from "@trpc/server";
+import { allowedRoles } from "../../shared/auth/permissions.ts";
+import { AppError, httpStatusToTrpcCode } from "../../shared/errors.ts";
+import { writeAudit } from "../features/audit/write-audit.ts";
+import { withTransaction } from "../db/transaction.ts";
+import { t } from "./init.ts";
+
+function fail(code: string, message?: string, details?: Record<string, unknown>): never {
+  const cause = new AppError(code, message, { details });
+  throw new TRPCError({ code: httpStatusToTrpcCode(cause.status), message: cause.message, cause });
+}
+
+/** AppErrors thrown by services become tRPC errors with the right HTTP status. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    const code = httpStatusToTrpcCode(cause.status);
+    if (result.error.code !== code) {
+      return { ...result, error: new TRPCError({ code, message: cause.message, cause }) } as typeof result;
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapAppErrors).use(({ path, next }) => {
+  if (allowedRoles(path) !== "PUBLIC") fail("FORBIDDEN");
+  return next();
+});
+
+export const staffProcedure = t.procedure.use(mapAppErrors).use(async ({ ctx, path, type, next }) => {
+  if (!ctx.user) {
+    fail(ctx.session.kind === "expired" ? "SESSION_EXPIRED" : "UNAUTHENTICATED");
+  }
+  const allowed = allowedRoles(path);
+  if (allowed === undefined || allowed === "PUBLIC" || !allowed.includes(ctx.user.role)) {
+    // A refused attempt is itself worth recording: it shows up on the audit page.
+    if (type === "mutation") {
+      await withTransaction(ctx.db, (tx) =>
+        writeAudit(tx, ctx.actor, { action: "access.denied", targetType: "procedure", targetId: path, reason: `Role ${ctx.user!.role} may not call ${path}` }),
+      ).catch(() => {});
+    }
+    fail("FORBIDDEN");
+  }
+  return next({ ctx: { ...ctx, user: ctx.user, actor: ctx.actor } });
+});

@@ -1,0 +1,52 @@
+import { Writable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../server/app.ts";
+import type { Database } from "../../server/db/client.ts";
+import { CLIENT_DIST } from "../../server/cli/client-build.ts";
+import { createApiKey } from "../../server/platform-api/api-keys.ts";
+import { createTestDatabase } from "./db.ts";
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Database;
+  baseUrl: string;
+  /** Every log line the server wrote, for log canary tests. */
+  logs: string[];
+  apiKey(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(opts: { serveClient?: boolean; idleMinutes?: number; absoluteHours?: number } = {}): Promise<TestApp> {
+  const { db, drop } = await createTestDatabase();
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const app = await buildApp({
+    db,
+    sessionPolicy: { idleMinutes: opts.idleMinutes ?? 30, absoluteHours: opts.absoluteHours ?? 12 },
+    staticDir: opts.serveClient ? CLIENT_DIST : undefined,
+    logger: { level: "info", stream },
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  let key: string | undefined;
+  return {
+    app,
+    db,
+    baseUrl: `http://127.0.0.1:${port}`,
+    logs,
+    async apiKey() {
+      key ??= (await createApiKey(db.prisma, "test platform")).secret;
+      return key;
+    },
+    async close() {
+      await app.close();
+      await drop();
+    },
+  };
+}

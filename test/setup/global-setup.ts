@@ -1,0 +1,55 @@
+// One PostgreSQL per test run (embedded, or TEST_DATABASE_URL), migrated once into a template
+// database that also holds the reference data; each test file clones its own database from it.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { findFreePort, REPO_ROOT, startEmbeddedPostgres, type RunningDatabase } from "../../server/db/postgres.ts";
+import { applyMigrations } from "../../server/db/migrate.ts";
+import { connectDatabase } from "../../server/db/client.ts";
+import { seedReferenceData } from "../../server/features/reference/seed-reference.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    templateDatabase: string;
+  }
+}
+
+const TEMPLATE = "floodgate_template";
+
+export default async function setup(project: TestProject) {
+  let server: RunningDatabase | undefined;
+  let dataDir: string | undefined;
+  let adminUrl: string;
+  if (process.env.TEST_DATABASE_URL) {
+    const u = new URL(process.env.TEST_DATABASE_URL);
+    u.pathname = "/postgres";
+    adminUrl = u.toString();
+  } else {
+    mkdirSync(path.join(REPO_ROOT, ".data"), { recursive: true });
+    dataDir = mkdtempSync(path.join(REPO_ROOT, ".data", "test-pg-"));
+    chmodSync(dataDir, 0o755); // the postgres user must be able to traverse it
+    server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: await findFreePort(), persistent: false, database: "postgres" });
+    adminUrl = server.url;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${TEMPLATE}`);
+  const templateUrl = new URL(adminUrl);
+  templateUrl.pathname = `/${TEMPLATE}`;
+  await applyMigrations(templateUrl.toString());
+  const db = connectDatabase(templateUrl.toString(), { poolMax: 2 });
+  await seedReferenceData(db.prisma);
+  await db.close();
+  await admin.end();
+
+  project.provide("pgAdminUrl", adminUrl);
+  project.provide("templateDatabase", TEMPLATE);
+
+  return async () => {
+    await server?.stop().catch(() => {});
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+}
