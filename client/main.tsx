@@ -9,6 +9,7 @@ import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { TRPCProvider, makeQueryClient, makeTrpcClient } from "./trpc.ts";
 import { App } from "./App.tsx";
+import "./slots.ts";
 
 const theme = createTheme({
   primaryColor: "indigo",

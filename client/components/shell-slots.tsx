@@ -1,4 +1,9 @@
 import type { ComponentType } from "react";
 
-// Features that put something on every page (the incident banner) register it here.
-export const shellSlots: { banner?: ComponentType } = {};
+// Features that put something on pages owned by another feature register it here (see
+// client/slots.ts): the incident banner on every page, panels on a bank's page.
+export const shellSlots: {
+  banner?: ComponentType;
+  /** Panels shown on a bank's page, in order (suspension panel, incident timeline…). */
+  bankPanels: Array<{ key: string; Component: ComponentType<{ bankCode: string }> }>;
+} = { bankPanels: [] };

@@ -1,0 +1,6 @@
+// Registers cross-feature UI into client/components/shell-slots.tsx. Imported once by main.tsx.
+// Each feature adds one line here, e.g.:
+//   shellSlots.bankPanels.push({ key: "suspensions", Component: SuspensionPanel });
+import { shellSlots } from "./components/shell-slots.tsx";
+
+export { shellSlots };
