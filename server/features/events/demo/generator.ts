@@ -122,7 +122,7 @@ export interface DemoRun {
   /**
    * The events in time order. Each iteration runs the (deterministic) simulation afresh and yields
    * the same stream; `labels` and `stats` are reset when an iteration starts and are complete when
-   * it ends.
+   * it ends (so do not interleave two iterations of the same run).
    */
   events: Iterable<PlatformEvent>;
   labels: DemoLabels;
