@@ -1,3 +1,4 @@
+import { maskAccountNumber } from "../format.ts";
 import type { CaseState, StaffRole } from "./schemas.ts";
 
 export type Ok = { ok: true };
@@ -178,19 +179,9 @@ export function victimKey(bankCode: string, branchCode: string, accountNumber: s
   return `${bankCode}-${branchCode}-${accountNumber}`;
 }
 
-/** Shows only the last 3 digits, which is enough for a victim to recognise their account. */
-export function maskAccountNumber(accountNumber: string): string {
-  const visible = 3;
-  if (accountNumber.length <= visible) return "*".repeat(accountNumber.length);
-  return "*".repeat(accountNumber.length - visible) + accountNumber.slice(-visible);
-}
-
-/** Locale-independent so output is identical on every server and browser. */
-export function formatYen(amountYen: number): string {
-  if (!Number.isSafeInteger(amountYen)) throw new RangeError(`formatYen: not an integer yen amount: ${amountYen}`);
-  const digits = String(Math.abs(amountYen)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${amountYen < 0 ? "-" : ""}¥${digits}`;
-}
+// One implementation of money and account-number display for the whole app (shared/format.ts):
+// "¥1,234,567" and "****567" look the same on every page, in the payout file and in tests.
+export { formatYen, maskAccountNumber } from "../format.ts";
 
 // Plain UTF-16 code unit order: localeCompare depends on the runtime's ICU and locale.
 function compareCodeUnits(a: string, b: string): number {
