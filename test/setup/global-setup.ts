@@ -45,6 +45,17 @@ export default async function setup(project: TestProject) {
   await db.close();
   await admin.end();
 
+  // Interrupted runs still stop their PostgreSQL (the embedded package's own hook is removed).
+  const onSignal = () => {
+    void (async () => {
+      await server?.stop().catch(() => {});
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
   project.provide("pgAdminUrl", adminUrl);
   project.provide("templateDatabase", TEMPLATE);
 
