@@ -5,9 +5,10 @@
 // Expected level. Payment volume has a strong daily and weekly rhythm (night lows, lunch and payday
 // peaks, quiet weekends), so a bucket is compared with the same JST slot of the week in the bank's
 // own past 3–6 weeks, taking ±1 neighbouring slot in each week (up to 18 samples). With less than
-// 3 weeks of history we use the same slot of the day over the past days (DAILY); with less than 2
-// days, the most recent buckets (ROLLING); with less than an hour, nothing (LEARNING: no expected
-// level and no alarms). Each baseline reads a few dozen samples by index arithmetic on a contiguous
+// 3 weeks of history we use the same slot of the day over the past week, preferring days of the
+// same kind (weekday/weekend) (DAILY); with less than 2 days, the median of the last 8 buckets
+// (ROLLING); with fewer than 4 usable recent buckets, nothing (LEARNING: no expected level, no
+// alarms). Each baseline reads a few dozen samples by index arithmetic on a contiguous
 // array, so one bucket costs microseconds and never sorts the history.
 //
 // Robust statistics. The samples are summarised with the median and the MAD (median absolute
@@ -23,7 +24,11 @@
 // therefore at least sqrt(poissonUnit · expected) and at least `minSpread`, so z is never inflated
 // by an unlucky quiet history, and a bank going from 0 to 3 is not a "3σ" event.
 //
-// Detectors. z = (value − expected) / spread.
+// Detectors. z = (value − expected) / spread. Thresholds were tuned on synthetic Poisson series with
+// daily/weekly rhythm (see detector.test.ts): burstZ = 5 rather than 4 because small Poisson counts
+// and a baseline estimated from ~18 samples have much heavier upper tails than a normal (z >= 4
+// fired about once per 10^5 buckets; the fleet evaluates ~4·10^4 buckets a day). For CUSUM,
+// k = 0.75 and h = 6 keep false alarms near zero while catching a 1.5x hour-long rise at 20–40/bucket.
 // - BURST opens when z >= burstZ (above the ±bandZ band by a margin), the value is at least
 //   burstMinValue and at least burstMinRatio × expected; it closes after closeQuietBuckets
 //   consecutive buckets back inside the band (z <= bandZ). Its end is the start of the first quiet
@@ -37,7 +42,7 @@
 // same (still filling) bucket re-evaluates that bucket from the state before it, so polling every
 // few seconds does not double-count. Older buckets than the last one are ignored (state unchanged).
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from "./params.ts";
-import { DAY_MINUTES, MINUTE_MS, WEEK_MINUTES, assertBucketMinutes } from "./time.ts";
+import { DAY_MINUTES, MINUTE_MS, WEEK_MINUTES, assertBucketMinutes, slotOfWeekJst } from "./time.ts";
 import type { BaselineKind, DetectorKind, Spike, SpikeEvent, VolumeSeries } from "./types.ts";
 
 /** 1.4826 · MAD estimates the standard deviation of normal data. */
@@ -165,6 +170,8 @@ function medianOfSorted(buf: Float64Array, n: number): number {
 interface SeriesView {
   values: ArrayLike<number>;
   excluded: ArrayLike<number | boolean> | undefined;
+  /** bucketStart of values[0], epoch ms. */
+  startMs: number;
   /** Index of the bucket being evaluated: only indices below it are history. */
   t: number;
   /** Indices at or above this are left out too (the open BURST spike). */
@@ -182,10 +189,17 @@ function usable(view: SeriesView, i: number): boolean {
  * Collects the slot samples of up to `periods` past periods (weeks or days) into sampleBuf.
  * Returns the sample count and how many periods contributed at least one sample.
  */
-function collectSeasonal(view: SeriesView, period: number, periods: number, neighbours: number): [number, number] {
+function collectSeasonal(
+  view: SeriesView,
+  period: number,
+  periods: number,
+  neighbours: number,
+  skip?: (p: number) => boolean,
+): [number, number] {
   let count = 0;
   let covered = 0;
   for (let p = 1; p <= periods; p++) {
+    if (skip && skip(p)) continue;
     const centre = view.t - p * period;
     let any = false;
     for (let o = -neighbours; o <= neighbours; o++) {
@@ -250,7 +264,12 @@ function baselineAt(view: SeriesView, bucketMinutes: number, params: DetectorPar
     if (weeks >= params.weeklyMinWeeks) return summarise("WEEKLY", n, params);
   }
   if (perDay > 2 * neighbours) {
-    const [n, days] = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours);
+    // Same kind of day first (weekday vs weekend, JST), so Monday is not compared with Sunday.
+    const dow = Math.floor(slotOfWeekJst(view.startMs + view.t * bucketMinutes * MINUTE_MS, bucketMinutes) / perDay);
+    const weekend = (d: number) => ((d % 7) + 7) % 7 >= 5;
+    const otherKind = (p: number) => weekend(dow - p) !== weekend(dow);
+    let [n, days] = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours, otherKind);
+    if (days < params.dailyMinDays) [n, days] = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours);
     if (days >= params.dailyMinDays) return summarise("DAILY", n, params);
   }
   const n = collectRolling(view, params.rollingBuckets);
@@ -281,7 +300,11 @@ export function computeBaseline(
 ): Baseline {
   const t = bucketIndex(history, at.getTime());
   const excludeFromIdx = excludeFrom ? Math.ceil(bucketIndexLoose(history, excludeFrom.getTime())) : Infinity;
-  return baselineAt({ values: history.values, excluded: history.excluded, t, excludeFrom: excludeFromIdx }, history.bucketMinutes, params);
+  return baselineAt(
+    { values: history.values, excluded: history.excluded, startMs: history.start.getTime(), t, excludeFrom: excludeFromIdx },
+    history.bucketMinutes,
+    params,
+  );
 }
 
 /**
@@ -291,7 +314,13 @@ export function computeBaseline(
  * thin history could never close.
  */
 function baselineWithOpenSpike(history: VolumeSeries, t: number, core: DetectorCore, params: DetectorParams): Baseline {
-  const view: SeriesView = { values: history.values, excluded: history.excluded, t, excludeFrom: Infinity };
+  const view: SeriesView = {
+    values: history.values,
+    excluded: history.excluded,
+    startMs: history.start.getTime(),
+    t,
+    excludeFrom: Infinity,
+  };
   if (core.burst) {
     view.excludeFrom = Math.ceil(bucketIndexLoose(history, core.burst.spike.startedAt.getTime()));
     const baseline = baselineAt(view, history.bucketMinutes, params);

@@ -71,8 +71,8 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = Object.freeze({
   burstMinValue: 8,
   burstMinRatio: 2,
   closeQuietBuckets: 3,
-  cusumK: 1,
-  cusumH: 8,
+  cusumK: 0.75,
+  cusumH: 6,
   cusumZClip: 4,
   cusumMinExpected: 5,
 });
