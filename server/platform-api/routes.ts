@@ -1,4 +1,7 @@
 // Every /api/v1 route group, by feature. Each receives the API-key-guarded scope.
 import type { PlatformRoutes } from "./plugin.ts";
+import { eventsRoutes } from "../features/events/routes.ts";
 
-export const platformRoutes: PlatformRoutes[] = [];
+export const platformRoutes: PlatformRoutes[] = [
+  eventsRoutes,
+];

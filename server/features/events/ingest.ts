@@ -1,0 +1,262 @@
+// The ingestion service: one batch of wallet-platform events → one transaction, set-based.
+//
+// Per attempt, in one transaction on one pooled connection:
+//   1. lock the links that link.changed events modify (ordered by id) and read them;
+//   2. one lookup statement for everything else the batch refers to or would create;
+//   3. plan in memory (plan.ts): accept / duplicate / reject each event, in order;
+//   4. claim the accepted event ids: INSERT … ON CONFLICT (id) DO NOTHING, in id order. If an id
+//      was claimed meanwhile by a concurrent batch (fewer rows inserted than planned), the attempt is
+//      rolled back and redone: the competitor has committed by then (ON CONFLICT waited for it), so
+//      the next lookup sees its events as duplicates or conflicts. Two concurrent batches with
+//      overlapping ids therefore store each event once;
+//   5. one multi-row statement per table (unnest arrays), then one upsert of the rollups sorted by
+//      key, so concurrent batches take bucket row locks in the same order and cannot deadlock;
+//   6. the in-transaction hooks, COMMIT, and only then the after-commit hooks and the answer.
+// A unique violation (an entity id created concurrently under another event id), a deadlock or a
+// serialization failure also redoes the attempt; attempts are bounded.
+import type pg from "pg";
+import type { Database } from "../../db/client.ts";
+import { INGEST_HOOKS, type IngestHooks } from "../../ingest-hooks.ts";
+import { batchKeys, emptyKnownState, parseEvents, planBatch, type BatchPlan, type KnownState, type LinkState } from "./plan.ts";
+import type { AuthMethod } from "../../../shared/events/schemas.ts";
+import type { IngestResult } from "./types.ts";
+
+export interface IngestLogger {
+  error(obj: unknown, msg?: string): void;
+  warn?(obj: unknown, msg?: string): void;
+}
+
+export interface IngestOptions {
+  /** Run the after-commit hooks (default true). Bulk loads skip them and run DEMO_POST_LOAD_STEPS once. */
+  afterCommit?: boolean;
+  /** The hooks to run (default INGEST_HOOKS). */
+  hooks?: IngestHooks;
+  log?: IngestLogger;
+}
+
+const ATTEMPTS_MAX = 8;
+const RETRYABLE_SQLSTATES = new Set(["23505", "40001", "40P01"]);
+
+class ClaimRace extends Error {}
+
+const consoleLogger: IngestLogger = { error: (obj, msg) => console.error(`[events] ${msg ?? ""}`, obj) };
+
+export async function ingestBatch(db: Database, rawEvents: readonly unknown[], opts: IngestOptions = {}): Promise<IngestResult> {
+  const parsed = parseEvents(rawEvents);
+  const hooks = opts.hooks ?? INGEST_HOOKS;
+  const log = opts.log ?? consoleLogger;
+  if (parsed.events.length === 0) return { accepted: 0, duplicates: 0, rejected: parsed.invalid };
+  const keys = batchKeys(parsed.events);
+
+  let plan: BatchPlan | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const client = await db.pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const known = await readKnownState(client, keys);
+      plan = planBatch(parsed, known);
+      if (plan.accepted > 0) {
+        await writePlan(client, plan);
+        for (const hook of hooks.inTransaction) await hook(client, plan.summary);
+      }
+      await client.query("COMMIT");
+      break;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      const code = (err as { code?: string }).code;
+      const retryable = err instanceof ClaimRace || (code !== undefined && RETRYABLE_SQLSTATES.has(code));
+      if (!retryable || attempt >= ATTEMPTS_MAX) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  if (plan.accepted > 0 && opts.afterCommit !== false) {
+    for (const hook of hooks.afterCommit) {
+      try {
+        await hook(db, plan.summary);
+      } catch (err) {
+        // The events are committed: the answer must say so. Derived data is recomputable.
+        log.error({ err, hook: hook.name }, "after-commit ingest hook failed");
+      }
+    }
+  }
+  return { accepted: plan.accepted, duplicates: plan.duplicates, rejected: plan.rejected };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading what exists
+
+const LOCK_CHANGED_LINKS = {
+  name: "events.lock-changed-links",
+  text: `SELECT id, account_id, bank_code, branch_code, account_number, holder_name, auth_method::text, registered_at, changed_at
+           FROM bank_link WHERE id = ANY($1::varchar[]) ORDER BY id FOR UPDATE`,
+};
+
+// One round trip for every lookup: k tells which table a row comes from.
+const LOOKUP = {
+  name: "events.lookup",
+  text: `SELECT 0 AS k, id::text, payload_hash::text AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, NULL::text AS e, NULL::text AS f, NULL::timestamptz AS g, NULL::timestamptz AS h
+           FROM processed_event WHERE id = ANY($1::varchar[])
+         UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wallet_account WHERE id = ANY($2::varchar[])
+         UNION ALL SELECT 2, id, account_id, bank_code, branch_code, account_number, holder_name, auth_method::text, registered_at, changed_at
+           FROM bank_link WHERE id = ANY($3::varchar[])
+         UNION ALL SELECT 3, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM charge WHERE id = ANY($4::varchar[])
+         UNION ALL SELECT 4, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM spend WHERE id = ANY($5::varchar[])
+         UNION ALL SELECT 5, code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM bank WHERE code = ANY($6::bpchar[])`,
+};
+
+type LinkRow = [string, string, string, string, string, string, string, Date, Date | null];
+
+function toLinkState(r: LinkRow): LinkState {
+  return {
+    accountId: r[1],
+    bankCode: r[2],
+    branchCode: r[3],
+    accountNumber: r[4],
+    holderName: r[5],
+    authMethod: r[6] as AuthMethod,
+    registeredAtMs: r[7].getTime(),
+    changedAtMs: r[8] ? r[8].getTime() : null,
+  };
+}
+
+async function readKnownState(client: pg.PoolClient, keys: ReturnType<typeof batchKeys>): Promise<KnownState> {
+  const known = emptyKnownState();
+  if (keys.changedLinkIds.length > 0) {
+    const locked = await client.query<LinkRow>({ ...LOCK_CHANGED_LINKS, values: [keys.changedLinkIds], rowMode: "array" });
+    for (const r of locked.rows) known.links.set(r[0], toLinkState(r));
+  }
+  const res = await client.query<unknown[]>({
+    ...LOOKUP,
+    values: [keys.eventIds, keys.accountIds, keys.linkIds, keys.chargeIds, keys.spendIds, keys.bankCodes],
+    rowMode: "array",
+  });
+  for (const r of res.rows) {
+    const id = r[1] as string;
+    switch (r[0] as number) {
+      case 0:
+        known.eventHashes.set(id, r[2] as string);
+        break;
+      case 1:
+        known.accounts.add(id);
+        break;
+      case 2:
+        known.links.set(id, toLinkState([id, ...(r.slice(2) as [string, string, string, string, string, string, Date, Date | null])]));
+        break;
+      case 3:
+        known.charges.add(id);
+        break;
+      case 4:
+        known.spends.add(id);
+        break;
+      case 5:
+        known.banks.add(id);
+        break;
+    }
+  }
+  return known;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+const CLAIM = {
+  name: "events.claim",
+  text: `INSERT INTO processed_event (id, type, payload_hash, occurred_at)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::timestamptz[]) ORDER BY 1
+         ON CONFLICT (id) DO NOTHING`,
+};
+const INSERT_ACCOUNTS = {
+  name: "events.insert-accounts",
+  text: `INSERT INTO wallet_account (id, holder_name, holder_name_normalized, carrier_customer, identity_verified, device_id, ip_address, opened_at)
+         SELECT * FROM unnest($1::varchar[], $2::text[], $3::text[], $4::bool[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[])`,
+};
+const INSERT_LINKS = {
+  name: "events.insert-links",
+  text: `INSERT INTO bank_link (id, account_id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, registered_at, changed_at)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::"AuthMethod"[], $9::timestamptz[], $10::timestamptz[])`,
+};
+// registered_at is deliberately not updated: grandfathering depends on the first registration.
+const UPDATE_CHANGED_LINKS = {
+  name: "events.update-changed-links",
+  text: `UPDATE bank_link b SET bank_code = u.bank_code, branch_code = u.branch_code, account_number = u.account_number,
+                holder_name = u.holder_name, holder_name_normalized = u.holder_name_normalized, auth_method = u.auth_method, changed_at = u.changed_at
+           FROM unnest($1::varchar[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::"AuthMethod"[], $8::timestamptz[])
+                AS u(id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, changed_at)
+          WHERE b.id = u.id`,
+};
+const CLOSE_VERSIONS = {
+  name: "events.close-versions",
+  text: `UPDATE bank_link_version v SET valid_to = u.valid_to
+           FROM unnest($1::varchar[], $2::timestamptz[]) AS u(link_id, valid_to)
+          WHERE v.link_id = u.link_id AND v.valid_to IS NULL`,
+};
+const INSERT_VERSIONS = {
+  name: "events.insert-versions",
+  text: `INSERT INTO bank_link_version (link_id, bank_code, branch_code, account_number, holder_name, auth_method, valid_from, valid_to, event_id)
+         SELECT * FROM unnest($1::varchar[], $2::text[], $3::text[], $4::text[], $5::text[], $6::"AuthMethod"[], $7::timestamptz[], $8::timestamptz[], $9::varchar[])`,
+};
+const INSERT_CHARGES = {
+  name: "events.insert-charges",
+  text: `INSERT INTO charge (id, link_id, account_id, bank_code, branch_code, account_number, amount_yen, occurred_at)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])`,
+};
+const INSERT_SPENDS = {
+  name: "events.insert-spends",
+  text: `INSERT INTO spend (id, account_id, amount_yen, channel, counterparty, occurred_at)
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::"SpendChannel"[], $5::text[], $6::timestamptz[])`,
+};
+// Sorted by the primary key so concurrent batches lock hot bucket rows in one order (no deadlock);
+// one row per touched bucket per batch, so a hot bucket is updated once per batch, not per event.
+const UPSERT_ROLLUPS = {
+  name: "events.upsert-rollups",
+  text: `INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
+         SELECT * FROM unnest($1::text[], $2::"VolumeMetric"[], $3::smallint[], $4::timestamptz[], $5::bigint[]) ORDER BY 1, 2, 3, 4
+         ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start) DO UPDATE SET value = volume_bucket.value + EXCLUDED.value`,
+};
+
+async function writePlan(client: pg.PoolClient, plan: BatchPlan): Promise<void> {
+  const r = plan.rows;
+  const claimed = await client.query({ ...CLAIM, values: [r.events.id, r.events.type, r.events.hash, r.events.occurredAt] });
+  if (claimed.rowCount !== plan.accepted) throw new ClaimRace("an event id was claimed by a concurrent batch");
+
+  const a = r.accounts;
+  if (a.id.length) {
+    await client.query({ ...INSERT_ACCOUNTS, values: [a.id, a.holderName, a.holderNameNormalized, a.carrierCustomer, a.identityVerified, a.deviceId, a.ipAddress, a.openedAt] });
+  }
+  const n = r.newLinks;
+  if (n.id.length) {
+    await client.query({
+      ...INSERT_LINKS,
+      values: [n.id, n.accountId, n.bankCode, n.branchCode, n.accountNumber, n.holderName, n.holderNameNormalized, n.authMethod, n.registeredAt, n.changedAt],
+    });
+  }
+  const c = r.changedLinks;
+  if (c.id.length) {
+    await client.query({ ...UPDATE_CHANGED_LINKS, values: [c.id, c.bankCode, c.branchCode, c.accountNumber, c.holderName, c.holderNameNormalized, c.authMethod, c.changedAt] });
+  }
+  if (r.versionCloses.linkId.length) {
+    await client.query({ ...CLOSE_VERSIONS, values: [r.versionCloses.linkId, r.versionCloses.validTo] });
+  }
+  const v = r.versions;
+  if (v.linkId.length) {
+    await client.query({ ...INSERT_VERSIONS, values: [v.linkId, v.bankCode, v.branchCode, v.accountNumber, v.holderName, v.authMethod, v.validFrom, v.validTo, v.eventId] });
+  }
+  const ch = r.charges;
+  if (ch.id.length) {
+    await client.query({ ...INSERT_CHARGES, values: [ch.id, ch.linkId, ch.accountId, ch.bankCode, ch.branchCode, ch.accountNumber, ch.amountYen, ch.occurredAt] });
+  }
+  const s = r.spends;
+  if (s.id.length) {
+    await client.query({ ...INSERT_SPENDS, values: [s.id, s.accountId, s.amountYen, s.channel, s.counterparty, s.occurredAt] });
+  }
+  const u = r.rollups;
+  if (u.bankCode.length) {
+    await client.query({ ...UPSERT_ROLLUPS, values: [u.bankCode, u.metric, u.bucketMinutes, u.bucketStart, u.value] });
+  }
+}

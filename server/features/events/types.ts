@@ -1,0 +1,46 @@
+// Types of the ingestion service and of the hooks other features register in server/ingest-hooks.ts.
+import type { EventRejection } from "../../../shared/events/schemas.ts";
+
+/** What one `ingestBatch` call did: every event is accepted, a duplicate, or rejected. */
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: EventRejection[];
+}
+
+export interface RegisteredLinkSummary {
+  linkId: string;
+  accountId: string;
+  bankCode: string;
+  registeredAt: Date;
+  eventId: string;
+}
+
+export interface ChangedLinkSummary {
+  linkId: string;
+  accountId: string;
+  /** the bank the link pointed at just before this change */
+  oldBankCode: string;
+  newBankCode: string;
+  changedAt: Date;
+  eventId: string;
+}
+
+/**
+ * What a batch newly stored (duplicates and rejected events excluded), handed to the hooks. Lists
+ * are in event order and without repeats; times are UTC `Date`s.
+ */
+export interface IngestedBatchSummary {
+  /** every wallet account the batch touched: opened, linked, link changed, charged or spent */
+  accountIds: string[];
+  /** every link the batch registered, changed or charged through */
+  linkIds: string[];
+  registeredLinks: RegisteredLinkSummary[];
+  changedLinks: ChangedLinkSummary[];
+  chargeIds: string[];
+  /** every bank whose rollups the batch changed (registration, change target, charge) */
+  bankCodes: string[];
+  /** earliest and latest `occurredAt` of the stored events (null only for an empty summary) */
+  minOccurredAt: Date | null;
+  maxOccurredAt: Date | null;
+}
