@@ -1,13 +1,19 @@
 // The hand-written list of feature routers. Each path must also appear in shared/auth/permissions.ts.
 import { router } from "./init.ts";
+import { suspensionsRouter } from "../features/suspensions/router.ts";
 import { authRouter } from "../features/auth/router.ts";
 import { adminRouter } from "../features/admin/router.ts";
 import { auditRouter } from "../features/audit/router.ts";
+import { accountsRouter } from "../features/accounts/router.ts";
+import { compensationRouter } from "../features/compensation/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
+  suspensions: suspensionsRouter,
   admin: adminRouter,
   audit: auditRouter,
+  accounts: accountsRouter,
+  compensation: compensationRouter,
 });
 
 export type AppRouter = typeof appRouter;

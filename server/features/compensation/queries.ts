@@ -1,0 +1,281 @@
+// Reads for the compensation screens: the queue, one case with its victim view and history, the
+// managers' approval queue and the cases ready for a payout batch. Account numbers go out masked.
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import { formatYen, maskAccountNumber } from "../../../shared/format.ts";
+import { compensationError } from "../../../shared/compensation/errors.ts";
+import { ListCasesInput } from "../../../shared/compensation/inputs.ts";
+import { ALLOWED_TRANSITIONS, canApprove, needsSecondApprover } from "../../../shared/compensation/rules.ts";
+import { CaseState } from "../../../shared/compensation/schemas.ts";
+import type { z } from "zod";
+import { approvalThresholdYen } from "./service.ts";
+import { num, type StaffActor } from "./sql.ts";
+import { victimView } from "./victims.ts";
+
+async function emails(db: PrismaClient, ids: Array<string | null>): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter((id): id is string => !!id))];
+  if (unique.length === 0) return new Map();
+  const staff = await db.staffUser.findMany({ where: { id: { in: unique } }, select: { id: true, email: true } });
+  return new Map(staff.map((s) => [s.id, s.email]));
+}
+
+async function bankNames(db: PrismaClient, codes: string[]): Promise<Map<string, string>> {
+  const banks = await db.bank.findMany({ where: { code: { in: [...new Set(codes)] } }, select: { code: true, name: true } });
+  return new Map(banks.map((b) => [b.code, b.name]));
+}
+
+export async function listCases(db: PrismaClient, actor: StaffActor, rawInput: z.input<typeof ListCasesInput>) {
+  const input = ListCasesInput.parse(rawInput);
+  const base: Prisma.CompensationCaseWhereInput = {
+    ...(input.bankCode ? { bankCode: input.bankCode } : {}),
+    ...(input.mine ? { requestedById: actor.id } : {}),
+  };
+  const where: Prisma.CompensationCaseWhereInput = { ...base, ...(input.states?.length ? { state: { in: input.states } } : {}) };
+  const [rows, matching, byState, thresholdYen] = await Promise.all([
+    db.compensationCase.findMany({
+      where,
+      orderBy: [{ requestedAt: "desc" }, { id: "asc" }],
+      take: input.limit,
+      skip: input.offset,
+      select: {
+        id: true,
+        state: true,
+        bankCode: true,
+        branchCode: true,
+        accountNumber: true,
+        holderName: true,
+        totalYen: true,
+        reason: true,
+        requestedById: true,
+        requestedAt: true,
+        decidedById: true,
+        decidedAt: true,
+        payoutBatchId: true,
+        _count: { select: { lines: true } },
+      },
+    }),
+    db.compensationCase.aggregate({ where, _count: { _all: true }, _sum: { totalYen: true } }),
+    // Per state under the other filters, so the state tabs can show their counts and sums.
+    db.compensationCase.groupBy({ by: ["state"], where: base, _count: { _all: true }, _sum: { totalYen: true } }),
+    approvalThresholdYen(db),
+  ]);
+  const [emailOf, bankOf] = await Promise.all([emails(db, rows.flatMap((r) => [r.requestedById, r.decidedById])), bankNames(db, rows.map((r) => r.bankCode))]);
+  const stateTotals = Object.fromEntries(CaseState.options.map((s) => [s, { count: 0, totalYen: 0 }])) as Record<CaseState, { count: number; totalYen: number }>;
+  for (const g of byState) stateTotals[g.state] = { count: g._count._all, totalYen: num(g._sum.totalYen) };
+  return {
+    thresholdYen,
+    total: { count: matching._count._all, totalYen: num(matching._sum.totalYen) },
+    stateTotals,
+    cases: rows.map((r) => ({
+      id: r.id,
+      state: r.state,
+      bankCode: r.bankCode,
+      bankName: bankOf.get(r.bankCode) ?? r.bankCode,
+      branchCode: r.branchCode,
+      accountNumberMasked: maskAccountNumber(r.accountNumber),
+      holderName: r.holderName,
+      totalYen: r.totalYen,
+      lineCount: r._count.lines,
+      reason: r.reason,
+      requestedByEmail: emailOf.get(r.requestedById) ?? "unknown",
+      requestedAt: r.requestedAt,
+      decidedByEmail: r.decidedById ? (emailOf.get(r.decidedById) ?? "unknown") : null,
+      decidedAt: r.decidedAt,
+      payoutBatchId: r.payoutBatchId,
+      needsManager: needsSecondApprover(r.totalYen, thresholdYen),
+    })),
+  };
+}
+
+/** Per case, the wallets behind its charges with the scorer's reasons: the evidence an approver reads. */
+async function walletsByCase(db: PrismaClient, caseIds: string[]) {
+  const byCase = new Map<string, Array<ReturnType<typeof toWallet>>>();
+  if (caseIds.length === 0) return byCase;
+  const rows = await db.$queryRaw<WalletRow[]>(Prisma.sql`
+    SELECT l.case_id::text AS case_id, w.id, w.holder_name, w.risk_score, w.risk_reasons, w.review_label::text AS review_label,
+           w.flagged_at, w.opened_at, w.status::text AS status, COUNT(c.id) AS charge_count, SUM(c.amount_yen) AS charged_yen
+      FROM compensation_line l
+      JOIN charge c ON c.id = l.charge_id
+      JOIN wallet_account w ON w.id = c.account_id
+     WHERE l.case_id = ANY(${caseIds}::uuid[])
+     GROUP BY l.case_id, w.id
+     ORDER BY w.risk_score DESC, w.id`);
+  for (const r of rows) {
+    const list = byCase.get(r.case_id) ?? [];
+    list.push(toWallet(r));
+    byCase.set(r.case_id, list);
+  }
+  return byCase;
+}
+
+interface WalletRow {
+  case_id: string;
+  id: string;
+  holder_name: string;
+  risk_score: number;
+  risk_reasons: unknown;
+  review_label: string | null;
+  flagged_at: Date | null;
+  opened_at: Date;
+  status: string;
+  charge_count: unknown;
+  charged_yen: unknown;
+}
+
+function toWallet(r: WalletRow) {
+  return {
+    id: r.id,
+    holderName: r.holder_name,
+    riskScore: r.risk_score,
+    riskReasons: parseReasons(r.risk_reasons),
+    reviewLabel: r.review_label,
+    flaggedAt: r.flagged_at,
+    openedAt: r.opened_at,
+    status: r.status,
+    chargeCount: num(r.charge_count),
+    chargedYen: num(r.charged_yen),
+  };
+}
+
+export interface RiskReason {
+  code: string;
+  points: number;
+  evidence: string;
+}
+
+// risk_reasons is written by the scoring feature; read defensively so a shape change cannot break
+// the approval screen.
+function parseReasons(value: unknown): RiskReason[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((r): r is Record<string, unknown> => typeof r === "object" && r !== null)
+    .map((r) => ({ code: String(r.code ?? ""), points: Number(r.points ?? 0), evidence: String(r.evidence ?? r.text ?? "") }));
+}
+
+export async function getCase(db: PrismaClient, actor: StaffActor, caseId: string) {
+  const c = await db.compensationCase.findUnique({
+    where: { id: caseId },
+    include: {
+      lines: { include: { charge: { select: { id: true, accountId: true, occurredAt: true, amountYen: true } } }, orderBy: { chargeId: "asc" } },
+      payoutBatch: { select: { id: true, createdAt: true, fileName: true } },
+    },
+  });
+  if (!c) throw compensationError("CASE_NOT_FOUND");
+  const [thresholdYen, victim, history, bankOf, wallets] = await Promise.all([
+    approvalThresholdYen(db),
+    victimView(db, c),
+    db.auditEvent.findMany({
+      where: { targetType: "case", targetId: caseId },
+      orderBy: { id: "asc" },
+      select: { id: true, at: true, actorEmail: true, actorRole: true, action: true, reason: true },
+    }),
+    bankNames(db, [c.bankCode]),
+    walletsByCase(db, [caseId]).then((m) => m.get(caseId) ?? []),
+  ]);
+  const emailOf = await emails(db, [c.requestedById, c.decidedById]);
+  const approval = canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen });
+  const victimCharges = new Map((victim?.charges ?? []).map((vc) => [vc.chargeId, vc]));
+  return {
+    id: c.id,
+    state: c.state,
+    bankCode: c.bankCode,
+    bankName: bankOf.get(c.bankCode) ?? c.bankCode,
+    branchCode: c.branchCode,
+    accountNumberMasked: maskAccountNumber(c.accountNumber),
+    holderName: c.holderName,
+    totalYen: c.totalYen,
+    reason: c.reason,
+    requestedById: c.requestedById,
+    requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
+    requestedAt: c.requestedAt,
+    decidedByEmail: c.decidedById ? (emailOf.get(c.decidedById) ?? "unknown") : null,
+    decidedAt: c.decidedAt,
+    decisionReason: c.decisionReason,
+    paidAt: c.paidAt,
+    payoutBatch: c.payoutBatch,
+    thresholdYen,
+    needsManager: needsSecondApprover(c.totalYen, thresholdYen),
+    lines: c.lines.map((l) => {
+      const vc = victimCharges.get(l.chargeId);
+      return {
+        chargeId: l.chargeId,
+        walletId: l.charge.accountId,
+        occurredAt: l.charge.occurredAt,
+        chargeAmountYen: l.charge.amountYen,
+        amountYen: l.amountYen,
+        // Across all cases (this one included): what the charge has paid, pending and left.
+        paidYen: vc?.paidYen ?? 0,
+        pendingYen: vc?.pendingYen ?? 0,
+        owedYen: vc?.owedYen ?? 0,
+      };
+    }),
+    wallets,
+    victim,
+    history: history.map((h) => ({ ...h, id: String(h.id) })),
+    /** What the signed-in person may do now (the server checks again on the call). */
+    actions: {
+      approve: c.state === "REQUESTED" && approval.ok,
+      reject: c.state === "REQUESTED" && approval.ok,
+      cancel: ALLOWED_TRANSITIONS[c.state].includes("CANCELLED"),
+      whyNotApprove: c.state !== "REQUESTED" || approval.ok ? null : approvalWords(approval.code, thresholdYen),
+    },
+  };
+}
+
+function approvalWords(code: "SELF_APPROVAL_NOT_ALLOWED" | "MANAGER_APPROVAL_REQUIRED" | "ROLE_NOT_ALLOWED", thresholdYen: number): string {
+  const amount = `Cases of ${formatYen(thresholdYen)} or more`;
+  if (code === "MANAGER_APPROVAL_REQUIRED") return `${amount} need a manager's approval.`;
+  if (code === "SELF_APPROVAL_NOT_ALLOWED") return `${amount} need a manager other than the one who requested them.`;
+  return "Your role does not approve compensation.";
+}
+
+/** Large requested cases waiting for a manager, oldest first, with the evidence against each wallet. */
+export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
+  const thresholdYen = await approvalThresholdYen(db);
+  const cases = await db.compensationCase.findMany({
+    where: { state: "REQUESTED", totalYen: { gte: thresholdYen } },
+    orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+    take: 200,
+    include: { lines: { include: { charge: { select: { occurredAt: true, amountYen: true, accountId: true } } }, orderBy: { chargeId: "asc" } } },
+  });
+  const [emailOf, bankOf, walletsOf] = await Promise.all([
+    emails(db, cases.map((c) => c.requestedById)),
+    bankNames(db, cases.map((c) => c.bankCode)),
+    walletsByCase(db, cases.map((c) => c.id)),
+  ]);
+  return {
+    thresholdYen,
+    cases: cases.map((c) => ({
+        id: c.id,
+        bankCode: c.bankCode,
+        bankName: bankOf.get(c.bankCode) ?? c.bankCode,
+        branchCode: c.branchCode,
+        accountNumberMasked: maskAccountNumber(c.accountNumber),
+        holderName: c.holderName,
+        totalYen: c.totalYen,
+        reason: c.reason,
+        requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
+        requestedAt: c.requestedAt,
+        requestedByMe: c.requestedById === actor.id,
+        canDecide: canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen }).ok,
+        lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
+      wallets: walletsOf.get(c.id) ?? [],
+    })),
+  };
+}
+
+/** Approved cases not yet in a payout batch. */
+export async function payableCases(db: PrismaClient) {
+  const cases = await db.compensationCase.findMany({
+    where: { state: "APPROVED", payoutBatchId: null },
+    orderBy: [{ decidedAt: "asc" }, { id: "asc" }],
+    take: 500,
+    select: { id: true, bankCode: true, branchCode: true, accountNumber: true, holderName: true, totalYen: true, decidedAt: true, decidedById: true },
+  });
+  const [emailOf, bankOf] = await Promise.all([emails(db, cases.map((c) => c.decidedById)), bankNames(db, cases.map((c) => c.bankCode))]);
+  return cases.map(({ accountNumber, decidedById, ...c }) => ({
+    ...c,
+    bankName: bankOf.get(c.bankCode) ?? c.bankCode,
+    accountNumberMasked: maskAccountNumber(accountNumber),
+    approvedByEmail: decidedById ? (emailOf.get(decidedById) ?? "unknown") : null,
+  }));
+}

@@ -1,0 +1,44 @@
+import { router } from "../../trpc/init.ts";
+import { staffProcedure } from "../../trpc/procedures.ts";
+import {
+  AccountIdInput,
+  BatchIdInput,
+  CaseIdInput,
+  ChargeIdInput,
+  CreateCaseRequest,
+  ListCasesInput,
+  ReportInput,
+  VictimSearchInput,
+} from "../../../shared/compensation/inputs.ts";
+import { CreatePayoutBatchInput, TransitionInput } from "../../../shared/compensation/schemas.ts";
+import { createCase, decideCase } from "./service.ts";
+import { approvalQueue, getCase, listCases, payableCases } from "./queries.ts";
+import { searchVictims, victimForCharge, victimsOfAccount } from "./victims.ts";
+import { createPayoutBatch, downloadBatch, listBatches } from "./payout.ts";
+import { compensationReport } from "./report.ts";
+import type { StaffActor } from "./sql.ts";
+import type { Actor } from "../audit/write-audit.ts";
+import type { Role } from "../../../shared/auth/roles.ts";
+
+// staffProcedure guarantees a signed-in user; services take the actor with its id and role.
+function staff(ctx: { actor: Actor; user: { id: string; role: Role } }): StaffActor {
+  return { ...ctx.actor, id: ctx.user.id, role: ctx.user.role };
+}
+
+export const compensationRouter = router({
+  list: staffProcedure.input(ListCasesInput).query(({ ctx, input }) => listCases(ctx.db, staff(ctx), input)),
+  get: staffProcedure.input(CaseIdInput).query(({ ctx, input }) => getCase(ctx.db, staff(ctx), input.caseId)),
+  victimSearch: staffProcedure.input(VictimSearchInput).query(({ ctx, input }) => searchVictims(ctx.db, input)),
+  victimForCharge: staffProcedure.input(ChargeIdInput).query(({ ctx, input }) => victimForCharge(ctx.db, input.chargeId)),
+  victimsOfAccount: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => victimsOfAccount(ctx.db, input.accountId)),
+  create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, staff(ctx), input)),
+  approve: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "approve" })),
+  reject: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "reject" })),
+  cancel: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "cancel" })),
+  approvalQueue: staffProcedure.query(({ ctx }) => approvalQueue(ctx.db, staff(ctx))),
+  payableCases: staffProcedure.query(({ ctx }) => payableCases(ctx.db)),
+  createPayoutBatch: staffProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, staff(ctx), input)),
+  batches: staffProcedure.query(({ ctx }) => listBatches(ctx.db)),
+  downloadBatch: staffProcedure.input(BatchIdInput).query(({ ctx, input }) => downloadBatch(ctx.db, staff(ctx), input.batchId)),
+  report: staffProcedure.input(ReportInput).query(({ ctx, input }) => compensationReport(ctx.db, input ?? {})),
+});

@@ -1,0 +1,208 @@
+// Finding victims: bank accounts that fraudulent wallets charged from, with what each charge took,
+// what was already paid back, what is pending and what is still owed. Account numbers leave the
+// server masked; a victim is referred to by one of its charges' ids (`ref`).
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { Tx } from "../../db/transaction.ts";
+import { maskAccountNumber } from "../../../shared/format.ts";
+import { compensationError } from "../../../shared/compensation/errors.ts";
+import type { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
+import { FRAUD_WALLET_SQL, holderNameSql, num } from "./sql.ts";
+
+type Db = PrismaClient | Tx;
+
+export interface BankAccountKey {
+  bankCode: string;
+  branchCode: string;
+  accountNumber: string;
+}
+
+export interface VictimCharge {
+  chargeId: string;
+  walletId: string;
+  walletRiskScore: number;
+  walletReviewLabel: string | null;
+  occurredAt: Date;
+  amountYen: number;
+  paidYen: number;
+  pendingYen: number;
+  /** What can still be paid back: amount − paid − pending, never below zero. */
+  owedYen: number;
+}
+
+export interface VictimSummary {
+  /** A charge id of this victim: the handle the UI uses instead of the account number. */
+  ref: string;
+  bankCode: string;
+  bankName: string;
+  branchCode: string;
+  accountNumberMasked: string;
+  holderName: string | null;
+  chargeCount: number;
+  takenYen: number;
+  paidYen: number;
+  pendingYen: number;
+  owedYen: number;
+  /** Charges from this account by wallets not considered fraudulent (e.g. the victim's own wallet). */
+  otherChargeCount: number;
+}
+
+export interface VictimView extends VictimSummary {
+  charges: VictimCharge[];
+  cases: Array<{ id: string; state: string; totalYen: number; requestedAt: Date }>;
+}
+
+interface SummaryRow {
+  ref: string;
+  bank_code: string;
+  bank_name: string;
+  branch_code: string;
+  account_number: string;
+  holder_name: string | null;
+  charge_count: unknown;
+  taken_yen: unknown;
+  paid_yen: unknown;
+  pending_yen: unknown;
+  owed_yen: unknown;
+  other_charge_count: unknown;
+}
+
+function toSummary(r: SummaryRow): VictimSummary {
+  return {
+    ref: r.ref,
+    bankCode: r.bank_code,
+    bankName: r.bank_name,
+    branchCode: r.branch_code,
+    accountNumberMasked: maskAccountNumber(r.account_number),
+    holderName: r.holder_name,
+    chargeCount: num(r.charge_count),
+    takenYen: num(r.taken_yen),
+    paidYen: num(r.paid_yen),
+    pendingYen: num(r.pending_yen),
+    owedYen: num(r.owed_yen),
+    otherChargeCount: num(r.other_charge_count),
+  };
+}
+
+/**
+ * Victim summaries for the charges picked by `where` (a condition on charge `c`), grouped by bank
+ * account. Per-charge sums first, so a charge in several cases is counted once.
+ */
+async function summaries(db: Db, where: Prisma.Sql): Promise<VictimSummary[]> {
+  const rows = await db.$queryRaw<SummaryRow[]>(Prisma.sql`
+    WITH picked AS (
+      SELECT c.id, c.bank_code, c.branch_code, c.account_number, c.amount_yen, ${FRAUD_WALLET_SQL} AS fraudulent
+        FROM charge c JOIN wallet_account w ON w.id = c.account_id
+       WHERE ${where}
+    ), held AS (
+      SELECT p.id,
+             COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
+             COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen
+        FROM picked p
+        LEFT JOIN compensation_line l ON l.charge_id = p.id
+        LEFT JOIN compensation_case cc ON cc.id = l.case_id
+       WHERE p.fraudulent
+       GROUP BY p.id
+    )
+    SELECT MIN(p.id) FILTER (WHERE p.fraudulent) AS ref, p.bank_code, b.name AS bank_name, p.branch_code, p.account_number,
+           ${holderNameSql(Prisma.sql`p.bank_code`, Prisma.sql`p.branch_code`, Prisma.sql`p.account_number`)} AS holder_name,
+           COUNT(*) FILTER (WHERE p.fraudulent) AS charge_count,
+           COALESCE(SUM(p.amount_yen) FILTER (WHERE p.fraudulent), 0) AS taken_yen,
+           COALESCE(SUM(h.paid_yen), 0) AS paid_yen,
+           COALESCE(SUM(h.pending_yen), 0) AS pending_yen,
+           COALESCE(SUM(GREATEST(0, p.amount_yen - h.paid_yen - h.pending_yen)) FILTER (WHERE p.fraudulent), 0) AS owed_yen,
+           COUNT(*) FILTER (WHERE NOT p.fraudulent) AS other_charge_count
+      FROM picked p
+      JOIN bank b ON b.code = p.bank_code
+      LEFT JOIN held h ON h.id = p.id
+     GROUP BY p.bank_code, b.name, p.branch_code, p.account_number
+     ORDER BY owed_yen DESC, p.bank_code, p.branch_code, p.account_number`);
+  return rows.filter((r) => r.ref !== null).map(toSummary);
+}
+
+/** By bank code and account number (branch optional): the full number is only ever an input. */
+export async function searchVictims(db: Db, input: VictimSearchInput): Promise<{ victims: VictimSummary[]; nonFraudulentAccounts: number }> {
+  const branch = input.branchCode ? Prisma.sql`AND c.branch_code = ${input.branchCode}` : Prisma.empty;
+  const all = await summariesIncludingClean(db, Prisma.sql`c.bank_code = ${input.bankCode} AND c.account_number = ${input.accountNumber} ${branch}`);
+  return all;
+}
+
+// Search also says when the account was charged only by wallets we do not consider fraudulent, so
+// support can tell "no fraud found" from "no such account".
+async function summariesIncludingClean(db: Db, where: Prisma.Sql) {
+  const victims = await summaries(db, where);
+  const [{ n }] = await db.$queryRaw<{ n: unknown }[]>(Prisma.sql`
+    SELECT COUNT(DISTINCT (c.bank_code, c.branch_code, c.account_number)) AS n
+      FROM charge c JOIN wallet_account w ON w.id = c.account_id
+     WHERE ${where}`);
+  return { victims, nonFraudulentAccounts: num(n) - victims.length };
+}
+
+export async function chargeAccount(db: Db, chargeId: string): Promise<BankAccountKey & { accountId: string }> {
+  const charge = await db.charge.findUnique({ where: { id: chargeId }, select: { bankCode: true, branchCode: true, accountNumber: true, accountId: true } });
+  if (!charge) throw compensationError("CHARGE_NOT_FOUND", `There is no charge with id ${chargeId}.`);
+  return charge;
+}
+
+/** The victim a charge drew from, with all fraudulent charges from that bank account. */
+export async function victimForCharge(db: Db, chargeId: string): Promise<VictimView | null> {
+  const account = await chargeAccount(db, chargeId);
+  return victimView(db, account);
+}
+
+export async function victimView(db: Db, account: BankAccountKey): Promise<VictimView | null> {
+  const accountWhere = Prisma.sql`c.bank_code = ${account.bankCode} AND c.branch_code = ${account.branchCode} AND c.account_number = ${account.accountNumber}`;
+  const [summary] = await summaries(db, accountWhere);
+  if (!summary) return null;
+  const chargeRows = await db.$queryRaw<
+    Array<{ id: string; account_id: string; risk_score: number; review_label: string | null; occurred_at: Date; amount_yen: number; paid_yen: unknown; pending_yen: unknown }>
+  >(Prisma.sql`
+    SELECT c.id, c.account_id, w.risk_score, w.review_label::text AS review_label, c.occurred_at, c.amount_yen,
+           COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
+           COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen
+      FROM charge c
+      JOIN wallet_account w ON w.id = c.account_id
+      LEFT JOIN compensation_line l ON l.charge_id = c.id
+      LEFT JOIN compensation_case cc ON cc.id = l.case_id
+     WHERE ${accountWhere} AND ${FRAUD_WALLET_SQL}
+     GROUP BY c.id, w.id
+     ORDER BY c.occurred_at, c.id`);
+  const cases = await db.compensationCase.findMany({
+    where: { bankCode: account.bankCode, branchCode: account.branchCode, accountNumber: account.accountNumber },
+    select: { id: true, state: true, totalYen: true, requestedAt: true },
+    orderBy: { requestedAt: "desc" },
+  });
+  return {
+    ...summary,
+    charges: chargeRows.map((r) => {
+      const paidYen = num(r.paid_yen);
+      const pendingYen = num(r.pending_yen);
+      return {
+        chargeId: r.id,
+        walletId: r.account_id,
+        walletRiskScore: r.risk_score,
+        walletReviewLabel: r.review_label,
+        occurredAt: r.occurred_at,
+        amountYen: r.amount_yen,
+        paidYen,
+        pendingYen,
+        owedYen: Math.max(0, r.amount_yen - paidYen - pendingYen),
+      };
+    }),
+    cases,
+  };
+}
+
+/** "Compensate the victims of this wallet": the bank accounts it charged from, if it is fraudulent. */
+export async function victimsOfAccount(db: Db, accountId: string) {
+  const wallet = await db.walletAccount.findUnique({
+    where: { id: accountId },
+    select: { id: true, holderName: true, riskScore: true, reviewLabel: true, flaggedAt: true },
+  });
+  if (!wallet) throw compensationError("WALLET_NOT_FOUND", `There is no wallet account with id ${accountId}.`);
+  const [{ fraudulent }] = await db.$queryRaw<{ fraudulent: boolean }[]>(
+    Prisma.sql`SELECT ${FRAUD_WALLET_SQL} AS fraudulent FROM wallet_account w WHERE w.id = ${accountId}`,
+  );
+  // Totals per victim cover this wallet's charges only; the form then shows all of the victim's.
+  const victims = fraudulent ? await summaries(db, Prisma.sql`c.account_id = ${accountId}`) : [];
+  return { wallet: { ...wallet, fraudulent }, victims };
+}

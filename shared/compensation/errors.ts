@@ -1,0 +1,26 @@
+// Compensation error codes as data: status and the default words. Services pass these to AppError
+// with a sentence about the case at hand (amounts in yen, which charge), the UI shows the sentence.
+import { AppError } from "../errors.ts";
+
+export const COMPENSATION_ERRORS = {
+  COMPENSATION_EXCEEDS_CHARGE: { status: 409, message: "This would pay back more than the charge took." },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, message: "This form already created a case with different content." },
+  CHARGE_NOT_FOUND: { status: 404, message: "A charge in this case does not exist." },
+  CHARGE_NOT_FOR_VICTIM: { status: 422, message: "All charges of a case must come from one victim's bank account." },
+  CHARGE_NOT_FRAUDULENT: { status: 422, message: "Only charges made by flagged or confirmed-fraud wallets can be compensated." },
+  INVALID_AMOUNT: { status: 422, message: "Amounts must be whole, positive yen." },
+  CASE_NOT_FOUND: { status: 404, message: "There is no compensation case with this id." },
+  INVALID_TRANSITION: { status: 409, message: "The case is no longer in a state that allows this." },
+  MANAGER_APPROVAL_REQUIRED: { status: 403, message: "A case this large needs a manager's approval." },
+  SELF_APPROVAL_NOT_ALLOWED: { status: 403, message: "A case this large needs a manager other than the person who requested it." },
+  CASES_NOT_PAYABLE: { status: 409, message: "Some cases are not approved or are already in a payout batch." },
+  BATCH_NOT_FOUND: { status: 404, message: "There is no payout batch with this id." },
+  WALLET_NOT_FOUND: { status: 404, message: "There is no wallet account with this id." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type CompensationErrorCode = keyof typeof COMPENSATION_ERRORS;
+
+export function compensationError(code: CompensationErrorCode, message?: string, details?: Record<string, unknown>): AppError {
+  const def = COMPENSATION_ERRORS[code];
+  return new AppError(code, message ?? def.message, { status: def.status, details });
+}
