@@ -2,6 +2,7 @@
 // Each feature adds its loop here; all stop together on shutdown.
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "./db/client.ts";
+import { quarantineJob } from "./features/suspensions/quarantine-job.ts";
 
 export interface BackgroundJob {
   name: string;
@@ -9,7 +10,9 @@ export interface BackgroundJob {
   run(db: Database): Promise<void>;
 }
 
-export const BACKGROUND_JOBS: BackgroundJob[] = [];
+export const BACKGROUND_JOBS: BackgroundJob[] = [
+  quarantineJob,
+];
 
 export function startBackgroundJobs(db: Database, log: FastifyBaseLogger) {
   const timers: NodeJS.Timeout[] = [];

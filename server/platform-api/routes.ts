@@ -1,7 +1,9 @@
 // Every /api/v1 route group, by feature. Each receives the API-key-guarded scope.
 import type { PlatformRoutes } from "./plugin.ts";
+import { decisionRoutes } from "../features/suspensions/decisions.routes.ts";
 import { eventsRoutes } from "../features/events/routes.ts";
 
 export const platformRoutes: PlatformRoutes[] = [
   eventsRoutes,
+  decisionRoutes,
 ];

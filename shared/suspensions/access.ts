@@ -1,5 +1,17 @@
 import type { AccessMap } from "../auth/permissions.ts";
+import { ALL_STAFF } from "../auth/roles.ts";
 
+// Every role sees a bank's suspension state; only a manager suspends or lifts; analysts and
+// managers review quarantined links.
 export const suspensionsAccess = {
+  "suspensions.list": ALL_STAFF,
+  "suspensions.banks": ALL_STAFF,
+  "suspensions.forBank": ALL_STAFF,
+  "suspensions.activeByBank": ALL_STAFF,
+  "suspensions.preview": ["MANAGER"],
+  "suspensions.suspend": ["MANAGER"],
+  "suspensions.lift": ["MANAGER"],
   "suspensions.quarantineList": ["ANALYST", "MANAGER", "ADMIN"],
+  "suspensions.releaseLinks": ["ANALYST", "MANAGER"],
+  "suspensions.revokeLinks": ["ANALYST", "MANAGER"],
 } satisfies AccessMap;

@@ -142,6 +142,11 @@ describe("decideCharge", () => {
       decideCharge({ link: link({ status: "QUARANTINED", quarantineSuspensionId: "s-1", registeredAt: ms(cutoffAt, 5) }), account: active, suspensions: [lifted], at: later }),
     ).toEqual({ decision: "deny", reason: "LINK_QUARANTINED", suspensionId: "s-1" });
   });
+  it("a scheduled suspension lifted before it started never quarantines anything", () => {
+    const cancelled = suspension({ liftedAt: ms(startsAt, -3600_000) });
+    const l = link({ registeredAt: ms(cutoffAt, 5) });
+    expect(decideCharge({ link: l, account: active, suspensions: [cancelled], at: ms(startsAt, 3600_000) }).decision).toBe("allow");
+  });
   it("a link registered after the lift is not quarantined by the lifted suspension", () => {
     const lifted = suspension({ liftedAt: t("2020-09-20T00:00:00Z") });
     expect(decideCharge({ link: link({ registeredAt: t("2020-09-21T00:00:00Z") }), account: active, suspensions: [lifted], at: t("2020-10-01T00:00:00Z") }).decision).toBe("allow");

@@ -117,6 +117,7 @@ export function quarantiningSuspension<S extends SuspensionLike>(
   let found: S | undefined;
   for (const s of suspensions) {
     if (s.startsAt.getTime() > at.getTime()) continue; // scheduled: not in force yet
+    if (s.liftedAt != null && s.liftedAt.getTime() <= s.startsAt.getTime()) continue; // cancelled before it started: never in force
     if (!shouldQuarantine(link, s)) continue;
     if (releasedAtMs !== null && releasedAtMs >= s.startsAt.getTime()) continue;
     if (!found || s.startsAt.getTime() < found.startsAt.getTime()) found = s;

@@ -20,46 +20,70 @@ export const SuspensionScope = z.enum(["REGISTRATION", "LINK_CHANGE", "CHARGE"])
 });
 export type SuspensionScope = z.infer<typeof SuspensionScope>;
 
+// What a manager proposes: shared by the preview (no reason yet) and the suspend action itself.
+const proposalShape = {
+  bankCodes: z
+    .array(BankCode)
+    .min(1, "bankCodes must contain at least one bank")
+    .max(100, "bankCodes must contain at most 100 banks")
+    .refine((codes) => new Set(codes).size === codes.length, { message: "bankCodes must be unique" })
+    .meta({ description: "Banks to suspend; one suspension record is created per bank" }),
+  scopes: z
+    .array(SuspensionScope)
+    .min(1, "scopes must contain at least one scope")
+    .refine((scopes) => new Set(scopes).size === scopes.length, { message: "scopes must be unique" }),
+  startsAt: z
+    .date()
+    .optional()
+    .meta({ description: "When the suspension takes effect (UTC). Omitted: now. Later: scheduled." }),
+  cutoffAt: z.date().optional().meta({
+    description:
+      "Links registered before this instant are grandfathered. Omitted: equal to startsAt. May be set earlier (to the attack's start), never later than startsAt.",
+  }),
+  quarantine: z.boolean().optional().meta({
+    description:
+      "Quarantine links registered at or after cutoffAt (their charges are refused until reviewed). Omitted: on when cutoffAt is earlier than startsAt.",
+  }),
+};
+
+function checkCutoff(input: { startsAt?: Date; cutoffAt?: Date }, ctx: z.RefinementCtx) {
+  // Compared against the clock only when startsAt is omitted (it then defaults to now);
+  // planSuspensions repeats the check against the server's `now` deterministically.
+  const startsAt = input.startsAt ?? new Date();
+  if (input.cutoffAt && input.cutoffAt.getTime() > startsAt.getTime()) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cutoffAt"],
+      message: input.startsAt ? "cutoffAt must not be later than startsAt" : "cutoffAt must not be in the future when startsAt is omitted (it defaults to now)",
+    });
+  }
+}
+
 export const SuspendInput = z
-  .object({
-    bankCodes: z
-      .array(BankCode)
-      .min(1, "bankCodes must contain at least one bank")
-      .max(100, "bankCodes must contain at most 100 banks")
-      .refine((codes) => new Set(codes).size === codes.length, { message: "bankCodes must be unique" })
-      .meta({ description: "Banks to suspend; one suspension record is created per bank" }),
-    scopes: z
-      .array(SuspensionScope)
-      .min(1, "scopes must contain at least one scope")
-      .refine((scopes) => new Set(scopes).size === scopes.length, { message: "scopes must be unique" }),
-    startsAt: z
-      .date()
-      .optional()
-      .meta({ description: "When the suspension takes effect (UTC). Omitted: now. Later: scheduled." }),
-    cutoffAt: z.date().optional().meta({
-      description:
-        "Links registered before this instant are grandfathered. Omitted: equal to startsAt. May be set earlier (to the attack's start), never later than startsAt.",
-    }),
-    quarantine: z.boolean().optional().meta({
-      description:
-        "Quarantine links registered at or after cutoffAt (their charges are refused until reviewed). Omitted: on when cutoffAt is earlier than startsAt.",
-    }),
-    reason: Reason,
-  })
-  .superRefine((input, ctx) => {
-    // Compared against the clock only when startsAt is omitted (it then defaults to now);
-    // planSuspensions repeats the check against the server's `now` deterministically.
-    const startsAt = input.startsAt ?? new Date();
-    if (input.cutoffAt && input.cutoffAt.getTime() > startsAt.getTime()) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["cutoffAt"],
-        message: input.startsAt ? "cutoffAt must not be later than startsAt" : "cutoffAt must not be in the future when startsAt is omitted (it defaults to now)",
-      });
-    }
-  })
+  .object({ ...proposalShape, reason: Reason })
+  .superRefine(checkCutoff)
   .meta({ description: "Suspend one or more banks" });
 export type SuspendInput = z.infer<typeof SuspendInput>;
+
+export const SuspensionPreviewInput = z
+  .object(proposalShape)
+  .superRefine(checkCutoff)
+  .meta({ description: "The impact of a proposed suspension, computed before confirming" });
+export type SuspensionPreviewInput = z.infer<typeof SuspensionPreviewInput>;
+
+export const ForBankInput = z.object({ bankCode: BankCode });
+export type ForBankInput = z.infer<typeof ForBankInput>;
+
+/** Quarantine queue page size; equal to the bulk action limit so a page can be acted on at once. */
+export const QUARANTINE_PAGE_SIZE_MAX = 500;
+
+export const QuarantineListInput = z.object({
+  bankCode: BankCode.optional(),
+  suspensionId: z.uuid().optional(),
+  limit: z.number().int().min(1).max(QUARANTINE_PAGE_SIZE_MAX).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+export type QuarantineListInput = z.input<typeof QuarantineListInput>;
 
 export const LiftInput = z
   .object({

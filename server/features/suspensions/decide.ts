@@ -1,0 +1,234 @@
+// The decision API's hot path: the wallet platform asks before it registers a link, changes one or
+// charges. Each decision is two round trips on the pool (no Prisma, no transaction block):
+//   1. one SELECT reading the link, the account and the bank's suspensions together, in its own
+//      READ COMMITTED snapshot taken after the request arrived — never from a cache — so once a
+//      suspension's transaction has committed, every later decision sees it;
+//   2. one INSERT recording the decision (for a denied registration the same statement also bumps
+//      the bank's REGISTRATION_DENIED volume buckets, so both commit together).
+// The answer itself comes from the pure rules in shared/suspensions/rules.ts.
+// Time is the database's clock (statement_timestamp), the same clock that stamps a suspension's
+// startsAt, so "committed before I asked" always means "started before my decision time".
+import type pg from "pg";
+import {
+  decideCharge,
+  decideLinkChange,
+  decideLinkRegistration,
+  type AccountStatus,
+  type DecisionResult,
+  type LinkForDecision,
+  type LinkStatus,
+  type SuspensionLike,
+} from "../../../shared/suspensions/rules.ts";
+import type {
+  ChargeDecisionRequest,
+  LinkChangeDecisionRequest,
+  LinkRegistrationDecisionRequest,
+  SuspensionScope,
+} from "../../../shared/suspensions/schemas.ts";
+
+type Queryable = Pick<pg.Pool, "query">;
+
+interface SuspensionJson {
+  id: string;
+  bankCode: string;
+  scopes: SuspensionScope[];
+  startsAt: string;
+  cutoffAt: string;
+  quarantine: boolean;
+  liftedAt: string | null;
+}
+
+// Milliseconds since the epoch, truncated like the timestamptz(3) columns, as an exact integer.
+const NOW_MS = `(extract(epoch FROM date_trunc('milliseconds', statement_timestamp())) * 1000)::bigint AS now_ms`;
+
+// A bank's suspensions that can still affect a decision: every one not lifted (in force or
+// scheduled), plus lifted ones that quarantined links (lifting does not release those links).
+function suspensionsOf(bankCodesSql: string): string {
+  return `coalesce((
+    SELECT json_agg(json_build_object(
+      'id', s.id, 'bankCode', s.bank_code, 'scopes', s.scopes, 'startsAt', s.starts_at,
+      'cutoffAt', s.cutoff_at, 'quarantine', s.quarantine, 'liftedAt', s.lifted_at))
+    FROM suspension s
+    WHERE s.bank_code IN (${bankCodesSql}) AND (s.lifted_at IS NULL OR s.quarantine)
+  ), '[]'::json) AS suspensions`;
+}
+
+function toSuspensions(rows: SuspensionJson[]): SuspensionLike[] {
+  return rows.map((s) => ({
+    id: s.id,
+    bankCode: s.bankCode,
+    scopes: s.scopes,
+    startsAt: new Date(s.startsAt),
+    cutoffAt: new Date(s.cutoffAt),
+    quarantine: s.quarantine,
+    liftedAt: s.liftedAt ? new Date(s.liftedAt) : null,
+  }));
+}
+
+interface LinkRow {
+  link_bank_code: string | null;
+  registered_at: Date | null;
+  changed_at: Date | null;
+  link_status: LinkStatus | null;
+  status_changed_at: Date | null;
+  quarantine_suspension_id: string | null;
+  account_id: string | null;
+  account_status: AccountStatus | null;
+}
+
+function toLink(row: LinkRow): LinkForDecision | null {
+  if (!row.link_bank_code || !row.registered_at || !row.link_status) return null;
+  return {
+    bankCode: row.link_bank_code,
+    registeredAt: row.registered_at,
+    changedAt: row.changed_at,
+    status: row.link_status,
+    statusChangedAt: row.status_changed_at,
+    quarantineSuspensionId: row.quarantine_suspension_id,
+  };
+}
+
+const LINK_COLUMNS = `l.bank_code AS link_bank_code, l.registered_at, l.changed_at, l.status AS link_status,
+  l.status_changed_at, l.quarantine_suspension_id, l.account_id, a.status AS account_status`;
+
+type DecisionKind = "LINK_REGISTRATION" | "LINK_CHANGE" | "CHARGE";
+
+interface DecisionRecord {
+  kind: DecisionKind;
+  bankCode: string | null;
+  accountId: string | null;
+  linkId: string | null;
+  amountYen: number | null;
+  result: DecisionResult;
+  decidedAt: Date;
+  /** Bump the bank's REGISTRATION_DENIED volume in the same statement. */
+  countDeniedRegistration: boolean;
+}
+
+const INSERT_DECISION = `INSERT INTO platform_decision
+  (kind, bank_code, account_id, link_id, amount_yen, outcome, reason, suspension_id, decided_at)
+  VALUES ($1::"DecisionKind", $2, $3, $4, $5, $6::"DecisionOutcome", $7, $8::uuid, $9)`;
+
+// Same upsert as ingestion's rollups; 5- and 60-minute buckets align identically in UTC and JST.
+// One statement: the decision row and the volume count commit together or not at all.
+const INSERT_DECISION_AND_COUNT_DENIED = `WITH d AS (${INSERT_DECISION} RETURNING bank_code, decided_at)
+  INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
+  SELECT d.bank_code, 'REGISTRATION_DENIED', b.m,
+         date_bin(make_interval(mins => b.m), d.decided_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 1
+  FROM d CROSS JOIN (VALUES (5::smallint), (60::smallint)) AS b(m)
+  ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start)
+  DO UPDATE SET value = volume_bucket.value + EXCLUDED.value`;
+
+async function record(db: Queryable, r: DecisionRecord): Promise<void> {
+  const params = [
+    r.kind,
+    r.bankCode,
+    r.accountId,
+    r.linkId,
+    r.amountYen,
+    r.result.decision === "allow" ? "ALLOW" : "DENY",
+    r.result.reason,
+    r.result.suspensionId ?? null,
+    r.decidedAt,
+  ];
+  await db.query(r.countDeniedRegistration ? INSERT_DECISION_AND_COUNT_DENIED : INSERT_DECISION, params);
+}
+
+const unknownBank = (): DecisionResult => ({ decision: "deny", reason: "UNKNOWN_BANK" });
+
+export async function decideLinkRegistrationRequest(db: Queryable, input: LinkRegistrationDecisionRequest): Promise<DecisionResult> {
+  const { rows } = await db.query<{ now_ms: number; bank_known: boolean; account_status: AccountStatus | null; suspensions: SuspensionJson[] }>(
+    `SELECT ${NOW_MS},
+       EXISTS (SELECT 1 FROM bank WHERE code = $2) AS bank_known,
+       (SELECT status FROM wallet_account WHERE id = $1) AS account_status,
+       ${suspensionsOf("$2")}`,
+    [input.accountId, input.bankCode],
+  );
+  const row = rows[0];
+  const at = new Date(row.now_ms);
+  const result = !row.bank_known
+    ? unknownBank()
+    : decideLinkRegistration({
+        bankCode: input.bankCode,
+        account: row.account_status ? { status: row.account_status } : null,
+        suspensions: toSuspensions(row.suspensions),
+        at,
+      });
+  await record(db, {
+    kind: "LINK_REGISTRATION",
+    bankCode: input.bankCode,
+    accountId: input.accountId,
+    linkId: null,
+    amountYen: null,
+    result,
+    decidedAt: at,
+    countDeniedRegistration: row.bank_known && result.decision === "deny",
+  });
+  return result;
+}
+
+export async function decideLinkChangeRequest(db: Queryable, input: LinkChangeDecisionRequest): Promise<DecisionResult> {
+  const { rows } = await db.query<LinkRow & { now_ms: number; bank_known: boolean; suspensions: SuspensionJson[] }>(
+    `SELECT ${NOW_MS}, ${LINK_COLUMNS},
+       EXISTS (SELECT 1 FROM bank WHERE code = $2) AS bank_known,
+       ${suspensionsOf("l.bank_code, $2")}
+     FROM (SELECT 1) AS one
+     LEFT JOIN bank_link l ON l.id = $1
+     LEFT JOIN wallet_account a ON a.id = l.account_id`,
+    [input.linkId, input.bankCode],
+  );
+  const row = rows[0];
+  const at = new Date(row.now_ms);
+  const link = toLink(row);
+  const result =
+    link && !row.bank_known
+      ? unknownBank()
+      : decideLinkChange({
+          link,
+          newBankCode: input.bankCode,
+          account: row.account_status ? { status: row.account_status } : null,
+          suspensions: toSuspensions(row.suspensions),
+          at,
+        });
+  await record(db, {
+    kind: "LINK_CHANGE",
+    // The bank the link would move to: that is the bank this request asks about.
+    bankCode: row.bank_known ? input.bankCode : null,
+    accountId: row.account_id,
+    linkId: input.linkId,
+    amountYen: null,
+    result,
+    decidedAt: at,
+    countDeniedRegistration: false,
+  });
+  return result;
+}
+
+export async function decideChargeRequest(db: Queryable, input: ChargeDecisionRequest): Promise<DecisionResult> {
+  const { rows } = await db.query<LinkRow & { now_ms: number; suspensions: SuspensionJson[] }>(
+    `SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf("l.bank_code")}
+     FROM (SELECT 1) AS one
+     LEFT JOIN bank_link l ON l.id = $1
+     LEFT JOIN wallet_account a ON a.id = l.account_id`,
+    [input.linkId],
+  );
+  const row = rows[0];
+  const at = new Date(row.now_ms);
+  const result = decideCharge({
+    link: toLink(row),
+    account: row.account_status ? { status: row.account_status } : null,
+    suspensions: toSuspensions(row.suspensions),
+    at,
+  });
+  await record(db, {
+    kind: "CHARGE",
+    bankCode: row.link_bank_code,
+    accountId: row.account_id,
+    linkId: input.linkId,
+    amountYen: input.amountYen,
+    result,
+    decidedAt: at,
+    countDeniedRegistration: false,
+  });
+  return result;
+}

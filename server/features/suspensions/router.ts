@@ -1,0 +1,40 @@
+// Thin: validate with the shared schemas, call the service. Roles live in shared/suspensions/access.ts.
+import {
+  ForBankInput,
+  LiftInput,
+  QuarantineActionInput,
+  QuarantineListInput,
+  SuspendInput,
+  SuspensionPreviewInput,
+} from "../../../shared/suspensions/schemas.ts";
+import { router } from "../../trpc/init.ts";
+import { staffProcedure } from "../../trpc/procedures.ts";
+import {
+  activeByBank,
+  listBanks,
+  listSuspensions,
+  liftSuspension,
+  previewSuspension,
+  quarantineList,
+  requireStaffActor,
+  reviewQuarantinedLinks,
+  suspendBanks,
+  suspensionsForBank,
+} from "./service.ts";
+
+export const suspensionsRouter = router({
+  list: staffProcedure.query(({ ctx }) => listSuspensions(ctx.pool)),
+  banks: staffProcedure.query(({ ctx }) => listBanks(ctx.pool)),
+  forBank: staffProcedure.input(ForBankInput).query(({ ctx, input }) => suspensionsForBank(ctx.pool, input.bankCode)),
+  activeByBank: staffProcedure.query(({ ctx }) => activeByBank(ctx.pool)),
+  preview: staffProcedure.input(SuspensionPreviewInput).query(({ ctx, input }) => previewSuspension(ctx.pool, input)),
+  suspend: staffProcedure.input(SuspendInput).mutation(({ ctx, input }) => suspendBanks(ctx.db, requireStaffActor(ctx.actor), input)),
+  lift: staffProcedure.input(LiftInput).mutation(({ ctx, input }) => liftSuspension(ctx.db, requireStaffActor(ctx.actor), input)),
+  quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),
+  releaseLinks: staffProcedure
+    .input(QuarantineActionInput)
+    .mutation(({ ctx, input }) => reviewQuarantinedLinks(ctx.db, requireStaffActor(ctx.actor), input, "RELEASE")),
+  revokeLinks: staffProcedure
+    .input(QuarantineActionInput)
+    .mutation(({ ctx, input }) => reviewQuarantinedLinks(ctx.db, requireStaffActor(ctx.actor), input, "REVOKE")),
+});

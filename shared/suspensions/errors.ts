@@ -1,0 +1,19 @@
+// Suspension error codes as data: status and default words. Services pass a sentence about the case
+// at hand (which bank, which scope); the UI shows it.
+import { AppError } from "../errors.ts";
+
+export const SUSPENSION_ERRORS = {
+  SUSPENSION_CONFLICT: { status: 409, message: "A bank already has an active or scheduled suspension for one of these scopes. Lift it first, or leave that scope out." },
+  CUTOFF_AFTER_START: { status: 400, message: "The cutoff must not be later than the start." },
+  UNKNOWN_BANK: { status: 404, message: "There is no bank with this code." },
+  SUSPENSION_NOT_FOUND: { status: 404, message: "There is no suspension with this id." },
+  SUSPENSION_ALREADY_LIFTED: { status: 409, message: "This suspension has already been lifted." },
+  LINKS_NOT_QUARANTINED: { status: 409, message: "Some of these links are no longer quarantined (someone else reviewed them). Reload and try again." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type SuspensionErrorCode = keyof typeof SUSPENSION_ERRORS;
+
+export function suspensionError(code: SuspensionErrorCode, message?: string, details?: Record<string, unknown>): AppError {
+  const def = SUSPENSION_ERRORS[code];
+  return new AppError(code, message ?? def.message, { status: def.status, details });
+}
