@@ -16,6 +16,7 @@
 import type pg from "pg";
 import type { Database } from "./db/client.ts";
 import type { IngestedBatchSummary } from "./features/events/types.ts";
+import { suspensionsIngestHook } from "./features/suspensions/ingest-hook.ts";
 
 export type { IngestedBatchSummary } from "./features/events/types.ts";
 
@@ -28,7 +29,9 @@ export interface IngestHooks {
 }
 
 export const INGEST_HOOKS: IngestHooks = {
-  inTransaction: [],
+  inTransaction: [
+    suspensionsIngestHook, // suspensions: quarantine links linked inside a quarantine window; record policy violations
+  ],
   afterCommit: [],
 };
 

@@ -1,0 +1,114 @@
+// Runs inside the ingesting transaction (server/ingest-hooks.ts), so it is exactly as durable as
+// the events themselves:
+//  (a) links registered or changed into a suspension's quarantine window are marked QUARANTINED at
+//      once (the decision API already refuses them from the rules; this puts them in the queue);
+//  (b) a registration or link change that happened while the bank was suspended for it is recorded
+//      as a policy violation: the platform skipped the decision API or ignored its "deny".
+// Both are set-based: one read of the batch banks' suspensions, then at most one UPDATE and one
+// INSERT for the whole batch. A batch touching no suspended bank costs the one read.
+import type pg from "pg";
+import { activeSuspensionFor, type SuspensionLike } from "../../../shared/suspensions/rules.ts";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
+import type { IngestedBatchSummary } from "../events/types.ts";
+import { QUARANTINE_MATCH } from "./service.ts";
+
+export const POLICY_VIOLATION_KINDS = {
+  REGISTRATION_WHILE_SUSPENDED: "A link was registered while the bank's registrations were suspended",
+  LINK_CHANGE_WHILE_SUSPENDED: "A link was changed while link changes (or registrations at the new bank) were suspended",
+} as const;
+export type PolicyViolationKind = keyof typeof POLICY_VIOLATION_KINDS;
+
+interface Violation {
+  bankCode: string;
+  eventId: string;
+  kind: PolicyViolationKind;
+  suspensionId: string;
+  detail: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+/** What the rules say about each registration and change in the batch, at the time it happened. */
+export function findViolations(batch: Pick<IngestedBatchSummary, "registeredLinks" | "changedLinks">, suspensions: readonly SuspensionLike[]): Violation[] {
+  const out: Violation[] = [];
+  for (const r of batch.registeredLinks) {
+    const s = activeSuspensionFor(suspensions, r.bankCode, "REGISTRATION", r.registeredAt);
+    if (s) {
+      out.push({
+        bankCode: r.bankCode,
+        eventId: r.eventId,
+        kind: "REGISTRATION_WHILE_SUSPENDED",
+        suspensionId: s.id,
+        detail: { linkId: r.linkId, accountId: r.accountId, scope: "REGISTRATION", expectedReason: "BANK_REGISTRATION_SUSPENDED" },
+        occurredAt: r.registeredAt,
+      });
+    }
+  }
+  for (const c of batch.changedLinks) {
+    // Same order as decideLinkChange: link changes at the old bank, at the new bank, then
+    // registrations at the new bank (a change there is a new link there).
+    const candidates: Array<[string, SuspensionScope, string]> = [
+      [c.oldBankCode, "LINK_CHANGE", "BANK_LINK_CHANGE_SUSPENDED"],
+      [c.newBankCode, "LINK_CHANGE", "BANK_LINK_CHANGE_SUSPENDED"],
+      [c.newBankCode, "REGISTRATION", "BANK_REGISTRATION_SUSPENDED"],
+    ];
+    for (const [bankCode, scope, expectedReason] of candidates) {
+      const s = activeSuspensionFor(suspensions, bankCode, scope, c.changedAt);
+      if (!s) continue;
+      out.push({
+        bankCode,
+        eventId: c.eventId,
+        kind: "LINK_CHANGE_WHILE_SUSPENDED",
+        suspensionId: s.id,
+        detail: { linkId: c.linkId, accountId: c.accountId, oldBankCode: c.oldBankCode, newBankCode: c.newBankCode, scope, expectedReason },
+        occurredAt: c.changedAt,
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBatchSummary): Promise<void> {
+  if (batch.registeredLinks.length === 0 && batch.changedLinks.length === 0) return;
+  const banks = [
+    ...new Set([...batch.registeredLinks.map((r) => r.bankCode), ...batch.changedLinks.flatMap((c) => [c.oldBankCode, c.newBankCode])]),
+  ];
+  // Lifted ones matter too: an event may arrive late, from while the bank was still suspended.
+  const { rows } = await tx.query<SuspensionLike & { startsAt: Date }>(
+    `SELECT id, bank_code AS "bankCode", scopes::text[] AS scopes, starts_at AS "startsAt", cutoff_at AS "cutoffAt",
+            quarantine, lifted_at AS "liftedAt"
+     FROM suspension WHERE bank_code = ANY($1::bpchar[]) AND starts_at <= now()`,
+    [banks],
+  );
+  if (rows.length === 0) return;
+
+  if (rows.some((s) => s.quarantine)) {
+    const linkIds = [...new Set([...batch.registeredLinks.map((r) => r.linkId), ...batch.changedLinks.map((c) => c.linkId)])];
+    await tx.query(
+      `UPDATE bank_link l
+       SET status = 'QUARANTINED', status_changed_at = date_trunc('milliseconds', now()), quarantine_suspension_id = s.id::text,
+           status_reason = 'Linked at or after the suspension cutoff at ' || b.name || ' (' ||
+                           to_char(s.cutoff_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI') || ' JST)'
+       FROM suspension s JOIN bank b ON b.code = s.bank_code
+       WHERE l.id = ANY($1::varchar[]) AND s.bank_code = l.bank_code
+         AND s.quarantine AND s.starts_at <= now() AND (s.lifted_at IS NULL OR s.lifted_at > s.starts_at)
+         AND ${QUARANTINE_MATCH}`,
+      [linkIds],
+    );
+  }
+
+  const violations = findViolations(batch, rows);
+  if (violations.length === 0) return;
+  await tx.query(
+    `INSERT INTO policy_violation (bank_code, event_id, kind, suspension_id, detail, occurred_at)
+     SELECT * FROM unnest($1::bpchar[], $2::varchar[], $3::varchar[], $4::uuid[], $5::jsonb[], $6::timestamptz[])`,
+    [
+      violations.map((v) => v.bankCode),
+      violations.map((v) => v.eventId),
+      violations.map((v) => v.kind),
+      violations.map((v) => v.suspensionId),
+      violations.map((v) => JSON.stringify(v.detail)),
+      violations.map((v) => v.occurredAt),
+    ],
+  );
+}
