@@ -18,6 +18,7 @@ import { csrfGuard } from "./http/csrf.ts";
 import { platformApiPlugin } from "./platform-api/plugin.ts";
 import { platformRoutes } from "./platform-api/routes.ts";
 import { readinessProblem } from "./http/health.ts";
+import { accountsExportRoutes } from "./features/accounts/export.routes.ts";
 
 export interface AppOptions {
   db: Database;
@@ -134,6 +135,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
     });
   }, { prefix: "" }).after();
+  // CSV downloads streamed from the database (session cookie + role check, GET only).
+  await app.register(accountsExportRoutes, { db: opts.db, sessionPolicy: opts.sessionPolicy });
   // The tRPC body limit is smaller than the platform API's.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/trpc")) route.bodyLimit = TRPC_BODY_BYTES_MAX;

@@ -17,6 +17,7 @@ import type pg from "pg";
 import type { Database } from "./db/client.ts";
 import type { IngestedBatchSummary } from "./features/events/types.ts";
 import { suspensionsIngestHook } from "./features/suspensions/ingest-hook.ts";
+import { rescoreAfterBatch, rescoreAfterDemoLoad } from "./features/accounts/hooks.ts";
 
 export type { IngestedBatchSummary } from "./features/events/types.ts";
 
@@ -32,7 +33,9 @@ export const INGEST_HOOKS: IngestHooks = {
   inTransaction: [
     suspensionsIngestHook, // suspensions: quarantine links linked inside a quarantine window; record policy violations
   ],
-  afterCommit: [],
+  afterCommit: [
+    rescoreAfterBatch, // accounts: touched + related accounts, then accounts linked during new spikes
+  ],
 };
 
 /**
@@ -42,4 +45,6 @@ export const INGEST_HOOKS: IngestHooks = {
  */
 export type DemoPostLoadStep = (db: Database, log: (message: string) => void) => Promise<void>;
 
-export const DEMO_POST_LOAD_STEPS: DemoPostLoadStep[] = [];
+export const DEMO_POST_LOAD_STEPS: DemoPostLoadStep[] = [
+  rescoreAfterDemoLoad, // accounts: bulk rescore (keep after a spike backfill: LINKED_DURING_SPIKE reads spikes)
+];

@@ -4,6 +4,7 @@ import { suspensionsRouter } from "../features/suspensions/router.ts";
 import { authRouter } from "../features/auth/router.ts";
 import { adminRouter } from "../features/admin/router.ts";
 import { auditRouter } from "../features/audit/router.ts";
+import { accountsRouter } from "../features/accounts/router.ts";
 import { compensationRouter } from "../features/compensation/router.ts";
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   suspensions: suspensionsRouter,
   admin: adminRouter,
   audit: auditRouter,
+  accounts: accountsRouter,
   compensation: compensationRouter,
 });
 

@@ -1,5 +1,31 @@
 import type { AccessMap } from "../auth/permissions.ts";
+import { ALL_STAFF } from "../auth/roles.ts";
+
+// Analysts and managers investigate and act on accounts; admins may look; support sees the likely
+// victims (they pay them back) but not the investigation table. Bulk rescoring is a manager's call.
+const READERS = ["ANALYST", "MANAGER", "ADMIN"] as const;
+const ACTORS = ["ANALYST", "MANAGER"] as const;
 
 export const accountsAccess = {
-  "accounts.list": ["ANALYST", "MANAGER", "ADMIN"],
+  "accounts.list": READERS,
+  "accounts.count": READERS,
+  "accounts.get": READERS,
+  "accounts.rules": READERS,
+  "accounts.victims": ALL_STAFF,
+  "accounts.freeze": ACTORS,
+  "accounts.unfreeze": ACTORS,
+  "accounts.markConfirmedFraud": ACTORS,
+  "accounts.markLegitimate": ACTORS,
+  "accounts.rescoreAll": ["MANAGER", "ADMIN"],
+  "accounts.rescoreStatus": READERS,
 } satisfies AccessMap;
+
+/**
+ * The streamed CSV downloads are plain GET routes (not tRPC procedures); they check these roles.
+ * The per-bank victims file carries full account numbers (the bank needs them to reach its
+ * customers), so only the roles that act on accounts may download it.
+ */
+export const ACCOUNTS_CSV_ROLES = {
+  accounts: READERS,
+  victims: ACTORS,
+} as const;

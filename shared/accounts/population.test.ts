@@ -8,7 +8,6 @@ import { DEFAULT_FLAG_THRESHOLD, isFlagged, scoreAccount, type AccountFacts, typ
 
 const T0 = Date.parse("2020-09-04T03:00:00Z");
 const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

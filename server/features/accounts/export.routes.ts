@@ -1,0 +1,170 @@
+// CSV downloads of the accounts feature, streamed from a database cursor (pg-query-stream) so a
+// million-row export holds one batch of rows in memory, never the file:
+//   GET /exports/accounts.csv?<the table's filters>&sort=&dir=   the filtered accounts set
+//   GET /exports/victims.csv?bank=0125                           one bank's likely victims, for its outreach
+// Plain GET routes (a download is a navigation, not a tRPC call), authenticated by the same session
+// cookie and role map as the console. Query strings (names, account numbers) never reach the logs:
+// the request serializer drops them, and these handlers log nothing of their input.
+import { Transform, type TransformCallback } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import QueryStream from "pg-query-stream";
+import { z } from "zod";
+import { ACCOUNTS_CSV_ROLES } from "../../../shared/accounts/access.ts";
+import { ACCOUNT_SORTS, AccountFilters, BankCode, type StoredReason } from "../../../shared/accounts/schemas.ts";
+import type { Role } from "../../../shared/auth/roles.ts";
+import type { Database } from "../../db/client.ts";
+import { withTransaction } from "../../db/transaction.ts";
+import { lookupSession, SESSION_COOKIE, type SessionPolicy } from "../auth/sessions.ts";
+import { writeAudit, type Actor } from "../audit/write-audit.ts";
+import { exportQuery } from "./list.ts";
+import { victimsQuery } from "./victims.ts";
+
+/** Rows fetched from the cursor per round trip. */
+export const EXPORT_CURSOR_BATCH_ROWS = 2_000;
+
+const ExportAccountsQuery = AccountFilters.extend({
+  sort: z.enum(ACCOUNT_SORTS).default("score"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+});
+const ExportVictimsQuery = z.object({ bank: BankCode });
+
+const JST_MS = 9 * 3_600_000;
+/** ISO 8601 in JST with its offset ("2020-09-07T12:34:56+09:00"): unambiguous and readable in Japan. */
+export function isoJst(d: Date | null): string {
+  if (!d) return "";
+  return `${new Date(d.getTime() + JST_MS).toISOString().slice(0, 19)}+09:00`;
+}
+
+/** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
+export function csvField(v: unknown): string {
+  let s = v === null || v === undefined ? "" : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const csvLine = (fields: unknown[]) => `${fields.map(csvField).join(",")}\r\n`;
+
+async function staffFor(req: FastifyRequest, reply: FastifyReply, db: Database, policy: SessionPolicy, roles: readonly Role[]): Promise<Actor | null> {
+  const session = await lookupSession(db.prisma, req.cookies?.[SESSION_COOKIE], policy);
+  if (session.kind !== "valid") {
+    await reply.code(401).send({ code: session.kind === "expired" ? "SESSION_EXPIRED" : "UNAUTHENTICATED", message: "Please sign in again, then download the file.", requestId: req.id });
+    return null;
+  }
+  const user = session.user;
+  if (!roles.includes(user.role)) {
+    await reply.code(403).send({ code: "FORBIDDEN", message: "Your role is not allowed to download this file.", requestId: req.id });
+    return null;
+  }
+  return { id: user.id, email: user.email, role: user.role, requestId: req.id, ipAddress: req.ip };
+}
+
+/** Streams `query` through `toLine` into the reply; the pooled connection is released however it ends. */
+async function streamCsv(reply: FastifyReply, db: Database, opts: { fileName: string; header: string[]; query: { text: string; values: unknown[] }; toLine: (row: never) => string }) {
+  const client = await db.pool.connect();
+  let released = false;
+  const release = (err?: Error) => {
+    if (released) return;
+    released = true;
+    client.release(err);
+  };
+  const rows = client.query(new QueryStream(opts.query.text, opts.query.values, { batchSize: EXPORT_CURSOR_BATCH_ROWS }));
+  let headerSent = false;
+  const csv = new Transform({
+    writableObjectMode: true,
+    transform(row: unknown, _enc, cb: TransformCallback) {
+      const prefix = headerSent ? "" : `\uFEFF${csvLine(opts.header)}`; // BOM: spreadsheets read UTF-8 katakana right
+      headerSent = true;
+      cb(null, prefix + opts.toLine(row as never));
+    },
+    flush(cb) {
+      cb(null, headerSent ? "" : `\uFEFF${csvLine(opts.header)}`);
+    },
+  });
+  rows.on("error", (err) => {
+    csv.destroy(err);
+    release(err);
+  });
+  rows.on("end", () => release());
+  // The person cancelled the download: stop reading and give the connection back (discarded,
+  // since its cursor was abandoned mid-way).
+  csv.on("close", () => {
+    if (!released) {
+      rows.destroy();
+      release(new Error("export cancelled"));
+    }
+  });
+  rows.pipe(csv);
+  reply
+    .header("content-type", "text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="${opts.fileName}"`)
+    .header("cache-control", "no-store");
+  return reply.send(csv);
+}
+
+export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Database; sessionPolicy: SessionPolicy }) {
+  const { db, sessionPolicy } = opts;
+
+  app.get("/exports/accounts.csv", async (req, reply) => {
+    const actor = await staffFor(req, reply, db, sessionPolicy, ACCOUNTS_CSV_ROLES.accounts);
+    if (!actor) return reply;
+    const parsed = ExportAccountsQuery.safeParse(req.query);
+    if (!parsed.success) {
+      return reply.code(400).send({ code: "VALIDATION_FAILED", message: `The filters are not valid — ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`, requestId: req.id });
+    }
+    const { sort, dir, ...filters } = parsed.data;
+    // The audit keeps which filters were used; a search text may be a person's name, so only its presence.
+    const { q, ...recorded } = filters;
+    await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.export", targetType: "accounts", targetId: "filtered", after: { filters: { ...recorded, searched: Boolean(q) }, sort, dir } }));
+    return streamCsv(reply, db, {
+      fileName: `accounts-${isoJst(new Date()).slice(0, 16).replace(/[-:T]/g, "")}.csv`,
+      header: ["account_id", "holder_name", "score", "reasons", "reason_points", "status", "review_label", "opened_at", "flagged_at", "first_link_bank", "carrier_customer", "identity_verified"],
+      query: exportQuery(filters, sort, dir),
+      toLine: (r: { id: string; holder_name: string; risk_score: number; risk_reasons: StoredReason[]; status: string; review_label: string | null; opened_at: Date; flagged_at: Date | null; first_bank_code: string | null; carrier_customer: boolean; identity_verified: boolean }) =>
+        csvLine([
+          r.id,
+          r.holder_name,
+          r.risk_score,
+          r.risk_reasons.map((x) => x.code).join(" "),
+          r.risk_reasons.map((x) => `${x.code}:${x.points}`).join(" "),
+          r.status,
+          r.review_label ?? "",
+          isoJst(r.opened_at),
+          isoJst(r.flagged_at),
+          r.first_bank_code ?? "",
+          r.carrier_customer,
+          r.identity_verified,
+        ]),
+    });
+  });
+
+  app.get("/exports/victims.csv", async (req, reply) => {
+    const actor = await staffFor(req, reply, db, sessionPolicy, ACCOUNTS_CSV_ROLES.victims);
+    if (!actor) return reply;
+    const parsed = ExportVictimsQuery.safeParse(req.query);
+    if (!parsed.success) return reply.code(400).send({ code: "VALIDATION_FAILED", message: "Give the bank as a 4-digit code (bank=0125).", requestId: req.id });
+    const bank = parsed.data.bank;
+    // Full account numbers leave the console here (the bank needs them): who took them is recorded.
+    await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.victimsExport", targetType: "bank", targetId: bank, after: { fullAccountNumbers: true } }));
+    return streamCsv(reply, db, {
+      fileName: `likely-victims-${bank}-${isoJst(new Date()).slice(0, 10).replace(/-/g, "")}.csv`,
+      header: ["bank_code", "bank_name", "branch_code", "account_number", "holder_name", "taken_yen", "charges", "wallets", "first_charge_at", "last_charge_at", "paid_back_yen", "pending_yen", "still_owed_yen"],
+      query: victimsQuery({ bank }),
+      toLine: (r: { bank_code: string; bank_name: string | null; branch_code: string; account_number: string; holder_name: string | null; taken_yen: number; charge_count: number; wallet_count: number; first_at: Date; last_at: Date; paid_yen: number; pending_yen: number }) =>
+        csvLine([
+          r.bank_code,
+          r.bank_name ?? "",
+          r.branch_code,
+          r.account_number,
+          r.holder_name ?? "",
+          r.taken_yen,
+          r.charge_count,
+          r.wallet_count,
+          isoJst(r.first_at),
+          isoJst(r.last_at),
+          r.paid_yen,
+          r.pending_yen,
+          Math.max(0, r.taken_yen - r.paid_yen),
+        ]),
+    });
+  });
+}

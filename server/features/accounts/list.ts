@@ -1,0 +1,241 @@
+// The accounts table: filters, sort orders and keyset pagination in SQL, shared by the page
+// (accounts.list), its match count and the CSV export, so all three always agree on "the filtered set".
+//
+// Keyset pagination: a page continues from the (sort value, id) of the row before it, so page 20,000
+// costs what page 1 costs (an index range scan from that position) and rows inserted or rescored
+// meanwhile never shift later pages. Each sort order is one of the two directions of an index:
+//   score     (risk_score DESC, id ASC)  — wallet_account_risk_score_id_idx, forwards or backwards
+//   flaggedAt (flagged_at DESC, id ASC)  — wallet_account_flagged_at_id_idx; flagged accounts only
+//   openedAt  (opened_at, id)           — wallet_account_opened_at_idx (+ incremental sort on id)
+import { AppError } from "../../../shared/errors.ts";
+import { normalizeHolderName } from "../../../shared/accounts/index.ts";
+import {
+  ACCOUNT_SORTS,
+  ACCOUNTS_COUNT_CAP,
+  type AccountFilters,
+  type AccountPage,
+  type AccountRow,
+  type AccountSort,
+  type ListAccountsQuery,
+  type SortDir,
+  type StoredReason,
+} from "../../../shared/accounts/schemas.ts";
+import type { Queryable } from "./facts.ts";
+
+/** Collects positional parameters while SQL is assembled. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** WHERE conditions (on wallet_account a) for the filters; [] when none. */
+export function filterConditions(f: AccountFilters, p: Params): string[] {
+  const where: string[] = [];
+  if (f.scoreMin !== undefined) where.push(`a.risk_score >= ${p.add(f.scoreMin)}`);
+  if (f.scoreMax !== undefined) where.push(`a.risk_score <= ${p.add(f.scoreMax)}`);
+  if (f.status) where.push(`a.status = ${p.add(f.status)}::"AccountStatus"`);
+  if (f.label === "NONE") where.push("a.review_label IS NULL");
+  else if (f.label) where.push(`a.review_label = ${p.add(f.label)}::"ReviewLabel"`);
+  if (f.reason) where.push(`a.risk_reasons @> ${p.add(JSON.stringify([{ code: f.reason }]))}::jsonb`);
+  if (f.openedFrom) where.push(`a.opened_at >= ${p.add(f.openedFrom)}`);
+  if (f.openedTo) where.push(`a.opened_at <= ${p.add(f.openedTo)}`);
+  if (f.bank || f.linkedFrom || f.linkedTo) {
+    // Any bank account the wallet has pointed at (first registration or a change) counts.
+    const cond = ["l.account_id = a.id"];
+    if (f.bank) cond.push(`v.bank_code = ${p.add(f.bank)}`);
+    if (f.linkedFrom) cond.push(`v.valid_from >= ${p.add(f.linkedFrom)}`);
+    if (f.linkedTo) cond.push(`v.valid_from <= ${p.add(f.linkedTo)}`);
+    where.push(`EXISTS (SELECT 1 FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE ${cond.join(" AND ")})`);
+  }
+  const q = f.q?.trim();
+  if (q) {
+    const alternatives: string[] = [];
+    if (/^[\x21-\x7e]+$/.test(q)) alternatives.push(`SELECT ${p.add(q)}::text AS id`);
+    if (/^\d{7}$/.test(q)) {
+      alternatives.push(`SELECT l.account_id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE v.account_number = ${p.add(q)}`);
+    }
+    const name = normalizeHolderName(q);
+    if (name.length > 0 && !/^\d+$/.test(name)) {
+      // Both sides are normalised (holder_name_normalized), so width, spaces and small kana match.
+      const pattern = p.add(`%${escapeLike(name)}%`);
+      alternatives.push(`SELECT id FROM wallet_account WHERE holder_name_normalized LIKE ${pattern}`);
+      alternatives.push(`SELECT account_id FROM bank_link WHERE holder_name_normalized LIKE ${pattern}`);
+    }
+    where.push(alternatives.length ? `a.id IN (${alternatives.join(" UNION ")})` : "false");
+  }
+  return where;
+}
+
+interface SortSpec {
+  column: string;
+  /** direction of the sort value when the table sorts "desc" */
+  idWhenDesc: "ASC" | "DESC";
+  value(row: { risk_score: number; opened_at: Date; flagged_at: Date | null }): number | string;
+  cast: string;
+  onlyNonNull?: boolean;
+}
+
+const SORTS: Record<AccountSort, SortSpec> = {
+  score: { column: "a.risk_score", idWhenDesc: "ASC", value: (r) => r.risk_score, cast: "int" },
+  openedAt: { column: "a.opened_at", idWhenDesc: "DESC", value: (r) => r.opened_at.toISOString(), cast: "timestamptz" },
+  flaggedAt: { column: "a.flagged_at", idWhenDesc: "ASC", value: (r) => r.flagged_at!.toISOString(), cast: "timestamptz", onlyNonNull: true },
+};
+
+interface KeysetPosition {
+  sort: AccountSort;
+  dir: SortDir;
+  value: number | string;
+  id: string;
+}
+
+export function encodeCursor(p: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([p.sort, p.dir, p.value, p.id]), "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string): KeysetPosition | null {
+  try {
+    const [sort, dir, value, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (!ACCOUNT_SORTS.includes(sort as AccountSort) || (dir !== "asc" && dir !== "desc") || typeof id !== "string") return null;
+    if (typeof value !== "number" && typeof value !== "string") return null;
+    return { sort: sort as AccountSort, dir, value, id };
+  } catch {
+    return null;
+  }
+}
+
+const flip = (d: "ASC" | "DESC") => (d === "ASC" ? "DESC" : "ASC");
+
+/** ORDER BY for a sort in display order (`reverse` walks it backwards, for the previous page). */
+function orderBy(sort: AccountSort, dir: SortDir, reverse = false): { valueDir: "ASC" | "DESC"; idDir: "ASC" | "DESC"; sql: string } {
+  const s = SORTS[sort];
+  let valueDir: "ASC" | "DESC" = dir === "desc" ? "DESC" : "ASC";
+  let idDir = dir === "desc" ? s.idWhenDesc : flip(s.idWhenDesc);
+  if (reverse) {
+    valueDir = flip(valueDir);
+    idDir = flip(idDir);
+  }
+  return { valueDir, idDir, sql: `${s.column} ${valueDir}, a.id ${idDir}` };
+}
+
+/** Rows strictly after `pos` in the order given by (valueDir, idDir). */
+function keysetCondition(sort: AccountSort, valueDir: "ASC" | "DESC", idDir: "ASC" | "DESC", pos: KeysetPosition, p: Params): string {
+  const s = SORTS[sort];
+  const v = `${p.add(pos.value)}::${s.cast}`;
+  const id = p.add(pos.id);
+  const cmp = valueDir === "DESC" ? "<" : ">";
+  const idCmp = idDir === "DESC" ? "<" : ">";
+  // The first, redundant conjunct gives the planner an index bound on the sort column.
+  return `${s.column} ${cmp}= ${v} AND (${s.column} ${cmp} ${v} OR a.id ${idCmp} ${id})`;
+}
+
+type RawRow = {
+  id: string;
+  holder_name: string;
+  risk_score: number;
+  risk_reasons: StoredReason[];
+  status: AccountRow["status"];
+  review_label: AccountRow["reviewLabel"];
+  opened_at: Date;
+  flagged_at: Date | null;
+  first_bank_code: string | null;
+  first_bank_name: string | null;
+};
+
+const PAGE_COLUMNS = `a.id, a.holder_name, a.risk_score, a.risk_reasons, a.status::text AS status, a.review_label::text AS review_label, a.opened_at, a.flagged_at`;
+
+/** One page of the table, keyset-paginated in either direction. */
+export async function listAccounts(db: Queryable, input: ListAccountsQuery): Promise<AccountPage> {
+  const p = new Params();
+  const where = filterConditions(input, p);
+  const spec = SORTS[input.sort];
+  if (spec.onlyNonNull) where.push(`${spec.column} IS NOT NULL`);
+  let pos: KeysetPosition | null = null;
+  if (input.cursor) {
+    pos = decodeCursor(input.cursor);
+    if (!pos || pos.sort !== input.sort || pos.dir !== input.dir) {
+      throw new AppError("VALIDATION_FAILED", "This page position belongs to another sort order; go back to the first page.", { details: { field: "cursor" } });
+    }
+  }
+  const backwards = input.direction === "prev" && pos !== null;
+  const order = orderBy(input.sort, input.dir, backwards);
+  if (pos) where.push(keysetCondition(input.sort, order.valueDir, order.idDir, pos, p));
+  const limit = p.add(input.limit + 1);
+  const display = orderBy(input.sort, input.dir);
+  const sql = `
+    SELECT page.*, fl.bank_code AS first_bank_code, b.name AS first_bank_name
+    FROM (
+      SELECT ${PAGE_COLUMNS} FROM wallet_account a
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY ${order.sql} LIMIT ${limit}
+    ) page
+    LEFT JOIN LATERAL (
+      SELECT bank_code FROM bank_link WHERE account_id = page.id ORDER BY registered_at, id LIMIT 1
+    ) fl ON true
+    LEFT JOIN bank b ON b.code = fl.bank_code
+    ORDER BY ${display.sql.replace(/a\./g, "page.")}`;
+  const { rows } = await db.query<RawRow>(sql, p.values);
+  // One row more than asked says whether there is more in the walking direction.
+  let more = false;
+  let page = rows;
+  if (rows.length > input.limit) {
+    more = true;
+    // Displayed in order: the extra row is at the end when walking forwards, at the start backwards.
+    page = backwards ? rows.slice(1) : rows.slice(0, input.limit);
+  }
+  const out: AccountRow[] = page.map((r) => ({
+    id: r.id,
+    holderName: r.holder_name,
+    score: r.risk_score,
+    reasons: r.risk_reasons,
+    status: r.status,
+    reviewLabel: r.review_label,
+    openedAt: r.opened_at,
+    flaggedAt: r.flagged_at,
+    firstLinkBankCode: r.first_bank_code,
+    firstLinkBankName: r.first_bank_name,
+    cursor: encodeCursor({ sort: input.sort, dir: input.dir, value: spec.value(r), id: r.id }),
+  }));
+  const first = out[0]?.cursor ?? null;
+  const last = out[out.length - 1]?.cursor ?? null;
+  // Walking forwards from a cursor, the cursor row itself lies before this page (and vice versa).
+  const hasBefore = backwards ? more : pos !== null;
+  const hasAfter = backwards ? true : more;
+  return { rows: out, nextCursor: hasAfter ? last : null, prevCursor: hasBefore ? first : null };
+}
+
+/** How many accounts match, counted up to ACCOUNTS_COUNT_CAP + 1 (beyond it: "more than the cap"). */
+export async function countAccounts(db: Queryable, filters: AccountFilters): Promise<{ count: number; capped: boolean }> {
+  const p = new Params();
+  const where = filterConditions(filters, p);
+  const cap = p.add(ACCOUNTS_COUNT_CAP + 1);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM wallet_account a ${where.length ? `WHERE ${where.join(" AND ")}` : ""} LIMIT ${cap}) x`,
+    p.values,
+  );
+  const n = rows[0].n;
+  return n > ACCOUNTS_COUNT_CAP ? { count: ACCOUNTS_COUNT_CAP, capped: true } : { count: n, capped: false };
+}
+
+/** SQL and parameters of the whole filtered set in table order, for the streamed CSV export. */
+export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: SortDir): { text: string; values: unknown[] } {
+  const p = new Params();
+  const where = filterConditions(filters, p);
+  const spec = SORTS[sort];
+  if (spec.onlyNonNull) where.push(`${spec.column} IS NOT NULL`);
+  const order = orderBy(sort, dir);
+  return {
+    text: `
+      SELECT a.id, a.holder_name, a.risk_score, a.risk_reasons, a.status::text AS status, a.review_label::text AS review_label,
+             a.opened_at, a.flagged_at, a.carrier_customer, a.identity_verified,
+             (SELECT bank_code FROM bank_link WHERE account_id = a.id ORDER BY registered_at, id LIMIT 1) AS first_bank_code
+      FROM wallet_account a
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY ${order.sql}`,
+    values: p.values,
+  };
+}

@@ -1,0 +1,30 @@
+// accounts.*: thin procedures over the accounts services. Roles per procedure: shared/accounts/access.ts.
+import { z } from "zod";
+import { DEFAULT_FLAG_THRESHOLD, FACTS_WINDOW_DAYS, SCORE_MAX, SCORING_RULES } from "../../../shared/accounts/index.ts";
+import { AccountActionInput, AccountFilters, AccountIdInput, ListAccountsInput, RescoreAllInput, VictimsInput } from "../../../shared/accounts/schemas.ts";
+import { router } from "../../trpc/init.ts";
+import { staffProcedure } from "../../trpc/procedures.ts";
+import { applyAccountAction } from "./actions.ts";
+import { getAccount } from "./detail.ts";
+import { countAccounts, listAccounts } from "./list.ts";
+import { rescoreStatus, startRescoreAll } from "./rescore-job.ts";
+import { listVictims } from "./victims.ts";
+
+export const accountsRouter = router({
+  list: staffProcedure.input(ListAccountsInput).query(({ ctx, input }) => listAccounts(ctx.pool, input)),
+  count: staffProcedure.input(AccountFilters).query(({ ctx, input }) => countAccounts(ctx.pool, input)),
+  get: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => getAccount(ctx.pool, input.accountId)),
+  freeze: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "freeze", input)),
+  unfreeze: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "unfreeze", input)),
+  markConfirmedFraud: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "markConfirmedFraud", input)),
+  markLegitimate: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "markLegitimate", input)),
+  rescoreAll: staffProcedure.input(RescoreAllInput).mutation(({ ctx, input }) => startRescoreAll(ctx.deps.db, ctx.actor, input.reason)),
+  rescoreStatus: staffProcedure.input(z.void()).query(() => rescoreStatus()),
+  rules: staffProcedure.input(z.void()).query(() => ({
+    threshold: DEFAULT_FLAG_THRESHOLD,
+    scoreMax: SCORE_MAX,
+    factsWindowDays: FACTS_WINDOW_DAYS,
+    rules: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, description: r.description, points: r.points, params: { ...r.params } })),
+  })),
+  victims: staffProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
+});

@@ -1,0 +1,130 @@
+// Likely victims: the bank accounts that flagged or confirmed-fraud wallets linked and charged from
+// (charges keep the bank account they drew on, so a later link change does not hide a victim),
+// grouped by bank, with the total taken and what compensation has paid back or has pending.
+// Wallets an analyst marked LEGITIMATE are left out even when their score is high.
+import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
+import { VICTIMS_PER_BANK_MAX } from "../../../shared/accounts/schemas.ts";
+import { maskAccountNumber } from "../../../shared/format.ts";
+import type { Queryable } from "./facts.ts";
+import { Params } from "./list.ts";
+
+export interface VictimRow {
+  bankCode: string;
+  branchCode: string;
+  maskedAccountNumber: string;
+  holderName: string | null;
+  takenYen: number;
+  chargeCount: number;
+  walletCount: number;
+  firstChargeAt: Date;
+  lastChargeAt: Date;
+  /** one of the charges, for /compensation/new?chargeId=… */
+  chargeId: string;
+  paidBackYen: number;
+  pendingYen: number;
+  /** an unflagged wallet linked this bank account too (perhaps the holder's own) */
+  alsoLinkedByUnflaggedWallet: boolean;
+}
+
+export interface VictimBank {
+  bankCode: string;
+  bankName: string | null;
+  victimCount: number;
+  takenYen: number;
+  paidBackYen: number;
+  pendingYen: number;
+  victims: VictimRow[];
+}
+
+/** The SQL of the victims set, one row per bank account; `full` keeps the full account number. */
+export function victimsQuery(opts: { bank?: string; threshold?: number }): { text: string; values: unknown[] } {
+  const p = new Params();
+  const threshold = p.add(opts.threshold ?? DEFAULT_FLAG_THRESHOLD);
+  const bankFilter = opts.bank ? `AND c.bank_code = ${p.add(opts.bank)}` : "";
+  return {
+    text: `
+      WITH bad AS (
+        SELECT id FROM wallet_account
+        WHERE (risk_score >= ${threshold} OR review_label = 'CONFIRMED_FRAUD') AND review_label IS DISTINCT FROM 'LEGITIMATE'
+      ),
+      bad_charges AS (
+        SELECT c.* FROM charge c JOIN bad ON bad.id = c.account_id WHERE true ${bankFilter}
+      ),
+      taken AS (
+        SELECT bank_code, branch_code, account_number, sum(amount_yen)::bigint AS taken_yen, count(*)::int AS charge_count,
+               count(DISTINCT account_id)::int AS wallet_count, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
+               (array_agg(id ORDER BY occurred_at, id))[1] AS charge_id
+        FROM bad_charges GROUP BY bank_code, branch_code, account_number
+      ),
+      comp AS (
+        SELECT c.bank_code, c.branch_code, c.account_number,
+               coalesce(sum(cl.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0)::bigint AS paid_yen,
+               coalesce(sum(cl.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0)::bigint AS pending_yen
+        FROM bad_charges c JOIN compensation_line cl ON cl.charge_id = c.id JOIN compensation_case cc ON cc.id = cl.case_id
+        GROUP BY c.bank_code, c.branch_code, c.account_number
+      )
+      SELECT t.bank_code, b.name AS bank_name, t.branch_code, t.account_number, t.taken_yen, t.charge_count, t.wallet_count,
+             t.first_at, t.last_at, t.charge_id, coalesce(comp.paid_yen, 0) AS paid_yen, coalesce(comp.pending_yen, 0) AS pending_yen,
+             (SELECT v.holder_name FROM bank_link_version v
+              WHERE v.bank_code = t.bank_code AND v.branch_code = t.branch_code AND v.account_number = t.account_number
+              ORDER BY v.valid_from DESC LIMIT 1) AS holder_name,
+             EXISTS (SELECT 1 FROM bank_link_version v JOIN bank_link l ON l.id = v.link_id
+                     WHERE v.bank_code = t.bank_code AND v.branch_code = t.branch_code AND v.account_number = t.account_number
+                       AND l.account_id NOT IN (SELECT id FROM bad)) AS also_unflagged
+      FROM taken t
+      LEFT JOIN comp ON comp.bank_code = t.bank_code AND comp.branch_code = t.branch_code AND comp.account_number = t.account_number
+      LEFT JOIN bank b ON b.code = t.bank_code
+      ORDER BY t.bank_code, t.taken_yen DESC, t.branch_code, t.account_number`,
+    values: p.values,
+  };
+}
+
+export interface RawVictim {
+  bank_code: string;
+  bank_name: string | null;
+  branch_code: string;
+  account_number: string;
+  taken_yen: number;
+  charge_count: number;
+  wallet_count: number;
+  first_at: Date;
+  last_at: Date;
+  charge_id: string;
+  paid_yen: number;
+  pending_yen: number;
+  holder_name: string | null;
+  also_unflagged: boolean;
+}
+
+export async function listVictims(db: Queryable, opts: { bank?: string }): Promise<{ banks: VictimBank[]; threshold: number }> {
+  const q = victimsQuery(opts);
+  const { rows } = await db.query<RawVictim>(q.text, q.values);
+  const banks = new Map<string, VictimBank>();
+  for (const r of rows) {
+    let b = banks.get(r.bank_code);
+    if (!b) banks.set(r.bank_code, (b = { bankCode: r.bank_code, bankName: r.bank_name, victimCount: 0, takenYen: 0, paidBackYen: 0, pendingYen: 0, victims: [] }));
+    b.victimCount++;
+    b.takenYen += r.taken_yen;
+    b.paidBackYen += r.paid_yen;
+    b.pendingYen += r.pending_yen;
+    if (b.victims.length < VICTIMS_PER_BANK_MAX) {
+      b.victims.push({
+        bankCode: r.bank_code,
+        branchCode: r.branch_code,
+        maskedAccountNumber: maskAccountNumber(r.account_number),
+        holderName: r.holder_name,
+        takenYen: r.taken_yen,
+        chargeCount: r.charge_count,
+        walletCount: r.wallet_count,
+        firstChargeAt: r.first_at,
+        lastChargeAt: r.last_at,
+        chargeId: r.charge_id,
+        paidBackYen: r.paid_yen,
+        pendingYen: r.pending_yen,
+        alsoLinkedByUnflaggedWallet: r.also_unflagged,
+      });
+    }
+  }
+  // The bank that lost most first.
+  return { banks: [...banks.values()].sort((x, y) => y.takenYen - x.takenYen || x.bankCode.localeCompare(y.bankCode)), threshold: DEFAULT_FLAG_THRESHOLD };
+}
