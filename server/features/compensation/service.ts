@@ -198,6 +198,11 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
       const again = await replayOrRefuse(db, input.idempotencyKey, requestHash);
       if (again) return again;
     }
+    // The database's own guard (see the compensation_guards migration) should never fire behind the
+    // row locks above; if it does, it is still the same conflict, not a server fault.
+    if (/compensation_line_within_charge/.test(String((err as Error)?.message ?? "") + JSON.stringify((err as { meta?: unknown })?.meta ?? {}))) {
+      throw compensationError("COMPENSATION_EXCEEDS_CHARGE", "Another case took part of these charges at the same moment. Reload to see what is left to pay back.");
+    }
     throw err;
   }
 }
