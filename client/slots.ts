@@ -2,5 +2,8 @@
 // Each feature adds one line here, e.g.:
 //   shellSlots.bankPanels.push({ key: "suspensions", Component: SuspensionPanel });
 import { shellSlots } from "./components/shell-slots.tsx";
+import { BankTimelinePanel } from "./features/audit/BankTimelinePanel.tsx";
 
 export { shellSlots };
+
+shellSlots.bankPanels.push({ key: "timeline", Component: BankTimelinePanel });

@@ -1,56 +1,339 @@
-import { Alert, Center, Loader, Stack, Table, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+// The audit log: every staff action, filtered on the server, newest first, a page at a time (keyset
+// pagination), with a detail drawer that shows before/after as a diff, a CSV export of what the
+// filters select, and the state of the tamper-evident hash chain. Filters and the open record live
+// in the URL so a view can be shared.
+import { useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { Alert, Anchor, Badge, Button, Center, Code, Drawer, Group, Loader, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { DatePickerInput } from "@mantine/dates";
+import { IconDownload, IconShieldCheck, IconShieldX } from "@tabler/icons-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
+import { formatCount } from "../../../shared/format.ts";
+import { diffBeforeAfter, targetHref } from "../../../shared/audit/present.ts";
+import type { AuditFilters, AuditRowView } from "../../../shared/audit/schemas.ts";
+
+const PAGE_ROWS = 50;
+const TARGET_TYPES = ["bank", "account", "link", "case", "batch", "staff", "api_key", "setting", "session", "procedure"];
+const FILTER_KEYS = ["actor", "action", "targetType", "targetId", "q", "from", "to"] as const;
+
+/** JST calendar days in the URL (from=2026-09-05&to=2026-09-07, both inclusive) to instants. */
+function jstDayStart(day: string, plusDays = 0): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const d = new Date(`${day}T00:00:00+09:00`);
+  return Number.isNaN(d.getTime()) ? undefined : new Date(d.getTime() + plusDays * 86_400_000);
+}
+
+function filtersFrom(params: URLSearchParams): AuditFilters {
+  const f: AuditFilters = {};
+  for (const k of ["actor", "action", "targetType", "targetId", "q"] as const) {
+    const v = params.get(k)?.trim();
+    if (v) f[k] = v;
+  }
+  const from = params.get("from");
+  const to = params.get("to");
+  if (from) f.from = jstDayStart(from);
+  if (to) f.to = jstDayStart(to, 1);
+  return f;
+}
+
+export function ChainStatus() {
+  const trpc = useTRPC();
+  const v = useQuery(trpc.audit.verify.queryOptions(undefined, { staleTime: 30_000 }));
+  if (v.isPending) return <Badge color="gray" variant="light" leftSection={<Loader size={10} />}>Checking the chain…</Badge>;
+  if (v.error) return <Badge color="orange" variant="light">Chain not checked: {errorMessage(v.error)}</Badge>;
+  const d = v.data;
+  if (d.status === "VERIFIED") {
+    return (
+      <Tooltip label={`Every record's hash recomputed and linked to the one before it (${formatCount(d.verifiedCount)} records).`}>
+        <Badge color="green" variant="light" size="lg" leftSection={<IconShieldCheck size={14} />} data-testid="chain-status">
+          Chain verified up to #{d.lastVerifiedId ?? 0}
+        </Badge>
+      </Tooltip>
+    );
+  }
+  return (
+    <Tooltip label={d.problem ?? ""} multiline w={360}>
+      <Badge color="red" variant="filled" size="lg" leftSection={<IconShieldX size={14} />} data-testid="chain-status">
+        Chain broken at #{d.brokenAtId} (verified up to #{d.lastVerifiedId ?? 0})
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function TargetLink({ targetType, targetId }: { targetType: string; targetId: string }) {
+  const href = targetHref(targetType, targetId);
+  const label = (
+    <>
+      <Text span c="dimmed" size="xs">
+        {targetType}
+      </Text>{" "}
+      {targetId.length > 24 ? `${targetId.slice(0, 8)}…` : targetId}
+    </>
+  );
+  return href ? (
+    <Anchor component={Link} to={href} size="sm" onClick={(e) => e.stopPropagation()}>
+      {label}
+    </Anchor>
+  ) : (
+    <Text size="sm">{label}</Text>
+  );
+}
+
+function DiffView({ before, after }: { before: unknown; after: unknown }) {
+  const lines = diffBeforeAfter(before, after);
+  if (lines.length === 0) return <Text size="sm" c="dimmed">No before/after values were recorded for this action.</Text>;
+  const color = { changed: "yellow.1", added: "green.1", removed: "red.1", same: undefined } as const;
+  return (
+    <Table withTableBorder data-testid="audit-diff">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Field</Table.Th>
+          <Table.Th>Before</Table.Th>
+          <Table.Th>After</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {lines.map((l) => (
+          <Table.Tr key={l.path} bg={color[l.change]}>
+            <Table.Td>
+              <Code>{l.path}</Code>
+            </Table.Td>
+            <Table.Td style={{ wordBreak: "break-all" }}>{l.before ?? <Text span c="dimmed">—</Text>}</Table.Td>
+            <Table.Td style={{ wordBreak: "break-all" }}>{l.after ?? <Text span c="dimmed">—</Text>}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function AuditDetail({ id, fromPage }: { id: number; fromPage: AuditRowView | undefined }) {
+  const trpc = useTRPC();
+  // A shared link may point at a record outside the current page: fetch it on its own.
+  const single = useQuery({ ...trpc.audit.list.queryOptions({ cursor: id + 1, limit: 1 }), enabled: !fromPage });
+  const row = fromPage ?? single.data?.rows.find((r) => r.id === id);
+  if (!row) {
+    if (single.isPending) return <Loader aria-label="Loading the record" />;
+    if (single.error) return <Alert color="red">{errorMessage(single.error)}</Alert>;
+    return <Alert color="gray">There is no audit record #{id}.</Alert>;
+  }
+  return (
+    <Stack gap="sm" data-testid="audit-detail">
+      <Group gap="xs">
+        <Badge variant="light">{row.action}</Badge>
+        <JstTime at={row.at} />
+      </Group>
+      <Text size="sm">
+        <b>By</b> {row.actorEmail}
+        {row.actorRole ? ` (${row.actorRole})` : ""}
+        {row.ipAddress ? ` from ${row.ipAddress}` : ""}
+      </Text>
+      <Group gap={4}>
+        <Text size="sm" fw={700}>
+          Target
+        </Text>
+        <TargetLink targetType={row.targetType} targetId={row.targetId} />
+      </Group>
+      <Text size="sm">
+        <b>Reason</b> {row.reason ?? "—"}
+      </Text>
+      <DiffView before={row.before} after={row.after} />
+      <Text size="xs" c="dimmed">
+        Request {row.requestId ?? "—"} · hash <Code>{row.hash?.slice(0, 16)}…</Code>
+      </Text>
+    </Stack>
+  );
+}
+
+const col = createColumnHelper<AuditRowView>();
+const columns = [
+  col.accessor("id", { header: "#", cell: (c) => <Text size="xs" c="dimmed">{c.getValue()}</Text> }),
+  col.accessor("at", { header: "Time (JST)", cell: (c) => <JstTime at={c.getValue()} /> }),
+  col.accessor("actorEmail", { header: "Actor", cell: (c) => <>{c.getValue()}{c.row.original.actorRole ? <Text span size="xs" c="dimmed"> {c.row.original.actorRole}</Text> : null}</> }),
+  col.accessor("action", { header: "Action", cell: (c) => <Badge variant="light" color={c.getValue() === "access.denied" ? "red" : "indigo"}>{c.getValue()}</Badge> }),
+  col.display({ id: "target", header: "Target", cell: (c) => <TargetLink targetType={c.row.original.targetType} targetId={c.row.original.targetId} /> }),
+  col.accessor("reason", { header: "Reason", cell: (c) => <Text size="sm" lineClamp={2}>{c.getValue() ?? "—"}</Text> }),
+];
+
+function FilterBar({ params, onApply }: { params: URLSearchParams; onApply: (next: Record<string, string>) => void }) {
+  const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])));
+  const set = (k: string) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(draft);
+      }}
+    >
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <TextInput label="Actor" placeholder="part of an email" value={draft.actor} onChange={(e) => set("actor")(e.currentTarget.value)} w={180} />
+        <TextInput label="Action" placeholder="e.g. suspension." value={draft.action} onChange={(e) => set("action")(e.currentTarget.value)} w={170} />
+        <Select label="Target type" placeholder="any" data={TARGET_TYPES} value={draft.targetType || null} onChange={(v) => set("targetType")(v ?? "")} clearable w={140} />
+        <TextInput label="Target id" value={draft.targetId} onChange={(e) => set("targetId")(e.currentTarget.value)} w={150} />
+        <DatePickerInput
+          type="range"
+          label="Days (JST)"
+          placeholder="any time"
+          value={[draft.from || null, draft.to || null]}
+          onChange={([from, to]) => setDraft((d) => ({ ...d, from: from ? String(from).slice(0, 10) : "", to: to ? String(to).slice(0, 10) : "" }))}
+          clearable
+          allowSingleDateInRange
+          w={230}
+        />
+        <TextInput label="Reason contains" value={draft.q} onChange={(e) => set("q")(e.currentTarget.value)} w={180} />
+        <Button type="submit">Apply</Button>
+        <Button
+          variant="subtle"
+          onClick={() => {
+            const empty = Object.fromEntries(FILTER_KEYS.map((k) => [k, ""]));
+            setDraft(empty);
+            onApply(empty);
+          }}
+        >
+          Clear
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+function downloadText(fileName: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const q = useQuery(trpc.audit.list.queryOptions({ limit: 100 }));
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFrom(params), [params]);
+  const cursor = Number(params.get("cursor")) || undefined;
+  const openId = Number(params.get("event")) || null;
+  // Keyset pages only know the way to older records; remember the way back in this view.
+  const [newerCursors, setNewerCursors] = useState<(number | undefined)[]>([]);
+  const [exporting, setExporting] = useState<string | null>(null);
+  const q = useQuery(trpc.audit.list.queryOptions({ ...filters, cursor, limit: PAGE_ROWS }));
+  const rows = q.data?.rows ?? [];
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => String(r.id) });
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setParams(next);
+  };
+
+  const exportCsv = async () => {
+    setExporting(null);
+    try {
+      const file = await queryClient.fetchQuery(trpc.audit.exportCsv.queryOptions(filters, { staleTime: 0 }));
+      downloadText(file.fileName, file.csv, "text/csv;charset=utf-8");
+      if (file.truncated) setExporting(`The export holds the newest ${formatCount(file.rowCount)} records; narrow the filters for the rest.`);
+    } catch (err) {
+      setExporting(errorMessage(err));
+    }
+  };
+
   return (
     <Stack>
-      <Title order={2}>Audit log</Title>
-      <Text c="dimmed" size="sm">
-        Every staff action, newest first: who did what, to what, and why.
-      </Text>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>Audit log</Title>
+          <Text c="dimmed" size="sm">
+            Every staff action, newest first: who did what, to what, and why. Records cannot be changed or removed, and each is chained to
+            the one before it. Account numbers are masked.
+          </Text>
+        </div>
+        <Group>
+          <ChainStatus />
+          <Button variant="light" leftSection={<IconDownload size={16} />} onClick={exportCsv}>
+            Export CSV
+          </Button>
+        </Group>
+      </Group>
+      {exporting && <Alert color="orange">{exporting}</Alert>}
+      <FilterBar
+        key={params.toString()}
+        params={params}
+        onApply={(draft) => {
+          setNewerCursors([]);
+          update({ ...draft, cursor: null });
+        }}
+      />
       {q.isPending && (
         <Center p="xl">
           <Loader aria-label="Loading the audit log" />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-      {q.data && q.data.length === 0 && <Alert color="gray">No staff actions have been recorded yet.</Alert>}
-      {q.data && q.data.length > 0 && (
+      {q.data && rows.length === 0 && <Alert color="gray">{Object.keys(filters).length ? "No records match these filters." : "No staff actions have been recorded yet."}</Alert>}
+      {rows.length > 0 && (
         <Table striped highlightOnHover data-testid="audit-table">
           <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Actor</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Target</Table.Th>
-              <Table.Th>Reason</Table.Th>
-            </Table.Tr>
+            {table.getHeaderGroups().map((hg) => (
+              <Table.Tr key={hg.id}>
+                {hg.headers.map((h) => (
+                  <Table.Th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</Table.Th>
+                ))}
+              </Table.Tr>
+            ))}
           </Table.Thead>
           <Table.Tbody>
-            {q.data.map((row) => (
-              <Table.Tr key={row.id}>
-                <Table.Td>
-                  <JstTime at={row.at} />
-                </Table.Td>
-                <Table.Td>
-                  {row.actorEmail}
-                  {row.actorRole ? ` (${row.actorRole})` : ""}
-                </Table.Td>
-                <Table.Td>{row.action}</Table.Td>
-                <Table.Td>
-                  {row.targetType} {row.targetId}
-                </Table.Td>
-                <Table.Td>{row.reason ?? "—"}</Table.Td>
+            {table.getRowModel().rows.map((r) => (
+              <Table.Tr key={r.id} style={{ cursor: "pointer" }} onClick={() => update({ event: r.id })} data-action={r.original.action}>
+                {r.getVisibleCells().map((c) => (
+                  <Table.Td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>
+                ))}
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
+      <Group justify="space-between">
+        <Group>
+          <Button
+            variant="default"
+            disabled={!cursor}
+            onClick={() => {
+              const prev = newerCursors[newerCursors.length - 1];
+              setNewerCursors((s) => s.slice(0, -1));
+              update({ cursor: prev ? String(prev) : null });
+            }}
+          >
+            ← Newer
+          </Button>
+          <Button
+            variant="default"
+            disabled={!q.data?.nextCursor}
+            onClick={() => {
+              setNewerCursors((s) => [...s, cursor]);
+              update({ cursor: String(q.data!.nextCursor) });
+            }}
+          >
+            Older →
+          </Button>
+        </Group>
+        {rows.length > 0 && (
+          <Text size="sm" c="dimmed">
+            Records #{rows[0].id} to #{rows[rows.length - 1].id}
+          </Text>
+        )}
+      </Group>
+      <Drawer opened={openId !== null} onClose={() => update({ event: null })} position="right" size="lg" title={openId ? `Audit record #${openId}` : ""}>
+        {openId !== null && <AuditDetail id={openId} fromPage={rows.find((r) => r.id === openId)} />}
+      </Drawer>
     </Stack>
   );
 }
+
+export default AuditPage;

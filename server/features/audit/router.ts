@@ -1,12 +1,12 @@
-import { z } from "zod";
+import { AuditExportInput, AuditListInput, BankTimelineInput } from "../../../shared/audit/schemas.ts";
 import { router } from "../../trpc/init.ts";
 import { staffProcedure } from "../../trpc/procedures.ts";
-
-const AuditListInput = z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 });
+import { bankTimeline, exportAuditCsv, listAudit } from "./service.ts";
+import { verifyAuditChain } from "./verify-chain.ts";
 
 export const auditRouter = router({
-  list: staffProcedure.input(AuditListInput).query(async ({ ctx, input }) => {
-    const rows = await ctx.db.auditEvent.findMany({ orderBy: { id: "desc" }, take: input.limit });
-    return rows.map((r) => ({ ...r, id: Number(r.id) }));
-  }),
+  list: staffProcedure.input(AuditListInput.default({ limit: 50 })).query(({ ctx, input }) => listAudit(ctx.db, ctx.user.role, input)),
+  exportCsv: staffProcedure.input(AuditExportInput).query(({ ctx, input }) => exportAuditCsv(ctx.db, ctx.user.role, input)),
+  verify: staffProcedure.query(({ ctx }) => verifyAuditChain(ctx.pool)),
+  bankTimeline: staffProcedure.input(BankTimelineInput).query(({ ctx, input }) => bankTimeline(ctx.db, ctx.pool, input.bankCode)),
 });

@@ -1,5 +1,8 @@
 // Every staff mutation records who did what, to what, and why, in the same database transaction
 // as the change: it takes a transaction client, so it cannot be called outside one.
+// The database chains each record to the one before it (id, prev_hash, hash are set by the
+// audit_event_chain trigger under the chain head's row lock, held until this transaction commits):
+// audited mutations are serialised from here to their commit, so call this last, after the change.
 import type { Tx } from "../../db/transaction.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { toJsonSafe } from "../../lib/json.ts";

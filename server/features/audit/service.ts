@@ -1,0 +1,139 @@
+// Reading the audit log: filtered, keyset-paginated lists, CSV export and a bank's incident timeline.
+//
+// Who sees what: every staff role reads the whole log. In an incident the log is the shared record
+// of who decided what (an analyst needs to see who suspended a bank, support who approved a case),
+// and it holds no secrets (passwords, tokens and key secrets are never written to it). Personal data
+// is limited instead: account numbers are masked for everyone (the payout export is the one place a
+// task needs them), and staff IP addresses are shown to ADMIN only (needed for security reviews, not
+// for incident work).
+import type pg from "pg";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type { Role } from "../../../shared/auth/roles.ts";
+import { AppError } from "../../../shared/errors.ts";
+import { auditRowsToCsv, maskFreeText, maskPersonalData } from "../../../shared/audit/present.ts";
+import {
+  AUDIT_EXPORT_ROWS_MAX,
+  TIMELINE_AUDIT_ROWS_MAX,
+  type AuditFilters,
+  type AuditRowView,
+  type BankTimeline,
+  type TimelineEntry,
+  type TimelineKind,
+} from "../../../shared/audit/schemas.ts";
+
+function whereOf(f: AuditFilters): Prisma.AuditEventWhereInput {
+  const where: Prisma.AuditEventWhereInput = {};
+  if (f.actor) where.actorEmail = { contains: f.actor, mode: "insensitive" };
+  if (f.action) where.action = f.action.endsWith(".") ? { startsWith: f.action } : f.action;
+  if (f.targetType) where.targetType = f.targetType;
+  if (f.targetId) where.targetId = f.targetId;
+  if (f.from || f.to) where.at = { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) };
+  if (f.q) where.reason = { contains: f.q, mode: "insensitive" };
+  return where;
+}
+
+type AuditEventRow = Awaited<ReturnType<PrismaClient["auditEvent"]["findMany"]>>[number];
+
+function toView(r: AuditEventRow, viewerRole: Role): AuditRowView {
+  return {
+    id: Number(r.id),
+    at: r.at,
+    actorEmail: r.actorEmail,
+    actorRole: r.actorRole,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    reason: maskFreeText(r.reason),
+    before: maskPersonalData(r.before),
+    after: maskPersonalData(r.after),
+    requestId: r.requestId,
+    ipAddress: viewerRole === "ADMIN" ? r.ipAddress : null,
+    hash: r.hash,
+  };
+}
+
+export async function listAudit(db: PrismaClient, viewerRole: Role, input: AuditFilters & { cursor?: number; limit: number }) {
+  const where = whereOf(input);
+  if (input.cursor) where.id = { lt: BigInt(input.cursor) };
+  const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: input.limit + 1 });
+  const page = rows.slice(0, input.limit).map((r) => toView(r, viewerRole));
+  return { rows: page, nextCursor: rows.length > input.limit ? page[page.length - 1].id : null };
+}
+
+export async function exportAuditCsv(db: PrismaClient, viewerRole: Role, filters: AuditFilters) {
+  const rows = await db.auditEvent.findMany({ where: whereOf(filters), orderBy: { id: "desc" }, take: AUDIT_EXPORT_ROWS_MAX + 1 });
+  const truncated = rows.length > AUDIT_EXPORT_ROWS_MAX;
+  const csv = auditRowsToCsv(rows.slice(0, AUDIT_EXPORT_ROWS_MAX).map((r) => toView(r, viewerRole)));
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  return { fileName: `audit-${stamp}.csv`, csv, rowCount: Math.min(rows.length, AUDIT_EXPORT_ROWS_MAX), truncated };
+}
+
+function kindOfAudit(targetType: string, action: string): TimelineKind {
+  if (targetType === "link") return "QUARANTINE";
+  if (targetType === "case" || action.startsWith("compensation.")) return "COMPENSATION";
+  if (targetType === "bank" || action.startsWith("suspension.")) return "SUSPENSION";
+  return "OTHER";
+}
+
+function titleOfAudit(action: string, targetType: string, targetId: string): string {
+  const words = action.replace(/^[a-z]+\./, "").replace(/([A-Z])/g, " $1").toLowerCase();
+  const subject = action.split(".")[0];
+  const target = targetType === "bank" ? "" : ` ${targetType} ${targetId.length > 12 ? targetId.slice(0, 8) + "…" : targetId}`;
+  return `${subject[0].toUpperCase()}${subject.slice(1)}: ${words}${target}`;
+}
+
+/**
+ * A bank's incident timeline: spikes detected at the bank, and every audited action on the bank
+ * itself (suspensions), on links at the bank (quarantine reviews) and on compensation cases for its
+ * victims; plus compensation totals by state. Three set-based statements.
+ */
+export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: string): Promise<BankTimeline> {
+  const bank = await db.bank.findUnique({ where: { code: bankCode }, select: { code: true, name: true } });
+  if (!bank) throw new AppError("NOT_FOUND", `There is no bank with code ${bankCode}.`);
+  const [audit, spikes, compensation] = await Promise.all([
+    pool.query<{ id: string; at: Date; actor_email: string; action: string; target_type: string; target_id: string; reason: string | null }>(
+      `SELECT id::text, at, actor_email, action, target_type, target_id, reason FROM audit_event
+       WHERE (target_type = 'bank' AND target_id = $1)
+          OR (target_type = 'link' AND target_id IN (SELECT id FROM bank_link WHERE bank_code = $1))
+          OR (target_type = 'case' AND target_id IN (SELECT id::text FROM compensation_case WHERE bank_code = $1))
+       ORDER BY id DESC LIMIT $2`,
+      [bankCode, TIMELINE_AUDIT_ROWS_MAX + 1],
+    ),
+    pool.query<{ metric: string; detector: string; started_at: Date; ended_at: Date | null; peak_at: Date; peak_value: number; peak_expected: number; severity: number }>(
+      `SELECT metric::text, detector, started_at, ended_at, peak_at, peak_value, peak_expected, severity FROM spike
+       WHERE bank_code = $1 ORDER BY started_at DESC LIMIT 200`,
+      [bankCode],
+    ),
+    pool.query<{ state: string; case_count: number; total_yen: number }>(
+      `SELECT state::text, count(*)::int AS case_count, COALESCE(sum(total_yen), 0)::bigint AS total_yen FROM compensation_case
+       WHERE bank_code = $1 GROUP BY state ORDER BY state`,
+      [bankCode],
+    ),
+  ]);
+  const entries: TimelineEntry[] = [];
+  for (const s of spikes.rows) {
+    const metric = s.metric.toLowerCase().replace(/_/g, " ");
+    entries.push({
+      at: s.started_at,
+      kind: "SPIKE_STARTED",
+      title: `Spike began: ${metric}`,
+      detail: `${s.detector}; peak ${Math.round(s.peak_value)} against ${Math.round(s.peak_expected)} expected (z ${s.severity.toFixed(1)})`,
+      actor: null,
+      auditId: null,
+    });
+    if (s.ended_at) entries.push({ at: s.ended_at, kind: "SPIKE_ENDED", title: `Spike ended: ${metric}`, detail: null, actor: null, auditId: null });
+  }
+  for (const a of audit.rows.slice(0, TIMELINE_AUDIT_ROWS_MAX)) {
+    entries.push({
+      at: a.at,
+      kind: kindOfAudit(a.target_type, a.action),
+      title: titleOfAudit(a.action, a.target_type, a.target_id),
+      detail: maskFreeText(a.reason),
+      actor: a.actor_email,
+      auditId: Number(a.id),
+    });
+  }
+  entries.sort((x, y) => y.at.getTime() - x.at.getTime() || (y.auditId ?? 0) - (x.auditId ?? 0));
+  const totals = compensation.rows.map((c) => ({ state: c.state, caseCount: c.case_count, totalYen: Number(c.total_yen) }));
+  return { bankCode: bank.code, bankName: bank.name, entries, compensation: totals, truncated: audit.rows.length > TIMELINE_AUDIT_ROWS_MAX };
+}
