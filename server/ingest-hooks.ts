@@ -18,6 +18,7 @@ import type { Database } from "./db/client.ts";
 import type { IngestedBatchSummary } from "./features/events/types.ts";
 import { suspensionsIngestHook } from "./features/suspensions/ingest-hook.ts";
 import { rescoreAfterBatch, rescoreAfterDemoLoad } from "./features/accounts/hooks.ts";
+import { backfillVolumeAfterDemoLoad, markVolumeAfterBatch } from "./features/volume/hooks.ts";
 
 export type { IngestedBatchSummary } from "./features/events/types.ts";
 
@@ -35,6 +36,7 @@ export const INGEST_HOOKS: IngestHooks = {
   ],
   afterCommit: [
     rescoreAfterBatch, // accounts: touched + related accounts, then accounts linked during new spikes
+    markVolumeAfterBatch, // volume: note how far back the batch reaches (detection itself runs as a job)
   ],
 };
 
@@ -46,5 +48,6 @@ export const INGEST_HOOKS: IngestHooks = {
 export type DemoPostLoadStep = (db: Database, log: (message: string) => void) => Promise<void>;
 
 export const DEMO_POST_LOAD_STEPS: DemoPostLoadStep[] = [
+  backfillVolumeAfterDemoLoad, // volume: expected levels, bands and spikes for the loaded history
   rescoreAfterDemoLoad, // accounts: bulk rescore (keep after a spike backfill: LINKED_DURING_SPIKE reads spikes)
 ];

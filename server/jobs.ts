@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "./db/client.ts";
 import { quarantineJob } from "./features/suspensions/quarantine-job.ts";
+import { volumeDetectionJob } from "./features/volume/hooks.ts";
 
 export interface BackgroundJob {
   name: string;
@@ -12,6 +13,7 @@ export interface BackgroundJob {
 
 export const BACKGROUND_JOBS: BackgroundJob[] = [
   quarantineJob,
+  volumeDetectionJob, // volume: expected levels, bands and spikes for the newest buckets, every 2 s
 ];
 
 export function startBackgroundJobs(db: Database, log: FastifyBaseLogger) {

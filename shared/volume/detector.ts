@@ -30,7 +30,8 @@
 // fired about once per 10^5 buckets; the fleet evaluates ~4·10^4 buckets a day). For CUSUM,
 // k = 0.75 and h = 6 keep false alarms near zero while catching a 1.5x hour-long rise at 20–40/bucket.
 // - BURST opens when z >= burstZ (above the ±bandZ band by a margin), the value is at least
-//   burstMinValue and at least burstMinRatio × expected; it closes after closeQuietBuckets
+//   burstMinValue and at least burstMinRatio × expected (and, with rollingAlarms = 0, only on a
+//   seasonal baseline: a ROLLING level of hourly buckets ignores the daily rhythm); it closes after closeQuietBuckets
 //   consecutive buckets back inside the band (z <= bandZ). Its end is the start of the first quiet
 //   bucket; its peak is the bucket with the highest z.
 // - CUSUM accumulates S = max(0, S + min(z, cusumZClip) − k) and alarms at S >= h, catching a
@@ -185,21 +186,30 @@ function usable(view: SeriesView, i: number): boolean {
   return !(view.excluded && view.excluded[i]);
 }
 
+let coveredPeriods = 0;
+
+function isWeekend(dayOfWeek: number): boolean {
+  return ((dayOfWeek % 7) + 7) % 7 >= 5;
+}
+
 /**
  * Collects the slot samples of up to `periods` past periods (weeks or days) into sampleBuf.
- * Returns the sample count and how many periods contributed at least one sample.
+ * Returns the sample count; `coveredPeriods` is set to how many periods contributed at least one
+ * sample (a module variable rather than a tuple: this runs for every bucket).
+ * `sameKindAsDow` (daily baseline only): skip past days whose kind (weekday/weekend, Monday = 0)
+ * differs from this day of the week.
  */
 function collectSeasonal(
   view: SeriesView,
   period: number,
   periods: number,
   neighbours: number,
-  skip?: (p: number) => boolean,
-): [number, number] {
+  sameKindAsDow?: number,
+): number {
   let count = 0;
   let covered = 0;
   for (let p = 1; p <= periods; p++) {
-    if (skip && skip(p)) continue;
+    if (sameKindAsDow !== undefined && isWeekend(sameKindAsDow - p) !== isWeekend(sameKindAsDow)) continue;
     const centre = view.t - p * period;
     let any = false;
     for (let o = -neighbours; o <= neighbours; o++) {
@@ -211,7 +221,8 @@ function collectSeasonal(
     }
     if (any) covered++;
   }
-  return [count, covered];
+  coveredPeriods = covered;
+  return count;
 }
 
 function collectRolling(view: SeriesView, window: number): number {
@@ -231,13 +242,12 @@ function summarise(kind: BaselineKind, n: number, params: DetectorParams): Basel
   // Poisson floor plus the absolute floor (additive: low counts have heavier upper tails than a
   // normal with σ = sqrt(λ)), inflated by the uncertainty of the estimate itself (a median of n
   // samples has variance ≈ (π/2)·σ²/n), so a thin history widens the band instead of alarming.
+  // (No inner closures here: this runs once per bucket and tsx wraps every closure it creates.)
   const inflate = Math.sqrt(1 + Math.PI / (2 * n));
-  const floor = (level: number) =>
-    inflate * Math.max(robust, Math.sqrt(params.poissonUnit * Math.max(level, 0)) + params.minSpread);
 
   let expected = median;
   if (params.trimSpreads > 0) {
-    const halfWidth = params.trimSpreads * floor(median);
+    const halfWidth = params.trimSpreads * spreadFloor(robust, median, inflate, params);
     let sum = 0;
     let kept = 0;
     for (let i = 0; i < n; i++) {
@@ -248,7 +258,11 @@ function summarise(kind: BaselineKind, n: number, params: DetectorParams): Basel
     }
     expected = sum / kept; // kept >= 1: the median's neighbours are always within the width
   }
-  return { kind, expected, spread: floor(expected), samples: n };
+  return { kind, expected, spread: spreadFloor(robust, expected, inflate, params), samples: n };
+}
+
+function spreadFloor(robust: number, level: number, inflate: number, params: DetectorParams): number {
+  return inflate * Math.max(robust, Math.sqrt(params.poissonUnit * Math.max(level, 0)) + params.minSpread);
 }
 
 function baselineAt(view: SeriesView, bucketMinutes: number, params: DetectorParams): Baseline {
@@ -260,17 +274,15 @@ function baselineAt(view: SeriesView, bucketMinutes: number, params: DetectorPar
   const perWeek = WEEK_MINUTES / bucketMinutes;
 
   if (perWeek > 2 * neighbours) {
-    const [n, weeks] = collectSeasonal(view, perWeek, params.weeklyMaxWeeks, neighbours);
-    if (weeks >= params.weeklyMinWeeks) return summarise("WEEKLY", n, params);
+    const n = collectSeasonal(view, perWeek, params.weeklyMaxWeeks, neighbours);
+    if (coveredPeriods >= params.weeklyMinWeeks) return summarise("WEEKLY", n, params);
   }
   if (perDay > 2 * neighbours) {
     // Same kind of day first (weekday vs weekend, JST), so Monday is not compared with Sunday.
     const dow = Math.floor(slotOfWeekJst(view.startMs + view.t * bucketMinutes * MINUTE_MS, bucketMinutes) / perDay);
-    const weekend = (d: number) => ((d % 7) + 7) % 7 >= 5;
-    const otherKind = (p: number) => weekend(dow - p) !== weekend(dow);
-    let [n, days] = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours, otherKind);
-    if (days < params.dailyMinDays) [n, days] = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours);
-    if (days >= params.dailyMinDays) return summarise("DAILY", n, params);
+    let n = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours, dow);
+    if (coveredPeriods < params.dailyMinDays) n = collectSeasonal(view, perDay, params.dailyMaxDays, neighbours);
+    if (coveredPeriods >= params.dailyMinDays) return summarise("DAILY", n, params);
   }
   const n = collectRolling(view, params.rollingBuckets);
   if (n >= params.rollingMinBuckets) return summarise("ROLLING", n, params);
@@ -405,7 +417,12 @@ function stepCore(
     const [next, event] = stepOpenSpike(burst, z > params.bandZ, point, bucketMs, params.closeQuietBuckets);
     burst = next;
     if (event) events.push(event);
-  } else if (z >= params.burstZ && value >= params.burstMinValue && value >= params.burstMinRatio * expected) {
+  } else if (
+    z >= params.burstZ &&
+    value >= params.burstMinValue &&
+    value >= params.burstMinRatio * expected &&
+    (seasonal || params.rollingAlarms > 0)
+  ) {
     burst = { spike: newSpike(series, "BURST", point.atMs, point, point.atMs), quiet: 0 };
     events.push({ type: "OPENED", spike: burst.spike });
   }
@@ -436,6 +453,8 @@ function stepCore(
       }
     }
   }
+  // Quiet buckets (the vast majority) share one frozen state instead of allocating a new one.
+  if (burst === null && cusumSpike === null && cusum === EMPTY_CORE.cusum) return EMPTY_CORE;
   return { burst, cusumSpike, cusum };
 }
 

@@ -16,12 +16,15 @@ export {
 } from "./detector.ts";
 export {
   DEFAULT_DETECTOR_PARAMS,
+  DETECTION_BUCKET_MINUTES,
   DETECTOR_PARAM_DOCS,
   TYPICAL_CHARGE_YEN,
+  defaultParamsFor,
   defaultParamsForMetric,
   describeDetectorParams,
   detectorParamsSchema,
   resolveDetectorParams,
+  type DetectionBucketMinutes,
   type DetectorParamInfo,
   type DetectorParamKey,
   type DetectorParams,
@@ -36,7 +39,12 @@ export {
   slotOfWeekJst,
 } from "./time.ts";
 export {
+  METRIC_LABELS,
   VOLUME_METRICS,
+  detectorLabel,
+  parseStoredDetector,
+  storedDetector,
+  type StoredDetector,
   type BaselineKind,
   type DetectorKind,
   type Spike,

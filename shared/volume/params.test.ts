@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_DETECTOR_PARAMS,
+  DETECTION_BUCKET_MINUTES,
   DETECTOR_PARAM_DOCS,
+  VOLUME_METRICS,
+  defaultParamsFor,
+  detect,
   defaultParamsForMetric,
   describeDetectorParams,
   detectorParamsSchema,
@@ -37,5 +41,28 @@ describe("detector parameters", () => {
     expect(yen.burstMinValue).toBe(8 * 30_000);
     expect(yen.burstZ).toBe(DEFAULT_DETECTOR_PARAMS.burstZ);
     expect(detectorParamsSchema.safeParse(yen).success).toBe(true);
+  });
+
+  it("gives valid parameters for every metric on both bucket sizes", () => {
+    for (const metric of VOLUME_METRICS) {
+      for (const minutes of DETECTION_BUCKET_MINUTES) {
+        expect(detectorParamsSchema.safeParse(defaultParamsFor(metric, minutes)).success).toBe(true);
+      }
+    }
+    expect(defaultParamsFor("LINK_REGISTERED", 60).rollingAlarms).toBe(0);
+    expect(defaultParamsFor("CHARGE_YEN", 5).burstMinValue).toBe(defaultParamsForMetric("CHARGE_YEN").burstMinValue);
+  });
+
+  it("with rollingAlarms = 0, a jump on a ROLLING baseline raises no spike (it does with 1)", () => {
+    // 30 hours of history (under 2 days): the baseline is ROLLING (the last 8 buckets).
+    const values = [...new Array(30).fill(2), 40];
+    const series = { bankCode: "0125", metric: "LINK_REGISTERED" as const, bucketMinutes: 60, start: new Date("2020-09-01T00:00:00Z"), values };
+    const at = new Date(series.start.getTime() + 30 * 3_600_000);
+    const withRolling = detect(series, { bucketStart: at, value: 40 }, resolveDetectorParams({ rollingAlarms: 1 }));
+    expect(withRolling.baselineKind).toBe("ROLLING");
+    expect(withRolling.events.map((e) => e.type)).toEqual(["OPENED"]);
+    const without = detect(series, { bucketStart: at, value: 40 }, resolveDetectorParams({ rollingAlarms: 0 }));
+    expect(without.z).toBeGreaterThan(5);
+    expect(without.events).toEqual([]);
   });
 });

@@ -44,6 +44,8 @@ export interface DetectorParams {
   readonly cusumZClip: number;
   /** CUSUM only accumulates while the expected level is at least this (low counts are too discrete for a mean-shift test). */
   readonly cusumMinExpected: number;
+  /** 1: BURST may open on a ROLLING baseline too; 0: only on WEEKLY or DAILY ones. */
+  readonly rollingAlarms: number;
 }
 
 export type DetectorParamKey = keyof DetectorParams;
@@ -75,6 +77,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = Object.freeze({
   cusumH: 6,
   cusumZClip: 4,
   cusumMinExpected: 5,
+  rollingAlarms: 1,
 });
 
 export const DETECTOR_PARAM_DOCS: Readonly<Record<DetectorParamKey, { unit: string; description: string }>> = {
@@ -137,6 +140,11 @@ export const DETECTOR_PARAM_DOCS: Readonly<Record<DetectorParamKey, { unit: stri
     unit: "value",
     description: "The CUSUM only runs while the expected level is at least this; lower counts are too noisy for a mean-shift test.",
   },
+  rollingAlarms: {
+    unit: "0 or 1",
+    description:
+      "1: a burst may open while the expected level is still the rolling median of the last buckets; 0: only once it follows the daily or weekly rhythm (hourly buckets, where a rolling median ignores the day's shape).",
+  },
 };
 
 const positiveInt = z.number().int().positive();
@@ -165,6 +173,7 @@ export const detectorParamsSchema = z
     cusumH: positive,
     cusumZClip: positive,
     cusumMinExpected: nonNegative,
+    rollingAlarms: z.union([z.literal(0), z.literal(1)]),
   })
   .strict()
   .refine((p) => p.weeklyMinWeeks <= p.weeklyMaxWeeks, { message: "weeklyMinWeeks must be <= weeklyMaxWeeks" })
@@ -207,4 +216,23 @@ export function defaultParamsForMetric(metric: VolumeMetric): DetectorParams {
     burstMinValue: DEFAULT_DETECTOR_PARAMS.burstMinValue * unit,
     cusumMinExpected: DEFAULT_DETECTOR_PARAMS.cusumMinExpected * unit,
   });
+}
+
+/** Bucket sizes the detector runs on: 5 minutes catches sharp bursts at busy banks quickly, 60
+ * minutes catches attacks that are steady but too sparse for 5-minute buckets at small banks. */
+export const DETECTION_BUCKET_MINUTES = [5, 60] as const;
+export type DetectionBucketMinutes = (typeof DETECTION_BUCKET_MINUTES)[number];
+
+/**
+ * Defaults for one metric on one bucket size (what detection runs with and the parameters page
+ * shows).
+ * - 5 minutes: a spike closes after an hour back to normal, so the short gaps of an attack that
+ *   comes in waves do not split it into many spikes.
+ * - 60 minutes: no alarms on the ROLLING baseline (8 hours back ignores the daily rhythm, so the
+ *   morning ramp of a new series would alarm); a spike closes after 3 quiet hours.
+ */
+export function defaultParamsFor(metric: VolumeMetric, bucketMinutes: DetectionBucketMinutes): DetectorParams {
+  const base = defaultParamsForMetric(metric);
+  if (bucketMinutes === 5) return Object.freeze({ ...base, closeQuietBuckets: 12 });
+  return Object.freeze({ ...base, closeQuietBuckets: 3, rollingAlarms: 0 });
 }

@@ -67,3 +67,35 @@ export interface SpikeEvent {
   type: "OPENED" | "UPDATED" | "CLOSED";
   spike: Spike;
 }
+
+/**
+ * The `spike.detector` column: the detector kind, with "_1H" for the 60-minute lane, so a 5-minute
+ * and an hourly spike starting at the same instant have different identities.
+ */
+export type StoredDetector = "BURST" | "CUSUM" | "BURST_1H" | "CUSUM_1H";
+
+export function storedDetector(kind: DetectorKind, bucketMinutes: number): StoredDetector {
+  return bucketMinutes === 60 ? `${kind}_1H` : kind;
+}
+
+export function parseStoredDetector(stored: string): { kind: DetectorKind; bucketMinutes: 5 | 60 } {
+  const hourly = stored.endsWith("_1H");
+  const kind = (hourly ? stored.slice(0, -3) : stored) as DetectorKind;
+  return { kind, bucketMinutes: hourly ? 60 : 5 };
+}
+
+/** Words for a stored detector, for tables and tooltips. */
+export function detectorLabel(stored: string): string {
+  const { kind, bucketMinutes } = parseStoredDetector(stored);
+  const what = kind === "BURST" ? "Burst" : "Sustained rise";
+  return `${what} (${bucketMinutes === 60 ? "hourly" : "5-minute"} buckets)`;
+}
+
+/** Metric names as analysts read them. */
+export const METRIC_LABELS: Record<VolumeMetric, string> = {
+  LINK_REGISTERED: "New links",
+  LINK_CHANGED: "Link changes",
+  CHARGE_COUNT: "Charges",
+  CHARGE_YEN: "Charged yen",
+  REGISTRATION_DENIED: "Denied registrations",
+};
