@@ -1,6 +1,7 @@
 // Wallet-platform API keys: the secret is shown once; only its sha256 is stored.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Tx } from "../db/transaction.ts";
 import { sha256Hex } from "../features/auth/sessions.ts";
 
 export const API_KEY_PREFIX = "fgk_";
@@ -9,7 +10,8 @@ export function newApiKeySecret(): string {
   return API_KEY_PREFIX + randomBytes(24).toString("base64url");
 }
 
-export async function createApiKey(db: PrismaClient, name: string, createdById?: string | null): Promise<{ id: string; secret: string }> {
+/** Inside a transaction when the creation is audited (admin.createApiKey). */
+export async function createApiKey(db: PrismaClient | Tx, name: string, createdById?: string | null): Promise<{ id: string; secret: string }> {
   const secret = newApiKeySecret();
   const row = await db.platformApiKey.create({
     data: { name, prefix: secret.slice(0, 10), keyHash: sha256Hex(secret), createdById: createdById ?? null },
