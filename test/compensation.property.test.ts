@@ -1,0 +1,230 @@
+// Goal: whatever sequence of create, approve, reject, cancel and pay staff perform, the money adds
+// up: a victim's outstanding amount, the case totals by state and the bank totals of the report all
+// agree with a direct SQL sum over the charges and lines, and with an independent in-memory model
+// that also predicts which calls must be refused. Method: fast-check generates command sequences,
+// run through the service functions against a real database (its own clone), wiped between runs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { createTestDatabase } from "./helpers/db.ts";
+import type { Database } from "../server/db/client.ts";
+import { createCase, decideCase } from "../server/features/compensation/service.ts";
+import { createPayoutBatch } from "../server/features/compensation/payout.ts";
+import { compensationReport } from "../server/features/compensation/report.ts";
+import { listCases } from "../server/features/compensation/queries.ts";
+import { victimView } from "../server/features/compensation/victims.ts";
+import type { StaffActor } from "../server/features/compensation/sql.ts";
+import { AppError } from "../shared/errors.ts";
+import { canApprove, type CaseState } from "../shared/compensation/index.ts";
+import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
+
+let db: Database;
+let drop: () => Promise<void>;
+let actors: StaffActor[];
+const THRESHOLD_YEN = 100_000; // the default setting
+
+beforeAll(async () => {
+  ({ db, drop } = await createTestDatabase());
+  const staff = await db.prisma.staffUser.findMany({ where: { role: { in: ["SUPPORT", "MANAGER"] } } });
+  const support = staff.find((s) => s.role === "SUPPORT")!;
+  const manager = staff.find((s) => s.role === "MANAGER")!;
+  const manager2 = await db.prisma.staffUser.create({ data: { email: "manager2@floodgate.test", name: "Second Manager", role: "MANAGER", passwordHash: "x" } });
+  actors = [support, manager, manager2].map((s) => ({ id: s.id, email: s.email, role: s.role }));
+});
+afterAll(async () => {
+  await drop();
+});
+
+type Command =
+  | { kind: "create"; actor: number; victim: number; picks: Array<{ charge: number; fraction: number }> }
+  | { kind: "approve" | "reject" | "cancel"; actor: number; caseIndex: number }
+  | { kind: "pay"; caseIndexes: number[]; approvedOnly: boolean };
+
+const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("create" as const),
+      actor: fc.nat(2),
+      victim: fc.nat(2),
+      picks: fc.array(fc.record({ charge: fc.nat(3), fraction: fc.constantFrom(0.25, 0.5, 1, 1.2) }), { minLength: 1, maxLength: 3 }),
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom("approve" as const, "approve" as const, "reject" as const, "cancel" as const), actor: fc.nat(2), caseIndex: fc.nat(20) }) },
+  // Mostly batches of approved cases (the normal payout run), sometimes any cases (to be refused).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("pay" as const), caseIndexes: fc.array(fc.nat(20), { minLength: 1, maxLength: 4 }), approvedOnly: fc.boolean() }) },
+);
+
+interface ModelCase {
+  id: string;
+  state: CaseState;
+  requestedById: string;
+  bankCode: string;
+  victim: number;
+  lines: Array<{ chargeId: string; amountYen: number }>;
+  totalYen: number;
+}
+
+async function wipe() {
+  // Compensation first (its foreign keys), then the platform data this run inserted.
+  await db.pool.query(`TRUNCATE compensation_line, compensation_case, payout_batch, charge, bank_link_version, bank_link, wallet_account CASCADE`);
+}
+
+function appErrorCode(err: unknown): string {
+  if (err instanceof AppError) return err.code;
+  throw err;
+}
+
+// How often each outcome happened across all runs: printed, and checked so the property cannot pass
+// by never reaching the interesting states.
+const seen = new Map<string, number>();
+const count = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
+
+describe("compensation sums (property)", () => {
+  it("outstanding, case totals and bank totals agree with the charges and lines after any sequence", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(commandArb, { minLength: 10, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 150 }), { minLength: 12, maxLength: 12 }),
+        async (commands, thousands) => {
+          await wipe();
+          // Three victims (two at 0125, one at 9900), each drained by a fraudulent wallet with four
+          // charges, plus an honest wallet's charge that must never count.
+          const victims: VictimAccount[] = [victimAccount("0125"), victimAccount("0125"), victimAccount("9900")];
+          const charges: Array<Array<{ id: string; amountYen: number }>> = [];
+          for (const [v, victim] of victims.entries()) {
+            const wallet = await insertWallet(db.prisma, v === 2 ? { riskScore: 10, reviewLabel: "CONFIRMED_FRAUD" } : {});
+            const amounts = thousands.slice(v * 4, v * 4 + 4).map((k) => k * 1_000);
+            const ids = await insertCharges(db.prisma, wallet, victim, amounts);
+            charges.push(ids.map((id, i) => ({ id, amountYen: amounts[i] })));
+          }
+          await insertCharges(db.prisma, await insertWallet(db.prisma, { riskScore: 30 }), victims[0], [77_000]);
+
+          const cases: ModelCase[] = [];
+          const heldYen = (chargeId: string) =>
+            cases.filter((c) => c.state !== "REJECTED" && c.state !== "CANCELLED").reduce((s, c) => s + c.lines.filter((l) => l.chargeId === chargeId).reduce((a, l) => a + l.amountYen, 0), 0);
+
+          for (const cmd of commands) {
+            if (cmd.kind === "create") {
+              const byCharge = new Map<string, number>();
+              for (const p of cmd.picks) {
+                const ch = charges[cmd.victim][p.charge];
+                byCharge.set(ch.id, Math.max(1, Math.round(ch.amountYen * p.fraction)));
+              }
+              const lines = [...byCharge].map(([chargeId, amountYen]) => ({ chargeId, amountYen }));
+              const fits = lines.every((l) => l.amountYen <= charges[cmd.victim].find((c) => c.id === l.chargeId)!.amountYen - heldYen(l.chargeId));
+              const actor = actors[cmd.actor];
+              try {
+                const res = await createCase(db.prisma, actor, { idempotencyKey: key(), holderName: victims[cmd.victim].holderName, lines, reason: "Property test create" });
+                expect(fits, "create succeeded although the model says it overpays").toBe(true);
+                count("create ok");
+                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, bankCode: victims[cmd.victim].bankCode, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0) });
+              } catch (err) {
+                expect(appErrorCode(err)).toBe("COMPENSATION_EXCEEDS_CHARGE");
+                expect(fits, "create refused although the model says it fits").toBe(false);
+                count("create refused: exceeds charge");
+              }
+            } else if (cmd.kind === "pay") {
+              const pool = cmd.approvedOnly ? cases.filter((c) => c.state === "APPROVED") : cases;
+              if (pool.length === 0) continue;
+              const picked = [...new Set(cmd.caseIndexes.map((i) => pool[i % pool.length]))];
+              const payable = picked.every((c) => c.state === "APPROVED");
+              try {
+                await createPayoutBatch(db.prisma, actors[1], { caseIds: picked.map((c) => c.id), reason: "Property test payout" });
+                expect(payable).toBe(true);
+                for (const c of picked) c.state = "PAID";
+                count("pay ok");
+              } catch (err) {
+                expect(appErrorCode(err)).toBe("CASES_NOT_PAYABLE");
+                expect(payable).toBe(false);
+                count("pay refused");
+              }
+            } else {
+              if (cases.length === 0) continue;
+              const c = cases[cmd.caseIndex % cases.length];
+              const actor = actors[cmd.actor];
+              const target: CaseState = cmd.kind === "approve" ? "APPROVED" : cmd.kind === "reject" ? "REJECTED" : "CANCELLED";
+              const stateOk = cmd.kind === "cancel" ? c.state === "REQUESTED" || c.state === "APPROVED" : c.state === "REQUESTED";
+              const authorityOk = cmd.kind === "cancel" || canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen: THRESHOLD_YEN }).ok;
+              try {
+                await decideCase(db.prisma, actor, { caseId: c.id, reason: `Property test ${cmd.kind}`, decision: cmd.kind });
+                expect(stateOk && authorityOk).toBe(true);
+                c.state = target;
+                count(`${cmd.kind} ok`);
+              } catch (err) {
+                const code = appErrorCode(err);
+                expect(stateOk && authorityOk).toBe(false);
+                expect(stateOk ? ["MANAGER_APPROVAL_REQUIRED", "SELF_APPROVAL_NOT_ALLOWED"] : ["INVALID_TRANSITION"]).toContain(code);
+                count(`${cmd.kind} refused: ${code}`);
+              }
+            }
+          }
+
+          // 1. Direct SQL sums over the charges and lines.
+          const { rows: sqlBanks } = await db.pool.query<{ bank_code: string; taken: number; paid: number; pending: number }>(`
+            SELECT c.bank_code,
+                   SUM(c.amount_yen)::int8 AS taken,
+                   COALESCE(SUM((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id WHERE l.charge_id = c.id AND cc.state = 'PAID')), 0)::int8 AS paid,
+                   COALESCE(SUM((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id WHERE l.charge_id = c.id AND cc.state IN ('REQUESTED', 'APPROVED'))), 0)::int8 AS pending
+              FROM charge c JOIN wallet_account w ON w.id = c.account_id
+             WHERE (w.risk_score >= 60 OR w.review_label = 'CONFIRMED_FRAUD')
+             GROUP BY c.bank_code`);
+          const { rows: overpaid } = await db.pool.query(`
+            SELECT c.id FROM charge c JOIN compensation_line l ON l.charge_id = c.id JOIN compensation_case cc ON cc.id = l.case_id
+             WHERE cc.state NOT IN ('REJECTED', 'CANCELLED') GROUP BY c.id, c.amount_yen HAVING SUM(l.amount_yen) > c.amount_yen`);
+          expect(overpaid).toEqual([]);
+          const { rows: badTotals } = await db.pool.query(`
+            SELECT cc.id FROM compensation_case cc JOIN compensation_line l ON l.case_id = cc.id GROUP BY cc.id, cc.total_yen HAVING SUM(l.amount_yen) <> cc.total_yen`);
+          expect(badTotals).toEqual([]);
+
+          // 2. The model's sums.
+          const model = new Map<string, { taken: number; paid: number; pending: number }>();
+          for (const [v, list] of charges.entries()) {
+            const m = model.get(victims[v].bankCode) ?? { taken: 0, paid: 0, pending: 0 };
+            for (const ch of list) m.taken += ch.amountYen;
+            model.set(victims[v].bankCode, m);
+          }
+          for (const c of cases) {
+            const m = model.get(c.bankCode)!;
+            if (c.state === "PAID") m.paid += c.totalYen;
+            if (c.state === "REQUESTED" || c.state === "APPROVED") m.pending += c.totalYen;
+          }
+
+          // 3. The report agrees with both.
+          const report = await compensationReport(db.prisma);
+          for (const [bankCode, m] of model) {
+            const r = report.banks.find((b) => b.bankCode === bankCode)!;
+            const s = sqlBanks.find((b) => b.bank_code === bankCode)!;
+            expect({ taken: r.takenYen, paid: r.compensatedYen, pending: r.pendingYen }).toEqual(m);
+            expect({ taken: s.taken, paid: s.paid, pending: s.pending }).toEqual(m);
+            expect(r.outstandingYen).toBe(m.taken - m.paid - m.pending);
+            for (const state of ["REQUESTED", "APPROVED", "PAID", "REJECTED", "CANCELLED"] as const) {
+              const inState = cases.filter((c) => c.bankCode === bankCode && c.state === state);
+              expect(r.casesByState[state]).toEqual({ count: inState.length, totalYen: inState.reduce((a, c) => a + c.totalYen, 0) });
+            }
+          }
+          expect(report.total.outstandingYen).toBe([...model.values()].reduce((a, m) => a + m.taken - m.paid - m.pending, 0));
+
+          // 4. Each victim's outstanding amount, per charge and in total.
+          for (const [v, victim] of victims.entries()) {
+            const view = (await victimView(db.prisma, victim))!;
+            for (const ch of charges[v]) expect(view.charges.find((x) => x.chargeId === ch.id)!.owedYen).toBe(ch.amountYen - heldYen(ch.id));
+            expect(view.owedYen).toBe(charges[v].reduce((a, ch) => a + ch.amountYen - heldYen(ch.id), 0));
+            expect(view.otherChargeCount).toBe(v === 0 ? 1 : 0);
+          }
+
+          // 5. The queue's totals by state.
+          const list = await listCases(db.prisma, actors[0], { limit: 500 });
+          for (const state of ["REQUESTED", "APPROVED", "PAID", "REJECTED", "CANCELLED"] as const) {
+            const inState = cases.filter((c) => c.state === state);
+            expect(list.stateTotals[state]).toEqual({ count: inState.length, totalYen: inState.reduce((a, c) => a + c.totalYen, 0) });
+          }
+        },
+      ),
+      { numRuns: 20, seed: 20200905, endOnFailure: true },
+    );
+    console.log("compensation property outcomes:", Object.fromEntries([...seen].sort()));
+    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED"]) {
+      expect(seen.get(what) ?? 0, what).toBeGreaterThan(0);
+    }
+  }, 300_000);
+});
