@@ -6,6 +6,7 @@ import { adminRouter } from "../features/admin/router.ts";
 import { auditRouter } from "../features/audit/router.ts";
 import { accountsRouter } from "../features/accounts/router.ts";
 import { compensationRouter } from "../features/compensation/router.ts";
+import { volumeRouter } from "../features/volume/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -14,6 +15,7 @@ export const appRouter = router({
   audit: auditRouter,
   accounts: accountsRouter,
   compensation: compensationRouter,
+  volume: volumeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,207 @@
+// One bank's page: its series with the expected band, its spikes, its recent links and charges
+// (masked account numbers), policy violations, and its suspension status. Read from the rollups,
+// the spike table and indexed recent rows; nothing is recomputed per request.
+import type { Database } from "../../db/client.ts";
+import { AppError } from "../../../shared/errors.ts";
+import { maskAccountNumber } from "../../../shared/format.ts";
+import { detectorLabel, type BaselineKind, type VolumeMetric } from "../../../shared/volume/index.ts";
+import { BankVolumeInput, windowBuckets } from "../../../shared/volume/schemas.ts";
+import { POLICY_VIOLATION_KINDS } from "../suspensions/ingest-hook.ts";
+import { suspensionRegions, suspensionStatuses, windowOrThrow, type AuthMethod, type SuspensionRegion, type SuspensionStatus } from "./overview.ts";
+import type { z } from "zod";
+
+export const RECENT_ROWS_MAX = 25;
+export const BANK_SPIKES_MAX = 200;
+const BANK_METRICS: readonly VolumeMetric[] = ["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN", "REGISTRATION_DENIED"];
+
+export interface BankSeriesPoint {
+  at: number;
+  value: number;
+  expected: number | null;
+  band: [number, number] | null;
+}
+
+export interface BankSeries {
+  metric: VolumeMetric;
+  points: BankSeriesPoint[];
+  /** Baseline of the newest bucket: LEARNING means no expected level yet. */
+  latestBaseline: BaselineKind | null;
+  total: number;
+  expectedTotal: number | null;
+}
+
+export interface BankSpike {
+  metric: VolumeMetric;
+  detector: string;
+  detectorLabel: string;
+  startedAt: Date;
+  peakAt: Date;
+  peakValue: number;
+  peakExpected: number;
+  severity: number;
+  lastSeenAt: Date;
+  endedAt: Date | null;
+}
+
+export interface BankVolume {
+  bank: { code: string; name: string; nameKana: string | null; authMethod: AuthMethod };
+  window: ReturnType<typeof windowOrThrow>;
+  generatedAt: Date;
+  series: BankSeries[];
+  /** true when any of the link/charge series has no expected level for its newest bucket. */
+  learning: boolean;
+  spikes: BankSpike[];
+  recentLinks: Array<{ id: string; accountId: string; branchCode: string; accountNumberMasked: string; holderName: string; authMethod: string; registeredAt: Date; status: string }>;
+  recentCharges: Array<{ id: string; accountId: string; linkId: string; branchCode: string; accountNumberMasked: string; amountYen: number; occurredAt: Date }>;
+  policyViolations: Array<{ id: string; kind: string; kindLabel: string; eventId: string; occurredAt: Date; recordedAt: Date }>;
+  suspension: SuspensionStatus;
+  suspensionRegions: SuspensionRegion[];
+}
+
+const BANK_SERIES = {
+  name: "volume.bank.series",
+  text: `SELECT metric::text AS metric, bucket_start, value::float8 AS v, expected, band_low, band_high, baseline_kind
+           FROM volume_bucket
+          WHERE bank_code = $1 AND bucket_minutes = $2 AND bucket_start >= $3 AND bucket_start <= $4
+          ORDER BY metric, bucket_start`,
+};
+
+export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolumeInput>, now = new Date()): Promise<BankVolume> {
+  const input = BankVolumeInput.parse(rawInput);
+  const w = windowOrThrow(input, now);
+  const pool = db.pool;
+  const code = input.bankCode;
+  const [bank, series, spikes, links, charges, violations, suspensions] = await Promise.all([
+    pool.query<{ code: string; name: string; name_kana: string | null; auth_method: AuthMethod }>(
+      `SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank WHERE code = $1`,
+      [code],
+    ),
+    pool.query<{ metric: VolumeMetric; bucket_start: Date; v: number; expected: number | null; band_low: number | null; band_high: number | null; baseline_kind: BaselineKind | null }>({
+      ...BANK_SERIES,
+      values: [code, w.bucketMinutes, w.from, w.to],
+    }),
+    pool.query<{ metric: VolumeMetric; detector: string; started_at: Date; peak_at: Date; peak_value: number; peak_expected: number; severity: number; last_seen_at: Date; ended_at: Date | null }>(
+      `SELECT metric::text AS metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at, ended_at
+         FROM spike WHERE bank_code = $1 AND started_at <= $3 AND (ended_at IS NULL OR ended_at >= $2)
+        ORDER BY started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
+      [code, w.from, w.to],
+    ),
+    pool.query<{ id: string; account_id: string; branch_code: string; account_number: string; holder_name: string; auth_method: string; registered_at: Date; status: string }>(
+      `SELECT id, account_id, branch_code, account_number, holder_name, auth_method::text AS auth_method, registered_at, status::text AS status
+         FROM bank_link WHERE bank_code = $1 ORDER BY registered_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
+      [code],
+    ),
+    pool.query<{ id: string; account_id: string; link_id: string; branch_code: string; account_number: string; amount_yen: number; occurred_at: Date }>(
+      `SELECT id, account_id, link_id, branch_code, account_number, amount_yen, occurred_at
+         FROM charge WHERE bank_code = $1 ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
+      [code],
+    ),
+    pool.query<{ id: string; kind: string; event_id: string; occurred_at: Date; recorded_at: Date }>(
+      `SELECT id::text AS id, kind, event_id, occurred_at, recorded_at FROM policy_violation
+        WHERE bank_code = $1 ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
+      [code],
+    ),
+    pool.query<{ bank_code: string; scopes: string[]; starts_at: Date; lifted_at: Date | null }>(
+      `SELECT bank_code, scopes::text[] AS scopes, starts_at, lifted_at FROM suspension
+        WHERE bank_code = $1 AND (lifted_at IS NULL OR lifted_at >= $2) ORDER BY starts_at`,
+      [code, w.from],
+    ),
+  ]);
+  const b = bank.rows[0];
+  if (!b) throw new AppError("NOT_FOUND", `There is no bank with code ${code}.`);
+
+  const buckets = windowBuckets(w);
+  const index = new Map(buckets.map((t, i) => [t, i]));
+  const byMetric = new Map<VolumeMetric, BankSeries>();
+  for (const metric of BANK_METRICS) {
+    byMetric.set(metric, {
+      metric,
+      points: buckets.map((at) => ({ at, value: 0, expected: null, band: null })),
+      latestBaseline: null,
+      total: 0,
+      expectedTotal: null,
+    });
+  }
+  for (const r of series.rows) {
+    const s = byMetric.get(r.metric);
+    const i = index.get(r.bucket_start.getTime());
+    if (!s || i === undefined) continue;
+    s.points[i] = { at: r.bucket_start.getTime(), value: r.v, expected: r.expected, band: r.expected === null ? null : [r.band_low ?? 0, r.band_high ?? r.expected] };
+    s.total += r.v;
+    if (r.expected !== null) s.expectedTotal = (s.expectedTotal ?? 0) + r.expected;
+    s.latestBaseline = (r.baseline_kind as BaselineKind | null) ?? s.latestBaseline;
+  }
+  const list = [...byMetric.values()];
+  const bankNames = new Map([[b.code, b.name]]);
+  return {
+    bank: { code: b.code, name: b.name, nameKana: b.name_kana, authMethod: b.auth_method },
+    window: w,
+    generatedAt: now,
+    series: list,
+    learning: list
+      .filter((s) => s.metric === "LINK_REGISTERED" || s.metric === "CHARGE_COUNT")
+      .some((s) => s.latestBaseline === null || s.latestBaseline === "LEARNING"),
+    spikes: spikes.rows.map((s) => ({
+      metric: s.metric,
+      detector: s.detector,
+      detectorLabel: detectorLabel(s.detector),
+      startedAt: s.started_at,
+      peakAt: s.peak_at,
+      peakValue: s.peak_value,
+      peakExpected: s.peak_expected,
+      severity: s.severity,
+      lastSeenAt: s.last_seen_at,
+      endedAt: s.ended_at,
+    })),
+    recentLinks: links.rows.map((l) => ({
+      id: l.id,
+      accountId: l.account_id,
+      branchCode: l.branch_code,
+      accountNumberMasked: maskAccountNumber(l.account_number),
+      holderName: l.holder_name,
+      authMethod: l.auth_method,
+      registeredAt: l.registered_at,
+      status: l.status,
+    })),
+    recentCharges: charges.rows.map((c) => ({
+      id: c.id,
+      accountId: c.account_id,
+      linkId: c.link_id,
+      branchCode: c.branch_code,
+      accountNumberMasked: maskAccountNumber(c.account_number),
+      amountYen: c.amount_yen,
+      occurredAt: c.occurred_at,
+    })),
+    policyViolations: violations.rows.map((v) => ({
+      id: v.id,
+      kind: v.kind,
+      kindLabel: (POLICY_VIOLATION_KINDS as Record<string, string>)[v.kind] ?? v.kind,
+      eventId: v.event_id,
+      occurredAt: v.occurred_at,
+      recordedAt: v.recorded_at,
+    })),
+    suspension: suspensionStatuses(suspensions.rows, now).get(code) ?? { state: "NONE", scopes: [], startsAt: null },
+    suspensionRegions: suspensionRegions(suspensions.rows, w, bankNames),
+  };
+}
+
+export interface OpenSpikeBank {
+  bankCode: string;
+  bankName: string;
+  metrics: VolumeMetric[];
+  since: Date;
+  severity: number;
+}
+
+/** Banks with an open spike (for the incident banner), most severe first. */
+export async function openSpikes(db: Database): Promise<OpenSpikeBank[]> {
+  const { rows } = await db.pool.query<{ bank_code: string; name: string; metrics: VolumeMetric[]; since: Date; severity: number }>(
+    `SELECT s.bank_code, b.name, array_agg(DISTINCT s.metric::text) AS metrics, min(s.started_at) AS since, max(s.severity) AS severity
+       FROM spike s JOIN bank b ON b.code = s.bank_code
+      WHERE s.ended_at IS NULL AND s.metric = ANY($1::"VolumeMetric"[])
+      GROUP BY s.bank_code, b.name
+      ORDER BY max(s.severity) DESC, s.bank_code`,
+    [["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN"]],
+  );
+  return rows.map((r) => ({ bankCode: r.bank_code, bankName: r.name, metrics: r.metrics, since: r.since, severity: r.severity }));
+}

@@ -1,0 +1,160 @@
+// Goal: the overview and bank procedures answer what an analyst needs: the spiking bank first in the
+// table and in the charts (top banks by deviation, the rest as "others"), a bucket size that keeps
+// every series under 800 points, KPI totals, suspension status, spike markers; every staff role
+// may read them and a signed-out caller may not; a custom range that is too long is refused with words.
+// Method: a real server on its own database; steady 5- and 60-minute rollups for eight banks are
+// inserted with SQL (what ingestion would have written), with a burst at 0125 in the last 20
+// minutes; the detection service fills the expected levels and spikes; the procedures are called
+// over HTTP as signed-in staff.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./helpers/app.ts";
+import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
+import { runDetection } from "../server/features/volume/detection.ts";
+import { ROLES } from "../shared/auth/roles.ts";
+import { CHART_POINTS_MAX } from "../shared/volume/schemas.ts";
+
+const MIN = 60_000;
+const BANKS = ["0001", "0005", "0009", "0010", "0125", "0149", "0152", "9900"];
+let t: TestApp;
+let nowBucket: Date;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  nowBucket = new Date(Math.floor(Date.now() / (5 * MIN)) * 5 * MIN);
+  const from = new Date(nowBucket.getTime() - 10 * 24 * 60 * MIN);
+  // Steady traffic: each bank's level differs so the ranking by volume is not the ranking by deviation.
+  await t.db.pool.query(
+    `INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
+     SELECT b.code, m.metric::"VolumeMetric", z.minutes, g.at,
+            (b.level * (z.minutes / 5) * CASE WHEN m.metric = 'CHARGE_YEN' THEN 10000 ELSE 1 END)::bigint
+       FROM unnest($1::text[], $2::int[]) AS b(code, level)
+            CROSS JOIN unnest(ARRAY['LINK_REGISTERED', 'CHARGE_COUNT', 'CHARGE_YEN']) AS m(metric)
+            CROSS JOIN unnest(ARRAY[5, 60]) AS z(minutes)
+            CROSS JOIN LATERAL generate_series(date_bin(make_interval(mins => z.minutes), $3::timestamptz, TIMESTAMPTZ '2000-01-01'),
+                                               $4::timestamptz, make_interval(mins => z.minutes)) AS g(at)`,
+    [BANKS, BANKS.map((_, i) => 2 + i), from, nowBucket],
+  );
+  // The burst: 0125's last four 5-minute buckets at 60 links and charges each (hour rows follow).
+  await t.db.pool.query(
+    `UPDATE volume_bucket SET value = value + CASE WHEN metric = 'CHARGE_YEN' THEN 600000 ELSE 60 END *
+            CASE WHEN bucket_minutes = 60 THEN (SELECT count(*) FROM generate_series($2::timestamptz, $3::timestamptz, interval '5 minutes') s WHERE date_trunc('hour', s) = volume_bucket.bucket_start) ELSE 1 END
+      WHERE bank_code = '0125' AND ((bucket_minutes = 5 AND bucket_start >= $2) OR (bucket_minutes = 60 AND bucket_start >= date_trunc('hour', $2::timestamptz)))
+        AND bucket_start <= $1`,
+    [nowBucket, new Date(nowBucket.getTime() - 15 * MIN), nowBucket],
+  );
+  await t.db.pool.query(
+    `INSERT INTO suspension (id, bank_code, scopes, starts_at, cutoff_at, reason, created_by_id)
+     SELECT gen_random_uuid(), '0152', ARRAY['REGISTRATION', 'LINK_CHANGE']::"SuspensionScope"[], now() - interval '2 hours', now() - interval '3 hours', 'test', id FROM staff_user LIMIT 1`,
+  );
+  await runDetection(t.db, { now: new Date(nowBucket.getTime() + 4 * MIN) });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("volume.overview", () => {
+  it("puts the spiking bank first in the table and in both charts, with the rest as others", async () => {
+    const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
+    const o = await trpc.volume.overview.query({ range: "24h", topBanks: 3 });
+
+    expect(o.banks[0].code).toBe("0125");
+    expect(o.banks[0].spikingNow).toBe(true);
+    // A 20-minute burst moves the 24-hour total by a few spreads; its buckets by far more.
+    expect(o.banks[0].deviation.z).toBeGreaterThan(3);
+    expect(o.banks[0].deviation.peakZ).toBeGreaterThan(10);
+    expect(o.banks[1].deviation.peakZ ?? 0).toBeLessThan(3);
+    expect(o.banks[0].deviation.ratio).toBeGreaterThan(1);
+    expect(o.banks.slice(1).every((b) => !b.spikingNow)).toBe(true);
+    expect(o.banks).toHaveLength((await t.db.pool.query("SELECT count(*)::int AS n FROM bank")).rows[0].n);
+
+    expect(o.linkChart.series.map((s) => s.key)).toHaveLength(4);
+    expect(o.linkChart.series[0].bankCode).toBe("0125");
+    expect(o.linkChart.series.at(-1)?.key).toBe("others");
+    expect(o.chargeChart.series[0].bankCode).toBe("0125");
+    // Others + the top banks add up to every bank's volume in each bucket.
+    const last = o.linkChart.points.find((p) => p.at === nowBucket.getTime())!;
+    const total = o.linkChart.series.reduce((sum, s) => sum + (last[s.key] as number), 0);
+    const expectedTotal = BANKS.reduce((sum, _, i) => sum + 2 + i, 0) + 60;
+    expect(total).toBe(expectedTotal);
+
+    // The selected bank defaults to the top of the table; its band is on the chart.
+    expect(o.selectedBank?.code).toBe("0125");
+    expect(o.linkChart.points.some((p) => Array.isArray(p.band))).toBe(true);
+    expect(o.spikeMarkers.links.some((m) => m.bankCode === "0125" && m.open)).toBe(true);
+    expect(o.kpis.banksSpikingNow).toBe(1);
+    expect(o.kpis.spikingBanks.map((b) => b.code)).toEqual(["0125"]);
+    expect(o.kpis.links.value).toBeGreaterThan(o.kpis.links.expected ?? Infinity);
+  });
+
+  it("shows suspension status per bank and the suspension as a region", async () => {
+    const { trpc } = await signedInAs(t.baseUrl, "MANAGER");
+    const o = await trpc.volume.overview.query({ range: "6h" });
+    const ogaki = o.banks.find((b) => b.code === "0152")!;
+    expect(ogaki.suspension.state).toBe("ACTIVE");
+    expect(ogaki.suspension.scopes.sort()).toEqual(["LINK_CHANGE", "REGISTRATION"]);
+    expect(o.banks.find((b) => b.code === "0001")!.suspension.state).toBe("NONE");
+    expect(o.kpis.activeSuspensions).toBe(1);
+    expect(o.suspensionRegions.map((r) => r.bankCode)).toEqual(["0152"]);
+    expect(o.suspensionRegions[0].ongoing).toBe(true);
+  });
+
+  it("chooses 5-minute buckets up to about 2.5 days and hourly ones beyond, never more than 800 points", async () => {
+    const { trpc } = await signedInAs(t.baseUrl, "SUPPORT");
+    for (const [range, minutes] of [["6h", 5], ["24h", 5], ["7d", 60], ["30d", 60]] as const) {
+      const o = await trpc.volume.overview.query({ range, chargeMeasure: "yen" });
+      expect(o.window.bucketMinutes, range).toBe(minutes);
+      expect(o.linkChart.points.length, range).toBeLessThanOrEqual(CHART_POINTS_MAX);
+      expect(o.chargeChart.metric).toBe("CHARGE_YEN");
+    }
+    const custom = await trpc.volume.overview.query({ range: "custom", from: new Date(Date.now() - 3 * 24 * 60 * MIN), to: new Date() });
+    expect(custom.window.bucketMinutes).toBe(60);
+  });
+
+  it("refuses a custom range longer than 33 days, or without an end, with words", async () => {
+    const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
+    const tooLong = trpc.volume.overview.query({ range: "custom", from: new Date(Date.now() - 40 * 24 * 60 * MIN), to: new Date() });
+    await expect(tooLong).rejects.toThrow(/at most 33 days/);
+    expect(await errorCodeOf(trpc.volume.overview.query({ range: "custom", from: new Date() }))).toBe("VALIDATION_FAILED");
+  });
+
+  it("lets every staff role read the overview, the bank page, open spikes and parameters; refuses a signed-out caller", async () => {
+    for (const role of ROLES) {
+      const { trpc } = await signedInAs(t.baseUrl, role);
+      expect(await errorCodeOf(trpc.volume.overview.query({}))).toBeNull();
+      expect(await errorCodeOf(trpc.volume.bank.query({ bankCode: "0125" }))).toBeNull();
+      expect(await errorCodeOf(trpc.volume.openSpikes.query())).toBeNull();
+      expect(await errorCodeOf(trpc.volume.params.query())).toBeNull();
+    }
+    const anonymous = staffClient(t.baseUrl);
+    expect(await errorCodeOf(anonymous.trpc.volume.overview.query({}))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("volume.bank and volume.openSpikes", () => {
+  it("gives the bank's series with band, its spikes and the open-spike banner list", async () => {
+    const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
+    const b = await trpc.volume.bank.query({ bankCode: "0125", range: "6h" });
+    expect(b.bank.name).toBe("The 77 Bank");
+    const links = b.series.find((s) => s.metric === "LINK_REGISTERED")!;
+    expect(links.points.find((p) => p.at === nowBucket.getTime())?.value).toBeGreaterThanOrEqual(60);
+    expect(links.points.filter((p) => p.band !== null).length).toBeGreaterThan(links.points.length - 2);
+    expect(b.learning).toBe(false);
+    expect(b.spikes.some((s) => s.metric === "LINK_REGISTERED" && s.endedAt === null)).toBe(true);
+    expect(b.spikes[0].detectorLabel).toMatch(/Burst|Sustained/);
+
+    const open = await trpc.volume.openSpikes.query();
+    expect(open.map((o) => o.bankCode)).toEqual(["0125"]);
+    expect(open[0].bankName).toBe("The 77 Bank");
+
+    expect(await errorCodeOf(trpc.volume.bank.query({ bankCode: "1234" }))).toBe("NOT_FOUND");
+  });
+
+  it("describes the detector parameters for each metric and bucket size", async () => {
+    const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
+    const params = await trpc.volume.params.query();
+    expect(params).toHaveLength(10);
+    const hourly = params.find((p) => p.metric === "LINK_REGISTERED" && p.bucketMinutes === 60)!;
+    expect(hourly.params.find((p) => p.key === "burstZ")?.value).toBe(5);
+  });
+});
