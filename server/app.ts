@@ -6,6 +6,7 @@ import path from "node:path";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
@@ -15,6 +16,8 @@ import type { SessionPolicy } from "./features/auth/sessions.ts";
 import { appRouter, type AppRouter } from "./trpc/app-router.ts";
 import { createContext } from "./trpc/context.ts";
 import { csrfGuard } from "./http/csrf.ts";
+import { makeLimiter, rateLimitConfigFromEnv, signInRateGuard, type RateLimitConfig } from "./http/rate-limit.ts";
+import { collectRoutes } from "./http/route-registry.ts";
 import { platformApiPlugin } from "./platform-api/plugin.ts";
 import { platformRoutes } from "./platform-api/routes.ts";
 import { readinessProblem } from "./http/health.ts";
@@ -27,6 +30,8 @@ export interface AppOptions {
   /** Folder of the built SPA (dist/client); omitted in API-only tests. */
   staticDir?: string;
   logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
+  /** Request rate limits; from the environment when omitted (see server/http/rate-limit.ts). */
+  rateLimits?: RateLimitConfig;
 }
 
 // Never log secrets or personal data: headers that carry credentials are redacted, and URLs are
@@ -61,6 +66,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  collectRoutes(app);
+  const rateLimits = opts.rateLimits ?? rateLimitConfigFromEnv();
+  // Limiters are created where they apply (sign-in below, /api/v1 in the platform plugin).
+  await app.register(fastifyRateLimit, { global: false });
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -123,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Console API (staff, cookie sessions)
   await app.register(async (trpcScope) => {
     trpcScope.addHook("onRequest", csrfGuard);
+    trpcScope.addHook("onRequest", signInRateGuard(makeLimiter(app, { max: rateLimits.signInPerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
     await trpcScope.register(fastifyTRPCPlugin, {
       prefix: "/trpc",
       trpcOptions: {
@@ -143,7 +153,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   // Wallet platform API (API key)
-  await app.register(platformApiPlugin, { db: opts.db, routes: platformRoutes });
+  await app.register(platformApiPlugin, { db: opts.db, routes: platformRoutes, rateLimits });
 
   // The SPA with history fallback: any other GET that wants HTML gets index.html.
   const staticDir = opts.staticDir;

@@ -6,6 +6,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Database } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
+import { makeLimiter, tooManyMessage, type RateLimitConfig } from "../http/rate-limit.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -16,7 +17,7 @@ declare module "fastify" {
 /** Feature modules add their /api/v1 routes through these; each gets the API-key guard. */
 export type PlatformRoutes = (api: FastifyInstance, deps: { db: Database }) => void | Promise<void>;
 
-export async function platformApiPlugin(app: FastifyInstance, opts: { db: Database; routes: PlatformRoutes[] }) {
+export async function platformApiPlugin(app: FastifyInstance, opts: { db: Database; routes: PlatformRoutes[]; rateLimits: RateLimitConfig }) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -38,8 +39,20 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
   app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: "/api/v1/docs", uiConfig: { url: "/api/v1/openapi.json" } as never });
 
+  const perIp = makeLimiter(app, { max: opts.rateLimits.apiPerIpPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled });
+  const perKey = makeLimiter(app, { max: opts.rateLimits.apiPerKeyPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled });
+  const tooMany = (req: FastifyRequest, seconds: number, scope: string) => ({
+    code: "TOO_MANY_REQUESTS",
+    message: `${tooManyMessage(seconds)} (limit per ${scope})`,
+    requestId: req.id,
+    details: { retryAfterSeconds: seconds },
+  });
+
   await app.register(async (api) => {
     api.addHook("onRequest", async (req: FastifyRequest, reply) => {
+      // Per address first: a flood of guessed keys is refused before any database lookup.
+      const ipRefusal = await perIp(req, reply);
+      if (ipRefusal) return reply.code(429).send(tooMany(req, ipRefusal.retryAfterSeconds, "client address"));
       const header = req.headers.authorization ?? "";
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const key = match ? await authenticateApiKey(opts.db.prisma, match[1]) : null;
@@ -47,6 +60,8 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
         return reply.code(401).send({ code: "UNAUTHENTICATED", message: "A valid platform API key is required (Authorization: Bearer <key>).", requestId: req.id });
       }
       req.apiKey = key;
+      const keyRefusal = await perKey(req, reply, `key:${key.id}`);
+      if (keyRefusal) return reply.code(429).send(tooMany(req, keyRefusal.retryAfterSeconds, "API key"));
     });
     for (const routes of opts.routes) await routes(api, { db: opts.db });
     // Unknown paths under /api/v1 answer in JSON too.

@@ -71,7 +71,7 @@ export async function exportAuditCsv(db: PrismaClient, viewerRole: Role, filters
 function kindOfAudit(targetType: string, action: string): TimelineKind {
   if (targetType === "link") return "QUARANTINE";
   if (targetType === "case" || action.startsWith("compensation.")) return "COMPENSATION";
-  if (targetType === "bank" || action.startsWith("suspension.")) return "SUSPENSION";
+  if (action.startsWith("suspension.")) return "SUSPENSION";
   return "OTHER";
 }
 

@@ -1,0 +1,146 @@
+// Goal: the HTTP surface holds against a hostile caller: rate limits on /api/v1 (per address and
+// per key) and on sign-in answer 429 with Retry-After; one request cannot smuggle many tRPC calls;
+// security headers are sent; errors carry no internals. Method: real servers on their own database,
+// some built with small limits so a handful of requests reach them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../server/app.ts";
+import type { FastifyInstance } from "fastify";
+import { createTestDatabase } from "./helpers/db.ts";
+import { createApiKey } from "../server/platform-api/api-keys.ts";
+import { rateLimitConfigFromEnv, type RateLimitConfig } from "../server/http/rate-limit.ts";
+import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
+import { DEMO_STAFF } from "../server/features/reference/demo-staff.ts";
+import { TRPC_BATCH_CALLS_MAX } from "../shared/limits.ts";
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+const apps: FastifyInstance[] = [];
+
+async function serve(rateLimits: RateLimitConfig, extra: { secureCookies?: boolean } = {}) {
+  const app = await buildApp({ db: db.db, sessionPolicy: { idleMinutes: 30, absoluteHours: 12 }, rateLimits, ...extra });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  apps.push(app);
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+}
+
+const generous: RateLimitConfig = { enabled: true, apiPerKeyPerSecond: 1000, apiPerIpPerSecond: 1000, signInPerIpPerMinute: 1000 };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  await db.drop();
+});
+
+describe("rate limits", () => {
+  it("refuses a key over its per-second limit with 429 and Retry-After, while another key goes on", async () => {
+    const base = await serve({ ...generous, apiPerKeyPerSecond: 2 });
+    const a = (await createApiKey(db.db.prisma, "key a")).secret;
+    const b = (await createApiKey(db.db.prisma, "key b")).secret;
+    const call = (key: string) => fetch(`${base}/api/v1/no-such-endpoint`, { headers: { authorization: `Bearer ${key}` } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(a)).status);
+    expect(statuses.slice(0, 2)).toEqual([404, 404]); // authenticated; the path does not exist
+    expect(statuses.slice(2)).toEqual([429, 429]);
+    const refused = await call(a);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const body = await refused.json();
+    expect(body).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(body.message).toMatch(/Try again in \d+ seconds?.*API key/);
+    expect((await call(b)).status).toBe(404);
+  });
+
+  it("refuses an address over its limit before looking at the key", async () => {
+    const base = await serve({ ...generous, apiPerIpPerSecond: 3 });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${base}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer fgk_guess${i}` } })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it("refuses sign-in attempts over the per-address limit with 429, Retry-After and words, even with the right password", async () => {
+    const base = await serve({ ...generous, signInPerIpPerMinute: 3 });
+    const staff = DEMO_STAFF.find((s) => s.role === "ANALYST")!;
+    for (let i = 0; i < 3; i++) await staffClient(base).trpc.auth.signIn.mutate({ email: staff.email, password: staff.password });
+    const err = await staffClient(base).trpc.auth.signIn.mutate({ email: staff.email, password: staff.password }).catch((e) => e);
+    expect(err.data.code).toBe("TOO_MANY_ATTEMPTS");
+    expect(err.message).toMatch(/Try again in \d+ (seconds?|minutes?)/);
+    const raw = await fetch(`${base}/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ json: { email: staff.email, password: staff.password } }) });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Batching attempts does not get around it; other procedures are not limited.
+    const batched = await fetch(`${base}/trpc/auth.signIn,auth.signIn?batch=1`, { method: "POST", headers: { "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ 0: { json: {} }, 1: { json: {} } }) });
+    expect(batched.status).toBe(429);
+    expect(await batched.json()).toHaveLength(2);
+    expect((await fetch(`${base}/trpc/auth.me`)).status).toBe(200);
+  });
+
+  it("reads its limits from the environment, and RATE_LIMITS=off turns them off explicitly", () => {
+    expect(rateLimitConfigFromEnv({})).toEqual({ enabled: true, apiPerKeyPerSecond: 1000, apiPerIpPerSecond: 2000, signInPerIpPerMinute: 60 });
+    expect(rateLimitConfigFromEnv({ RATE_LIMITS: "off", API_RATE_PER_KEY_PER_SECOND: "50" })).toMatchObject({ enabled: false, apiPerKeyPerSecond: 50 });
+    expect(() => rateLimitConfigFromEnv({ API_RATE_PER_KEY_PER_SECOND: "-1" })).toThrow(/API_RATE_PER_KEY_PER_SECOND/);
+  });
+});
+
+describe("tRPC batch cap", () => {
+  it(`refuses a request carrying more than ${TRPC_BATCH_CALLS_MAX} calls with a 400 that says why, and runs none of them`, async () => {
+    const base = await serve(generous);
+    const admin = await signedInAs(base, "ADMIN");
+    const cookie = `fg_session=${admin.jar.get("fg_session")}`;
+    const before = await db.db.prisma.auditEvent.count();
+    const n = 50;
+    const paths = Array.from({ length: n }, () => "admin.updateSetting").join(",");
+    const body = Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: { key: "compensation.approvalThresholdYen", value: 2000 + i, reason: "batched call" } }]));
+    const res = await fetch(`${base}/trpc/${paths}?batch=1`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/Batch call exceeds maximum size/);
+    expect(await db.db.prisma.auditEvent.count()).toBe(before);
+    expect(await db.db.prisma.appSetting.count()).toBe(0);
+    const atCap = Array.from({ length: TRPC_BATCH_CALLS_MAX }, () => "auth.me").join(",");
+    expect((await fetch(`${base}/trpc/${atCap}?batch=1&input=${encodeURIComponent("{}")}`, { headers: { cookie } })).status).toBe(200);
+  });
+});
+
+describe("security headers", () => {
+  it("sends a self-only CSP, base-uri none, frame-ancestors none, nosniff and a referrer policy; HSTS only behind TLS", async () => {
+    const plain = await fetch(`${await serve(generous)}/healthz`);
+    const csp = plain.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(plain.headers.get("referrer-policy")).toBe("same-origin");
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
+    const tls = await fetch(`${await serve(generous, { secureCookies: true })}/healthz`);
+    expect(tls.headers.get("strict-transport-security")).toMatch(/max-age=31536000/);
+  });
+});
+
+describe("errors carry no internals", () => {
+  it("answers bad requests with words and a request id, never a stack, SQL or another person's id", async () => {
+    const base = await serve(generous);
+    const admin = await signedInAs(base, "ADMIN");
+    const other = await db.db.prisma.staffUser.findFirstOrThrow({ where: { role: "ANALYST" } });
+    const cookie = `fg_session=${admin.jar.get("fg_session")}`;
+    const probes: Array<[string, RequestInit]> = [
+      [`${base}/trpc/admin.setRole`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: "{not json" }],
+      [`${base}/trpc/admin.setRole`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ json: { userId: "00000000-0000-4000-8000-000000000000", role: "ADMIN", reason: "no such person" } }) }],
+      [`${base}/trpc/admin.setRole`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ json: { userId: "' OR 1=1 --", role: "ROOT", reason: "x" } }) }],
+      [`${base}/trpc/no.such.procedure`, { headers: { cookie } }],
+      [`${base}/api/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: "[" }],
+    ];
+    for (const [url, init] of probes) {
+      const res = await fetch(url, init);
+      const text = await res.text();
+      expect(res.status, url).toBeGreaterThanOrEqual(400);
+      expect(res.status, url).toBeLessThan(500);
+      expect(text).not.toMatch(/\bat \S+ \(|node_modules|prisma|SELECT |INSERT |syntax error at|stack/i);
+      expect(text).not.toContain(other.id);
+    }
+    const err = await admin.trpc.admin.setRole.mutate({ userId: "not-a-uuid", role: "ADMIN", reason: "field names" }).catch((e) => e);
+    expect(err.data.fieldErrors.userId).toBeTruthy(); // validation errors name the field
+    expect(await errorCodeOf(admin.trpc.admin.setRole.mutate({ userId: other.id, role: "ANALYST", reason: "same role" }))).toBeNull();
+  });
+});
