@@ -11,6 +11,8 @@ import { AuditPage } from "./features/audit/AuditPage.tsx";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
+const SuspensionsPage = lazy(() => import("./features/suspensions/SuspensionsPage.tsx"));
+const QuarantinePage = lazy(() => import("./features/suspensions/QuarantinePage.tsx"));
 
 function FullPageLoader() {
   return (
@@ -74,10 +76,8 @@ export function App() {
             path="accounts"
             element={<PlaceholderPage title="Accounts" text="A ranked list of anomalous wallet accounts with the reasons each was flagged will appear here." />}
           />
-          <Route
-            path="quarantine"
-            element={<PlaceholderPage title="Quarantine" text="Links registered after a suspension's cutoff, held for review, will appear here." />}
-          />
+          <Route path="suspensions" element={<SuspensionsPage />} />
+          <Route path="quarantine" element={<QuarantinePage />} />
           <Route
             path="compensation"
             element={<PlaceholderPage title="Compensation queue" text="Compensation cases for victims, by state, with what is still owed, will appear here." />}

@@ -1,7 +1,7 @@
 // The left navigation. An item shows only when the role may call the procedure its page needs,
 // read from the same PROCEDURE_ROLES the server enforces.
 import type { ComponentType } from "react";
-import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock } from "@tabler/icons-react";
+import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock, IconShieldOff } from "@tabler/icons-react";
 
 export interface NavItem {
   label: string;
@@ -15,6 +15,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { label: "Overview", path: "/overview", requires: "volume.overview", icon: IconChartLine, description: "Link and charge volume by bank against normal levels" },
   { label: "Accounts", path: "/accounts", requires: "accounts.list", icon: IconUsers, description: "Anomalous wallet accounts and likely victims" },
+  { label: "Suspensions", path: "/suspensions", requires: "suspensions.list", icon: IconShieldOff, description: "Banks whose registrations, link changes or charges are suspended" },
   { label: "Quarantine", path: "/quarantine", requires: "suspensions.quarantineList", icon: IconLock, description: "Links held for review after a suspension" },
   { label: "Compensation", path: "/compensation", requires: "compensation.list", icon: IconCash, description: "Paying victims back, approvals and payouts" },
   { label: "Audit log", path: "/audit", requires: "audit.list", icon: IconListDetails, description: "Every staff action" },

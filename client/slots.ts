@@ -3,7 +3,9 @@
 //   shellSlots.bankPanels.push({ key: "suspensions", Component: SuspensionPanel });
 import { shellSlots } from "./components/shell-slots.tsx";
 import { BankTimelinePanel } from "./features/audit/BankTimelinePanel.tsx";
+import { SuspensionPanel } from "./features/suspensions/SuspensionPanel.tsx";
 
 export { shellSlots };
 
+shellSlots.bankPanels.push({ key: "suspensions", Component: SuspensionPanel });
 shellSlots.bankPanels.push({ key: "timeline", Component: BankTimelinePanel });

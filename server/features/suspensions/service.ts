@@ -210,6 +210,13 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
   );
   const missing = input.bankCodes.filter((c) => !rows.some((r) => r.bankCode === c));
   if (missing.length) throw suspensionError("UNKNOWN_BANK", `There is no bank with code ${missing.join(", ")}.`, { bankCodes: missing });
+  // The start of the link spike the detector sees at these banks (ongoing, or ended within two
+  // days): offered to the manager as the cutoff, since the cutoff should reach back to the attack.
+  const attack = await pool.query<{ at: Date | null }>(
+    `SELECT min(started_at) AS at FROM spike
+     WHERE bank_code = ANY($1::bpchar[]) AND metric = 'LINK_REGISTERED' AND (ended_at IS NULL OR ended_at > now() - interval '48 hours')`,
+    [input.bankCodes],
+  );
 
   const refusesRegistrations = input.scopes.includes("REGISTRATION");
   const banks = rows.map((r) => ({
@@ -237,6 +244,7 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
       expectedRefusedPerHour: sum("expectedRefusedPerHour"),
     },
     conflicts: plan.ok ? [] : plan.code === "SUSPENSION_CONFLICT" ? plan.conflicts : [],
+    attackStartedAt: attack.rows[0]?.at ?? null,
   };
 }
 
@@ -388,7 +396,7 @@ export async function quarantineList(pool: pg.Pool, input: QuarantineListInput &
               a.risk_reasons AS "riskReasons", ${FLAGGED} AS flagged
        FROM bank_link l JOIN bank b ON b.code = l.bank_code JOIN wallet_account a ON a.id = l.account_id
        WHERE l.status = 'QUARANTINED' AND ($1::bpchar IS NULL OR l.bank_code = $1) AND ($2::text IS NULL OR l.quarantine_suspension_id = $2)
-       ORDER BY a.risk_score DESC, l.registered_at DESC, l.id
+       ORDER BY (a.review_label IS NOT DISTINCT FROM 'CONFIRMED_FRAUD') DESC, a.risk_score DESC, l.registered_at DESC, l.id
        LIMIT $3 OFFSET $4`,
       [...filters, input.limit, input.offset],
     ),
@@ -440,6 +448,9 @@ export async function reviewQuarantinedLinks(db: PrismaClient, actor: StaffActor
         { linkIds: notQuarantined.slice(0, 50) },
       );
     }
+    // In the order the reviewer listed them (RETURNING order is arbitrary).
+    const order = new Map(input.linkIds.map((id, i) => [id, i]));
+    changed.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
     for (const link of changed) {
       await writeAudit(tx, actor, {
         action: outcome === "RELEASE" ? "link.release" : "link.revoke",
