@@ -72,7 +72,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>);
 
 // An input no procedure accepts (strict schemas refuse the unknown field, others miss their required
 // fields), so callers who are allowed reach validation and change nothing.
