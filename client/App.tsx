@@ -13,6 +13,11 @@ import { AuditPage } from "./features/audit/AuditPage.tsx";
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
 const SuspensionsPage = lazy(() => import("./features/suspensions/SuspensionsPage.tsx"));
 const QuarantinePage = lazy(() => import("./features/suspensions/QuarantinePage.tsx"));
+const CompensationQueuePage = lazy(() => import("./features/compensation/CompensationQueuePage.tsx"));
+const NewCasePage = lazy(() => import("./features/compensation/NewCasePage.tsx"));
+const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
+const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQueuePage.tsx"));
+const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
 
 function FullPageLoader() {
   return (
@@ -78,10 +83,11 @@ export function App() {
           />
           <Route path="suspensions" element={<SuspensionsPage />} />
           <Route path="quarantine" element={<QuarantinePage />} />
-          <Route
-            path="compensation"
-            element={<PlaceholderPage title="Compensation queue" text="Compensation cases for victims, by state, with what is still owed, will appear here." />}
-          />
+          <Route path="compensation" element={<CompensationQueuePage />} />
+          <Route path="compensation/new" element={<NewCasePage />} />
+          <Route path="compensation/cases/:caseId" element={<CasePage />} />
+          <Route path="compensation/approvals" element={<ApprovalQueuePage />} />
+          <Route path="compensation/batches" element={<PayoutBatchesPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="admin" element={<AdminPage />} />
           <Route path="*" element={<PlaceholderPage title="Page not found" text="There is no page at this address. Use the navigation on the left." />} />

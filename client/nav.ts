@@ -1,6 +1,7 @@
 // The left navigation. An item shows only when the role may call the procedure its page needs,
 // read from the same PROCEDURE_ROLES the server enforces.
 import type { ComponentType } from "react";
+import { IconChecks, IconFileDollar } from "@tabler/icons-react";
 import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock, IconShieldOff } from "@tabler/icons-react";
 
 export interface NavItem {
@@ -18,6 +19,8 @@ export const NAV_ITEMS: NavItem[] = [
   { label: "Suspensions", path: "/suspensions", requires: "suspensions.list", icon: IconShieldOff, description: "Banks whose registrations, link changes or charges are suspended" },
   { label: "Quarantine", path: "/quarantine", requires: "suspensions.quarantineList", icon: IconLock, description: "Links held for review after a suspension" },
   { label: "Compensation", path: "/compensation", requires: "compensation.list", icon: IconCash, description: "Paying victims back, approvals and payouts" },
+  { label: "Approvals", path: "/compensation/approvals", requires: "compensation.approvalQueue", icon: IconChecks, description: "Large compensation cases waiting for a manager" },
+  { label: "Payouts", path: "/compensation/batches", requires: "compensation.batches", icon: IconFileDollar, description: "Payout batches and transfer files" },
   { label: "Audit log", path: "/audit", requires: "audit.list", icon: IconListDetails, description: "Every staff action" },
   { label: "Administration", path: "/admin", requires: "admin.updateSetting", icon: IconSettings, description: "Staff, API keys and settings" },
 ];

@@ -155,7 +155,7 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
   const c = await db.compensationCase.findUnique({
     where: { id: caseId },
     include: {
-      lines: { include: { charge: { select: { id: true, accountId: true, occurredAt: true, amountYen: true } } }, orderBy: { chargeId: "asc" } },
+      lines: { include: { charge: { select: { id: true, accountId: true, occurredAt: true, amountYen: true } } }, orderBy: [{ charge: { occurredAt: "asc" } }, { chargeId: "asc" }] },
       payoutBatch: { select: { id: true, createdAt: true, fileName: true } },
     },
   });
@@ -235,7 +235,7 @@ export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
     where: { state: "REQUESTED", totalYen: { gte: thresholdYen } },
     orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
     take: 200,
-    include: { lines: { include: { charge: { select: { occurredAt: true, amountYen: true, accountId: true } } }, orderBy: { chargeId: "asc" } } },
+    include: { lines: { include: { charge: { select: { occurredAt: true, amountYen: true, accountId: true } } }, orderBy: [{ charge: { occurredAt: "asc" } }, { chargeId: "asc" }] } },
   });
   const [emailOf, bankOf, walletsOf] = await Promise.all([
     emails(db, cases.map((c) => c.requestedById)),

@@ -6,6 +6,7 @@ import type { Tx } from "../../db/transaction.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import type { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
+import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { FRAUD_WALLET_SQL, holderNameSql, num } from "./sql.ts";
 
 type Db = PrismaClient | Tx;
@@ -48,7 +49,7 @@ export interface VictimSummary {
 
 export interface VictimView extends VictimSummary {
   charges: VictimCharge[];
-  cases: Array<{ id: string; state: string; totalYen: number; requestedAt: Date }>;
+  cases: Array<{ id: string; state: CaseState; totalYen: number; requestedAt: Date }>;
 }
 
 interface SummaryRow {

@@ -1,0 +1,214 @@
+// Payout batches: managers pick approved cases, create one transfer file (built once, stored), and
+// download it again byte for byte; each batch lists what it contains. The cases picked live in the
+// URL (?cases=…) so a half-made selection can be shared.
+import { useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { Accordion, Alert, Anchor, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconDownload, IconFileDollar } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "../../trpc.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import { JstTime, Yen } from "../../components/format.tsx";
+import { formatCount } from "../../../shared/format.ts";
+import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
+
+/** Saves the stored file as it is: no BOM, no re-encoding, so its SHA-256 matches the batch's. */
+function saveFile(fileName: string, csv: string) {
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export default function PayoutBatchesPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidateCompensation();
+  const [params, setParams] = useSearchParams();
+  const payable = useQuery(trpc.compensation.payableCases.queryOptions());
+  const batches = useQuery(trpc.compensation.batches.queryOptions());
+  const [confirming, setConfirming] = useState(false);
+  const [downloading, setDownloading] = useState<string | null>(null);
+
+  const payableIds = new Set((payable.data ?? []).map((c) => c.id));
+  const selected = (params.get("cases") ?? "").split(",").filter((id) => payableIds.has(id));
+  const selectedSet = new Set(selected);
+  const selectedYen = (payable.data ?? []).filter((c) => selectedSet.has(c.id)).reduce((s, c) => s + c.totalYen, 0);
+  const setSelected = (ids: string[]) => {
+    const next = new URLSearchParams(params);
+    if (ids.length) next.set("cases", ids.join(","));
+    else next.delete("cases");
+    setParams(next, { replace: true });
+  };
+
+  const create = useMutation(
+    trpc.compensation.createPayoutBatch.mutationOptions({
+      onSuccess: async (res) => {
+        notifications.show({ color: "green", message: `Batch created: ${formatCount(res.caseCount)} case${res.caseCount === 1 ? "" : "s"}, ${res.fileName}.` });
+        setConfirming(false);
+        setSelected([]);
+        await invalidate();
+      },
+    }),
+  );
+
+  async function download(batchId: string) {
+    setDownloading(batchId);
+    try {
+      const file = await queryClient.fetchQuery({ ...trpc.compensation.downloadBatch.queryOptions({ batchId }), staleTime: 0 });
+      saveFile(file.fileName, file.csv);
+    } catch (err) {
+      notifications.show({ color: "red", message: errorMessage(err) });
+    } finally {
+      setDownloading(null);
+    }
+  }
+
+  return (
+    <Stack>
+      <div>
+        <Title order={2}>Payouts</Title>
+        <Text c="dimmed" size="sm">
+          Approved cases become paid when they go into a payout batch: one transfer file per batch, made once. Full account numbers appear only in that file; every download is recorded.
+        </Text>
+      </div>
+
+      <Card withBorder>
+        <Group justify="space-between" mb="xs">
+          <Title order={4}>Approved, not yet paid</Title>
+          <Button leftSection={<IconFileDollar size={16} />} disabled={selected.length === 0} onClick={() => setConfirming(true)} data-testid="create-batch">
+            Create batch{selected.length ? ` of ${selected.length} (${formatCount(selectedYen)} yen)` : ""}
+          </Button>
+        </Group>
+        {payable.isPending && <Loader size="sm" aria-label="Loading approved cases" />}
+        {payable.error && <Alert color="red">{errorMessage(payable.error)}</Alert>}
+        {payable.data && payable.data.length === 0 && <Text c="dimmed">No approved cases are waiting for payout.</Text>}
+        {payable.data && payable.data.length > 0 && (
+          <Table striped data-testid="payable-cases">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={40}>
+                  <Checkbox
+                    aria-label="Select all"
+                    checked={selected.length === payable.data.length}
+                    indeterminate={selected.length > 0 && selected.length < payable.data.length}
+                    onChange={(e) => setSelected(e.currentTarget.checked ? payable.data.map((c) => c.id) : [])}
+                  />
+                </Table.Th>
+                <Table.Th>Victim</Table.Th>
+                <Table.Th ta="right">Amount</Table.Th>
+                <Table.Th>Approved</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {payable.data.map((c) => (
+                <Table.Tr key={c.id}>
+                  <Table.Td>
+                    <Checkbox
+                      aria-label={`Select case ${c.id}`}
+                      checked={selectedSet.has(c.id)}
+                      onChange={(e) => setSelected(e.currentTarget.checked ? [...selected, c.id] : selected.filter((id) => id !== c.id))}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {c.holderName} · {c.bankCode} {c.bankName} · {c.branchCode} · <Text span ff="monospace">{c.accountNumberMasked}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Yen value={c.totalYen} />
+                  </Table.Td>
+                  <Table.Td>
+                    <JstTime at={c.decidedAt} /> by {c.approvedByEmail ?? "—"}
+                  </Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="sm">
+                      Open
+                    </Anchor>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Card>
+
+      <Card withBorder>
+        <Title order={4} mb="xs">
+          Batches
+        </Title>
+        {batches.isPending && <Loader size="sm" aria-label="Loading batches" />}
+        {batches.error && <Alert color="red">{errorMessage(batches.error)}</Alert>}
+        {batches.data && batches.data.length === 0 && <Text c="dimmed">No payout batch has been made yet.</Text>}
+        {batches.data && batches.data.length > 0 && (
+          <Accordion variant="separated" data-testid="batches">
+            {batches.data.map((b) => (
+              <Accordion.Item key={b.id} value={b.id}>
+                <Accordion.Control>
+                  <Group justify="space-between" pr="md">
+                    <Text size="sm" fw={500}>
+                      {b.fileName}
+                    </Text>
+                    <Text size="sm" c="dimmed">
+                      {formatCount(b.caseCount)} case{b.caseCount === 1 ? "" : "s"} · <Yen value={b.totalYen} /> · <JstTime at={b.createdAt} /> by {b.createdByEmail}
+                    </Text>
+                  </Group>
+                </Accordion.Control>
+                <Accordion.Panel>
+                  <Group justify="space-between" mb="xs">
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      SHA-256 {b.fileSha256}
+                    </Text>
+                    <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={downloading === b.id} onClick={() => download(b.id)}>
+                      Download file
+                    </Button>
+                  </Group>
+                  <Table verticalSpacing={2}>
+                    <Table.Tbody>
+                      {b.cases.map((c) => (
+                        <Table.Tr key={c.id}>
+                          <Table.Td>
+                            {c.holderName} · {c.bankCode} · {c.branchCode} · <Text span ff="monospace">{c.accountNumberMasked}</Text>
+                          </Table.Td>
+                          <Table.Td ta="right">
+                            <Yen value={c.totalYen} />
+                          </Table.Td>
+                          <Table.Td>
+                            <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="sm">
+                              Case {c.id.slice(0, 8)}
+                            </Anchor>
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Accordion.Panel>
+              </Accordion.Item>
+            ))}
+          </Accordion>
+        )}
+      </Card>
+
+      {confirming && (
+        <ReasonDialog
+          opened
+          title="Create a payout batch"
+          description={
+            <Text size="sm">
+              {selected.length} case{selected.length === 1 ? "" : "s"}, <Yen value={selectedYen} /> in total, become paid and go into one transfer file.
+            </Text>
+          }
+          confirmLabel="Create batch"
+          pending={create.isPending}
+          error={create.error}
+          onConfirm={(reason) => create.mutate({ caseIds: selected, reason })}
+          onClose={() => setConfirming(false)}
+        />
+      )}
+    </Stack>
+  );
+}

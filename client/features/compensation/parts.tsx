@@ -1,0 +1,211 @@
+// Pieces shared by the compensation pages: state badges, the reason dialog every decision goes
+// through, the victim search and the cache invalidation after a change.
+import { useState } from "react";
+import { Link } from "react-router";
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { IconSearch } from "@tabler/icons-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "../../trpc.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import { Yen } from "../../components/format.tsx";
+import type { CaseState } from "../../../shared/compensation/schemas.ts";
+import { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
+import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
+
+export const STATE_LABELS: Record<CaseState, string> = {
+  REQUESTED: "Waiting for approval",
+  APPROVED: "Approved",
+  PAID: "Paid",
+  REJECTED: "Rejected",
+  CANCELLED: "Cancelled",
+};
+/** Short words for badges in narrow table cells. */
+const STATE_BADGE_LABELS: Record<CaseState, string> = { REQUESTED: "Requested", APPROVED: "Approved", PAID: "Paid", REJECTED: "Rejected", CANCELLED: "Cancelled" };
+const STATE_COLORS: Record<CaseState, string> = { REQUESTED: "yellow", APPROVED: "blue", PAID: "green", REJECTED: "red", CANCELLED: "gray" };
+
+export function StateBadge({ state }: { state: CaseState }) {
+  return (
+    <Badge color={STATE_COLORS[state]} variant="light" data-testid="case-state" style={{ flexShrink: 0, minWidth: "max-content" }}>
+      {STATE_BADGE_LABELS[state]}
+    </Badge>
+  );
+}
+
+export function useInvalidateCompensation() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: trpc.compensation.pathKey() });
+}
+
+/** "ヤマダ タロウ · 0125 The 77 Bank · branch 101 · ****567" */
+export function VictimLine(v: { holderName: string | null; bankCode: string; bankName: string; branchCode: string; accountNumberMasked: string }) {
+  return (
+    <Text size="sm">
+      <Text span fw={500}>
+        {v.holderName ?? "Holder name unknown"}
+      </Text>{" "}
+      <Text span c="dimmed">
+        · {v.bankCode} {v.bankName} · branch {v.branchCode} ·{" "}
+      </Text>
+      <Text span ff="monospace">
+        {v.accountNumberMasked}
+      </Text>
+    </Text>
+  );
+}
+
+/** Asks for the reason every decision carries (it goes into the audit log), then confirms. */
+export function ReasonDialog(props: {
+  opened: boolean;
+  title: string;
+  description?: React.ReactNode;
+  confirmLabel: string;
+  confirmColor?: string;
+  pending: boolean;
+  error: unknown;
+  onConfirm: (reason: string) => void;
+  onClose: () => void;
+}) {
+  const [reason, setReason] = useState("");
+  const tooShort = reason.trim().length < REASON_LENGTH_MIN;
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={props.title} centered>
+      <Stack>
+        {props.description}
+        <Textarea
+          label="Reason"
+          description="Recorded in the audit log with your name."
+          placeholder="Why you decide this"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          autosize
+          minRows={2}
+          data-autofocus
+        />
+        {props.error ? <Alert color="red">{errorMessage(props.error)}</Alert> : null}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={props.onClose}>
+            Back
+          </Button>
+          <Button color={props.confirmColor} onClick={() => props.onConfirm(reason.trim())} loading={props.pending} disabled={tooShort || props.pending}>
+            {props.confirmLabel}
+          </Button>
+        </Group>
+        {tooShort && (
+          <Text size="xs" c="dimmed">
+            Give a reason of at least {REASON_LENGTH_MIN} characters.
+          </Text>
+        )}
+      </Stack>
+    </Modal>
+  );
+}
+
+/**
+ * Finds a victim by bank code and account number. The full number stays in this form's state (never
+ * in the page address); results come back masked and link to the new-case form by a charge id.
+ */
+export function VictimSearch() {
+  const trpc = useTRPC();
+  const [draft, setDraft] = useState({ bankCode: "", accountNumber: "", branchCode: "" });
+  const [submitted, setSubmitted] = useState<VictimSearchInput | null>(null);
+  const parsed = VictimSearchInput.safeParse({ bankCode: draft.bankCode, accountNumber: draft.accountNumber, branchCode: draft.branchCode || undefined });
+  const q = useQuery({ ...trpc.compensation.victimSearch.queryOptions(submitted ?? { bankCode: "0000", accountNumber: "0000000" }), enabled: submitted !== null });
+  return (
+    <Card withBorder>
+      <Title order={4} mb="xs">
+        Find a victim by bank account
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (parsed.success) setSubmitted(parsed.data);
+        }}
+      >
+        <Group align="flex-end" gap="sm">
+          <TextInput label="Bank code" placeholder="0125" value={draft.bankCode} onChange={(e) => setDraft({ ...draft, bankCode: e.currentTarget.value })} w={110} maxLength={4} />
+          <TextInput label="Branch (optional)" placeholder="101" value={draft.branchCode} onChange={(e) => setDraft({ ...draft, branchCode: e.currentTarget.value })} w={130} maxLength={3} />
+          <TextInput
+            label="Account number"
+            placeholder="7 digits"
+            value={draft.accountNumber}
+            onChange={(e) => setDraft({ ...draft, accountNumber: e.currentTarget.value })}
+            w={160}
+            maxLength={7}
+            autoComplete="off"
+          />
+          <Button type="submit" leftSection={<IconSearch size={16} />} disabled={!parsed.success}>
+            Search
+          </Button>
+        </Group>
+      </form>
+      {!parsed.success && (draft.bankCode || draft.accountNumber) && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {parsed.error.issues[0]?.message}
+        </Text>
+      )}
+      {submitted && q.isPending && <Loader size="sm" mt="sm" aria-label="Searching" />}
+      {q.error && (
+        <Alert color="red" mt="sm">
+          {errorMessage(q.error)}
+        </Alert>
+      )}
+      {submitted && q.data && q.data.victims.length === 0 && (
+        <Alert color="gray" mt="sm">
+          {q.data.nonFraudulentAccounts > 0
+            ? "This account was charged only by wallets that are not flagged or confirmed as fraud, so there is nothing to compensate here. Ask an analyst if you think a wallet is fraudulent."
+            : "No charges from this bank account were found. Check the bank code and account number."}
+        </Alert>
+      )}
+      {q.data && q.data.victims.length > 0 && (
+        <Table mt="sm" data-testid="victim-search-results">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Victim</Table.Th>
+              <Table.Th ta="right">Taken</Table.Th>
+              <Table.Th ta="right">Paid or pending</Table.Th>
+              <Table.Th ta="right">Still owed</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {q.data.victims.map((v) => (
+              <Table.Tr key={v.ref}>
+                <Table.Td>
+                  <VictimLine {...v} />
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Yen value={v.takenYen} />
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Yen value={v.paidYen + v.pendingYen} />
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Yen value={v.owedYen} />
+                </Table.Td>
+                <Table.Td>
+                  {v.owedYen > 0 ? (
+                    <Anchor component={Link} to={`/compensation/new?chargeId=${encodeURIComponent(v.ref)}`} size="sm">
+                      Start a case
+                    </Anchor>
+                  ) : (
+                    <Badge color="green" variant="light">
+                      nothing owed
+                    </Badge>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** Words for the common "loading / error / empty" triplet. */
+export function QueryState({ pending, error, label }: { pending: boolean; error: unknown; label: string }) {
+  if (pending) return <Loader aria-label={`Loading ${label}`} m="xl" />;
+  if (error) return <Alert color="red">{errorMessage(error)}</Alert>;
+  return null;
+}

@@ -1,0 +1,142 @@
+// Goal: the whole compensation path in a real browser. Support opens a 77 Bank victim from the
+// likely-victims list, the form pre-ticks the unpaid charges and refuses an overpayment, a double
+// click on submit creates one case above the threshold, support cannot approve it, a manager
+// approves it from the approval queue (evidence on the card), puts it into a payout batch and
+// downloads the file; the victim's outstanding amount becomes zero. Screenshots of the new-case form
+// and the approval queue go to test-results/. Method: built SPA on a real server, Chromium.
+import { mkdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
+import { insertCharges, insertWallet, victimAccount } from "../compensation-fixtures.ts";
+
+const SHOTS = "test-results";
+
+describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
+  let t: TestApp;
+  let browser: Browser;
+  const victim = victimAccount("0125", "ヤマダ タロウ");
+  let chargeIds: string[];
+  let walletId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestApp({ serveClient: true });
+    browser = await launchBrowser();
+    // A flagged wallet at The 77 Bank drained one victim in two charges: ¥110,000, above the
+    // ¥100,000 approval threshold. A second, smaller victim keeps the lists realistic.
+    walletId = await insertWallet(t.db.prisma, {
+      riskScore: 88,
+      riskReasons: [
+        { code: "NAME_MISMATCH", points: 35, evidence: "Bank holder ヤマダ タロウ does not match wallet holder サトウ ジロウ" },
+        { code: "CHARGE_SOON_AFTER_LINK", points: 30, evidence: "First charge 3 minutes after linking at a PIN-only bank" },
+        { code: "TRANSFER_OUT", points: 23, evidence: "¥108,000 sent to another wallet within 20 minutes" },
+      ],
+    });
+    chargeIds = await insertCharges(t.db.prisma, walletId, victim, [60_000, 50_000]);
+    await insertCharges(t.db.prisma, walletId, victimAccount("0125", "スズキ ハナコ"), [30_000]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function owedYen(): Promise<number> {
+    const { rows } = await t.db.pool.query<{ owed: number }>(
+      `SELECT COALESCE(SUM(GREATEST(0, c.amount_yen - COALESCE((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id
+                                                                 WHERE l.charge_id = c.id AND cc.state NOT IN ('REJECTED', 'CANCELLED')), 0))), 0)::int8 AS owed
+         FROM charge c WHERE c.id = ANY($1)`,
+      [chargeIds],
+    );
+    return rows[0].owed;
+  }
+
+  it("support → manager → payout: one case, four eyes, victim paid in full", async () => {
+    // --- Support: from the likely-victims list to the new-case form.
+    const support: Page = await newPage(browser, t.baseUrl);
+    await signInThroughUi(support, "SUPPORT");
+    await support.waitForURL("**/compensation");
+    await support.getByRole("heading", { name: "Compensation queue" }).waitFor();
+    await support.getByRole("link", { name: "Likely victims by bank" }).click();
+    await support.waitForURL("**/accounts/victims");
+    const row = support.getByTestId("victims-bank-0125").getByRole("row").filter({ hasText: `****${victim.accountNumber.slice(-3)}` });
+    await row.getByRole("link", { name: "Compensate" }).click();
+    await support.waitForURL(/\/compensation\/new\?chargeId=/);
+    expect(support.url()).not.toContain(victim.accountNumber);
+
+    // Unpaid charges come ticked for what is owed; the total is above the threshold.
+    const total = support.getByTestId("case-total");
+    await expect.poll(() => total.textContent()).toContain("¥110,000");
+    await expect(support.getByText("a manager other than you must approve this case").isVisible()).resolves.toBe(true);
+    // An overpayment is refused before submitting.
+    const amount = support.getByLabel(`Amount for charge ${chargeIds[0]}`);
+    await amount.fill("60001");
+    await support.getByText("At most ¥60,000 is left to pay back.").waitFor();
+    await expect(support.getByTestId("submit-case").isDisabled()).resolves.toBe(true);
+    await amount.fill("60000");
+    await support.getByLabel("Reason").fill("Victim called: two withdrawals on 9/5 they did not make");
+    await expect(support.getByTestId("submit-case").isEnabled()).resolves.toBe(true);
+    await support.screenshot({ path: `${SHOTS}/compensation-new-case.png`, fullPage: true });
+
+    // A double click creates one case.
+    await support.getByTestId("submit-case").dblclick();
+    await support.waitForURL(/\/compensation\/cases\/[0-9a-f-]{36}$/);
+    const caseId = support.url().split("/").pop()!;
+    expect(await t.db.prisma.compensationCase.count({ where: { accountNumber: victim.accountNumber } })).toBe(1);
+    expect(await t.db.prisma.compensationLine.count({ where: { chargeId: { in: chargeIds } } })).toBe(2);
+
+    // Support cannot approve a case this large: no button, and the page says why.
+    await support.getByTestId("case-state").filter({ hasText: "Requested" }).first().waitFor();
+    await expect(support.getByRole("button", { name: "Approve" }).count()).resolves.toBe(0);
+    await expect(support.getByTestId("why-not-approve").textContent()).resolves.toMatch(/need a manager's approval/);
+    await support.screenshot({ path: `${SHOTS}/compensation-case-support.png`, fullPage: true });
+    // The queue lists it, waiting for approval, with the total in yen.
+    await support.getByRole("link", { name: "Compensation queue" }).click();
+    await support.getByTestId("case-table").getByRole("row").filter({ hasText: "¥110,000" }).waitFor();
+    await support.screenshot({ path: `${SHOTS}/compensation-queue.png`, fullPage: true });
+    await support.context().close();
+
+    // --- Manager: the approval queue with the evidence, approve with a reason.
+    const manager = await newPage(browser, t.baseUrl);
+    await signInThroughUi(manager, "MANAGER");
+    await manager.waitForURL("**/overview");
+    await manager.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Approvals/ }).click();
+    await manager.waitForURL("**/compensation/approvals");
+    const card = manager.getByTestId("approval-case").filter({ hasText: "¥110,000" });
+    await card.getByText("NAME_MISMATCH").waitFor();
+    await expect(card.getByRole("link", { name: `Wallet ${walletId}` }).getAttribute("href")).resolves.toBe(`/accounts/${walletId}`);
+    await manager.screenshot({ path: `${SHOTS}/compensation-approval-queue.png`, fullPage: true });
+    await card.getByRole("button", { name: "Approve" }).click();
+    const dialog = manager.getByRole("dialog");
+    await dialog.getByLabel("Reason").fill("Holder name mismatch and immediate transfer out: clear fraud");
+    await dialog.getByRole("button", { name: "Approve" }).click();
+    await manager.getByText("No large cases are waiting for approval.").waitFor();
+    expect((await t.db.prisma.compensationCase.findUniqueOrThrow({ where: { id: caseId } })).state).toBe("APPROVED");
+
+    // --- Manager: payout batch, then download the file.
+    await manager.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Payouts/ }).click();
+    await manager.waitForURL("**/compensation/batches");
+    await manager.getByLabel(`Select case ${caseId}`).check();
+    await manager.getByTestId("create-batch").click();
+    const batchDialog = manager.getByRole("dialog");
+    await batchDialog.getByLabel("Reason").fill("Payout run for 77 Bank victims");
+    await batchDialog.getByRole("button", { name: "Create batch" }).click();
+    await manager.getByText("No approved cases are waiting for payout.").waitFor();
+    await manager.screenshot({ path: `${SHOTS}/compensation-payouts.png`, fullPage: true });
+    const batch = await t.db.prisma.payoutBatch.findFirstOrThrow({ where: { cases: { some: { id: caseId } } } });
+    await manager.getByTestId("batches").getByText(batch.fileName).click();
+    const [download] = await Promise.all([manager.waitForEvent("download"), manager.getByRole("button", { name: "Download file" }).click()]);
+    const saved = readFileSync((await download.path())!);
+    expect(saved.equals(Buffer.from(batch.fileCsv, "utf8"))).toBe(true);
+    expect(saved.toString("utf8")).toContain(`${victim.accountNumber},ヤマダ タロウ,110000,${caseId}`);
+
+    // --- The victim is paid in full: outstanding zero on the case page and in the sums.
+    await manager.goto(`/compensation/cases/${caseId}`);
+    await manager.getByTestId("case-state").filter({ hasText: "Paid" }).first().waitFor();
+    await expect(manager.getByTestId("victim-owed").textContent()).resolves.toContain("¥0 still owed");
+    expect(await owedYen()).toBe(0);
+    await manager.screenshot({ path: `${SHOTS}/compensation-case-paid.png`, fullPage: true });
+    await manager.context().close();
+  }, 120_000);
+});
