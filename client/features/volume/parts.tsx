@@ -1,0 +1,175 @@
+// Small pieces shared by the volume pages: the range control (in the URL), badges, number words.
+import { Badge, Group, SegmentedControl, Text, Tooltip } from "@mantine/core";
+import { DateTimePicker } from "@mantine/dates";
+import { useSearchParams } from "react-router";
+import { formatCount, formatYen } from "../../../shared/format.ts";
+import { SCOPE_LABELS } from "../../../shared/suspensions/describe.ts";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
+import { RANGE_LABELS, VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
+
+/** Volume pages refetch this often (new events show within 10 s: detection runs every 2 s). */
+export const REFRESH_MS = 5_000;
+
+const JST_MS = 9 * 3_600_000;
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** "YYYY-MM-DD HH:mm:ss" as a JST wall-clock time (what the date picker gives) → the instant. */
+export function jstPickerToDate(value: string | null): Date | undefined {
+  const m = value && /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - JST_MS);
+}
+
+/** The instant as the picker's "YYYY-MM-DD HH:mm:ss" in JST. */
+export function dateToJstPicker(at: Date): string {
+  const j = new Date(at.getTime() + JST_MS);
+  return `${j.getUTCFullYear()}-${pad(j.getUTCMonth() + 1)}-${pad(j.getUTCDate())} ${pad(j.getUTCHours())}:${pad(j.getUTCMinutes())}:00`;
+}
+
+/** Axis ticks: "13:05" for short ranges, "11-24" (with the hour for mid ranges) beyond. */
+export function formatTick(atMs: number, bucketMinutes: number, spanMs: number): string {
+  const j = new Date(atMs + JST_MS);
+  const time = `${pad(j.getUTCHours())}:${pad(j.getUTCMinutes())}`;
+  const day = `${pad(j.getUTCMonth() + 1)}-${pad(j.getUTCDate())}`;
+  if (spanMs <= 26 * 3_600_000) return time;
+  if (bucketMinutes <= 5 || spanMs <= 8 * 24 * 3_600_000) return `${day} ${time}`;
+  return day;
+}
+
+export interface RangeState {
+  range: VolumeRange;
+  from?: Date;
+  to?: Date;
+}
+
+/** The time range of a volume page, kept in the URL (range, and from/to for a custom range). */
+export function useRangeParam(defaultRange: VolumeRange = "24h"): [RangeState, (next: RangeState) => void] {
+  const [params, setParams] = useSearchParams();
+  const raw = params.get("range");
+  const range = (VOLUME_RANGES as readonly string[]).includes(raw ?? "") ? (raw as VolumeRange) : defaultRange;
+  const from = params.get("from") ? new Date(params.get("from")!) : undefined;
+  const to = params.get("to") ? new Date(params.get("to")!) : undefined;
+  const state: RangeState = range === "custom" ? { range, from: validDate(from), to: validDate(to) } : { range };
+  const set = (next: RangeState) =>
+    setParams(
+      (prev) => {
+        const p = new URLSearchParams(prev);
+        p.set("range", next.range);
+        if (next.range === "custom" && next.from) p.set("from", next.from.toISOString());
+        else p.delete("from");
+        if (next.range === "custom" && next.to) p.set("to", next.to.toISOString());
+        else p.delete("to");
+        return p;
+      },
+      { replace: true },
+    );
+  return [state, set];
+}
+
+function validDate(d: Date | undefined): Date | undefined {
+  return d && Number.isFinite(d.getTime()) ? d : undefined;
+}
+
+export function RangeControl({ value, onChange }: { value: RangeState; onChange: (v: RangeState) => void }) {
+  const setRange = (range: string) => {
+    if (range !== "custom") return onChange({ range: range as VolumeRange });
+    // A custom range starts from the last 24 hours, to be adjusted.
+    const to = value.to ?? new Date();
+    onChange({ range: "custom", from: value.from ?? new Date(to.getTime() - 24 * 3_600_000), to });
+  };
+  return (
+    <Group gap="sm" align="flex-end">
+      <SegmentedControl
+        aria-label="Time range"
+        value={value.range}
+        onChange={setRange}
+        data={VOLUME_RANGES.map((r) => ({ value: r, label: RANGE_LABELS[r] }))}
+      />
+      {value.range === "custom" && (
+        <>
+          <DateTimePicker
+            label="From (JST)"
+            size="xs"
+            w={190}
+            valueFormat="YYYY-MM-DD HH:mm"
+            value={value.from ? dateToJstPicker(value.from) : null}
+            onChange={(v) => onChange({ ...value, from: jstPickerToDate(v) })}
+          />
+          <DateTimePicker
+            label="To (JST)"
+            size="xs"
+            w={190}
+            valueFormat="YYYY-MM-DD HH:mm"
+            value={value.to ? dateToJstPicker(value.to) : null}
+            onChange={(v) => onChange({ ...value, to: jstPickerToDate(v) })}
+          />
+        </>
+      )}
+    </Group>
+  );
+}
+
+const AUTH_LABELS: Record<string, string> = {
+  PIN: "PIN only",
+  PIN_OTP: "PIN + OTP",
+  ONLINE_BANKING: "Online banking",
+  CASH_CARD: "Cash card",
+};
+const AUTH_WORDS: Record<string, string> = {
+  PIN_OTP: "PIN and a one-time password",
+  ONLINE_BANKING: "a login to the bank's online banking",
+  CASH_CARD: "the cash card at an ATM or branch",
+};
+
+export function AuthBadge({ method }: { method: string }) {
+  const weak = method === "PIN";
+  return (
+    <Tooltip label={weak ? "The bank's link page asks only for account number, holder name and a 4-digit PIN" : `The bank's link page asks for ${AUTH_WORDS[method] ?? method}`}>
+      <Badge color={weak ? "red" : "gray"} variant={weak ? "filled" : "light"} size="sm">
+        {AUTH_LABELS[method] ?? method}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function SuspensionBadge({ status }: { status: { state: string; scopes: string[]; startsAt: Date | null } }) {
+  if (status.state === "NONE") return <Text size="sm" c="dimmed">None</Text>;
+  const scopes = status.scopes.map((s) => SCOPE_LABELS[s as SuspensionScope] ?? s).join("; ");
+  return (
+    <Tooltip label={scopes} multiline w={260}>
+      <Badge color={status.state === "ACTIVE" ? "orange" : "yellow"} variant="light" size="sm">
+        {status.state === "ACTIVE" ? "Suspended" : "Scheduled"} · {status.scopes.length} scope{status.scopes.length === 1 ? "" : "s"}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** "+240%" / "−12%" of observed against expected; "" while learning. */
+export function percentAbove(value: number, expected: number | null): string {
+  if (expected === null) return "";
+  if (expected <= 0) return value > 0 ? "new" : "";
+  const pct = Math.round(((value - expected) / expected) * 100);
+  return `${pct >= 0 ? "+" : "−"}${formatCount(Math.abs(pct))}%`;
+}
+
+export function formatMetricValue(metric: string, value: number): string {
+  return metric === "CHARGE_YEN" ? formatYen(Math.round(value)) : formatCount(Math.round(value));
+}
+
+/** Observed against expected in words: "1,234 (expected 1,000)". */
+export function VsExpected({ value, expected, yen = false }: { value: number; expected: number | null; yen?: boolean }) {
+  const f = (n: number) => (yen ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
+  const pct = percentAbove(value, expected);
+  const high = expected !== null && value > expected * 1.5 && value - expected >= (yen ? 100_000 : 5);
+  return (
+    <Text size="sm" style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
+      <Text span fw={high ? 700 : 400} c={high ? "red.7" : undefined}>
+        {f(value)}
+      </Text>{" "}
+      <Text span size="xs" c="dimmed">
+        {expected === null ? "(baseline learning)" : `exp. ${f(expected)}${pct ? ` · ${pct}` : ""}`}
+      </Text>
+    </Text>
+  );
+}

@@ -1,0 +1,108 @@
+// Goal: during the demo incident an analyst sees it without doing anything: the incident banner
+// names The 77 Bank, it is at the top of the bank table, its page shows its spike; and while new
+// attack events arrive at another bank through the platform API, the open overview shows that
+// bank spiking within about a minute, without a reload and without losing the chosen view.
+// Method: demo data (10 days at scale 0.2, the default attacks) sent through the ingestion service,
+// then the volume backfill (what `npm start` does); the built console in Chromium against a real
+// server with the background jobs running; the new attack is posted with POST /api/v1/events.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
+import { generateDemo, REFERENCE_BANKS } from "../../server/features/events/demo/index.ts";
+import { ingestBatch } from "../../server/features/events/ingest.ts";
+import { backfillVolume } from "../../server/features/volume/detection.ts";
+import { startBackgroundJobs } from "../../server/jobs.ts";
+import { burst, postAll } from "../volume-fixtures.ts";
+
+const SCREENSHOTS = path.join(process.cwd(), "test-results");
+
+describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let jobs: { stop(): void } | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    t = await startTestApp({ serveClient: true });
+    const run = generateDemo({ seed: 42, scale: 0.2, days: 10, now: new Date(), banks: REFERENCE_BANKS });
+    let batch: unknown[] = [];
+    for (const e of run.events) {
+      batch.push(e);
+      if (batch.length === 1000) {
+        await ingestBatch(t.db, batch, { afterCommit: false });
+        batch = [];
+      }
+    }
+    if (batch.length) await ingestBatch(t.db, batch, { afterCommit: false });
+    await backfillVolume(t.db);
+    jobs = startBackgroundJobs(t.db, t.app.log);
+    browser = await launchBrowser();
+    page = await newPage(browser, t.baseUrl);
+  }, 240_000);
+
+  afterAll(async () => {
+    jobs?.stop();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("shows the banner and The 77 Bank at the top of the table; its page shows its spike", async () => {
+    await signInThroughUi(page, "ANALYST");
+    await page.waitForURL("**/overview");
+    const banner = page.getByTestId("incident-banner");
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.textContent()).toContain("The 77 Bank (0125)");
+
+    const table = page.getByTestId("volume-bank-table");
+    await table.waitFor();
+    const firstRow = table.locator("tbody tr").first();
+    expect(await firstRow.getAttribute("data-testid")).toBe("bank-row-0125");
+    expect(await firstRow.getByTestId("spiking-now").count()).toBe(1);
+    // Honest big banks are not flagged.
+    for (const honest of ["0001", "0005", "9900"]) {
+      expect(await table.getByTestId(`bank-row-${honest}`).getByTestId("spiking-now").count(), honest).toBe(0);
+    }
+    await page.getByTestId("links-chart").locator("svg").first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "volume-overview.png"), fullPage: true });
+
+    await firstRow.click();
+    await page.waitForURL("**/banks/0125");
+    await page.getByRole("heading", { name: /The 77 Bank/ }).waitFor();
+    const spikes = page.getByTestId("bank-spikes");
+    await spikes.waitFor();
+    expect(await spikes.locator("tbody tr").count()).toBeGreaterThan(0);
+    expect(await spikes.textContent()).toMatch(/open/);
+    expect(await page.getByRole("link", { name: "Flagged accounts at this bank" }).getAttribute("href")).toBe("/accounts?bank=0125");
+    await page.getByTestId("bank-chart-CHARGE_COUNT").locator("svg").first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "volume-bank-0125.png"), fullPage: true });
+  });
+
+  it("shows a new attack at another bank within a minute, without a reload, keeping the chosen view", async () => {
+    await page.goto("/overview?charge=yen&q=");
+    const row = page.getByTestId("bank-row-0149");
+    await row.waitFor();
+    expect(await row.getByTestId("spiking-now").count()).toBe(0);
+    const navigations: string[] = [];
+    page.on("framenavigated", (f) => {
+      if (f === page.mainFrame()) navigations.push(f.url());
+    });
+
+    const key = await t.apiKey();
+    const posted = await postAll(t.baseUrl, key, burst({ bankCode: "0149", at: new Date(Date.now() - 20_000), count: 40, spreadMs: 15_000, charges: 2, amountYen: 100_000 }));
+    expect(posted.accepted).toBe(40 * 4);
+    const postedAt = Date.now();
+
+    await row.getByTestId("spiking-now").waitFor({ timeout: 60_000 });
+    const seconds = (Date.now() - postedAt) / 1000;
+    console.log(`[volume e2e] new spike at 0149 shown ${seconds.toFixed(1)} s after the events were posted`);
+    expect(await page.getByTestId("incident-banner").textContent()).toContain("Shizuoka Bank (0149)");
+    expect(navigations).toEqual([]); // no reload
+    expect(new URL(page.url()).searchParams.get("charge")).toBe("yen");
+    expect(await page.getByText("Charged yen by bank").count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "volume-overview-live.png"), fullPage: true });
+  }, 120_000);
+});
