@@ -11,6 +11,9 @@ import { AuditPage } from "./features/audit/AuditPage.tsx";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
+const OverviewPage = lazy(() => import("./features/volume/OverviewPage.tsx"));
+const BankPage = lazy(() => import("./features/volume/BankPage.tsx"));
+const VolumeParamsPage = lazy(() => import("./features/volume/ParamsPage.tsx"));
 const SuspensionsPage = lazy(() => import("./features/suspensions/SuspensionsPage.tsx"));
 const QuarantinePage = lazy(() => import("./features/suspensions/QuarantinePage.tsx"));
 const CompensationQueuePage = lazy(() => import("./features/compensation/CompensationQueuePage.tsx"));
@@ -73,10 +76,9 @@ export function App() {
           }
         >
           <Route index element={<LandingRedirect />} />
-          <Route
-            path="overview"
-            element={<PlaceholderPage title="Overview" text="Link and charge volume by bank against each bank's normal level, spikes and the banks behind them will appear here." />}
-          />
+          <Route path="overview" element={<OverviewPage />} />
+          <Route path="banks/:bankCode" element={<BankPage />} />
+          <Route path="volume/params" element={<VolumeParamsPage />} />
           <Route
             path="accounts"
             element={<PlaceholderPage title="Accounts" text="A ranked list of anomalous wallet accounts with the reasons each was flagged will appear here." />}
