@@ -105,9 +105,16 @@ interface DecisionRecord {
   countDeniedRegistration: boolean;
 }
 
+// The decision record is committed asynchronously (synchronous_commit off for this one statement's
+// own transaction): waiting for the WAL flush was most of a decision's time (~4 ms of ~5 on the
+// test machine). The row is visible to every reader at once, exactly like a synchronous commit;
+// only a database crash within ~0.6 s (3 x wal_writer_delay) could lose the newest records. The
+// answer the platform acts on does not depend on the record, and the suspensions it is computed
+// from (and every staff action) are committed synchronously as usual.
+const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
 const INSERT_DECISION = `INSERT INTO platform_decision
   (kind, bank_code, account_id, link_id, amount_yen, outcome, reason, suspension_id, decided_at)
-  VALUES ($1::"DecisionKind", $2, $3, $4, $5, $6::"DecisionOutcome", $7, $8::uuid, $9)`;
+  SELECT $1::"DecisionKind", $2, $3, $4, $5::int, $6::"DecisionOutcome", $7, $8::uuid, $9::timestamptz FROM ${ASYNC_COMMIT}`;
 
 // Same upsert as ingestion's rollups; 5- and 60-minute buckets align identically in UTC and JST.
 // One statement: the decision row and the volume count commit together or not at all.
@@ -131,19 +138,25 @@ async function record(db: Queryable, r: DecisionRecord): Promise<void> {
     r.result.suspensionId ?? null,
     r.decidedAt,
   ];
-  await db.query(r.countDeniedRegistration ? INSERT_DECISION_AND_COUNT_DENIED : INSERT_DECISION, params);
+  // Named statements: prepared once per connection, so the hot path skips planning (~0.8 ms).
+  await db.query(
+    r.countDeniedRegistration
+      ? { name: "decision_insert_count_denied", text: INSERT_DECISION_AND_COUNT_DENIED, values: params }
+      : { name: "decision_insert", text: INSERT_DECISION, values: params },
+  );
 }
 
 const unknownBank = (): DecisionResult => ({ decision: "deny", reason: "UNKNOWN_BANK" });
 
 export async function decideLinkRegistrationRequest(db: Queryable, input: LinkRegistrationDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<{ now_ms: number; bank_known: boolean; account_status: AccountStatus | null; suspensions: SuspensionJson[] }>(
-    `SELECT ${NOW_MS},
+  const { rows } = await db.query<{ now_ms: number; bank_known: boolean; account_status: AccountStatus | null; suspensions: SuspensionJson[] }>({
+    name: "decision_read_registration",
+    text: `SELECT ${NOW_MS},
        EXISTS (SELECT 1 FROM bank WHERE code = $2) AS bank_known,
        (SELECT status FROM wallet_account WHERE id = $1) AS account_status,
        ${suspensionsOf("$2")}`,
-    [input.accountId, input.bankCode],
-  );
+    values: [input.accountId, input.bankCode],
+  });
   const row = rows[0];
   const at = new Date(row.now_ms);
   const result = !row.bank_known
@@ -168,15 +181,16 @@ export async function decideLinkRegistrationRequest(db: Queryable, input: LinkRe
 }
 
 export async function decideLinkChangeRequest(db: Queryable, input: LinkChangeDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<LinkRow & { now_ms: number; bank_known: boolean; suspensions: SuspensionJson[] }>(
-    `SELECT ${NOW_MS}, ${LINK_COLUMNS},
+  const { rows } = await db.query<LinkRow & { now_ms: number; bank_known: boolean; suspensions: SuspensionJson[] }>({
+    name: "decision_read_link_change",
+    text: `SELECT ${NOW_MS}, ${LINK_COLUMNS},
        EXISTS (SELECT 1 FROM bank WHERE code = $2) AS bank_known,
        ${suspensionsOf("l.bank_code, $2")}
      FROM (SELECT 1) AS one
      LEFT JOIN bank_link l ON l.id = $1
      LEFT JOIN wallet_account a ON a.id = l.account_id`,
-    [input.linkId, input.bankCode],
-  );
+    values: [input.linkId, input.bankCode],
+  });
   const row = rows[0];
   const at = new Date(row.now_ms);
   const link = toLink(row);
@@ -205,13 +219,14 @@ export async function decideLinkChangeRequest(db: Queryable, input: LinkChangeDe
 }
 
 export async function decideChargeRequest(db: Queryable, input: ChargeDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<LinkRow & { now_ms: number; suspensions: SuspensionJson[] }>(
-    `SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf("l.bank_code")}
+  const { rows } = await db.query<LinkRow & { now_ms: number; suspensions: SuspensionJson[] }>({
+    name: "decision_read_charge",
+    text: `SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf("l.bank_code")}
      FROM (SELECT 1) AS one
      LEFT JOIN bank_link l ON l.id = $1
      LEFT JOIN wallet_account a ON a.id = l.account_id`,
-    [input.linkId],
-  );
+    values: [input.linkId],
+  });
   const row = rows[0];
   const at = new Date(row.now_ms);
   const result = decideCharge({
