@@ -109,6 +109,15 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     await expect(panel.getByTestId("suspension-state").textContent()).resolves.toBe("Suspended: registrations and link changes");
     await panel.getByText("7 quarantined links at this bank").waitFor();
     await page.screenshot({ path: "test-results/suspension-panel.png" });
+
+    // The same panel on the bank's own page, and the overview marking the suspended bank.
+    await page.goto("/banks/0125");
+    await page.getByTestId("suspension-panel").getByTestId("suspension-state").waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: "test-results/bank-page-suspended.png", fullPage: true });
+    await page.goto("/overview");
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: "test-results/overview-suspended.png", fullPage: true });
     await page.context().close();
   }, 60_000);
 
