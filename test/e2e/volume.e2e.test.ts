@@ -7,7 +7,7 @@
 // server with the background jobs running; the new attack is posted with POST /api/v1/events.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
@@ -44,6 +44,10 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     page = await newPage(browser, t.baseUrl);
   }, 240_000);
 
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === "fail") await page?.screenshot({ path: path.join(SCREENSHOTS, "volume-failure.png"), fullPage: true }).catch(() => {});
+  });
+
   afterAll(async () => {
     jobs?.stop();
     await browser?.close();
@@ -79,7 +83,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     expect(await page.getByRole("link", { name: "Flagged accounts at this bank" }).getAttribute("href")).toBe("/accounts?bank=0125");
     await page.getByTestId("bank-chart-CHARGE_COUNT").locator("svg").first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "volume-bank-0125.png"), fullPage: true });
-  });
+  }, 90_000);
 
   it("shows a new attack at another bank within a minute, without a reload, keeping the chosen view", async () => {
     await page.goto("/overview?charge=yen&q=");

@@ -156,7 +156,7 @@ export default function OverviewPage() {
           </Stack>
         ),
       },
-      { id: "auth", header: "Link authentication", accessorFn: (r) => r.authMethod, cell: ({ row }) => <AuthBadge method={row.original.authMethod} /> },
+      { id: "auth", header: "Link auth", accessorFn: (r) => r.authMethod, cell: ({ row }) => <AuthBadge method={row.original.authMethod} /> },
       {
         id: "links",
         header: "New links",
@@ -435,7 +435,7 @@ export default function OverviewPage() {
                 )}
               </Group>
             </Group>
-            <Table.ScrollContainer minWidth={1150}>
+            <Table.ScrollContainer minWidth={1000}>
               <Table highlightOnHover verticalSpacing={6} data-testid="volume-bank-table">
                 <Table.Thead>
                   {table.getHeaderGroups().map((hg) => (

@@ -1,5 +1,5 @@
 // Small pieces shared by the volume pages: the range control (in the URL), badges, number words.
-import { Badge, Group, SegmentedControl, Text, Tooltip } from "@mantine/core";
+import { Badge, Group, SegmentedControl, Stack, Text, Tooltip } from "@mantine/core";
 import { DateTimePicker } from "@mantine/dates";
 import { useSearchParams } from "react-router";
 import { formatCount, formatYen } from "../../../shared/format.ts";
@@ -157,19 +157,19 @@ export function formatMetricValue(metric: string, value: number): string {
   return metric === "CHARGE_YEN" ? formatYen(Math.round(value)) : formatCount(Math.round(value));
 }
 
-/** Observed against expected in words: "1,234 (expected 1,000)". */
+/** Observed against expected: the value, and under it the expected level and the difference. */
 export function VsExpected({ value, expected, yen = false }: { value: number; expected: number | null; yen?: boolean }) {
   const f = (n: number) => (yen ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
   const pct = percentAbove(value, expected);
   const high = expected !== null && value > expected * 1.5 && value - expected >= (yen ? 100_000 : 5);
   return (
-    <Text size="sm" style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
-      <Text span fw={high ? 700 : 400} c={high ? "red.7" : undefined}>
+    <Stack gap={0} style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
+      <Text size="sm" fw={high ? 700 : 400} c={high ? "red.7" : undefined}>
         {f(value)}
-      </Text>{" "}
-      <Text span size="xs" c="dimmed">
-        {expected === null ? "(baseline learning)" : `exp. ${f(expected)}${pct ? ` · ${pct}` : ""}`}
       </Text>
-    </Text>
+      <Text size="xs" c="dimmed">
+        {expected === null ? "baseline learning" : `exp. ${f(expected)}${pct ? ` · ${pct}` : ""}`}
+      </Text>
+    </Stack>
   );
 }
