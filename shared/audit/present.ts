@@ -50,8 +50,9 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>) {
 export function diffBeforeAfter(before: unknown, after: unknown): DiffLine[] {
   const b = new Map<string, string>();
   const a = new Map<string, string>();
-  flatten(before, "", b);
-  flatten(after, "", a);
+  // A record without a before (a creation) or an after (a removal) has null there: nothing to list.
+  if (before !== null) flatten(before, "", b);
+  if (after !== null) flatten(after, "", a);
   const paths = [...new Set([...b.keys(), ...a.keys()])].sort();
   const lines = paths.map((path): DiffLine => {
     const bv = b.get(path);

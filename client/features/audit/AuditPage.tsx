@@ -124,7 +124,9 @@ function AuditDetail({ id, fromPage }: { id: number; fromPage: AuditRowView | un
   return (
     <Stack gap="sm" data-testid="audit-detail">
       <Group gap="xs">
-        <Badge variant="light">{row.action}</Badge>
+        <Badge variant="light" tt="none">
+          {row.action}
+        </Badge>
         <JstTime at={row.at} />
       </Group>
       <Text size="sm">
@@ -154,7 +156,14 @@ const columns = [
   col.accessor("id", { header: "#", cell: (c) => <Text size="xs" c="dimmed">{c.getValue()}</Text> }),
   col.accessor("at", { header: "Time (JST)", cell: (c) => <JstTime at={c.getValue()} /> }),
   col.accessor("actorEmail", { header: "Actor", cell: (c) => <>{c.getValue()}{c.row.original.actorRole ? <Text span size="xs" c="dimmed"> {c.row.original.actorRole}</Text> : null}</> }),
-  col.accessor("action", { header: "Action", cell: (c) => <Badge variant="light" color={c.getValue() === "access.denied" ? "red" : "indigo"}>{c.getValue()}</Badge> }),
+  col.accessor("action", {
+    header: "Action",
+    cell: (c) => (
+      <Text size="sm" fw={500} ff="monospace" c={c.getValue() === "access.denied" || c.getValue() === "auth.signInFailed" ? "red.7" : "indigo.7"} style={{ whiteSpace: "nowrap" }}>
+        {c.getValue()}
+      </Text>
+    ),
+  }),
   col.display({ id: "target", header: "Target", cell: (c) => <TargetLink targetType={c.row.original.targetType} targetId={c.row.original.targetId} /> }),
   col.accessor("reason", { header: "Reason", cell: (c) => <Text size="sm" lineClamp={2}>{c.getValue() ?? "—"}</Text> }),
 ];
