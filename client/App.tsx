@@ -16,6 +16,10 @@ const BankPage = lazy(() => import("./features/volume/BankPage.tsx"));
 const VolumeParamsPage = lazy(() => import("./features/volume/ParamsPage.tsx"));
 const SuspensionsPage = lazy(() => import("./features/suspensions/SuspensionsPage.tsx"));
 const QuarantinePage = lazy(() => import("./features/suspensions/QuarantinePage.tsx"));
+const AccountsPage = lazy(() => import("./features/accounts/AccountsPage.tsx"));
+const AccountPage = lazy(() => import("./features/accounts/AccountPage.tsx"));
+const VictimsPage = lazy(() => import("./features/accounts/VictimsPage.tsx"));
+const RulesPage = lazy(() => import("./features/accounts/RulesPage.tsx"));
 const CompensationQueuePage = lazy(() => import("./features/compensation/CompensationQueuePage.tsx"));
 const NewCasePage = lazy(() => import("./features/compensation/NewCasePage.tsx"));
 const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
@@ -79,10 +83,10 @@ export function App() {
           <Route path="overview" element={<OverviewPage />} />
           <Route path="banks/:bankCode" element={<BankPage />} />
           <Route path="volume/params" element={<VolumeParamsPage />} />
-          <Route
-            path="accounts"
-            element={<PlaceholderPage title="Accounts" text="A ranked list of anomalous wallet accounts with the reasons each was flagged will appear here." />}
-          />
+          <Route path="accounts" element={<AccountsPage />} />
+          <Route path="accounts/victims" element={<VictimsPage />} />
+          <Route path="accounts/rules" element={<RulesPage />} />
+          <Route path="accounts/:accountId" element={<AccountPage />} />
           <Route path="suspensions" element={<SuspensionsPage />} />
           <Route path="quarantine" element={<QuarantinePage />} />
           <Route path="compensation" element={<CompensationQueuePage />} />

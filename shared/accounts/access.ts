@@ -11,6 +11,7 @@ export const accountsAccess = {
   "accounts.count": READERS,
   "accounts.get": READERS,
   "accounts.rules": READERS,
+  "accounts.banks": ALL_STAFF,
   "accounts.victims": ALL_STAFF,
   "accounts.freeze": ACTORS,
   "accounts.unfreeze": ACTORS,

@@ -260,7 +260,7 @@ describe("RAPID_CASH_OUT", () => {
 describe("LINKED_DURING_SPIKE and PIN_ONLY_LINK", () => {
   it("spike fires only for a link registered during the bank's spike", () => {
     const r = only("LINKED_DURING_SPIKE", quiet({ links: [link({ bankWasSpikingAtRegistration: true, registeredAt: at(4) })] }));
-    expect(r?.evidence).toBe("bank 0125 was spiking when linked at 2020-09-04T03:04Z");
+    expect(r?.evidence).toBe("bank 0125 was spiking when linked at 2020-09-04 12:04 JST");
     expect(only("LINKED_DURING_SPIKE", quiet())).toBeUndefined();
   });
   it("PIN-only fires for PIN links only", () => {

@@ -17,6 +17,7 @@
 // by many wallets) with speed and money movement, or the complete fraud pattern of speed + near-equal
 // charges + transfer-out together, which is what the September 2020 fraud wallets looked like.
 
+import { formatJst } from "../format.ts";
 import { compareHolderNames, type NameComparison } from "./names.ts";
 
 /** Per-charge limit at the time of the incident (yen). */
@@ -183,9 +184,6 @@ export function formatDuration(ms: number): string {
   return `${(abs / DAY_MS).toFixed(1)} days`;
 }
 
-function isoMinute(d: Date): string {
-  return `${d.toISOString().slice(0, 16)}Z`;
-}
 
 function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
@@ -496,7 +494,7 @@ export const SCORING_RULES: readonly ScoringRule[] = [
       if (hit === undefined) return null;
       return {
         points: rule.points,
-        evidence: `bank ${hit.bankCode} was spiking when linked at ${isoMinute(hit.registeredAt)}`,
+        evidence: `bank ${hit.bankCode} was spiking when linked at ${formatJst(hit.registeredAt)}`,
       };
     },
   }),

@@ -26,5 +26,10 @@ export const accountsRouter = router({
     factsWindowDays: FACTS_WINDOW_DAYS,
     rules: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, description: r.description, points: r.points, params: { ...r.params } })),
   })),
+  /** Banks for the table's bank filter. */
+  banks: staffProcedure.input(z.void()).query(async ({ ctx }) => {
+    const { rows } = await ctx.pool.query<{ code: string; name: string; auth_method: string }>("SELECT code, name, auth_method::text AS auth_method FROM bank ORDER BY code");
+    return rows.map((r) => ({ code: r.code, name: r.name, authMethod: r.auth_method }));
+  }),
   victims: staffProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
 });

@@ -1,0 +1,169 @@
+// Small pieces shared by the accounts pages: score badge, reason chips, the reason dialog for
+// actions, and the action mutations.
+import { Badge, Button, Group, Modal, Progress, Stack, Text, Textarea, Tooltip } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, SCORING_RULES } from "../../../shared/accounts/index.ts";
+import type { StoredReason } from "../../../shared/accounts/schemas.ts";
+import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import { useTRPC } from "../../trpc.ts";
+
+export const RULE_TITLES: Record<string, string> = Object.fromEntries(SCORING_RULES.map((r) => [r.code, r.title]));
+
+/** Chip words for a table cell (the tooltip gives the full title and the evidence). */
+export const RULE_CHIPS: Record<string, string> = {
+  LINK_SOON_AFTER_OPEN: "Linked fast",
+  CHARGE_SOON_AFTER_LINK: "Charged fast",
+  NAME_MISMATCH: "Name mismatch",
+  NAME_FAMILY: "Family name",
+  MANY_BANK_ACCOUNTS: "Many bank accounts",
+  SHARED_BANK_ACCOUNT: "Shared bank account",
+  SHARED_DEVICE: "Shared device",
+  SHARED_IP: "Shared IP",
+  UNVERIFIED_NON_CARRIER: "Unverified",
+  NEAR_LIMIT_CHARGES: "Near limits",
+  RAPID_EQUAL_CHARGES: "Rapid equal charges",
+  RAPID_CASH_OUT: "Fast cash-out",
+  LINKED_DURING_SPIKE: "During spike",
+  PIN_ONLY_LINK: "PIN-only bank",
+};
+const chipStyle = { textTransform: "none", cursor: "help", flexShrink: 0, minWidth: "max-content" } as const;
+
+export function scoreColor(score: number): string {
+  if (score >= DEFAULT_FLAG_THRESHOLD) return "red";
+  if (score >= DEFAULT_FLAG_THRESHOLD / 2) return "orange";
+  return "gray";
+}
+
+/** The score as a number and a bar, red from the flag threshold on. */
+export function ScoreBar({ score, width = 90 }: { score: number; width?: number }) {
+  return (
+    <Group gap={6} wrap="nowrap" aria-label={`score ${score} of ${SCORE_MAX}`}>
+      <Text size="sm" fw={600} w={26} ta="right" c={score >= DEFAULT_FLAG_THRESHOLD ? "red.8" : undefined} style={{ fontVariantNumeric: "tabular-nums" }}>
+        {score}
+      </Text>
+      <Progress value={(100 * score) / SCORE_MAX} color={scoreColor(score)} w={width} size="sm" />
+    </Group>
+  );
+}
+
+/** Reasons as readable chips; the tooltip holds the evidence and the points. */
+export function ReasonChips({ reasons, max = 4 }: { reasons: StoredReason[]; max?: number }) {
+  if (reasons.length === 0) return <Text size="xs" c="dimmed">no signals</Text>;
+  const shown = reasons.slice(0, max);
+  return (
+    <Group gap={4} wrap="wrap">
+      {shown.map((r) => (
+        <Tooltip key={r.code} label={`${RULE_TITLES[r.code] ?? r.code} (+${r.points}): ${r.evidence}`} multiline w={320} withArrow>
+          <Badge variant="light" color={r.points >= 15 ? "red" : r.points >= 10 ? "orange" : "gray"} size="sm" style={chipStyle}>
+            {RULE_CHIPS[r.code] ?? r.code} +{r.points}
+          </Badge>
+        </Tooltip>
+      ))}
+      {reasons.length > max && (
+        <Tooltip label={reasons.slice(max).map((r) => `${RULE_TITLES[r.code] ?? r.code} (+${r.points})`).join(", ")} multiline w={300}>
+          <Badge variant="outline" color="gray" size="sm" style={chipStyle}>
+            +{reasons.length - max} more
+          </Badge>
+        </Tooltip>
+      )}
+    </Group>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const style = { flexShrink: 0, minWidth: "max-content" } as const;
+  return status === "FROZEN" ? <Badge color="blue" variant="filled" size="sm" style={style}>Frozen</Badge> : <Badge color="gray" variant="light" size="sm" style={style}>Active</Badge>;
+}
+
+export function LabelBadge({ label }: { label: string | null }) {
+  if (label === "CONFIRMED_FRAUD") return <Badge color="red" variant="filled" size="sm" style={{ minWidth: "max-content" }}>Confirmed fraud</Badge>;
+  if (label === "LEGITIMATE") return <Badge color="green" variant="light" size="sm" style={{ minWidth: "max-content" }}>Legitimate</Badge>;
+  return <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>not reviewed</Text>;
+}
+
+export type AccountActionName = "freeze" | "unfreeze" | "markConfirmedFraud" | "markLegitimate";
+
+export const ACTION_WORDS: Record<AccountActionName, { button: string; title: string; done: string; color: string }> = {
+  freeze: { button: "Freeze", title: "Freeze", done: "frozen", color: "blue" },
+  unfreeze: { button: "Unfreeze", title: "Unfreeze", done: "unfrozen", color: "gray" },
+  markConfirmedFraud: { button: "Mark confirmed fraud", title: "Mark as confirmed fraud", done: "marked confirmed fraud", color: "red" },
+  markLegitimate: { button: "Mark legitimate", title: "Mark as legitimate", done: "marked legitimate", color: "green" },
+};
+
+/** Runs an account action; invalidates every accounts query on success. */
+export function useAccountAction(action: AccountActionName, onDone?: () => void) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const procs = {
+    freeze: trpc.accounts.freeze,
+    unfreeze: trpc.accounts.unfreeze,
+    markConfirmedFraud: trpc.accounts.markConfirmedFraud,
+    markLegitimate: trpc.accounts.markLegitimate,
+  } as const;
+  return useMutation(
+    procs[action].mutationOptions({
+      onSuccess: (res) => {
+        const words = ACTION_WORDS[action];
+        notifications.show({
+          color: "green",
+          message: `${res.changed} account${res.changed === 1 ? "" : "s"} ${words.done}${res.unchanged ? `; ${res.unchanged} already were` : ""}.`,
+        });
+        onDone?.();
+        return queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() });
+      },
+    }),
+  );
+}
+
+/** Asks for the reason every staff action needs, then runs it for the given accounts. */
+export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { action: AccountActionName; accountIds: string[]; opened: boolean; onClose: () => void; onDone?: () => void }) {
+  const [reason, setReason] = useState("");
+  const words = ACTION_WORDS[action];
+  const mutation = useAccountAction(action, () => {
+    setReason("");
+    onClose();
+    onDone?.();
+  });
+  const tooShort = reason.trim().length < REASON_LENGTH_MIN;
+  const what = accountIds.length === 1 ? `account ${accountIds[0]}` : `${accountIds.length} accounts`;
+  return (
+    <Modal opened={opened} onClose={onClose} title={`${words.title}: ${what}`} centered>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!tooShort) mutation.mutate({ accountIds, reason: reason.trim() });
+        }}
+      >
+        <Stack>
+          <Textarea
+            label="Reason"
+            description={`Recorded in the audit log${accountIds.length > 1 ? " for every selected account" : ""}. At least ${REASON_LENGTH_MIN} characters.`}
+            placeholder="Why, e.g. holder name does not match, confirmed by the bank"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            data-autofocus
+            required
+          />
+          {mutation.error && (
+            <Text c="red" size="sm" role="alert">
+              {errorMessage(mutation.error)}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color={words.color} loading={mutation.isPending} disabled={tooShort}>
+              {words.button}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

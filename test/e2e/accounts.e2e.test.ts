@@ -1,0 +1,92 @@
+// Goal: an analyst goes from the 77 Bank (0125) to its flagged accounts, opens one, sees its
+// reasons with evidence, freezes it with a reason, and finds that reason in the audit log; the
+// tables and pages are also photographed for review. Method: demo data loaded through the real
+// ingestion service and scored by the accounts post-load step; the built SPA in headless Chromium.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
+import { loadDemoData } from "../../server/features/events/demo-load.ts";
+
+describe.runIf(browserTestsEnabled)("accounts in the browser", () => {
+  let t: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    t = await startTestApp({ serveClient: true });
+    const labelsFile = path.join(mkdtempSync(path.join(tmpdir(), "fg-accounts-e2e-")), "labels.json");
+    await loadDemoData(t.db, { seed: 5, scale: 0.05, now: new Date(), log: () => {}, labelsFile });
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("an analyst finds the 77 Bank's flagged accounts, reads one's evidence, freezes it with a reason, and sees the reason audited", async () => {
+    const page = await newPage(browser, t.baseUrl);
+    page.setDefaultTimeout(15_000);
+    try {
+      await analystJourney(page);
+    } catch (err) {
+      await page.screenshot({ path: "test-results/accounts-journey-failure.png", fullPage: true });
+      throw err;
+    }
+    await page.context().close();
+  }, 90_000);
+
+  async function analystJourney(page: Page) {
+    await signInThroughUi(page, "ANALYST");
+    await page.waitForURL("**/overview");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Accounts/ }).click();
+    await page.getByTestId("accounts-table").waitFor();
+    // choose the bank in the filter: the URL carries it
+    await page.getByPlaceholder("Any bank").fill("0125");
+    await page.getByRole("option", { name: /^0125 / }).click();
+    await page.waitForURL(/bank=0125/);
+    await page.getByText(/accounts? match/).waitFor();
+    const firstRow = page.getByTestId("accounts-table").locator("tbody tr").first();
+    await expect(firstRow.textContent()).resolves.toMatch(/Name mismatch \+30|Fast cash-out \+20/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: "test-results/accounts-table.png", fullPage: false });
+
+    const accountId = (await firstRow.locator("a").first().textContent())!.trim();
+    await firstRow.locator("a").first().click();
+    await page.waitForURL(`**/accounts/${accountId}`);
+    const reasons = page.getByTestId("account-reasons");
+    await reasons.waitFor();
+    await expect(reasons.textContent()).resolves.toMatch(/bank holder .+ vs wallet .+, similarity \d+/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: "test-results/account-page.png", fullPage: true });
+
+    const reason = `Holder name does not match; victim at 77 Bank ${Date.now()}`;
+    await page.getByRole("button", { name: "Freeze", exact: true }).click();
+    await page.getByRole("textbox", { name: "Reason" }).fill(reason);
+    await page.getByRole("dialog").getByRole("button", { name: "Freeze" }).click();
+    await page.getByText("1 account frozen.").waitFor();
+    await page.getByRole("button", { name: "Unfreeze" }).waitFor();
+    await expect(page.getByTestId("account-actions").textContent()).resolves.toContain(reason);
+
+    await page.goto("/audit");
+    await page.getByTestId("audit-table").waitFor();
+    await page.getByText(reason).first().waitFor();
+    const row = page.getByTestId("audit-table").locator("tr", { hasText: reason }).first();
+    await expect(row.textContent()).resolves.toContain(accountId);
+  }
+
+  it("takes screenshots of the likely victims and the rules", async () => {
+    const page = await newPage(browser, t.baseUrl);
+    await signInThroughUi(page, "MANAGER");
+    await page.waitForURL("**/overview");
+    await page.goto("/accounts/victims?bank=0125");
+    await page.getByTestId("victims-bank-0125").waitFor();
+    await expect(page.getByTestId("victims-bank-0125").locator("a", { hasText: "Compensate" }).first().getAttribute("href")).resolves.toMatch(/^\/compensation\/new\?chargeId=/);
+    await page.screenshot({ path: "test-results/accounts-victims.png", fullPage: false });
+    await page.goto("/accounts/rules");
+    await page.getByTestId("rules-table").waitFor();
+    await page.screenshot({ path: "test-results/accounts-rules.png", fullPage: true });
+    await page.context().close();
+  });
+});
