@@ -69,8 +69,8 @@ export default function CasePage() {
           <IconArrowLeft size={14} /> Compensation queue
         </Group>
       </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <div>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <div style={{ flex: 1, minWidth: 0 }}>
           <Group gap="sm">
             <Title order={2}>
               Case <Yen value={c.totalYen} />
@@ -83,7 +83,7 @@ export default function CasePage() {
           </Text>
         </div>
         {canDecide && (
-          <Stack gap={4} align="flex-end">
+          <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }} maw={320}>
             <Group gap="xs">
               {c.actions.approve && (
                 <Button color="green" onClick={() => setOpen("approve")}>
@@ -102,7 +102,7 @@ export default function CasePage() {
               )}
             </Group>
             {c.actions.whyNotApprove && (
-              <Text size="sm" c="orange.8" data-testid="why-not-approve">
+              <Text size="sm" c="orange.8" ta="right" data-testid="why-not-approve">
                 {c.actions.whyNotApprove}
               </Text>
             )}
