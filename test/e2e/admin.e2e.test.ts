@@ -86,4 +86,40 @@ describe.runIf(browserTestsEnabled)("administration in the browser", () => {
     await admin.context().close();
     await analyst.context().close();
   }, 90_000);
+
+  it("a bank's page shows its incident timeline, exportable as Markdown; the API keys tab shows a new key once", async () => {
+    const startedAt = new Date("2026-09-05T01:00:00Z");
+    await t.db.prisma.spike.create({
+      data: { bankCode: "0125", metric: "LINK_REGISTERED", detector: "BURST", startedAt, peakAt: startedAt, peakValue: 140, peakExpected: 6, severity: 12.3, lastSeenAt: startedAt },
+    });
+    const page = await newPage(browser, t.baseUrl);
+    await signInThroughUi(page, "ADMIN");
+    await page.waitForURL("**/overview");
+    await page.goto("/banks/0125");
+    const panel = page.getByTestId("bank-timeline");
+    await panel.getByText("Spike began: link registered").waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Export as Markdown" }).click()]);
+    expect(download.suggestedFilename()).toBe("incident-timeline-0125.md");
+    const { readFile } = await import("node:fs/promises");
+    const md = await readFile((await download.path())!, "utf8");
+    expect(md).toMatch(/^# Incident timeline: .*\(0125\)/);
+    expect(md).toContain("Spike began: link registered");
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/bank-timeline.png", fullPage: true });
+
+    await page.goto("/admin?tab=keys");
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("wallet platform (new)");
+    await dialog.getByLabel("Reason").fill("rotating the platform key");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    const secret = (await page.getByTestId("new-api-key").locator("code").first().textContent())!;
+    expect(secret).toMatch(/^fgk_/);
+    expect((await fetch(`${t.baseUrl}/api/v1/nothing`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(404);
+    await page.screenshot({ path: "test-results/admin-api-keys.png" });
+    await page.reload();
+    await page.getByTestId("api-key-table").waitFor();
+    expect(await page.getByText(secret).count()).toBe(0); // shown once only
+    await page.context().close();
+  }, 90_000);
 });
