@@ -7,10 +7,10 @@ import { SignInPage } from "./features/auth/SignInPage.tsx";
 import { useMe } from "./features/auth/useMe.ts";
 import { onSessionLost } from "./lib/session-events.ts";
 import { PlaceholderPage } from "./components/PlaceholderPage.tsx";
-import { AuditPage } from "./features/audit/AuditPage.tsx";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
+const AuditPage = lazy(() => import("./features/audit/AuditPage.tsx"));
 const OverviewPage = lazy(() => import("./features/volume/OverviewPage.tsx"));
 const BankPage = lazy(() => import("./features/volume/BankPage.tsx"));
 const VolumeParamsPage = lazy(() => import("./features/volume/ParamsPage.tsx"));
