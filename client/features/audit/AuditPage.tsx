@@ -285,8 +285,7 @@ export function AuditPage() {
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-      {q.data && rows.length === 0 && <Alert color="gray">{Object.keys(filters).length ? "No records match these filters." : "No staff actions have been recorded yet."}</Alert>}
-      {rows.length > 0 && (
+      {q.data && (
         <Table striped highlightOnHover data-testid="audit-table">
           <Table.Thead>
             {table.getHeaderGroups().map((hg) => (
@@ -298,6 +297,15 @@ export function AuditPage() {
             ))}
           </Table.Thead>
           <Table.Tbody>
+            {rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={columns.length}>
+                  <Text c="dimmed" ta="center" py="md">
+                    {Object.keys(filters).length ? "No records match these filters." : "No staff actions have been recorded yet."}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
             {table.getRowModel().rows.map((r) => (
               <Table.Tr key={r.id} style={{ cursor: "pointer" }} onClick={() => update({ event: r.id })} data-action={r.original.action}>
                 {r.getVisibleCells().map((c) => (
