@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
-import { runDetection } from "../server/features/volume/detection.ts";
+import { resetDetection, runDetection } from "../server/features/volume/detection.ts";
+import { volumeOverview } from "../server/features/volume/overview.ts";
 import { ROLES } from "../shared/auth/roles.ts";
 import { CHART_POINTS_MAX } from "../shared/volume/schemas.ts";
 
@@ -17,6 +18,7 @@ const MIN = 60_000;
 const BANKS = ["0001", "0005", "0009", "0010", "0125", "0149", "0152", "9900"];
 let t: TestApp;
 let nowBucket: Date;
+let detectedAt: Date;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -46,7 +48,8 @@ beforeAll(async () => {
     `INSERT INTO suspension (id, bank_code, scopes, starts_at, cutoff_at, reason, created_by_id)
      SELECT gen_random_uuid(), '0152', ARRAY['REGISTRATION', 'LINK_CHANGE']::"SuspensionScope"[], now() - interval '2 hours', now() - interval '3 hours', 'test', id FROM staff_user LIMIT 1`,
   );
-  await runDetection(t.db, { now: new Date(nowBucket.getTime() + 4 * MIN) });
+  detectedAt = new Date(nowBucket.getTime() + 4 * MIN);
+  await runDetection(t.db, { now: detectedAt });
 }, 120_000);
 
 afterAll(async () => {
@@ -128,6 +131,52 @@ describe("volume.overview", () => {
     }
     const anonymous = staffClient(t.baseUrl);
     expect(await errorCodeOf(anonymous.trpc.volume.overview.query({}))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("the overview from the detector's memory", () => {
+  async function compareSources() {
+    const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a)));
+    for (const range of ["6h", "24h", "7d", "30d"] as const) {
+      for (const chargeMeasure of ["count", "yen"] as const) {
+        const input = { range, chargeMeasure };
+        const mem = await volumeOverview(t.db, input, detectedAt, { source: "memory" });
+        const sql = await volumeOverview(t.db, input, detectedAt, { source: "sql" });
+        expect(mem.banks.map((b) => b.code), range).toEqual(sql.banks.map((b) => b.code));
+        for (let i = 0; i < mem.banks.length; i++) {
+          const [m, q] = [mem.banks[i], sql.banks[i]];
+          for (const k of ["links", "charges", "chargedYen"] as const) {
+            expect(m[k].value, `${range} ${m.code} ${k}`).toBe(q[k].value);
+            expect(close(m[k].expected, q[k].expected), `${range} ${m.code} ${k} expected ${m[k].expected} vs ${q[k].expected}`).toBe(true);
+          }
+          expect(close(m.deviation.z, q.deviation.z), `${range} ${m.code} z`).toBe(true);
+          expect(close(m.deviation.peakZ, q.deviation.peakZ), `${range} ${m.code} peak z`).toBe(true);
+          expect(m.sparkLinks).toEqual(q.sparkLinks);
+          expect(m.sparkCharges).toEqual(q.sparkCharges);
+        }
+        for (const chart of ["linkChart", "chargeChart"] as const) {
+          expect(mem[chart].series).toEqual(sql[chart].series);
+          expect(mem[chart].points.length).toBe(sql[chart].points.length);
+          mem[chart].points.forEach((p, i) => {
+            const q = sql[chart].points[i];
+            for (const s of mem[chart].series) expect(p[s.key], `${range} ${chart} ${s.key} @${i}`).toBe(q[s.key]);
+            expect(close((p.expected as number) ?? null, (q.expected as number) ?? null), `${range} ${chart} expected @${i}`).toBe(true);
+          });
+        }
+        expect(mem.kpis).toEqual(sql.kpis);
+        expect(mem.deniedSeries).toEqual(sql.deniedSeries);
+      }
+    }
+  }
+
+  it("answers exactly what the SQL over volume_bucket answers, for every range and measure", async () => {
+    await compareSources();
+  });
+
+  it("still does after a restart (expected levels read back from the table)", async () => {
+    resetDetection(t.db);
+    await runDetection(t.db, { now: detectedAt });
+    await compareSources();
   });
 });
 

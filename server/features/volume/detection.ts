@@ -55,6 +55,10 @@ const DAY_MS = 86_400_000;
 const HISTORY_MS = DEFAULT_DETECTOR_PARAMS.weeklyMaxWeeks * 7 * DAY_MS + (DEFAULT_DETECTOR_PARAMS.neighbourSlots + 1) * HOUR_MS;
 /** A series never evaluated before is evaluated from at most this long ago (charts show up to 30 days). */
 export const CATCH_UP_DAYS_MAX = 35;
+/** The overview reads windows from memory up to this far back (hourly buckets; 30-day charts). */
+export const OVERVIEW_HOURLY_DAYS = 33;
+/** … and 5-minute buckets up to this far back (5-minute charts cover at most ~66 hours). */
+export const OVERVIEW_FIVE_MINUTE_DAYS = 3;
 /** Late events up to this old re-run the detector from a saved state; older ones only refresh z. */
 export const SNAPSHOT_HOURS = 24;
 /** Spare room after now in each series' arrays, so they are re-based about once a day. */
@@ -77,10 +81,18 @@ interface Series {
   evalFromMs: number;
   /** State before each hour's first bucket, for re-running after late events. */
   snapshots: Map<number, DetectorState>;
+  /**
+   * Expected level and spread of each bucket as last written (NaN: not evaluated, or learning),
+   * aligned with view.values: the overview reads windows from here instead of the table.
+   */
+  expected: Float64Array;
+  spread: Float64Array;
 }
 
 interface Cache {
   series: Map<string, Series>;
+  /** Per bucket size, from when expected levels are held in memory (see detectionSnapshot). */
+  coverageFromMs: Record<5 | 60, number>;
   /** The newest 5-minute bucket evaluated by the last run. */
   lastNowMs: number;
   /** Oldest bucket touched by events since the last run read its values (from the ingest hook). */
@@ -130,7 +142,7 @@ export function runDetection(db: Database, opts: DetectionOptions = {}): Promise
   let cache = caches.get(db);
   const first = !cache;
   if (!cache) {
-    cache = { series: new Map(), lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve() };
+    cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve() };
     caches.set(db, cache);
   }
   const c = cache;
@@ -158,7 +170,7 @@ export interface BackfillOptions {
  */
 export async function backfillVolume(db: Database, opts: BackfillOptions = {}): Promise<DetectionRunSummary> {
   caches.delete(db);
-  const cache: Cache = { series: new Map(), lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve() };
+  const cache: Cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve() };
   caches.set(db, cache);
   const now = opts.now ?? new Date();
   const nowMs = floorTo(now.getTime(), FINEST_MS);
@@ -199,6 +211,16 @@ const RECENT_VALUES = {
   text: `SELECT bank_code, metric::text, bucket_minutes, bucket_start, value FROM volume_bucket
           WHERE bucket_minutes = ANY($3::smallint[]) AND bucket_start >= $1 AND bucket_start <= $2
           ORDER BY bucket_start`,
+};
+
+// What earlier runs stored, for the windows the overview serves from memory: hourly rows for
+// OVERVIEW_HOURLY_DAYS, 5-minute rows for OVERVIEW_FIVE_MINUTE_DAYS. band_high − expected is
+// bandZ · spread (see detect).
+const STORED_EXPECTED = {
+  name: "volume.stored-expected",
+  text: `SELECT bank_code, metric::text, bucket_minutes, bucket_start, expected, band_high - expected FROM volume_bucket
+          WHERE expected IS NOT NULL AND bucket_start <= $3
+            AND ((bucket_minutes = 60 AND bucket_start >= $1) OR (bucket_minutes = 5 AND bucket_start >= $2))`,
 };
 
 const STORED_SPIKES = `
@@ -243,6 +265,8 @@ function newSeries(bankCode: string, metric: VolumeMetric, bucketMinutes: Detect
     state: initialDetectorState(),
     evalFromMs: firstDataMs,
     snapshots: new Map(),
+    expected: new Float64Array(length).fill(Number.NaN),
+    spread: new Float64Array(length).fill(Number.NaN),
   };
 }
 
@@ -259,6 +283,12 @@ function ensureRoom(s: Series, nowMs: number): void {
   const keep = Math.min(s.view.values.length - shift, length);
   values.set(s.view.values.subarray(shift, shift + keep));
   excluded.set(s.view.excluded.subarray(shift, shift + keep));
+  const expected = new Float64Array(length).fill(Number.NaN);
+  const spread = new Float64Array(length).fill(Number.NaN);
+  expected.set(s.expected.subarray(shift, shift + keep));
+  spread.set(s.spread.subarray(shift, shift + keep));
+  s.expected = expected;
+  s.spread = spread;
   // Buckets after the old arrays' end are zeros once the series has begun.
   for (let i = keep; i < length; i++) values[i] = aligned + i * s.bucketMs >= s.firstDataMs ? 0 : Number.NaN;
   s.startMs = aligned;
@@ -313,11 +343,15 @@ async function initialRun(db: Database, cache: Cache, opts: DetectionOptions, in
   const oldestEvalMs = Math.min(...plans.map((p) => p.evalFromMs));
   const loadFromMs = floorTo(oldestEvalMs - HISTORY_MS, HOUR_MS);
 
-  const [values, spikes] = await Promise.all([
+  const coverage = { 60: nowMs - OVERVIEW_HOURLY_DAYS * DAY_MS, 5: nowMs - OVERVIEW_FIVE_MINUTE_DAYS * DAY_MS };
+  const [values, spikes, stored] = await Promise.all([
     db.pool.query<ValueRow>({ ...HISTORY_VALUES, values: [new Date(loadFromMs), nowAt, lanes], rowMode: "array" }),
     init.fresh
       ? Promise.resolve({ rows: [] as SpikeRow[] })
       : db.pool.query<SpikeRow>({ text: STORED_SPIKES, values: [new Date(loadFromMs)], rowMode: "array" }),
+    init.fresh
+      ? Promise.resolve({ rows: [] as Array<[string, string, number, Date, number, number]> })
+      : db.pool.query<[string, string, number, Date, number, number]>({ ...STORED_EXPECTED, values: [new Date(coverage[60]), new Date(coverage[5]), nowAt], rowMode: "array" }),
   ]);
   if (init.fresh) await db.pool.query("DELETE FROM spike");
   log(`volume: read ${values.rows.length} non-empty buckets of ${plans.length} series (${Date.now() - t0} ms)`);
@@ -333,6 +367,15 @@ async function initialRun(db: Database, cache: Cache, opts: DetectionOptions, in
     const i = indexOf(s, at.getTime());
     if (i >= 0 && i < s.view.values.length) s.view.values[i] = value;
   }
+  for (const [bankCode, metric, minutes, at, expected, halfBand] of stored.rows) {
+    const s = cache.series.get(seriesKey(bankCode, metric, minutes));
+    if (!s) continue;
+    const i = indexOf(s, at.getTime());
+    if (i < 0 || i >= s.expected.length) continue;
+    s.expected[i] = expected;
+    s.spread[i] = halfBand / s.params.bandZ;
+  }
+  cache.coverageFromMs = coverage;
   // Closed BURST spikes stay out of baselines; open spikes become the detector's state again (CUSUM
   // sums in progress are not stored: they restart at 0).
   const bySeries = new Map<string, Spike[]>();
@@ -570,6 +613,7 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
       if (atMs < evalFromMs) {
         // Evaluated before: baseline and z again (late events changed the value), state untouched.
         const r = detect(s.view, { bucketStart, value }, s.params, s.state);
+        remember(s, atMs, r);
         if (atMs >= o.denseFromMs || value > 0 || s.bucketMinutes !== 5) rows.push(s, atMs, value, r);
         continue;
       }
@@ -586,6 +630,7 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
           s.view.excluded.fill(1, Math.max(0, indexOf(s, e.spike.startedAt.getTime())), indexOf(s, e.spike.endedAt!.getTime()));
         }
       }
+      remember(s, atMs, r);
       if (atMs >= o.denseFromMs || value > 0 || s.bucketMinutes !== 5) rows.push(s, atMs, value, r);
     }
     s.evalFromMs = lastMs;
@@ -621,6 +666,7 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
     await client.query("ROLLBACK").catch(() => {});
     // What was evaluated is lost with the transaction: the next run starts over from what is stored.
     cache.series.clear();
+    cache.coverageFromMs = { 5: Infinity, 60: Infinity };
     cache.lastNowMs = -Infinity;
     throw err;
   } finally {
@@ -628,6 +674,12 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
   }
   cache.lastNowMs = o.nowMs;
   return { nowBucketAt: new Date(o.nowMs), series: cache.series.size, bucketsWritten: rows.length, spikesWritten: spikeList.length, spikesOpened: opened };
+}
+
+function remember(s: Series, atMs: number, r: { expected: number | null; spread: number | null }): void {
+  const i = indexOf(s, atMs);
+  s.expected[i] = r.expected ?? Number.NaN;
+  s.spread[i] = r.spread ?? Number.NaN;
 }
 
 async function upsertSpikes(client: pg.PoolClient, list: Spike[]): Promise<void> {
@@ -647,4 +699,55 @@ async function upsertSpikes(client: pg.PoolClient, list: Spike[]): Promise<void>
       list.map((s) => iso(s.endedAt)),
     ],
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the overview reads
+
+export interface SeriesSnapshot {
+  bankCode: string;
+  metric: VolumeMetric;
+  bucketMinutes: 5 | 60;
+  startMs: number;
+  bucketMs: number;
+  firstDataMs: number;
+  bandZ: number;
+  /** Read only: values[i], expected[i], spread[i] of the bucket at startMs + i·bucketMs. */
+  values: Float64Array;
+  expected: Float64Array;
+  spread: Float64Array;
+}
+
+export interface DetectionSnapshot {
+  /** The newest 5-minute bucket evaluated. */
+  lastNowMs: number;
+  /** The newest bucket of each size with values (buckets after it are not known yet). */
+  coverageFromMs: Record<5 | 60, number>;
+  series: SeriesSnapshot[];
+}
+
+/**
+ * The detector's in-memory view of this database (values as of the last run, and the expected
+ * level and spread it wrote), or null when detection has not run here. Windows older than
+ * `coverageFromMs` are not held.
+ */
+export function detectionSnapshot(db: Database): DetectionSnapshot | null {
+  const cache = caches.get(db);
+  if (!cache || cache.lastNowMs === -Infinity) return null;
+  const series: SeriesSnapshot[] = [];
+  for (const s of cache.series.values()) {
+    series.push({
+      bankCode: s.bankCode,
+      metric: s.metric,
+      bucketMinutes: s.bucketMinutes,
+      startMs: s.startMs,
+      bucketMs: s.bucketMs,
+      firstDataMs: s.firstDataMs,
+      bandZ: s.params.bandZ,
+      values: s.view.values,
+      expected: s.expected,
+      spread: s.spread,
+    });
+  }
+  return { lastNowMs: cache.lastNowMs, coverageFromMs: cache.coverageFromMs, series };
 }

@@ -5,6 +5,7 @@
 import type { Database } from "../../db/client.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { DEFAULT_DETECTOR_PARAMS, type VolumeMetric } from "../../../shared/volume/index.ts";
+import { detectionSnapshot, type DetectionSnapshot, type SeriesSnapshot } from "./detection.ts";
 import {
   OverviewInput,
   VolumeWindowError,
@@ -271,26 +272,28 @@ export function windowOrThrow(input: Parameters<typeof resolveWindow>[0], now: D
   }
 }
 
-export async function volumeOverview(db: Database, rawInput: z.input<typeof OverviewInput>, now = new Date()): Promise<Overview> {
-  const input = OverviewInput.parse(rawInput);
-  const w = windowOrThrow(input, now);
-  const chargeMetric = chargeMetricOf(input.chargeMeasure);
-  const buckets = windowBuckets(w);
-  const bucketMs = w.bucketMinutes * 60_000;
-  const groupSeconds = (Math.ceil(buckets.length / SPARKLINE_POINTS) * bucketMs) / 1000;
-  const pool = db.pool;
+const TOTAL_METRICS: readonly VolumeMetric[] = ["LINK_REGISTERED", "CHARGE_COUNT", "CHARGE_YEN", "REGISTRATION_DENIED"];
 
-  const [totals, spikes, suspensions, banks] = await Promise.all([
-    pool.query<TotalsRow>({
-      ...BANK_TOTALS,
-      values: [w.bucketMinutes, ["LINK_REGISTERED", "CHARGE_COUNT", "CHARGE_YEN", "REGISTRATION_DENIED"], w.from, w.to, groupSeconds],
-    }),
-    pool.query<{ bank_code: string; metric: VolumeMetric; detector: string; started_at: Date; ended_at: Date | null }>({ ...SPIKES_IN_WINDOW, values: [w.from, w.to] }),
-    pool.query<{ bank_code: string; scopes: string[]; starts_at: Date; lifted_at: Date | null }>({ ...SUSPENSIONS, values: [w.from] }),
-    pool.query<BankInfo>(BANKS),
-  ]);
+interface WindowTotals {
+  /** `${bankCode}:${metric}` → window totals. */
+  agg: Map<string, Agg>;
+  /** `${bankCode}:${metric}` → SPARKLINE_POINTS group sums. */
+  spark: Map<string, number[]>;
+}
 
-  // Window totals and sparklines by bank and metric.
+interface ChartRow {
+  metric: VolumeMetric;
+  at: number;
+  /** A top bank's code, or "" for the rest. */
+  grp: string;
+  v: number;
+  e: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+async function sqlTotals(db: Database, w: VolumeWindow, groupMs: number): Promise<WindowTotals> {
+  const totals = await db.pool.query<TotalsRow>({ ...BANK_TOTALS, values: [w.bucketMinutes, TOTAL_METRICS, w.from, w.to, groupMs / 1000] });
   const agg = new Map<string, Agg>();
   const spark = new Map<string, number[]>();
   for (const r of totals.rows) {
@@ -302,6 +305,164 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
       if (r.g >= 0 && r.g < SPARKLINE_POINTS) spark.get(key)![r.g] = r.v;
     }
   }
+  return { agg, spark };
+}
+
+async function sqlChartRows(db: Database, w: VolumeWindow, c: ChartSelection): Promise<ChartRow[]> {
+  const { rows } = await db.pool.query<{ metric: VolumeMetric; bucket_start: Date; grp: string; v: number; e: number | null; lo: number | null; hi: number | null }>({
+    ...CHART_SERIES,
+    values: [w.bucketMinutes, ["LINK_REGISTERED", c.chargeMetric, "REGISTRATION_DENIED"], w.from, w.to, c.linkTop, c.chargeMetric, c.chargeTop, c.selected],
+  });
+  return rows.map((r) => ({ metric: r.metric, at: r.bucket_start.getTime(), grp: r.grp, v: r.v, e: r.e, lo: r.lo, hi: r.hi }));
+}
+
+interface ChartSelection {
+  chargeMetric: VolumeMetric;
+  linkTop: string[];
+  chargeTop: string[];
+  selected: string | null;
+}
+
+/** Index range [first, last] of a snapshot series inside the window (empty when last < first). */
+function windowRange(s: SeriesSnapshot, w: VolumeWindow): [number, number] {
+  const first = Math.max(0, Math.ceil((w.from.getTime() - s.startMs) / s.bucketMs));
+  const last = Math.min(s.values.length - 1, Math.floor((w.to.getTime() - s.startMs) / s.bucketMs));
+  return [first, last];
+}
+
+/** The same totals as sqlTotals, from the detector's memory. */
+function memoryTotals(snap: DetectionSnapshot, w: VolumeWindow, groupMs: number): WindowTotals {
+  const agg = new Map<string, Agg>();
+  const spark = new Map<string, number[]>();
+  const fromMs = w.from.getTime();
+  for (const s of snap.series) {
+    if (s.bucketMinutes !== w.bucketMinutes || !TOTAL_METRICS.includes(s.metric)) continue;
+    const [first, last] = windowRange(s, w);
+    let v = 0;
+    let e = 0;
+    let hasE = false;
+    let ve = 0;
+    let s2 = 0;
+    let zmax: number | null = null;
+    let any = false;
+    const groups = new Array<number>(SPARKLINE_POINTS).fill(0);
+    for (let i = first; i <= last; i++) {
+      const value = s.values[i];
+      if (!Number.isFinite(value)) continue;
+      const expected = s.expected[i];
+      // Buckets not evaluated yet have no row in the table either.
+      if (!Number.isFinite(expected) && value === 0) continue;
+      any = true;
+      v += value;
+      const g = Math.floor((s.startMs + i * s.bucketMs - fromMs) / groupMs);
+      if (g >= 0 && g < SPARKLINE_POINTS) groups[g] += value;
+      if (Number.isFinite(expected)) {
+        const spread = s.spread[i];
+        hasE = true;
+        e += expected;
+        ve += value;
+        s2 += (s.bandZ * spread) ** 2;
+        if (spread > 0) {
+          const z = (value - expected) / spread;
+          if (zmax === null || z > zmax) zmax = z;
+        }
+      }
+    }
+    if (!any) continue;
+    const key = `${s.bankCode}:${s.metric}`;
+    agg.set(key, { v, e: hasE ? e : null, ve, s2, zmax });
+    spark.set(key, groups);
+  }
+  return { agg, spark };
+}
+
+/** The same rows as sqlChartRows, from the detector's memory (accumulated per group in arrays). */
+function memoryChartRows(snap: DetectionSnapshot, w: VolumeWindow, c: ChartSelection): ChartRow[] {
+  const bucketMs = w.bucketMinutes * 60_000;
+  const fromMs = w.from.getTime();
+  const n = Math.floor((w.to.getTime() - fromMs) / bucketMs) + 1;
+  interface Acc { metric: VolumeMetric; grp: string; v: Float64Array; seen: Uint8Array; e: Float64Array; lo: Float64Array; hi: Float64Array }
+  const accs = new Map<string, Acc>();
+  const accFor = (metric: VolumeMetric, grp: string) => {
+    const key = `${metric}|${grp}`;
+    let a = accs.get(key);
+    if (!a) {
+      a = { metric, grp, v: new Float64Array(n), seen: new Uint8Array(n), e: new Float64Array(n).fill(Number.NaN), lo: new Float64Array(n), hi: new Float64Array(n) };
+      accs.set(key, a);
+    }
+    return a;
+  };
+  for (const s of snap.series) {
+    if (s.bucketMinutes !== w.bucketMinutes) continue;
+    let grp: string;
+    if (s.metric === "LINK_REGISTERED") grp = c.linkTop.includes(s.bankCode) ? s.bankCode : "";
+    else if (s.metric === c.chargeMetric) grp = c.chargeTop.includes(s.bankCode) ? s.bankCode : "";
+    else if (s.metric === "REGISTRATION_DENIED") grp = "";
+    else continue;
+    const a = accFor(s.metric, grp);
+    const selected = s.bankCode === c.selected;
+    const [first, last] = windowRange(s, w);
+    const offset = Math.round((s.startMs - fromMs) / bucketMs);
+    for (let i = first; i <= last; i++) {
+      const value = s.values[i];
+      const expected = s.expected[i];
+      if (!Number.isFinite(value) || (!Number.isFinite(expected) && value === 0)) continue;
+      const k = i + offset;
+      if (k < 0 || k >= n) continue;
+      a.v[k] += value;
+      a.seen[k] = 1;
+      if (selected && Number.isFinite(expected)) {
+        const half = s.bandZ * s.spread[i];
+        a.e[k] = expected;
+        a.lo[k] = Math.max(0, expected - half);
+        a.hi[k] = expected + half;
+      }
+    }
+  }
+  const out: ChartRow[] = [];
+  for (const a of accs.values()) {
+    for (let k = 0; k < n; k++) {
+      if (!a.seen[k]) continue;
+      const e = Number.isNaN(a.e[k]) ? null : a.e[k];
+      out.push({ metric: a.metric, at: fromMs + k * bucketMs, grp: a.grp, v: a.v[k], e, lo: e === null ? null : a.lo[k], hi: e === null ? null : a.hi[k] });
+    }
+  }
+  return out;
+}
+
+export interface OverviewOptions {
+  /** Where window totals come from: the detector's memory when it holds the window (auto), or SQL. */
+  source?: "auto" | "memory" | "sql";
+}
+
+/** The detector's memory answers when it is current (last run within a minute of `now`) and holds the window. */
+function usableSnapshot(db: Database, w: VolumeWindow, now: Date): DetectionSnapshot | null {
+  const snap = detectionSnapshot(db);
+  if (!snap) return null;
+  if (Math.abs(now.getTime() - snap.lastNowMs) > 60_000 + 5 * 60_000) return null;
+  if (w.from.getTime() < snap.coverageFromMs[w.bucketMinutes]) return null;
+  return snap;
+}
+
+export async function volumeOverview(db: Database, rawInput: z.input<typeof OverviewInput>, now = new Date(), opts: OverviewOptions = {}): Promise<Overview> {
+  const input = OverviewInput.parse(rawInput);
+  const w = windowOrThrow(input, now);
+  const chargeMetric = chargeMetricOf(input.chargeMeasure);
+  const buckets = windowBuckets(w);
+  const bucketMs = w.bucketMinutes * 60_000;
+  const groupMs = Math.ceil(buckets.length / SPARKLINE_POINTS) * bucketMs;
+  const pool = db.pool;
+  const source = opts.source ?? "auto";
+  const snap = source === "sql" ? null : usableSnapshot(db, w, now);
+  if (source === "memory" && !snap) throw new Error("the detector's memory does not hold this window");
+
+  const [totals, spikes, suspensions, banks] = await Promise.all([
+    snap ? memoryTotals(snap, w, groupMs) : sqlTotals(db, w, groupMs),
+    pool.query<{ bank_code: string; metric: VolumeMetric; detector: string; started_at: Date; ended_at: Date | null }>({ ...SPIKES_IN_WINDOW, values: [w.from, w.to] }),
+    pool.query<{ bank_code: string; scopes: string[]; starts_at: Date; lifted_at: Date | null }>({ ...SUSPENSIONS, values: [w.from] }),
+    pool.query<BankInfo>(BANKS),
+  ]);
+  const { agg, spark } = totals;
 
   const bankNames = new Map(banks.rows.map((b) => [b.code, b.name]));
   const statuses = suspensionStatuses(suspensions.rows, now);
@@ -357,17 +518,15 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
   const chargeTop = topFor(chargeMetric);
   const selected = input.bank && bankNames.has(input.bank) ? input.bank : (rows[0]?.code ?? null);
 
-  const chart = await pool.query<{ metric: VolumeMetric; bucket_start: Date; grp: string; v: number; e: number | null; lo: number | null; hi: number | null }>({
-    ...CHART_SERIES,
-    values: [w.bucketMinutes, ["LINK_REGISTERED", chargeMetric, "REGISTRATION_DENIED"], w.from, w.to, linkTop, chargeMetric, chargeTop, selected],
-  });
+  const selection: ChartSelection = { chargeMetric, linkTop, chargeTop, selected };
+  const chartRows = snap ? memoryChartRows(snap, w, selection) : await sqlChartRows(db, w, selection);
 
   const linkChart = emptyChart("LINK_REGISTERED", linkTop, bankNames, buckets);
   const chargeChart = emptyChart(chargeMetric, chargeTop, bankNames, buckets);
   const denied = new Map<number, number>();
   const indexOf = new Map(buckets.map((t, i) => [t, i]));
-  for (const r of chart.rows) {
-    const at = r.bucket_start.getTime();
+  for (const r of chartRows) {
+    const at = r.at;
     if (r.metric === "REGISTRATION_DENIED") {
       denied.set(at, (denied.get(at) ?? 0) + r.v);
       continue;
