@@ -28,6 +28,11 @@ export function AppLayout() {
     }),
   );
   const items = NAV_ITEMS.filter((item) => mayCall(user?.role, item.requires));
+  // The most specific item wins: /compensation/approvals highlights "Approvals", not "Compensation".
+  const activePath = items
+    .map((item) => item.path)
+    .filter((p) => location.pathname === p || location.pathname.startsWith(p + "/"))
+    .sort((a, b) => b.length - a.length)[0];
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
@@ -73,7 +78,7 @@ export function AppLayout() {
                 label={item.label}
                 description={item.description}
                 leftSection={<item.icon size={18} />}
-                active={location.pathname === item.path || location.pathname.startsWith(item.path + "/")}
+                active={item.path === activePath}
               />
             ))}
           </nav>
