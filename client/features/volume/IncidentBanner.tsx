@@ -8,7 +8,7 @@ import { formatJst } from "../../../shared/format.ts";
 import { METRIC_LABELS } from "../../../shared/volume/types.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
-import { REFRESH_MS } from "./parts.tsx";
+import { REFRESH_MS } from "./refresh.ts";
 
 export function IncidentBanner() {
   const trpc = useTRPC();

@@ -7,8 +7,7 @@ import { SCOPE_LABELS } from "../../../shared/suspensions/describe.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { RANGE_LABELS, VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
 
-/** Volume pages refetch this often (new events show within 10 s: detection runs every 2 s). */
-export const REFRESH_MS = 5_000;
+export { REFRESH_MS } from "./refresh.ts";
 
 const JST_MS = 9 * 3_600_000;
 const pad = (n: number) => String(n).padStart(2, "0");
