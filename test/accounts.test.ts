@@ -174,7 +174,7 @@ describe("account page", () => {
   it("tells the account's whole story with masked account numbers and related accounts", async () => {
     // a fraudulent wallet from a ring that shares a device, if the data has one
     const [ring] = await q<{ id: string }>(
-      `SELECT a.id FROM wallet_account a WHERE a.id = ANY($1::text[]) AND a.device_id IN (
+      `SELECT a.id FROM wallet_account a WHERE a.id = ANY($1::text[]) AND EXISTS (SELECT 1 FROM charge c WHERE c.account_id = a.id) AND a.device_id IN (
          SELECT device_id FROM wallet_account GROUP BY device_id HAVING count(*) > 1) ORDER BY a.id LIMIT 1`,
       [labels.fraudAccountIds],
     );
@@ -228,7 +228,10 @@ describe("actions", () => {
   });
 
   it("applies a bulk action with one shared reason to every selected account, one audit record each", async () => {
-    const ids = labels.fraudAccountIds.slice(2, 7);
+    const ids = (await q<{ id: string }>(
+      `SELECT id FROM wallet_account WHERE id = ANY($1::text[]) AND review_label IS NULL ORDER BY id LIMIT 5`,
+      [labels.fraudAccountIds],
+    )).map((r) => r.id);
     const res = await manager.trpc.accounts.markConfirmedFraud.mutate({ accountIds: ids, reason: "Bank confirmed: phishing victims" });
     expect(res.changed).toBe(5);
     const rows = await q<{ target_id: string; reason: string }>(
@@ -242,7 +245,8 @@ describe("actions", () => {
   });
 
   it("changes nothing when one selected account does not exist", async () => {
-    const ids = [labels.fraudAccountIds[8], "acc-does-not-exist"];
+    const [{ id: existing }] = await q<{ id: string }>(`SELECT id FROM wallet_account WHERE status = 'ACTIVE' ORDER BY id DESC LIMIT 1`);
+    const ids = [existing, "acc-does-not-exist"];
     expect(await errorCodeOf(analyst.trpc.accounts.freeze.mutate({ accountIds: ids, reason: "bulk with a typo" }))).toBe("ACCOUNT_NOT_FOUND");
     expect((await q<{ status: string }>(`SELECT status::text FROM wallet_account WHERE id = $1`, [ids[0]]))[0].status).toBe("ACTIVE");
   });
@@ -320,6 +324,21 @@ describe("CSV exports", () => {
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv`)).status).toBe(401);
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv`, { headers: { cookie: cookieOf(support) } })).status).toBe(403);
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv?scoreMin=abc`, { headers: { cookie: cookieOf(analyst) } })).status).toBe(400);
+  });
+
+  it("writes a hostile holder name as inert, quoted text", async () => {
+    const key = await t.apiKey();
+    const id = `acc-csv-${Date.now()}`;
+    const res = await fetch(`${t.baseUrl}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ events: [{ id: `ev-${id}`, type: "account.opened", occurredAt: new Date().toISOString(), account: { id, holderName: '=HYPERLINK("x","y")', carrierCustomer: true, identityVerified: true } }] }),
+    });
+    expect(res.status).toBe(200);
+    const csv = await (await fetch(`${t.baseUrl}/exports/accounts.csv?q=${id}`, { headers: { cookie: cookieOf(analyst) } })).text();
+    const [, line] = csv.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(line.startsWith(`${id},"'=HYPERLINK(""x"",""y"")",`)).toBe(true);
+    expect(line.split(",").slice(-2)).toEqual(["true", "true"]);
   });
 
   it("gives one bank's likely victims with full account numbers to analysts and managers, and records who took them", async () => {

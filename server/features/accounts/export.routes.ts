@@ -5,18 +5,18 @@
 // Plain GET routes (a download is a navigation, not a tRPC call), authenticated by the same session
 // cookie and role map as the console. Query strings (names, account numbers) never reach the logs:
 // the request serializer drops them, and these handlers log nothing of their input.
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QueryStream from "pg-query-stream";
 import { z } from "zod";
 import { ACCOUNTS_CSV_ROLES } from "../../../shared/accounts/access.ts";
-import { ACCOUNT_SORTS, AccountFilters, BankCode, type StoredReason } from "../../../shared/accounts/schemas.ts";
+import { ACCOUNT_SORTS, AccountFilters, BankCode, type AccountSort, type SortDir } from "../../../shared/accounts/schemas.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import type { Database } from "../../db/client.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { lookupSession, SESSION_COOKIE, type SessionPolicy } from "../auth/sessions.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
-import { exportQuery } from "./list.ts";
+import { EXPORT_COLUMNS, exportQuery } from "./list.ts";
 import { victimsQuery } from "./victims.ts";
 
 /** Rows fetched from the cursor per round trip. */
@@ -58,8 +58,17 @@ async function staffFor(req: FastifyRequest, reply: FastifyReply, db: Database, 
   return { id: user.id, email: user.email, role: user.role, requestId: req.id, ipAddress: req.ip };
 }
 
-/** Streams `query` through `toLine` into the reply; the pooled connection is released however it ends. */
-async function streamCsv(reply: FastifyReply, db: Database, opts: { fileName: string; header: string[]; query: { text: string; values: unknown[] }; toLine: (row: never) => string }) {
+interface CsvSpec {
+  header: string[];
+  query: { text: string; values: unknown[] };
+  toLine: (row: never) => string;
+}
+
+/**
+ * A CSV byte stream of `spec.query`, read from a cursor on its own pooled connection; the connection
+ * is released however the stream ends (finished, failed, or destroyed by a cancelled download).
+ */
+export async function openCsvStream(db: Pick<Database, "pool">, spec: CsvSpec): Promise<Readable> {
   const client = await db.pool.connect();
   let released = false;
   const release = (err?: Error) => {
@@ -67,17 +76,17 @@ async function streamCsv(reply: FastifyReply, db: Database, opts: { fileName: st
     released = true;
     client.release(err);
   };
-  const rows = client.query(new QueryStream(opts.query.text, opts.query.values, { batchSize: EXPORT_CURSOR_BATCH_ROWS }));
+  const rows = client.query(new QueryStream(spec.query.text, spec.query.values, { batchSize: EXPORT_CURSOR_BATCH_ROWS }));
   let headerSent = false;
   const csv = new Transform({
     writableObjectMode: true,
     transform(row: unknown, _enc, cb: TransformCallback) {
-      const prefix = headerSent ? "" : `\uFEFF${csvLine(opts.header)}`; // BOM: spreadsheets read UTF-8 katakana right
+      const prefix = headerSent ? "" : `\uFEFF${csvLine(spec.header)}`; // BOM: spreadsheets read UTF-8 katakana right
       headerSent = true;
-      cb(null, prefix + opts.toLine(row as never));
+      cb(null, prefix + spec.toLine(row as never));
     },
     flush(cb) {
-      cb(null, headerSent ? "" : `\uFEFF${csvLine(opts.header)}`);
+      cb(null, headerSent ? "" : `\uFEFF${csvLine(spec.header)}`);
     },
   });
   rows.on("error", (err) => {
@@ -85,8 +94,7 @@ async function streamCsv(reply: FastifyReply, db: Database, opts: { fileName: st
     release(err);
   });
   rows.on("end", () => release());
-  // The person cancelled the download: stop reading and give the connection back (discarded,
-  // since its cursor was abandoned mid-way).
+  // Cancelled mid-way: stop reading and discard the connection (its cursor was abandoned).
   csv.on("close", () => {
     if (!released) {
       rows.destroy();
@@ -94,11 +102,46 @@ async function streamCsv(reply: FastifyReply, db: Database, opts: { fileName: st
     }
   });
   rows.pipe(csv);
+  return csv;
+}
+
+/** The filtered accounts set as CSV, in table order. */
+export function accountsCsvStream(db: Pick<Database, "pool">, filters: AccountFilters, sort: AccountSort, dir: SortDir): Promise<Readable> {
+  return openCsvStream(db, { header: EXPORT_COLUMNS, query: exportQuery(filters, sort, dir), toLine: (r: { line: string }) => `${r.line}\r\n` });
+}
+
+type VictimCsvRow = { bank_code: string; bank_name: string | null; branch_code: string; account_number: string; holder_name: string | null; taken_yen: number; charge_count: number; wallet_count: number; first_at: Date; last_at: Date; paid_yen: number; pending_yen: number };
+
+/** One bank's likely victims with full account numbers (for the bank's outreach only). */
+export function victimsCsvStream(db: Pick<Database, "pool">, bank: string): Promise<Readable> {
+  return openCsvStream(db, {
+    header: ["bank_code", "bank_name", "branch_code", "account_number", "holder_name", "taken_yen", "charges", "wallets", "first_charge_at", "last_charge_at", "paid_back_yen", "pending_yen", "still_owed_yen"],
+    query: victimsQuery({ bank }),
+    toLine: (r: VictimCsvRow) =>
+      csvLine([
+        r.bank_code,
+        r.bank_name ?? "",
+        r.branch_code,
+        r.account_number,
+        r.holder_name ?? "",
+        r.taken_yen,
+        r.charge_count,
+        r.wallet_count,
+        isoJst(r.first_at),
+        isoJst(r.last_at),
+        r.paid_yen,
+        r.pending_yen,
+        Math.max(0, r.taken_yen - r.paid_yen),
+      ]),
+  });
+}
+
+function sendCsv(reply: FastifyReply, fileName: string, stream: Readable) {
   reply
     .header("content-type", "text/csv; charset=utf-8")
-    .header("content-disposition", `attachment; filename="${opts.fileName}"`)
+    .header("content-disposition", `attachment; filename="${fileName}"`)
     .header("cache-control", "no-store");
-  return reply.send(csv);
+  return reply.send(stream);
 }
 
 export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Database; sessionPolicy: SessionPolicy }) {
@@ -115,26 +158,7 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     // The audit keeps which filters were used; a search text may be a person's name, so only its presence.
     const { q, ...recorded } = filters;
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.export", targetType: "accounts", targetId: "filtered", after: { filters: { ...recorded, searched: Boolean(q) }, sort, dir } }));
-    return streamCsv(reply, db, {
-      fileName: `accounts-${isoJst(new Date()).slice(0, 16).replace(/[-:T]/g, "")}.csv`,
-      header: ["account_id", "holder_name", "score", "reasons", "reason_points", "status", "review_label", "opened_at", "flagged_at", "first_link_bank", "carrier_customer", "identity_verified"],
-      query: exportQuery(filters, sort, dir),
-      toLine: (r: { id: string; holder_name: string; risk_score: number; risk_reasons: StoredReason[]; status: string; review_label: string | null; opened_at: Date; flagged_at: Date | null; first_bank_code: string | null; carrier_customer: boolean; identity_verified: boolean }) =>
-        csvLine([
-          r.id,
-          r.holder_name,
-          r.risk_score,
-          r.risk_reasons.map((x) => x.code).join(" "),
-          r.risk_reasons.map((x) => `${x.code}:${x.points}`).join(" "),
-          r.status,
-          r.review_label ?? "",
-          isoJst(r.opened_at),
-          isoJst(r.flagged_at),
-          r.first_bank_code ?? "",
-          r.carrier_customer,
-          r.identity_verified,
-        ]),
-    });
+    return sendCsv(reply, `accounts-${isoJst(new Date()).slice(0, 16).replace(/[-:T]/g, "")}.csv`, await accountsCsvStream(db, filters, sort, dir));
   });
 
   app.get("/exports/victims.csv", async (req, reply) => {
@@ -145,26 +169,6 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     const bank = parsed.data.bank;
     // Full account numbers leave the console here (the bank needs them): who took them is recorded.
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.victimsExport", targetType: "bank", targetId: bank, after: { fullAccountNumbers: true } }));
-    return streamCsv(reply, db, {
-      fileName: `likely-victims-${bank}-${isoJst(new Date()).slice(0, 10).replace(/-/g, "")}.csv`,
-      header: ["bank_code", "bank_name", "branch_code", "account_number", "holder_name", "taken_yen", "charges", "wallets", "first_charge_at", "last_charge_at", "paid_back_yen", "pending_yen", "still_owed_yen"],
-      query: victimsQuery({ bank }),
-      toLine: (r: { bank_code: string; bank_name: string | null; branch_code: string; account_number: string; holder_name: string | null; taken_yen: number; charge_count: number; wallet_count: number; first_at: Date; last_at: Date; paid_yen: number; pending_yen: number }) =>
-        csvLine([
-          r.bank_code,
-          r.bank_name ?? "",
-          r.branch_code,
-          r.account_number,
-          r.holder_name ?? "",
-          r.taken_yen,
-          r.charge_count,
-          r.wallet_count,
-          isoJst(r.first_at),
-          isoJst(r.last_at),
-          r.paid_yen,
-          r.pending_yen,
-          Math.max(0, r.taken_yen - r.paid_yen),
-        ]),
-    });
+    return sendCsv(reply, `likely-victims-${bank}-${isoJst(new Date()).slice(0, 10).replace(/-/g, "")}.csv`, await victimsCsvStream(db, bank));
   });
 }

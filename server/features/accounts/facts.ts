@@ -44,43 +44,88 @@ export function maxDistinctAccountsWithin24h(links: readonly { registeredAt: Dat
 }
 
 /**
- * Facts of every account in `accountIds` that exists, as of `now`. Six queries whatever the set's
- * size (callers chunk: a few thousand ids per call).
+ * Which accounts: a list of ids, or (bulk rescoring) every id in the range (after, upTo] — one
+ * index range scan per table instead of one probe per id.
  */
-export async function loadFacts(db: Queryable, accountIds: readonly string[], now: Date): Promise<Map<string, LoadedFacts>> {
+export type AccountSet = readonly string[] | { after: string; upTo: string };
+
+/** SQL condition on `column` for the set, always with the set in parameter $1 (a text[]). */
+export function inSet(set: AccountSet, column: string): string {
+  return Array.isArray(set) ? `${column} = ANY($1::text[])` : `(${column} > ($1::text[])[1] AND ${column} <= ($1::text[])[2])`;
+}
+
+/**
+ * How many wallets share each device, IP address and bank account, for the groups of two or more,
+ * counted once for a whole bulk rescoring instead of per chunk (a lone one counts 1). Taken at the
+ * start of the run: accounts arriving meanwhile are rescored by the after-commit hook anyway.
+ */
+export interface SharedCounts {
+  device: Map<string, number>;
+  ip: Map<string, number>;
+  bankAccount: Map<string, number>;
+}
+
+const bankAccountKey = (bank: string, branch: string, number: string) => `${bank}-${branch}-${number}`;
+
+export async function loadSharedCounts(db: Queryable, now: Date): Promise<SharedCounts> {
+  const device = await db.query<{ k: string; n: number }>(
+    "SELECT device_id AS k, count(*)::int AS n FROM wallet_account WHERE device_id IS NOT NULL AND opened_at <= $1 GROUP BY device_id HAVING count(*) > 1",
+    [now],
+  );
+  const ip = await db.query<{ k: string; n: number }>(
+    "SELECT ip_address AS k, count(*)::int AS n FROM wallet_account WHERE ip_address IS NOT NULL AND opened_at <= $1 GROUP BY ip_address HAVING count(*) > 1",
+    [now],
+  );
+  const bank = await db.query<{ bank_code: string; branch_code: string; account_number: string; n: number }>(
+    `SELECT v.bank_code, v.branch_code, v.account_number, count(DISTINCT l.account_id)::int AS n
+     FROM bank_link_version v JOIN bank_link l ON l.id = v.link_id WHERE v.valid_from <= $1
+     GROUP BY v.bank_code, v.branch_code, v.account_number HAVING count(DISTINCT l.account_id) > 1`,
+    [now],
+  );
+  return {
+    device: new Map(device.rows.map((r) => [r.k, r.n])),
+    ip: new Map(ip.rows.map((r) => [r.k, r.n])),
+    bankAccount: new Map(bank.rows.map((r) => [bankAccountKey(r.bank_code, r.branch_code, r.account_number), r.n])),
+  };
+}
+
+/**
+ * Facts of every account in the set that exists, as of `now`. Five queries whatever the set's size
+ * (callers chunk: a few thousand accounts per call); four when `shared` counts are given.
+ */
+export async function loadFacts(db: Queryable, set: AccountSet, now: Date, shared?: SharedCounts): Promise<Map<string, LoadedFacts>> {
   const out = new Map<string, LoadedFacts>();
-  if (accountIds.length === 0) return out;
-  const ids = [...accountIds];
+  const isList = Array.isArray(set);
+  if (isList && set.length === 0) return out;
+  const ids = isList ? [...(set as readonly string[])] : [(set as { after: string }).after, (set as { upTo: string }).upTo];
   const from = new Date(now.getTime() - FACTS_WINDOW_DAYS * DAY_MS);
 
   // Sequential on purpose: `db` may be one transaction's client, which runs one query at a time.
+  // Sharing counts: one index probe per account (LATERAL), never a scan of all wallets.
   const accounts = await db.query<{
     id: string;
     holder_name: string;
     carrier_customer: boolean;
     identity_verified: boolean;
     opened_at: Date;
-    device_wallets: number;
-    ip_wallets: number;
+    device_id: string | null;
+    ip_address: string | null;
+    device_wallets: number | null;
+    ip_wallets: number | null;
   }>(
-    `WITH me AS (
-       SELECT id, holder_name, carrier_customer, identity_verified, opened_at, device_id, ip_address
-       FROM wallet_account WHERE id = ANY($1::text[])
-     ), dev AS (
-       SELECT w.device_id, count(*)::int AS n FROM wallet_account w
-       WHERE w.device_id IN (SELECT device_id FROM me WHERE device_id IS NOT NULL) AND w.opened_at <= $2
-       GROUP BY w.device_id
-     ), ip AS (
-       SELECT w.ip_address, count(*)::int AS n FROM wallet_account w
-       WHERE w.ip_address IN (SELECT ip_address FROM me WHERE ip_address IS NOT NULL) AND w.opened_at <= $2
-       GROUP BY w.ip_address
-     )
-     SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at,
-            coalesce(dev.n, 0) AS device_wallets, coalesce(ip.n, 0) AS ip_wallets
-     FROM me LEFT JOIN dev ON dev.device_id = me.device_id LEFT JOIN ip ON ip.ip_address = me.ip_address`,
+    shared
+      ? `SELECT id, holder_name, carrier_customer, identity_verified, opened_at, device_id, ip_address, NULL::int AS device_wallets, NULL::int AS ip_wallets
+         FROM wallet_account WHERE ${inSet(set, "id")} AND $2::timestamptz IS NOT NULL`
+      : `SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
+                coalesce(d.n, 0) AS device_wallets, coalesce(i.n, 0) AS ip_wallets
+         FROM wallet_account me
+         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= $2) d ON me.device_id IS NOT NULL
+         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= $2) i ON me.ip_address IS NOT NULL
+         WHERE ${inSet(set, "me.id")}`,
     [ids, now],
   );
   for (const a of accounts.rows) {
+    const self = a.opened_at.getTime() <= now.getTime() ? 1 : 0;
     out.set(a.id, {
       accountId: a.id,
       account: { openedAt: a.opened_at, holderName: a.holder_name, carrierCustomer: a.carrier_customer, identityVerified: a.identity_verified },
@@ -88,15 +133,16 @@ export async function loadFacts(db: Queryable, accountIds: readonly string[], no
       linkChangeCount: 0,
       distinctBankAccountsLinkedWithin24h: 0,
       maxWalletsSharingBankAccount: 0,
-      walletsSharingDevice: a.device_wallets,
-      walletsSharingIp: a.ip_wallets,
+      walletsSharingDevice: shared ? (a.device_id === null ? 0 : (shared.device.get(a.device_id) ?? self)) : (a.device_wallets ?? 0),
+      walletsSharingIp: shared ? (a.ip_address === null ? 0 : (shared.ip.get(a.ip_address) ?? self)) : (a.ip_wallets ?? 0),
       charges: [],
       spends: [],
     });
   }
 
   // Every bank account each wallet's links have pointed at (bank_link_version holds the first
-  // registration and every change), with whether the bank was spiking when it was linked.
+  // registration and every change), with whether the bank was spiking when it was linked, and
+  // (without `shared`) how many wallets have linked that bank account.
   const links = await db.query<{
     account_id: string;
     link_id: string;
@@ -107,6 +153,7 @@ export async function loadFacts(db: Queryable, accountIds: readonly string[], no
     auth_method: AuthMethod;
     valid_from: Date;
     spiking: boolean;
+    wallets: number | null;
   }>(
     `SELECT l.account_id, v.link_id, v.bank_code, v.branch_code, v.account_number, v.holder_name,
             v.auth_method::text AS auth_method, v.valid_from,
@@ -115,9 +162,15 @@ export async function loadFacts(db: Queryable, accountIds: readonly string[], no
               WHERE s.bank_code = v.bank_code AND s.metric::text = ANY($3::text[])
                 AND s.started_at <= v.valid_from AND coalesce(s.ended_at, $2) >= v.valid_from
                 AND s.started_at <= $2
-            ) AS spiking
+            ) AS spiking,
+            ${
+              shared
+                ? "NULL::int"
+                : `(SELECT count(DISTINCT l2.account_id)::int FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
+                    WHERE v2.bank_code = v.bank_code AND v2.branch_code = v.branch_code AND v2.account_number = v.account_number AND v2.valid_from <= $2)`
+            } AS wallets
      FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-     WHERE l.account_id = ANY($1::text[]) AND v.valid_from <= $2
+     WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= $2
      ORDER BY l.account_id, v.valid_from, v.id`,
     [ids, now, SPIKE_METRICS_FOR_LINKS],
   );
@@ -135,6 +188,8 @@ export async function loadFacts(db: Queryable, accountIds: readonly string[], no
       authMethod: r.auth_method,
       bankWasSpikingAtRegistration: r.spiking,
     });
+    const wallets = shared ? (shared.bankAccount.get(bankAccountKey(r.bank_code, r.branch_code, r.account_number)) ?? 1) : (r.wallets ?? 0);
+    f.maxWalletsSharingBankAccount = Math.max(f.maxWalletsSharingBankAccount, wallets);
     let set = linkIdsByAccount.get(r.account_id);
     if (!set) linkIdsByAccount.set(r.account_id, (set = new Set()));
     set.add(r.link_id);
@@ -144,40 +199,16 @@ export async function loadFacts(db: Queryable, accountIds: readonly string[], no
     f.distinctBankAccountsLinkedWithin24h = maxDistinctAccountsWithin24h(f.links);
   }
 
-  // For each wallet: the most wallets that have linked any one of its bank accounts.
-  const shared = await db.query<{ account_id: string; wallets: number }>(
-    `WITH mine AS (
-       SELECT DISTINCT l.account_id, v.bank_code, v.branch_code, v.account_number
-       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-       WHERE l.account_id = ANY($1::text[]) AND v.valid_from <= $2
-     ), counts AS (
-       SELECT v.bank_code, v.branch_code, v.account_number, count(DISTINCT l.account_id)::int AS wallets
-       FROM (SELECT DISTINCT bank_code, branch_code, account_number FROM mine) b
-       JOIN bank_link_version v ON v.bank_code = b.bank_code AND v.branch_code = b.branch_code AND v.account_number = b.account_number
-       JOIN bank_link l ON l.id = v.link_id
-       WHERE v.valid_from <= $2
-       GROUP BY v.bank_code, v.branch_code, v.account_number
-     )
-     SELECT m.account_id, max(c.wallets)::int AS wallets
-     FROM mine m JOIN counts c ON c.bank_code = m.bank_code AND c.branch_code = m.branch_code AND c.account_number = m.account_number
-     GROUP BY m.account_id`,
-    [ids, now],
-  );
-  for (const r of shared.rows) {
-    const f = out.get(r.account_id);
-    if (f) f.maxWalletsSharingBankAccount = r.wallets;
-  }
-
   const charges = await db.query<{ account_id: string; amount_yen: number; occurred_at: Date }>(
     `SELECT account_id, amount_yen, occurred_at FROM charge
-     WHERE account_id = ANY($1::text[]) AND occurred_at >= $2 AND occurred_at <= $3`,
+     WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
     [ids, from, now],
   );
   for (const r of charges.rows) out.get(r.account_id)?.charges.push({ amountYen: r.amount_yen, occurredAt: r.occurred_at });
 
   const spends = await db.query<{ account_id: string; amount_yen: number; occurred_at: Date; channel: SpendChannel }>(
     `SELECT account_id, amount_yen, occurred_at, channel::text AS channel FROM spend
-     WHERE account_id = ANY($1::text[]) AND occurred_at >= $2 AND occurred_at <= $3`,
+     WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
     [ids, from, now],
   );
   for (const r of spends.rows) out.get(r.account_id)?.spends.push({ amountYen: r.amount_yen, occurredAt: r.occurred_at, channel: r.channel });

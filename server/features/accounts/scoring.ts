@@ -16,7 +16,7 @@
 import type pg from "pg";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount, type Reason, type ScoringRule } from "../../../shared/accounts/index.ts";
 import type { Database } from "../../db/client.ts";
-import { loadFacts, SPIKE_METRICS_FOR_LINKS } from "./facts.ts";
+import { inSet, loadFacts, loadSharedCounts, SPIKE_METRICS_FOR_LINKS, type AccountSet, type SharedCounts } from "./facts.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
@@ -48,15 +48,16 @@ function resolve(opts: RescoreOptions) {
 }
 
 /** Scores one chunk inside its own transaction on one pooled connection. */
-async function rescoreChunk(client: pg.PoolClient, ids: string[], o: ReturnType<typeof resolve>): Promise<RescoreResult> {
+async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnType<typeof resolve>, shared?: SharedCounts): Promise<RescoreResult> {
   await client.query("BEGIN");
   try {
     const locked = await client.query<{ id: string }>(
-      "SELECT id FROM wallet_account WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
-      [ids],
+      `SELECT id FROM wallet_account WHERE ${inSet(set, "id")} ORDER BY id FOR UPDATE`,
+      [Array.isArray(set) ? set : [(set as { after: string }).after, (set as { upTo: string }).upTo]],
     );
     const lockedIds = locked.rows.map((r) => r.id);
-    const facts = await loadFacts(client, lockedIds, o.now);
+    // A range stays a range (index range scans); a list is narrowed to the accounts that exist.
+    const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, shared);
     const outIds: string[] = [];
     const scores: number[] = [];
     const reasons: string[] = [];
@@ -130,12 +131,14 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
   const started = Date.now();
   const { rows: countRows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account");
   const total = countRows[0].n;
+  // Sharing counts once for the whole run, not per chunk (see SharedCounts).
+  const shared = await loadSharedCounts(db.pool, o.now);
   let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   let after = "";
   let exhausted = false;
   // The keyset cursor is shared by the workers; each takes the next id range under this "lock".
   let cursorBusy: Promise<void> = Promise.resolve();
-  async function nextChunk(): Promise<string[] | null> {
+  async function nextChunk(): Promise<{ after: string; upTo: string } | null> {
     const prev = cursorBusy;
     let release!: () => void;
     cursorBusy = new Promise((r) => (release = r));
@@ -148,8 +151,9 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
       );
       if (rows.length < chunkSize) exhausted = true;
       if (rows.length === 0) return null;
-      after = rows[rows.length - 1].id;
-      return rows.map((r) => r.id);
+      const range = { after, upTo: rows[rows.length - 1].id };
+      after = range.upTo;
+      return range;
     } finally {
       release();
     }
@@ -157,8 +161,8 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
   async function worker() {
     const client = await db.pool.connect();
     try {
-      for (let ids = await nextChunk(); ids; ids = await nextChunk()) {
-        const r = await rescoreChunk(client, ids, o); // (awaited first: `sum` is shared by the workers)
+      for (let range = await nextChunk(); range; range = await nextChunk()) {
+        const r = await rescoreChunk(client, range, o, shared); // (awaited first: `sum` is shared by the workers)
         sum = add(sum, r);
         opts.onProgress?.({ scored: sum.scored, total, elapsedMs: Date.now() - started });
       }

@@ -1,0 +1,161 @@
+// Bench section: the anomalous-accounts issue's figures. Prints, asserts nothing.
+// - bulk rescoring of every account (first run, and again with unchanged rules);
+// - a page of 50 of the accounts table, p50/p95, for typical filters and sorts on the first page,
+//   and at a deep position (keyset cursor) next to OFFSET for the same page, with the ratio;
+// - the streamed CSV export of all accounts: rows per second and memory growth.
+//
+// Call `benchAccounts({ db })` on a database that holds the data set (events ingested).
+import { performance } from "node:perf_hooks";
+import type { Database } from "../../../server/db/client.ts";
+import { accountsCsvStream } from "../../../server/features/accounts/export.routes.ts";
+import { encodeCursor, listAccounts } from "../../../server/features/accounts/list.ts";
+import { rescoreAll } from "../../../server/features/accounts/scoring.ts";
+import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
+import { ListAccountsInput, type AccountSort } from "../../../shared/accounts/schemas.ts";
+
+export interface AccountsBenchOptions {
+  db: Database;
+  runs?: number;
+  /** Row position of the deep page (default 500,000, or half the accounts when fewer). */
+  deepPosition?: number;
+  /** Skip the bulk rescoring (when the data set is already scored and time is short). */
+  skipRescore?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface AccountsBenchFigures {
+  accounts: number;
+  rescoreAllMs: number | null;
+  rescoreAgainMs: number | null;
+  pages: Array<{ name: string; p50Ms: number; p95Ms: number }>;
+  deep: Array<{ sort: AccountSort; position: number; keysetP50Ms: number; keysetP95Ms: number; offsetP50Ms: number; offsetP95Ms: number; ratioP50: number }>;
+  export: { rows: number; rowsPerSecond: number; megabytes: number; rssGrowthMb: number; heapGrowthMb: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  await fn(); // warm-up (plans, caches)
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+const SORT_SQL: Record<"score" | "openedAt", { order: string; value: (r: { risk_score: number; opened_at: Date }) => number | string }> = {
+  score: { order: "risk_score DESC, id ASC", value: (r) => r.risk_score },
+  openedAt: { order: "opened_at DESC, id DESC", value: (r) => r.opened_at.toISOString() },
+};
+
+export async function benchAccounts(opts: AccountsBenchOptions): Promise<AccountsBenchFigures> {
+  const { db } = opts;
+  const runs = opts.runs ?? 30;
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const { rows: countRows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account");
+  const accounts = countRows[0].n;
+  log(`accounts: ${accounts.toLocaleString("en-US")} wallet accounts`);
+
+  let rescoreAllMs: number | null = null;
+  let rescoreAgainMs: number | null = null;
+  if (!opts.skipRescore) {
+    const first = await rescoreAll(db, { onProgress: () => {} });
+    rescoreAllMs = first.durationMs;
+    log(`accounts: bulk rescoring ${first.scored.toLocaleString("en-US")} accounts: ${(first.durationMs / 1000).toFixed(1)} s (${first.changed.toLocaleString("en-US")} rows written, ${Math.round(first.scored / (first.durationMs / 1000)).toLocaleString("en-US")} accounts/s)`);
+    const again = await rescoreAll(db);
+    rescoreAgainMs = again.durationMs;
+    log(`accounts: bulk rescoring again with unchanged rules: ${(again.durationMs / 1000).toFixed(1)} s (${again.changed} rows written)`);
+  }
+
+  const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+  const typical: Array<[string, ListAccountsInput]> = [
+    ["score desc, no filter", {}],
+    ["bank 0125, score desc", { bank: "0125" }],
+    [`flagged (score >= ${DEFAULT_FLAG_THRESHOLD}), by flag time`, { scoreMin: DEFAULT_FLAG_THRESHOLD, sort: "flaggedAt" }],
+    ["reason NAME_MISMATCH, score desc", { reason: "NAME_MISMATCH" }],
+    ["opened in the last 7 days, newest first", { openedFrom: weekAgo, sort: "openedAt" }],
+    ["active and not reviewed, score desc", { status: "ACTIVE", label: "NONE" }],
+    ["score 20-59, score asc", { scoreMin: 20, scoreMax: 59, dir: "asc" }],
+    ["search a holder name (ヤマダ)", { q: "ヤマダ" }],
+  ];
+  const pages: AccountsBenchFigures["pages"] = [];
+  for (const [name, input] of typical) {
+    const parsed = ListAccountsInput.parse(input);
+    const t = await timeRuns(runs, () => listAccounts(db.pool, parsed));
+    pages.push({ name, p50Ms: t.p50, p95Ms: t.p95 });
+    log(`accounts: page of 50, ${name}: p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`);
+  }
+
+  const deep: AccountsBenchFigures["deep"] = [];
+  const position = Math.min(opts.deepPosition ?? 500_000, Math.floor(accounts / 2));
+  for (const sort of ["score", "openedAt"] as const) {
+    const spec = SORT_SQL[sort];
+    // The row just before the deep page gives its cursor (found once, with OFFSET, outside the timing).
+    const { rows: at } = await db.pool.query<{ id: string; risk_score: number; opened_at: Date }>(
+      `SELECT id, risk_score, opened_at FROM wallet_account a ORDER BY ${spec.order} OFFSET $1 LIMIT 1`,
+      [position - 1],
+    );
+    const cursor = encodeCursor({ sort, dir: "desc", value: spec.value(at[0]), id: at[0].id });
+    const input = ListAccountsInput.parse({ sort, cursor });
+    const keyset = await timeRuns(runs, () => listAccounts(db.pool, input));
+    // OFFSET: the same page and columns, reached by counting rows from the top.
+    const offsetSql = `
+      SELECT page.*, fl.bank_code AS first_bank_code, b.name AS first_bank_name FROM (
+        SELECT a.id, a.holder_name, a.risk_score, a.risk_reasons, a.status::text AS status, a.review_label::text AS review_label, a.opened_at, a.flagged_at
+        FROM wallet_account a ORDER BY ${spec.order} OFFSET $1 LIMIT 51
+      ) page
+      LEFT JOIN LATERAL (SELECT bank_code FROM bank_link WHERE account_id = page.id ORDER BY registered_at, id LIMIT 1) fl ON true
+      LEFT JOIN bank b ON b.code = fl.bank_code`;
+    const offset = await timeRuns(Math.max(5, Math.floor(runs / 3)), () => db.pool.query(offsetSql, [position]));
+    const same = await listAccounts(db.pool, input);
+    const { rows: viaOffset } = await db.pool.query<{ id: string }>(offsetSql.replace("LIMIT 51", "LIMIT 50"), [position]);
+    if (same.rows[0]?.id !== viaOffset[0]?.id) log(`accounts: WARNING the keyset and OFFSET pages differ at ${position} (${sort})`);
+    deep.push({ sort, position, keysetP50Ms: keyset.p50, keysetP95Ms: keyset.p95, offsetP50Ms: offset.p50, offsetP95Ms: offset.p95, ratioP50: offset.p50 / keyset.p50 });
+    log(
+      `accounts: page of 50 at position ${position.toLocaleString("en-US")} by ${sort}: keyset p50 ${keyset.p50.toFixed(1)} ms, p95 ${keyset.p95.toFixed(1)} ms; ` +
+        `OFFSET p50 ${offset.p50.toFixed(1)} ms, p95 ${offset.p95.toFixed(1)} ms; OFFSET / keyset ${(offset.p50 / keyset.p50).toFixed(0)}x`,
+    );
+  }
+
+  // CSV export of every account, consumed as fast as it comes (as a fast client would).
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const heap0 = process.memoryUsage().heapUsed;
+  let rssMax = rss0;
+  let heapMax = heap0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    rssMax = Math.max(rssMax, m.rss);
+    heapMax = Math.max(heapMax, m.heapUsed);
+  }, 50);
+  const t0 = performance.now();
+  let bytes = 0;
+  let lines = 0;
+  const stream = await accountsCsvStream(db, {}, "score", "desc");
+  for await (const chunk of stream) {
+    const s = chunk as Buffer;
+    bytes += s.length;
+    for (let i = 0; i < s.length; i++) if (s[i] === 10) lines++;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const rows = lines - 1; // header
+  const exportFigures = {
+    rows,
+    rowsPerSecond: rows / seconds,
+    megabytes: bytes / 1e6,
+    rssGrowthMb: (rssMax - rss0) / 1e6,
+    heapGrowthMb: (heapMax - heap0) / 1e6,
+  };
+  log(
+    `accounts: CSV export of ${rows.toLocaleString("en-US")} accounts (${exportFigures.megabytes.toFixed(0)} MB) in ${seconds.toFixed(1)} s: ` +
+      `${Math.round(exportFigures.rowsPerSecond).toLocaleString("en-US")} rows/s; memory growth: RSS ${exportFigures.rssGrowthMb.toFixed(0)} MB, heap ${exportFigures.heapGrowthMb.toFixed(0)} MB`,
+  );
+  return { accounts, rescoreAllMs, rescoreAgainMs, pages, deep, export: exportFigures };
+}
