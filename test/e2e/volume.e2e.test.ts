@@ -2,7 +2,7 @@
 // names The 77 Bank, it is at the top of the bank table, its page shows its spike; and while new
 // attack events arrive at another bank through the platform API, the open overview shows that
 // bank spiking within about a minute, without a reload and without losing the chosen view.
-// Method: demo data (10 days at scale 0.2, the default attacks) sent through the ingestion service,
+// Method: demo data (8 days at scale 0.15, the default attacks) sent through the ingestion service,
 // then the volume backfill (what `npm start` does); the built console in Chromium against a real
 // server with the background jobs running; the new attack is posted with POST /api/v1/events.
 import { mkdirSync } from "node:fs";
@@ -28,7 +28,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp({ serveClient: true });
-    const run = generateDemo({ seed: 42, scale: 0.2, days: 10, now: new Date(), banks: REFERENCE_BANKS });
+    const run = generateDemo({ seed: 42, scale: 0.15, days: 8, now: new Date(), banks: REFERENCE_BANKS });
     let batch: unknown[] = [];
     for (const e of run.events) {
       batch.push(e);

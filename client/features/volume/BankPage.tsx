@@ -207,7 +207,7 @@ export default function BankPage() {
                   <Table.Tbody>
                     {b.recentLinks.map((l) => (
                       <Table.Tr key={l.id}>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: "nowrap" }}>
                           <JstTime at={l.registeredAt} />
                         </Table.Td>
                         <Table.Td>
@@ -247,7 +247,7 @@ export default function BankPage() {
                   <Table.Tbody>
                     {b.recentCharges.map((c) => (
                       <Table.Tr key={c.id}>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: "nowrap" }}>
                           <JstTime at={c.occurredAt} />
                         </Table.Td>
                         <Table.Td>

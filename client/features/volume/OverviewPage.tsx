@@ -156,7 +156,16 @@ export default function OverviewPage() {
           </Stack>
         ),
       },
-      { id: "auth", header: "Link auth", accessorFn: (r) => r.authMethod, cell: ({ row }) => <AuthBadge method={row.original.authMethod} /> },
+      {
+        id: "auth",
+        header: "Link auth",
+        accessorFn: (r) => r.authMethod,
+        cell: ({ row }) => (
+          <Box miw={118}>
+            <AuthBadge method={row.original.authMethod} />
+          </Box>
+        ),
+      },
       {
         id: "links",
         header: "New links",
@@ -215,9 +224,11 @@ export default function OverviewPage() {
         cell: ({ row }) =>
           row.original.spikingNow ? (
             <Tooltip label={`Open: ${row.original.openSpikeMetrics.map((m) => METRIC_LABELS[m]).join(", ")}`}>
-              <Badge color="red" variant="filled" size="sm" data-testid="spiking-now" style={{ flexShrink: 0, overflow: "visible" }} miw={96}>
-                Spiking now
-              </Badge>
+              <Box miw={104}>
+                <Badge color="red" variant="filled" size="sm" data-testid="spiking-now">
+                  Spiking now
+                </Badge>
+              </Box>
             </Tooltip>
           ) : row.original.spikesInWindow > 0 ? (
             <Badge color="orange" variant="light" size="sm">
@@ -233,17 +244,23 @@ export default function OverviewPage() {
         id: "suspension",
         header: "Suspension",
         accessorFn: (r) => (r.suspension.state === "ACTIVE" ? 2 : r.suspension.state === "SCHEDULED" ? 1 : 0),
-        cell: ({ row }) => <SuspensionBadge status={row.original.suspension} />,
+        cell: ({ row }) => (
+          <Box miw={130}>
+            <SuspensionBadge status={row.original.suspension} />
+          </Box>
+        ),
       },
     ],
     // setParam is recreated each render but only writes the URL.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [ticked, chargeMeasure, colorOf],
   );
+  // Ticking banks is only for suspending them.
+  const visibleColumns = useMemo(() => (canSuspend ? columns : columns.filter((c) => c.id !== "select")), [columns, canSuspend]);
 
   const table = useReactTable({
     data: o?.banks ?? [],
-    columns,
+    columns: visibleColumns,
     state: { sorting, globalFilter: filter },
     onSortingChange: (updater) => {
       const next = typeof updater === "function" ? updater(sorting) : updater;
@@ -435,7 +452,7 @@ export default function OverviewPage() {
                 )}
               </Group>
             </Group>
-            <Table.ScrollContainer minWidth={1000}>
+            <Table.ScrollContainer minWidth={1080}>
               <Table highlightOnHover verticalSpacing={6} data-testid="volume-bank-table">
                 <Table.Thead>
                   {table.getHeaderGroups().map((hg) => (

@@ -143,7 +143,7 @@ function thinMarkers(markers: ChartMarker[], minGapMs: number): ChartMarker[] {
 export function Sparkline({ values, color = "#1971c2", label }: { values: number[]; color?: string; label: string }) {
   const data = values.map((v, i) => ({ i, v }));
   return (
-    <Box w={80} h={26} role="img" aria-label={label}>
+    <Box w={68} h={26} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={data} margin={{ top: 2, right: 0, bottom: 2, left: 0 }}>
           <YAxis hide domain={[0, "dataMax"]} />
