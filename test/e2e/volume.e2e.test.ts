@@ -7,7 +7,7 @@
 // server with the background jobs running; the new attack is posted with POST /api/v1/events.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
@@ -42,10 +42,14 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     jobs = startBackgroundJobs(t.db, t.app.log);
     browser = await launchBrowser();
     page = await newPage(browser, t.baseUrl);
+    // The machine running the suite may be busy; the charts re-render on every refresh.
+    page.setDefaultTimeout(60_000);
   }, 240_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === "fail") await page?.screenshot({ path: path.join(SCREENSHOTS, "volume-failure.png"), fullPage: true }).catch(() => {});
+  beforeEach(() => {
+    onTestFailed(async () => {
+      await page?.screenshot({ path: path.join(SCREENSHOTS, "volume-failure.png"), fullPage: true }).catch(() => {});
+    });
   });
 
   afterAll(async () => {
