@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { loadDemoData } from "../server/features/events/demo-load.ts";
+import { scoringSettled } from "../server/features/accounts/hooks.ts";
 import type { DemoLabels } from "../server/features/events/demo/index.ts";
 import { toHalfWidthKatakana } from "../server/features/events/demo/names.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
@@ -425,6 +426,7 @@ async function flagNewFraudWallets(key: string, n: number): Promise<string[]> {
   const res = await fetch(`${t.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
   expect(res.status).toBe(200);
   expect(((await res.json()) as { accepted: number }).accepted).toBe(events.length);
+  await scoringSettled(); // the after-commit hook rescores in the background
   return ids;
 }
 

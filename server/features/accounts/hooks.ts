@@ -1,15 +1,57 @@
 // How scoring keeps up with ingestion (registered in server/ingest-hooks.ts):
-// - after each committed batch: rescore the touched accounts and the accounts sharing a device, IP
-//   address or bank account with them, then the accounts linked during spikes stored since the
-//   last batch (the volume detector back-dates a spike to its first anomalous bucket);
+// - after each committed batch: the touched accounts join a queue, and one worker per process
+//   rescores the queue's accounts and those sharing a device, IP address or bank account with
+//   them, then the accounts linked during spikes stored since its last round (the volume detector
+//   back-dates a spike to its first anomalous bucket). The API answers without waiting for it:
+//   rescoring ~1,000 accounts takes tens of milliseconds, which would otherwise cap ingestion; a
+//   burst of batches is coalesced into a few rounds. Scores are derived data: if the process stops
+//   with accounts queued, a bulk rescoring (console, or the next demo load) catches up.
 // - after a demo-data load: rescore everything once.
 import type { Database } from "../../db/client.ts";
 import type { IngestedBatchSummary } from "../events/types.ts";
 import { rescoreAll, rescoreForNewSpikes, rescoreTouched } from "./scoring.ts";
 
+/** Accounts rescored per round of the worker (more wait for the next round). */
+export const RESCORE_ROUND_ACCOUNTS_MAX = 5_000;
+/** Above this many queued accounts the hook waits for the worker (back-pressure on ingestion). */
+export const RESCORE_QUEUE_MAX = 50_000;
+
+const queue = new Set<string>();
+let worker: Promise<void> | null = null;
+
+async function drain(db: Database): Promise<void> {
+  while (queue.size > 0) {
+    const ids: string[] = [];
+    for (const id of queue) {
+      ids.push(id);
+      queue.delete(id);
+      if (ids.length >= RESCORE_ROUND_ACCOUNTS_MAX) break;
+    }
+    try {
+      await rescoreTouched(db, ids);
+      await rescoreForNewSpikes(db);
+    } catch (err) {
+      console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
+    }
+  }
+}
+
+function kick(db: Database) {
+  worker ??= drain(db).finally(() => {
+    worker = null;
+    if (queue.size > 0) kick(db); // queued while the last round was finishing
+  });
+}
+
 export async function rescoreAfterBatch(db: Database, batch: IngestedBatchSummary): Promise<void> {
-  await rescoreTouched(db, batch.accountIds);
-  await rescoreForNewSpikes(db);
+  for (const id of batch.accountIds) queue.add(id);
+  kick(db);
+  if (queue.size > RESCORE_QUEUE_MAX) await worker;
+}
+
+/** Resolves once every account queued so far has been rescored (tests; shutdown). */
+export async function scoringSettled(): Promise<void> {
+  while (worker) await worker;
 }
 
 export async function rescoreAfterDemoLoad(db: Database, log: (message: string) => void): Promise<void> {
