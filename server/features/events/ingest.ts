@@ -4,13 +4,13 @@
 //   1. lock the links that link.changed events modify (ordered by id) and read them;
 //   2. one lookup statement for everything else the batch refers to or would create;
 //   3. plan in memory (plan.ts): accept / duplicate / reject each event, in order;
-//   4. claim the accepted event ids: INSERT … ON CONFLICT (id) DO NOTHING, in id order. If an id
-//      was claimed meanwhile by a concurrent batch (fewer rows inserted than planned), the attempt is
-//      rolled back and redone: the competitor has committed by then (ON CONFLICT waited for it), so
-//      the next lookup sees its events as duplicates or conflicts. Two concurrent batches with
-//      overlapping ids therefore store each event once;
-//   5. one multi-row statement per table (unnest arrays), then one upsert of the rollups sorted by
-//      key, so concurrent batches take bucket row locks in the same order and cannot deadlock;
+//   4. one write statement: claim the accepted event ids (INSERT … ON CONFLICT (id) DO NOTHING, in
+//      id order), one multi-row part per table (unnest arrays), and one upsert of the rollups sorted
+//      by key, so concurrent batches take bucket row locks in the same order. If an id was claimed
+//      meanwhile by a concurrent batch (fewer rows claimed than planned), the attempt is rolled back
+//      and redone: the competitor has committed by then (ON CONFLICT waited for it), so the next
+//      lookup sees its events as duplicates or conflicts. Two concurrent batches with overlapping
+//      ids therefore store each event once;
 //   6. the in-transaction hooks, COMMIT, and only then the after-commit hooks and the answer.
 // A unique violation (an entity id created concurrently under another event id), a deadlock or a
 // serialization failure also redoes the attempt; attempts are bounded.
@@ -53,7 +53,9 @@ export async function ingestBatch(db: Database, rawEvents: readonly unknown[], o
     const client = await db.pool.connect();
     let broken = false;
     try {
-      await client.query("BEGIN");
+      // Generic plans: planning these statements with 1000-element array constants costs more than
+      // running them, and their generic plans (key probes) are right at any table size.
+      await client.query("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan");
       const known = await readKnownState(client, keys);
       plan = planBatch(parsed, known);
       if (plan.accepted > 0) {
@@ -165,98 +167,72 @@ async function readKnownState(client: pg.PoolClient, keys: ReturnType<typeof bat
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-const CLAIM = {
-  name: "events.claim",
-  text: `INSERT INTO processed_event (id, type, payload_hash, occurred_at)
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::timestamptz[]) ORDER BY 1
-         ON CONFLICT (id) DO NOTHING`,
-};
-const INSERT_ACCOUNTS = {
-  name: "events.insert-accounts",
-  text: `INSERT INTO wallet_account (id, holder_name, holder_name_normalized, carrier_customer, identity_verified, device_id, ip_address, opened_at)
-         SELECT * FROM unnest($1::varchar[], $2::text[], $3::text[], $4::bool[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[])`,
-};
-const INSERT_LINKS = {
-  name: "events.insert-links",
-  text: `INSERT INTO bank_link (id, account_id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, registered_at, changed_at)
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::"AuthMethod"[], $9::timestamptz[], $10::timestamptz[])`,
-};
-// registered_at is deliberately not updated: grandfathering depends on the first registration.
-const UPDATE_CHANGED_LINKS = {
-  name: "events.update-changed-links",
-  text: `UPDATE bank_link b SET bank_code = u.bank_code, branch_code = u.branch_code, account_number = u.account_number,
-                holder_name = u.holder_name, holder_name_normalized = u.holder_name_normalized, auth_method = u.auth_method, changed_at = u.changed_at
-           FROM unnest($1::varchar[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::"AuthMethod"[], $8::timestamptz[])
-                AS u(id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, changed_at)
-          WHERE b.id = u.id`,
-};
-const CLOSE_VERSIONS = {
-  name: "events.close-versions",
-  text: `UPDATE bank_link_version v SET valid_to = u.valid_to
-           FROM unnest($1::varchar[], $2::timestamptz[]) AS u(link_id, valid_to)
-          WHERE v.link_id = u.link_id AND v.valid_to IS NULL`,
-};
-const INSERT_VERSIONS = {
-  name: "events.insert-versions",
-  text: `INSERT INTO bank_link_version (link_id, bank_code, branch_code, account_number, holder_name, auth_method, valid_from, valid_to, event_id)
-         SELECT * FROM unnest($1::varchar[], $2::text[], $3::text[], $4::text[], $5::text[], $6::"AuthMethod"[], $7::timestamptz[], $8::timestamptz[], $9::varchar[])`,
-};
-const INSERT_CHARGES = {
-  name: "events.insert-charges",
-  text: `INSERT INTO charge (id, link_id, account_id, bank_code, branch_code, account_number, amount_yen, occurred_at)
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])`,
-};
-const INSERT_SPENDS = {
-  name: "events.insert-spends",
-  text: `INSERT INTO spend (id, account_id, amount_yen, channel, counterparty, occurred_at)
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::"SpendChannel"[], $5::text[], $6::timestamptz[])`,
-};
-// Sorted by the primary key so concurrent batches lock hot bucket rows in one order (no deadlock);
-// one row per touched bucket per batch, so a hot bucket is updated once per batch, not per event.
-const UPSERT_ROLLUPS = {
-  name: "events.upsert-rollups",
-  text: `INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
-         SELECT * FROM unnest($1::text[], $2::"VolumeMetric"[], $3::smallint[], $4::timestamptz[], $5::bigint[]) ORDER BY 1, 2, 3, 4
-         ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start) DO UPDATE SET value = volume_bucket.value + EXCLUDED.value`,
+// Every write of a batch in ONE statement (one round trip; the statement is prepared once per
+// connection): one multi-row part per table fed by unnest arrays, empty arrays being no-ops.
+// The main query reads `claim`, so the claim runs to completion first (waiting, if need be, for a
+// concurrent batch holding the same ids) and the other parts run after it, the rollup upsert in
+// key order so concurrent batches lock hot bucket rows in one order. The version close sees the
+// snapshot before this statement, so it closes only versions stored by earlier batches.
+const WRITE_BATCH = {
+  name: "events.write-batch",
+  text: `WITH claim AS (
+    INSERT INTO processed_event (id, type, payload_hash, occurred_at)
+    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::timestamptz[]) ORDER BY 1
+    ON CONFLICT (id) DO NOTHING RETURNING 1
+  ), accounts AS (
+    INSERT INTO wallet_account (id, holder_name, holder_name_normalized, carrier_customer, identity_verified, device_id, ip_address, opened_at)
+    SELECT * FROM unnest($5::varchar[], $6::text[], $7::text[], $8::bool[], $9::bool[], $10::text[], $11::text[], $12::timestamptz[])
+  ), new_links AS (
+    INSERT INTO bank_link (id, account_id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, registered_at, changed_at)
+    SELECT * FROM unnest($13::varchar[], $14::varchar[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::"AuthMethod"[], $21::timestamptz[], $22::timestamptz[])
+  ), changed_links AS (
+    -- registered_at is deliberately left alone: grandfathering depends on the first registration.
+    UPDATE bank_link b SET bank_code = u.bank_code, branch_code = u.branch_code, account_number = u.account_number,
+           holder_name = u.holder_name, holder_name_normalized = u.holder_name_normalized, auth_method = u.auth_method, changed_at = u.changed_at
+      FROM unnest($23::varchar[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::"AuthMethod"[], $30::timestamptz[])
+           AS u(id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, changed_at)
+     WHERE b.id = u.id
+  ), closed_versions AS (
+    UPDATE bank_link_version v SET valid_to = u.valid_to
+      FROM unnest($31::varchar[], $32::timestamptz[]) AS u(link_id, valid_to)
+     WHERE v.link_id = u.link_id AND v.valid_to IS NULL
+  ), versions AS (
+    INSERT INTO bank_link_version (link_id, bank_code, branch_code, account_number, holder_name, auth_method, valid_from, valid_to, event_id)
+    SELECT * FROM unnest($33::varchar[], $34::text[], $35::text[], $36::text[], $37::text[], $38::"AuthMethod"[], $39::timestamptz[], $40::timestamptz[], $41::varchar[])
+  ), charges AS (
+    INSERT INTO charge (id, link_id, account_id, bank_code, branch_code, account_number, amount_yen, occurred_at)
+    SELECT * FROM unnest($42::varchar[], $43::varchar[], $44::varchar[], $45::text[], $46::text[], $47::text[], $48::int[], $49::timestamptz[])
+  ), spends AS (
+    INSERT INTO spend (id, account_id, amount_yen, channel, counterparty, occurred_at)
+    SELECT * FROM unnest($50::varchar[], $51::varchar[], $52::int[], $53::"SpendChannel"[], $54::text[], $55::timestamptz[])
+  ), rollups AS (
+    -- One row per touched bucket per batch: a hot bucket is updated once per batch, not per event.
+    INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
+    SELECT * FROM unnest($56::text[], $57::"VolumeMetric"[], $58::smallint[], $59::timestamptz[], $60::bigint[]) ORDER BY 1, 2, 3, 4
+    ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start) DO UPDATE SET value = volume_bucket.value + EXCLUDED.value
+  )
+  SELECT count(*)::int AS claimed FROM claim`,
 };
 
 async function writePlan(client: pg.PoolClient, plan: BatchPlan): Promise<void> {
   const r = plan.rows;
-  const claimed = await client.query({ ...CLAIM, values: [r.events.id, r.events.type, r.events.hash, r.events.occurredAt] });
-  if (claimed.rowCount !== plan.accepted) throw new ClaimRace("an event id was claimed by a concurrent batch");
-
-  const a = r.accounts;
-  if (a.id.length) {
-    await client.query({ ...INSERT_ACCOUNTS, values: [a.id, a.holderName, a.holderNameNormalized, a.carrierCustomer, a.identityVerified, a.deviceId, a.ipAddress, a.openedAt] });
-  }
-  const n = r.newLinks;
-  if (n.id.length) {
-    await client.query({
-      ...INSERT_LINKS,
-      values: [n.id, n.accountId, n.bankCode, n.branchCode, n.accountNumber, n.holderName, n.holderNameNormalized, n.authMethod, n.registeredAt, n.changedAt],
-    });
-  }
-  const c = r.changedLinks;
-  if (c.id.length) {
-    await client.query({ ...UPDATE_CHANGED_LINKS, values: [c.id, c.bankCode, c.branchCode, c.accountNumber, c.holderName, c.holderNameNormalized, c.authMethod, c.changedAt] });
-  }
-  if (r.versionCloses.linkId.length) {
-    await client.query({ ...CLOSE_VERSIONS, values: [r.versionCloses.linkId, r.versionCloses.validTo] });
-  }
-  const v = r.versions;
-  if (v.linkId.length) {
-    await client.query({ ...INSERT_VERSIONS, values: [v.linkId, v.bankCode, v.branchCode, v.accountNumber, v.holderName, v.authMethod, v.validFrom, v.validTo, v.eventId] });
-  }
-  const ch = r.charges;
-  if (ch.id.length) {
-    await client.query({ ...INSERT_CHARGES, values: [ch.id, ch.linkId, ch.accountId, ch.bankCode, ch.branchCode, ch.accountNumber, ch.amountYen, ch.occurredAt] });
-  }
-  const s = r.spends;
-  if (s.id.length) {
-    await client.query({ ...INSERT_SPENDS, values: [s.id, s.accountId, s.amountYen, s.channel, s.counterparty, s.occurredAt] });
-  }
-  const u = r.rollups;
-  if (u.bankCode.length) {
-    await client.query({ ...UPSERT_ROLLUPS, values: [u.bankCode, u.metric, u.bucketMinutes, u.bucketStart, u.value] });
-  }
+  const { events: e, accounts: a, newLinks: n, changedLinks: c, versionCloses: vc, versions: v, charges: ch, spends: s, rollups: u } = r;
+  const res = await client.query<[number]>({
+    ...WRITE_BATCH,
+    rowMode: "array",
+    values: [
+      e.id, e.type, e.hash, e.occurredAt,
+      a.id, a.holderName, a.holderNameNormalized, a.carrierCustomer, a.identityVerified, a.deviceId, a.ipAddress, a.openedAt,
+      n.id, n.accountId, n.bankCode, n.branchCode, n.accountNumber, n.holderName, n.holderNameNormalized, n.authMethod, n.registeredAt, n.changedAt,
+      c.id, c.bankCode, c.branchCode, c.accountNumber, c.holderName, c.holderNameNormalized, c.authMethod, c.changedAt,
+      vc.linkId, vc.validTo,
+      v.linkId, v.bankCode, v.branchCode, v.accountNumber, v.holderName, v.authMethod, v.validFrom, v.validTo, v.eventId,
+      ch.id, ch.linkId, ch.accountId, ch.bankCode, ch.branchCode, ch.accountNumber, ch.amountYen, ch.occurredAt,
+      s.id, s.accountId, s.amountYen, s.channel, s.counterparty, s.occurredAt,
+      u.bankCode, u.metric, u.bucketMinutes, u.bucketStart, u.value,
+    ],
+  });
+  // Fewer ids claimed than planned: a concurrent batch holds some of them (it has committed by now).
+  // Redo the attempt so those events are judged as duplicates or conflicts against what it stored.
+  if (res.rows[0][0] !== plan.accepted) throw new ClaimRace("an event id was claimed by a concurrent batch");
 }

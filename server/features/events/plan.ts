@@ -2,7 +2,7 @@
 // database already holds and decide, per event, accepted / duplicate / rejected, producing the rows
 // to write as column arrays (ready for `unnest`) and the rollup deltas aggregated in memory.
 // No I/O here, so the same plan feeds the SQL writer (ingest.ts) and the COPY baseline (bench).
-import { createHash } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import {
   EVENTS_PER_BATCH_MAX,
   canonicalEventJson,
@@ -78,7 +78,7 @@ export function parseEvents(raw: readonly unknown[]): ParsedBatch {
       invalid.push({ index, id: r.data.id, code: "INVALID", message: "occurredAt: must be between 2000-01-01 and 2100-01-01" });
       continue;
     }
-    const hash = createHash("sha256").update(canonicalEventJson(r.data)).digest("hex");
+    const hash = oneShotHash("sha256", canonicalEventJson(r.data), "hex");
     events.push({ index, event: r.data, hash, occurredAtMs });
   }
   return { events, invalid };
