@@ -43,7 +43,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     browser = await launchBrowser();
     page = await newPage(browser, t.baseUrl);
     // The machine running the suite may be busy; the charts re-render on every refresh.
-    page.setDefaultTimeout(60_000);
+    page.setDefaultTimeout(120_000);
   }, 240_000);
 
   beforeEach(() => {
@@ -87,7 +87,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     expect(await page.getByRole("link", { name: "Flagged accounts at this bank" }).getAttribute("href")).toBe("/accounts?bank=0125");
     await page.getByTestId("bank-chart-CHARGE_COUNT").locator("svg").first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "volume-bank-0125.png"), fullPage: true });
-  }, 90_000);
+  }, 300_000);
 
   it("shows a new attack at another bank within a minute, without a reload, keeping the chosen view", async () => {
     await page.goto("/overview?charge=yen&q=");
@@ -104,7 +104,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     expect(posted.accepted).toBe(40 * 4);
     const postedAt = Date.now();
 
-    await row.getByTestId("spiking-now").waitFor({ timeout: 60_000 });
+    await row.getByTestId("spiking-now").waitFor({ timeout: 120_000 });
     const seconds = (Date.now() - postedAt) / 1000;
     console.log(`[volume e2e] new spike at 0149 shown ${seconds.toFixed(1)} s after the events were posted`);
     expect(await page.getByTestId("incident-banner").textContent()).toContain("Shizuoka Bank (0149)");
@@ -112,5 +112,5 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     expect(new URL(page.url()).searchParams.get("charge")).toBe("yen");
     expect(await page.getByText("Charged yen by bank").count()).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, "volume-overview-live.png"), fullPage: true });
-  }, 120_000);
+  }, 300_000);
 });
