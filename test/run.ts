@@ -35,7 +35,7 @@ if (existsSync(reportFile)) {
   const report = JSON.parse(readFileSync(reportFile, "utf8")) as { success: boolean; numFailedTests: number; numPassedTests: number; numPendingTests: number; numFailedTestSuites: number };
   failed ||= !report.success || report.numFailedTests > 0 || report.numFailedTestSuites > 0;
   // A file that fails to load has no failed tests of its own: count it as a failure too.
-  const failedCount = report.numFailedTests + report.numFailedTestSuites;
+  const failedCount = report.numFailedTests > 0 ? report.numFailedTests : report.numFailedTestSuites;
   console.log(`tests: ${report.numPassedTests} passed, ${failedCount} failed, ${report.numPendingTests} skipped`);
 } else {
   console.error("[test] vitest wrote no report: treating the run as failed.");
