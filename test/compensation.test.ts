@@ -328,7 +328,7 @@ describe("payout batches", () => {
     expect(Buffer.from(second.csv, "utf8").equals(Buffer.from(first.csv, "utf8"))).toBe(true);
     expect(createHash("sha256").update(first.csv, "utf8").digest("hex")).toBe(first.sha256);
     const lines = first.csv.split("\r\n");
-    expect(lines[0]).toBe("bank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_id");
+    expect(lines[0]).toBe("bank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids");
     expect(lines).toHaveLength(4); // header, two rows, and the empty string after the final CRLF
     expect(first.csv).toContain(`0125,101,****${a.victim.accountNumber.slice(-3)},${a.victim.accountNumber},ヤマダ タロウ,12000,${a.caseId}`);
     expect(first.csv).toContain(`"タナカ ""ハナコ"", 株",8000,${b.caseId}`);

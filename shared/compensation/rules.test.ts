@@ -152,11 +152,17 @@ describe("buildPayoutCsv", () => {
   it("is sorted, CRLF-terminated, quoted where needed", () => {
     const file = buildPayoutCsv(rows, batch);
     expect(file.csv).toBe(
-      "bank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_id\r\n" +
+      "bank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids\r\n" +
         '9900,019,****001,0000001,"スズキ, ハナコ",250000,aaaa\r\n' +
         '0125,101,****567,1234567,"ヤマダ ""タロウ""",1000,bbbb\r\n',
     );
     expect(file).toMatchObject({ fileName: "payout-20200910T010203Z-batch-1.csv", caseCount: 2, totalYen: 251_000 });
+  });
+  it("puts several cases for one victim account into one row with the summed amount", () => {
+    const file = buildPayoutCsv([...rows, { ...rows[0], caseId: "0000", amountYen: 500 }], batch);
+    expect(file.csv.split("\r\n")).toContain('0125,101,****567,1234567,"ヤマダ ""タロウ""",1500,0000 bbbb');
+    expect(file).toMatchObject({ caseCount: 3, totalYen: 251_500 });
+    expect(file.csv.trimEnd().split("\r\n")).toHaveLength(3);
   });
   it("same rows in any order give identical bytes", () => {
     expect(buildPayoutCsv([...rows].reverse(), batch).csv).toBe(buildPayoutCsv(rows, batch).csv);

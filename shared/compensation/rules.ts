@@ -206,7 +206,7 @@ export const PAYOUT_CSV_COLUMNS = [
   "account_number",
   "holder_name",
   "amount_yen",
-  "case_id",
+  "case_ids",
 ] as const;
 
 function csvField(value: string): string {
@@ -235,11 +235,22 @@ export function buildPayoutCsv(rows: readonly PayoutRow[], batch: { id: string; 
       throw new Error(`buildPayoutCsv: case ${row.caseId} has invalid amount ${row.amountYen}`);
     }
   }
-  const sorted = [...rows].sort((a, b) => compareCodeUnits(a.caseId, b.caseId));
+  // Finance transfers once per victim account: cases for the same account in one batch become one
+  // row with the summed amount and every case id (space-separated, sorted).
+  const byVictim = new Map<string, { row: PayoutRow; amountYen: number; caseIds: string[] }>();
+  for (const r of rows) {
+    const key = victimKey(r.bankCode, r.branchCode, r.accountNumber);
+    const entry = byVictim.get(key) ?? { row: r, amountYen: 0, caseIds: [] };
+    entry.amountYen += r.amountYen;
+    entry.caseIds.push(r.caseId);
+    byVictim.set(key, entry);
+  }
+  const victims = [...byVictim.values()].map((v) => ({ ...v, caseIds: v.caseIds.sort(compareCodeUnits) }));
+  victims.sort((a, b) => compareCodeUnits(a.caseIds[0], b.caseIds[0]));
   const records = [
     PAYOUT_CSV_COLUMNS.join(","),
-    ...sorted.map((r) =>
-      [r.bankCode, r.branchCode, maskAccountNumber(r.accountNumber), r.accountNumber, r.holderName, String(r.amountYen), r.caseId]
+    ...victims.map((v) =>
+      [v.row.bankCode, v.row.branchCode, maskAccountNumber(v.row.accountNumber), v.row.accountNumber, v.row.holderName, String(v.amountYen), v.caseIds.join(" ")]
         .map(csvField)
         .join(","),
     ),
@@ -248,7 +259,7 @@ export function buildPayoutCsv(rows: readonly PayoutRow[], batch: { id: string; 
   return {
     fileName: `payout-${stamp}-${batch.id}.csv`,
     csv: records.map((r) => `${r}\r\n`).join(""),
-    caseCount: sorted.length,
-    totalYen: caseTotalYen(sorted),
+    caseCount: rows.length,
+    totalYen: caseTotalYen(rows),
   };
 }

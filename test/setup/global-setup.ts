@@ -33,17 +33,24 @@ export default async function setup(project: TestProject) {
     server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: await findFreePort(), persistent: false, database: "postgres" });
     adminUrl = server.url;
   }
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${TEMPLATE}`);
-  const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${TEMPLATE}`;
-  await applyMigrations(templateUrl.toString());
-  const db = connectDatabase(templateUrl.toString(), { poolMax: 2 });
-  await seedReferenceData(db.prisma);
-  await db.close();
-  await admin.end();
+  try {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE}`);
+    const templateUrl = new URL(adminUrl);
+    templateUrl.pathname = `/${TEMPLATE}`;
+    await applyMigrations(templateUrl.toString());
+    const db = connectDatabase(templateUrl.toString(), { poolMax: 2 });
+    await seedReferenceData(db.prisma);
+    await db.close();
+    await admin.end();
+  } catch (err) {
+    // A broken migration must fail the run, not leave PostgreSQL running and the process hanging.
+    await server?.stop().catch(() => {});
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 
   // Interrupted runs still stop their PostgreSQL (the embedded package's own hook is removed).
   const onSignal = () => {
