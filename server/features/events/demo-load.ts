@@ -69,6 +69,9 @@ export async function loadDemoData(db: Database, opts: DemoLoadOptions): Promise
       `${s.honestWallets + s.fraudWallets} wallets, ${s.eventsByType["link.registered"]} links, ${s.charges} charges, ${s.spends} spends; ` +
       `incident at ${run.labels.incident.primaryBankCode} since ${run.labels.incident.startedAt} (${s.fraudWallets} fraudulent wallets; labels in ${path.relative(REPO_ROOT, opts.labelsFile ?? DEMO_LABELS_FILE)})`,
   );
+  // Fresh statistics for what runs next (post-load steps, the console's first queries): autovacuum
+  // may not have caught up with a table that grew from nothing in a minute.
+  await db.pool.query("ANALYZE processed_event, wallet_account, bank_link, bank_link_version, charge, spend, volume_bucket");
   for (const step of DEMO_POST_LOAD_STEPS) {
     const ts = Date.now();
     opts.log(`demo data: ${step.name || "post-load step"}…`);

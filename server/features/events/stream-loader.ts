@@ -15,6 +15,8 @@ export interface StreamLoadOptions {
   onBatch?(totals: StreamLoadTotals): void;
   /** stop after this many events (default: the whole stream) */
   limit?: number;
+  /** link → account of the stream so far, when the stream continues one sent earlier */
+  accountOfLink?: Map<string, string>;
 }
 
 export interface StreamLoadTotals {
@@ -29,10 +31,30 @@ export interface StreamLoadTotals {
 
 const PENDING_BATCHES_PER_LANE_MAX = 2;
 
-function laneOf(accountId: string, lanes: number): number {
+export function laneOf(accountId: string, lanes: number): number {
   let h = 0;
   for (let i = 0; i < accountId.length; i++) h = (Math.imul(h, 31) + accountId.charCodeAt(i)) | 0;
   return (h >>> 0) % lanes;
+}
+
+/**
+ * The wallet account an event belongs to. `accountOfLink` must have seen every earlier
+ * link.registered of the stream (this records them).
+ */
+export function accountIdOf(e: PlatformEvent, accountOfLink: Map<string, string>): string {
+  switch (e.type) {
+    case "account.opened":
+      return e.account.id;
+    case "link.registered":
+      accountOfLink.set(e.link.id, e.link.accountId);
+      return e.link.accountId;
+    case "link.changed":
+      return accountOfLink.get(e.link.id) ?? e.link.id;
+    case "charge.completed":
+      return accountOfLink.get(e.charge.linkId) ?? e.charge.linkId;
+    case "spend.completed":
+      return e.spend.accountId;
+  }
 }
 
 /**
@@ -43,7 +65,7 @@ export async function loadStream(events: Iterable<PlatformEvent>, opts: StreamLo
   const batchSize = opts.batchSize ?? EVENTS_PER_BATCH_MAX;
   const lanes = Math.max(1, opts.lanes);
   const totals: StreamLoadTotals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedByCode: {}, batches: 0 };
-  const accountOfLink = new Map<string, string>();
+  const accountOfLink = opts.accountOfLink ?? new Map<string, string>();
   const buffers: PlatformEvent[][] = Array.from({ length: lanes }, () => []);
   const queues: Promise<void>[][] = Array.from({ length: lanes }, () => []);
   const tails: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
@@ -82,25 +104,7 @@ export async function loadStream(events: Iterable<PlatformEvent>, opts: StreamLo
     if (failure) break;
     if (opts.limit !== undefined && n >= opts.limit) break;
     n++;
-    let accountId: string;
-    switch (e.type) {
-      case "account.opened":
-        accountId = e.account.id;
-        break;
-      case "link.registered":
-        accountId = e.link.accountId;
-        accountOfLink.set(e.link.id, accountId);
-        break;
-      case "link.changed":
-        accountId = accountOfLink.get(e.link.id) ?? e.link.id;
-        break;
-      case "charge.completed":
-        accountId = accountOfLink.get(e.charge.linkId) ?? e.charge.linkId;
-        break;
-      case "spend.completed":
-        accountId = e.spend.accountId;
-        break;
-    }
+    const accountId = accountIdOf(e, accountOfLink);
     const lane = lanes === 1 ? 0 : laneOf(accountId, lanes);
     buffers[lane].push(e);
     if (buffers[lane].length >= batchSize) await dispatch(lane);
