@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import type { Database } from "../../../server/db/client.ts";
 import { buildApp } from "../../../server/app.ts";
 import { createApiKey } from "../../../server/platform-api/api-keys.ts";
+import type { BenchFigure, BenchSection } from "../context.ts";
 
 export interface DecisionsBenchOptions {
   db: Database;
@@ -21,6 +22,9 @@ export interface DecisionsBenchOptions {
   /** Seconds per phase (default 10). */
   seconds?: number;
   log?: (line: string) => void;
+  /** A server already running on `db` and its platform key; omitted: the section starts its own. */
+  baseUrl?: string;
+  apiKey?: string;
 }
 
 export interface LatencyFigures {
@@ -97,11 +101,14 @@ export async function benchDecisions(opts: DecisionsBenchOptions): Promise<Laten
     log("decisions: no links or accounts in the database; load the data set first (skipped)");
     return [];
   }
-  const key = (await createApiKey(db.prisma, "bench: decisions")).secret;
-  const app = await buildApp({ db, sessionPolicy: { idleMinutes: 30, absoluteHours: 12 }, logger: false });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const port = (app.server.address() as { port: number }).port;
-  const base = `http://127.0.0.1:${port}`;
+  const own = opts.baseUrl && opts.apiKey ? null : await buildApp({ db, sessionPolicy: { idleMinutes: 30, absoluteHours: 12 }, logger: false });
+  let base = opts.baseUrl ?? "";
+  let key = opts.apiKey ?? "";
+  if (own) {
+    key = (await createApiKey(db.prisma, "bench: decisions")).secret;
+    await own.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(own.server.address() as { port: number }).port}`;
+  }
 
   const phase = async (name: string, kind: Kind, phaseSeconds = seconds): Promise<LatencyFigures> => {
     const elu0 = performance.eventLoopUtilization();
@@ -146,8 +153,29 @@ export async function benchDecisions(opts: DecisionsBenchOptions): Promise<Laten
     }
     log(`  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   } finally {
-    await app.close();
-    await db.prisma.platformApiKey.updateMany({ where: { name: "bench: decisions", revokedAt: null }, data: { revokedAt: new Date() } });
+    if (own) {
+      await own.close();
+      await db.prisma.platformApiKey.updateMany({ where: { name: "bench: decisions", revokedAt: null }, data: { revokedAt: new Date() } });
+    }
   }
   return figures;
 }
+
+export const section: BenchSection = {
+  name: "decisions",
+  order: 60,
+  async run(ctx) {
+    const figures = await benchDecisions({ db: ctx.db, baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, log: (l) => ctx.log(l) });
+    return figures.flatMap((f): BenchFigure[] => [
+      { name: `${f.name} p50`, value: Number(f.p50Ms.toFixed(2)), unit: "ms" },
+      { name: `${f.name} p95`, value: Number(f.p95Ms.toFixed(2)), unit: "ms" },
+      {
+        name: `${f.name} p99`,
+        value: Number(f.p99Ms.toFixed(2)),
+        unit: "ms",
+        goal: f.name.includes("decisions") ? "≤ 20 at 200 requests/s" : undefined,
+        note: `${f.achievedPerSecond}/s achieved, ${f.errors} errors, server loop busy ${(f.serverLoopBusy * 100).toFixed(0)}%`,
+      },
+    ]);
+  },
+};
