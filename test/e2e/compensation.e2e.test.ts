@@ -117,7 +117,11 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     // --- Manager: payout batch, then download the file.
     await manager.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Payouts/ }).click();
     await manager.waitForURL("**/compensation/batches");
-    await manager.getByLabel(`Select case ${caseId}`).check();
+    // The selection lives in the URL, so the box turns checked after a (client-side) navigation:
+    // click, then wait for it, rather than check(), which wants the state to flip synchronously.
+    const box = manager.getByLabel(`Select case ${caseId}`);
+    await box.click();
+    await expect.poll(() => box.isChecked(), { timeout: 30_000 }).toBe(true);
     await manager.getByTestId("create-batch").click();
     const batchDialog = manager.getByRole("dialog");
     await batchDialog.getByLabel("Reason").fill("Payout run for 77 Bank victims");
