@@ -322,6 +322,11 @@ describe("CSV exports", () => {
     expect(lines.length - 1).toBe(count.count);
     const first = await analyst.trpc.accounts.list.query({ bank: "0125", scoreMin: DEFAULT_FLAG_THRESHOLD, limit: 1 });
     expect(lines[1].startsWith(`${first.rows[0].id},`)).toBe(true);
+    const fields = lines[1].split(",");
+    expect(fields[2]).toBe(String(first.rows[0].score));
+    expect(fields[3]).toBe(first.rows[0].reasons.map((r) => r.code).join(" "));
+    expect(fields[4]).toBe(first.rows[0].reasons.map((r) => `${r.code}:${r.points}`).join(" "));
+    expect(fields[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv`)).status).toBe(401);
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv`, { headers: { cookie: cookieOf(support) } })).status).toBe(403);
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv?scoreMin=abc`, { headers: { cookie: cookieOf(analyst) } })).status).toBe(400);

@@ -77,8 +77,17 @@ export async function loadSharedCounts(db: Queryable, now: Date): Promise<Shared
     [now],
   );
   const bank = await db.query<{ bank_code: string; branch_code: string; account_number: string; n: number }>(
-    `SELECT v.bank_code, v.branch_code, v.account_number, count(DISTINCT l.account_id)::int AS n
-     FROM bank_link_version v JOIN bank_link l ON l.id = v.link_id WHERE v.valid_from <= $1
+    // Most bank accounts appear in one version only: find the repeated ones with a cheap hash
+    // aggregate, and count distinct wallets for those few.
+    `WITH repeated AS (
+       SELECT bank_code, branch_code, account_number FROM bank_link_version WHERE valid_from <= $1
+       GROUP BY bank_code, branch_code, account_number HAVING count(*) > 1
+     )
+     SELECT v.bank_code, v.branch_code, v.account_number, count(DISTINCT l.account_id)::int AS n
+     FROM repeated r
+     JOIN bank_link_version v ON v.bank_code = r.bank_code AND v.branch_code = r.branch_code AND v.account_number = r.account_number
+     JOIN bank_link l ON l.id = v.link_id
+     WHERE v.valid_from <= $1
      GROUP BY v.bank_code, v.branch_code, v.account_number HAVING count(DISTINCT l.account_id) > 1`,
     [now],
   );
@@ -171,7 +180,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
             } AS wallets
      FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
      WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= $2
-     ORDER BY l.account_id, v.valid_from, v.id`,
+     ORDER BY l.account_id, v.valid_from, v.link_id`,
     [ids, now, SPIKE_METRICS_FOR_LINKS],
   );
   const linkIdsByAccount = new Map<string, Set<string>>();

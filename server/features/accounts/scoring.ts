@@ -90,6 +90,23 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
   }
 }
 
+/** Runs `fn` in a read-only transaction with room for hash aggregates over every account (no spill to disk). */
+async function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query("SET LOCAL work_mem = '128MB'");
+    const out = await fn(client);
+    await client.query("COMMIT");
+    return out;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 function add(a: RescoreResult, b: RescoreResult): RescoreResult {
   return { scored: a.scored + b.scored, changed: a.changed + b.changed, newlyFlagged: a.newlyFlagged + b.newlyFlagged };
 }
@@ -132,7 +149,7 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
   const { rows: countRows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account");
   const total = countRows[0].n;
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
-  const shared = await loadSharedCounts(db.pool, o.now);
+  const shared = await withWorkMem(db, (client) => loadSharedCounts(client, o.now));
   let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   let after = "";
   let exhausted = false;

@@ -74,6 +74,8 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
   }
 
   const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+  const { rows: nameRows } = await db.pool.query<{ holder_name: string }>("SELECT holder_name FROM wallet_account WHERE holder_name LIKE 'ヤマダ %' ORDER BY id LIMIT 1");
+  const fullName = nameRows[0]?.holder_name ?? "ヤマダ タロウ";
   const typical: Array<[string, ListAccountsInput]> = [
     ["score desc, no filter", {}],
     ["bank 0125, score desc", { bank: "0125" }],
@@ -82,7 +84,8 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
     ["opened in the last 7 days, newest first", { openedFrom: weekAgo, sort: "openedAt" }],
     ["active and not reviewed, score desc", { status: "ACTIVE", label: "NONE" }],
     ["score 20-59, score asc", { scoreMin: 20, scoreMax: 59, dir: "asc" }],
-    ["search a holder name (ヤマダ)", { q: "ヤマダ" }],
+    ["search a full holder name", { q: fullName }],
+    ["search a common surname only (ヤマダ, broad)", { q: "ヤマダ" }],
   ];
   const pages: AccountsBenchFigures["pages"] = [];
   for (const [name, input] of typical) {
