@@ -55,8 +55,44 @@ async function serialQuery<R extends pg.QueryResultRow>(db: Queryable, text: str
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The ids a free-text search matches, as SQL (null when the text can match nothing). */
+function searchSql(q: string, p: Params): string | null {
+  const alternatives: string[] = [];
+  if (/^[\x21-\x7e]+$/.test(q)) alternatives.push(`SELECT ${p.add(q)}::text AS id`);
+  if (/^\d{7}$/.test(q)) {
+    alternatives.push(`SELECT l.account_id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE v.account_number = ${p.add(q)}`);
+  }
+  const name = normalizeHolderName(q);
+  if (name.length > 0 && !/^\d+$/.test(name)) {
+    // Both sides are normalised (holder_name_normalized), so width, spaces and small kana match.
+    const pattern = p.add(`%${escapeLike(name)}%`);
+    alternatives.push(`SELECT id FROM wallet_account WHERE holder_name_normalized LIKE ${pattern}`);
+    alternatives.push(`SELECT account_id FROM bank_link WHERE holder_name_normalized LIKE ${pattern}`);
+  }
+  return alternatives.length ? alternatives.join(" UNION ") : null;
+}
+
+/** Matches resolved up front (see resolveSearch); above this many, the search stays a subquery. */
+export const SEARCH_IDS_MAX = 20_000;
+
+/**
+ * Resolves a free-text search to account ids with its own query first. PostgreSQL cannot estimate
+ * how many rows a trigram LIKE matches, and a wrong guess makes it read every account to join them;
+ * with the ids in hand, the page query looks them up by primary key. Null: no search, or too many
+ * matches to pass around (then the search is a subquery of the page query).
+ */
+export async function resolveSearch(db: Queryable, q: string | undefined): Promise<string[] | null> {
+  const text = q?.trim();
+  if (!text) return null;
+  const p = new Params();
+  const sub = searchSql(text, p);
+  if (!sub) return [];
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM (${sub}) s LIMIT ${SEARCH_IDS_MAX + 1}`, p.values);
+  return rows.length > SEARCH_IDS_MAX ? null : rows.map((r) => r.id);
+}
+
 /** WHERE conditions (on wallet_account a) for the filters; [] when none. */
-export function filterConditions(f: AccountFilters, p: Params): string[] {
+export function filterConditions(f: AccountFilters, p: Params, searchIds?: string[] | null): string[] {
   const where: string[] = [];
   if (f.scoreMin !== undefined) where.push(`a.risk_score >= ${p.add(f.scoreMin)}`);
   if (f.scoreMax !== undefined) where.push(`a.risk_score <= ${p.add(f.scoreMax)}`);
@@ -76,19 +112,11 @@ export function filterConditions(f: AccountFilters, p: Params): string[] {
   }
   const q = f.q?.trim();
   if (q) {
-    const alternatives: string[] = [];
-    if (/^[\x21-\x7e]+$/.test(q)) alternatives.push(`SELECT ${p.add(q)}::text AS id`);
-    if (/^\d{7}$/.test(q)) {
-      alternatives.push(`SELECT l.account_id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE v.account_number = ${p.add(q)}`);
+    if (searchIds) where.push(`a.id = ANY(${p.add(searchIds)}::text[])`);
+    else {
+      const sub = searchSql(q, p);
+      where.push(sub ? `a.id IN (${sub})` : "false");
     }
-    const name = normalizeHolderName(q);
-    if (name.length > 0 && !/^\d+$/.test(name)) {
-      // Both sides are normalised (holder_name_normalized), so width, spaces and small kana match.
-      const pattern = p.add(`%${escapeLike(name)}%`);
-      alternatives.push(`SELECT id FROM wallet_account WHERE holder_name_normalized LIKE ${pattern}`);
-      alternatives.push(`SELECT account_id FROM bank_link WHERE holder_name_normalized LIKE ${pattern}`);
-    }
-    where.push(alternatives.length ? `a.id IN (${alternatives.join(" UNION ")})` : "false");
   }
   return where;
 }
@@ -175,7 +203,7 @@ const PAGE_COLUMNS = `a.id, a.holder_name, a.risk_score, a.risk_reasons, a.statu
 /** One page of the table, keyset-paginated in either direction. */
 export async function listAccounts(db: Queryable, input: ListAccountsQuery): Promise<AccountPage> {
   const p = new Params();
-  const where = filterConditions(input, p);
+  const where = filterConditions(input, p, await resolveSearch(db, input.q));
   const spec = SORTS[input.sort];
   if (spec.onlyNonNull) where.push(`${spec.column} IS NOT NULL`);
   let pos: KeysetPosition | null = null;
@@ -241,7 +269,7 @@ export async function listAccounts(db: Queryable, input: ListAccountsQuery): Pro
 /** How many accounts match, counted up to ACCOUNTS_COUNT_CAP + 1 (beyond it: "more than the cap"). */
 export async function countAccounts(db: Queryable, filters: AccountFilters): Promise<{ count: number; capped: boolean }> {
   const p = new Params();
-  const where = filterConditions(filters, p);
+  const where = filterConditions(filters, p, await resolveSearch(db, filters.q));
   const cap = p.add(ACCOUNTS_COUNT_CAP + 1);
   const { rows } = await serialQuery<{ n: number }>(
     db,
@@ -268,9 +296,9 @@ export type ExportRow = [string, string, string, string, string, string, string 
  * linked bank comes from a hash join over every link when the export is unfiltered (one pass instead
  * of a million index probes), and per account otherwise (a filtered set is small).
  */
-export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: SortDir): { text: string; values: unknown[] } {
+export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: SortDir, searchIds?: string[] | null): { text: string; values: unknown[] } {
   const p = new Params();
-  const where = filterConditions(filters, p);
+  const where = filterConditions(filters, p, searchIds);
   const spec = SORTS[sort];
   if (spec.onlyNonNull) where.push(`${spec.column} IS NOT NULL`);
   const order = orderBy(sort, dir);
