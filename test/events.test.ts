@@ -360,6 +360,46 @@ describe("concurrency", () => {
   });
 });
 
+describe("concurrent link changes", () => {
+  it("a change arriving while another change of the same link is uncommitted waits for it, leaving one open version", async () => {
+    const w = walletWithLink({ bankCode: "0125", minutes: 0 });
+    await post({ events: w.events });
+    // Batch A stops inside its transaction (after its writes, before COMMIT) until released.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reachedGate!: () => void;
+    const atGate = new Promise<void>((r) => (reachedGate = r));
+    const a = ingestBatch(t.db, [linkChanged(w.linkId, { minutes: 10, bankCode: "0005", accountNumber: "1111111" })], {
+      hooks: {
+        inTransaction: [
+          async () => {
+            reachedGate();
+            await gate;
+          },
+        ],
+        afterCommit: [],
+      },
+    });
+    await atGate;
+    const b = ingestBatch(t.db, [linkChanged(w.linkId, { minutes: 11, bankCode: "0009", accountNumber: "2222222" }), chargeCompleted(uid("chg"), w.linkId, { minutes: 12 })], {
+      hooks: { inTransaction: [], afterCommit: [] },
+    });
+    await new Promise((r) => setTimeout(r, 300)); // let B run as far as it can while A is open
+    release();
+    expect((await a).accepted).toBe(1);
+    expect((await b).accepted).toBe(2);
+
+    const versions = (await t.db.pool.query("SELECT bank_code, valid_to FROM bank_link_version WHERE link_id = $1 ORDER BY valid_from", [w.linkId])).rows;
+    expect(versions.map((v) => [v.bank_code, v.valid_to === null])).toEqual([
+      ["0125", false],
+      ["0005", false],
+      ["0009", true],
+    ]);
+    const link = (await t.db.pool.query("SELECT bank_code, account_number FROM bank_link WHERE id = $1", [w.linkId])).rows[0];
+    expect(link).toEqual({ bank_code: "0009", account_number: "2222222" });
+  });
+});
+
 describe("hooks", () => {
   it("hand the stored batch to in-transaction and after-commit hooks; an after-commit failure does not fail the ingest", async () => {
     const seen: IngestedBatchSummary[] = [];

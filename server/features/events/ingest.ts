@@ -1,7 +1,7 @@
 // The ingestion service: one batch of wallet-platform events → one transaction, set-based.
 //
 // Per attempt, in one transaction on one pooled connection:
-//   1. lock the links that link.changed events modify (ordered by id) and read them;
+//   1. lock the links that link.changed events modify (ordered by id, FOR NO KEY UPDATE) and read them;
 //   2. one lookup statement for everything else the batch refers to or would create;
 //   3. plan in memory (plan.ts): accept / duplicate / reject each event, in order;
 //   4. one write statement: claim the accepted event ids (INSERT … ON CONFLICT (id) DO NOTHING, in
@@ -102,10 +102,12 @@ export async function ingestBatch(db: Database, rawEvents: readonly unknown[], o
 // ---------------------------------------------------------------------------------------------
 // Reading what exists
 
+// NO KEY UPDATE, not UPDATE: it still serialises two batches changing the same link, but lets
+// concurrent charges on that link take their foreign-key (KEY SHARE) locks meanwhile.
 const LOCK_CHANGED_LINKS = {
   name: "events.lock-changed-links",
   text: `SELECT id, account_id, bank_code, branch_code, account_number, holder_name, auth_method::text, registered_at, changed_at
-           FROM bank_link WHERE id = ANY($1::varchar[]) ORDER BY id FOR UPDATE`,
+           FROM bank_link WHERE id = ANY($1::varchar[]) ORDER BY id FOR NO KEY UPDATE`,
 };
 
 // One round trip for every lookup: k tells which table a row comes from.
