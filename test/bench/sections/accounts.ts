@@ -4,12 +4,15 @@
 //   and at a deep position (keyset cursor) next to OFFSET for the same page, with the ratio;
 // - the streamed CSV export of all accounts: rows per second and memory growth.
 //
-// Call `benchAccounts({ db })` on a database that holds the data set (events ingested).
+// Run by `npm run bench` (test/bench/run.ts) through `section`, or call `benchAccounts({ db })` on a
+// database that holds the data set (events ingested).
 import { performance } from "node:perf_hooks";
 import type { Database } from "../../../server/db/client.ts";
 import { accountsCsvStream } from "../../../server/features/accounts/export.routes.ts";
 import { encodeCursor, listAccounts } from "../../../server/features/accounts/list.ts";
 import { rescoreAll } from "../../../server/features/accounts/scoring.ts";
+import { scoringSettled } from "../../../server/features/accounts/hooks.ts";
+import type { BenchFigure, BenchSection } from "../context.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { ListAccountsInput, type AccountSort } from "../../../shared/accounts/schemas.ts";
 
@@ -162,3 +165,25 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
   );
   return { accounts, rescoreAllMs, rescoreAgainMs, pages, deep, export: exportFigures };
 }
+
+/** The section for `npm run bench` (after the ingest section has loaded the data set). */
+export const section: BenchSection = {
+  name: "accounts",
+  order: 60,
+  async run(ctx) {
+    await scoringSettled(); // the ingest section's batches may still be queued for rescoring
+    const f = await benchAccounts({ db: ctx.db, log: ctx.log });
+    const figures: BenchFigure[] = [{ name: "wallet accounts", value: f.accounts }];
+    if (f.rescoreAllMs !== null) figures.push({ name: "bulk rescoring, all accounts", value: Number((f.rescoreAllMs / 1000).toFixed(1)), unit: "s", goal: "≤ 60 s at 1M" });
+    if (f.rescoreAgainMs !== null) figures.push({ name: "bulk rescoring again, rules unchanged", value: Number((f.rescoreAgainMs / 1000).toFixed(1)), unit: "s" });
+    for (const p of f.pages) figures.push({ name: `page of 50: ${p.name}`, value: `${p.p50Ms.toFixed(1)} / ${p.p95Ms.toFixed(1)}`, unit: "ms p50 / p95", goal: "p95 ≤ 50" });
+    for (const d of f.deep) {
+      figures.push({ name: `page of 50 at ${d.position.toLocaleString("en-US")} by ${d.sort}, keyset`, value: `${d.keysetP50Ms.toFixed(1)} / ${d.keysetP95Ms.toFixed(1)}`, unit: "ms p50 / p95", goal: "p95 ≤ 50" });
+      figures.push({ name: `same page by OFFSET`, value: `${d.offsetP50Ms.toFixed(1)} / ${d.offsetP95Ms.toFixed(1)}`, unit: "ms p50 / p95" });
+      figures.push({ name: `OFFSET / keyset (p50)`, value: Number(d.ratioP50.toFixed(0)), unit: "x", goal: "≥ 20x at 500k" });
+    }
+    figures.push({ name: "CSV export of all accounts", value: Math.round(f.export.rowsPerSecond), unit: "rows/s", goal: "≥ 100,000" });
+    figures.push({ name: "CSV export memory growth (RSS)", value: Number(f.export.rssGrowthMb.toFixed(0)), unit: "MB", goal: "< 100" });
+    return figures;
+  },
+};
