@@ -30,7 +30,7 @@ async function main() {
     if (command === "reset") {
       const db = connectDatabase(server.url);
       await seedReferenceData(db.prisma);
-      await ensureDemoApiKey(db.prisma);
+      await ensureDemoApiKey(db);
       console.log("[db] reference data loaded");
       if (!values["no-demo"]) {
         await loadDemoDataIfEmpty(db, { seed: Number(values.seed), scale: Number(values.scale), log: (m) => console.log(`[db] ${m}`) });

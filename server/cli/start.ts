@@ -41,7 +41,7 @@ async function main() {
     const db = connectDatabase(pgServer.url);
     const seeded = await seedReferenceData(db.prisma);
     if (seeded.banksAdded || seeded.staffAdded) step(`reference data loaded: ${seeded.banksAdded} banks, ${seeded.staffAdded} staff`);
-    const apiKey = await ensureDemoApiKey(db.prisma);
+    const apiKey = await ensureDemoApiKey(db);
     await loadDemoDataIfEmpty(db, { seed: env.DEMO_SEED, scale: env.DEMO_SCALE, log: (m) => step(m) });
 
     if (process.env.SKIP_CLIENT_BUILD !== "1" && clientBuildIsStale()) {

@@ -1,5 +1,6 @@
 // Wallet-platform API keys: the secret is shown once; only its sha256 is stored.
 import { randomBytes } from "node:crypto";
+import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
 import { sha256Hex } from "../features/auth/sessions.ts";
@@ -29,14 +30,22 @@ export interface ApiKeyIdentity {
   name: string;
 }
 
-export async function authenticateApiKey(db: PrismaClient, secret: string): Promise<ApiKeyIdentity | null> {
+// The lookup runs on the platform's hot path (every decision request): one prepared statement on
+// the pool, no ORM round trip. It is not cached, so a revoked key is refused on its next request.
+const FIND_KEY = {
+  name: "platform-api.find-key",
+  text: "SELECT id::text, name, revoked_at IS NOT NULL AS revoked FROM platform_api_key WHERE key_hash = $1",
+};
+
+export async function authenticateApiKey(pool: pg.Pool, secret: string): Promise<ApiKeyIdentity | null> {
   if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 100) return null;
-  const key = await db.platformApiKey.findUnique({ where: { keyHash: sha256Hex(secret) }, select: { id: true, name: true, revokedAt: true } });
-  if (!key || key.revokedAt) return null;
+  const res = await pool.query<{ id: string; name: string; revoked: boolean }>({ ...FIND_KEY, values: [sha256Hex(secret)] });
+  const key = res.rows[0];
+  if (!key || key.revoked) return null;
   const now = Date.now();
   if (now - (lastWritten.get(key.id) ?? 0) > LAST_USED_WRITE_INTERVAL_MS) {
     lastWritten.set(key.id, now);
-    await db.platformApiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
+    await pool.query("UPDATE platform_api_key SET last_used_at = $2 WHERE id = $1::uuid", [key.id, new Date(now)]);
   }
   return { id: key.id, name: key.name };
 }

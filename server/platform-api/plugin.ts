@@ -55,7 +55,7 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
       if (ipRefusal) return reply.code(429).send(tooMany(req, ipRefusal.retryAfterSeconds, "client address"));
       const header = req.headers.authorization ?? "";
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const key = match ? await authenticateApiKey(opts.db.prisma, match[1]) : null;
+      const key = match ? await authenticateApiKey(opts.db.pool, match[1]) : null;
       if (!key) {
         return reply.code(401).send({ code: "UNAUTHENTICATED", message: "A valid platform API key is required (Authorization: Bearer <key>).", requestId: req.id });
       }
