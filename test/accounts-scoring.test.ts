@@ -101,4 +101,24 @@ describe("scoring service", () => {
     expect(after.risk_score).toBe(row.risk_score);
     expect(after.flagged_at).toEqual(row.flagged_at);
   });
+  it("does not wait for a batch still writing to the account (ingestion and rescoring used to deadlock)", async () => {
+    const [row] = await snapshot();
+    // An ingesting batch holds KEY SHARE locks on the accounts its rows refer to until it commits.
+    const batch = await t.db.pool.connect();
+    try {
+      await batch.query("BEGIN");
+      await batch.query(
+        `INSERT INTO spend (id, account_id, amount_yen, channel, counterparty, occurred_at) VALUES ('lock-probe-spend', $1, 1000, 'payment', NULL, $2)`,
+        [row.id, NOW],
+      );
+      const outcome = await Promise.race([
+        rescoreAccounts(t.db, [row.id], { now: NOW }).then(() => "rescored"),
+        new Promise((r) => setTimeout(() => r("waited for the batch"), 5_000)),
+      ]);
+      expect(outcome).toBe("rescored");
+    } finally {
+      await batch.query("ROLLBACK");
+      batch.release();
+    }
+  });
 });

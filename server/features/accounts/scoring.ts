@@ -9,10 +9,11 @@
 //   drops (the history matters to the analyst and to the platform's polling cursor, which must
 //   never see an account move); "flagged now" is always `risk_score >= threshold`.
 //
-// Concurrency: each chunk locks its accounts (FOR UPDATE, in id order so two chunks never
+// Concurrency: each chunk locks its accounts (FOR NO KEY UPDATE, in id order so two chunks never
 // deadlock) before reading facts, in READ COMMITTED, so of two rescorings of one account the later
 // one waits and then reads everything committed before it: the last write always reflects all
-// committed events.
+// committed events. Not FOR UPDATE: that also blocks the KEY SHARE locks an ingesting batch takes
+// on the accounts its charges and links refer to, and the two deadlocked under concurrent load.
 import type pg from "pg";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount, type Reason, type ScoringRule } from "../../../shared/accounts/index.ts";
 import type { Database } from "../../db/client.ts";
@@ -52,7 +53,7 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
   await client.query("BEGIN");
   try {
     const locked = await client.query<{ id: string }>(
-      `SELECT id FROM wallet_account WHERE ${inSet(set, "id")} ORDER BY id FOR UPDATE`,
+      `SELECT id FROM wallet_account WHERE ${inSet(set, "id")} ORDER BY id FOR NO KEY UPDATE`,
       [Array.isArray(set) ? set : [(set as { after: string }).after, (set as { upTo: string }).upTo]],
     );
     const lockedIds = locked.rows.map((r) => r.id);
