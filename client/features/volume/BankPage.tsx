@@ -1,8 +1,9 @@
 // One bank: its link and charge volume against its expected band with spike markers, its spikes,
-// recent links and charges (masked account numbers), policy violations, a link to its flagged
-// accounts, then the panels other features register for bank pages (suspension, timeline…).
+// recent links and charges (masked account numbers), a link to its flagged accounts, then the
+// panels other features register for bank pages (suspension with its policy violations, timeline…).
 import { Alert, Anchor, Badge, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
+import { Suspense } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { formatCount, formatJst, formatYen } from "../../../shared/format.ts";
@@ -269,40 +270,21 @@ export default function BankPage() {
             </Card>
           </SimpleGrid>
 
-          <Card withBorder padding="sm">
-            <Text fw={600} size="sm" mb="xs">
-              Policy violations
-            </Text>
-            {b.policyViolations.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                No policy violation has been recorded at this bank.
-              </Text>
-            ) : (
-              <Table striped fz="xs">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Occurred</Table.Th>
-                    <Table.Th>What happened</Table.Th>
-                    <Table.Th>Event</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {b.policyViolations.map((v) => (
-                    <Table.Tr key={v.id}>
-                      <Table.Td>
-                        <JstTime at={v.occurredAt} />
-                      </Table.Td>
-                      <Table.Td>{v.kindLabel}</Table.Td>
-                      <Table.Td style={{ fontFamily: "monospace" }}>{v.eventId}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )}
-          </Card>
-
           {shellSlots.bankPanels.map(({ key, Component }) => (
-            <Component key={key} bankCode={b.bank.code} />
+            // Panels are loaded lazily (client/slots.ts): the rest of the page does not wait for them.
+            <Suspense
+              key={key}
+              fallback={
+                <Group gap="sm" p="sm">
+                  <Loader size="xs" />
+                  <Text size="sm" c="dimmed">
+                    Loading the {key} panel…
+                  </Text>
+                </Group>
+              }
+            >
+              <Component bankCode={b.bank.code} />
+            </Suspense>
           ))}
         </>
       )}

@@ -1,12 +1,12 @@
 // One bank's page: its series with the expected band, its spikes, its recent links and charges
-// (masked account numbers), policy violations, and its suspension status. Read from the rollups,
-// the spike table and indexed recent rows; nothing is recomputed per request.
+// (masked account numbers) and its suspension status (its policy violations are shown by the
+// suspension panel). Read from the rollups, the spike table and indexed recent rows; nothing is
+// recomputed per request.
 import type { Database } from "../../db/client.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { detectorLabel, type BaselineKind, type VolumeMetric } from "../../../shared/volume/index.ts";
 import { BankVolumeInput, windowBuckets } from "../../../shared/volume/schemas.ts";
-import { POLICY_VIOLATION_KINDS } from "../suspensions/ingest-hook.ts";
 import { suspensionRegions, suspensionStatuses, windowOrThrow, type AuthMethod, type SuspensionRegion, type SuspensionStatus } from "./overview.ts";
 import type { z } from "zod";
 
@@ -53,7 +53,6 @@ export interface BankVolume {
   spikes: BankSpike[];
   recentLinks: Array<{ id: string; accountId: string; branchCode: string; accountNumberMasked: string; holderName: string; authMethod: string; registeredAt: Date; status: string }>;
   recentCharges: Array<{ id: string; accountId: string; linkId: string; branchCode: string; accountNumberMasked: string; amountYen: number; occurredAt: Date }>;
-  policyViolations: Array<{ id: string; kind: string; kindLabel: string; eventId: string; occurredAt: Date; recordedAt: Date }>;
   suspension: SuspensionStatus;
   suspensionRegions: SuspensionRegion[];
 }
@@ -71,7 +70,7 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
   const w = windowOrThrow(input, now);
   const pool = db.pool;
   const code = input.bankCode;
-  const [bank, series, spikes, links, charges, violations, suspensions] = await Promise.all([
+  const [bank, series, spikes, links, charges, suspensions] = await Promise.all([
     pool.query<{ code: string; name: string; name_kana: string | null; auth_method: AuthMethod }>(
       `SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank WHERE code = $1`,
       [code],
@@ -94,11 +93,6 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
     pool.query<{ id: string; account_id: string; link_id: string; branch_code: string; account_number: string; amount_yen: number; occurred_at: Date }>(
       `SELECT id, account_id, link_id, branch_code, account_number, amount_yen, occurred_at
          FROM charge WHERE bank_code = $1 ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
-      [code],
-    ),
-    pool.query<{ id: string; kind: string; event_id: string; occurred_at: Date; recorded_at: Date }>(
-      `SELECT id::text AS id, kind, event_id, occurred_at, recorded_at FROM policy_violation
-        WHERE bank_code = $1 ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
       [code],
     ),
     pool.query<{ bank_code: string; scopes: string[]; starts_at: Date; lifted_at: Date | null }>(
@@ -171,14 +165,6 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
       accountNumberMasked: maskAccountNumber(c.account_number),
       amountYen: c.amount_yen,
       occurredAt: c.occurred_at,
-    })),
-    policyViolations: violations.rows.map((v) => ({
-      id: v.id,
-      kind: v.kind,
-      kindLabel: (POLICY_VIOLATION_KINDS as Record<string, string>)[v.kind] ?? v.kind,
-      eventId: v.event_id,
-      occurredAt: v.occurred_at,
-      recordedAt: v.recorded_at,
     })),
     suspension: suspensionStatuses(suspensions.rows, now).get(code) ?? { state: "NONE", scopes: [], startsAt: null },
     suspensionRegions: suspensionRegions(suspensions.rows, w, bankNames),
