@@ -10,6 +10,7 @@
 //
 // Usage: npm run eval:detection -- [--seeds 1,2,3] [--scales 0.25,1.25] [--threshold 60]
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
 import { runSeries } from "../../shared/volume/detector.ts";
@@ -22,7 +23,7 @@ const BUCKET_MINUTES = 5;
 const BUCKET_MS = BUCKET_MINUTES * 60_000;
 const DAY_MS = 86_400_000;
 /** The demo's "now" is fixed so every run of this command prints the same figures. */
-const NOW = new Date("2020-09-08T12:00:00+09:00");
+export const NOW = new Date("2020-09-08T12:00:00+09:00");
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,10 +99,12 @@ interface RunResult {
   fraudWithCharge: number;
   baselines: Record<string, RankingMetrics>;
   bestRule: { code: string; ap: number };
+  /** AP of each rule alone (fired = 1, else 0), highest first */
+  ruleAps: { code: string; ap: number }[];
 }
 
 /** Pass 1: 5-minute link and charge counts per bank → spikes, each with when the detector knew it. */
-function detectSpikes(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): ReplaySpike[] {
+export function detectSpikes(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): ReplaySpike[] {
   const start = Math.floor(windowStart.getTime() / BUCKET_MS) * BUCKET_MS;
   const n = Math.ceil((now.getTime() - start) / BUCKET_MS) + 1;
   const counts = new Map<string, Float64Array>(); // `${bank}|${metric}`
@@ -203,10 +206,13 @@ function evaluate(seed: number, scale: number, threshold: number): RunResult {
     random: rankingMetrics(random, isFraud, positives, () => false, seed),
   };
   let bestRule = { code: "", ap: 0 };
+  const ruleAps: { code: string; ap: number }[] = [];
   for (const [code, list] of byRule) {
     const ap = rankingMetrics(list, isFraud, positives, (v) => v === 1, seed).averagePrecision;
+    ruleAps.push({ code, ap });
     if (ap > bestRule.ap) bestRule = { code, ap };
   }
+  ruleAps.sort((a, b) => b.ap - a.ap);
   const delays: number[] = [];
   let before = 0;
   let withCharge = 0;
@@ -232,6 +238,7 @@ function evaluate(seed: number, scale: number, threshold: number): RunResult {
     fraudWithCharge: withCharge,
     baselines,
     bestRule,
+    ruleAps,
   };
 }
 
@@ -250,6 +257,7 @@ function printRun(r: RunResult) {
   }
   if (r.fraudAccounts < 500) console.log(`  (only ${r.fraudAccounts} fraudulent wallets: P@500 is at most ${f2(r.fraudAccounts / 500)})`);
   console.log(`  best single rule by AP: ${r.bestRule.code} (${f2(r.bestRule.ap)}); risk score / best single-rule AP = ${(r.score.averagePrecision / Math.max(r.bestRule.ap, ...Object.values(r.baselines).map((b) => b.averagePrecision))).toFixed(2)}x`);
+  console.log(`  each rule alone (AP): ${r.ruleAps.map((x) => `${x.code} ${f2(x.ap)}`).join(", ")}`);
   console.log(
     `  stolen yen on flagged accounts: ${pct(r.stolenYenShareFlagged)}; median minutes from first fraudulent charge to flag: ${r.medianMinutesToFlag.toFixed(1)} ` +
       `(${r.fraudWithChargeFlagged} of ${r.fraudWithCharge} charging fraud wallets flagged while active, ${r.flaggedBeforeFirstCharge} before their first charge)`,
@@ -291,4 +299,5 @@ function main() {
   }
 }
 
-main();
+// Runs only as a command (scripts may import detectSpikes).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -31,6 +31,7 @@ interface Lnk { id: string; accountId: string; bankCode: string; holderName: str
 const accounts = new Map<string, Acc>();
 const links = new Map<string, Lnk>();
 const charges: { id: string; accountId: string; linkId: string; bankCode: string; amount: number; t: number; fraud: boolean }[] = [];
+const spends: { accountId: string; amount: number; t: number; channel: string }[] = [];
 const changes: { linkId: string; accountId: string }[] = [];
 
 beforeAll(() => {
@@ -48,7 +49,7 @@ beforeAll(() => {
     } else if (e.type === "charge.completed") {
       const l = links.get(e.charge.linkId)!;
       charges.push({ id: e.charge.id, accountId: l.accountId, linkId: l.id, bankCode: l.bankCode, amount: e.charge.amountYen, t, fraud: fraudAcc.has(l.accountId) });
-    }
+    } else if (e.type === "spend.completed") spends.push({ accountId: e.spend.accountId, amount: e.spend.amountYen, t, channel: e.spend.channel });
   }
 }, 60_000);
 
@@ -209,6 +210,68 @@ describe("demo generator: honest look-alikes and limits", () => {
   it("has honest link changes and half-width names", () => {
     expect(changes.filter((c) => !accounts.get(c.accountId)!.fraud).length).toBeGreaterThan(0);
     expect([...accounts.values()].some((a) => /[ｱ-ﾝ]/.test(a.holderName))).toBe(true);
+  });
+
+  it("has honest wallets whose bank holder is someone else (maiden name, a relative, a business, another order or reading), 0.5–4% of honest links", () => {
+    const honestLinks = [...links.values()].filter((l) => !accounts.get(l.accountId)!.fraud);
+    const other = honestLinks.filter((l) => {
+      const a = accounts.get(l.accountId)!;
+      return surnameOf(a.holderName) !== surnameOf(l.holderName) && norm(a.holderName) !== norm(l.holderName);
+    });
+    const givenOf = (s: string) => s.normalize("NFKC").split(/[\s　]+/)[1];
+    const kinds = {
+      sameGivenOtherSurname: other.filter((l) => givenOf(l.holderName) === givenOf(accounts.get(l.accountId)!.holderName)).length,
+      business: other.filter((l) => /^(ｶ\)|ﾕ\))|ｼﾖｳﾃﾝ|ｺｳﾑﾃﾝ|ｾﾂｺﾂｲﾝ/.test(l.holderName)).length,
+      givenFirst: other.filter((l) => {
+        const a = accounts.get(l.accountId)!.holderName.normalize("NFKC").split(/[\s　]+/);
+        return norm(l.holderName) === norm(`${a[1]}${a[0]}`);
+      }).length,
+      unrelated: other.filter((l) => givenOf(l.holderName) !== givenOf(accounts.get(l.accountId)!.holderName) && !/ｼﾖｳ|ｺｳﾑ|ｾﾂｺﾂ|ｻﾝｷﾞﾖｳ/.test(l.holderName)).length,
+    };
+    console.log(`honest links under another name: ${other.length} of ${honestLinks.length}`, kinds);
+    expect(other.length / honestLinks.length).toBeGreaterThan(0.005);
+    expect(other.length / honestLinks.length).toBeLessThan(0.04);
+    for (const n of Object.values(kinds)) expect(n).toBeGreaterThan(0);
+    expect(stats.lookAlikes.otherHolderLinks.maidenName).toBeGreaterThan(0);
+    // spread over time (long-standing links and links inside the window) and over banks
+    const windowStart = Date.parse(labels.windowStart);
+    expect(other.some((l) => l.registeredAt < windowStart)).toBe(true);
+    expect(other.some((l) => l.registeredAt >= windowStart)).toBe(true);
+    expect(new Set(other.map((l) => l.bankCode)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it("has honest wallets charging near the limits in minutes and paying or sending most of it on at once", () => {
+    const byAccount = new Map<string, { charges: typeof charges; spends: typeof spends }>();
+    for (const c of honest()) {
+      const e = byAccount.get(c.accountId) ?? { charges: [], spends: [] };
+      e.charges.push(c);
+      byAccount.set(c.accountId, e);
+    }
+    for (const s of spends) byAccount.get(s.accountId)?.spends.push(s);
+    let threeEqual = 0;
+    const quickOut = { payment: 0, transfer: 0 };
+    for (const { charges: cs, spends: ss } of byAccount.values()) {
+      // three charges of ¥30,000 or more, each within 80% of the largest, inside 10 minutes
+      if (cs.some((c) => cs.filter((d) => d.t >= c.t && d.t - c.t <= 10 * 60_000 && d.amount >= 30_000 && d.amount >= 0.8 * c.amount && d.amount <= c.amount).length >= 3)) threeEqual++;
+      // ¥50,000+ charged in 15 minutes, and at least 70% of it paid or sent within 30 minutes of the last of them
+      for (const c of cs) {
+        const burst = cs.filter((d) => d.t >= c.t && d.t - c.t <= 15 * 60_000);
+        const total = burst.reduce((a, d) => a + d.amount, 0);
+        if (total < 50_000) continue;
+        const last = Math.max(...burst.map((d) => d.t));
+        const out = ss.filter((s) => s.t >= last && s.t - last <= 30 * 60_000);
+        const outYen = out.reduce((a, s) => a + s.amount, 0);
+        if (outYen >= 0.7 * total) {
+          const transfer = out.filter((s) => s.channel === "transfer").reduce((a, s) => a + s.amount, 0);
+          quickOut[transfer * 2 >= outYen ? "transfer" : "payment"]++;
+          break;
+        }
+      }
+    }
+    console.log(`honest wallets: ${threeEqual} with three near-equal charges in 10 min; quick cash-out`, quickOut, stats.lookAlikes.bigPurchaseBursts, stats.lookAlikes.chargeAndSendOn);
+    expect(threeEqual).toBeGreaterThan(0);
+    expect(quickOut.payment).toBeGreaterThan(0);
+    expect(quickOut.transfer).toBeGreaterThan(0);
   });
 
   it("never exceeds ¥100,000 per charge or ¥300,000 per JST calendar month for honest wallets", () => {

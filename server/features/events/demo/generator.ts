@@ -113,6 +113,12 @@ export interface DemoStats {
     walletsSharingDevice: number;
     honestLinkChanges: number;
     halfWidthNames: number;
+    /** honest links whose bank holder is not the wallet holder nor shares its surname, by kind */
+    otherHolderLinks: Record<OtherHolderKind, number>;
+    /** honest wallets charging near the limits in one sitting for a big purchase, paid at once */
+    bigPurchaseBursts: number;
+    /** honest wallets charging and sending the money on (rent, an allowance) within minutes */
+    chargeAndSendOn: number;
   };
   firstEventAt: string | null;
   lastEventAt: string | null;
@@ -130,6 +136,14 @@ export interface DemoRun {
   windowStart: Date;
   now: Date;
 }
+
+/**
+ * Why an honest wallet's bank account carries another name: a married customer whose account keeps
+ * the maiden surname; a young adult or a carer paying from a relative's account under another
+ * surname; a sole proprietor's business account (屋号 or カ) company name); the same person
+ * registered in another order or reading (ナカジマ/ナカシマ).
+ */
+export type OtherHolderKind = "maidenName" | "relativeOtherSurname" | "businessAccount" | "otherOrderOrReading";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -209,6 +223,40 @@ const AMOUNTS: Record<Exclude<Profile, "dormant">, (rng: Rng) => number> = {
 };
 const ODD_AMOUNTS = [1500, 2500, 4000, 6000, 7000, 8000, 15000, 2380, 3240, 4980, 12800];
 
+/** Share of honest wallets whose own account carries another name (see OtherHolderKind). */
+const OTHER_HOLDER_RATE = 0.02;
+/** Per wallet, chance of one honest burst in the window: a big purchase charged near the limits and
+ * paid at the till, or money charged and sent on at once (rent, an allowance). */
+const BURST_RATE: Record<Exclude<Profile, "dormant">, { bigPurchase: number; sendOn: number }> = {
+  light: { bigPurchase: 0.006, sendOn: 0.008 },
+  regular: { bigPurchase: 0.012, sendOn: 0.014 },
+  heavy: { bigPurchase: 0.03, sendOn: 0.03 },
+};
+const BIG_PURCHASE_PLANS: readonly (readonly number[])[] = [
+  [100000, 100000, 100000], [100000, 100000, 60000], [100000, 90000, 90000], [50000, 50000, 50000],
+  [30000, 30000, 30000], [100000, 80000], [100000, 50000], [100000], [80000], [60000],
+];
+const SEND_ON_PLANS: readonly (readonly number[])[] = [[50000], [50000], [100000], [100000], [80000], [60000], [100000, 50000], [100000, 100000], [30000, 30000]];
+/** Zengin-style readings a bank may hold for the same surname (中島 ナカジマ/ナカシマ, 山崎 ヤマザキ/ヤマサキ). */
+const READING_VARIANTS: Readonly<Record<string, string>> = {
+  ナカジマ: "ナカシマ", ヤマザキ: "ヤマサキ", ミヤザキ: "ミヤサキ", ハセガワ: "ハセカワ", ナカガワ: "ナカカワ",
+  イシカワ: "イシガワ", タカダ: "タカタ", ウエダ: "ウエタ", コンドウ: "コントウ", オオタ: "オオダ", スガワラ: "スカワラ",
+  サクライ: "サクラギ", ツジ: "ツチ", フジタ: "フシタ", ヤマダ: "ヤマタ",
+};
+/** Parents' and grandparents' generation given names (a carer paying from an elderly relative's account). */
+const OLDER_GIVEN = ["ヨシコ", "カズコ", "フミコ", "トシコ", "ミチコ", "ヨシオ", "イサム", "ススム", "ミノル", "シゲル"] as const;
+/** [prefix, trade name suffix, followed by the owner's name]: カ) = 株式会社, ユ) = 有限会社. */
+const BUSINESS_STYLES: readonly (readonly [string, string, boolean])[] = [
+  ["カ)", "ショウジ", false], ["ユ)", "サンギョウ", false], ["", "ショウテン", true], ["", "コウムテン", true], ["", "セッコツイン", true],
+];
+const BIG_TICKET_SHOPS = [...ELECTRONICS_AND_GIFT, "ニトリ", "大塚家具", "ビックカメラ.com", "ケーズデンキ"] as const;
+
+const SMALL_KANA_LARGE: Readonly<Record<string, string>> = { ァ: "ア", ィ: "イ", ゥ: "ウ", ェ: "エ", ォ: "オ", ッ: "ツ", ャ: "ヤ", ュ: "ユ", ョ: "ヨ" };
+/** As a bank file writes a name: half-width kana, small kana written large (ショウジ → ｼﾖｳｼﾞ). */
+function toZenginKana(s: string): string {
+  return toHalfWidthKatakana([...s].map((c) => SMALL_KANA_LARGE[c] ?? c).join(""));
+}
+
 interface Group {
   kind: "family" | "office";
   ip: string;
@@ -227,6 +275,8 @@ interface BankAccount {
   surname: number;
   /** given name of the account's owner (the wallet holder, or a family member) */
   ownerGiven: string;
+  /** why an honest wallet's account carries a name that is not the wallet holder's (null: it does not) */
+  otherHolder: OtherHolderKind | null;
 }
 
 interface BankInfo {
@@ -263,6 +313,8 @@ interface Wallet {
   balance: number;
   monthKey: number;
   monthTotal: number;
+  /** what monthTotal would be without honest bursts (see charge(): keeps the main stream unchanged) */
+  monthTotalWithoutBursts: number;
   // fraud only
   attack: AttackState | null;
   victim: DemoVictim | null;
@@ -288,6 +340,10 @@ const enum K {
   FCharge,
   FSpend,
   FChange,
+  Burst,
+  BurstCharge,
+  BurstPay,
+  BurstSend,
 }
 
 interface Action {
@@ -427,6 +483,9 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
         walletsSharingDevice: 0,
         honestLinkChanges: 0,
         halfWidthNames: 0,
+        otherHolderLinks: { maidenName: 0, relativeOtherSurname: 0, businessAccount: 0, otherOrderOrReading: 0 },
+        bigPurchaseBursts: 0,
+        chargeAndSendOn: 0,
       },
       firstEventAt: null,
       lastEventAt: null,
@@ -500,14 +559,77 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
     };
     const randomGiven = () => (chance(rng, 0.5) ? pick(rng, GIVEN_FEMALE) : pick(rng, GIVEN_MALE));
     const randomSurname = () => Math.floor(rng() * SURNAMES.length);
-    const newAccount = (bank: BankInfo, surname: number, ownerGiven: string, holderName: string): BankAccount => ({
+    const newAccount = (bank: BankInfo, surname: number, ownerGiven: string, holderName: string, otherHolder: OtherHolderKind | null = null): BankAccount => ({
       bank,
       branchCode: pick(rng, bank.branches),
       accountNumber: digits(7),
       holderName,
       surname,
       ownerGiven,
+      otherHolder,
     });
+
+    // --- honest look-alikes with their own PRNG stream ----------------------------------------------
+    // Drawn from a second stream so that adding them leaves every other decision (and so the incident,
+    // the volumes and the fraud wallets) exactly as it was for a seed.
+    const lr = createRng(`${seed}:honest-look-alikes`);
+    const otherSurnameThan = (s: number) => {
+      const o = Math.floor(lr() * SURNAMES.length);
+      return o === s ? (o + 1) % SURNAMES.length : o;
+    };
+    const pickOtherHolderKind = weighted<OtherHolderKind>([
+      ["maidenName", 35],
+      ["relativeOtherSurname", 25],
+      ["businessAccount", 20],
+      ["otherOrderOrReading", 20],
+    ]);
+    /** The holder name of an honest customer's own-use account that is not under their wallet name. */
+    function otherHolderAccount(bank: BankInfo, surname: number, given: string): BankAccount {
+      let kind = pickOtherHolderKind(lr);
+      if (kind === "maidenName" && !(GIVEN_FEMALE as readonly string[]).includes(given)) kind = "relativeOtherSurname";
+      if (kind === "otherOrderOrReading" && !READING_VARIANTS[SURNAMES[surname]] && chance(lr, 0.5)) kind = "businessAccount";
+      const s = SURNAMES[surname];
+      const space = chance(lr, 0.15) ? "　" : " ";
+      let holder: string;
+      let holderSurname = surname;
+      let ownerGiven = given;
+      switch (kind) {
+        case "maidenName":
+          holderSurname = otherSurnameThan(surname);
+          holder = `${SURNAMES[holderSurname]}${space}${given}`;
+          break;
+        case "relativeOtherSurname":
+          holderSurname = otherSurnameThan(surname);
+          ownerGiven = pick(lr, chance(lr, 0.5) ? OLDER_GIVEN : [...GIVEN_FEMALE, ...GIVEN_MALE]);
+          holder = `${SURNAMES[holderSurname]}${space}${ownerGiven}`;
+          break;
+        case "businessAccount": {
+          const [prefix, trade, withOwner] = pick(lr, BUSINESS_STYLES);
+          holder = `${prefix}${s}${trade}${withOwner ? ` ${s} ${given}` : ""}`;
+          break;
+        }
+        case "otherOrderOrReading": {
+          const variant = READING_VARIANTS[s];
+          holder = variant ? `${variant}${space}${given}` : `${given}${space}${s}`;
+          break;
+        }
+      }
+      // bank files mostly carry Zengin half-width kana (no small kana)
+      if (kind === "businessAccount" || chance(lr, 0.4)) holder = toZenginKana(holder);
+      return newAccount(bank, holderSurname, ownerGiven, holder, kind);
+    }
+
+    /** Honest bursts: a big purchase paid at the till, or money sent on, at a random time in the window. */
+    function planBurst(t: number, w: Wallet) {
+      if (w.profile === "dormant") return;
+      const r = lr();
+      const p = BURST_RATE[w.profile];
+      const kind = r < p.bigPurchase ? K.BurstPay : r < p.bigPurchase + p.sendOn ? K.BurstSend : null;
+      if (kind === null) return;
+      const from = Math.max(t + HOUR, windowStart);
+      const at = Math.ceil((from + lr() * (now - from)) / 1000) * 1000;
+      if (at < now) schedule(at, K.Burst, w, kind);
+    }
 
     // --- honest wallets -------------------------------------------------------------------------
     function newHonestWallet(pre: boolean): Wallet {
@@ -544,7 +666,8 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
         const bank = pickBank(rng);
         let holder = name;
         if (chance(rng, 0.01)) holder = toHalfWidthKatakana(name); // bank returns half-width
-        planned = newAccount(bank, surname, given, holder);
+        // newAccount draws from the main stream either way, so the choice leaves it unchanged
+        planned = chance(lr, OTHER_HOLDER_RATE) ? otherHolderAccount(bank, surname, given) : newAccount(bank, surname, given, holder);
         if (group?.kind === "family" && !group.familyAccount && chance(rng, 0.7)) {
           // the first member's account becomes the family account others may use
           group.familyAccount = planned;
@@ -568,6 +691,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
         balance: 0,
         monthKey: 0,
         monthTotal: 0,
+        monthTotalWithoutBursts: 0,
         attack: null,
         victim: null,
         plan: [],
@@ -633,11 +757,21 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
     }
 
     /** Charge as much of `wanted` as the per-charge and monthly limits allow; returns the charge id or null. */
-    function charge(t: number, w: Wallet, wanted: number): string | null {
+    let lastChargeWithoutBursts = false;
+    function charge(t: number, w: Wallet, wanted: number, burst = false): string | null {
       const mk = jstMonthKey(t);
       if (mk !== w.monthKey) {
         w.monthKey = mk;
         w.monthTotal = 0;
+        w.monthTotalWithoutBursts = 0;
+      }
+      // Whether the charge would have gone through had there been no bursts decides what follows it
+      // (draws from the main stream), so a burst changes this wallet's amounts but no other decision.
+      if (!burst) {
+        let would = Math.min(wanted, CHARGE_LIMIT_YEN, MONTHLY_CHARGE_LIMIT_YEN - w.monthTotalWithoutBursts);
+        if (would < wanted) would = Math.floor(would / 1000) * 1000;
+        lastChargeWithoutBursts = would >= 1000;
+        if (lastChargeWithoutBursts) w.monthTotalWithoutBursts += would;
       }
       let amount = Math.min(wanted, CHARGE_LIMIT_YEN, MONTHLY_CHARGE_LIMIT_YEN - w.monthTotal);
       if (amount < wanted) amount = Math.floor(amount / 1000) * 1000;
@@ -687,6 +821,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
     function onLinked(t: number, w: Wallet, pre: boolean) {
       const acct = w.plannedAccount!;
       if (acct.surname === w.surname && acct.ownerGiven !== w.given) stats.lookAlikes.surnameOnlyHolderLinks++;
+      if (acct.otherHolder) stats.lookAlikes.otherHolderLinks[acct.otherHolder]++;
       const honestList = honestAccountsAt.get(acct.bank.code);
       if (honestList && honestList.length < 500) honestList.push(acct);
       if (w.profile === "dormant") return;
@@ -758,6 +893,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
         balance: 0,
         monthKey: 0,
         monthTotal: 0,
+        monthTotalWithoutBursts: 0,
         attack,
         victim: null,
         plan: [],
@@ -862,6 +998,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
           const pre = act.k === K.SpawnPre;
           const nw = newHonestWallet(pre);
           openWallet(t, nw);
+          planBurst(t, nw);
           let delay: number;
           const r = rng();
           if (pre) delay = r < 0.45 ? int(rng, 60, 1800) : r < 0.8 ? int(rng, 1800, 86400) : int(rng, 86400, 20 * 86400);
@@ -885,7 +1022,8 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
             break;
           }
           const amount = act.a === 1 ? pick(rng, [1000, 3000, 5000, 5000, 10000, 10000, 20000, 30000, 50000]) : honestAmount(w!);
-          if (charge(t, w!, amount)) schedulePostChargeSpends(t, w!, amount);
+          charge(t, w!, amount);
+          if (lastChargeWithoutBursts) schedulePostChargeSpends(t, w!, amount);
           scheduleNextCharge(t, w!);
           break;
         }
@@ -909,6 +1047,35 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
           const own = w!.plannedAccount!;
           changeLink(t, w!, newAccount(bank, own.surname, own.ownerGiven, own.holderName));
           stats.lookAlikes.honestLinkChanges++;
+          break;
+        }
+        case K.Burst: {
+          if (!w!.link || w!.linkedAt >= t) break; // not linked (yet)
+          const pay = act.a === K.BurstPay;
+          const plan = pick(lr, pay ? BIG_PURCHASE_PLANS : SEND_ON_PLANS);
+          let at = t;
+          for (let i = 0; i < plan.length; i++) {
+            if (i > 0) at += int(lr, 20, 150) * 1000;
+            schedule(at, K.BurstCharge, w, plan[i]);
+          }
+          schedule(at + int(lr, 60, 900) * 1000, act.a as K, w, plan.reduce((x, y) => x + y, 0));
+          if (pay) stats.lookAlikes.bigPurchaseBursts++;
+          else stats.lookAlikes.chargeAndSendOn++;
+          break;
+        }
+        case K.BurstCharge: {
+          charge(t, w!, act.a, true);
+          break;
+        }
+        case K.BurstPay: {
+          spend(t, w!, act.a, "payment", pick(lr, BIG_TICKET_SHOPS));
+          break;
+        }
+        case K.BurstSend: {
+          // to a family member (same surname) or a landlord / friend
+          const s = chance(lr, 0.6) ? w!.surname : Math.floor(lr() * SURNAMES.length);
+          const g = chance(lr, 0.5) ? pick(lr, GIVEN_FEMALE) : pick(lr, GIVEN_MALE);
+          spend(t, w!, act.a, "transfer", `${SURNAMES[s]} ${g}`);
           break;
         }
         case K.FOpen: {
