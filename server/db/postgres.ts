@@ -105,8 +105,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     password: EMBEDDED_PASSWORD,
     persistent: opts.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    // Fast, small settings for a single-machine console; fsync stays on for durability.
-    postgresFlags: ["-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "listen_addresses=127.0.0.1"],
+    // Fast, small settings for a single-machine console; fsync and synchronous_commit stay on, so an
+    // acknowledged batch survives a crash. Checkpoints are spaced out (by WAL volume and time) so a
+    // bulk load does not checkpoint every few seconds and pay full-page images again after each;
+    // crash recovery replays at most that much WAL.
+    postgresFlags: [
+      ...["-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "listen_addresses=127.0.0.1"],
+      ...["-c", "wal_buffers=16MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=15min", "-c", "checkpoint_completion_target=0.9"],
+    ],
     onLog: (m) => opts.log?.(m),
     onError: (m) => opts.log?.(String(m)),
   });

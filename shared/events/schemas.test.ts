@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   EVENTS_PER_BATCH_MAX,
   canonicalEventJson,
+  canonicalEventJsonBySorting,
   eventsBatchSchema,
   eventsEnvelopeSchema,
   eventsResponseSchema,
@@ -205,6 +206,19 @@ describe("canonicalEventJson", () => {
     expect(canonicalEventJson(a)).not.toBe(canonicalEventJson({ ...a, charge: { ...a.charge, amountYen: 99999 } }));
     expect(canonicalEventJson(a)).not.toBe(canonicalEventJson({ ...a, occurredAt: "2020-09-04T12:34:56Z" }));
     expect(canonicalEventJson(a)).not.toBe(canonicalEventJson({ ...a, occurredAt: "2020-09-04T12:34:56.0001+09:00" }));
+  });
+  it("builds exactly the sorted-keys form for every event type, with and without optional fields", () => {
+    const all = Object.values(valid).flat();
+    const withOptionals = [
+      { id: "ev-o1", type: "account.opened", occurredAt: at, account: { id: "a", holderName: "ア", carrierCustomer: true, identityVerified: true, deviceId: "d", ipAddress: "203.0.113.7" } },
+      { id: "ev-o2", type: "spend.completed", occurredAt: at, spend: { id: "s", accountId: "a", amountYen: 5, channel: "transfer", counterparty: "ローソン" } },
+      { id: "ev-o3", type: "spend.completed", occurredAt: at, spend: { id: "s", accountId: "a", amountYen: 5, channel: "payment" } },
+    ];
+    for (const raw of [...all, ...withOptionals]) {
+      const parsed = platformEventSchema.parse(raw);
+      expect(canonicalEventJson(parsed)).toBe(canonicalEventJsonBySorting(parsed));
+    }
+    expect(new Set(all.map((e) => e.type)).size).toBe(5);
   });
   it("normalizeOccurredAt agrees with Date for any instant and offset", () => {
     fc.assert(

@@ -278,12 +278,61 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+// Keys of each object of an event in sorted order (as sortKeys orders them), so the canonical form
+// of a validated event is built without sorting at run time. The schema test checks these against
+// sortKeys for every event type.
+const optional = <T>(v: T | undefined): T | undefined => v;
+
+function canonicalPayload(event: PlatformEvent): unknown {
+  switch (event.type) {
+    case "account.opened": {
+      const a = event.account;
+      return { carrierCustomer: a.carrierCustomer, deviceId: optional(a.deviceId), holderName: a.holderName, id: a.id, identityVerified: a.identityVerified, ipAddress: optional(a.ipAddress) };
+    }
+    case "link.registered": {
+      const l = event.link;
+      return { accountId: l.accountId, accountNumber: l.accountNumber, authMethod: l.authMethod, bankCode: l.bankCode, branchCode: l.branchCode, holderName: l.holderName, id: l.id };
+    }
+    case "link.changed": {
+      const l = event.link;
+      return { accountNumber: l.accountNumber, authMethod: l.authMethod, bankCode: l.bankCode, branchCode: l.branchCode, holderName: l.holderName, id: l.id };
+    }
+    case "charge.completed": {
+      const c = event.charge;
+      return { amountYen: c.amountYen, id: c.id, linkId: c.linkId };
+    }
+    case "spend.completed": {
+      const p = event.spend;
+      return { accountId: p.accountId, amountYen: p.amountYen, channel: p.channel, counterparty: optional(p.counterparty), id: p.id };
+    }
+  }
+}
+
 /**
  * A stable JSON string of an event for payload hashing (sha256 of it detects CONFLICTs): keys
  * sorted at every level, undefined fields dropped, and `occurredAt` normalised to its UTC instant so
  * that the "+09:00" and "Z" forms of the same moment are the same payload. Call it on a parsed
- * (validated) event.
+ * (validated) event; `normalizedOccurredAt` spares normalising again when the caller has it.
  */
-export function canonicalEventJson(event: PlatformEvent): string {
-  return JSON.stringify(sortKeys({ ...event, occurredAt: normalizeOccurredAt(event.occurredAt) }));
+export function canonicalEventJson(event: PlatformEvent, normalizedOccurredAt?: string): string {
+  const occurredAt = normalizedOccurredAt ?? normalizeOccurredAt(event.occurredAt);
+  // JSON.stringify drops undefined fields, as sortKeys does; key order is the sorted order.
+  switch (event.type) {
+    case "account.opened":
+      return JSON.stringify({ account: canonicalPayload(event), id: event.id, occurredAt, type: event.type });
+    case "charge.completed":
+      return JSON.stringify({ charge: canonicalPayload(event), id: event.id, occurredAt, type: event.type });
+    case "link.registered":
+    case "link.changed":
+      return JSON.stringify({ id: event.id, link: canonicalPayload(event), occurredAt, type: event.type });
+    case "spend.completed":
+      return JSON.stringify({ id: event.id, occurredAt, spend: canonicalPayload(event), type: event.type });
+    default:
+      return canonicalEventJsonBySorting(event, occurredAt);
+  }
+}
+
+/** The reference definition of the canonical form (sort every object's keys); tests compare with it. */
+export function canonicalEventJsonBySorting(event: PlatformEvent, normalizedOccurredAt?: string): string {
+  return JSON.stringify(sortKeys({ ...event, occurredAt: normalizedOccurredAt ?? normalizeOccurredAt(event.occurredAt) }));
 }

@@ -33,6 +33,8 @@ export interface ParsedEvent {
   hash: string;
   /** occurredAt as epoch milliseconds (sub-millisecond digits rounded, as timestamptz(3) stores it) */
   occurredAtMs: number;
+  /** the same instant as an ISO string (what is written), made once per event */
+  occurredAtIso: string;
 }
 
 export interface ParsedBatch {
@@ -73,13 +75,14 @@ export function parseEvents(raw: readonly unknown[]): ParsedBatch {
       invalid.push({ index, id: readableId(raw[index]), code: "INVALID", message: issueSummary(r.error.issues) });
       continue;
     }
-    const occurredAtMs = normalizedToMs(normalizeOccurredAt(r.data.occurredAt));
+    const normalized = normalizeOccurredAt(r.data.occurredAt);
+    const occurredAtMs = normalizedToMs(normalized);
     if (!(occurredAtMs >= OCCURRED_AT_MS_MIN && occurredAtMs < OCCURRED_AT_MS_MAX)) {
       invalid.push({ index, id: r.data.id, code: "INVALID", message: "occurredAt: must be between 2000-01-01 and 2100-01-01" });
       continue;
     }
-    const hash = oneShotHash("sha256", canonicalEventJson(r.data), "hex");
-    events.push({ index, event: r.data, hash, occurredAtMs });
+    const hash = oneShotHash("sha256", canonicalEventJson(r.data, normalized), "hex");
+    events.push({ index, event: r.data, hash, occurredAtMs, occurredAtIso: iso(occurredAtMs) });
   }
   return { events, invalid };
 }
@@ -359,7 +362,7 @@ export function planBatch(parsed: ParsedBatch, known: KnownState): BatchPlan {
         c.identityVerified.push(a.identityVerified);
         c.deviceId.push(a.deviceId ?? null);
         c.ipAddress.push(a.ipAddress ?? null);
-        c.openedAt.push(iso(t));
+        c.openedAt.push(p.occurredAtIso);
         touchedAccounts.add(a.id);
         break;
       }
@@ -447,7 +450,7 @@ export function planBatch(parsed: ParsedBatch, known: KnownState): BatchPlan {
         cols.branchCode.push(s.branchCode);
         cols.accountNumber.push(s.accountNumber);
         cols.amountYen.push(c.amountYen);
-        cols.occurredAt.push(iso(t));
+        cols.occurredAt.push(p.occurredAtIso);
         addRollup(s.bankCode, "CHARGE_COUNT", t, 1);
         addRollup(s.bankCode, "CHARGE_YEN", t, c.amountYen);
         touchedAccounts.add(s.accountId);
@@ -472,7 +475,7 @@ export function planBatch(parsed: ParsedBatch, known: KnownState): BatchPlan {
         cols.amountYen.push(s.amountYen);
         cols.channel.push(s.channel);
         cols.counterparty.push(s.counterparty ?? null);
-        cols.occurredAt.push(iso(t));
+        cols.occurredAt.push(p.occurredAtIso);
         touchedAccounts.add(s.accountId);
         break;
       }
@@ -481,7 +484,7 @@ export function planBatch(parsed: ParsedBatch, known: KnownState): BatchPlan {
     rows.events.id.push(e.id);
     rows.events.type.push(e.type);
     rows.events.hash.push(p.hash);
-    rows.events.occurredAt.push(iso(t));
+    rows.events.occurredAt.push(p.occurredAtIso);
     if (t < minMs) minMs = t;
     if (t > maxMs) maxMs = t;
   }
