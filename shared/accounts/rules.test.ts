@@ -114,9 +114,17 @@ describe("LINK_SOON_AFTER_OPEN", () => {
 });
 
 describe("CHARGE_SOON_AFTER_LINK", () => {
-  it("fires when the first charge after a link is within 30 min", () => {
+  it("fires weakly when the first charge after a link is within 30 min", () => {
     const r = only("CHARGE_SOON_AFTER_LINK", quiet({ links: [link({ registeredAt: at(0) })], charges: [charge(30, 50_000)] }));
     expect(r).toMatchObject({ points: 5, evidence: "charged ¥50,000 30 min after linking bank 0125" });
+  });
+  it("gives full points for a charge of ¥90,000 or more within 30 min of linking, naming that charge", () => {
+    const l = [link({ registeredAt: at(0) })];
+    const r = only("CHARGE_SOON_AFTER_LINK", quiet({ links: l, charges: [charge(2, 5_000), charge(9, 100_000)] }));
+    expect(r).toMatchObject({ points: 15, evidence: "charged ¥100,000 9 min after linking bank 0125" });
+    expect(only("CHARGE_SOON_AFTER_LINK", quiet({ links: l, charges: [charge(2, 89_999)] }))?.points).toBe(5);
+    // a big charge later than 30 min after linking is not "soon"
+    expect(only("CHARGE_SOON_AFTER_LINK", quiet({ links: l, charges: [charge(2, 5_000), charge(31, 100_000)] }))?.points).toBe(5);
   });
   it("does not fire one second later", () => {
     const c = { amountYen: 50_000, occurredAt: new Date(at(30).getTime() + 1000) };
@@ -127,7 +135,7 @@ describe("CHARGE_SOON_AFTER_LINK", () => {
 describe("NAME_MISMATCH / NAME_FAMILY", () => {
   it("mismatch fires for a different holder, naming both and the similarity", () => {
     const r = only("NAME_MISMATCH", quiet({ links: [link({ holderName: "ｻﾄｳ ﾊﾅｺ" })] }));
-    expect(r).toMatchObject({ points: 30, evidence: "bank holder ｻﾄｳ ﾊﾅｺ vs wallet ヤマダ タロウ, similarity 0" });
+    expect(r).toMatchObject({ points: 25, evidence: "bank holder ｻﾄｳ ﾊﾅｺ vs wallet ヤマダ タロウ, similarity 0" });
   });
   it("neither fires for the same holder written in half-width or hiragana", () => {
     for (const holderName of ["ﾔﾏﾀﾞ ﾀﾛｳ", "やまだ\u3000たろう", "ヤマダタロウ"]) {
@@ -212,7 +220,7 @@ describe("NEAR_LIMIT_CHARGES", () => {
 describe("RAPID_EQUAL_CHARGES", () => {
   it("fires for the 2020 pattern ¥100k, ¥90k, ¥90k, ¥20k within minutes", () => {
     const r = only("RAPID_EQUAL_CHARGES", quiet({ charges: [charge(0, 100_000), charge(2, 90_000), charge(6, 90_000), charge(7, 20_000)] }));
-    expect(r).toMatchObject({ points: 15, evidence: "3 charges totalling ¥280,000 within 6 min" });
+    expect(r).toMatchObject({ points: 10, evidence: "3 charges totalling ¥280,000 within 6 min" });
   });
   it("fires when the third charge is exactly 10 min after the first, not one second later", () => {
     expect(only("RAPID_EQUAL_CHARGES", quiet({ charges: [charge(0, 50_000), charge(5, 50_000), charge(10, 50_000)] }))).toBeDefined();
@@ -234,7 +242,7 @@ describe("RAPID_CASH_OUT", () => {
   const charged = [charge(0, 100_000), charge(2, 100_000), charge(4, 100_000)];
   it("transfers out within minutes score full points, with share, total and delay", () => {
     const r = only("RAPID_CASH_OUT", quiet({ charges: charged, spends: [spend(10, 200_000, "transfer"), spend(19, 76_000, "transfer")] }));
-    expect(r).toMatchObject({ points: 20 });
+    expect(r).toMatchObject({ points: 15 });
     expect(r?.evidence).toBe("92% of charged ¥300,000 sent out within 15 min (¥276,000 by transfer, ¥0 by payment)");
   });
   it("payments weigh less than transfers", () => {
@@ -284,12 +292,27 @@ describe("rule table", () => {
   });
   const pts = (codes: ReasonCode[]) => codes.reduce((a, c) => a + points(c), 0);
   const paymentPoints = SCORING_RULES.find((r) => r.code === "RAPID_CASH_OUT")!.params.paymentPoints;
-  it("a newcomer's whole bundle (speed + context + family name + paying at once) stays below", () => {
+  const smallChargeSoon = SCORING_RULES.find((r) => r.code === "CHARGE_SOON_AFTER_LINK")!.params.smallPoints;
+  it("a newcomer's whole bundle (speed + a small first charge + context + family name + paying at once) stays below", () => {
     const bundle =
-      pts(["LINK_SOON_AFTER_OPEN", "CHARGE_SOON_AFTER_LINK", "UNVERIFIED_NON_CARRIER", "PIN_ONLY_LINK"]) +
+      pts(["LINK_SOON_AFTER_OPEN", "UNVERIFIED_NON_CARRIER", "PIN_ONLY_LINK"]) +
+      smallChargeSoon +
       pts(["LINKED_DURING_SPIKE", "SHARED_IP", "NAME_FAMILY"]) +
       paymentPoints;
     expect(bundle).toBeLessThan(DEFAULT_FLAG_THRESHOLD);
+  });
+  it("a newcomer paying from a relative's account under another name, charging a little at once, stays below", () => {
+    const bundle =
+      pts(["NAME_MISMATCH", "LINK_SOON_AFTER_OPEN", "UNVERIFIED_NON_CARRIER", "PIN_ONLY_LINK", "SHARED_IP"]) + smallChargeSoon;
+    expect(bundle).toBeLessThan(DEFAULT_FLAG_THRESHOLD);
+  });
+  it("a long-standing customer with a business or maiden-name account paying a big purchase at once stays below", () => {
+    const bundle = pts(["NAME_MISMATCH", "NEAR_LIMIT_CHARGES", "RAPID_EQUAL_CHARGES", "SHARED_IP"]) + paymentPoints;
+    expect(bundle).toBeLessThan(DEFAULT_FLAG_THRESHOLD);
+  });
+  it("a mismatch with speed and a near-limit first charge is enough, even before any money leaves", () => {
+    expect(pts(["NAME_MISMATCH", "LINK_SOON_AFTER_OPEN", "CHARGE_SOON_AFTER_LINK", "UNVERIFIED_NON_CARRIER", "PIN_ONLY_LINK"]))
+      .toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
   });
   it("a long-standing heavy user's whole bundle (money behaviour + context) stays below", () => {
     const bundle = pts([
@@ -334,6 +357,34 @@ describe("profiles at the default threshold", () => {
     expect(reasons[0].code).toBe("NAME_MISMATCH");
   });
 
+  it("fraud flagged at its first charge: mismatch, linked minutes after opening, ¥100,000 minutes after linking, PIN-only", () => {
+    const f = { ...typicalFraud(), walletsSharingDevice: 1, walletsSharingIp: 1, charges: [charge(6, 100_000)], spends: [] };
+    f.links = [{ ...f.links[0], bankWasSpikingAtRegistration: false }];
+    const r = scoreAccount(f);
+    expect(r.score, JSON.stringify(r.reasons)).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
+  });
+
+  it("verified carrier-customer fraud is flagged once it sends the money out", () => {
+    const f = {
+      ...typicalFraud(),
+      account: { ...typicalFraud().account, carrierCustomer: true, identityVerified: true },
+      walletsSharingDevice: 1,
+      walletsSharingIp: 1,
+      links: [link({ holderName: "ｻﾄｳ ﾊﾅｺ", registeredAt: at(4), authMethod: "PIN" })],
+      charges: [charge(6, 50_000), charge(7, 50_000), charge(8, 30_000)],
+      spends: [spend(14, 130_000, "transfer")],
+    };
+    const r = scoreAccount(f);
+    expect(r.score, JSON.stringify(r.reasons)).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
+  });
+
+  it("a mismatch on a phone shared by several wallets, linked minutes after opening at a PIN-only bank, is flagged before any charge", () => {
+    const f = { ...typicalFraud(), walletsSharingIp: 1, charges: [], spends: [] };
+    f.links = [{ ...f.links[0], bankWasSpikingAtRegistration: false }];
+    const r = scoreAccount(f);
+    expect(r.score, JSON.stringify(r.reasons)).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
+  });
+
   it("fraud without shared device/IP and cashing out by payment is still flagged", () => {
     const f = { ...typicalFraud(), walletsSharingDevice: 1, walletsSharingIp: 1, spends: [spend(14, 280_000, "payment")] };
     expect(scoreAccount(f).score).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
@@ -369,6 +420,29 @@ describe("profiles at the default threshold", () => {
       spends: [spend(12, 290_000, "transfer")],
     }),
     "office behind one IP": quiet({ walletsSharingIp: 400, walletsSharingDevice: 1 }),
+    // Long-standing, verified, charging a little now and then from the account she kept under her
+    // maiden name, at a PIN-only bank, home IP shared with her family.
+    "bank account under the maiden name, old and slow": quiet({
+      account: { ...quiet().account, holderName: "サトウ ハナコ" },
+      links: [link({ holderName: "ｽｽﾞｷ ﾊﾅｺ", authMethod: "PIN" })],
+      walletsSharingIp: 5,
+      charges: [charge(-20 * 24 * 60, 5_000), charge(-9 * 24 * 60, 10_000), charge(0, 3_000)],
+    }),
+    // Student who opened a wallet and linked a parent's account (other surname), unverified, charging
+    // ¥3,000 at once, PIN-only bank, family home IP.
+    "newcomer paying from a relative's account under another surname": quiet({
+      account: { openedAt: at(0), holderName: "タナカ ユイ", carrierCustomer: false, identityVerified: false },
+      links: [link({ holderName: "ｲｼｲ ﾖｼｺ", registeredAt: at(5), authMethod: "PIN" })],
+      walletsSharingIp: 6,
+      charges: [charge(9, 3_000)],
+      spends: [spend(15, 2_500)],
+    }),
+    // Sole proprietor with the shop's account linked for a year, buying a ¥280,000 machine at once.
+    "sole proprietor's business account, big purchase paid at once": quiet({
+      links: [link({ holderName: "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ" })],
+      charges: [charge(0, 100_000), charge(2, 90_000), charge(3, 90_000)],
+      spends: [spend(10, 280_000, "payment")],
+    }),
     // Moved to a new bank: second link (own name) registered this week during a spike, charged at once.
     "legitimate link change": quiet({
       links: [link(), link({ bankCode: "0001", registeredAt: at(0), authMethod: "PIN", bankWasSpikingAtRegistration: true })],

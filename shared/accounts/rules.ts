@@ -7,15 +7,18 @@
 //
 // Weighting principle: no single rule reaches DEFAULT_FLAG_THRESHOLD, and neither does any honest
 // look-alike's whole bundle of signals (checked in rules.test.ts from this table):
-// - a newcomer who links and charges at once under their own (or a family) name, unverified, at a
-//   PIN-only bank during its spike, behind a shared IP, paying with the money at once: speed +
-//   context + weak identity;
+// - a newcomer who links and charges a little at once under their own (or a family) name,
+//   unverified, at a PIN-only bank during its spike, behind a shared IP, paying with the money at
+//   once: speed + context + weak identity;
 // - a long-standing heavy user charging at the limits in one sitting and moving it on: money
 //   behaviour + context, no speed (their link is old);
+// - a customer whose bank account carries another name (maiden name, a relative's or a business
+//   account): identity alone, or with a newcomer's small first charge, or with an old link's big
+//   purchase paid at once;
 // - households/offices behind one IP; people changing their linked account (2 accounts in 24 h).
-// A flag needs a strong identity signal (bank holder is someone else; bank account or device shared
-// by many wallets) with speed and money movement, or the complete fraud pattern of speed + near-equal
-// charges + transfer-out together, which is what the September 2020 fraud wallets looked like.
+// A flag needs the combination: a bank holder who is someone else (or a device shared by many
+// wallets) with speed (link minutes after opening, a near-limit charge minutes after linking) and
+// context, or with money moved out at once, which is what the September 2020 fraud wallets did.
 
 import { formatJst } from "../format.ts";
 import { compareHolderNames, type NameComparison } from "./names.ts";
@@ -232,8 +235,11 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     title: "Bank holder is someone else",
     description:
       "A linked bank account's holder name is neither the wallet holder's name nor shares its surname. " +
-      "The 2020 fraud wallets were opened under made-up names and linked victims' accounts.",
-    points: 30,
+      "The 2020 fraud wallets were opened under made-up names and linked victims' accounts. Honest " +
+      "customers do this too (an account kept under a maiden name, a parent's or an elderly relative's " +
+      "account, a sole proprietor's business account, a name in another order or reading), so it needs " +
+      "speed, money behaviour or shared devices with it to flag.",
+    points: 25,
     params: {},
     evaluate(ctx, rule) {
       const hits = ctx.links
@@ -293,25 +299,38 @@ export const SCORING_RULES: readonly ScoringRule[] = [
   }),
   defineRule({
     code: "CHARGE_SOON_AFTER_LINK",
-    title: "First charge soon after linking",
-    description: "The wallet charged from a bank account within minutes of linking it.",
-    points: 5,
-    params: { withinMinutes: 30 },
+    title: "Charged near the limit soon after linking",
+    description:
+      "The wallet charged from a bank account within minutes of linking it. New users try the wallet with " +
+      "a few thousand yen, so that alone is weak (smallPoints); a charge at or near the per-charge limit " +
+      "within minutes of linking is what the 2020 fraud wallets did first.",
+    points: 15,
+    params: { withinMinutes: 30, largeChargeYen: 90_000, smallPoints: 5 },
     evaluate(ctx, rule) {
+      const p = rule.params;
+      const windowMs = p.withinMinutes * MINUTE_MS;
       let best: { delayMs: number; link: LinkFact; charge: ChargeFact } | undefined;
+      let largest: { delayMs: number; link: LinkFact; charge: ChargeFact } | undefined;
       for (const link of ctx.links) {
         const t = link.registeredAt.getTime();
-        const charge = ctx.charges.find((c) => c.occurredAt.getTime() >= t);
-        if (charge === undefined) continue;
-        const delayMs = charge.occurredAt.getTime() - t;
-        if (best === undefined || delayMs < best.delayMs) best = { delayMs, link, charge };
+        const soon = ctx.charges.filter((c) => c.occurredAt.getTime() >= t && c.occurredAt.getTime() - t <= windowMs);
+        if (soon.length === 0) continue;
+        const first = soon[0];
+        const delayMs = first.occurredAt.getTime() - t;
+        if (best === undefined || delayMs < best.delayMs) best = { delayMs, link, charge: first };
+        const big = soon.reduce((a, c) => (c.amountYen > a.amountYen ? c : a));
+        if (largest === undefined || big.amountYen > largest.charge.amountYen) {
+          largest = { delayMs: big.occurredAt.getTime() - t, link, charge: big };
+        }
       }
-      if (best === undefined || best.delayMs > rule.params.withinMinutes * MINUTE_MS) return null;
+      if (best === undefined || largest === undefined) return null;
+      const large = largest.charge.amountYen >= p.largeChargeYen;
+      const shown = large ? largest : best;
       return {
-        points: rule.points,
+        points: large ? rule.points : p.smallPoints,
         evidence:
-          `charged ${formatYen(best.charge.amountYen)} ${formatDuration(best.delayMs)} after ` +
-          `linking bank ${best.link.bankCode}`,
+          `charged ${formatYen(shown.charge.amountYen)} ${formatDuration(shown.delayMs)} after ` +
+          `linking bank ${shown.link.bankCode}`,
       };
     },
   }),
@@ -337,8 +356,8 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     title: "Bank account linked to several wallets",
     description:
       "One of its bank accounts is linked to several wallets. Two (a parent paying for a child's wallet) " +
-      "is common; three or more is not.",
-    points: 15,
+      "is common; three or more is less so, but households do it (one parent's account for every child).",
+    points: 10,
     params: { minWallets: 3 },
     evaluate(ctx, rule) {
       const n = ctx.facts.maxWalletsSharingBankAccount;
@@ -420,8 +439,9 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     title: "Several near-equal charges within minutes",
     description:
       "At least three charges of similar size within a few minutes (2020: ¥100k, ¥90k, ¥90k within " +
-      "minutes). Each counted charge is at least equalRatioMin of the largest one in the group.",
-    points: 15,
+      "minutes). Each counted charge is at least equalRatioMin of the largest one in the group. Honest " +
+      "customers paying a big purchase beyond the per-charge limit do the same, so it is never enough alone.",
+    points: 10,
     params: { windowMinutes: 10, minCharges: 3, equalRatioMin: 0.8, minAmountYen: 10_000 },
     evaluate(ctx, rule) {
       const p = rule.params;
@@ -445,8 +465,10 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     title: "Charged money spent or sent out within minutes",
     description:
       "Most of the charged money left the wallet within minutes of being charged. Transfers (money sent " +
-      "on) weigh more than payments; small totals are ignored (charging at the till is normal).",
-    points: 20,
+      "on) weigh more than payments; small totals are ignored (charging at the till is normal). Honest " +
+      "customers also charge to pay a big purchase or to send rent or an allowance at once, so it is " +
+      "strong only with an identity signal or speed.",
+    points: 15,
     params: { withinMinutes: 30, minShare: 0.7, minChargedYen: 50_000, paymentPoints: 10 },
     evaluate(ctx, rule) {
       const p = rule.params;
