@@ -35,12 +35,17 @@ beforeAll(async () => {
     [SPIKE.bankCode, SPIKE.startedAt],
   );
   const loader = new EventLoader(t.db.pool);
+  const linkOwner = new Map<string, string>();
   await loader.loadAll(demo.events, {
     batchSize: 500,
     afterBatch: async (touched, batch) => {
-      // what the after-commit hook does, scored as of the batch's last event
+      // what the after-commit hook does, scored as of the batch's last event: expanding only the
+      // groups the batch's openings and link registrations/changes can have grown
       const at = new Date(batch[batch.length - 1].occurredAt);
-      await rescoreTouched(t.db, touched, { now: NOW, scoredAt: at });
+      const openedSince = new Date(Math.min(...batch.map((e) => new Date(e.occurredAt).getTime())));
+      for (const e of batch) if (e.type === "link.registered") linkOwner.set(e.link.id, e.link.accountId);
+      const linkedAccountIds = batch.flatMap((e) => (e.type === "link.registered" || e.type === "link.changed" ? [linkOwner.get(e.link.id)!] : []));
+      await rescoreTouched(t.db, touched, { now: NOW, scoredAt: at }, { openedSince, linkedAccountIds });
     },
   });
 }, 240_000);

@@ -1,8 +1,10 @@
 // How scoring keeps up with ingestion (registered in server/ingest-hooks.ts):
 // - after each committed batch: the touched accounts join a queue, and one worker per process
 //   rescores the queue's accounts and those sharing a device, IP address or bank account with
-//   them, then the accounts linked during spikes stored since its last round (the volume detector
-//   back-dates a spike to its first anomalous bucket). The API answers without waiting for it:
+//   them (only the groups a batch can have grown: wallets it opened, links it registered or
+//   changed; a charge or spend changes no other wallet's facts), then the accounts linked during
+//   spikes stored since its last round (the volume detector back-dates a spike to its first
+//   anomalous bucket). The API answers without waiting for it:
 //   rescoring ~1,000 accounts takes tens of milliseconds, which would otherwise cap ingestion; a
 //   burst of batches is coalesced into a few rounds. Scores are derived data: if the process stops
 //   with accounts queued, a bulk rescoring (console, or the next demo load) catches up.
@@ -17,18 +19,27 @@ export const RESCORE_ROUND_ACCOUNTS_MAX = 5_000;
 export const RESCORE_QUEUE_MAX = 50_000;
 
 const queue = new Set<string>();
+// What the queued batches changed that other wallets' facts read (see SharingChanges): the earliest
+// event of any queued batch, and the wallets whose links were registered or changed.
+let openedSince: Date | null = null;
+const linkedQueue = new Set<string>();
 let worker: Promise<void> | null = null;
 
 async function drain(db: Database): Promise<void> {
   while (queue.size > 0) {
     const ids: string[] = [];
+    const linked: string[] = [];
     for (const id of queue) {
       ids.push(id);
       queue.delete(id);
+      if (linkedQueue.delete(id)) linked.push(id);
       if (ids.length >= RESCORE_ROUND_ACCOUNTS_MAX) break;
     }
+    // Kept while accounts stay queued (a superset only expands more groups than needed).
+    const since = openedSince ?? new Date(0);
+    if (queue.size === 0) openedSince = null;
     try {
-      await rescoreTouched(db, ids);
+      await rescoreTouched(db, ids, {}, { openedSince: since, linkedAccountIds: linked });
       await rescoreForNewSpikes(db);
     } catch (err) {
       console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
@@ -45,6 +56,10 @@ function kick(db: Database) {
 
 export async function rescoreAfterBatch(db: Database, batch: IngestedBatchSummary): Promise<void> {
   for (const id of batch.accountIds) queue.add(id);
+  for (const l of batch.registeredLinks) linkedQueue.add(l.accountId);
+  for (const l of batch.changedLinks) linkedQueue.add(l.accountId);
+  const since = batch.minOccurredAt ?? new Date(0);
+  if (openedSince === null || since < openedSince) openedSince = since;
   kick(db);
   if (queue.size > RESCORE_QUEUE_MAX) await worker;
 }
@@ -63,6 +78,7 @@ export async function rescoreAfterDemoLoad(db: Database, log: (message: string) 
       log(`scoring accounts: ${p.scored} of ${p.total}`);
     },
   });
+  // Only spikes stored during the bulk run are left (it applied those stored before it began).
   await rescoreForNewSpikes(db);
   const flagged = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account WHERE flagged_at IS NOT NULL");
   log(`scored ${result.scored} accounts in ${(result.durationMs / 1000).toFixed(1)} s; ${flagged.rows[0].n} flagged`);

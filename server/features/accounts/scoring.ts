@@ -70,6 +70,8 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
       scores.push(r.score);
       reasons.push(JSON.stringify(r.reasons satisfies Reason[]));
     }
+    // `a.id = ANY($1)` as well as the join: the planner cannot estimate unnest's rows and otherwise
+    // merge-joins along the whole primary key index (every account before the chunk, per chunk).
     const res = await client.query<{ newly_flagged: boolean }>(
       `UPDATE wallet_account a
        SET risk_score = u.score,
@@ -77,7 +79,7 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
            scored_at = $4,
            flagged_at = CASE WHEN a.flagged_at IS NULL AND u.score >= $5 THEN $4 ELSE a.flagged_at END
        FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, score, reasons)
-       WHERE a.id = u.id
+       WHERE a.id = u.id AND a.id = ANY($1::text[])
          AND (a.scored_at IS NULL OR a.risk_score <> u.score OR a.risk_reasons <> u.reasons::jsonb
               OR (a.flagged_at IS NULL AND u.score >= $5))
        RETURNING (a.flagged_at = $4 AND u.score >= $5) AS newly_flagged`,
@@ -147,6 +149,9 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
   const chunkSize = opts.chunkSize ?? RESCORE_CHUNK_SIZE_DEFAULT;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const started = Date.now();
+  // Every chunk reads the spike table after this point: the spikes stored now are fully applied by
+  // this run (when it scores as of the clock), so rescoreForNewSpikes need not redo them.
+  const spikesAtStart = opts.now === undefined ? await recentLinkSpikes(db) : [];
   const { rows: countRows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account");
   const total = countRows[0].n;
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
@@ -189,32 +194,53 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
+  for (const sp of spikesAtStart) handledSpikes.set(sp.id, spikeVersion(sp));
   return { ...sum, total, durationMs: Date.now() - started };
+}
+
+/**
+ * What a batch changed that another wallet's facts read (the sharing rules): wallets opened (device
+ * and IP address counts) and links registered or changed (bank account counts). Charges and spends
+ * change only their own wallet's facts. Supersets are fine: more accounts get rescored, never fewer.
+ */
+export interface SharingChanges {
+  /** Wallets opened at or after this instant may be new members of a device or IP group (the batch's earliest event). */
+  openedSince: Date;
+  /** Wallets whose links were registered or changed: their bank accounts' groups are expanded. */
+  linkedAccountIds: readonly string[];
 }
 
 /**
  * The accounts whose facts change when `accountIds` change: those sharing a device, an IP address
  * or a bank account with them (groups larger than RELATED_GROUP_WALLETS_MAX are not expanded, see
- * there). Includes the given accounts.
+ * there). Includes the given accounts. With `changes`, only the groups those changes can have
+ * grown are expanded (the rest of the accounts changed nothing another wallet reads).
  */
-export async function relatedAccountIds(db: Pick<Database, "pool">, accountIds: readonly string[], groupMax = RELATED_GROUP_WALLETS_MAX): Promise<string[]> {
+export async function relatedAccountIds(
+  db: Pick<Database, "pool">,
+  accountIds: readonly string[],
+  groupMax = RELATED_GROUP_WALLETS_MAX,
+  changes?: SharingChanges,
+): Promise<string[]> {
   if (accountIds.length === 0) return [];
+  const linked = changes ? changes.linkedAccountIds : accountIds;
   const { rows } = await db.pool.query<{ id: string }>(
-    `WITH me AS (SELECT id, device_id, ip_address FROM wallet_account WHERE id = ANY($1::text[])),
+    `WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY($1::text[])),
+     opened AS (SELECT id, device_id, ip_address FROM me WHERE $3::timestamptz IS NULL OR opened_at >= $3::timestamptz),
      dev AS (
        SELECT w.device_id FROM wallet_account w
-       WHERE w.device_id IN (SELECT device_id FROM me WHERE device_id IS NOT NULL)
+       WHERE w.device_id IN (SELECT device_id FROM opened WHERE device_id IS NOT NULL)
        GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND $2
      ),
      ip AS (
        SELECT w.ip_address FROM wallet_account w
-       WHERE w.ip_address IN (SELECT ip_address FROM me WHERE ip_address IS NOT NULL)
+       WHERE w.ip_address IN (SELECT ip_address FROM opened WHERE ip_address IS NOT NULL)
        GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND $2
      ),
      acct AS (
        SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
        FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-       WHERE l.account_id = ANY($1::text[])
+       WHERE l.account_id = ANY($4::text[])
      ),
      acct_wallets AS (
        SELECT v.bank_code, v.branch_code, v.account_number, array_agg(DISTINCT l.account_id) AS ids
@@ -228,42 +254,77 @@ export async function relatedAccountIds(db: Pick<Database, "pool">, accountIds: 
      UNION SELECT w.id FROM wallet_account w JOIN dev USING (device_id)
      UNION SELECT w.id FROM wallet_account w JOIN ip USING (ip_address)
      UNION SELECT unnest(ids) FROM acct_wallets`,
-    [[...accountIds], groupMax],
+    [[...accountIds], groupMax, changes ? changes.openedSince : null, [...linked]],
   );
   return rows.map((r) => r.id);
 }
 
-/** The after-commit hook: rescores the touched accounts and those sharing a device/IP/bank account with them. */
-export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: readonly string[], opts: RescoreOptions = {}): Promise<RescoreResult> {
-  const ids = await relatedAccountIds(db, accountIds);
+/**
+ * The after-commit hook: rescores the touched accounts and those sharing a device/IP/bank account
+ * with them (with `changes`: only the groups the batch's openings and link changes grew).
+ */
+export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: readonly string[], opts: RescoreOptions = {}, changes?: SharingChanges): Promise<RescoreResult> {
+  const ids = await relatedAccountIds(db, accountIds, RELATED_GROUP_WALLETS_MAX, changes);
   return rescoreAccounts(db, ids, opts);
 }
 
 /**
  * Spikes are stored by the volume detector with a start in the past, so accounts linked at that
  * bank since the start must be rescored (LINKED_DURING_SPIKE). Remembers, per process, which spikes
- * (and which end) it has already handled; the first call handles every recent spike once.
+ * (and which start and end) it has already handled; the first call handles every recent spike once,
+ * unless a bulk rescoring as of the clock has run since they were stored (it applies them all).
  */
-const handledSpikes = new Map<string, string>();
+const handledSpikes = new Map<string, { startedAt: number; endedAt: number | null }>();
 export const SPIKE_LOOKBACK_DAYS = 30;
 
-export async function rescoreForNewSpikes(db: Pick<Database, "pool">, opts: RescoreOptions = {}): Promise<RescoreResult> {
-  const { rows } = await db.pool.query<{ id: string; bank_code: string; started_at: Date; ended_at: Date | null }>(
+interface LinkSpike {
+  id: string;
+  bank_code: string;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+const spikeVersion = (s: LinkSpike) => ({ startedAt: s.started_at.getTime(), endedAt: s.ended_at?.getTime() ?? null });
+
+async function recentLinkSpikes(db: Pick<Database, "pool">): Promise<LinkSpike[]> {
+  const { rows } = await db.pool.query<LinkSpike>(
     `SELECT id::text AS id, bank_code, started_at, ended_at FROM spike
      WHERE metric::text = ANY($1::text[]) AND (ended_at IS NULL OR ended_at > now() - make_interval(days => $2))`,
     [SPIKE_METRICS_FOR_LINKS, SPIKE_LOOKBACK_DAYS],
   );
-  // Links after a spike's end were counted while it was open: rescore from its start on.
-  const fresh = rows.filter((s) => handledSpikes.get(s.id) !== `${s.started_at.getTime()}:${s.ended_at?.getTime() ?? "open"}`);
-  let total: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
-  for (const s of fresh) {
-    const { rows: ids } = await db.pool.query<{ account_id: string }>(
-      `SELECT DISTINCT l.account_id FROM bank_link_version v JOIN bank_link l ON l.id = v.link_id
-       WHERE v.bank_code = $1 AND v.valid_from >= $2`,
-      [s.bank_code, s.started_at],
-    );
-    total = add(total, await rescoreAccounts(db, ids.map((r) => r.account_id), opts));
-    handledSpikes.set(s.id, `${s.started_at.getTime()}:${s.ended_at?.getTime() ?? "open"}`);
-  }
+  return rows;
+}
+
+/**
+ * Links registered from the returned instant on may have a different spike flag than when
+ * they were last scored: a new spike covers them from its start; a known one whose start moved
+ * covers a different beginning; one that ended no longer covers what came after its end.
+ */
+function changedSince(s: LinkSpike): number | null {
+  const was = handledSpikes.get(s.id);
+  const now = spikeVersion(s);
+  if (!was) return now.startedAt;
+  if (was.startedAt !== now.startedAt) return Math.min(was.startedAt, now.startedAt);
+  if (was.endedAt === now.endedAt) return null;
+  // Same start, the end moved: only links after the earlier of the two ends change.
+  const ends = [was.endedAt, now.endedAt].filter((e): e is number => e !== null);
+  return Math.min(...ends);
+}
+
+export async function rescoreForNewSpikes(db: Pick<Database, "pool">, opts: RescoreOptions = {}): Promise<RescoreResult> {
+  const spikes = await recentLinkSpikes(db);
+  const fresh = spikes.map((s) => ({ s, since: changedSince(s) })).filter((x): x is { s: LinkSpike; since: number } => x.since !== null);
+  const none: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
+  if (fresh.length === 0) return none;
+  // Every affected account once, found with one index range scan per spike (bank, valid_from).
+  const { rows: ids } = await db.pool.query<{ account_id: string }>(
+    `SELECT DISTINCT l.account_id
+     FROM unnest($1::text[], $2::timestamptz[]) AS s(bank_code, since)
+     JOIN bank_link_version v ON v.bank_code = s.bank_code AND v.valid_from >= s.since
+     JOIN bank_link l ON l.id = v.link_id`,
+    [fresh.map((x) => x.s.bank_code), fresh.map((x) => new Date(x.since))],
+  );
+  const total = ids.length > 0 ? await rescoreAccounts(db, ids.map((r) => r.account_id), opts) : none;
+  for (const { s } of fresh) handledSpikes.set(s.id, spikeVersion(s));
   return total;
 }
