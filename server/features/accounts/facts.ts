@@ -208,19 +208,23 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
     f.distinctBankAccountsLinkedWithin24h = maxDistinctAccountsWithin24h(f.links);
   }
 
-  const charges = await db.query<{ account_id: string; amount_yen: number; occurred_at: Date }>(
-    `SELECT account_id, amount_yen, occurred_at FROM charge
-     WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
-    [ids, from, now],
-  );
-  for (const r of charges.rows) out.get(r.account_id)?.charges.push({ amountYen: r.amount_yen, occurredAt: r.occurred_at });
+  // The largest reads (a million accounts' charges and spends): rows as arrays, instants as epoch
+  // milliseconds (a float parse instead of a date-string parse per row; whole ms, as pg's own parse).
+  const charges = await db.query<[string, number, number]>({
+    text: `SELECT account_id, amount_yen, floor(extract(epoch FROM occurred_at) * 1000)::float8 FROM charge
+           WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
+    values: [ids, from, now],
+    rowMode: "array",
+  });
+  for (const r of charges.rows) out.get(r[0])?.charges.push({ amountYen: r[1], occurredAt: new Date(r[2]) });
 
-  const spends = await db.query<{ account_id: string; amount_yen: number; occurred_at: Date; channel: SpendChannel }>(
-    `SELECT account_id, amount_yen, occurred_at, channel::text AS channel FROM spend
-     WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
-    [ids, from, now],
-  );
-  for (const r of spends.rows) out.get(r.account_id)?.spends.push({ amountYen: r.amount_yen, occurredAt: r.occurred_at, channel: r.channel });
+  const spends = await db.query<[string, number, number, SpendChannel]>({
+    text: `SELECT account_id, amount_yen, floor(extract(epoch FROM occurred_at) * 1000)::float8, channel::text FROM spend
+           WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
+    values: [ids, from, now],
+    rowMode: "array",
+  });
+  for (const r of spends.rows) out.get(r[0])?.spends.push({ amountYen: r[1], occurredAt: new Date(r[2]), channel: r[3] });
 
   return out;
 }
