@@ -26,7 +26,6 @@
 //
 // The still-filling bucket is evaluated on every run (bursts open within seconds) but a spike is not
 // closed on it: a bucket that has just begun looks quiet. It closes when the bucket is complete.
-import type pg from "pg";
 import type { Database } from "../../db/client.ts";
 import {
   DEFAULT_DETECTOR_PARAMS,
@@ -206,10 +205,12 @@ const HISTORY_VALUES = {
           WHERE bucket_minutes = ANY($3::smallint[]) AND bucket_start >= $1 AND bucket_start <= $2 AND value > 0`,
 };
 
+// From $1 in the 5-minute lane and from $2 in the hourly one, up to $3: two index ranges.
 const RECENT_VALUES = {
   name: "volume.recent-values",
   text: `SELECT bank_code, metric::text, bucket_minutes, bucket_start, value FROM volume_bucket
-          WHERE bucket_minutes = ANY($3::smallint[]) AND bucket_start >= $1 AND bucket_start <= $2
+          WHERE (bucket_minutes = 5 AND bucket_start >= $1 AND bucket_start <= $3)
+             OR (bucket_minutes = 60 AND bucket_start >= $2 AND bucket_start <= $3)
           ORDER BY bucket_start`,
 };
 
@@ -410,16 +411,18 @@ async function incrementalRun(db: Database, cache: Cache, opts: DetectionOptions
   const nowMs = Math.max(cache.lastNowMs, floorTo((opts.now ?? new Date()).getTime(), FINEST_MS));
   const dirtyFromMs = cache.dirtyFromMs;
   cache.dirtyFromMs = null; // events committed from here on mark it again
-  // From the start of the hour of the oldest bucket to re-read (the hourly lane's bucket).
-  let readFromMs = Math.min(cache.lastNowMs, dirtyFromMs ?? Infinity);
-  for (const s of cache.series.values()) readFromMs = Math.min(readFromMs, s.evalFromMs);
-  readFromMs = floorTo(readFromMs, HOUR_MS);
+  // Per lane, from the start of that lane's bucket holding the oldest bucket to re-read: a new
+  // 5-minute bucket reads the last two 5-minute rows per series, not the whole hour.
+  const readFrom: ReadFrom = {};
+  for (const minutes of DETECTION_BUCKET_MINUTES) readFrom[minutes] = Math.min(cache.lastNowMs, dirtyFromMs ?? Infinity);
+  for (const s of cache.series.values()) readFrom[s.bucketMinutes] = Math.min(readFrom[s.bucketMinutes], s.evalFromMs);
+  for (const minutes of DETECTION_BUCKET_MINUTES) readFrom[minutes] = bucketStartMs(readFrom[minutes], minutes);
   const recent = await db.pool.query<ValueRow>({
     ...RECENT_VALUES,
-    values: [new Date(readFromMs), new Date(nowMs), [...DETECTION_BUCKET_MINUTES]],
+    values: [new Date(readFrom[5]), new Date(readFrom[60]), new Date(nowMs)],
     rowMode: "array",
   });
-  if (nowMs === cache.lastNowMs && dirtyFromMs === null && unchanged(cache, recent.rows, readFromMs, nowMs)) {
+  if (nowMs === cache.lastNowMs && dirtyFromMs === null && unchanged(cache, recent.rows, readFrom, nowMs)) {
     // Same bucket, same values as the last run: nothing to write.
     return { nowBucketAt: new Date(nowMs), series: cache.series.size, bucketsWritten: 0, spikesWritten: 0, spikesOpened: 0, firstRun: false };
   }
@@ -430,7 +433,7 @@ async function incrementalRun(db: Database, cache: Cache, opts: DetectionOptions
   for (const [key, s] of cache.series) {
     const lastMs = laneNow(s, nowMs);
     ensureRoom(s, lastMs);
-    const from = Math.max(0, indexOf(s, Math.max(readFromMs, s.firstDataMs)));
+    const from = Math.max(0, indexOf(s, Math.max(readFrom[s.bucketMinutes], s.firstDataMs)));
     const to = indexOf(s, lastMs);
     const evaluatedTo = Math.min(to + 1, indexOf(s, s.evalFromMs));
     if (dirtyFromMs !== null && from < evaluatedTo) before.set(key, { fromIdx: from, values: s.view.values.slice(from, evaluatedTo) });
@@ -466,8 +469,11 @@ async function incrementalRun(db: Database, cache: Cache, opts: DetectionOptions
   return { ...summary, firstRun: false };
 }
 
-/** Whether the rows read say exactly what the series already hold for [fromMs, nowMs]. */
-function unchanged(cache: Cache, rows: ValueRow[], fromMs: number, nowMs: number): boolean {
+/** Per bucket size, the oldest bucket an incremental run read. */
+type ReadFrom = Record<number, number>;
+
+/** Whether the rows read say exactly what the series already hold for [readFrom of its lane, nowMs]. */
+function unchanged(cache: Cache, rows: ValueRow[], readFrom: ReadFrom, nowMs: number): boolean {
   let nonZero = 0;
   for (const [bankCode, metric, minutes, at, value] of rows) {
     const s = cache.series.get(seriesKey(bankCode, metric, minutes));
@@ -483,7 +489,7 @@ function unchanged(cache: Cache, rows: ValueRow[], fromMs: number, nowMs: number
   let held = 0;
   for (const s of cache.series.values()) {
     const lastMs = laneNow(s, nowMs);
-    for (let atMs = Math.max(fromMs, s.firstDataMs); atMs <= lastMs; atMs += s.bucketMs) {
+    for (let atMs = Math.max(readFrom[s.bucketMinutes], s.firstDataMs); atMs <= lastMs; atMs += s.bucketMs) {
       const v = s.view.values[indexOf(s, atMs)];
       if (Number.isFinite(v) && v !== 0) held++;
     }
@@ -539,16 +545,6 @@ const WRITE_BUCKETS = {
                z_score = EXCLUDED.z_score, baseline_kind = EXCLUDED.baseline_kind`,
 };
 
-// After a re-run: the spikes it found were upserted (same identity, same row); those it no longer
-// finds since the re-run's start are deleted.
-const DELETE_SPIKES_NOT_FOUND = {
-  name: "volume.delete-spikes-not-found",
-  text: `DELETE FROM spike s USING unnest($1::text[], $2::"VolumeMetric"[], $3::text[], $4::timestamptz[]) AS d(bank_code, metric, detector, since)
-          WHERE s.bank_code = d.bank_code AND s.metric = d.metric AND s.detector = d.detector AND s.started_at >= d.since
-            AND NOT EXISTS (SELECT 1 FROM unnest($5::text[], $6::"VolumeMetric"[], $7::text[], $8::timestamptz[]) AS k(bank_code, metric, detector, started_at)
-                             WHERE k.bank_code = s.bank_code AND k.metric = s.metric AND k.detector = s.detector AND k.started_at = s.started_at)`,
-};
-
 const UPSERT_SPIKES = {
   name: "volume.upsert-spikes",
   text: `INSERT INTO spike (bank_code, metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at, ended_at)
@@ -557,6 +553,24 @@ const UPSERT_SPIKES = {
          ON CONFLICT (bank_code, metric, detector, started_at) DO UPDATE
            SET peak_at = EXCLUDED.peak_at, peak_value = EXCLUDED.peak_value, peak_expected = EXCLUDED.peak_expected,
                severity = EXCLUDED.severity, last_seen_at = EXCLUDED.last_seen_at, ended_at = EXCLUDED.ended_at`,
+};
+
+// Everything one run writes, in one statement (one round trip, atomic): buckets ($1-$10), spikes
+// upserted ($11-$20), spikes a re-run no longer finds deleted ($21-$24, none of them upserted by
+// the same statement). Detection's rows are derived data (a lost commit is recomputed by the next
+// run from the stored volumes), so the commit does not wait for the WAL flush.
+const WRITE_ALL = {
+  name: "volume.write-all",
+  text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+         buckets AS (${WRITE_BUCKETS.text} RETURNING 1),
+         spikes AS (${UPSERT_SPIKES.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 10}`)} RETURNING 1),
+         gone AS (
+           DELETE FROM spike s USING unnest($21::text[], $22::"VolumeMetric"[], $23::text[], $24::timestamptz[]) AS d(bank_code, metric, detector, since)
+            WHERE s.bank_code = d.bank_code AND s.metric = d.metric AND s.detector = d.detector AND s.started_at >= d.since
+              AND NOT EXISTS (SELECT 1 FROM unnest($11::text[], $12::"VolumeMetric"[], $13::text[], $14::timestamptz[]) AS k(bank_code, metric, detector, started_at)
+                               WHERE k.bank_code = s.bank_code AND k.metric = s.metric AND k.detector = s.detector AND k.started_at = s.started_at)
+           RETURNING 1)
+       SELECT (SELECT count(*) FROM async_commit) AS c, (SELECT count(*) FROM buckets) AS b, (SELECT count(*) FROM spikes) AS s, (SELECT count(*) FROM gone) AS g`,
 };
 
 const spikeId = (s: Spike) => `${s.bankCode}:${s.metric}:${storedDetector(s.detector, s.bucketMinutes)}:${s.startedAt.getTime()}`;
@@ -579,7 +593,7 @@ interface EvaluateOptions {
 async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions): Promise<Omit<DetectionRunSummary, "firstRun">> {
   const rows = new RowBuffer();
   const spikes = new Map<string, Spike>();
-  const deletes: { bankCode: string[]; metric: string[]; detector: string[]; since: string[] } = { bankCode: [], metric: [], detector: [], since: [] };
+  const deletes: SpikeDeletes = { bankCode: [], metric: [], detector: [], since: [] };
   let opened = 0;
 
   for (const [key, s] of cache.series) {
@@ -638,39 +652,14 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
   }
 
   const spikeList = [...spikes.values()];
-  const client = await db.pool.connect();
   try {
-    await client.query("BEGIN");
-    for (let from = 0; from < rows.length; from += WRITE_CHUNK_ROWS) {
-      await client.query({ ...WRITE_BUCKETS, values: rows.slice(from, from + WRITE_CHUNK_ROWS) });
-    }
-    if (spikeList.length) await upsertSpikes(client, spikeList);
-    if (deletes.bankCode.length) {
-      const iso = (d: Date) => d.toISOString();
-      await client.query({
-        ...DELETE_SPIKES_NOT_FOUND,
-        values: [
-          deletes.bankCode,
-          deletes.metric,
-          deletes.detector,
-          deletes.since,
-          spikeList.map((x) => x.bankCode),
-          spikeList.map((x) => x.metric),
-          spikeList.map((x) => storedDetector(x.detector, x.bucketMinutes)),
-          spikeList.map((x) => iso(x.startedAt)),
-        ],
-      });
-    }
-    await client.query("COMMIT");
+    await writeResults(db, rows, spikeList, deletes);
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
     // What was evaluated is lost with the transaction: the next run starts over from what is stored.
     cache.series.clear();
     cache.coverageFromMs = { 5: Infinity, 60: Infinity };
     cache.lastNowMs = -Infinity;
     throw err;
-  } finally {
-    client.release();
   }
   cache.lastNowMs = o.nowMs;
   return { nowBucketAt: new Date(o.nowMs), series: cache.series.size, bucketsWritten: rows.length, spikesWritten: spikeList.length, spikesOpened: opened };
@@ -682,23 +671,52 @@ function remember(s: Series, atMs: number, r: { expected: number | null; spread:
   s.spread[i] = r.spread ?? Number.NaN;
 }
 
-async function upsertSpikes(client: pg.PoolClient, list: Spike[]): Promise<void> {
+interface SpikeDeletes {
+  bankCode: string[];
+  metric: string[];
+  detector: string[];
+  since: string[];
+}
+
+/**
+ * Buckets, spikes and the deletes of spikes a re-run no longer finds, atomically. A run for a new
+ * bucket (one chunk of rows) is one statement; the backfill's many chunks share one transaction.
+ */
+async function writeResults(db: Database, rows: RowBuffer, spikeList: Spike[], deletes: SpikeDeletes): Promise<void> {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  await client.query({
-    ...UPSERT_SPIKES,
-    values: [
-      list.map((s) => s.bankCode),
-      list.map((s) => s.metric),
-      list.map((s) => storedDetector(s.detector, s.bucketMinutes)),
-      list.map((s) => iso(s.startedAt)),
-      list.map((s) => iso(s.peakAt)),
-      list.map((s) => s.peakValue),
-      list.map((s) => s.peakExpected),
-      list.map((s) => s.severity),
-      list.map((s) => iso(s.lastSeenAt)),
-      list.map((s) => iso(s.endedAt)),
-    ],
-  });
+  const spikeArrays = [
+    spikeList.map((s) => s.bankCode),
+    spikeList.map((s) => s.metric),
+    spikeList.map((s) => storedDetector(s.detector, s.bucketMinutes)),
+    spikeList.map((s) => iso(s.startedAt)),
+    spikeList.map((s) => iso(s.peakAt)),
+    spikeList.map((s) => s.peakValue),
+    spikeList.map((s) => s.peakExpected),
+    spikeList.map((s) => s.severity),
+    spikeList.map((s) => iso(s.lastSeenAt)),
+    spikeList.map((s) => iso(s.endedAt)),
+  ];
+  const lastFrom = Math.max(0, Math.floor((rows.length - 1) / WRITE_CHUNK_ROWS) * WRITE_CHUNK_ROWS);
+  const all = { ...WRITE_ALL, values: [...rows.slice(lastFrom, rows.length), ...spikeArrays, deletes.bankCode, deletes.metric, deletes.detector, deletes.since] };
+  if (lastFrom === 0) {
+    await db.pool.query(all);
+    return;
+  }
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL synchronous_commit = off");
+    for (let from = 0; from < lastFrom; from += WRITE_CHUNK_ROWS) {
+      await client.query({ ...WRITE_BUCKETS, values: rows.slice(from, from + WRITE_CHUNK_ROWS) });
+    }
+    await client.query(all);
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
