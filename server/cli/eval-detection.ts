@@ -242,6 +242,11 @@ function evaluate(seed: number, scale: number, threshold: number): RunResult {
   };
 }
 
+/** Risk score AP over the best of the issue's baselines ("opened < 24 h ago", "name mismatch", random). */
+const baselineRatio = (r: RunResult) => r.score.averagePrecision / Math.max(...Object.values(r.baselines).map((b) => b.averagePrecision));
+/** Stricter: over the best baseline or any one rule of the table fired alone. */
+const ruleRatio = (r: RunResult) => r.score.averagePrecision / Math.max(r.bestRule.ap, ...Object.values(r.baselines).map((b) => b.averagePrecision));
+
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  —  ");
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -256,7 +261,10 @@ function printRun(r: RunResult) {
     console.log(`  ${name.padEnd(20)} ${atThr.join(" ")} ${f2(m.pAt100).padStart(6)} ${f2(m.pAt500).padStart(6)} ${f2(m.averagePrecision).padStart(6)}`);
   }
   if (r.fraudAccounts < 500) console.log(`  (only ${r.fraudAccounts} fraudulent wallets: P@500 is at most ${f2(r.fraudAccounts / 500)})`);
-  console.log(`  best single rule by AP: ${r.bestRule.code} (${f2(r.bestRule.ap)}); risk score / best single-rule AP = ${(r.score.averagePrecision / Math.max(r.bestRule.ap, ...Object.values(r.baselines).map((b) => b.averagePrecision))).toFixed(2)}x`);
+  console.log(
+    `  risk score AP / best baseline AP (issue #5: opened < 24 h, name mismatch, random) = ${baselineRatio(r).toFixed(2)}x; ` +
+      `/ best rule of the table alone, ${r.bestRule.code} (${f2(r.bestRule.ap)}) = ${ruleRatio(r).toFixed(2)}x`,
+  );
   console.log(`  each rule alone (AP): ${r.ruleAps.map((x) => `${x.code} ${f2(x.ap)}`).join(", ")}`);
   console.log(
     `  stolen yen on flagged accounts: ${pct(r.stolenYenShareFlagged)}; median minutes from first fraudulent charge to flag: ${r.medianMinutesToFlag.toFixed(1)} ` +
@@ -280,12 +288,12 @@ function main() {
     const rs = results.filter((r) => r.scale === scale);
     const spread = (pick: (r: RunResult) => number) => Math.max(...rs.map(pick)) - Math.min(...rs.map(pick));
     const min = (pick: (r: RunResult) => number) => Math.min(...rs.map(pick));
-    const ratio = (r: RunResult) => r.score.averagePrecision / Math.max(r.bestRule.ap, ...Object.values(r.baselines).map((b) => b.averagePrecision));
     const lines = [
       [`P@100 >= 0.95`, min((r) => r.score.pAt100) >= 0.95, `min ${f2(min((r) => r.score.pAt100))}`],
       [`precision >= 0.85 at threshold`, min((r) => r.score.precisionAtThreshold) >= 0.85, `min ${f2(min((r) => r.score.precisionAtThreshold))}`],
       [`recall >= 0.90 at threshold`, min((r) => r.score.recallAtThreshold) >= 0.9, `min ${f2(min((r) => r.score.recallAtThreshold))}`],
-      [`AP >= 2x best single rule`, min(ratio) >= 2, `min ${min(ratio).toFixed(2)}x`],
+      [`AP >= 2x best baseline (issue #5)`, min(baselineRatio) >= 2, `min ${min(baselineRatio).toFixed(2)}x`],
+      [`AP >= 2x any one rule alone`, min(ruleRatio) >= 2, `min ${min(ruleRatio).toFixed(2)}x (stricter than the issue)`],
       [
         `stable within 0.05 across seeds`,
         Math.max(spread((r) => r.score.pAt100), spread((r) => r.score.precisionAtThreshold), spread((r) => r.score.recallAtThreshold), spread((r) => r.score.averagePrecision)) <= 0.05,
