@@ -126,20 +126,20 @@ export interface Overview {
 // ---------------------------------------------------------------------------------------------
 // SQL
 
-// Per bank and metric: window totals (g IS NULL) and sparkline groups (g = group index), one scan.
-// `ve` sums the value only where an expected level exists, so value and expected compare like for
-// like while a baseline is learning; `s2` sums bandZ²·spread², for the spread of the window sum.
+// Per bank, metric and sparkline group (g): one hash aggregate over the window's rows; the window
+// totals are the sums of a bank's groups (every measure here adds up, or is a max). `ve` sums the
+// value only where an expected level exists, so value and expected compare like for like while a
+// baseline is learning; `s2` sums bandZ²·spread², for the spread of the window sum.
 const BANK_TOTALS = {
-  name: "volume.overview.bank-totals",
-  text: `SELECT bank_code, metric::text AS metric, g,
+  name: "volume.overview.bank-groups",
+  text: `SELECT bank_code, metric::text AS metric,
+                floor(extract(epoch FROM bucket_start - $3::timestamptz) / $5::float8)::int AS g,
                 sum(value)::float8 AS v, sum(expected) AS e,
                 sum(value) FILTER (WHERE expected IS NOT NULL)::float8 AS ve,
                 sum(power(band_high - expected, 2)) AS s2, max(z_score) AS zmax
-           FROM (SELECT bank_code, metric, value, expected, band_high, z_score,
-                        floor(extract(epoch FROM bucket_start - $3::timestamptz) / $5::float8)::int AS g
-                   FROM volume_bucket
-                  WHERE bucket_minutes = $1 AND metric = ANY($2::"VolumeMetric"[]) AND bucket_start >= $3 AND bucket_start <= $4) x
-          GROUP BY GROUPING SETS ((bank_code, metric), (bank_code, metric, g))`,
+           FROM volume_bucket
+          WHERE bucket_minutes = $1 AND metric = ANY($2::"VolumeMetric"[]) AND bucket_start >= $3 AND bucket_start <= $4
+          GROUP BY 1, 2, 3`,
 };
 
 // Both charts in one scan: per bucket, the top banks of each chart's metric one by one and the rest
@@ -183,7 +183,7 @@ const BANKS = {
 interface TotalsRow {
   bank_code: string;
   metric: VolumeMetric;
-  g: number | null;
+  g: number;
   v: number;
   e: number | null;
   ve: number | null;
@@ -298,12 +298,18 @@ async function sqlTotals(db: Database, w: VolumeWindow, groupMs: number): Promis
   const spark = new Map<string, number[]>();
   for (const r of totals.rows) {
     const key = `${r.bank_code}:${r.metric}`;
-    if (r.g === null) {
+    const a = agg.get(key);
+    if (!a) {
       agg.set(key, { v: r.v, e: r.e, ve: r.ve ?? 0, s2: r.s2 ?? 0, zmax: r.zmax });
+      spark.set(key, new Array(SPARKLINE_POINTS).fill(0));
     } else {
-      if (!spark.has(key)) spark.set(key, new Array(SPARKLINE_POINTS).fill(0));
-      if (r.g >= 0 && r.g < SPARKLINE_POINTS) spark.get(key)![r.g] = r.v;
+      a.v += r.v;
+      if (r.e !== null) a.e = (a.e ?? 0) + r.e;
+      a.ve += r.ve ?? 0;
+      a.s2 += r.s2 ?? 0;
+      if (r.zmax !== null && (a.zmax === null || r.zmax > a.zmax)) a.zmax = r.zmax;
     }
+    if (r.g >= 0 && r.g < SPARKLINE_POINTS) spark.get(key)![r.g] = r.v;
   }
   return { agg, spark };
 }
