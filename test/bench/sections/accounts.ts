@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import type { Database } from "../../../server/db/client.ts";
 import { accountsCsvStream } from "../../../server/features/accounts/export.routes.ts";
 import { encodeCursor, listAccounts } from "../../../server/features/accounts/list.ts";
-import { rescoreAll } from "../../../server/features/accounts/scoring.ts";
+import { rescoreAll, rescoreTouched, type SharingChanges } from "../../../server/features/accounts/scoring.ts";
 import { scoringSettled } from "../../../server/features/accounts/hooks.ts";
 import type { BenchFigure, BenchSection } from "../context.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
@@ -30,6 +30,8 @@ export interface AccountsBenchFigures {
   accounts: number;
   rescoreAllMs: number | null;
   rescoreAgainMs: number | null;
+  /** After-commit rescoring of 1,000 touched accounts (as a live batch touches them), mean of a few sets. */
+  incremental: { touched: number; meanMs: number; expandedTo: number } | null;
   pages: Array<{ name: string; p50Ms: number; p95Ms: number }>;
   deep: Array<{ sort: AccountSort; position: number; keysetP50Ms: number; keysetP95Ms: number; offsetP50Ms: number; offsetP95Ms: number; ratioP50: number }>;
   export: { rows: number; rowsPerSecond: number; megabytes: number; rssGrowthMb: number; heapGrowthMb: number };
@@ -75,6 +77,8 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
     rescoreAgainMs = again.durationMs;
     log(`accounts: bulk rescoring again with unchanged rules: ${(again.durationMs / 1000).toFixed(1)} s (${again.changed} rows written)`);
   }
+
+  const incremental = await benchIncremental(db, log);
 
   const weekAgo = new Date(Date.now() - 7 * 86_400_000);
   const { rows: nameRows } = await db.pool.query<{ holder_name: string }>("SELECT holder_name FROM wallet_account WHERE holder_name LIKE 'ヤマダ %' ORDER BY id LIMIT 1");
@@ -163,7 +167,57 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
     `accounts: CSV export of ${rows.toLocaleString("en-US")} accounts (${exportFigures.megabytes.toFixed(0)} MB) in ${seconds.toFixed(1)} s: ` +
       `${Math.round(exportFigures.rowsPerSecond).toLocaleString("en-US")} rows/s; memory growth: RSS ${exportFigures.rssGrowthMb.toFixed(0)} MB, heap ${exportFigures.heapGrowthMb.toFixed(0)} MB`,
   );
-  return { accounts, rescoreAllMs, rescoreAgainMs, pages, deep, export: exportFigures };
+  return { accounts, rescoreAllMs, rescoreAgainMs, incremental, pages, deep, export: exportFigures };
+}
+
+/**
+ * The after-commit hook's work for 1,000 touched accounts: the accounts of the latest events before
+ * a few instants in the data set's last day, with what such a batch changed for the sharing groups
+ * (wallets opened, links registered or changed since its earliest event). Scores are already
+ * current, so this is the reading and comparing cost (a real batch also writes the changed scores).
+ */
+export async function benchIncremental(db: Database, log: (line: string) => void): Promise<AccountsBenchFigures["incremental"]> {
+  const touchedPerSet = 1_000;
+  const { rows: at } = await db.pool.query<{ maxat: Date | null }>("SELECT max(occurred_at) AS maxat FROM charge");
+  if (!at[0].maxat) return null;
+  const sets: Array<{ ids: string[]; changes: SharingChanges }> = [];
+  for (let i = 0; i < 5; i++) {
+    const end = new Date(at[0].maxat.getTime() - (1 + i * 4) * 3_600_000);
+    const { rows } = await db.pool.query<{ id: string; last: Date }>(
+      `SELECT id, max(occurred_at) AS last FROM (
+         SELECT account_id AS id, occurred_at FROM charge WHERE occurred_at <= $1 AND occurred_at > $1::timestamptz - interval '3 hours'
+         -- spends of the accounts that charged (spend has no index on the time alone)
+         UNION ALL SELECT account_id, occurred_at FROM spend WHERE account_id IN (SELECT account_id FROM charge WHERE occurred_at <= $1 AND occurred_at > $1::timestamptz - interval '3 hours') AND occurred_at <= $1 AND occurred_at > $1::timestamptz - interval '3 hours'
+         UNION ALL SELECT id, opened_at FROM wallet_account WHERE opened_at <= $1 AND opened_at > $1::timestamptz - interval '3 hours'
+         UNION ALL SELECT l.account_id, v.valid_from FROM bank_link_version v JOIN bank_link l ON l.id = v.link_id WHERE v.bank_code IS NOT NULL AND v.valid_from <= $1 AND v.valid_from > $1::timestamptz - interval '3 hours'
+       ) x GROUP BY id ORDER BY max(occurred_at) DESC LIMIT $2`,
+      [end, touchedPerSet],
+    );
+    if (rows.length === 0) continue;
+    const ids = rows.map((r) => r.id);
+    const since = rows[rows.length - 1].last;
+    const { rows: linked } = await db.pool.query<{ id: string }>(
+      "SELECT DISTINCT l.account_id AS id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE l.account_id = ANY($1::text[]) AND v.valid_from >= $2",
+      [ids, since],
+    );
+    sets.push({ ids, changes: { openedSince: since, linkedAccountIds: linked.map((r) => r.id) } });
+  }
+  if (sets.length === 0) return null;
+  const now = new Date(at[0].maxat.getTime() + 60_000);
+  await rescoreTouched(db, sets[0].ids, { now }, sets[0].changes); // warm-up
+  let totalMs = 0;
+  let scored = 0;
+  let touched = 0;
+  for (const s of sets) {
+    const t0 = performance.now();
+    const r = await rescoreTouched(db, s.ids, { now }, s.changes);
+    totalMs += performance.now() - t0;
+    scored += r.scored;
+    touched += s.ids.length;
+  }
+  const figures = { touched: Math.round(touched / sets.length), meanMs: totalMs / sets.length, expandedTo: Math.round(scored / sets.length) };
+  log(`accounts: after-commit rescoring of ${figures.touched.toLocaleString("en-US")} touched accounts (${figures.expandedTo.toLocaleString("en-US")} with the groups they grew): ${figures.meanMs.toFixed(0)} ms (mean of ${sets.length} sets)`);
+  return figures;
 }
 
 /** The section for `npm run bench` (after the ingest section has loaded the data set). */
@@ -176,6 +230,7 @@ export const section: BenchSection = {
     const figures: BenchFigure[] = [{ name: "wallet accounts", value: f.accounts }];
     if (f.rescoreAllMs !== null) figures.push({ name: "bulk rescoring, all accounts", value: Number((f.rescoreAllMs / 1000).toFixed(1)), unit: "s", goal: "≤ 60 s at 1M" });
     if (f.rescoreAgainMs !== null) figures.push({ name: "bulk rescoring again, rules unchanged", value: Number((f.rescoreAgainMs / 1000).toFixed(1)), unit: "s" });
+    if (f.incremental) figures.push({ name: `after-commit rescoring, ${f.incremental.touched.toLocaleString("en-US")} touched accounts`, value: Number(f.incremental.meanMs.toFixed(0)), unit: "ms" });
     for (const p of f.pages) figures.push({ name: `page of 50: ${p.name}`, value: `${p.p50Ms.toFixed(1)} / ${p.p95Ms.toFixed(1)}`, unit: "ms p50 / p95", goal: "p95 ≤ 50" });
     for (const d of f.deep) {
       figures.push({ name: `page of 50 at ${d.position.toLocaleString("en-US")} by ${d.sort}, keyset`, value: `${d.keysetP50Ms.toFixed(1)} / ${d.keysetP95Ms.toFixed(1)}`, unit: "ms p50 / p95", goal: "p95 ≤ 50" });
