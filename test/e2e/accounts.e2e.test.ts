@@ -48,7 +48,7 @@ describe.runIf(browserTestsEnabled)("accounts in the browser", () => {
     await page.waitForURL(/bank=0125/);
     await page.getByText(/accounts? match/).waitFor();
     const firstRow = page.getByTestId("accounts-table").locator("tbody tr").first();
-    await expect(firstRow.textContent()).resolves.toMatch(/Name mismatch \+30|Fast cash-out \+20/);
+    await expect(firstRow.textContent()).resolves.toMatch(/Name mismatch \+25|Fast cash-out \+15/);
     await page.waitForTimeout(300);
     await page.screenshot({ path: "test-results/accounts-table.png", fullPage: false });
 
