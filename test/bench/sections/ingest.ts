@@ -5,6 +5,8 @@
 // own ids (another seed) and leaves the loaded data set as it is. Prints figures, asserts nothing.
 import { Worker } from "node:worker_threads";
 import { loadavg } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import type { BenchContext, BenchFigure, BenchSection } from "../context.ts";
 import type { ClientMessage, IngestClientInput, PhaseFigures } from "../ingest-client.ts";
 import { copyBaseline } from "../copy-baseline.ts";
@@ -27,7 +29,52 @@ interface Dataset {
   postLoadDone: boolean;
 }
 
-function runClient(input: IngestClientInput, log: (line: string) => void): Promise<{ phases: PhaseFigures[]; done: Extract<ClientMessage, { kind: "done" }> }> {
+/**
+ * CPU seconds used so far by the PostgreSQL server whose postmaster pid is given (its processes and
+ * the exited backends it reaped), from /proc; null where /proc cannot be read. With CPU per event
+ * next to events/s, a run on a machine busy with other work can still be compared with another.
+ */
+function postgresCpuSeconds(postmasterPid: number | null): number | null {
+  if (postmasterPid === null) return null;
+  try {
+    const tick = 100; // USER_HZ on Linux
+    let sum = 0;
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const st = readFileSync(`/proc/${d}/stat`, "utf8");
+        const f = st.slice(st.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+        if (Number(d) === postmasterPid || Number(f[1]) === postmasterPid) sum += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return sum;
+  } catch {
+    return null;
+  }
+}
+
+async function postmasterPid(ctx: BenchContext): Promise<number | null> {
+  try {
+    const { rows } = await ctx.db.pool.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
+    return Number(readFileSync(path.join(rows[0].setting, "postmaster.pid"), "utf8").split("\n")[0]) || null;
+  } catch {
+    return null; // another machine's server, or not readable
+  }
+}
+
+interface PhaseCpu {
+  /** this process (server and the client's worker thread), ms per 1000 events */
+  nodeMs: number;
+  postgresMs: number | null;
+}
+
+function runClient(
+  input: IngestClientInput,
+  log: (line: string) => void,
+  pgPid: number | null = null,
+): Promise<{ phases: PhaseFigures[]; cpu: Map<string, PhaseCpu>; done: Extract<ClientMessage, { kind: "done" }> }> {
   // tsx does not reach into worker threads by itself: register it in the worker first.
   const url = new URL("../ingest-client.ts", import.meta.url).href;
   const worker = new Worker(`(async () => { const { register } = await import("tsx/esm/api"); register(); await import(${JSON.stringify(url)}); })();`, {
@@ -35,21 +82,35 @@ function runClient(input: IngestClientInput, log: (line: string) => void): Promi
     workerData: input,
   });
   const phases: PhaseFigures[] = [];
+  const cpu = new Map<string, PhaseCpu>();
+  let lastNode = process.cpuUsage();
+  let lastPg = postgresCpuSeconds(pgPid);
   return new Promise((resolve, reject) => {
     let done: Extract<ClientMessage, { kind: "done" }> | undefined;
     worker.on("message", (m: ClientMessage) => {
       if (m.kind === "log") log(m.line);
       else if (m.kind === "phase") {
         phases.push(m);
+        const nodeNow = process.cpuUsage();
+        const pgNow = postgresCpuSeconds(pgPid);
+        const perK = (seconds: number) => (seconds * 1000 * 1000) / Math.max(1, m.events);
+        const c: PhaseCpu = {
+          nodeMs: perK((nodeNow.user + nodeNow.system - lastNode.user - lastNode.system) / 1e6),
+          postgresMs: pgNow !== null && lastPg !== null ? perK(pgNow - lastPg) : null,
+        };
+        cpu.set(m.name, c);
+        lastNode = nodeNow;
+        lastPg = pgNow;
         const rejected = m.rejected ? `, REJECTED ${m.rejected} ${JSON.stringify(m.rejectedByCode)}` : "";
         log(
           `${m.name}: ${m.events.toLocaleString("en-US")} events in ${m.seconds.toFixed(1)} s = ${Math.round(m.eventsPerSecond).toLocaleString("en-US")} events/s ` +
-            `(concurrency ${m.concurrency}; accepted ${m.accepted}, duplicates ${m.duplicates}${rejected}; load average ${m.loadAverage.toFixed(1)})`,
+            `(concurrency ${m.concurrency}; accepted ${m.accepted}, duplicates ${m.duplicates}${rejected}; load average ${m.loadAverage.toFixed(1)}; ` +
+            (m.events > 0 ? `CPU per 1000 events: this process ${Math.round(c.nodeMs)} ms, PostgreSQL ${c.postgresMs === null ? "?" : Math.round(c.postgresMs)} ms)` : "no events)"),
         );
       } else if (m.kind === "done") done = m;
     });
     worker.on("error", reject);
-    worker.on("exit", (code) => (code === 0 && done ? resolve({ phases, done }) : reject(new Error(`ingest client exited with ${code}`))));
+    worker.on("exit", (code) => (code === 0 && done ? resolve({ phases, cpu, done }) : reject(new Error(`ingest client exited with ${code}`))));
   });
 }
 
@@ -80,9 +141,10 @@ export const section: BenchSection = {
     const copy = await copyBaseline({ adminUrl: ctx.adminUrl, events: prefixOfStream(seed, scale, nowMs, ctx.args.sliceEvents), log: ctx.log });
     ctx.log(`COPY: ${copy.events.toLocaleString("en-US")} events (${copy.rows.toLocaleString("en-US")} rows) in ${copy.seconds.toFixed(1)} s = ${Math.round(copy.eventsPerSecond).toLocaleString("en-US")} events/s (load average ${loadavg()[0].toFixed(1)})`);
 
-    const { phases, done } = await runClient(
+    const { phases, cpu, done } = await runClient(
       { baseUrl: ctx.baseUrl, apiKey: ctx.apiKey, seed, scale, nowMs, sliceEvents: ctx.args.sliceEvents, dupEvents: DUP_EVENTS, skipRest: !first },
       ctx.log,
+      await postmasterPid(ctx),
     );
     const phase = (name: string) => phases.find((p) => p.name === name)!;
     const totalRejected = phases.reduce((s, p) => s + p.rejected, 0);
@@ -117,6 +179,12 @@ export const section: BenchSection = {
         note: `${phase("dup50").accepted.toLocaleString("en-US")} new + ${phase("dup50").duplicates.toLocaleString("en-US")} duplicates`,
       },
       { name: "COPY baseline, same rows", value: Math.round(copy.eventsPerSecond), unit: "events/s", note: `${copy.events.toLocaleString("en-US")} events, ${copy.rows.toLocaleString("en-US")} rows, scratch database` },
+      {
+        name: "CPU per 1000 events at concurrency 4: this process (server + client thread) / PostgreSQL",
+        value: `${Math.round(cpu.get("c4")!.nodeMs)} / ${cpu.get("c4")!.postgresMs === null ? "?" : Math.round(cpu.get("c4")!.postgresMs!)}`,
+        unit: "ms",
+        note: "less sensitive than events/s to other work on the machine",
+      },
       { name: "ratio API (c=4) / COPY", value: Number((c4 / copy.eventsPerSecond).toFixed(2)), unit: "x", goal: `≥ ${COPY_RATIO_GOAL}` },
       { name: "API events/s, streamed load of the year before the window, concurrency 4", value: Math.round(phase("warm").eventsPerSecond), unit: "events/s", note: `${phase("warm").events.toLocaleString("en-US")} events, generated on the fly` },
     ];
