@@ -86,6 +86,12 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     expect(await spikes.textContent()).toMatch(/open/);
     expect(await page.getByRole("link", { name: "Flagged accounts at this bank" }).getAttribute("href")).toBe("/accounts?bank=0125");
     await page.getByTestId("bank-chart-CHARGE_COUNT").locator("svg").first().waitFor();
+    // The panels other features register load lazily; policy violations are shown once, by the
+    // suspension panel (the volume section has no copy of them).
+    await page.getByTestId("suspension-panel").waitFor();
+    await page.getByTestId("bank-timeline").waitFor();
+    expect(await page.getByText(/policy violation/i).count()).toBeLessThanOrEqual(1);
+    expect(await page.getByText("Policy violations", { exact: true }).count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, "volume-bank-0125.png"), fullPage: true });
   }, 300_000);
 

@@ -86,6 +86,18 @@ interface Series {
    */
   expected: Float64Array;
   spread: Float64Array;
+  /** The newest row this process wrote (its newest bucket), to skip writing it again unchanged. */
+  lastWrite: WrittenRow | null;
+}
+
+interface WrittenRow {
+  atMs: number;
+  value: number;
+  expected: number | null;
+  bandLow: number | null;
+  bandHigh: number | null;
+  z: number | null;
+  kind: string;
 }
 
 interface Cache {
@@ -268,6 +280,7 @@ function newSeries(bankCode: string, metric: VolumeMetric, bucketMinutes: Detect
     snapshots: new Map(),
     expected: new Float64Array(length).fill(Number.NaN),
     spread: new Float64Array(length).fill(Number.NaN),
+    lastWrite: null,
   };
 }
 
@@ -629,6 +642,7 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
         const r = detect(s.view, { bucketStart, value }, s.params, s.state);
         remember(s, atMs, r);
         if (atMs >= o.denseFromMs || value > 0 || s.bucketMinutes !== 5) rows.push(s, atMs, value, r);
+        if (s.lastWrite?.atMs === atMs) s.lastWrite = null;
         continue;
       }
       if (atMs % HOUR_MS === 0 && (s.state.lastBucketMs === null || s.state.lastBucketMs < atMs)) s.snapshots.set(atMs, s.state);
@@ -645,7 +659,11 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
         }
       }
       remember(s, atMs, r);
-      if (atMs >= o.denseFromMs || value > 0 || s.bucketMinutes !== 5) rows.push(s, atMs, value, r);
+      // The newest bucket is evaluated on every run, and again once complete; most runs leave most
+      // series' row as it was written (no new events there): writing it again would only churn.
+      const row: WrittenRow = { atMs, value, expected: r.expected, bandLow: r.bandLow, bandHigh: r.bandHigh, z: r.z, kind: r.baselineKind };
+      if (!sameRow(s.lastWrite, row) && (atMs >= o.denseFromMs || value > 0 || s.bucketMinutes !== 5)) rows.push(s, atMs, value, r);
+      if (atMs === lastMs) s.lastWrite = row;
     }
     s.evalFromMs = lastMs;
     for (const k of s.snapshots.keys()) if (k < lastMs - SNAPSHOT_HOURS * HOUR_MS) s.snapshots.delete(k);
@@ -663,6 +681,19 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
   }
   cache.lastNowMs = o.nowMs;
   return { nowBucketAt: new Date(o.nowMs), series: cache.series.size, bucketsWritten: rows.length, spikesWritten: spikeList.length, spikesOpened: opened };
+}
+
+function sameRow(a: WrittenRow | null, b: WrittenRow): boolean {
+  return (
+    a !== null &&
+    a.atMs === b.atMs &&
+    a.value === b.value &&
+    a.expected === b.expected &&
+    a.bandLow === b.bandLow &&
+    a.bandHigh === b.bandHigh &&
+    a.z === b.z &&
+    a.kind === b.kind
+  );
 }
 
 function remember(s: Series, atMs: number, r: { expected: number | null; spread: number | null }): void {
