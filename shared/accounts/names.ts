@@ -32,7 +32,7 @@ const HIRAGANA_TO_KATAKANA_OFFSET = 0x60; // あ U+3042 → ア U+30A2
  * 5. Drop long-vowel marks (ー, and the ASCII/Unicode hyphens some bank files use in its place):
  *    bank systems disagree on them (サトー / サト-), so keeping them would turn the same person into
  *    a mismatch. The loss (ユーキ vs ユキ compare equal) is acceptable. A long vowel spelled out
- *    (サトウ vs サトー, オオノ vs オーノ) stays one edit apart: similarity 67-75, a weak signal
+ *    (サトウ vs サトー, オオノ vs オーノ) stays one edit apart: full names compare at about 83, a weak signal
  *    rather than a mismatch, and not collapsed here.
  * 6. Upper-case, so a romanised name compares case-insensitively.
  */
