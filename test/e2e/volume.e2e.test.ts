@@ -90,8 +90,9 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     // suspension panel (the volume section has no copy of them).
     await page.getByTestId("suspension-panel").waitFor();
     await page.getByTestId("bank-timeline").waitFor();
-    expect(await page.getByText(/policy violation/i).count()).toBeLessThanOrEqual(1);
-    expect(await page.getByText("Policy violations", { exact: true }).count()).toBe(0);
+    // One innerText read (a text locator over every chart element of this page is very slow).
+    const lines = (await page.evaluate(() => document.body.innerText)).split("\n").map((l) => l.trim());
+    expect(lines.filter((l) => l === "Policy violations" || l === "No policy violation has been recorded at this bank.")).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "volume-bank-0125.png"), fullPage: true });
   }, 300_000);
 
