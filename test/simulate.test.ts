@@ -55,7 +55,7 @@ describe("npm run simulate against a running console", () => {
     const key = await t.apiKey();
     sim = spawn(
       process.execPath,
-      ["--import", "tsx", SIMULATE, "--url", t.baseUrl, "--key", key, "--scenario", "attack", "--bank", ATTACK_BANK, "--rate", "60", "--duration", "0", "--wallets", "60", "--seed", "sim-test"],
+      ["--import", "tsx", SIMULATE, "--url", t.baseUrl, "--key", key, "--scenario", "attack", "--bank", ATTACK_BANK, "--rate", "2", "--attack-rate", "8", "--duration", "0", "--wallets", "30", "--seed", "sim-test"],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     sim.stdout!.on("data", (d) => (output += String(d)));

@@ -3,8 +3,14 @@
 // registration, link change and charge (a "deny" means the event never happens), then sends what
 // happened to POST /api/v1/events, stamped with the current time, once a second.
 //
-//   npm run simulate -- [--url http://localhost:3000] [--key <platform key>] [--rate 50]
-//                       [--duration 120] [--scenario normal|attack] [--bank 0126] [--wallets 100]
+//   npm run simulate -- [--url http://localhost:3000] [--key <platform key>] [--rate 0.5]
+//                       [--duration 120] [--scenario normal|attack] [--bank 0126] [--attack-rate 6]
+//                       [--wallets 20]
+//
+// --rate is the honest traffic in events per second. The default, 0.5, is about the demo data's own
+// daytime level, so normal traffic looks normal on the overview: a much higher rate is a surge at
+// every bank and the detector rightly reports it. --attack-rate is the ring's events per second
+// at --bank, on top (scenario attack).
 //
 // At the start it opens and links its own honest wallets (--wallets, some at the attack bank):
 // those links exist before anything an analyst does during the run, so they show grandfathering
@@ -22,11 +28,12 @@ const { values } = parseArgs({
   options: {
     url: { type: "string", default: "http://localhost:3000" },
     key: { type: "string" },
-    rate: { type: "string", default: "50" },
+    rate: { type: "string", default: "0.5" },
+    "attack-rate": { type: "string", default: "6" },
     duration: { type: "string", default: "120" },
     scenario: { type: "string", default: "normal" },
     bank: { type: "string", default: "0126" },
-    wallets: { type: "string", default: "100" },
+    wallets: { type: "string", default: "20" },
     seed: { type: "string" },
   },
 });
@@ -38,11 +45,13 @@ function fail(message: string): never {
 
 const baseUrl = values.url!.replace(/\/+$/, "");
 const ratePerSecond = Number(values.rate);
+const attackRatePerSecond = Number(values["attack-rate"]);
 const durationSeconds = Number(values.duration);
 const scenario = values.scenario!;
 const attackBank = values.bank!;
 const honestWalletsAtStart = Number(values.wallets);
-if (!(ratePerSecond > 0 && ratePerSecond <= 5000)) fail("--rate must be between 1 and 5000 events per second");
+if (!(ratePerSecond >= 0.1 && ratePerSecond <= 5000)) fail("--rate must be between 0.1 and 5000 events per second");
+if (!(attackRatePerSecond >= 0.1 && attackRatePerSecond <= 5000)) fail("--attack-rate must be between 0.1 and 5000 events per second");
 if (!(durationSeconds >= 0)) fail("--duration must be a number of seconds (0 = until Ctrl-C)");
 if (scenario !== "normal" && scenario !== "attack") fail("--scenario must be normal or attack");
 if (!REFERENCE_BANKS.some((b) => b.code === attackBank)) fail(`--bank ${attackBank} is not a reference bank code`);
@@ -248,10 +257,10 @@ async function inOrder(steps: Array<() => Promise<PlatformEvent | null>>, concur
 // One second of traffic
 
 /** Events for this second: honest traffic, plus the attack's when the scenario says so. */
-async function tick(budget: number): Promise<PlatformEvent[]> {
+async function tick(honestEvents: number, fraudEvents: number): Promise<PlatformEvent[]> {
   const steps: Array<() => Promise<PlatformEvent | null>> = [];
-  const fraudBudget = scenario === "attack" ? Math.round(budget * 0.35) : 0;
-  let honestBudget = budget - fraudBudget;
+  const fraudBudget = fraudEvents;
+  let honestBudget = honestEvents;
 
   // Wallets opened last second try to link now (new users link within minutes).
   for (const w of awaitingLink.splice(0, Math.max(1, Math.floor(honestBudget / 4)))) {
@@ -364,7 +373,8 @@ async function main() {
     fail(`no console answers at ${baseUrl} (${(err as Error).message}): start it with npm start, or pass --url`);
   }
   console.log(
-    `[simulate] run ${runId}: ${scenario === "attack" ? `ATTACK at bank ${attackBank} starting now` : "normal traffic"}, ~${ratePerSecond} events/s, ` +
+    `[simulate] run ${runId}: ${scenario === "attack" ? `ATTACK at bank ${attackBank} starting now` : "normal traffic"}, ~${ratePerSecond} honest events/s` +
+      `${scenario === "attack" ? ` + ~${attackRatePerSecond} attack events/s` : ""}, ` +
       `${durationSeconds ? `for ${durationSeconds} s` : "until Ctrl-C"} → ${baseUrl}`,
   );
 
@@ -389,12 +399,16 @@ async function main() {
 
   const t0 = Date.now();
   let carry = 0;
+  let fraudCarry = 0;
   for (let second = 1; !stopping && (durationSeconds === 0 || second <= durationSeconds); second++) {
     const before = snapshot();
     carry += ratePerSecond;
     const budget = Math.floor(carry);
     carry -= budget;
-    const events = await tick(budget);
+    fraudCarry += scenario === "attack" ? attackRatePerSecond : 0;
+    const fraudBudget = Math.floor(fraudCarry);
+    fraudCarry -= fraudBudget;
+    const events = await tick(budget, fraudBudget);
     await send(events);
     line(second, before);
     const wait = t0 + second * 1000 - Date.now();
