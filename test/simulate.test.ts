@@ -11,10 +11,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
-import { generateDemo, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
-import { ingestBatch } from "../server/features/events/ingest.ts";
-import { backfillVolume } from "../server/features/volume/detection.ts";
 import { startBackgroundJobs } from "../server/jobs.ts";
+import { loadDemoWithSpikes } from "./volume-fixtures.ts";
 
 const ATTACK_BANK = "0149";
 const SIMULATE = path.join(import.meta.dirname, "..", "server", "cli", "simulate.ts");
@@ -27,17 +25,7 @@ describe("npm run simulate against a running console", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const run = generateDemo({ seed: 7, scale: 0.1, days: 8, now: new Date(), banks: REFERENCE_BANKS });
-    let batch: unknown[] = [];
-    for (const e of run.events) {
-      batch.push(e);
-      if (batch.length === 1000) {
-        await ingestBatch(t.db, batch, { afterCommit: false });
-        batch = [];
-      }
-    }
-    if (batch.length) await ingestBatch(t.db, batch, { afterCommit: false });
-    await backfillVolume(t.db);
+    await loadDemoWithSpikes(t.db, { seed: 7, scale: 0.1, days: 8 });
     jobs = startBackgroundJobs(t.db, t.app.log);
   }, 240_000);
 

@@ -6,6 +6,10 @@ import { EVENTS_PER_BATCH_MAX } from "../shared/events/schemas.ts";
 import { poisson, seededRandom, seasonalShape } from "../shared/volume/test-helpers.ts";
 import { slotOfWeekJst } from "../shared/volume/time.ts";
 import { postEvents } from "./events-fixtures.ts";
+import type { Database } from "../server/db/client.ts";
+import { generateDemo, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
+import { ingestBatch } from "../server/features/events/ingest.ts";
+import { backfillVolume } from "../server/features/volume/detection.ts";
 
 const BUCKET_MS = 5 * 60_000;
 let seq = 0;
@@ -72,4 +76,22 @@ export async function postAll(baseUrl: string, key: string, events: PlatformEven
     rejected += res.body.rejected?.length ?? 0;
   }
   return { accepted, rejected };
+}
+
+/**
+ * Demo data for the last `days` days through the ingestion service, then the volume backfill: what
+ * `npm start` leaves behind (without its bulk rescoring), at a size a test can afford.
+ */
+export async function loadDemoWithSpikes(db: Database, o: { seed: number; scale: number; days: number }): Promise<void> {
+  const run = generateDemo({ ...o, now: new Date(), banks: REFERENCE_BANKS });
+  let batch: unknown[] = [];
+  for (const e of run.events) {
+    batch.push(e);
+    if (batch.length === EVENTS_PER_BATCH_MAX) {
+      await ingestBatch(db, batch, { afterCommit: false });
+      batch = [];
+    }
+  }
+  if (batch.length) await ingestBatch(db, batch, { afterCommit: false });
+  await backfillVolume(db);
 }

@@ -1,5 +1,6 @@
 // The one place transactions are opened. Money and suspensions use SERIALIZABLE where a check and a
 // write must not interleave; a serialization failure is retried a bounded number of times.
+import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -36,5 +37,30 @@ export async function withTransaction<T>(db: PrismaClient, fn: (tx: Tx) => Promi
       }
       throw err;
     }
+  }
+}
+
+/**
+ * A transaction on one pooled pg connection, for the raw-SQL paths (no Prisma): BEGIN (READ ONLY
+ * when asked), the given SET LOCAL settings, `fn`, then COMMIT, or ROLLBACK on any error; the
+ * connection always goes back to the pool. Settings are our own constants, never user input.
+ */
+export async function withPoolTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  opts: { readOnly?: boolean; settings?: Record<string, string> } = {},
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(opts.readOnly ? "BEGIN READ ONLY" : "BEGIN");
+    for (const [name, value] of Object.entries(opts.settings ?? {})) await client.query(`SET LOCAL ${name} = '${value}'`);
+    const out = await fn(client);
+    await client.query("COMMIT");
+    return out;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
   }
 }

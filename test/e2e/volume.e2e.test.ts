@@ -11,11 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
-import { generateDemo, REFERENCE_BANKS } from "../../server/features/events/demo/index.ts";
-import { ingestBatch } from "../../server/features/events/ingest.ts";
-import { backfillVolume } from "../../server/features/volume/detection.ts";
 import { startBackgroundJobs } from "../../server/jobs.ts";
-import { burst, postAll } from "../volume-fixtures.ts";
+import { burst, loadDemoWithSpikes, postAll } from "../volume-fixtures.ts";
 
 const SCREENSHOTS = path.join(process.cwd(), "test-results");
 
@@ -28,17 +25,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp({ serveClient: true });
-    const run = generateDemo({ seed: 42, scale: 0.15, days: 8, now: new Date(), banks: REFERENCE_BANKS });
-    let batch: unknown[] = [];
-    for (const e of run.events) {
-      batch.push(e);
-      if (batch.length === 1000) {
-        await ingestBatch(t.db, batch, { afterCommit: false });
-        batch = [];
-      }
-    }
-    if (batch.length) await ingestBatch(t.db, batch, { afterCommit: false });
-    await backfillVolume(t.db);
+    await loadDemoWithSpikes(t.db, { seed: 42, scale: 0.15, days: 8 });
     jobs = startBackgroundJobs(t.db, t.app.log);
     browser = await launchBrowser();
     page = await newPage(browser, t.baseUrl);

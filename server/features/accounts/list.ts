@@ -22,6 +22,7 @@ import {
 } from "../../../shared/accounts/schemas.ts";
 import type pg from "pg";
 import type { Queryable } from "./facts.ts";
+import { withPoolTransaction } from "../../db/transaction.ts";
 
 /** Collects positional parameters while SQL is assembled. */
 export class Params {
@@ -38,19 +39,10 @@ export class Params {
  */
 async function serialQuery<R extends pg.QueryResultRow>(db: Queryable, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
   if (!("connect" in db) || typeof db.connect !== "function") return db.query<R>(text, values);
-  const client = await (db as pg.Pool).connect();
-  try {
-    await client.query("BEGIN READ ONLY");
-    await client.query("SET LOCAL max_parallel_workers_per_gather = 0");
-    const res = await client.query<R>(text, values);
-    await client.query("COMMIT");
-    return res;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withPoolTransaction(db as pg.Pool, (client) => client.query<R>(text, values), {
+    readOnly: true,
+    settings: { max_parallel_workers_per_gather: "0" },
+  });
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -17,6 +17,7 @@
 import type pg from "pg";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount, type Reason, type ScoringRule } from "../../../shared/accounts/index.ts";
 import type { Database } from "../../db/client.ts";
+import { withPoolTransaction } from "../../db/transaction.ts";
 import { inSet, loadFacts, loadSharedCounts, SPIKE_METRICS_FOR_LINKS, type AccountSet, type SharedCounts } from "./facts.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
@@ -94,20 +95,8 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
 }
 
 /** Runs `fn` in a read-only transaction with room for hash aggregates over every account (no spill to disk). */
-async function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN READ ONLY");
-    await client.query("SET LOCAL work_mem = '128MB'");
-    const out = await fn(client);
-    await client.query("COMMIT");
-    return out;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withPoolTransaction(db.pool, fn, { readOnly: true, settings: { work_mem: "128MB" } });
 }
 
 function add(a: RescoreResult, b: RescoreResult): RescoreResult {

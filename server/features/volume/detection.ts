@@ -27,6 +27,7 @@
 // The still-filling bucket is evaluated on every run (bursts open within seconds) but a spike is not
 // closed on it: a bucket that has just begun looks quiet. It closes when the bucket is complete.
 import type { Database } from "../../db/client.ts";
+import { withPoolTransaction } from "../../db/transaction.ts";
 import {
   DEFAULT_DETECTOR_PARAMS,
   DETECTION_BUCKET_MINUTES,
@@ -733,21 +734,16 @@ async function writeResults(db: Database, rows: RowBuffer, spikeList: Spike[], d
     await db.pool.query(all);
     return;
   }
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SET LOCAL synchronous_commit = off");
-    for (let from = 0; from < lastFrom; from += WRITE_CHUNK_ROWS) {
-      await client.query({ ...WRITE_BUCKETS, values: rows.slice(from, from + WRITE_CHUNK_ROWS) });
-    }
-    await client.query(all);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  await withPoolTransaction(
+    db.pool,
+    async (client) => {
+      for (let from = 0; from < lastFrom; from += WRITE_CHUNK_ROWS) {
+        await client.query({ ...WRITE_BUCKETS, values: rows.slice(from, from + WRITE_CHUNK_ROWS) });
+      }
+      await client.query(all);
+    },
+    { settings: { synchronous_commit: "off" } },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
