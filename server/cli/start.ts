@@ -1,7 +1,7 @@
 // `npm start`: database (embedded unless DATABASE_URL), migrations, reference and demo data, the
 // built client, and the server. Failures print one line saying what to do, and exit non-zero.
 import { readEnv } from "../env.ts";
-import { openDatabase, StartupError, isPortFree, REPO_ROOT } from "../db/postgres.ts";
+import { openDatabase, StartupError, isPortFree } from "../db/postgres.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { connectDatabase } from "../db/client.ts";
 import { buildApp } from "../app.ts";
@@ -20,8 +20,9 @@ async function main() {
   if (!(await isPortFree(env.PORT, env.HOST))) {
     throw new StartupError(`Port ${env.PORT} is already in use; stop what uses it or set PORT to another port.`);
   }
-  step(env.DATABASE_URL ? "using the PostgreSQL server at DATABASE_URL" : "starting the embedded PostgreSQL under .data/pg");
+  step(env.DATABASE_URL ? "using the PostgreSQL server at DATABASE_URL" : "starting the embedded PostgreSQL");
   const pgServer = await openDatabase();
+  if (pgServer.dataDir) step(`embedded PostgreSQL data in ${pgServer.dataDir}`);
   let closing = false;
   const shutdown = async (code: number) => {
     if (closing) return;
@@ -71,7 +72,7 @@ async function main() {
 ${DEMO_STAFF.map((s) => `    ${s.role.padEnd(8)} ${s.email.padEnd(26)} ${s.password}`).join("\n")}
 
   Wallet-platform API key (demo): ${apiKey}
-  Database: ${pgServer.embedded ? `embedded PostgreSQL in ${REPO_ROOT}/.data/pg` : "DATABASE_URL"}
+  Database: ${pgServer.embedded ? `embedded PostgreSQL, data in ${pgServer.dataDir}` : "DATABASE_URL"}
   Press Ctrl-C to stop.
 `);
   } catch (err) {

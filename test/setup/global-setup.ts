@@ -21,6 +21,7 @@ const TEMPLATE = "floodgate_template";
 export default async function setup(project: TestProject) {
   let server: RunningDatabase | undefined;
   let dataDir: string | undefined;
+  let relocatedDir: string | undefined;
   let adminUrl: string;
   if (process.env.TEST_DATABASE_URL) {
     const u = new URL(process.env.TEST_DATABASE_URL);
@@ -32,6 +33,8 @@ export default async function setup(project: TestProject) {
     chmodSync(dataDir, 0o755); // the postgres user must be able to traverse it
     server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: await findFreePort(), persistent: false, database: "postgres" });
     adminUrl = server.url;
+    // As root under a private home folder the data lives outside the repository: remove it too.
+    if (server.dataDir && !server.dataDir.startsWith(dataDir)) relocatedDir = path.dirname(server.dataDir);
   }
   try {
     const admin = new pg.Client({ connectionString: adminUrl });
@@ -48,7 +51,7 @@ export default async function setup(project: TestProject) {
   } catch (err) {
     // A broken migration must fail the run, not leave PostgreSQL running and the process hanging.
     await server?.stop().catch(() => {});
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    removeDataFolders(dataDir, relocatedDir);
     throw err;
   }
 
@@ -56,7 +59,7 @@ export default async function setup(project: TestProject) {
   const onSignal = () => {
     void (async () => {
       await server?.stop().catch(() => {});
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      removeDataFolders(dataDir, relocatedDir);
       process.exit(130);
     })();
   };
@@ -68,6 +71,10 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await server?.stop().catch(() => {});
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    removeDataFolders(dataDir, relocatedDir);
   };
+}
+
+function removeDataFolders(...dirs: (string | undefined)[]) {
+  for (const dir of dirs) if (dir) rmSync(dir, { recursive: true, force: true });
 }
