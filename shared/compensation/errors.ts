@@ -15,7 +15,7 @@ export const COMPENSATION_ERRORS = {
   SELF_APPROVAL_NOT_ALLOWED: { status: 403, message: "A case this large needs a manager other than the person who requested it." },
   CASES_NOT_PAYABLE: { status: 409, message: "Some cases are not approved or are already in a payout batch." },
   BATCH_NOT_FOUND: { status: 404, message: "There is no payout batch with this id." },
-  WALLET_NOT_FOUND: { status: 404, message: "There is no wallet account with this id." },
+  WALLET_NOT_FOUND: { status: 404, message: "There is no flagged or confirmed-fraud wallet account with this id." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type CompensationErrorCode = keyof typeof COMPENSATION_ERRORS;

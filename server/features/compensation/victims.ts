@@ -8,6 +8,8 @@ import { compensationError } from "../../../shared/compensation/errors.ts";
 import type { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { FRAUD_WALLET_SQL, holderNameSql, num } from "./sql.ts";
+import { accountsAccess } from "../../../shared/accounts/access.ts";
+import type { Role } from "../../../shared/auth/roles.ts";
 
 type Db = PrismaClient | Tx;
 
@@ -193,17 +195,23 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
   };
 }
 
-/** "Compensate the victims of this wallet": the bank accounts it charged from, if it is fraudulent. */
-export async function victimsOfAccount(db: Db, accountId: string) {
-  const wallet = await db.walletAccount.findUnique({
-    where: { id: accountId },
-    select: { id: true, holderName: true, riskScore: true, reviewLabel: true, flaggedAt: true },
-  });
-  if (!wallet) throw compensationError("WALLET_NOT_FOUND", `There is no wallet account with id ${accountId}.`);
-  const [{ fraudulent }] = await db.$queryRaw<{ fraudulent: boolean }[]>(
-    Prisma.sql`SELECT ${FRAUD_WALLET_SQL} AS fraudulent FROM wallet_account w WHERE w.id = ${accountId}`,
+/**
+ * "Compensate the victims of this wallet": the bank accounts it charged from, if it is fraudulent.
+ * Roles that may read any account (accounts.get) see any wallet here too. Support may not (#12
+ * defect 5): to them a wallet that is not flagged or confirmed fraud does not exist, with the same
+ * answer as an unknown id, so sequential ids cannot be walked to read names and scores.
+ */
+export async function victimsOfAccount(db: Db, viewer: { role: Role }, accountId: string) {
+  const [wallet] = await db.$queryRaw<Array<{ id: string; holderName: string; riskScore: number; reviewLabel: "CONFIRMED_FRAUD" | "LEGITIMATE" | null; flaggedAt: Date | null; fraudulent: boolean }>>(
+    Prisma.sql`SELECT w.id, w.holder_name AS "holderName", w.risk_score AS "riskScore", w.review_label::text AS "reviewLabel", w.flagged_at AS "flaggedAt",
+                      ${FRAUD_WALLET_SQL} AS fraudulent
+                 FROM wallet_account w WHERE w.id = ${accountId}`,
   );
+  const mayReadAnyWallet = (accountsAccess["accounts.get"] as readonly Role[]).includes(viewer.role);
+  if (!wallet || (!wallet.fraudulent && !mayReadAnyWallet)) {
+    throw compensationError("WALLET_NOT_FOUND", `There is no flagged or confirmed-fraud wallet with id ${accountId}.`);
+  }
   // Totals per victim cover this wallet's charges only; the form then shows all of the victim's.
-  const victims = fraudulent ? await summaries(db, Prisma.sql`c.account_id = ${accountId}`) : [];
-  return { wallet: { ...wallet, fraudulent }, victims };
+  const victims = wallet.fraudulent ? await summaries(db, Prisma.sql`c.account_id = ${accountId}`) : [];
+  return { wallet, victims };
 }
