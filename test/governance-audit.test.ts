@@ -199,9 +199,11 @@ describe("audit page queries", () => {
     const support = await signedInAs(t.baseUrl, "SUPPORT");
     const file = await support.trpc.audit.exportCsv.query({ action: "test.csv" });
     expect(file.rowCount).toBe(1);
-    expect(file.fileName).toMatch(/^audit-\d{8}-\d{6}\.csv$/);
-    const [header, line] = file.csv.trim().split("\r\n");
-    expect(header).toBe("id,at_utc,at_jst,actor_email,actor_role,action,target_type,target_id,reason,before,after,request_id,hash");
+    expect(file.fileName).toMatch(/^audit-\d{8}-\d{4}JST\.csv$/);
+    expect(Buffer.from(file.csv, "utf8").subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const [header, line] = file.csv.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(line).toMatch(/^\d+,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00,/);
+    expect(header).toBe("id,at,actor_email,actor_role,action,target_type,target_id,reason,before,after,request_id,hash");
     expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""click""), acct ****321"`);
     expect(line).not.toContain("7654321");
   });

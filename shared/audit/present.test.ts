@@ -52,7 +52,18 @@ describe("auditRowsToCsv", () => {
     const line = csv.split("\r\n")[1];
     expect(line).toContain(`'=cmd|'/c calc'!A1`);
     expect(line).toContain(`"a, ""b"""`);
-    expect(line).toContain("2026-01-01 09:00 JST");
+    expect(line).toMatch(/^1,2026-01-01T09:00:00\+09:00,/);
+    expect(csv.startsWith("\uFEFFid,at,")).toBe(true);
+  });
+  it("writes times inside before/after in JST, in the file and on the page", () => {
+    const after = { cutoffAt: "2026-12-03T09:00:00.000Z", note: "2026-12-03 is a date, not an instant", n: 3 };
+    const csv = auditRowsToCsv([
+      { id: 2, at: new Date("2026-12-03T09:00:00Z"), actorEmail: "m@x", actorRole: "MANAGER", action: "x.y", targetType: "bank", targetId: "0125", reason: "r", before: null, after, requestId: null, ipAddress: null, hash: "h" },
+    ]);
+    expect(csv).toContain('""cutoffAt"":""2026-12-03T18:00:00+09:00""');
+    expect(csv).not.toContain("09:00:00.000Z");
+    expect(diffBeforeAfter(null, after)).toContainEqual({ path: "cutoffAt", before: undefined, after: "2026-12-03 18:00:00 JST", change: "added" });
+    expect(diffBeforeAfter(null, after)).toContainEqual(expect.objectContaining({ path: "note", after: "2026-12-03 is a date, not an instant" }));
   });
 });
 

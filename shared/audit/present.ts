@@ -1,6 +1,7 @@
 // Pure presentation rules for audit records, used by the server (masking, CSV) and the client
 // (diff, links, Markdown): no I/O here.
 import { formatJst, formatYen, maskAccountNumber } from "../format.ts";
+import { csvDocument, isoJst } from "../csv.ts";
 import type { AuditRowView, BankTimeline } from "./schemas.ts";
 
 const ACCOUNT_NUMBER_KEY = /account.?number/i;
@@ -30,6 +31,31 @@ export function maskFreeText(text: string | null): string | null {
   return text === null ? null : text.replace(ACCOUNT_NUMBER_IN_TEXT, (m) => maskAccountNumber(m));
 }
 
+// An instant as JSON writes it (Date.toJSON, or Prisma's): "2026-12-03T09:00:00.000Z" or with an offset.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** "2026-12-03 18:00:05 JST": how a detail value that is a time reads on the audit page. */
+export function jstDetailTime(at: Date): string {
+  return `${isoJst(at).slice(0, 19).replace("T", " ")} JST`;
+}
+
+/**
+ * Before/after values with every time written in JST: records store instants as UTC ISO text,
+ * which a person in Japan would have to convert in their head.
+ */
+export function jstTimesIn(value: unknown, format: (at: Date) => string = jstDetailTime): unknown {
+  if (typeof value === "string") {
+    if (!ISO_INSTANT.test(value)) return value;
+    const at = new Date(value);
+    return Number.isNaN(at.getTime()) ? value : format(at);
+  }
+  if (Array.isArray(value)) return value.map((v) => jstTimesIn(v, format));
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, jstTimesIn(v, format)]));
+  }
+  return value instanceof Date ? format(value) : value;
+}
+
 export interface DiffLine {
   path: string;
   before: string | undefined;
@@ -51,8 +77,8 @@ export function diffBeforeAfter(before: unknown, after: unknown): DiffLine[] {
   const b = new Map<string, string>();
   const a = new Map<string, string>();
   // A record without a before (a creation) or an after (a removal) has null there: nothing to list.
-  if (before !== null) flatten(before, "", b);
-  if (after !== null) flatten(after, "", a);
+  if (before !== null) flatten(jstTimesIn(before), "", b);
+  if (after !== null) flatten(jstTimesIn(after), "", a);
   const paths = [...new Set([...b.keys(), ...a.keys()])].sort();
   const lines = paths.map((path): DiffLine => {
     const bv = b.get(path);
@@ -81,25 +107,16 @@ export function targetHref(targetType: string, targetId: string): string | null 
   }
 }
 
-// A cell starting with = + - @ (or tab/CR) is a formula in a spreadsheet: prefix it so it stays text.
-function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : typeof value === "string" ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+// "at" is the instant in JST with its offset (2026-12-03T18:00:00+09:00): one column a person in
+// Japan reads and a program parses. Times inside before/after are written the same way.
+export const AUDIT_CSV_COLUMNS = ["id", "at", "actor_email", "actor_role", "action", "target_type", "target_id", "reason", "before", "after", "request_id", "hash"] as const;
 
-export const AUDIT_CSV_COLUMNS = ["id", "at_utc", "at_jst", "actor_email", "actor_role", "action", "target_type", "target_id", "reason", "before", "after", "request_id", "hash"] as const;
-
+/** The one CSV writer (shared/csv.ts): BOM, quoting, formula neutralising, JST times. */
 export function auditRowsToCsv(rows: AuditRowView[]): string {
-  const lines = [AUDIT_CSV_COLUMNS.join(",")];
-  for (const r of rows) {
-    lines.push(
-      [r.id, r.at.toISOString(), formatJst(r.at), r.actorEmail, r.actorRole, r.action, r.targetType, r.targetId, r.reason, r.before ?? null, r.after ?? null, r.requestId, r.hash]
-        .map(csvCell)
-        .join(","),
-    );
-  }
-  return lines.join("\r\n") + "\r\n";
+  return csvDocument(
+    AUDIT_CSV_COLUMNS,
+    rows.map((r) => [r.id, r.at, r.actorEmail, r.actorRole, r.action, r.targetType, r.targetId, r.reason, jstTimesIn(r.before ?? null, isoJst), jstTimesIn(r.after ?? null, isoJst), r.requestId, r.hash]),
+  );
 }
 
 function mdEscape(s: string): string {

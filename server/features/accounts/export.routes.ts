@@ -18,6 +18,7 @@ import { lookupSession, SESSION_COOKIE, type SessionPolicy } from "../auth/sessi
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { EXPORT_COLUMNS, exportQuery, resolveSearch, type ExportRow } from "./list.ts";
 import { victimsQuery } from "./victims.ts";
+import { csvCell, csvFileName, csvHead, csvRecord, isoJst } from "../../../shared/csv.ts";
 
 /** Rows fetched from the cursor per round trip; one more batch is read ahead, so the database
  * computes the next rows while Node formats these. More read-ahead only grew memory. */
@@ -30,22 +31,6 @@ const ExportAccountsQuery = AccountFilters.extend({
   dir: z.enum(["asc", "desc"]).default("desc"),
 });
 const ExportVictimsQuery = z.object({ bank: BankCode });
-
-const JST_MS = 9 * 3_600_000;
-/** ISO 8601 in JST with its offset ("2020-09-07T12:34:56+09:00"): unambiguous and readable in Japan. */
-export function isoJst(d: Date | null): string {
-  if (!d) return "";
-  return `${new Date(d.getTime() + JST_MS).toISOString().slice(0, 19)}+09:00`;
-}
-
-/** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
-export function csvField(v: unknown): string {
-  let s = v === null || v === undefined ? "" : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const csvLine = (fields: unknown[]) => `${fields.map(csvField).join(",")}\r\n`;
 
 async function staffFor(req: FastifyRequest, reply: FastifyReply, db: Database, policy: SessionPolicy, roles: readonly Role[]): Promise<Actor | null> {
   const session = await lookupSession(db.prisma, req.cookies?.[SESSION_COOKIE], policy);
@@ -93,7 +78,7 @@ export async function openCsvStream(db: Pick<Database, "pool">, spec: CsvSpec): 
   }
   const rows = client.query(new QueryStream(spec.query.text, spec.query.values, { batchSize: EXPORT_CURSOR_BATCH_ROWS, highWaterMark: 2 * EXPORT_CURSOR_BATCH_ROWS, ...(spec.rowMode ? { rowMode: spec.rowMode } : {}) }));
   // Lines are gathered into ~64 KB chunks: one stream write per line would cost more than the line.
-  let pending = `\uFEFF${csvLine(spec.header)}`; // BOM: spreadsheets read UTF-8 katakana right
+  let pending = csvHead(spec.header); // BOM first: Excel on Japanese Windows then reads katakana right
   const csv = new Transform({
     writableObjectMode: true,
     transform(row: unknown, _enc, cb: TransformCallback) {
@@ -161,7 +146,7 @@ export function accountLine(r: ExportRow): string {
     codes += m[1];
     points += `${m[1]}:${m[2]}`;
   }
-  return `${csvField(r[0])},${csvField(r[1])},${r[2]},${codes},${points},${r[4]},${jstFromMs(r[5])},${jstFromMs(r[6])},${r[7]}\r\n`;
+  return `${csvCell(r[0])},${csvCell(r[1])},${r[2]},${codes},${points},${r[4]},${jstFromMs(r[5])},${jstFromMs(r[6])},${r[7]}\r\n`;
 }
 
 /** The filtered accounts set as CSV, in table order. */
@@ -178,7 +163,7 @@ export function victimsCsvStream(db: Pick<Database, "pool">, bank: string): Prom
     header: ["bank_code", "bank_name", "branch_code", "account_number", "holder_name", "taken_yen", "charges", "wallets", "first_charge_at", "last_charge_at", "paid_back_yen", "pending_yen", "still_owed_yen"],
     query: victimsQuery({ bank }),
     toLine: (r: VictimCsvRow) =>
-      csvLine([
+      csvRecord([
         r.bank_code,
         r.bank_name ?? "",
         r.branch_code,
@@ -218,7 +203,7 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     // The audit keeps which filters were used; a search text may be a person's name, so only its presence.
     const { q, ...recorded } = filters;
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.export", targetType: "accounts", targetId: "filtered", after: { filters: { ...recorded, searched: Boolean(q) }, sort, dir } }));
-    return sendCsv(reply, `accounts-${isoJst(new Date()).slice(0, 16).replace(/[-:T]/g, "")}.csv`, await accountsCsvStream(db, filters, sort, dir));
+    return sendCsv(reply, csvFileName("accounts", new Date()), await accountsCsvStream(db, filters, sort, dir));
   });
 
   app.get("/exports/victims.csv", async (req, reply) => {
@@ -229,6 +214,6 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     const bank = parsed.data.bank;
     // Full account numbers leave the console here (the bank needs them): who took them is recorded.
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.victimsExport", targetType: "bank", targetId: bank, after: { fullAccountNumbers: true } }));
-    return sendCsv(reply, `likely-victims-${bank}-${isoJst(new Date()).slice(0, 10).replace(/-/g, "")}.csv`, await victimsCsvStream(db, bank));
+    return sendCsv(reply, csvFileName(`likely-victims-${bank}`, new Date()), await victimsCsvStream(db, bank));
   });
 }

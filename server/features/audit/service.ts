@@ -10,6 +10,7 @@ import type pg from "pg";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { AppError } from "../../../shared/errors.ts";
+import { csvFileName } from "../../../shared/csv.ts";
 import { auditRowsToCsv, maskFreeText, maskPersonalData } from "../../../shared/audit/present.ts";
 import {
   AUDIT_EXPORT_ROWS_MAX,
@@ -64,8 +65,7 @@ export async function exportAuditCsv(db: PrismaClient, viewerRole: Role, filters
   const rows = await db.auditEvent.findMany({ where: whereOf(filters), orderBy: { id: "desc" }, take: AUDIT_EXPORT_ROWS_MAX + 1 });
   const truncated = rows.length > AUDIT_EXPORT_ROWS_MAX;
   const csv = auditRowsToCsv(rows.slice(0, AUDIT_EXPORT_ROWS_MAX).map((r) => toView(r, viewerRole)));
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
-  return { fileName: `audit-${stamp}.csv`, csv, rowCount: Math.min(rows.length, AUDIT_EXPORT_ROWS_MAX), truncated };
+  return { fileName: csvFileName("audit", new Date()), csv, rowCount: Math.min(rows.length, AUDIT_EXPORT_ROWS_MAX), truncated };
 }
 
 function kindOfAudit(targetType: string, action: string): TimelineKind {
