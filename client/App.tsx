@@ -6,7 +6,7 @@ import { AppLayout } from "./components/AppLayout.tsx";
 import { SignInPage } from "./features/auth/SignInPage.tsx";
 import { useMe } from "./features/auth/useMe.ts";
 import { onSessionLost } from "./lib/session-events.ts";
-import { PlaceholderPage } from "./components/PlaceholderPage.tsx";
+import { NotFoundPage, RoleGate } from "./components/RoleGate.tsx";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
@@ -80,23 +80,23 @@ export function App() {
           }
         >
           <Route index element={<LandingRedirect />} />
-          <Route path="overview" element={<OverviewPage />} />
-          <Route path="banks/:bankCode" element={<BankPage />} />
-          <Route path="volume/params" element={<VolumeParamsPage />} />
-          <Route path="accounts" element={<AccountsPage />} />
-          <Route path="accounts/victims" element={<VictimsPage />} />
-          <Route path="accounts/rules" element={<RulesPage />} />
-          <Route path="accounts/:accountId" element={<AccountPage />} />
-          <Route path="suspensions" element={<SuspensionsPage />} />
-          <Route path="quarantine" element={<QuarantinePage />} />
-          <Route path="compensation" element={<CompensationQueuePage />} />
-          <Route path="compensation/new" element={<NewCasePage />} />
-          <Route path="compensation/cases/:caseId" element={<CasePage />} />
-          <Route path="compensation/approvals" element={<ApprovalQueuePage />} />
-          <Route path="compensation/batches" element={<PayoutBatchesPage />} />
-          <Route path="audit" element={<AuditPage />} />
-          <Route path="admin" element={<AdminPage />} />
-          <Route path="*" element={<PlaceholderPage title="Page not found" text="There is no page at this address. Use the navigation on the left." />} />
+          <Route path="overview" element={<RoleGate page="/overview"><OverviewPage /></RoleGate>} />
+          <Route path="banks/:bankCode" element={<RoleGate page="/banks/:bankCode"><BankPage /></RoleGate>} />
+          <Route path="volume/params" element={<RoleGate page="/volume/params"><VolumeParamsPage /></RoleGate>} />
+          <Route path="accounts" element={<RoleGate page="/accounts"><AccountsPage /></RoleGate>} />
+          <Route path="accounts/victims" element={<RoleGate page="/accounts/victims"><VictimsPage /></RoleGate>} />
+          <Route path="accounts/rules" element={<RoleGate page="/accounts/rules"><RulesPage /></RoleGate>} />
+          <Route path="accounts/:accountId" element={<RoleGate page="/accounts/:accountId"><AccountPage /></RoleGate>} />
+          <Route path="suspensions" element={<RoleGate page="/suspensions"><SuspensionsPage /></RoleGate>} />
+          <Route path="quarantine" element={<RoleGate page="/quarantine"><QuarantinePage /></RoleGate>} />
+          <Route path="compensation" element={<RoleGate page="/compensation"><CompensationQueuePage /></RoleGate>} />
+          <Route path="compensation/new" element={<RoleGate page="/compensation/new"><NewCasePage /></RoleGate>} />
+          <Route path="compensation/cases/:caseId" element={<RoleGate page="/compensation/cases/:caseId"><CasePage /></RoleGate>} />
+          <Route path="compensation/approvals" element={<RoleGate page="/compensation/approvals"><ApprovalQueuePage /></RoleGate>} />
+          <Route path="compensation/batches" element={<RoleGate page="/compensation/batches"><PayoutBatchesPage /></RoleGate>} />
+          <Route path="audit" element={<RoleGate page="/audit"><AuditPage /></RoleGate>} />
+          <Route path="admin" element={<RoleGate page="/admin"><AdminPage /></RoleGate>} />
+          <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>
     </Suspense>

@@ -321,6 +321,37 @@ describe("preview and lists", () => {
     expect(conflict.conflicts).toHaveLength(1);
   });
 
+  it("suggests the earliest start among the bank's open spikes over every measure, and counts the flagged wallets' links that cutoff would leave grandfathered", async () => {
+    // 0149: charges spiked two hours before links did (the measured miss: the link spike was offered).
+    const chargeStart = new Date(Math.floor((Date.now() - 5 * 3600_000) / 300_000) * 300_000);
+    const linkStart = new Date(chargeStart.getTime() + 2 * 3600_000);
+    const spike = (metric: "LINK_REGISTERED" | "CHARGE_COUNT" | "CHARGE_YEN", startedAt: Date, endedAt: Date | null = null) => ({
+      bankCode: "0149", metric, detector: "BURST", startedAt, peakAt: startedAt, peakValue: 40, peakExpected: 2, severity: 8, lastSeenAt: new Date(), endedAt,
+    });
+    await t.db.prisma.spike.createMany({
+      data: [
+        spike("LINK_REGISTERED", linkStart),
+        spike("CHARGE_COUNT", chargeStart),
+        spike("CHARGE_YEN", new Date(chargeStart.getTime() + 300_000)),
+        // An older spike that already ended does not pull the cutoff back while one is open.
+        spike("CHARGE_COUNT", new Date(chargeStart.getTime() - 20 * 3600_000), new Date(chargeStart.getTime() - 19 * 3600_000)),
+      ],
+    });
+    // Flagged wallets linked between the charge spike and the link spike: a link-spike cutoff would grandfather them.
+    for (let i = 0; i < 3; i++) await accountWithLink(t.db, "0149", new Date(chargeStart.getTime() + (10 + i) * 60_000), { riskScore: 80 });
+    await accountWithLink(t.db, "0149", minutesAgo(60 * 24 * 30)); // an honest long-standing customer
+
+    const p = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"] });
+    expect(p.suggestedCutoff).toEqual(chargeStart);
+    const atLinkSpike = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"], cutoffAt: linkStart });
+    expect(atLinkSpike.totals).toMatchObject({ grandfathered: 4, flaggedGrandfathered: 3 });
+    const atSuggested = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"], cutoffAt: p.suggestedCutoff! });
+    expect(atSuggested.totals).toMatchObject({ grandfathered: 1, flaggedGrandfathered: 0, toQuarantine: 3 });
+    // A bank with no spike has no suggestion.
+    const calm = await manager.trpc.suspensions.preview.query({ bankCodes: ["0153"], scopes: ["REGISTRATION"] });
+    expect(calm.suggestedCutoff).toBeNull();
+  });
+
   it("lists suspensions with bank names and states, active ones per bank for the overview, and banks with their suspended scopes", async () => {
     const list = await analyst.trpc.suspensions.list.query();
     expect(list.length).toBeGreaterThan(5);

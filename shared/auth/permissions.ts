@@ -35,3 +35,32 @@ export function mayCall(role: Role | undefined, path: string): boolean {
 }
 
 export { ALL_STAFF };
+
+/**
+ * The procedure each page needs, by route pattern: the router shows a one-line refusal on a page
+ * the role may not use, and the navigation hides it (client/nav.ts reads the same entries).
+ */
+export const PAGE_REQUIRES = {
+  "/overview": "volume.overview",
+  "/banks/:bankCode": "volume.bank",
+  "/volume/params": "volume.params",
+  "/accounts": "accounts.list",
+  "/accounts/victims": "accounts.victims",
+  "/accounts/rules": "accounts.rules",
+  "/accounts/:accountId": "accounts.get",
+  "/suspensions": "suspensions.list",
+  "/quarantine": "suspensions.quarantineList",
+  "/compensation": "compensation.list",
+  "/compensation/new": "compensation.create",
+  "/compensation/cases/:caseId": "compensation.get",
+  "/compensation/approvals": "compensation.approvalQueue",
+  "/compensation/batches": "compensation.batches",
+  "/audit": "audit.list",
+  "/admin": "admin.staffList",
+} as const satisfies Record<string, string>;
+
+export type PagePattern = keyof typeof PAGE_REQUIRES;
+
+export function mayOpenPage(role: Role | undefined, page: PagePattern): boolean {
+  return mayCall(role, PAGE_REQUIRES[page]);
+}

@@ -131,7 +131,7 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     await expect(table.locator("tbody tr").count()).resolves.toBe(7);
     // Confirmed fraud first, then by score, with the reasons behind each score.
     await expect(table.locator("tbody tr").first().textContent()).resolves.toContain("fraud");
-    await expect(table.locator("tbody tr").nth(1).textContent()).resolves.toMatch(/^85.*link soon after open: linked 2 minutes after opening/);
+    await expect(table.locator("tbody tr").nth(1).textContent()).resolves.toMatch(/^85.*Linked fast: linked 2 minutes after opening/);
     await page.screenshot({ path: "test-results/quarantine-queue.png" });
 
     const honest = fraudLinks[6];

@@ -14,7 +14,8 @@ import { JstTime, Yen } from "../../components/format.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
-import { LabelBadge, ReasonDialog, RULE_TITLES, ScoreBar, StatusBadge, type AccountActionName } from "./parts.tsx";
+import { ruleLabel } from "../../../shared/accounts/labels.ts";
+import { LabelBadge, ReasonDialog, ScoreBar, StatusBadge, type AccountActionName } from "./parts.tsx";
 
 const NAME_CHECK: Record<string, { label: string; color: string }> = {
   SAME: { label: "same person", color: "green" },
@@ -38,6 +39,7 @@ export default function AccountPage() {
   const trpc = useTRPC();
   const q = useQuery(trpc.accounts.get.queryOptions({ accountId }));
   const canAct = useCan("accounts.freeze");
+  const canCompensate = useCan("compensation.create");
   const [dialog, { open, close }] = useDisclosure(false);
   const [action, setAction] = useState<AccountActionName>("freeze");
   const start = (a: AccountActionName) => {
@@ -89,9 +91,11 @@ export default function AccountPage() {
               {a.reviewLabel !== "LEGITIMATE" && <Button variant="light" color="green" onClick={() => start("markLegitimate")}>Mark legitimate</Button>}
             </>
           )}
-          <Button component={Link} to={`/compensation/new?accountId=${encodeURIComponent(a.id)}`} variant="default" leftSection={<IconCash size={16} />}>
-            Compensate the victims of this wallet
-          </Button>
+          {canCompensate && (
+            <Button component={Link} to={`/compensation/new?accountId=${encodeURIComponent(a.id)}`} variant="default" leftSection={<IconCash size={16} />}>
+              Compensate the victims of this wallet
+            </Button>
+          )}
         </Group>
       </Group>
 
@@ -119,7 +123,7 @@ export default function AccountPage() {
                 {d.reasons.map((r) => (
                   <Table.Tr key={r.code}>
                     <Table.Td>
-                      <Text size="sm" fw={500}>{RULE_TITLES[r.code] ?? r.code}</Text>
+                      <Text size="sm" fw={500}>{ruleLabel(r.code)}</Text>
                       <Progress value={(100 * r.points) / SCORE_MAX} size="xs" color={r.points >= 15 ? "red" : "orange"} mt={4} w={120} />
                     </Table.Td>
                     <Table.Td><Text size="sm">{r.evidence}</Text></Table.Td>

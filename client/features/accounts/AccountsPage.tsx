@@ -16,6 +16,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { ACTION_WORDS, LabelBadge, ReasonChips, ReasonDialog, ScoreBar, StatusBadge, type AccountActionName } from "./parts.tsx";
+import { ruleLabel } from "../../../shared/accounts/labels.ts";
 
 const WINDOWS: Record<string, { label: string; hours: number }> = {
   "6h": { label: "last 6 hours", hours: 6 },
@@ -263,7 +264,7 @@ export default function AccountsPage() {
           <Select label="Bank" placeholder="Any bank" data={bankOptions} value={filters.bank ?? null} onChange={(v) => update({ bank: v })} searchable clearable w={230} />
           <NumberInput label="Score from" value={filters.scoreMin ?? ""} onChange={(v) => update({ scoreMin: v === "" ? null : String(v) })} min={0} max={100} w={100} />
           <NumberInput label="to" value={filters.scoreMax ?? ""} onChange={(v) => update({ scoreMax: v === "" ? null : String(v) })} min={0} max={100} w={80} />
-          <Select label="Reason" placeholder="Any reason" data={SCORING_RULES.map((r) => ({ value: r.code, label: r.title }))} value={filters.reason ?? null} onChange={(v) => update({ reason: v })} clearable w={250} />
+          <Select label="Reason" placeholder="Any reason" data={SCORING_RULES.map((r) => ({ value: r.code, label: ruleLabel(r.code) }))} value={filters.reason ?? null} onChange={(v) => update({ reason: v })} clearable w={250} />
           <Select label="Status" placeholder="Any" data={[{ value: "ACTIVE", label: "Active" }, { value: "FROZEN", label: "Frozen" }]} value={filters.status ?? null} onChange={(v) => update({ status: v })} clearable w={110} />
           <Select label="Label" placeholder="Any" data={[{ value: "CONFIRMED_FRAUD", label: "Confirmed fraud" }, { value: "LEGITIMATE", label: "Legitimate" }, { value: "NONE", label: "Not reviewed" }]} value={filters.label ?? null} onChange={(v) => update({ label: v })} clearable w={150} />
           <Select label="Opened" placeholder="Any time" data={windowOptions} value={params.get("opened")} onChange={(v) => update({ opened: v })} clearable w={140} />

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
+import { ruleLabel } from "../../../shared/accounts/labels.ts";
 
 export default function RulesPage() {
   const trpc = useTRPC();
@@ -40,7 +41,8 @@ export default function RulesPage() {
                 {q.data.rules.map((r) => (
                   <Table.Tr key={r.code}>
                     <Table.Td>
-                      <Text fw={600} size="sm">{r.title}</Text>
+                      <Text fw={600} size="sm">{ruleLabel(r.code)}</Text>
+                      <Text size="xs" c="dimmed">{r.title}</Text>
                       <Code>{r.code}</Code>
                     </Table.Td>
                     <Table.Td maw={520}><Text size="sm">{r.description}</Text></Table.Td>

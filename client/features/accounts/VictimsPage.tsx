@@ -11,7 +11,7 @@ import { formatCount } from "../../../shared/format.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
-import { useMe } from "../auth/useMe.ts";
+import { useCan, useMe } from "../auth/useMe.ts";
 
 export default function VictimsPage() {
   const trpc = useTRPC();
@@ -20,6 +20,8 @@ export default function VictimsPage() {
   const q = useQuery(trpc.accounts.victims.queryOptions({ bank }));
   const banks = useQuery(trpc.accounts.banks.queryOptions());
   const role = useMe().data?.user?.role;
+  const canCompensate = useCan("compensation.create");
+  const canSeeWallets = useCan("accounts.list");
   const canExport = role !== undefined && (ACCOUNTS_CSV_ROLES.victims as readonly string[]).includes(role);
   const totalTaken = q.data?.banks.reduce((s, b) => s + b.takenYen, 0) ?? 0;
   const totalPaid = q.data?.banks.reduce((s, b) => s + b.paidBackYen, 0) ?? 0;
@@ -30,7 +32,9 @@ export default function VictimsPage() {
           <Title order={2}>Likely victims</Title>
           <Text c="dimmed" size="sm">
             Bank accounts that wallets flagged (score {q.data?.threshold ?? 60}+) or confirmed as fraud linked and charged from. Accounts marked legitimate are left out.{" "}
-            <Anchor component={Link} to={`/accounts${bank ? `?bank=${bank}&scoreMin=${q.data?.threshold ?? 60}` : ""}`} size="sm">The wallets behind them</Anchor>
+            {canSeeWallets && (
+              <Anchor component={Link} to={`/accounts${bank ? `?bank=${bank}&scoreMin=${q.data?.threshold ?? 60}` : ""}`} size="sm">The wallets behind them</Anchor>
+            )}
           </Text>
         </div>
         <Select
@@ -110,10 +114,12 @@ export default function VictimsPage() {
                   <Table.Td>
                     {v.paidBackYen >= v.takenYen ? (
                       <Badge color="green" variant="light" size="sm">paid back</Badge>
-                    ) : (
+                    ) : canCompensate ? (
                       <Anchor component={Link} to={`/compensation/new?chargeId=${encodeURIComponent(v.chargeId)}`} size="sm">
                         Compensate
                       </Anchor>
+                    ) : (
+                      <Text size="sm" c="dimmed">not paid back</Text>
                     )}
                   </Table.Td>
                 </Table.Tr>

@@ -4,31 +4,16 @@ import { Badge, Button, Group, Modal, Progress, Stack, Text, Textarea, Tooltip }
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, SCORING_RULES } from "../../../shared/accounts/index.ts";
+import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX } from "../../../shared/accounts/index.ts";
+import { RULE_LABELS, ruleLabel } from "../../../shared/accounts/labels.ts";
 import type { StoredReason } from "../../../shared/accounts/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 
-export const RULE_TITLES: Record<string, string> = Object.fromEntries(SCORING_RULES.map((r) => [r.code, r.title]));
+/** The one label of each rule (shared/accounts/labels.ts), kept under its old name for callers. */
+export const RULE_TITLES: Record<string, string> = RULE_LABELS;
 
-/** Chip words for a table cell (the tooltip gives the full title and the evidence). */
-export const RULE_CHIPS: Record<string, string> = {
-  LINK_SOON_AFTER_OPEN: "Linked fast",
-  CHARGE_SOON_AFTER_LINK: "Charged fast",
-  NAME_MISMATCH: "Name mismatch",
-  NAME_FAMILY: "Family name",
-  MANY_BANK_ACCOUNTS: "Many bank accounts",
-  SHARED_BANK_ACCOUNT: "Shared bank account",
-  SHARED_DEVICE: "Shared device",
-  SHARED_IP: "Shared IP",
-  UNVERIFIED_NON_CARRIER: "Unverified",
-  NEAR_LIMIT_CHARGES: "Near limits",
-  RAPID_EQUAL_CHARGES: "Rapid equal charges",
-  RAPID_CASH_OUT: "Fast cash-out",
-  LINKED_DURING_SPIKE: "During spike",
-  PIN_ONLY_LINK: "PIN-only bank",
-};
 const chipStyle = { textTransform: "none", cursor: "help", flexShrink: 0, minWidth: "max-content" } as const;
 
 export function scoreColor(score: number): string {
@@ -56,14 +41,14 @@ export function ReasonChips({ reasons, max = 4 }: { reasons: StoredReason[]; max
   return (
     <Group gap={4} wrap="wrap">
       {shown.map((r) => (
-        <Tooltip key={r.code} label={`${RULE_TITLES[r.code] ?? r.code} (+${r.points}): ${r.evidence}`} multiline w={320} withArrow>
+        <Tooltip key={r.code} label={`${ruleLabel(r.code)} (+${r.points}): ${r.evidence}`} multiline w={320} withArrow>
           <Badge variant="light" color={r.points >= 15 ? "red" : r.points >= 10 ? "orange" : "gray"} size="sm" style={chipStyle}>
-            {RULE_CHIPS[r.code] ?? r.code} +{r.points}
+            {ruleLabel(r.code)} +{r.points}
           </Badge>
         </Tooltip>
       ))}
       {reasons.length > max && (
-        <Tooltip label={reasons.slice(max).map((r) => `${RULE_TITLES[r.code] ?? r.code} (+${r.points})`).join(", ")} multiline w={300}>
+        <Tooltip label={reasons.slice(max).map((r) => `${ruleLabel(r.code)} (+${r.points})`).join(", ")} multiline w={300}>
           <Badge variant="outline" color="gray" size="sm" style={chipStyle}>
             +{reasons.length - max} more
           </Badge>

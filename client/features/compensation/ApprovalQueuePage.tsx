@@ -11,6 +11,7 @@ import { JstTime, Yen } from "../../components/format.tsx";
 import { EvidencePanel } from "./EvidencePanel.tsx";
 import { useDecision } from "./CasePage.tsx";
 import { ReasonDialog, VictimLine } from "./parts.tsx";
+import { AccountLink } from "../../components/AccountLink.tsx";
 
 export default function ApprovalQueuePage() {
   const trpc = useTRPC();
@@ -88,9 +89,7 @@ export default function ApprovalQueuePage() {
                         <JstTime at={l.occurredAt} />
                       </Table.Td>
                       <Table.Td>
-                        <Anchor component={Link} to={`/accounts/${encodeURIComponent(l.walletId)}`} size="sm">
-                          {l.walletId}
-                        </Anchor>
+                        <AccountLink accountId={l.walletId} size="sm" />
                       </Table.Td>
                       <Table.Td ta="right">
                         <Yen value={l.chargeAmountYen} />

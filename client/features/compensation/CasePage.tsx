@@ -12,6 +12,7 @@ import { JstTime, Yen } from "../../components/format.tsx";
 import { useCan } from "../auth/useMe.ts";
 import { EvidencePanel } from "./EvidencePanel.tsx";
 import { ReasonDialog, StateBadge, useInvalidateCompensation, VictimLine } from "./parts.tsx";
+import { AccountLink } from "../../components/AccountLink.tsx";
 
 type Decision = "approve" | "reject" | "cancel";
 const DECISION_WORDS: Record<Decision, { title: string; button: string; color: string; done: string }> = {
@@ -144,9 +145,7 @@ export default function CasePage() {
                   <JstTime at={l.occurredAt} />
                 </Table.Td>
                 <Table.Td>
-                  <Anchor component={Link} to={`/accounts/${encodeURIComponent(l.walletId)}`} size="sm">
-                    {l.walletId}
-                  </Anchor>
+                  <AccountLink accountId={l.walletId} size="sm" />
                 </Table.Td>
                 <Table.Td ta="right">
                   <Yen value={l.chargeAmountYen} />

@@ -1,8 +1,9 @@
 // The evidence against the wallets behind a case: the scorer's reasons with their evidence text,
 // the review label and a link to the account's page (timeline, links, spends).
-import { Link } from "react-router";
-import { Anchor, Badge, Group, List, Paper, Stack, Text } from "@mantine/core";
+import { Badge, Group, List, Paper, Stack, Text } from "@mantine/core";
 import { JstTime, Yen } from "../../components/format.tsx";
+import { ruleLabel } from "../../../shared/accounts/labels.ts";
+import { AccountLink } from "../../components/AccountLink.tsx";
 
 export interface WalletEvidence {
   id: string;
@@ -25,9 +26,9 @@ export function EvidencePanel({ wallets }: { wallets: WalletEvidence[] }) {
         <Paper withBorder p="sm" key={w.id} data-testid="wallet-evidence">
           <Group justify="space-between" mb={4}>
             <Group gap="xs">
-              <Anchor component={Link} to={`/accounts/${encodeURIComponent(w.id)}`} fw={600}>
+              <AccountLink accountId={w.id} fw={600}>
                 Wallet {w.id}
-              </Anchor>
+              </AccountLink>
               <Text size="sm" c="dimmed">
                 {w.holderName}
               </Text>
@@ -60,7 +61,7 @@ export function EvidencePanel({ wallets }: { wallets: WalletEvidence[] }) {
               {w.riskReasons.map((r) => (
                 <List.Item key={r.code}>
                   <Text span fw={500} size="sm">
-                    {r.code}
+                    {ruleLabel(r.code)}
                   </Text>{" "}
                   <Text span c="dimmed" size="sm">
                     (+{r.points})

@@ -18,6 +18,7 @@ import { formatYen } from "../../../shared/format.ts";
 import { DEFAULT_APPROVAL_THRESHOLD_YEN } from "../../../shared/compensation/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { useInvalidateCompensation, VictimLine, VictimSearch } from "./parts.tsx";
+import { AccountLink } from "../../components/AccountLink.tsx";
 
 type Victim = NonNullable<inferRouterOutputs<AppRouter>["compensation"]["victimForCharge"]>;
 
@@ -69,9 +70,7 @@ function WalletVictims({ accountId, onPick }: { accountId: string; onPick: (ref:
     <Card withBorder>
       <Text size="sm" mb="xs">
         Victims of wallet{" "}
-        <Anchor component={Link} to={`/accounts/${encodeURIComponent(wallet.id)}`}>
-          {wallet.id}
-        </Anchor>{" "}
+        <AccountLink accountId={wallet.id} />{" "}
         ({wallet.holderName}, risk score {wallet.riskScore}
         {wallet.reviewLabel ? `, ${wallet.reviewLabel === "CONFIRMED_FRAUD" ? "confirmed fraud" : "marked legitimate"}` : ""})
       </Text>
@@ -264,9 +263,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Anchor component={Link} to={`/accounts/${encodeURIComponent(c.walletId)}`} size="sm">
-                      {c.walletId}
-                    </Anchor>
+                    <AccountLink accountId={c.walletId} size="sm" />
                     <Text size="xs" c="dimmed">
                       score {c.walletRiskScore}
                       {c.walletReviewLabel === "CONFIRMED_FRAUD" ? " · confirmed fraud" : ""}

@@ -15,6 +15,7 @@ import { useCan } from "../auth/useMe.ts";
 import { formatCount } from "../../../shared/format.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import type { QuarantineRow } from "./types.ts";
+import { ruleLabel } from "../../../shared/accounts/labels.ts";
 
 const PAGE_SIZE = 100;
 const col = createColumnHelper<QuarantineRow>();
@@ -98,7 +99,7 @@ export default function QuarantinePage() {
             <List size="xs" spacing={0}>
               {c.getValue().map((r) => (
                 <List.Item key={r.code}>
-                  <b>+{r.points}</b> {r.code.toLowerCase().replace(/_/g, " ")}: {r.evidence}
+                  <b>+{r.points}</b> {ruleLabel(r.code)}: {r.evidence}
                 </List.Item>
               ))}
             </List>

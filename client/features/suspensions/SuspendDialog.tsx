@@ -29,6 +29,7 @@ import { describeSuspendAction, SCOPE_LABELS } from "../../../shared/suspensions
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { formatCount } from "../../../shared/format.ts";
+import { useSubmitOnce } from "../../components/submit-once.ts";
 import { parseJstInput, toJstInput } from "./jst-input.ts";
 import type { SuspensionPreview } from "./types.ts";
 
@@ -115,6 +116,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
     }),
   );
 
+  const { submit, busy } = useSubmitOnce(suspend);
   const data = preview.data;
   const reasonOk = reason.trim().length >= REASON_LENGTH_MIN;
   const conflicts = data?.conflicts ?? [];
@@ -186,16 +188,16 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
               error={cutoffText === "" ? undefined : cutoffError}
             />
           )}
-          {data?.attackStartedAt && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.attackStartedAt))) && (
-            <Text size="xs" c="dimmed">
-              A link spike was detected from <JstTime at={data.attackStartedAt} />.{" "}
+          {data?.suggestedCutoff && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
+            <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()}>
+              The first spike at {bankCodes.length > 1 ? "these banks" : "this bank"} (any measure) started <JstTime at={data.suggestedCutoff} />.{" "}
               <Anchor
                 component="button"
                 type="button"
                 size="xs"
                 onClick={() => {
                   setCutoffMode("earlier");
-                  setCutoffText(toJstInput(new Date(data.attackStartedAt!)));
+                  setCutoffText(toJstInput(new Date(data.suggestedCutoff!)));
                 }}
               >
                 Use it as the cutoff
@@ -212,6 +214,13 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
       />
 
       <PreviewPanel data={preview.data} error={preview.error} current={previewCurrent} scopes={scopes} />
+
+      {data && previewCurrent && data.totals.flaggedGrandfathered > 0 && (
+        <Alert color="orange" icon={<IconAlertTriangle size={16} />} data-testid="flagged-grandfathered-warning" title="Flagged wallets would keep their links">
+          With this cutoff {formatCount(data.totals.flaggedGrandfathered)} {data.totals.flaggedGrandfathered === 1 ? "link" : "links"} of flagged wallets would stay grandfathered and keep
+          charging. Move the cutoff earlier, or freeze those accounts.
+        </Alert>
+      )}
 
       {conflicts.length > 0 && (
         <Alert color="red" icon={<IconAlertTriangle size={16} />} title="Already suspended">
@@ -230,7 +239,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
         error={mutationFieldErrors.reason?.[0]}
       />
 
-      {suspend.error && <Alert color="red">{errorMessage(suspend.error)}</Alert>}
+      {!busy && suspend.error && <Alert color="red">{errorMessage(suspend.error)}</Alert>}
 
       <Group wrap="nowrap" align="stretch">
         <Button variant="default" onClick={onClose} style={{ flexShrink: 0 }}>
@@ -240,9 +249,9 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           color="red"
           style={{ flex: 1 }}
           data-testid="confirm-suspend"
-          disabled={!input || !previewCurrent || !reasonOk || conflicts.length > 0}
-          loading={suspend.isPending}
-          onClick={() => input && suspend.mutate({ ...input, reason })}
+          disabled={busy || !input || !previewCurrent || !reasonOk || conflicts.length > 0}
+          loading={busy}
+          onClick={() => input && submit({ ...input, reason })}
           styles={{ root: { height: "auto", minHeight: 36, paddingTop: 6, paddingBottom: 6 }, label: { whiteSpace: "normal", textAlign: "left" } }}
         >
           {confirmText}

@@ -14,6 +14,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { AuthBadge, REFRESH_MS, RangeControl, SuspensionBadge, VsExpected, useRangeParam } from "./parts.tsx";
 import { VolumeChart } from "./VolumeChart.tsx";
+import { AccountLink } from "../../components/AccountLink.tsx";
 
 const CHARTS: Array<{ metric: VolumeMetric; color: string }> = [
   { metric: "LINK_REGISTERED", color: "#e03131" },
@@ -212,9 +213,7 @@ export default function BankPage() {
                           <JstTime at={l.registeredAt} />
                         </Table.Td>
                         <Table.Td>
-                          <Anchor component={Link} to={`/accounts/${encodeURIComponent(l.accountId)}`} size="xs">
-                            {l.accountId}
-                          </Anchor>
+                          <AccountLink accountId={l.accountId} size="xs" />
                         </Table.Td>
                         <Table.Td style={{ fontFamily: "monospace" }}>
                           {l.branchCode}-{l.accountNumberMasked}
@@ -252,9 +251,7 @@ export default function BankPage() {
                           <JstTime at={c.occurredAt} />
                         </Table.Td>
                         <Table.Td>
-                          <Anchor component={Link} to={`/accounts/${encodeURIComponent(c.accountId)}`} size="xs">
-                            {c.accountId}
-                          </Anchor>
+                          <AccountLink accountId={c.accountId} size="xs" />
                         </Table.Td>
                         <Table.Td style={{ fontFamily: "monospace" }}>
                           {c.branchCode}-{c.accountNumberMasked}

@@ -11,6 +11,8 @@ import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { csvFileName } from "../../../shared/csv.ts";
+import { formatCount, formatYen } from "../../../shared/format.ts";
+import { METRIC_LABELS } from "../../../shared/volume/types.ts";
 import { auditRowsToCsv, maskFreeText, maskPersonalData } from "../../../shared/audit/present.ts";
 import {
   AUDIT_EXPORT_ROWS_MAX,
@@ -112,12 +114,14 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
   ]);
   const entries: TimelineEntry[] = [];
   for (const s of spikes.rows) {
-    const metric = s.metric.toLowerCase().replace(/_/g, " ");
+    const metric = (METRIC_LABELS as Record<string, string>)[s.metric]?.toLowerCase() ?? s.metric.toLowerCase().replace(/_/g, " ");
+    // Yen amounts as ¥ with separators, counts with separators (shared/format.ts).
+    const amount = (n: number) => (s.metric === "CHARGE_YEN" ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
     entries.push({
       at: s.started_at,
       kind: "SPIKE_STARTED",
       title: `Spike began: ${metric}`,
-      detail: `${s.detector}; peak ${Math.round(s.peak_value)} against ${Math.round(s.peak_expected)} expected (z ${s.severity.toFixed(1)})`,
+      detail: `${s.detector}; peak ${amount(s.peak_value)} against ${amount(s.peak_expected)} expected (z ${s.severity.toFixed(1)})`,
       actor: null,
       auditId: null,
     });

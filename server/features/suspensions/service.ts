@@ -10,6 +10,7 @@ import { formatJst, maskAccountNumber } from "../../../shared/format.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
 import { planSuspensions, type SuspensionLike } from "../../../shared/suspensions/rules.ts";
 import { suspensionError } from "../../../shared/suspensions/errors.ts";
+import { suggestCutoff, type SpikeStart } from "../../../shared/suspensions/suggest.ts";
 import type {
   LiftInput,
   QuarantineActionInput,
@@ -210,13 +211,14 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
   );
   const missing = input.bankCodes.filter((c) => !rows.some((r) => r.bankCode === c));
   if (missing.length) throw suspensionError("UNKNOWN_BANK", `There is no bank with code ${missing.join(", ")}.`, { bankCodes: missing });
-  // The start of the link spike the detector sees at these banks (ongoing, or ended within two
-  // days): offered to the manager as the cutoff, since the cutoff should reach back to the attack.
-  const attack = await pool.query<{ at: Date | null }>(
-    `SELECT min(started_at) AS at FROM spike
-     WHERE bank_code = ANY($1::bpchar[]) AND metric = 'LINK_REGISTERED' AND (ended_at IS NULL OR ended_at > now() - interval '48 hours')`,
-    [input.bankCodes],
+  // The spikes the detector sees at these banks, every measure, open or ended within two days: the
+  // suggested cutoff reaches back to the first of them (shared/suspensions/suggest.ts).
+  const spikes = await pool.query<SpikeStart>(
+    `SELECT metric::text AS metric, started_at AS "startedAt", ended_at AS "endedAt" FROM spike
+     WHERE bank_code = ANY($1::bpchar[]) AND (ended_at IS NULL OR ended_at > $2::timestamptz - interval '48 hours')`,
+    [input.bankCodes, now],
   );
+  const suggestedCutoff = suggestCutoff(spikes.rows, now);
 
   const refusesRegistrations = input.scopes.includes("REGISTRATION");
   const banks = rows.map((r) => ({
@@ -244,7 +246,7 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
       expectedRefusedPerHour: sum("expectedRefusedPerHour"),
     },
     conflicts: plan.ok ? [] : plan.code === "SUSPENSION_CONFLICT" ? plan.conflicts : [],
-    attackStartedAt: attack.rows[0]?.at ?? null,
+    suggestedCutoff,
   };
 }
 
