@@ -36,3 +36,13 @@ export function useSubmitOnce<TData, TError, TVariables, TContext>(
   );
   return { submit, busy: sending || mutation.isPending };
 }
+
+/**
+ * The same guard shaped like the mutation's own `mutate` / `isPending` / `error`, for dialogs that
+ * take those props: `const create = useMutationOnce(useMutation(...))`. While a submission is in
+ * flight the previous error is hidden, so a retry never shows an old refusal beside a new answer.
+ */
+export function useMutationOnce<TData, TError, TVariables, TContext>(mutation: UseMutationResult<TData, TError, TVariables, TContext>) {
+  const { submit, busy } = useSubmitOnce(mutation);
+  return { mutate: submit, isPending: busy, error: busy ? null : mutation.error, reset: mutation.reset };
+}

@@ -47,7 +47,7 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     // The bank's registrations over the last hour (96), and the spike the detector reported.
     const bucket = (m: number) => new Date(Math.floor((Date.now() - m * 60_000) / 300_000) * 300_000);
     await t.db.prisma.volumeBucket.createMany({
-      data: [5, 15, 25, 35, 45, 55].map((m) => ({ bankCode: "0125", metric: "LINK_REGISTERED" as const, bucketMinutes: 5, bucketStart: bucket(m), value: 16 })),
+      data: [3, 10, 17, 24, 31, 38].map((m) => ({ bankCode: "0125", metric: "LINK_REGISTERED" as const, bucketMinutes: 5, bucketStart: bucket(m), value: 16 })),
     });
     await t.db.prisma.spike.create({
       data: { bankCode: "0125", metric: "LINK_REGISTERED", detector: "BURST", startedAt: attackStart, peakAt: new Date(), peakValue: 40, peakExpected: 2, severity: 9.5, lastSeenAt: new Date() },

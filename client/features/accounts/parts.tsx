@@ -10,6 +10,7 @@ import type { StoredReason } from "../../../shared/accounts/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
+import { useSubmitOnce } from "../../components/submit-once.ts";
 
 /** The one label of each rule (shared/accounts/labels.ts), kept under its old name for callers. */
 export const RULE_TITLES: Record<string, string> = RULE_LABELS;
@@ -112,6 +113,7 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
     onClose();
     onDone?.();
   });
+  const { submit, busy } = useSubmitOnce(mutation);
   const tooShort = reason.trim().length < REASON_LENGTH_MIN;
   const what = accountIds.length === 1 ? `account ${accountIds[0]}` : `${accountIds.length} accounts`;
   return (
@@ -119,7 +121,7 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (!tooShort) mutation.mutate({ accountIds, reason: reason.trim() });
+          if (!tooShort) submit({ accountIds, reason: reason.trim() });
         }}
       >
         <Stack>
@@ -134,7 +136,7 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
             data-autofocus
             required
           />
-          {mutation.error && (
+          {!busy && mutation.error && (
             <Text c="red" size="sm" role="alert">
               {errorMessage(mutation.error)}
             </Text>
@@ -143,7 +145,7 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color={words.color} loading={mutation.isPending} disabled={tooShort}>
+            <Button type="submit" color={words.color} loading={busy} disabled={tooShort || busy}>
               {words.button}
             </Button>
           </Group>

@@ -13,6 +13,7 @@ import { formatYen } from "../../../shared/format.ts";
 import { ROLES, ROLE_LABELS, type Role } from "../../../shared/auth/roles.ts";
 import { STAFF_PASSWORD_LENGTH_MIN } from "../../../shared/admin/staff.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
+import { useMutationOnce } from "../../components/submit-once.ts";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -110,11 +111,11 @@ function StaffTab() {
     setCreating(false);
     return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
-  const create = useMutation(trpc.admin.createStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can now sign in as ${ROLE_LABELS[u.role]}.`) }));
-  const setRole = useMutation(trpc.admin.setRole.mutationOptions({ onSuccess: (u) => done(`${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.`) }));
-  const deactivate = useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} is deactivated; ${u.sessionsEnded} session(s) ended.`) }));
-  const reactivate = useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can sign in again.`) }));
-  const reset = useMutation(trpc.admin.resetPassword.mutationOptions({ onSuccess: (r) => done(`Password reset; ${r.sessionsEnded} session(s) ended.`) }));
+  const create = useMutationOnce(useMutation(trpc.admin.createStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can now sign in as ${ROLE_LABELS[u.role]}.`) })));
+  const setRole = useMutationOnce(useMutation(trpc.admin.setRole.mutationOptions({ onSuccess: (u) => done(`${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.`) })));
+  const deactivate = useMutationOnce(useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} is deactivated; ${u.sessionsEnded} session(s) ended.`) })));
+  const reactivate = useMutationOnce(useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can sign in again.`) })));
+  const reset = useMutationOnce(useMutation(trpc.admin.resetPassword.mutationOptions({ onSuccess: (r) => done(`Password reset; ${r.sessionsEnded} session(s) ended.`) })));
 
   const col = createColumnHelper<StaffRow>();
   const columns = [
@@ -235,7 +236,7 @@ function ApiKeysTab() {
   const [revoking, setRevoking] = useState<KeyRow | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
-  const create = useMutation(
+  const create = useMutationOnce(useMutation(
     trpc.admin.createApiKey.mutationOptions({
       onSuccess: (k) => {
         setCreating(false);
@@ -244,8 +245,8 @@ function ApiKeysTab() {
         return refresh();
       },
     }),
-  );
-  const revoke = useMutation(
+  ));
+  const revoke = useMutationOnce(useMutation(
     trpc.admin.revokeApiKey.mutationOptions({
       onSuccess: (k) => {
         setRevoking(null);
@@ -253,7 +254,7 @@ function ApiKeysTab() {
         return refresh();
       },
     }),
-  );
+  ));
   const col = createColumnHelper<KeyRow>();
   const columns = [
     col.accessor("name", { header: "Name", cell: (c) => <Text size="sm" fw={500}>{c.getValue()}</Text> }),
@@ -320,7 +321,7 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<number | string>(value);
   const [reason, setReason] = useState("");
-  const update = useMutation(
+  const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
       onSuccess: () => {
         notifications.show({ color: "green", message: `${label} saved.` });
@@ -328,7 +329,7 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
         return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
       },
     }),
-  );
+  ));
   return (
     <Card withBorder>
       <Stack gap="xs">

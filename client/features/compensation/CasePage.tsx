@@ -13,6 +13,7 @@ import { useCan } from "../auth/useMe.ts";
 import { EvidencePanel } from "./EvidencePanel.tsx";
 import { ReasonDialog, StateBadge, useInvalidateCompensation, VictimLine } from "./parts.tsx";
 import { AccountLink } from "../../components/AccountLink.tsx";
+import { useMutationOnce } from "../../components/submit-once.ts";
 
 type Decision = "approve" | "reject" | "cancel";
 const DECISION_WORDS: Record<Decision, { title: string; button: string; color: string; done: string }> = {
@@ -38,9 +39,9 @@ export function useDecision(onDone?: () => void) {
       onDone?.();
     },
   });
-  const approve = useMutation(trpc.compensation.approve.mutationOptions(opts("approve")));
-  const reject = useMutation(trpc.compensation.reject.mutationOptions(opts("reject")));
-  const cancel = useMutation(trpc.compensation.cancel.mutationOptions(opts("cancel")));
+  const approve = useMutationOnce(useMutation(trpc.compensation.approve.mutationOptions(opts("approve"))));
+  const reject = useMutationOnce(useMutation(trpc.compensation.reject.mutationOptions(opts("reject"))));
+  const cancel = useMutationOnce(useMutation(trpc.compensation.cancel.mutationOptions(opts("cancel"))));
   return { approve, reject, cancel };
 }
 

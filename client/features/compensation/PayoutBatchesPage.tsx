@@ -12,6 +12,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { formatCount } from "../../../shared/format.ts";
 import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
+import { useMutationOnce } from "../../components/submit-once.ts";
 
 /** Saves the stored file as it is (it already starts with its BOM; no re-encoding), so its SHA-256 matches the batch's. */
 function saveFile(fileName: string, csv: string) {
@@ -46,7 +47,7 @@ export default function PayoutBatchesPage() {
     setParams(next, { replace: true });
   };
 
-  const create = useMutation(
+  const create = useMutationOnce(useMutation(
     trpc.compensation.createPayoutBatch.mutationOptions({
       onSuccess: async (res) => {
         notifications.show({ color: "green", message: `Batch created: ${formatCount(res.caseCount)} case${res.caseCount === 1 ? "" : "s"}, ${res.fileName}.` });
@@ -55,7 +56,7 @@ export default function PayoutBatchesPage() {
         await invalidate();
       },
     }),
-  );
+  ));
 
   async function download(batchId: string) {
     setDownloading(batchId);

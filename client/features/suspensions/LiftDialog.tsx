@@ -10,6 +10,7 @@ import { describeSuspension } from "../../../shared/suspensions/describe.ts";
 import { formatCount } from "../../../shared/format.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import type { SuspensionListRow } from "./types.ts";
+import { useSubmitOnce } from "../../components/submit-once.ts";
 
 export function LiftDialog({ suspension, onClose }: { suspension: SuspensionListRow | null; onClose: () => void }) {
   return (
@@ -36,6 +37,7 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
       },
     }),
   );
+  const { submit, busy } = useSubmitOnce(lift);
   const scheduled = suspension.state === "SCHEDULED";
   return (
     <Stack>
@@ -51,16 +53,16 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
         </Alert>
       )}
       <Textarea label="Reason" placeholder="e.g. The bank now requires a one-time password on its link page" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
-      {lift.error && <Alert color="red">{errorMessage(lift.error)}</Alert>}
+      {!busy && lift.error && <Alert color="red">{errorMessage(lift.error)}</Alert>}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
           Cancel
         </Button>
         <Button
           data-testid="confirm-lift"
-          disabled={reason.trim().length < REASON_LENGTH_MIN}
-          loading={lift.isPending}
-          onClick={() => lift.mutate({ suspensionId: suspension.id, reason })}
+          disabled={reason.trim().length < REASON_LENGTH_MIN || busy}
+          loading={busy}
+          onClick={() => submit({ suspensionId: suspension.id, reason })}
         >
           {scheduled ? `Cancel the scheduled suspension at ${suspension.bankName}` : `Lift the suspension at ${suspension.bankName} now`}
         </Button>

@@ -16,6 +16,7 @@ import { formatCount } from "../../../shared/format.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import type { QuarantineRow } from "./types.ts";
 import { ruleLabel } from "../../../shared/accounts/labels.ts";
+import { useSubmitOnce } from "../../components/submit-once.ts";
 
 const PAGE_SIZE = 100;
 const col = createColumnHelper<QuarantineRow>();
@@ -274,7 +275,10 @@ function ReviewForm({ action, onClose, onDone }: { action: Action; onClose: () =
   };
   const release = useMutation(trpc.suspensions.releaseLinks.mutationOptions(options));
   const revoke = useMutation(trpc.suspensions.revokeLinks.mutationOptions(options));
+  const releaseOnce = useSubmitOnce(release);
+  const revokeOnce = useSubmitOnce(revoke);
   const m = action.kind === "revoke" ? revoke : release;
+  const once = action.kind === "revoke" ? revokeOnce : releaseOnce;
   const n = action.linkIds.length;
   const what = `${formatCount(n)} link${n === 1 ? "" : "s"}`;
   return (
@@ -285,16 +289,16 @@ function ReviewForm({ action, onClose, onDone }: { action: Action; onClose: () =
           : `Release ${what}: ${n === 1 ? "its" : "their"} charges are allowed again (unless the bank's charges are suspended).`}
       </Text>
       <Textarea label="Reason (recorded for each link)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
-      {m.error && <Alert color="red">{errorMessage(m.error)}</Alert>}
+      {!once.busy && m.error && <Alert color="red">{errorMessage(m.error)}</Alert>}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
           Cancel
         </Button>
         <Button
           color={action.kind === "revoke" ? "red" : "green"}
-          disabled={reason.trim().length < REASON_LENGTH_MIN}
-          loading={m.isPending}
-          onClick={() => m.mutate({ linkIds: action.linkIds, reason })}
+          disabled={reason.trim().length < REASON_LENGTH_MIN || once.busy}
+          loading={once.busy}
+          onClick={() => once.submit({ linkIds: action.linkIds, reason })}
           data-testid="confirm-review"
         >
           {action.kind === "revoke" ? `Revoke ${what}` : `Release ${what}`}
