@@ -97,13 +97,13 @@ describe.runIf(browserTestsEnabled)("administration in the browser", () => {
     await page.waitForURL("**/overview");
     await page.goto("/banks/0125");
     const panel = page.getByTestId("bank-timeline");
-    await panel.getByText("Spike began: link registered").waitFor();
+    await panel.getByText("Spike began: new links").waitFor();
     const [download] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Export as Markdown" }).click()]);
     expect(download.suggestedFilename()).toBe("incident-timeline-0125.md");
     const { readFile } = await import("node:fs/promises");
     const md = await readFile((await download.path())!, "utf8");
     expect(md).toMatch(/^# Incident timeline: .*\(0125\)/);
-    expect(md).toContain("Spike began: link registered");
+    expect(md).toContain("Spike began: new links");
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: "test-results/bank-timeline.png", fullPage: true });
 

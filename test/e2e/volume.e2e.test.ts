@@ -71,7 +71,7 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     await spikes.waitFor();
     expect(await spikes.locator("tbody tr").count()).toBeGreaterThan(0);
     expect(await spikes.textContent()).toMatch(/open/);
-    expect(await page.getByRole("link", { name: "Flagged accounts at this bank" }).getAttribute("href")).toBe("/accounts?bank=0125");
+    expect(await page.getByRole("link", { name: "Flagged accounts at this bank" }).getAttribute("href")).toBe("/accounts?bank=0125&scoreMin=60");
     await page.getByTestId("bank-chart-CHARGE_COUNT").locator("svg").first().waitFor();
     // The panels other features register load lazily; policy violations are shown once, by the
     // suspension panel (the volume section has no copy of them).

@@ -109,7 +109,11 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           title: "Suspended",
           message: `${result.suspensions.map((s) => s.bankName).join(", ")}${quarantined ? `: ${formatCount(quarantined)} links quarantined` : ""}.`,
         });
-        await queryClient.invalidateQueries({ queryKey: trpc.suspensions.pathKey() });
+        // The banner, the bank page's header and the overview show the new state at once.
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.suspensions.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.volume.pathKey() }),
+        ]);
         onSuspended?.();
         onClose();
       },

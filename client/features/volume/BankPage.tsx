@@ -1,9 +1,9 @@
 // One bank: its link and charge volume against its expected band with spike markers, its spikes,
 // recent links and charges (masked account numbers), a link to its flagged accounts, then the
 // panels other features register for bank pages (suspension with its policy violations, timeline…).
-import { Alert, Anchor, Badge, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { formatCount, formatJst, formatYen } from "../../../shared/format.ts";
@@ -12,7 +12,12 @@ import { JstTime, Yen } from "../../components/format.tsx";
 import { shellSlots } from "../../components/shell-slots.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
-import { AuthBadge, REFRESH_MS, RangeControl, SuspensionBadge, VsExpected, useRangeParam } from "./parts.tsx";
+import { AuthBadge, REFRESH_MS, RangeControl, VsExpected, useRangeParam } from "./parts.tsx";
+import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
+import { scopeWords } from "../../../shared/suspensions/describe.ts";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
+import { useCan } from "../auth/useMe.ts";
+import { SuspendDialog } from "../suspensions/SuspendDialog.tsx";
 import { VolumeChart } from "./VolumeChart.tsx";
 import { AccountLink } from "../../components/AccountLink.tsx";
 
@@ -36,6 +41,12 @@ export default function BankPage() {
     enabled: /^\d{4}$/.test(bankCode) && !customIncomplete,
   });
   const b = q.data;
+  const canSuspend = useCan("suspensions.suspend");
+  const canSeeAccounts = useCan("accounts.list");
+  const [suspendOpen, setSuspendOpen] = useState(false);
+  const open = b?.spikes.filter((s) => s.endedAt === null) ?? [];
+  const openSince = open.length > 0 ? new Date(Math.min(...open.map((s) => s.startedAt.getTime()))) : null;
+  const openMetrics = [...new Set(open.map((s) => s.metric))];
 
   if (!/^\d{4}$/.test(bankCode)) return <Alert color="red">“{bankCode}” is not a bank code: bank codes have 4 digits.</Alert>;
 
@@ -58,27 +69,31 @@ export default function BankPage() {
       {customIncomplete && <Alert color="gray">Choose a start and an end (JST) for the custom range.</Alert>}
       {b && (
         <>
-          <Group justify="space-between" align="flex-start">
+          <Group justify="space-between" align="flex-start" wrap="nowrap" data-testid="bank-header">
             <Stack gap={4}>
-              <Title order={2}>
-                {b.bank.name}{" "}
-                <Text span c="dimmed" fz="lg">
-                  {b.bank.code}
-                </Text>
-              </Title>
-              <Group gap="xs">
+              <Group gap="xs" align="baseline">
+                <Title order={2}>
+                  {b.bank.name}{" "}
+                  <Text span c="dimmed" fz="lg">
+                    {b.bank.code}
+                  </Text>
+                </Title>
                 {b.bank.nameKana && (
                   <Text size="sm" c="dimmed">
                     {b.bank.nameKana}
                   </Text>
                 )}
-                <AuthBadge method={b.bank.authMethod} />
-                <SuspensionBadge status={b.suspension} />
-                {b.spikes.some((s) => s.endedAt === null) && (
-                  <Badge color="red" variant="filled" size="sm">
-                    Spiking now
-                  </Badge>
+              </Group>
+              <Group gap="xs">
+                {openSince && (
+                  <Tooltip label={openMetrics.map((m) => METRIC_LABELS[m]).join(", ")}>
+                    <Badge color="red" variant="filled" size="md" style={{ textTransform: "none" }} data-testid="bank-spiking-since">
+                      Spiking since {formatJst(openSince)}
+                    </Badge>
+                  </Tooltip>
                 )}
+                <BankSuspensionState status={b.suspension} />
+                <AuthBadge method={b.bank.authMethod} />
                 {b.learning && (
                   <Tooltip label="Not enough history yet for an expected level: no spikes are raised until there is.">
                     <Badge color="gray" variant="outline" size="sm" data-testid="baseline-learning">
@@ -87,17 +102,25 @@ export default function BankPage() {
                   </Tooltip>
                 )}
               </Group>
-              <Anchor component={Link} to={`/accounts?bank=${b.bank.code}`} size="sm">
-                Flagged accounts at this bank
-              </Anchor>
+              {canSeeAccounts && (
+                <Anchor component={Link} to={`/accounts?bank=${b.bank.code}&scoreMin=${DEFAULT_FLAG_THRESHOLD}`} size="sm" data-testid="bank-flagged-link">
+                  Flagged accounts at this bank
+                </Anchor>
+              )}
             </Stack>
             <Stack gap={4} align="flex-end">
+              {canSuspend && (
+                <Button color="red" onClick={() => setSuspendOpen(true)} data-testid="bank-suspend">
+                  Suspend…
+                </Button>
+              )}
               <RangeControl value={range} onChange={setRange} />
               <Text size="xs" c="dimmed">
                 Updated {formatJst(b.generatedAt)} · {b.window.bucketMinutes}-minute buckets
               </Text>
             </Stack>
           </Group>
+          {canSuspend && <SuspendDialog bankCodes={[b.bank.code]} opened={suspendOpen} onClose={() => setSuspendOpen(false)} />}
 
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             {CHARTS.map(({ metric, color }) => {
@@ -292,4 +315,21 @@ export default function BankPage() {
 function dedupeMarkers<T extends { at: number }>(list: T[]): T[] {
   const seen = new Set<number>();
   return list.filter((m) => (seen.has(m.at) ? false : (seen.add(m.at), true)));
+}
+
+/** "Suspended since … : registrations and link changes", "Suspension scheduled for …", or "Not suspended". */
+function BankSuspensionState({ status }: { status: { state: string; scopes: string[]; startsAt: Date | null } }) {
+  if (status.state === "NONE" || !status.startsAt) {
+    return (
+      <Badge color="gray" variant="outline" size="md" style={{ textTransform: "none" }} data-testid="bank-suspension-state">
+        Not suspended
+      </Badge>
+    );
+  }
+  const scopes = scopeWords(status.scopes as SuspensionScope[]);
+  return (
+    <Badge color={status.state === "ACTIVE" ? "orange" : "yellow"} variant="filled" size="md" style={{ textTransform: "none" }} data-testid="bank-suspension-state">
+      {status.state === "ACTIVE" ? "Suspended since" : "Suspension scheduled for"} {formatJst(status.startsAt)}: {scopes}
+    </Badge>
+  );
 }

@@ -1,33 +1,176 @@
-// The incident banner on every page while any spike is open (registered as shellSlots.banner). It
-// names the banks and links to their pages. Kept light: it is part of the initial bundle.
-import { Alert, Anchor, Group, Text } from "@mantine/core";
-import { IconAlertTriangle } from "@tabler/icons-react";
+// The incident banner on every page while any spike is open (registered as shellSlots.banner). One
+// compact line per bank, most severe first, with what is being done about it (suspended since…, or
+// not suspended) and, for a manager, "Suspend…" opening the suspend dialog in place. On pages other
+// than the overview it collapses to one strip so the page's own header stays above the fold.
+// Kept light: it is part of the initial bundle (the dialog is loaded only when opened).
+import { lazy, Suspense, useState } from "react";
+import { Anchor, Badge, Button, Group, Paper, Stack, Text, UnstyledButton } from "@mantine/core";
+import { IconAlertTriangle, IconChevronDown, IconChevronUp } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 import { formatJst } from "../../../shared/format.ts";
+import { scopeWords } from "../../../shared/suspensions/describe.ts";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { METRIC_LABELS } from "../../../shared/volume/types.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { REFRESH_MS } from "./refresh.ts";
 
+const SuspendDialog = lazy(() => import("../suspensions/SuspendDialog.tsx").then((m) => ({ default: m.SuspendDialog })));
+
+/** How many banks the collapsed strip names before "+N more". */
+const STRIP_BANKS = 3;
+
+interface BannerBank {
+  bankCode: string;
+  bankName: string;
+  metrics: string[];
+  since: Date;
+  severity: number;
+  acknowledged?: boolean;
+}
+
+interface BankSuspensionState {
+  state: "ACTIVE" | "SCHEDULED";
+  startsAt: Date;
+  scopes: SuspensionScope[];
+}
+
+/** Most severe first; a spike someone acknowledged goes after the unacknowledged ones. */
+export function sortBannerBanks<T extends BannerBank>(banks: readonly T[]): T[] {
+  return [...banks].sort(
+    (a, b) => Number(a.acknowledged ?? false) - Number(b.acknowledged ?? false) || b.severity - a.severity || a.since.getTime() - b.since.getTime() || a.bankCode.localeCompare(b.bankCode),
+  );
+}
+
+function stateWords(s: BankSuspensionState | undefined): string {
+  if (!s) return "not suspended";
+  const when = formatJst(s.startsAt);
+  return s.state === "ACTIVE" ? `suspended since ${when}: ${scopeWords(s.scopes)}` : `suspension scheduled for ${when}: ${scopeWords(s.scopes)}`;
+}
+
 export function IncidentBanner() {
   const trpc = useTRPC();
+  const location = useLocation();
   const allowed = useCan("volume.openSpikes");
+  const canSeeSuspensions = useCan("suspensions.activeByBank");
+  const canSuspend = useCan("suspensions.suspend");
+  const [expanded, setExpanded] = useState(false);
+  const [suspending, setSuspending] = useState<string | null>(null);
   const q = useQuery({ ...trpc.volume.openSpikes.queryOptions(undefined, { refetchInterval: REFRESH_MS }), enabled: allowed });
-  const banks = q.data ?? [];
+  const active = useQuery({ ...trpc.suspensions.activeByBank.queryOptions(undefined, { refetchInterval: REFRESH_MS }), enabled: allowed && canSeeSuspensions });
+  const banks = sortBannerBanks((q.data ?? []) as BannerBank[]);
   if (!allowed || banks.length === 0) return null;
+
+  // The earliest active (else scheduled) suspension of each bank, with every scope in force.
+  const stateOf = new Map<string, BankSuspensionState>();
+  for (const b of active.data ?? []) {
+    const current = b.suspensions.filter((s) => s.state === "ACTIVE");
+    const list = current.length > 0 ? current : b.suspensions;
+    if (list.length === 0) continue;
+    stateOf.set(b.bankCode, {
+      state: current.length > 0 ? "ACTIVE" : "SCHEDULED",
+      startsAt: new Date(Math.min(...list.map((s) => new Date(s.startsAt).getTime()))),
+      scopes: [...new Set(list.flatMap((s) => s.scopes))],
+    });
+  }
+  const onOverview = location.pathname === "/overview";
+  const full = onOverview || expanded;
+  const title = banks.length === 1 ? "Spike in progress" : `Spikes in progress at ${banks.length} banks`;
+  const suspendingBank = banks.find((b) => b.bankCode === suspending);
+
   return (
-    <Alert color="red" variant="filled" mb="md" icon={<IconAlertTriangle size={18} />} data-testid="incident-banner" title={banks.length === 1 ? "Spike in progress" : `Spikes in progress at ${banks.length} banks`}>
-      <Group gap="lg">
-        {banks.map((b) => (
-          <Text key={b.bankCode} size="sm" c="white">
-            <Anchor component={Link} to={`/banks/${b.bankCode}`} c="white" fw={700} underline="always">
-              {b.bankName} ({b.bankCode})
-            </Anchor>{" "}
-            — {b.metrics.map((m) => METRIC_LABELS[m]).join(", ")} since {formatJst(b.since)}
+    <Paper
+      mb="sm"
+      px="sm"
+      py={6}
+      radius="sm"
+      bg="red.0"
+      style={{ borderLeft: "4px solid var(--mantine-color-red-7)" }}
+      data-testid="incident-banner"
+      data-collapsed={full ? "false" : "true"}
+      role="region"
+      aria-label={title}
+    >
+      {full ? (
+        <Stack gap={2}>
+          <Group justify="space-between" wrap="nowrap">
+            <Group gap={6} wrap="nowrap">
+              <IconAlertTriangle size={16} color="var(--mantine-color-red-7)" />
+              <Text size="sm" fw={700} c="red.8">
+                {title}
+              </Text>
+            </Group>
+            {!onOverview && (
+              <UnstyledButton onClick={() => setExpanded(false)} aria-label="Collapse the incident banner">
+                <IconChevronUp size={16} />
+              </UnstyledButton>
+            )}
+          </Group>
+          {banks.map((b) => {
+            const s = stateOf.get(b.bankCode);
+            return (
+              <Group key={b.bankCode} gap="xs" wrap="nowrap" data-testid={`banner-bank-${b.bankCode}`} style={{ minHeight: 26 }}>
+                <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9" style={{ whiteSpace: "nowrap" }}>
+                  {b.bankName} ({b.bankCode})
+                </Anchor>
+                <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
+                  {b.metrics.map((m) => METRIC_LABELS[m as keyof typeof METRIC_LABELS] ?? m).join(", ")} since {formatJst(b.since)}
+                </Text>
+                <Badge size="sm" variant={s ? "filled" : "outline"} color={s ? "orange" : "gray"} data-testid={`banner-state-${b.bankCode}`} style={{ textTransform: "none", flexShrink: 0 }}>
+                  {stateWords(s)}
+                </Badge>
+                {b.acknowledged && (
+                  <Badge size="sm" variant="light" color="gray" style={{ textTransform: "none", flexShrink: 0 }}>
+                    acknowledged
+                  </Badge>
+                )}
+                {canSuspend && s?.state !== "ACTIVE" && (
+                  <Button size="compact-xs" color="red" variant="light" onClick={() => setSuspending(b.bankCode)} data-testid={`banner-suspend-${b.bankCode}`} style={{ flexShrink: 0 }}>
+                    Suspend…
+                  </Button>
+                )}
+              </Group>
+            );
+          })}
+        </Stack>
+      ) : (
+        <Group gap="xs" wrap="nowrap" style={{ overflow: "hidden" }}>
+          <IconAlertTriangle size={16} color="var(--mantine-color-red-7)" style={{ flexShrink: 0 }} />
+          <Text size="sm" fw={700} c="red.8" style={{ whiteSpace: "nowrap" }}>
+            {banks.length === 1 ? "Spike:" : `Spikes at ${banks.length} banks:`}
           </Text>
-        ))}
-      </Group>
-    </Alert>
+          {banks.slice(0, STRIP_BANKS).map((b) => {
+            const s = stateOf.get(b.bankCode);
+            return (
+              <Text key={b.bankCode} size="sm" style={{ whiteSpace: "nowrap" }} data-testid={`banner-bank-${b.bankCode}`}>
+                <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9">
+                  {b.bankName} ({b.bankCode})
+                </Anchor>{" "}
+                <Text span size="xs" c={s ? "orange.9" : "dimmed"} data-testid={`banner-state-${b.bankCode}`}>
+                  {s ? (s.state === "ACTIVE" ? "suspended" : "suspension scheduled") : "not suspended"}
+                </Text>
+              </Text>
+            );
+          })}
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="red"
+            rightSection={<IconChevronDown size={14} />}
+            onClick={() => setExpanded(true)}
+            style={{ flexShrink: 0, marginLeft: "auto" }}
+            data-testid="banner-expand"
+          >
+            {banks.length > STRIP_BANKS ? `+${banks.length - STRIP_BANKS} more · details` : canSuspend ? "Details · suspend" : "Details"}
+          </Button>
+        </Group>
+      )}
+      {suspendingBank && (
+        <Suspense fallback={null}>
+          <SuspendDialog bankCodes={[suspendingBank.bankCode]} opened onClose={() => setSuspending(null)} />
+        </Suspense>
+      )}
+    </Paper>
   );
 }

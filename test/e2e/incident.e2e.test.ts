@@ -1,0 +1,175 @@
+// Goal (#13 §3 and the role-aware part of §4): a manager acts where the incident is. On the bank's
+// page at 1440×900 the bank's state and "Suspend…" are visible without scrolling under a banner
+// collapsed to one strip; the suspend dialog suggests the earliest start among the bank's open
+// spikes over every measure (here a charge spike two hours before the link spike) and warns while
+// the chosen cutoff would leave flagged wallets' links grandfathered; a double click on Confirm sends
+// one request and shows one message; the banner then shows the bank as suspended. Each role sees
+// only the navigation, buttons and links it can use, and a one-line refusal on a page it may not
+// use. Method: built SPA on a real server and database, headless Chromium, requests counted by
+// Playwright; screenshots go to test-results/.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { browserTestsEnabled, launchBrowser, signInThroughUi } from "../helpers/browser.ts";
+import { accountWithLink } from "../suspensions-fixtures.ts";
+import type { Role } from "../../shared/auth/roles.ts";
+
+describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
+  let t: TestApp;
+  let browser: Browser;
+  const fiveMin = (msAgo: number) => new Date(Math.floor((Date.now() - msAgo) / 300_000) * 300_000);
+  // Charges at 0125 began spiking three hours ago; the link spike only one hour ago.
+  const chargeStart = fiveMin(3 * 3600_000);
+  const linkStart = fiveMin(3600_000);
+  let flaggedAccount = "";
+
+  beforeAll(async () => {
+    t = await startTestApp({ serveClient: true });
+    browser = await launchBrowser();
+    const spike = (bankCode: string, metric: "LINK_REGISTERED" | "CHARGE_COUNT" | "CHARGE_YEN", startedAt: Date, severity: number) => ({
+      bankCode, metric, detector: "BURST", startedAt, peakAt: startedAt, peakValue: 40, peakExpected: 2, severity, lastSeenAt: new Date(),
+    });
+    await t.db.prisma.spike.createMany({
+      data: [
+        spike("0125", "LINK_REGISTERED", linkStart, 9.5),
+        spike("0125", "CHARGE_COUNT", chargeStart, 7.2),
+        spike("0125", "CHARGE_YEN", new Date(chargeStart.getTime() + 300_000), 6.1),
+        spike("0149", "LINK_REGISTERED", fiveMin(1800_000), 4.0),
+      ],
+    });
+    // Flagged wallets that linked after the charges began but before the link spike: a cutoff at the
+    // link spike (or at "now") would leave their links grandfathered.
+    for (let i = 0; i < 3; i++) {
+      const a = await accountWithLink(t.db, "0125", new Date(chargeStart.getTime() + (15 + i) * 60_000), {
+        riskScore: 80 + i,
+        riskReasons: [{ code: "LINK_SOON_AFTER_OPEN", points: 40, evidence: "linked 2 minutes after opening" }],
+      });
+      flaggedAccount ||= a.accountId;
+    }
+    await accountWithLink(t.db, "0125", new Date(Date.now() - 200 * 86_400_000)); // an honest customer
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function pageAs(role: Role, path = "/"): Promise<Page> {
+    const context = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 1440, height: 900 }, timezoneId: "Asia/Tokyo", locale: "en-US" });
+    const page = await context.newPage();
+    await signInThroughUi(page, role, path);
+    return page;
+  }
+
+  it("a manager suspends 0125 from its page: Suspend… above the fold, cutoff at the earliest spike, flagged-link warning, one request on a double click, the banner then shows it suspended", async () => {
+    const page = await pageAs("MANAGER", "/banks/0125");
+    await page.waitForURL("**/banks/0125");
+    const header = page.getByTestId("bank-header");
+    await header.waitFor();
+    // The banner is one strip here, and the header's state and action are visible without scrolling.
+    const banner = page.getByTestId("incident-banner");
+    await banner.waitFor();
+    expect(await banner.getAttribute("data-collapsed")).toBe("true");
+    expect((await banner.boundingBox())!.height).toBeLessThan(60);
+    await expect(header.getByTestId("bank-spiking-since").textContent()).resolves.toMatch(/^Spiking since \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST$/);
+    await expect(header.getByTestId("bank-suspension-state").textContent()).resolves.toBe("Not suspended");
+    const suspendButton = header.getByTestId("bank-suspend");
+    const box = (await suspendButton.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    await page.screenshot({ path: "test-results/incident-bank-header.png" });
+
+    await suspendButton.click();
+    const dialog = page.getByTestId("suspend-dialog");
+    await dialog.waitFor();
+    // The suggestion is the charge spike's start (the earliest open spike), not the link spike's.
+    const suggestion = dialog.getByTestId("suggested-cutoff");
+    await suggestion.waitFor();
+    expect(await suggestion.getAttribute("data-at")).toBe(chargeStart.toISOString());
+    // At the default cutoff (now) the three flagged wallets' links would stay grandfathered: warned.
+    await expect(dialog.getByTestId("flagged-grandfathered-warning").textContent()).resolves.toContain("3 links of flagged wallets would stay grandfathered");
+    await dialog.getByRole("button", { name: "Use it as the cutoff" }).click();
+    await page.waitForFunction(() => /^3Links to quarantine/.test(document.querySelector('[data-testid="preview-quarantine"]')?.textContent ?? ""));
+    await page.waitForFunction(() => document.querySelector('[data-testid="suspend-preview"]')?.getAttribute("style")?.includes("opacity: 1"));
+    expect(await dialog.getByTestId("flagged-grandfathered-warning").count()).toBe(0);
+
+    await dialog.getByLabel("Reason").fill("Charges then links spiking at the PIN-only page; bank agreed by phone");
+    const confirm = page.getByTestId("confirm-suspend");
+    await page.waitForFunction(() => {
+      const b = document.querySelector('[data-testid="confirm-suspend"]') as HTMLButtonElement | null;
+      return b !== null && !b.disabled && (b.textContent ?? "").startsWith("Suspend registrations");
+    });
+    await page.screenshot({ path: "test-results/incident-suspend-dialog.png" });
+    const suspendCalls: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("suspensions.suspend")) suspendCalls.push(r.url());
+    });
+    await confirm.dblclick();
+    await dialog.waitFor({ state: "detached" });
+    await page.waitForTimeout(500); // a second request, if one were sent, would show by now
+    expect(suspendCalls).toHaveLength(1);
+    expect(await t.db.prisma.suspension.count({ where: { bankCode: "0125" } })).toBe(1);
+    // One message: the success, and no refusal of a second attempt.
+    await page.getByText("Suspended", { exact: true }).first().waitFor();
+    expect(await page.getByText(/nothing was suspended|already suspended/i).count()).toBe(0);
+
+    // The banner and the header show the suspension at once.
+    await page.waitForFunction(() => document.querySelector('[data-testid="banner-state-0125"]')?.textContent === "suspended");
+    await expect(header.getByTestId("bank-suspension-state").textContent()).resolves.toMatch(/^Suspended since .* JST: registrations and link changes$/);
+    await page.screenshot({ path: "test-results/incident-bank-suspended.png" });
+
+    // On the overview the banner is one line per bank, most severe first, each with its state; the
+    // manager can open the suspend dialog from it.
+    await page.goto("/overview");
+    await page.getByTestId("banner-bank-0149").waitFor();
+    expect(await banner.getAttribute("data-collapsed")).toBe("false");
+    const order = await banner.locator('[data-testid^="banner-bank-"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
+    expect(order).toEqual(["banner-bank-0125", "banner-bank-0149"]);
+    await expect(banner.getByTestId("banner-state-0125").textContent()).resolves.toMatch(/^suspended since .* JST: registrations and link changes$/);
+    await expect(banner.getByTestId("banner-state-0149").textContent()).resolves.toBe("not suspended");
+    expect(await banner.getByTestId("banner-suspend-0125").count()).toBe(0);
+    await banner.getByTestId("banner-suspend-0149").click();
+    await page.getByTestId("suspend-dialog").getByText("Banks: Shizuoka Bank (0149)").waitFor();
+    await page.screenshot({ path: "test-results/incident-banner-overview.png" });
+    await page.context().close();
+  }, 120_000);
+
+  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Administration"];
+  const cases: Array<{ role: Role; nav: string[]; forbidden: string; suspend: boolean; accountLinks: boolean; compensate: boolean | null }> = [
+    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log"], forbidden: "/compensation", suspend: false, accountLinks: true, compensate: false },
+    { role: "SUPPORT", nav: ["Overview", "Suspensions", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, accountLinks: false, compensate: null },
+    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log"], forbidden: "/admin", suspend: true, accountLinks: true, compensate: true },
+    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Administration"], forbidden: "/compensation/approvals", suspend: false, accountLinks: true, compensate: false },
+  ];
+
+  for (const c of cases) {
+    it(`${c.role} sees only what it can use: navigation, Suspend…, account links, Compensate, and one line on ${c.forbidden}`, async () => {
+      const page = await pageAs(c.role);
+      await page.locator('nav[aria-label="Main"] a').first().waitFor();
+      const nav = await page.locator('nav[aria-label="Main"] a').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.split("\n")[0].trim()));
+      expect(nav).toEqual(NAV.filter((n) => c.nav.includes(n)));
+
+      await page.goto("/banks/0125");
+      await page.getByTestId("bank-header").waitFor();
+      await page.getByTestId("bank-recent-links").waitFor();
+      expect(await page.getByTestId("bank-suspend").count()).toBe(c.suspend ? 1 : 0);
+      expect(await page.getByTestId("bank-recent-links").locator('a[href^="/accounts/"]').count() > 0).toBe(c.accountLinks);
+      expect(await page.getByTestId("bank-flagged-link").count()).toBe(c.accountLinks ? 1 : 0);
+      if (!c.accountLinks) await page.getByTestId("bank-recent-links").getByTestId("account-id-text").first().waitFor();
+
+      if (c.compensate !== null) {
+        await page.goto(`/accounts/${flaggedAccount}`);
+        await page.getByText("Linked fast").first().waitFor(); // the rule's one label
+        expect(await page.getByRole("link", { name: "Compensate the victims of this wallet" }).count()).toBe(c.compensate ? 1 : 0);
+      }
+
+      await page.goto(c.forbidden);
+      const refusal = page.getByTestId("page-forbidden");
+      await refusal.waitFor();
+      await expect(refusal.textContent()).resolves.toMatch(/^Your role \(.+\) cannot use this page\.$/);
+      await page.screenshot({ path: `test-results/incident-forbidden-${c.role.toLowerCase()}.png` });
+
+      await page.goto("/no/such/page");
+      await page.getByTestId("page-not-found").getByText("Page not found").waitFor();
+      await page.context().close();
+    }, 60_000);
+  }
+});
