@@ -104,7 +104,7 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     await manager.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Approvals/ }).click();
     await manager.waitForURL("**/compensation/approvals");
     const card = manager.getByTestId("approval-case").filter({ hasText: "¥110,000" });
-    await card.getByText("NAME_MISMATCH").waitFor();
+    await card.getByText("Name mismatch").waitFor(); // the rule's one label (shared/accounts/labels.ts)
     await expect(card.getByRole("link", { name: `Wallet ${walletId}` }).getAttribute("href")).resolves.toBe(`/accounts/${walletId}`);
     await manager.screenshot({ path: `${SHOTS}/compensation-approval-queue.png`, fullPage: true });
     await card.getByRole("button", { name: "Approve" }).click();
