@@ -15,3 +15,10 @@ export function fieldErrors(error: unknown): Record<string, string[]> {
   if (error instanceof TRPCClientError) return ((error.data as { fieldErrors?: Record<string, string[]> })?.fieldErrors) ?? {};
   return {};
 }
+
+/** Whether the server answered "there is no such thing" (NOT_FOUND or a *_NOT_FOUND code). */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const data = error.data as { code?: string; httpStatus?: number } | undefined;
+  return data?.httpStatus === 404 || /(^|_)NOT_FOUND$/.test(data?.code ?? "");
+}

@@ -169,6 +169,12 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
 
       await page.goto("/no/such/page");
       await page.getByTestId("page-not-found").getByText("Page not found").waitFor();
+      await page.goto("/banks/9998");
+      await page.getByTestId("page-not-found").getByText("Bank not found").waitFor();
+      if (c.role === "ANALYST") {
+        await page.goto("/accounts/no-such-wallet");
+        await page.getByTestId("page-not-found").getByText("Account not found").waitFor();
+      }
       await page.context().close();
     }, 60_000);
   }

@@ -11,7 +11,7 @@ import { Link, useParams } from "react-router";
 import { SCORE_MAX } from "../../../shared/accounts/index.ts";
 import { formatYen } from "../../../shared/format.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
-import { errorMessage } from "../../lib/errors.ts";
+import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { ruleLabel } from "../../../shared/accounts/labels.ts";
@@ -58,7 +58,7 @@ export default function AccountPage() {
     return (
       <Stack>
         <Anchor component={Link} to="/accounts" size="sm"><IconArrowLeft size={12} /> Accounts</Anchor>
-        <Alert color="red" title="This account cannot be shown">{errorMessage(q.error)}</Alert>
+        <Alert color="red" title={isNotFound(q.error) ? "Account not found" : "This account cannot be shown"} data-testid={isNotFound(q.error) ? "page-not-found" : undefined}>{errorMessage(q.error)}</Alert>
       </Stack>
     );
   }

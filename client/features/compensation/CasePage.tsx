@@ -52,6 +52,7 @@ export default function CasePage() {
   const [open, setOpen] = useState<Decision | null>(null);
   const mutations = useDecision(() => setOpen(null));
   const canDecide = useCan("compensation.approve");
+  const canCreate = useCan("compensation.create");
 
   if (q.isPending) {
     return (
@@ -182,7 +183,7 @@ export default function CasePage() {
                   <Yen value={c.victim.owedYen} /> still owed
                 </Text>
               </Text>
-              {c.victim.owedYen > 0 && (
+              {c.victim.owedYen > 0 && canCreate && (
                 <Anchor component={Link} to={`/compensation/new?chargeId=${encodeURIComponent(c.victim.ref)}`} size="sm">
                   Start another case for what is still owed
                 </Anchor>

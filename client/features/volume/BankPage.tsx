@@ -10,7 +10,7 @@ import { formatCount, formatJst, formatYen } from "../../../shared/format.ts";
 import { METRIC_LABELS, type VolumeMetric } from "../../../shared/volume/types.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { shellSlots } from "../../components/shell-slots.tsx";
-import { errorMessage } from "../../lib/errors.ts";
+import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { AuthBadge, REFRESH_MS, RangeControl, VsExpected, useRangeParam } from "./parts.tsx";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
@@ -57,7 +57,7 @@ export default function BankPage() {
           <IconArrowLeft size={14} /> Overview
         </Group>
       </Anchor>
-      {q.error && <Alert color="red" title="This bank could not be loaded">{errorMessage(q.error)}</Alert>}
+      {q.error && <Alert color="red" title={isNotFound(q.error) ? "Bank not found" : "This bank could not be loaded"} data-testid={isNotFound(q.error) ? "page-not-found" : undefined}>{errorMessage(q.error)}</Alert>}
       {q.isPending && !customIncomplete && (
         <Center p="xl">
           <Group gap="sm">
