@@ -33,6 +33,8 @@ export interface DemoAttackSpec {
   startHoursBeforeNow: number;
   /** fraudulent wallets over the whole attack at scale 1 (multiplied by `scale`, at least 3) */
   wallets: number;
+  /** the attack stops opening wallets after this many hours (default: it runs until `now`) */
+  durationHours?: number;
 }
 
 export interface GenerateDemoOptions {
@@ -968,7 +970,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
       labels.incident.attacks.push(label);
       const state: AttackState = { spec, bank, label, ring: null };
       const n = Math.max(3, Math.round(spec.wallets * scale));
-      const span = now - 15 * MIN - start;
+      const span = Math.min(now - 15 * MIN, spec.durationHours ? start + spec.durationHours * HOUR : Infinity) - start;
       const phase = rng() * Math.PI * 2;
       const times: number[] = [];
       while (times.length < n) {

@@ -1,0 +1,259 @@
+// `npm run eval:spikes`: does the banner name the attacked banks, quickly, and only them?
+//
+// For each seed: generate a month of demo traffic (the labelled generator behind `npm start`, with its
+// honest calendar: paydays, bonus day, a wallet campaign, a maintenance window and catch-up, big
+// honest charges, the New Year) ending just after the New Year, with attacks of three sizes at
+// different banks and times in the last week (when baselines are weekly, as in a running system).
+// Roll the events up into the same 5- and 60-minute per-bank measures ingestion writes, then run
+//   - the previous rule (every per-series BURST/CUSUM spike alarms the bank: EVERY_SPIKE), and
+//   - the bank-level alarm (shared/volume/alarm.ts) on the 5-minute lane's expected levels,
+// and report per attack size the recall and the delay to detection (end of the first alarming
+// bucket − the attack's first fraudulent wallet), and alarms per bank-week at banks never attacked
+// in that run (after a 7-day warm-up).
+//
+// Usage: npm run eval:spikes -- [--seeds 1,2,3]
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import type { PlatformEvent } from "../../shared/events/schemas.ts";
+import { runBankAlarm } from "../../shared/volume/alarm.ts";
+import { runSeries } from "../../shared/volume/detector.ts";
+import { defaultParamsFor } from "../../shared/volume/params.ts";
+import type { VolumeMetric } from "../../shared/volume/types.ts";
+import { generateDemo, REFERENCE_BANKS, type DemoAttackSpec } from "../features/events/demo/index.ts";
+import { createRng, int } from "../features/events/demo/prng.ts";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** Eight days after the New Year: the month before holds the bonus day, paydays and the holidays. */
+export const EVAL_NOW = new Date("2021-01-08T12:00:00+09:00");
+const DAYS = 30;
+const WARM_UP_DAYS = 7;
+const ATTACK_HOURS = 6;
+
+/** Attack sizes, in fraudulent wallets an hour at full pace (each links one account and charges it). */
+export const ATTACK_SIZES = [
+  { name: "demo-size", perHour: 11, banks: ["0125", "0152", "0168", "0126", "0157", "0120", "0121"] },
+  { name: "half", perHour: 5, banks: ["0124", "0119", "0133", "0143", "0153", "0129", "0116"] },
+  { name: "small slow (large bank)", perHour: 3, banks: ["0001", "0005", "0009", "9900", "0036", "0010", "0038"] },
+] as const;
+const ATTACKS_PER_SIZE = 3;
+
+const METRICS: VolumeMetric[] = ["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN"];
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+interface Rollup {
+  startMs: number;
+  n5: number;
+  n60: number;
+  /** `${bank}|${metric}|${minutes}` → values */
+  series: Map<string, Float64Array>;
+}
+
+function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): Rollup {
+  const startMs = Math.floor(windowStart.getTime() / HOUR) * HOUR;
+  const n5 = Math.ceil((now.getTime() - startMs) / (5 * MIN)) + 1;
+  const n60 = Math.ceil((now.getTime() - startMs) / HOUR) + 1;
+  const series = new Map<string, Float64Array>();
+  const arr = (bank: string, metric: VolumeMetric, minutes: number) => {
+    const key = `${bank}|${metric}|${minutes}`;
+    let a = series.get(key);
+    if (!a) series.set(key, (a = new Float64Array(minutes === 5 ? n5 : n60)));
+    return a;
+  };
+  const bump = (bank: string, metric: VolumeMetric, t: number, v: number) => {
+    const i5 = Math.floor((t - startMs) / (5 * MIN));
+    if (i5 < 0 || i5 >= n5) return;
+    arr(bank, metric, 5)[i5] += v;
+    arr(bank, metric, 60)[Math.floor((t - startMs) / HOUR)] += v;
+  };
+  const linkBank = new Map<string, string>();
+  for (const e of events) {
+    const t = Date.parse(e.occurredAt);
+    if (e.type === "link.registered") {
+      linkBank.set(e.link.id, e.link.bankCode);
+      bump(e.link.bankCode, "LINK_REGISTERED", t, 1);
+    } else if (e.type === "link.changed") {
+      linkBank.set(e.link.id, e.link.bankCode);
+      bump(e.link.bankCode, "LINK_CHANGED", t, 1);
+    } else if (e.type === "charge.completed") {
+      const bank = linkBank.get(e.charge.linkId);
+      if (!bank) continue;
+      bump(bank, "CHARGE_COUNT", t, 1);
+      bump(bank, "CHARGE_YEN", t, e.charge.amountYen);
+    }
+  }
+  return { startMs, n5, n60, series };
+}
+
+interface BankDetection {
+  /** Ends of the buckets in which each alarm (or spike) was first known, and its start. */
+  alarms: { knownAtMs: number; startedAtMs: number }[];
+}
+
+function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: BankDetection } {
+  const start = new Date(r.startMs);
+  const previous: BankDetection = { alarms: [] };
+  const expected5 = new Map<VolumeMetric, Float64Array>();
+  for (const minutes of [5, 60] as const) {
+    for (const metric of METRICS) {
+      const values = r.series.get(`${bank}|${metric}|${minutes}`) ?? new Float64Array(minutes === 5 ? r.n5 : r.n60);
+      const run = runSeries({ bankCode: bank, metric, bucketMinutes: minutes, start, values }, defaultParamsFor(metric, minutes));
+      for (const res of run.results) {
+        for (const ev of res.events) {
+          if (ev.type === "OPENED") previous.alarms.push({ knownAtMs: res.bucketStart.getTime() + minutes * MIN, startedAtMs: ev.spike.startedAt.getTime() });
+        }
+      }
+      if (minutes === 5) expected5.set(metric, Float64Array.from(run.results, (x) => x.expected ?? Number.NaN));
+    }
+  }
+  const v = (m: VolumeMetric) => r.series.get(`${bank}|${m}|5`) ?? new Float64Array(r.n5);
+  const alarms = runBankAlarm({
+    bankCode: bank,
+    start,
+    links: v("LINK_REGISTERED"),
+    linksExpected: expected5.get("LINK_REGISTERED")!,
+    yen: v("CHARGE_YEN"),
+    yenExpected: expected5.get("CHARGE_YEN")!,
+  });
+  return { previous, alarm: { alarms: alarms.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) } };
+}
+
+interface AttackOutcome {
+  size: string;
+  bank: string;
+  startMs: number;
+  previousDelayMin: number | null;
+  alarmDelayMin: number | null;
+}
+
+interface SeedResult {
+  attacks: AttackOutcome[];
+  honestBankWeeks: number;
+  previousFalse: number;
+  alarmFalse: number;
+  seconds: number;
+}
+
+function planAttacks(seed: number, now: Date): DemoAttackSpec[] {
+  const rng = createRng(`eval-spikes-${seed}`);
+  const specs: DemoAttackSpec[] = [];
+  for (const size of ATTACK_SIZES) {
+    const banks = [...size.banks];
+    for (let k = 0; k < ATTACKS_PER_SIZE; k++) {
+      const bank = banks.splice(int(rng, 0, banks.length - 1), 1)[0];
+      // Start somewhere in the last 7 days (weekly baselines), at any hour, ending before now.
+      const startHoursBeforeNow = int(rng, ATTACK_HOURS + 1, 7 * 24);
+      specs.push({ bankCode: bank, startHoursBeforeNow, durationHours: ATTACK_HOURS, wallets: size.perHour * ATTACK_HOURS });
+    }
+  }
+  void now;
+  return specs;
+}
+
+function delayOf(d: BankDetection, startMs: number, endMs: number): number | null {
+  const hit = d.alarms.filter((a) => a.knownAtMs > startMs && a.knownAtMs <= endMs + HOUR).sort((a, b) => a.knownAtMs - b.knownAtMs)[0];
+  return hit ? (hit.knownAtMs - startMs) / MIN : null;
+}
+
+export function evaluateSeed(seed: number): SeedResult {
+  const t0 = performance.now();
+  const attacks = planAttacks(seed, EVAL_NOW);
+  const run = generateDemo({ seed, now: EVAL_NOW, banks: REFERENCE_BANKS, days: DAYS, attacks });
+  const rollup = rollUp(run.events, run.windowStart, run.now);
+  const evalFromMs = run.windowStart.getTime() + WARM_UP_DAYS * DAY;
+  const attacked = new Set(attacks.map((a) => a.bankCode));
+  const sizeOf = new Map<string, string>();
+  for (const size of ATTACK_SIZES) for (const b of size.banks) sizeOf.set(b, size.name);
+  const outcomes: AttackOutcome[] = [];
+  let previousFalse = 0;
+  let alarmFalse = 0;
+  let honestBanks = 0;
+  for (const bank of REFERENCE_BANKS) {
+    const d = detectBank(rollup, bank.code);
+    if (!attacked.has(bank.code)) {
+      honestBanks++;
+      previousFalse += d.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
+      alarmFalse += d.alarm.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
+      continue;
+    }
+    const label = run.labels.incident.attacks.find((a) => a.bankCode === bank.code)!;
+    const startMs = Date.parse(label.startedAt);
+    const endMs = startMs + ATTACK_HOURS * HOUR;
+    outcomes.push({
+      size: sizeOf.get(bank.code)!,
+      bank: bank.code,
+      startMs,
+      previousDelayMin: delayOf(d.previous, startMs, endMs),
+      alarmDelayMin: delayOf(d.alarm, startMs, endMs),
+    });
+  }
+  const honestBankWeeks = (honestBanks * (run.now.getTime() - evalFromMs)) / (7 * DAY);
+  return { attacks: outcomes, honestBankWeeks, previousFalse, alarmFalse, seconds: (performance.now() - t0) / 1000 };
+}
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
+
+export function report(results: SeedResult[]): string {
+  const lines: string[] = [];
+  const all = results.flatMap((r) => r.attacks);
+  lines.push("attack size                    rule         n  recall  ≤5 min  ≤30 min  ≤60 min  median delay  p90 delay");
+  for (const size of ATTACK_SIZES) {
+    const xs = all.filter((a) => a.size === size.name);
+    for (const [rule, pick] of [
+      ["EVERY_SPIKE", (a: AttackOutcome) => a.previousDelayMin],
+      ["BANK_ALARM", (a: AttackOutcome) => a.alarmDelayMin],
+    ] as const) {
+      const delays = xs.map(pick).filter((d): d is number => d !== null);
+      const within = (m: number) => delays.filter((d) => d <= m).length / xs.length;
+      lines.push(
+        `${size.name.padEnd(30)} ${rule.padEnd(12)} ${String(xs.length).padStart(2)}  ${fmt(delays.length / xs.length).padStart(6)}  ${fmt(within(5)).padStart(6)}  ${fmt(within(30)).padStart(7)}  ${fmt(within(60)).padStart(7)}  ${(fmt(quantile(delays, 0.5), 0) + " min").padStart(12)}  ${(fmt(quantile(delays, 0.9), 0) + " min").padStart(9)}`,
+      );
+    }
+  }
+  const weeks = results.reduce((s, r) => s + r.honestBankWeeks, 0);
+  const prev = results.reduce((s, r) => s + r.previousFalse, 0);
+  const alarm = results.reduce((s, r) => s + r.alarmFalse, 0);
+  lines.push("");
+  lines.push(`false alarms at never-attacked banks over ${fmt(weeks, 0)} bank-weeks (after a ${WARM_UP_DAYS}-day warm-up):`);
+  lines.push(`  EVERY_SPIKE  ${prev} (${fmt(prev / weeks, 3)} per bank-week)`);
+  lines.push(`  BANK_ALARM   ${alarm} (${fmt(alarm / weeks, 3)} per bank-week)`);
+  return lines.join("\n");
+}
+
+async function main() {
+  const seeds = arg("seeds", "1,2,3").split(",").map(Number);
+  const results: SeedResult[] = [];
+  for (const seed of seeds) {
+    const r = evaluateSeed(seed);
+    results.push(r);
+    console.log(`seed ${seed}: ${r.attacks.length} attacks, ${fmt(r.honestBankWeeks, 0)} honest bank-weeks, ${fmt(r.seconds, 1)} s`);
+    if (process.argv.includes("--verbose")) {
+      for (const a of r.attacks) console.log(`  ${a.bank} ${a.size} from ${new Date(a.startMs).toISOString()}: previous ${a.previousDelayMin} min, alarm ${a.alarmDelayMin} min`);
+    }
+  }
+  console.log("");
+  console.log(`npm run eval:spikes: ${seeds.length} seeds, window ${DAYS} days ending ${EVAL_NOW.toISOString()}, attacks of ${ATTACK_HOURS} h`);
+  console.log(report(results));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+/** For parameter tuning scripts: the same attack plan and rollup as the eval. */
+export const planAttacksForTune = (seed: number) => planAttacks(seed, EVAL_NOW);
+export const rollUpForTune = rollUp;

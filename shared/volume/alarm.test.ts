@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
+import { poisson as poissonDraw, seededRandom } from "./test-helpers.ts";
+
+const START = new Date("2020-09-07T00:00:00+09:00");
+const DAY_BUCKETS = 288;
+
+/** A bank with Poisson links and charges at constant rates per 5-minute bucket, baselines known. */
+function honestBank(seed: number, buckets: number, linkRate: number, chargeRate: number, yenPerCharge = 10_000): BankMeasures & { links: Float64Array; yen: Float64Array } {
+  const rng = seededRandom(seed);
+  const poisson = (l: number) => poissonDraw(rng, l);
+  const links = new Float64Array(buckets);
+  const yen = new Float64Array(buckets);
+  for (let i = 0; i < buckets; i++) {
+    links[i] = poisson(linkRate);
+    yen[i] = poisson(chargeRate) * yenPerCharge;
+  }
+  return {
+    bankCode: "0125",
+    start: START,
+    links,
+    linksExpected: new Float64Array(buckets).fill(linkRate),
+    yen,
+    yenExpected: new Float64Array(buckets).fill(chargeRate * yenPerCharge),
+  };
+}
+
+describe("poissonUpperTail", () => {
+  it("matches hand-computed tails", () => {
+    expect(poissonUpperTail(0, 0.5)).toBe(1);
+    expect(poissonUpperTail(1, 0.5)).toBeCloseTo(1 - Math.exp(-0.5), 12);
+    expect(poissonUpperTail(2, 1)).toBeCloseTo(1 - 2 * Math.exp(-1), 12);
+    // Deep tails stay accurate (no 1 − (1 − tiny) cancellation): P(X ≥ 10 | 0.1) = pmf(10)·(1 + 0.1/11 + …)
+    const pmf10 = (Math.exp(-0.1) * 1e-10) / 3628800;
+    expect(poissonUpperTail(10, 0.1) / (pmf10 * (1 + 0.1 / 11 + 0.01 / 132))).toBeCloseTo(1, 4);
+    expect(poissonUpperTail(3, 0)).toBe(0);
+  });
+});
+
+describe("bank alarm", () => {
+  it("stays quiet on two weeks of honest traffic at small and large banks", () => {
+    for (const [seed, linkRate, chargeRate] of [
+      [1, 0.05, 0.3],
+      [2, 0.4, 2],
+      [3, 2, 10],
+    ] as const) {
+      const bank = honestBank(seed, 14 * DAY_BUCKETS, linkRate, chargeRate);
+      expect(runBankAlarm(bank)).toEqual([]);
+    }
+  });
+
+  it("does not alarm on charged yen alone: three honest ¥100,000 charges at a small bank", () => {
+    const bank = honestBank(4, DAY_BUCKETS, 0.05, 0.3);
+    bank.yen[100] += 300_000;
+    expect(runBankAlarm(bank)).toEqual([]);
+  });
+
+  it("does not alarm on a campaign's links with small first charges", () => {
+    const bank = honestBank(5, DAY_BUCKETS, 0.05, 0.3);
+    // 4 campaign links in 15 minutes, each with a ¥3,000 first charge.
+    for (const i of [100, 101, 102, 102]) {
+      bank.links[i] += 1;
+      bank.yen[i] += 3_000;
+    }
+    const e = evidenceAt(bank, 102);
+    expect(e.linkP).toBeLessThan(1e-3);
+    expect(e.evidence).toBeNull();
+    expect(runBankAlarm(bank)).toEqual([]);
+  });
+
+  it("fires in the bucket where links are supported by near-limit charges, with the harm per hour", () => {
+    const bank = honestBank(6, DAY_BUCKETS, 0.05, 0.3);
+    bank.links[100] += 1;
+    bank.yen[100] += 190_000;
+    expect(evidenceAt(bank, 100).evidence).toBeNull(); // one link is not enough
+    bank.links[101] += 2;
+    bank.yen[101] += 400_000;
+    const alarms = runBankAlarm(bank);
+    expect(alarms).toHaveLength(1);
+    const [a] = alarms;
+    expect(a.evidence).toBe("LINKS_AND_YEN");
+    expect(a.confirmedAt.getTime()).toBe(START.getTime() + 102 * 5 * 60_000); // end of bucket 101
+    expect(a.startedAt.getTime()).toBeLessThanOrEqual(START.getTime() + 100 * 5 * 60_000);
+    expect(a.impactYenPerHour).toBeGreaterThan(300_000);
+    // Closed an hour (closeQuietBuckets) after the evidence faded.
+    expect(a.endedAt).not.toBeNull();
+  });
+
+  it("fires on links alone when the burst is strong, and ranks by harm", () => {
+    const bank = honestBank(7, DAY_BUCKETS, 0.4, 2);
+    bank.links[50] += 9;
+    const [a] = runBankAlarm(bank);
+    expect(a.evidence).toBe("STRONG_LINKS");
+    expect(a.confirmedAt.getTime()).toBe(START.getTime() + 51 * 5 * 60_000);
+    expect(a.impactYenPerHour).toBeGreaterThanOrEqual(8 * DEFAULT_BANK_ALARM_PARAMS.typicalYenPerFraudLink);
+  });
+
+  it("does not alarm while the baseline is unknown (learning)", () => {
+    const bank = honestBank(8, 50, 0.05, 0.3);
+    bank.linksExpected = new Float64Array(50).fill(Number.NaN);
+    bank.links[10] += 9;
+    bank.yen[10] += 900_000;
+    expect(runBankAlarm(bank)).toEqual([]);
+  });
+
+  it("a still-filling bucket can open an alarm but never counts towards closing it", () => {
+    const bank = honestBank(9, DAY_BUCKETS, 0.05, 0.3);
+    bank.links[20] += 9;
+    let state = stepBankAlarm(bank, 20, INITIAL_BANK_ALARM_STATE).state;
+    expect(state.open).not.toBeNull();
+    for (let t = 21 + 12; t < 21 + 12 + DEFAULT_BANK_ALARM_PARAMS.closeQuietBuckets; t++) {
+      const r = stepBankAlarm(bank, t, state, DEFAULT_BANK_ALARM_PARAMS, true);
+      expect(r.event).not.toBe("CLOSED");
+      state = r.state;
+    }
+  });
+});
