@@ -90,6 +90,46 @@ describe("volume.overview", () => {
     expect(o.kpis.links.value).toBeGreaterThan(o.kpis.links.expected ?? Infinity);
   });
 
+  it("draws every bank with an open spike first at every range, with one spike-began marker per bank", async () => {
+    // A second, small open spike at 0149 (an hour ago, barely visible in a week's total) and two old,
+    // closed ones at 0125: the week's "top banks by deviation" once dropped such a bank, and every
+    // flap drew its own dotted line.
+    const hourAgo = new Date(nowBucket.getTime() - 60 * MIN);
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      `INSERT INTO spike (bank_code, metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at, ended_at)
+       VALUES ('0149', 'CHARGE_COUNT', 'CUSUM', $1, $1, 9, 7, 4, $2, NULL),
+              ('0125', 'CHARGE_COUNT', 'BURST', $3, $3, 9, 7, 4, $3, $4),
+              ('0125', 'CHARGE_COUNT', 'BURST', $4, $4, 9, 7, 4, $4, $5)
+       RETURNING id::text`,
+      [hourAgo, detectedAt, new Date(nowBucket.getTime() - 5 * 60 * MIN), new Date(nowBucket.getTime() - 4 * 60 * MIN), new Date(nowBucket.getTime() - 3 * 60 * MIN)],
+    );
+    try {
+      const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
+      for (const range of ["6h", "24h", "7d", "30d"] as const) {
+        const o = await trpc.volume.overview.query({ range, topBanks: 3 });
+        const spiking = o.chartBanks.filter((b) => b.spiking).map((b) => b.code);
+        expect(spiking.sort(), range).toEqual(["0125", "0149"]);
+        expect(o.chartBanks.slice(0, 2).every((b) => b.spiking), range).toBe(true);
+        for (const chart of [o.linkChart, o.chargeChart]) {
+          const first = chart.series.slice(0, 2);
+          expect(first.every((s) => s.spiking), `${range} ${chart.metric}`).toBe(true);
+          expect(first.map((s) => s.bankCode).sort(), `${range} ${chart.metric}`).toEqual(["0125", "0149"]);
+          expect(chart.series.length, range).toBe(4);
+        }
+        for (const list of [o.spikeMarkers.links, o.spikeMarkers.charges]) {
+          const codes = list.map((m) => m.bankCode);
+          expect(new Set(codes).size, range).toBe(codes.length);
+        }
+        // 0125's marker is where its open spike began, not an earlier closed one.
+        const m0125 = o.spikeMarkers.charges.find((m) => m.bankCode === "0125");
+        if (m0125) expect(m0125.open, range).toBe(true);
+        expect(o.spikeMarkers.charges.some((m) => m.bankCode === "0149" && m.open), range).toBe(true);
+      }
+    } finally {
+      await t.db.pool.query("DELETE FROM spike WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+    }
+  });
+
   it("shows suspension status per bank and the suspension as a region", async () => {
     const { trpc } = await signedInAs(t.baseUrl, "MANAGER");
     const o = await trpc.volume.overview.query({ range: "6h" });

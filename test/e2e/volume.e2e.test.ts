@@ -107,4 +107,26 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
     expect(await page.getByText("Charged yen by bank").count()).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, "volume-overview-live.png"), fullPage: true });
   }, 300_000);
+  it("keeps what is typed in the bank filter, filters the table at once and puts it in the address after a pause", async () => {
+    await page.goto("/overview");
+    const table = page.getByTestId("volume-bank-table");
+    await table.locator("tbody tr").first().waitFor();
+    const box = page.getByLabel("Filter banks");
+    // Typed key by key, as a person does, while the page refreshes every few seconds.
+    await box.pressSequentially("Chugoku", { delay: 60 });
+    expect(await box.inputValue()).toBe("Chugoku");
+    await expect.poll(async () => table.locator("tbody tr").count(), { timeout: 10_000 }).toBe(1);
+    expect(await table.locator("tbody tr").first().getAttribute("data-testid")).toBe("bank-row-0168");
+    await expect.poll(() => new URL(page.url()).searchParams.get("q"), { timeout: 10_000 }).toBe("Chugoku");
+    // Still exactly what was typed after a refresh or two.
+    await page.waitForTimeout(6_000);
+    expect(await box.inputValue()).toBe("Chugoku");
+    expect(new URL(page.url()).searchParams.get("q")).toBe("Chugoku");
+    expect(await table.locator("tbody tr").count()).toBe(1);
+    // The address sets the box too (a shared link).
+    await page.goto("/overview?q=0125");
+    await table.locator("tbody tr").first().waitFor();
+    expect(await page.getByLabel("Filter banks").inputValue()).toBe("0125");
+    expect(await table.locator("tbody tr").count()).toBe(1);
+  }, 120_000);
 });

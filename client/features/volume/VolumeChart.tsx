@@ -25,12 +25,17 @@ export interface ChartLine {
   label: string;
   color?: string;
   dashed?: boolean;
+  width?: number;
 }
 
 export interface ChartMarker {
   at: number;
   label: string;
   color?: string;
+  /** Placed by the caller (overview/chart-data.ts placeMarkers): label row and side, and whether it has a label. */
+  row?: number;
+  side?: "right" | "left";
+  labelled?: boolean;
 }
 
 export interface ChartRegion {
@@ -53,11 +58,14 @@ export interface VolumeChartProps {
   height?: number;
   testId?: string;
   ariaLabel: string;
+  /** recharts' legend under the chart (the overview draws its own). */
+  legend?: boolean;
 }
 
-export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expected", markers = [], regions = [], bucketMinutes, formatValue, height = 280, testId, ariaLabel }: VolumeChartProps) {
+export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expected", markers = [], regions = [], bucketMinutes, formatValue, height = 280, testId, ariaLabel, legend = true }: VolumeChartProps) {
   const span = points.length > 1 ? points[points.length - 1].at - points[0].at : 0;
-  const shown = thinMarkers(markers, span / 60);
+  const placed = markers.some((m) => m.row !== undefined);
+  const shown = placed ? markers : thinMarkers(markers, span / 60);
   // Labels only while they can be read; the tooltip and the spikes table have the rest.
   const labelled = shown.length <= 8;
   if (points.length === 0) {
@@ -89,7 +97,7 @@ export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expecte
               return [formatValue(Number(value)), name];
             }}
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {legend && <Legend wrapperStyle={{ fontSize: 12 }} />}
           {regions.map((r, i) => (
             <ReferenceArea key={`r${i}`} x1={r.from} x2={r.to} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} ifOverflow="hidden" label={{ value: r.label, position: "insideTopLeft", fontSize: 10, fill: "#d9480f" }} />
           ))}
@@ -105,7 +113,7 @@ export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expecte
               stroke={l.color ?? SERIES_COLORS[i % SERIES_COLORS.length]}
               strokeDasharray={l.dashed ? "5 4" : undefined}
               dot={false}
-              strokeWidth={1.6}
+              strokeWidth={l.width ?? 1.6}
               isAnimationActive={false}
             />
           ))}
@@ -117,12 +125,31 @@ export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expecte
               strokeOpacity={0.7}
               strokeDasharray="2 3"
               ifOverflow="hidden"
-              label={labelled ? { value: `▲ ${m.label}`, position: "insideBottomLeft", fontSize: 10, fill: m.color ?? "#c92a2a" } : undefined}
+              label={
+                placed
+                  ? m.labelled
+                    ? <MarkerLabel text={`▲ ${m.label}`} row={m.row ?? 0} side={m.side ?? "right"} color={m.color ?? "#c92a2a"} />
+                    : undefined
+                  : labelled
+                    ? { value: `▲ ${m.label}`, position: "insideBottomLeft", fontSize: 10, fill: m.color ?? "#c92a2a" }
+                    : undefined
+              }
             />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
     </Box>
+  );
+}
+
+/** A marker's label in its row, beside the line on the given side (recharts passes the line's viewBox). */
+function MarkerLabel({ text, row, side, color, viewBox }: { text: string; row: number; side: "right" | "left"; color: string; viewBox?: { x?: number; y?: number } }) {
+  const x = (viewBox?.x ?? 0) + (side === "right" ? 3 : -3);
+  const y = (viewBox?.y ?? 0) + 11 + row * 12;
+  return (
+    <text x={x} y={y} fontSize={10} fontWeight={600} fill={color} textAnchor={side === "right" ? "start" : "end"} stroke="#fff" strokeWidth={3} paintOrder="stroke">
+      {text}
+    </text>
   );
 }
 
@@ -137,19 +164,4 @@ function thinMarkers(markers: ChartMarker[], minGapMs: number): ChartMarker[] {
       last.set(m.label, m.at);
       return true;
     });
-}
-
-/** A tiny line without axes, for table rows. */
-export function Sparkline({ values, color = "#1971c2", label }: { values: number[]; color?: string; label: string }) {
-  const data = values.map((v, i) => ({ i, v }));
-  return (
-    <Box w={68} h={26} role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={data} margin={{ top: 2, right: 0, bottom: 2, left: 0 }}>
-          <YAxis hide domain={[0, "dataMax"]} />
-          <Line dataKey="v" stroke={color} dot={false} strokeWidth={1.4} isAnimationActive={false} />
-        </ComposedChart>
-      </ResponsiveContainer>
-    </Box>
-  );
 }

@@ -65,6 +65,8 @@ export interface ChartSeries {
   key: string;
   bankCode: string | null;
   label: string;
+  /** The bank has an open spike: the client draws it first and in colour, the rest muted. */
+  spiking: boolean;
 }
 
 export interface ChartPoint {
@@ -115,6 +117,12 @@ export interface Overview {
     scheduledSuspensions: number;
   };
   selectedBank: { code: string; name: string } | null;
+  /**
+   * The banks the charts draw one by one, in drawing order: every bank with an open spike first
+   * (by deviation), then the largest deviations, at least `topBanks` in all. The same for both
+   * charts, so one bank keeps one colour.
+   */
+  chartBanks: Array<{ code: string; name: string; spiking: boolean }>;
   linkChart: ChartData;
   chargeChart: ChartData;
   deniedSeries: Array<{ at: number; value: number }>;
@@ -513,22 +521,21 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
   });
   rows.sort(compareBankRows);
 
-  const topFor = (metric: VolumeMetric) =>
-    banks.rows
-      .map((b) => ({ code: b.code, a: agg.get(`${b.code}:${metric}`) }))
-      .filter((x) => (x.a?.v ?? 0) > 0)
-      .sort((x, y) => (windowZ(y.a) ?? -Infinity) - (windowZ(x.a) ?? -Infinity) || (y.a?.v ?? 0) - (x.a?.v ?? 0))
-      .slice(0, input.topBanks)
-      .map((x) => x.code);
-  const linkTop = topFor("LINK_REGISTERED");
-  const chargeTop = topFor(chargeMetric);
+  const order = chartBankOrder(rows);
+  // A spiking bank stays on a chart even with no volume of that metric (its flat line is news too).
+  const pick = (metric: VolumeMetric) => chartBanksFor(order, input.topBanks, (code) => (agg.get(`${code}:${metric}`)?.v ?? 0) > 0);
+  const linkTop = pick("LINK_REGISTERED");
+  const chargeTop = pick(chargeMetric);
+  const drawn = new Set([...linkTop, ...chargeTop]);
+  const ranked = order.filter((r) => drawn.has(r.code));
+  const spikingCodes = new Set(rows.filter((r) => r.spikingNow).map((r) => r.code));
   const selected = input.bank && bankNames.has(input.bank) ? input.bank : (rows[0]?.code ?? null);
 
   const selection: ChartSelection = { chargeMetric, linkTop, chargeTop, selected };
   const chartRows = snap ? memoryChartRows(snap, w, selection) : await sqlChartRows(db, w, selection);
 
-  const linkChart = emptyChart("LINK_REGISTERED", linkTop, bankNames, buckets);
-  const chargeChart = emptyChart(chargeMetric, chargeTop, bankNames, buckets);
+  const linkChart = emptyChart("LINK_REGISTERED", linkTop, bankNames, buckets, spikingCodes);
+  const chargeChart = emptyChart(chargeMetric, chargeTop, bankNames, buckets, spikingCodes);
   const denied = new Map<number, number>();
   const indexOf = new Map(buckets.map((t, i) => [t, i]));
   for (const r of chartRows) {
@@ -567,16 +574,6 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
     open: !s.ended_at,
   });
   const inWindow = spikes.rows.filter((s) => s.started_at.getTime() >= w.from.getTime());
-  const dedupe = (list: SpikeMarker[]) => {
-    const seen = new Set<string>();
-    return list.filter((m) => {
-      const k = `${m.bankCode}:${m.at}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-  };
-
   const kpis = {
     links: sumMeasured(rows.map((r) => r.links)),
     charges: sumMeasured(rows.map((r) => r.charges)),
@@ -594,12 +591,13 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
     chargeMeasure: input.chargeMeasure,
     kpis,
     selectedBank: selected ? { code: selected, name: bankNames.get(selected) ?? selected } : null,
+    chartBanks: ranked.map((r) => ({ code: r.code, name: r.name, spiking: r.spikingNow })),
     linkChart,
     chargeChart,
     deniedSeries: buckets.map((at) => ({ at, value: denied.get(at) ?? 0 })),
     spikeMarkers: {
-      links: dedupe(inWindow.filter((s) => LINK_CHART_METRICS.includes(s.metric)).map(marker)),
-      charges: dedupe(inWindow.filter((s) => s.metric === "CHARGE_COUNT" || s.metric === "CHARGE_YEN").map(marker)),
+      links: onePerBank(inWindow.filter((s) => LINK_CHART_METRICS.includes(s.metric)).map(marker), new Set(linkTop)),
+      charges: onePerBank(inWindow.filter((s) => s.metric === "CHARGE_COUNT" || s.metric === "CHARGE_YEN").map(marker), new Set(chargeTop)),
     },
     suspensionRegions: suspensionRegions(suspensions.rows, w, bankNames),
     banks: rows,
@@ -615,9 +613,45 @@ export function compareBankRows(a: BankRow, b: BankRow): number {
   return a.code.localeCompare(b.code);
 }
 
-function emptyChart(metric: VolumeMetric, top: string[], names: Map<string, string>, buckets: number[]): ChartData {
-  const series: ChartSeries[] = top.map((code) => ({ key: `b${code}`, bankCode: code, label: `${names.get(code) ?? code} (${code})` }));
-  series.push({ key: OTHERS, bankCode: null, label: "All other banks" });
+/**
+ * The order the charts draw banks in: every bank with an open spike (however small its window
+ * deviation: at 7 d a spike of the last hour barely moves the week's total), by deviation, then the
+ * others by deviation (learning banks last), then by code.
+ */
+export function chartBankOrder<R extends Pick<BankRow, "code" | "spikingNow" | "deviation">>(rows: R[]): R[] {
+  const z = (r: R) => r.deviation.z ?? -Infinity;
+  return [...rows].sort((a, b) => (a.spikingNow !== b.spikingNow ? (a.spikingNow ? -1 : 1) : z(b) - z(a) || a.code.localeCompare(b.code)));
+}
+
+/** One chart's banks: all spiking banks, then the next banks in `order` with volume, `topBanks` in all at least. */
+export function chartBanksFor(order: Array<Pick<BankRow, "code" | "spikingNow">>, topBanks: number, hasVolume: (code: string) => boolean): string[] {
+  const spiking = order.filter((r) => r.spikingNow).map((r) => r.code);
+  const rest = order.filter((r) => !r.spikingNow && hasVolume(r.code)).map((r) => r.code);
+  return [...spiking, ...rest.slice(0, Math.max(0, topBanks - spiking.length))];
+}
+
+/**
+ * At most one "spike began" marker per bank, and only for banks the chart draws: where its open
+ * spike began (the earliest open one), or else where its latest spike in the window began. Many
+ * markers (a flapping spike, several metrics, small spikes at banks drawn as "others") hid the one
+ * that matters.
+ */
+export function onePerBank(markers: SpikeMarker[], drawn: Set<string>): SpikeMarker[] {
+  const best = new Map<string, SpikeMarker>();
+  for (const m of markers) {
+    if (!drawn.has(m.bankCode)) continue;
+    const prev = best.get(m.bankCode);
+    if (!prev) best.set(m.bankCode, m);
+    else if (m.open !== prev.open) {
+      if (m.open) best.set(m.bankCode, m);
+    } else if (m.open ? m.at < prev.at : m.at > prev.at) best.set(m.bankCode, m);
+  }
+  return [...best.values()].sort((a, b) => a.at - b.at || a.bankCode.localeCompare(b.bankCode));
+}
+
+function emptyChart(metric: VolumeMetric, top: string[], names: Map<string, string>, buckets: number[], spiking: Set<string>): ChartData {
+  const series: ChartSeries[] = top.map((code) => ({ key: `b${code}`, bankCode: code, label: `${names.get(code) ?? code} (${code})`, spiking: spiking.has(code) }));
+  series.push({ key: OTHERS, bankCode: null, label: "All other banks", spiking: false });
   return { metric, series, points: buckets.map((at) => ({ at }) as ChartPoint) };
 }
 

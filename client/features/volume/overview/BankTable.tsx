@@ -1,0 +1,187 @@
+// The overview's per-bank table. Each row is memoised on its bank (kept the same object across
+// refreshes by structural sharing), its tick and the measure, so a refresh redraws only the rows
+// whose figures changed; the sparklines are static SVG.
+import { memo } from "react";
+import { Anchor, Badge, Box, Checkbox, Group, Stack, Table, Text, Tooltip, UnstyledButton } from "@mantine/core";
+import { IconArrowDown, IconArrowUp, IconArrowsSort } from "@tabler/icons-react";
+import { Link } from "react-router";
+import { METRIC_LABELS } from "../../../../shared/volume/types.ts";
+import { AuthBadge, SuspensionBadge, VsExpected } from "../parts.tsx";
+import { parseSort, type SortKey } from "./chart-data.ts";
+import { Sparkline } from "./Sparkline.tsx";
+import type { BankRow } from "./types.ts";
+import "./BankTable.css";
+
+const DEFAULT_SPARK = "#1971c2";
+
+function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: SortKey; sort: string; onSort: (key: SortKey) => void }) {
+  const s = parseSort(sort);
+  const sorted = s?.key === sortKey ? (s.desc ? "desc" : "asc") : false;
+  const Icon = sorted === "asc" ? IconArrowUp : sorted === "desc" ? IconArrowDown : IconArrowsSort;
+  return (
+    <UnstyledButton onClick={() => onSort(sortKey)} aria-label={`Sort by ${label}`}>
+      <Group gap={4} wrap="nowrap">
+        <Text size="sm" fw={600}>
+          {label}
+        </Text>
+        <Icon size={14} opacity={sorted ? 1 : 0.4} />
+      </Group>
+    </UnstyledButton>
+  );
+}
+
+function Deviation({ d }: { d: BankRow["deviation"] }) {
+  if (d.z === null)
+    return (
+      <Text size="sm" c="dimmed">
+        learning
+      </Text>
+    );
+  return (
+    <Tooltip
+      multiline
+      w={280}
+      label={`${d.metric ? METRIC_LABELS[d.metric] : ""}: the range's total is ${d.z.toFixed(1)} spreads from its expected total${d.ratio !== null ? ` (${d.ratio.toFixed(2)}× expected)` : ""}; the highest single bucket was ${d.peakZ !== null ? d.peakZ.toFixed(1) : "—"} spreads above.`}
+    >
+      <Text size="sm" fw={d.z >= 5 ? 700 : 400} c={d.z >= 5 ? "red.7" : undefined} style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
+        z {d.z.toFixed(1)}
+        {d.ratio !== null && (
+          <Text span size="xs" c="dimmed">
+            {" "}
+            · {d.ratio.toFixed(1)}×
+          </Text>
+        )}
+      </Text>
+    </Tooltip>
+  );
+}
+
+interface RowProps {
+  bank: BankRow;
+  ticked: boolean;
+  canSuspend: boolean;
+  yen: boolean;
+  color: string | undefined;
+  onTick: (code: string, checked: boolean) => void;
+  onOpen: (code: string) => void;
+}
+
+const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, yen, color, onTick, onOpen }: RowProps) {
+  const m = yen ? b.chargedYen : b.charges;
+  return (
+    <Table.Tr data-testid={`bank-row-${b.code}`} className={b.spikingNow ? "fg-spiking" : undefined} onClick={() => onOpen(b.code)}>
+      {canSuspend && (
+        <Table.Td>
+          <Checkbox aria-label={`Select ${b.name}`} checked={ticked} onClick={(e) => e.stopPropagation()} onChange={(e) => onTick(b.code, e.currentTarget.checked)} />
+        </Table.Td>
+      )}
+      <Table.Td>
+        <Stack gap={0} miw={170}>
+          <Anchor component={Link} to={`/banks/${b.code}`} size="sm" fw={600} onClick={(e) => e.stopPropagation()}>
+            {b.name}
+          </Anchor>
+          <Text size="xs" c="dimmed">
+            {b.code}
+            {b.nameKana ? ` · ${b.nameKana}` : ""}
+          </Text>
+        </Stack>
+      </Table.Td>
+      <Table.Td>
+        <Box miw={118}>
+          <AuthBadge method={b.authMethod} />
+        </Box>
+      </Table.Td>
+      <Table.Td>
+        <Group gap="xs" wrap="nowrap">
+          <Sparkline values={b.sparkLinks} color={color ?? DEFAULT_SPARK} label={`New links at ${b.name} over the range`} />
+          <VsExpected value={b.links.value} expected={b.links.expected} />
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Group gap="xs" wrap="nowrap">
+          <Sparkline values={b.sparkCharges} color={color ?? DEFAULT_SPARK} label={`Charges at ${b.name} over the range`} />
+          <VsExpected value={m.value} expected={m.expected} yen={yen} />
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Deviation d={b.deviation} />
+      </Table.Td>
+      <Table.Td>
+        {b.spikingNow ? (
+          <Tooltip label={`Open: ${b.openSpikeMetrics.map((x) => METRIC_LABELS[x]).join(", ")}`}>
+            <Box miw={104}>
+              <Badge color="red" variant="filled" size="sm" data-testid="spiking-now">
+                Spiking now
+              </Badge>
+            </Box>
+          </Tooltip>
+        ) : b.spikesInWindow > 0 ? (
+          <Badge color="orange" variant="light" size="sm">
+            {b.spikesInWindow} in range
+          </Badge>
+        ) : (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Box miw={130}>
+          <SuspensionBadge status={b.suspension} />
+        </Box>
+      </Table.Td>
+    </Table.Tr>
+  );
+});
+
+export interface BankTableProps {
+  banks: BankRow[];
+  ticked: ReadonlySet<string>;
+  canSuspend: boolean;
+  yen: boolean;
+  colors: Map<string, string>;
+  sort: string;
+  onSort: (key: SortKey) => void;
+  onTick: (code: string, checked: boolean) => void;
+  onOpen: (code: string) => void;
+}
+
+export const BankTable = memo(function BankTable({ banks, ticked, canSuspend, yen, colors, sort, onSort, onTick, onOpen }: BankTableProps) {
+  return (
+    <Table.ScrollContainer minWidth={1080}>
+      <Table verticalSpacing={6} data-testid="volume-bank-table" className="fg-bank-table">
+        <Table.Thead>
+          <Table.Tr>
+            {canSuspend && <Table.Th />}
+            <Table.Th>
+              <SortHeader label="Bank" sortKey="bank" sort={sort} onSort={onSort} />
+            </Table.Th>
+            <Table.Th>
+              <SortHeader label="Link auth" sortKey="auth" sort={sort} onSort={onSort} />
+            </Table.Th>
+            <Table.Th>
+              <SortHeader label="New links" sortKey="links" sort={sort} onSort={onSort} />
+            </Table.Th>
+            <Table.Th>
+              <SortHeader label={yen ? "Charged" : "Charges"} sortKey="charges" sort={sort} onSort={onSort} />
+            </Table.Th>
+            <Table.Th>
+              <SortHeader label="Deviation" sortKey="deviation" sort={sort} onSort={onSort} />
+            </Table.Th>
+            <Table.Th>
+              <SortHeader label="Spikes" sortKey="status" sort={sort} onSort={onSort} />
+            </Table.Th>
+            <Table.Th>
+              <SortHeader label="Suspension" sortKey="suspension" sort={sort} onSort={onSort} />
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {banks.map((b) => (
+            <BankTableRow key={b.code} bank={b} ticked={ticked.has(b.code)} canSuspend={canSuspend} yen={yen} color={colors.get(b.code)} onTick={onTick} onOpen={onOpen} />
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+});

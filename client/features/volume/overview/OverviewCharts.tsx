@@ -1,0 +1,162 @@
+// The overview's charts: new links and charges by bank, and registrations denied. The banks with an
+// open spike are drawn on top, thick and in colour, and lead the legend; the other banks drawn one
+// by one are muted grey, "all other banks" a dashed line. One "spike began" marker per bank, labels
+// in rows so they never overlap, on the inner side near the right edge so they are never cut.
+// Loaded lazily (recharts is the page's largest dependency): the KPIs and the table show first.
+import { memo, useMemo } from "react";
+import { Card, Group, SimpleGrid, Text } from "@mantine/core";
+import { formatCount, formatYen } from "../../../../shared/format.ts";
+import { VolumeChart, type ChartMarker, type ChartRegion } from "../VolumeChart.tsx";
+import { chartLines, legendEntries, placeMarkers, spikingColors } from "./chart-data.ts";
+import type { ChartData, Overview } from "./types.ts";
+
+type Marker = Overview["spikeMarkers"]["links"][number];
+
+function Legend({ entries }: { entries: ReturnType<typeof legendEntries> }) {
+  return (
+    <Group gap="md" mt={4} style={{ rowGap: 2 }} data-testid="chart-legend">
+      {entries.map((e) => (
+        <Group key={e.label} gap={4} wrap="nowrap">
+          <svg width={18} height={8} aria-hidden="true">
+            <line x1={0} y1={4} x2={18} y2={4} stroke={e.color} strokeWidth={e.color === "#adb5bd" ? 1.5 : 3} strokeDasharray={e.dashed ? "4 3" : undefined} />
+          </svg>
+          <Text size="xs">{e.label}</Text>
+        </Group>
+      ))}
+    </Group>
+  );
+}
+
+interface BankChartProps {
+  title: string;
+  note: string;
+  testId: string;
+  ariaLabel: string;
+  chart: ChartData;
+  markers: Marker[];
+  colors: Map<string, string>;
+  regions: ChartRegion[];
+  selectedName: string | null;
+  bucketMinutes: number;
+  yen: boolean;
+}
+
+const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, chart, markers, colors, regions, selectedName, bucketMinutes, yen }: BankChartProps) {
+  const lines = useMemo(() => chartLines(chart.series, colors), [chart.series, colors]);
+  const legend = useMemo(() => legendEntries(lines), [lines]);
+  const placed = useMemo<ChartMarker[]>(() => {
+    const pts = chart.points;
+    if (pts.length === 0) return [];
+    return placeMarkers(markers, pts[0].at, pts[pts.length - 1].at).map((m) => ({
+      at: m.at,
+      label: m.bankCode,
+      color: colors.get(m.bankCode) ?? "#868e96",
+      row: m.row,
+      side: m.side,
+      labelled: m.labelled,
+    }));
+  }, [markers, chart.points, colors]);
+  const format = yen ? (n: number) => formatYen(Math.round(n)) : (n: number) => formatCount(Math.round(n));
+  return (
+    <Card withBorder padding="sm">
+      <Text fw={600} size="sm" mb={4}>
+        {title}
+        <Text span size="xs" c="dimmed">
+          {" "}
+          · {note}
+        </Text>
+      </Text>
+      <VolumeChart
+        testId={testId}
+        ariaLabel={ariaLabel}
+        points={chart.points as never}
+        lines={lines}
+        legend={false}
+        bandLabel={selectedName ? `Normal band: ${selectedName}` : undefined}
+        expectedLabel={selectedName ? `Expected: ${selectedName}` : undefined}
+        markers={placed}
+        regions={regions}
+        bucketMinutes={bucketMinutes}
+        formatValue={format}
+      />
+      <Legend entries={legend} />
+    </Card>
+  );
+});
+
+const DeniedChart = memo(function DeniedChart({ series, bucketMinutes }: { series: Overview["deniedSeries"]; bucketMinutes: number }) {
+  return (
+    <Card withBorder padding="sm">
+      <Text fw={600} size="sm" mb={4}>
+        Registrations denied by suspensions (all banks)
+      </Text>
+      {series.some((p) => p.value > 0) ? (
+        <VolumeChart
+          testId="denied-chart"
+          ariaLabel="Registrations denied over time"
+          height={140}
+          points={series}
+          lines={[{ key: "value", label: "Denied registrations", color: "#d9480f" }]}
+          bucketMinutes={bucketMinutes}
+          formatValue={(n) => formatCount(Math.round(n))}
+        />
+      ) : (
+        <Text size="sm" c="dimmed">
+          No registration was denied in this range.
+        </Text>
+      )}
+    </Card>
+  );
+});
+
+export interface OverviewChartsProps {
+  linkChart: ChartData;
+  chargeChart: ChartData;
+  deniedSeries: Overview["deniedSeries"];
+  spikeMarkers: Overview["spikeMarkers"];
+  suspensionRegions: Overview["suspensionRegions"];
+  chartBanks: Overview["chartBanks"];
+  selectedName: string | null;
+  bucketMinutes: number;
+  chargeMeasure: "count" | "yen";
+}
+
+export default function OverviewCharts(p: OverviewChartsProps) {
+  const colors = useMemo(() => spikingColors(p.chartBanks), [p.chartBanks]);
+  const regions = useMemo(() => p.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: `${r.bankName} suspended` })), [p.suspensionRegions]);
+  const note = `${p.bucketMinutes}-minute buckets; banks spiking now in colour, other top banks by deviation in grey; ▲ where a spike began`;
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <BankChart
+          title="New links by bank"
+          note={note}
+          testId="links-chart"
+          ariaLabel="New links by bank over time"
+          chart={p.linkChart}
+          markers={p.spikeMarkers.links}
+          colors={colors}
+          regions={regions}
+          selectedName={p.selectedName}
+          bucketMinutes={p.bucketMinutes}
+          yen={false}
+        />
+        <BankChart
+          title={p.chargeMeasure === "yen" ? "Charged yen by bank" : "Charges by bank"}
+          note={note}
+          testId="charges-chart"
+          ariaLabel="Charges by bank over time"
+          chart={p.chargeChart}
+          markers={p.spikeMarkers.charges}
+          colors={colors}
+          regions={regions}
+          selectedName={p.selectedName}
+          bucketMinutes={p.bucketMinutes}
+          yen={p.chargeMeasure === "yen"}
+        />
+      </SimpleGrid>
+      <DeniedChart series={p.deniedSeries} bucketMinutes={p.bucketMinutes} />
+    </>
+  );
+}
+

@@ -1,0 +1,85 @@
+// The overview's KPI tiles. Memoised: a refresh that changes no total draws nothing here.
+import { memo } from "react";
+import { Box, Paper, SimpleGrid, Skeleton, Text } from "@mantine/core";
+import { formatCount, formatYen } from "../../../../shared/format.ts";
+import { percentAbove } from "../parts.tsx";
+import type { Overview } from "./types.ts";
+
+function Kpi({ label, children, hint, testId }: { label: string; children: React.ReactNode; hint?: React.ReactNode; testId?: string }) {
+  return (
+    <Paper withBorder p="sm" radius="md" data-testid={testId}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Box mt={4}>{children}</Box>
+      {hint && (
+        <Text size="xs" c="dimmed" mt={2}>
+          {hint}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function KpiValue({ value, expected, yen = false }: { value: number; expected: number | null; yen?: boolean }) {
+  const f = (n: number) => (yen ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
+  const pct = percentAbove(value, expected);
+  const high = expected !== null && value > expected * 1.25;
+  return (
+    <>
+      <Text fz={22} fw={700} c={high ? "red.7" : undefined} style={{ fontVariantNumeric: "tabular-nums" }}>
+        {f(value)}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {expected === null ? "baseline learning" : `expected ${f(expected)}${pct ? ` (${pct})` : ""}`}
+      </Text>
+    </>
+  );
+}
+
+export const OverviewKpis = memo(function OverviewKpis({ kpis }: { kpis: Overview["kpis"] }) {
+  return (
+    <SimpleGrid cols={{ base: 2, md: 5 }} spacing="sm">
+      <Kpi label="New links" testId="kpi-links">
+        <KpiValue value={kpis.links.value} expected={kpis.links.expected} />
+      </Kpi>
+      <Kpi label="Charges" testId="kpi-charges">
+        <KpiValue value={kpis.charges.value} expected={kpis.charges.expected} />
+      </Kpi>
+      <Kpi label="Charged" testId="kpi-yen">
+        <KpiValue value={kpis.chargedYen.value} expected={kpis.chargedYen.expected} yen />
+      </Kpi>
+      <Kpi label="Banks spiking now" testId="kpi-spiking" hint={kpis.spikingBanks.length ? kpis.spikingBanks.map((b) => `${b.name} (${b.code})`).join(", ") : "No open spike"}>
+        <Text fz={22} fw={700} c={kpis.banksSpikingNow > 0 ? "red.7" : undefined}>
+          {kpis.banksSpikingNow}
+        </Text>
+      </Kpi>
+      <Kpi label="Suspensions in force" testId="kpi-suspensions" hint={`${kpis.scheduledSuspensions} scheduled · ${formatCount(kpis.deniedRegistrations)} registrations denied in range`}>
+        <Text fz={22} fw={700}>
+          {kpis.activeSuspensions}
+        </Text>
+      </Kpi>
+    </SimpleGrid>
+  );
+});
+
+/** Placeholders of the same size while the first answer is on its way (not a blank spinner). */
+export function OverviewSkeleton() {
+  return (
+    <Box aria-busy="true" aria-label="Loading the overview" data-testid="overview-skeleton">
+      <SimpleGrid cols={{ base: 2, md: 5 }} spacing="sm">
+        {[0, 1, 2, 3, 4].map((i) => (
+          <Skeleton key={i} h={86} radius="md" />
+        ))}
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" mt="md">
+        <Skeleton h={330} radius="md" />
+        <Skeleton h={330} radius="md" />
+      </SimpleGrid>
+      <Skeleton h={40} mt="md" radius="md" />
+      {[0, 1, 2, 3, 4, 5].map((i) => (
+        <Skeleton key={i} h={34} mt={6} radius="sm" />
+      ))}
+    </Box>
+  );
+}
