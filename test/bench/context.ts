@@ -41,5 +41,7 @@ export interface BenchSection {
   name: string;
   /** lower runs earlier (default 50); the ingest section, which loads the data set, is 0 */
   order?: number;
+  /** brings its own data (runs without the ingest section's data set) */
+  ownData?: boolean;
   run(ctx: BenchContext): Promise<BenchFigure[] | void>;
 }

@@ -170,7 +170,7 @@ async function main() {
     const results: Array<{ section: string; figures: BenchFigure[] }> = [];
     for (const section of await loadSections()) {
       if (only && !only.includes(section.name)) continue;
-      if (section.name !== "ingest" && !(await state.get("dataset"))) {
+      if (section.name !== "ingest" && !section.ownData && !(await state.get("dataset"))) {
         log(`skipping ${section.name}: no data set loaded (run the ingest section first)`);
         continue;
       }
