@@ -2,6 +2,7 @@
 // write must not interleave; a serialization failure is retried a bounded number of times.
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { assertSessionRow, currentSession, SESSION_GUARD_LOCK_SQL, SESSION_GUARD_SQL, sessionGuardParams } from "../features/auth/session-guard.ts";
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -21,11 +22,26 @@ function isRetryable(err: unknown): boolean {
   return /could not serialize|deadlock detected/i.test(String((err as Error)?.message ?? ""));
 }
 
+/**
+ * When a staff request opened this transaction, first lock and re-check its session (see
+ * session-guard.ts): nothing commits for a person after their deactivation, role change or
+ * password reset commits.
+ */
+async function guardSession(tx: Tx): Promise<void> {
+  const session = currentSession();
+  if (!session) return;
+  await tx.$executeRawUnsafe(SESSION_GUARD_LOCK_SQL, session.staffId);
+  assertSessionRow(session, await tx.$queryRawUnsafe(SESSION_GUARD_SQL, ...sessionGuardParams(session)));
+}
+
 export async function withTransaction<T>(db: PrismaClient, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
   const attempts = (opts.retries ?? 3) + 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(fn, {
+      return await db.$transaction(async (tx) => {
+        await guardSession(tx);
+        return fn(tx);
+      }, {
         isolationLevel: opts.isolationLevel ?? "ReadCommitted",
         timeout: opts.timeoutMs ?? 15_000,
         maxWait: 10_000,
@@ -54,6 +70,10 @@ export async function withPoolTransaction<T>(
   try {
     await client.query(opts.readOnly ? "BEGIN READ ONLY" : "BEGIN");
     for (const [name, value] of Object.entries(opts.settings ?? {})) await client.query(`SET LOCAL ${name} = '${value}'`);
+    // A read-only transaction commits nothing (and may not take row locks): no session check.
+    const session = opts.readOnly ? null : currentSession();
+    if (session) await client.query(SESSION_GUARD_LOCK_SQL, [session.staffId]);
+    if (session) assertSessionRow(session, (await client.query(SESSION_GUARD_SQL, sessionGuardParams(session))).rows);
     const out = await fn(client);
     await client.query("COMMIT");
     return out;

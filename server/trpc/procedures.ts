@@ -6,6 +6,7 @@ import { allowedRoles } from "../../shared/auth/permissions.ts";
 import { AppError, httpStatusToTrpcCode } from "../../shared/errors.ts";
 import { writeAudit } from "../features/audit/write-audit.ts";
 import { withTransaction } from "../db/transaction.ts";
+import { runAsSession } from "../features/auth/session-guard.ts";
 import { t } from "./init.ts";
 
 function fail(code: string, message?: string, details?: Record<string, unknown>): never {
@@ -45,5 +46,10 @@ export const staffProcedure = t.procedure.use(mapAppErrors).use(async ({ ctx, pa
     }
     fail("FORBIDDEN");
   }
-  return next({ ctx: { ...ctx, user: ctx.user, actor: ctx.actor } });
+  // Every transaction this call opens re-checks the session inside itself (session-guard.ts).
+  const session = ctx.session.kind === "valid" ? ctx.session : null;
+  const user = ctx.user;
+  const proceed = () => next({ ctx: { ...ctx, user, actor: ctx.actor } });
+  if (!session) return proceed();
+  return runAsSession({ tokenHash: session.tokenHash, staffId: session.user.id, role: session.user.role, idleMinutes: ctx.deps.sessionPolicy.idleMinutes }, proceed);
 });

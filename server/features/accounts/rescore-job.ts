@@ -7,6 +7,7 @@ import { withTransaction } from "../../db/transaction.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { rescoreAll } from "./scoring.ts";
+import { runWithoutSession } from "../auth/session-guard.ts";
 
 export interface RescoreRunStatus {
   running: boolean;
@@ -41,7 +42,8 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
   await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.rescoreAll", targetType: "scoring", targetId: "all", reason }));
   const run: RescoreRunStatus = { running: true, startedAt, startedBy: actor.email, scored: 0, total: 0, finishedAt: null, durationMs: null, changed: null, newlyFlagged: null, error: null };
   current = run;
-  currentPromise = (async () => {
+  // The run outlives the request that started it: it must not stop when that session ends.
+  currentPromise = runWithoutSession(async () => {
     try {
       const result = await rescoreAll(db, { onProgress: (p) => Object.assign(run, { scored: p.scored, total: p.total }) });
       Object.assign(run, { scored: result.scored, total: result.total, changed: result.changed, newlyFlagged: result.newlyFlagged, durationMs: result.durationMs });
@@ -56,6 +58,6 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
       run.finishedAt = new Date();
       run.durationMs ??= run.finishedAt.getTime() - startedAt.getTime();
     }
-  })();
+  });
   return { ...run };
 }

@@ -9,6 +9,7 @@ import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { endAllSessions } from "../auth/invalidate.ts";
+import { lockStaffForChange } from "../auth/session-guard.ts";
 
 type AdminErrorCode = keyof typeof ADMIN_ERRORS;
 function fail(code: AdminErrorCode, message: string): never {
@@ -31,7 +32,9 @@ export async function listStaff(db: PrismaClient) {
 }
 
 async function loadForUpdate(tx: Tx, userId: string) {
-  // Row lock: two admins acting on one person at once apply one after the other.
+  // Row lock: two admins acting on one person at once apply one after the other; the exclusive
+  // staff lock first, so the person's own in-flight requests finish or fail (session-guard.ts).
+  await lockStaffForChange(tx, userId);
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM staff_user WHERE id = ${userId}::uuid FOR UPDATE`;
   if (rows.length === 0) fail("STAFF_NOT_FOUND", "There is no such staff member.");
   return tx.staffUser.findUniqueOrThrow({ where: { id: userId }, select: PUBLIC_FIELDS });
