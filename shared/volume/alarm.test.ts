@@ -95,6 +95,27 @@ describe("bank alarm", () => {
     expect(a.impactYenPerHour).toBeGreaterThanOrEqual(8 * DEFAULT_BANK_ALARM_PARAMS.typicalYenPerFraudLink);
   });
 
+  it("fires on the first link charged near the limits within minutes at a small bank, in that bucket", () => {
+    const bank = honestBank(10, DAY_BUCKETS, 0.05, 0.3);
+    const freshHeavy = new Float64Array(DAY_BUCKETS);
+    bank.links[100] += 1;
+    bank.yen[101] += 200_000;
+    freshHeavy[101] = 1; // the link's charges reached FRESH_LINK.yen in bucket 101
+    expect(runBankAlarm(bank)).toEqual([]); // without the fresh-link measure: one link is not enough
+    const [a] = runBankAlarm({ ...bank, freshHeavy });
+    expect(a.evidence).toBe("FRESH_LINKS_CHARGED");
+    expect(a.confirmedAt.getTime()).toBe(START.getTime() + 102 * 5 * 60_000);
+  });
+
+  it("needs several fresh heavily charged links at a large bank, where one is within honest chance", () => {
+    const bank = { ...honestBank(11, DAY_BUCKETS, 8, 40), freshHeavy: new Float64Array(DAY_BUCKETS) };
+    bank.freshHeavy[100] = 1;
+    expect(evidenceAt(bank, 100).evidence).toBeNull();
+    expect(runBankAlarm(bank)).toEqual([]);
+    bank.freshHeavy[101] = 2;
+    expect(evidenceAt(bank, 101).evidence).toBe("FRESH_LINKS_CHARGED");
+  });
+
   it("does not alarm while the baseline is unknown (learning)", () => {
     const bank = honestBank(8, 50, 0.05, 0.3);
     bank.linksExpected = new Float64Array(50).fill(Number.NaN);

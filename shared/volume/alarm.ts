@@ -13,6 +13,13 @@
 //     (the expected level is padded for the uncertainty of a baseline estimated from a few weeks).
 //   - yen: how far above the expected level is the charged yen, in yen?
 // It fires on
+//   FRESH LINKS CHARGED: new links charged near the limits within minutes of linking (freshHeavy: a
+//     link counts in the bucket where its charges since it was registered or changed, within
+//     FRESH_LINK.minutes, reach FRESH_LINK.yen, the per-charge limit). Honest customers mostly try a new
+//     link with one small charge; such a link is typically the attack's first wallet, so this fires on
+//     the first fraudulent link at a small bank. Its expected level is the bank's expected links ×
+//     freshHeavyShare (an assumed share of honest new links charged that much that fast), so a large
+//     bank needs a Poisson-unlikely count of them, not one, or
 //   STRONG evidence in links alone: p ≤ strongP and at least strongMinExcess links above expected
 //     (a burst of links no honest day produces), or
 //   SUPPORTED evidence: p ≤ supportedP in links AND charged yen at least supportedYenPerLink per excess
@@ -45,7 +52,14 @@ export interface BankAlarmParams {
   readonly closeP: number;
   readonly closeQuietBuckets: number;
   readonly typicalYenPerFraudLink: number;
+  /** Share of honest new links assumed to be charged ≥ FRESH_LINK.yen within FRESH_LINK.minutes of linking (an assumption: the demo's honest customers never do). */
+  readonly freshHeavyShare: number;
+  /** Tail probability at which fresh heavily charged links alone alarm. */
+  readonly freshP: number;
 }
+
+/** What makes a link "fresh and heavily charged" (computed by ingestion and the eval, not here). */
+export const FRESH_LINK = Object.freeze({ minutes: 15, yen: 100_000 });
 
 export const DEFAULT_BANK_ALARM_PARAMS: BankAlarmParams = Object.freeze({
   windows: Object.freeze([1, 2, 3, 6, 12]),
@@ -61,6 +75,8 @@ export const DEFAULT_BANK_ALARM_PARAMS: BankAlarmParams = Object.freeze({
   closeP: 0.01,
   closeQuietBuckets: 12,
   typicalYenPerFraudLink: 200_000,
+  freshHeavyShare: 0.002,
+  freshP: 0.01,
 });
 
 /** One bank's 5-minute measures, aligned: index i is the bucket at start + i·5 min. NaN = unknown. */
@@ -71,9 +87,17 @@ export interface BankMeasures {
   linksExpected: ArrayLike<number>;
   yen: ArrayLike<number>;
   yenExpected: ArrayLike<number>;
+  /** Links that reached FRESH_LINK.yen within FRESH_LINK.minutes of linking, by the bucket they reached it in (absent: none known). */
+  freshHeavy?: ArrayLike<number>;
 }
 
-export type AlarmEvidence = "STRONG_LINKS" | "LINKS_AND_YEN";
+export type AlarmEvidence = "FRESH_LINKS_CHARGED" | "STRONG_LINKS" | "LINKS_AND_YEN";
+
+export const ALARM_EVIDENCE_LABELS: Record<AlarmEvidence, string> = {
+  FRESH_LINKS_CHARGED: "new links charged near the limits within minutes",
+  STRONG_LINKS: "a burst of new links",
+  LINKS_AND_YEN: "new links with near-limit charged yen",
+};
 
 export interface BankAlarm {
   bankCode: string;
@@ -136,6 +160,7 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
   let lambda = 0;
   let yen = 0;
   let yenExpected = 0;
+  let fresh = 0;
   let w = 0;
   let usable = true;
   const maxWindow = Math.max(...p.windows);
@@ -150,6 +175,7 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
     if (!usable) break;
     w++;
     links += l;
+    fresh += m.freshHeavy ? m.freshHeavy[i] || 0 : 0;
     lambda += Math.max(le, p.linkFloor) * p.linkInflation;
     yen += y;
     yenExpected += ye;
@@ -159,7 +185,8 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
     const pL = poissonUpperTail(links, lambda);
     const excess = links - lambda;
     let evidence: AlarmEvidence | null = null;
-    if (pL <= p.strongP && excess >= p.strongMinExcess) evidence = "STRONG_LINKS";
+    if (fresh >= 1 && poissonUpperTail(fresh, lambda * p.freshHeavyShare) <= p.freshP) evidence = "FRESH_LINKS_CHARGED";
+    else if (pL <= p.strongP && excess >= p.strongMinExcess) evidence = "STRONG_LINKS";
     else if (
       pL <= p.supportedP &&
       excess > 0 &&
