@@ -7,6 +7,8 @@ import { SignInPage } from "./features/auth/SignInPage.tsx";
 import { useMe } from "./features/auth/useMe.ts";
 import { onSessionLost } from "./lib/session-events.ts";
 import { NotFoundPage, RoleGate } from "./components/RoleGate.tsx";
+import { LanguageSync } from "./i18n/LanguageSwitch.tsx";
+import { i18n } from "./i18n/index.ts";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
@@ -29,7 +31,7 @@ const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatch
 function FullPageLoader() {
   return (
     <Center h="100vh">
-      <Loader aria-label="Loading" />
+      <Loader aria-label={i18n.t("loading")} />
     </Center>
   );
 }
@@ -70,6 +72,7 @@ export function App() {
 
   return (
     <Suspense fallback={<FullPageLoader />}>
+      <LanguageSync />
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
         <Route

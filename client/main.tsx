@@ -10,12 +10,22 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { TRPCProvider, makeQueryClient, makeTrpcClient } from "./trpc.ts";
 import { App } from "./App.tsx";
 import "./slots.ts";
+import "./i18n/index.ts";
+import "dayjs/locale/ja";
+import { DatesProvider } from "@mantine/dates";
+import { useLanguage } from "./components/format.tsx";
 
 const theme = createTheme({
   primaryColor: "indigo",
   fontFamily: "system-ui, -apple-system, 'Segoe UI', 'Hiragino Sans', 'Noto Sans JP', sans-serif",
   defaultRadius: "sm",
 });
+
+/** Date pickers name months and weekdays in the console's language. */
+function LocalizedDates({ children }: { children: React.ReactNode }) {
+  const lang = useLanguage();
+  return <DatesProvider settings={{ locale: lang }}>{children}</DatesProvider>;
+}
 
 function Root() {
   const [queryClient] = useState(makeQueryClient);
@@ -25,9 +35,11 @@ function Root() {
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
+          <LocalizedDates>
+            <BrowserRouter>
+              <App />
+            </BrowserRouter>
+          </LocalizedDates>
         </TRPCProvider>
       </QueryClientProvider>
     </MantineProvider>

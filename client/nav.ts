@@ -1,29 +1,36 @@
 // The left navigation. An item shows only when the role may open its page: the procedure each page
 // needs is in shared/auth/permissions.ts (PAGE_REQUIRES), read from the PROCEDURE_ROLES the server enforces.
+// Labels and descriptions are translated (client/i18n/*/common.ts, nav.<key>); `label` is the English one.
 import type { ComponentType } from "react";
 import { PAGE_REQUIRES } from "../shared/auth/permissions.ts";
+import { common } from "./i18n/en/common.ts";
 import { IconChecks, IconFileDollar } from "@tabler/icons-react";
 import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock, IconShieldOff } from "@tabler/icons-react";
 
+export type NavKey = keyof typeof common.nav;
+
 export interface NavItem {
+  key: NavKey;
+  /** English label (the translated one is t(`nav.${key}.label`)). */
   label: string;
   path: string;
   /** The procedure the page needs; the item is hidden from roles that may not call it. */
   requires: string;
   icon: ComponentType<{ size?: number }>;
-  description: string;
 }
 
+const item = (key: NavKey, path: keyof typeof PAGE_REQUIRES, icon: NavItem["icon"]): NavItem => ({ key, label: common.nav[key].label, path, requires: PAGE_REQUIRES[path], icon });
+
 export const NAV_ITEMS: NavItem[] = [
-  { label: "Overview", path: "/overview", requires: PAGE_REQUIRES["/overview"], icon: IconChartLine, description: "Link and charge volume by bank against normal levels" },
-  { label: "Accounts", path: "/accounts", requires: PAGE_REQUIRES["/accounts"], icon: IconUsers, description: "Anomalous wallet accounts and likely victims" },
-  { label: "Suspensions", path: "/suspensions", requires: PAGE_REQUIRES["/suspensions"], icon: IconShieldOff, description: "Banks whose registrations, link changes or charges are suspended" },
-  { label: "Quarantine", path: "/quarantine", requires: PAGE_REQUIRES["/quarantine"], icon: IconLock, description: "Links held for review after a suspension" },
-  { label: "Compensation", path: "/compensation", requires: PAGE_REQUIRES["/compensation"], icon: IconCash, description: "Paying victims back, approvals and payouts" },
-  { label: "Approvals", path: "/compensation/approvals", requires: PAGE_REQUIRES["/compensation/approvals"], icon: IconChecks, description: "Large compensation cases waiting for a manager" },
-  { label: "Payouts", path: "/compensation/batches", requires: PAGE_REQUIRES["/compensation/batches"], icon: IconFileDollar, description: "Payout batches and transfer files" },
-  { label: "Audit log", path: "/audit", requires: PAGE_REQUIRES["/audit"], icon: IconListDetails, description: "Every staff action" },
-  { label: "Administration", path: "/admin", requires: PAGE_REQUIRES["/admin"], icon: IconSettings, description: "Staff, API keys and settings" },
+  item("overview", "/overview", IconChartLine),
+  item("accounts", "/accounts", IconUsers),
+  item("suspensions", "/suspensions", IconShieldOff),
+  item("quarantine", "/quarantine", IconLock),
+  item("compensation", "/compensation", IconCash),
+  item("approvals", "/compensation/approvals", IconChecks),
+  item("payouts", "/compensation/batches", IconFileDollar),
+  item("audit", "/audit", IconListDetails),
+  item("admin", "/admin", IconSettings),
 ];
 
 export const SIGN_IN_ICON = IconShieldLock;

@@ -1,13 +1,22 @@
 // Display rules shared by client and server exports: yen with separators, times in JST with the zone.
-const yen = new Intl.NumberFormat("ja-JP", { style: "currency", currency: "JPY", maximumFractionDigits: 0 });
-const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+// Each takes the reader's language ("en" default, the server's exports stay English); the console
+// passes the active one (client/components/format.tsx, the i18n formatters).
+import type { Language } from "./language.ts";
 
-export function formatYen(amountYen: number | bigint): string {
+const LOCALE: Record<Language, string> = { en: "en-US", ja: "ja-JP" };
+const yen = new Intl.NumberFormat("ja-JP", { style: "currency", currency: "JPY", maximumFractionDigits: 0 });
+const counts: Record<Language, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat(LOCALE.en, { maximumFractionDigits: 0 }),
+  ja: new Intl.NumberFormat(LOCALE.ja, { maximumFractionDigits: 0 }),
+};
+
+/** "¥1,234,567" in both languages (the half-width yen sign, grouped digits, no decimals). */
+export function formatYen(amountYen: number | bigint, _lang: Language = "en"): string {
   return yen.format(typeof amountYen === "bigint" ? Number(amountYen) : amountYen).replace("￥", "¥");
 }
 
-export function formatCount(n: number | bigint): string {
-  return count.format(typeof n === "bigint" ? Number(n) : n);
+export function formatCount(n: number | bigint, lang: Language = "en"): string {
+  return counts[lang].format(typeof n === "bigint" ? Number(n) : n);
 }
 
 const jstDateTime = new Intl.DateTimeFormat("en-CA", {
@@ -20,13 +29,27 @@ const jstDateTime = new Intl.DateTimeFormat("en-CA", {
   hour12: false,
 });
 
-/** "2026-11-25 13:05 JST" */
-export function formatJst(at: Date | string | number): string {
+function jstParts(at: Date | string | number): Record<string, string> | null {
   const d = at instanceof Date ? at : new Date(at);
-  if (Number.isNaN(d.getTime())) return "—";
+  if (Number.isNaN(d.getTime())) return null;
   const parts = Object.fromEntries(jstDateTime.formatToParts(d).map((p) => [p.type, p.value]));
-  const hour = parts.hour === "24" ? "00" : parts.hour;
-  return `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute} JST`;
+  return { ...parts, hour: parts.hour === "24" ? "00" : parts.hour };
+}
+
+/** "2026-11-25 13:05 JST" (English), "2026/11/25 13:05 JST" (Japanese). */
+export function formatJst(at: Date | string | number, lang: Language = "en"): string {
+  const p = jstParts(at);
+  if (!p) return "—";
+  const sep = lang === "ja" ? "/" : "-";
+  return `${p.year}${sep}${p.month}${sep}${p.day} ${p.hour}:${p.minute} JST`;
+}
+
+/** "2026-11-25" (English), "2026/11/25" (Japanese): a JST calendar day. */
+export function formatJstDate(at: Date | string | number, lang: Language = "en"): string {
+  const p = jstParts(at);
+  if (!p) return "—";
+  const sep = lang === "ja" ? "/" : "-";
+  return `${p.year}${sep}${p.month}${sep}${p.day}`;
 }
 
 /** Masks all but the last three digits of a bank account number: "1234567" → "****567". */
@@ -35,9 +58,9 @@ export function maskAccountNumber(accountNumber: string): string {
   return "*".repeat(accountNumber.length - 3) + accountNumber.slice(-3);
 }
 
-export function formatDurationWords(seconds: number): string {
+export function formatDurationWords(seconds: number, lang: Language = "en"): string {
   const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return `${s} second${s === 1 ? "" : "s"}`;
+  if (s < 60) return lang === "ja" ? `${s}秒` : `${s} second${s === 1 ? "" : "s"}`;
   const m = Math.ceil(s / 60);
-  return `${m} minute${m === 1 ? "" : "s"}`;
+  return lang === "ja" ? `${m}分` : `${m} minute${m === 1 ? "" : "s"}`;
 }

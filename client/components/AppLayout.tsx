@@ -1,17 +1,19 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconLogout } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { mayCall } from "../../shared/auth/permissions.ts";
-import { ROLE_LABELS } from "../../shared/auth/roles.ts";
+import { useTranslation } from "react-i18next";
 import { NAV_ITEMS } from "../nav.ts";
 import { useTRPC } from "../trpc.ts";
 import { useMe } from "../features/auth/useMe.ts";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { shellSlots } from "./shell-slots.tsx";
+import { LanguageSwitch } from "../i18n/LanguageSwitch.tsx";
 
 export function AppLayout() {
+  const { t } = useTranslation();
   const [opened, { toggle }] = useDisclosure();
   const me = useMe();
   const user = me.data?.user;
@@ -39,17 +41,18 @@ export function AppLayout() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("header.toggleNav")} />
             <Title order={3} c="indigo.8">
-              Floodgate
+              {t("appName")}
             </Title>
-            <Text size="sm" c="dimmed" visibleFrom="sm">
-              incident response console
+            <Text size="sm" c="dimmed" visibleFrom="md">
+              {t("tagline")}
             </Text>
           </Group>
           {user && (
-            <Group gap="sm">
-              <Stack gap={0} align="flex-end" visibleFrom="sm">
+            <Group gap="sm" wrap="nowrap">
+              <LanguageSwitch />
+              <Stack gap={0} align="flex-end" visibleFrom="md">
                 <Text size="sm" fw={500} data-testid="signed-in-user">
                   {user.name}
                 </Text>
@@ -57,12 +60,15 @@ export function AppLayout() {
                   {user.email}
                 </Text>
               </Stack>
-              <Badge variant="light" data-testid="signed-in-role">
-                {ROLE_LABELS[user.role]}
+              <Badge variant="light" data-testid="signed-in-role" visibleFrom="sm">
+                {t(`roles.${user.role}`)}
               </Badge>
-              <Button variant="subtle" size="xs" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()} loading={signOut.isPending}>
-                Sign out
+              <Button variant="subtle" size="xs" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()} loading={signOut.isPending} visibleFrom="sm">
+                {t("header.signOut")}
               </Button>
+              <ActionIcon variant="subtle" hiddenFrom="sm" onClick={() => signOut.mutate()} loading={signOut.isPending} aria-label={t("header.signOut")}>
+                <IconLogout size={18} />
+              </ActionIcon>
             </Group>
           )}
         </Group>
@@ -75,8 +81,8 @@ export function AppLayout() {
                 key={item.path}
                 component={Link}
                 to={item.path}
-                label={item.label}
-                description={item.description}
+                label={t(`nav.${item.key}.label`)}
+                description={t(`nav.${item.key}.description`)}
                 leftSection={<item.icon size={18} />}
                 active={item.path === activePath}
               />
@@ -85,7 +91,7 @@ export function AppLayout() {
         </AppShell.Section>
         <AppShell.Section>
           <Text size="xs" c="dimmed" p="xs">
-            All times in JST (Asia/Tokyo). Amounts in yen.
+            {t("footer")}
           </Text>
         </AppShell.Section>
       </AppShell.Navbar>

@@ -1,5 +1,6 @@
 import { Component, type ReactNode } from "react";
 import { Alert, Button, Stack } from "@mantine/core";
+import { i18n } from "../i18n/index.ts";
 
 interface Props {
   children: ReactNode;
@@ -17,12 +18,13 @@ export class ErrorBoundary extends Component<Props, { error: Error | null; key?:
   }
   override render() {
     if (this.state.error) {
+      const t = i18n.t;
       return (
-        <Alert color="red" title="This page could not be shown">
+        <Alert color="red" title={t("crash.title")}>
           <Stack gap="xs">
-            <span>Something went wrong while showing this page. Reloading usually helps; if it does not, tell support what you were doing.</span>
+            <span>{t("crash.text")}</span>
             <Button size="xs" variant="light" w="fit-content" onClick={() => window.location.reload()}>
-              Reload
+              {t("crash.reload")}
             </Button>
           </Stack>
         </Alert>

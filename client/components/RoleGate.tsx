@@ -3,25 +3,27 @@
 import { Alert, Stack, Title } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import { mayOpenPage, type PagePattern } from "../../shared/auth/permissions.ts";
-import { ROLE_LABELS } from "../../shared/auth/roles.ts";
+import { useTranslation } from "react-i18next";
 import { useMe } from "../features/auth/useMe.ts";
 
 export function RoleGate({ page, children }: { page: PagePattern; children: React.ReactNode }) {
+  const { t } = useTranslation();
   const me = useMe();
   const role = me.data?.user?.role;
   if (mayOpenPage(role, page)) return <>{children}</>;
   return (
     <Alert color="gray" icon={<IconLock size={16} />} data-testid="page-forbidden">
-      Your role{role ? ` (${ROLE_LABELS[role]})` : ""} cannot use this page.
+      {role ? t("gate.forbiddenRole", { role: t(`roles.${role}`) }) : t("gate.forbidden")}
     </Alert>
   );
 }
 
 export function NotFoundPage() {
+  const { t } = useTranslation();
   return (
     <Stack data-testid="page-not-found">
-      <Title order={2}>Page not found</Title>
-      <Alert color="gray">There is no page at this address. Use the navigation on the left.</Alert>
+      <Title order={2}>{t("gate.notFoundTitle")}</Title>
+      <Alert color="gray">{t("gate.notFoundText")}</Alert>
     </Stack>
   );
 }

@@ -1,14 +1,27 @@
 import { TRPCClientError } from "@trpc/client";
+import { formatDurationWords } from "../../shared/format.ts";
+import { currentLanguage, i18n } from "../i18n/index.ts";
+import { errorsJa } from "../i18n/ja/errors.ts";
 
-/** Words a person can act on, from any error a call may throw. */
+/**
+ * Words a person can act on, from any error a call may throw. The server sends a code and an English
+ * sentence about the case at hand: English shows that sentence; Japanese shows the words for the code
+ * (client/i18n/ja/errors.ts), falling back to the server's sentence for a code it does not know.
+ */
 export function errorMessage(error: unknown): string {
+  const t = i18n.getFixedT(currentLanguage(), "common");
   if (error instanceof TRPCClientError) {
-    const data = error.data as { message?: string; requestId?: string; code?: string } | undefined;
+    const data = error.data as { message?: string; requestId?: string; code?: string; details?: { retryAfterSeconds?: unknown } } | undefined;
+    const translated = currentLanguage() === "ja" && data?.code ? errorsJa[data.code] : undefined;
+    if (translated) {
+      const wait = data?.details?.retryAfterSeconds;
+      return typeof wait === "number" ? `${translated}（${formatDurationWords(wait, "ja")}後に再試行できます）` : translated;
+    }
     if (error.message) return error.message;
-    return data?.requestId ? `Something went wrong (request id ${data.requestId}).` : "Something went wrong.";
+    return data?.requestId ? t("errors.genericWithId", { requestId: data.requestId }) : t("errors.generic");
   }
-  if (error instanceof Error && /fetch|network/i.test(error.message)) return "The server cannot be reached. Check your connection and try again.";
-  return "Something went wrong.";
+  if (error instanceof Error && /fetch|network/i.test(error.message)) return t("errors.network");
+  return t("errors.generic");
 }
 
 export function fieldErrors(error: unknown): Record<string, string[]> {

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertTriangle, IconClock } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -6,6 +6,8 @@ import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { useMe } from "./useMe.ts";
+import { useTranslation } from "react-i18next";
+import { LanguageSwitch } from "../../i18n/LanguageSwitch.tsx";
 
 /** Only same-site paths may be a redirect target after sign-in. */
 function safeNext(next: string | null): string | null {
@@ -13,6 +15,7 @@ function safeNext(next: string | null): string | null {
 }
 
 export function SignInPage() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -42,20 +45,23 @@ export function SignInPage() {
 
   return (
     <Center mih="100vh" bg="gray.0">
-      <Paper withBorder shadow="sm" p="xl" w={400} radius="md">
+      <Paper withBorder shadow="sm" p="xl" w={400} maw="calc(100vw - 24px)" radius="md">
         <form onSubmit={onSubmit} noValidate>
           <Stack>
             <div>
-              <Title order={2} c="indigo.8">
-                Floodgate
-              </Title>
+              <Group justify="space-between" align="flex-start" wrap="nowrap">
+                <Title order={2} c="indigo.8">
+                  {t("appName")}
+                </Title>
+                <LanguageSwitch />
+              </Group>
               <Text c="dimmed" size="sm">
-                Incident response console — staff sign-in
+                {t("signIn.subtitle")}
               </Text>
             </div>
             {expired && !signIn.error && (
               <Alert color="yellow" icon={<IconClock />} data-testid="session-expired">
-                Your session has expired. Sign in again to continue where you were.
+                {t("signIn.expired")}
               </Alert>
             )}
             {signIn.error && (
@@ -63,10 +69,10 @@ export function SignInPage() {
                 {errorMessage(signIn.error)}
               </Alert>
             )}
-            <TextInput label="Email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errs.email?.[0]} required autoFocus />
-            <PasswordInput label="Password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errs.password?.[0]} required />
+            <TextInput label={t("signIn.email")} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errs.email?.[0]} required autoFocus />
+            <PasswordInput label={t("signIn.password")} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errs.password?.[0]} required />
             <Button type="submit" loading={signIn.isPending} fullWidth>
-              Sign in
+              {t("signIn.submit")}
             </Button>
           </Stack>
         </form>

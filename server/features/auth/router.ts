@@ -1,10 +1,12 @@
 import { SignInInput } from "../../../shared/auth/schemas.ts";
 import { LANDING_PATH } from "../../../shared/auth/roles.ts";
 import { AppError } from "../../../shared/errors.ts";
-import { publicProcedure } from "../../trpc/procedures.ts";
+import { SetLanguageInput } from "../../../shared/language.ts";
+import { publicProcedure, staffProcedure } from "../../trpc/procedures.ts";
 import { router } from "../../trpc/init.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 import { signIn, signOut } from "./service.ts";
+import { setStaffLanguage, staffLanguage } from "./language.ts";
 
 export const authRouter = router({
   signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
@@ -40,9 +42,14 @@ export const authRouter = router({
   }),
 
   /** Who is signed in; `sessionExpired` lets the UI say why it is back at sign-in. */
-  me: publicProcedure.query(({ ctx }) => ({
+  me: publicProcedure.query(async ({ ctx }) => ({
     user: ctx.user,
     landingPath: ctx.user ? LANDING_PATH[ctx.user.role] : null,
     sessionExpired: ctx.session.kind === "expired",
+    /** The console language this person chose (null: none yet, the browser's language applies). */
+    language: ctx.user ? await staffLanguage(ctx.db, ctx.user.id) : null,
   })),
+
+  /** The caller's own console language, kept on their staff record so it follows them to any browser. */
+  setLanguage: staffProcedure.input(SetLanguageInput).mutation(({ ctx, input }) => setStaffLanguage(ctx.db, { ...ctx.actor, id: ctx.user.id }, input.language)),
 });

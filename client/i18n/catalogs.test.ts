@@ -1,0 +1,57 @@
+// Every English string has its Japanese counterpart with the same placeholders, and every error code
+// the server can send has Japanese words (so a Japanese operator never reads a raw English fallback
+// for a known code).
+import { describe, expect, it } from "vitest";
+import { resources } from "./resources.ts";
+import { errorsJa } from "./ja/errors.ts";
+import type { Catalog } from "./types.ts";
+import { ERROR_CODES } from "../../shared/errors.ts";
+import { SUSPENSION_ERRORS } from "../../shared/suspensions/errors.ts";
+import { COMPENSATION_ERRORS } from "../../shared/compensation/errors.ts";
+import { APPROVAL_ERRORS } from "../../shared/approvals/errors.ts";
+import { ADMIN_ERRORS } from "../../shared/admin/staff.ts";
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+
+/** key → placeholders, plural forms folded into their base key. */
+function flatten(c: Catalog, prefix = "", out = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  for (const [k, v] of Object.entries(c)) {
+    const key = prefix + k;
+    if (typeof v === "string") {
+      const base = key.replace(PLURAL, "");
+      const names = out.get(base) ?? new Set<string>();
+      for (const m of v.matchAll(/\{\{\s*([\w.]+)/g)) if (m[1] !== "count") names.add(m[1]!);
+      out.set(base, names);
+    } else flatten(v, key + ".", out);
+  }
+  return out;
+}
+
+describe("translation catalogs", () => {
+  for (const ns of Object.keys(resources.en) as (keyof typeof resources.en)[]) {
+    it(`${ns}: Japanese has exactly the English keys, with the same placeholders`, () => {
+      const en = flatten(resources.en[ns] as Catalog);
+      const ja = flatten(resources.ja[ns] as Catalog);
+      expect([...ja.keys()].sort()).toEqual([...en.keys()].sort());
+      for (const [key, names] of en) expect([...ja.get(key)!].sort(), key).toEqual([...names].sort());
+    });
+  }
+
+  it("no Japanese string is left in English", () => {
+    const english: string[] = [];
+    const walk = (c: Catalog, path: string) => {
+      for (const [k, v] of Object.entries(c)) {
+        if (typeof v !== "string") walk(v, `${path}.${k}`);
+        // Words of three or more Latin letters outside placeholders mean an untranslated sentence.
+        else if (/[a-z]{3,}\s+[a-z]{3,}/i.test(v.replace(/\{\{[^}]*\}\}/g, "")) && !/^(English|Floodgate)$/.test(v)) english.push(`${path}.${k}: ${v}`);
+      }
+    };
+    for (const [ns, c] of Object.entries(resources.ja)) walk(c as Catalog, ns);
+    expect(english).toEqual([]);
+  });
+
+  it("every error code of the server registries has Japanese words", () => {
+    const codes = [ERROR_CODES, SUSPENSION_ERRORS, COMPENSATION_ERRORS, APPROVAL_ERRORS, ADMIN_ERRORS].flatMap((r) => Object.keys(r));
+    expect(codes.filter((c) => !errorsJa[c])).toEqual([]);
+  });
+});

@@ -1,0 +1,45 @@
+// The shell (header, navigation, sign-in, page gates) in English. Keys are grouped by where they show.
+export const common = {
+  appName: "Floodgate",
+  tagline: "incident response console",
+  language: { label: "Language", en: "English", ja: "日本語" },
+  header: { signOut: "Sign out", toggleNav: "Toggle navigation" },
+  footer: "All times in JST (Asia/Tokyo). Amounts in yen.",
+  loading: "Loading",
+  roles: { ANALYST: "Fraud analyst", MANAGER: "Manager", SUPPORT: "Support", ADMIN: "Administrator" },
+  nav: {
+    overview: { label: "Overview", description: "Link and charge volume by bank against normal levels" },
+    accounts: { label: "Accounts", description: "Anomalous wallet accounts and likely victims" },
+    suspensions: { label: "Suspensions", description: "Banks whose registrations, link changes or charges are suspended" },
+    quarantine: { label: "Quarantine", description: "Links held for review after a suspension" },
+    compensation: { label: "Compensation", description: "Paying victims back, approvals and payouts" },
+    approvals: { label: "Approvals", description: "Large compensation cases waiting for a manager" },
+    payouts: { label: "Payouts", description: "Payout batches and transfer files" },
+    audit: { label: "Audit log", description: "Every staff action" },
+    admin: { label: "Administration", description: "Staff, API keys and settings" },
+  },
+  signIn: {
+    subtitle: "Incident response console — staff sign-in",
+    expired: "Your session has expired. Sign in again to continue where you were.",
+    email: "Email",
+    password: "Password",
+    submit: "Sign in",
+  },
+  gate: {
+    forbidden: "Your role cannot use this page.",
+    forbiddenRole: "Your role ({{role}}) cannot use this page.",
+    notFoundTitle: "Page not found",
+    notFoundText: "There is no page at this address. Use the navigation on the left.",
+  },
+  crash: {
+    title: "This page could not be shown",
+    text: "Something went wrong while showing this page. Reloading usually helps; if it does not, tell support what you were doing.",
+    reload: "Reload",
+  },
+  placeholder: { comingSoon: "Coming soon" },
+  errors: {
+    generic: "Something went wrong.",
+    genericWithId: "Something went wrong (request id {{requestId}}).",
+    network: "The server cannot be reached. Check your connection and try again.",
+  },
+};
