@@ -74,6 +74,16 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     await amount.fill("60001");
     await support.getByText("At most ¥60,000 is left to pay back.").waitFor();
     await expect(support.getByTestId("submit-case").isDisabled()).resolves.toBe(true);
+    // What was typed is read as typed or refused with words: "50.5" is not ¥505 (#13 §4).
+    await amount.fill("50.5");
+    await support.getByText("Yen has no decimals: enter whole yen, without a point.").waitFor();
+    await expect(support.getByTestId("submit-case").isDisabled()).resolves.toBe(true);
+    await expect(amount.inputValue()).resolves.toBe("50.5");
+    expect(await total.textContent()).not.toContain("¥505");
+    // Full-width digits and a separator, as a Japanese IME types them, are read correctly.
+    await amount.fill("６０，０００");
+    await expect.poll(() => total.textContent()).toContain("¥110,000");
+    await expect(amount.inputValue()).resolves.toBe("６０，０００");
     await amount.fill("60000");
     await support.getByLabel("Reason").fill("Victim called: two withdrawals on 9/5 they did not make");
     await expect(support.getByTestId("submit-case").isEnabled()).resolves.toBe(true);

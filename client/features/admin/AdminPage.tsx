@@ -2,7 +2,7 @@
 // Every change asks for a reason, which goes into the audit log with it.
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { Alert, Badge, Button, Card, Center, Code, CopyButton, Group, Loader, Modal, NumberInput, PasswordInput, Select, Stack, Table, Tabs, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Center, Code, CopyButton, Group, Loader, Modal, PasswordInput, Select, Stack, Table, Tabs, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
@@ -10,6 +10,9 @@ import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
 import { formatYen } from "../../../shared/format.ts";
+import { parseYenAmount } from "../../../shared/amount.ts";
+import { SETTING_DEFINITIONS } from "../../../shared/admin/settings.ts";
+import { AmountInput } from "../../components/AmountInput.tsx";
 import { ROLES, ROLE_LABELS, type Role } from "../../../shared/auth/roles.ts";
 import { STAFF_PASSWORD_LENGTH_MIN } from "../../../shared/admin/staff.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
@@ -316,10 +319,14 @@ function ApiKeysTab() {
   );
 }
 
+/** The approval threshold's bounds, read from the schema the server validates with. */
+const THRESHOLD_LIMITS = { min: SETTING_DEFINITIONS["compensation.approvalThresholdYen"].schema.minValue ?? 1, max: SETTING_DEFINITIONS["compensation.approvalThresholdYen"].schema.maxValue ?? undefined };
+
 function SettingEditor({ settingKey, label, value }: { settingKey: "compensation.approvalThresholdYen"; label: string; value: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<number | string>(value);
+  const [draft, setDraft] = useState(String(value));
+  const reading = parseYenAmount(draft, THRESHOLD_LIMITS);
   const [reason, setReason] = useState("");
   const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
@@ -339,9 +346,9 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
         </Text>
         {update.error && <Alert color="red">{errorMessage(update.error)}</Alert>}
         <Group align="flex-end">
-          <NumberInput label="New value (yen)" value={draft} onChange={setDraft} thousandSeparator="," min={1000} step={10000} w={200} />
+          <AmountInput label="New value (yen)" value={draft} onChange={setDraft} limits={THRESHOLD_LIMITS} w={200} />
           <TextInput label="Reason" placeholder="Why this changes" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
-          <Button onClick={() => update.mutate({ key: settingKey, value: Number(draft), reason })} loading={update.isPending} disabled={reason.trim().length < 5}>
+          <Button onClick={() => reading.ok && update.mutate({ key: settingKey, value: reading.value, reason })} loading={update.isPending} disabled={!reading.ok || reason.trim().length < 5}>
             Save
           </Button>
         </Group>

@@ -4,7 +4,7 @@
 // idempotency key per form, so a double click or a retry never creates two cases.
 import { useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, NumberInput, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft } from "@tabler/icons-react";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -15,6 +15,8 @@ import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { formatYen } from "../../../shared/format.ts";
+import { parseYenAmount } from "../../../shared/amount.ts";
+import { AmountInput, useAmountWords } from "../../components/AmountInput.tsx";
 import { DEFAULT_APPROVAL_THRESHOLD_YEN } from "../../../shared/compensation/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { useInvalidateCompensation, VictimLine, VictimSearch } from "./parts.tsx";
@@ -134,7 +136,8 @@ function VictimForm({ chargeId, onChangeVictim }: { chargeId: string; onChangeVi
 
 interface LineDraft {
   checked: boolean;
-  amountYen: number | string;
+  /** Exactly what was typed; read with shared/amount.ts, never rewritten. */
+  amountText: string;
 }
 
 function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: () => void }) {
@@ -148,11 +151,12 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
   // A second click lands before React re-renders the disabled button: ignore it here too (the
   // shared key would make it harmless anyway, but it would show a second notice).
   const inFlight = useRef(false);
+  const amountWords = useAmountWords();
   const [holderName, setHolderName] = useState(victim.holderName ?? "");
   const [reason, setReason] = useState("");
   // Unpaid fraudulent charges come ticked, for what is still owed on each.
   const [drafts, setDrafts] = useState<Record<string, LineDraft>>(() =>
-    Object.fromEntries(victim.charges.map((c) => [c.chargeId, { checked: c.owedYen > 0, amountYen: c.owedYen > 0 ? c.owedYen : "" }])),
+    Object.fromEntries(victim.charges.map((c) => [c.chargeId, { checked: c.owedYen > 0, amountText: c.owedYen > 0 ? String(c.owedYen) : "" }])),
   );
   const create = useMutation(
     trpc.compensation.create.mutationOptions({
@@ -174,8 +178,9 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
   for (const c of victim.charges) {
     const d = drafts[c.chargeId];
     if (!d?.checked) continue;
-    const amount = typeof d.amountYen === "number" ? d.amountYen : Number(d.amountYen);
-    if (!Number.isSafeInteger(amount) || amount <= 0) problems[c.chargeId] = "Enter a whole number of yen above zero.";
+    const reading = parseYenAmount(d.amountText, { min: 1 });
+    const amount = reading.ok ? reading.value : 0;
+    if (!reading.ok) problems[c.chargeId] = amountWords(reading) ?? "";
     else if (amount > c.owedYen) problems[c.chargeId] = c.owedYen === 0 ? "Nothing is left to pay back on this charge." : `At most ${formatYen(c.owedYen)} is left to pay back.`;
     else lines.push({ chargeId: c.chargeId, amountYen: amount });
   }
@@ -245,7 +250,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
           </Table.Thead>
           <Table.Tbody>
             {victim.charges.map((c) => {
-              const d = drafts[c.chargeId] ?? { checked: false, amountYen: "" };
+              const d = drafts[c.chargeId] ?? { checked: false, amountText: "" };
               return (
                 <Table.Tr key={c.chargeId} data-testid={`line-${c.chargeId}`}>
                   <Table.Td>
@@ -253,7 +258,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                       aria-label={`Include charge ${c.chargeId}`}
                       checked={d.checked}
                       disabled={c.owedYen === 0 && !d.checked}
-                      onChange={(e) => setDraft(c.chargeId, { checked: e.currentTarget.checked, amountYen: d.amountYen === "" ? c.owedYen : d.amountYen })}
+                      onChange={(e) => setDraft(c.chargeId, { checked: e.currentTarget.checked, amountText: d.amountText === "" ? String(c.owedYen) : d.amountText })}
                     />
                   </Table.Td>
                   <Table.Td>
@@ -282,18 +287,14 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                     {c.owedYen === 0 ? <Badge color="green" variant="light">covered</Badge> : <Yen value={c.owedYen} />}
                   </Table.Td>
                   <Table.Td>
-                    <NumberInput
+                    <AmountInput
                       aria-label={`Amount for charge ${c.chargeId}`}
-                      value={d.amountYen}
-                      onChange={(v) => setDraft(c.chargeId, { amountYen: v, checked: true })}
+                      value={d.amountText}
+                      onChange={(text) => setDraft(c.chargeId, { amountText: text, checked: true })}
                       disabled={!d.checked}
-                      thousandSeparator=","
-                      prefix="¥"
-                      allowDecimal={false}
-                      allowNegative={false}
-                      min={1}
-                      max={c.amountYen}
-                      error={problems[c.chargeId]}
+                      limits={{ min: 1 }}
+                      showReading={false}
+                      error={d.checked ? problems[c.chargeId] : undefined}
                       size="xs"
                     />
                   </Table.Td>

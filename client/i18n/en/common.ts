@@ -37,6 +37,17 @@ export const common = {
     reload: "Reload",
   },
   placeholder: { comingSoon: "Coming soon" },
+  amount: {
+    readAs: "Read as {{value, yen}}",
+    empty: "Enter an amount in yen.",
+    decimal: "Yen has no decimals: enter whole yen, without a point.",
+    negative: "Enter an amount above zero, without a minus sign.",
+    grouping: "Commas go between groups of three digits (1,000 or 1,000,000), or leave them out.",
+    invalid: "Enter digits only, e.g. 1000 or 1,000.",
+    tooSmall: "At least {{limit, yen}}.",
+    tooLarge: "At most {{limit, yen}}.",
+    tooLargeNoLimit: "This number is too large.",
+  },
   errors: {
     generic: "Something went wrong.",
     genericWithId: "Something went wrong (request id {{requestId}}).",

@@ -39,6 +39,17 @@ export const common = {
     reload: "再読み込み",
   },
   placeholder: { comingSoon: "準備中" },
+  amount: {
+    readAs: "{{value, yen}} として読み取りました",
+    empty: "金額を円で入力してください。",
+    decimal: "円に小数はありません。小数点なしの整数で入力してください。",
+    negative: "マイナス記号なしで、0より大きい金額を入力してください。",
+    grouping: "カンマは3桁ごとに入れるか（1,000 や 1,000,000）、入れずに入力してください。",
+    invalid: "数字だけで入力してください（例: 1000 や 1,000）。",
+    tooSmall: "{{limit, yen}} 以上で入力してください。",
+    tooLarge: "{{limit, yen}} 以下で入力してください。",
+    tooLargeNoLimit: "数値が大きすぎます。",
+  },
   errors: {
     generic: "問題が発生しました。",
     genericWithId: "問題が発生しました（リクエストID {{requestId}}）。",
