@@ -31,6 +31,7 @@ export const errorsJa: Record<string, string> = {
   CASE_NOT_FOUND: "この補償案件は見つかりません。",
   INVALID_TRANSITION: "案件はすでにこの操作ができない状態です。",
   MANAGER_APPROVAL_REQUIRED: "この金額の案件にはマネージャーの承認が必要です。",
+  OTHER_MANAGER_REQUIRED: "この案件で被害者の合計額が承認基準額に達します。被害者の他の案件を依頼しておらず、単独で承認してもいないマネージャーの承認が必要です。",
   SELF_APPROVAL_NOT_ALLOWED: "依頼した本人は承認できません。別の担当者の承認が必要です。",
   CASES_NOT_PAYABLE: "承認されていない案件、またはすでに支払バッチに含まれている案件があります。",
   BATCH_NOT_FOUND: "この支払バッチは見つかりません。",
