@@ -23,6 +23,5 @@ export const COMPENSATION_ERRORS = {
 export type CompensationErrorCode = keyof typeof COMPENSATION_ERRORS;
 
 export function compensationError(code: CompensationErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  const def = COMPENSATION_ERRORS[code];
-  return new AppError(code, message ?? def.message, { status: def.status, details });
+  return new AppError(code, message ?? COMPENSATION_ERRORS[code].message, { details });
 }
