@@ -82,8 +82,9 @@ export async function postAll(baseUrl: string, key: string, events: PlatformEven
  * Demo data for the last `days` days through the ingestion service, then the volume backfill: what
  * `npm start` leaves behind (without its bulk rescoring), at a size a test can afford.
  */
-export async function loadDemoWithSpikes(db: Database, o: { seed: number; scale: number; days: number }): Promise<void> {
-  const run = generateDemo({ ...o, now: new Date(), banks: REFERENCE_BANKS });
+export async function loadDemoWithSpikes(db: Database, o: { seed: number; scale: number; days: number; now?: Date }): Promise<void> {
+  const now = o.now ?? new Date();
+  const run = generateDemo({ seed: o.seed, scale: o.scale, days: o.days, now, banks: REFERENCE_BANKS });
   let batch: unknown[] = [];
   for (const e of run.events) {
     batch.push(e);
@@ -93,5 +94,5 @@ export async function loadDemoWithSpikes(db: Database, o: { seed: number; scale:
     }
   }
   if (batch.length) await ingestBatch(db, batch, { afterCommit: false });
-  await backfillVolume(db);
+  await backfillVolume(db, { now });
 }

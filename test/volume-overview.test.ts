@@ -103,6 +103,12 @@ describe("volume.overview", () => {
        RETURNING id::text`,
       [hourAgo, detectedAt, new Date(nowBucket.getTime() - 5 * 60 * MIN), new Date(nowBucket.getTime() - 4 * 60 * MIN), new Date(nowBucket.getTime() - 3 * 60 * MIN)],
     );
+    // "Spiking" is the bank alarm's word (what the banner lists): 0149's alarm is open too.
+    await t.db.pool.query(
+      `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at)
+       VALUES ('0149', 'FRESH_LINKS_CHARGED', $1, $2, 200000, $2)`,
+      [hourAgo, new Date(hourAgo.getTime() + 5 * MIN)],
+    );
     try {
       const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
       for (const range of ["6h", "24h", "7d", "30d"] as const) {
@@ -127,6 +133,7 @@ describe("volume.overview", () => {
       }
     } finally {
       await t.db.pool.query("DELETE FROM spike WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+      await t.db.pool.query("DELETE FROM bank_alarm WHERE bank_code = '0149'");
     }
   });
 

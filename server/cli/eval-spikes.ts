@@ -17,7 +17,7 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
-import { FRESH_LINK, runBankAlarm } from "../../shared/volume/alarm.ts";
+import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, runBankAlarm, type BankAlarm, type BankAlarmParams } from "../../shared/volume/alarm.ts";
 import { runSeries } from "../../shared/volume/detector.ts";
 import { defaultParamsFor } from "../../shared/volume/params.ts";
 import type { VolumeMetric } from "../../shared/volume/types.ts";
@@ -119,7 +119,10 @@ interface BankDetection {
   alarms: { knownAtMs: number; startedAtMs: number }[];
 }
 
-function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: BankDetection } {
+/** `--params '{"supportedP":0}'`: the alarm with some parameters changed (for tuning). */
+const alarmParams: BankAlarmParams = { ...DEFAULT_BANK_ALARM_PARAMS, ...(JSON.parse(arg("params", "{}")) as Partial<BankAlarmParams>) };
+
+function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: BankDetection; alarms: BankAlarm[] } {
   const start = new Date(r.startMs);
   const previous: BankDetection = { alarms: [] };
   const expected5 = new Map<VolumeMetric, Float64Array>();
@@ -136,7 +139,8 @@ function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: 
     }
   }
   const v = (m: VolumeMetric) => r.series.get(`${bank}|${m}|5`) ?? new Float64Array(r.n5);
-  const alarms = runBankAlarm({
+  const alarms = runBankAlarm(
+    {
     bankCode: bank,
     start,
     links: v("LINK_REGISTERED"),
@@ -144,8 +148,10 @@ function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: 
     yen: v("CHARGE_YEN"),
     yenExpected: expected5.get("CHARGE_YEN")!,
     freshHeavy: r.series.get(`${bank}|FRESH_HEAVY|5`),
-  });
-  return { previous, alarm: { alarms: alarms.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) } };
+    },
+    alarmParams,
+  );
+  return { previous, alarms, alarm: { alarms: alarms.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) } };
 }
 
 interface AttackOutcome {
@@ -292,6 +298,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     console.error(err);
     process.exit(1);
   });
+}
+
+/** The bank alarms of a generated run, per bank, computed as the eval does (no database). */
+export function alarmsOfRun(run: { events: Iterable<PlatformEvent>; windowStart: Date; now: Date }, banks: readonly { code: string }[]): Map<string, BankAlarm[]> {
+  const rollup = rollUp(run.events, run.windowStart, run.now);
+  return new Map(banks.map((b) => [b.code, detectBank(rollup, b.code).alarms]));
 }
 
 /** For parameter tuning scripts: the same attack plan and rollup as the eval. */

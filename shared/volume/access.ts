@@ -8,4 +8,6 @@ export const volumeAccess = {
   "volume.bank": ALL_STAFF,
   "volume.openSpikes": ALL_STAFF,
   "volume.params": ALL_STAFF,
+  // Acknowledging a bank's alarm takes it off everyone's banner: those who work the incident.
+  "volume.acknowledgeAlarm": ["MANAGER", "ANALYST"],
 } satisfies AccessMap;

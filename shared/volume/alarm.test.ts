@@ -73,8 +73,8 @@ describe("bank alarm", () => {
     bank.links[100] += 1;
     bank.yen[100] += 190_000;
     expect(evidenceAt(bank, 100).evidence).toBeNull(); // one link is not enough
-    bank.links[101] += 2;
-    bank.yen[101] += 400_000;
+    bank.links[101] += 4;
+    bank.yen[101] += 800_000;
     const alarms = runBankAlarm(bank);
     expect(alarms).toHaveLength(1);
     const [a] = alarms;
@@ -88,11 +88,11 @@ describe("bank alarm", () => {
 
   it("fires on links alone when the burst is strong, and ranks by harm", () => {
     const bank = honestBank(7, DAY_BUCKETS, 0.4, 2);
-    bank.links[50] += 9;
+    bank.links[50] += 14;
     const [a] = runBankAlarm(bank);
     expect(a.evidence).toBe("STRONG_LINKS");
     expect(a.confirmedAt.getTime()).toBe(START.getTime() + 51 * 5 * 60_000);
-    expect(a.impactYenPerHour).toBeGreaterThanOrEqual(8 * DEFAULT_BANK_ALARM_PARAMS.typicalYenPerFraudLink);
+    expect(a.impactYenPerHour).toBeGreaterThanOrEqual(13 * DEFAULT_BANK_ALARM_PARAMS.typicalYenPerFraudLink);
   });
 
   it("fires on the first link charged near the limits within minutes at a small bank, in that bucket", () => {
@@ -126,7 +126,7 @@ describe("bank alarm", () => {
 
   it("a still-filling bucket can open an alarm but never counts towards closing it", () => {
     const bank = honestBank(9, DAY_BUCKETS, 0.05, 0.3);
-    bank.links[20] += 9;
+    bank.links[20] += 14;
     let state = stepBankAlarm(bank, 20, INITIAL_BANK_ALARM_STATE).state;
     expect(state.open).not.toBeNull();
     for (let t = 21 + 12; t < 21 + 12 + DEFAULT_BANK_ALARM_PARAMS.closeQuietBuckets; t++) {

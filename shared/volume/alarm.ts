@@ -65,9 +65,9 @@ export const DEFAULT_BANK_ALARM_PARAMS: BankAlarmParams = Object.freeze({
   windows: Object.freeze([1, 2, 3, 6, 12]),
   linkFloor: 0.01,
   linkInflation: 1.3,
-  strongP: 1e-7,
-  strongMinExcess: 5,
-  supportedP: 2e-3,
+  strongP: 1e-9,
+  strongMinExcess: 10,
+  supportedP: 1e-4,
   supportedYenPerLink: 120_000,
   supportedMinYen: 150_000,
   supportedYenZ: 5,
@@ -196,6 +196,12 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
     if (evidence && !best.evidence) best = { linkP: pL, evidence, fromIndex: i, impactYenPerHour: 0 };
     else if (evidence && best.evidence) best = { ...best, fromIndex: i, linkP: Math.min(best.linkP, pL) };
     else if (pL < best.linkP) best = { ...best, linkP: pL, fromIndex: best.evidence ? best.fromIndex : i };
+  }
+  // The alarm began with the first new link (or fresh heavily charged link) of the evidence window.
+  if (best.evidence) {
+    let first = best.fromIndex;
+    while (first < t && !(m.links[first] > 0) && !(m.freshHeavy && m.freshHeavy[first] > 0)) first++;
+    best.fromIndex = first;
   }
   const perHour = (60 / 5) / Math.max(1, w);
   best.impactYenPerHour = Math.max(0, hourYenExcess * perHour, hourLinkExcess * p.typicalYenPerFraudLink * perHour);

@@ -1,6 +1,7 @@
 // Inputs of the volume procedures and the time window they cover (pure: the client shows the same
 // window and bucket size the server queries).
 import { z } from "zod";
+import { Reason } from "../reason.ts";
 import { chooseBucketMinutes, bucketStartMs, MINUTE_MS } from "./time.ts";
 
 export const VOLUME_RANGES = ["6h", "24h", "7d", "30d", "custom"] as const;
@@ -94,3 +95,9 @@ export function windowBuckets(w: VolumeWindow): number[] {
   for (let t = w.from.getTime(); t <= last; t += step) out.push(t);
   return out;
 }
+
+/** Acknowledge one bank alarm (its id, as the bank page shows it) with a reason for the audit log. */
+export const AcknowledgeAlarmInput = z.object({
+  alarmId: z.string().regex(/^\d{1,18}$/, "Not an alarm id"),
+  reason: Reason,
+});

@@ -37,6 +37,12 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
         spike("0149", "LINK_REGISTERED", fiveMin(1800_000), 4.0),
       ],
     });
+    // The banks' alarms (what the banner lists, most harmful first), as detection would have raised them.
+    await t.db.pool.query(
+      `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at)
+       VALUES ('0125', 'FRESH_LINKS_CHARGED', $1, $2, 3000000, now()), ('0149', 'FRESH_LINKS_CHARGED', $3, $4, 400000, now())`,
+      [chargeStart, new Date(chargeStart.getTime() + 300_000), fiveMin(1800_000), new Date(fiveMin(1800_000).getTime() + 300_000)],
+    );
     // Flagged wallets that linked after the charges began but before the link spike: a cutoff at the
     // link spike (or at "now") would leave their links grandfathered.
     for (let i = 0; i < 3; i++) {

@@ -1,4 +1,5 @@
-// The incident banner on every page while any spike is open (registered as shellSlots.banner). One
+// The incident banner on every page while any bank's spike alarm is open and not acknowledged
+// (volume.openSpikes reads bank_alarm; registered as shellSlots.banner). One
 // compact line per bank, most severe first, with what is being done about it (suspended since…, or
 // not suspended) and, for a manager, "Suspend…" opening the suspend dialog in place. On pages other
 // than the overview it collapses to one strip so the page's own header stays above the fold.
@@ -8,9 +9,11 @@ import { Anchor, Badge, Button, Group, Paper, Stack, Text, UnstyledButton } from
 import { IconAlertTriangle, IconChevronDown, IconChevronUp } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "react-router";
-import { useTranslation } from "react-i18next";
+import { formatJst } from "../../../shared/format.ts";
+import { scopeWords } from "../../../shared/suspensions/describe.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
-import { useScopeWords } from "../../i18n/words.ts";
+import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
+import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { REFRESH_MS } from "./refresh.ts";
@@ -23,8 +26,11 @@ const STRIP_BANKS = 3;
 interface BannerBank {
   bankCode: string;
   bankName: string;
+  /** What the bank's alarm saw (shared/volume/alarm.ts). */
+  evidence: AlarmEvidence[];
   metrics: string[];
   since: Date;
+  /** Estimated harm, yen per hour. */
   severity: number;
   acknowledged?: boolean;
 }
@@ -42,14 +48,15 @@ export function sortBannerBanks<T extends BannerBank>(banks: readonly T[]): T[] 
   );
 }
 
+function stateWords(s: BankSuspensionState | undefined): string {
+  if (!s) return "not suspended";
+  const when = formatJst(s.startsAt);
+  return s.state === "ACTIVE" ? `suspended since ${when}: ${scopeWords(s.scopes)}` : `suspension scheduled for ${when}: ${scopeWords(s.scopes)}`;
+}
+
 export function IncidentBanner() {
-  const { t } = useTranslation(["volume", "common"]);
-  const scopeWords = useScopeWords();
-  const stateWords = (s: BankSuspensionState | undefined): string => {
-    if (!s) return t("banner.notSuspended");
-    return t(s.state === "ACTIVE" ? "banner.suspendedSince" : "banner.scheduledFor", { at: s.startsAt, scopes: scopeWords(s.scopes) });
-  };
   const trpc = useTRPC();
+  const { t } = useTranslation("alarms");
   const location = useLocation();
   const allowed = useCan("volume.openSpikes");
   const canSeeSuspensions = useCan("suspensions.activeByBank");
@@ -75,7 +82,7 @@ export function IncidentBanner() {
   }
   const onOverview = location.pathname === "/overview";
   const full = onOverview || expanded;
-  const title = banks.length === 1 ? t("banner.one") : t("banner.many", { count: banks.length });
+  const title = banks.length === 1 ? "Spike in progress" : `Spikes in progress at ${banks.length} banks`;
   const suspendingBank = banks.find((b) => b.bankCode === suspending);
 
   return (
@@ -101,7 +108,7 @@ export function IncidentBanner() {
               </Text>
             </Group>
             {!onOverview && (
-              <UnstyledButton onClick={() => setExpanded(false)} aria-label={t("banner.collapse")}>
+              <UnstyledButton onClick={() => setExpanded(false)} aria-label="Collapse the incident banner">
                 <IconChevronUp size={16} />
               </UnstyledButton>
             )}
@@ -114,19 +121,19 @@ export function IncidentBanner() {
                   {b.bankName} ({b.bankCode})
                 </Anchor>
                 <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
-                  {t("banner.since", { metrics: b.metrics.map((m) => t(`common:metrics.${m as "CHARGE_YEN"}`, { defaultValue: m })).join(", "), at: b.since })}
+                  {b.evidence.map((e) => t(`evidence.${e}`)).join(", ")} since {formatJst(b.since)} · ≈ {t("harmPerHour", { v: Math.round(b.severity) })}
                 </Text>
                 <Badge size="sm" variant={s ? "filled" : "outline"} color={s ? "orange" : "gray"} data-testid={`banner-state-${b.bankCode}`} style={{ textTransform: "none", flexShrink: 0 }}>
                   {stateWords(s)}
                 </Badge>
                 {b.acknowledged && (
                   <Badge size="sm" variant="light" color="gray" style={{ textTransform: "none", flexShrink: 0 }}>
-                    {t("banner.acknowledged")}
+                    acknowledged
                   </Badge>
                 )}
                 {canSuspend && s?.state !== "ACTIVE" && (
                   <Button size="compact-xs" color="red" variant="light" onClick={() => setSuspending(b.bankCode)} data-testid={`banner-suspend-${b.bankCode}`} style={{ flexShrink: 0 }}>
-                    {t("banner.suspend")}
+                    Suspend…
                   </Button>
                 )}
               </Group>
@@ -137,7 +144,7 @@ export function IncidentBanner() {
         <Group gap="xs" wrap="nowrap" style={{ overflow: "hidden" }}>
           <IconAlertTriangle size={16} color="var(--mantine-color-red-7)" style={{ flexShrink: 0 }} />
           <Text size="sm" fw={700} c="red.8" style={{ whiteSpace: "nowrap" }}>
-            {banks.length === 1 ? t("banner.stripOne") : t("banner.stripMany", { count: banks.length })}
+            {banks.length === 1 ? "Spike:" : `Spikes at ${banks.length} banks:`}
           </Text>
           {banks.slice(0, STRIP_BANKS).map((b) => {
             const s = stateOf.get(b.bankCode);
@@ -147,7 +154,7 @@ export function IncidentBanner() {
                   {b.bankName} ({b.bankCode})
                 </Anchor>{" "}
                 <Text span size="xs" c={s ? "orange.9" : "dimmed"} data-testid={`banner-state-${b.bankCode}`}>
-                  {s ? (s.state === "ACTIVE" ? t("banner.suspended") : t("banner.scheduled")) : t("banner.notSuspended")}
+                  {s ? (s.state === "ACTIVE" ? "suspended" : "suspension scheduled") : "not suspended"}
                 </Text>
               </Text>
             );
@@ -161,7 +168,7 @@ export function IncidentBanner() {
             style={{ flexShrink: 0, marginLeft: "auto" }}
             data-testid="banner-expand"
           >
-            {banks.length > STRIP_BANKS ? t("banner.more", { count: banks.length - STRIP_BANKS }) : canSuspend ? t("banner.detailsSuspend") : t("banner.details")}
+            {banks.length > STRIP_BANKS ? `+${banks.length - STRIP_BANKS} more · details` : canSuspend ? "Details · suspend" : "Details"}
           </Button>
         </Group>
       )}

@@ -68,6 +68,13 @@ export const flaggedAccountsRoutes: PlatformRoutes = (api, { db }) => {
         },
       },
     },
-    async (req) => listFlagged(db.pool, req.query),
+    async (req, reply) => {
+      try {
+        return await listFlagged(db.pool, req.query);
+      } catch (err) {
+        if (err instanceof AppError) return reply.code(err.status as 400).send({ code: err.code, message: err.message, requestId: req.id });
+        throw err;
+      }
+    },
   );
 };

@@ -3,7 +3,7 @@
 // resets end every session of that person in the same transaction.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
-import type { AdminErrorCode } from "../../../shared/admin/errors.ts";
+import { ADMIN_ERRORS } from "../../../shared/admin/staff.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
@@ -11,8 +11,9 @@ import { hashPassword } from "../auth/password.ts";
 import { endAllSessions } from "../auth/invalidate.ts";
 import { lockStaffForChange } from "../auth/session-guard.ts";
 
+type AdminErrorCode = keyof typeof ADMIN_ERRORS;
 function fail(code: AdminErrorCode, message: string): never {
-  throw new AppError(code, message);
+  throw new AppError(code, message, { status: ADMIN_ERRORS[code] });
 }
 
 const PUBLIC_FIELDS = { id: true, email: true, name: true, role: true, active: true } as const;

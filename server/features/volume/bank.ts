@@ -6,6 +6,7 @@ import type { Database } from "../../db/client.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { detectorLabel, type BaselineKind, type VolumeMetric } from "../../../shared/volume/index.ts";
+import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
 import { BankVolumeInput, windowBuckets } from "../../../shared/volume/schemas.ts";
 import { suspensionRegions, suspensionStatuses, windowOrThrow, type AuthMethod, type SuspensionRegion, type SuspensionStatus } from "./overview.ts";
 import type { z } from "zod";
@@ -43,6 +44,17 @@ export interface BankSpike {
   endedAt: Date | null;
 }
 
+export interface BankAlarmRow {
+  id: string;
+  evidence: AlarmEvidence;
+  startedAt: Date;
+  confirmedAt: Date;
+  impactYenPerHour: number;
+  lastSeenAt: Date;
+  endedAt: Date | null;
+  acknowledged: { at: Date; by: string; reason: string } | null;
+}
+
 export interface BankVolume {
   bank: { code: string; name: string; nameKana: string | null; authMethod: AuthMethod };
   window: ReturnType<typeof windowOrThrow>;
@@ -51,6 +63,8 @@ export interface BankVolume {
   /** true when any of the link/charge series has no expected level for its newest bucket. */
   learning: boolean;
   spikes: BankSpike[];
+  /** The bank's alarms (what the banner lists) overlapping the window, newest first, acknowledged ones marked. */
+  alarms: BankAlarmRow[];
   recentLinks: Array<{ id: string; accountId: string; branchCode: string; accountNumberMasked: string; holderName: string; authMethod: string; registeredAt: Date; status: string }>;
   recentCharges: Array<{ id: string; accountId: string; linkId: string; branchCode: string; accountNumberMasked: string; amountYen: number; occurredAt: Date }>;
   suspension: SuspensionStatus;
@@ -70,7 +84,7 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
   const w = windowOrThrow(input, now);
   const pool = db.pool;
   const code = input.bankCode;
-  const [bank, series, spikes, links, charges, suspensions] = await Promise.all([
+  const [bank, series, spikes, alarms, links, charges, suspensions] = await Promise.all([
     pool.query<{ code: string; name: string; name_kana: string | null; auth_method: AuthMethod }>(
       `SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank WHERE code = $1`,
       [code],
@@ -83,6 +97,14 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
       `SELECT metric::text AS metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at, ended_at
          FROM spike WHERE bank_code = $1 AND started_at <= $3 AND (ended_at IS NULL OR ended_at >= $2)
         ORDER BY started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
+      [code, w.from, w.to],
+    ),
+    pool.query<{ id: string; evidence: AlarmEvidence; started_at: Date; confirmed_at: Date; impact: number; last_seen_at: Date; ended_at: Date | null; ack_at: Date | null; ack_by: string | null; ack_reason: string | null }>(
+      `SELECT a.id::text, a.evidence, a.started_at, a.confirmed_at, a.impact_yen_per_hour AS impact, a.last_seen_at, a.ended_at,
+              a.acknowledged_at AS ack_at, s.name AS ack_by, a.acknowledge_reason AS ack_reason
+         FROM bank_alarm a LEFT JOIN staff_user s ON s.id = a.acknowledged_by_id
+        WHERE a.bank_code = $1 AND a.started_at <= $3 AND (a.ended_at IS NULL OR a.ended_at >= $2)
+        ORDER BY a.started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
       [code, w.from, w.to],
     ),
     pool.query<{ id: string; account_id: string; branch_code: string; account_number: string; holder_name: string; auth_method: string; registered_at: Date; status: string }>(
@@ -147,6 +169,16 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
       lastSeenAt: s.last_seen_at,
       endedAt: s.ended_at,
     })),
+    alarms: alarms.rows.map((a) => ({
+      id: a.id,
+      evidence: a.evidence,
+      startedAt: a.started_at,
+      confirmedAt: a.confirmed_at,
+      impactYenPerHour: a.impact,
+      lastSeenAt: a.last_seen_at,
+      endedAt: a.ended_at,
+      acknowledged: a.ack_at ? { at: a.ack_at, by: a.ack_by ?? "", reason: a.ack_reason ?? "" } : null,
+    })),
     recentLinks: links.rows.map((l) => ({
       id: l.id,
       accountId: l.account_id,
@@ -174,20 +206,30 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
 export interface OpenSpikeBank {
   bankCode: string;
   bankName: string;
+  /** What the alarm saw (shared/volume/alarm.ts ALARM_EVIDENCE_LABELS keys). */
+  evidence: AlarmEvidence[];
+  /** Measures with an open per-series spike at the bank (context; may be empty). */
   metrics: VolumeMetric[];
   since: Date;
+  /** Estimated excess harm, yen per hour: ranks the banks. */
   severity: number;
 }
 
-/** Banks with an open spike (for the incident banner), most severe first. */
+/**
+ * Banks with an open, unacknowledged alarm (the incident banner), most severe first. The alarm
+ * (shared/volume/alarm.ts, run by detection) decides; per-series spikes alone do not list a bank.
+ */
 export async function openSpikes(db: Database): Promise<OpenSpikeBank[]> {
-  const { rows } = await db.pool.query<{ bank_code: string; name: string; metrics: VolumeMetric[]; since: Date; severity: number }>(
-    `SELECT s.bank_code, b.name, array_agg(DISTINCT s.metric::text) AS metrics, min(s.started_at) AS since, max(s.severity) AS severity
-       FROM spike s JOIN bank b ON b.code = s.bank_code
-      WHERE s.ended_at IS NULL AND s.metric = ANY($1::"VolumeMetric"[])
-      GROUP BY s.bank_code, b.name
-      ORDER BY max(s.severity) DESC, s.bank_code`,
+  const { rows } = await db.pool.query<{ bank_code: string; name: string; evidence: AlarmEvidence[]; metrics: VolumeMetric[] | null; since: Date; severity: number }>(
+    `SELECT a.bank_code, b.name, array_agg(DISTINCT a.evidence::text) AS evidence,
+            (SELECT array_agg(DISTINCT s.metric::text) FROM spike s
+              WHERE s.bank_code = a.bank_code AND s.ended_at IS NULL AND s.metric = ANY($1::"VolumeMetric"[])) AS metrics,
+            min(a.started_at) AS since, max(a.impact_yen_per_hour) AS severity
+       FROM bank_alarm a JOIN bank b ON b.code = a.bank_code
+      WHERE a.ended_at IS NULL AND a.acknowledged_at IS NULL
+      GROUP BY a.bank_code, b.name
+      ORDER BY max(a.impact_yen_per_hour) DESC, a.bank_code`,
     [["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN"]],
   );
-  return rows.map((r) => ({ bankCode: r.bank_code, bankName: r.name, metrics: r.metrics, since: r.since, severity: r.severity }));
+  return rows.map((r) => ({ bankCode: r.bank_code, bankName: r.name, evidence: r.evidence, metrics: r.metrics ?? [], since: r.since, severity: r.severity }));
 }

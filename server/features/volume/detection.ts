@@ -28,6 +28,7 @@
 // closed on it: a bucket that has just begun looks quiet. It closes when the bucket is complete.
 import type { Database } from "../../db/client.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
+import { advanceAlarms, type AlarmCursor, type LaneSeries } from "./alarms.ts";
 import {
   DEFAULT_DETECTOR_PARAMS,
   DETECTION_BUCKET_MINUTES,
@@ -111,6 +112,8 @@ interface Cache {
   dirtyFromMs: number | null;
   /** Runs of one database never overlap. */
   queue: Promise<unknown>;
+  /** The bank-level alarm's state per bank (see alarms.ts). */
+  alarms: Map<string, AlarmCursor>;
 }
 
 const caches = new WeakMap<Database, Cache>();
@@ -154,7 +157,7 @@ export function runDetection(db: Database, opts: DetectionOptions = {}): Promise
   let cache = caches.get(db);
   const first = !cache;
   if (!cache) {
-    cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve() };
+    cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve(), alarms: new Map() };
     caches.set(db, cache);
   }
   const c = cache;
@@ -182,7 +185,7 @@ export interface BackfillOptions {
  */
 export async function backfillVolume(db: Database, opts: BackfillOptions = {}): Promise<DetectionRunSummary> {
   caches.delete(db);
-  const cache: Cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve() };
+  const cache: Cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve(), alarms: new Map() };
   caches.set(db, cache);
   const now = opts.now ?? new Date();
   const nowMs = floorTo(now.getTime(), FINEST_MS);
@@ -681,6 +684,16 @@ async function evaluateAndWrite(db: Database, cache: Cache, o: EvaluateOptions):
     throw err;
   }
   cache.lastNowMs = o.nowMs;
+  // The banner's alarm, per bank, on the 5-minute lane just evaluated.
+  const banks = new Map<string, { links: LaneSeries; yen: LaneSeries }>();
+  for (const s of cache.series.values()) {
+    if (s.bucketMinutes !== 5 || s.metric !== "LINK_REGISTERED") continue;
+    const yen = cache.series.get(seriesKey(s.bankCode, "CHARGE_YEN", 5));
+    if (!yen) continue;
+    const lane = (x: Series): LaneSeries => ({ startMs: x.startMs, firstDataMs: x.firstDataMs, values: x.view.values, expected: x.expected });
+    banks.set(s.bankCode, { links: lane(s), yen: lane(yen) });
+  }
+  await advanceAlarms(db, { nowMs: o.nowMs, banks, cursors: cache.alarms });
   return { nowBucketAt: new Date(o.nowMs), series: cache.series.size, bucketsWritten: rows.length, spikesWritten: spikeList.length, spikesOpened: opened };
 }
 

@@ -174,6 +174,12 @@ const SPIKES_IN_WINDOW = {
           ORDER BY started_at`,
 };
 
+// The banks the alarm lists (as the banner does): open and not acknowledged.
+const ALARMING_BANKS = {
+  name: "volume.overview.alarming",
+  text: `SELECT DISTINCT bank_code FROM bank_alarm WHERE ended_at IS NULL AND acknowledged_at IS NULL`,
+};
+
 const SUSPENSIONS = {
   name: "volume.suspensions",
   text: `SELECT bank_code, scopes::text[] AS scopes, starts_at, lifted_at
@@ -470,12 +476,14 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
   const snap = source === "sql" ? null : usableSnapshot(db, w, now);
   if (source === "memory" && !snap) throw new Error("the detector's memory does not hold this window");
 
-  const [totals, spikes, suspensions, banks] = await Promise.all([
+  const [totals, spikes, suspensions, banks, alarming] = await Promise.all([
     snap ? memoryTotals(snap, w, groupMs) : sqlTotals(db, w, groupMs),
     pool.query<{ bank_code: string; metric: VolumeMetric; detector: string; started_at: Date; ended_at: Date | null }>({ ...SPIKES_IN_WINDOW, values: [w.from, w.to] }),
     pool.query<{ bank_code: string; scopes: string[]; starts_at: Date; lifted_at: Date | null }>({ ...SUSPENSIONS, values: [w.from] }),
     pool.query<BankInfo>(BANKS),
+    pool.query<{ bank_code: string }>(ALARMING_BANKS),
   ]);
+  const alarmingBanks = new Set(alarming.rows.map((r) => r.bank_code));
   const { agg, spark } = totals;
 
   const bankNames = new Map(banks.rows.map((b) => [b.code, b.name]));
@@ -511,7 +519,7 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
       charges: measured(agg.get(`${b.code}:CHARGE_COUNT`)),
       chargedYen: measured(agg.get(`${b.code}:CHARGE_YEN`)),
       deviation: best,
-      spikingNow: !!open,
+      spikingNow: alarmingBanks.has(b.code),
       openSpikeMetrics: open ? [...open] : [],
       spikesInWindow: windowSpikes.get(b.code) ?? 0,
       suspension: statuses.get(b.code) ?? { state: "NONE", scopes: [], startsAt: null },

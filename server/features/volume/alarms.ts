@@ -1,0 +1,167 @@
+// The bank-level alarm (shared/volume/alarm.ts) run live, after each detection run: per bank, on the
+// 5-minute lane's links and charged yen with their expected levels (held in detection's memory), and
+// the links charged to the per-charge limit within minutes of linking (read here from the charges).
+// What it finds is upserted into bank_alarm by (bank, end of the bucket it opened in): the incident
+// banner lists the open, unacknowledged ones.
+//
+// Each bank's alarm state advances bucket by bucket (complete buckets once; the still-filling one
+// on every run, without keeping its state, so an alarm opens within seconds but never closes on a
+// bucket that has just begun). The first run of a process starts over ALARM_REPLAY_DAYS back (where
+// detection holds expected levels), re-deriving the alarms stored for that span; stored alarms still
+// open that began before it are closed at their last evidence. Late events older than a bank's cursor
+// do not re-run its alarm (the per-series spikes do re-run).
+import type { Database } from "../../db/client.ts";
+import {
+  FRESH_LINK,
+  INITIAL_BANK_ALARM_STATE,
+  closedAlarm,
+  stepBankAlarm,
+  type BankAlarm,
+  type BankAlarmState,
+  type BankMeasures,
+} from "../../../shared/volume/alarm.ts";
+
+const MINUTE_MS = 60_000;
+const BUCKET_MS = 5 * MINUTE_MS;
+/** The longest window the alarm reads, in buckets (evidence at t reads t−11..t). */
+const LOOKBACK_BUCKETS = 12;
+export const ALARM_REPLAY_DAYS = 3;
+
+/** A 5-minute series as detection holds it: values[i] and expected[i] are the bucket at startMs + i·5 min. */
+export interface LaneSeries {
+  startMs: number;
+  firstDataMs: number;
+  values: Float64Array;
+  expected: Float64Array;
+}
+
+export interface AlarmCursor {
+  /** State after the last complete bucket stepped. */
+  state: BankAlarmState;
+  /** The next bucket to step (the still-filling bucket of the last run). */
+  nextMs: number;
+}
+
+// A link (or a link change) counts once, in the bucket of the charge with which the charges drawn on
+// it since then, within FRESH_LINK.minutes, reached FRESH_LINK.yen.
+const FRESH_HEAVY = {
+  name: "volume.alarm.fresh-heavy",
+  text: `SELECT bank_code, min(occurred_at) AS crossed_at
+           FROM (SELECT v.id, v.bank_code, c.occurred_at,
+                        sum(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS cum
+                   FROM bank_link_version v
+                   JOIN charge c ON c.link_id = v.link_id AND c.occurred_at >= v.valid_from
+                                AND c.occurred_at <= v.valid_from + make_interval(mins => $3)
+                                AND (v.valid_to IS NULL OR c.occurred_at < v.valid_to)
+                  WHERE v.valid_from >= $1::timestamptz - make_interval(mins => $3) AND v.valid_from <= $2) x
+          WHERE cum >= $4
+          GROUP BY id, bank_code
+         HAVING min(occurred_at) >= $1`,
+};
+
+const UPSERT_ALARMS = {
+  name: "volume.alarm.upsert",
+  text: `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, ended_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::timestamptz[], $7::timestamptz[])
+         ON CONFLICT (bank_code, confirmed_at) DO UPDATE
+           SET evidence = EXCLUDED.evidence, started_at = EXCLUDED.started_at, impact_yen_per_hour = EXCLUDED.impact_yen_per_hour,
+               last_seen_at = EXCLUDED.last_seen_at, ended_at = EXCLUDED.ended_at`,
+};
+
+const CLOSE_STALE = `UPDATE bank_alarm SET ended_at = last_seen_at + interval '5 minutes' WHERE ended_at IS NULL AND confirmed_at < $1`;
+
+/**
+ * Advances every bank's alarm to `nowMs` (the still-filling 5-minute bucket) and writes what changed.
+ * `cursors` is updated only once the write succeeded.
+ */
+export async function advanceAlarms(
+  db: Database,
+  o: { nowMs: number; banks: Map<string, { links: LaneSeries; yen: LaneSeries }>; cursors: Map<string, AlarmCursor> },
+): Promise<number> {
+  const firstRun = o.cursors.size === 0;
+  const replayFromMs = o.nowMs - ALARM_REPLAY_DAYS * 86_400_000;
+  const plans: Array<{ bankCode: string; links: LaneSeries; yen: LaneSeries; fromMs: number; state: BankAlarmState }> = [];
+  for (const [bankCode, s] of o.banks) {
+    const c = o.cursors.get(bankCode);
+    const fromMs = c ? c.nextMs : Math.max(replayFromMs, s.links.firstDataMs, s.yen.firstDataMs);
+    if (fromMs > o.nowMs) continue;
+    plans.push({ bankCode, ...s, fromMs, state: c?.state ?? INITIAL_BANK_ALARM_STATE });
+  }
+  if (plans.length === 0) return 0;
+  const oldestMs = Math.min(...plans.map((p) => p.fromMs)) - LOOKBACK_BUCKETS * BUCKET_MS;
+  const fresh = await db.pool.query<{ bank_code: string; crossed_at: Date }>({
+    ...FRESH_HEAVY,
+    values: [new Date(oldestMs), new Date(o.nowMs + BUCKET_MS), FRESH_LINK.minutes, FRESH_LINK.yen],
+  });
+  const freshByBank = new Map<string, number[]>();
+  for (const r of fresh.rows) {
+    if (!freshByBank.has(r.bank_code)) freshByBank.set(r.bank_code, []);
+    freshByBank.get(r.bank_code)!.push(r.crossed_at.getTime());
+  }
+
+  const writes: BankAlarm[] = [];
+  const next = new Map<string, AlarmCursor>();
+  for (const p of plans) {
+    const startMs = p.fromMs - LOOKBACK_BUCKETS * BUCKET_MS;
+    const n = Math.round((o.nowMs - startMs) / BUCKET_MS) + 1;
+    const m: BankMeasures & { links: Float64Array; linksExpected: Float64Array; yen: Float64Array; yenExpected: Float64Array; freshHeavy: Float64Array } = {
+      bankCode: p.bankCode,
+      start: new Date(startMs),
+      links: new Float64Array(n),
+      linksExpected: new Float64Array(n),
+      yen: new Float64Array(n),
+      yenExpected: new Float64Array(n),
+      freshHeavy: new Float64Array(n),
+    };
+    const copy = (s: LaneSeries, values: Float64Array, expected: Float64Array) => {
+      for (let i = 0; i < n; i++) {
+        const j = Math.round((startMs + i * BUCKET_MS - s.startMs) / BUCKET_MS);
+        const inRange = j >= 0 && j < s.values.length;
+        values[i] = inRange ? s.values[j] : Number.NaN;
+        expected[i] = inRange ? s.expected[j] : Number.NaN;
+      }
+    };
+    copy(p.links, m.links, m.linksExpected);
+    copy(p.yen, m.yen, m.yenExpected);
+    for (const at of freshByBank.get(p.bankCode) ?? []) {
+      const i = Math.floor((at - startMs) / BUCKET_MS);
+      if (i >= 0 && i < n) m.freshHeavy[i]++;
+    }
+    let state = p.state;
+    const nowIdx = n - 1;
+    for (let t = LOOKBACK_BUCKETS; t < nowIdx; t++) {
+      const before = state.open;
+      const r = stepBankAlarm(m, t, state);
+      if (r.event === "CLOSED" && before) writes.push(closedAlarm(before));
+      else if (r.event === "OPENED" || r.event === "UPDATED") writes.push(r.state.open!);
+      state = r.state;
+    }
+    next.set(p.bankCode, { state, nextMs: o.nowMs });
+    // The still-filling bucket: may open or extend, never closes; its state is not kept.
+    const partial = stepBankAlarm(m, nowIdx, state, undefined, true);
+    if (partial.state.open && (partial.event === "OPENED" || partial.event === "UPDATED")) writes.push(partial.state.open);
+  }
+
+  // The last write of each alarm wins (an alarm is updated bucket by bucket).
+  const byId = new Map<string, BankAlarm>();
+  for (const a of writes) byId.set(`${a.bankCode}:${a.confirmedAt.getTime()}`, a);
+  const list = [...byId.values()];
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  if (firstRun) await db.pool.query(CLOSE_STALE, [new Date(replayFromMs)]);
+  if (list.length > 0) {
+    await db.pool.query({
+      ...UPSERT_ALARMS,
+      values: [
+        list.map((a) => a.bankCode),
+        list.map((a) => a.evidence),
+        list.map((a) => iso(a.startedAt)),
+        list.map((a) => iso(a.confirmedAt)),
+        list.map((a) => a.impactYenPerHour),
+        list.map((a) => iso(a.lastSeenAt)),
+        list.map((a) => iso(a.endedAt)),
+      ],
+    });
+  }
+  for (const [k, v] of next) o.cursors.set(k, v);
+  return list.length;
+}
