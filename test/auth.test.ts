@@ -114,11 +114,12 @@ describe("roles", () => {
 
   it("ADMIN may change a setting, and it is audited with before/after and reason", async () => {
     const admin = await signedInAs(t.baseUrl, "ADMIN");
-    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 150_000, reason: "finance asked for a higher bar" });
+    // Lowering tightens, so it is one action (raising takes a second administrator: approvals tests).
+    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 50_000, reason: "finance asked for a lower bar" });
     const audit = await t.db.prisma.auditEvent.findFirst({ where: { action: "setting.update" }, orderBy: { id: "desc" } });
-    expect(audit?.reason).toBe("finance asked for a higher bar");
+    expect(audit?.reason).toBe("finance asked for a lower bar");
     expect(audit?.before).toEqual({ value: 100_000 });
-    expect(audit?.after).toEqual({ value: 150_000 });
+    expect(audit?.after).toEqual({ value: 50_000 });
     expect(audit?.actorRole).toBe("ADMIN");
   });
 

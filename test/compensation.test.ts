@@ -235,7 +235,13 @@ describe("approving, rejecting and cancelling", () => {
       expect(queue.thresholdYen).toBe(20_000);
       expect(queue.cases.map((c) => c.id)).toContain(caseId);
     } finally {
-      await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 100_000, reason: "Back to the default" });
+      // Raising it back takes a second administrator (#12).
+      const asked = await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 100_000, reason: "Back to the default" });
+      expect(asked.pendingRequestId).toBeTruthy();
+      expect((await manager.trpc.compensation.approvalQueue.query()).thresholdYen).toBe(20_000);
+      const admin2 = await createStaff(t.db.prisma, t.baseUrl, "ADMIN");
+      await admin2.trpc.approvals.approve.mutate({ requestId: asked.pendingRequestId!, reason: "The incident is over" });
+      expect((await manager.trpc.compensation.approvalQueue.query()).thresholdYen).toBe(100_000);
     }
   });
 

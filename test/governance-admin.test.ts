@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
 import { sha256Hex } from "../server/features/auth/sessions.ts";
 import { verifyAuditChain } from "../server/features/audit/verify-chain.ts";
+import { createStaff } from "./compensation-fixtures.ts";
 
 let t: TestApp;
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
@@ -47,14 +48,19 @@ describe("staff administration", () => {
     const u = await admin.trpc.admin.createStaff.mutate({ email: "promote@floodgate.test", name: "P", role: "ANALYST", initialPassword: "promote me please", reason: "new colleague" });
     const first = await signIn("promote@floodgate.test", "promote me please");
     const second = await signIn("promote@floodgate.test", "promote me please");
-    const r = await admin.trpc.admin.setRole.mutate({ userId: u.id, role: "MANAGER", reason: "now leads the response" });
-    expect(r.sessionsEnded).toBe(2);
+    // Granting MANAGER waits for a second administrator (#12): nothing changes until approved.
+    const asked = await admin.trpc.admin.setRole.mutate({ userId: u.id, role: "MANAGER", reason: "now leads the response" });
+    if (asked.pendingRequestId === null) throw new Error("expected a pending request");
+    expect((await first.trpc.auth.me.query()).user?.role).toBe("ANALYST");
+    const admin2 = await createStaff(t.db.prisma, t.baseUrl, "ADMIN");
+    await admin2.trpc.approvals.approve.mutate({ requestId: asked.pendingRequestId, reason: "confirmed with the incident lead" });
     for (const agent of [first, second]) expect(await errorCodeOf(agent.trpc.audit.list.query({ limit: 1 }))).toBe("SESSION_EXPIRED");
     const again = await signIn("promote@floodgate.test", "promote me please");
     expect((await again.trpc.auth.me.query()).user?.role).toBe("MANAGER");
     const audit = await t.db.prisma.auditEvent.findFirst({ where: { action: "staff.setRole", targetId: u.id } });
     expect(audit?.before).toMatchObject({ role: "ANALYST" });
-    expect(audit?.after).toMatchObject({ role: "MANAGER", sessionsEnded: 2 });
+    expect(audit?.after).toMatchObject({ role: "MANAGER", sessionsEnded: 2, changeRequestId: asked.pendingRequestId, emergency: false });
+    expect(audit?.actorEmail).toBe(admin2.user.email);
   });
 
   it("a person cannot remove their own ADMIN role or deactivate themselves; another ADMIN can be demoted", async () => {
@@ -66,10 +72,13 @@ describe("staff administration", () => {
     expect(await errorCodeOf(admin.trpc.admin.deactivateStaff.mutate({ userId: me.id, reason: "leaving myself" }))).toBe("OWN_ADMIN_ROLE");
     expect((await t.db.prisma.staffUser.findUnique({ where: { id: me.id } }))?.role).toBe("ADMIN");
 
-    // Another ADMIN's role can be changed, and their sessions end.
-    const second = await admin.trpc.admin.createStaff.mutate({ email: "admin2@floodgate.test", name: "Second", role: "ADMIN", initialPassword: "second admin password", reason: "cover for holidays" });
-    const admin2 = await signIn("admin2@floodgate.test", "second admin password");
-    await admin.trpc.admin.setRole.mutate({ userId: second.id, role: "SUPPORT", reason: "holidays are over" });
+    // A new ADMIN is a grant: it takes a second administrator, so it cannot be created in one step.
+    expect(await errorCodeOf(admin.trpc.admin.createStaff.mutate({ email: "admin2@floodgate.test", name: "Second", role: "ADMIN", initialPassword: "second admin password", reason: "cover for holidays" }))).toBe("FOUR_EYES_REQUIRED");
+    // Another ADMIN's role can be changed (a demotion: one step), and their sessions end.
+    const second = await createStaff(t.db.prisma, t.baseUrl, "ADMIN");
+    const admin2 = second;
+    const demoted = await admin.trpc.admin.setRole.mutate({ userId: second.user.id, role: "SUPPORT", reason: "holidays are over" });
+    expect(demoted.pendingRequestId).toBeNull();
     expect(await errorCodeOf(admin2.trpc.admin.staffList.query())).toBe("SESSION_EXPIRED");
   });
 

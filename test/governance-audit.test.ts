@@ -40,7 +40,7 @@ async function asTamperer(sql: string, params: unknown[] = []) {
 describe("hash chain", () => {
   it("chains every record to the one before it, and verification walks the whole chain", async () => {
     const admin = await signedInAs(t.baseUrl, "ADMIN");
-    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 120_000, reason: "chain test one" });
+    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 90_000, reason: "chain test one" });
     await audit("test.one");
     const rows = await t.db.prisma.auditEvent.findMany({ orderBy: { id: "asc" } });
     expect(rows.length).toBeGreaterThanOrEqual(3);
@@ -182,7 +182,7 @@ describe("audit page queries", () => {
     });
     const admin = await signedInAs(t.baseUrl, "ADMIN");
     const analyst = await signedInAs(t.baseUrl, "ANALYST");
-    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 130_000, reason: "address check" });
+    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 80_000, reason: "address check" });
     for (const agent of [admin, analyst]) {
       const [row] = (await agent.trpc.audit.list.query({ action: "test.personal" })).rows;
       expect(row.after).toEqual({ accountNumber: "****321", holderName: "ヤマダ タロウ", nested: { account_number: "****223" } });

@@ -9,16 +9,19 @@ import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { accountWithLink, decide, insertAccount, insertLink, minutesAgo } from "./suspensions-fixtures.ts";
 import { applyDueQuarantines } from "../server/features/suspensions/quarantine-job.ts";
+import { createStaff } from "./compensation-fixtures.ts";
 
 let t: TestApp;
 let key: string;
 let manager: Awaited<ReturnType<typeof signedInAs>>;
 let analyst: Awaited<ReturnType<typeof signedInAs>>;
+let manager2: Awaited<ReturnType<typeof createStaff>>;
 
 beforeAll(async () => {
   t = await startTestApp();
   key = await t.apiKey();
   manager = await signedInAs(t.baseUrl, "MANAGER");
+  manager2 = await createStaff(t.db.prisma, t.baseUrl, "MANAGER");
   analyst = await signedInAs(t.baseUrl, "ANALYST");
 });
 afterAll(async () => {
@@ -178,12 +181,16 @@ describe("scheduled start, lift and re-suspend", () => {
     const first = (await suspend(["0169"], { cutoffAt })).suspensions[0];
     expect(await errorCodeOf(suspend(["0169"], { scopes: ["REGISTRATION"] }))).toBe("SUSPENSION_CONFLICT");
 
-    const lifted = await manager.trpc.suspensions.lift.mutate({ suspensionId: first.id, reason: "bank added a one-time password" });
-    expect(lifted.stillQuarantined).toBe(1);
+    // Lifting waits for a second manager (#12): the suspension holds until then.
+    const asked = await manager.trpc.suspensions.lift.mutate({ suspensionId: first.id, reason: "bank added a one-time password" });
+    expect(asked.status).toBe("PENDING");
+    expect((await decide(t.baseUrl, key, "link-registration", { accountId, bankCode: "0169" })).body.decision).toBe("deny");
+    await manager2.trpc.approvals.approve.mutate({ requestId: asked.requestId, reason: "checked the bank's new link page" });
     expect((await decide(t.baseUrl, key, "link-registration", { accountId, bankCode: "0169" })).body.decision).toBe("allow");
     expect((await decide(t.baseUrl, key, "charge", { linkId: late.linkId, amountYen: 5000 })).body).toEqual({ decision: "deny", reason: "LINK_QUARANTINED", suspensionId: first.id });
     const audit = await t.db.prisma.auditEvent.findFirst({ where: { action: "suspension.lift", targetId: "0169" } });
-    expect(audit).toMatchObject({ actorEmail: "manager@floodgate.test", reason: "bank added a one-time password" });
+    expect(audit).toMatchObject({ actorEmail: manager2.user.email, reason: "bank added a one-time password", after: { stillQuarantined: 1, changeRequestId: asked.requestId } });
+    expect(await t.db.prisma.suspension.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ liftedById: (await manager.trpc.auth.me.query()).user?.id });
     expect(await errorCodeOf(manager.trpc.suspensions.lift.mutate({ suspensionId: first.id, reason: "lift it twice" }))).toBe("SUSPENSION_ALREADY_LIFTED");
 
     const second = (await suspend(["0169"], { scopes: ["REGISTRATION"] })).suspensions[0];
@@ -197,7 +204,8 @@ describe("scheduled start, lift and re-suspend", () => {
   it("a scheduled suspension lifted before it starts never takes effect", async () => {
     const accountId = await insertAccount(t.db);
     const s = (await suspend(["0177"], { startsAt: new Date(Date.now() + 800) })).suspensions[0];
-    await manager.trpc.suspensions.lift.mutate({ suspensionId: s.id, reason: "scheduled by mistake" });
+    const asked = await manager.trpc.suspensions.lift.mutate({ suspensionId: s.id, reason: "scheduled by mistake" });
+    await manager2.trpc.approvals.approve.mutate({ requestId: asked.requestId, reason: "agreed, scheduled by mistake" });
     await new Promise((r) => setTimeout(r, 900));
     expect((await decide(t.baseUrl, key, "link-registration", { accountId, bankCode: "0177" })).body.decision).toBe("allow");
   });

@@ -7,6 +7,7 @@ import { auditRouter } from "../features/audit/router.ts";
 import { accountsRouter } from "../features/accounts/router.ts";
 import { compensationRouter } from "../features/compensation/router.ts";
 import { volumeRouter } from "../features/volume/router.ts";
+import { approvalsRouter } from "../features/approvals/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   accounts: accountsRouter,
   compensation: compensationRouter,
   volume: volumeRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

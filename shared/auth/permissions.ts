@@ -10,6 +10,7 @@ import { suspensionsAccess } from "../suspensions/access.ts";
 import { compensationAccess } from "../compensation/access.ts";
 import { auditAccess } from "../audit/access.ts";
 import { adminAccess } from "../admin/access.ts";
+import { approvalsAccess } from "../approvals/access.ts";
 
 export type AccessMap = Record<string, readonly Role[] | "PUBLIC">;
 
@@ -21,6 +22,7 @@ export const PROCEDURE_ROLES: AccessMap = {
   ...compensationAccess,
   ...auditAccess,
   ...adminAccess,
+  ...approvalsAccess,
 };
 
 export function allowedRoles(path: string): readonly Role[] | "PUBLIC" | undefined {
@@ -57,6 +59,7 @@ export const PAGE_REQUIRES = {
   "/compensation/batches": "compensation.batches",
   "/audit": "audit.list",
   "/admin": "admin.staffList",
+  "/approvals": "approvals.list",
 } as const satisfies Record<string, string>;
 
 export type PagePattern = keyof typeof PAGE_REQUIRES;

@@ -115,7 +115,9 @@ function StaffTab() {
     return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
   const create = useMutationOnce(useMutation(trpc.admin.createStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can now sign in as ${ROLE_LABELS[u.role]}.`) })));
-  const setRole = useMutationOnce(useMutation(trpc.admin.setRole.mutationOptions({ onSuccess: (u) => done(`${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.`) })));
+  const setRole = useMutationOnce(useMutation(trpc.admin.setRole.mutationOptions({
+    onSuccess: (u) => done(u.pendingRequestId === null ? `${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.` : `${u.summary}: this waits for a second administrator's approval on the Approvals page.`),
+  })));
   const deactivate = useMutationOnce(useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} is deactivated; ${u.sessionsEnded} session(s) ended.`) })));
   const reactivate = useMutationOnce(useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can sign in again.`) })));
   const reset = useMutationOnce(useMutation(trpc.admin.resetPassword.mutationOptions({ onSuccess: (r) => done(`Password reset; ${r.sessionsEnded} session(s) ended.`) })));
@@ -330,8 +332,8 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
   const [reason, setReason] = useState("");
   const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
-      onSuccess: () => {
-        notifications.show({ color: "green", message: `${label} saved.` });
+      onSuccess: (r) => {
+        notifications.show({ color: "green", message: r.pendingRequestId ? `Raising it waits for a second administrator's approval on the Approvals page.` : `${label} saved.` });
         setReason("");
         return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
       },

@@ -10,6 +10,8 @@ import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { endAllSessions } from "../auth/invalidate.ts";
 import { lockStaffForChange } from "../auth/session-guard.ts";
+import { approvalError } from "../../../shared/approvals/errors.ts";
+import { roleGrantNeedsFourEyes } from "../../../shared/approvals/rules.ts";
 
 type AdminErrorCode = keyof typeof ADMIN_ERRORS;
 function fail(code: AdminErrorCode, message: string): never {
@@ -48,6 +50,10 @@ async function assertAnotherActiveAdmin(tx: Tx, userId: string) {
 }
 
 export async function createStaff(db: PrismaClient, actor: Actor, input: { email: string; name: string; role: Role; initialPassword: string; reason: string }) {
+  if (roleGrantNeedsFourEyes({ from: null, to: input.role })) {
+    // A new MANAGER or ADMIN is a grant like any other: create the account first, then ask for the role.
+    throw approvalError("FOUR_EYES_REQUIRED", `A new ${input.role} takes a second administrator's approval: create the account as ANALYST or SUPPORT, then ask for the ${input.role} role.`);
+  }
   const passwordHash = await hashPassword(input.initialPassword); // slow on purpose: outside the transaction
   return withTransaction(db, async (tx) => {
     const taken = await tx.staffUser.findUnique({ where: { email: input.email }, select: { id: true } });
@@ -58,19 +64,42 @@ export async function createStaff(db: PrismaClient, actor: Actor, input: { email
   });
 }
 
+/**
+ * Granting MANAGER or ADMIN weakens protection: it takes a second administrator (#12), through
+ * server/features/approvals. A direct grant is refused here, inside the transaction; demotions stay
+ * one action.
+ */
 export async function setRole(db: PrismaClient, actor: Actor, input: { userId: string; role: Role; reason: string }) {
-  return withTransaction(db, async (tx) => {
-    const before = await loadForUpdate(tx, input.userId);
-    if (before.role === input.role) return { ...before, sessionsEnded: 0 };
-    if (before.role === "ADMIN") {
-      if (input.userId === actor.id) fail("OWN_ADMIN_ROLE", "You cannot remove your own ADMIN role; ask another administrator.");
-      if (before.active) await assertAnotherActiveAdmin(tx, input.userId);
-    }
-    const after = await tx.staffUser.update({ where: { id: input.userId }, data: { role: input.role }, select: PUBLIC_FIELDS });
-    const sessionsEnded = await endAllSessions(tx, input.userId);
-    await writeAudit(tx, actor, { action: "staff.setRole", targetType: "staff", targetId: input.userId, reason: input.reason, before, after: { ...after, sessionsEnded } });
-    return { ...after, sessionsEnded };
+  return withTransaction(db, (tx) => applyRole(tx, actor, input, { fourEyes: false }));
+}
+
+/** Changes a role in the caller's transaction; `fourEyes` says a second person approved (or an emergency). */
+export async function applyRole(
+  tx: Tx,
+  actor: Actor,
+  input: { userId: string; role: Role; reason: string },
+  via: { fourEyes: false } | { fourEyes: true; changeRequestId: string; emergency: boolean },
+) {
+  const before = await loadForUpdate(tx, input.userId);
+  if (before.role === input.role) return { ...before, sessionsEnded: 0 };
+  if (!via.fourEyes && roleGrantNeedsFourEyes({ from: before.role, to: input.role })) {
+    throw approvalError("FOUR_EYES_REQUIRED", `Making someone ${input.role} takes a second administrator's approval: ask for it, or use the emergency path.`);
+  }
+  if (before.role === "ADMIN") {
+    if (input.userId === actor.id) fail("OWN_ADMIN_ROLE", "You cannot remove your own ADMIN role; ask another administrator.");
+    if (before.active) await assertAnotherActiveAdmin(tx, input.userId);
+  }
+  const after = await tx.staffUser.update({ where: { id: input.userId }, data: { role: input.role }, select: PUBLIC_FIELDS });
+  const sessionsEnded = await endAllSessions(tx, input.userId);
+  await writeAudit(tx, actor, {
+    action: "staff.setRole",
+    targetType: "staff",
+    targetId: input.userId,
+    reason: input.reason,
+    before,
+    after: { ...after, sessionsEnded, ...(via.fourEyes ? { changeRequestId: via.changeRequestId, emergency: via.emergency } : {}) },
   });
+  return { ...after, sessionsEnded };
 }
 
 export async function setActive(db: PrismaClient, actor: Actor, input: { userId: string; active: boolean; reason: string }) {

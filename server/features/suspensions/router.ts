@@ -13,7 +13,6 @@ import {
   activeByBank,
   listBanks,
   listSuspensions,
-  liftSuspension,
   previewSuspension,
   quarantineList,
   requireStaffActor,
@@ -21,6 +20,8 @@ import {
   suspendBanks,
   suspensionsForBank,
 } from "./service.ts";
+import { requestChange } from "../approvals/service.ts";
+import { approvalActor } from "../approvals/router.ts";
 
 export const suspensionsRouter = router({
   list: staffProcedure.query(({ ctx }) => listSuspensions(ctx.pool)),
@@ -29,7 +30,10 @@ export const suspensionsRouter = router({
   activeByBank: staffProcedure.query(({ ctx }) => activeByBank(ctx.pool)),
   preview: staffProcedure.input(SuspensionPreviewInput).query(({ ctx, input }) => previewSuspension(ctx.pool, input)),
   suspend: staffProcedure.input(SuspendInput).mutation(({ ctx, input }) => suspendBanks(ctx.db, requireStaffActor(ctx.actor), input)),
-  lift: staffProcedure.input(LiftInput).mutation(({ ctx, input }) => liftSuspension(ctx.db, requireStaffActor(ctx.actor), input)),
+  // Lifting weakens protection: it asks a second manager (#12); approvals.emergency lifts at once.
+  lift: staffProcedure
+    .input(LiftInput)
+    .mutation(({ ctx, input }) => requestChange(ctx.db, approvalActor(ctx), { change: { kind: "LIFT_SUSPENSION", suspensionId: input.suspensionId }, reason: input.reason })),
   quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),
   releaseLinks: staffProcedure
     .input(QuarantineActionInput)

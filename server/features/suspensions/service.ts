@@ -331,30 +331,41 @@ export async function suspendBanks(db: PrismaClient, actor: StaffActor, input: S
   }
 }
 
-export async function liftSuspension(db: PrismaClient, actor: StaffActor, input: LiftInput) {
-  return withTransaction(db, async (tx) => {
-    const before = await tx.suspension.findUnique({ where: { id: input.suspensionId } });
-    if (!before) throw suspensionError("SUSPENSION_NOT_FOUND");
-    if (before.liftedAt) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
-    const now = await dbNow(tx);
-    const { count } = await tx.suspension.updateMany({
-      where: { id: input.suspensionId, liftedAt: null },
-      data: { liftedAt: now, liftedById: actor.id, liftReason: input.reason },
-    });
-    if (count !== 1) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
-    const after = await tx.suspension.findUniqueOrThrow({ where: { id: input.suspensionId } });
-    // Lifting does not release quarantined links: each still needs an analyst's review.
-    const stillQuarantined = await tx.bankLink.count({ where: { quarantineSuspensionId: after.id, status: "QUARANTINED" } });
-    await writeAudit(tx, actor, {
-      action: "suspension.lift",
-      targetType: "bank",
-      targetId: after.bankCode,
-      reason: input.reason,
-      before,
-      after: { ...after, stillQuarantined },
-    });
-    return { suspension: after, stillQuarantined };
+/**
+ * Lifting weakens protection, so it takes a second manager (#12): the console asks for it through
+ * server/features/approvals, which calls this inside its own transaction once a second manager
+ * approved (or one manager applied it as an emergency). `liftedBy` is the manager who asked.
+ */
+export async function applyLift(tx: Tx, actor: Actor, input: LiftInput & { liftedById: string; changeRequestId: string; emergency: boolean }) {
+  const before = await tx.suspension.findUnique({ where: { id: input.suspensionId } });
+  if (!before) throw suspensionError("SUSPENSION_NOT_FOUND");
+  if (before.liftedAt) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
+  const now = await dbNow(tx);
+  const { count } = await tx.suspension.updateMany({
+    where: { id: input.suspensionId, liftedAt: null },
+    data: { liftedAt: now, liftedById: input.liftedById, liftReason: input.reason },
   });
+  if (count !== 1) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
+  const after = await tx.suspension.findUniqueOrThrow({ where: { id: input.suspensionId } });
+  // Lifting does not release quarantined links: each still needs an analyst's review.
+  const stillQuarantined = await tx.bankLink.count({ where: { quarantineSuspensionId: after.id, status: "QUARANTINED" } });
+  await writeAudit(tx, actor, {
+    action: "suspension.lift",
+    targetType: "bank",
+    targetId: after.bankCode,
+    reason: input.reason,
+    before,
+    after: { ...after, stillQuarantined, changeRequestId: input.changeRequestId, emergency: input.emergency },
+  });
+  return { suspension: after, stillQuarantined };
+}
+
+/** The lift's preconditions, checked when it is asked for (and again by applyLift when it runs). */
+export async function liftableSuspension(db: PrismaClient | Tx, suspensionId: string) {
+  const s = await db.suspension.findUnique({ where: { id: suspensionId }, select: { id: true, bankCode: true, scopes: true, liftedAt: true, bank: { select: { name: true } } } });
+  if (!s) throw suspensionError("SUSPENSION_NOT_FOUND");
+  if (s.liftedAt) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
+  return s;
 }
 
 // --- Quarantine queue ---------------------------------------------------------------------------

@@ -1,0 +1,282 @@
+// Four eyes on the changes that weaken protection (#12): lifting a suspension, raising the
+// compensation approval threshold, granting MANAGER or ADMIN. One person asks (with a reason); a
+// different person with the role approves, and the change runs in the approval's own transaction,
+// with its audit records, exactly once; or rejects it with a reason. In an emergency one person
+// applies it at once with a long reason: audited as an emergency and listed (and shown on the
+// overview) until a second person reviews it. The pure rules are in shared/approvals/rules.ts.
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import { withTransaction, type Tx } from "../../db/transaction.ts";
+import { writeAudit, type Actor } from "../audit/write-audit.ts";
+import { applyLift, liftableSuspension } from "../suspensions/service.ts";
+import { APPROVAL_THRESHOLD_KEY, applySetting, parseSetting, readSetting, updateSetting } from "../admin/settings-service.ts";
+import { applyRole, setRole } from "../admin/staff-service.ts";
+import { approvalError } from "../../../shared/approvals/errors.ts";
+import {
+  CHANGE_ROLES,
+  decideApproval,
+  decideEmergency,
+  decideReview,
+  roleGrantNeedsFourEyes,
+  thresholdChangeNeedsFourEyes,
+  type ChangeStatus,
+} from "../../../shared/approvals/rules.ts";
+import { ChangePayload } from "../../../shared/approvals/schemas.ts";
+import type { SettingKey } from "../../../shared/admin/settings.ts";
+import type { Role } from "../../../shared/auth/roles.ts";
+import { formatYen } from "../../../shared/format.ts";
+import { AppError } from "../../../shared/errors.ts";
+
+export type ApprovalActor = Actor & { id: string; role: Role };
+
+const WORDS: Record<string, string> = {
+  CHANGE_REQUEST_NOT_PENDING: "This change request was already decided. Reload to see who decided it.",
+  SELF_APPROVAL_NOT_ALLOWED: "You asked for this change: a different person must decide it.",
+  APPROVER_ROLE_NOT_ALLOWED: "Your role may not decide this kind of change.",
+  EMERGENCY_REASON_TOO_SHORT: "An emergency change needs a longer reason: say what is happening and why it cannot wait for a second person.",
+  EMERGENCY_NOT_REVIEWABLE: "Only an emergency change not yet reviewed can be marked reviewed.",
+};
+
+function refuse(code: Parameters<typeof approvalError>[0]): never {
+  throw approvalError(code, WORDS[code]);
+}
+
+/** The thing a change acts on: at most one pending request per target (a unique index holds it). */
+function targetKey(change: ChangePayload): string {
+  switch (change.kind) {
+    case "LIFT_SUSPENSION":
+      return `suspension:${change.suspensionId}`;
+    case "RAISE_APPROVAL_THRESHOLD":
+      return `setting:${APPROVAL_THRESHOLD_KEY}`;
+    case "GRANT_ROLE":
+      return `staff:${change.userId}`;
+  }
+}
+
+/** Checks that the change still makes sense and needs four eyes; returns it in words. */
+async function describeAndCheck(db: PrismaClient | Tx, change: ChangePayload): Promise<string> {
+  switch (change.kind) {
+    case "LIFT_SUSPENSION": {
+      const s = await liftableSuspension(db, change.suspensionId);
+      return `Lift the suspension of ${s.bankCode} ${s.bank.name} (${s.scopes.join(", ")})`;
+    }
+    case "RAISE_APPROVAL_THRESHOLD": {
+      const valueYen = parseSetting(APPROVAL_THRESHOLD_KEY, change.valueYen);
+      const currentYen = await readSetting(db, APPROVAL_THRESHOLD_KEY);
+      if (!thresholdChangeNeedsFourEyes({ currentYen, nextYen: valueYen })) {
+        throw new AppError("VALIDATION_FAILED", `The threshold is ${formatYen(currentYen)}; ${formatYen(valueYen)} is not a raise. Lowering it needs no second person: change it on the admin page.`);
+      }
+      return `Raise the compensation approval threshold from ${formatYen(currentYen)} to ${formatYen(valueYen)}`;
+    }
+    case "GRANT_ROLE": {
+      const user = await db.staffUser.findUnique({ where: { id: change.userId }, select: { email: true, role: true, active: true } });
+      if (!user) throw new AppError("STAFF_NOT_FOUND", "There is no such staff member.", { status: 404 });
+      if (!user.active) throw new AppError("STAFF_ALREADY_INACTIVE", `${user.email} is deactivated: reactivate the account first.`, { status: 409 });
+      if (!roleGrantNeedsFourEyes({ from: user.role, to: change.role })) {
+        throw new AppError("VALIDATION_FAILED", `${user.email} is ${user.role}; becoming ${change.role} needs no second person: change it on the admin page.`);
+      }
+      return `Make ${user.email} ${change.role} (now ${user.role})`;
+    }
+  }
+}
+
+/** Runs the change in the caller's transaction, with the change's own audit record. */
+async function execute(tx: Tx, actor: Actor, request: { id: string; payload: ChangePayload; reason: string; requestedById: string; emergency: boolean }) {
+  const change = request.payload;
+  const via = { changeRequestId: request.id, emergency: request.emergency };
+  switch (change.kind) {
+    case "LIFT_SUSPENSION":
+      await applyLift(tx, actor, { suspensionId: change.suspensionId, reason: request.reason, liftedById: request.requestedById, ...via });
+      return;
+    case "RAISE_APPROVAL_THRESHOLD": {
+      // Still a raise? (Someone may have lowered or raised it since the request.)
+      await describeAndCheck(tx, change);
+      await applySetting(tx, actor, { key: APPROVAL_THRESHOLD_KEY, value: change.valueYen, reason: request.reason, ...via });
+      return;
+    }
+    case "GRANT_ROLE":
+      await describeAndCheck(tx, change);
+      await applyRole(tx, actor, { userId: change.userId, role: change.role, reason: request.reason }, { fourEyes: true, ...via });
+      return;
+  }
+}
+
+function isPendingConflict(err: unknown): boolean {
+  return /change_request_one_pending_per_target/.test(String((err as Error)?.message ?? "") + JSON.stringify((err as { meta?: unknown })?.meta ?? {}));
+}
+
+export async function requestChange(db: PrismaClient, actor: ApprovalActor, input: { change: ChangePayload; reason: string }) {
+  const change = ChangePayload.parse(input.change);
+  if (!CHANGE_ROLES[change.kind].includes(actor.role)) refuse("APPROVER_ROLE_NOT_ALLOWED");
+  try {
+    return await withTransaction(db, async (tx) => {
+      const summary = await describeAndCheck(tx, change);
+      const row = await tx.changeRequest.create({
+        data: { kind: change.kind, payload: change, targetKey: targetKey(change), reason: input.reason, requestedById: actor.id },
+        select: { id: true, status: true },
+      });
+      await writeAudit(tx, actor, { action: "change.request", targetType: "change", targetId: row.id, reason: input.reason, after: { kind: change.kind, payload: change, summary, status: "PENDING" } });
+      return { requestId: row.id, status: row.status, summary };
+    });
+  } catch (err) {
+    if (isPendingConflict(err)) {
+      throw new AppError("CONFLICT", "The same change is already waiting for a second person's approval: see the approvals page.", { status: 409 });
+    }
+    throw err;
+  }
+}
+
+async function lockRequest(tx: Tx, requestId: string) {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`SELECT id::text AS id FROM change_request WHERE id = ${requestId}::uuid FOR UPDATE`);
+  if (rows.length === 0) refuse("CHANGE_REQUEST_NOT_FOUND");
+  return tx.changeRequest.findUniqueOrThrow({ where: { id: requestId } });
+}
+
+/** Approve and execute in one transaction: the row lock and the forward-only state make it once. */
+export async function approveChange(db: PrismaClient, actor: ApprovalActor, input: { requestId: string; reason: string }) {
+  return withTransaction(db, async (tx) => {
+    const req = await lockRequest(tx, input.requestId);
+    const verdict = decideApproval({ kind: req.kind, status: req.status, requesterId: req.requestedById, approver: actor });
+    if (!verdict.ok) refuse(verdict.code);
+    const now = new Date();
+    await tx.changeRequest.update({ where: { id: req.id }, data: { status: "APPROVED", decidedById: actor.id, decidedAt: now, decisionReason: input.reason, executedAt: now } });
+    await execute(tx, actor, { id: req.id, payload: ChangePayload.parse(req.payload), reason: req.reason, requestedById: req.requestedById, emergency: false });
+    await writeAudit(tx, actor, { action: "change.approve", targetType: "change", targetId: req.id, reason: input.reason, before: { status: "PENDING" }, after: { status: "APPROVED", kind: req.kind, payload: req.payload, executed: true } });
+    return { requestId: req.id, status: "APPROVED" as const };
+  });
+}
+
+export async function rejectChange(db: PrismaClient, actor: ApprovalActor, input: { requestId: string; reason: string }) {
+  return withTransaction(db, async (tx) => {
+    const req = await lockRequest(tx, input.requestId);
+    const verdict = decideApproval({ kind: req.kind, status: req.status, requesterId: req.requestedById, approver: actor });
+    if (!verdict.ok) refuse(verdict.code);
+    await tx.changeRequest.update({ where: { id: req.id }, data: { status: "REJECTED", decidedById: actor.id, decidedAt: new Date(), decisionReason: input.reason } });
+    await writeAudit(tx, actor, { action: "change.reject", targetType: "change", targetId: req.id, reason: input.reason, before: { status: "PENDING" }, after: { status: "REJECTED", kind: req.kind, payload: req.payload } });
+    return { requestId: req.id, status: "REJECTED" as const };
+  });
+}
+
+/** One person, at once, with a long reason; marked as an emergency and listed until reviewed. */
+export async function emergencyChange(db: PrismaClient, actor: ApprovalActor, input: { change: ChangePayload; reason: string }) {
+  const change = ChangePayload.parse(input.change);
+  const verdict = decideEmergency({ kind: change.kind, actorRole: actor.role, reason: input.reason });
+  if (!verdict.ok) refuse(verdict.code);
+  return withTransaction(db, async (tx) => {
+    const summary = await describeAndCheck(tx, change);
+    const now = new Date();
+    const row = await tx.changeRequest.create({
+      data: { kind: change.kind, payload: change, targetKey: targetKey(change), reason: input.reason, requestedById: actor.id, status: "EMERGENCY_APPLIED", emergency: true, executedAt: now },
+      select: { id: true },
+    });
+    await execute(tx, actor, { id: row.id, payload: change, reason: input.reason, requestedById: actor.id, emergency: true });
+    await writeAudit(tx, actor, {
+      action: "change.emergency",
+      targetType: "change",
+      targetId: row.id,
+      reason: input.reason,
+      after: { emergency: true, kind: change.kind, payload: change, summary, status: "EMERGENCY_APPLIED", executed: true },
+    });
+    // A request for the same change still waiting is now moot: the change is done. It stays
+    // pending for a person to reject, so nothing is decided behind anyone's back.
+    return { requestId: row.id, status: "EMERGENCY_APPLIED" as const, summary };
+  });
+}
+
+export async function reviewEmergency(db: PrismaClient, actor: ApprovalActor, input: { requestId: string; reason: string }) {
+  return withTransaction(db, async (tx) => {
+    const req = await lockRequest(tx, input.requestId);
+    const verdict = decideReview({ kind: req.kind, status: req.status, requesterId: req.requestedById, reviewer: actor });
+    if (!verdict.ok) refuse(verdict.code);
+    await tx.changeRequest.update({ where: { id: req.id }, data: { status: "REVIEWED", reviewedById: actor.id, reviewedAt: new Date(), reviewReason: input.reason } });
+    await writeAudit(tx, actor, { action: "change.review", targetType: "change", targetId: req.id, reason: input.reason, before: { status: "EMERGENCY_APPLIED" }, after: { status: "REVIEWED", emergency: true, kind: req.kind } });
+    return { requestId: req.id, status: "REVIEWED" as const };
+  });
+}
+
+// --- Reads --------------------------------------------------------------------------------------
+
+async function summaryOf(db: PrismaClient, payload: ChangePayload): Promise<string> {
+  switch (payload.kind) {
+    case "LIFT_SUSPENSION": {
+      const s = await db.suspension.findUnique({ where: { id: payload.suspensionId }, select: { bankCode: true, scopes: true, bank: { select: { name: true } } } });
+      return s ? `Lift the suspension of ${s.bankCode} ${s.bank.name} (${s.scopes.join(", ")})` : "Lift a suspension";
+    }
+    case "RAISE_APPROVAL_THRESHOLD":
+      return `Raise the compensation approval threshold to ${formatYen(payload.valueYen)}`;
+    case "GRANT_ROLE": {
+      const u = await db.staffUser.findUnique({ where: { id: payload.userId }, select: { email: true } });
+      return `Make ${u?.email ?? "a staff member"} ${payload.role}`;
+    }
+  }
+}
+
+const OPEN: ChangeStatus[] = ["PENDING", "EMERGENCY_APPLIED"];
+
+/** Requests waiting for a second person (pending, or emergencies not yet reviewed), then the last 50 closed. */
+export async function listChanges(db: PrismaClient, actor: ApprovalActor) {
+  const [open, closed] = await Promise.all([
+    db.changeRequest.findMany({ where: { status: { in: OPEN } }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: 200, include: PEOPLE }),
+    db.changeRequest.findMany({ where: { status: { notIn: OPEN } }, orderBy: [{ requestedAt: "desc" }, { id: "asc" }], take: 50, include: PEOPLE }),
+  ]);
+  const rows = await Promise.all([...open, ...closed].map(async (r) => {
+    const payload = ChangePayload.parse(r.payload);
+    const approval = decideApproval({ kind: r.kind, status: r.status, requesterId: r.requestedById, approver: actor });
+    const review = decideReview({ kind: r.kind, status: r.status, requesterId: r.requestedById, reviewer: actor });
+    const why = r.status === "PENDING" && !approval.ok ? WORDS[approval.code] : r.status === "EMERGENCY_APPLIED" && !review.ok ? WORDS[review.code] : null;
+    return {
+      id: r.id,
+      kind: r.kind,
+      payload,
+      summary: await summaryOf(db, payload),
+      status: r.status,
+      emergency: r.emergency,
+      reason: r.reason,
+      requestedByEmail: r.requestedBy.email,
+      requestedAt: r.requestedAt,
+      decidedByEmail: r.decidedBy?.email ?? null,
+      decidedAt: r.decidedAt,
+      decisionReason: r.decisionReason,
+      reviewedByEmail: r.reviewedBy?.email ?? null,
+      reviewedAt: r.reviewedAt,
+      reviewReason: r.reviewReason,
+      canDecide: r.status === "PENDING" && approval.ok,
+      canReview: r.status === "EMERGENCY_APPLIED" && review.ok,
+      whyNot: why,
+    };
+  }));
+  return { open: rows.slice(0, open.length), closed: rows.slice(open.length) };
+}
+
+const PEOPLE = { requestedBy: { select: { email: true } }, decidedBy: { select: { email: true } }, reviewedBy: { select: { email: true } } } as const;
+
+/** Emergencies applied alone and not yet reviewed: the overview shows them to everyone. */
+export async function unreviewedEmergencies(db: PrismaClient) {
+  const rows = await db.changeRequest.findMany({ where: { status: "EMERGENCY_APPLIED" }, orderBy: { requestedAt: "asc" }, take: 20, include: PEOPLE });
+  return Promise.all(rows.map(async (r) => ({ id: r.id, kind: r.kind, summary: await summaryOf(db, ChangePayload.parse(r.payload)), reason: r.reason, appliedByEmail: r.requestedBy.email, appliedAt: r.requestedAt })));
+}
+
+// --- The console's one-step actions, routed through four eyes when they weaken protection -------
+
+/** Raising the threshold becomes a request; other settings and lowering stay one action. */
+export async function updateSettingOrRequest(db: PrismaClient, actor: ApprovalActor, input: { key: SettingKey; value: unknown; reason: string }) {
+  if (input.key === APPROVAL_THRESHOLD_KEY) {
+    const value = parseSetting(input.key, input.value);
+    if (thresholdChangeNeedsFourEyes({ currentYen: await readSetting(db, input.key), nextYen: value })) {
+      const r = await requestChange(db, actor, { change: { kind: "RAISE_APPROVAL_THRESHOLD", valueYen: value }, reason: input.reason });
+      return { key: input.key, value: null, pendingRequestId: r.requestId };
+    }
+  }
+  const done = await updateSetting(db, actor, input);
+  return { ...done, pendingRequestId: null };
+}
+
+/** Granting MANAGER or ADMIN becomes a request; demotions and other roles stay one action. */
+export async function setRoleOrRequest(db: PrismaClient, actor: ApprovalActor, input: { userId: string; role: Role; reason: string }) {
+  const user = await db.staffUser.findUnique({ where: { id: input.userId }, select: { role: true } });
+  if (user && roleGrantNeedsFourEyes({ from: user.role, to: input.role })) {
+    const r = await requestChange(db, actor, { change: { kind: "GRANT_ROLE", userId: input.userId, role: input.role }, reason: input.reason });
+    return { pendingRequestId: r.requestId, summary: r.summary };
+  }
+  const done = await setRole(db, actor, input);
+  return { ...done, pendingRequestId: null };
+}
