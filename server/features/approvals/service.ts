@@ -69,8 +69,8 @@ async function describeAndCheck(db: PrismaClient | Tx, change: ChangePayload): P
     }
     case "GRANT_ROLE": {
       const user = await db.staffUser.findUnique({ where: { id: change.userId }, select: { email: true, role: true, active: true } });
-      if (!user) throw new AppError("STAFF_NOT_FOUND", "There is no such staff member.", { status: 404 });
-      if (!user.active) throw new AppError("STAFF_ALREADY_INACTIVE", `${user.email} is deactivated: reactivate the account first.`, { status: 409 });
+      if (!user) throw new AppError("STAFF_NOT_FOUND", "There is no such staff member.");
+      if (!user.active) throw new AppError("STAFF_ALREADY_INACTIVE", `${user.email} is deactivated: reactivate the account first.`);
       if (!roleGrantNeedsFourEyes({ from: user.role, to: change.role })) {
         throw new AppError("VALIDATION_FAILED", `${user.email} is ${user.role}; becoming ${change.role} needs no second person: change it on the admin page.`);
       }
@@ -119,7 +119,7 @@ export async function requestChange(db: PrismaClient, actor: ApprovalActor, inpu
     });
   } catch (err) {
     if (isPendingConflict(err)) {
-      throw new AppError("CONFLICT", "The same change is already waiting for a second person's approval: see the approvals page.", { status: 409 });
+      throw new AppError("CONFLICT", "The same change is already waiting for a second person's approval: see the approvals page.");
     }
     throw err;
   }
