@@ -3,13 +3,15 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { ZodError } from "zod";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AppError, errorSpec, type ErrorCode } from "../shared/errors.ts";
 import { API_BODY_BYTES_MAX, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from "../shared/limits.ts";
 import type { Database } from "./db/client.ts";
 import type { SessionPolicy } from "./features/auth/sessions.ts";
@@ -32,6 +34,8 @@ export interface AppOptions {
   logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
   /** Request rate limits; from the environment when omitted (see server/http/rate-limit.ts). */
   rateLimits?: RateLimitConfig;
+  /** More routes on the same app (tests register test-only routes here; the app cannot take routes once built). */
+  extraRoutes?: (app: FastifyInstance) => void;
 }
 
 // Never log secrets or personal data: headers that carry credentials are redacted, and URLs are
@@ -49,6 +53,10 @@ function loggerOptions(opt: AppOptions["logger"]) {
       },
     },
   };
+}
+
+function fieldSummary(fieldErrors: Record<string, string[]>): string {
+  return Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m[0]}`).slice(0, 5).join("; ");
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -93,33 +101,37 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
 
+  // One error body for REST: {code, message, requestId, …} in our words, the status from the code
+  // (errorSpec, the same mapping the tRPC procedures use). A library's own message never goes out.
+  const send = (reply: FastifyReply, req: FastifyRequest, code: ErrorCode, message?: string, extra: Record<string, unknown> = {}) =>
+    reply.code(errorSpec(code).status).send({ code, message: message ?? errorSpec(code).message, requestId: req.id, ...extra });
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err }, "application error");
+      return send(reply, req, err.code, err.status >= 500 ? `${errorSpec("INTERNAL").message} Quote request id ${req.id}.` : err.message, err.details ? { details: err.details } : {});
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fieldErrors: Record<string, string[]> = {};
       for (const v of err.validation) {
         const field = (v.instancePath || "/").replace(/^\//, "").replace(/\//g, ".") || "body";
         (fieldErrors[field] ??= []).push(v.message ?? "invalid");
       }
-      const summary = Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m[0]}`).slice(0, 5).join("; ");
-      return reply.code(400).send({ code: "VALIDATION_FAILED", message: `Some fields are not valid — ${summary}`, fieldErrors, requestId: req.id });
+      return send(reply, req, "VALIDATION_FAILED", `Some fields are not valid — ${fieldSummary(fieldErrors)}`, { fieldErrors });
     }
-    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413) {
-      return reply.code(413).send({ code: "PAYLOAD_TOO_LARGE", message: "The request body is too large.", requestId: req.id });
+    if (err instanceof ZodError) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of err.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
+      return send(reply, req, "VALIDATION_FAILED", `Some fields are not valid — ${fieldSummary(fieldErrors)}`, { fieldErrors });
     }
-    if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.statusCode === 415) {
-      return reply.code(415).send({ code: "UNSUPPORTED_MEDIA_TYPE", message: "Send JSON (Content-Type: application/json).", requestId: req.id });
-    }
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413) return send(reply, req, "PAYLOAD_TOO_LARGE");
+    if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.statusCode === 415) return send(reply, req, "UNSUPPORTED_MEDIA_TYPE");
     if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
-      return reply.code(400).send({ code: "MALFORMED_JSON", message: "The request body is not valid JSON.", requestId: req.id });
+      return send(reply, req, "MALFORMED_JSON");
     }
-    if (err.statusCode === 429) {
-      return reply.code(429).send({ code: "TOO_MANY_REQUESTS", message: err.message, requestId: req.id });
-    }
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ code: "BAD_REQUEST", message: "The request was not understood.", requestId: req.id });
-    }
+    if (err.statusCode === 429) return send(reply, req, "TOO_MANY_REQUESTS");
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return send(reply, req, "BAD_REQUEST");
     req.log.error({ err }, "unhandled error");
-    return reply.code(500).send({ code: "INTERNAL", message: `Something went wrong on the server. Quote request id ${req.id}.`, requestId: req.id });
+    return send(reply, req, "INTERNAL", `${errorSpec("INTERNAL").message} Quote request id ${req.id}.`);
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -152,6 +164,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (route.url.startsWith("/trpc")) route.bodyLimit = TRPC_BODY_BYTES_MAX;
   });
 
+  opts.extraRoutes?.(app);
   // Wallet platform API (API key)
   await app.register(platformApiPlugin, { db: opts.db, routes: platformRoutes, rateLimits });
 

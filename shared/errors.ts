@@ -1,41 +1,48 @@
 // Error codes are data: each has an HTTP status, the tRPC code it travels as, and the words the UI
-// shows. Services throw AppError(code); the tRPC formatter and the REST plugin map from here.
+// shows. The list is closed: ErrorCode is the union of the base codes below and every feature's
+// registry (shared/<feature>/errors.ts), composed in ERROR_REGISTRIES, so `new AppError("TYPO")` does
+// not compile. errorSpec(code) is the one mapping from a code to its status, tRPC code and words:
+// the tRPC procedures and error formatter and the REST error handler (server/app.ts) all use it.
+import { ACCOUNT_ERRORS } from "./accounts/errors.ts";
+import { ADMIN_ERRORS } from "./admin/errors.ts";
+import { APPROVAL_ERRORS } from "./approvals/errors.ts";
+import { COMPENSATION_ERRORS } from "./compensation/errors.ts";
+import { SUSPENSION_ERRORS } from "./suspensions/errors.ts";
+import { TRPC_BATCH_CALLS_MAX } from "./limits.ts";
+
 export const ERROR_CODES = {
-  VALIDATION_FAILED: { status: 400, trpc: "BAD_REQUEST", message: "Some fields are not valid." },
-  UNAUTHENTICATED: { status: 401, trpc: "UNAUTHORIZED", message: "Please sign in." },
-  SESSION_EXPIRED: { status: 401, trpc: "UNAUTHORIZED", message: "Your session has expired. Please sign in again." },
-  INVALID_CREDENTIALS: { status: 401, trpc: "UNAUTHORIZED", message: "The email or password is not correct." },
-  FORBIDDEN: { status: 403, trpc: "FORBIDDEN", message: "Your role is not allowed to do this." },
-  CSRF_REJECTED: { status: 403, trpc: "FORBIDDEN", message: "The request did not come from the console and was refused." },
-  NOT_FOUND: { status: 404, trpc: "NOT_FOUND", message: "Not found." },
-  CONFLICT: { status: 409, trpc: "CONFLICT", message: "Someone changed this at the same time. Reload and try again." },
-  TOO_MANY_ATTEMPTS: { status: 429, trpc: "TOO_MANY_REQUESTS", message: "Too many attempts." },
-  INTERNAL: { status: 500, trpc: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
-} as const satisfies Record<string, { status: number; trpc: string; message: string }>;
+  VALIDATION_FAILED: { status: 400, message: "Some fields are not valid." },
+  BAD_REQUEST: { status: 400, message: "The request was not understood." },
+  MALFORMED_JSON: { status: 400, message: "The request body is not valid JSON." },
+  MALFORMED_REQUEST: { status: 400, message: "The request could not be read: send it as the console or the API documentation does." },
+  TOO_MANY_CALLS: { status: 400, message: `One request may carry at most ${TRPC_BATCH_CALLS_MAX} calls; send the others in another request.` },
+  UNAUTHENTICATED: { status: 401, message: "Please sign in." },
+  SESSION_EXPIRED: { status: 401, message: "Your session has expired. Please sign in again." },
+  INVALID_CREDENTIALS: { status: 401, message: "The email or password is not correct." },
+  FORBIDDEN: { status: 403, message: "Your role is not allowed to do this." },
+  CSRF_REJECTED: { status: 403, message: "The request did not come from the console and was refused." },
+  NOT_FOUND: { status: 404, message: "Not found." },
+  METHOD_NOT_ALLOWED: { status: 405, message: "This address does not take this kind of request." },
+  CONFLICT: { status: 409, message: "Someone changed this at the same time. Reload and try again." },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send JSON (Content-Type: application/json)." },
+  TOO_MANY_ATTEMPTS: { status: 429, message: "Too many attempts." },
+  TOO_MANY_REQUESTS: { status: 429, message: "Too many requests; slow down and try again shortly." },
+  INTERNAL: { status: 500, message: "Something went wrong on the server." },
+} as const satisfies Record<string, ErrorDefinition>;
 
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+}
+
+/** Every registry of codes, base first; a feature adds its registry here and nowhere else. */
+const ERROR_REGISTRIES = [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS] as const;
+
+type KeysOf<T extends readonly object[]> = T[number] extends infer R ? (R extends object ? keyof R : never) : never;
 export type BaseErrorCode = keyof typeof ERROR_CODES;
-/** Features add their own codes (e.g. COMPENSATION_EXCEEDS_CHARGE) with a status and message. */
-export type ErrorCode = BaseErrorCode | (string & {});
-
-export interface AppErrorOptions {
-  status?: number;
-  /** Extra, safe-to-show details (field names, remaining amounts, seconds to wait). */
-  details?: Record<string, unknown>;
-}
-
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly status: number;
-  readonly details?: Record<string, unknown>;
-  constructor(code: ErrorCode, message?: string, opts: AppErrorOptions = {}) {
-    const known = (ERROR_CODES as Record<string, { status: number; message: string }>)[code];
-    super(message ?? known?.message ?? code);
-    this.name = "AppError";
-    this.code = code;
-    this.status = opts.status ?? known?.status ?? 400;
-    this.details = opts.details;
-  }
-}
+/** Every code an error may carry: closed, so a misspelt code is a type error. */
+export type ErrorCode = Extract<KeysOf<typeof ERROR_REGISTRIES>, string>;
 
 export function httpStatusToTrpcCode(status: number) {
   switch (status) {
@@ -43,12 +50,68 @@ export function httpStatusToTrpcCode(status: number) {
     case 401: return "UNAUTHORIZED" as const;
     case 403: return "FORBIDDEN" as const;
     case 404: return "NOT_FOUND" as const;
+    case 405: return "METHOD_NOT_SUPPORTED" as const;
     case 409: return "CONFLICT" as const;
     case 412: return "PRECONDITION_FAILED" as const;
     case 413: return "PAYLOAD_TOO_LARGE" as const;
+    case 415: return "UNSUPPORTED_MEDIA_TYPE" as const;
     case 422: return "UNPROCESSABLE_CONTENT" as const;
     case 429: return "TOO_MANY_REQUESTS" as const;
     default: return status >= 500 ? ("INTERNAL_SERVER_ERROR" as const) : ("BAD_REQUEST" as const);
+  }
+}
+
+export type TrpcErrorCode = ReturnType<typeof httpStatusToTrpcCode>;
+export interface ErrorSpec extends ErrorDefinition {
+  code: ErrorCode;
+  trpc: TrpcErrorCode;
+}
+
+// Composed on first use, not at module load: the feature registries import AppError from here, so
+// whichever module loads first, every registry is defined by the time an error is made.
+let composed: Map<string, ErrorSpec> | undefined;
+function registry(): Map<string, ErrorSpec> {
+  if (!composed) {
+    composed = new Map();
+    for (const reg of ERROR_REGISTRIES) {
+      for (const [code, def] of Object.entries(reg) as [ErrorCode, ErrorDefinition][]) {
+        const known = composed.get(code);
+        // A code two features share (SELF_APPROVAL_NOT_ALLOWED) must travel the same way in both.
+        if (known && known.status !== def.status) throw new Error(`error code ${code} has two statuses: ${known.status} and ${def.status}`);
+        if (!known) composed.set(code, { code, status: def.status, message: def.message, trpc: httpStatusToTrpcCode(def.status) });
+      }
+    }
+  }
+  return composed;
+}
+
+/** The one mapping: a code's HTTP status, tRPC code and default words. */
+export function errorSpec(code: ErrorCode): ErrorSpec {
+  return registry().get(code) ?? registry().get("INTERNAL")!;
+}
+
+/** Every code with its mapping (tests walk it). */
+export function allErrorSpecs(): ErrorSpec[] {
+  return [...registry().values()];
+}
+
+export interface AppErrorOptions {
+  /** Extra, safe-to-show details (field names, remaining amounts, seconds to wait). */
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  constructor(code: ErrorCode, message?: string, opts: AppErrorOptions = {}) {
+    super(message ?? errorSpec(code).message);
+    this.name = "AppError";
+    this.code = code;
+    this.details = opts.details;
+  }
+  /** HTTP status, from the code (errorSpec). */
+  get status(): number {
+    return errorSpec(this.code).status;
   }
 }
 

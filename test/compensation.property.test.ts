@@ -14,7 +14,7 @@ import { listCases } from "../server/features/compensation/queries.ts";
 import { victimView } from "../server/features/compensation/victims.ts";
 import type { StaffActor } from "../server/features/compensation/sql.ts";
 import { AppError } from "../shared/errors.ts";
-import { canApprove, type CaseState } from "../shared/compensation/index.ts";
+import { canApprove, canApproveForVictim, victimsPaidByOnePerson, type CaseState } from "../shared/compensation/index.ts";
 import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
 
 let db: Database;
@@ -58,7 +58,10 @@ interface ModelCase {
   id: string;
   state: CaseState;
   requestedById: string;
+  decidedById: string | null;
   bankCode: string;
+  branchCode: string;
+  accountNumber: string;
   victim: number;
   lines: Array<{ chargeId: string; amountYen: number }>;
   totalYen: number;
@@ -117,7 +120,7 @@ describe("compensation sums (property)", () => {
                 const res = await createCase(db.prisma, actor, { idempotencyKey: key(), holderName: victims[cmd.victim].holderName, lines, reason: "Property test create" });
                 expect(fits, "create succeeded although the model says it overpays").toBe(true);
                 count("create ok");
-                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, bankCode: victims[cmd.victim].bankCode, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0) });
+                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, decidedById: null, bankCode: victims[cmd.victim].bankCode, branchCode: victims[cmd.victim].branchCode, accountNumber: victims[cmd.victim].accountNumber, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0) });
               } catch (err) {
                 expect(appErrorCode(err)).toBe("COMPENSATION_EXCEEDS_CHARGE");
                 expect(fits, "create refused although the model says it fits").toBe(false);
@@ -128,15 +131,18 @@ describe("compensation sums (property)", () => {
               if (pool.length === 0) continue;
               const picked = [...new Set(cmd.caseIndexes.map((i) => pool[i % pool.length]))];
               const payable = picked.every((c) => c.state === "APPROVED");
+              // Four eyes per victim at payout (#12 defect 1): the paid total, earlier batches included.
+              const fourEyes = victimsPaidByOnePerson([...cases.filter((c) => c.state === "PAID"), ...picked], THRESHOLD_YEN).length === 0;
               try {
                 await createPayoutBatch(db.prisma, actors[1], { caseIds: picked.map((c) => c.id), reason: "Property test payout" });
-                expect(payable).toBe(true);
+                expect(payable && fourEyes).toBe(true);
                 for (const c of picked) c.state = "PAID";
                 count("pay ok");
               } catch (err) {
-                expect(appErrorCode(err)).toBe("CASES_NOT_PAYABLE");
-                expect(payable).toBe(false);
-                count("pay refused");
+                const code = appErrorCode(err);
+                expect(code).toBe(payable ? "FOUR_EYES_REQUIRED" : "CASES_NOT_PAYABLE");
+                expect(payable && fourEyes).toBe(false);
+                count(`pay refused: ${code}`);
               }
             } else {
               if (cases.length === 0) continue;
@@ -144,16 +150,22 @@ describe("compensation sums (property)", () => {
               const actor = actors[cmd.actor];
               const target: CaseState = cmd.kind === "approve" ? "APPROVED" : cmd.kind === "reject" ? "REJECTED" : "CANCELLED";
               const stateOk = cmd.kind === "cancel" ? c.state === "REQUESTED" || c.state === "APPROVED" : c.state === "REQUESTED";
-              const authorityOk = cmd.kind === "cancel" || canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen: THRESHOLD_YEN }).ok;
+              // Approving weighs the victim's total over all their cases (#12 defect 1); rejecting, this case.
+              const authorityOk =
+                cmd.kind === "cancel" ||
+                (cmd.kind === "approve"
+                  ? canApproveForVictim({ actor, target: c, victimCases: cases.filter((x) => x.victim === c.victim), thresholdYen: THRESHOLD_YEN }).ok
+                  : canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen: THRESHOLD_YEN }).ok);
               try {
                 await decideCase(db.prisma, actor, { caseId: c.id, reason: `Property test ${cmd.kind}`, decision: cmd.kind });
                 expect(stateOk && authorityOk).toBe(true);
                 c.state = target;
+                c.decidedById = actor.id;
                 count(`${cmd.kind} ok`);
               } catch (err) {
                 const code = appErrorCode(err);
                 expect(stateOk && authorityOk).toBe(false);
-                expect(stateOk ? ["MANAGER_APPROVAL_REQUIRED", "SELF_APPROVAL_NOT_ALLOWED"] : ["INVALID_TRANSITION"]).toContain(code);
+                expect(stateOk ? ["MANAGER_APPROVAL_REQUIRED", "SELF_APPROVAL_NOT_ALLOWED", "OTHER_MANAGER_REQUIRED"] : ["INVALID_TRANSITION"]).toContain(code);
                 count(`${cmd.kind} refused: ${code}`);
               }
             }
@@ -223,7 +235,7 @@ describe("compensation sums (property)", () => {
       { numRuns: 20, seed: 20200905, endOnFailure: true },
     );
     console.log("compensation property outcomes:", Object.fromEntries([...seen].sort()));
-    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED"]) {
+    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED"]) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThan(0);
     }
   }, 300_000);

@@ -94,7 +94,9 @@ describe("tRPC batch cap", () => {
     const body = Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: { key: "compensation.approvalThresholdYen", value: 2000 + i, reason: "batched call" } }]));
     const res = await fetch(`${base}/trpc/${paths}?batch=1`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify(body) });
     expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toMatch(/Batch call exceeds maximum size/);
+    const refusal = await res.json();
+    expect(refusal.error.json.data.code).toBe("TOO_MANY_CALLS");
+    expect(refusal.error.json.message).toBe(`One request may carry at most ${TRPC_BATCH_CALLS_MAX} calls; send the others in another request.`);
     expect(await db.db.prisma.auditEvent.count()).toBe(before);
     expect(await db.db.prisma.appSetting.count()).toBe(0);
     const atCap = Array.from({ length: TRPC_BATCH_CALLS_MAX }, () => "auth.me").join(",");

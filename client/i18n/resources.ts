@@ -1,9 +1,13 @@
 import { common as enCommon } from "./en/common.ts";
 import { common as jaCommon } from "./ja/common.ts";
+import { volume as enVolume } from "./en/volume.ts";
+import { volume as jaVolume } from "./ja/volume.ts";
+import { suspensions as enSuspensions } from "./en/suspensions.ts";
+import { suspensions as jaSuspensions } from "./ja/suspensions.ts";
 import { alarms as enAlarms } from "./en/alarms.ts";
 import { alarms as jaAlarms } from "./ja/alarms.ts";
 
 export const resources = {
-  en: { common: enCommon, alarms: enAlarms },
-  ja: { common: jaCommon, alarms: jaAlarms },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms },
 };

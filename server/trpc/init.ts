@@ -3,7 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { AppError, type ErrorPayload } from "../../shared/errors.ts";
+import { AppError, errorSpec, type ErrorCode, type ErrorPayload } from "../../shared/errors.ts";
 import type { Context } from "./context.ts";
 
 function fieldErrorsOf(error: ZodError): Record<string, string[]> {
@@ -14,6 +14,22 @@ function fieldErrorsOf(error: ZodError): Record<string, string[]> {
   }
   return out;
 }
+
+// tRPC's own errors (unknown procedure, unreadable body, bad batch…) carry a library's message, or
+// the message of whatever threw inside it (the JSON parser, superjson): never shown. Each becomes
+// one of our codes, with our words.
+const OUR_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
+  PARSE_ERROR: "MALFORMED_REQUEST",
+  BAD_REQUEST: "MALFORMED_REQUEST",
+  UNAUTHORIZED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_ALLOWED",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+};
 
 export const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -31,12 +47,12 @@ export const t = initTRPC.context<Context>().create({
         .slice(0, 5)
         .join("; ");
       payload = { code: "VALIDATION_FAILED", message: `Some fields are not valid — ${summary}`, requestId, fieldErrors };
-    } else if (error.code === "INTERNAL_SERVER_ERROR") {
-      payload = { code: "INTERNAL", message: `Something went wrong on the server. Quote request id ${requestId ?? "unknown"} to support.`, requestId };
     } else {
-      // tRPC's own errors (NOT_FOUND for an unknown procedure, PARSE_ERROR, METHOD_NOT_SUPPORTED…)
-      // carry messages written by tRPC, not by a cause: safe to show.
-      payload = { code: error.code, message: error.message, requestId };
+      // tRPC's batch cap has no code of its own: told apart by its (library) message, never shown.
+      const tooManyCalls = error.code === "BAD_REQUEST" && /^Batch call exceeds maximum size/.test(error.message);
+      const code = tooManyCalls ? "TOO_MANY_CALLS" : (OUR_CODE_FOR_TRPC[error.code] ?? (shape.data.httpStatus >= 500 ? "INTERNAL" : "BAD_REQUEST"));
+      const message = code === "INTERNAL" ? `Something went wrong on the server. Quote request id ${requestId ?? "unknown"} to support.` : errorSpec(code).message;
+      payload = { code, message, requestId };
     }
     return {
       code: shape.code,

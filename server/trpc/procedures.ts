@@ -3,15 +3,15 @@
 // map is refused.
 import { TRPCError } from "@trpc/server";
 import { allowedRoles } from "../../shared/auth/permissions.ts";
-import { AppError, httpStatusToTrpcCode } from "../../shared/errors.ts";
+import { AppError, errorSpec, type ErrorCode } from "../../shared/errors.ts";
 import { writeAudit } from "../features/audit/write-audit.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { runAsSession } from "../features/auth/session-guard.ts";
 import { t } from "./init.ts";
 
-function fail(code: string, message?: string, details?: Record<string, unknown>): never {
+function fail(code: ErrorCode, message?: string, details?: Record<string, unknown>): never {
   const cause = new AppError(code, message, { details });
-  throw new TRPCError({ code: httpStatusToTrpcCode(cause.status), message: cause.message, cause });
+  throw new TRPCError({ code: errorSpec(code).trpc, message: cause.message, cause });
 }
 
 /** AppErrors thrown by services become tRPC errors with the right HTTP status. */
@@ -19,7 +19,7 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
-    const code = httpStatusToTrpcCode(cause.status);
+    const code = errorSpec(cause.code).trpc;
     if (result.error.code !== code) {
       return { ...result, error: new TRPCError({ code, message: cause.message, cause }) } as typeof result;
     }

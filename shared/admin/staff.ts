@@ -25,15 +25,3 @@ export const CreateApiKeyInput = z.strictObject({
   reason: Reason,
 });
 export const RevokeApiKeyInput = z.strictObject({ keyId: z.uuid("Not an API key's id"), reason: Reason });
-
-/** Error codes of staff and key administration, with the status each travels as. */
-export const ADMIN_ERRORS = {
-  STAFF_NOT_FOUND: 404,
-  STAFF_EMAIL_TAKEN: 409,
-  OWN_ADMIN_ROLE: 409,
-  LAST_ADMIN: 409,
-  STAFF_ALREADY_INACTIVE: 409,
-  STAFF_ALREADY_ACTIVE: 409,
-  API_KEY_NOT_FOUND: 404,
-  API_KEY_ALREADY_REVOKED: 409,
-} as const;

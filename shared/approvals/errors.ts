@@ -14,6 +14,5 @@ export const APPROVAL_ERRORS = {
 export type ApprovalErrorCode = keyof typeof APPROVAL_ERRORS;
 
 export function approvalError(code: ApprovalErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  const def = APPROVAL_ERRORS[code];
-  return new AppError(code, message ?? def.message, { status: def.status, details });
+  return new AppError(code, message ?? APPROVAL_ERRORS[code].message, { details });
 }

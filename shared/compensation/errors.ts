@@ -13,6 +13,8 @@ export const COMPENSATION_ERRORS = {
   INVALID_TRANSITION: { status: 409, message: "The case is no longer in a state that allows this." },
   MANAGER_APPROVAL_REQUIRED: { status: 403, message: "A case this large needs a manager's approval." },
   SELF_APPROVAL_NOT_ALLOWED: { status: 403, message: "A case this large needs a manager other than the person who requested it." },
+  OTHER_MANAGER_REQUIRED: { status: 403, message: "With this case the victim's total reaches the threshold: a manager who neither requested nor alone approved the victim's other cases must approve it." },
+  FOUR_EYES_REQUIRED: { status: 409, message: "A victim in this batch would be paid at or above the threshold on one person's decisions alone." },
   CASES_NOT_PAYABLE: { status: 409, message: "Some cases are not approved or are already in a payout batch." },
   BATCH_NOT_FOUND: { status: 404, message: "There is no payout batch with this id." },
   WALLET_NOT_FOUND: { status: 404, message: "There is no flagged or confirmed-fraud wallet account with this id." },
@@ -21,6 +23,5 @@ export const COMPENSATION_ERRORS = {
 export type CompensationErrorCode = keyof typeof COMPENSATION_ERRORS;
 
 export function compensationError(code: CompensationErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  const def = COMPENSATION_ERRORS[code];
-  return new AppError(code, message ?? def.message, { status: def.status, details });
+  return new AppError(code, message ?? COMPENSATION_ERRORS[code].message, { details });
 }

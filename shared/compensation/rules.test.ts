@@ -3,7 +3,9 @@ import fc from "fast-check";
 import {
   assertTransition,
   buildPayoutCsv,
+  approvalRefusalWords,
   canApprove,
+  canApproveForVictim,
   canonicalCaseRequest,
   caseTotalYen,
   checkLines,
@@ -15,8 +17,10 @@ import {
   remainingOwedYen,
   sameRequest,
   victimKey,
+  victimsPaidByOnePerson,
   type ChargeForCompensation,
   type ExistingLine,
+  type VictimCase,
 } from "./rules.ts";
 import { formatYen as sharedFormatYen, maskAccountNumber as sharedMaskAccountNumber } from "../format.ts";
 import { CreateCaseInput, DEFAULT_APPROVAL_THRESHOLD_YEN, type CaseState } from "./schemas.ts";
@@ -97,6 +101,114 @@ describe("approval", () => {
   it("analysts and admins may not approve", () => {
     expect(canApprove({ actor: { id: "a", role: "ANALYST" }, requestedById: "x", totalYen: 1, thresholdYen: T })).toEqual({ ok: false, code: "ROLE_NOT_ALLOWED" });
     expect(canApprove({ actor: { id: "a", role: "ADMIN" }, requestedById: "x", totalYen: 1, thresholdYen: T })).toEqual({ ok: false, code: "ROLE_NOT_ALLOWED" });
+  });
+});
+
+describe("approval per victim (#12 defect 1: four eyes cannot be bypassed by splitting)", () => {
+  const T = DEFAULT_APPROVAL_THRESHOLD_YEN;
+  const support = { id: "u-support", role: "SUPPORT" as const };
+  const manager = { id: "u-manager", role: "MANAGER" as const };
+  const manager2 = { id: "u-manager2", role: "MANAGER" as const };
+  const kase = (id: string, totalYen: number, requestedById: string, state: VictimCase["state"] = "REQUESTED", decidedById: string | null = null): VictimCase => ({ id, state, totalYen, requestedById, decidedById });
+  const check = (actor: { id: string; role: "SUPPORT" | "MANAGER" | "ANALYST" | "ADMIN" }, target: VictimCase, others: VictimCase[]) =>
+    canApproveForVictim({ actor, target, victimCases: [target, ...others], thresholdYen: T });
+
+  it("a manager's ¥99,999 + ¥1 for one charge: the second approval is refused, whatever the order", () => {
+    const a = kase("a", T - 1, manager.id, "APPROVED", manager.id);
+    const b = kase("b", 1, manager.id);
+    expect(check(manager, b, [a])).toMatchObject({ ok: false, code: "SELF_APPROVAL_NOT_ALLOWED", victimTotalYen: T, caseCount: 2 });
+    // Both still requested: neither may be approved by the one who asked for them.
+    expect(check(manager, kase("a", T - 1, manager.id), [b])).toMatchObject({ ok: false, code: "SELF_APPROVAL_NOT_ALLOWED" });
+    // Another manager may: two people then stand behind the total.
+    expect(check(manager2, b, [a])).toEqual({ ok: true });
+  });
+
+  it("support's 2 × ¥99,999 for one victim: the second needs a manager", () => {
+    const first = kase("a", T - 1, support.id, "APPROVED", support.id);
+    expect(check(support, kase("b", T - 1, support.id), [first])).toMatchObject({ ok: false, code: "MANAGER_APPROVAL_REQUIRED", victimTotalYen: 2 * (T - 1) });
+    expect(check(support, kase("b", T - 1, support.id), [])).toEqual({ ok: true });
+  });
+
+  it("rejected and cancelled cases do not count; paid ones do", () => {
+    const target = kase("b", T / 2, support.id);
+    expect(check(support, target, [kase("a", T / 2, support.id, "REJECTED", manager.id), kase("c", T, support.id, "CANCELLED", support.id)])).toEqual({ ok: true });
+    expect(check(support, target, [kase("a", T / 2, support.id, "PAID", support.id)])).toMatchObject({ ok: false, code: "MANAGER_APPROVAL_REQUIRED" });
+  });
+
+  it("a manager who asked for another of the victim's cases, or alone approved the others, may not approve", () => {
+    const target = kase("b", 10, support.id);
+    expect(check(manager, target, [kase("a", T, manager.id)])).toMatchObject({ ok: false, code: "OTHER_MANAGER_REQUIRED", why: "REQUESTED_OTHER_CASE" });
+    expect(check(manager, target, [kase("a", T, support.id, "APPROVED", manager.id)])).toMatchObject({ ok: false, code: "OTHER_MANAGER_REQUIRED", why: "APPROVED_OTHER_CASES" });
+    // Once someone else approved part of the sum, the first manager may approve again: a victim with
+    // many cases needs two managers, not one per case.
+    expect(check(manager, target, [kase("a", T, support.id, "APPROVED", manager.id), kase("c", 10, support.id, "APPROVED", manager2.id)])).toEqual({ ok: true });
+    // Others still waiting: no one approved them yet.
+    expect(check(manager, target, [kase("a", T, support.id)])).toEqual({ ok: true });
+  });
+
+  it("analysts and admins never approve", () => {
+    expect(check({ id: "x", role: "ADMIN" }, kase("b", 1, support.id), [])).toMatchObject({ ok: false, code: "ROLE_NOT_ALLOWED" });
+  });
+
+  it("says why in words, naming the victim's total", () => {
+    const refusal = check(support, kase("b", T - 1, support.id), [kase("a", T - 1, support.id, "APPROVED", support.id)]);
+    if (refusal.ok) throw new Error("expected a refusal");
+    expect(approvalRefusalWords(refusal, T)).toBe(`With this case the victim's account would receive ${formatYen(2 * (T - 1))} across 2 cases, at or above the ${formatYen(T)} threshold: a manager must approve it.`);
+    expect(approvalRefusalWords({ code: "MANAGER_APPROVAL_REQUIRED", victimTotalYen: T, caseCount: 1 }, T)).toBe(`Cases of ${formatYen(T)} or more need a manager's approval.`);
+  });
+
+  it("property: no sequence of creates, approvals, rejections and cancellations lets one person approve a total at or above the threshold alone", () => {
+    const people = [support, manager, manager2];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("create" as const), by: fc.integer({ min: 0, max: 2 }), amountYen: fc.oneof(fc.integer({ min: 1, max: T + 10 }), fc.constantFrom(1, T - 1, T)) }),
+      fc.record({ kind: fc.constantFrom("approve" as const, "reject" as const, "cancel" as const), by: fc.integer({ min: 0, max: 2 }), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        const cases: VictimCase[] = [];
+        for (const o of ops) {
+          if (o.kind === "create") {
+            cases.push(kase(`c${cases.length}`, o.amountYen, people[o.by].id));
+            continue;
+          }
+          const c = cases.length ? cases[o.pick % cases.length] : undefined;
+          if (!c) continue;
+          if (o.kind === "approve" && c.state === "REQUESTED" && check(people[o.by], c, cases.filter((x) => x !== c)).ok) {
+            c.state = "APPROVED";
+            c.decidedById = people[o.by].id;
+          }
+          if (o.kind === "reject" && c.state === "REQUESTED") c.state = "REJECTED";
+          if (o.kind === "cancel" && (c.state === "REQUESTED" || c.state === "APPROVED")) c.state = "CANCELLED";
+        }
+        const approved = cases.filter((c) => c.state === "APPROVED");
+        const total = approved.reduce((s, c) => s + c.totalYen, 0);
+        if (total < T) return;
+        const approvers = new Set(approved.map((c) => c.decidedById));
+        const involved = new Set(approved.flatMap((c) => [c.requestedById, c.decidedById]));
+        // At or above the threshold: always two people, and a manager among the approvers; one
+        // approver alone only for a single case that someone else requested.
+        expect(involved.size).toBeGreaterThanOrEqual(2);
+        expect([...approvers].some((id) => id !== support.id)).toBe(true);
+        if (approvers.size === 1) expect(approved).toHaveLength(1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("payout: a victim paid at or above the threshold by one person alone is named", () => {
+    const v = { bankCode: "0125", branchCode: "101", accountNumber: "1234567" };
+    const w = { bankCode: "0125", branchCode: "101", accountNumber: "7654321" };
+    expect(
+      victimsPaidByOnePerson(
+        [
+          { ...v, totalYen: T - 1, requestedById: "m", decidedById: "m" },
+          { ...v, totalYen: 1, requestedById: "m", decidedById: "m" },
+          { ...w, totalYen: T, requestedById: "s", decidedById: "m" },
+          { ...w, totalYen: 5, requestedById: "m", decidedById: "m" },
+        ],
+        T,
+      ),
+    ).toEqual([victimKey(v.bankCode, v.branchCode, v.accountNumber)]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { maskAccountNumber } from "../format.ts";
+import { formatYen, maskAccountNumber } from "../format.ts";
 import { csvDocument, csvFileName } from "../csv.ts";
 import type { CaseState, StaffRole } from "./schemas.ts";
 
@@ -108,6 +108,107 @@ export function canApprove(args: {
   if (actor.role !== "MANAGER") return { ok: false, code: "MANAGER_APPROVAL_REQUIRED" };
   if (actor.id === requestedById) return { ok: false, code: "SELF_APPROVAL_NOT_ALLOWED" };
   return OK;
+}
+
+/** One case of the same victim (bank account), as the approval rule reads it. */
+export interface VictimCase {
+  id: string;
+  state: CaseState;
+  totalYen: number;
+  requestedById: string;
+  decidedById: string | null;
+}
+
+export type VictimApprovalError = {
+  ok: false;
+  code: "ROLE_NOT_ALLOWED" | "MANAGER_APPROVAL_REQUIRED" | "SELF_APPROVAL_NOT_ALLOWED" | "OTHER_MANAGER_REQUIRED";
+  /** For OTHER_MANAGER_REQUIRED: the actor asked for another of the victim's cases, or alone approved them. */
+  why?: "REQUESTED_OTHER_CASE" | "APPROVED_OTHER_CASES";
+  victimTotalYen: number;
+  caseCount: number;
+};
+
+/**
+ * What the victim would receive if `target` were approved: every case of theirs that is not
+ * rejected or cancelled (requested, approved, paid), `target` included, whatever its state.
+ */
+export function victimTotalWith(target: { id: string; totalYen: number }, victimCases: readonly VictimCase[]): { totalYen: number; others: VictimCase[] } {
+  const others = victimCases.filter((c) => c.id !== target.id && holdsAmount(c.state));
+  return { totalYen: target.totalYen + others.reduce((sum, c) => sum + c.totalYen, 0), others };
+}
+
+/**
+ * Four eyes per victim, not per case (#12 defect 1): the threshold applies to what one bank account
+ * receives across all its cases, so splitting a sum into small cases, in any order, cannot pass one
+ * person's approval alone. When the victim's total with this case is at or above the threshold, the
+ * approver must be a MANAGER who did not request this case, requested none of the victim's other
+ * cases, and is not the only person who approved them. Below it, the existing rule holds (support may
+ * approve their own small case). The caller must read `victimCases` and write the approval in one
+ * serialised step per victim (the service takes an advisory lock on the victim's account).
+ */
+export function canApproveForVictim(args: {
+  actor: { id: string; role: StaffRole };
+  target: { id: string; requestedById: string; totalYen: number };
+  victimCases: readonly VictimCase[];
+  thresholdYen: number;
+}): Ok | VictimApprovalError {
+  const { actor, target, thresholdYen } = args;
+  const { totalYen, others } = victimTotalWith(target, args.victimCases);
+  const refuse = (code: VictimApprovalError["code"], why?: VictimApprovalError["why"]): VictimApprovalError => ({
+    ok: false,
+    code,
+    ...(why ? { why } : {}),
+    victimTotalYen: totalYen,
+    caseCount: others.length + 1,
+  });
+  if (!APPROVER_ROLES.includes(actor.role)) return refuse("ROLE_NOT_ALLOWED");
+  if (!needsSecondApprover(totalYen, thresholdYen)) return OK;
+  if (actor.role !== "MANAGER") return refuse("MANAGER_APPROVAL_REQUIRED");
+  if (actor.id === target.requestedById) return refuse("SELF_APPROVAL_NOT_ALLOWED");
+  if (others.some((c) => c.requestedById === actor.id)) return refuse("OTHER_MANAGER_REQUIRED", "REQUESTED_OTHER_CASE");
+  const approvers = others.filter((c) => c.state === "APPROVED" || c.state === "PAID").map((c) => c.decidedById);
+  if (approvers.length > 0 && approvers.every((id) => id === actor.id)) return refuse("OTHER_MANAGER_REQUIRED", "APPROVED_OTHER_CASES");
+  return OK;
+}
+
+/** The refusal in words, the same on the case page and in the error the server answers. */
+export function approvalRefusalWords(refusal: Pick<VictimApprovalError, "code" | "why" | "victimTotalYen" | "caseCount">, thresholdYen: number): string {
+  if (refusal.code === "ROLE_NOT_ALLOWED") return "Your role does not approve compensation.";
+  const split = refusal.caseCount > 1;
+  const sum = split
+    ? `With this case the victim's account would receive ${formatYen(refusal.victimTotalYen)} across ${refusal.caseCount} cases, at or above the ${formatYen(thresholdYen)} threshold`
+    : `Cases of ${formatYen(thresholdYen)} or more`;
+  switch (refusal.code) {
+    case "MANAGER_APPROVAL_REQUIRED":
+      return split ? `${sum}: a manager must approve it.` : `${sum} need a manager's approval.`;
+    case "SELF_APPROVAL_NOT_ALLOWED":
+      return split ? `${sum}: a manager other than the one who requested this case must approve it.` : `${sum} need a manager other than the one who requested them.`;
+    case "OTHER_MANAGER_REQUIRED":
+      return refusal.why === "REQUESTED_OTHER_CASE"
+        ? `${sum}, and you requested another of its cases: a manager who did not must approve it.`
+        : `${sum}, and you alone approved its other cases: another manager must approve this one, so no one person approves the whole sum.`;
+  }
+}
+
+/**
+ * At payout, a last check of the same rule: every victim whose paid total reaches the threshold must
+ * have had at least two different people requesting and approving those cases. Returns the victims
+ * (keys) that fail.
+ */
+export function victimsPaidByOnePerson(
+  paidCases: readonly { bankCode: string; branchCode: string; accountNumber: string; totalYen: number; requestedById: string; decidedById: string | null }[],
+  thresholdYen: number,
+): string[] {
+  const byVictim = new Map<string, { totalYen: number; people: Set<string> }>();
+  for (const c of paidCases) {
+    const key = victimKey(c.bankCode, c.branchCode, c.accountNumber);
+    const v = byVictim.get(key) ?? { totalYen: 0, people: new Set<string>() };
+    v.totalYen += c.totalYen;
+    v.people.add(c.requestedById);
+    if (c.decidedById) v.people.add(c.decidedById);
+    byVictim.set(key, v);
+  }
+  return [...byVictim].filter(([, v]) => needsSecondApprover(v.totalYen, thresholdYen) && v.people.size < 2).map(([key]) => key).sort();
 }
 
 // --- State machine -----------------------------------------------------------------------------

@@ -14,6 +14,5 @@ export const SUSPENSION_ERRORS = {
 export type SuspensionErrorCode = keyof typeof SUSPENSION_ERRORS;
 
 export function suspensionError(code: SuspensionErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  const def = SUSPENSION_ERRORS[code];
-  return new AppError(code, message ?? def.message, { status: def.status, details });
+  return new AppError(code, message ?? SUSPENSION_ERRORS[code].message, { details });
 }

@@ -27,11 +27,16 @@ describe.runIf(browserTestsEnabled)("the language switch", () => {
     await signInThroughUi(page, "ANALYST");
     await page.waitForURL("**/overview");
     await navLink(page, "Overview").waitFor();
+    await page.getByRole("heading", { name: "Overview", level: 2 }).waitFor();
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
 
     await page.getByTestId("language-switch").getByText("日本語").click();
     await navLink(page, "概要").waitFor();
     expect(await navLink(page, "Overview").count()).toBe(0);
+    // The page itself follows: its heading, the table's column names, dates as Japanese writes them.
+    await page.getByRole("heading", { name: "概要", level: 2 }).waitFor();
+    await page.getByRole("button", { name: "銀行で並べ替え" }).waitFor();
+    await expect(page.getByTestId("overview-updated").textContent()).resolves.toMatch(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JST 更新/);
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("ja");
     await expect(page.getByRole("button", { name: "サインアウト" }).count()).resolves.toBe(1);
     // Saved on the staff record, not only in this browser.

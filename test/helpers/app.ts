@@ -16,7 +16,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(opts: { serveClient?: boolean; idleMinutes?: number; absoluteHours?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  serveClient?: boolean;
+  idleMinutes?: number;
+  absoluteHours?: number;
+  /** Test-only routes, registered on the real app as it is built. */
+  routes?: (app: FastifyInstance) => void;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const { db, drop } = await createTestDatabase();
   const logs: string[] = [];
   const stream = new Writable({
@@ -30,6 +38,7 @@ export async function startTestApp(opts: { serveClient?: boolean; idleMinutes?: 
     sessionPolicy: { idleMinutes: opts.idleMinutes ?? 30, absoluteHours: opts.absoluteHours ?? 12 },
     staticDir: opts.serveClient ? CLIENT_DIST : undefined,
     logger: { level: "info", stream },
+    extraRoutes: opts.routes,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();

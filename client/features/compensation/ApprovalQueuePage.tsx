@@ -49,24 +49,36 @@ export default function ApprovalQueuePage() {
                 </Anchor>
               </Group>
               <VictimLine {...c} />
+              {c.victimTotalYen !== c.totalYen && (
+                <Text size="sm" data-testid="victim-total">
+                  With this case the victim's account receives <Yen value={c.victimTotalYen} /> across its cases.
+                </Text>
+              )}
               <Text size="sm" c="dimmed">
                 Requested by {c.requestedByEmail} on <JstTime at={c.requestedAt} />: “{c.reason}”
               </Text>
             </div>
-            {c.canDecide ? (
-              <Group gap="xs">
-                <Button color="green" onClick={() => setOpen({ caseId: c.id, decision: "approve" })}>
-                  Approve
-                </Button>
-                <Button color="red" variant="light" onClick={() => setOpen({ caseId: c.id, decision: "reject" })}>
-                  Reject
-                </Button>
-              </Group>
-            ) : (
-              <Text size="sm" c="orange.8" maw={260} ta="right">
-                {c.requestedByMe ? "You requested this case: another manager must decide it." : "You may not decide this case."}
-              </Text>
-            )}
+            <Stack gap={4} align="flex-end" maw={320}>
+              {(c.canDecide || c.canReject) && (
+                <Group gap="xs">
+                  {c.canDecide && (
+                    <Button color="green" onClick={() => setOpen({ caseId: c.id, decision: "approve" })}>
+                      Approve
+                    </Button>
+                  )}
+                  {c.canReject && (
+                    <Button color="red" variant="light" onClick={() => setOpen({ caseId: c.id, decision: "reject" })}>
+                      Reject
+                    </Button>
+                  )}
+                </Group>
+              )}
+              {c.whyNotApprove && (
+                <Text size="sm" c="orange.8" ta="right" data-testid="why-not-approve">
+                  {c.whyNotApprove}
+                </Text>
+              )}
+            </Stack>
           </Group>
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
             <div>

@@ -25,10 +25,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { Count, JstTime } from "../../components/format.tsx";
-import { describeSuspendAction, SCOPE_LABELS } from "../../../shared/suspensions/describe.ts";
+import type { SuspendActionFacts } from "../../../shared/suspensions/describe.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
-import { formatCount } from "../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../../components/format.tsx";
+import { joinWords, useScopeWords } from "../../i18n/words.ts";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 import { parseJstInput, toJstInput } from "./jst-input.ts";
 import type { SuspensionPreview } from "./types.ts";
@@ -43,16 +45,40 @@ export interface SuspendDialogProps {
 
 const SCOPES: SuspensionScope[] = ["REGISTRATION", "LINK_CHANGE", "CHARGE"];
 
+/**
+ * The confirm button's words in the reader's language, e.g. "Suspend registrations and link changes
+ * at The 77 Bank from now; quarantine 1,234 links registered since 2026-11-23 16:00 JST" (the same
+ * sentence as shared/suspensions/describe.ts describeSuspendAction, which the server's records use).
+ */
+function useDescribeSuspendAction() {
+  const { t } = useTranslation(["suspensions", "common"]);
+  const { lang } = useFormat();
+  const scopeWords = useScopeWords();
+  return (f: SuspendActionFacts) => {
+    const banks = f.bankNames.length <= 2 ? joinWords(f.bankNames, lang) : t("action.banksMany", { count: f.bankNames.length, names: `${f.bankNames.slice(0, 3).join(", ")}${f.bankNames.length > 3 ? ", …" : ""}` });
+    const when = f.startsAt ? t("action.from", { at: f.startsAt }) : t("action.now");
+    let text = t("action.text", { scopes: scopeWords(f.scopes), banks, when });
+    if (f.quarantine) {
+      const n = f.toQuarantineCount;
+      text += n === 0 ? t("action.quarantineNone", { at: f.cutoffAt }) : n === 1 ? t("action.quarantineOne", { at: f.cutoffAt }) : t("action.quarantine", { count: n, at: f.cutoffAt });
+    }
+    return text;
+  };
+}
+
 export function SuspendDialog(props: SuspendDialogProps) {
+  const { t } = useTranslation(["suspensions", "common"]);
   // Remount on every opening so each suspension starts from the defaults.
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.bankCodes.length > 1 ? `Suspend ${props.bankCodes.length} banks` : "Suspend a bank"} size="xl" closeOnClickOutside={false}>
+    <Modal opened={props.opened} onClose={props.onClose} title={props.bankCodes.length > 1 ? t("dialog.titleMany", { count: props.bankCodes.length }) : t("dialog.titleOne")} size="xl" closeOnClickOutside={false}>
       {props.opened && <SuspendForm {...props} />}
     </Modal>
   );
 }
 
 function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
+  const { t } = useTranslation(["suspensions", "common"]);
+  const describeSuspendAction = useDescribeSuspendAction();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [scopes, setScopes] = useState<SuspensionScope[]>(["REGISTRATION", "LINK_CHANGE"]);
@@ -65,12 +91,12 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
 
   const startsAt = when === "scheduled" ? parseJstInput(startText) : null;
   const cutoffAt = cutoffMode === "earlier" ? parseJstInput(cutoffText) : null;
-  const startError = when === "scheduled" && !startsAt ? "Type a JST time as YYYY-MM-DD HH:mm" : null;
+  const startError = when === "scheduled" && !startsAt ? t("dialog.timeError") : null;
   const cutoffError =
     cutoffMode === "earlier" && !cutoffAt
-      ? "Type a JST time as YYYY-MM-DD HH:mm"
+      ? t("dialog.timeError")
       : cutoffAt && cutoffAt.getTime() > (startsAt ?? new Date()).getTime()
-        ? "The cutoff must not be later than the start"
+        ? t("dialog.cutoffAfterStart")
         : null;
   // Quarantine defaults on when the cutoff reaches back before the start, until the manager chooses.
   const quarantineDefault = cutoffAt !== null && cutoffAt.getTime() < (startsAt ?? new Date()).getTime();
@@ -106,8 +132,10 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
         const quarantined = result.suspensions.reduce((n, s) => n + s.quarantinedCount, 0);
         notifications.show({
           color: "green",
-          title: "Suspended",
-          message: `${result.suspensions.map((s) => s.bankName).join(", ")}${quarantined ? `: ${formatCount(quarantined)} links quarantined` : ""}.`,
+          title: t("dialog.doneTitle"),
+          message: quarantined
+            ? t("dialog.doneQuarantined", { banks: result.suspensions.map((s) => s.bankName).join(", "), count: quarantined })
+            : t("dialog.done", { banks: result.suspensions.map((s) => s.bankName).join(", ") }),
         });
         // The banner, the bank page's header and the overview show the new state at once.
         await Promise.all([
@@ -134,7 +162,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           quarantine: data.quarantine,
           toQuarantineCount: data.totals.toQuarantine,
         })
-      : "Waiting for the preview…";
+      : t("dialog.waiting");
   const nameOf = new Map((banks.data ?? []).map((b) => [b.code, b.name]));
   const bankNames = bankCodes.map((c) => (nameOf.has(c) ? `${nameOf.get(c)} (${c})` : c)).join(", ");
   const mutationFieldErrors = fieldErrors(suspend.error);
@@ -142,50 +170,50 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   return (
     <Stack gap="sm" data-testid="suspend-dialog">
       <Text size="sm">
-        Banks: <b>{bankNames}</b>
+        {t("dialog.banks")} <b>{bankNames}</b>
       </Text>
 
-      <Checkbox.Group label="Suspend" value={scopes} onChange={(v) => setScopes(v as SuspensionScope[])} error={scopes.length === 0 ? "Choose at least one" : undefined}>
+      <Checkbox.Group label={t("dialog.suspend")} value={scopes} onChange={(v) => setScopes(v as SuspensionScope[])} error={scopes.length === 0 ? t("dialog.chooseOne") : undefined}>
         <Group gap="lg" mt={6}>
           {SCOPES.map((s) => (
-            <Checkbox key={s} value={s} label={SCOPE_LABELS[s]} />
+            <Checkbox key={s} value={s} label={t(`common:scopeLabels.${s}`)} />
           ))}
         </Group>
       </Checkbox.Group>
 
-      <SimpleGrid cols={2}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <Stack gap={6}>
           <Text size="sm" fw={500}>
-            Takes effect
+            {t("dialog.takesEffect")}
           </Text>
           <SegmentedControl
             value={when}
             onChange={(v) => setWhen(v as "now" | "scheduled")}
             data={[
-              { value: "now", label: "Now" },
-              { value: "scheduled", label: "At a set time" },
+              { value: "now", label: t("dialog.now") },
+              { value: "scheduled", label: t("dialog.atTime") },
             ]}
           />
           {when === "scheduled" && (
-            <TextInput label="Start (JST)" description="YYYY-MM-DD HH:mm" value={startText} onChange={(e) => setStartText(e.currentTarget.value)} error={startError} />
+            <TextInput label={t("dialog.start")} description={t("dialog.timeFormat")} value={startText} onChange={(e) => setStartText(e.currentTarget.value)} error={startError} />
           )}
         </Stack>
         <Stack gap={6}>
           <Text size="sm" fw={500}>
-            Cutoff: links registered before it keep working
+            {t("dialog.cutoffTitle")}
           </Text>
           <SegmentedControl
             value={cutoffMode}
             onChange={(v) => setCutoffMode(v as "start" | "earlier")}
             data={[
-              { value: "start", label: "At the start" },
-              { value: "earlier", label: "Earlier (attack start)" },
+              { value: "start", label: t("dialog.atStart") },
+              { value: "earlier", label: t("dialog.earlier") },
             ]}
           />
           {cutoffMode === "earlier" && (
             <TextInput
-              label="Cutoff (JST)"
-              description="YYYY-MM-DD HH:mm: the first fraudulent link"
+              label={t("dialog.cutoff")}
+              description={t("dialog.cutoffHint")}
               placeholder="2026-11-23 16:00"
               value={cutoffText}
               onChange={(e) => setCutoffText(e.currentTarget.value)}
@@ -194,7 +222,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           )}
           {data?.suggestedCutoff && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
             <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()}>
-              The first spike at {bankCodes.length > 1 ? "these banks" : "this bank"} (any measure) started <JstTime at={data.suggestedCutoff} />.{" "}
+              {bankCodes.length > 1 ? t("dialog.suggestedMany") : t("dialog.suggestedOne")} <JstTime at={data.suggestedCutoff} />.{" "}
               <Anchor
                 component="button"
                 type="button"
@@ -204,7 +232,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
                   setCutoffText(toJstInput(new Date(data.suggestedCutoff!)));
                 }}
               >
-                Use it as the cutoff
+                {t("dialog.useIt")}
               </Anchor>
             </Text>
           )}
@@ -212,7 +240,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
       </SimpleGrid>
 
       <Checkbox
-        label="Quarantine links registered at or after the cutoff (their charges are refused until an analyst releases or revokes each one)"
+        label={t("dialog.quarantine")}
         checked={quarantine}
         onChange={(e) => setQuarantineChoice(e.currentTarget.checked)}
       />
@@ -220,22 +248,21 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
       <PreviewPanel data={preview.data} error={preview.error} current={previewCurrent} scopes={scopes} />
 
       {data && previewCurrent && data.totals.flaggedGrandfathered > 0 && (
-        <Alert color="orange" icon={<IconAlertTriangle size={16} />} data-testid="flagged-grandfathered-warning" title="Flagged wallets would keep their links">
-          With this cutoff {formatCount(data.totals.flaggedGrandfathered)} {data.totals.flaggedGrandfathered === 1 ? "link" : "links"} of flagged wallets would stay grandfathered and keep
-          charging. Move the cutoff earlier, or freeze those accounts.
+        <Alert color="orange" icon={<IconAlertTriangle size={16} />} data-testid="flagged-grandfathered-warning" title={t("dialog.flaggedTitle")}>
+          {t("dialog.flaggedText", { count: data.totals.flaggedGrandfathered })}
         </Alert>
       )}
 
       {conflicts.length > 0 && (
-        <Alert color="red" icon={<IconAlertTriangle size={16} />} title="Already suspended">
-          {conflicts.map((c) => `${c.bankCode}: ${SCOPE_LABELS[c.scope].toLowerCase()}`).join("; ")}. Lift that suspension first, or leave the scope out.
+        <Alert color="red" icon={<IconAlertTriangle size={16} />} title={t("dialog.conflictTitle")}>
+          {t("dialog.conflictText", { list: conflicts.map((c) => `${c.bankCode}: ${t(`common:scopeLabels.${c.scope}`).toLowerCase()}`).join("; ") })}
         </Alert>
       )}
 
       <Textarea
-        label="Reason"
-        description="Recorded in the audit log and shown to other staff"
-        placeholder="e.g. Link attack through the PIN-only page since 16:00; bank agreed by phone"
+        label={t("dialog.reason")}
+        description={t("dialog.reasonHint")}
+        placeholder={t("dialog.reasonPlaceholder")}
         value={reason}
         onChange={(e) => setReason(e.currentTarget.value)}
         autosize
@@ -247,7 +274,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
 
       <Group wrap="nowrap" align="stretch">
         <Button variant="default" onClick={onClose} style={{ flexShrink: 0 }}>
-          Cancel
+          {t("dialog.cancel")}
         </Button>
         <Button
           color="red"
@@ -263,7 +290,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
       </Group>
       {!reasonOk && previewCurrent && (
         <Text size="xs" c="dimmed" ta="right">
-          Give a reason of at least {REASON_LENGTH_MIN} characters to confirm.
+          {t("dialog.reasonNeeded", { min: REASON_LENGTH_MIN })}
         </Text>
       )}
     </Stack>
@@ -271,13 +298,15 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
 }
 
 function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPreview | undefined; error: unknown; current: boolean; scopes: SuspensionScope[] }) {
+  const { t: tr } = useTranslation("suspensions");
+  const flaggedNote = (count: number) => tr("preview.flaggedNote", { count });
   if (error) return <Alert color="red">{errorMessage(error)}</Alert>;
   if (!data) {
     return (
       <Group gap="xs">
-        <Loader size="xs" aria-label="Computing the impact" />
+        <Loader size="xs" aria-label={tr("preview.computing")} />
         <Text size="sm" c="dimmed">
-          Computing the impact from the data…
+          {tr("preview.computingText")}
         </Text>
       </Group>
     );
@@ -288,27 +317,27 @@ function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPrevie
     <Stack gap={6} data-testid="suspend-preview" style={{ opacity: current ? 1 : 0.5 }}>
       <Group justify="space-between">
         <Text size="sm" fw={500}>
-          Impact preview
+          {tr("preview.title")}
         </Text>
-        {!current && <Loader size="xs" aria-label="Updating the preview" />}
+        {!current && <Loader size="xs" aria-label={tr("preview.updating")} />}
       </Group>
-      <SimpleGrid cols={3} spacing="xs">
+      <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="xs">
         <Figure
-          label="Links grandfathered: they keep working"
+          label={tr("preview.grandfathered")}
           value={t.grandfathered}
           note={flaggedNote(t.flaggedGrandfathered)}
           testId="preview-grandfathered"
           warn={t.flaggedGrandfathered > 0}
         />
         <Figure
-          label={data.quarantine ? "Links to quarantine: charges refused until reviewed" : "Links after the cutoff that keep working (quarantine is off)"}
+          label={data.quarantine ? tr("preview.toQuarantine") : tr("preview.afterCutoff")}
           value={data.quarantine ? t.toQuarantine : t.afterCutoff}
           note={flaggedNote(data.quarantine ? t.flaggedToQuarantine : 0)}
           testId="preview-quarantine"
           warn={!data.quarantine && t.afterCutoff > 0}
         />
         <Figure
-          label="Registration attempts to refuse per hour, at the last hour's rate"
+          label={tr("preview.refused")}
           value={scopes.includes("REGISTRATION") ? t.expectedRefusedPerHour : 0}
           testId="preview-refused"
         />
@@ -317,11 +346,11 @@ function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPrevie
         <Table fz="xs" striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Bank</Table.Th>
-              <Table.Th ta="right">Grandfathered</Table.Th>
-              <Table.Th ta="right">To quarantine</Table.Th>
-              <Table.Th ta="right">Flagged</Table.Th>
-              <Table.Th ta="right">Refused / h</Table.Th>
+              <Table.Th>{tr("preview.col.bank")}</Table.Th>
+              <Table.Th ta="right">{tr("preview.col.grandfathered")}</Table.Th>
+              <Table.Th ta="right">{tr("preview.col.toQuarantine")}</Table.Th>
+              <Table.Th ta="right">{tr("preview.col.flagged")}</Table.Th>
+              <Table.Th ta="right">{tr("preview.col.refused")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -348,15 +377,14 @@ function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPrevie
         </Table>
       )}
       <Text size="xs" c="dimmed">
-        Cutoff <JstTime at={data.cutoffAt} /> · links registered before it keep charging
-        {scopes.includes("CHARGE") ? " (except that charges at the bank are suspended too)" : ""}.
-        {data.banks.some((b) => b.alreadyQuarantined > 0) ? ` ${formatCount(data.banks.reduce((n, b) => n + b.alreadyQuarantined, 0))} links are already quarantined.` : ""}
+        {tr("preview.cutoffNote", { at: data.cutoffAt })}
+        {scopes.includes("CHARGE") ? tr("preview.chargeToo") : ""}.
+        {data.banks.some((b) => b.alreadyQuarantined > 0) ? tr("preview.alreadyQuarantined", { count: data.banks.reduce((n, b) => n + b.alreadyQuarantined, 0) }) : ""}
       </Text>
     </Stack>
   );
 }
 
-const flaggedNote = (n: number) => `${formatCount(n)} of them ${n === 1 ? "belongs" : "belong"} to flagged accounts`;
 
 function Figure({ label, value, note, testId, warn }: { label: string; value: number; note?: string; testId: string; warn?: boolean }) {
   return (

@@ -8,17 +8,36 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { Count, JstTime } from "../../components/format.tsx";
+import { JstTime } from "../../components/format.tsx";
 import { useCan } from "../auth/useMe.ts";
-import { describeSuspension, scopeWords } from "../../../shared/suspensions/describe.ts";
+import { useTranslation } from "react-i18next";
+import { useScopeWords } from "../../i18n/words.ts";
+import { useFormat } from "../../components/format.tsx";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { SuspendDialog } from "./SuspendDialog.tsx";
 import { LiftDialog } from "./LiftDialog.tsx";
 import type { SuspensionListRow } from "./types.ts";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
-export const STATE_LABEL = { ACTIVE: "In force", SCHEDULED: "Scheduled", LIFTED: "Lifted" } as const;
+
+/** One line for a suspension record, e.g. "Registrations and link changes suspended since 2026-11-25 13:05 JST". */
+export function useDescribeSuspension() {
+  const { t } = useTranslation(["suspensions", "common"]);
+  const { jst } = useFormat();
+  const scopeWords = useScopeWords();
+  return (s: { scopes: readonly SuspensionScope[]; startsAt: Date; state: "ACTIVE" | "SCHEDULED" | "LIFTED"; liftedAt?: Date | null }) => {
+    const words = scopeWords(s.scopes);
+    const what = words.charAt(0).toUpperCase() + words.slice(1);
+    if (s.state === "SCHEDULED") return t("describe.scheduled", { what, at: s.startsAt });
+    if (s.state === "LIFTED") return t("describe.lifted", { what, at: s.startsAt, until: s.liftedAt ? jst(s.liftedAt) : "?" });
+    return t("describe.active", { what, at: s.startsAt });
+  };
+}
 
 export function SuspensionPanel({ bankCode }: { bankCode: string }) {
+  const { t } = useTranslation(["suspensions", "common"]);
+  const scopeWords = useScopeWords();
+  const describeSuspension = useDescribeSuspension();
   const trpc = useTRPC();
   const canSee = useCan("suspensions.forBank");
   const canSuspend = useCan("suspensions.suspend");
@@ -37,36 +56,36 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
         <Group justify="space-between">
           <Group gap="xs">
             <IconShieldOff size={18} />
-            <Title order={4}>Suspension</Title>
+            <Title order={4}>{t("panel.title")}</Title>
             {data && (
               <Badge color={inForce.length ? "red" : current.length ? "orange" : "green"} variant="light" data-testid="suspension-state">
-                {inForce.length ? `Suspended: ${scopeWords(inForce.flatMap((s) => s.scopes))}` : current.length ? "Suspension scheduled" : "Not suspended"}
+                {inForce.length ? t("panel.suspended", { scopes: scopeWords(inForce.flatMap((s) => s.scopes)) }) : current.length ? t("panel.scheduled") : t("panel.notSuspended")}
               </Badge>
             )}
           </Group>
           {canSuspend && (
             <Button size="xs" color="red" variant="light" onClick={() => setSuspendOpen(true)}>
-              Suspend…
+              {t("panel.suspend")}
             </Button>
           )}
         </Group>
-        {q.isPending && <Loader size="sm" aria-label="Loading the suspension state" />}
+        {q.isPending && <Loader size="sm" aria-label={t("panel.loading")} />}
         {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
 
         {current.map((s) => (
           <Alert key={s.id} color={STATE_COLOR[s.state]} variant="light" title={describeSuspension(s)}>
             <Stack gap={4}>
               <Text size="sm">
-                Cutoff <JstTime at={s.cutoffAt} />: links registered before it keep working
-                {s.quarantine ? "; links registered since are quarantined" : ""}. {s.quarantinedCount > 0 && <Link to={`/quarantine?suspension=${s.id}`}>{s.quarantinedCount} waiting for review</Link>}
+                {t("panel.cutoff", { at: s.cutoffAt })}
+                {s.quarantine ? t("panel.quarantined") : ""}. {s.quarantinedCount > 0 && <Link to={`/quarantine?suspension=${s.id}`}>{t("panel.waiting", { count: s.quarantinedCount })}</Link>}
               </Text>
               <Text size="sm" c="dimmed">
-                By {s.createdBy ?? "unknown"} at <JstTime at={s.createdAt} />: “{s.reason}”
+                {t("panel.by", { who: s.createdBy ?? t("panel.unknown"), at: s.createdAt, reason: s.reason })}
               </Text>
               {canLift && (
                 <Group>
                   <Button size="xs" variant="default" onClick={() => setLifting(s)}>
-                    {s.state === "SCHEDULED" ? "Cancel…" : "Lift…"}
+                    {s.state === "SCHEDULED" ? t("panel.cancelScheduled") : t("panel.lift")}
                   </Button>
                 </Group>
               )}
@@ -77,16 +96,16 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
         {data && data.quarantinedCount > 0 && (
           <Text size="sm">
             <Link to={`/quarantine?bank=${bankCode}`}>
-              <Count value={data.quarantinedCount} /> quarantined links at this bank
+              {t("panel.quarantinedAtBank", { count: data.quarantinedCount })}
             </Link>{" "}
-            wait for an analyst&apos;s review.
+            {t("panel.waitReview")}
           </Text>
         )}
 
         {data && data.violationCount > 0 && (
-          <Alert color="orange" icon={<IconAlertTriangle size={16} />} title={`${data.violationCount} policy violation${data.violationCount === 1 ? "" : "s"}`} data-testid="policy-violations">
+          <Alert color="orange" icon={<IconAlertTriangle size={16} />} title={t("panel.violations", { count: data.violationCount })} data-testid="policy-violations">
             <Text size="sm" mb={4}>
-              The wallet platform registered or changed links here while the bank was suspended for it (it skipped the decision API or ignored its answer).
+              {t("panel.violationsText")}
             </Text>
             <Table fz="xs">
               <Table.Tbody>
@@ -95,9 +114,9 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
                     <Table.Td>
                       <JstTime at={v.occurredAt} />
                     </Table.Td>
-                    <Table.Td>{v.kind === "REGISTRATION_WHILE_SUSPENDED" ? "registration" : "link change"}</Table.Td>
-                    <Table.Td>event {v.eventId}</Table.Td>
-                    <Table.Td>link {String((v.detail as { linkId?: string })?.linkId ?? "—")}</Table.Td>
+                    <Table.Td>{v.kind === "REGISTRATION_WHILE_SUSPENDED" ? t("panel.registration") : t("panel.linkChange")}</Table.Td>
+                    <Table.Td>{t("panel.event", { id: v.eventId })}</Table.Td>
+                    <Table.Td>{t("panel.link", { id: String((v.detail as { linkId?: string })?.linkId ?? "—") })}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -108,17 +127,17 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
         {data && data.history.length > 0 && (
           <Stack gap={4}>
             <Text size="sm" fw={500}>
-              History
+              {t("panel.history")}
             </Text>
             <Table fz="xs" striped data-testid="suspension-history">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Scopes</Table.Th>
-                  <Table.Th>From</Table.Th>
-                  <Table.Th>Cutoff</Table.Th>
-                  <Table.Th>By / reason</Table.Th>
-                  <Table.Th>Lifted</Table.Th>
+                  <Table.Th>{t("panel.col.state")}</Table.Th>
+                  <Table.Th>{t("panel.col.scopes")}</Table.Th>
+                  <Table.Th>{t("panel.col.from")}</Table.Th>
+                  <Table.Th>{t("panel.col.cutoff")}</Table.Th>
+                  <Table.Th>{t("panel.col.byReason")}</Table.Th>
+                  <Table.Th>{t("panel.col.lifted")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -126,7 +145,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
                   <Table.Tr key={s.id}>
                     <Table.Td>
                       <Badge size="xs" color={STATE_COLOR[s.state]} variant="light" style={{ minWidth: "max-content" }}>
-                        {STATE_LABEL[s.state]}
+                        {t(`state.${s.state}`)}
                       </Badge>
                     </Table.Td>
                     <Table.Td>{scopeWords(s.scopes)}</Table.Td>
@@ -135,7 +154,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
                     </Table.Td>
                     <Table.Td>
                       <JstTime at={s.cutoffAt} />
-                      {s.quarantine ? " (quarantine)" : ""}
+                      {s.quarantine ? t("panel.withQuarantine") : ""}
                     </Table.Td>
                     <Table.Td>
                       {s.createdBy}: {s.reason}
@@ -143,7 +162,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
                     <Table.Td>
                       {s.liftedAt ? (
                         <>
-                          <JstTime at={s.liftedAt} /> by {s.liftedBy}: {s.liftReason}
+                          <JstTime at={s.liftedAt} /> {t("panel.liftedBy", { who: s.liftedBy, reason: s.liftReason })}
                         </>
                       ) : (
                         "—"
@@ -157,7 +176,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
         )}
         {data && data.history.length === 0 && (
           <Text size="sm" c="dimmed">
-            {data.bank.name} has never been suspended.
+            {t("panel.never", { name: data.bank.name })}
           </Text>
         )}
       </Stack>

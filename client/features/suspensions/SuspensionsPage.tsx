@@ -11,10 +11,11 @@ import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
 import { useCan } from "../auth/useMe.ts";
-import { scopeWords } from "../../../shared/suspensions/describe.ts";
+import { useTranslation } from "react-i18next";
+import { useScopeWords } from "../../i18n/words.ts";
 import { SuspendDialog } from "./SuspendDialog.tsx";
 import { LiftDialog } from "./LiftDialog.tsx";
-import { STATE_COLOR, STATE_LABEL, SuspensionPanel } from "./SuspensionPanel.tsx";
+import { STATE_COLOR, SuspensionPanel } from "./SuspensionPanel.tsx";
 import type { SuspensionListRow } from "./types.ts";
 
 type StateFilter = "all" | "ACTIVE" | "SCHEDULED" | "LIFTED";
@@ -22,6 +23,8 @@ const col = createColumnHelper<SuspensionListRow>();
 const NoWrap = ({ children }: { children: React.ReactNode }) => <span style={{ whiteSpace: "nowrap" }}>{children}</span>;
 
 export default function SuspensionsPage() {
+  const { t } = useTranslation(["suspensions", "common"]);
+  const scopeWords = useScopeWords();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const canSuspend = useCan("suspensions.suspend");
@@ -47,7 +50,7 @@ export default function SuspensionsPage() {
   const columns = useMemo(
     () => [
       col.accessor("bankName", {
-        header: "Bank",
+        header: t("list.col.bank"),
         cell: (c) => (
           <Anchor component="button" type="button" size="sm" style={{ whiteSpace: "nowrap" }} onClick={() => update({ bank: c.row.original.bankCode })}>
             {c.getValue()} ({c.row.original.bankCode})
@@ -55,31 +58,31 @@ export default function SuspensionsPage() {
         ),
       }),
       col.accessor("state", {
-        header: "State",
+        header: t("list.col.state"),
         cell: (c) => (
           <Badge color={STATE_COLOR[c.getValue()]} variant="light" style={{ minWidth: "max-content" }}>
-            {STATE_LABEL[c.getValue()]}
+            {t(`state.${c.getValue()}`)}
           </Badge>
         ),
       }),
-      col.accessor("scopes", { header: "Suspends", cell: (c) => scopeWords(c.getValue()) }),
-      col.accessor("startsAt", { header: "From", cell: (c) => <NoWrap><JstTime at={c.getValue()} /></NoWrap> }),
-      col.accessor("cutoffAt", { header: "Cutoff", cell: (c) => <NoWrap><JstTime at={c.getValue()} /></NoWrap> }),
+      col.accessor("scopes", { header: t("list.col.suspends"), cell: (c) => scopeWords(c.getValue()) }),
+      col.accessor("startsAt", { header: t("list.col.from"), cell: (c) => <NoWrap><JstTime at={c.getValue()} /></NoWrap> }),
+      col.accessor("cutoffAt", { header: t("list.col.cutoff"), cell: (c) => <NoWrap><JstTime at={c.getValue()} /></NoWrap> }),
       col.accessor("quarantinedCount", {
-        header: "Quarantined",
+        header: t("list.col.quarantined"),
         cell: (c) =>
           c.row.original.quarantine ? (
             c.getValue() > 0 ? (
-              <Link to={`/quarantine?suspension=${c.row.original.id}`}>{c.getValue()} to review</Link>
+              <Link to={`/quarantine?suspension=${c.row.original.id}`}>{t("list.toReview", { count: c.getValue() })}</Link>
             ) : (
-              "none waiting"
+              t("list.noneWaiting")
             )
           ) : (
-            "off"
+            t("list.off")
           ),
       }),
       col.accessor("reason", {
-        header: "By / reason",
+        header: t("list.col.byReason"),
         cell: (c) => (
           <Text size="sm">
             {c.row.original.createdBy}: {c.getValue()}
@@ -87,15 +90,15 @@ export default function SuspensionsPage() {
         ),
       }),
       col.accessor("liftedAt", {
-        header: "Lifted",
+        header: t("list.col.lifted"),
         cell: (c) =>
           c.getValue() ? (
             <Text size="sm">
-              <JstTime at={c.getValue()} /> by {c.row.original.liftedBy}: {c.row.original.liftReason}
+              <JstTime at={c.getValue()} /> {t("list.liftedBy", { who: c.row.original.liftedBy, reason: c.row.original.liftReason })}
             </Text>
           ) : canLift ? (
             <Button size="compact-xs" variant="default" onClick={() => setLifting(c.row.original)}>
-              {c.row.original.state === "SCHEDULED" ? "Cancel…" : "Lift…"}
+              {c.row.original.state === "SCHEDULED" ? t("panel.cancelScheduled") : t("panel.lift")}
             </Button>
           ) : (
             "—"
@@ -103,13 +106,13 @@ export default function SuspensionsPage() {
       }),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [canLift],
+    [canLift, t],
   );
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
 
   const bankOptions = (banks.data ?? []).map((b) => ({
     value: b.code,
-    label: `${b.name} (${b.code})${b.suspendedScopes.length ? " · suspended" : ""}`,
+    label: `${b.name} (${b.code})${b.suspendedScopes.length ? t("list.suspendedTag") : ""}`,
   }));
   const pinOnly = (banks.data ?? []).filter((b) => b.authMethod === "PIN" && !b.suspendedScopes.includes("REGISTRATION")).map((b) => b.code);
   const counts = { ACTIVE: 0, SCHEDULED: 0, LIFTED: 0 };
@@ -119,9 +122,9 @@ export default function SuspensionsPage() {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <Stack gap={2}>
-          <Title order={2}>Suspensions</Title>
+          <Title order={2}>{t("list.title")}</Title>
           <Text c="dimmed" size="sm">
-            Banks whose link registrations, link changes or charges are refused to the wallet platform. History is kept forever.
+            {t("list.subtitle")}
           </Text>
         </Stack>
       </Group>
@@ -129,22 +132,23 @@ export default function SuspensionsPage() {
       {canSuspend && (
         <Group align="flex-end" data-testid="suspend-banks-bar">
           <MultiSelect
-            label="Banks to suspend together"
-            placeholder={selected.length ? undefined : "Pick banks"}
+            label={t("list.together")}
+            placeholder={selected.length ? undefined : t("list.pick")}
             data={bankOptions}
             value={selected}
             onChange={(v) => update({ select: v.join(",") || null })}
             searchable
             clearable
             w={520}
+            maw="100%"
             maxDropdownHeight={320}
-            nothingFoundMessage="No bank matches"
+            nothingFoundMessage={t("list.noBankMatches")}
           />
           <Button variant="default" disabled={pinOnly.length === 0} onClick={() => update({ select: [...new Set([...selected, ...pinOnly])].join(",") })}>
-            Add PIN-only banks ({pinOnly.length})
+            {t("list.addPinOnly", { count: pinOnly.length })}
           </Button>
           <Button color="red" leftSection={<IconShieldOff size={16} />} disabled={selected.length === 0} onClick={() => setDialogOpen(true)}>
-            Suspend banks…
+            {t("list.suspendBanks")}
           </Button>
         </Group>
       )}
@@ -153,24 +157,25 @@ export default function SuspensionsPage() {
         value={state}
         onChange={(v) => update({ state: v === "all" ? null : v })}
         data={[
-          { value: "all", label: `All (${list.data?.length ?? 0})` },
-          { value: "ACTIVE", label: `In force (${counts.ACTIVE})` },
-          { value: "SCHEDULED", label: `Scheduled (${counts.SCHEDULED})` },
-          { value: "LIFTED", label: `Lifted (${counts.LIFTED})` },
+          { value: "all", label: t("list.all", { count: list.data?.length ?? 0 }) },
+          { value: "ACTIVE", label: t("list.inForce", { count: counts.ACTIVE }) },
+          { value: "SCHEDULED", label: t("list.scheduled", { count: counts.SCHEDULED }) },
+          { value: "LIFTED", label: t("list.lifted", { count: counts.LIFTED }) },
         ]}
         w="fit-content"
       />
 
       {list.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading suspensions" />
+          <Loader aria-label={t("list.loading")} />
         </Center>
       )}
       {list.error && <Alert color="red">{errorMessage(list.error)}</Alert>}
       {list.data && rows.length === 0 && (
-        <Alert color="gray">{list.data.length === 0 ? "No bank has ever been suspended." : "No suspension matches this filter."}</Alert>
+        <Alert color="gray">{list.data.length === 0 ? t("list.never") : t("list.noMatch")}</Alert>
       )}
       {rows.length > 0 && (
+        <Table.ScrollContainer minWidth={900}>
         <Table striped highlightOnHover data-testid="suspensions-table" verticalSpacing="xs">
           <Table.Thead>
             {table.getHeaderGroups().map((hg) => (
@@ -191,6 +196,7 @@ export default function SuspensionsPage() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
 
       <Drawer
@@ -198,7 +204,7 @@ export default function SuspensionsPage() {
         onClose={() => update({ bank: null })}
         position="right"
         size="xl"
-        title={bank ? `${list.data?.find((s) => s.bankCode === bank)?.bankName ?? "Bank"} (${bank})` : ""}
+        title={bank ? `${list.data?.find((s) => s.bankCode === bank)?.bankName ?? t("list.bank")} (${bank})` : ""}
       >
         {bank && <SuspensionPanel bankCode={bank} />}
       </Drawer>

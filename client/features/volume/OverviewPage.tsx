@@ -13,7 +13,7 @@ import { Alert, Anchor, Button, Card, Group, SegmentedControl, Select, Skeleton,
 import { IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { formatJst } from "../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
@@ -29,6 +29,7 @@ const OverviewCharts = lazy(() => import("./overview/OverviewCharts.tsx"));
 const FILTER_URL_DELAY_MS = 300;
 
 export default function OverviewPage() {
+  const { t } = useTranslation(["volume", "common"]);
   const trpc = useTRPC();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
@@ -113,17 +114,17 @@ export default function OverviewPage() {
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
         <Stack gap={2}>
-          <Title order={2}>Overview</Title>
+          <Title order={2}>{t("overview.title")}</Title>
           <Text c="dimmed" size="sm">
-            Link and charge volume by bank against each bank's normal level.{" "}
+            {t("overview.subtitle")}{" "}
             <Anchor component={Link} to="/volume/params" size="sm">
-              How spikes are detected
+              {t("overview.howDetected")}
             </Anchor>
           </Text>
         </Stack>
         <Text size="xs" c="dimmed" data-testid="overview-updated">
-          {o ? `Updated ${formatJst(o.generatedAt)} · refreshes every ${REFRESH_MS / 1000} s` : ""}
-          {q.isFetching && o ? " · refreshing…" : ""}
+          {o ? t("overview.updated", { at: o.generatedAt, seconds: REFRESH_MS / 1000 }) : ""}
+          {q.isFetching && o ? t("overview.refreshing") : ""}
         </Text>
       </Group>
 
@@ -131,29 +132,29 @@ export default function OverviewPage() {
         <RangeControl value={range} onChange={setRange} />
         <Group gap="sm" align="flex-end">
           <SegmentedControl
-            aria-label="Charge measure"
+            aria-label={t("overview.chargeMeasure")}
             value={chargeMeasure}
             onChange={(v) => setParam({ charge: v === "yen" ? "yen" : null })}
             data={[
-              { value: "count", label: "Charges (count)" },
-              { value: "yen", label: "Charged (yen)" },
+              { value: "count", label: t("overview.measureCount") },
+              { value: "yen", label: t("overview.measureYen") },
             ]}
           />
           <Select
-            label="Expected band for"
+            label={t("overview.bandFor")}
             size="xs"
             w={260}
             searchable
             data={bankOptions}
             value={o?.selectedBank?.code ?? null}
             onChange={(v) => setParam({ bank: v })}
-            nothingFoundMessage="No bank matches"
+            nothingFoundMessage={t("overview.noBankMatches")}
           />
         </Group>
       </Group>
 
-      {customIncomplete && <Alert color="gray">Choose a start and an end (JST) for the custom range.</Alert>}
-      {q.error && <Alert color="red" title="The overview could not be loaded">{errorMessage(q.error)}</Alert>}
+      {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
+      {q.error && <Alert color="red" title={t("overview.loadFailed")}>{errorMessage(q.error)}</Alert>}
       {q.isPending && !customIncomplete && !q.error && <OverviewSkeleton />}
 
       {o && (
@@ -177,21 +178,21 @@ export default function OverviewPage() {
           <Card withBorder padding="sm">
             <Group justify="space-between" mb="xs">
               <Text fw={600} size="sm">
-                Banks ({banks.length} of {o.banks.length}) — click a bank to open its page
+                {t("overview.banksTitle", { shown: banks.length, total: o.banks.length })}
               </Text>
               <Group gap="sm">
                 <TextInput
                   size="xs"
                   w={240}
-                  placeholder="Filter by name, code or kana"
-                  aria-label="Filter banks"
+                  placeholder={t("overview.filterPlaceholder")}
+                  aria-label={t("overview.filterLabel")}
                   leftSection={<IconSearch size={14} />}
                   value={filter}
                   onChange={(e) => setFilter(e.currentTarget.value)}
                 />
                 {canSuspend && (
                   <Button size="xs" color="orange" disabled={ticked.size === 0} onClick={() => setSuspendOpen(true)}>
-                    Suspend selected banks…{ticked.size ? ` (${ticked.size})` : ""}
+                    {t("overview.suspendSelected")}{ticked.size ? ` (${ticked.size})` : ""}
                   </Button>
                 )}
               </Group>
@@ -199,7 +200,7 @@ export default function OverviewPage() {
             <BankTable banks={banks} ticked={ticked} canSuspend={canSuspend} yen={chargeMeasure === "yen"} colors={colors} sort={sortParam} onSort={onSort} onTick={onTick} onOpen={onOpen} />
             {banks.length === 0 && (
               <Text size="sm" c="dimmed" p="sm">
-                No bank matches “{tableFilter}”.
+                {t("overview.noMatch", { filter: tableFilter })}
               </Text>
             )}
           </Card>

@@ -14,7 +14,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatJst } from "../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
 import { formatTick } from "./parts.tsx";
 
 export const SERIES_COLORS = ["#e03131", "#1971c2", "#f08c00", "#2f9e44", "#9c36b5", "#0c8599", "#c2255c", "#5c940d", "#1864ab", "#e8590c"];
@@ -62,7 +62,8 @@ export interface VolumeChartProps {
   legend?: boolean;
 }
 
-export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expected", markers = [], regions = [], bucketMinutes, formatValue, height = 280, testId, ariaLabel, legend = true }: VolumeChartProps) {
+export function VolumeChart({ points, lines, bandLabel, expectedLabel, markers = [], regions = [], bucketMinutes, formatValue, height = 280, testId, ariaLabel, legend = true }: VolumeChartProps) {
+  const { t } = useTranslation("volume");
   const span = points.length > 1 ? points[points.length - 1].at - points[0].at : 0;
   const placed = markers.some((m) => m.row !== undefined);
   const shown = placed ? markers : thinMarkers(markers, span / 60);
@@ -71,7 +72,7 @@ export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expecte
   if (points.length === 0) {
     return (
       <Text c="dimmed" size="sm">
-        No buckets in this range.
+        {t("charts.noBuckets")}
       </Text>
     );
   }
@@ -91,7 +92,7 @@ export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expecte
           />
           <YAxis tickFormatter={(v: number) => formatValue(v)} width={Math.max(40, formatValue(1_000_000).length * 7)} fontSize={11} allowDecimals={false} />
           <Tooltip
-            labelFormatter={(v) => `${formatJst(Number(v))} · ${bucketMinutes}-minute bucket`}
+            labelFormatter={(v) => t("charts.bucket", { at: Number(v), minutes: bucketMinutes })}
             formatter={(value, name) => {
               if (Array.isArray(value)) return [`${formatValue(Number(value[0]))} – ${formatValue(Number(value[1]))}`, name];
               return [formatValue(Number(value)), name];
@@ -104,7 +105,7 @@ export function VolumeChart({ points, lines, bandLabel, expectedLabel = "Expecte
           {bandLabel && (
             <Area dataKey="band" name={bandLabel} stroke="#74c0fc" strokeOpacity={0.5} strokeWidth={0.5} fill="#74c0fc" fillOpacity={0.12} isAnimationActive={false} connectNulls legendType="square" />
           )}
-          {bandLabel && <Line dataKey="expected" name={expectedLabel} stroke="#4dabf7" strokeDasharray="4 3" dot={false} strokeWidth={1} isAnimationActive={false} connectNulls />}
+          {bandLabel && <Line dataKey="expected" name={expectedLabel ?? t("charts.expected")} stroke="#4dabf7" strokeDasharray="4 3" dot={false} strokeWidth={1} isAnimationActive={false} connectNulls />}
           {lines.map((l, i) => (
             <Line
               key={l.key}

@@ -2,10 +2,11 @@
 import { Badge, Group, SegmentedControl, Stack, Text, Tooltip } from "@mantine/core";
 import { DateTimePicker } from "@mantine/dates";
 import { useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
 import { formatCount, formatYen } from "../../../shared/format.ts";
-import { SCOPE_LABELS } from "../../../shared/suspensions/describe.ts";
-import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
-import { RANGE_LABELS, VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
+import type { Language } from "../../../shared/language.ts";
+import { VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
+import { useFormat } from "../../components/format.tsx";
 
 export { REFRESH_MS } from "./refresh.ts";
 
@@ -71,6 +72,7 @@ function validDate(d: Date | undefined): Date | undefined {
 }
 
 export function RangeControl({ value, onChange }: { value: RangeState; onChange: (v: RangeState) => void }) {
+  const { t } = useTranslation(["volume", "common"]);
   const setRange = (range: string) => {
     if (range !== "custom") return onChange({ range: range as VolumeRange });
     // A custom range starts from the last 24 hours, to be adjusted.
@@ -80,15 +82,15 @@ export function RangeControl({ value, onChange }: { value: RangeState; onChange:
   return (
     <Group gap="sm" align="flex-end">
       <SegmentedControl
-        aria-label="Time range"
+        aria-label={t("range.label")}
         value={value.range}
         onChange={setRange}
-        data={VOLUME_RANGES.map((r) => ({ value: r, label: RANGE_LABELS[r] }))}
+        data={VOLUME_RANGES.map((r) => ({ value: r, label: t(`common:ranges.${r}`) }))}
       />
       {value.range === "custom" && (
         <>
           <DateTimePicker
-            label="From (JST)"
+            label={t("range.from")}
             size="xs"
             w={190}
             valueFormat="YYYY-MM-DD HH:mm"
@@ -96,7 +98,7 @@ export function RangeControl({ value, onChange }: { value: RangeState; onChange:
             onChange={(v) => onChange({ ...value, from: jstPickerToDate(v) })}
           />
           <DateTimePicker
-            label="To (JST)"
+            label={t("range.to")}
             size="xs"
             w={190}
             valueFormat="YYYY-MM-DD HH:mm"
@@ -109,57 +111,55 @@ export function RangeControl({ value, onChange }: { value: RangeState; onChange:
   );
 }
 
-const AUTH_LABELS: Record<string, string> = {
-  PIN: "PIN only",
-  PIN_OTP: "PIN + OTP",
-  ONLINE_BANKING: "Online banking",
-  CASH_CARD: "Cash card",
-};
-const AUTH_WORDS: Record<string, string> = {
-  PIN_OTP: "PIN and a one-time password",
-  ONLINE_BANKING: "a login to the bank's online banking",
-  CASH_CARD: "the cash card at an ATM or branch",
-};
+const AUTH_METHODS = ["PIN", "PIN_OTP", "ONLINE_BANKING", "CASH_CARD"] as const;
+type AuthMethod = (typeof AUTH_METHODS)[number];
+const isAuthMethod = (m: string): m is AuthMethod => (AUTH_METHODS as readonly string[]).includes(m);
 
 export function AuthBadge({ method }: { method: string }) {
+  const { t } = useTranslation(["volume", "common"]);
   const weak = method === "PIN";
+  const known = isAuthMethod(method) ? method : null;
+  const words = known && known !== "PIN" ? t(`auth.words.${known}`) : method;
   return (
-    <Tooltip label={weak ? "The bank's link page asks only for account number, holder name and a 4-digit PIN" : `The bank's link page asks for ${AUTH_WORDS[method] ?? method}`}>
+    <Tooltip label={weak ? t("auth.weakHint") : t("auth.asksFor", { what: words })}>
       <Badge color={weak ? "red" : "gray"} variant={weak ? "filled" : "light"} size="sm">
-        {AUTH_LABELS[method] ?? method}
+        {known ? t(`auth.${known}`) : method}
       </Badge>
     </Tooltip>
   );
 }
 
 export function SuspensionBadge({ status }: { status: { state: string; scopes: string[]; startsAt: Date | null } }) {
-  if (status.state === "NONE") return <Text size="sm" c="dimmed">None</Text>;
-  const scopes = status.scopes.map((s) => SCOPE_LABELS[s as SuspensionScope] ?? s).join("; ");
+  const { t } = useTranslation(["volume", "common"]);
+  if (status.state === "NONE") return <Text size="sm" c="dimmed">{t("suspensionBadge.none")}</Text>;
+  const scopes = status.scopes.map((s) => t(`common:scopeLabels.${s as "CHARGE"}`, { defaultValue: s })).join("; ");
   return (
     <Tooltip label={scopes} multiline w={260}>
       <Badge color={status.state === "ACTIVE" ? "orange" : "yellow"} variant="light" size="sm">
-        {status.state === "ACTIVE" ? "Suspended" : "Scheduled"} · {status.scopes.length} scope{status.scopes.length === 1 ? "" : "s"}
+        {status.state === "ACTIVE" ? t("suspensionBadge.suspended") : t("suspensionBadge.scheduled")} · {t("suspensionBadge.scopes", { count: status.scopes.length })}
       </Badge>
     </Tooltip>
   );
 }
 
-/** "+240%" / "−12%" of observed against expected; "" while learning. */
-export function percentAbove(value: number, expected: number | null): string {
+/** "+240%" / "−12%" of observed against expected; "" while learning; `newWord` when nothing was expected. */
+export function percentAbove(value: number, expected: number | null, newWord = "new", lang: Language = "en"): string {
   if (expected === null) return "";
-  if (expected <= 0) return value > 0 ? "new" : "";
+  if (expected <= 0) return value > 0 ? newWord : "";
   const pct = Math.round(((value - expected) / expected) * 100);
-  return `${pct >= 0 ? "+" : "−"}${formatCount(Math.abs(pct))}%`;
+  return `${pct >= 0 ? "+" : "−"}${formatCount(Math.abs(pct), lang)}%`;
 }
 
-export function formatMetricValue(metric: string, value: number): string {
-  return metric === "CHARGE_YEN" ? formatYen(Math.round(value)) : formatCount(Math.round(value));
+export function formatMetricValue(metric: string, value: number, lang: Language = "en"): string {
+  return metric === "CHARGE_YEN" ? formatYen(Math.round(value), lang) : formatCount(Math.round(value), lang);
 }
 
 /** Observed against expected: the value, and under it the expected level and the difference. */
 export function VsExpected({ value, expected, yen = false }: { value: number; expected: number | null; yen?: boolean }) {
-  const f = (n: number) => (yen ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
-  const pct = percentAbove(value, expected);
+  const { t } = useTranslation(["volume", "common"]);
+  const fmt = useFormat();
+  const f = (n: number) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n)));
+  const pct = percentAbove(value, expected, t("vs.new"), fmt.lang);
   const high = expected !== null && value > expected * 1.5 && value - expected >= (yen ? 100_000 : 5);
   return (
     <Stack gap={0} style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
@@ -167,7 +167,7 @@ export function VsExpected({ value, expected, yen = false }: { value: number; ex
         {f(value)}
       </Text>
       <Text size="xs" c="dimmed">
-        {expected === null ? "baseline learning" : `exp. ${f(expected)}${pct ? ` · ${pct}` : ""}`}
+        {expected === null ? t("vs.learning") : `${t("vs.expected", { value: f(expected) })}${pct ? ` · ${pct}` : ""}`}
       </Text>
     </Stack>
   );

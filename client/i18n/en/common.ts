@@ -37,6 +37,15 @@ export const common = {
     reload: "Reload",
   },
   placeholder: { comingSoon: "Coming soon" },
+  metrics: { LINK_REGISTERED: "New links", LINK_CHANGED: "Link changes", CHARGE_COUNT: "Charges", CHARGE_YEN: "Charged yen", REGISTRATION_DENIED: "Denied registrations" },
+  ranges: { "6h": "6 h", "24h": "24 h", "7d": "7 d", "30d": "30 d", custom: "Custom" },
+  /** Lower-case scope words inside sentences ("suspended since …: registrations and link changes"). */
+  scopeWords: { REGISTRATION: "registrations", LINK_CHANGE: "link changes", CHARGE: "charges" },
+  scopeLabels: { REGISTRATION: "New link registrations", LINK_CHANGE: "Link changes (to or from the bank)", CHARGE: "Charges on all links at the bank" },
+  back: "Back",
+  cancel: "Cancel",
+  close: "Close",
+
   amount: {
     readAs: "Read as {{value, yen}}",
     empty: "Enter an amount in yen.",

@@ -39,6 +39,14 @@ export const common = {
     reload: "再読み込み",
   },
   placeholder: { comingSoon: "準備中" },
+  metrics: { LINK_REGISTERED: "新規連携", LINK_CHANGED: "連携変更", CHARGE_COUNT: "チャージ件数", CHARGE_YEN: "チャージ額", REGISTRATION_DENIED: "拒否された登録" },
+  ranges: { "6h": "6時間", "24h": "24時間", "7d": "7日", "30d": "30日", custom: "期間指定" },
+  scopeWords: { REGISTRATION: "新規登録", LINK_CHANGE: "連携変更", CHARGE: "チャージ" },
+  scopeLabels: { REGISTRATION: "新規の口座連携登録", LINK_CHANGE: "連携変更（この銀行への変更・この銀行からの変更）", CHARGE: "この銀行のすべての連携でのチャージ" },
+  back: "戻る",
+  cancel: "キャンセル",
+  close: "閉じる",
+
   amount: {
     readAs: "{{value, yen}} として読み取りました",
     empty: "金額を円で入力してください。",

@@ -5,13 +5,21 @@
 export const errorsJa: Record<string, string> = {
   // shared/errors.ts
   VALIDATION_FAILED: "入力内容に誤りがあります。",
+  BAD_REQUEST: "要求を理解できませんでした。",
+  MALFORMED_JSON: "要求の本文が正しいJSONではありません。",
+  MALFORMED_REQUEST: "要求を読み取れませんでした。コンソールまたはAPI文書のとおりに送ってください。",
+  TOO_MANY_CALLS: "1回の要求に含められる呼び出しの数を超えています。残りは別の要求で送ってください。",
   UNAUTHENTICATED: "サインインしてください。",
   SESSION_EXPIRED: "セッションの有効期限が切れました。もう一度サインインしてください。",
   INVALID_CREDENTIALS: "メールアドレスまたはパスワードが正しくありません。",
   FORBIDDEN: "あなたのロールではこの操作はできません。",
   CSRF_REJECTED: "コンソール以外からの要求のため、拒否されました。",
   NOT_FOUND: "見つかりません。",
+  METHOD_NOT_ALLOWED: "このアドレスはこの種類の要求を受け付けません。",
   CONFLICT: "同時に他の人が変更しました。再読み込みしてから、もう一度お試しください。",
+  PAYLOAD_TOO_LARGE: "要求の本文が大きすぎます。",
+  UNSUPPORTED_MEDIA_TYPE: "JSON（Content-Type: application/json）で送ってください。",
+  TOO_MANY_REQUESTS: "要求が多すぎます。少し待ってから、もう一度お試しください。",
   TOO_MANY_ATTEMPTS: "試行回数が多すぎます。しばらく待ってから、もう一度お試しください。",
   INTERNAL: "サーバーで問題が発生しました。",
   // shared/suspensions/errors.ts
@@ -31,6 +39,7 @@ export const errorsJa: Record<string, string> = {
   CASE_NOT_FOUND: "この補償案件は見つかりません。",
   INVALID_TRANSITION: "案件はすでにこの操作ができない状態です。",
   MANAGER_APPROVAL_REQUIRED: "この金額の案件にはマネージャーの承認が必要です。",
+  OTHER_MANAGER_REQUIRED: "この案件で被害者の合計額が承認基準額に達します。被害者の他の案件を依頼しておらず、単独で承認してもいないマネージャーの承認が必要です。",
   SELF_APPROVAL_NOT_ALLOWED: "依頼した本人は承認できません。別の担当者の承認が必要です。",
   CASES_NOT_PAYABLE: "承認されていない案件、またはすでに支払バッチに含まれている案件があります。",
   BATCH_NOT_FOUND: "この支払バッチは見つかりません。",
@@ -42,7 +51,7 @@ export const errorsJa: Record<string, string> = {
   CHANGE_REQUEST_NOT_PENDING: "この変更依頼はすでに判断済みです。再読み込みして、誰が判断したか確認してください。",
   EMERGENCY_REASON_TOO_SHORT: "緊急の変更には、より詳しい理由が必要です。何が起きていて、なぜ待てないのかを書いてください。",
   EMERGENCY_NOT_REVIEWABLE: "確認済みにできるのは、まだ確認されていない緊急の変更だけです。",
-  // shared/admin/staff.ts
+  // shared/admin/errors.ts
   STAFF_NOT_FOUND: "この職員は見つかりません。",
   STAFF_EMAIL_TAKEN: "このメールアドレスの職員はすでに存在します。",
   OWN_ADMIN_ROLE: "自分自身の管理者ロールを外したり、自分を無効にしたりはできません。別の管理者に依頼してください。",
@@ -51,7 +60,7 @@ export const errorsJa: Record<string, string> = {
   STAFF_ALREADY_ACTIVE: "この職員はすでに有効です。",
   API_KEY_NOT_FOUND: "このAPIキーは見つかりません。",
   API_KEY_ALREADY_REVOKED: "このキーはすでに失効しています。",
-  // accounts (server/features/accounts)
+  // shared/accounts/errors.ts
   ACCOUNT_NOT_FOUND: "このウォレットアカウントは見つかりません。何も変更されていません。",
   RESCORE_ALREADY_RUNNING: "再スコアリングがすでに実行中です。終了してからもう一度お試しください。",
 };

@@ -30,7 +30,6 @@ export async function applyAccountAction(db: PrismaClient, actor: Actor, action:
       const found = new Set(before.map((r) => r.id));
       const missing = ids.filter((id) => !found.has(id));
       throw new AppError("ACCOUNT_NOT_FOUND", `No wallet account ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}; nothing was changed.`, {
-        status: 404,
         details: { missing: missing.slice(0, 20) },
       });
     }

@@ -49,7 +49,7 @@ export async function getAccount(db: Queryable, accountId: string) {
     [accountId],
   );
   const a = accRows[0];
-  if (!a) throw new AppError("ACCOUNT_NOT_FOUND", `There is no wallet account ${accountId}.`, { status: 404 });
+  if (!a) throw new AppError("ACCOUNT_NOT_FOUND", `There is no wallet account ${accountId}.`);
 
   const { rows: linkRows } = await db.query<{
     id: string;

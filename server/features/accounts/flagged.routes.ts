@@ -68,13 +68,6 @@ export const flaggedAccountsRoutes: PlatformRoutes = (api, { db }) => {
         },
       },
     },
-    async (req, reply) => {
-      try {
-        return await listFlagged(db.pool, req.query);
-      } catch (err) {
-        if (err instanceof AppError) return reply.code(err.status as 400).send({ code: err.code, message: err.message, requestId: req.id });
-        throw err;
-      }
-    },
+    async (req) => listFlagged(db.pool, req.query),
   );
 };

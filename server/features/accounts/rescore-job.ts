@@ -36,7 +36,7 @@ export async function rescoreSettled(): Promise<void> {
 
 export async function startRescoreAll(db: Database, actor: Actor, reason: string): Promise<RescoreRunStatus> {
   if (current?.running) {
-    throw new AppError("RESCORE_ALREADY_RUNNING", `A rescoring started by ${current.startedBy} is still running (${current.scored} of ${current.total} accounts).`, { status: 409 });
+    throw new AppError("RESCORE_ALREADY_RUNNING", `A rescoring started by ${current.startedBy} is still running (${current.scored} of ${current.total} accounts).`);
   }
   const startedAt = new Date();
   await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.rescoreAll", targetType: "scoring", targetId: "all", reason }));

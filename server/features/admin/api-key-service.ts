@@ -2,7 +2,6 @@
 // sha256 is stored. Any number of keys may be active at once, so a key is rotated by creating the
 // new one, switching the platform over, then revoking the old one: no downtime.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { ADMIN_ERRORS } from "../../../shared/admin/staff.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { createApiKey } from "../../platform-api/api-keys.ts";
@@ -26,10 +25,10 @@ export async function createKey(db: PrismaClient, actor: Actor, input: { name: s
 export async function revokeKey(db: PrismaClient, actor: Actor, input: { keyId: string; reason: string }) {
   return withTransaction(db, async (tx) => {
     const key = await tx.platformApiKey.findUnique({ where: { id: input.keyId }, select: KEY_FIELDS });
-    if (!key) throw new AppError("API_KEY_NOT_FOUND", "There is no such API key.", { status: ADMIN_ERRORS.API_KEY_NOT_FOUND });
+    if (!key) throw new AppError("API_KEY_NOT_FOUND", "There is no such API key.");
     // The conditional update makes two concurrent revocations record one revocation.
     const { count } = await tx.platformApiKey.updateMany({ where: { id: input.keyId, revokedAt: null }, data: { revokedAt: new Date() } });
-    if (count === 0) throw new AppError("API_KEY_ALREADY_REVOKED", "This key is already revoked.", { status: ADMIN_ERRORS.API_KEY_ALREADY_REVOKED });
+    if (count === 0) throw new AppError("API_KEY_ALREADY_REVOKED", "This key is already revoked.");
     const after = await tx.platformApiKey.findUniqueOrThrow({ where: { id: input.keyId }, select: KEY_FIELDS });
     await writeAudit(tx, actor, { action: "apiKey.revoke", targetType: "api_key", targetId: input.keyId, reason: input.reason, before: { name: key.name, revokedAt: null }, after: { name: after.name, revokedAt: after.revokedAt } });
     return after;

@@ -3,7 +3,7 @@
 // resets end every session of that person in the same transaction.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
-import { ADMIN_ERRORS } from "../../../shared/admin/staff.ts";
+import type { AdminErrorCode } from "../../../shared/admin/errors.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
@@ -13,9 +13,8 @@ import { lockStaffForChange } from "../auth/session-guard.ts";
 import { approvalError } from "../../../shared/approvals/errors.ts";
 import { roleGrantNeedsFourEyes } from "../../../shared/approvals/rules.ts";
 
-type AdminErrorCode = keyof typeof ADMIN_ERRORS;
 function fail(code: AdminErrorCode, message: string): never {
-  throw new AppError(code, message, { status: ADMIN_ERRORS[code] });
+  throw new AppError(code, message);
 }
 
 const PUBLIC_FIELDS = { id: true, email: true, name: true, role: true, active: true } as const;

@@ -5,10 +5,11 @@ import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { AppError } from "../../../shared/errors.ts";
-import { maskAccountNumber } from "../../../shared/format.ts";
+import { formatYen, maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
-import { buildPayoutCsv, type PayoutRow } from "../../../shared/compensation/rules.ts";
+import { buildPayoutCsv, victimKey, victimsPaidByOnePerson, type PayoutRow } from "../../../shared/compensation/rules.ts";
 import type { CreatePayoutBatchInput } from "../../../shared/compensation/schemas.ts";
+import { approvalThresholdYen, lockVictims } from "./service.ts";
 import { num, type StaffActor } from "./sql.ts";
 
 function sha256Hex(text: string): string {
@@ -18,10 +19,13 @@ function sha256Hex(text: string): string {
 export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, input: CreatePayoutBatchInput) {
   const caseIds = [...input.caseIds].sort();
   return withTransaction(db, async (tx) => {
+    // Each victim's paid total is checked below: take the victims' locks (as approvals do) before
+    // any case row, so an approval of the same victim cannot interleave.
+    await lockVictims(tx, await tx.compensationCase.findMany({ where: { id: { in: caseIds } }, select: { bankCode: true, branchCode: true, accountNumber: true } }));
     // Lock the cases first: a concurrent batch or cancel waits, and after the wait the WHERE is
     // checked again, so a case another batch just took is no longer returned here.
-    const rows = await tx.$queryRaw<Array<{ id: string; bank_code: string; branch_code: string; account_number: string; holder_name: string; total_yen: number }>>(Prisma.sql`
-      SELECT id::text AS id, bank_code, branch_code, account_number, holder_name, total_yen
+    const rows = await tx.$queryRaw<Array<{ id: string; bank_code: string; branch_code: string; account_number: string; holder_name: string; total_yen: number; requested_by_id: string; decided_by_id: string | null }>>(Prisma.sql`
+      SELECT id::text AS id, bank_code, branch_code, account_number, holder_name, total_yen, requested_by_id::text AS requested_by_id, decided_by_id::text AS decided_by_id
         FROM compensation_case
        WHERE id = ANY(${caseIds}::uuid[]) AND state = 'APPROVED' AND payout_batch_id IS NULL
        ORDER BY id
@@ -33,6 +37,32 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
         "CASES_NOT_PAYABLE",
         `${missing.length} of the ${caseIds.length} cases ${missing.length === 1 ? "is" : "are"} not approved or already in a payout batch (${missing.map((id) => id.slice(0, 8)).join(", ")}). Reload the list and try again.`,
         { caseIds: missing },
+      );
+    }
+    // Four eyes per victim, checked again where the money leaves: every victim paid at or above the
+    // threshold (earlier batches included) must have had two different people ask and approve.
+    const thresholdYen = await approvalThresholdYen(tx);
+    const victims = new Map(rows.map((r) => [victimKey(r.bank_code, r.branch_code, r.account_number), r]));
+    const paidBefore = await tx.compensationCase.findMany({
+      where: { state: "PAID", OR: [...victims.values()].map((r) => ({ bankCode: r.bank_code, branchCode: r.branch_code, accountNumber: r.account_number })) },
+      select: { bankCode: true, branchCode: true, accountNumber: true, totalYen: true, requestedById: true, decidedById: true },
+    });
+    const alone = victimsPaidByOnePerson(
+      [
+        ...paidBefore,
+        ...rows.map((r) => ({ bankCode: r.bank_code, branchCode: r.branch_code, accountNumber: r.account_number, totalYen: r.total_yen, requestedById: r.requested_by_id, decidedById: r.decided_by_id })),
+      ],
+      thresholdYen,
+    );
+    if (alone.length > 0) {
+      const named = alone.map((key) => {
+        const r = victims.get(key)!;
+        return `${r.bank_code}-${r.branch_code} ${maskAccountNumber(r.account_number)}`;
+      });
+      throw compensationError(
+        "FOUR_EYES_REQUIRED",
+        `${named.join(", ")} would be paid ${formatYen(thresholdYen)} or more on one person's decisions alone. Leave ${alone.length === 1 ? "that victim's cases" : "those victims' cases"} out, and have a second manager review them.`,
+        { caseIds: rows.filter((r) => alone.includes(victimKey(r.bank_code, r.branch_code, r.account_number))).map((r) => r.id) },
       );
     }
     const batchId = randomUUID();

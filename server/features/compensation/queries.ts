@@ -1,13 +1,13 @@
 // Reads for the compensation screens: the queue, one case with its victim view and history, the
 // managers' approval queue and the cases ready for a payout batch. Account numbers go out masked.
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import { formatYen, maskAccountNumber } from "../../../shared/format.ts";
+import { maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import { ListCasesInput } from "../../../shared/compensation/inputs.ts";
-import { ALLOWED_TRANSITIONS, canApprove, needsSecondApprover } from "../../../shared/compensation/rules.ts";
+import { ALLOWED_TRANSITIONS, approvalRefusalWords, canApprove, canApproveForVictim, needsSecondApprover, victimKey, victimTotalWith, type VictimCase } from "../../../shared/compensation/rules.ts";
 import { CaseState } from "../../../shared/compensation/schemas.ts";
 import type { z } from "zod";
-import { approvalThresholdYen } from "./service.ts";
+import { approvalThresholdYen, victimCases } from "./service.ts";
 import { num, type StaffActor } from "./sql.ts";
 import { victimView } from "./victims.ts";
 
@@ -171,8 +171,10 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     bankNames(db, [c.bankCode]),
     walletsByCase(db, [caseId]).then((m) => m.get(caseId) ?? []),
   ]);
-  const emailOf = await emails(db, [c.requestedById, c.decidedById]);
-  const approval = canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen });
+  const [emailOf, sameVictim] = await Promise.all([emails(db, [c.requestedById, c.decidedById]), victimCases(db, c)]);
+  // Approving looks at the victim's total across cases (#12 defect 1); rejecting at this case alone.
+  const approval = canApproveForVictim({ actor, target: c, victimCases: sameVictim, thresholdYen });
+  const rejection = canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen });
   const victimCharges = new Map((victim?.charges ?? []).map((vc) => [vc.chargeId, vc]));
   return {
     id: c.id,
@@ -194,6 +196,8 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     payoutBatch: c.payoutBatch,
     thresholdYen,
     needsManager: needsSecondApprover(c.totalYen, thresholdYen),
+    /** What the victim's account receives across its cases that are not rejected or cancelled, this one included. */
+    victimTotalYen: victimTotalWith(c, sameVictim).totalYen,
     lines: c.lines.map((l) => {
       const vc = victimCharges.get(l.chargeId);
       return {
@@ -214,29 +218,47 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     /** What the signed-in person may do now (the server checks again on the call). */
     actions: {
       approve: c.state === "REQUESTED" && approval.ok,
-      reject: c.state === "REQUESTED" && approval.ok,
+      reject: c.state === "REQUESTED" && rejection.ok,
       cancel: ALLOWED_TRANSITIONS[c.state].includes("CANCELLED"),
-      whyNotApprove: c.state !== "REQUESTED" || approval.ok ? null : approvalWords(approval.code, thresholdYen),
+      whyNotApprove: c.state !== "REQUESTED" || approval.ok ? null : approvalRefusalWords(approval, thresholdYen),
     },
   };
 }
 
-function approvalWords(code: "SELF_APPROVAL_NOT_ALLOWED" | "MANAGER_APPROVAL_REQUIRED" | "ROLE_NOT_ALLOWED", thresholdYen: number): string {
-  const amount = `Cases of ${formatYen(thresholdYen)} or more`;
-  if (code === "MANAGER_APPROVAL_REQUIRED") return `${amount} need a manager's approval.`;
-  if (code === "SELF_APPROVAL_NOT_ALLOWED") return `${amount} need a manager other than the one who requested them.`;
-  return "Your role does not approve compensation.";
-}
-
-/** Large requested cases waiting for a manager, oldest first, with the evidence against each wallet. */
+/**
+ * Requested cases waiting for a manager, oldest first, with the evidence against each wallet: those
+ * at or above the threshold alone, and those that bring their victim's total to it.
+ */
 export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
   const thresholdYen = await approvalThresholdYen(db);
-  const cases = await db.compensationCase.findMany({
-    where: { state: "REQUESTED", totalYen: { gte: thresholdYen } },
-    orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
-    take: 200,
-    include: { lines: { include: { charge: { select: { occurredAt: true, amountYen: true, accountId: true } } }, orderBy: [{ charge: { occurredAt: "asc" } }, { chargeId: "asc" }] } },
-  });
+  // Victims with a requested case whose total over cases not rejected or cancelled reaches the threshold.
+  const victims = await db.$queryRaw<Array<{ bank_code: string; branch_code: string; account_number: string }>>(Prisma.sql`
+    SELECT bank_code, branch_code, account_number
+      FROM compensation_case
+     WHERE state IN ('REQUESTED', 'APPROVED', 'PAID')
+     GROUP BY bank_code, branch_code, account_number
+    HAVING bool_or(state = 'REQUESTED') AND SUM(total_yen) >= ${thresholdYen}`);
+  const victimFilter = victims.map((v) => ({ bankCode: v.bank_code, branchCode: v.branch_code, accountNumber: v.account_number }));
+  const cases =
+    victimFilter.length === 0
+      ? []
+      : await db.compensationCase.findMany({
+          where: { state: "REQUESTED", OR: victimFilter },
+          orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+          take: 200,
+          include: { lines: { include: { charge: { select: { occurredAt: true, amountYen: true, accountId: true } } }, orderBy: [{ charge: { occurredAt: "asc" } }, { chargeId: "asc" }] } },
+        });
+  const sameVictim = new Map<string, VictimCase[]>();
+  if (cases.length > 0) {
+    const all = await db.compensationCase.findMany({
+      where: { OR: victimFilter },
+      select: { id: true, state: true, totalYen: true, requestedById: true, decidedById: true, bankCode: true, branchCode: true, accountNumber: true },
+    });
+    for (const c of all) {
+      const key = victimKey(c.bankCode, c.branchCode, c.accountNumber);
+      sameVictim.set(key, [...(sameVictim.get(key) ?? []), c]);
+    }
+  }
   const [emailOf, bankOf, walletsOf] = await Promise.all([
     emails(db, cases.map((c) => c.requestedById)),
     bankNames(db, cases.map((c) => c.bankCode)),
@@ -256,10 +278,20 @@ export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
         requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
         requestedAt: c.requestedAt,
         requestedByMe: c.requestedById === actor.id,
-        canDecide: canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen }).ok,
+        ...decisionFor(actor, c, sameVictim.get(victimKey(c.bankCode, c.branchCode, c.accountNumber)) ?? [], thresholdYen),
         lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
       wallets: walletsOf.get(c.id) ?? [],
     })),
+  };
+}
+
+function decisionFor(actor: StaffActor, c: VictimCase, sameVictim: VictimCase[], thresholdYen: number) {
+  const approval = canApproveForVictim({ actor, target: c, victimCases: sameVictim, thresholdYen });
+  return {
+    victimTotalYen: victimTotalWith(c, sameVictim).totalYen,
+    canDecide: approval.ok,
+    canReject: canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen }).ok,
+    whyNotApprove: approval.ok ? null : approvalRefusalWords(approval, thresholdYen),
   };
 }
 

@@ -11,8 +11,10 @@ import { compensationError } from "../../../shared/compensation/errors.ts";
 import { AppError } from "../../../shared/errors.ts";
 import type { CreateCaseRequest } from "../../../shared/compensation/inputs.ts";
 import {
+  approvalRefusalWords,
   assertTransition,
   canApprove,
+  canApproveForVictim,
   canonicalCaseRequest,
   caseTotalYen,
   checkLines,
@@ -21,6 +23,9 @@ import {
   type CaseRequestContent,
   type ChargeForCompensation,
   type ExistingLine,
+  type VictimCase,
+  victimKey,
+  victimTotalWith,
 } from "../../../shared/compensation/rules.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { FRAUD_WALLET_SQL, type StaffActor } from "./sql.ts";
@@ -219,6 +224,29 @@ const STATE_WORDS: Record<CaseState, string> = {
   CANCELLED: "cancelled",
 };
 
+export interface VictimRef {
+  bankCode: string;
+  branchCode: string;
+  accountNumber: string;
+}
+
+/**
+ * Serialise, until the transaction ends, everything that reads a victim's cases to decide on their
+ * total (approvals, payout batches). Take these locks before any case row lock, in victim key order.
+ */
+export async function lockVictims(tx: Tx, victims: readonly VictimRef[]): Promise<void> {
+  const keys = [...new Set(victims.map((v) => victimKey(v.bankCode, v.branchCode, v.accountNumber)))].sort();
+  for (const key of keys) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`compensation.victim:${key}`}, 0))`);
+}
+
+/** Every case of one victim's bank account, whatever its state. */
+export async function victimCases(db: PrismaClient | Tx, victim: VictimRef): Promise<VictimCase[]> {
+  return db.compensationCase.findMany({
+    where: { bankCode: victim.bankCode, branchCode: victim.branchCode, accountNumber: victim.accountNumber },
+    select: { id: true, state: true, totalYen: true, requestedById: true, decidedById: true },
+  });
+}
+
 export async function decideCase(
   db: PrismaClient,
   actor: StaffActor,
@@ -226,9 +254,16 @@ export async function decideCase(
 ): Promise<{ caseId: string; state: CaseState }> {
   const to = TARGET_STATE[args.decision];
   return withTransaction(db, async (tx) => {
+    if (args.decision === "approve") {
+      // The threshold holds per victim: approvals of one bank account's cases take turns, so two
+      // approvals at the same moment cannot each see the other's case as unapproved.
+      const victim = await tx.compensationCase.findUnique({ where: { id: args.caseId }, select: { bankCode: true, branchCode: true, accountNumber: true } });
+      if (!victim) throw compensationError("CASE_NOT_FOUND");
+      await lockVictims(tx, [victim]);
+    }
     // The row lock orders this against a concurrent approve/cancel and against payout batching.
-    const [row] = await tx.$queryRaw<Array<{ id: string; state: CaseState; total_yen: number; requested_by_id: string }>>(Prisma.sql`
-      SELECT id, state::text AS state, total_yen, requested_by_id::text AS requested_by_id
+    const [row] = await tx.$queryRaw<Array<{ id: string; state: CaseState; total_yen: number; requested_by_id: string; bank_code: string; branch_code: string; account_number: string }>>(Prisma.sql`
+      SELECT id, state::text AS state, total_yen, requested_by_id::text AS requested_by_id, bank_code, branch_code, account_number
         FROM compensation_case WHERE id = ${args.caseId}::uuid FOR UPDATE`);
     if (!row) throw compensationError("CASE_NOT_FOUND");
     const transition = assertTransition(row.state, to);
@@ -239,17 +274,28 @@ export async function decideCase(
         { state: row.state },
       );
     }
-    if (args.decision !== "cancel") {
-      // Rejecting is the approver's answer too: it takes the same authority as approving.
-      const thresholdYen = await approvalThresholdYen(tx);
+    const thresholdYen = await approvalThresholdYen(tx);
+    let victimTotalYen = row.total_yen;
+    if (args.decision === "approve") {
+      // What the victim would receive across all their cases that are not rejected or cancelled.
+      const others = await victimCases(tx, { bankCode: row.bank_code, branchCode: row.branch_code, accountNumber: row.account_number });
+      const target = { id: row.id, requestedById: row.requested_by_id, totalYen: row.total_yen };
+      const allowed = canApproveForVictim({ actor, target, victimCases: others, thresholdYen });
+      if (!allowed.ok) {
+        if (allowed.code === "ROLE_NOT_ALLOWED") throw new AppError("FORBIDDEN", "Your role is not allowed to decide compensation cases.");
+        throw compensationError(allowed.code, approvalRefusalWords(allowed, thresholdYen), { victimTotalYen: allowed.victimTotalYen, caseCount: allowed.caseCount, thresholdYen });
+      }
+      victimTotalYen = victimTotalWith(target, others).totalYen;
+    } else if (args.decision === "reject") {
+      // Rejecting is the approver's answer too: it takes the same authority as approving this case.
       const allowed = canApprove({ actor, requestedById: row.requested_by_id, totalYen: row.total_yen, thresholdYen });
       if (!allowed.ok) {
+        if (allowed.code === "ROLE_NOT_ALLOWED") throw new AppError("FORBIDDEN", "Your role is not allowed to decide compensation cases.");
         const big = `${formatYen(row.total_yen)} is at or above the ${formatYen(thresholdYen)} threshold`;
-        if (allowed.code === "MANAGER_APPROVAL_REQUIRED") throw compensationError("MANAGER_APPROVAL_REQUIRED", `${big}: a manager must ${args.decision} this case.`);
-        if (allowed.code === "SELF_APPROVAL_NOT_ALLOWED") {
-          throw compensationError("SELF_APPROVAL_NOT_ALLOWED", `${big}: a manager other than the one who requested it must ${args.decision} this case.`);
-        }
-        throw new AppError("FORBIDDEN", "Your role is not allowed to decide compensation cases.");
+        throw compensationError(
+          allowed.code,
+          allowed.code === "MANAGER_APPROVAL_REQUIRED" ? `${big}: a manager must reject this case.` : `${big}: a manager other than the one who requested it must reject this case.`,
+        );
       }
     }
     const now = new Date();
@@ -265,7 +311,12 @@ export async function decideCase(
       targetId: args.caseId,
       reason: args.reason,
       before: { state: row.state },
-      after: { state: to, totalYen: row.total_yen, needsManager: needsSecondApprover(row.total_yen, await approvalThresholdYen(tx)) },
+      after: {
+        state: to,
+        totalYen: row.total_yen,
+        needsManager: needsSecondApprover(row.total_yen, thresholdYen),
+        ...(args.decision === "approve" ? { victimTotalYen, needsManagerForVictim: needsSecondApprover(victimTotalYen, thresholdYen) } : {}),
+      },
     });
     return { caseId: args.caseId, state: to };
   });

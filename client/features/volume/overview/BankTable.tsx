@@ -5,7 +5,7 @@ import { memo } from "react";
 import { Anchor, Badge, Box, Checkbox, Group, Stack, Table, Text, Tooltip, UnstyledButton } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from "@tabler/icons-react";
 import { Link } from "react-router";
-import { METRIC_LABELS } from "../../../../shared/volume/types.ts";
+import { useTranslation } from "react-i18next";
 import { AuthBadge, SuspensionBadge, VsExpected } from "../parts.tsx";
 import { parseSort, type SortKey } from "./chart-data.ts";
 import { Sparkline } from "./Sparkline.tsx";
@@ -15,11 +15,12 @@ import "./BankTable.css";
 const DEFAULT_SPARK = "#1971c2";
 
 function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: SortKey; sort: string; onSort: (key: SortKey) => void }) {
+  const { t } = useTranslation("volume");
   const s = parseSort(sort);
   const sorted = s?.key === sortKey ? (s.desc ? "desc" : "asc") : false;
   const Icon = sorted === "asc" ? IconArrowUp : sorted === "desc" ? IconArrowDown : IconArrowsSort;
   return (
-    <UnstyledButton onClick={() => onSort(sortKey)} aria-label={`Sort by ${label}`}>
+    <UnstyledButton onClick={() => onSort(sortKey)} aria-label={t("table.sortBy", { label })}>
       <Group gap={4} wrap="nowrap">
         <Text size="sm" fw={600}>
           {label}
@@ -31,17 +32,23 @@ function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: 
 }
 
 function Deviation({ d }: { d: BankRow["deviation"] }) {
+  const { t } = useTranslation(["volume", "common"]);
   if (d.z === null)
     return (
       <Text size="sm" c="dimmed">
-        learning
+        {t("table.learning")}
       </Text>
     );
   return (
     <Tooltip
       multiline
       w={280}
-      label={`${d.metric ? METRIC_LABELS[d.metric] : ""}: the range's total is ${d.z.toFixed(1)} spreads from its expected total${d.ratio !== null ? ` (${d.ratio.toFixed(2)}× expected)` : ""}; the highest single bucket was ${d.peakZ !== null ? d.peakZ.toFixed(1) : "—"} spreads above.`}
+      label={t("table.deviationHint", {
+        metric: d.metric ? t(`common:metrics.${d.metric}`) : "",
+        z: d.z.toFixed(1),
+        ratio: d.ratio !== null ? t("table.ratioHint", { ratio: d.ratio.toFixed(2) }) : "",
+        peak: d.peakZ !== null ? d.peakZ.toFixed(1) : "—",
+      })}
     >
       <Text size="sm" fw={d.z >= 5 ? 700 : 400} c={d.z >= 5 ? "red.7" : undefined} style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
         z {d.z.toFixed(1)}
@@ -67,12 +74,13 @@ interface RowProps {
 }
 
 const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, yen, color, onTick, onOpen }: RowProps) {
+  const { t } = useTranslation(["volume", "common"]);
   const m = yen ? b.chargedYen : b.charges;
   return (
     <Table.Tr data-testid={`bank-row-${b.code}`} className={b.spikingNow ? "fg-spiking" : undefined} onClick={() => onOpen(b.code)}>
       {canSuspend && (
         <Table.Td>
-          <Checkbox aria-label={`Select ${b.name}`} checked={ticked} onClick={(e) => e.stopPropagation()} onChange={(e) => onTick(b.code, e.currentTarget.checked)} />
+          <Checkbox aria-label={t("table.select", { name: b.name })} checked={ticked} onClick={(e) => e.stopPropagation()} onChange={(e) => onTick(b.code, e.currentTarget.checked)} />
         </Table.Td>
       )}
       <Table.Td>
@@ -93,13 +101,13 @@ const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, y
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Sparkline values={b.sparkLinks} color={color ?? DEFAULT_SPARK} label={`New links at ${b.name} over the range`} />
+          <Sparkline values={b.sparkLinks} color={color ?? DEFAULT_SPARK} label={t("table.sparkLinks", { name: b.name })} />
           <VsExpected value={b.links.value} expected={b.links.expected} />
         </Group>
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Sparkline values={b.sparkCharges} color={color ?? DEFAULT_SPARK} label={`Charges at ${b.name} over the range`} />
+          <Sparkline values={b.sparkCharges} color={color ?? DEFAULT_SPARK} label={t("table.sparkCharges", { name: b.name })} />
           <VsExpected value={m.value} expected={m.expected} yen={yen} />
         </Group>
       </Table.Td>
@@ -108,16 +116,16 @@ const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, y
       </Table.Td>
       <Table.Td>
         {b.spikingNow ? (
-          <Tooltip label={`Open: ${b.openSpikeMetrics.map((x) => METRIC_LABELS[x]).join(", ")}`}>
+          <Tooltip label={t("table.open", { metrics: b.openSpikeMetrics.map((x) => t(`common:metrics.${x}`)).join(", ") })}>
             <Box miw={104}>
               <Badge color="red" variant="filled" size="sm" data-testid="spiking-now">
-                Spiking now
+                {t("table.spikingNow")}
               </Badge>
             </Box>
           </Tooltip>
         ) : b.spikesInWindow > 0 ? (
           <Badge color="orange" variant="light" size="sm">
-            {b.spikesInWindow} in range
+            {t("table.inRange", { count: b.spikesInWindow })}
           </Badge>
         ) : (
           <Text size="sm" c="dimmed">
@@ -147,6 +155,7 @@ export interface BankTableProps {
 }
 
 export const BankTable = memo(function BankTable({ banks, ticked, canSuspend, yen, colors, sort, onSort, onTick, onOpen }: BankTableProps) {
+  const { t } = useTranslation("volume");
   return (
     <Table.ScrollContainer minWidth={1080}>
       <Table verticalSpacing={6} data-testid="volume-bank-table" className="fg-bank-table">
@@ -154,25 +163,25 @@ export const BankTable = memo(function BankTable({ banks, ticked, canSuspend, ye
           <Table.Tr>
             {canSuspend && <Table.Th />}
             <Table.Th>
-              <SortHeader label="Bank" sortKey="bank" sort={sort} onSort={onSort} />
+              <SortHeader label={t("table.bank")} sortKey="bank" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>
-              <SortHeader label="Link auth" sortKey="auth" sort={sort} onSort={onSort} />
+              <SortHeader label={t("table.linkAuth")} sortKey="auth" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>
-              <SortHeader label="New links" sortKey="links" sort={sort} onSort={onSort} />
+              <SortHeader label={t("table.newLinks")} sortKey="links" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>
-              <SortHeader label={yen ? "Charged" : "Charges"} sortKey="charges" sort={sort} onSort={onSort} />
+              <SortHeader label={yen ? t("table.charged") : t("table.charges")} sortKey="charges" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>
-              <SortHeader label="Deviation" sortKey="deviation" sort={sort} onSort={onSort} />
+              <SortHeader label={t("table.deviation")} sortKey="deviation" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>
-              <SortHeader label="Spikes" sortKey="status" sort={sort} onSort={onSort} />
+              <SortHeader label={t("table.spikes")} sortKey="status" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>
-              <SortHeader label="Suspension" sortKey="suspension" sort={sort} onSort={onSort} />
+              <SortHeader label={t("table.suspension")} sortKey="suspension" sort={sort} onSort={onSort} />
             </Table.Th>
           </Table.Tr>
         </Table.Thead>

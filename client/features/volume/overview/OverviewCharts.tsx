@@ -5,7 +5,8 @@
 // Loaded lazily (recharts is the page's largest dependency): the KPIs and the table show first.
 import { memo, useMemo } from "react";
 import { Card, Group, SimpleGrid, Text } from "@mantine/core";
-import { formatCount, formatYen } from "../../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../../../components/format.tsx";
 import { VolumeChart, type ChartMarker, type ChartRegion } from "../VolumeChart.tsx";
 import { chartLines, legendEntries, placeMarkers, spikingColors } from "./chart-data.ts";
 import type { ChartData, Overview } from "./types.ts";
@@ -42,8 +43,11 @@ interface BankChartProps {
 }
 
 const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, chart, markers, colors, regions, selectedName, bucketMinutes, yen }: BankChartProps) {
-  const lines = useMemo(() => chartLines(chart.series, colors), [chart.series, colors]);
-  const legend = useMemo(() => legendEntries(lines), [lines]);
+  const { t } = useTranslation(["volume", "common"]);
+  const fmt = useFormat();
+  // The server names the summed line in English; every other line is a bank's own name.
+  const lines = useMemo(() => chartLines(chart.series.map((s) => (s.bankCode ? s : { ...s, label: t("charts.others") })), colors), [chart.series, colors, t]);
+  const legend = useMemo(() => legendEntries(lines, (count) => t("charts.moreBanks", { count })), [lines, t]);
   const placed = useMemo<ChartMarker[]>(() => {
     const pts = chart.points;
     if (pts.length === 0) return [];
@@ -56,7 +60,7 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
       labelled: m.labelled,
     }));
   }, [markers, chart.points, colors]);
-  const format = yen ? (n: number) => formatYen(Math.round(n)) : (n: number) => formatCount(Math.round(n));
+  const format = yen ? (n: number) => fmt.yen(Math.round(n)) : (n: number) => fmt.count(Math.round(n));
   return (
     <Card withBorder padding="sm">
       <Text fw={600} size="sm" mb={4}>
@@ -72,8 +76,8 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
         points={chart.points as never}
         lines={lines}
         legend={false}
-        bandLabel={selectedName ? `Normal band: ${selectedName}` : undefined}
-        expectedLabel={selectedName ? `Expected: ${selectedName}` : undefined}
+        bandLabel={selectedName ? t("charts.normalBandOf", { name: selectedName }) : undefined}
+        expectedLabel={selectedName ? t("charts.expectedOf", { name: selectedName }) : undefined}
         markers={placed}
         regions={regions}
         bucketMinutes={bucketMinutes}
@@ -85,24 +89,26 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
 });
 
 const DeniedChart = memo(function DeniedChart({ series, bucketMinutes }: { series: Overview["deniedSeries"]; bucketMinutes: number }) {
+  const { t } = useTranslation(["volume", "common"]);
+  const fmt = useFormat();
   return (
     <Card withBorder padding="sm">
       <Text fw={600} size="sm" mb={4}>
-        Registrations denied by suspensions (all banks)
+        {t("charts.denied")}
       </Text>
       {series.some((p) => p.value > 0) ? (
         <VolumeChart
           testId="denied-chart"
-          ariaLabel="Registrations denied over time"
+          ariaLabel={t("charts.deniedAria")}
           height={140}
           points={series}
-          lines={[{ key: "value", label: "Denied registrations", color: "#d9480f" }]}
+          lines={[{ key: "value", label: t("charts.deniedLine"), color: "#d9480f" }]}
           bucketMinutes={bucketMinutes}
-          formatValue={(n) => formatCount(Math.round(n))}
+          formatValue={(n) => fmt.count(Math.round(n))}
         />
       ) : (
         <Text size="sm" c="dimmed">
-          No registration was denied in this range.
+          {t("charts.noDenied")}
         </Text>
       )}
     </Card>
@@ -123,16 +129,17 @@ export interface OverviewChartsProps {
 
 export default function OverviewCharts(p: OverviewChartsProps) {
   const colors = useMemo(() => spikingColors(p.chartBanks), [p.chartBanks]);
-  const regions = useMemo(() => p.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: `${r.bankName} suspended` })), [p.suspensionRegions]);
-  const note = `${p.bucketMinutes}-minute buckets; banks spiking now in colour, other top banks by deviation in grey; ▲ where a spike began`;
+  const { t } = useTranslation(["volume", "common"]);
+  const regions = useMemo(() => p.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: t("charts.suspendedRegion", { name: r.bankName }) })), [p.suspensionRegions, t]);
+  const note = t("charts.note", { minutes: p.bucketMinutes });
   return (
     <>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <BankChart
-          title="New links by bank"
+          title={t("charts.links")}
           note={note}
           testId="links-chart"
-          ariaLabel="New links by bank over time"
+          ariaLabel={t("charts.linksAria")}
           chart={p.linkChart}
           markers={p.spikeMarkers.links}
           colors={colors}
@@ -142,10 +149,10 @@ export default function OverviewCharts(p: OverviewChartsProps) {
           yen={false}
         />
         <BankChart
-          title={p.chargeMeasure === "yen" ? "Charged yen by bank" : "Charges by bank"}
+          title={p.chargeMeasure === "yen" ? t("charts.chargedYen") : t("charts.charges")}
           note={note}
           testId="charges-chart"
-          ariaLabel="Charges by bank over time"
+          ariaLabel={t("charts.chargesAria")}
           chart={p.chargeChart}
           markers={p.spikeMarkers.charges}
           colors={colors}

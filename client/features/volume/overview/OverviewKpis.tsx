@@ -1,7 +1,8 @@
 // The overview's KPI tiles. Memoised: a refresh that changes no total draws nothing here.
 import { memo } from "react";
 import { Box, Paper, SimpleGrid, Skeleton, Text } from "@mantine/core";
-import { formatCount, formatYen } from "../../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../../../components/format.tsx";
 import { percentAbove } from "../parts.tsx";
 import type { Overview } from "./types.ts";
 
@@ -22,8 +23,10 @@ function Kpi({ label, children, hint, testId }: { label: string; children: React
 }
 
 function KpiValue({ value, expected, yen = false }: { value: number; expected: number | null; yen?: boolean }) {
-  const f = (n: number) => (yen ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
-  const pct = percentAbove(value, expected);
+  const { t } = useTranslation(["volume", "common"]);
+  const fmt = useFormat();
+  const f = (n: number) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n)));
+  const pct = percentAbove(value, expected, t("vs.new"), fmt.lang);
   const high = expected !== null && value > expected * 1.25;
   return (
     <>
@@ -31,30 +34,31 @@ function KpiValue({ value, expected, yen = false }: { value: number; expected: n
         {f(value)}
       </Text>
       <Text size="xs" c="dimmed">
-        {expected === null ? "baseline learning" : `expected ${f(expected)}${pct ? ` (${pct})` : ""}`}
+        {expected === null ? t("kpi.learning") : `${t("kpi.expected", { value: f(expected) })}${pct ? ` (${pct})` : ""}`}
       </Text>
     </>
   );
 }
 
 export const OverviewKpis = memo(function OverviewKpis({ kpis }: { kpis: Overview["kpis"] }) {
+  const { t } = useTranslation(["volume", "common"]);
   return (
     <SimpleGrid cols={{ base: 2, md: 5 }} spacing="sm">
-      <Kpi label="New links" testId="kpi-links">
+      <Kpi label={t("kpi.links")} testId="kpi-links">
         <KpiValue value={kpis.links.value} expected={kpis.links.expected} />
       </Kpi>
-      <Kpi label="Charges" testId="kpi-charges">
+      <Kpi label={t("kpi.charges")} testId="kpi-charges">
         <KpiValue value={kpis.charges.value} expected={kpis.charges.expected} />
       </Kpi>
-      <Kpi label="Charged" testId="kpi-yen">
+      <Kpi label={t("kpi.charged")} testId="kpi-yen">
         <KpiValue value={kpis.chargedYen.value} expected={kpis.chargedYen.expected} yen />
       </Kpi>
-      <Kpi label="Banks spiking now" testId="kpi-spiking" hint={kpis.spikingBanks.length ? kpis.spikingBanks.map((b) => `${b.name} (${b.code})`).join(", ") : "No open spike"}>
+      <Kpi label={t("kpi.spiking")} testId="kpi-spiking" hint={kpis.spikingBanks.length ? kpis.spikingBanks.map((b) => `${b.name} (${b.code})`).join(", ") : t("kpi.noOpenSpike")}>
         <Text fz={22} fw={700} c={kpis.banksSpikingNow > 0 ? "red.7" : undefined}>
           {kpis.banksSpikingNow}
         </Text>
       </Kpi>
-      <Kpi label="Suspensions in force" testId="kpi-suspensions" hint={`${kpis.scheduledSuspensions} scheduled · ${formatCount(kpis.deniedRegistrations)} registrations denied in range`}>
+      <Kpi label={t("kpi.suspensions")} testId="kpi-suspensions" hint={t("kpi.suspensionsHint", { scheduled: kpis.scheduledSuspensions, denied: kpis.deniedRegistrations })}>
         <Text fz={22} fw={700}>
           {kpis.activeSuspensions}
         </Text>
@@ -65,8 +69,9 @@ export const OverviewKpis = memo(function OverviewKpis({ kpis }: { kpis: Overvie
 
 /** Placeholders of the same size while the first answer is on its way (not a blank spinner). */
 export function OverviewSkeleton() {
+  const { t } = useTranslation(["volume", "common"]);
   return (
-    <Box aria-busy="true" aria-label="Loading the overview" data-testid="overview-skeleton">
+    <Box aria-busy="true" aria-label={t("overview.loading")} data-testid="overview-skeleton">
       <SimpleGrid cols={{ base: 2, md: 5 }} spacing="sm">
         {[0, 1, 2, 3, 4].map((i) => (
           <Skeleton key={i} h={86} radius="md" />

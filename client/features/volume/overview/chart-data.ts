@@ -50,12 +50,15 @@ export function chartLines(series: readonly SeriesIn[], colors: Map<string, stri
 }
 
 /** The legend's entries: spiking banks first, then "others", then a note for the muted banks. */
-export function legendEntries(lines: readonly LineSpec[]): Array<{ label: string; color: string; dashed: boolean }> {
+export function legendEntries(
+  lines: readonly LineSpec[],
+  moreWords: (n: number) => string = (n) => `${n} more bank${n === 1 ? "" : "s"} by deviation`,
+): Array<{ label: string; color: string; dashed: boolean }> {
   const spiking = lines.filter((l) => l.spiking);
   const others = lines.filter((l) => !l.spiking && l.legend);
   const muted = lines.filter((l) => !l.legend).length;
   const out = [...spiking, ...others].map((l) => ({ label: l.label, color: l.color, dashed: l.dashed }));
-  if (muted > 0) out.push({ label: `${muted} more bank${muted === 1 ? "" : "s"} by deviation`, color: MUTED_COLOR, dashed: false });
+  if (muted > 0) out.push({ label: moreWords(muted), color: MUTED_COLOR, dashed: false });
   return out;
 }
 
