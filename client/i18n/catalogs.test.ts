@@ -6,6 +6,11 @@ import { resources } from "./resources.ts";
 import { errorsJa } from "./ja/errors.ts";
 import type { Catalog } from "./types.ts";
 import { allErrorSpecs } from "../../shared/errors.ts";
+import { RULE_LABELS } from "../../shared/accounts/labels.ts";
+import { METRIC_LABELS } from "../../shared/volume/types.ts";
+import { RANGE_LABELS } from "../../shared/volume/schemas.ts";
+import { SCOPE_LABELS } from "../../shared/suspensions/describe.ts";
+import { ROLE_LABELS } from "../../shared/auth/roles.ts";
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -44,6 +49,15 @@ describe("translation catalogs", () => {
     };
     for (const [ns, c] of Object.entries(resources.ja)) walk(c as Catalog, ns);
     expect(english).toEqual([]);
+  });
+
+  it("English labels are the shared ones (one label per rule, metric, range, scope and role everywhere)", () => {
+    const c = resources.en.common;
+    expect(c.rules).toEqual(RULE_LABELS);
+    expect(c.metrics).toEqual(METRIC_LABELS);
+    expect(c.ranges).toEqual(RANGE_LABELS);
+    expect(c.scopeLabels).toEqual(SCOPE_LABELS);
+    expect(c.roles).toEqual(ROLE_LABELS);
   });
 
   it("every error code of the server registries has Japanese words", () => {

@@ -2,6 +2,7 @@
 // words for a suspension's scopes. English keeps the console's "a, b and c".
 import { useTranslation } from "react-i18next";
 import type { SuspensionScope } from "../../shared/suspensions/schemas.ts";
+import { ruleLabel } from "../../shared/accounts/labels.ts";
 import { useLanguage } from "../components/format.tsx";
 import type { Language } from "../../shared/language.ts";
 
@@ -18,4 +19,10 @@ export function useScopeWords() {
   const { t } = useTranslation();
   const lang = useLanguage();
   return (scopes: readonly string[]) => joinWords(SCOPE_ORDER.filter((s) => scopes.includes(s)).map((s) => t(`scopeWords.${s}`)), lang);
+}
+
+/** The one label of a scoring rule (shared/accounts/labels.ts) in the reader's language. */
+export function useRuleLabel() {
+  const { t } = useTranslation();
+  return (code: string) => t(`rules.${code as "NAME_MISMATCH"}`, { defaultValue: ruleLabel(code) });
 }

@@ -10,12 +10,12 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type Ro
 import { useSearchParams } from "react-router";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { JstTime } from "../../components/format.tsx";
+import { JstTime, useFormat } from "../../components/format.tsx";
+import { useTranslation } from "react-i18next";
+import { useRuleLabel } from "../../i18n/words.ts";
 import { useCan } from "../auth/useMe.ts";
-import { formatCount } from "../../../shared/format.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import type { QuarantineRow } from "./types.ts";
-import { ruleLabel } from "../../../shared/accounts/labels.ts";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 
 const PAGE_SIZE = 100;
@@ -28,6 +28,9 @@ function scoreColor(score: number) {
 }
 
 export default function QuarantinePage() {
+  const { t } = useTranslation(["suspensions", "common"]);
+  const ruleLabel = useRuleLabel();
+  const fmt = useFormat();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const canReview = useCan("suspensions.releaseLinks");
@@ -59,18 +62,18 @@ export default function QuarantinePage() {
               id: "select",
               header: ({ table }) => (
                 <Checkbox
-                  aria-label="Select all on this page"
+                  aria-label={t("quarantine.selectAll")}
                   checked={table.getIsAllRowsSelected()}
                   indeterminate={table.getIsSomeRowsSelected()}
                   onChange={table.getToggleAllRowsSelectedHandler()}
                 />
               ),
-              cell: ({ row }) => <Checkbox aria-label={`Select link ${row.original.linkId}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />,
+              cell: ({ row }) => <Checkbox aria-label={t("quarantine.selectLink", { id: row.original.linkId })} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />,
             }),
           ]
         : []),
       col.accessor("riskScore", {
-        header: "Score",
+        header: t("quarantine.col.score"),
         cell: (c) => (
           <Group gap={4} wrap="nowrap" miw={110}>
             <Badge color={scoreColor(c.getValue())} variant="filled" style={{ minWidth: "max-content" }}>
@@ -78,23 +81,23 @@ export default function QuarantinePage() {
             </Badge>
             {c.row.original.reviewLabel === "CONFIRMED_FRAUD" && (
               <Badge color="red" variant="outline" size="xs" style={{ minWidth: "max-content" }}>
-                fraud
+                {t("quarantine.fraud")}
               </Badge>
             )}
             {c.row.original.accountStatus === "FROZEN" && (
               <Badge color="gray" size="xs" style={{ minWidth: "max-content" }}>
-                frozen
+                {t("quarantine.frozen")}
               </Badge>
             )}
           </Group>
         ),
       }),
       col.accessor("riskReasons", {
-        header: "Why the account is flagged",
+        header: t("quarantine.col.why"),
         cell: (c) =>
           c.getValue().length === 0 ? (
             <Text size="xs" c="dimmed">
-              No signals
+              {t("quarantine.noSignals")}
             </Text>
           ) : (
             <List size="xs" spacing={0}>
@@ -107,7 +110,7 @@ export default function QuarantinePage() {
           ),
       }),
       col.accessor("accountId", {
-        header: "Wallet",
+        header: t("quarantine.col.wallet"),
         cell: (c) => (
           <Stack gap={0}>
             <Text size="sm">{c.row.original.accountHolderName}</Text>
@@ -118,7 +121,7 @@ export default function QuarantinePage() {
         ),
       }),
       col.accessor("bankName", {
-        header: "Linked bank account",
+        header: t("quarantine.col.linkedAccount"),
         cell: (c) => (
           <Stack gap={0}>
             <Text size="sm">
@@ -131,7 +134,7 @@ export default function QuarantinePage() {
         ),
       }),
       col.accessor("registeredAt", {
-        header: "Linked",
+        header: t("quarantine.col.linked"),
         cell: (c) => (
           <Tooltip label={c.row.original.statusReason ?? ""} disabled={!c.row.original.statusReason}>
             <Stack gap={0}>
@@ -140,7 +143,7 @@ export default function QuarantinePage() {
               </Text>
               {c.row.original.changedAt && (
                 <Text size="xs" c="dimmed">
-                  (changed; first linked <JstTime at={c.getValue()} />)
+                  {t("quarantine.changed", { at: c.getValue() })}
                 </Text>
               )}
             </Stack>
@@ -155,10 +158,10 @@ export default function QuarantinePage() {
               cell: ({ row }) => (
                 <Group gap={4} wrap="nowrap">
                   <Button size="compact-xs" variant="light" color="green" onClick={() => setAction({ kind: "release", linkIds: [row.original.linkId] })}>
-                    Release
+                    {t("quarantine.release")}
                   </Button>
                   <Button size="compact-xs" variant="light" color="red" onClick={() => setAction({ kind: "revoke", linkIds: [row.original.linkId] })}>
-                    Revoke
+                    {t("quarantine.revoke")}
                   </Button>
                 </Group>
               ),
@@ -166,7 +169,7 @@ export default function QuarantinePage() {
           ]
         : []),
     ],
-    [canReview],
+    [canReview, t, ruleLabel],
   );
 
   const table = useReactTable({
@@ -180,33 +183,32 @@ export default function QuarantinePage() {
   });
   const selectedIds = Object.keys(selection).filter((k) => selection[k]);
   const total = q.data?.total ?? 0;
-  const bankOptions = (q.data?.byBank ?? []).map((b) => ({ value: b.bankCode, label: `${b.bankName} (${b.bankCode}): ${formatCount(b.count)}` }));
-  if (bankCode && !bankOptions.some((o) => o.value === bankCode)) bankOptions.push({ value: bankCode, label: `${bankCode}: none` });
+  const bankOptions = (q.data?.byBank ?? []).map((b) => ({ value: b.bankCode, label: `${b.bankName} (${b.bankCode}): ${fmt.count(b.count)}` }));
+  if (bankCode && !bankOptions.some((o) => o.value === bankCode)) bankOptions.push({ value: bankCode, label: t("quarantine.none", { code: bankCode }) });
 
   return (
     <Stack>
       <Stack gap={2}>
-        <Title order={2}>Quarantine</Title>
+        <Title order={2}>{t("quarantine.title")}</Title>
         <Text c="dimmed" size="sm">
-          Links registered at or after a suspension&apos;s cutoff: their charges are refused until someone releases (charges allowed again) or revokes (for good) each
-          one. Confirmed fraud first, then highest account scores.
+          {t("quarantine.subtitle")}
         </Text>
       </Stack>
       <Group align="flex-end">
-        <Select label="Bank" placeholder="All banks" data={bankOptions} value={bankCode ?? null} onChange={(v) => update({ bank: v, page: null })} clearable w={360} />
+        <Select label={t("quarantine.bank")} placeholder={t("quarantine.allBanks")} data={bankOptions} value={bankCode ?? null} onChange={(v) => update({ bank: v, page: null })} clearable w={360} maw="100%" />
         {suspensionId && (
           <Button variant="subtle" size="xs" onClick={() => update({ suspension: null, page: null })}>
-            Showing one suspension&apos;s links: show all
+            {t("quarantine.oneSuspension")}
           </Button>
         )}
         {canReview && (
           <Group gap="xs" ml="auto" data-testid="bulk-actions">
-            <Text size="sm">{selectedIds.length ? `${selectedIds.length} selected` : "Select links to act on several at once"}</Text>
+            <Text size="sm">{selectedIds.length ? t("quarantine.selected", { count: selectedIds.length }) : t("quarantine.selectHint")}</Text>
             <Button leftSection={<IconLockOpen size={16} />} color="green" variant="light" disabled={!selectedIds.length} onClick={() => setAction({ kind: "release", linkIds: selectedIds })}>
-              Release selected
+              {t("quarantine.releaseSelected")}
             </Button>
             <Button leftSection={<IconLockX size={16} />} color="red" variant="light" disabled={!selectedIds.length} onClick={() => setAction({ kind: "revoke", linkIds: selectedIds })}>
-              Revoke selected
+              {t("quarantine.revokeSelected")}
             </Button>
           </Group>
         )}
@@ -214,17 +216,18 @@ export default function QuarantinePage() {
 
       {q.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading quarantined links" />
+          <Loader aria-label={t("quarantine.loading")} />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-      {q.data && total === 0 && <Alert color="gray">No links are waiting for review{bankCode || suspensionId ? " for this filter" : ""}.</Alert>}
+      {q.data && total === 0 && <Alert color="gray">{bankCode || suspensionId ? t("quarantine.emptyFiltered") : t("quarantine.empty")}</Alert>}
       {q.data && total > 0 && (
         <>
           <Text size="sm" c="dimmed">
-            {formatCount(total)} quarantined link{total === 1 ? "" : "s"}
-            {total > PAGE_SIZE ? `, ${(page - 1) * PAGE_SIZE + 1}–${Math.min(total, page * PAGE_SIZE)} shown` : ""}
+            {t("quarantine.total", { count: total })}
+            {total > PAGE_SIZE ? t("quarantine.shown", { from: (page - 1) * PAGE_SIZE + 1, to: Math.min(total, page * PAGE_SIZE) }) : ""}
           </Text>
+          <Table.ScrollContainer minWidth={1000}>
           <Table striped highlightOnHover verticalSpacing="xs" data-testid="quarantine-table">
             <Table.Thead>
               {table.getHeaderGroups().map((hg) => (
@@ -245,6 +248,7 @@ export default function QuarantinePage() {
               ))}
             </Table.Tbody>
           </Table>
+          </Table.ScrollContainer>
           {total > PAGE_SIZE && <Pagination value={page} onChange={(p) => update({ page: p === 1 ? null : String(p) })} total={Math.ceil(total / PAGE_SIZE)} />}
         </>
       )}
@@ -254,20 +258,23 @@ export default function QuarantinePage() {
 }
 
 function ReviewDialog({ action, onClose, onDone }: { action: Action | null; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation("suspensions");
   return (
-    <Modal opened={action !== null} onClose={onClose} title={action?.kind === "revoke" ? "Revoke links" : "Release links"}>
+    <Modal opened={action !== null} onClose={onClose} title={action?.kind === "revoke" ? t("quarantine.revokeTitle") : t("quarantine.releaseTitle")}>
       {action && <ReviewForm action={action} onClose={onClose} onDone={onDone} />}
     </Modal>
   );
 }
 
 function ReviewForm({ action, onClose, onDone }: { action: Action; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation(["suspensions", "common"]);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState("");
   const options = {
     onSuccess: async (r: { count: number }) => {
-      notifications.show({ color: "green", message: `${formatCount(r.count)} link${r.count === 1 ? "" : "s"} ${action.kind === "revoke" ? "revoked" : "released"}.` });
+      const done = t("quarantine.links", { count: r.count });
+      notifications.show({ color: "green", message: action.kind === "revoke" ? t("quarantine.revoked", { what: done }) : t("quarantine.released", { what: done }) });
       onDone();
       await queryClient.invalidateQueries({ queryKey: trpc.suspensions.pathKey() });
       onClose();
@@ -280,19 +287,17 @@ function ReviewForm({ action, onClose, onDone }: { action: Action; onClose: () =
   const m = action.kind === "revoke" ? revoke : release;
   const once = action.kind === "revoke" ? revokeOnce : releaseOnce;
   const n = action.linkIds.length;
-  const what = `${formatCount(n)} link${n === 1 ? "" : "s"}`;
+  const what = t("quarantine.links", { count: n });
   return (
     <Stack>
       <Text size="sm">
-        {action.kind === "revoke"
-          ? `Revoke ${what} for good: the wallet platform will refuse every charge and change on ${n === 1 ? "it" : "them"}.`
-          : `Release ${what}: ${n === 1 ? "its" : "their"} charges are allowed again (unless the bank's charges are suspended).`}
+        {action.kind === "revoke" ? t("quarantine.revokeText", { count: n, what }) : t("quarantine.releaseText", { count: n, what })}
       </Text>
-      <Textarea label="Reason (recorded for each link)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+      <Textarea label={t("quarantine.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
       {!once.busy && m.error && <Alert color="red">{errorMessage(m.error)}</Alert>}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
-          Cancel
+          {t("common:cancel")}
         </Button>
         <Button
           color={action.kind === "revoke" ? "red" : "green"}
@@ -301,7 +306,7 @@ function ReviewForm({ action, onClose, onDone }: { action: Action; onClose: () =
           onClick={() => once.submit({ linkIds: action.linkIds, reason })}
           data-testid="confirm-review"
         >
-          {action.kind === "revoke" ? `Revoke ${what}` : `Release ${what}`}
+          {action.kind === "revoke" ? t("quarantine.revokeButton", { what }) : t("quarantine.releaseButton", { what })}
         </Button>
       </Group>
     </Stack>
