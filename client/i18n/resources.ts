@@ -6,8 +6,10 @@ import { suspensions as enSuspensions } from "./en/suspensions.ts";
 import { suspensions as jaSuspensions } from "./ja/suspensions.ts";
 import { alarms as enAlarms } from "./en/alarms.ts";
 import { alarms as jaAlarms } from "./ja/alarms.ts";
+import { accounts as enAccounts } from "./en/accounts.ts";
+import { accounts as jaAccounts } from "./ja/accounts.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts },
 };

@@ -10,36 +10,25 @@ import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES } from "../../../shared/accounts/index.ts";
 import { ACCOUNTS_PAGE_SIZE, BULK_ACCOUNTS_MAX, type AccountFilters, type AccountRow, type AccountSort } from "../../../shared/accounts/schemas.ts";
-import { formatCount } from "../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
+import { useRuleLabel } from "../../i18n/words.ts";
 import { JstTime } from "../../components/format.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
-import { ACTION_WORDS, LabelBadge, ReasonChips, ReasonDialog, ScoreBar, StatusBadge, type AccountActionName } from "./parts.tsx";
-import { ruleLabel } from "../../../shared/accounts/labels.ts";
+import { ACTION_COLORS, LabelBadge, ReasonChips, ReasonDialog, ScoreBar, StatusBadge, type AccountActionName } from "./parts.tsx";
 
-const WINDOWS: Record<string, { label: string; hours: number }> = {
-  "6h": { label: "last 6 hours", hours: 6 },
-  "24h": { label: "last 24 hours", hours: 24 },
-  "7d": { label: "last 7 days", hours: 24 * 7 },
-  "30d": { label: "last 30 days", hours: 24 * 30 },
-};
-const windowOptions = Object.entries(WINDOWS).map(([value, w]) => ({ value, label: w.label }));
+const WINDOWS = {
+  "6h": { hours: 6 },
+  "24h": { hours: 24 },
+  "7d": { hours: 24 * 7 },
+  "30d": { hours: 24 * 30 },
+} as const satisfies Record<string, { hours: number }>;
 const SORTABLE = new Set<string>(["score", "openedAt", "flaggedAt"]);
-const COLUMN_LABELS: Record<string, string> = {
-  id: "Account",
-  holderName: "Holder name",
-  score: "Score",
-  reasons: "Reasons",
-  status: "Status",
-  reviewLabel: "Label",
-  openedAt: "Opened",
-  flaggedAt: "Flagged",
-  firstLinkBank: "First linked bank",
-};
+type ColumnId = "id" | "holderName" | "score" | "reasons" | "status" | "reviewLabel" | "openedAt" | "flaggedAt" | "firstLinkBank";
 
 function since(preset: string | null, nowMs: number): Date | undefined {
-  const w = preset ? WINDOWS[preset] : undefined;
+  const w = preset && preset in WINDOWS ? WINDOWS[preset as keyof typeof WINDOWS] : undefined;
   return w ? new Date(nowMs - w.hours * 3_600_000) : undefined;
 }
 
@@ -50,6 +39,10 @@ function numberParam(v: string | null): number | undefined {
 }
 
 export default function AccountsPage() {
+  const { t } = useTranslation(["accounts", "common"]);
+  const ruleLabel = useRuleLabel();
+  const columnLabel = (id: string) => (id === "select" ? "" : t(`list.col.${id as ColumnId}`));
+  const windowOptions = (Object.keys(WINDOWS) as (keyof typeof WINDOWS)[]).map((value) => ({ value, label: t(`list.windows.${value}`) }));
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const canAct = useCan("accounts.freeze");
@@ -118,48 +111,49 @@ export default function AccountsPage() {
         enableHiding: false,
         header: ({ table }) => (
           <Checkbox
-            aria-label="Select every account on this page"
+            aria-label={t("list.selectPage")}
             checked={table.getIsAllPageRowsSelected()}
             indeterminate={table.getIsSomePageRowsSelected()}
             onChange={table.getToggleAllPageRowsSelectedHandler()}
           />
         ),
-        cell: ({ row }) => <Checkbox aria-label={`Select ${row.original.id}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />,
+        cell: ({ row }) => <Checkbox aria-label={t("list.selectAccount", { id: row.original.id })} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />,
       },
       {
         id: "id",
-        header: "Account",
+        header: columnLabel("id"),
         cell: ({ row }) => (
           <Anchor component={Link} to={`/accounts/${encodeURIComponent(row.original.id)}`} size="sm" ff="monospace" style={{ whiteSpace: "nowrap" }}>
             {row.original.id}
           </Anchor>
         ),
       },
-      { id: "holderName", header: "Holder name", cell: ({ row }) => <Text size="sm" style={{ whiteSpace: "nowrap" }}>{row.original.holderName}</Text> },
-      { id: "score", header: "Score", cell: ({ row }) => <ScoreBar score={row.original.score} /> },
-      { id: "reasons", header: "Reasons", cell: ({ row }) => <Box miw={330} maw={400}><ReasonChips reasons={row.original.reasons} max={4} /></Box> },
-      { id: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
-      { id: "reviewLabel", header: "Label", cell: ({ row }) => <LabelBadge label={row.original.reviewLabel} /> },
-      { id: "openedAt", header: "Opened", cell: ({ row }) => <Text size="sm" style={{ whiteSpace: "nowrap" }}><JstTime at={row.original.openedAt} /></Text> },
+      { id: "holderName", header: columnLabel("holderName"), cell: ({ row }) => <Text size="sm" style={{ whiteSpace: "nowrap" }}>{row.original.holderName}</Text> },
+      { id: "score", header: columnLabel("score"), cell: ({ row }) => <ScoreBar score={row.original.score} /> },
+      { id: "reasons", header: columnLabel("reasons"), cell: ({ row }) => <Box miw={330} maw={400}><ReasonChips reasons={row.original.reasons} max={4} /></Box> },
+      { id: "status", header: columnLabel("status"), cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+      { id: "reviewLabel", header: columnLabel("reviewLabel"), cell: ({ row }) => <LabelBadge label={row.original.reviewLabel} /> },
+      { id: "openedAt", header: columnLabel("openedAt"), cell: ({ row }) => <Text size="sm" style={{ whiteSpace: "nowrap" }}><JstTime at={row.original.openedAt} /></Text> },
       {
         id: "flaggedAt",
-        header: "Flagged",
+        header: columnLabel("flaggedAt"),
         cell: ({ row }) => (row.original.flaggedAt ? <Text size="sm" style={{ whiteSpace: "nowrap" }}><JstTime at={row.original.flaggedAt} /></Text> : <Text size="xs" c="dimmed">—</Text>),
       },
       {
         id: "firstLinkBank",
-        header: "First linked bank",
+        header: columnLabel("firstLinkBank"),
         cell: ({ row }) =>
           row.original.firstLinkBankCode ? (
             <Text size="sm">
               {row.original.firstLinkBankCode} <Text span c="dimmed" size="xs">{row.original.firstLinkBankName}</Text>
             </Text>
           ) : (
-            <Text size="xs" c="dimmed">no link</Text>
+            <Text size="xs" c="dimmed">{t("list.noLink")}</Text>
           ),
       },
     ],
-    [],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [t],
   );
 
   const table = useReactTable({
@@ -211,28 +205,28 @@ export default function AccountsPage() {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={2}>Accounts</Title>
+          <Title order={2}>{t("list.title")}</Title>
           <Text c="dimmed" size="sm">
-            Wallet accounts ranked by risk score; a score of {DEFAULT_FLAG_THRESHOLD} or more is flagged. Hover a reason to see its evidence.{" "}
-            <Anchor component={Link} to="/accounts/rules" size="sm">How scores are made</Anchor> ·{" "}
-            <Anchor component={Link} to={`/accounts/victims${filters.bank ? `?bank=${filters.bank}` : ""}`} size="sm">Likely victims</Anchor>
+            {t("list.subtitle", { threshold: DEFAULT_FLAG_THRESHOLD })}{" "}
+            <Anchor component={Link} to="/accounts/rules" size="sm">{t("list.howScores")}</Anchor> ·{" "}
+            <Anchor component={Link} to={`/accounts/victims${filters.bank ? `?bank=${filters.bank}` : ""}`} size="sm">{t("list.victims")}</Anchor>
           </Text>
         </div>
         <Group gap="xs">
           <Menu closeOnItemClick={false} position="bottom-end">
             <Menu.Target>
-              <Button variant="default" leftSection={<IconColumns size={16} />}>Columns</Button>
+              <Button variant="default" leftSection={<IconColumns size={16} />}>{t("list.columns")}</Button>
             </Menu.Target>
             <Menu.Dropdown>
               {table.getAllLeafColumns().filter((c) => c.getCanHide()).map((c) => (
                 <Menu.Item key={c.id}>
-                  <Checkbox label={COLUMN_LABELS[c.id] ?? c.id} checked={c.getIsVisible()} onChange={c.getToggleVisibilityHandler()} />
+                  <Checkbox label={columnLabel(c.id)} checked={c.getIsVisible()} onChange={c.getToggleVisibilityHandler()} />
                 </Menu.Item>
               ))}
             </Menu.Dropdown>
           </Menu>
           <Button component="a" href={exportHref} variant="default" leftSection={<IconDownload size={16} />} download>
-            Export CSV
+            {t("list.export")}
           </Button>
         </Group>
       </Group>
@@ -246,32 +240,32 @@ export default function AccountsPage() {
             }}
           >
             <TextInput
-              label="Search"
-              placeholder="Account id, holder name or 7-digit account number"
+              label={t("list.search")}
+              placeholder={t("list.searchPlaceholder")}
               value={searchDraft}
               onChange={(e) => setSearchDraft(e.currentTarget.value)}
               leftSection={<IconSearch size={14} />}
               w={300}
               rightSection={
                 searchDraft ? (
-                  <ActionIcon variant="subtle" aria-label="Clear search" onClick={() => { setSearchDraft(""); update({ q: null }); }}>
+                  <ActionIcon variant="subtle" aria-label={t("list.clearSearch")} onClick={() => { setSearchDraft(""); update({ q: null }); }}>
                     <IconX size={14} />
                   </ActionIcon>
                 ) : null
               }
             />
           </form>
-          <Select label="Bank" placeholder="Any bank" data={bankOptions} value={filters.bank ?? null} onChange={(v) => update({ bank: v })} searchable clearable w={230} />
-          <NumberInput label="Score from" value={filters.scoreMin ?? ""} onChange={(v) => update({ scoreMin: v === "" ? null : String(v) })} min={0} max={100} w={100} />
-          <NumberInput label="to" value={filters.scoreMax ?? ""} onChange={(v) => update({ scoreMax: v === "" ? null : String(v) })} min={0} max={100} w={80} />
-          <Select label="Reason" placeholder="Any reason" data={SCORING_RULES.map((r) => ({ value: r.code, label: ruleLabel(r.code) }))} value={filters.reason ?? null} onChange={(v) => update({ reason: v })} clearable w={250} />
-          <Select label="Status" placeholder="Any" data={[{ value: "ACTIVE", label: "Active" }, { value: "FROZEN", label: "Frozen" }]} value={filters.status ?? null} onChange={(v) => update({ status: v })} clearable w={110} />
-          <Select label="Label" placeholder="Any" data={[{ value: "CONFIRMED_FRAUD", label: "Confirmed fraud" }, { value: "LEGITIMATE", label: "Legitimate" }, { value: "NONE", label: "Not reviewed" }]} value={filters.label ?? null} onChange={(v) => update({ label: v })} clearable w={150} />
-          <Select label="Opened" placeholder="Any time" data={windowOptions} value={params.get("opened")} onChange={(v) => update({ opened: v })} clearable w={140} />
-          <Select label="Linked" placeholder="Any time" data={windowOptions} value={params.get("linked")} onChange={(v) => update({ linked: v })} clearable w={140} />
+          <Select label={t("list.bank")} placeholder={t("list.anyBank")} data={bankOptions} value={filters.bank ?? null} onChange={(v) => update({ bank: v })} searchable clearable w={230} />
+          <NumberInput label={t("list.scoreFrom")} value={filters.scoreMin ?? ""} onChange={(v) => update({ scoreMin: v === "" ? null : String(v) })} min={0} max={100} w={100} />
+          <NumberInput label={t("list.scoreTo")} value={filters.scoreMax ?? ""} onChange={(v) => update({ scoreMax: v === "" ? null : String(v) })} min={0} max={100} w={80} />
+          <Select label={t("list.reason")} placeholder={t("list.anyReason")} data={SCORING_RULES.map((r) => ({ value: r.code, label: ruleLabel(r.code) }))} value={filters.reason ?? null} onChange={(v) => update({ reason: v })} clearable w={250} />
+          <Select label={t("list.status")} placeholder={t("list.any")} data={[{ value: "ACTIVE", label: t("status.ACTIVE") }, { value: "FROZEN", label: t("status.FROZEN") }]} value={filters.status ?? null} onChange={(v) => update({ status: v })} clearable w={110} />
+          <Select label={t("list.label")} placeholder={t("list.any")} data={[{ value: "CONFIRMED_FRAUD", label: t("label.CONFIRMED_FRAUD") }, { value: "LEGITIMATE", label: t("label.LEGITIMATE") }, { value: "NONE", label: t("label.NONE") }]} value={filters.label ?? null} onChange={(v) => update({ label: v })} clearable w={150} />
+          <Select label={t("list.opened")} placeholder={t("list.anyTime")} data={windowOptions} value={params.get("opened")} onChange={(v) => update({ opened: v })} clearable w={140} />
+          <Select label={t("list.linked")} placeholder={t("list.anyTime")} data={windowOptions} value={params.get("linked")} onChange={(v) => update({ linked: v })} clearable w={140} />
           {anyFilter && (
             <Button variant="subtle" onClick={() => { setSearchDraft(""); setParams(new URLSearchParams()); }}>
-              Clear filters
+              {t("list.clearFilters")}
             </Button>
           )}
         </Group>
@@ -279,20 +273,20 @@ export default function AccountsPage() {
 
       <Group justify="space-between">
         <Text size="sm" c="dimmed" data-testid="accounts-count">
-          {count.data ? `${count.data.capped ? "More than " : ""}${formatCount(count.data.count)} account${count.data.count === 1 ? "" : "s"} match` : count.isPending ? "Counting…" : ""}
-          {sort === "flaggedAt" ? " (sorted by flag time: flagged accounts only)" : ""}
+          {count.data ? (count.data.capped ? t("list.moreThan", { count: count.data.count }) : t("list.match", { count: count.data.count })) : count.isPending ? t("list.counting") : ""}
+          {sort === "flaggedAt" ? t("list.flaggedOnly") : ""}
         </Text>
         {selected.length > 0 && (
           <Group gap="xs" data-testid="bulk-actions">
-            <Text size="sm">{selected.length} selected</Text>
+            <Text size="sm">{t("list.selected", { count: selected.length })}</Text>
             {canAct &&
               (["freeze", "unfreeze", "markConfirmedFraud", "markLegitimate"] as const).map((a) => (
-                <Button key={a} size="xs" variant="light" color={ACTION_WORDS[a].color} onClick={() => startAction(a)}>
-                  {ACTION_WORDS[a].button}
+                <Button key={a} size="xs" variant="light" color={ACTION_COLORS[a]} onClick={() => startAction(a)}>
+                  {t(`action.${a}.button`)}
                 </Button>
               ))}
             <Button size="xs" variant="subtle" onClick={() => setSelected([])}>
-              Clear selection
+              {t("list.clearSelection")}
             </Button>
           </Group>
         )}
@@ -307,7 +301,7 @@ export default function AccountsPage() {
                 {hg.headers.map((h) => (
                   <Table.Th key={h.id} style={{ whiteSpace: "nowrap" }}>
                     {SORTABLE.has(h.column.id) ? (
-                      <UnstyledButton onClick={() => toggleSort(h.column.id)} aria-label={`Sort by ${COLUMN_LABELS[h.column.id]}`}>
+                      <UnstyledButton onClick={() => toggleSort(h.column.id)} aria-label={t("list.sortBy", { label: columnLabel(h.column.id) })}>
                         <Group gap={4} wrap="nowrap">
                           <Text size="sm" fw={700}>{flexRender(h.column.columnDef.header, h.getContext())}</Text>
                           {sort === h.column.id ? dir === "desc" ? <IconArrowDown size={14} /> : <IconArrowUp size={14} /> : <IconArrowsSort size={14} opacity={0.4} />}
@@ -334,29 +328,29 @@ export default function AccountsPage() {
       </Box>
       {list.isPending && (
         <Group justify="center" p="md">
-          <Loader size="sm" aria-label="Loading accounts" />
-          <Text size="sm" c="dimmed">Loading accounts…</Text>
+          <Loader size="sm" aria-label={t("list.loading")} />
+          <Text size="sm" c="dimmed">{t("list.loadingText")}</Text>
         </Group>
       )}
       {list.data && rows.length === 0 && (
-        <Alert color="gray">{anyFilter ? "No account matches these filters. Widen or clear them." : "No wallet accounts yet: they appear as the wallet platform sends events."}</Alert>
+        <Alert color="gray">{anyFilter ? t("list.noMatch") : t("list.none")}</Alert>
       )}
       <Group justify="space-between">
         <Text size="xs" c="dimmed">
-          {rows.length > 0 ? `${rows.length} on this page` : ""}
-          {list.isFetching && !list.isPending ? " · updating…" : ""}
+          {rows.length > 0 ? t("list.onPage", { count: rows.length }) : ""}
+          {list.isFetching && !list.isPending ? t("list.updating") : ""}
         </Text>
         <Group gap="xs">
-          <Tooltip label="Back to the first page" disabled={!after && !before}>
+          <Tooltip label={t("list.firstHint")} disabled={!after && !before}>
             <Button variant="default" size="xs" disabled={!after && !before} onClick={() => update({})}>
-              First
+              {t("list.first")}
             </Button>
           </Tooltip>
           <Button variant="default" size="xs" leftSection={<IconChevronLeft size={14} />} disabled={!list.data?.prevCursor} onClick={() => update({ before: list.data!.prevCursor, after: null }, true)}>
-            Previous
+            {t("list.previous")}
           </Button>
           <Button variant="default" size="xs" rightSection={<IconChevronRight size={14} />} disabled={!list.data?.nextCursor} onClick={() => update({ after: list.data!.nextCursor, before: null }, true)}>
-            Next
+            {t("list.next")}
           </Button>
         </Group>
       </Group>

@@ -5,7 +5,9 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX } from "../../../shared/accounts/index.ts";
-import { RULE_LABELS, ruleLabel } from "../../../shared/accounts/labels.ts";
+import { RULE_LABELS } from "../../../shared/accounts/labels.ts";
+import { useTranslation } from "react-i18next";
+import { useRuleLabel } from "../../i18n/words.ts";
 import type { StoredReason } from "../../../shared/accounts/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { errorMessage } from "../../lib/errors.ts";
@@ -25,8 +27,9 @@ export function scoreColor(score: number): string {
 
 /** The score as a number and a bar, red from the flag threshold on. */
 export function ScoreBar({ score, width = 90 }: { score: number; width?: number }) {
+  const { t } = useTranslation("accounts");
   return (
-    <Group gap={6} wrap="nowrap" aria-label={`score ${score} of ${SCORE_MAX}`}>
+    <Group gap={6} wrap="nowrap" aria-label={t("score", { score, max: SCORE_MAX })}>
       <Text size="sm" fw={600} w={26} ta="right" c={score >= DEFAULT_FLAG_THRESHOLD ? "red.8" : undefined} style={{ fontVariantNumeric: "tabular-nums" }}>
         {score}
       </Text>
@@ -37,7 +40,9 @@ export function ScoreBar({ score, width = 90 }: { score: number; width?: number 
 
 /** Reasons as readable chips; the tooltip holds the evidence and the points. */
 export function ReasonChips({ reasons, max = 4 }: { reasons: StoredReason[]; max?: number }) {
-  if (reasons.length === 0) return <Text size="xs" c="dimmed">no signals</Text>;
+  const { t } = useTranslation("accounts");
+  const ruleLabel = useRuleLabel();
+  if (reasons.length === 0) return <Text size="xs" c="dimmed">{t("noSignals")}</Text>;
   const shown = reasons.slice(0, max);
   return (
     <Group gap={4} wrap="wrap">
@@ -51,7 +56,7 @@ export function ReasonChips({ reasons, max = 4 }: { reasons: StoredReason[]; max
       {reasons.length > max && (
         <Tooltip label={reasons.slice(max).map((r) => `${ruleLabel(r.code)} (+${r.points})`).join(", ")} multiline w={300}>
           <Badge variant="outline" color="gray" size="sm" style={chipStyle}>
-            +{reasons.length - max} more
+            {t("more", { count: reasons.length - max })}
           </Badge>
         </Tooltip>
       )}
@@ -60,27 +65,26 @@ export function ReasonChips({ reasons, max = 4 }: { reasons: StoredReason[]; max
 }
 
 export function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation("accounts");
   const style = { flexShrink: 0, minWidth: "max-content" } as const;
-  return status === "FROZEN" ? <Badge color="blue" variant="filled" size="sm" style={style}>Frozen</Badge> : <Badge color="gray" variant="light" size="sm" style={style}>Active</Badge>;
+  return status === "FROZEN" ? <Badge color="blue" variant="filled" size="sm" style={style}>{t("status.FROZEN")}</Badge> : <Badge color="gray" variant="light" size="sm" style={style}>{t("status.ACTIVE")}</Badge>;
 }
 
 export function LabelBadge({ label }: { label: string | null }) {
-  if (label === "CONFIRMED_FRAUD") return <Badge color="red" variant="filled" size="sm" style={{ minWidth: "max-content" }}>Confirmed fraud</Badge>;
-  if (label === "LEGITIMATE") return <Badge color="green" variant="light" size="sm" style={{ minWidth: "max-content" }}>Legitimate</Badge>;
-  return <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>not reviewed</Text>;
+  const { t } = useTranslation("accounts");
+  if (label === "CONFIRMED_FRAUD") return <Badge color="red" variant="filled" size="sm" style={{ minWidth: "max-content" }}>{t("label.CONFIRMED_FRAUD")}</Badge>;
+  if (label === "LEGITIMATE") return <Badge color="green" variant="light" size="sm" style={{ minWidth: "max-content" }}>{t("label.LEGITIMATE")}</Badge>;
+  return <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>{t("label.notReviewed")}</Text>;
 }
 
 export type AccountActionName = "freeze" | "unfreeze" | "markConfirmedFraud" | "markLegitimate";
 
-export const ACTION_WORDS: Record<AccountActionName, { button: string; title: string; done: string; color: string }> = {
-  freeze: { button: "Freeze", title: "Freeze", done: "frozen", color: "blue" },
-  unfreeze: { button: "Unfreeze", title: "Unfreeze", done: "unfrozen", color: "gray" },
-  markConfirmedFraud: { button: "Mark confirmed fraud", title: "Mark as confirmed fraud", done: "marked confirmed fraud", color: "red" },
-  markLegitimate: { button: "Mark legitimate", title: "Mark as legitimate", done: "marked legitimate", color: "green" },
-};
+/** Each action's colour; its words are in the accounts catalog (action.<name>.button/title/done). */
+export const ACTION_COLORS: Record<AccountActionName, string> = { freeze: "blue", unfreeze: "gray", markConfirmedFraud: "red", markLegitimate: "green" };
 
 /** Runs an account action; invalidates every accounts query on success. */
 export function useAccountAction(action: AccountActionName, onDone?: () => void) {
+  const { t } = useTranslation("accounts");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const procs = {
@@ -92,10 +96,9 @@ export function useAccountAction(action: AccountActionName, onDone?: () => void)
   return useMutation(
     procs[action].mutationOptions({
       onSuccess: (res) => {
-        const words = ACTION_WORDS[action];
         notifications.show({
           color: "green",
-          message: `${res.changed} account${res.changed === 1 ? "" : "s"} ${words.done}${res.unchanged ? `; ${res.unchanged} already were` : ""}.`,
+          message: `${t("action.result", { count: res.changed, done: t(`action.${action}.done`) })}${res.unchanged ? t("action.already", { count: res.unchanged }) : ""}.`,
         });
         onDone?.();
         return queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() });
@@ -106,8 +109,8 @@ export function useAccountAction(action: AccountActionName, onDone?: () => void)
 
 /** Asks for the reason every staff action needs, then runs it for the given accounts. */
 export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { action: AccountActionName; accountIds: string[]; opened: boolean; onClose: () => void; onDone?: () => void }) {
+  const { t } = useTranslation("accounts");
   const [reason, setReason] = useState("");
-  const words = ACTION_WORDS[action];
   const mutation = useAccountAction(action, () => {
     setReason("");
     onClose();
@@ -115,9 +118,9 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
   });
   const { submit, busy } = useSubmitOnce(mutation);
   const tooShort = reason.trim().length < REASON_LENGTH_MIN;
-  const what = accountIds.length === 1 ? `account ${accountIds[0]}` : `${accountIds.length} accounts`;
+  const what = accountIds.length === 1 ? t("action.oneAccount", { id: accountIds[0] }) : t("action.manyAccounts", { count: accountIds.length });
   return (
-    <Modal opened={opened} onClose={onClose} title={`${words.title}: ${what}`} centered>
+    <Modal opened={opened} onClose={onClose} title={`${t(`action.${action}.title`)}: ${what}`} centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -126,9 +129,9 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
       >
         <Stack>
           <Textarea
-            label="Reason"
-            description={`Recorded in the audit log${accountIds.length > 1 ? " for every selected account" : ""}. At least ${REASON_LENGTH_MIN} characters.`}
-            placeholder="Why, e.g. holder name does not match, confirmed by the bank"
+            label={t("action.reason")}
+            description={t(accountIds.length > 1 ? "action.reasonHintMany" : "action.reasonHint", { min: REASON_LENGTH_MIN })}
+            placeholder={t("action.reasonPlaceholder")}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
             autosize
@@ -143,10 +146,10 @@ export function ReasonDialog({ action, accountIds, opened, onClose, onDone }: { 
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("action.cancel")}
             </Button>
-            <Button type="submit" color={words.color} loading={busy} disabled={tooShort || busy}>
-              {words.button}
+            <Button type="submit" color={ACTION_COLORS[action]} loading={busy} disabled={tooShort || busy}>
+              {t(`action.${action}.button`)}
             </Button>
           </Group>
         </Stack>
