@@ -7,16 +7,14 @@ import { Suspense, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { formatCount, formatJst, formatYen } from "../../../shared/format.ts";
-import { METRIC_LABELS, type VolumeMetric } from "../../../shared/volume/types.ts";
-import { JstTime, Yen } from "../../components/format.tsx";
+import { parseStoredDetector, type VolumeMetric } from "../../../shared/volume/types.ts";
+import { JstTime, Yen, useFormat } from "../../components/format.tsx";
+import { useScopeWords } from "../../i18n/words.ts";
 import { shellSlots } from "../../components/shell-slots.tsx";
 import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { AuthBadge, REFRESH_MS, RangeControl, VsExpected, useRangeParam } from "./parts.tsx";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
-import { scopeWords } from "../../../shared/suspensions/describe.ts";
-import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { useCan } from "../auth/useMe.ts";
 import { SuspendDialog } from "../suspensions/SuspendDialog.tsx";
 import { VolumeChart } from "./VolumeChart.tsx";
@@ -32,6 +30,14 @@ const CHARTS: Array<{ metric: VolumeMetric; color: string }> = [
 
 export default function BankPage() {
   const { bankCode = "" } = useParams();
+  const { t } = useTranslation(["volume", "common"]);
+  const fmt = useFormat();
+  const metricLabel = (m: VolumeMetric) => t(`common:metrics.${m}`);
+  const detectorWords = (stored: string) => {
+    const d = parseStoredDetector(stored);
+    const what = d.kind === "BURST" || d.kind === "CUSUM" ? t(`bank.detector.${d.kind}`) : d.kind;
+    return t(d.bucketMinutes === 60 ? "bank.detector.hourly" : "bank.detector.fiveMinute", { what });
+  };
   const trpc = useTRPC();
   const [range, setRange] = useRangeParam("24h");
   const customIncomplete = range.range === "custom" && (!range.from || !range.to);
@@ -46,7 +52,7 @@ export default function BankPage() {
   const canSuspend = useCan("suspensions.suspend");
   const canSeeAccounts = useCan("accounts.list");
   const [suspendOpen, setSuspendOpen] = useState(false);
-  const { t } = useTranslation("alarms");
+  const { t: ta } = useTranslation("alarms");
   // The bank's state comes from its alarm (what the banner lists); an acknowledged one is shown as such.
   const openAlarms = b?.alarms.filter((a) => a.endedAt === null) ?? [];
   const unacknowledged = openAlarms.filter((a) => !a.acknowledged);
@@ -54,25 +60,25 @@ export default function BankPage() {
   const openSince = shown.length > 0 ? new Date(Math.min(...shown.map((a) => a.startedAt.getTime()))) : null;
   const openEvidence = [...new Set(shown.map((a) => a.evidence))];
 
-  if (!/^\d{4}$/.test(bankCode)) return <Alert color="red">“{bankCode}” is not a bank code: bank codes have 4 digits.</Alert>;
+  if (!/^\d{4}$/.test(bankCode)) return <Alert color="red">{t("bank.notCode", { code: bankCode })}</Alert>;
 
   return (
     <Stack gap="md">
       <Anchor component={Link} to="/overview" size="sm">
         <Group gap={4}>
-          <IconArrowLeft size={14} /> Overview
+          <IconArrowLeft size={14} /> {t("bank.back")}
         </Group>
       </Anchor>
-      {q.error && <Alert color="red" title={isNotFound(q.error) ? "Bank not found" : "This bank could not be loaded"} data-testid={isNotFound(q.error) ? "page-not-found" : undefined}>{errorMessage(q.error)}</Alert>}
+      {q.error && <Alert color="red" title={isNotFound(q.error) ? t("bank.notFound") : t("bank.loadFailed")} data-testid={isNotFound(q.error) ? "page-not-found" : undefined}>{errorMessage(q.error)}</Alert>}
       {q.isPending && !customIncomplete && (
         <Center p="xl">
           <Group gap="sm">
-            <Loader size="sm" aria-label="Loading the bank" />
-            <Text c="dimmed">Loading bank {bankCode}…</Text>
+            <Loader size="sm" aria-label={t("bank.loadingAria")} />
+            <Text c="dimmed">{t("bank.loading", { code: bankCode })}</Text>
           </Group>
         </Center>
       )}
-      {customIncomplete && <Alert color="gray">Choose a start and an end (JST) for the custom range.</Alert>}
+      {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
       {b && (
         <>
           <Group justify="space-between" align="flex-start" wrap="nowrap" data-testid="bank-header">
@@ -92,37 +98,37 @@ export default function BankPage() {
               </Group>
               <Group gap="xs">
                 {openSince && (
-                  <Tooltip label={openEvidence.map((e) => t(`evidence.${e}`)).join(", ")}>
+                  <Tooltip label={openEvidence.map((e) => ta(`evidence.${e}`)).join(", ")}>
                     <Badge color={unacknowledged.length > 0 ? "red" : "gray"} variant="filled" size="md" style={{ textTransform: "none" }} data-testid="bank-spiking-since">
-                      {t(unacknowledged.length > 0 ? "spikingSince" : "acknowledgedSince", { at: openSince })}
+                      {ta(unacknowledged.length > 0 ? "spikingSince" : "acknowledgedSince", { at: openSince })}
                     </Badge>
                   </Tooltip>
                 )}
                 <BankSuspensionState status={b.suspension} />
                 <AuthBadge method={b.bank.authMethod} />
                 {b.learning && (
-                  <Tooltip label="Not enough history yet for an expected level: no spikes are raised until there is.">
+                  <Tooltip label={t("bank.learningHint")}>
                     <Badge color="gray" variant="outline" size="sm" data-testid="baseline-learning">
-                      baseline: learning
+                      {t("bank.learning")}
                     </Badge>
                   </Tooltip>
                 )}
               </Group>
               {canSeeAccounts && (
                 <Anchor component={Link} to={`/accounts?bank=${b.bank.code}&scoreMin=${DEFAULT_FLAG_THRESHOLD}`} size="sm" data-testid="bank-flagged-link">
-                  Flagged accounts at this bank
+                  {t("bank.flaggedLink")}
                 </Anchor>
               )}
             </Stack>
             <Stack gap={4} align="flex-end">
               {canSuspend && (
                 <Button color="red" onClick={() => setSuspendOpen(true)} data-testid="bank-suspend">
-                  Suspend…
+                  {t("bank.suspend")}
                 </Button>
               )}
               <RangeControl value={range} onChange={setRange} />
               <Text size="xs" c="dimmed">
-                Updated {formatJst(b.generatedAt)} · {b.window.bucketMinutes}-minute buckets
+                {t("bank.updated", { at: b.generatedAt, minutes: b.window.bucketMinutes })}
               </Text>
             </Stack>
           </Group>
@@ -134,26 +140,26 @@ export default function BankPage() {
               const yen = metric === "CHARGE_YEN";
               const markers = b.spikes
                 .filter((x) => x.metric === metric && x.startedAt.getTime() >= b.window.from.getTime())
-                .map((x) => ({ at: Math.floor(x.startedAt.getTime() / (b.window.bucketMinutes * 60_000)) * b.window.bucketMinutes * 60_000, label: x.endedAt ? "spike" : "spike (open)" }));
+                .map((x) => ({ at: Math.floor(x.startedAt.getTime() / (b.window.bucketMinutes * 60_000)) * b.window.bucketMinutes * 60_000, label: x.endedAt ? t("charts.spike") : t("charts.spikeOpen") }));
               return (
                 <Card withBorder padding="sm" key={metric}>
                   <Group justify="space-between" mb={4}>
                     <Text fw={600} size="sm">
-                      {METRIC_LABELS[metric]}
+                      {metricLabel(metric)}
                     </Text>
                     <VsExpected value={s.total} expected={s.expectedTotal} yen={yen} />
                   </Group>
                   <VolumeChart
                     testId={`bank-chart-${metric}`}
-                    ariaLabel={`${METRIC_LABELS[metric]} at ${b.bank.name} over time`}
+                    ariaLabel={t("bank.chartAria", { metric: metricLabel(metric), name: b.bank.name })}
                     height={220}
                     points={s.points.map((p) => ({ at: p.at, value: p.value, expected: p.expected, band: p.band }))}
-                    lines={[{ key: "value", label: "Observed", color }]}
-                    bandLabel="Normal band"
+                    lines={[{ key: "value", label: t("charts.observed"), color }]}
+                    bandLabel={t("charts.normalBand")}
                     markers={dedupeMarkers(markers)}
-                    regions={b.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: "suspended" }))}
+                    regions={b.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: t("charts.suspended") }))}
                     bucketMinutes={b.window.bucketMinutes}
-                    formatValue={(n) => (yen ? formatYen(Math.round(n)) : formatCount(Math.round(n)))}
+                    formatValue={(n) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n)))}
                   />
                 </Card>
               );
@@ -164,38 +170,38 @@ export default function BankPage() {
 
           <Card withBorder padding="sm">
             <Text fw={600} size="sm" mb="xs">
-              Spikes in this range
+              {t("bank.spikesTitle")}
             </Text>
             {b.spikes.length === 0 ? (
               <Text size="sm" c="dimmed">
-                No spike was detected at this bank in this range.
+                {t("bank.noSpikes")}
               </Text>
             ) : (
               <Table.ScrollContainer minWidth={800}>
                 <Table striped data-testid="bank-spikes">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>Metric</Table.Th>
-                      <Table.Th>Detector</Table.Th>
-                      <Table.Th>Started</Table.Th>
-                      <Table.Th>Peak</Table.Th>
-                      <Table.Th>Severity</Table.Th>
-                      <Table.Th>Ended</Table.Th>
+                      <Table.Th>{t("bank.col.metric")}</Table.Th>
+                      <Table.Th>{t("bank.col.detector")}</Table.Th>
+                      <Table.Th>{t("bank.col.started")}</Table.Th>
+                      <Table.Th>{t("bank.col.peak")}</Table.Th>
+                      <Table.Th>{t("bank.col.severity")}</Table.Th>
+                      <Table.Th>{t("bank.col.ended")}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
                     {b.spikes.map((s) => (
                       <Table.Tr key={`${s.metric}:${s.detector}:${s.startedAt.getTime()}`}>
-                        <Table.Td>{METRIC_LABELS[s.metric]}</Table.Td>
-                        <Table.Td>{s.detectorLabel}</Table.Td>
+                        <Table.Td>{metricLabel(s.metric)}</Table.Td>
+                        <Table.Td>{detectorWords(s.detector)}</Table.Td>
                         <Table.Td>
                           <JstTime at={s.startedAt} />
                         </Table.Td>
                         <Table.Td>
                           <Text size="sm">
-                            {s.metric === "CHARGE_YEN" ? formatYen(Math.round(s.peakValue)) : formatCount(s.peakValue)}{" "}
+                            {s.metric === "CHARGE_YEN" ? fmt.yen(Math.round(s.peakValue)) : fmt.count(s.peakValue)}{" "}
                             <Text span size="xs" c="dimmed">
-                              vs {s.metric === "CHARGE_YEN" ? formatYen(Math.round(s.peakExpected)) : s.peakExpected.toFixed(1)} expected, <JstTime at={s.peakAt} />
+                              {t("bank.peakVs", { expected: s.metric === "CHARGE_YEN" ? fmt.yen(Math.round(s.peakExpected)) : s.peakExpected.toFixed(1) })} <JstTime at={s.peakAt} />
                             </Text>
                           </Text>
                         </Table.Td>
@@ -205,7 +211,7 @@ export default function BankPage() {
                             <JstTime at={s.endedAt} />
                           ) : (
                             <Badge color="red" size="sm">
-                              open
+                              {t("bank.open")}
                             </Badge>
                           )}
                         </Table.Td>
@@ -220,21 +226,21 @@ export default function BankPage() {
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <Card withBorder padding="sm">
               <Text fw={600} size="sm" mb="xs">
-                Recent links
+                {t("bank.recentLinks")}
               </Text>
               {b.recentLinks.length === 0 ? (
                 <Text size="sm" c="dimmed">
-                  No link has been registered at this bank.
+                  {t("bank.noLinks")}
                 </Text>
               ) : (
                 <Table striped fz="xs" data-testid="bank-recent-links">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>Registered</Table.Th>
-                      <Table.Th>Account</Table.Th>
-                      <Table.Th>Bank account</Table.Th>
-                      <Table.Th>Holder</Table.Th>
-                      <Table.Th>Status</Table.Th>
+                      <Table.Th>{t("bank.col.registered")}</Table.Th>
+                      <Table.Th>{t("bank.col.account")}</Table.Th>
+                      <Table.Th>{t("bank.col.bankAccount")}</Table.Th>
+                      <Table.Th>{t("bank.col.holder")}</Table.Th>
+                      <Table.Th>{t("bank.col.status")}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -259,20 +265,20 @@ export default function BankPage() {
             </Card>
             <Card withBorder padding="sm">
               <Text fw={600} size="sm" mb="xs">
-                Recent charges
+                {t("bank.recentCharges")}
               </Text>
               {b.recentCharges.length === 0 ? (
                 <Text size="sm" c="dimmed">
-                  No charge has been drawn on this bank.
+                  {t("bank.noCharges")}
                 </Text>
               ) : (
                 <Table striped fz="xs" data-testid="bank-recent-charges">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>Time</Table.Th>
-                      <Table.Th>Account</Table.Th>
-                      <Table.Th>Bank account</Table.Th>
-                      <Table.Th style={{ textAlign: "right" }}>Amount</Table.Th>
+                      <Table.Th>{t("bank.col.time")}</Table.Th>
+                      <Table.Th>{t("bank.col.account")}</Table.Th>
+                      <Table.Th>{t("bank.col.bankAccount")}</Table.Th>
+                      <Table.Th style={{ textAlign: "right" }}>{t("bank.col.amount")}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -306,7 +312,7 @@ export default function BankPage() {
                 <Group gap="sm" p="sm">
                   <Loader size="xs" />
                   <Text size="sm" c="dimmed">
-                    Loading the {key} panel…
+                    {t("bank.loadingPanel", { key })}
                   </Text>
                 </Group>
               }
@@ -327,17 +333,19 @@ function dedupeMarkers<T extends { at: number }>(list: T[]): T[] {
 
 /** "Suspended since … : registrations and link changes", "Suspension scheduled for …", or "Not suspended". */
 function BankSuspensionState({ status }: { status: { state: string; scopes: string[]; startsAt: Date | null } }) {
+  const { t } = useTranslation("volume");
+  const scopeWords = useScopeWords();
   if (status.state === "NONE" || !status.startsAt) {
     return (
       <Badge color="gray" variant="outline" size="md" style={{ textTransform: "none" }} data-testid="bank-suspension-state">
-        Not suspended
+        {t("bank.notSuspended")}
       </Badge>
     );
   }
-  const scopes = scopeWords(status.scopes as SuspensionScope[]);
+  const scopes = scopeWords(status.scopes);
   return (
     <Badge color={status.state === "ACTIVE" ? "orange" : "yellow"} variant="filled" size="md" style={{ textTransform: "none" }} data-testid="bank-suspension-state">
-      {status.state === "ACTIVE" ? "Suspended since" : "Suspension scheduled for"} {formatJst(status.startsAt)}: {scopes}
+      {t(status.state === "ACTIVE" ? "bank.suspendedSince" : "bank.scheduledFor", { at: status.startsAt, scopes })}
     </Badge>
   );
 }

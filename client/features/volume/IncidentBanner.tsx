@@ -9,11 +9,10 @@ import { Anchor, Badge, Button, Group, Paper, Stack, Text, UnstyledButton } from
 import { IconAlertTriangle, IconChevronDown, IconChevronUp } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "react-router";
-import { formatJst } from "../../../shared/format.ts";
-import { scopeWords } from "../../../shared/suspensions/describe.ts";
-import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
-import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
 import { useTranslation } from "react-i18next";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
+import { useScopeWords } from "../../i18n/words.ts";
+import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { REFRESH_MS } from "./refresh.ts";
@@ -48,15 +47,15 @@ export function sortBannerBanks<T extends BannerBank>(banks: readonly T[]): T[] 
   );
 }
 
-function stateWords(s: BankSuspensionState | undefined): string {
-  if (!s) return "not suspended";
-  const when = formatJst(s.startsAt);
-  return s.state === "ACTIVE" ? `suspended since ${when}: ${scopeWords(s.scopes)}` : `suspension scheduled for ${when}: ${scopeWords(s.scopes)}`;
-}
-
 export function IncidentBanner() {
+  const { t } = useTranslation(["volume", "common"]);
+  const scopeWords = useScopeWords();
+  const stateWords = (s: BankSuspensionState | undefined): string => {
+    if (!s) return t("banner.notSuspended");
+    return t(s.state === "ACTIVE" ? "banner.suspendedSince" : "banner.scheduledFor", { at: s.startsAt, scopes: scopeWords(s.scopes) });
+  };
   const trpc = useTRPC();
-  const { t } = useTranslation("alarms");
+  const { t: ta } = useTranslation("alarms");
   const location = useLocation();
   const allowed = useCan("volume.openSpikes");
   const canSeeSuspensions = useCan("suspensions.activeByBank");
@@ -82,7 +81,7 @@ export function IncidentBanner() {
   }
   const onOverview = location.pathname === "/overview";
   const full = onOverview || expanded;
-  const title = banks.length === 1 ? "Spike in progress" : `Spikes in progress at ${banks.length} banks`;
+  const title = banks.length === 1 ? t("banner.one") : t("banner.many", { count: banks.length });
   const suspendingBank = banks.find((b) => b.bankCode === suspending);
 
   return (
@@ -108,7 +107,7 @@ export function IncidentBanner() {
               </Text>
             </Group>
             {!onOverview && (
-              <UnstyledButton onClick={() => setExpanded(false)} aria-label="Collapse the incident banner">
+              <UnstyledButton onClick={() => setExpanded(false)} aria-label={t("banner.collapse")}>
                 <IconChevronUp size={16} />
               </UnstyledButton>
             )}
@@ -121,19 +120,19 @@ export function IncidentBanner() {
                   {b.bankName} ({b.bankCode})
                 </Anchor>
                 <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
-                  {b.evidence.map((e) => t(`evidence.${e}`)).join(", ")} since {formatJst(b.since)} · ≈ {t("harmPerHour", { v: Math.round(b.severity) })}
+                  {t("banner.since", { metrics: b.evidence.map((e) => ta(`evidence.${e}`)).join(", "), at: b.since })} · ≈ {ta("harmPerHour", { v: Math.round(b.severity) })}
                 </Text>
                 <Badge size="sm" variant={s ? "filled" : "outline"} color={s ? "orange" : "gray"} data-testid={`banner-state-${b.bankCode}`} style={{ textTransform: "none", flexShrink: 0 }}>
                   {stateWords(s)}
                 </Badge>
                 {b.acknowledged && (
                   <Badge size="sm" variant="light" color="gray" style={{ textTransform: "none", flexShrink: 0 }}>
-                    acknowledged
+                    {t("banner.acknowledged")}
                   </Badge>
                 )}
                 {canSuspend && s?.state !== "ACTIVE" && (
                   <Button size="compact-xs" color="red" variant="light" onClick={() => setSuspending(b.bankCode)} data-testid={`banner-suspend-${b.bankCode}`} style={{ flexShrink: 0 }}>
-                    Suspend…
+                    {t("banner.suspend")}
                   </Button>
                 )}
               </Group>
@@ -144,7 +143,7 @@ export function IncidentBanner() {
         <Group gap="xs" wrap="nowrap" style={{ overflow: "hidden" }}>
           <IconAlertTriangle size={16} color="var(--mantine-color-red-7)" style={{ flexShrink: 0 }} />
           <Text size="sm" fw={700} c="red.8" style={{ whiteSpace: "nowrap" }}>
-            {banks.length === 1 ? "Spike:" : `Spikes at ${banks.length} banks:`}
+            {banks.length === 1 ? t("banner.stripOne") : t("banner.stripMany", { count: banks.length })}
           </Text>
           {banks.slice(0, STRIP_BANKS).map((b) => {
             const s = stateOf.get(b.bankCode);
@@ -154,7 +153,7 @@ export function IncidentBanner() {
                   {b.bankName} ({b.bankCode})
                 </Anchor>{" "}
                 <Text span size="xs" c={s ? "orange.9" : "dimmed"} data-testid={`banner-state-${b.bankCode}`}>
-                  {s ? (s.state === "ACTIVE" ? "suspended" : "suspension scheduled") : "not suspended"}
+                  {s ? (s.state === "ACTIVE" ? t("banner.suspended") : t("banner.scheduled")) : t("banner.notSuspended")}
                 </Text>
               </Text>
             );
@@ -168,7 +167,7 @@ export function IncidentBanner() {
             style={{ flexShrink: 0, marginLeft: "auto" }}
             data-testid="banner-expand"
           >
-            {banks.length > STRIP_BANKS ? `+${banks.length - STRIP_BANKS} more · details` : canSuspend ? "Details · suspend" : "Details"}
+            {banks.length > STRIP_BANKS ? t("banner.more", { count: banks.length - STRIP_BANKS }) : canSuspend ? t("banner.detailsSuspend") : t("banner.details")}
           </Button>
         </Group>
       )}
