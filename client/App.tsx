@@ -27,6 +27,7 @@ const NewCasePage = lazy(() => import("./features/compensation/NewCasePage.tsx")
 const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
 const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQueuePage.tsx"));
 const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
+const ApprovalsPage = lazy(() => import("./features/approvals/ApprovalsPage.tsx"));
 
 function FullPageLoader() {
   return (
@@ -99,6 +100,7 @@ export function App() {
           <Route path="compensation/batches" element={<RoleGate page="/compensation/batches"><PayoutBatchesPage /></RoleGate>} />
           <Route path="audit" element={<RoleGate page="/audit"><AuditPage /></RoleGate>} />
           <Route path="admin" element={<RoleGate page="/admin"><AdminPage /></RoleGate>} />
+          <Route path="approvals" element={<RoleGate page="/approvals"><ApprovalsPage /></RoleGate>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -8,8 +8,10 @@ import { alarms as enAlarms } from "./en/alarms.ts";
 import { alarms as jaAlarms } from "./ja/alarms.ts";
 import { accounts as enAccounts } from "./en/accounts.ts";
 import { accounts as jaAccounts } from "./ja/accounts.ts";
+import { approvals as enApprovals } from "./en/approvals.ts";
+import { approvals as jaApprovals } from "./ja/approvals.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals },
 };

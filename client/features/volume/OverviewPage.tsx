@@ -18,6 +18,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { SuspendDialog } from "../suspensions/SuspendDialog.tsx";
+import { EmergencyNotice } from "../approvals/EmergencyNotice.tsx";
 import { REFRESH_MS, RangeControl, useRangeParam } from "./parts.tsx";
 import { BankTable } from "./overview/BankTable.tsx";
 import { nextSort, shareEqual, spikingColors, visibleBanks, type SortKey } from "./overview/chart-data.ts";
@@ -153,6 +154,7 @@ export default function OverviewPage() {
         </Group>
       </Group>
 
+      <EmergencyNotice />
       {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
       {q.error && <Alert color="red" title={t("overview.loadFailed")}>{errorMessage(q.error)}</Alert>}
       {q.isPending && !customIncomplete && !q.error && <OverviewSkeleton />}

@@ -14,6 +14,7 @@ export const common = {
     quarantine: { label: "Quarantine", description: "Links held for review after a suspension" },
     compensation: { label: "Compensation", description: "Paying victims back, approvals and payouts" },
     approvals: { label: "Approvals", description: "Large compensation cases waiting for a manager" },
+    changes: { label: "Four eyes", description: "Lifts, threshold raises and role grants waiting for a second person" },
     payouts: { label: "Payouts", description: "Payout batches and transfer files" },
     audit: { label: "Audit log", description: "Every staff action" },
     admin: { label: "Administration", description: "Staff, API keys and settings" },

@@ -16,6 +16,7 @@ export const common = {
     quarantine: { label: "隔離", description: "停止措置の後に審査待ちとなった口座連携" },
     compensation: { label: "補償", description: "被害者への返金、承認と支払" },
     approvals: { label: "承認", description: "マネージャーの承認待ちの高額補償案件" },
+    changes: { label: "二人目の承認", description: "二人目の承認を待つ停止解除・基準額引き上げ・ロール付与" },
     payouts: { label: "支払", description: "支払バッチと振込ファイル" },
     audit: { label: "監査ログ", description: "すべての職員操作" },
     admin: { label: "管理", description: "職員、APIキー、設定" },

@@ -1,0 +1,38 @@
+// Four-eyes change requests (#12): the approvals page (client/features/approvals/ApprovalsPage.tsx)
+// and the overview's notice of emergencies not yet reviewed (EmergencyNotice.tsx).
+export const approvals = {
+  title: "Changes waiting for a second person",
+  intro: "Lifting a suspension, raising the compensation approval threshold and granting MANAGER or ADMIN take effect only when a second person with the role approves. An emergency change applied by one person stays here until someone else reviews it.",
+  open: "Waiting",
+  noneOpen: "Nothing is waiting for a second person.",
+  closed: "Recently decided",
+  noneClosed: "No change has been decided yet.",
+  status: {
+    PENDING: "Waiting for approval",
+    APPROVED: "Approved and applied",
+    REJECTED: "Rejected",
+    EMERGENCY_APPLIED: "Emergency: not yet reviewed",
+    REVIEWED: "Emergency, reviewed",
+  },
+  requestedBy: "Asked by {{email}} at {{at, jst}}: “{{reason}}”",
+  appliedBy: "Applied alone by {{email}} at {{at, jst}}: “{{reason}}”",
+  decidedBy: "{{email}} at {{at, jst}}: “{{reason}}”",
+  approve: "Approve and apply",
+  reject: "Reject",
+  review: "Mark reviewed",
+  approveTitle: "Approve: {{summary}}",
+  rejectTitle: "Reject: {{summary}}",
+  reviewTitle: "Review the emergency: {{summary}}",
+  approveText: "The change is applied at once, in your name and the requester's, and recorded in the audit log.",
+  reviewText: "Say what you checked. The emergency then leaves the overview.",
+  approved: "Approved and applied.",
+  rejected: "Rejected: nothing changed.",
+  reviewed: "Marked reviewed.",
+  columns: { change: "Change", status: "Outcome", asked: "Asked by", decided: "Decided or reviewed by" },
+  notice: {
+    title_one: "An emergency change was applied by one person and is not yet reviewed",
+    title_other: "{{count}} emergency changes were applied by one person and are not yet reviewed",
+    item: "{{summary}}, by {{email}} at {{at, jst}}: “{{reason}}”",
+    open: "Review on the approvals page",
+  },
+};
