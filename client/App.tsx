@@ -9,9 +9,11 @@ import { onSessionLost } from "./lib/session-events.ts";
 import { NotFoundPage, RoleGate } from "./components/RoleGate.tsx";
 import { LanguageSync } from "./i18n/LanguageSwitch.tsx";
 import { i18n } from "./i18n/index.ts";
+import { StepUpModal } from "./features/auth/second-factor/StepUpModal.tsx";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
+const EnrolPage = lazy(() => import("./features/auth/second-factor/EnrolPage.tsx"));
 const AuditPage = lazy(() => import("./features/audit/AuditPage.tsx"));
 const OverviewPage = lazy(() => import("./features/volume/OverviewPage.tsx"));
 const BankPage = lazy(() => import("./features/volume/BankPage.tsx"));
@@ -42,8 +44,10 @@ function RequireSession({ children }: { children: React.ReactNode }) {
   const me = useMe();
   const location = useLocation();
   if (me.isPending) return <FullPageLoader />;
+  const next = encodeURIComponent(location.pathname + location.search);
+  // A person who must have a second factor and has none (an ADMIN required it since) enrols first.
+  if (me.data?.user && me.data.secondFactor?.required && !me.data.secondFactor.enrolled) return <Navigate to={`/enrol?next=${next}`} replace />;
   if (!me.data?.user) {
-    const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/sign-in?next=${next}${me.data?.sessionExpired ? "&expired=1" : ""}`} replace />;
   }
   return <>{children}</>;
@@ -74,8 +78,10 @@ export function App() {
   return (
     <Suspense fallback={<FullPageLoader />}>
       <LanguageSync />
+      <StepUpModal />
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/enrol" element={<EnrolPage />} />
         <Route
           element={
             <RequireSession>

@@ -4,13 +4,15 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 import type { AppRouter } from "../server/trpc/app-router.ts";
 import { notifySessionLost } from "./lib/session-events.ts";
+import { stepUpLink } from "./lib/step-up.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 function isSessionLoss(error: unknown): boolean {
   if (!(error instanceof TRPCClientError)) return false;
   const code = (error.data as { code?: string } | undefined)?.code;
-  return code === "SESSION_EXPIRED" || code === "UNAUTHENTICATED";
+  // A session still owing its second factor (or its enrolment) goes back through sign-in too.
+  return code === "SESSION_EXPIRED" || code === "UNAUTHENTICATED" || code === "SECOND_FACTOR_REQUIRED" || code === "ENROLMENT_REQUIRED";
 }
 
 export function makeQueryClient() {
@@ -36,6 +38,7 @@ export function makeQueryClient() {
 export function makeTrpcClient() {
   return createTRPCClient<AppRouter>({
     links: [
+      stepUpLink,
       httpBatchLink({
         url: "/trpc",
         transformer: superjson,

@@ -24,6 +24,8 @@ import { platformApiPlugin } from "./platform-api/plugin.ts";
 import { platformRoutes } from "./platform-api/routes.ts";
 import { readinessProblem } from "./http/health.ts";
 import { accountsExportRoutes } from "./features/accounts/export.routes.ts";
+import type { SecondFactorPolicy } from "./features/auth/second-factor/service.ts";
+import { STEP_UP_MINUTES } from "../shared/auth/second-factor.ts";
 
 export interface AppOptions {
   db: Database;
@@ -36,6 +38,8 @@ export interface AppOptions {
   rateLimits?: RateLimitConfig;
   /** More routes on the same app (tests register test-only routes here; the app cannot take routes once built). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** TOTP clock, tolerance and step-up window; the real clock, ±1 step and 5 minutes when omitted. */
+  secondFactor?: Partial<SecondFactorPolicy>;
 }
 
 // Never log secrets or personal data: headers that carry credentials are redacted, and URLs are
@@ -60,6 +64,7 @@ function fieldSummary(fieldErrors: Record<string, string[]>): string {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const secondFactor: SecondFactorPolicy = { now: Date.now, toleranceSteps: 1, stepUpMinutes: STEP_UP_MINUTES, ...opts.secondFactor };
   const app = Fastify({
     logger: loggerOptions(opts.logger) as never,
     genReqId: (req) => {
@@ -149,7 +154,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       prefix: "/trpc",
       trpcOptions: {
         router: appRouter,
-        createContext: (o) => createContext({ db: opts.db, sessionPolicy: opts.sessionPolicy, secureCookies: opts.secureCookies ?? false }, o),
+        createContext: (o) => createContext({ db: opts.db, sessionPolicy: opts.sessionPolicy, secureCookies: opts.secureCookies ?? false, secondFactor }, o),
         maxBatchSize: TRPC_BATCH_CALLS_MAX,
         onError({ error, req }) {
           if (error.code === "INTERNAL_SERVER_ERROR") req.log.error({ err: error.cause ?? error }, "tRPC procedure failed");

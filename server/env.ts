@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(SESSION_ABSOLUTE_HOURS_DEFAULT),
   /** Set when the console is served behind TLS: cookies become Secure and HSTS is sent. */
   TRUST_TLS: z.enum(["0", "1"]).default("0"),
+  /** 32 bytes (64 hex characters or base64) that encrypt staff TOTP secrets; the public dev key when unset (demo only). */
+  TOTP_ENCRYPTION_KEY: z.string().optional(),
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_SCALE: z.coerce.number().min(0).default(1),
 });

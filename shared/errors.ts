@@ -6,6 +6,7 @@
 import { ACCOUNT_ERRORS } from "./accounts/errors.ts";
 import { ADMIN_ERRORS } from "./admin/errors.ts";
 import { APPROVAL_ERRORS } from "./approvals/errors.ts";
+import { SECOND_FACTOR_ERRORS } from "./auth/errors.ts";
 import { COMPENSATION_ERRORS } from "./compensation/errors.ts";
 import { SUSPENSION_ERRORS } from "./suspensions/errors.ts";
 import { TRPC_BATCH_CALLS_MAX } from "./limits.ts";
@@ -37,7 +38,7 @@ export interface ErrorDefinition {
 }
 
 /** Every registry of codes, base first; a feature adds its registry here and nowhere else. */
-const ERROR_REGISTRIES = [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS] as const;
+const ERROR_REGISTRIES = [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS, SECOND_FACTOR_ERRORS] as const;
 
 type KeysOf<T extends readonly object[]> = T[number] extends infer R ? (R extends object ? keyof R : never) : never;
 export type BaseErrorCode = keyof typeof ERROR_CODES;

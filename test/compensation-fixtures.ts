@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../server/generated/prisma/client.ts";
 import { hashPassword } from "../server/features/auth/password.ts";
-import { staffClient } from "./helpers/staff.ts";
+import { signInFully, staffClient } from "./helpers/staff.ts";
 import type { Role } from "../shared/auth/roles.ts";
 
 let seq = 0;
@@ -107,7 +107,7 @@ export async function createStaff(prisma: PrismaClient, baseUrl: string, role: R
   const password = `pass-${randomBytes(8).toString("hex")}`;
   const user = await prisma.staffUser.create({ data: { email, name: `Second ${role}`, role, passwordHash: await hashPassword(password) } });
   const agent = staffClient(baseUrl);
-  await agent.trpc.auth.signIn.mutate({ email, password });
+  await signInFully(agent, baseUrl, email, password);
   return { ...agent, user: { id: user.id, email, role, password } };
 }
 

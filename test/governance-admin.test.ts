@@ -3,7 +3,7 @@
 // server and database, called over HTTP with real cookies as each person would.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
-import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
+import { errorCodeOf, signedInAs, signInFully, staffClient } from "./helpers/staff.ts";
 import { sha256Hex } from "../server/features/auth/sessions.ts";
 import { verifyAuditChain } from "../server/features/audit/verify-chain.ts";
 import { createStaff } from "./compensation-fixtures.ts";
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 async function signIn(email: string, password: string) {
   const agent = staffClient(t.baseUrl);
-  await agent.trpc.auth.signIn.mutate({ email, password });
+  await signInFully(agent, t.baseUrl, email, password);
   return agent;
 }
 

@@ -10,8 +10,10 @@ import { accounts as enAccounts } from "./en/accounts.ts";
 import { accounts as jaAccounts } from "./ja/accounts.ts";
 import { approvals as enApprovals } from "./en/approvals.ts";
 import { approvals as jaApprovals } from "./ja/approvals.ts";
+import { secondFactor as enSecondFactor } from "./en/second-factor.ts";
+import { secondFactor as jaSecondFactor } from "./ja/second-factor.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor },
 };

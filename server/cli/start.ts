@@ -6,7 +6,8 @@ import { applyMigrations } from "../db/migrate.ts";
 import { connectDatabase } from "../db/client.ts";
 import { buildApp } from "../app.ts";
 import { seedReferenceData } from "../features/reference/seed-reference.ts";
-import { DEMO_STAFF } from "../features/reference/demo-staff.ts";
+import { DEMO_STAFF, DEMO_TOTP_SECRET } from "../features/reference/demo-staff.ts";
+import { checkKey, usingDevKey } from "../features/auth/second-factor/secret-box.ts";
 import { buildClient, clientBuildIsStale, CLIENT_DIST } from "./client-build.ts";
 import { ensureDemoApiKey } from "./demo-key.ts";
 import { startBackgroundJobs } from "../jobs.ts";
@@ -17,6 +18,7 @@ const step = (msg: string) => console.log(`[floodgate] ${msg} (${((Date.now() - 
 
 async function main() {
   const env = readEnv();
+  checkKey(); // a malformed TOTP_ENCRYPTION_KEY stops the start here, with its name
   if (!(await isPortFree(env.PORT, env.HOST))) {
     throw new StartupError(`Port ${env.PORT} is already in use; stop what uses it or set PORT to another port.`);
   }
@@ -70,7 +72,10 @@ async function main() {
 
   Demo sign-ins (demo only, never for a real deployment):
 ${DEMO_STAFF.map((s) => `    ${s.role.padEnd(8)} ${s.email.padEnd(26)} ${s.password}`).join("\n")}
-
+  Second factor: the demo users are pre-enrolled with the demo TOTP secret ${DEMO_TOTP_SECRET}
+    (add it to an authenticator app, or run \`npm run demo:code\` for the current 6-digit code).
+    MANAGER and ADMIN must have a second factor; a new one is asked to enrol right after the password.
+${usingDevKey() ? "  TOTP secrets are encrypted with the public development key: set TOTP_ENCRYPTION_KEY for real use.\n" : ""}
   Wallet-platform API key (demo): ${apiKey}
   Database: ${pgServer.embedded ? `embedded PostgreSQL, data in ${pgServer.dataDir}` : "DATABASE_URL"}
   Press Ctrl-C to stop.

@@ -2,15 +2,19 @@ import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify"
 import type { Database } from "../db/client.ts";
 import { lookupSession, SESSION_COOKIE, type SessionLookup, type SessionPolicy } from "../features/auth/sessions.ts";
 import type { Actor } from "../features/audit/write-audit.ts";
+import type { SecondFactorPolicy } from "../features/auth/second-factor/service.ts";
 
 export interface AppDeps {
   db: Database;
   sessionPolicy: SessionPolicy;
   secureCookies: boolean;
+  /** TOTP clock and tolerance, and the step-up window (tests may move the clock). */
+  secondFactor: SecondFactorPolicy;
 }
 
 export async function createContext(deps: AppDeps, { req, res }: CreateFastifyContextOptions) {
   const session: SessionLookup = await lookupSession(deps.db.prisma, req.cookies?.[SESSION_COOKIE], deps.sessionPolicy);
+  // A session still owing its second factor has no user here: staff procedures refuse it.
   const user = session.kind === "valid" ? session.user : null;
   const anonymousActor: Actor = { id: null, email: "anonymous", role: null, requestId: req.id, ipAddress: req.ip };
   return {

@@ -7,6 +7,8 @@ import { AppError, errorSpec, type ErrorCode } from "../../shared/errors.ts";
 import { writeAudit } from "../features/audit/write-audit.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { runAsSession } from "../features/auth/session-guard.ts";
+import { mustHaveSecondFactor } from "../features/auth/second-factor/service.ts";
+import type { Context } from "./context.ts";
 import { t } from "./init.ts";
 
 function fail(code: ErrorCode, message?: string, details?: Record<string, unknown>): never {
@@ -33,8 +35,16 @@ export const publicProcedure = t.procedure.use(mapAppErrors).use(({ path, next }
 });
 
 export const staffProcedure = t.procedure.use(mapAppErrors).use(async ({ ctx, path, type, next }) => {
+  if (ctx.session.kind === "pending") {
+    // Password given, second factor owed: nothing but the second-factor procedures (auth.*).
+    fail(ctx.session.stage === "ENROL" ? "ENROLMENT_REQUIRED" : "SECOND_FACTOR_REQUIRED");
+  }
   if (!ctx.user) {
     fail(ctx.session.kind === "expired" ? "SESSION_EXPIRED" : "UNAUTHENTICATED");
+  }
+  // Signed in without a factor while one is required (an ADMIN required it of everyone since).
+  if (ctx.session.kind === "valid" && !ctx.session.enrolled && (await mustHaveSecondFactor(ctx.db, ctx.user.role))) {
+    fail("ENROLMENT_REQUIRED");
   }
   const allowed = allowedRoles(path);
   if (allowed === undefined || allowed === "PUBLIC" || !allowed.includes(ctx.user.role)) {
@@ -52,4 +62,25 @@ export const staffProcedure = t.procedure.use(mapAppErrors).use(async ({ ctx, pa
   const proceed = () => next({ ctx: { ...ctx, user, actor: ctx.actor } });
   if (!session) return proceed();
   return runAsSession({ tokenHash: session.tokenHash, staffId: session.user.id, role: session.user.role, idleMinutes: ctx.deps.sessionPolicy.idleMinutes }, proceed);
+});
+
+/**
+ * Step-up: throws STEP_UP_REQUIRED unless this session gave its second factor within the last
+ * stepUpMinutes (ENROLMENT_REQUIRED when the person has none yet). For actions that are protected
+ * only sometimes (approving at or above the threshold), call it from the resolver.
+ */
+export function assertRecentSecondFactor(ctx: Pick<Context, "session" | "deps">): void {
+  const session = ctx.session;
+  if (session.kind !== "valid") fail("UNAUTHENTICATED");
+  if (!session.enrolled) fail("ENROLMENT_REQUIRED");
+  const policy = ctx.deps.secondFactor;
+  const givenAt = session.factorVerifiedAt?.getTime();
+  if (givenAt === undefined || policy.now() - givenAt > policy.stepUpMinutes * 60_000) fail("STEP_UP_REQUIRED");
+}
+
+/** Staff procedures that ask for the second factor again after STEP_UP_MINUTES: suspending,
+ * lifting, payout batches, staff, API-key and setting changes. */
+export const stepUpProcedure = staffProcedure.use(({ ctx, next }) => {
+  assertRecentSecondFactor(ctx);
+  return next();
 });

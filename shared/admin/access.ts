@@ -12,6 +12,7 @@ export const adminAccess = {
   "admin.deactivateStaff": ["ADMIN"],
   "admin.reactivateStaff": ["ADMIN"],
   "admin.resetPassword": ["ADMIN"],
+  "admin.resetSecondFactor": ["ADMIN"],
   "admin.apiKeys": ["ADMIN"],
   "admin.createApiKey": ["ADMIN"],
   "admin.revokeApiKey": ["ADMIN"],

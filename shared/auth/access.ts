@@ -6,4 +6,9 @@ export const authAccess = {
   "auth.signOut": "PUBLIC",
   "auth.me": "PUBLIC",
   "auth.setLanguage": ALL_STAFF,
+  // PUBLIC in this map because a session owing its second factor calls them; each checks the
+  // session itself (server/features/auth/router.ts sessionPerson).
+  "auth.verifySecondFactor": "PUBLIC",
+  "auth.startEnrolment": "PUBLIC",
+  "auth.confirmEnrolment": "PUBLIC",
 } satisfies AccessMap;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
+import { browserTestsEnabled, enterCodeThroughUi, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
 import { NAV_ITEMS } from "../../client/nav.ts";
 import { mayCall } from "../../shared/auth/permissions.ts";
 import { LANDING_PATH, ROLES } from "../../shared/auth/roles.ts";
@@ -60,6 +60,7 @@ describe.runIf(browserTestsEnabled)("sign-in in the browser", () => {
     await page.getByLabel("Email").fill("admin@floodgate.test");
     await page.getByRole("textbox", { name: "Password" }).fill("demo-admin-pass");
     await page.getByRole("button", { name: "Sign in" }).click();
+    await enterCodeThroughUi(page, "admin@floodgate.test");
     await page.waitForURL("**/admin");
     await page.screenshot({ path: "test-results/admin-after-reauth.png" });
     await page.context().close();

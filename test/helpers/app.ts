@@ -5,6 +5,8 @@ import type { Database } from "../../server/db/client.ts";
 import { CLIENT_DIST } from "../../server/cli/client-build.ts";
 import { createApiKey } from "../../server/platform-api/api-keys.ts";
 import { createTestDatabase } from "./db.ts";
+import { registerTotpTolerance, TEST_TOTP_TOLERANCE_STEPS } from "./second-factor.ts";
+import type { SecondFactorPolicy } from "../../server/features/auth/second-factor/service.ts";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -22,6 +24,8 @@ export interface TestAppOptions {
   absoluteHours?: number;
   /** Test-only routes, registered on the real app as it is built. */
   routes?: (app: FastifyInstance) => void;
+  /** TOTP clock, tolerance and step-up window (tests move the clock instead of sleeping). */
+  secondFactor?: Partial<SecondFactorPolicy>;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -39,10 +43,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     staticDir: opts.serveClient ? CLIENT_DIST : undefined,
     logger: { level: "info", stream },
     extraRoutes: opts.routes,
+    // A wide TOTP window (tests sign the same person in many times a minute; each step works once).
+    secondFactor: { toleranceSteps: TEST_TOTP_TOLERANCE_STEPS, ...opts.secondFactor },
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
+  registerTotpTolerance(`http://127.0.0.1:${port}`, opts.secondFactor?.toleranceSteps ?? TEST_TOTP_TOLERANCE_STEPS);
   let key: string | undefined;
   return {
     app,

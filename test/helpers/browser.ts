@@ -3,6 +3,7 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { DEMO_STAFF } from "../../server/features/reference/demo-staff.ts";
 import type { Role } from "../../shared/auth/roles.ts";
+import { nextTotpCode } from "./second-factor.ts";
 
 export const browserTestsEnabled = process.env.BROWSER_TESTS === "1";
 
@@ -25,5 +26,15 @@ export async function signInThroughUi(page: Page, role: Role, path = "/") {
   await page.getByLabel("Email").fill(staff.email);
   await page.getByRole("textbox", { name: "Password" }).fill(staff.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await enterCodeThroughUi(page, staff.email);
   return staff;
+}
+
+/** The second stage of sign-in: the authenticator code (demo users and people tests enrolled). */
+export async function enterCodeThroughUi(page: Page, email: string) {
+  const stage = page.getByTestId("second-factor-stage");
+  await stage.waitFor();
+  await stage.getByLabel("Authentication code").fill(await nextTotpCode(new URL(page.url()).origin, email));
+  await stage.getByRole("button", { name: "Verify" }).click();
+  await stage.waitFor({ state: "detached" });
 }

@@ -5,6 +5,7 @@ import superjson from "superjson";
 import type { AppRouter } from "../../server/trpc/app-router.ts";
 import { DEMO_STAFF } from "../../server/features/reference/demo-staff.ts";
 import type { Role } from "../../shared/auth/roles.ts";
+import { nextTotpCode, oneCodeAtATime, rememberSecret } from "./second-factor.ts";
 
 export function staffClient(baseUrl: string, opts: { csrfHeader?: boolean } = {}) {
   const jar = new Map<string, string>();
@@ -34,10 +35,30 @@ export function staffClient(baseUrl: string, opts: { csrfHeader?: boolean } = {}
   return { trpc: client, jar };
 }
 
+type Agent = ReturnType<typeof staffClient>;
+
+/**
+ * Signs in the whole way, as a person does: the password, then the authenticator code (demo users
+ * and people enrolled here have a known secret); someone who must enrol first is enrolled (and
+ * their secret remembered). Answers what sign-in answered, and the recovery codes of an enrolment.
+ */
+export async function signInFully(agent: Agent, baseUrl: string, email: string, password: string) {
+  const result = await agent.trpc.auth.signIn.mutate({ email, password });
+  let recoveryCodes: string[] | undefined;
+  if (result.stage === "CODE") {
+    await oneCodeAtATime(email, async () => agent.trpc.auth.verifySecondFactor.mutate({ code: await nextTotpCode(baseUrl, email) }));
+  } else if (result.stage === "ENROL") {
+    const { secret } = await agent.trpc.auth.startEnrolment.mutate();
+    rememberSecret(email, secret);
+    ({ recoveryCodes } = await agent.trpc.auth.confirmEnrolment.mutate({ code: await nextTotpCode(baseUrl, email, secret) }));
+  }
+  return { ...result, recoveryCodes };
+}
+
 export async function signedInAs(baseUrl: string, role: Role) {
   const staff = DEMO_STAFF.find((s) => s.role === role)!;
   const agent = staffClient(baseUrl);
-  await agent.trpc.auth.signIn.mutate({ email: staff.email, password: staff.password });
+  await signInFully(agent, baseUrl, staff.email, staff.password);
   return { ...agent, user: staff };
 }
 

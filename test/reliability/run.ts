@@ -24,7 +24,7 @@ import { seedReferenceData } from "../../server/features/reference/seed-referenc
 import { createApiKey, API_KEY_PREFIX } from "../../server/platform-api/api-keys.ts";
 import { sha256Hex } from "../../server/features/auth/sessions.ts";
 import { verifyAuditChain } from "../../server/features/audit/verify-chain.ts";
-import { staffClient } from "../helpers/staff.ts";
+import { signInFully, staffClient } from "../helpers/staff.ts";
 import { DEMO_STAFF } from "../../server/features/reference/demo-staff.ts";
 import type { Role } from "../../shared/auth/roles.ts";
 
@@ -153,7 +153,7 @@ type Agent = ReturnType<typeof staffClient>;
 async function signIn(baseUrl: string, role: Role): Promise<Agent> {
   const staff = DEMO_STAFF.find((s) => s.role === role)!;
   const agent = staffClient(baseUrl);
-  await agent.trpc.auth.signIn.mutate({ email: staff.email, password: staff.password });
+  await signInFully(agent, baseUrl, staff.email, staff.password);
   return agent;
 }
 

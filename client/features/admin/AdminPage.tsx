@@ -2,6 +2,7 @@
 // Every change asks for a reason, which goes into the audit log with it.
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
 import { Alert, Badge, Button, Card, Center, Code, CopyButton, Group, Loader, Modal, PasswordInput, Select, Stack, Table, Tabs, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -17,6 +18,7 @@ import { ROLES, ROLE_LABELS, type Role } from "../../../shared/auth/roles.ts";
 import { STAFF_PASSWORD_LENGTH_MIN } from "../../../shared/admin/staff.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
 import { useMutationOnce } from "../../components/submit-once.ts";
+import { SecondFactorSettingEditor } from "../auth/second-factor/SecondFactorSettingEditor.tsx";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -95,10 +97,11 @@ function ReasonModal({
   );
 }
 
-type StaffRow = { id: string; email: string; name: string; role: Role; active: boolean; sessionCount: number; lastSeenAt: Date | null; passwordChangedAt: Date };
-type StaffAction = { kind: "role" | "deactivate" | "reactivate" | "password"; user: StaffRow } | null;
+type StaffRow = { id: string; email: string; name: string; role: Role; active: boolean; sessionCount: number; lastSeenAt: Date | null; passwordChangedAt: Date; secondFactor: boolean };
+type StaffAction = { kind: "role" | "deactivate" | "reactivate" | "password" | "secondFactor"; user: StaffRow } | null;
 
 function StaffTab() {
+  const { t } = useTranslation("secondFactor");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useMe();
@@ -121,6 +124,7 @@ function StaffTab() {
   const deactivate = useMutationOnce(useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} is deactivated; ${u.sessionsEnded} session(s) ended.`) })));
   const reactivate = useMutationOnce(useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can sign in again.`) })));
   const reset = useMutationOnce(useMutation(trpc.admin.resetPassword.mutationOptions({ onSuccess: (r) => done(`Password reset; ${r.sessionsEnded} session(s) ended.`) })));
+  const resetFactor = useMutationOnce(useMutation(trpc.admin.resetSecondFactor.mutationOptions({ onSuccess: () => done(t("admin.resetDone", { name: action?.user.name ?? "" })) })));
 
   const col = createColumnHelper<StaffRow>();
   const columns = [
@@ -128,6 +132,10 @@ function StaffTab() {
     col.accessor("email", { header: "Email" }),
     col.accessor("role", { header: "Role", cell: (c) => <Badge variant="light">{ROLE_LABELS[c.getValue() as Role]}</Badge> }),
     col.accessor("active", { header: "Status", cell: (c) => (c.getValue() ? <Badge color="green" variant="light">active</Badge> : <Badge color="gray">deactivated</Badge>) }),
+    col.accessor("secondFactor", {
+      header: t("admin.column"),
+      cell: (c) => (c.getValue() ? <Badge color="green" variant="light">{t("admin.enrolled")}</Badge> : <Badge color="gray" variant="light">{t("admin.notEnrolled")}</Badge>),
+    }),
     col.accessor("sessionCount", { header: "Sessions", cell: (c) => c.getValue() }),
     col.accessor("lastSeenAt", { header: "Last seen", cell: (c) => <JstTime at={c.getValue()} /> }),
     col.display({
@@ -144,6 +152,11 @@ function StaffTab() {
             <Button size="compact-xs" variant="subtle" onClick={() => { setNewPassword(""); setAction({ kind: "password", user: u }); }} aria-label={`Reset password of ${u.email}`}>
               Reset password
             </Button>
+            {u.secondFactor && (
+              <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setAction({ kind: "secondFactor", user: u })} aria-label={`${t("admin.reset")}: ${u.email}`}>
+                {t("admin.reset")}
+              </Button>
+            )}
             {u.active ? (
               <Button size="compact-xs" variant="subtle" color="red" disabled={self} onClick={() => setAction({ kind: "deactivate", user: u })} aria-label={`Deactivate ${u.email}`}>
                 Deactivate
@@ -159,7 +172,7 @@ function StaffTab() {
     }),
   ] as ColumnDef<StaffRow, any>[];
 
-  const pending = { role: setRole, deactivate, reactivate, password: reset }[action?.kind ?? "role"];
+  const pending = { role: setRole, deactivate, reactivate, password: reset, secondFactor: resetFactor }[action?.kind ?? "role"];
   const fe = fieldErrors(create.error);
   return (
     <Stack>
@@ -198,7 +211,9 @@ function StaffTab() {
         key={action ? `${action.kind}-${action.user.id}` : "none"}
         opened={action !== null}
         title={
-          action?.kind === "role"
+          action?.kind === "secondFactor"
+            ? t("admin.resetTitle", { name: action.user.name })
+            : action?.kind === "role"
             ? `Change the role of ${action.user.email}`
             : action?.kind === "password"
               ? `Reset the password of ${action.user.email}`
@@ -217,6 +232,7 @@ function StaffTab() {
           if (action.kind === "role") setRole.mutate({ userId, role: newRole, reason });
           else if (action.kind === "deactivate") deactivate.mutate({ userId, reason });
           else if (action.kind === "reactivate") reactivate.mutate({ userId, reason });
+          else if (action.kind === "secondFactor") resetFactor.mutate({ userId, reason });
           else reset.mutate({ userId, newPassword, reason });
         }}
       >
@@ -224,7 +240,8 @@ function StaffTab() {
         {action?.kind === "password" && (
           <PasswordInput label="New password" description={`At least ${STAFF_PASSWORD_LENGTH_MIN} characters`} value={newPassword} onChange={(e) => setNewPassword(e.currentTarget.value)} />
         )}
-        {action && action.kind !== "reactivate" && <Text size="sm">Their sessions end at once; they sign in again {action.kind === "deactivate" ? "only after being reactivated" : "with the new details"}.</Text>}
+        {action?.kind === "secondFactor" && <Text size="sm">{t("admin.resetBody")}</Text>}
+        {action && action.kind !== "reactivate" && action.kind !== "secondFactor" && <Text size="sm">Their sessions end at once; they sign in again {action.kind === "deactivate" ? "only after being reactivated" : "with the new details"}.</Text>}
       </ReasonModal>
     </Stack>
   );
@@ -370,7 +387,13 @@ function SettingsTab() {
         </Center>
       )}
       {settings.error && <Alert color="red">{errorMessage(settings.error)}</Alert>}
-      {settings.data?.map((s) => <SettingEditor key={s.key} settingKey={s.key} label={s.label} value={s.value} />)}
+      {settings.data?.map((s) =>
+        s.key === "compensation.approvalThresholdYen" ? (
+          <SettingEditor key={s.key} settingKey={s.key} label={s.label} value={s.value} />
+        ) : (
+          <SecondFactorSettingEditor key={s.key} label={s.label} value={s.value} />
+        ),
+      )}
     </Stack>
   );
 }

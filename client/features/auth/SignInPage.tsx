@@ -8,6 +8,8 @@ import { errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { useMe } from "./useMe.ts";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "../../i18n/LanguageSwitch.tsx";
+import { useSubmitOnce } from "../../components/submit-once.ts";
+import { CodeStage } from "./second-factor/CodeStage.tsx";
 
 /** Only same-site paths may be a redirect target after sign-in. */
 function safeNext(next: string | null): string | null {
@@ -29,16 +31,22 @@ export function SignInPage() {
     trpc.auth.signIn.mutationOptions({
       onSuccess: async (result) => {
         await queryClient.invalidateQueries();
-        navigate(next ?? result.landingPath, { replace: true });
+        // The password was right; a person with a second factor is asked the code next (me.pending
+        // shows the code stage below), one who must enrol goes to enrolment.
+        if (result.stage === "ENROL") navigate(`/enrol${next ? `?next=${encodeURIComponent(next)}` : ""}`, { replace: true });
+        else if (result.stage === null) navigate(next ?? result.landingPath, { replace: true });
       },
     }),
   );
+  const signInOnce = useSubmitOnce(signIn);
 
+  const pending = me.data?.pending;
+  if (pending?.stage === "ENROL") return <Navigate to={`/enrol${next ? `?next=${encodeURIComponent(next)}` : ""}`} replace />;
   if (me.data?.user && !signIn.isPending && !signIn.isSuccess) return <Navigate to={next ?? me.data.landingPath ?? "/"} replace />;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    signIn.mutate({ email, password });
+    signInOnce.submit({ email, password });
   };
   const errs = fieldErrors(signIn.error);
   const code = (signIn.error as { data?: { code?: string } } | null)?.data?.code;
@@ -46,6 +54,17 @@ export function SignInPage() {
   return (
     <Center mih="100vh" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" w={400} maw="calc(100vw - 24px)" radius="md">
+        {pending?.stage === "CODE" ? (
+          <Stack>
+            <Group justify="space-between" align="flex-start" wrap="nowrap">
+              <Title order={2} c="indigo.8">
+                {t("appName")}
+              </Title>
+              <LanguageSwitch />
+            </Group>
+            <CodeStage email={pending.email} next={next} />
+          </Stack>
+        ) : (
         <form onSubmit={onSubmit} noValidate>
           <Stack>
             <div>
@@ -71,11 +90,12 @@ export function SignInPage() {
             )}
             <TextInput label={t("signIn.email")} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errs.email?.[0]} required autoFocus />
             <PasswordInput label={t("signIn.password")} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errs.password?.[0]} required />
-            <Button type="submit" loading={signIn.isPending} fullWidth>
+            <Button type="submit" loading={signInOnce.busy} fullWidth>
               {t("signIn.submit")}
             </Button>
           </Stack>
         </form>
+        )}
       </Paper>
     </Center>
   );

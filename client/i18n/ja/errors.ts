@@ -22,6 +22,14 @@ export const errorsJa: Record<string, string> = {
   TOO_MANY_REQUESTS: "要求が多すぎます。少し待ってから、もう一度お試しください。",
   TOO_MANY_ATTEMPTS: "試行回数が多すぎます。しばらく待ってから、もう一度お試しください。",
   INTERNAL: "サーバーで問題が発生しました。",
+  // shared/auth/second-factor.ts
+  SECOND_FACTOR_REQUIRED: "サインインを完了するには、認証アプリのコードを入力してください。",
+  ENROLMENT_REQUIRED: "先に認証アプリを設定してください。あなたのロールには二要素認証が必要です。",
+  STEP_UP_REQUIRED: "本人確認のため、認証アプリのコードを入力してください。",
+  INVALID_CODE: "コードが正しくないか、すでに使用されています。次のコードを待ってから、もう一度お試しください。",
+  NO_ENROLMENT_STARTED: "設定をやり直してください。認証アプリの設定は開始されていません。",
+  ALREADY_ENROLLED: "このアカウントには二要素認証がすでに設定されています。リセットは管理者に依頼してください。",
+  NO_SECOND_FACTOR: "このスタッフには、リセットする二要素認証がありません。",
   // shared/suspensions/errors.ts
   SUSPENSION_CONFLICT: "この銀行には、いずれかの範囲で有効または予定中の停止措置がすでにあります。先に解除するか、その範囲を外してください。",
   CUTOFF_AFTER_START: "基準時刻は開始時刻より後にできません。",

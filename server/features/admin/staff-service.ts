@@ -22,13 +22,13 @@ const PUBLIC_FIELDS = { id: true, email: true, name: true, role: true, active: t
 export async function listStaff(db: PrismaClient) {
   const users = await db.staffUser.findMany({
     orderBy: [{ active: "desc" }, { email: "asc" }],
-    select: { ...PUBLIC_FIELDS, createdAt: true, passwordChangedAt: true, sessions: { select: { lastSeenAt: true, expiresAt: true } } },
+    select: { ...PUBLIC_FIELDS, createdAt: true, passwordChangedAt: true, totpEnabledAt: true, sessions: { select: { lastSeenAt: true, expiresAt: true } } },
   });
   const now = Date.now();
-  return users.map(({ sessions, ...u }) => {
+  return users.map(({ sessions, totpEnabledAt, ...u }) => {
     const live = sessions.filter((s) => s.expiresAt.getTime() > now);
     const lastSeenAt = live.reduce<Date | null>((m, s) => (!m || s.lastSeenAt > m ? s.lastSeenAt : m), null);
-    return { ...u, sessionCount: live.length, lastSeenAt };
+    return { ...u, sessionCount: live.length, lastSeenAt, secondFactor: totpEnabledAt !== null };
   });
 }
 

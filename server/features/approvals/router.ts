@@ -3,7 +3,7 @@
 import { DecideChangeInput, EmergencyChangeInput, RequestChangeInput } from "../../../shared/approvals/schemas.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { staffProcedure, stepUpProcedure } from "../../trpc/procedures.ts";
 import type { Actor } from "../audit/write-audit.ts";
 import { approveChange, emergencyChange, listChanges, rejectChange, requestChange, reviewEmergency, unreviewedEmergencies, type ApprovalActor } from "./service.ts";
 
@@ -14,9 +14,10 @@ export function approvalActor(ctx: { actor: Actor; user: { id: string; role: Rol
 export const approvalsRouter = router({
   list: staffProcedure.query(({ ctx }) => listChanges(ctx.db, approvalActor(ctx))),
   unreviewedEmergencies: staffProcedure.query(({ ctx }) => unreviewedEmergencies(ctx.db)),
-  request: staffProcedure.input(RequestChangeInput).mutation(({ ctx, input }) => requestChange(ctx.db, approvalActor(ctx), input)),
-  approve: staffProcedure.input(DecideChangeInput).mutation(({ ctx, input }) => approveChange(ctx.db, approvalActor(ctx), input)),
+  // Lifting, raising the threshold and granting roles ask for the second factor again after 5 minutes.
+  request: stepUpProcedure.input(RequestChangeInput).mutation(({ ctx, input }) => requestChange(ctx.db, approvalActor(ctx), input)),
+  approve: stepUpProcedure.input(DecideChangeInput).mutation(({ ctx, input }) => approveChange(ctx.db, approvalActor(ctx), input)),
   reject: staffProcedure.input(DecideChangeInput).mutation(({ ctx, input }) => rejectChange(ctx.db, approvalActor(ctx), input)),
-  emergency: staffProcedure.input(EmergencyChangeInput).mutation(({ ctx, input }) => emergencyChange(ctx.db, approvalActor(ctx), input)),
+  emergency: stepUpProcedure.input(EmergencyChangeInput).mutation(({ ctx, input }) => emergencyChange(ctx.db, approvalActor(ctx), input)),
   review: staffProcedure.input(DecideChangeInput).mutation(({ ctx, input }) => reviewEmergency(ctx.db, approvalActor(ctx), input)),
 });

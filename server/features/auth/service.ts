@@ -7,6 +7,8 @@ import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { dummyVerify, verifyPassword } from "./password.ts";
 import { createSession, sha256Hex, type SessionPolicy, type SessionUser } from "./sessions.ts";
 import { checkSignInThrottle, recordSignInFailure } from "./throttle.ts";
+import { stageAfterPassword } from "./second-factor/service.ts";
+import type { PendingStage } from "../../../shared/auth/second-factor.ts";
 
 export interface SignInOptions {
   email: string;
@@ -18,7 +20,11 @@ export interface SignInOptions {
   policy: SessionPolicy;
 }
 
-export async function signIn(db: PrismaClient, opts: SignInOptions): Promise<{ token: string; user: SessionUser; landingPath: string }> {
+/**
+ * The password stage. A person with a second factor gets a session in the "CODE" stage; one who
+ * must have a factor and has none gets an "ENROL" session; either can call nothing else until done.
+ */
+export async function signIn(db: PrismaClient, opts: SignInOptions): Promise<{ token: string; user: SessionUser; landingPath: string; stage: PendingStage | null }> {
   const verdict = await checkSignInThrottle(db, opts.email, opts.ipAddress);
   if (verdict.refusedForSeconds !== null) {
     throw new AppError("TOO_MANY_ATTEMPTS", `Too many failed sign-ins. Try again in ${formatDurationWords(verdict.refusedForSeconds)}.`, {
@@ -43,14 +49,15 @@ export async function signIn(db: PrismaClient, opts: SignInOptions): Promise<{ t
     throw new AppError("INVALID_CREDENTIALS");
   }
   const actor: Actor = { id: user.id, email: user.email, role: user.role, ...actorBase };
+  const stage = await stageAfterPassword(db, user);
   const token = await withTransaction(db, async (tx) => {
     // Rotation: whatever session this browser had before is ended, so a planted token is useless.
     if (opts.previousToken) await tx.staffSession.deleteMany({ where: { tokenHash: sha256Hex(opts.previousToken) } });
-    const newToken = await createSession(tx, user.id, opts.policy, { ipAddress: opts.ipAddress, userAgent: opts.userAgent });
-    await writeAudit(tx, actor, { action: "auth.signIn", targetType: "staff", targetId: user.id });
+    const newToken = await createSession(tx, user.id, opts.policy, { ipAddress: opts.ipAddress, userAgent: opts.userAgent, factorPending: stage });
+    await writeAudit(tx, actor, { action: stage ? "auth.passwordAccepted" : "auth.signIn", targetType: "staff", targetId: user.id, ...(stage ? { after: { stage } } : {}) });
     return newToken;
   });
-  return { token, user: { id: user.id, email: user.email, name: user.name, role: user.role }, landingPath: LANDING_PATH[user.role] };
+  return { token, user: { id: user.id, email: user.email, name: user.name, role: user.role }, landingPath: LANDING_PATH[user.role], stage };
 }
 
 export async function signOut(db: PrismaClient, token: string | undefined, actor: Actor): Promise<void> {

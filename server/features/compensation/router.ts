@@ -1,5 +1,5 @@
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { assertRecentSecondFactor, staffProcedure, stepUpProcedure } from "../../trpc/procedures.ts";
 import {
   AccountIdInput,
   BatchIdInput,
@@ -11,7 +11,8 @@ import {
   VictimSearchInput,
 } from "../../../shared/compensation/inputs.ts";
 import { CreatePayoutBatchInput, TransitionInput } from "../../../shared/compensation/schemas.ts";
-import { createCase, decideCase } from "./service.ts";
+import { approvalThresholdYen, createCase, decideCase } from "./service.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { approvalQueue, getCase, listCases, payableCases } from "./queries.ts";
 import { searchVictims, victimForCharge, victimsOfAccount } from "./victims.ts";
 import { createPayoutBatch, downloadBatch, listBatches } from "./payout.ts";
@@ -25,6 +26,16 @@ function staff(ctx: { actor: Actor; user: { id: string; role: Role } }): StaffAc
   return { ...ctx.actor, id: ctx.user.id, role: ctx.user.role };
 }
 
+async function victimTotalWithCase(db: PrismaClient, caseId: string): Promise<number> {
+  const c = await db.compensationCase.findUnique({ where: { id: caseId }, select: { totalYen: true, bankCode: true, branchCode: true, accountNumber: true } });
+  if (!c) return 0;
+  const others = await db.compensationCase.aggregate({
+    where: { bankCode: c.bankCode, branchCode: c.branchCode, accountNumber: c.accountNumber, id: { not: caseId }, state: { notIn: ["REJECTED", "CANCELLED"] } },
+    _sum: { totalYen: true },
+  });
+  return c.totalYen + (others._sum.totalYen ?? 0);
+}
+
 export const compensationRouter = router({
   list: staffProcedure.input(ListCasesInput).query(({ ctx, input }) => listCases(ctx.db, staff(ctx), input)),
   get: staffProcedure.input(CaseIdInput).query(({ ctx, input }) => getCase(ctx.db, staff(ctx), input.caseId)),
@@ -32,12 +43,18 @@ export const compensationRouter = router({
   victimForCharge: staffProcedure.input(ChargeIdInput).query(({ ctx, input }) => victimForCharge(ctx.db, input.chargeId)),
   victimsOfAccount: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => victimsOfAccount(ctx.db, staff(ctx), input.accountId)),
   create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, staff(ctx), input)),
-  approve: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "approve" })),
+  approve: staffProcedure.input(TransitionInput).mutation(async ({ ctx, input }) => {
+    // Step-up for approvals at or above the threshold, weighed per victim like the four-eyes rule:
+    // what the victim's bank account receives across its cases not rejected or cancelled (the
+    // service re-checks who may approve, under its own lock).
+    if ((await victimTotalWithCase(ctx.db, input.caseId)) >= (await approvalThresholdYen(ctx.db))) assertRecentSecondFactor(ctx);
+    return decideCase(ctx.db, staff(ctx), { ...input, decision: "approve" });
+  }),
   reject: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "reject" })),
   cancel: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "cancel" })),
   approvalQueue: staffProcedure.query(({ ctx }) => approvalQueue(ctx.db, staff(ctx))),
   payableCases: staffProcedure.query(({ ctx }) => payableCases(ctx.db)),
-  createPayoutBatch: staffProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, staff(ctx), input)),
+  createPayoutBatch: stepUpProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, staff(ctx), input)),
   batches: staffProcedure.query(({ ctx }) => listBatches(ctx.db)),
   downloadBatch: staffProcedure.input(BatchIdInput).query(({ ctx, input }) => downloadBatch(ctx.db, staff(ctx), input.batchId)),
   report: staffProcedure.input(ReportInput).query(({ ctx, input }) => compensationReport(ctx.db, input ?? {})),

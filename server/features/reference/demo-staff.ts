@@ -8,3 +8,10 @@ export const DEMO_STAFF: ReadonlyArray<{ email: string; name: string; role: Role
   { email: "support@floodgate.test", name: "Sora Support", role: "SUPPORT", password: "demo-support-pass" },
   { email: "admin@floodgate.test", name: "Akira Admin", role: "ADMIN", password: "demo-admin-pass" },
 ];
+
+/**
+ * Demo only: every demo user is pre-enrolled in the second factor with this one, public TOTP
+ * secret, so the demo sign-ins keep working. The start banner prints it; `npm run demo:code` prints
+ * the current code. A real deployment deactivates these users.
+ */
+export const DEMO_TOTP_SECRET = "FLOODGATEDEMOSECRETFORDEMOSTAFF2";

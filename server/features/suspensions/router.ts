@@ -8,7 +8,7 @@ import {
   SuspensionPreviewInput,
 } from "../../../shared/suspensions/schemas.ts";
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { staffProcedure, stepUpProcedure } from "../../trpc/procedures.ts";
 import {
   activeByBank,
   listBanks,
@@ -29,9 +29,9 @@ export const suspensionsRouter = router({
   forBank: staffProcedure.input(ForBankInput).query(({ ctx, input }) => suspensionsForBank(ctx.pool, input.bankCode)),
   activeByBank: staffProcedure.query(({ ctx }) => activeByBank(ctx.pool)),
   preview: staffProcedure.input(SuspensionPreviewInput).query(({ ctx, input }) => previewSuspension(ctx.pool, input)),
-  suspend: staffProcedure.input(SuspendInput).mutation(({ ctx, input }) => suspendBanks(ctx.db, requireStaffActor(ctx.actor), input)),
+  suspend: stepUpProcedure.input(SuspendInput).mutation(({ ctx, input }) => suspendBanks(ctx.db, requireStaffActor(ctx.actor), input)),
   // Lifting weakens protection: it asks a second manager (#12); approvals.emergency lifts at once.
-  lift: staffProcedure
+  lift: stepUpProcedure
     .input(LiftInput)
     .mutation(({ ctx, input }) => requestChange(ctx.db, approvalActor(ctx), { change: { kind: "LIFT_SUSPENSION", suspensionId: input.suspensionId }, reason: input.reason })),
   quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),

@@ -1,0 +1,58 @@
+// The second stage of sign-in: the password was right, now the code from the authenticator app (or
+// a recovery code). Until it is given the session can call nothing else.
+import { useState, type FormEvent } from "react";
+import { Alert, Anchor, Button, Stack, Text, Title } from "@mantine/core";
+import { IconAlertTriangle } from "@tabler/icons-react";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
+import { useTranslation } from "react-i18next";
+import { useTRPC } from "../../../trpc.ts";
+import { errorMessage, fieldErrors } from "../../../lib/errors.ts";
+import { useSubmitOnce } from "../../../components/submit-once.ts";
+import { CodeInput } from "./CodeInput.tsx";
+
+export function CodeStage({ email, next }: { email: string; next: string | null }) {
+  const { t } = useTranslation("secondFactor");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [code, setCode] = useState("");
+  const verify = useMutation(
+    trpc.auth.verifySecondFactor.mutationOptions({
+      onSuccess: async (result) => {
+        if (result.usedRecoveryCode) notifications.show({ color: "yellow", autoClose: false, message: t("signIn.recoveryUsed", { count: result.recoveryCodesLeft ?? 0 }) });
+        await queryClient.invalidateQueries();
+        navigate(next ?? result.landingPath, { replace: true });
+      },
+    }),
+  );
+  const verifyOnce = useSubmitOnce(verify);
+  const signOut = useSubmitOnce(useMutation(trpc.auth.signOut.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() })));
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    verifyOnce.submit({ code });
+  };
+  const codeError = fieldErrors(verify.error).code?.[0];
+  const errorCode = (verify.error as { data?: { code?: string } } | null)?.data?.code;
+  return (
+    <form onSubmit={onSubmit} noValidate data-testid="second-factor-stage">
+      <Stack>
+        <Title order={3}>{t("signIn.title")}</Title>
+        <Text size="sm">{t("signIn.intro", { email })}</Text>
+        {verify.error && !codeError && !verifyOnce.busy && (
+          <Alert color={errorCode === "TOO_MANY_ATTEMPTS" ? "orange" : "red"} icon={<IconAlertTriangle />} role="alert" data-testid="second-factor-error">
+            {errorMessage(verify.error)}
+          </Alert>
+        )}
+        <CodeInput value={code} onChange={setCode} error={codeError} />
+        <Button type="submit" loading={verifyOnce.busy} disabled={code.trim().length === 0} fullWidth>
+          {t("code.submit")}
+        </Button>
+        <Anchor component="button" type="button" size="sm" onClick={() => signOut.submit()}>
+          {t("signIn.startOver")}
+        </Anchor>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,52 @@
+// The second factor (authenticator app): the sign-in code stage, enrolment, step-up and the admin's
+// reset and setting, in English.
+export const secondFactor = {
+  code: {
+    label: "Authentication code",
+    description: "The 6-digit code from your authenticator app, or one of your recovery codes.",
+    submit: "Verify",
+  },
+  signIn: {
+    title: "Two-step sign-in",
+    intro: "Password accepted for {{email}}. Enter the code your authenticator app shows for Floodgate.",
+    startOver: "Sign in as someone else",
+    recoveryUsed_one: "You used a recovery code: {{count}} is left. Ask an administrator to reset your second factor if you lost your phone.",
+    recoveryUsed_other: "You used a recovery code: {{count}} are left. Ask an administrator to reset your second factor if you lost your phone.",
+  },
+  enrol: {
+    title: "Set up your authenticator app",
+    intro: "Your role needs a second factor. Scan this QR code with an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…), then enter the code it shows.",
+    introOptional: "Add a second factor to your account: scan this QR code with an authenticator app, then enter the code it shows.",
+    qrAlt: "QR code to add Floodgate to your authenticator app",
+    secretLabel: "Or type this key into the app",
+    confirm: "Confirm",
+    codeLabel: "Code from the app",
+    starting: "Preparing your set-up",
+    doneTitle: "Your second factor is set up",
+    recoveryIntro: "Keep these recovery codes somewhere safe (a password manager). Each works once, instead of the app, if you lose your phone. They are shown only now.",
+    copy: "Copy",
+    copied: "Copied",
+    download: "Download as a file",
+    continue: "I saved them: continue",
+    fileName: "floodgate-recovery-codes.txt",
+  },
+  stepUp: {
+    title: "Confirm it is you",
+    intro: "This action is protected: enter the code from your authenticator app. You gave it more than 5 minutes ago.",
+    submit: "Confirm and continue",
+    cancel: "Cancel",
+  },
+  admin: {
+    column: "Second factor",
+    enrolled: "Set up",
+    notEnrolled: "Not set up",
+    reset: "Reset second factor",
+    resetTitle: "Reset the second factor of {{name}}",
+    resetBody: "Their authenticator app and recovery codes stop working and their sessions end. At their next sign-in they set up a new one.",
+    resetDone: "Second factor of {{name}} reset.",
+    settingNow: "Now: {{value}}",
+    settingAll: "Every role",
+    settingManagers: "MANAGER and ADMIN only",
+    settingLabel: "New value",
+  },
+};
