@@ -27,7 +27,7 @@ beforeAll(async () => {
   const staff = await db.prisma.staffUser.findMany({ where: { role: { in: ["SUPPORT", "MANAGER"] } } });
   const support = staff.find((s) => s.role === "SUPPORT")!;
   const manager = staff.find((s) => s.role === "MANAGER")!;
-  const manager2 = await db.prisma.staffUser.create({ data: { email: "manager2@floodgate.test", name: "Second Manager", role: "MANAGER", passwordHash: "x" } });
+  const manager2 = await db.prisma.staffUser.create({ data: { email: "property-manager2@floodgate.test", name: "Second Manager", role: "MANAGER", passwordHash: "x" } });
   actors = [support, manager, manager2].map((s) => ({ id: s.id, email: s.email, role: s.role }));
 });
 afterAll(async () => {

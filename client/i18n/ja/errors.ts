@@ -53,7 +53,7 @@ export const errorsJa: Record<string, string> = {
   BATCH_NOT_FOUND: "この支払バッチは見つかりません。",
   WALLET_NOT_FOUND: "このIDの要注意または不正確定のウォレットアカウントはありません。",
   // shared/approvals/errors.ts
-  FOUR_EYES_REQUIRED: "この変更は保護を弱めます。別の担当者に承認を依頼するか、緊急手続きを使ってください。",
+  FOUR_EYES_REQUIRED: "二人目の担当者の承認が必要です。保護を弱める変更は別の担当者に承認を依頼するか緊急手続きを使い、基準額以上の支払は二人の判断を経てください。",
   APPROVER_ROLE_NOT_ALLOWED: "あなたのロールではこの種類の変更を承認できません。",
   CHANGE_REQUEST_NOT_FOUND: "この変更依頼は見つかりません。",
   CHANGE_REQUEST_NOT_PENDING: "この変更依頼はすでに判断済みです。再読み込みして、誰が判断したか確認してください。",

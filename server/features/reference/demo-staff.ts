@@ -7,6 +7,10 @@ export const DEMO_STAFF: ReadonlyArray<{ email: string; name: string; role: Role
   { email: "manager@floodgate.test", name: "Makoto Manager", role: "MANAGER", password: "demo-manager-pass" },
   { email: "support@floodgate.test", name: "Sora Support", role: "SUPPORT", password: "demo-support-pass" },
   { email: "admin@floodgate.test", name: "Akira Admin", role: "ADMIN", password: "demo-admin-pass" },
+  // Second people for four eyes (#12): a lift needs another manager, a threshold raise or a
+  // MANAGER/ADMIN grant another administrator. Listed last, so the first of each role stays the default.
+  { email: "manager2@floodgate.test", name: "Mina Manager", role: "MANAGER", password: "demo-manager2-pass" },
+  { email: "admin2@floodgate.test", name: "Aoi Admin", role: "ADMIN", password: "demo-admin2-pass" },
 ];
 
 /**
