@@ -24,7 +24,7 @@ import { IconAlertTriangle } from "@tabler/icons-react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
-import { Count, JstTime } from "../../components/format.tsx";
+import { Count } from "../../components/format.tsx";
 import type { SuspendActionFacts } from "../../../shared/suspensions/describe.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
@@ -222,7 +222,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           )}
           {data?.suggestedCutoff && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
             <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()}>
-              {bankCodes.length > 1 ? t("dialog.suggestedMany") : t("dialog.suggestedOne")} <JstTime at={data.suggestedCutoff} />.{" "}
+              {t(bankCodes.length > 1 ? "dialog.suggestedMany" : "dialog.suggestedOne", { at: new Date(data.suggestedCutoff) })}{" "}
               <Anchor
                 component="button"
                 type="button"

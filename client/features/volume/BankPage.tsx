@@ -81,7 +81,7 @@ export default function BankPage() {
       {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
       {b && (
         <>
-          <Group justify="space-between" align="flex-start" wrap="nowrap" data-testid="bank-header">
+          <Group justify="space-between" align="flex-start" wrap="wrap" data-testid="bank-header">
             <Stack gap={4}>
               <Group gap="xs" align="baseline">
                 <Title order={2}>

@@ -5,7 +5,7 @@
 // than the overview it collapses to one strip so the page's own header stays above the fold.
 // Kept light: it is part of the initial bundle (the dialog is loaded only when opened).
 import { lazy, Suspense, useState } from "react";
-import { Anchor, Badge, Button, Group, Paper, Stack, Text, UnstyledButton } from "@mantine/core";
+import { Anchor, Badge, Box, Button, Group, Paper, Stack, Text, UnstyledButton } from "@mantine/core";
 import { IconAlertTriangle, IconChevronDown, IconChevronUp } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "react-router";
@@ -115,11 +115,11 @@ export function IncidentBanner() {
           {banks.map((b) => {
             const s = stateOf.get(b.bankCode);
             return (
-              <Group key={b.bankCode} gap="xs" wrap="nowrap" data-testid={`banner-bank-${b.bankCode}`} style={{ minHeight: 26 }}>
+              <Group key={b.bankCode} gap="xs" wrap="wrap" data-testid={`banner-bank-${b.bankCode}`} style={{ minHeight: 26, rowGap: 2 }}>
                 <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9" style={{ whiteSpace: "nowrap" }}>
                   {b.bankName} ({b.bankCode})
                 </Anchor>
-                <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
+                <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", minWidth: 0, maxWidth: "100%" }}>
                   {t("banner.since", { metrics: b.evidence.map((e) => ta(`evidence.${e}`)).join(", "), at: b.since })} · ≈ {ta("harmPerHour", { v: Math.round(b.severity) })}
                 </Text>
                 <Badge size="sm" variant={s ? "filled" : "outline"} color={s ? "orange" : "gray"} data-testid={`banner-state-${b.bankCode}`} style={{ textTransform: "none", flexShrink: 0 }}>
@@ -145,10 +145,12 @@ export function IncidentBanner() {
           <Text size="sm" fw={700} c="red.8" style={{ whiteSpace: "nowrap" }}>
             {banks.length === 1 ? t("banner.stripOne") : t("banner.stripMany", { count: banks.length })}
           </Text>
+          {/* The bank names give way (ellipsis) so the button stays on screen, even on a phone. */}
+          <Box style={{ flex: 1, minWidth: 0, overflow: "hidden", whiteSpace: "nowrap", textOverflow: "ellipsis" }}>
           {banks.slice(0, STRIP_BANKS).map((b) => {
             const s = stateOf.get(b.bankCode);
             return (
-              <Text key={b.bankCode} size="sm" style={{ whiteSpace: "nowrap" }} data-testid={`banner-bank-${b.bankCode}`}>
+              <Text span key={b.bankCode} size="sm" mr="sm" data-testid={`banner-bank-${b.bankCode}`}>
                 <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9">
                   {b.bankName} ({b.bankCode})
                 </Anchor>{" "}
@@ -158,6 +160,7 @@ export function IncidentBanner() {
               </Text>
             );
           })}
+          </Box>
           <Button
             size="compact-xs"
             variant="subtle"

@@ -6,7 +6,7 @@ export const volume = {
   auth: {
     PIN: "PINのみ",
     PIN_OTP: "PIN＋OTP",
-    ONLINE_BANKING: "オンラインバンキング",
+    ONLINE_BANKING: "ネットバンキング",
     CASH_CARD: "キャッシュカード",
     weakHint: "この銀行の連携画面で求められるのは、口座番号・名義・4桁の暗証番号だけです",
     asksFor: "この銀行の連携画面で求められるもの: {{what}}",

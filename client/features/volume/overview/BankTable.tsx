@@ -79,12 +79,12 @@ const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, y
   return (
     <Table.Tr data-testid={`bank-row-${b.code}`} className={b.spikingNow ? "fg-spiking" : undefined} onClick={() => onOpen(b.code)}>
       {canSuspend && (
-        <Table.Td>
+        <Table.Td className="fg-pin fg-pin-check">
           <Checkbox aria-label={t("table.select", { name: b.name })} checked={ticked} onClick={(e) => e.stopPropagation()} onChange={(e) => onTick(b.code, e.currentTarget.checked)} />
         </Table.Td>
       )}
-      <Table.Td>
-        <Stack gap={0} miw={170}>
+      <Table.Td className="fg-pin fg-pin-name">
+        <Stack gap={0} miw={150}>
           <Anchor component={Link} to={`/banks/${b.code}`} size="sm" fw={600} onClick={(e) => e.stopPropagation()}>
             {b.name}
           </Anchor>
@@ -158,11 +158,11 @@ export const BankTable = memo(function BankTable({ banks, ticked, canSuspend, ye
   const { t } = useTranslation("volume");
   return (
     <Table.ScrollContainer minWidth={1080}>
-      <Table verticalSpacing={6} data-testid="volume-bank-table" className="fg-bank-table">
+      <Table verticalSpacing={6} data-testid="volume-bank-table" className={`fg-bank-table${canSuspend ? " fg-with-check" : ""}`}>
         <Table.Thead>
           <Table.Tr>
-            {canSuspend && <Table.Th />}
-            <Table.Th>
+            {canSuspend && <Table.Th className="fg-pin fg-pin-check" />}
+            <Table.Th className="fg-pin fg-pin-name">
               <SortHeader label={t("table.bank")} sortKey="bank" sort={sort} onSort={onSort} />
             </Table.Th>
             <Table.Th>

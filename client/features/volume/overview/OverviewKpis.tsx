@@ -30,7 +30,8 @@ function KpiValue({ value, expected, yen = false }: { value: number; expected: n
   const high = expected !== null && value > expected * 1.25;
   return (
     <>
-      <Text fz={22} fw={700} c={high ? "red.7" : undefined} style={{ fontVariantNumeric: "tabular-nums" }}>
+      {/* Shrinks on a phone so ¥ amounts stay inside their tile. */}
+      <Text fz="clamp(16px, 4.6vw, 22px)" fw={700} c={high ? "red.7" : undefined} style={{ fontVariantNumeric: "tabular-nums" }}>
         {f(value)}
       </Text>
       <Text size="xs" c="dimmed">
