@@ -49,7 +49,8 @@ export function StepUpModal() {
     submit({ code });
   };
   return (
-    <Modal opened={opened} onClose={() => close(false)} title={t("stepUp.title")} centered data-testid="step-up-modal">
+    // Above any dialog that sent the refused action (it stays open behind, waiting for the retry).
+    <Modal opened={opened} onClose={() => close(false)} title={t("stepUp.title")} centered zIndex={1000} data-testid="step-up-modal">
       <form onSubmit={onSubmit} noValidate>
         <Stack>
           <Text size="sm">{t("stepUp.intro")}</Text>
