@@ -12,8 +12,10 @@ import { approvals as enApprovals } from "./en/approvals.ts";
 import { approvals as jaApprovals } from "./ja/approvals.ts";
 import { secondFactor as enSecondFactor } from "./en/second-factor.ts";
 import { secondFactor as jaSecondFactor } from "./ja/second-factor.ts";
+import { compensation as enCompensation } from "./en/compensation.ts";
+import { compensation as jaCompensation } from "./ja/compensation.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation },
 };

@@ -8,20 +8,22 @@ import { useQuery } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { JstTime, Yen } from "../../components/format.tsx";
+import { Count, JstTime, Yen } from "../../components/format.tsx";
+import { useTranslation } from "react-i18next";
 import { useCan } from "../auth/useMe.ts";
-import { formatCount } from "../../../shared/format.ts";
 import { CaseState } from "../../../shared/compensation/schemas.ts";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../../server/trpc/app-router.ts";
 import { CompensationTotalsCard } from "./CompensationTotalsCard.tsx";
-import { STATE_LABELS, StateBadge, VictimLine, VictimSearch } from "./parts.tsx";
+import { StateBadge, VictimLine, VictimSearch, useStateLabel } from "./parts.tsx";
 
 type CaseRow = inferRouterOutputs<AppRouter>["compensation"]["list"]["cases"][number];
 const PAGE_ROWS = 50;
 const col = createColumnHelper<CaseRow>();
 
 export default function CompensationQueuePage() {
+  const { t } = useTranslation(["compensation", "common"]);
+  const stateLabel = useStateLabel();
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const stateParam = params.get("state");
@@ -47,55 +49,55 @@ export default function CompensationQueuePage() {
 
   const columns = useMemo(
     () => [
-      col.accessor("requestedAt", { header: "Requested", cell: (c) => <JstTime at={c.getValue()} /> }),
-      col.display({ id: "victim", header: "Victim", cell: (c) => <VictimLine {...c.row.original} /> }),
+      col.accessor("requestedAt", { header: t("queue.col.requested"), cell: (c) => <JstTime at={c.getValue()} /> }),
+      col.display({ id: "victim", header: t("queue.col.victim"), cell: (c) => <VictimLine {...c.row.original} /> }),
       col.accessor("totalYen", {
-        header: "Amount",
+        header: t("queue.col.amount"),
         cell: (c) => (
           <Group gap={6} wrap="nowrap">
             <Yen value={c.getValue()} />
             {c.row.original.needsManager && c.row.original.state === "REQUESTED" && (
               <Badge size="xs" color="orange" variant="light" style={{ flexShrink: 0, minWidth: "max-content" }}>
-                needs manager
+                {t("queue.needsManager")}
               </Badge>
             )}
           </Group>
         ),
       }),
-      col.accessor("lineCount", { header: "Charges", cell: (c) => formatCount(c.getValue()) }),
-      col.accessor("state", { header: "State", cell: (c) => <StateBadge state={c.getValue()} /> }),
-      col.accessor("requestedByEmail", { header: "Requested by", cell: (c) => <Text size="sm">{c.getValue()}</Text> }),
+      col.accessor("lineCount", { header: t("queue.col.charges"), cell: (c) => <Count value={c.getValue()} /> }),
+      col.accessor("state", { header: t("queue.col.state"), cell: (c) => <StateBadge state={c.getValue()} /> }),
+      col.accessor("requestedByEmail", { header: t("queue.col.requestedBy"), cell: (c) => <Text size="sm">{c.getValue()}</Text> }),
       col.display({
         id: "open",
         header: "",
         cell: (c) => (
           <Anchor component={Link} to={`/compensation/cases/${c.row.original.id}`} size="sm">
-            Open
+            {t("queue.open")}
           </Anchor>
         ),
       }),
     ],
-    [],
+    [t],
   );
   const table = useReactTable({ data: q.data?.cases ?? [], columns, getCoreRowModel: getCoreRowModel() });
   const totals = q.data?.stateTotals;
   const segment = (s: CaseState | "all") => {
-    const t = s === "all" ? null : totals?.[s];
-    return { value: s, label: s === "all" ? "All" : `${STATE_LABELS[s]}${t ? ` (${formatCount(t.count)})` : ""}` };
+    const total = s === "all" ? null : totals?.[s];
+    return { value: s, label: s === "all" ? t("queue.all") : total ? t("queue.stateCount", { state: stateLabel(s), count: total.count }) : stateLabel(s) };
   };
 
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={2}>Compensation queue</Title>
+          <Title order={2}>{t("queue.title")}</Title>
           <Text c="dimmed" size="sm">
-            Victims paid back for fraudulent charges, exactly once. Cases of <Yen value={q.data?.thresholdYen ?? 100_000} /> or more need a manager other than the requester.
+            {t("queue.subtitle", { threshold: q.data?.thresholdYen ?? 100_000 })}
             {canSeeVictims && (
               <>
                 {" "}
                 <Anchor component={Link} to="/accounts/victims" size="sm">
-                  Likely victims by bank
+                  {t("queue.victims")}
                 </Anchor>
               </>
             )}
@@ -103,7 +105,7 @@ export default function CompensationQueuePage() {
         </div>
         {canCreate && (
           <Button component={Link} to="/compensation/new" leftSection={<IconPlus size={16} />}>
-            New case
+            {t("queue.newCase")}
           </Button>
         )}
       </Group>
@@ -113,11 +115,11 @@ export default function CompensationQueuePage() {
           value={state ?? "all"}
           onChange={(v) => update({ state: v === "REQUESTED" ? null : v })}
           data={[...CaseState.options.map(segment), segment("all")]}
-          aria-label="Case state"
+          aria-label={t("queue.stateAria")}
         />
         <TextInput
-          label="Bank code"
-          placeholder="All banks"
+          label={t("queue.bankCode")}
+          placeholder={t("queue.allBanks")}
           defaultValue={bankCode ?? ""}
           w={120}
           maxLength={4}
@@ -126,24 +128,25 @@ export default function CompensationQueuePage() {
             if (v === "" || /^\d{4}$/.test(v)) update({ bank: v || null });
           }}
         />
-        <Switch label="Only cases I requested" checked={mine} onChange={(e) => update({ mine: e.currentTarget.checked ? "1" : null })} mb={8} />
+        <Switch label={t("queue.mine")} checked={mine} onChange={(e) => update({ mine: e.currentTarget.checked ? "1" : null })} mb={8} />
       </Group>
 
       {q.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading cases" />
+          <Loader aria-label={t("queue.loading")} />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
       {q.data && (
         <Text size="sm" data-testid="queue-total">
-          {formatCount(q.data.total.count)} case{q.data.total.count === 1 ? "" : "s"} · <Yen value={q.data.total.totalYen} />
+          {t("queue.total", { count: q.data.total.count })} · <Yen value={q.data.total.totalYen} />
         </Text>
       )}
       {q.data && q.data.cases.length === 0 && (
-        <Alert color="gray">{state ? `No cases are ${STATE_LABELS[state].toLowerCase()}` : "No cases"}{bankCode ? ` at bank ${bankCode}` : ""}{mine ? " that you requested" : ""}.</Alert>
+        <Alert color="gray">{state ? t("queue.noneInState", { state: stateLabel(state).toLowerCase() }) : t("queue.none")}{bankCode ? t("queue.atBank", { code: bankCode }) : ""}{mine ? t("queue.yours") : ""}.</Alert>
       )}
       {q.data && q.data.cases.length > 0 && (
+        <Table.ScrollContainer minWidth={900}>
         <Table striped highlightOnHover data-testid="case-table">
           <Table.Thead>
             {table.getHeaderGroups().map((hg) => (
@@ -164,6 +167,7 @@ export default function CompensationQueuePage() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
       {q.data && q.data.total.count > PAGE_ROWS && (
         <Pagination total={Math.ceil(q.data.total.count / PAGE_ROWS)} value={page} onChange={(p) => update({ page: p === 1 ? null : String(p) })} />

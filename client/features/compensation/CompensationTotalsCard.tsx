@@ -7,11 +7,12 @@ import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { Yen } from "../../components/format.tsx";
 import { formatCount, formatYen } from "../../../shared/format.ts";
-import { STATE_LABELS } from "./parts.tsx";
+import { useStateLabel } from "./parts.tsx";
 
 const CHART_BANKS_MAX = 8;
 
 export function CompensationTotalsCard({ bankCode, title = "Compensation by bank" }: { bankCode?: string; title?: string }) {
+  const stateLabel = useStateLabel();
   const trpc = useTRPC();
   const q = useQuery(trpc.compensation.report.queryOptions(bankCode ? { bankCode } : undefined, { staleTime: 15_000 }));
   return (
@@ -78,7 +79,7 @@ export function CompensationTotalsCard({ bankCode, title = "Compensation by bank
                     <Text size="xs" c="dimmed">
                       {(Object.keys(b.casesByState) as Array<keyof typeof b.casesByState>)
                         .filter((s) => b.casesByState[s].count > 0)
-                        .map((s) => `${STATE_LABELS[s].toLowerCase()} ${b.casesByState[s].count}`)
+                        .map((s) => `${stateLabel(s).toLowerCase()} ${b.casesByState[s].count}`)
                         .join(" · ") || "none"}
                     </Text>
                   </Table.Td>

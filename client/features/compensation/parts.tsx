@@ -1,5 +1,6 @@
 // Pieces shared by the compensation pages: state badges, the reason dialog every decision goes
 // through, the victim search and the cache invalidation after a change.
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { Link } from "react-router";
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
@@ -12,21 +13,18 @@ import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 
-export const STATE_LABELS: Record<CaseState, string> = {
-  REQUESTED: "Waiting for approval",
-  APPROVED: "Approved",
-  PAID: "Paid",
-  REJECTED: "Rejected",
-  CANCELLED: "Cancelled",
-};
-/** Short words for badges in narrow table cells. */
-const STATE_BADGE_LABELS: Record<CaseState, string> = { REQUESTED: "Requested", APPROVED: "Approved", PAID: "Paid", REJECTED: "Rejected", CANCELLED: "Cancelled" };
+/** A case state in words (client/i18n compensation state.*); badges use the short stateBadge.* words. */
+export function useStateLabel() {
+  const { t } = useTranslation("compensation");
+  return (s: CaseState) => t(`state.${s}`);
+}
 const STATE_COLORS: Record<CaseState, string> = { REQUESTED: "yellow", APPROVED: "blue", PAID: "green", REJECTED: "red", CANCELLED: "gray" };
 
 export function StateBadge({ state }: { state: CaseState }) {
+  const { t } = useTranslation("compensation");
   return (
     <Badge color={STATE_COLORS[state]} variant="light" data-testid="case-state" style={{ flexShrink: 0, minWidth: "max-content" }}>
-      {STATE_BADGE_LABELS[state]}
+      {t(`stateBadge.${state}`)}
     </Badge>
   );
 }
@@ -39,13 +37,14 @@ export function useInvalidateCompensation() {
 
 /** "ヤマダ タロウ · 0125 The 77 Bank · branch 101 · ****567" */
 export function VictimLine(v: { holderName: string | null; bankCode: string; bankName: string; branchCode: string; accountNumberMasked: string }) {
+  const { t } = useTranslation("compensation");
   return (
     <Text size="sm">
       <Text span fw={500}>
-        {v.holderName ?? "Holder name unknown"}
+        {v.holderName ?? t("victim.unknownHolder")}
       </Text>{" "}
       <Text span c="dimmed">
-        · {v.bankCode} {v.bankName} · branch {v.branchCode} ·{" "}
+        · {v.bankCode} {v.bankName} · {t("victim.branch", { code: v.branchCode })} ·{" "}
       </Text>
       <Text span ff="monospace">
         {v.accountNumberMasked}
@@ -66,6 +65,7 @@ export function ReasonDialog(props: {
   onConfirm: (reason: string) => void;
   onClose: () => void;
 }) {
+  const { t } = useTranslation("compensation");
   const [reason, setReason] = useState("");
   const tooShort = reason.trim().length < REASON_LENGTH_MIN;
   return (
@@ -73,9 +73,9 @@ export function ReasonDialog(props: {
       <Stack>
         {props.description}
         <Textarea
-          label="Reason"
-          description="Recorded in the audit log with your name."
-          placeholder="Why you decide this"
+          label={t("reason.label")}
+          description={t("reason.hint")}
+          placeholder={t("reason.placeholder")}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           autosize
@@ -85,7 +85,7 @@ export function ReasonDialog(props: {
         {props.error ? <Alert color="red">{errorMessage(props.error)}</Alert> : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onClose}>
-            Back
+            {t("reason.back")}
           </Button>
           <Button color={props.confirmColor} onClick={() => props.onConfirm(reason.trim())} loading={props.pending} disabled={tooShort || props.pending}>
             {props.confirmLabel}
@@ -93,7 +93,7 @@ export function ReasonDialog(props: {
         </Group>
         {tooShort && (
           <Text size="xs" c="dimmed">
-            Give a reason of at least {REASON_LENGTH_MIN} characters.
+            {t("reason.tooShort", { min: REASON_LENGTH_MIN })}
           </Text>
         )}
       </Stack>
@@ -106,6 +106,7 @@ export function ReasonDialog(props: {
  * in the page address); results come back masked and link to the new-case form by a charge id.
  */
 export function VictimSearch() {
+  const { t } = useTranslation("compensation");
   const trpc = useTRPC();
   const [draft, setDraft] = useState({ bankCode: "", accountNumber: "", branchCode: "" });
   const [submitted, setSubmitted] = useState<VictimSearchInput | null>(null);
@@ -114,7 +115,7 @@ export function VictimSearch() {
   return (
     <Card withBorder>
       <Title order={4} mb="xs">
-        Find a victim by bank account
+        {t("search.title")}
       </Title>
       <form
         onSubmit={(e) => {
@@ -123,11 +124,11 @@ export function VictimSearch() {
         }}
       >
         <Group align="flex-end" gap="sm">
-          <TextInput label="Bank code" placeholder="0125" value={draft.bankCode} onChange={(e) => setDraft({ ...draft, bankCode: e.currentTarget.value })} w={110} maxLength={4} />
-          <TextInput label="Branch (optional)" placeholder="101" value={draft.branchCode} onChange={(e) => setDraft({ ...draft, branchCode: e.currentTarget.value })} w={130} maxLength={3} />
+          <TextInput label={t("search.bankCode")} placeholder="0125" value={draft.bankCode} onChange={(e) => setDraft({ ...draft, bankCode: e.currentTarget.value })} w={110} maxLength={4} />
+          <TextInput label={t("search.branch")} placeholder="101" value={draft.branchCode} onChange={(e) => setDraft({ ...draft, branchCode: e.currentTarget.value })} w={130} maxLength={3} />
           <TextInput
-            label="Account number"
-            placeholder="7 digits"
+            label={t("search.accountNumber")}
+            placeholder={t("search.digits")}
             value={draft.accountNumber}
             onChange={(e) => setDraft({ ...draft, accountNumber: e.currentTarget.value })}
             w={160}
@@ -135,7 +136,7 @@ export function VictimSearch() {
             autoComplete="off"
           />
           <Button type="submit" leftSection={<IconSearch size={16} />} disabled={!parsed.success}>
-            Search
+            {t("search.submit")}
           </Button>
         </Group>
       </form>
@@ -144,7 +145,7 @@ export function VictimSearch() {
           {parsed.error.issues[0]?.message}
         </Text>
       )}
-      {submitted && q.isPending && <Loader size="sm" mt="sm" aria-label="Searching" />}
+      {submitted && q.isPending && <Loader size="sm" mt="sm" aria-label={t("search.searching")} />}
       {q.error && (
         <Alert color="red" mt="sm">
           {errorMessage(q.error)}
@@ -153,18 +154,18 @@ export function VictimSearch() {
       {submitted && q.data && q.data.victims.length === 0 && (
         <Alert color="gray" mt="sm">
           {q.data.nonFraudulentAccounts > 0
-            ? "This account was charged only by wallets that are not flagged or confirmed as fraud, so there is nothing to compensate here. Ask an analyst if you think a wallet is fraudulent."
-            : "No charges from this bank account were found. Check the bank code and account number."}
+            ? t("search.notFraud")
+            : t("search.none")}
         </Alert>
       )}
       {q.data && q.data.victims.length > 0 && (
         <Table mt="sm" data-testid="victim-search-results">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Victim</Table.Th>
-              <Table.Th ta="right">Taken</Table.Th>
-              <Table.Th ta="right">Paid or pending</Table.Th>
-              <Table.Th ta="right">Still owed</Table.Th>
+              <Table.Th>{t("search.col.victim")}</Table.Th>
+              <Table.Th ta="right">{t("search.col.taken")}</Table.Th>
+              <Table.Th ta="right">{t("search.col.paid")}</Table.Th>
+              <Table.Th ta="right">{t("search.col.owed")}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -186,11 +187,11 @@ export function VictimSearch() {
                 <Table.Td>
                   {v.owedYen > 0 ? (
                     <Anchor component={Link} to={`/compensation/new?chargeId=${encodeURIComponent(v.ref)}`} size="sm">
-                      Start a case
+                      {t("search.start")}
                     </Anchor>
                   ) : (
                     <Badge color="green" variant="light">
-                      nothing owed
+                      {t("search.nothingOwed")}
                     </Badge>
                   )}
                 </Table.Td>
@@ -205,7 +206,8 @@ export function VictimSearch() {
 
 /** Words for the common "loading / error / empty" triplet. */
 export function QueryState({ pending, error, label }: { pending: boolean; error: unknown; label: string }) {
-  if (pending) return <Loader aria-label={`Loading ${label}`} m="xl" />;
+  const { t } = useTranslation("compensation");
+  if (pending) return <Loader aria-label={t("loading", { what: label })} m="xl" />;
   if (error) return <Alert color="red">{errorMessage(error)}</Alert>;
   return null;
 }
