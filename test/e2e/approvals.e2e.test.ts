@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
+import { browserTestsEnabled, enterCodeThroughUi, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
 import { signedInAs } from "../helpers/staff.ts";
 import { createStaff } from "../compensation-fixtures.ts";
 
@@ -42,6 +42,7 @@ describe.runIf(browserTestsEnabled)("four eyes on a lift, in the browser", () =>
     await page.getByLabel("Email").fill(second.user.email);
     await page.getByRole("textbox", { name: "Password" }).fill(second.user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await enterCodeThroughUi(page, second.user.email); // enrolled by createStaff
     await page.waitForURL("**/overview");
     return page;
   }
@@ -89,7 +90,7 @@ describe.runIf(browserTestsEnabled)("four eyes on a lift, in the browser", () =>
     expect(await t.db.prisma.auditEvent.count({ where: { action: "change.approve" } })).toBe(1);
     await other.context().close();
     await page.context().close();
-  });
+  }, 90_000);
 
   it("an emergency lift takes effect at once and is shown on the overview until a second manager reviews it", async () => {
     const page = await newPage(browser, t.baseUrl);
@@ -129,5 +130,5 @@ describe.runIf(browserTestsEnabled)("four eyes on a lift, in the browser", () =>
     await page.getByTestId("overview-updated").waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-testid="emergency-notice"]'));
     expect(await t.db.prisma.changeRequest.count({ where: { status: "EMERGENCY_APPLIED" } })).toBe(0);
-  });
+  }, 90_000);
 });

@@ -10,6 +10,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type Co
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
+import { roleGrantNeedsFourEyes } from "../../../shared/approvals/rules.ts";
 import { formatYen } from "../../../shared/format.ts";
 import { parseYenAmount } from "../../../shared/amount.ts";
 import { SETTING_DEFINITIONS } from "../../../shared/admin/settings.ts";
@@ -21,6 +22,8 @@ import { useMutationOnce } from "../../components/submit-once.ts";
 import { SecondFactorSettingEditor } from "../auth/second-factor/SecondFactorSettingEditor.tsx";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+/** A new account starts without MANAGER or ADMIN: granting those takes a second administrator (#12). */
+const NEW_STAFF_ROLE_OPTIONS = ROLE_OPTIONS.filter((o) => !roleGrantNeedsFourEyes({ from: null, to: o.value }));
 
 function DataTable<T>({ data, columns, testId }: { data: T[]; columns: ColumnDef<T, any>[]; testId: string }) {
   const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel() });
@@ -197,7 +200,11 @@ function StaffTab() {
       >
         <TextInput label="Email" value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} error={fe.email?.[0]} />
         <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fe.name?.[0]} />
-        <Select label="Role" data={ROLE_OPTIONS} value={draft.role} onChange={(v) => v && setDraft({ ...draft, role: v as Role })} allowDeselect={false} />
+        <Select
+          label="Role"
+          description="A new MANAGER or ADMIN: create the account first, then change its role; a second administrator approves."
+          data={NEW_STAFF_ROLE_OPTIONS}
+          value={draft.role} onChange={(v) => v && setDraft({ ...draft, role: v as Role })} allowDeselect={false} />
         <PasswordInput
           label="Initial password"
           description={`At least ${STAFF_PASSWORD_LENGTH_MIN} characters; hand it over in person and ask them to keep it to themselves.`}
@@ -236,7 +243,16 @@ function StaffTab() {
           else reset.mutate({ userId, newPassword, reason });
         }}
       >
-        {action?.kind === "role" && <Select label="New role" data={ROLE_OPTIONS} value={newRole} onChange={(v) => v && setNewRole(v as Role)} allowDeselect={false} />}
+        {action?.kind === "role" && (
+          <Select
+            label="New role"
+            description={roleGrantNeedsFourEyes({ from: action.user.role, to: newRole }) ? "Granting this role waits for a second administrator's approval on the Four eyes page." : undefined}
+            data={ROLE_OPTIONS}
+            value={newRole}
+            onChange={(v) => v && setNewRole(v as Role)}
+            allowDeselect={false}
+          />
+        )}
         {action?.kind === "password" && (
           <PasswordInput label="New password" description={`At least ${STAFF_PASSWORD_LENGTH_MIN} characters`} value={newPassword} onChange={(e) => setNewPassword(e.currentTarget.value)} />
         )}
