@@ -36,9 +36,10 @@ beforeAll(async () => {
                                                $4::timestamptz, make_interval(mins => z.minutes)) AS g(at)`,
     [BANKS, BANKS.map((_, i) => 2 + i), from, nowBucket],
   );
-  // The burst: 0125's last four 5-minute buckets at 60 links and charges each (hour rows follow).
+  // The burst: 0125's last four 5-minute buckets at 60 links and 60 charges of ¥100,000 each (hour rows
+  // follow): new links with near-limit charged yen, what the bank alarm raises.
   await t.db.pool.query(
-    `UPDATE volume_bucket SET value = value + CASE WHEN metric = 'CHARGE_YEN' THEN 600000 ELSE 60 END *
+    `UPDATE volume_bucket SET value = value + CASE WHEN metric = 'CHARGE_YEN' THEN 6000000 ELSE 60 END *
             CASE WHEN bucket_minutes = 60 THEN (SELECT count(*) FROM generate_series($2::timestamptz, $3::timestamptz, interval '5 minutes') s WHERE date_trunc('hour', s) = volume_bucket.bucket_start) ELSE 1 END
       WHERE bank_code = '0125' AND ((bucket_minutes = 5 AND bucket_start >= $2) OR (bucket_minutes = 60 AND bucket_start >= date_trunc('hour', $2::timestamptz)))
         AND bucket_start <= $1`,

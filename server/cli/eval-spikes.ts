@@ -1,23 +1,26 @@
 // `npm run eval:spikes`: does the banner name the attacked banks, quickly, and only them?
 //
 // For each seed: generate a month of demo traffic (the labelled generator behind `npm start`, with its
-// honest calendar: paydays, bonus day, a wallet campaign, a maintenance window and catch-up, big
-// honest charges, the New Year) ending just after the New Year, with attacks of three sizes at
-// different banks and times in the last week (when baselines are weekly, as in a running system).
+// honest calendar, see DemoCalendar: paydays on the 25th and the last business day, the 10 December
+// bonus day, a wallet campaign at 0149 with a noon push, a maintenance window at 0017 and its
+// catch-up, the New Year; plus honest big purchases charged near the limits) ending just after the
+// New Year, with 5 attacks of each of three sizes at different banks and times in the last week
+// (when baselines are weekly, as in a running system). The bonus day falls in the warm-up.
 // Roll the events up into the same 5- and 60-minute per-bank measures ingestion writes, then run
 //   - the previous rule (every per-series BURST/CUSUM spike alarms the bank: EVERY_SPIKE), and
 //   - the bank-level alarm (shared/volume/alarm.ts) on the 5-minute lane's expected levels and the
-//     links charged ≥ FRESH_LINK.yen within FRESH_LINK.minutes of linking (as ingestion counts them),
+//     links charged near the limit within FRESH_LINK.minutes of linking (isFreshHeavy, as detection
+//     counts them from the charges),
 // and report per attack size the recall and the delay to detection (end of the first alarming
 // bucket − the attack's first fraudulent link at the bank), the share known within one bucket (by
 // the end of the 5-minute bucket after the one the attack began in), and alarms per bank-week at
 // banks never attacked in that run (after a 7-day warm-up).
 //
-// Usage: npm run eval:spikes -- [--seeds 1,2,3]
+// Usage: npm run eval:spikes -- [--seeds 1,2,3] [--verbose] [--params '{"strongP":1e-9}']
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
-import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, runBankAlarm, type BankAlarm, type BankAlarmParams } from "../../shared/volume/alarm.ts";
+import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, isFreshHeavy, platformFreshShare, runBankAlarm, type BankAlarm, type BankAlarmParams } from "../../shared/volume/alarm.ts";
 import { runSeries } from "../../shared/volume/detector.ts";
 import { defaultParamsFor } from "../../shared/volume/params.ts";
 import type { VolumeMetric } from "../../shared/volume/types.ts";
@@ -29,7 +32,8 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 /** Eight days after the New Year: the month before holds the bonus day, paydays and the holidays. */
 export const EVAL_NOW = new Date("2021-01-08T12:00:00+09:00");
-const DAYS = 30;
+/** 37 days: after the 7-day warm-up the window still holds the 10 December bonus day. */
+const DAYS = 37;
 const WARM_UP_DAYS = 7;
 const ATTACK_HOURS = 6;
 /** The bucket size of the live alarm (server/features/volume/detection.ts runs it on the 5-minute lane). */
@@ -41,7 +45,7 @@ export const ATTACK_SIZES = [
   { name: "half", perHour: 5, banks: ["0124", "0119", "0133", "0143", "0153", "0129", "0116"] },
   { name: "small slow (large bank)", perHour: 3, banks: ["0001", "0005", "0009", "9900", "0036", "0010", "0038"] },
 ] as const;
-const ATTACKS_PER_SIZE = 3;
+const ATTACKS_PER_SIZE = 5;
 
 const METRICS: VolumeMetric[] = ["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN"];
 
@@ -58,6 +62,8 @@ interface Rollup {
   series: Map<string, Float64Array>;
   /** link id → where and when it was registered */
   registeredAt: Map<string, { bankCode: string; t: number }>;
+  /** link id → when it became fresh and heavily charged (isFreshHeavy), if it did */
+  freshHeavyAt: Map<string, number>;
 }
 
 function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): Rollup {
@@ -79,9 +85,10 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
   };
   const linkBank = new Map<string, string>();
   const registeredAt = new Map<string, { bankCode: string; t: number }>();
+  const freshHeavyAt = new Map<string, number>();
   // Per link: when it last pointed at a new bank account (registered or changed) and what was charged
   // within FRESH_LINK.minutes of that; counted once as FRESH_HEAVY when that reaches FRESH_LINK.yen.
-  const fresh = new Map<string, { since: number; yen: number; counted: boolean }>();
+  const fresh = new Map<string, { since: number; yen: number; largest: number; counted: boolean }>();
   const freshHeavy = (bank: string, t: number) => {
     const i5 = Math.floor((t - startMs) / (5 * MIN));
     if (i5 < 0 || i5 >= n5) return;
@@ -93,7 +100,7 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
     const t = Date.parse(e.occurredAt);
     if (e.type === "link.registered" || e.type === "link.changed") {
       linkBank.set(e.link.id, e.link.bankCode);
-      fresh.set(e.link.id, { since: t, yen: 0, counted: false });
+      fresh.set(e.link.id, { since: t, yen: 0, largest: 0, counted: false });
       if (e.type === "link.registered") registeredAt.set(e.link.id, { bankCode: e.link.bankCode, t });
       bump(e.link.bankCode, e.type === "link.registered" ? "LINK_REGISTERED" : "LINK_CHANGED", t, 1);
     } else if (e.type === "charge.completed") {
@@ -104,14 +111,16 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
       const f = fresh.get(e.charge.linkId);
       if (f && !f.counted && t - f.since <= FRESH_LINK.minutes * MIN) {
         f.yen += e.charge.amountYen;
-        if (f.yen >= FRESH_LINK.yen) {
+        f.largest = Math.max(f.largest, e.charge.amountYen);
+        if (isFreshHeavy(f.largest, f.yen)) {
           f.counted = true;
+          if (!freshHeavyAt.has(e.charge.linkId)) freshHeavyAt.set(e.charge.linkId, t);
           freshHeavy(bank, t);
         }
       }
     }
   }
-  return { startMs, n5, n60, series, registeredAt };
+  return { startMs, n5, n60, series, registeredAt, freshHeavyAt };
 }
 
 interface BankDetection {
@@ -122,7 +131,16 @@ interface BankDetection {
 /** `--params '{"supportedP":0}'`: the alarm with some parameters changed (for tuning). */
 const alarmParams: BankAlarmParams = { ...DEFAULT_BANK_ALARM_PARAMS, ...(JSON.parse(arg("params", "{}")) as Partial<BankAlarmParams>) };
 
-function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: BankDetection; alarms: BankAlarm[] } {
+/** The platform's share of fresh heavily charged links per 5-minute bucket (platformFreshShare), over the given banks. */
+function freshShareOf(r: Rollup, banks: readonly { code: string }[]): Float64Array {
+  const empty = new Float64Array(r.n5);
+  return platformFreshShare(
+    banks.map((b) => ({ links: r.series.get(`${b.code}|LINK_REGISTERED|5`) ?? empty, freshHeavy: r.series.get(`${b.code}|FRESH_HEAVY|5`) })),
+    r.n5,
+  );
+}
+
+function detectBank(r: Rollup, bank: string, freshShare: Float64Array): { previous: BankDetection; alarm: BankDetection; alarms: BankAlarm[] } {
   const start = new Date(r.startMs);
   const previous: BankDetection = { alarms: [] };
   const expected5 = new Map<VolumeMetric, Float64Array>();
@@ -148,6 +166,7 @@ function detectBank(r: Rollup, bank: string): { previous: BankDetection; alarm: 
     yen: v("CHARGE_YEN"),
     yenExpected: expected5.get("CHARGE_YEN")!,
     freshHeavy: r.series.get(`${bank}|FRESH_HEAVY|5`),
+    freshShare,
     },
     alarmParams,
   );
@@ -160,6 +179,8 @@ interface AttackOutcome {
   startMs: number;
   /** Minutes from the start to the end of the 5-minute bucket after the one it began in ("within one bucket"). */
   oneBucketMin: number;
+  /** Whether the first fraudulent link itself was charged heavily (isFreshHeavy) before that bucket ended. */
+  firstLinkHeavyInTime: boolean;
   previousDelayMin: number | null;
   alarmDelayMin: number | null;
 }
@@ -169,6 +190,8 @@ interface SeedResult {
   honestBankWeeks: number;
   previousFalse: number;
   alarmFalse: number;
+  /** false alarms by what they saw */
+  alarmFalseByEvidence: Record<string, number>;
   seconds: number;
 }
 
@@ -200,40 +223,51 @@ export function evaluateSeed(seed: number): SeedResult {
   const rollup = rollUp(run.events, run.windowStart, run.now);
   const evalFromMs = run.windowStart.getTime() + WARM_UP_DAYS * DAY;
   const attacked = new Set(attacks.map((a) => a.bankCode));
-  const firstFraudLink = new Map<string, number>();
+  const firstFraudLink = new Map<string, { t: number; id: string }>();
   for (const id of run.labels.fraudLinkIds) {
     const { bankCode, t } = rollup.registeredAt.get(id)!;
-    if (t < (firstFraudLink.get(bankCode) ?? Infinity)) firstFraudLink.set(bankCode, t);
+    if (t < (firstFraudLink.get(bankCode)?.t ?? Infinity)) firstFraudLink.set(bankCode, { t, id });
   }
   const sizeOf = new Map<string, string>();
   for (const size of ATTACK_SIZES) for (const b of size.banks) sizeOf.set(b, size.name);
   const outcomes: AttackOutcome[] = [];
   let previousFalse = 0;
   let alarmFalse = 0;
+  const alarmFalseByEvidence: Record<string, number> = {};
   let honestBanks = 0;
+  const freshShare = freshShareOf(rollup, REFERENCE_BANKS);
   for (const bank of REFERENCE_BANKS) {
-    const d = detectBank(rollup, bank.code);
+    const d = detectBank(rollup, bank.code, freshShare);
     if (!attacked.has(bank.code)) {
       honestBanks++;
       previousFalse += d.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
-      alarmFalse += d.alarm.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
+      const falseAlarms = d.alarms.filter((a) => a.startedAt.getTime() >= evalFromMs);
+      alarmFalse += falseAlarms.length;
+      for (const a of falseAlarms) {
+        alarmFalseByEvidence[a.evidence] = (alarmFalseByEvidence[a.evidence] ?? 0) + 1;
+        if (process.argv.includes("--verbose")) console.log(`  false alarm at ${bank.code}: ${a.evidence} from ${a.startedAt.toISOString()} (${Math.round(a.impactYenPerHour).toLocaleString("en-US")} yen/h)`);
+      }
       continue;
     }
     // The attack at a bank begins with its first fraudulent link there: the first event that names
     // the bank (the fraudulent wallet opened 1–9 minutes earlier carries no bank).
-    const startMs = firstFraudLink.get(bank.code)!;
+    const first = firstFraudLink.get(bank.code)!;
+    const startMs = first.t;
     const endMs = startMs + ATTACK_HOURS * HOUR;
+    const oneBucketMin = (Math.floor(startMs / (ALARM_BUCKET_MINUTES * MIN)) * ALARM_BUCKET_MINUTES * MIN + 2 * ALARM_BUCKET_MINUTES * MIN - startMs) / MIN;
+    const heavyAt = rollup.freshHeavyAt.get(first.id);
     outcomes.push({
       size: sizeOf.get(bank.code)!,
       bank: bank.code,
       startMs,
-      oneBucketMin: (Math.floor(startMs / (ALARM_BUCKET_MINUTES * MIN)) * ALARM_BUCKET_MINUTES * MIN + 2 * ALARM_BUCKET_MINUTES * MIN - startMs) / MIN,
+      oneBucketMin,
+      firstLinkHeavyInTime: heavyAt !== undefined && heavyAt < startMs + oneBucketMin * MIN,
       previousDelayMin: delayOf(d.previous, startMs, endMs),
       alarmDelayMin: delayOf(d.alarm, startMs, endMs),
     });
   }
   const honestBankWeeks = (honestBanks * (run.now.getTime() - evalFromMs)) / (7 * DAY);
-  return { attacks: outcomes, honestBankWeeks, previousFalse, alarmFalse, seconds: (performance.now() - t0) / 1000 };
+  return { attacks: outcomes, honestBankWeeks, previousFalse, alarmFalse, alarmFalseByEvidence, seconds: (performance.now() - t0) / 1000 };
 }
 
 function quantile(xs: number[], q: number): number {
@@ -267,13 +301,24 @@ export function report(results: SeedResult[]): string {
       );
     }
   }
+  lines.push("");
+  lines.push("attacks whose first fraudulent link was itself charged near the limit (or ≥ ¥120,000) before that bucket ended; for the");
+  lines.push("others the first victim's account gave little or nothing, or its charges came later, and at a fifth of the attack's pace");
+  lines.push("the next fraudulent link comes tens of minutes later:");
+  for (const size of ATTACK_SIZES) {
+    const xs = all.filter((a) => a.size === size.name);
+    lines.push(`  ${size.name.padEnd(30)} ${fmt(xs.filter((a) => a.firstLinkHeavyInTime).length / xs.length)}`);
+  }
   const weeks = results.reduce((s, r) => s + r.honestBankWeeks, 0);
   const prev = results.reduce((s, r) => s + r.previousFalse, 0);
   const alarm = results.reduce((s, r) => s + r.alarmFalse, 0);
   lines.push("");
   lines.push(`false alarms at never-attacked banks over ${fmt(weeks, 0)} bank-weeks (after a ${WARM_UP_DAYS}-day warm-up):`);
   lines.push(`  EVERY_SPIKE  ${prev} (${fmt(prev / weeks, 3)} per bank-week)`);
-  lines.push(`  BANK_ALARM   ${alarm} (${fmt(alarm / weeks, 3)} per bank-week)`);
+  const byEvidence: Record<string, number> = {};
+  for (const r of results) for (const [k, n] of Object.entries(r.alarmFalseByEvidence)) byEvidence[k] = (byEvidence[k] ?? 0) + n;
+  const parts = Object.entries(byEvidence).map(([k, n]) => `${k} ${n}`).join(", ");
+  lines.push(`  BANK_ALARM   ${alarm} (${fmt(alarm / weeks, 3)} per bank-week)${parts ? `: ${parts}` : ""}`);
   return lines.join("\n");
 }
 
@@ -303,7 +348,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
 /** The bank alarms of a generated run, per bank, computed as the eval does (no database). */
 export function alarmsOfRun(run: { events: Iterable<PlatformEvent>; windowStart: Date; now: Date }, banks: readonly { code: string }[]): Map<string, BankAlarm[]> {
   const rollup = rollUp(run.events, run.windowStart, run.now);
-  return new Map(banks.map((b) => [b.code, detectBank(rollup, b.code).alarms]));
+  const freshShare = freshShareOf(rollup, banks);
+  return new Map(banks.map((b) => [b.code, detectBank(rollup, b.code, freshShare).alarms]));
 }
 
 /** For parameter tuning scripts: the same attack plan and rollup as the eval. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
+import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, isFreshHeavy, platformFreshShare, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
 import { poisson as poissonDraw, seededRandom } from "./test-helpers.ts";
 
 const START = new Date("2020-09-07T00:00:00+09:00");
@@ -34,6 +34,39 @@ describe("poissonUpperTail", () => {
     const pmf10 = (Math.exp(-0.1) * 1e-10) / 3628800;
     expect(poissonUpperTail(10, 0.1) / (pmf10 * (1 + 0.1 / 11 + 0.01 / 132))).toBeCloseTo(1, 4);
     expect(poissonUpperTail(3, 0)).toBe(0);
+  });
+});
+
+describe("isFreshHeavy", () => {
+  it("counts a near-limit charge, or charges well beyond a customer's try, not two ¥50,000 payday charges", () => {
+    expect(isFreshHeavy(100_000, 100_000)).toBe(true);
+    expect(isFreshHeavy(90_000, 90_000)).toBe(true);
+    expect(isFreshHeavy(50_000, 130_000)).toBe(true);
+    expect(isFreshHeavy(50_000, 100_000)).toBe(false);
+    expect(isFreshHeavy(30_000, 50_000)).toBe(false);
+  });
+});
+
+describe("platformFreshShare", () => {
+  it("is the share of new links charged heavily at once over the window, without the banks where it is highest", () => {
+    const n = 40;
+    const bank = (links: number, heavyEvery: number) => ({
+      links: new Float64Array(n).fill(links),
+      freshHeavy: Float64Array.from({ length: n }, (_, i) => (heavyEvery > 0 && i % heavyEvery === 0 ? 1 : 0)),
+    });
+    // 20 banks at 1 link a bucket, one heavy every 10 buckets (10%); 3 attacked banks, every link heavy.
+    const banks = [...Array.from({ length: 20 }, () => bank(1, 10)), bank(1, 1), bank(1, 1), bank(1, 1)];
+    const share = platformFreshShare(banks, n, 20);
+    expect(share[39]).toBeCloseTo(0.1, 6); // the attacked banks are left out
+    expect(platformFreshShare(banks, n, 20, 0)[39]).toBeGreaterThan(0.2);
+    expect(Number.isNaN(platformFreshShare([bank(0, 0)], n)[5])).toBe(true);
+  });
+
+  it("a bonus day's share keeps one heavily charged link at a large bank from alarming", () => {
+    const bank = { ...honestBank(12, DAY_BUCKETS, 0.45, 3), freshHeavy: new Float64Array(DAY_BUCKETS) };
+    bank.freshHeavy[150] = 1;
+    expect(evidenceAt(bank, 150).evidence).toBe("FRESH_LINKS_CHARGED");
+    expect(evidenceAt({ ...bank, freshShare: new Float64Array(DAY_BUCKETS).fill(0.015) }, 150).evidence).toBeNull();
   });
 });
 
@@ -86,10 +119,11 @@ describe("bank alarm", () => {
     expect(a.endedAt).not.toBeNull();
   });
 
-  it("fires on links alone when the burst is strong, and ranks by harm", () => {
+  it("fires on links alone when the burst is strong only when asked to, and ranks by harm", () => {
     const bank = honestBank(7, DAY_BUCKETS, 0.4, 2);
     bank.links[50] += 14;
-    const [a] = runBankAlarm(bank);
+    expect(runBankAlarm(bank)).toEqual([]); // off by default: a campaign's push looks the same
+    const [a] = runBankAlarm(bank, { ...DEFAULT_BANK_ALARM_PARAMS, strongP: 1e-9 });
     expect(a.evidence).toBe("STRONG_LINKS");
     expect(a.confirmedAt.getTime()).toBe(START.getTime() + 51 * 5 * 60_000);
     expect(a.impactYenPerHour).toBeGreaterThanOrEqual(13 * DEFAULT_BANK_ALARM_PARAMS.typicalYenPerFraudLink);
@@ -126,7 +160,8 @@ describe("bank alarm", () => {
 
   it("a still-filling bucket can open an alarm but never counts towards closing it", () => {
     const bank = honestBank(9, DAY_BUCKETS, 0.05, 0.3);
-    bank.links[20] += 14;
+    bank.links[20] += 5;
+    bank.yen[20] += 1_000_000;
     let state = stepBankAlarm(bank, 20, INITIAL_BANK_ALARM_STATE).state;
     expect(state.open).not.toBeNull();
     for (let t = 21 + 12; t < 21 + 12 + DEFAULT_BANK_ALARM_PARAMS.closeQuietBuckets; t++) {

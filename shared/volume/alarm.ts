@@ -15,13 +15,18 @@
 // It fires on
 //   FRESH LINKS CHARGED: new links charged near the limits within minutes of linking (freshHeavy: a
 //     link counts in the bucket where its charges since it was registered or changed, within
-//     FRESH_LINK.minutes, reach FRESH_LINK.yen, the per-charge limit). Honest customers mostly try a new
-//     link with one small charge; such a link is typically the attack's first wallet, so this fires on
-//     the first fraudulent link at a small bank. Its expected level is the bank's expected links ×
-//     freshHeavyShare (an assumed share of honest new links charged that much that fast), so a large
-//     bank needs a Poisson-unlikely count of them, not one, or
-//   STRONG evidence in links alone: p ≤ strongP and at least strongMinExcess links above expected
-//     (a burst of links no honest day produces), or
+//     FRESH_LINK.minutes, include a near-limit charge or add up to well beyond a customer's try).
+//     Honest customers mostly try a new link with one small charge; such a link is typically the
+//     attack's first wallet, so this fires on the first fraudulent link at a small bank. Its expected
+//     level is the bank's expected links × the larger of freshHeavyShare (an assumed share of honest
+//     new links charged that much that fast) and freshShareFactor × the platform's share over the
+//     last 3 hours without the three banks where it is highest (platformFreshShare: a bonus day
+//     raises it at every bank, an attack at a few banks does not). A large bank needs a
+//     Poisson-unlikely count of them, not one, or
+//   STRONG evidence in links alone: p ≤ strongP and at least strongMinExcess links above expected.
+//     Off by default (strongP 0): a wallet campaign's push notification brings a burst of links that
+//     links alone cannot tell from an attack; its links are tried with small charges, an attack's are
+//     not (kept as a parameter for an operator who wants it), or
 //   SUPPORTED evidence: p ≤ supportedP in links AND charged yen at least supportedYenPerLink per excess
 //     link above expected (and at least supportedMinYen). A wallet campaign brings links with small
 //     first charges; a payday or a big honest purchase brings yen without links; an attack brings both.
@@ -56,16 +61,28 @@ export interface BankAlarmParams {
   readonly freshHeavyShare: number;
   /** Tail probability at which fresh heavily charged links alone alarm. */
   readonly freshP: number;
+  /** The platform's share (freshShare) is multiplied by this: it is an estimate over banks that differ. */
+  readonly freshShareFactor: number;
 }
 
-/** What makes a link "fresh and heavily charged" (computed by ingestion and the eval, not here). */
-export const FRESH_LINK = Object.freeze({ minutes: 15, yen: 100_000 });
+/**
+ * What makes a link "fresh and heavily charged" (counted by detection and the eval, not here): within
+ * `minutes` of its registration (or change), a charge of at least `nearLimitYen` (near the ¥100,000
+ * per-charge limit) or charges adding up to `yen`. A new customer tries a wallet with a small charge;
+ * on a payday two ¥50,000 charges are honest, so a sum alone must go well beyond them.
+ */
+export const FRESH_LINK = Object.freeze({ minutes: 15, nearLimitYen: 90_000, yen: 120_000 });
+
+/** Whether a link's charges so far (within FRESH_LINK.minutes of linking) make it fresh and heavily charged. */
+export function isFreshHeavy(largestChargeYen: number, totalYen: number): boolean {
+  return largestChargeYen >= FRESH_LINK.nearLimitYen || totalYen >= FRESH_LINK.yen;
+}
 
 export const DEFAULT_BANK_ALARM_PARAMS: BankAlarmParams = Object.freeze({
   windows: Object.freeze([1, 2, 3, 6, 12]),
   linkFloor: 0.01,
   linkInflation: 1.3,
-  strongP: 1e-9,
+  strongP: 0,
   strongMinExcess: 10,
   supportedP: 1e-4,
   supportedYenPerLink: 120_000,
@@ -77,6 +94,7 @@ export const DEFAULT_BANK_ALARM_PARAMS: BankAlarmParams = Object.freeze({
   typicalYenPerFraudLink: 200_000,
   freshHeavyShare: 0.002,
   freshP: 0.01,
+  freshShareFactor: 3,
 });
 
 /** One bank's 5-minute measures, aligned: index i is the bucket at start + i·5 min. NaN = unknown. */
@@ -87,8 +105,44 @@ export interface BankMeasures {
   linksExpected: ArrayLike<number>;
   yen: ArrayLike<number>;
   yenExpected: ArrayLike<number>;
-  /** Links that reached FRESH_LINK.yen within FRESH_LINK.minutes of linking, by the bucket they reached it in (absent: none known). */
+  /** Links that became fresh and heavily charged (isFreshHeavy), by the bucket they became it in (absent: none known). */
   freshHeavy?: ArrayLike<number>;
+  /** The platform's share of new links charged heavily at once, per bucket (platformFreshShare; absent: only the assumed share). */
+  freshShare?: ArrayLike<number>;
+}
+
+/**
+ * Per bucket, the share of new links that became fresh and heavily charged across the platform over
+ * the last `windowBuckets`, leaving out the `leaveOut` banks where they are the largest share of new
+ * links (the banks an attack is at: nearly all of its links are). An honest day that makes many people charge a lot at once (a bonus day) raises it at
+ * every bank; an attack at a few banks does not. NaN where no link was seen. Arrays are aligned.
+ */
+export function platformFreshShare(
+  banks: ReadonlyArray<{ links: ArrayLike<number>; freshHeavy?: ArrayLike<number> }>,
+  n: number,
+  windowBuckets = 36,
+  leaveOut = 3,
+): Float64Array {
+  const out = new Float64Array(n).fill(Number.NaN);
+  const h = new Float64Array(banks.length);
+  const l = new Float64Array(banks.length);
+  const val = (a: ArrayLike<number> | undefined, i: number) => (a && i >= 0 && Number.isFinite(a[i]) ? a[i] : 0);
+  const order = banks.map((_, k) => k);
+  for (let t = 0; t < n; t++) {
+    for (let k = 0; k < banks.length; k++) {
+      h[k] += val(banks[k].freshHeavy, t) - val(banks[k].freshHeavy, t - windowBuckets);
+      l[k] += val(banks[k].links, t) - val(banks[k].links, t - windowBuckets);
+    }
+    order.sort((a, b) => h[b] / (l[b] + 1) - h[a] / (l[a] + 1));
+    let hs = 0;
+    let ls = 0;
+    for (let j = leaveOut; j < order.length; j++) {
+      hs += h[order[j]];
+      ls += l[order[j]];
+    }
+    if (ls > 0) out[t] = hs / ls;
+  }
+  return out;
 }
 
 export type AlarmEvidence = "FRESH_LINKS_CHARGED" | "STRONG_LINKS" | "LINKS_AND_YEN";
@@ -161,6 +215,7 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
   let yen = 0;
   let yenExpected = 0;
   let fresh = 0;
+  let lambdaFresh = 0;
   let w = 0;
   let usable = true;
   const maxWindow = Math.max(...p.windows);
@@ -177,6 +232,8 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
     links += l;
     fresh += m.freshHeavy ? m.freshHeavy[i] || 0 : 0;
     lambda += Math.max(le, p.linkFloor) * p.linkInflation;
+    const share = m.freshShare ? m.freshShare[i] : Number.NaN;
+    lambdaFresh += Math.max(le, p.linkFloor) * p.linkInflation * Math.max(p.freshHeavyShare, Number.isFinite(share) ? share * p.freshShareFactor : 0);
     yen += y;
     yenExpected += ye;
     hourYenExcess = yen - yenExpected;
@@ -185,7 +242,7 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
     const pL = poissonUpperTail(links, lambda);
     const excess = links - lambda;
     let evidence: AlarmEvidence | null = null;
-    if (fresh >= 1 && poissonUpperTail(fresh, lambda * p.freshHeavyShare) <= p.freshP) evidence = "FRESH_LINKS_CHARGED";
+    if (fresh >= 1 && poissonUpperTail(fresh, lambdaFresh) <= p.freshP) evidence = "FRESH_LINKS_CHARGED";
     else if (pL <= p.strongP && excess >= p.strongMinExcess) evidence = "STRONG_LINKS";
     else if (
       pL <= p.supportedP &&

@@ -15,6 +15,7 @@ import {
   FRESH_LINK,
   INITIAL_BANK_ALARM_STATE,
   closedAlarm,
+  platformFreshShare,
   stepBankAlarm,
   type BankAlarm,
   type BankAlarmState,
@@ -25,6 +26,8 @@ const MINUTE_MS = 60_000;
 const BUCKET_MS = 5 * MINUTE_MS;
 /** The longest window the alarm reads, in buckets (evidence at t reads t−11..t). */
 const LOOKBACK_BUCKETS = 12;
+/** The platform share's window, in buckets (platformFreshShare's default). */
+const SHARE_BUCKETS = 36;
 export const ALARM_REPLAY_DAYS = 3;
 
 /** A 5-minute series as detection holds it: values[i] and expected[i] are the bucket at startMs + i·5 min. */
@@ -42,19 +45,21 @@ export interface AlarmCursor {
   nextMs: number;
 }
 
-// A link (or a link change) counts once, in the bucket of the charge with which the charges drawn on
-// it since then, within FRESH_LINK.minutes, reached FRESH_LINK.yen.
+// A link (or a link change) counts once, in the bucket of the first charge with which the charges
+// drawn on it since then, within FRESH_LINK.minutes, made it fresh and heavily charged (isFreshHeavy:
+// a charge of FRESH_LINK.nearLimitYen or more, or FRESH_LINK.yen in all).
 const FRESH_HEAVY = {
   name: "volume.alarm.fresh-heavy",
   text: `SELECT bank_code, min(occurred_at) AS crossed_at
            FROM (SELECT v.id, v.bank_code, c.occurred_at,
-                        sum(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS cum
+                        sum(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS cum,
+                        max(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS largest
                    FROM bank_link_version v
                    JOIN charge c ON c.link_id = v.link_id AND c.occurred_at >= v.valid_from
                                 AND c.occurred_at <= v.valid_from + make_interval(mins => $3)
                                 AND (v.valid_to IS NULL OR c.occurred_at < v.valid_to)
                   WHERE v.valid_from >= $1::timestamptz - make_interval(mins => $3) AND v.valid_from <= $2) x
-          WHERE cum >= $4
+          WHERE largest >= $5 OR cum >= $4
           GROUP BY id, bank_code
          HAVING min(occurred_at) >= $1`,
 };
@@ -91,7 +96,7 @@ export async function advanceAlarms(
   const oldestMs = Math.min(...plans.map((p) => p.fromMs)) - LOOKBACK_BUCKETS * BUCKET_MS;
   const fresh = await db.pool.query<{ bank_code: string; crossed_at: Date }>({
     ...FRESH_HEAVY,
-    values: [new Date(oldestMs), new Date(o.nowMs + BUCKET_MS), FRESH_LINK.minutes, FRESH_LINK.yen],
+    values: [new Date(oldestMs - SHARE_BUCKETS * BUCKET_MS), new Date(o.nowMs + BUCKET_MS), FRESH_LINK.minutes, FRESH_LINK.yen, FRESH_LINK.nearLimitYen],
   });
   const freshByBank = new Map<string, number[]>();
   for (const r of fresh.rows) {
@@ -99,11 +104,11 @@ export async function advanceAlarms(
     freshByBank.get(r.bank_code)!.push(r.crossed_at.getTime());
   }
 
-  const writes: BankAlarm[] = [];
-  const next = new Map<string, AlarmCursor>();
-  for (const p of plans) {
-    const startMs = p.fromMs - LOOKBACK_BUCKETS * BUCKET_MS;
-    const n = Math.round((o.nowMs - startMs) / BUCKET_MS) + 1;
+  // One range for every bank (from the oldest bank's first bucket, less the windows read), so the
+  // platform's share of fresh heavily charged links (platformFreshShare) is computed once.
+  const startMs = oldestMs - SHARE_BUCKETS * BUCKET_MS;
+  const n = Math.round((o.nowMs - startMs) / BUCKET_MS) + 1;
+  const measures = plans.map((p) => {
     const m: BankMeasures & { links: Float64Array; linksExpected: Float64Array; yen: Float64Array; yenExpected: Float64Array; freshHeavy: Float64Array } = {
       bankCode: p.bankCode,
       start: new Date(startMs),
@@ -127,9 +132,17 @@ export async function advanceAlarms(
       const i = Math.floor((at - startMs) / BUCKET_MS);
       if (i >= 0 && i < n) m.freshHeavy[i]++;
     }
+    return m;
+  });
+  const freshShare = platformFreshShare(measures, n, SHARE_BUCKETS);
+
+  const writes: BankAlarm[] = [];
+  const next = new Map<string, AlarmCursor>();
+  plans.forEach((p, k) => {
+    const m = { ...measures[k], freshShare };
     let state = p.state;
     const nowIdx = n - 1;
-    for (let t = LOOKBACK_BUCKETS; t < nowIdx; t++) {
+    for (let t = Math.round((p.fromMs - startMs) / BUCKET_MS); t < nowIdx; t++) {
       const before = state.open;
       const r = stepBankAlarm(m, t, state);
       if (r.event === "CLOSED" && before) writes.push(closedAlarm(before));
@@ -140,7 +153,7 @@ export async function advanceAlarms(
     // The still-filling bucket: may open or extend, never closes; its state is not kept.
     const partial = stepBankAlarm(m, nowIdx, state, undefined, true);
     if (partial.state.open && (partial.event === "OPENED" || partial.event === "UPDATED")) writes.push(partial.state.open);
-  }
+  });
 
   // The last write of each alarm wins (an alarm is updated bucket by bucket).
   const byId = new Map<string, BankAlarm>();

@@ -294,6 +294,61 @@ describe("demo generator: honest look-alikes and limits", () => {
   });
 });
 
+describe("demo generator: the honest calendar", () => {
+  // Two weeks over the New Year: payday on Friday 25 December, the last business day (Thursday 31),
+  // New Year's Day and the 2nd; a campaign at 0149 from 22 December 09:00 JST for three days; a
+  // maintenance window at 0017 on 25 December 07:00–12:00 JST.
+  const END = Date.parse("2021-01-03T12:00:00+09:00");
+  const DAY = 24 * HOUR;
+  let cal: { links: { bank: string; t: number }[]; charges: { bank: string; t: number; amount: number; sinceLink: number }[]; stats: DemoStats };
+  const jstDay = (t: number) => new Date(t + JST).toISOString().slice(0, 10);
+  beforeAll(() => {
+    const run = collectDemo({ seed: "cal", scale: 0.3, days: 14, now: END, banks: REFERENCE_BANKS, attacks: [] });
+    const linkAt = new Map<string, { bank: string; t: number }>();
+    cal = { links: [], charges: [], stats: run.stats };
+    for (const e of run.events) {
+      const t = Date.parse(e.occurredAt);
+      if (e.type === "link.registered") {
+        linkAt.set(e.link.id, { bank: e.link.bankCode, t });
+        if (t >= END - 14 * DAY) cal.links.push({ bank: e.link.bankCode, t });
+      } else if (e.type === "charge.completed") {
+        const l = linkAt.get(e.charge.linkId)!;
+        cal.charges.push({ bank: l.bank, t, amount: e.charge.amountYen, sinceLink: t - l.t });
+      }
+    }
+  }, 120_000);
+  const yenOn = (day: string) => cal.charges.filter((c) => jstDay(c.t) === day).reduce((s, c) => s + c.amount, 0);
+
+  it("has more charged yen on paydays and the New Year than on ordinary weekdays", () => {
+    const ordinary = ["2020-12-21", "2020-12-22", "2020-12-23", "2020-12-24", "2020-12-28", "2020-12-29", "2020-12-30"].map(yenOn);
+    const mean = ordinary.reduce((a, b) => a + b, 0) / ordinary.length;
+    for (const day of ["2020-12-25", "2020-12-31", "2021-01-01", "2021-01-02"]) expect(yenOn(day), day).toBeGreaterThan(1.3 * mean);
+    expect(cal.stats.calendar.calendarCharges).toBeGreaterThan(0);
+  });
+
+  it("has a wallet campaign at 0149: many more new links, tried with small charges", () => {
+    const at = (from: string, days: number) =>
+      cal.links.filter((l) => l.bank === "0149" && l.t >= Date.parse(`${from}T09:00:00+09:00`) && l.t < Date.parse(`${from}T09:00:00+09:00`) + days * DAY);
+    const during = at("2020-12-22", 3);
+    expect(during.length).toBeGreaterThan(3 * at("2020-12-28", 3).length);
+    expect(cal.stats.calendar.campaignLinks).toBe(Math.round(60 * 3 * 0.3));
+    const firstCharges = cal.charges.filter((c) => c.bank === "0149" && c.sinceLink <= 15 * 60_000 && jstDay(c.t) >= "2020-12-22" && jstDay(c.t) <= "2020-12-25");
+    expect(firstCharges.length).toBeGreaterThan(20);
+    expect(Math.max(...firstCharges.map((c) => c.amount))).toBeLessThan(100_000);
+  });
+
+  it("has a maintenance window at 0017: nothing during it, a catch-up burst after it", () => {
+    const from = Date.parse("2020-12-25T07:00:00+09:00");
+    const to = from + 5 * HOUR;
+    const at0017 = [...cal.links.filter((l) => l.bank === "0017"), ...cal.charges.filter((c) => c.bank === "0017")];
+    expect(at0017.filter((x) => x.t >= from && x.t < to)).toEqual([]);
+    const firstHour = at0017.filter((x) => x.t >= to && x.t < to + HOUR).length;
+    const sameHourBefore = at0017.filter((x) => x.t >= to - DAY && x.t < to - DAY + HOUR).length;
+    expect(firstHour).toBeGreaterThan(2 * sameHourBefore);
+    expect(cal.stats.calendar.deferredByMaintenance).toBeGreaterThan(0);
+  });
+});
+
 describe("demo generator: speed", () => {
   it("generates scale 1 (logs the time; no assertion on it)", () => {
     const t0 = performance.now();

@@ -51,6 +51,25 @@ export interface GenerateDemoOptions {
    * banks (0152 and 0168 when present) from 20h and 10h before `now`, smaller.
    */
   attacks?: readonly DemoAttackSpec[];
+  /**
+   * The honest calendar (surges an operator sees that are not attacks). Default: paydays, bonus days
+   * and the New Year as they fall in the window, a wallet campaign at one bank and a maintenance
+   * window at another (see defaultCalendar). `null`: none of it.
+   */
+  calendar?: DemoCalendar | null;
+}
+
+/**
+ * Honest surges, on their own PRNG stream. Paydays (the 25th, or the business day before it, and the
+ * last business day of the month), bonus days (10 December, 30 June) and the New Year bring extra
+ * charges by linked wallets; a campaign brings a bank new wallets that link and try it with a small
+ * charge (most on its first day, a push notification at noon); a maintenance window holds a bank's
+ * links and charges back until it ends, then they arrive in a catch-up burst.
+ */
+export interface DemoCalendar {
+  paydays: boolean;
+  campaign: { bankCode: string; startHoursBeforeNow: number; days: number; linksPerDay: number } | null;
+  maintenance: { bankCode: string; startHoursBeforeNow: number; hours: number } | null;
 }
 
 export interface DemoVictim {
@@ -122,6 +141,8 @@ export interface DemoStats {
     /** honest wallets charging and sending the money on (rent, an allowance) within minutes */
     chargeAndSendOn: number;
   };
+  /** the honest calendar (see DemoCalendar) */
+  calendar: { calendarCharges: number; campaignLinks: number; deferredByMaintenance: number };
   firstEventAt: string | null;
   lastEventAt: string | null;
 }
@@ -346,6 +367,8 @@ const enum K {
   BurstCharge,
   BurstPay,
   BurstSend,
+  CampaignOpen,
+  CampaignLink,
 }
 
 interface Action {
@@ -434,6 +457,46 @@ export function defaultAttacks(banks: readonly DemoBank[]): DemoAttackSpec[] {
   ];
 }
 
+/** Campaign at 0149 (else the largest online-banking bank not attacked), maintenance at 0017 (else another). */
+export function defaultCalendar(banks: readonly DemoBank[], attacks: readonly DemoAttackSpec[]): DemoCalendar {
+  const free = banks.filter((b) => !attacks.some((a) => a.bankCode === b.code));
+  const byWeight = [...free].sort((a, b) => (b.weight ?? 1) - (a.weight ?? 1));
+  const campaignBank = free.find((b) => b.code === "0149") ?? byWeight.find((b) => b.authMethod === "ONLINE_BANKING") ?? byWeight[0];
+  const maintenanceBank = free.find((b) => b.code === "0017") ?? byWeight.find((b) => b !== campaignBank);
+  return {
+    paydays: true,
+    campaign: campaignBank ? { bankCode: campaignBank.code, startHoursBeforeNow: 12 * 24 + 3, days: 3, linksPerDay: 60 } : null,
+    maintenance: maintenanceBank ? { bankCode: maintenanceBank.code, startHoursBeforeNow: 9 * 24 + 5, hours: 5 } : null,
+  };
+}
+
+/** JST calendar days (days since the epoch, JST) with extra honest charging, and how much. */
+function calendarDays(fromMs: number, toMs: number): Map<number, { share: number; amounts: readonly number[] }> {
+  const out = new Map<number, { share: number; amounts: readonly number[] }>();
+  const PAYDAY = { share: 0.4, amounts: [5000, 10000, 10000, 20000, 30000, 50000] };
+  const BONUS = { share: 0.25, amounts: [30000, 50000, 50000, 100000] };
+  const NEW_YEAR = { share: 0.5, amounts: [5000, 10000, 10000, 30000, 50000] };
+  const weekend = (day: number) => [0, 6].includes((day + 4) % 7);
+  const businessDayOnOrBefore = (day: number) => {
+    while (weekend(day)) day--;
+    return day;
+  };
+  const dayOf = (y: number, m: number, d: number) => Math.floor(Date.UTC(y, m, d) / DAY);
+  const first = new Date(fromMs + JST - DAY);
+  const last = new Date(toMs + JST + DAY);
+  for (let y = first.getUTCFullYear(), m = first.getUTCMonth(); y * 12 + m <= last.getUTCFullYear() * 12 + last.getUTCMonth(); m === 11 ? (y++, (m = 0)) : m++) {
+    out.set(businessDayOnOrBefore(dayOf(y, m, 25)), PAYDAY);
+    out.set(businessDayOnOrBefore(dayOf(y, m + 1, 0)), PAYDAY);
+    if (m === 11) out.set(dayOf(y, 11, 10), BONUS);
+    if (m === 5) out.set(dayOf(y, 5, 30), BONUS);
+    if (m === 0) {
+      out.set(dayOf(y, 0, 1), NEW_YEAR);
+      out.set(dayOf(y, 0, 2), NEW_YEAR);
+    }
+  }
+  return out;
+}
+
 export function generateDemo(options: GenerateDemoOptions): DemoRun {
   const scale = options.scale ?? 1;
   if (!(scale > 0)) throw new Error("scale must be positive");
@@ -445,6 +508,11 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
   for (const a of attacks) {
     if (!options.banks.some((b) => b.code === a.bankCode)) throw new Error(`attack bank ${a.bankCode} is not in banks`);
   }
+  const calendar = options.calendar === undefined ? defaultCalendar(options.banks, attacks) : options.calendar;
+  for (const c of [calendar?.campaign, calendar?.maintenance]) {
+    if (c && !options.banks.some((b) => b.code === c.bankCode)) throw new Error(`calendar bank ${c.bankCode} is not in banks`);
+  }
+  const surgeDays = calendar?.paydays ? calendarDays(windowStart, now) : new Map<number, { share: number; amounts: readonly number[] }>();
   const seed = String(options.seed);
   const tag = seed.replace(/[^A-Za-z0-9]/g, "").slice(0, 12) || "0";
 
@@ -489,6 +557,7 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
         bigPurchaseBursts: 0,
         chargeAndSendOn: 0,
       },
+      calendar: { calendarCharges: 0, campaignLinks: 0, deferredByMaintenance: 0 },
       firstEventAt: null,
       lastEventAt: null,
     };
@@ -497,7 +566,18 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
   function* run(): Generator<PlatformEvent> {
     Object.assign(labels, emptyLabels());
     Object.assign(stats, emptyStats());
-    const rng = createRng(seed);
+    // `let`: the calendar's wallets are drawn with the same helpers on their own stream (onStream).
+    let rng = createRng(seed);
+    const cr = createRng(`${seed}:calendar`);
+    const onStream = <T,>(r: Rng, f: () => T): T => {
+      const main = rng;
+      rng = r;
+      try {
+        return f();
+      } finally {
+        rng = main;
+      }
+    };
 
     // Banks, with deterministic branch lists.
     const bankInfos: BankInfo[] = options.banks.map((b) => {
@@ -985,6 +1065,36 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
       attackStates.push(state);
     }
     labels.incident.startedAt = Number.isFinite(firstAttackStart) ? new Date(firstAttackStart).toISOString() : "";
+
+    // --- the honest calendar ------------------------------------------------------------------------
+    const maint = calendar?.maintenance ?? null;
+    const maintFrom = maint ? Math.floor((now - maint.startHoursBeforeNow * HOUR) / 1000) * 1000 : Infinity;
+    const maintTo = maint ? maintFrom + maint.hours * HOUR : -Infinity;
+    /** Where an action held back by the maintenance window happens instead: soon after it ends. */
+    const deferred = (t: number, bankCode: string): number | null => {
+      if (!maint || bankCode !== maint.bankCode || t < maintFrom || t >= maintTo) return null;
+      stats.calendar.deferredByMaintenance++;
+      return Math.ceil((maintTo + expo(cr, 20 * MIN)) / 1000) * 1000;
+    };
+    const campaign = calendar?.campaign ?? null;
+    const campaignBank = campaign ? bankByCode.get(campaign.bankCode)! : null;
+    if (campaign) {
+      const from = now - campaign.startHoursBeforeNow * HOUR;
+      const to = Math.min(now, from + campaign.days * DAY);
+      // the push notification: the first noon (JST) of the campaign
+      const noon = Math.ceil((from + JST - 12 * HOUR) / DAY) * DAY + 12 * HOUR - JST;
+      const n = Math.round(campaign.linksPerDay * campaign.days * scale);
+      for (let i = 0; i < n; i++) {
+        let t: number;
+        if (chance(cr, 0.25)) t = noon + expo(cr, 25 * MIN);
+        else {
+          do t = from + cr() * (to - from);
+          while (cr() * RHYTHM_MAX >= rhythmAt(t));
+        }
+        t = Math.ceil(t / 1000) * 1000;
+        if (t >= windowStart && t < to) schedule(t, K.CampaignOpen, null);
+      }
+    }
     labels.incident.description = describeIncident(attacks, bankByCode, now);
 
     // --- main loop ------------------------------------------------------------------------------
@@ -1014,6 +1124,11 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
           break;
         }
         case K.Link: {
+          const later = deferred(t, w!.plannedAccount!.bank.code);
+          if (later !== null) {
+            if (later <= now) schedule(later, K.Link, w, act.a);
+            break;
+          }
           registerLink(t, w!, w!.plannedAccount!);
           onLinked(t, w!, act.a === 1);
           break;
@@ -1023,10 +1138,24 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
             scheduleNextCharge(t, w!);
             break;
           }
+          const later = deferred(t, w!.link!.bank.code);
+          if (later !== null) {
+            if (later <= now) schedule(later, K.Charge, w, act.a);
+            break;
+          }
           const amount = act.a === 1 ? pick(rng, [1000, 3000, 5000, 5000, 10000, 10000, 20000, 30000, 50000]) : honestAmount(w!);
           charge(t, w!, amount);
           if (lastChargeWithoutBursts) schedulePostChargeSpends(t, w!, amount);
           scheduleNextCharge(t, w!);
+          // payday, bonus day, New Year: another charge soon after, on the calendar's stream
+          const surge = surgeDays.get(Math.floor((t + JST) / DAY));
+          if (surge && chance(cr, surge.share)) {
+            const at = t + int(cr, 60, 1800) * 1000;
+            if (at <= now) {
+              schedule(at, K.BurstCharge, w, pick(cr, surge.amounts));
+              stats.calendar.calendarCharges++;
+            }
+          }
           break;
         }
         case K.Spend: {
@@ -1078,6 +1207,33 @@ export function generateDemo(options: GenerateDemoOptions): DemoRun {
           const s = chance(lr, 0.6) ? w!.surname : Math.floor(lr() * SURNAMES.length);
           const g = chance(lr, 0.5) ? pick(lr, GIVEN_FEMALE) : pick(lr, GIVEN_MALE);
           spend(t, w!, act.a, "transfer", `${SURNAMES[s]} ${g}`);
+          break;
+        }
+        case K.CampaignOpen: {
+          const cw = onStream(cr, () => {
+            const surname = randomSurname();
+            const given = randomGiven();
+            const name = fullName(surname, given);
+            const carrier = chance(rng, 0.7);
+            const x: Wallet = {
+              id: "", fraud: false, surname, given, name, profile: "dormant", carrier,
+              verified: chance(rng, carrier ? 0.65 : 0.3),
+              deviceId: chance(rng, 0.93) ? deviceId() : undefined,
+              ipAddress: carrier && chance(rng, 0.6) ? mobileIp() : homeIp(),
+              group: null, link: null, plannedAccount: newAccount(campaignBank!, surname, given, name),
+              linkedAt: 0, balance: 0, monthKey: 0, monthTotal: 0, monthTotalWithoutBursts: 0, attack: null, victim: null, plan: [],
+            };
+            return x;
+          });
+          openWallet(t, cw);
+          schedule(t + int(cr, 60, 900) * 1000, K.CampaignLink, cw);
+          break;
+        }
+        case K.CampaignLink: {
+          registerLink(t, w!, w!.plannedAccount!);
+          stats.calendar.campaignLinks++;
+          // tries the wallet with a small charge (the campaign's bonus), mostly at once
+          if (chance(cr, 0.8)) schedule(t + int(cr, 30, 600) * 1000, K.BurstCharge, w, pick(cr, [1000, 1000, 2000, 3000, 5000]));
           break;
         }
         case K.FOpen: {
