@@ -3,7 +3,7 @@
 import { useTranslation } from "react-i18next";
 import type { SuspensionScope } from "../../shared/suspensions/schemas.ts";
 import { ruleLabel } from "../../shared/accounts/labels.ts";
-import { useLanguage } from "../components/format.tsx";
+import { useFormat, useLanguage } from "../components/format.tsx";
 import type { Language } from "../../shared/language.ts";
 
 const SCOPE_ORDER: SuspensionScope[] = ["REGISTRATION", "LINK_CHANGE", "CHARGE"];
@@ -25,4 +25,18 @@ export function useScopeWords() {
 export function useRuleLabel() {
   const { t } = useTranslation();
   return (code: string) => t(`rules.${code as "NAME_MISMATCH"}`, { defaultValue: ruleLabel(code) });
+}
+
+/** One line for a suspension record, e.g. "Registrations and link changes suspended since 2026-11-25 13:05 JST". */
+export function useDescribeSuspension() {
+  const { t } = useTranslation("suspensions");
+  const { jst } = useFormat();
+  const scopeWords = useScopeWords();
+  return (s: { scopes: readonly SuspensionScope[]; startsAt: Date; state: "ACTIVE" | "SCHEDULED" | "LIFTED"; liftedAt?: Date | null }) => {
+    const words = scopeWords(s.scopes);
+    const what = words.charAt(0).toUpperCase() + words.slice(1);
+    if (s.state === "SCHEDULED") return t("describe.scheduled", { what, at: s.startsAt });
+    if (s.state === "LIFTED") return t("describe.lifted", { what, at: s.startsAt, until: s.liftedAt ? jst(s.liftedAt) : "?" });
+    return t("describe.active", { what, at: s.startsAt });
+  };
 }

@@ -7,22 +7,25 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { describeSuspension } from "../../../shared/suspensions/describe.ts";
-import { formatCount } from "../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
+import { useDescribeSuspension } from "../../i18n/words.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { EMERGENCY_REASON_LENGTH_MIN } from "../../../shared/approvals/rules.ts";
 import type { SuspensionListRow } from "./types.ts";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 
 export function LiftDialog({ suspension, onClose }: { suspension: SuspensionListRow | null; onClose: () => void }) {
+  const { t } = useTranslation("suspensions");
   return (
-    <Modal opened={suspension !== null} onClose={onClose} title="Lift suspension" size="lg">
+    <Modal opened={suspension !== null} onClose={onClose} title={t("lift.title")} size="lg">
       {suspension && <LiftForm suspension={suspension} onClose={onClose} />}
     </Modal>
   );
 }
 
 function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onClose: () => void }) {
+  const { t } = useTranslation("suspensions");
+  const describeSuspension = useDescribeSuspension();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState("");
@@ -37,12 +40,12 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
   // manager lifts at once with a long reason that a second manager reviews later.
   const request = useMutation(
     trpc.suspensions.lift.mutationOptions({
-      onSuccess: () => finish("Lift requested", `The suspension at ${suspension.bankName} stays in force until a second manager approves the lift on the Approvals page.`),
+      onSuccess: () => finish(t("lift.requestedTitle"), t("lift.requested", { bank: suspension.bankName })),
     }),
   );
   const now = useMutation(
     trpc.approvals.emergency.mutationOptions({
-      onSuccess: () => finish("Suspension lifted as an emergency", `${suspension.bankName}: shown on the overview until a second manager reviews it.`),
+      onSuccess: () => finish(t("lift.emergencyTitle"), t("lift.emergencyDone", { bank: suspension.bankName })),
     }),
   );
   const requestOnce = useSubmitOnce(request);
@@ -60,33 +63,33 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
         : {describeSuspension(suspension)}.
       </Text>
       <Alert color="blue" data-testid="lift-four-eyes">
-        A lift waits for a second manager: it takes effect when another manager approves it on the Approvals page.
+        {t("lift.fourEyes")}
       </Alert>
       {suspension.quarantinedCount > 0 && (
         <Alert color="yellow">
-          {formatCount(suspension.quarantinedCount)} links quarantined by this suspension stay quarantined: each still needs an analyst to release or revoke it.
+          {t("lift.stayQuarantined", { count: suspension.quarantinedCount })}
         </Alert>
       )}
       <Checkbox
-        label="Emergency: lift now, without waiting for a second manager"
-        description={`Recorded as an emergency and shown on the overview until another manager reviews it. Needs a reason of at least ${EMERGENCY_REASON_LENGTH_MIN} characters.`}
+        label={t("lift.emergency")}
+        description={t("lift.emergencyHint", { min: EMERGENCY_REASON_LENGTH_MIN })}
         checked={emergency}
         onChange={(e) => setEmergency(e.currentTarget.checked)}
         data-testid="lift-emergency"
       />
       <Textarea
-        label={emergency ? "Why this cannot wait for a second manager" : "Reason"}
-        placeholder="e.g. The bank now requires a one-time password on its link page"
+        label={emergency ? t("lift.whyNow") : t("lift.reason")}
+        placeholder={t("lift.placeholder")}
         value={reason}
         onChange={(e) => setReason(e.currentTarget.value)}
         autosize
         minRows={emergency ? 3 : 2}
-        description={emergency ? `${reason.trim().length} / ${EMERGENCY_REASON_LENGTH_MIN} characters at least` : undefined}
+        description={emergency ? t("lift.length", { n: reason.trim().length, min: EMERGENCY_REASON_LENGTH_MIN }) : undefined}
       />
       {!busy && error && <Alert color="red">{errorMessage(error)}</Alert>}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
-          Cancel
+          {t("lift.cancel")}
         </Button>
         <Button
           data-testid="confirm-lift"
@@ -99,11 +102,7 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
               : requestOnce.submit({ suspensionId: suspension.id, reason })
           }
         >
-          {emergency
-            ? `Lift at ${suspension.bankName} now (emergency)`
-            : scheduled
-              ? `Ask to cancel the scheduled suspension at ${suspension.bankName}`
-              : `Ask a second manager to lift the suspension at ${suspension.bankName}`}
+          {emergency ? t("lift.liftNow", { bank: suspension.bankName }) : scheduled ? t("lift.askCancel", { bank: suspension.bankName }) : t("lift.askLift", { bank: suspension.bankName })}
         </Button>
       </Group>
     </Stack>

@@ -11,28 +11,12 @@ import { errorMessage } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
 import { useCan } from "../auth/useMe.ts";
 import { useTranslation } from "react-i18next";
-import { useScopeWords } from "../../i18n/words.ts";
-import { useFormat } from "../../components/format.tsx";
-import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
+import { useDescribeSuspension, useScopeWords } from "../../i18n/words.ts";
 import { SuspendDialog } from "./SuspendDialog.tsx";
 import { LiftDialog } from "./LiftDialog.tsx";
 import type { SuspensionListRow } from "./types.ts";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
-
-/** One line for a suspension record, e.g. "Registrations and link changes suspended since 2026-11-25 13:05 JST". */
-export function useDescribeSuspension() {
-  const { t } = useTranslation(["suspensions", "common"]);
-  const { jst } = useFormat();
-  const scopeWords = useScopeWords();
-  return (s: { scopes: readonly SuspensionScope[]; startsAt: Date; state: "ACTIVE" | "SCHEDULED" | "LIFTED"; liftedAt?: Date | null }) => {
-    const words = scopeWords(s.scopes);
-    const what = words.charAt(0).toUpperCase() + words.slice(1);
-    if (s.state === "SCHEDULED") return t("describe.scheduled", { what, at: s.startsAt });
-    if (s.state === "LIFTED") return t("describe.lifted", { what, at: s.startsAt, until: s.liftedAt ? jst(s.liftedAt) : "?" });
-    return t("describe.active", { what, at: s.startsAt });
-  };
-}
 
 export function SuspensionPanel({ bankCode }: { bankCode: string }) {
   const { t } = useTranslation(["suspensions", "common"]);
