@@ -14,8 +14,10 @@ import { secondFactor as enSecondFactor } from "./en/second-factor.ts";
 import { secondFactor as jaSecondFactor } from "./ja/second-factor.ts";
 import { compensation as enCompensation } from "./en/compensation.ts";
 import { compensation as jaCompensation } from "./ja/compensation.ts";
+import { audit as enAudit } from "./en/audit.ts";
+import { audit as jaAudit } from "./ja/audit.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit },
 };

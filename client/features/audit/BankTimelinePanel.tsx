@@ -7,21 +7,23 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { JstTime, Yen } from "../../components/format.tsx";
+import { Count, JstTime, Yen } from "../../components/format.tsx";
+import { useTranslation } from "react-i18next";
 import { timelineToMarkdown } from "../../../shared/audit/present.ts";
 import type { TimelineKind } from "../../../shared/audit/schemas.ts";
 import { useCan } from "../auth/useMe.ts";
 
-const KIND: Record<TimelineKind, { color: string; icon: React.ReactNode; label: string }> = {
-  SPIKE_STARTED: { color: "red", icon: <IconAlertTriangle size={12} />, label: "spike" },
-  SPIKE_ENDED: { color: "gray", icon: <IconActivity size={12} />, label: "spike" },
-  SUSPENSION: { color: "orange", icon: <IconShieldOff size={12} />, label: "suspension" },
-  QUARANTINE: { color: "grape", icon: <IconLock size={12} />, label: "quarantine" },
-  COMPENSATION: { color: "teal", icon: <IconCash size={12} />, label: "compensation" },
-  OTHER: { color: "indigo", icon: <IconPoint size={12} />, label: "action" },
+const KIND: Record<TimelineKind, { color: string; icon: React.ReactNode }> = {
+  SPIKE_STARTED: { color: "red", icon: <IconAlertTriangle size={12} /> },
+  SPIKE_ENDED: { color: "gray", icon: <IconActivity size={12} /> },
+  SUSPENSION: { color: "orange", icon: <IconShieldOff size={12} /> },
+  QUARANTINE: { color: "grape", icon: <IconLock size={12} /> },
+  COMPENSATION: { color: "teal", icon: <IconCash size={12} /> },
+  OTHER: { color: "indigo", icon: <IconPoint size={12} /> },
 };
 
 export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
+  const { t } = useTranslation(["audit", "compensation"]);
   const trpc = useTRPC();
   const allowed = useCan("audit.bankTimeline");
   const q = useQuery({ ...trpc.audit.bankTimeline.queryOptions({ bankCode }), enabled: allowed });
@@ -42,14 +44,14 @@ export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
     <Card withBorder data-testid="bank-timeline">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={4}>Incident timeline</Title>
+          <Title order={4}>{t("timeline.title")}</Title>
           <Button size="xs" variant="light" leftSection={<IconFileDownload size={14} />} onClick={exportMarkdown} disabled={!q.data}>
-            Export as Markdown
+            {t("timeline.export")}
           </Button>
         </Group>
-        {q.isPending && <Loader size="sm" aria-label="Loading the timeline" />}
+        {q.isPending && <Loader size="sm" aria-label={t("timeline.loading")} />}
         {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-        {q.data && q.data.entries.length === 0 && <Text size="sm" c="dimmed">No spikes or staff actions recorded for this bank yet.</Text>}
+        {q.data && q.data.entries.length === 0 && <Text size="sm" c="dimmed">{t("timeline.empty")}</Text>}
         {q.data && q.data.entries.length > 0 && (
           <Timeline bulletSize={22} lineWidth={2}>
             {q.data.entries.map((e, i) => (
@@ -59,16 +61,16 @@ export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
                     <JstTime at={e.at} />
                   </Text>
                   <Badge size="xs" variant="light" color={KIND[e.kind].color}>
-                    {KIND[e.kind].label}
+                    {t(`timeline.kind.${e.kind}`)}
                   </Badge>
                   {e.actor && (
                     <Text size="xs" c="dimmed">
-                      by {e.actor}
+                      {t("timeline.by", { who: e.actor })}
                     </Text>
                   )}
                   {e.auditId && (
                     <Text size="xs" component={Link} to={`/audit?event=${e.auditId}`} c="indigo">
-                      record #{e.auditId}
+                      {t("timeline.record", { id: e.auditId })}
                     </Text>
                   )}
                 </Group>
@@ -77,21 +79,23 @@ export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
             ))}
           </Timeline>
         )}
-        {q.data?.truncated && <Text size="xs" c="dimmed">Older staff actions are in the audit log.</Text>}
+        {q.data?.truncated && <Text size="xs" c="dimmed">{t("timeline.older")}</Text>}
         {q.data && q.data.compensation.length > 0 && (
           <Table withTableBorder>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Compensation</Table.Th>
-                <Table.Th ta="right">Cases</Table.Th>
-                <Table.Th ta="right">Total</Table.Th>
+                <Table.Th>{t("timeline.col.compensation")}</Table.Th>
+                <Table.Th ta="right">{t("timeline.col.cases")}</Table.Th>
+                <Table.Th ta="right">{t("timeline.col.total")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {q.data.compensation.map((c) => (
                 <Table.Tr key={c.state}>
-                  <Table.Td>{c.state}</Table.Td>
-                  <Table.Td ta="right">{c.caseCount}</Table.Td>
+                  <Table.Td>{t(`compensation:state.${c.state as "PAID"}`, { defaultValue: c.state })}</Table.Td>
+                  <Table.Td ta="right">
+                    <Count value={c.caseCount} />
+                  </Table.Td>
                   <Table.Td ta="right">
                     <Yen value={c.totalYen} />
                   </Table.Td>
