@@ -13,8 +13,8 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../../server/trpc/app-router.ts";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { JstTime, Yen } from "../../components/format.tsx";
-import { formatYen } from "../../../shared/format.ts";
+import { JstTime, Yen, useFormat } from "../../components/format.tsx";
+import { useTranslation } from "react-i18next";
 import { parseYenAmount } from "../../../shared/amount.ts";
 import { AmountInput, useAmountWords } from "../../components/AmountInput.tsx";
 import { DEFAULT_APPROVAL_THRESHOLD_YEN } from "../../../shared/compensation/schemas.ts";
@@ -32,16 +32,17 @@ function newIdempotencyKey(): string {
 }
 
 export default function NewCasePage() {
+  const { t } = useTranslation(["compensation", "common"]);
   const [params, setParams] = useSearchParams();
   const chargeId = params.get("chargeId");
   const accountId = params.get("accountId");
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>New compensation case</Title>
+        <Title order={2}>{t("newCase.title")}</Title>
         <Anchor component={Link} to="/compensation" size="sm">
           <Group gap={4}>
-            <IconArrowLeft size={14} /> Compensation queue
+            <IconArrowLeft size={14} /> {t("newCase.back")}
           </Group>
         </Anchor>
       </Group>
@@ -52,7 +53,7 @@ export default function NewCasePage() {
       ) : (
         <>
           <Text c="dimmed" size="sm">
-            Find the victim by the bank account the money was taken from, or start from the likely-victims list or a wallet's page.
+            {t("newCase.intro")}
           </Text>
           <VictimSearch />
         </>
@@ -63,30 +64,30 @@ export default function NewCasePage() {
 
 /** "Compensate the victims of this wallet": the bank accounts it charged from. */
 function WalletVictims({ accountId, onPick }: { accountId: string; onPick: (ref: string) => void }) {
+  const { t } = useTranslation(["compensation", "common", "accounts"]);
   const trpc = useTRPC();
   const q = useQuery(trpc.compensation.victimsOfAccount.queryOptions({ accountId }));
-  if (q.isPending) return <Loader aria-label="Loading the wallet's victims" />;
+  if (q.isPending) return <Loader aria-label={t("newCase.loadingWallet")} />;
   if (q.error) return <Alert color="red">{errorMessage(q.error)}</Alert>;
   const { wallet, victims } = q.data;
   return (
     <Card withBorder>
       <Text size="sm" mb="xs">
-        Victims of wallet{" "}
+        {t("newCase.victimsOf")}{" "}
         <AccountLink accountId={wallet.id} />{" "}
-        ({wallet.holderName}, risk score {wallet.riskScore}
-        {wallet.reviewLabel ? `, ${wallet.reviewLabel === "CONFIRMED_FRAUD" ? "confirmed fraud" : "marked legitimate"}` : ""})
+        ({wallet.holderName}) {t("newCase.walletScore", { score: wallet.riskScore, label: wallet.reviewLabel ? (wallet.reviewLabel === "CONFIRMED_FRAUD" ? t("newCase.confirmedFraud") : t("newCase.markedLegitimate")) : "" })}
       </Text>
       {!wallet.fraudulent && (
-        <Alert color="gray">This wallet is not flagged or confirmed as fraud, so its charges cannot be compensated here. Ask an analyst to review it first.</Alert>
+        <Alert color="gray">{t("newCase.notFraud")}</Alert>
       )}
-      {wallet.fraudulent && victims.length === 0 && <Alert color="gray">This wallet made no charges.</Alert>}
+      {wallet.fraudulent && victims.length === 0 && <Alert color="gray">{t("newCase.noCharges")}</Alert>}
       {victims.length > 0 && (
         <Table data-testid="wallet-victims">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Victim</Table.Th>
-              <Table.Th ta="right">Taken by this wallet</Table.Th>
-              <Table.Th ta="right">Still owed</Table.Th>
+              <Table.Th>{t("newCase.col.victim")}</Table.Th>
+              <Table.Th ta="right">{t("newCase.col.takenByWallet")}</Table.Th>
+              <Table.Th ta="right">{t("newCase.col.owed")}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -104,7 +105,7 @@ function WalletVictims({ accountId, onPick }: { accountId: string; onPick: (ref:
                 </Table.Td>
                 <Table.Td>
                   <Button size="xs" variant="light" onClick={() => onPick(v.ref)} disabled={v.owedYen === 0}>
-                    {v.owedYen === 0 ? "Nothing owed" : "Choose"}
+                    {v.owedYen === 0 ? t("newCase.nothingOwed") : t("newCase.choose")}
                   </Button>
                 </Table.Td>
               </Table.Tr>
@@ -117,16 +118,17 @@ function WalletVictims({ accountId, onPick }: { accountId: string; onPick: (ref:
 }
 
 function VictimForm({ chargeId, onChangeVictim }: { chargeId: string; onChangeVictim: () => void }) {
+  const { t } = useTranslation(["compensation", "common", "accounts"]);
   const trpc = useTRPC();
   const q = useQuery(trpc.compensation.victimForCharge.queryOptions({ chargeId }));
-  if (q.isPending) return <Loader aria-label="Loading the victim" />;
+  if (q.isPending) return <Loader aria-label={t("newCase.loadingVictim")} />;
   if (q.error) return <Alert color="red">{errorMessage(q.error)}</Alert>;
   if (!q.data) {
     return (
       <Alert color="gray">
-        This charge's bank account has no charges by flagged or confirmed-fraud wallets, so there is nothing to compensate.{" "}
+        {t("newCase.noFraudCharges")}{" "}
         <Anchor component="button" onClick={onChangeVictim}>
-          Choose another victim
+          {t("newCase.chooseAnother")}
         </Anchor>
       </Alert>
     );
@@ -141,6 +143,8 @@ interface LineDraft {
 }
 
 function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: () => void }) {
+  const { t } = useTranslation(["compensation", "common", "accounts"]);
+  const fmt = useFormat();
   const trpc = useTRPC();
   const navigate = useNavigate();
   const invalidate = useInvalidateCompensation();
@@ -164,7 +168,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
         inFlight.current = false;
       },
       onSuccess: async (res) => {
-        notifications.show({ color: "green", message: res.replayed ? "This case had already been created." : "Case created." });
+        notifications.show({ color: "green", message: res.replayed ? t("newCase.replayed") : t("newCase.created") });
         await invalidate();
         navigate(`/compensation/cases/${res.caseId}`, { replace: true });
       },
@@ -181,16 +185,16 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
     const reading = parseYenAmount(d.amountText, { min: 1 });
     const amount = reading.ok ? reading.value : 0;
     if (!reading.ok) problems[c.chargeId] = amountWords(reading) ?? "";
-    else if (amount > c.owedYen) problems[c.chargeId] = c.owedYen === 0 ? "Nothing is left to pay back on this charge." : `At most ${formatYen(c.owedYen)} is left to pay back.`;
+    else if (amount > c.owedYen) problems[c.chargeId] = c.owedYen === 0 ? t("newCase.nothingLeft") : t("newCase.atMost", { amount: c.owedYen });
     else lines.push({ chargeId: c.chargeId, amountYen: amount });
   }
   const totalYen = lines.reduce((s, l) => s + l.amountYen, 0);
   const problemCount = Object.keys(problems).length;
   const blockers = [
-    lines.length === 0 && problemCount === 0 ? "Tick at least one charge." : null,
-    problemCount > 0 ? `Fix the amount${problemCount === 1 ? "" : "s"} marked in red.` : null,
-    holderName.trim() === "" ? "Enter the holder name." : null,
-    reason.trim().length < REASON_LENGTH_MIN ? `Give a reason of at least ${REASON_LENGTH_MIN} characters.` : null,
+    lines.length === 0 && problemCount === 0 ? t("newCase.tickOne") : null,
+    problemCount > 0 ? t("newCase.fixAmounts", { count: problemCount }) : null,
+    holderName.trim() === "" ? t("newCase.enterHolder") : null,
+    reason.trim().length < REASON_LENGTH_MIN ? t("newCase.giveReason", { min: REASON_LENGTH_MIN }) : null,
   ].filter((b): b is string => b !== null);
   const existingCaseId = create.error instanceof TRPCClientError ? ((create.error.data as { details?: { caseId?: string } })?.details?.caseId ?? null) : null;
   const setDraft = (chargeId: string, change: Partial<LineDraft>) => setDrafts((all) => ({ ...all, [chargeId]: { ...all[chargeId], ...change } }));
@@ -209,25 +213,25 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
           <Group justify="space-between">
             <div>
               <Text size="xs" c="dimmed">
-                Victim (the bank account the money was taken from)
+                {t("newCase.victimLabel")}
               </Text>
               <VictimLine {...victim} />
               <Text size="sm" c="dimmed">
-                <Yen value={victim.takenYen} /> taken · <Yen value={victim.paidYen} /> paid back · <Yen value={victim.pendingYen} /> pending · <Yen value={victim.owedYen} /> still owed
+                {t("newCase.summary", { taken: victim.takenYen, paid: victim.paidYen, pending: victim.pendingYen, owed: victim.owedYen })}
               </Text>
             </div>
             <Button variant="subtle" size="xs" onClick={onChangeVictim}>
-              Choose another victim
+              {t("newCase.chooseAnother")}
             </Button>
           </Group>
           {victim.cases.length > 0 && (
             <Text size="xs" c="dimmed" mt="xs">
-              Earlier cases for this victim:{" "}
+              {t("newCase.earlier")}{" "}
               {victim.cases.map((c, i) => (
                 <span key={c.id}>
                   {i > 0 && ", "}
                   <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="xs">
-                    {formatYen(c.totalYen)} {c.state.toLowerCase()}
+                    {fmt.yen(c.totalYen)} {t(`state.${c.state as "PAID"}`, { defaultValue: c.state }).toLowerCase()}
                   </Anchor>
                 </span>
               ))}
@@ -239,13 +243,13 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={40} />
-              <Table.Th>Charge</Table.Th>
-              <Table.Th>Wallet</Table.Th>
-              <Table.Th ta="right">Taken</Table.Th>
-              <Table.Th ta="right">Paid back</Table.Th>
-              <Table.Th ta="right">Pending</Table.Th>
-              <Table.Th ta="right">Still owed</Table.Th>
-              <Table.Th w={200}>Pay back in this case</Table.Th>
+              <Table.Th>{t("newCase.col.charge")}</Table.Th>
+              <Table.Th>{t("newCase.col.wallet")}</Table.Th>
+              <Table.Th ta="right">{t("newCase.col.taken")}</Table.Th>
+              <Table.Th ta="right">{t("newCase.col.paid")}</Table.Th>
+              <Table.Th ta="right">{t("newCase.col.pending")}</Table.Th>
+              <Table.Th ta="right">{t("newCase.col.owed")}</Table.Th>
+              <Table.Th w={200}>{t("newCase.col.payBack")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -255,7 +259,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                 <Table.Tr key={c.chargeId} data-testid={`line-${c.chargeId}`}>
                   <Table.Td>
                     <Checkbox
-                      aria-label={`Include charge ${c.chargeId}`}
+                      aria-label={t("newCase.include", { id: c.chargeId })}
                       checked={d.checked}
                       disabled={c.owedYen === 0 && !d.checked}
                       onChange={(e) => setDraft(c.chargeId, { checked: e.currentTarget.checked, amountText: d.amountText === "" ? String(c.owedYen) : d.amountText })}
@@ -270,8 +274,8 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                   <Table.Td>
                     <AccountLink accountId={c.walletId} size="sm" />
                     <Text size="xs" c="dimmed">
-                      score {c.walletRiskScore}
-                      {c.walletReviewLabel === "CONFIRMED_FRAUD" ? " · confirmed fraud" : ""}
+                      {t("newCase.score", { score: c.walletRiskScore })}
+                      {c.walletReviewLabel === "CONFIRMED_FRAUD" ? ` · ${t("accounts:label.CONFIRMED_FRAUD")}` : ""}
                     </Text>
                   </Table.Td>
                   <Table.Td ta="right">
@@ -284,11 +288,11 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                     <Yen value={c.pendingYen} />
                   </Table.Td>
                   <Table.Td ta="right" fw={500}>
-                    {c.owedYen === 0 ? <Badge color="green" variant="light">covered</Badge> : <Yen value={c.owedYen} />}
+                    {c.owedYen === 0 ? <Badge color="green" variant="light">{t("newCase.covered")}</Badge> : <Yen value={c.owedYen} />}
                   </Table.Td>
                   <Table.Td>
                     <AmountInput
-                      aria-label={`Amount for charge ${c.chargeId}`}
+                      aria-label={t("newCase.amountFor", { id: c.chargeId })}
                       value={d.amountText}
                       onChange={(text) => setDraft(c.chargeId, { amountText: text, checked: true })}
                       disabled={!d.checked}
@@ -305,15 +309,15 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
         </Table>
 
         <Group align="flex-start" grow>
-          <TextInput label="Holder name (as the bank records it)" value={holderName} onChange={(e) => setHolderName(e.currentTarget.value)} description="Taken from the bank link; correct it if the victim gives another." />
+          <TextInput label={t("newCase.holder")} value={holderName} onChange={(e) => setHolderName(e.currentTarget.value)} description={t("newCase.holderHint")} />
           <Textarea
-            label="Reason"
-            placeholder="e.g. Victim called on 9/8, withdrawals confirmed on their bank statement"
+            label={t("newCase.reason")}
+            placeholder={t("newCase.reasonPlaceholder")}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
             autosize
             minRows={2}
-            description="Recorded in the audit log with your name."
+            description={t("newCase.reasonHint")}
           />
         </Group>
 
@@ -321,15 +325,15 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
           <Group justify="space-between" align="center">
             <div>
               <Text size="lg" fw={600} data-testid="case-total">
-                Total <Yen value={totalYen} /> for {lines.length} charge{lines.length === 1 ? "" : "s"}
+                {t("newCase.total", { total: totalYen, count: lines.length })}
               </Text>
               {totalYen >= thresholdYen ? (
                 <Text size="sm" c="orange.8">
-                  At or above <Yen value={thresholdYen} />: a manager other than you must approve this case.
+                  {t("newCase.needsOther", { threshold: thresholdYen })}
                 </Text>
               ) : (
                 <Text size="sm" c="dimmed">
-                  Below <Yen value={thresholdYen} />: you can approve it yourself after creating it.
+                  {t("newCase.canApprove", { threshold: thresholdYen })}
                 </Text>
               )}
               {blockers.map((b) => (
@@ -339,7 +343,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
               ))}
             </div>
             <Button type="submit" size="md" loading={create.isPending} disabled={blockers.length > 0 || create.isPending} data-testid="submit-case">
-              Create case
+              {t("newCase.create")}
             </Button>
           </Group>
         </Card>
@@ -350,7 +354,7 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
               <>
                 {" "}
                 <Anchor component={Link} to={`/compensation/cases/${existingCaseId}`}>
-                  Open that case
+                  {t("newCase.openThat")}
                 </Anchor>
               </>
             )}
