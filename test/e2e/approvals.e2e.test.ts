@@ -118,7 +118,7 @@ describe.runIf(browserTestsEnabled)("four eyes on a lift, in the browser", () =>
 
     // A second manager reviews it; it leaves the overview.
     const other = await signInSecond();
-    await other.getByTestId("emergency-notice").getByRole("link", { name: "Review on the approvals page" }).click();
+    await other.getByTestId("emergency-notice").getByRole("link", { name: "Review on the Four eyes page" }).click();
     const card = other.getByTestId("change-request").filter({ hasText: "0005" });
     await expect(card.textContent()).resolves.toContain("Emergency: not yet reviewed");
     await card.getByRole("button", { name: "Mark reviewed" }).click();

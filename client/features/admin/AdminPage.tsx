@@ -122,7 +122,7 @@ function StaffTab() {
   };
   const create = useMutationOnce(useMutation(trpc.admin.createStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can now sign in as ${ROLE_LABELS[u.role]}.`) })));
   const setRole = useMutationOnce(useMutation(trpc.admin.setRole.mutationOptions({
-    onSuccess: (u) => done(u.pendingRequestId === null ? `${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.` : `${u.summary}: this waits for a second administrator's approval on the Approvals page.`),
+    onSuccess: (u) => done(u.pendingRequestId === null ? `${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.` : `${u.summary}: this waits for a second administrator's approval on the Four eyes page.`),
   })));
   const deactivate = useMutationOnce(useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} is deactivated; ${u.sessionsEnded} session(s) ended.`) })));
   const reactivate = useMutationOnce(useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can sign in again.`) })));
@@ -366,7 +366,7 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
   const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
       onSuccess: (r) => {
-        notifications.show({ color: "green", message: r.pendingRequestId ? `Raising it waits for a second administrator's approval on the Approvals page.` : `${label} saved.` });
+        notifications.show({ color: "green", message: r.pendingRequestId ? `Raising it waits for a second administrator's approval on the Four eyes page.` : `${label} saved.` });
         setReason("");
         return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
       },

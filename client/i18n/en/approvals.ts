@@ -33,6 +33,6 @@ export const approvals = {
     title_one: "An emergency change was applied by one person and is not yet reviewed",
     title_other: "{{count}} emergency changes were applied by one person and are not yet reviewed",
     item: "{{summary}}, by {{email}} at {{at, jst}}: “{{reason}}”",
-    open: "Review on the approvals page",
+    open: "Review on the Four eyes page",
   },
 };

@@ -34,6 +34,6 @@ export const approvals = {
     title_one: "一人で適用された緊急変更が未確認です",
     title_other: "一人で適用された緊急変更 {{count}} 件が未確認です",
     item: "{{summary}}（{{email}}、{{at, jst}}）: 「{{reason}}」",
-    open: "承認ページで確認する",
+    open: "「二人目の承認」ページで確認する",
   },
 } satisfies Catalog;

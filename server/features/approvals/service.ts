@@ -119,7 +119,7 @@ export async function requestChange(db: PrismaClient, actor: ApprovalActor, inpu
     });
   } catch (err) {
     if (isPendingConflict(err)) {
-      throw new AppError("CONFLICT", "The same change is already waiting for a second person's approval: see the approvals page.");
+      throw new AppError("CONFLICT", "The same change is already waiting for a second person's approval: see the Four eyes page.");
     }
     throw err;
   }
