@@ -147,10 +147,10 @@ export const suspensions = {
   lift: {
     title: "Lift suspension",
     requestedTitle: "Lift requested",
-    requested: "The suspension at {{bank}} stays in force until a second manager approves the lift on the Approvals page.",
+    requested: "The suspension at {{bank}} stays in force until a second manager approves the lift on the Four eyes page.",
     emergencyTitle: "Suspension lifted as an emergency",
     emergencyDone: "{{bank}}: shown on the overview until a second manager reviews it.",
-    fourEyes: "A lift waits for a second manager: it takes effect when another manager approves it on the Approvals page.",
+    fourEyes: "A lift waits for a second manager: it takes effect when another manager approves it on the Four eyes page.",
     stayQuarantined: "{{count, count}} links quarantined by this suspension stay quarantined: each still needs an analyst to release or revoke it.",
     emergency: "Emergency: lift now, without waiting for a second manager",
     emergencyHint: "Recorded as an emergency and shown on the overview until another manager reviews it. Needs a reason of at least {{min}} characters.",
