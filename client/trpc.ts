@@ -1,7 +1,7 @@
 import { QueryCache, QueryClient, MutationCache } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
-import superjson from "superjson";
+import { transformer } from "../shared/transformer.ts";
 import type { AppRouter } from "../server/trpc/app-router.ts";
 import { notifySessionLost } from "./lib/session-events.ts";
 import { stepUpLink } from "./lib/step-up.ts";
@@ -41,7 +41,7 @@ export function makeTrpcClient() {
       stepUpLink,
       httpBatchLink({
         url: "/trpc",
-        transformer: superjson,
+        transformer,
         maxItems: 8,
         // Our CSRF header: a cross-site form cannot set it (see server/http/csrf.ts).
         headers: () => ({ "x-floodgate-csrf": "1" }),

@@ -74,6 +74,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: API_BODY_BYTES_MAX,
     trustProxy: opts.secureCookies ?? false,
     routerOptions: { maxParamLength: 5000 },
+    // An overlong or broken URL parameter (FST_ERR_MAX_PARAM_LENGTH, FST_ERR_BAD_URL): our words, 400.
+    frameworkErrors: (err, req, reply) => {
+      const code: ErrorCode = err.code === "FST_ERR_MAX_PARAM_LENGTH" || err.code === "FST_ERR_BAD_URL" ? "BAD_URL" : "BAD_REQUEST";
+      return (reply as FastifyReply).code(errorSpec(code).status).send({ code, message: errorSpec(code).message, requestId: req.id });
+    },
   });
 
   app.addHook("onSend", async (req, reply) => {

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: "Some fields are not valid." },
   BAD_REQUEST: { status: 400, message: "The request was not understood." },
   MALFORMED_JSON: { status: 400, message: "The request body is not valid JSON." },
+  BAD_URL: { status: 400, message: "This address is too long or not valid." },
   MALFORMED_REQUEST: { status: 400, message: "The request could not be read: send it as the console or the API documentation does." },
   TOO_MANY_CALLS: { status: 400, message: `One request may carry at most ${TRPC_BATCH_CALLS_MAX} calls; send the others in another request.` },
   UNAUTHENTICATED: { status: 401, message: "Please sign in." },

@@ -1,9 +1,8 @@
-import { z } from "zod";
+import { text } from "./schema-blocks.ts";
 import { REASON_LENGTH_MAX, REASON_LENGTH_MIN } from "./limits.ts";
 
 /** Every staff mutation carries a reason, recorded in the audit log. */
-export const Reason = z
-  .string()
+export const Reason = text()
   .trim()
   .min(REASON_LENGTH_MIN, `Give a reason of at least ${REASON_LENGTH_MIN} characters`)
   .max(REASON_LENGTH_MAX, `Keep the reason under ${REASON_LENGTH_MAX} characters`);

@@ -1,8 +1,8 @@
 // tRPC in one place: context type, superjson (dates survive), and an error formatter that sends
 // the UI words it can show — never a stack trace, SQL or a library's message.
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError } from "zod";
+import { transformer } from "../../shared/transformer.ts";
 import { AppError, errorSpec, type ErrorCode, type ErrorPayload } from "../../shared/errors.ts";
 import type { Context } from "./context.ts";
 
@@ -32,7 +32,7 @@ const OUR_CODE_FOR_TRPC: Partial<Record<TRPCError["code"], ErrorCode>> = {
 };
 
 export const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer, // superjson, input read defensively (shared/transformer.ts)
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
     const requestId = ctx?.requestId;

@@ -2,6 +2,7 @@
 // shared by server and client. Filters coerce strings, so the same schema reads a URL query string
 // (the CSV export, the page's own URL) and a tRPC input.
 import { z } from "zod";
+import { dateInput, isoInstant, text } from "../schema-blocks.ts";
 import { Reason as ReasonText } from "../reason.ts";
 import type { Reason } from "./rules.ts";
 
@@ -43,12 +44,12 @@ export const ACCOUNT_SORTS = ["score", "openedAt", "flaggedAt"] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 export type SortDir = "asc" | "desc";
 
-export const BankCode = z.string().regex(/^\d{4}$/, "A bank code is 4 digits");
-export const AccountId = z.string().trim().min(1).max(64);
+export const BankCode = text().regex(/^\d{4}$/, "A bank code is 4 digits");
+export const AccountId = text().trim().min(1).max(64);
 
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 const optionalScore = z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100).optional());
-const optionalDate = z.preprocess(emptyToUndefined, z.coerce.date().optional());
+const optionalDate = z.preprocess(emptyToUndefined, dateInput().optional());
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 
 /** The table's filters; all optional, combined with AND. Also the CSV export's query string. */
@@ -66,7 +67,7 @@ export const AccountFilters = z.object({
   linkedFrom: optionalDate,
   linkedTo: optionalDate,
   /** an account id, a 7-digit bank account number, or part of a holder name (wallet or bank) */
-  q: optional(z.string().trim().max(100, "Keep the search under 100 characters")),
+  q: optional(text().trim().max(100, "Keep the search under 100 characters")),
 });
 export type AccountFilters = z.infer<typeof AccountFilters>;
 
@@ -74,7 +75,7 @@ export const ListAccountsInput = AccountFilters.extend({
   sort: z.enum(ACCOUNT_SORTS).default("score"),
   dir: z.enum(["asc", "desc"]).default("desc"),
   /** keyset position: a row's cursor from the previous answer */
-  cursor: z.string().max(400).optional(),
+  cursor: text().max(400).optional(),
   /** next: rows after the cursor; prev: rows before it */
   direction: z.enum(["next", "prev"]).default("next"),
   limit: z.number().int().min(1).max(ACCOUNTS_PAGE_SIZE_MAX).default(ACCOUNTS_PAGE_SIZE),
@@ -137,9 +138,9 @@ export interface AccountActionResult {
 
 export const FlaggedQuery = z.object({
   minScore: z.coerce.number().int().min(0).max(100).optional().meta({ description: "Only accounts whose current score is at least this (default: the flag threshold).", examples: [60] }),
-  since: z.iso.datetime({ offset: true }).optional().meta({ description: "Only accounts first flagged at or after this instant (ISO 8601 with offset).", examples: ["2020-09-07T00:00:00+09:00"] }),
+  since: isoInstant().optional().meta({ description: "Only accounts first flagged at or after this instant (ISO 8601 with offset).", examples: ["2020-09-07T00:00:00+09:00"] }),
   limit: z.coerce.number().int().min(1).max(FLAGGED_PAGE_SIZE_MAX).default(FLAGGED_PAGE_SIZE_DEFAULT).meta({ description: `Accounts per page (1-${FLAGGED_PAGE_SIZE_MAX}).`, examples: [100] }),
-  cursor: z.string().max(200).optional().meta({ description: "The previous page's nextCursor: continues with older flags, unaffected by accounts flagged since." }),
+  cursor: text().max(200).optional().meta({ description: "The previous page's nextCursor: continues with older flags, unaffected by accounts flagged since." }),
 });
 
 export const FlaggedAccount = z

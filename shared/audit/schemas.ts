@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instant, text } from "../schema-blocks.ts";
 
 export const AUDIT_PAGE_ROWS_MAX = 200;
 /** A CSV export holds at most this many records (newest first); narrow the filters for more. */
@@ -6,7 +7,7 @@ export const AUDIT_EXPORT_ROWS_MAX = 20_000;
 /** Audit entries on a bank's incident timeline (newest kept). */
 export const TIMELINE_AUDIT_ROWS_MAX = 500;
 
-const Text = (max: number) => z.string().trim().max(max, `Keep this under ${max} characters`);
+const Text = (max: number) => text().trim().max(max, `Keep this under ${max} characters`);
 
 /** Server-side filters of the audit page; every field is optional and they combine with AND. */
 export const AuditFilters = z.strictObject({
@@ -16,8 +17,8 @@ export const AuditFilters = z.strictObject({
   action: Text(64).optional(),
   targetType: Text(32).optional(),
   targetId: Text(200).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: instant().optional(),
+  to: instant().optional(),
   /** free text searched in the reason */
   q: Text(200).optional(),
 });
@@ -33,7 +34,7 @@ export type AuditListInput = z.input<typeof AuditListInput>;
 export const AuditExportInput = AuditFilters;
 
 export const BankTimelineInput = z.strictObject({
-  bankCode: z.string().regex(/^\d{4}$/, "A bank code is 4 digits"),
+  bankCode: text().regex(/^\d{4}$/, "A bank code is 4 digits"),
 });
 
 export interface AuditRowView {

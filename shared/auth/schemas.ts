@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { text } from "../schema-blocks.ts";
 
 export const SignInInput = z.object({
-  email: z.string().trim().toLowerCase().email("Enter an email address").max(200),
-  password: z.string().min(1, "Enter your password").max(200),
+  email: text().trim().toLowerCase().email("Enter an email address").max(200),
+  password: text().min(1, "Enter your password").max(200),
 });
 export type SignInInput = z.infer<typeof SignInInput>;

@@ -2,6 +2,7 @@
 // server takes the victim from the charges themselves, so the full account number never has to
 // reach the browser (it appears only in the payout export).
 import { z } from "zod";
+import { text } from "../schema-blocks.ts";
 import { CaseState, CreateCaseInput, Reason, Victim } from "./schemas.ts";
 
 export const CASE_LIST_LIMIT_MAX = 500;
@@ -18,7 +19,7 @@ export type CreateCaseRequest = z.infer<typeof CreateCaseRequest>;
 
 export const ListCasesInput = z.object({
   states: z.array(CaseState).max(5).optional(),
-  bankCode: z.string().regex(/^\d{4}$/, "bankCode must be 4 digits").optional(),
+  bankCode: text().regex(/^\d{4}$/, "bankCode must be 4 digits").optional(),
   /** Only cases the signed-in person requested. */
   mine: z.boolean().optional(),
   limit: z.number().int().min(1).max(CASE_LIST_LIMIT_MAX).default(100),
@@ -28,19 +29,18 @@ export type ListCasesInput = z.input<typeof ListCasesInput>;
 
 export const CaseIdInput = z.object({ caseId: z.uuid() });
 export const BatchIdInput = z.object({ batchId: z.uuid() });
-export const ChargeIdInput = z.object({ chargeId: z.string().min(1).max(64) });
-export const AccountIdInput = z.object({ accountId: z.string().min(1).max(64) });
+export const ChargeIdInput = z.object({ chargeId: text().min(1).max(64) });
+export const AccountIdInput = z.object({ accountId: text().min(1).max(64) });
 
 export const VictimSearchInput = z.object({
-  bankCode: z.string().trim().regex(/^\d{4}$/, "Bank code is 4 digits"),
-  accountNumber: z.string().trim().regex(/^\d{7}$/, "Account number is 7 digits"),
-  branchCode: z
-    .string()
+  bankCode: text().trim().regex(/^\d{4}$/, "Bank code is 4 digits"),
+  accountNumber: text().trim().regex(/^\d{7}$/, "Account number is 7 digits"),
+  branchCode: text()
     .trim()
     .regex(/^\d{3}$/, "Branch code is 3 digits")
     .optional(),
 });
 export type VictimSearchInput = z.infer<typeof VictimSearchInput>;
 
-export const ReportInput = z.object({ bankCode: z.string().regex(/^\d{4}$/).optional() }).optional();
+export const ReportInput = z.object({ bankCode: text().regex(/^\d{4}$/).optional() }).optional();
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { text } from "../schema-blocks.ts";
 
 export const DEFAULT_APPROVAL_THRESHOLD_YEN = 100_000;
 // A single charge is at most ¥1,000,000; 10x leaves room for historical data while keeping a
 // 200-line case total (≤ ¥2,000,000,000) inside the database's 32-bit total_yen column.
 export const MAX_LINE_YEN = 10_000_000;
 
-export const Reason = z
-  .string()
+export const Reason = text()
   .trim()
   .min(5, "reason must be at least 5 characters")
   .max(500, "reason must be at most 500 characters")
@@ -22,11 +22,10 @@ export type CaseState = z.infer<typeof CaseState>;
 
 export const Victim = z
   .object({
-    bankCode: z.string().regex(/^\d{4}$/, "bankCode must be 4 digits").meta({ description: "4-digit Zengin bank code" }),
-    branchCode: z.string().regex(/^\d{3}$/, "branchCode must be 3 digits"),
-    accountNumber: z.string().regex(/^\d{7}$/, "accountNumber must be 7 digits"),
-    holderName: z
-      .string()
+    bankCode: text().regex(/^\d{4}$/, "bankCode must be 4 digits").meta({ description: "4-digit Zengin bank code" }),
+    branchCode: text().regex(/^\d{3}$/, "branchCode must be 3 digits"),
+    accountNumber: text().regex(/^\d{7}$/, "accountNumber must be 7 digits"),
+    holderName: text()
       .trim()
       .min(1, "holderName is required")
       .max(100, "holderName must be at most 100 characters")
@@ -36,7 +35,7 @@ export const Victim = z
 export type Victim = z.infer<typeof Victim>;
 
 export const CompensationLineInput = z.object({
-  chargeId: z.string().min(1).max(64),
+  chargeId: text().min(1).max(64),
   amountYen: z
     .number()
     .int("amountYen must be a whole number of yen")
@@ -48,8 +47,7 @@ export type CompensationLineInput = z.infer<typeof CompensationLineInput>;
 
 export const CreateCaseInput = z
   .object({
-    idempotencyKey: z
-      .string()
+    idempotencyKey: text()
       .regex(/^[A-Za-z0-9._:-]{8,100}$/, "idempotencyKey must be a UUID or 8..100 characters of [A-Za-z0-9._:-]")
       .meta({ description: "Client-chosen key; retrying with the same key and content returns the same case" }),
     victim: Victim,

@@ -4,6 +4,7 @@
 // OpenAPI 3.1 document from their JSON Schema output (hence the `.meta()` descriptions and examples).
 // Every object is strict: an unknown field is a rejection, not something silently dropped.
 import { z } from "zod";
+import { isoInstant, text } from "../schema-blocks.ts";
 
 /** Largest number of events accepted in one `POST /api/v1/events` call. */
 export const EVENTS_PER_BATCH_MAX = 1000;
@@ -29,15 +30,13 @@ export const REJECTION_CODES = ["INVALID", "UNKNOWN_ACCOUNT", "UNKNOWN_LINK", "U
 // Building blocks
 
 const id = (what: string, example: string) =>
-  z
-    .string()
+  text()
     .min(1)
     .max(ID_MAX_LENGTH)
     .meta({ description: `${what} (1-${ID_MAX_LENGTH} characters, unique within its kind).`, examples: [example] });
 
 const name = (what: string, example: string) =>
-  z
-    .string()
+  text()
     .min(1)
     .max(NAME_MAX_LENGTH)
     .regex(/\S/, "must not be blank")
@@ -47,8 +46,7 @@ const name = (what: string, example: string) =>
     });
 
 const digits = (n: number, what: string, example: string) =>
-  z
-    .string()
+  text()
     .regex(new RegExp(`^[0-9]{${n}}$`), `must be exactly ${n} digits`)
     .meta({ description: `${what}: exactly ${n} ASCII digits.`, examples: [example] });
 
@@ -69,7 +67,7 @@ export const amountYenSchema = z
   .max(AMOUNT_YEN_MAX)
   .meta({ description: `Amount in yen: a positive integer, at most ${AMOUNT_YEN_MAX}.`, examples: [10000] });
 
-export const occurredAtSchema = z.iso.datetime({ offset: true }).meta({
+export const occurredAtSchema = isoInstant().meta({
   description:
     'When the event happened on the platform: ISO 8601 date-time with "Z" or a numeric offset (e.g. "+09:00"). Two forms of the same instant are the same value.',
   examples: ["2020-09-04T12:34:56+09:00", "2020-09-04T03:34:56.120Z"],
@@ -204,6 +202,8 @@ export const rejectionCodeSchema = z.enum(REJECTION_CODES).meta({
   examples: ["UNKNOWN_LINK"],
 });
 
+// Outputs (what the server answers) are plain strings: the blocks guard inputs. A rejection echoes
+// the id as sent, even one holding a lone surrogate.
 export const eventRejectionSchema = z
   .strictObject({
     index: z.number().int().min(0).meta({ description: "Position of the event in the request's `events` array (0-based).", examples: [3] }),

@@ -284,9 +284,15 @@ describe("planSuspensions", () => {
 
 describe("schemas", () => {
   it("SuspendInput: cutoffAt after startsAt is reported on cutoffAt", () => {
-    const r = SuspendInput.safeParse({ bankCodes: [BANK], scopes: ["REGISTRATION"], startsAt: cutoffAt, cutoffAt: startsAt, reason: "phishing wave" });
+    // Near the clock: the schema refuses suspension times far in the past or future.
+    const soon = new Date(Date.now() + 3_600_000);
+    const r = SuspendInput.safeParse({ bankCodes: [BANK], scopes: ["REGISTRATION"], startsAt: soon, cutoffAt: new Date(soon.getTime() + 60_000), reason: "phishing wave" });
     expect(r.success).toBe(false);
-    expect(r.error?.issues[0].path).toEqual(["cutoffAt"]);
+    expect(r.error?.issues.map((i) => i.path)).toEqual([["cutoffAt"]]);
+  });
+  it("SuspendInput: times far in the past or future are refused with words", () => {
+    const r = SuspendInput.safeParse({ bankCodes: [BANK], scopes: ["REGISTRATION"], startsAt: startsAt, reason: "phishing wave" });
+    expect(r.error?.issues.map((i) => [i.path, i.message])).toEqual([[["startsAt"], "must not be more than 31 days in the past"]]);
   });
   it("SuspendInput: rejects duplicate banks, bad codes, empty scopes, short reasons", () => {
     expect(SuspendInput.safeParse({ bankCodes: [BANK, BANK], scopes: ["CHARGE"], reason: "phishing" }).success).toBe(false);

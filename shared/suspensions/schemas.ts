@@ -1,14 +1,13 @@
 import { z } from "zod";
+import { suspensionTime, text } from "../schema-blocks.ts";
 
 // Zengin bank codes are always 4 digits; leading zeros matter ("0125"), so they stay strings.
-export const BankCode = z
-  .string()
+export const BankCode = text()
   .regex(/^\d{4}$/, "bankCode must be 4 digits")
   .meta({ description: "4-digit Zengin bank code, e.g. 0125", example: "0125" });
 
 // Reasons are kept in the audit trail and shown to other staff, so a one-word reason is refused.
-export const Reason = z
-  .string()
+export const Reason = text()
   .trim()
   .min(5, "reason must be at least 5 characters")
   .max(500, "reason must be at most 500 characters")
@@ -32,11 +31,10 @@ const proposalShape = {
     .array(SuspensionScope)
     .min(1, "scopes must contain at least one scope")
     .refine((scopes) => new Set(scopes).size === scopes.length, { message: "scopes must be unique" }),
-  startsAt: z
-    .date()
+  startsAt: suspensionTime()
     .optional()
     .meta({ description: "When the suspension takes effect (UTC). Omitted: now. Later: scheduled." }),
-  cutoffAt: z.date().optional().meta({
+  cutoffAt: suspensionTime().optional().meta({
     description:
       "Links registered before this instant are grandfathered. Omitted: equal to startsAt. May be set earlier (to the attack's start), never later than startsAt.",
   }),
@@ -96,7 +94,7 @@ export type LiftInput = z.infer<typeof LiftInput>;
 export const QuarantineActionInput = z
   .object({
     linkIds: z
-      .array(z.string().min(1).max(64))
+      .array(text().min(1).max(64))
       .min(1, "linkIds must contain at least one link")
       .max(500, "linkIds must contain at most 500 links")
       .refine((ids) => new Set(ids).size === ids.length, { message: "linkIds must be unique" }),
@@ -107,8 +105,8 @@ export type QuarantineActionInput = z.infer<typeof QuarantineActionInput>;
 
 // --- Decision API (called by the wallet platform) -------------------------------------------
 
-const AccountId = z.string().min(1).max(64).meta({ description: "Wallet account id" });
-const LinkId = z.string().min(1).max(64).meta({ description: "Bank link id" });
+const AccountId = text().min(1).max(64).meta({ description: "Wallet account id" });
+const LinkId = text().min(1).max(64).meta({ description: "Bank link id" });
 
 export const LinkRegistrationDecisionRequest = z
   .object({ accountId: AccountId, bankCode: BankCode })

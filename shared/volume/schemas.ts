@@ -2,6 +2,7 @@
 // window and bucket size the server queries).
 import { z } from "zod";
 import { Reason } from "../reason.ts";
+import { instant, text } from "../schema-blocks.ts";
 import { chooseBucketMinutes, bucketStartMs, MINUTE_MS } from "./time.ts";
 
 export const VOLUME_RANGES = ["6h", "24h", "7d", "30d", "custom"] as const;
@@ -24,7 +25,7 @@ export const CUSTOM_RANGE_DAYS_MAX = 33;
 export const TOP_BANKS_DEFAULT = 5;
 export const TOP_BANKS_MAX = 10;
 
-export const BankCodeInput = z.string().regex(/^\d{4}$/, "must be a 4-digit bank code");
+export const BankCodeInput = text().regex(/^\d{4}$/, "must be a 4-digit bank code");
 
 export const ChargeMeasure = z.enum(["count", "yen"]);
 export type ChargeMeasure = z.infer<typeof ChargeMeasure>;
@@ -32,8 +33,8 @@ export type ChargeMeasure = z.infer<typeof ChargeMeasure>;
 const windowFields = {
   range: z.enum(VOLUME_RANGES).default("24h"),
   /** Custom range only. */
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: instant().optional(),
+  to: instant().optional(),
 };
 
 export const OverviewInput = z.object({
@@ -98,6 +99,6 @@ export function windowBuckets(w: VolumeWindow): number[] {
 
 /** Acknowledge one bank alarm (its id, as the bank page shows it) with a reason for the audit log. */
 export const AcknowledgeAlarmInput = z.object({
-  alarmId: z.string().regex(/^\d{1,18}$/, "Not an alarm id"),
+  alarmId: text().regex(/^\d{1,18}$/, "Not an alarm id"),
   reason: Reason,
 });

@@ -7,6 +7,7 @@ export const errorsJa: Record<string, string> = {
   VALIDATION_FAILED: "入力内容に誤りがあります。",
   BAD_REQUEST: "要求を理解できませんでした。",
   MALFORMED_JSON: "要求の本文が正しいJSONではありません。",
+  BAD_URL: "このアドレスは長すぎるか、正しくありません。",
   MALFORMED_REQUEST: "要求を読み取れませんでした。コンソールまたはAPI文書のとおりに送ってください。",
   TOO_MANY_CALLS: "1回の要求に含められる呼び出しの数を超えています。残りは別の要求で送ってください。",
   UNAUTHENTICATED: "サインインしてください。",

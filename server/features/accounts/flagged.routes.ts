@@ -5,6 +5,7 @@
 // first page and never shift, skip or repeat the pages it has not read yet.
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { AppError } from "../../../shared/errors.ts";
+import { parseIsoInstant, textProblem } from "../../../shared/schema-blocks.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { ApiError, FlaggedQuery, FlaggedResponse, type StoredReason } from "../../../shared/accounts/schemas.ts";
 import type { PlatformRoutes } from "../../platform-api/plugin.ts";
@@ -18,9 +19,10 @@ function encode(flaggedAt: Date, id: string): string {
 function decode(cursor: string): { flaggedAt: Date; id: string } | null {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const flaggedAt = new Date(String(at));
-    if (typeof id !== "string" || Number.isNaN(flaggedAt.getTime())) return null;
-    return { flaggedAt, id };
+    // A crafted cursor must not reach PostgreSQL with what it cannot store (a NUL, year 275760).
+    const instant = typeof at === "string" ? parseIsoInstant(at) : null;
+    if (typeof id !== "string" || textProblem(id) || !instant || "problem" in instant) return null;
+    return { flaggedAt: new Date(instant.ms), id };
   } catch {
     return null;
   }

@@ -8,6 +8,7 @@
 //   flaggedAt (flagged_at DESC, id ASC)  — wallet_account_flagged_at_id_idx; flagged accounts only
 //   openedAt  (opened_at, id)           — wallet_account_opened_at_idx (+ incremental sort on id)
 import { AppError } from "../../../shared/errors.ts";
+import { parseIsoInstant, textProblem } from "../../../shared/schema-blocks.ts";
 import { normalizeHolderName } from "../../../shared/accounts/index.ts";
 import {
   ACCOUNT_SORTS,
@@ -143,8 +144,10 @@ export function decodeCursor(cursor: string): KeysetPosition | null {
   try {
     const [sort, dir, value, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     if (!ACCOUNT_SORTS.includes(sort as AccountSort) || (dir !== "asc" && dir !== "desc") || typeof id !== "string") return null;
-    if (typeof value !== "number" && typeof value !== "string") return null;
-    return { sort: sort as AccountSort, dir, value, id };
+    // A crafted cursor must not reach PostgreSQL with what it cannot store (a NUL, year 275760).
+    if (textProblem(id)) return null;
+    if (sort === "score" ? !Number.isSafeInteger(value) : typeof value !== "string" || "problem" in parseIsoInstant(value)) return null;
+    return { sort: sort as AccountSort, dir, value: value as number | string, id };
   } catch {
     return null;
   }
