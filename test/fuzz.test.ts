@@ -8,6 +8,7 @@
 // it, the database fingerprinted before and after each target. Bounded: a fixed number of runs each.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
+import superjson from "superjson";
 import { z } from "zod";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
@@ -234,6 +235,160 @@ describe("fuzzing every /api/v1 route", () => {
     }
     expect(await fingerprint()).toEqual(before);
   }, 120_000);
+});
+
+
+// ---- poisoned inputs (#12 defect 3) --------------------------------------------------------
+// Every text and date leaf of every input, one at a time, holding what PostgreSQL cannot store
+// (NUL, lone surrogates, years 0000, -271821, +275760) or a day that does not exist (2026-02-30),
+// the rest of the input plausible: a 400 every time, never a 5xx, and nothing changed.
+
+const POISON_TEXT = ["\u0000", "ab\u0000", "\uD800", "x\uDC00", "\uDFFF\uD800"];
+const POISON_DATE_TEXT = ["0000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "-271821-04-20T00:00:00Z", "2026-02-30T00:00:00Z", "2026-02-30"];
+const yearDate = (y: number) => {
+  const d = new Date(Date.UTC(2020, 0, 1));
+  d.setUTCFullYear(y);
+  return d;
+};
+/** Dates as superjson carries them: the ISO text the server revives. */
+const POISON_DATES = [yearDate(0).toISOString(), new Date(8.64e15).toISOString(), new Date(-8.64e15).toISOString(), "2026-02-30T00:00:00.000Z", "2023-02-29T12:00:00.000Z"];
+
+type Leaf = { path: (string | number)[]; kind: "text" | "dateText" | "date" };
+type ZDef = { type: string; shape?: Record<string, Schema>; innerType?: Schema; in?: Schema; out?: Schema; options?: Schema[]; element?: Schema; entries?: Record<string, unknown>; values?: unknown[] };
+const defOf = (s: Schema) => (s as unknown as { _zod: { def: ZDef } })._zod.def;
+
+const ISO_CANDIDATE = "2020-09-04T12:34:56+09:00";
+const STRING_CANDIDATES = ["0125", "101", "1234567", "acc-000123", "A reason long enough for the audit log of this console.", "2e8d8a4f-6b1c-4c55-9a3e-0d3c2b1a0f9e", ISO_CANDIDATE, "abcdefgh-12345", "1", "ヤマダ タロウ", "x"];
+
+/** A plausible value for a schema, and the paths of its text and date leaves. */
+function plausible(schema: Schema, path: (string | number)[], leaves: Leaf[]): unknown {
+  const def = defOf(schema);
+  switch (def.type) {
+    case "object":
+      return Object.fromEntries(Object.entries(def.shape ?? {}).map(([k, v]) => [k, plausible(v, [...path, k], leaves)]));
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+    case "catch":
+    case "nonoptional":
+      return plausible(def.innerType!, path, leaves);
+    case "pipe":
+      return plausible(defOf(def.in!).type === "transform" ? def.out! : def.in!, path, leaves);
+    case "union":
+      return plausible(def.options![0], path, leaves);
+    case "array":
+      return [plausible(def.element!, [...path, 0], leaves)];
+    case "string": {
+      const value = STRING_CANDIDATES.find((c) => schema.safeParse(c).success) ?? "x";
+      leaves.push({ path, kind: value === ISO_CANDIDATE ? "dateText" : "text" });
+      return value;
+    }
+    case "date":
+      leaves.push({ path, kind: "date" });
+      return new Date();
+    case "number":
+      return [1, 100, 0].find((n) => schema.safeParse(n).success) ?? 1;
+    case "boolean":
+      return false;
+    case "enum":
+      return Object.values(def.entries ?? {})[0];
+    case "literal":
+      return def.values?.[0];
+    default:
+      return undefined;
+  }
+}
+
+function setAt(value: unknown, path: (string | number)[], leaf: unknown): unknown {
+  if (path.length === 0) return leaf;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  copy[path[0]] = setAt(copy[path[0]], path.slice(1), leaf);
+  return copy;
+}
+
+/** superjson payload of `base` with the leaf at `path` replaced by raw text (a Date's text when `asDate`). */
+function poisoned(base: unknown, path: (string | number)[], raw: string, asDate: boolean) {
+  const { json, meta } = superjson.serialize(base) as { json: unknown; meta?: { values?: Record<string, unknown>; v?: number } };
+  const key = path.map(String).join(".");
+  const values = { ...(meta?.values ?? {}) };
+  if (asDate) values[key] = ["Date"];
+  else delete values[key];
+  return { json: setAt(json, path, raw), meta: { ...(meta ?? {}), values } };
+}
+
+function callProcedureRaw(path: string, type: string, payload: unknown) {
+  const cookie = callerFor(path);
+  if (type === "query") return send(`${t.baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(payload))}`, { headers: { cookie } });
+  return send(`${t.baseUrl}/trpc/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify(payload) });
+}
+
+const LIBRARY_WORDS = /Maximum call stack|Unexpected token|JSON at position|FST_ERR|invalid byte sequence|out of range|superjson/i;
+
+describe("NUL, lone surrogates, extreme and impossible dates in every procedure", () => {
+  it("answer with a 400 in our words and change nothing", async () => {
+    const before = await fingerprint();
+    let poisonedLeaves = 0;
+    for (const [path, d] of procedures) {
+      const def = d._def;
+      if (def.inputs.length === 0) continue;
+      const leaves: Leaf[] = [];
+      const base = plausible(def.inputs[0], [], leaves);
+      for (const leaf of leaves) {
+        poisonedLeaves++;
+        const poisons = leaf.kind === "date" ? POISON_DATES : leaf.kind === "dateText" ? POISON_TEXT.concat(POISON_DATE_TEXT) : POISON_TEXT;
+        for (const raw of poisons) {
+          const r = await callProcedureRaw(path, def.type, poisoned(base, leaf.path, raw, leaf.kind === "date"));
+          const label = `${path} ${leaf.path.join(".")}=${JSON.stringify(raw)}`;
+          expectClientError(r, label, { authenticated: true });
+          expect(r.text, label).not.toMatch(LIBRARY_WORDS);
+          expect(r.status, `${label}: ${r.text.slice(0, 300)}`).toBe(400);
+        }
+      }
+    }
+    expect(poisonedLeaves).toBeGreaterThan(30);
+    expect(await fingerprint()).toEqual(before);
+  }, 300_000);
+});
+
+describe("NUL, lone surrogates, extreme and impossible dates in every /api/v1 route", () => {
+  it("answer with a 400 (or, for events, a rejection of that event alone) and change nothing", async () => {
+    const routes = t.app.registeredRoutes.filter((r) => r.url.startsWith("/api/v1/") && !r.url.startsWith("/api/v1/docs") && r.url !== "/api/v1/openapi.json" && r.method !== "HEAD");
+    const before = await fingerprint();
+    const auth = { authorization: `Bearer ${apiKey}` };
+    let poisonedLeaves = 0;
+    for (const route of routes) {
+      const schema = route.schema as { body?: Schema; querystring?: Schema } | undefined;
+      const input = route.method === "GET" ? schema?.querystring : schema?.body;
+      if (!input) continue;
+      const leaves: Leaf[] = [];
+      const base = plausible(input, [], leaves);
+      for (const leaf of leaves) {
+        poisonedLeaves++;
+        for (const raw of leaf.kind === "dateText" ? POISON_TEXT.concat(POISON_DATE_TEXT) : POISON_TEXT) {
+          const value = setAt(base, leaf.path, raw);
+          const label = `${route.method} ${route.url} ${leaf.path.join(".")}=${JSON.stringify(raw)}`;
+          const r =
+            route.method === "GET"
+              ? await send(`${t.baseUrl}${route.url}?${new URLSearchParams(value as Record<string, string>)}`, { headers: auth })
+              : await send(`${t.baseUrl}${route.url}`, { method: route.method, headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(value) });
+          expect(r.text, label).not.toMatch(LIBRARY_WORDS);
+          if (route.url === "/api/v1/events" && r.status === 200) {
+            // Validated per event: the poisoned event is rejected alone, nothing is accepted.
+            const body = JSON.parse(r.text);
+            expect(body.accepted, label).toBe(0);
+            expect(body.rejected.map((x: { code: string }) => x.code), label).toEqual(["INVALID"]);
+          } else {
+            expectClientError(r, label, { authenticated: true });
+            expect(r.status, `${label}: ${r.text.slice(0, 300)}`).toBe(400);
+          }
+        }
+      }
+    }
+    expect(poisonedLeaves).toBeGreaterThan(5);
+    expect(await fingerprint()).toEqual(before);
+  }, 300_000);
 });
 
 describe("after fuzzing", () => {
