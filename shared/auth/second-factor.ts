@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Role } from "./roles.ts";
 import { Reason } from "../reason.ts";
+import { text } from "../schema-blocks.ts";
 
 /** Roles that must have a second factor whatever the setting says. */
 export const SECOND_FACTOR_ROLES: readonly Role[] = ["MANAGER", "ADMIN"];
@@ -21,8 +22,7 @@ export function secondFactorRequired(role: Role, forAll: boolean): boolean {
 export type PendingStage = "CODE" | "ENROL";
 
 // Six digits from an app, or a recovery code (16 letters and digits, dashes and spaces ignored).
-export const SecondFactorCode = z
-  .string()
+export const SecondFactorCode = text()
   .trim()
   .min(1, "Enter the code from your authenticator app")
   .max(40, "That is not a code")
@@ -31,7 +31,7 @@ export const SecondFactorCode = z
 
 export const VerifySecondFactorInput = z.strictObject({ code: SecondFactorCode });
 export const ConfirmEnrolmentInput = z.strictObject({
-  code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code your app shows"),
+  code: text().trim().regex(/^\d{6}$/, "Enter the 6-digit code your app shows"),
 });
 export const ResetSecondFactorInput = z.strictObject({ userId: z.uuid("Not a staff member's id"), reason: Reason });
 
