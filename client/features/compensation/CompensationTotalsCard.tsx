@@ -5,55 +5,57 @@ import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { Yen } from "../../components/format.tsx";
-import { formatCount, formatYen } from "../../../shared/format.ts";
+import { Yen, useFormat } from "../../components/format.tsx";
+import { useTranslation } from "react-i18next";
 import { useStateLabel } from "./parts.tsx";
 
 const CHART_BANKS_MAX = 8;
 
-export function CompensationTotalsCard({ bankCode, title = "Compensation by bank" }: { bankCode?: string; title?: string }) {
+export function CompensationTotalsCard({ bankCode, title }: { bankCode?: string; title?: string }) {
+  const { t } = useTranslation("compensation");
+  const fmt = useFormat();
   const stateLabel = useStateLabel();
   const trpc = useTRPC();
   const q = useQuery(trpc.compensation.report.queryOptions(bankCode ? { bankCode } : undefined, { staleTime: 15_000 }));
   return (
     <Card withBorder data-testid="compensation-totals">
       <Group justify="space-between" mb="xs">
-        <Title order={4}>{title}</Title>
+        <Title order={4}>{title ?? t("totals.title")}</Title>
         {q.data && (
           <Text size="sm" c="dimmed">
-            Outstanding <Yen value={q.data.total.outstandingYen} /> of <Yen value={q.data.total.takenYen} /> taken
+            {t("totals.outstanding", { outstanding: q.data.total.outstandingYen, taken: q.data.total.takenYen })}
           </Text>
         )}
       </Group>
-      {q.isPending && <Loader size="sm" aria-label="Loading compensation totals" />}
+      {q.isPending && <Loader size="sm" aria-label={t("totals.loading")} />}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-      {q.data && q.data.banks.length === 0 && <Text c="dimmed">No charges by flagged or confirmed-fraud wallets yet: nothing to compensate.</Text>}
+      {q.data && q.data.banks.length === 0 && <Text c="dimmed">{t("totals.none")}</Text>}
       {q.data && q.data.banks.length > 0 && (
         <>
           <div style={{ width: "100%", height: 180 }}>
             <ResponsiveContainer>
               <BarChart data={q.data.banks.slice(0, CHART_BANKS_MAX)} layout="vertical" margin={{ left: 8, right: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" tickFormatter={(v: number) => formatYen(v)} fontSize={11} />
+                <XAxis type="number" tickFormatter={(v: number) => fmt.yen(v)} fontSize={11} />
                 <YAxis type="category" dataKey="bankCode" width={48} fontSize={11} />
-                <Tooltip formatter={(v) => formatYen(Number(v))} labelFormatter={(code) => q.data.banks.find((b) => b.bankCode === code)?.bankName ?? String(code)} />
+                <Tooltip formatter={(v) => fmt.yen(Number(v))} labelFormatter={(code) => q.data.banks.find((b) => b.bankCode === code)?.bankName ?? String(code)} />
                 <Legend />
-                <Bar dataKey="compensatedYen" name="Paid back" stackId="a" isAnimationActive={false} fill="var(--mantine-color-green-6)" />
-                <Bar dataKey="pendingYen" name="Pending" stackId="a" isAnimationActive={false} fill="var(--mantine-color-yellow-5)" />
-                <Bar dataKey="outstandingYen" name="Still owed" stackId="a" isAnimationActive={false} fill="var(--mantine-color-red-5)" />
+                <Bar dataKey="compensatedYen" name={t("totals.col.paid")} stackId="a" isAnimationActive={false} fill="var(--mantine-color-green-6)" />
+                <Bar dataKey="pendingYen" name={t("totals.col.pending")} stackId="a" isAnimationActive={false} fill="var(--mantine-color-yellow-5)" />
+                <Bar dataKey="outstandingYen" name={t("totals.col.owed")} stackId="a" isAnimationActive={false} fill="var(--mantine-color-red-5)" />
               </BarChart>
             </ResponsiveContainer>
           </div>
           <Table striped verticalSpacing={4} mt="xs">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Bank</Table.Th>
-                <Table.Th ta="right">Victims</Table.Th>
-                <Table.Th ta="right">Taken</Table.Th>
-                <Table.Th ta="right">Paid back</Table.Th>
-                <Table.Th ta="right">Pending</Table.Th>
-                <Table.Th ta="right">Still owed</Table.Th>
-                <Table.Th>Cases</Table.Th>
+                <Table.Th>{t("totals.col.bank")}</Table.Th>
+                <Table.Th ta="right">{t("totals.col.victims")}</Table.Th>
+                <Table.Th ta="right">{t("totals.col.taken")}</Table.Th>
+                <Table.Th ta="right">{t("totals.col.paid")}</Table.Th>
+                <Table.Th ta="right">{t("totals.col.pending")}</Table.Th>
+                <Table.Th ta="right">{t("totals.col.owed")}</Table.Th>
+                <Table.Th>{t("totals.col.cases")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -62,7 +64,7 @@ export function CompensationTotalsCard({ bankCode, title = "Compensation by bank
                   <Table.Td>
                     {b.bankCode} {b.bankName}
                   </Table.Td>
-                  <Table.Td ta="right">{formatCount(b.victimCount)}</Table.Td>
+                  <Table.Td ta="right">{fmt.count(b.victimCount)}</Table.Td>
                   <Table.Td ta="right">
                     <Yen value={b.takenYen} />
                   </Table.Td>
@@ -80,7 +82,7 @@ export function CompensationTotalsCard({ bankCode, title = "Compensation by bank
                       {(Object.keys(b.casesByState) as Array<keyof typeof b.casesByState>)
                         .filter((s) => b.casesByState[s].count > 0)
                         .map((s) => `${stateLabel(s).toLowerCase()} ${b.casesByState[s].count}`)
-                        .join(" · ") || "none"}
+                        .join(" · ") || t("totals.noCases")}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

@@ -59,6 +59,7 @@ export const common = {
     LINKED_DURING_SPIKE: "During spike",
     PIN_ONLY_LINK: "PIN-only bank",
   },
+  reason: { label: "Reason", whyChange: "Why this changes" },
   back: "Back",
   cancel: "Cancel",
   close: "Close",

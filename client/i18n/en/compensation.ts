@@ -70,6 +70,14 @@ export const compensation = {
     create: "Create case",
     openThat: "Open that case",
   },
+  totals: {
+    title: "Compensation by bank",
+    outstanding: "Outstanding {{outstanding, yen}} of {{taken, yen}} taken",
+    loading: "Loading compensation totals",
+    none: "No charges by flagged or confirmed-fraud wallets yet: nothing to compensate.",
+    col: { bank: "Bank", victims: "Victims", taken: "Taken", paid: "Paid back", pending: "Pending", owed: "Still owed", cases: "Cases" },
+    noCases: "none",
+  },
   queue: {
     title: "Compensation queue",
     subtitle: "Victims paid back for fraudulent charges, exactly once. Cases of {{threshold, yen}} or more need a manager other than the requester.",

@@ -70,6 +70,14 @@ export const compensation = {
     create: "案件を作成",
     openThat: "その案件を開く",
   },
+  totals: {
+    title: "銀行別の補償",
+    outstanding: "被害 {{taken, yen}} のうち未補償 {{outstanding, yen}}",
+    loading: "補償の集計を読み込み中",
+    none: "要注意または不正確定のウォレットによるチャージはまだありません。補償の対象はありません。",
+    col: { bank: "銀行", victims: "被害者数", taken: "被害額", paid: "返金済み", pending: "処理中", owed: "未補償額", cases: "案件" },
+    noCases: "なし",
+  },
   queue: {
     title: "補償案件一覧",
     subtitle: "不正なチャージの被害者に、一度だけ確実に返金します。{{threshold, yen}}以上の案件には、依頼者以外のマネージャーの承認が必要です。",

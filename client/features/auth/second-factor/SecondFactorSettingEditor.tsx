@@ -11,7 +11,7 @@ import { useMutationOnce } from "../../../components/submit-once.ts";
 import { SECOND_FACTOR_FOR_ALL_SETTING } from "../../../../shared/auth/second-factor.ts";
 
 export function SecondFactorSettingEditor({ label, value }: { label: string; value: number }) {
-  const { t } = useTranslation("secondFactor");
+  const { t } = useTranslation(["secondFactor", "common"]);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(String(value));
@@ -41,7 +41,7 @@ export function SecondFactorSettingEditor({ label, value }: { label: string; val
             allowDeselect={false}
             w={240}
           />
-          <TextInput label="Reason" placeholder="Why this changes" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
+          <TextInput label={t("common:reason.label")} placeholder={t("common:reason.whyChange")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
           <Button onClick={() => update.mutate({ key: SECOND_FACTOR_FOR_ALL_SETTING, value: Number(draft), reason })} loading={update.isPending} disabled={reason.trim().length < 5}>
             Save
           </Button>
