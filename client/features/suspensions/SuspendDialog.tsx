@@ -378,7 +378,8 @@ function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPrevie
       )}
       <Text size="xs" c="dimmed">
         {tr("preview.cutoffNote", { at: data.cutoffAt })}
-        {scopes.includes("CHARGE") ? tr("preview.chargeToo") : ""}.
+        {scopes.includes("CHARGE") ? tr("preview.chargeToo") : ""}
+        {tr("preview.end")}
         {data.banks.some((b) => b.alreadyQuarantined > 0) ? tr("preview.alreadyQuarantined", { count: data.banks.reduce((n, b) => n + b.alreadyQuarantined, 0) }) : ""}
       </Text>
     </Stack>

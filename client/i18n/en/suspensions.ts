@@ -175,6 +175,7 @@ export const suspensions = {
     col: { bank: "Bank", grandfathered: "Grandfathered", toQuarantine: "To quarantine", flagged: "Flagged", refused: "Refused / h" },
     cutoffNote: "Cutoff {{at, jst}} · links registered before it keep charging",
     chargeToo: " (except that charges at the bank are suspended too)",
+    end: ".",
     alreadyQuarantined: " {{count, count}} links are already quarantined.",
     flaggedNote_one: "{{count}} of them belongs to flagged accounts",
     flaggedNote_other: "{{count}} of them belong to flagged accounts",

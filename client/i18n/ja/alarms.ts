@@ -1,11 +1,11 @@
-// 銀行単位のスパイク警報: ../en/alarms.ts と同じキー（client/i18n/catalogs.test.ts が確認）。
+// 銀行単位の急増警報: ../en/alarms.ts と同じキー（client/i18n/catalogs.test.ts が確認）。
 import type { Catalog } from "../types.ts";
 
 export const alarms = {
-  title: "この期間のスパイク警報",
-  spikingSince: "{{at, jst}}からスパイク発生中",
-  acknowledgedSince: "{{at, jst}}からのスパイク（確認済み）",
-  none: "この期間、この銀行にスパイク警報はありません。",
+  title: "この期間の急増警報",
+  spikingSince: "{{at, jst}}から急増中",
+  acknowledgedSince: "{{at, jst}}からの急増（確認済み）",
+  none: "この期間、この銀行に急増警報はありません。",
   evidence: {
     FRESH_LINKS_CHARGED: "新しい口座連携が数分以内に上限近くまでチャージされた",
     STRONG_LINKS: "新しい口座連携の急増",
@@ -18,12 +18,12 @@ export const alarms = {
   acknowledgedBy: "{{name}}（{{at, jst}}）: {{reason}}",
   acknowledge: "確認済みにする…",
   dialog: {
-    title: "{{bank}}のスパイクを確認済みにする",
+    title: "{{bank}}の急増を確認済みにする",
     text: "警報は全員のインシデントバナーから消え、このページには氏名・時刻・理由とともに残ります。これ以上の対応が不要なものだけを確認済みにしてください。",
     reason: "理由",
     placeholder: "例: この銀行でのウォレットキャンペーン（マーケティング部に確認済み）",
     cancel: "キャンセル",
     confirm: "確認済みにする",
   },
-  done: "スパイクを確認済みにしました。バナーから消えました。",
+  done: "急増を確認済みにしました。バナーから消えました。",
 } satisfies Catalog;

@@ -171,6 +171,7 @@ export const suspensions = {
     col: { bank: "銀行", grandfathered: "既存扱い", toQuarantine: "隔離対象", flagged: "要注意", refused: "拒否／時" },
     cutoffNote: "基準時刻 {{at, jst}} · これより前に登録された連携はチャージを続けられます",
     chargeToo: "（ただし、この銀行でのチャージも停止します）",
+    end: "。",
     alreadyQuarantined: " {{count, count}}件の連携はすでに隔離されています。",
     flaggedNote_other: "うち{{count}}件は要注意アカウントのもの",
   },
