@@ -95,6 +95,14 @@ describe("sign-in with a second factor", () => {
     expect(results.sort()).toEqual(["INVALID_CODE", null].sort());
   });
 
+  it("a session waiting for the code ends after 15 minutes", async () => {
+    const agent = staffClient(t.baseUrl);
+    await agent.trpc.auth.signIn.mutate({ email: manager.email, password: manager.password });
+    await t.db.prisma.staffSession.updateMany({ where: { factorPending: "CODE" }, data: { createdAt: new Date(Date.now() - 16 * 60_000) } });
+    expect(await agent.trpc.auth.me.query()).toMatchObject({ user: null, pending: null, sessionExpired: true });
+    expect(await errorCodeOf(agent.trpc.auth.verifySecondFactor.mutate({ code: await nextTotpCode(t.baseUrl, manager.email) }))).toBe("SESSION_EXPIRED");
+  });
+
   it("accepts codes within one step of now in production, not two", async () => {
     const now = Date.now();
     const clock = { now: () => now, toleranceSteps: 1 };

@@ -1,6 +1,6 @@
 // Error codes of the second factor and step-up (issue #12), as data like the other feature
-// registries (composed in shared/errors.ts): status and words.
-import { AppError } from "../errors.ts";
+// registries (composed in shared/errors.ts): status and words. A leaf module (no imports): it may be
+// the first module loaded, and shared/errors.ts reads this registry while it loads.
 
 /** A protected action asks for the code again when it was last given longer ago than this. */
 export const STEP_UP_MINUTES = 5;
@@ -20,6 +20,3 @@ export const SECOND_FACTOR_ERRORS = {
 } as const;
 export type SecondFactorErrorCode = keyof typeof SECOND_FACTOR_ERRORS;
 
-export function secondFactorError(code: SecondFactorErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  return new AppError(code, message ?? SECOND_FACTOR_ERRORS[code].message, { details });
-}

@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { Role } from "./roles.ts";
 import { Reason } from "../reason.ts";
 import { text } from "../schema-blocks.ts";
+import { AppError } from "../errors.ts";
+import { SECOND_FACTOR_ERRORS, type SecondFactorErrorCode } from "./errors.ts";
 
 /** Roles that must have a second factor whatever the setting says. */
 export const SECOND_FACTOR_ROLES: readonly Role[] = ["MANAGER", "ADMIN"];
@@ -35,5 +37,9 @@ export const ConfirmEnrolmentInput = z.strictObject({
 });
 export const ResetSecondFactorInput = z.strictObject({ userId: z.uuid("Not a staff member's id"), reason: Reason });
 
-export { SECOND_FACTOR_ERRORS, secondFactorError, type SecondFactorErrorCode } from "./errors.ts";
+export { SECOND_FACTOR_ERRORS, type SecondFactorErrorCode } from "./errors.ts";
+
+export function secondFactorError(code: SecondFactorErrorCode, message?: string, details?: Record<string, unknown>): AppError {
+  return new AppError(code, message ?? SECOND_FACTOR_ERRORS[code].message, { details });
+}
 
