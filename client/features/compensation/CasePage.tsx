@@ -1,5 +1,6 @@
 // One case: the victim, the charges it pays back with what each has paid, pending and left, the
 // evidence against the wallets, the decisions so far, and the actions the signed-in person may take.
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { Alert, Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Timeline, Title } from "@mantine/core";
@@ -16,25 +17,17 @@ import { AccountLink } from "../../components/AccountLink.tsx";
 import { useMutationOnce } from "../../components/submit-once.ts";
 
 type Decision = "approve" | "reject" | "cancel";
-const DECISION_WORDS: Record<Decision, { title: string; button: string; color: string; done: string }> = {
-  approve: { title: "Approve this case", button: "Approve", color: "green", done: "Case approved." },
-  reject: { title: "Reject this case", button: "Reject", color: "red", done: "Case rejected." },
-  cancel: { title: "Cancel this case", button: "Cancel case", color: "gray", done: "Case cancelled." },
-};
-const ACTION_WORDS: Record<string, string> = {
-  "compensation.create": "requested",
-  "compensation.approve": "approved",
-  "compensation.reject": "rejected",
-  "compensation.cancel": "cancelled",
-  "compensation.pay": "paid in a payout batch",
-};
+/** Each decision's colour; its words are in the compensation catalog (casePage.decision.*). */
+const DECISION_COLORS: Record<Decision, string> = { approve: "green", reject: "red", cancel: "gray" };
+const ACTION_VERBS = ["create", "approve", "reject", "cancel", "pay"] as const;
 
 export function useDecision(onDone?: () => void) {
+  const { t } = useTranslation("compensation");
   const trpc = useTRPC();
   const invalidate = useInvalidateCompensation();
   const opts = (d: Decision) => ({
     onSuccess: async () => {
-      notifications.show({ color: "green", message: DECISION_WORDS[d].done });
+      notifications.show({ color: "green", message: t(`casePage.decision.${d}.done`) });
       await invalidate();
       onDone?.();
     },
@@ -46,6 +39,11 @@ export function useDecision(onDone?: () => void) {
 }
 
 export default function CasePage() {
+  const { t } = useTranslation(["compensation", "common"]);
+  const actionWords = (a: string) => {
+    const verb = a.replace(/^compensation\./, "");
+    return (ACTION_VERBS as readonly string[]).includes(verb) ? t(`casePage.action.${verb as (typeof ACTION_VERBS)[number]}`) : a;
+  };
   const { caseId = "" } = useParams();
   const trpc = useTRPC();
   const q = useQuery(trpc.compensation.get.queryOptions({ caseId }));
@@ -57,7 +55,7 @@ export default function CasePage() {
   if (q.isPending) {
     return (
       <Center p="xl">
-        <Loader aria-label="Loading the case" />
+        <Loader aria-label={t("casePage.loading")} />
       </Center>
     );
   }
@@ -69,20 +67,20 @@ export default function CasePage() {
     <Stack>
       <Anchor component={Link} to="/compensation" size="sm">
         <Group gap={4}>
-          <IconArrowLeft size={14} /> Compensation queue
+          <IconArrowLeft size={14} /> {t("casePage.back")}
         </Group>
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
         <div style={{ flex: 1, minWidth: 0 }}>
           <Group gap="sm">
             <Title order={2}>
-              Case <Yen value={c.totalYen} />
+              {t("casePage.title", { total: c.totalYen })}
             </Title>
             <StateBadge state={c.state} />
           </Group>
           <VictimLine {...c} />
           <Text size="sm" c="dimmed">
-            Requested by {c.requestedByEmail} on <JstTime at={c.requestedAt} />: “{c.reason}”
+            {t("casePage.requestedBy", { who: c.requestedByEmail, at: c.requestedAt, reason: c.reason })}
           </Text>
         </div>
         {canDecide && (
@@ -90,17 +88,17 @@ export default function CasePage() {
             <Group gap="xs">
               {c.actions.approve && (
                 <Button color="green" onClick={() => setOpen("approve")}>
-                  Approve
+                  {t("casePage.decision.approve.button")}
                 </Button>
               )}
               {c.actions.reject && (
                 <Button color="red" variant="light" onClick={() => setOpen("reject")}>
-                  Reject
+                  {t("casePage.decision.reject.button")}
                 </Button>
               )}
               {c.actions.cancel && (
                 <Button variant="default" onClick={() => setOpen("cancel")}>
-                  Cancel case
+                  {t("casePage.decision.cancel.button")}
                 </Button>
               )}
             </Group>
@@ -115,29 +113,29 @@ export default function CasePage() {
 
       {c.state === "PAID" && c.payoutBatch && (
         <Alert color="green">
-          Paid in payout batch {c.payoutBatch.fileName} on <JstTime at={c.payoutBatch.createdAt} />.
+          {t("casePage.paidIn", { file: c.payoutBatch.fileName, at: c.payoutBatch.createdAt })}
         </Alert>
       )}
       {(c.state === "REJECTED" || c.state === "CANCELLED") && (
         <Alert color="gray">
-          {c.state === "REJECTED" ? "Rejected" : "Cancelled"} by {c.decidedByEmail} on <JstTime at={c.decidedAt} />: “{c.decisionReason}”. Its amounts are free to pay in another case.
+          {t(c.state === "REJECTED" ? "casePage.rejectedBy" : "casePage.cancelledBy", { who: c.decidedByEmail, at: c.decidedAt, reason: c.decisionReason })}
         </Alert>
       )}
 
       <Card withBorder>
         <Title order={4} mb="xs">
-          Charges paid back in this case
+          {t("casePage.linesTitle")}
         </Title>
         <Table striped data-testid="case-lines">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Charge</Table.Th>
-              <Table.Th>Wallet</Table.Th>
-              <Table.Th ta="right">Taken</Table.Th>
-              <Table.Th ta="right">This case</Table.Th>
-              <Table.Th ta="right">Paid (all cases)</Table.Th>
-              <Table.Th ta="right">Pending (all cases)</Table.Th>
-              <Table.Th ta="right">Still owed</Table.Th>
+              <Table.Th>{t("casePage.col.charge")}</Table.Th>
+              <Table.Th>{t("casePage.col.wallet")}</Table.Th>
+              <Table.Th ta="right">{t("casePage.col.taken")}</Table.Th>
+              <Table.Th ta="right">{t("casePage.col.thisCase")}</Table.Th>
+              <Table.Th ta="right">{t("casePage.col.paidAll")}</Table.Th>
+              <Table.Th ta="right">{t("casePage.col.pendingAll")}</Table.Th>
+              <Table.Th ta="right">{t("casePage.col.owed")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -173,23 +171,23 @@ export default function CasePage() {
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
           <Title order={4} mb="xs">
-            The victim
+            {t("casePage.victimTitle")}
           </Title>
           {c.victim ? (
             <>
               <Text size="sm" data-testid="victim-summary">
-                <Yen value={c.victim.takenYen} /> taken by fraudulent wallets in {c.victim.chargeCount} charge{c.victim.chargeCount === 1 ? "" : "s"} · <Yen value={c.victim.paidYen} /> paid back · <Yen value={c.victim.pendingYen} /> pending ·{" "}
+                {t("casePage.victimSummary", { taken: c.victim.takenYen, count: c.victim.chargeCount, paid: c.victim.paidYen, pending: c.victim.pendingYen })}{" "}
                 <Text span fw={600} data-testid="victim-owed">
-                  <Yen value={c.victim.owedYen} /> still owed
+                  {t("casePage.stillOwed", { owed: c.victim.owedYen })}
                 </Text>
               </Text>
               {c.victim.owedYen > 0 && canCreate && (
                 <Anchor component={Link} to={`/compensation/new?chargeId=${encodeURIComponent(c.victim.ref)}`} size="sm">
-                  Start another case for what is still owed
+                  {t("casePage.startAnother")}
                 </Anchor>
               )}
               <Text size="sm" mt="sm" fw={500}>
-                All cases for this victim
+                {t("casePage.allCases")}
               </Text>
               {c.victim.cases.map((vc) => (
                 <Group key={vc.id} gap="xs">
@@ -204,16 +202,16 @@ export default function CasePage() {
               ))}
             </>
           ) : (
-            <Text c="dimmed">No charges by flagged or confirmed-fraud wallets remain for this account (a wallet may have been cleared since).</Text>
+            <Text c="dimmed">{t("casePage.noneRemain")}</Text>
           )}
         </Card>
         <Card withBorder>
           <Title order={4} mb="xs">
-            History
+            {t("casePage.history")}
           </Title>
           <Timeline bulletSize={14} lineWidth={2}>
             {c.history.map((h) => (
-              <Timeline.Item key={h.id} title={`${ACTION_WORDS[h.action] ?? h.action} by ${h.actorEmail}`}>
+              <Timeline.Item key={h.id} title={t("casePage.by", { action: actionWords(h.action), who: h.actorEmail })}>
                 <Text size="xs" c="dimmed">
                   <JstTime at={h.at} />
                 </Text>
@@ -226,7 +224,7 @@ export default function CasePage() {
 
       <Card withBorder>
         <Title order={4} mb="xs">
-          Evidence: the wallets behind these charges
+          {t("casePage.evidence")}
         </Title>
         <EvidencePanel wallets={c.wallets} />
       </Card>
@@ -234,14 +232,14 @@ export default function CasePage() {
       {open && current && (
         <ReasonDialog
           opened
-          title={DECISION_WORDS[open].title}
+          title={t(`casePage.decision.${open}.title`)}
           description={
             <Text size="sm">
-              <Yen value={c.totalYen} /> to {c.holderName} ({c.bankName}, {c.accountNumberMasked}).
+              {t("casePage.payTo", { total: c.totalYen, holder: c.holderName, bank: c.bankName, account: c.accountNumberMasked })}
             </Text>
           }
-          confirmLabel={DECISION_WORDS[open].button}
-          confirmColor={DECISION_WORDS[open].color}
+          confirmLabel={t(`casePage.decision.${open}.button`)}
+          confirmColor={DECISION_COLORS[open]}
           pending={current.isPending}
           error={current.error}
           onConfirm={(reason) => current.mutate({ caseId: c.id, reason })}
