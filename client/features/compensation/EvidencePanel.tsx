@@ -1,8 +1,8 @@
 // The evidence against the wallets behind a case: the scorer's reasons with their evidence text,
 // the review label and a link to the account's page (timeline, links, spends).
 import { Badge, Group, List, Paper, Stack, Text } from "@mantine/core";
-import { JstTime, Yen } from "../../components/format.tsx";
-import { ruleLabel } from "../../../shared/accounts/labels.ts";
+import { useTranslation } from "react-i18next";
+import { useRuleLabel } from "../../i18n/words.ts";
 import { AccountLink } from "../../components/AccountLink.tsx";
 
 export interface WalletEvidence {
@@ -19,7 +19,9 @@ export interface WalletEvidence {
 }
 
 export function EvidencePanel({ wallets }: { wallets: WalletEvidence[] }) {
-  if (wallets.length === 0) return <Text c="dimmed">No wallet information.</Text>;
+  const { t } = useTranslation("compensation");
+  const ruleLabel = useRuleLabel();
+  if (wallets.length === 0) return <Text c="dimmed">{t("evidence.none")}</Text>;
   return (
     <Stack gap="xs">
       {wallets.map((w) => (
@@ -27,7 +29,7 @@ export function EvidencePanel({ wallets }: { wallets: WalletEvidence[] }) {
           <Group justify="space-between" mb={4}>
             <Group gap="xs">
               <AccountLink accountId={w.id} fw={600}>
-                Wallet {w.id}
+                {t("evidence.wallet", { id: w.id })}
               </AccountLink>
               <Text size="sm" c="dimmed">
                 {w.holderName}
@@ -35,26 +37,21 @@ export function EvidencePanel({ wallets }: { wallets: WalletEvidence[] }) {
             </Group>
             <Group gap={6}>
               <Badge color={w.riskScore >= 60 ? "red" : "gray"} variant="light">
-                risk {w.riskScore}
+                {t("evidence.risk", { score: w.riskScore })}
               </Badge>
-              {w.reviewLabel === "CONFIRMED_FRAUD" && <Badge color="red">confirmed fraud</Badge>}
-              {w.reviewLabel === "LEGITIMATE" && <Badge color="green">marked legitimate</Badge>}
-              {w.status === "FROZEN" && <Badge color="blue" variant="light">frozen</Badge>}
+              {w.reviewLabel === "CONFIRMED_FRAUD" && <Badge color="red">{t("evidence.confirmedFraud")}</Badge>}
+              {w.reviewLabel === "LEGITIMATE" && <Badge color="green">{t("evidence.legitimate")}</Badge>}
+              {w.status === "FROZEN" && <Badge color="blue" variant="light">{t("evidence.frozen")}</Badge>}
             </Group>
           </Group>
           <Text size="xs" c="dimmed" mb={4}>
-            Opened <JstTime at={w.openedAt} />
-            {w.flaggedAt && (
-              <>
-                {" "}
-                · flagged <JstTime at={w.flaggedAt} />
-              </>
-            )}{" "}
-            · {w.chargeCount} charge{w.chargeCount === 1 ? "" : "s"} in this case, <Yen value={w.chargedYen} />
+            {t("evidence.opened", { at: w.openedAt })}
+            {w.flaggedAt && t("evidence.flagged", { at: w.flaggedAt })}
+            {t("evidence.charges", { count: w.chargeCount, yen: w.chargedYen })}
           </Text>
           {w.riskReasons.length === 0 ? (
             <Text size="sm" c="dimmed">
-              No scoring reasons recorded{w.reviewLabel === "CONFIRMED_FRAUD" ? " (confirmed by a person)" : ""}.
+              {w.reviewLabel === "CONFIRMED_FRAUD" ? t("evidence.noReasonsConfirmed") : t("evidence.noReasons")}
             </Text>
           ) : (
             <List size="sm" spacing={2}>
