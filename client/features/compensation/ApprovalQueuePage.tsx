@@ -1,6 +1,7 @@
 // Managers' approval queue: requested cases at or above the threshold, oldest first, each with the
 // evidence against the wallets behind it (scorer's reasons, link to the account page) and approve or
 // reject with a reason. A manager's own requests are shown but cannot be decided by them.
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { Link } from "react-router";
 import { Alert, Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
@@ -14,6 +15,7 @@ import { ReasonDialog, VictimLine } from "./parts.tsx";
 import { AccountLink } from "../../components/AccountLink.tsx";
 
 export default function ApprovalQueuePage() {
+  const { t } = useTranslation("compensation");
   const trpc = useTRPC();
   const q = useQuery(trpc.compensation.approvalQueue.queryOptions());
   const [open, setOpen] = useState<{ caseId: string; decision: "approve" | "reject" } | null>(null);
@@ -24,18 +26,18 @@ export default function ApprovalQueuePage() {
   return (
     <Stack>
       <div>
-        <Title order={2}>Approvals</Title>
+        <Title order={2}>{t("approvalQueue.title")}</Title>
         <Text c="dimmed" size="sm">
-          Cases of <Yen value={q.data?.thresholdYen ?? 100_000} /> or more wait here for a manager other than the one who requested them. Read the evidence, then approve or reject with a reason.
+          {t("approvalQueue.subtitle", { threshold: q.data?.thresholdYen ?? 100_000 })}
         </Text>
       </div>
       {q.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading the approval queue" />
+          <Loader aria-label={t("approvalQueue.loading")} />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-      {q.data && q.data.cases.length === 0 && <Alert color="gray">No large cases are waiting for approval.</Alert>}
+      {q.data && q.data.cases.length === 0 && <Alert color="gray">{t("approvalQueue.empty")}</Alert>}
       {q.data?.cases.map((c) => (
         <Card withBorder key={c.id} data-testid="approval-case">
           <Group justify="space-between" align="flex-start" mb="sm">
@@ -45,17 +47,17 @@ export default function ApprovalQueuePage() {
                   <Yen value={c.totalYen} />
                 </Title>
                 <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="sm">
-                  Open case
+                  {t("approvalQueue.openCase")}
                 </Anchor>
               </Group>
               <VictimLine {...c} />
               {c.victimTotalYen !== c.totalYen && (
                 <Text size="sm" data-testid="victim-total">
-                  With this case the victim's account receives <Yen value={c.victimTotalYen} /> across its cases.
+                  {t("approvalQueue.victimTotal", { total: c.victimTotalYen })}
                 </Text>
               )}
               <Text size="sm" c="dimmed">
-                Requested by {c.requestedByEmail} on <JstTime at={c.requestedAt} />: “{c.reason}”
+                {t("casePage.requestedBy", { who: c.requestedByEmail, at: c.requestedAt, reason: c.reason })}
               </Text>
             </div>
             <Stack gap={4} align="flex-end" maw={320}>
@@ -63,12 +65,12 @@ export default function ApprovalQueuePage() {
                 <Group gap="xs">
                   {c.canDecide && (
                     <Button color="green" onClick={() => setOpen({ caseId: c.id, decision: "approve" })}>
-                      Approve
+                      {t("casePage.decision.approve.button")}
                     </Button>
                   )}
                   {c.canReject && (
                     <Button color="red" variant="light" onClick={() => setOpen({ caseId: c.id, decision: "reject" })}>
-                      Reject
+                      {t("casePage.decision.reject.button")}
                     </Button>
                   )}
                 </Group>
@@ -83,15 +85,15 @@ export default function ApprovalQueuePage() {
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
             <div>
               <Text size="sm" fw={500} mb={4}>
-                Charges
+                {t("approvalQueue.charges")}
               </Text>
               <Table verticalSpacing={2}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>When</Table.Th>
-                    <Table.Th>Wallet</Table.Th>
-                    <Table.Th ta="right">Taken</Table.Th>
-                    <Table.Th ta="right">Paid back here</Table.Th>
+                    <Table.Th>{t("approvalQueue.col.when")}</Table.Th>
+                    <Table.Th>{t("approvalQueue.col.wallet")}</Table.Th>
+                    <Table.Th ta="right">{t("approvalQueue.col.taken")}</Table.Th>
+                    <Table.Th ta="right">{t("approvalQueue.col.paidHere")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -116,7 +118,7 @@ export default function ApprovalQueuePage() {
             </div>
             <div>
               <Text size="sm" fw={500} mb={4}>
-                Evidence
+                {t("approvalQueue.evidence")}
               </Text>
               <EvidencePanel wallets={c.wallets} />
             </div>
@@ -126,13 +128,13 @@ export default function ApprovalQueuePage() {
       {open && current && openCase && (
         <ReasonDialog
           opened
-          title={open.decision === "approve" ? "Approve this case" : "Reject this case"}
+          title={t(`casePage.decision.${open.decision}.title`)}
           description={
             <Text size="sm">
-              <Yen value={openCase.totalYen} /> to {openCase.holderName} ({openCase.bankName}, {openCase.accountNumberMasked}), requested by {openCase.requestedByEmail}.
+              {t("approvalQueue.payTo", { total: openCase.totalYen, holder: openCase.holderName, bank: openCase.bankName, account: openCase.accountNumberMasked, who: openCase.requestedByEmail })}
             </Text>
           }
-          confirmLabel={open.decision === "approve" ? "Approve" : "Reject"}
+          confirmLabel={t(`casePage.decision.${open.decision}.button`)}
           confirmColor={open.decision === "approve" ? "green" : "red"}
           pending={current.isPending}
           error={current.error}

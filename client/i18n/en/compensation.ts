@@ -121,6 +121,18 @@ export const compensation = {
     noReasons: "No scoring reasons recorded.",
     noReasonsConfirmed: "No scoring reasons recorded (confirmed by a person).",
   },
+  approvalQueue: {
+    title: "Approvals",
+    subtitle: "Cases of {{threshold, yen}} or more wait here for a manager other than the one who requested them. Read the evidence, then approve or reject with a reason.",
+    loading: "Loading the approval queue",
+    empty: "No large cases are waiting for approval.",
+    openCase: "Open case",
+    victimTotal: "With this case the victim's account receives {{total, yen}} across its cases.",
+    charges: "Charges",
+    evidence: "Evidence",
+    col: { when: "When", wallet: "Wallet", taken: "Taken", paidHere: "Paid back here" },
+    payTo: "{{total, yen}} to {{holder}} ({{bank}}, {{account}}), requested by {{who}}.",
+  },
   queue: {
     title: "Compensation queue",
     subtitle: "Victims paid back for fraudulent charges, exactly once. Cases of {{threshold, yen}} or more need a manager other than the requester.",

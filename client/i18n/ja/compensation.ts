@@ -118,6 +118,18 @@ export const compensation = {
     noReasons: "スコアの理由は記録されていません。",
     noReasonsConfirmed: "スコアの理由は記録されていません（人が不正と確定）。",
   },
+  approvalQueue: {
+    title: "承認",
+    subtitle: "{{threshold, yen}}以上の案件は、依頼者以外のマネージャーの承認をここで待ちます。根拠を読んでから、理由を添えて承認または却下してください。",
+    loading: "承認待ちの案件を読み込み中",
+    empty: "承認待ちの高額案件はありません。",
+    openCase: "案件を開く",
+    victimTotal: "この案件で、被害者の口座が受け取る額は全案件で {{total, yen}} になります。",
+    charges: "チャージ",
+    evidence: "根拠",
+    col: { when: "日時", wallet: "ウォレット", taken: "被害額", paidHere: "この案件での返金額" },
+    payTo: "{{holder}}（{{bank}}、{{account}}）へ {{total, yen}}。依頼者: {{who}}。",
+  },
   queue: {
     title: "補償案件一覧",
     subtitle: "不正なチャージの被害者に、一度だけ確実に返金します。{{threshold, yen}}以上の案件には、依頼者以外のマネージャーの承認が必要です。",
