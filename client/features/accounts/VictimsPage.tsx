@@ -7,13 +7,14 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { ACCOUNTS_CSV_ROLES } from "../../../shared/accounts/access.ts";
 import { VICTIMS_PER_BANK_MAX } from "../../../shared/accounts/schemas.ts";
-import { formatCount } from "../../../shared/format.ts";
+import { useTranslation } from "react-i18next";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
 
 export default function VictimsPage() {
+  const { t } = useTranslation("accounts");
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const bank = params.get("bank") ?? undefined;
@@ -29,17 +30,17 @@ export default function VictimsPage() {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={2}>Likely victims</Title>
+          <Title order={2}>{t("victims.title")}</Title>
           <Text c="dimmed" size="sm">
-            Bank accounts that wallets flagged (score {q.data?.threshold ?? 60}+) or confirmed as fraud linked and charged from. Accounts marked legitimate are left out.{" "}
+            {t("victims.subtitle", { threshold: q.data?.threshold ?? 60 })}{" "}
             {canSeeWallets && (
-              <Anchor component={Link} to={`/accounts${bank ? `?bank=${bank}&scoreMin=${q.data?.threshold ?? 60}` : ""}`} size="sm">The wallets behind them</Anchor>
+              <Anchor component={Link} to={`/accounts${bank ? `?bank=${bank}&scoreMin=${q.data?.threshold ?? 60}` : ""}`} size="sm">{t("victims.wallets")}</Anchor>
             )}
           </Text>
         </div>
         <Select
-          label="Bank"
-          placeholder="All banks"
+          label={t("victims.bank")}
+          placeholder={t("victims.allBanks")}
           data={(banks.data ?? []).map((b) => ({ value: b.code, label: `${b.code} ${b.name}` }))}
           value={bank ?? null}
           onChange={(v) => setParams(v ? { bank: v } : {})}
@@ -50,14 +51,14 @@ export default function VictimsPage() {
       </Group>
       {q.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading likely victims" />
+          <Loader aria-label={t("victims.loading")} />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
-      {q.data && q.data.banks.length === 0 && <Alert color="gray">No flagged or confirmed-fraud wallet has charged from a bank account{bank ? " at this bank" : ""}.</Alert>}
+      {q.data && q.data.banks.length === 0 && <Alert color="gray">{bank ? t("victims.noneAtBank") : t("victims.none")}</Alert>}
       {q.data && q.data.banks.length > 0 && (
         <Text size="sm">
-          {formatCount(q.data.banks.reduce((s, b) => s + b.victimCount, 0))} bank accounts at {q.data.banks.length} bank{q.data.banks.length === 1 ? "" : "s"}: <Yen value={totalTaken} /> taken, <Yen value={totalPaid} /> paid back.
+          {t("victims.total", { accounts: q.data.banks.reduce((s, b) => s + b.victimCount, 0), count: q.data.banks.length, taken: totalTaken, paid: totalPaid })}
         </Text>
       )}
       {q.data?.banks.map((b) => (
@@ -68,28 +69,29 @@ export default function VictimsPage() {
                 {b.bankCode} {b.bankName}
               </Title>
               <Text size="sm" c="dimmed">
-                {formatCount(b.victimCount)} bank accounts · <Yen value={b.takenYen} /> taken · <Yen value={b.paidBackYen} /> paid back · <Yen value={b.pendingYen} /> pending
+                {t("victims.bankSummary", { accounts: b.victimCount, taken: b.takenYen, paid: b.paidBackYen, pending: b.pendingYen })}
               </Text>
             </div>
             {canExport && (
-              <Tooltip label="For the bank's own outreach: includes branch and full account numbers. The download is recorded in the audit log." multiline w={280}>
+              <Tooltip label={t("victims.csvHint")} multiline w={280}>
                 <Button component="a" href={`/exports/victims.csv?bank=${b.bankCode}`} download variant="default" leftSection={<IconDownload size={16} />}>
-                  CSV for the bank
+                  {t("victims.csv")}
                 </Button>
               </Tooltip>
             )}
           </Group>
+          <Table.ScrollContainer minWidth={900}>
           <Table striped verticalSpacing={3}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Branch</Table.Th>
-                <Table.Th>Account</Table.Th>
-                <Table.Th>Holder name</Table.Th>
-                <Table.Th ta="right">Taken</Table.Th>
-                <Table.Th>Charges</Table.Th>
-                <Table.Th>First charge</Table.Th>
-                <Table.Th ta="right">Paid back</Table.Th>
-                <Table.Th ta="right">Pending</Table.Th>
+                <Table.Th>{t("victims.col.branch")}</Table.Th>
+                <Table.Th>{t("victims.col.account")}</Table.Th>
+                <Table.Th>{t("victims.col.holder")}</Table.Th>
+                <Table.Th ta="right">{t("victims.col.taken")}</Table.Th>
+                <Table.Th>{t("victims.col.charges")}</Table.Th>
+                <Table.Th>{t("victims.col.firstCharge")}</Table.Th>
+                <Table.Th ta="right">{t("victims.col.paid")}</Table.Th>
+                <Table.Th ta="right">{t("victims.col.pending")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -101,34 +103,35 @@ export default function VictimsPage() {
                   <Table.Td>
                     <Text size="sm">{v.holderName ?? "—"}</Text>
                     {v.alsoLinkedByUnflaggedWallet && (
-                      <Tooltip label="An unflagged wallet linked this bank account too, perhaps the holder's own.">
-                        <Badge size="xs" variant="light" color="gray">also has a wallet?</Badge>
+                      <Tooltip label={t("victims.ownWalletHint")}>
+                        <Badge size="xs" variant="light" color="gray">{t("victims.ownWallet")}</Badge>
                       </Tooltip>
                     )}
                   </Table.Td>
                   <Table.Td ta="right"><Yen value={v.takenYen} /></Table.Td>
-                  <Table.Td>{v.chargeCount} by {v.walletCount} wallet{v.walletCount === 1 ? "" : "s"}</Table.Td>
+                  <Table.Td>{t("victims.chargesBy", { charges: v.chargeCount, count: v.walletCount })}</Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}><JstTime at={v.firstChargeAt} /></Table.Td>
                   <Table.Td ta="right"><Yen value={v.paidBackYen} /></Table.Td>
                   <Table.Td ta="right"><Yen value={v.pendingYen} /></Table.Td>
                   <Table.Td>
                     {v.paidBackYen >= v.takenYen ? (
-                      <Badge color="green" variant="light" size="sm">paid back</Badge>
+                      <Badge color="green" variant="light" size="sm">{t("victims.paidBack")}</Badge>
                     ) : canCompensate ? (
                       <Anchor component={Link} to={`/compensation/new?chargeId=${encodeURIComponent(v.chargeId)}`} size="sm">
-                        Compensate
+                        {t("victims.compensate")}
                       </Anchor>
                     ) : (
-                      <Text size="sm" c="dimmed">not paid back</Text>
+                      <Text size="sm" c="dimmed">{t("victims.notPaid")}</Text>
                     )}
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
+          </Table.ScrollContainer>
           {b.victimCount > b.victims.length && (
             <Text size="xs" c="dimmed" mt="xs">
-              Showing the {VICTIMS_PER_BANK_MAX} largest; the CSV has all {formatCount(b.victimCount)}.
+              {t("victims.showing", { max: VICTIMS_PER_BANK_MAX, all: b.victimCount })}
             </Text>
           )}
         </Card>
