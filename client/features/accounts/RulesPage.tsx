@@ -5,36 +5,40 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
-import { ruleLabel } from "../../../shared/accounts/labels.ts";
+import { useTranslation } from "react-i18next";
+import { useRuleLabel } from "../../i18n/words.ts";
+import { useFormat } from "../../components/format.tsx";
 
 export default function RulesPage() {
+  const { t } = useTranslation("accounts");
+  const ruleLabel = useRuleLabel();
+  const { lang } = useFormat();
   const trpc = useTRPC();
   const q = useQuery(trpc.accounts.rules.queryOptions());
   return (
     <Stack>
-      <Anchor component={Link} to="/accounts" size="sm">Accounts</Anchor>
-      <Title order={2}>How risk scores are made</Title>
+      <Anchor component={Link} to="/accounts" size="sm">{t("rulesPage.back")}</Anchor>
+      <Title order={2}>{t("rulesPage.title")}</Title>
       {q.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading the rules" />
+          <Loader aria-label={t("rulesPage.loading")} />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
       {q.data && (
         <>
           <Text size="sm">
-            Each rule that fires adds its points; the score is their sum, capped at {q.data.scoreMax}. An account is <b>flagged</b> at{" "}
-            <Badge color="red" variant="filled">{q.data.threshold}</Badge> or more. No rule reaches the threshold alone. Charges and spends of the last{" "}
-            {q.data.factsWindowDays} days count. Accounts are rescored as their events arrive; a manager can rescore all of them.
+            {t("rulesPage.intro1", { max: q.data.scoreMax })}{" "}
+            <Badge color="red" variant="filled">{q.data.threshold}</Badge> {t("rulesPage.intro2", { days: q.data.factsWindowDays })}
           </Text>
           <Card withBorder p={0}>
             <Table striped verticalSpacing="xs" data-testid="rules-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Rule</Table.Th>
-                  <Table.Th>What it means</Table.Th>
-                  <Table.Th ta="right">Points</Table.Th>
-                  <Table.Th>Parameters</Table.Th>
+                  <Table.Th>{t("rulesPage.col.rule")}</Table.Th>
+                  <Table.Th>{t("rulesPage.col.meaning")}</Table.Th>
+                  <Table.Th ta="right">{t("rulesPage.col.points")}</Table.Th>
+                  <Table.Th>{t("rulesPage.col.params")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -51,7 +55,7 @@ export default function RulesPage() {
                       <Group gap={4}>
                         {Object.entries(r.params).map(([k, v]) => (
                           <Badge key={k} variant="outline" color="gray" size="sm" style={{ textTransform: "none" }}>
-                            {k} = {v.toLocaleString("en-US")}
+                            {k} = {v.toLocaleString(lang === "ja" ? "ja-JP" : "en-US")}
                           </Badge>
                         ))}
                         {Object.keys(r.params).length === 0 && <Text size="xs" c="dimmed">—</Text>}

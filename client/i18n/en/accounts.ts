@@ -45,6 +45,14 @@ export const accounts = {
     notPaid: "not paid back",
     showing: "Showing the {{max}} largest; the CSV has all {{all, count}}.",
   },
+  rulesPage: {
+    back: "Accounts",
+    title: "How risk scores are made",
+    loading: "Loading the rules",
+    intro1: "Each rule that fires adds its points; the score is their sum, capped at {{max}}. An account is flagged at",
+    intro2: "or more. No rule reaches the threshold alone. Charges and spends of the last {{days}} days count. Accounts are rescored as their events arrive; a manager can rescore all of them.",
+    col: { rule: "Rule", meaning: "What it means", points: "Points", params: "Parameters" },
+  },
   list: {
     title: "Accounts",
     subtitle: "Wallet accounts ranked by risk score; a score of {{threshold}} or more is flagged. Hover a reason to see its evidence.",
