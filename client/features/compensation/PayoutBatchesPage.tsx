@@ -1,6 +1,7 @@
 // Payout batches: managers pick approved cases, create one transfer file (built once, stored), and
 // download it again byte for byte; each batch lists what it contains. The cases picked live in the
 // URL (?cases=…) so a half-made selection can be shared.
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Accordion, Alert, Anchor, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
@@ -10,7 +11,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
-import { formatCount } from "../../../shared/format.ts";
 import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
 import { useMutationOnce } from "../../components/submit-once.ts";
 
@@ -27,6 +27,7 @@ function saveFile(fileName: string, csv: string) {
 }
 
 export default function PayoutBatchesPage() {
+  const { t } = useTranslation("compensation");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const invalidate = useInvalidateCompensation();
@@ -50,7 +51,7 @@ export default function PayoutBatchesPage() {
   const create = useMutationOnce(useMutation(
     trpc.compensation.createPayoutBatch.mutationOptions({
       onSuccess: async (res) => {
-        notifications.show({ color: "green", message: `Batch created: ${formatCount(res.caseCount)} case${res.caseCount === 1 ? "" : "s"}, ${res.fileName}.` });
+        notifications.show({ color: "green", message: t("payouts.created", { count: res.caseCount, file: res.fileName }) });
         setConfirming(false);
         setSelected([]);
         await invalidate();
@@ -73,37 +74,37 @@ export default function PayoutBatchesPage() {
   return (
     <Stack>
       <div>
-        <Title order={2}>Payouts</Title>
+        <Title order={2}>{t("payouts.title")}</Title>
         <Text c="dimmed" size="sm">
-          Approved cases become paid when they go into a payout batch: one transfer file per batch, made once. Full account numbers appear only in that file; every download is recorded.
+          {t("payouts.subtitle")}
         </Text>
       </div>
 
       <Card withBorder>
         <Group justify="space-between" mb="xs">
-          <Title order={4}>Approved, not yet paid</Title>
+          <Title order={4}>{t("payouts.payable")}</Title>
           <Button leftSection={<IconFileDollar size={16} />} disabled={selected.length === 0} onClick={() => setConfirming(true)} data-testid="create-batch">
-            Create batch{selected.length ? ` of ${selected.length} (${formatCount(selectedYen)} yen)` : ""}
+            {selected.length ? t("payouts.createOf", { count: selected.length, yen: selectedYen }) : t("payouts.create")}
           </Button>
         </Group>
-        {payable.isPending && <Loader size="sm" aria-label="Loading approved cases" />}
+        {payable.isPending && <Loader size="sm" aria-label={t("payouts.loadingPayable")} />}
         {payable.error && <Alert color="red">{errorMessage(payable.error)}</Alert>}
-        {payable.data && payable.data.length === 0 && <Text c="dimmed">No approved cases are waiting for payout.</Text>}
+        {payable.data && payable.data.length === 0 && <Text c="dimmed">{t("payouts.nonePayable")}</Text>}
         {payable.data && payable.data.length > 0 && (
           <Table striped data-testid="payable-cases">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={40}>
                   <Checkbox
-                    aria-label="Select all"
+                    aria-label={t("payouts.selectAll")}
                     checked={selected.length === payable.data.length}
                     indeterminate={selected.length > 0 && selected.length < payable.data.length}
                     onChange={(e) => setSelected(e.currentTarget.checked ? payable.data.map((c) => c.id) : [])}
                   />
                 </Table.Th>
-                <Table.Th>Victim</Table.Th>
-                <Table.Th ta="right">Amount</Table.Th>
-                <Table.Th>Approved</Table.Th>
+                <Table.Th>{t("payouts.col.victim")}</Table.Th>
+                <Table.Th ta="right">{t("payouts.col.amount")}</Table.Th>
+                <Table.Th>{t("payouts.col.approved")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -112,7 +113,7 @@ export default function PayoutBatchesPage() {
                 <Table.Tr key={c.id}>
                   <Table.Td>
                     <Checkbox
-                      aria-label={`Select case ${c.id}`}
+                      aria-label={t("payouts.selectCase", { id: c.id })}
                       checked={selectedSet.has(c.id)}
                       onChange={(e) => setSelected(e.currentTarget.checked ? [...selected, c.id] : selected.filter((id) => id !== c.id))}
                     />
@@ -124,11 +125,11 @@ export default function PayoutBatchesPage() {
                     <Yen value={c.totalYen} />
                   </Table.Td>
                   <Table.Td>
-                    <JstTime at={c.decidedAt} /> by {c.approvedByEmail ?? "—"}
+                    <JstTime at={c.decidedAt} /> {t("payouts.approvedBy", { who: c.approvedByEmail ?? "—" })}
                   </Table.Td>
                   <Table.Td>
                     <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="sm">
-                      Open
+                      {t("payouts.open")}
                     </Anchor>
                   </Table.Td>
                 </Table.Tr>
@@ -140,11 +141,11 @@ export default function PayoutBatchesPage() {
 
       <Card withBorder>
         <Title order={4} mb="xs">
-          Batches
+          {t("payouts.batches")}
         </Title>
-        {batches.isPending && <Loader size="sm" aria-label="Loading batches" />}
+        {batches.isPending && <Loader size="sm" aria-label={t("payouts.loadingBatches")} />}
         {batches.error && <Alert color="red">{errorMessage(batches.error)}</Alert>}
-        {batches.data && batches.data.length === 0 && <Text c="dimmed">No payout batch has been made yet.</Text>}
+        {batches.data && batches.data.length === 0 && <Text c="dimmed">{t("payouts.noBatches")}</Text>}
         {batches.data && batches.data.length > 0 && (
           <Accordion variant="separated" data-testid="batches">
             {batches.data.map((b) => (
@@ -155,7 +156,7 @@ export default function PayoutBatchesPage() {
                       {b.fileName}
                     </Text>
                     <Text size="sm" c="dimmed">
-                      {formatCount(b.caseCount)} case{b.caseCount === 1 ? "" : "s"} · <Yen value={b.totalYen} /> · <JstTime at={b.createdAt} /> by {b.createdByEmail}
+                      {t("payouts.batchLine", { count: b.caseCount, yen: b.totalYen, at: b.createdAt, who: b.createdByEmail })}
                     </Text>
                   </Group>
                 </Accordion.Control>
@@ -165,7 +166,7 @@ export default function PayoutBatchesPage() {
                       SHA-256 {b.fileSha256}
                     </Text>
                     <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={downloading === b.id} onClick={() => download(b.id)}>
-                      Download file
+                      {t("payouts.download")}
                     </Button>
                   </Group>
                   <Table verticalSpacing={2}>
@@ -180,7 +181,7 @@ export default function PayoutBatchesPage() {
                           </Table.Td>
                           <Table.Td>
                             <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="sm">
-                              Case {c.id.slice(0, 8)}
+                              {t("payouts.caseRef", { id: c.id.slice(0, 8) })}
                             </Anchor>
                           </Table.Td>
                         </Table.Tr>
@@ -197,13 +198,13 @@ export default function PayoutBatchesPage() {
       {confirming && (
         <ReasonDialog
           opened
-          title="Create a payout batch"
+          title={t("payouts.dialogTitle")}
           description={
             <Text size="sm">
-              {selected.length} case{selected.length === 1 ? "" : "s"}, <Yen value={selectedYen} /> in total, become paid and go into one transfer file.
+              {t("payouts.dialogText", { count: selected.length, yen: selectedYen })}
             </Text>
           }
-          confirmLabel="Create batch"
+          confirmLabel={t("payouts.create")}
           pending={create.isPending}
           error={create.error}
           onConfirm={(reason) => create.mutate({ caseIds: selected, reason })}
