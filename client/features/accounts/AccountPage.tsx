@@ -9,32 +9,33 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { SCORE_MAX } from "../../../shared/accounts/index.ts";
-import { formatYen } from "../../../shared/format.ts";
-import { JstTime, Yen } from "../../components/format.tsx";
+import { JstTime, useFormat } from "../../components/format.tsx";
+import { useTranslation } from "react-i18next";
+import { useRuleLabel } from "../../i18n/words.ts";
 import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
-import { ruleLabel } from "../../../shared/accounts/labels.ts";
 import { LabelBadge, ReasonDialog, ScoreBar, StatusBadge, type AccountActionName } from "./parts.tsx";
 
-const NAME_CHECK: Record<string, { label: string; color: string }> = {
-  SAME: { label: "same person", color: "green" },
-  FAMILY: { label: "same surname", color: "yellow" },
-  DIFFERENT: { label: "someone else", color: "red" },
-};
+const NAME_CHECK_COLORS: Record<string, string> = { SAME: "green", FAMILY: "yellow", DIFFERENT: "red" };
 
 function NameCheck({ check }: { check: { relation: string; similarity: number } }) {
-  const c = NAME_CHECK[check.relation] ?? { label: check.relation, color: "gray" };
+  const { t } = useTranslation("accounts");
+  const known = check.relation === "SAME" || check.relation === "FAMILY" || check.relation === "DIFFERENT";
+  const label = known ? t(`account.nameCheck.${check.relation as "SAME"}`) : check.relation;
   return (
-    <Tooltip label={`Similarity ${check.similarity} of 100 with the wallet holder's name, after normalising width, spaces and small kana`}>
-      <Badge color={c.color} variant="light" size="sm" style={{ textTransform: "none" }}>
-        {c.label} · {check.similarity}
+    <Tooltip label={t("account.similarity", { n: check.similarity })}>
+      <Badge color={NAME_CHECK_COLORS[check.relation] ?? "gray"} variant="light" size="sm" style={{ textTransform: "none" }}>
+        {label} · {check.similarity}
       </Badge>
     </Tooltip>
   );
 }
 
 export default function AccountPage() {
+  const { t } = useTranslation("accounts");
+  const ruleLabel = useRuleLabel();
+  const fmt = useFormat();
   const { accountId = "" } = useParams();
   const trpc = useTRPC();
   const q = useQuery(trpc.accounts.get.queryOptions({ accountId }));
@@ -50,15 +51,15 @@ export default function AccountPage() {
   if (q.isPending) {
     return (
       <Center p="xl">
-        <Loader aria-label="Loading the account" />
+        <Loader aria-label={t("account.loading")} />
       </Center>
     );
   }
   if (q.error) {
     return (
       <Stack>
-        <Anchor component={Link} to="/accounts" size="sm"><IconArrowLeft size={12} /> Accounts</Anchor>
-        <Alert color="red" title={isNotFound(q.error) ? "Account not found" : "This account cannot be shown"} data-testid={isNotFound(q.error) ? "page-not-found" : undefined}>{errorMessage(q.error)}</Alert>
+        <Anchor component={Link} to="/accounts" size="sm"><IconArrowLeft size={12} /> {t("account.back")}</Anchor>
+        <Alert color="red" title={isNotFound(q.error) ? t("account.notFound") : t("account.cannotShow")} data-testid={isNotFound(q.error) ? "page-not-found" : undefined}>{errorMessage(q.error)}</Alert>
       </Stack>
     );
   }
@@ -67,7 +68,7 @@ export default function AccountPage() {
   return (
     <Stack>
       <Anchor component={Link} to="/accounts" size="sm">
-        <IconArrowLeft size={12} /> Accounts
+        <IconArrowLeft size={12} /> {t("account.back")}
       </Anchor>
       <Group justify="space-between" align="flex-start">
         <div>
@@ -75,7 +76,7 @@ export default function AccountPage() {
             <Title order={2} ff="monospace">{a.id}</Title>
             <StatusBadge status={a.status} />
             <LabelBadge label={a.reviewLabel} />
-            {a.flagged && <Badge color="red" variant="outline">Flagged</Badge>}
+            {a.flagged && <Badge color="red" variant="outline">{t("account.flagged")}</Badge>}
           </Group>
           <Text size="lg">{a.holderName}</Text>
         </div>
@@ -83,17 +84,17 @@ export default function AccountPage() {
           {canAct && (
             <>
               {a.status === "ACTIVE" ? (
-                <Button color="blue" onClick={() => start("freeze")}>Freeze</Button>
+                <Button color="blue" onClick={() => start("freeze")}>{t("action.freeze.button")}</Button>
               ) : (
-                <Button variant="default" onClick={() => start("unfreeze")}>Unfreeze</Button>
+                <Button variant="default" onClick={() => start("unfreeze")}>{t("action.unfreeze.button")}</Button>
               )}
-              {a.reviewLabel !== "CONFIRMED_FRAUD" && <Button variant="light" color="red" onClick={() => start("markConfirmedFraud")}>Mark confirmed fraud</Button>}
-              {a.reviewLabel !== "LEGITIMATE" && <Button variant="light" color="green" onClick={() => start("markLegitimate")}>Mark legitimate</Button>}
+              {a.reviewLabel !== "CONFIRMED_FRAUD" && <Button variant="light" color="red" onClick={() => start("markConfirmedFraud")}>{t("action.markConfirmedFraud.button")}</Button>}
+              {a.reviewLabel !== "LEGITIMATE" && <Button variant="light" color="green" onClick={() => start("markLegitimate")}>{t("action.markLegitimate.button")}</Button>}
             </>
           )}
           {canCompensate && (
             <Button component={Link} to={`/compensation/new?accountId=${encodeURIComponent(a.id)}`} variant="default" leftSection={<IconCash size={16} />}>
-              Compensate the victims of this wallet
+              {t("account.compensate")}
             </Button>
           )}
         </Group>
@@ -102,21 +103,21 @@ export default function AccountPage() {
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Group justify="space-between" mb="xs">
-            <Title order={4}>Why it scored {a.score}</Title>
+            <Title order={4}>{t("account.whyScored", { score: a.score })}</Title>
             <ScoreBar score={a.score} width={140} />
           </Group>
           <Text size="xs" c="dimmed" mb="xs">
-            Flagged at {d.threshold} or more. {a.flaggedAt ? <>First flagged <JstTime at={a.flaggedAt} />.</> : "Never flagged."} {a.scoredAt ? <>Scored <JstTime at={a.scoredAt} />.</> : null}
+            {t("account.flaggedAt", { threshold: d.threshold })} {a.flaggedAt ? t("account.firstFlagged", { at: a.flaggedAt }) : t("account.neverFlagged")} {a.scoredAt ? t("account.scored", { at: a.scoredAt }) : null}
           </Text>
           {d.reasons.length === 0 ? (
-            <Text size="sm" c="dimmed">No rule fired for this account.</Text>
+            <Text size="sm" c="dimmed">{t("account.noRule")}</Text>
           ) : (
             <Table data-testid="account-reasons" verticalSpacing={4}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th>Evidence</Table.Th>
-                  <Table.Th ta="right">Points</Table.Th>
+                  <Table.Th>{t("account.col.reason")}</Table.Th>
+                  <Table.Th>{t("account.col.evidence")}</Table.Th>
+                  <Table.Th ta="right">{t("account.col.points")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -135,35 +136,35 @@ export default function AccountPage() {
           )}
         </Card>
         <Card withBorder>
-          <Title order={4} mb="xs">Profile</Title>
+          <Title order={4} mb="xs">{t("account.profile")}</Title>
           <Table variant="vertical" layout="fixed" verticalSpacing={4}>
             <Table.Tbody>
-              <Table.Tr><Table.Th w={170}>Opened</Table.Th><Table.Td><JstTime at={a.openedAt} /></Table.Td></Table.Tr>
-              <Table.Tr><Table.Th>Carrier customer</Table.Th><Table.Td>{a.carrierCustomer ? "yes" : "no"}</Table.Td></Table.Tr>
-              <Table.Tr><Table.Th>Identity verified</Table.Th><Table.Td>{a.identityVerified ? "yes" : "no"}</Table.Td></Table.Tr>
-              <Table.Tr><Table.Th>Charged in total</Table.Th><Table.Td><Yen value={d.totals.chargedYen} /> in {d.totals.charges} charges</Table.Td></Table.Tr>
-              <Table.Tr><Table.Th>Spent or sent out</Table.Th><Table.Td><Yen value={d.totals.spentYen} /> in {d.totals.spends} spends</Table.Td></Table.Tr>
-              <Table.Tr><Table.Th>Device / IP known</Table.Th><Table.Td>{a.hasDevice ? "device" : "no device"} · {a.hasIpAddress ? "IP address" : "no IP address"}</Table.Td></Table.Tr>
+              <Table.Tr><Table.Th w={170}>{t("account.opened")}</Table.Th><Table.Td><JstTime at={a.openedAt} /></Table.Td></Table.Tr>
+              <Table.Tr><Table.Th>{t("account.carrier")}</Table.Th><Table.Td>{a.carrierCustomer ? t("account.yes") : t("account.no")}</Table.Td></Table.Tr>
+              <Table.Tr><Table.Th>{t("account.verified")}</Table.Th><Table.Td>{a.identityVerified ? t("account.yes") : t("account.no")}</Table.Td></Table.Tr>
+              <Table.Tr><Table.Th>{t("account.charged")}</Table.Th><Table.Td>{t("account.inCharges", { yen: d.totals.chargedYen, count: d.totals.charges })}</Table.Td></Table.Tr>
+              <Table.Tr><Table.Th>{t("account.spent")}</Table.Th><Table.Td>{t("account.inSpends", { yen: d.totals.spentYen, count: d.totals.spends })}</Table.Td></Table.Tr>
+              <Table.Tr><Table.Th>{t("account.deviceIp")}</Table.Th><Table.Td>{a.hasDevice ? t("account.device") : t("account.noDevice")} · {a.hasIpAddress ? t("account.ip") : t("account.noIp")}</Table.Td></Table.Tr>
             </Table.Tbody>
           </Table>
         </Card>
       </SimpleGrid>
 
       <Card withBorder>
-        <Title order={4} mb="xs">Linked bank accounts</Title>
+        <Title order={4} mb="xs">{t("account.links")}</Title>
         {d.links.length === 0 ? (
-          <Text size="sm" c="dimmed">This wallet has not linked a bank account.</Text>
+          <Text size="sm" c="dimmed">{t("account.noLinks")}</Text>
         ) : (
           <Table verticalSpacing={4} data-testid="account-links">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Bank</Table.Th>
-                <Table.Th>Branch</Table.Th>
-                <Table.Th>Account</Table.Th>
-                <Table.Th>Holder name</Table.Th>
-                <Table.Th>Link page asked for</Table.Th>
-                <Table.Th>Linked</Table.Th>
-                <Table.Th>Status</Table.Th>
+                <Table.Th>{t("account.col.bank")}</Table.Th>
+                <Table.Th>{t("account.col.branch")}</Table.Th>
+                <Table.Th>{t("account.col.account")}</Table.Th>
+                <Table.Th>{t("account.col.holder")}</Table.Th>
+                <Table.Th>{t("account.col.asked")}</Table.Th>
+                <Table.Th>{t("account.col.linked")}</Table.Th>
+                <Table.Th>{t("account.col.status")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -179,9 +180,9 @@ export default function AccountPage() {
                         <NameCheck check={v.nameCheck} />
                       </Group>
                     </Table.Td>
-                    <Table.Td>{v.authMethod === "PIN" ? <Badge color="orange" variant="light" size="sm">PIN only</Badge> : v.authMethod}</Table.Td>
-                    <Table.Td><JstTime at={v.validFrom} />{i > 0 ? <Text span size="xs" c="dimmed"> (changed)</Text> : null}</Table.Td>
-                    <Table.Td>{i === l.history.length - 1 ? <Text size="sm">{l.status.toLowerCase()}</Text> : <Text size="xs">replaced <JstTime at={v.validTo} /></Text>}</Table.Td>
+                    <Table.Td>{v.authMethod === "PIN" ? <Badge color="orange" variant="light" size="sm">{t("account.pinOnly")}</Badge> : v.authMethod}</Table.Td>
+                    <Table.Td><JstTime at={v.validFrom} />{i > 0 ? <Text span size="xs" c="dimmed">{t("account.changed")}</Text> : null}</Table.Td>
+                    <Table.Td>{i === l.history.length - 1 ? <Text size="sm">{l.status.toLowerCase()}</Text> : <Text size="xs">{t("account.replaced", { at: v.validTo })}</Text>}</Table.Td>
                   </Table.Tr>
                 )),
               )}
@@ -191,15 +192,15 @@ export default function AccountPage() {
       </Card>
 
       <Card withBorder>
-        <Title order={4} mb="xs">Timeline</Title>
-        {d.timelineTruncated && <Text size="xs" c="dimmed" mb="xs">Showing the most recent charges and spends only.</Text>}
+        <Title order={4} mb="xs">{t("account.timeline")}</Title>
+        {d.timelineTruncated && <Text size="xs" c="dimmed" mb="xs">{t("account.truncated")}</Text>}
         <Table verticalSpacing={3} data-testid="account-timeline">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Time (JST)</Table.Th>
-              <Table.Th>What</Table.Th>
-              <Table.Th>Details</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
+              <Table.Th>{t("account.col.time")}</Table.Th>
+              <Table.Th>{t("account.col.what")}</Table.Th>
+              <Table.Th>{t("account.col.details")}</Table.Th>
+              <Table.Th ta="right">{t("account.col.amount")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -207,22 +208,22 @@ export default function AccountPage() {
               <Table.Tr key={i}>
                 <Table.Td style={{ whiteSpace: "nowrap" }}><JstTime at={e.at} /></Table.Td>
                 <Table.Td>
-                  {e.kind === "opened" && <Badge variant="light" color="gray" size="sm">opened</Badge>}
-                  {e.kind === "link" && <Badge variant="light" color="indigo" size="sm">{e.change ? "link changed" : "linked"}</Badge>}
-                  {e.kind === "charge" && <Badge variant="light" color="teal" size="sm">charge</Badge>}
+                  {e.kind === "opened" && <Badge variant="light" color="gray" size="sm">{t("account.kind.opened")}</Badge>}
+                  {e.kind === "link" && <Badge variant="light" color="indigo" size="sm">{e.change ? t("account.kind.linkChanged") : t("account.kind.linked")}</Badge>}
+                  {e.kind === "charge" && <Badge variant="light" color="teal" size="sm">{t("account.kind.charge")}</Badge>}
                   {e.kind === "spend" && <Badge variant="light" color={e.channel === "transfer" ? "red" : "orange"} size="sm">{e.channel}</Badge>}
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">
-                    {e.kind === "opened" && "wallet opened"}
+                    {e.kind === "opened" && t("account.walletOpened")}
                     {e.kind === "link" && `${e.bankCode} ${e.bankName ?? ""} ${e.maskedAccountNumber} · ${e.holderName}`}
-                    {e.kind === "charge" && `from ${e.bankCode} ${e.maskedAccountNumber}`}
-                    {e.kind === "spend" && (e.counterparty ?? (e.channel === "transfer" ? "recipient not given" : "shop not given"))}
+                    {e.kind === "charge" && t("account.from", { bank: e.bankCode, account: e.maskedAccountNumber })}
+                    {e.kind === "spend" && (e.counterparty ?? (e.channel === "transfer" ? t("account.noRecipient") : t("account.noShop")))}
                   </Text>
                 </Table.Td>
                 <Table.Td ta="right">
-                  {e.kind === "charge" && <Text size="sm" c="teal.8">+{formatYen(e.amountYen)}</Text>}
-                  {e.kind === "spend" && <Text size="sm" c="red.8">−{formatYen(e.amountYen)}</Text>}
+                  {e.kind === "charge" && <Text size="sm" c="teal.8">+{fmt.yen(e.amountYen)}</Text>}
+                  {e.kind === "spend" && <Text size="sm" c="red.8">−{fmt.yen(e.amountYen)}</Text>}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -232,17 +233,17 @@ export default function AccountPage() {
 
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
-          <Title order={4} mb="xs">Related accounts</Title>
+          <Title order={4} mb="xs">{t("account.related")}</Title>
           {d.related.length === 0 ? (
-            <Text size="sm" c="dimmed">No other wallet shares this one's device, IP address or bank accounts.</Text>
+            <Text size="sm" c="dimmed">{t("account.noRelated")}</Text>
           ) : (
             <Table verticalSpacing={3} data-testid="account-related">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Account</Table.Th>
-                  <Table.Th>Shares</Table.Th>
-                  <Table.Th>Score</Table.Th>
-                  <Table.Th>Status</Table.Th>
+                  <Table.Th>{t("account.col.account")}</Table.Th>
+                  <Table.Th>{t("account.col.shares")}</Table.Th>
+                  <Table.Th>{t("account.col.score")}</Table.Th>
+                  <Table.Th>{t("account.col.status")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -262,9 +263,9 @@ export default function AccountPage() {
           )}
         </Card>
         <Card withBorder>
-          <Title order={4} mb="xs">Staff actions</Title>
+          <Title order={4} mb="xs">{t("account.staff")}</Title>
           {d.actions.length === 0 ? (
-            <Text size="sm" c="dimmed">Nobody has acted on this account yet.</Text>
+            <Text size="sm" c="dimmed">{t("account.noStaff")}</Text>
           ) : (
             <Table verticalSpacing={3} data-testid="account-actions">
               <Table.Tbody>
