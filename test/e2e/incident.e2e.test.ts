@@ -144,12 +144,12 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await page.context().close();
   }, 120_000);
 
-  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Administration"];
+  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Four eyes", "Administration"];
   const cases: Array<{ role: Role; nav: string[]; forbidden: string; suspend: boolean; accountLinks: boolean; compensate: boolean | null }> = [
     { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log"], forbidden: "/compensation", suspend: false, accountLinks: true, compensate: false },
     { role: "SUPPORT", nav: ["Overview", "Suspensions", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, accountLinks: false, compensate: null },
-    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log"], forbidden: "/admin", suspend: true, accountLinks: true, compensate: true },
-    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Administration"], forbidden: "/compensation/approvals", suspend: false, accountLinks: true, compensate: false },
+    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Four eyes"], forbidden: "/admin", suspend: true, accountLinks: true, compensate: true },
+    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Four eyes", "Administration"], forbidden: "/compensation/approvals", suspend: false, accountLinks: true, compensate: false },
   ];
 
   for (const c of cases) {
