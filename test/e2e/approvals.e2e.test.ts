@@ -1,6 +1,7 @@
 // Goal (#12): in the browser, a manager's lift waits for a second manager, who approves it on the
 // approvals page; an emergency lift takes effect at once and is shown on the overview to everyone
-// until a second manager reviews it. Method: built SPA served by a real server on its own database,
+// until a second manager reviews it; an administrator's emergency grant of MANAGER and raise of the
+// approval threshold from the admin page likewise (long reason, marked, on the overview). Method: built SPA served by a real server on its own database,
 // headless Chromium, two managers in two browser contexts; the database read after each step;
 // screenshots of the lift dialog, the approvals page and the overview notice go to test-results/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, enterCodeThroughUi, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
 import { signedInAs } from "../helpers/staff.ts";
 import { createStaff } from "../compensation-fixtures.ts";
+import { hashPassword } from "../../server/features/auth/password.ts";
 
 const EMERGENCY = "The bank confirmed the fix by phone and honest customers cannot link wallets at all right now";
 
@@ -130,5 +132,54 @@ describe.runIf(browserTestsEnabled)("four eyes on a lift, in the browser", () =>
     await page.getByTestId("overview-updated").waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-testid="emergency-notice"]'));
     expect(await t.db.prisma.changeRequest.count({ where: { status: "EMERGENCY_APPLIED" } })).toBe(0);
+  }, 90_000);
+  it("an administrator grants MANAGER and raises the approval threshold as emergencies from the admin page: applied at once, marked, on the overview", async () => {
+    const analyst = await t.db.prisma.staffUser.create({ data: { email: "promoted@floodgate.test", name: "To promote", role: "ANALYST", passwordHash: await hashPassword("a long enough password") } });
+    const admin = await newPage(browser, t.baseUrl);
+    await signInThroughUi(admin, "ADMIN");
+    await admin.waitForURL("**/overview");
+    await admin.goto("/admin");
+    await admin.getByRole("button", { name: "Change role of promoted@floodgate.test" }).click();
+    const roleDialog = admin.getByRole("dialog", { name: /Change the role/ });
+    await roleDialog.getByLabel("New role").click();
+    await admin.getByRole("option", { name: "Manager" }).click();
+    await roleDialog.getByTestId("emergency-offer").getByRole("button", { name: "Apply now as an emergency…" }).click();
+
+    const dialog = admin.getByRole("dialog", { name: "Emergency change" });
+    await dialog.waitFor();
+    await expect(dialog.getByTestId("emergency-summary").textContent()).resolves.toBe("Make promoted@floodgate.test Manager (now Fraud analyst)");
+    await expect(dialog.getByTestId("emergency-meaning").textContent()).resolves.toMatch(/alone, now.*marked as an emergency in the audit log.*overview until another administrator reviews it/);
+    const why = dialog.getByLabel("Why this cannot wait for a second administrator");
+    await why.fill("too short a reason");
+    await expect(dialog.getByTestId("confirm-emergency").isDisabled()).resolves.toBe(true);
+    await why.fill("The only other administrator is unreachable and the night shift has no manager");
+    await admin.screenshot({ path: "test-results/admin-emergency-grant.png" });
+    await dialog.getByTestId("confirm-emergency").click();
+    await admin.getByText("Applied as an emergency").first().waitFor();
+    expect((await t.db.prisma.staffUser.findUniqueOrThrow({ where: { id: analyst.id } })).role).toBe("MANAGER");
+    const grant = await t.db.prisma.changeRequest.findFirstOrThrow({ where: { kind: "GRANT_ROLE" } });
+    expect(grant).toMatchObject({ status: "EMERGENCY_APPLIED", emergency: true });
+    expect(await t.db.prisma.auditEvent.count({ where: { action: "change.emergency", targetId: grant.id } })).toBe(1);
+
+    // The threshold: a raise offers the emergency path too.
+    const before = await t.db.prisma.appSetting.findUnique({ where: { key: "compensation.approvalThresholdYen" } });
+    await admin.goto("/admin?tab=settings");
+    await admin.getByLabel("New value (yen)").fill("250000");
+    await admin.getByTestId("emergency-offer").getByRole("button", { name: "Apply now as an emergency…" }).click();
+    const raise = admin.getByRole("dialog", { name: "Emergency change" });
+    await expect(raise.getByTestId("emergency-summary").textContent()).resolves.toMatch(/^Raise the compensation approval threshold from ¥[\d,]+ to ¥250,000$/);
+    await raise.getByLabel("Why this cannot wait for a second administrator").fill("A bank-wide refund run is blocked and the second administrator is off sick today");
+    await raise.getByTestId("confirm-emergency").click();
+    await admin.getByText("Applied as an emergency").first().waitFor();
+    const after = await t.db.prisma.appSetting.findUniqueOrThrow({ where: { key: "compensation.approvalThresholdYen" } });
+    expect(after.value).toBe(250000);
+    expect(after.value).not.toBe(before?.value);
+
+    // Both are on the overview until a second administrator reviews them.
+    await admin.goto("/overview");
+    const notice = admin.getByTestId("emergency-notice");
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toMatch(/Make promoted@floodgate\.test MANAGER.*admin@floodgate\.test.*Raise the compensation approval threshold to ¥250,000/);
+    await admin.context().close();
   }, 90_000);
 });

@@ -20,6 +20,7 @@ import { STAFF_PASSWORD_LENGTH_MIN } from "../../../shared/admin/staff.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
 import { useMutationOnce } from "../../components/submit-once.ts";
 import { SecondFactorSettingEditor } from "../auth/second-factor/SecondFactorSettingEditor.tsx";
+import { EmergencyChangeDialog, EmergencyOffer, type AdminEmergency } from "./EmergencyChangeDialog.tsx";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 /** A new account starts without MANAGER or ADMIN: granting those takes a second administrator (#12). */
@@ -114,6 +115,7 @@ function StaffTab() {
   const [draft, setDraft] = useState({ email: "", name: "", role: "ANALYST" as Role, initialPassword: "" });
   const [newRole, setNewRole] = useState<Role>("ANALYST");
   const [newPassword, setNewPassword] = useState("");
+  const [emergency, setEmergency] = useState<AdminEmergency | null>(null);
   const done = (message: string) => {
     notifications.show({ color: "green", message });
     setAction(null);
@@ -253,12 +255,16 @@ function StaffTab() {
             allowDeselect={false}
           />
         )}
+        {action?.kind === "role" && roleGrantNeedsFourEyes({ from: action.user.role, to: newRole }) && (
+          <EmergencyOffer onOpen={() => { setEmergency({ kind: "GRANT_ROLE", userId: action.user.id, role: newRole, email: action.user.email, from: action.user.role }); setAction(null); }} />
+        )}
         {action?.kind === "password" && (
           <PasswordInput label="New password" description={`At least ${STAFF_PASSWORD_LENGTH_MIN} characters`} value={newPassword} onChange={(e) => setNewPassword(e.currentTarget.value)} />
         )}
         {action?.kind === "secondFactor" && <Text size="sm">{t("admin.resetBody")}</Text>}
         {action && action.kind !== "reactivate" && action.kind !== "secondFactor" && <Text size="sm">Their sessions end at once; they sign in again {action.kind === "deactivate" ? "only after being reactivated" : "with the new details"}.</Text>}
       </ReasonModal>
+      <EmergencyChangeDialog emergency={emergency} onClose={() => setEmergency(null)} />
     </Stack>
   );
 }
@@ -363,6 +369,7 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
   const [draft, setDraft] = useState(String(value));
   const reading = parseYenAmount(draft, THRESHOLD_LIMITS);
   const [reason, setReason] = useState("");
+  const [emergency, setEmergency] = useState<AdminEmergency | null>(null);
   const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
       onSuccess: (r) => {
@@ -387,6 +394,8 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
             Save
           </Button>
         </Group>
+        {reading.ok && reading.value > value && <EmergencyOffer onOpen={() => setEmergency({ kind: "RAISE_APPROVAL_THRESHOLD", valueYen: reading.value, fromYen: value })} />}
+        <EmergencyChangeDialog emergency={emergency} onClose={() => setEmergency(null)} />
       </Stack>
     </Card>
   );

@@ -35,4 +35,21 @@ export const approvals = {
     item: "{{summary}}, by {{email}} at {{at, jst}}: “{{reason}}”",
     open: "Review on the Four eyes page",
   },
+  // The administrators' emergency path (client/features/admin/EmergencyChangeDialog.tsx).
+  emergency: {
+    title: "Emergency change",
+    offer: "Cannot wait for a second administrator?",
+    open: "Apply now as an emergency…",
+    grant: "Make {{email}} {{role}} (now {{from}})",
+    raise: "Raise the compensation approval threshold from {{from, yen}} to {{to, yen}}",
+    meaningTitle: "What an emergency means",
+    meaning: "You apply this change alone, now, without a second administrator's approval. It is marked as an emergency in the audit log, with your reason, and shown to everyone on the overview until another administrator reviews it on the Four eyes page. Use it only when waiting would do harm.",
+    whyNow: "Why this cannot wait for a second administrator",
+    placeholder: "e.g. the only other administrator is on a flight until tomorrow and payouts are blocked",
+    length: "{{n}} of at least {{min}} characters",
+    cancel: "Cancel",
+    applyNow: "Apply now (emergency)",
+    doneTitle: "Applied as an emergency",
+    done: "{{summary}}: shown on the overview until a second administrator reviews it.",
+  },
 };

@@ -36,4 +36,21 @@ export const approvals = {
     item: "{{summary}}（{{email}}、{{at, jst}}）: 「{{reason}}」",
     open: "「二人目の承認」ページで確認する",
   },
+  // 管理者の緊急手続き（client/features/admin/EmergencyChangeDialog.tsx）。
+  emergency: {
+    title: "緊急の変更",
+    offer: "2人目の管理者を待てませんか？",
+    open: "緊急として今すぐ適用…",
+    grant: "{{email}} を{{role}}にする（現在: {{from}}）",
+    raise: "補償承認基準額を{{from, yen}}から{{to, yen}}に引き上げる",
+    meaningTitle: "緊急とは",
+    meaning: "この変更を、2人目の管理者の承認なしに、あなた一人で今すぐ適用します。理由とともに監査ログに緊急として記録され、別の管理者が「二人目の承認」ページで確認するまで、概要画面で全員に表示されます。待つことで損害が出る場合にだけ使ってください。",
+    whyNow: "2人目の管理者を待てない理由",
+    placeholder: "例: もう一人の管理者が明日まで機内にいて、支払いが止まっている",
+    length: "{{n}} / {{min}}文字以上",
+    cancel: "キャンセル",
+    applyNow: "今すぐ適用（緊急）",
+    doneTitle: "緊急として適用しました",
+    done: "{{summary}}: 2人目の管理者が確認するまで概要に表示されます。",
+  },
 } satisfies Catalog;
