@@ -16,6 +16,12 @@
 // those links exist before anything an analyst does during the run, so they show grandfathering
 // when a manager suspends a bank mid-run. Ids carry a run id, so they never collide with the demo
 // data or another run. Stops after --duration seconds (0 = until Ctrl-C), or on Ctrl-C.
+//
+// When the console does not answer a decision in time it follows the down contract
+// (shared/suspensions/down-contract.ts, also in the OpenAPI document): each kind's timeout, then
+// registrations and link changes fail closed and small charges fail open up to a per-link limit.
+// Events the console did not take (no answer, 5xx) are kept and sent again the next second, as the
+// platform's outbox would.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +29,7 @@ import { EVENTS_PER_BATCH_MAX, type PlatformEvent } from "../../shared/events/sc
 import { REFERENCE_BANKS } from "../features/events/demo/banks.ts";
 import { GIVEN_FEMALE, GIVEN_MALE, SHOPS, SURNAMES } from "../features/events/demo/names.ts";
 import { chance, createRng, int, pick, weighted } from "../features/events/demo/prng.ts";
+import { DOWN_CONTRACT, fallbackDecision, type DownDecisionKind } from "../../shared/suspensions/down-contract.ts";
 
 const { values } = parseArgs({
   options: {
@@ -80,11 +87,12 @@ const nextId = (kind: string) => `${runId}-${kind}${++seq}`;
 type Decision = { decision: "allow" | "deny"; reason?: string };
 let decisionEndpointsMissing = false;
 
-async function api(pathName: string, body: unknown): Promise<{ status: number; json: any }> {
+async function api(pathName: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: any }> {
   const res = await fetch(`${baseUrl}${pathName}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
     body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await res.text();
   let json: unknown = null;
@@ -97,18 +105,30 @@ async function api(pathName: string, body: unknown): Promise<{ status: number; j
   return { status: res.status, json };
 }
 
-/** Asks the decision API; a missing endpoint (404, not built yet) counts as allow. */
-async function decide(kind: "link-registration" | "link-change" | "charge", body: unknown): Promise<Decision> {
-  const { status, json } = await api(`/api/v1/decisions/${kind}`, body);
-  if (status === 404 && json?.code === "NOT_FOUND") {
+const unansweredKey = { LINK_REGISTRATION: "registration", LINK_CHANGE: "change", CHARGE: "charge" } as const;
+
+/**
+ * Asks the decision API within the kind's timeout (the down contract). No answer in time, a
+ * connection error or anything but a 200 with a decision: the contract's fallback, counted. A
+ * missing endpoint (404, not built yet) counts as allow.
+ */
+async function decide(kind: DownDecisionKind, body: unknown, fallbackInput: { amountYen?: number; openYenOnLink?: number } = {}): Promise<Decision & { answered: boolean }> {
+  const policy = DOWN_CONTRACT[kind];
+  let answer: { status: number; json: any } | null = null;
+  try {
+    answer = await api(policy.path, body, policy.timeoutMs);
+  } catch {
+    answer = null; // timed out or no connection
+  }
+  if (answer?.status === 404 && answer.json?.code === "NOT_FOUND") {
     decisionEndpointsMissing = true;
-    return { decision: "allow" };
+    return { decision: "allow", answered: true };
   }
-  if (status !== 200) {
-    stats.decisionErrors++;
-    return { decision: "allow" }; // the platform fails open for a broken decision service; counted
-  }
-  return json as Decision;
+  if (answer?.status === 200 && (answer.json?.decision === "allow" || answer.json?.decision === "deny")) return { ...(answer.json as Decision), answered: true };
+  const decision = fallbackDecision(kind, fallbackInput);
+  const k = unansweredKey[kind];
+  stats.unanswered[k][decision === "allow" ? "open" : "closed"]++;
+  return { decision, reason: "NO_ANSWER", answered: false };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +143,8 @@ interface Wallet {
   /** charges still to make (fraud: near the limits, in a burst) */
   plannedChargesYen: number[];
   balanceYen: number;
+  /** yen charged under the down contract's fallback since the console last answered for this link */
+  openYen?: number;
 }
 
 const bankPick = weighted(REFERENCE_BANKS.map((b) => [b.code, b.weight] as const));
@@ -145,7 +167,10 @@ const stats = {
   duplicates: 0,
   rejected: 0,
   denied: { registration: 0, change: 0, charge: 0 },
-  decisionErrors: 0,
+  /** decisions the console did not answer in time: what the down contract made of them */
+  unanswered: { registration: { open: 0, closed: 0 }, change: { open: 0, closed: 0 }, charge: { open: 0, closed: 0 } },
+  /** events waiting to be sent again (the console did not take them) */
+  queued: 0,
   byType: {} as Record<string, number>,
 };
 
@@ -175,9 +200,9 @@ function openAccount(fraud: boolean): [Wallet, PlatformEvent] {
 
 /** Decision first; the event only when allowed. */
 async function registerLink(w: Wallet, bankCode: string): Promise<PlatformEvent | null> {
-  const d = await decide("link-registration", { accountId: w.accountId, bankCode });
+  const d = await decide("LINK_REGISTRATION", { accountId: w.accountId, bankCode });
   if (d.decision === "deny") {
-    stats.denied.registration++;
+    if (d.answered) stats.denied.registration++;
     return null;
   }
   const bank = REFERENCE_BANKS.find((b) => b.code === bankCode)!;
@@ -202,11 +227,13 @@ async function registerLink(w: Wallet, bankCode: string): Promise<PlatformEvent 
 }
 
 async function charge(w: Wallet, amountYen: number): Promise<PlatformEvent | null> {
-  const d = await decide("charge", { linkId: w.linkId!, amountYen });
+  const d = await decide("CHARGE", { linkId: w.linkId!, amountYen }, { amountYen, openYenOnLink: w.openYen ?? 0 });
+  if (d.answered) w.openYen = 0;
   if (d.decision === "deny") {
-    stats.denied.charge++;
+    if (d.answered) stats.denied.charge++;
     return null;
   }
+  if (!d.answered) w.openYen = (w.openYen ?? 0) + amountYen;
   w.balanceYen += amountYen;
   return { id: nextId("ev"), type: "charge.completed", occurredAt: now(), charge: { id: nextId("chg"), linkId: w.linkId!, amountYen } };
 }
@@ -223,9 +250,9 @@ function spend(w: Wallet, amountYen: number, channel: "payment" | "transfer"): P
 
 async function changeLink(w: Wallet): Promise<PlatformEvent | null> {
   const bankCode = bankPick(rng);
-  const d = await decide("link-change", { linkId: w.linkId!, bankCode });
+  const d = await decide("LINK_CHANGE", { linkId: w.linkId!, bankCode });
   if (d.decision === "deny") {
-    stats.denied.change++;
+    if (d.answered) stats.denied.change++;
     return null;
   }
   const bank = REFERENCE_BANKS.find((b) => b.code === bankCode)!;
@@ -326,11 +353,30 @@ async function tick(honestEvents: number, fraudEvents: number): Promise<Platform
   return inOrder(steps);
 }
 
-async function send(events: PlatformEvent[]) {
-  for (let i = 0; i < events.length; i += EVENTS_PER_BATCH_MAX) {
-    const batch = events.slice(i, i + EVENTS_PER_BATCH_MAX);
-    const { status, json } = await api("/api/v1/events", { events: batch });
+// The platform's outbox: events are sent in order; a batch the console did not take (no answer,
+// 5xx, 429) stays at the head and is sent again with the next second's events.
+const outbox: PlatformEvent[] = [];
+const EVENTS_TIMEOUT_MS = 15_000;
+
+/** Queues the events and sends the outbox; false when the console did not take it (kept for later). */
+async function send(events: PlatformEvent[]): Promise<boolean> {
+  outbox.push(...events);
+  while (outbox.length > 0) {
+    const batch = outbox.slice(0, EVENTS_PER_BATCH_MAX);
+    let answer: { status: number; json: any } | null = null;
+    try {
+      answer = await api("/api/v1/events", { events: batch }, EVENTS_TIMEOUT_MS);
+    } catch {
+      answer = null;
+    }
+    if (!answer || answer.status >= 500 || answer.status === 429) {
+      stats.queued = outbox.length;
+      return false;
+    }
+    const { status, json } = answer;
     if (status !== 200) fail(`POST /api/v1/events answered ${status}: ${json?.message ?? ""}`);
+    outbox.splice(0, batch.length);
+    stats.queued = outbox.length;
     stats.sent += batch.length;
     stats.accepted += json.accepted;
     stats.duplicates += json.duplicates;
@@ -338,6 +384,7 @@ async function send(events: PlatformEvent[]) {
     for (const r of json.rejected.slice(0, 3)) console.log(`[simulate]   rejected #${r.index} ${r.code}: ${r.message}`);
     for (const e of batch) stats.byType[e.type] = (stats.byType[e.type] ?? 0) + 1;
   }
+  return true;
 }
 
 const shortType: Record<string, string> = { "account.opened": "open", "link.registered": "link", "link.changed": "change", "charge.completed": "charge", "spend.completed": "spend" };
@@ -353,11 +400,30 @@ function line(seconds: number, before: typeof stats) {
   console.log(
     `[simulate] ${String(seconds).padStart(4)} s  sent ${String(stats.sent - before.sent).padStart(4)} (${counts || "nothing"})  ` +
       `accepted ${stats.accepted - before.accepted}, duplicates ${stats.duplicates - before.duplicates}, rejected ${stats.rejected - before.rejected}  ` +
-      `denied: registration ${d.registration - bd.registration}, change ${d.change - bd.change}, charge ${d.charge - bd.charge}`,
+      `denied: registration ${d.registration - bd.registration}, change ${d.change - bd.change}, charge ${d.charge - bd.charge}` +
+      unansweredText(stats.unanswered, before.unanswered) +
+      (stats.queued ? `  queued ${stats.queued} events (the console did not take them)` : ""),
   );
 }
 
-const snapshot = () => ({ ...stats, denied: { ...stats.denied }, byType: { ...stats.byType } });
+type Unanswered = typeof stats.unanswered;
+/** "  no answer: registration 2 closed, charge 3 open / 1 closed" (empty when every decision was answered) */
+function unansweredText(now: Unanswered, before?: Unanswered): string {
+  const parts = (Object.keys(now) as Array<keyof Unanswered>).flatMap((k) => {
+    const open = now[k].open - (before?.[k].open ?? 0);
+    const closed = now[k].closed - (before?.[k].closed ?? 0);
+    if (open + closed === 0) return [];
+    return [`${k} ${[open ? `${open} open` : "", closed ? `${closed} closed` : ""].filter(Boolean).join(" / ")}`];
+  });
+  return parts.length ? `  no answer: ${parts.join(", ")}` : "";
+}
+
+const snapshot = () => ({
+  ...stats,
+  denied: { ...stats.denied },
+  byType: { ...stats.byType },
+  unanswered: structuredClone(stats.unanswered),
+});
 
 let stopping = false;
 process.on("SIGINT", () => {
@@ -414,12 +480,15 @@ async function main() {
     const wait = t0 + second * 1000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
+  // Flush what the console did not take yet (a few tries, as an outbox would on shutdown).
+  for (let i = 0; i < 5 && outbox.length > 0 && !(await send([])); i++) await new Promise((r) => setTimeout(r, 1_000));
   const d = stats.denied;
   console.log(
     `[simulate] done: sent ${stats.sent} events (${Object.entries(stats.byType).map(([t, n]) => `${shortType[t]} ${n}`).join(", ")}); ` +
       `accepted ${stats.accepted}, duplicates ${stats.duplicates}, rejected ${stats.rejected}; ` +
       `denied by the decision API: registration ${d.registration}, change ${d.change}, charge ${d.charge}` +
-      (stats.decisionErrors ? `; ${stats.decisionErrors} decision calls failed (counted as allow)` : ""),
+      (unansweredText(stats.unanswered) ? `;${unansweredText(stats.unanswered).replace(/^ +/, " ")} (the down contract's fallback)` : "") +
+      (outbox.length ? `; ${outbox.length} events never taken by the console` : ""),
   );
 }
 

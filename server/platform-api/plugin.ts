@@ -6,6 +6,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Database } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
+import { downContractMarkdown } from "../../shared/suspensions/down-contract.ts";
 import { makeLimiter, tooManyMessage, type RateLimitConfig } from "../http/rate-limit.ts";
 
 declare module "fastify" {
@@ -28,7 +29,8 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
         title: "Floodgate wallet-platform API",
         version: "1.0.0",
         description:
-          "Events from the wallet platform and the decisions it asks for before it acts. Authenticate with `Authorization: Bearer <platform API key>`.",
+          "Events from the wallet platform and the decisions it asks for before it acts. Authenticate with `Authorization: Bearer <platform API key>`.\n\n" +
+          downContractMarkdown(),
       },
       components: { securitySchemes: { platformKey: { type: "http", scheme: "bearer" } } },
       security: [{ platformKey: [] }],
