@@ -1,6 +1,7 @@
 // buildApp(): the whole HTTP surface — /trpc for the console, /api/v1 for the wallet platform,
 // health checks, and the built SPA. Tests build it against their own database.
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -14,6 +15,7 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, errorSpec, type ErrorCode } from "../shared/errors.ts";
 import { API_BODY_BYTES_MAX, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from "../shared/limits.ts";
 import type { Database } from "./db/client.ts";
+import { servesApi, servesConsole, type ServerRole } from "./roles.ts";
 import type { SessionPolicy } from "./features/auth/sessions.ts";
 import { appRouter, type AppRouter } from "./trpc/app-router.ts";
 import { createContext } from "./trpc/context.ts";
@@ -28,7 +30,16 @@ import type { SecondFactorPolicy } from "./features/auth/second-factor/service.t
 import { STEP_UP_MINUTES } from "../shared/auth/second-factor.ts";
 
 export interface AppOptions {
+  /** The primary: console sessions and mutations, readiness; every surface's pool when not given its own. */
   db: Database;
+  /** What this process serves (server/roles.ts); everything when omitted. */
+  role?: ServerRole;
+  /** The platform API's own pool (decisions, ingestion); `db` when omitted. */
+  apiDb?: Database;
+  /** The console's read-only procedures and CSV exports (a replica or a bounded pool); `db` when omitted. */
+  readDb?: Database;
+  /** Names this process in every log line (with the role). */
+  instanceId?: string;
   sessionPolicy: SessionPolicy;
   secureCookies?: boolean;
   /** Folder of the built SPA (dist/client); omitted in API-only tests. */
@@ -44,11 +55,12 @@ export interface AppOptions {
 
 // Never log secrets or personal data: headers that carry credentials are redacted, and URLs are
 // logged without their query string (tRPC GET inputs can hold a name or an account number).
-function loggerOptions(opt: AppOptions["logger"]) {
+function loggerOptions(opt: AppOptions["logger"], who: { instance: string; role: ServerRole }) {
   if (!opt) return false;
   const base = typeof opt === "object" ? opt : { level: "info" };
   return {
     level: base.level,
+    base: { pid: process.pid, hostname: os.hostname(), ...who },
     ...(typeof opt === "object" && opt.stream ? { stream: opt.stream } : {}),
     redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'], censor: "[redacted]" },
     serializers: {
@@ -65,8 +77,12 @@ function fieldSummary(fieldErrors: Record<string, string[]>): string {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const secondFactor: SecondFactorPolicy = { now: Date.now, toleranceSteps: 1, stepUpMinutes: STEP_UP_MINUTES, ...opts.secondFactor };
+  const role = opts.role ?? "all";
+  const instanceId = opts.instanceId ?? defaultInstanceId();
+  const apiDb = opts.apiDb ?? opts.db;
+  const readDb = opts.readDb ?? opts.db;
   const app = Fastify({
-    logger: loggerOptions(opts.logger) as never,
+    logger: loggerOptions(opts.logger, { instance: instanceId, role }) as never,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
@@ -151,6 +167,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { status: "ready" };
   });
 
+  if (servesConsole(role)) await registerConsole(app, opts, { readDb, rateLimits, secondFactor });
+  opts.extraRoutes?.(app);
+  // Wallet platform API (API key), on its own pool.
+  if (servesApi(role)) await app.register(platformApiPlugin, { db: apiDb, routes: platformRoutes, rateLimits });
+  if (servesConsole(role)) await registerSpa(app, opts.staticDir);
+  else app.get("/", async (_req, reply) => reply.type("text/plain").send(`Floodgate ${role} process (${instanceId}); the console is served by the console role.`));
+  return app;
+}
+
+/** host:pid unless FLOODGATE_INSTANCE_ID names the process. */
+export function defaultInstanceId(): string {
+  return process.env.FLOODGATE_INSTANCE_ID || `${os.hostname()}:${process.pid}`;
+}
+
+async function registerConsole(
+  app: FastifyInstance,
+  opts: AppOptions,
+  more: { readDb: Database; rateLimits: RateLimitConfig; secondFactor: SecondFactorPolicy },
+) {
+  const { readDb, rateLimits, secondFactor } = more;
   // Console API (staff, cookie sessions)
   await app.register(async (trpcScope) => {
     trpcScope.addHook("onRequest", csrfGuard);
@@ -159,7 +195,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       prefix: "/trpc",
       trpcOptions: {
         router: appRouter,
-        createContext: (o) => createContext({ db: opts.db, sessionPolicy: opts.sessionPolicy, secureCookies: opts.secureCookies ?? false, secondFactor }, o),
+        createContext: (o) => createContext({ db: opts.db, readDb, sessionPolicy: opts.sessionPolicy, secureCookies: opts.secureCookies ?? false, secondFactor }, o),
         maxBatchSize: TRPC_BATCH_CALLS_MAX,
         onError({ error, req }) {
           if (error.code === "INTERNAL_SERVER_ERROR") req.log.error({ err: error.cause ?? error }, "tRPC procedure failed");
@@ -167,19 +203,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
     });
   }, { prefix: "" }).after();
-  // CSV downloads streamed from the database (session cookie + role check, GET only).
-  await app.register(accountsExportRoutes, { db: opts.db, sessionPolicy: opts.sessionPolicy });
+  // CSV downloads streamed from the database (session cookie + role check, GET only): the audit
+  // record on the primary, the rows from the read clients.
+  await app.register(accountsExportRoutes, { db: opts.db, readDb, sessionPolicy: opts.sessionPolicy });
   // The tRPC body limit is smaller than the platform API's.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/trpc")) route.bodyLimit = TRPC_BODY_BYTES_MAX;
   });
+}
 
-  opts.extraRoutes?.(app);
-  // Wallet platform API (API key)
-  await app.register(platformApiPlugin, { db: opts.db, routes: platformRoutes, rateLimits });
-
+async function registerSpa(app: FastifyInstance, staticDir: string | undefined) {
   // The SPA with history fallback: any other GET that wants HTML gets index.html.
-  const staticDir = opts.staticDir;
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) {
     await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false });
     app.get("/*", (req, reply) => {
@@ -193,5 +227,4 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   } else {
     app.get("/", async (_req, reply) => reply.type("text/plain").send("Floodgate API is running; the console is not built (run npm run build)."));
   }
-  return app;
 }

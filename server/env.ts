@@ -1,6 +1,9 @@
 // Configuration, parsed once with zod so a bad value fails at start with its name.
 import { z } from "zod";
 import { SESSION_ABSOLUTE_HOURS_DEFAULT, SESSION_IDLE_MINUTES_DEFAULT } from "../shared/limits.ts";
+import { DEFAULT_POOL_SIZES, SERVER_ROLES } from "./roles.ts";
+
+const poolSize = (dflt: number) => z.coerce.number().int().min(1).max(500).default(dflt);
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -17,15 +20,40 @@ const EnvSchema = z.object({
   TOTP_ENCRYPTION_KEY: z.string().optional(),
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_SCALE: z.coerce.number().min(0).default(1),
+  /** What this process serves: all (default), api (/api/v1), console (SPA + tRPC) or worker (background jobs). */
+  FLOODGATE_ROLE: z.enum(SERVER_ROLES, { error: (issue) => `must be one of ${SERVER_ROLES.join(", ")} (got ${JSON.stringify(issue.input)})` }).default("all"),
+  /** Names this process in logs and metrics; host:pid when unset. */
+  FLOODGATE_INSTANCE_ID: z.string().regex(/^[\w.:-]{1,64}$/, "letters, digits, . : _ - only, at most 64").optional(),
+  /** A streaming replica for the console's read-only procedures (overview, bank pages, accounts, exports, audit list). */
+  READ_DATABASE_URL: z.string().url().optional(),
+  DB_POOL_API: poolSize(DEFAULT_POOL_SIZES.api),
+  DB_POOL_CONSOLE: poolSize(DEFAULT_POOL_SIZES.console),
+  DB_POOL_CONSOLE_READ: poolSize(DEFAULT_POOL_SIZES.consoleRead),
+  DB_POOL_JOBS: poolSize(DEFAULT_POOL_SIZES.jobs),
+  /** statement_timeout of the console's read pool (ms): an analyst's query is cancelled after this. */
+  CONSOLE_READ_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Bearer token /metrics asks for; unset, /metrics answers loopback connections only. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+/** `--role api` or `--role=api` on the command line wins over FLOODGATE_ROLE. */
+export function roleFlag(argv: readonly string[] = process.argv.slice(2)): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--role") return argv[i + 1] ?? "";
+    if (argv[i].startsWith("--role=")) return argv[i].slice("--role=".length);
+  }
+  return undefined;
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Env {
+  const flag = roleFlag(argv);
+  const parsed = EnvSchema.safeParse(flag === undefined ? source : { ...source, FLOODGATE_ROLE: flag });
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`Configuration error: ${first.path.join(".")}: ${first.message}`);
+    const name = first.path.join(".");
+    throw new Error(`Configuration error: ${name === "FLOODGATE_ROLE" && flag !== undefined ? "--role" : name}: ${first.message}`);
   }
   return parsed.data;
 }

@@ -1,10 +1,14 @@
 // `npm start`: database (embedded unless DATABASE_URL), migrations, reference and demo data, the
 // built client, and the server. Failures print one line saying what to do, and exit non-zero.
-import { readEnv } from "../env.ts";
+// FLOODGATE_ROLE (or --role) = all (default) | api | console | worker picks what this process serves;
+// every role migrates and seeds under one advisory lock, so instances started together do it once.
+import pg from "pg";
+import { readEnv, type Env } from "../env.ts";
 import { openDatabase, StartupError, isPortFree } from "../db/postgres.ts";
 import { applyMigrations } from "../db/migrate.ts";
-import { connectDatabase } from "../db/client.ts";
-import { buildApp } from "../app.ts";
+import { connectDatabases } from "../db/client.ts";
+import { buildApp, defaultInstanceId } from "../app.ts";
+import { runsJobs, servesApi, servesConsole } from "../roles.ts";
 import { seedReferenceData } from "../features/reference/seed-reference.ts";
 import { DEMO_STAFF, DEMO_TOTP_SECRET } from "../features/reference/demo-staff.ts";
 import { checkKey, usingDevKey } from "../features/auth/second-factor/secret-box.ts";
@@ -39,35 +43,52 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
-    step("applying migrations");
-    await applyMigrations(pgServer.url);
-    const db = connectDatabase(pgServer.url);
-    const seeded = await seedReferenceData(db.prisma);
-    if (seeded.banksAdded || seeded.staffAdded) step(`reference data loaded: ${seeded.banksAdded} banks, ${seeded.staffAdded} staff`);
-    const apiKey = await ensureDemoApiKey(db);
-    await loadDemoDataIfEmpty(db, { seed: env.DEMO_SEED, scale: env.DEMO_SCALE, log: (m) => step(m) });
+    const role = env.FLOODGATE_ROLE;
+    const instanceId = env.FLOODGATE_INSTANCE_ID ?? defaultInstanceId();
+    const dbs = connectDatabases({
+      url: pgServer.url,
+      readUrl: env.READ_DATABASE_URL,
+      role,
+      pools: { api: env.DB_POOL_API, console: env.DB_POOL_CONSOLE, consoleRead: env.DB_POOL_CONSOLE_READ, jobs: env.DB_POOL_JOBS },
+      consoleReadStatementTimeoutMs: env.CONSOLE_READ_STATEMENT_TIMEOUT_MS,
+      instance: instanceId,
+    });
+    const apiKey = await withStartupLock(pgServer.url, async () => {
+      step("applying migrations");
+      await applyMigrations(pgServer.url);
+      const seeded = await seedReferenceData(dbs.primary.prisma);
+      if (seeded.banksAdded || seeded.staffAdded) step(`reference data loaded: ${seeded.banksAdded} banks, ${seeded.staffAdded} staff`);
+      const key = await ensureDemoApiKey(dbs.primary);
+      await loadDemoDataIfEmpty(dbs.primary, { seed: env.DEMO_SEED, scale: env.DEMO_SCALE, log: (m) => step(m) });
+      return key;
+    });
 
-    if (process.env.SKIP_CLIENT_BUILD !== "1" && clientBuildIsStale()) {
+    if (servesConsole(role) && process.env.SKIP_CLIENT_BUILD !== "1" && clientBuildIsStale()) {
       step("building the console (client)");
       await buildClient();
     }
     const app = await buildApp({
-      db,
+      db: servesConsole(role) ? dbs.console : dbs.primary,
+      apiDb: dbs.api,
+      readDb: dbs.consoleRead,
+      role,
+      instanceId,
       sessionPolicy: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteHours: env.SESSION_ABSOLUTE_HOURS },
       secureCookies: env.TRUST_TLS === "1",
       staticDir: CLIENT_DIST,
       logger: { level: env.LOG_LEVEL },
     });
     await app.listen({ port: env.PORT, host: env.HOST });
-    const jobs = startBackgroundJobs(db, app.log);
+    const jobs = runsJobs(role) ? startBackgroundJobs(dbs.jobs, app.log) : null;
     stop = async () => {
-      jobs.stop();
+      jobs?.stop();
       await app.close();
-      await db.close();
+      await dbs.close();
     };
     const address = `http://localhost:${env.PORT}`;
     console.log(`
   Floodgate is running at ${address}   (started in ${((Date.now() - t0) / 1000).toFixed(1)} s)
+  ${describeRole(env, instanceId)}
   API reference: ${address}/api/v1/docs
 
   Demo sign-ins (demo only, never for a real deployment):
@@ -83,6 +104,26 @@ ${usingDevKey() ? "  TOTP secrets are encrypted with the public development key:
   } catch (err) {
     await pgServer.stop().catch(() => {});
     throw err;
+  }
+}
+
+/** What this process serves, for the start banner. */
+function describeRole(env: Env, instanceId: string): string {
+  const role = env.FLOODGATE_ROLE;
+  const parts = [servesApi(role) && "the platform API (/api/v1)", servesConsole(role) && "the console", runsJobs(role) && "the background jobs"].filter(Boolean);
+  const replica = servesConsole(role) && env.READ_DATABASE_URL ? "; console reads from READ_DATABASE_URL" : "";
+  return `Role ${role} (instance ${instanceId}): serves ${parts.join(", ")}${replica}.`;
+}
+
+/** Migrations and seeding once across instances started together: a session advisory lock on the primary. */
+async function withStartupLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('floodgate.startup'))");
+    return await fn();
+  } finally {
+    await client.end().catch(() => {}); // ending the session releases the lock
   }
 }
 

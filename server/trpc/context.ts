@@ -5,7 +5,10 @@ import type { Actor } from "../features/audit/write-audit.ts";
 import type { SecondFactorPolicy } from "../features/auth/second-factor/service.ts";
 
 export interface AppDeps {
+  /** The primary: sessions, sign-in and every mutation. */
   db: Database;
+  /** Where read-only procedures read (readProcedure): a replica or a bounded pool; `db` when not split. */
+  readDb: Database;
   sessionPolicy: SessionPolicy;
   secureCookies: boolean;
   /** TOTP clock and tolerance, and the step-up window (tests may move the clock). */

@@ -65,6 +65,19 @@ export const staffProcedure = t.procedure.use(mapAppErrors).use(async ({ ctx, pa
 });
 
 /**
+ * A staff procedure that only reads: it runs on the console's read clients (the replica at
+ * READ_DATABASE_URL, or a small pool with a statement timeout on the primary), so an analyst's
+ * heavy read never takes a connection the decisions or the staff mutations need. It must not write
+ * (on a replica any write fails: test/read-replica.test.ts). The session was looked up on the
+ * primary before this runs.
+ */
+export const readProcedure = staffProcedure.use(({ ctx, next }) => {
+  const readDb = ctx.deps.readDb;
+  if (readDb === ctx.deps.db) return next();
+  return next({ ctx: { ...ctx, db: readDb.prisma, pool: readDb.pool, deps: { ...ctx.deps, db: readDb } } });
+});
+
+/**
  * Step-up: throws STEP_UP_REQUIRED unless this session gave its second factor within the last
  * stepUpMinutes (ENROLMENT_REQUIRED when the person has none yet). For actions that are protected
  * only sometimes (approving at or above the threshold), call it from the resolver.

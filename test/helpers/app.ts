@@ -1,7 +1,8 @@
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../server/app.ts";
-import type { Database } from "../../server/db/client.ts";
+import { connectDatabases, type Database, type Databases, type DatabasesConfig } from "../../server/db/client.ts";
+import type { ServerRole } from "../../server/roles.ts";
 import { CLIENT_DIST } from "../../server/cli/client-build.ts";
 import { createApiKey } from "../../server/platform-api/api-keys.ts";
 import { createTestDatabase } from "./db.ts";
@@ -14,6 +15,8 @@ export interface TestApp {
   baseUrl: string;
   /** Every log line the server wrote, for log canary tests. */
   logs: string[];
+  /** The app's own pools per surface, when the test asked for a role or pools. */
+  dbs?: Databases;
   apiKey(): Promise<string>;
   close(): Promise<void>;
 }
@@ -26,10 +29,14 @@ export interface TestAppOptions {
   routes?: (app: FastifyInstance) => void;
   /** TOTP clock, tolerance and step-up window (tests move the clock instead of sleeping). */
   secondFactor?: Partial<SecondFactorPolicy>;
+  /** Serve only one part (server/roles.ts); with `pools`, the app gets one pool per surface as `npm start` does. */
+  role?: ServerRole;
+  pools?: Omit<DatabasesConfig, "url" | "role">;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const { db, drop } = await createTestDatabase();
+  const { db, url, drop } = await createTestDatabase();
+  const dbs = opts.role || opts.pools ? connectDatabases({ url, role: opts.role ?? "all", ...opts.pools }) : undefined;
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -38,7 +45,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
   });
   const app = await buildApp({
-    db,
+    db: dbs ? dbs.console : db,
+    ...(dbs ? { apiDb: dbs.api, readDb: dbs.consoleRead, role: opts.role } : {}),
     sessionPolicy: { idleMinutes: opts.idleMinutes ?? 30, absoluteHours: opts.absoluteHours ?? 12 },
     staticDir: opts.serveClient ? CLIENT_DIST : undefined,
     logger: { level: "info", stream },
@@ -56,12 +64,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     db,
     baseUrl: `http://127.0.0.1:${port}`,
     logs,
+    dbs,
     async apiKey() {
       key ??= (await createApiKey(db.prisma, "test platform")).secret;
       return key;
     },
     async close() {
       await app.close();
+      await dbs?.close();
       await drop();
     },
   };

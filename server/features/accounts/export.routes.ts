@@ -189,8 +189,10 @@ function sendCsv(reply: FastifyReply, fileName: string, stream: Readable) {
   return reply.send(stream);
 }
 
-export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Database; sessionPolicy: SessionPolicy }) {
+export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Database; readDb?: Database; sessionPolicy: SessionPolicy }) {
   const { db, sessionPolicy } = opts;
+  // Sessions and audit records on the primary; the rows from the console's read clients.
+  const readDb = opts.readDb ?? db;
 
   app.get("/exports/accounts.csv", async (req, reply) => {
     const actor = await staffFor(req, reply, db, sessionPolicy, ACCOUNTS_CSV_ROLES.accounts);
@@ -203,7 +205,7 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     // The audit keeps which filters were used; a search text may be a person's name, so only its presence.
     const { q, ...recorded } = filters;
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.export", targetType: "accounts", targetId: "filtered", after: { filters: { ...recorded, searched: Boolean(q) }, sort, dir } }));
-    return sendCsv(reply, csvFileName("accounts", new Date()), await accountsCsvStream(db, filters, sort, dir));
+    return sendCsv(reply, csvFileName("accounts", new Date()), await accountsCsvStream(readDb, filters, sort, dir));
   });
 
   app.get("/exports/victims.csv", async (req, reply) => {
@@ -214,6 +216,6 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     const bank = parsed.data.bank;
     // Full account numbers leave the console here (the bank needs them): who took them is recorded.
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.victimsExport", targetType: "bank", targetId: bank, after: { fullAccountNumbers: true } }));
-    return sendCsv(reply, csvFileName(`likely-victims-${bank}`, new Date()), await victimsCsvStream(db, bank));
+    return sendCsv(reply, csvFileName(`likely-victims-${bank}`, new Date()), await victimsCsvStream(readDb, bank));
   });
 }

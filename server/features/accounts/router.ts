@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DEFAULT_FLAG_THRESHOLD, FACTS_WINDOW_DAYS, SCORE_MAX, SCORING_RULES } from "../../../shared/accounts/index.ts";
 import { AccountActionInput, AccountFilters, AccountIdInput, ListAccountsInput, RescoreAllInput, VictimsInput } from "../../../shared/accounts/schemas.ts";
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { readProcedure, staffProcedure } from "../../trpc/procedures.ts";
 import { applyAccountAction } from "./actions.ts";
 import { getAccount } from "./detail.ts";
 import { countAccounts, listAccounts } from "./list.ts";
@@ -11,8 +11,8 @@ import { rescoreStatus, startRescoreAll } from "./rescore-job.ts";
 import { listVictims } from "./victims.ts";
 
 export const accountsRouter = router({
-  list: staffProcedure.input(ListAccountsInput).query(({ ctx, input }) => listAccounts(ctx.pool, input)),
-  count: staffProcedure.input(AccountFilters).query(({ ctx, input }) => countAccounts(ctx.pool, input)),
+  list: readProcedure.input(ListAccountsInput).query(({ ctx, input }) => listAccounts(ctx.pool, input)),
+  count: readProcedure.input(AccountFilters).query(({ ctx, input }) => countAccounts(ctx.pool, input)),
   get: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => getAccount(ctx.pool, input.accountId)),
   freeze: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "freeze", input)),
   unfreeze: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "unfreeze", input)),
@@ -31,5 +31,5 @@ export const accountsRouter = router({
     const { rows } = await ctx.pool.query<{ code: string; name: string; auth_method: string }>("SELECT code, name, auth_method::text AS auth_method FROM bank ORDER BY code");
     return rows.map((r) => ({ code: r.code, name: r.name, authMethod: r.auth_method }));
   }),
-  victims: staffProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
+  victims: readProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
 });

@@ -1,12 +1,12 @@
 import { AuditExportInput, AuditListInput, BankTimelineInput } from "../../../shared/audit/schemas.ts";
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { readProcedure } from "../../trpc/procedures.ts";
 import { bankTimeline, exportAuditCsv, listAudit } from "./service.ts";
 import { verifyAuditChain } from "./verify-chain.ts";
 
 export const auditRouter = router({
-  list: staffProcedure.input(AuditListInput.default({ limit: 50 })).query(({ ctx, input }) => listAudit(ctx.db, ctx.user.role, input)),
-  exportCsv: staffProcedure.input(AuditExportInput).query(({ ctx, input }) => exportAuditCsv(ctx.db, ctx.user.role, input)),
-  verify: staffProcedure.query(({ ctx }) => verifyAuditChain(ctx.pool)),
-  bankTimeline: staffProcedure.input(BankTimelineInput).query(({ ctx, input }) => bankTimeline(ctx.db, ctx.pool, input.bankCode)),
+  list: readProcedure.input(AuditListInput.default({ limit: 50 })).query(({ ctx, input }) => listAudit(ctx.db, ctx.user.role, input)),
+  exportCsv: readProcedure.input(AuditExportInput).query(({ ctx, input }) => exportAuditCsv(ctx.db, ctx.user.role, input)),
+  verify: readProcedure.query(({ ctx }) => verifyAuditChain(ctx.pool)),
+  bankTimeline: readProcedure.input(BankTimelineInput).query(({ ctx, input }) => bankTimeline(ctx.db, ctx.pool, input.bankCode)),
 });

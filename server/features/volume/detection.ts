@@ -117,6 +117,8 @@ interface Cache {
 }
 
 const caches = new WeakMap<Database, Cache>();
+/** The pools of one process share one detector memory (see Database.home in db/client.ts). */
+const keyOf = (db: Database): Database => db.home ?? db;
 
 export interface DetectionRunSummary {
   /** Newest 5-minute bucket evaluated (the still-filling one). */
@@ -141,7 +143,7 @@ const floorTo = (ms: number, stepMs: number) => Math.floor(ms / stepMs) * stepMs
 
 /** Ingest hook: remembers the oldest bucket a batch touched, so the next run re-reads it. */
 export function markVolumeDirty(db: Database, minOccurredAt: Date | null): void {
-  const cache = caches.get(db);
+  const cache = caches.get(keyOf(db));
   if (!cache || !minOccurredAt) return;
   const ms = floorTo(minOccurredAt.getTime(), FINEST_MS);
   if (ms < cache.lastNowMs && (cache.dirtyFromMs === null || ms < cache.dirtyFromMs)) cache.dirtyFromMs = ms;
@@ -149,22 +151,22 @@ export function markVolumeDirty(db: Database, minOccurredAt: Date | null): void 
 
 /** Forgets the in-memory detector state of a database (the next run starts from what is stored). */
 export function resetDetection(db: Database): void {
-  caches.delete(db);
+  caches.delete(keyOf(db));
 }
 
 /** Brings expected levels, bands, z and spikes up to `now`. Runs of one database are serialised. */
 export function runDetection(db: Database, opts: DetectionOptions = {}): Promise<DetectionRunSummary> {
-  let cache = caches.get(db);
+  let cache = caches.get(keyOf(db));
   const first = !cache;
   if (!cache) {
     cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve(), alarms: new Map() };
-    caches.set(db, cache);
+    caches.set(keyOf(db), cache);
   }
   const c = cache;
   const run = c.queue.then(() => (c.lastNowMs === -Infinity ? initialRun(db, c, opts, {}) : incrementalRun(db, c, opts)));
   c.queue = run.catch(() => {
     // A failed first run leaves nothing half-loaded behind: start over next time.
-    if (first && c.lastNowMs === -Infinity) caches.delete(db);
+    if (first && c.lastNowMs === -Infinity) caches.delete(keyOf(db));
   });
   return run;
 }
@@ -184,9 +186,9 @@ export interface BackfillOptions {
  * buckets anyway).
  */
 export async function backfillVolume(db: Database, opts: BackfillOptions = {}): Promise<DetectionRunSummary> {
-  caches.delete(db);
+  caches.delete(keyOf(db));
   const cache: Cache = { series: new Map(), coverageFromMs: { 5: Infinity, 60: Infinity }, lastNowMs: -Infinity, dirtyFromMs: null, queue: Promise.resolve(), alarms: new Map() };
-  caches.set(db, cache);
+  caches.set(keyOf(db), cache);
   const now = opts.now ?? new Date();
   const nowMs = floorTo(now.getTime(), FINEST_MS);
   const run = initialRun(db, cache, { now }, {
@@ -194,7 +196,7 @@ export async function backfillVolume(db: Database, opts: BackfillOptions = {}): 
     denseFromMs: nowMs - (opts.denseDays ?? 3) * DAY_MS,
     log: opts.log,
   });
-  cache.queue = run.catch(() => caches.delete(db));
+  cache.queue = run.catch(() => caches.delete(keyOf(db)));
   return run;
 }
 
@@ -790,7 +792,7 @@ export interface DetectionSnapshot {
  * `coverageFromMs` are not held.
  */
 export function detectionSnapshot(db: Database): DetectionSnapshot | null {
-  const cache = caches.get(db);
+  const cache = caches.get(keyOf(db));
   if (!cache || cache.lastNowMs === -Infinity) return null;
   const series: SeriesSnapshot[] = [];
   for (const s of cache.series.values()) {

@@ -2,16 +2,16 @@
 import { DETECTION_BUCKET_MINUTES, VOLUME_METRICS, defaultParamsFor, describeDetectorParams } from "../../../shared/volume/index.ts";
 import { AcknowledgeAlarmInput, BankVolumeInput, OverviewInput } from "../../../shared/volume/schemas.ts";
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { readProcedure, staffProcedure } from "../../trpc/procedures.ts";
 import { bankVolume, openSpikes } from "./bank.ts";
 import { volumeOverview } from "./overview.ts";
 import { acknowledgeAlarm } from "./acknowledge.ts";
 import { requireStaffActor } from "../suspensions/service.ts";
 
 export const volumeRouter = router({
-  overview: staffProcedure.input(OverviewInput).query(({ ctx, input }) => volumeOverview(ctx.deps.db, input)),
-  bank: staffProcedure.input(BankVolumeInput).query(({ ctx, input }) => bankVolume(ctx.deps.db, input)),
-  openSpikes: staffProcedure.query(({ ctx }) => openSpikes(ctx.deps.db)),
+  overview: readProcedure.input(OverviewInput).query(({ ctx, input }) => volumeOverview(ctx.deps.db, input)),
+  bank: readProcedure.input(BankVolumeInput).query(({ ctx, input }) => bankVolume(ctx.deps.db, input)),
+  openSpikes: readProcedure.query(({ ctx }) => openSpikes(ctx.deps.db)),
   acknowledgeAlarm: staffProcedure.input(AcknowledgeAlarmInput).mutation(({ ctx, input }) => acknowledgeAlarm(ctx.db, requireStaffActor(ctx.actor), input)),
   params: staffProcedure.query(() =>
     VOLUME_METRICS.flatMap((metric) =>
