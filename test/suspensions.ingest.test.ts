@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
-import { accountOpened, linkChanged, linkRegistered, postEvents, uid } from "./events-fixtures.ts";
+import { accountOpened, chargeCompleted, linkChanged, linkRegistered, postEvents, uid } from "./events-fixtures.ts";
 import { decide } from "./suspensions-fixtures.ts";
 
 let t: TestApp;
@@ -88,6 +88,46 @@ describe("ingestion hook", () => {
     const v = await t.db.prisma.policyViolation.findFirstOrThrow({ where: { eventId: change.id } });
     expect(v).toMatchObject({ bankCode: "0152", kind: "LINK_CHANGE_WHILE_SUSPENDED" });
     expect(v.detail).toMatchObject({ oldBankCode: "0001", newBankCode: "0152", expectedReason: "BANK_REGISTRATION_SUSPENDED" });
+  });
+
+  it("a charge while the bank's charges are suspended, and a charge on a quarantined link, are violations; a grandfathered charge is not (#15)", async () => {
+    // 0169: charges suspended. 0177: registrations suspended with a quarantine window.
+    const before = wallet("0177", 600); // linked 10 h ago: grandfathered at 0177
+    const chargedAt0169 = wallet("0169", 600);
+    await post([...before.events, ...chargedAt0169.events]);
+    const { suspensions: [chargeStop] } = await manager.trpc.suspensions.suspend.mutate({
+      bankCodes: ["0169"],
+      scopes: ["CHARGE"],
+      reason: "charges drained from victims' accounts",
+    });
+    const { suspensions: [quarantine] } = await manager.trpc.suspensions.suspend.mutate({
+      bankCodes: ["0177"],
+      scopes: ["REGISTRATION"],
+      cutoffAt: new Date(Date.now() - 60 * 60_000),
+      reason: "link attack through the PIN-only page",
+    });
+    const inWindow = wallet("0177", 30); // linked 30 minutes ago: quarantined as it is stored
+    await post(inWindow.events);
+
+    // One batch, as the platform charging without asking (or failing open while we were down).
+    const suspended = { ...chargeCompleted(uid("chg"), chargedAt0169.linkId, { amountYen: 20_000 }), occurredAt: ago(0) };
+    const quarantined = { ...chargeCompleted(uid("chg"), inWindow.linkId, { amountYen: 30_000 }), occurredAt: ago(0) };
+    const grandfathered = { ...chargeCompleted(uid("chg"), before.linkId, { amountYen: 5_000 }), occurredAt: ago(0) };
+    // Before the quarantine suspension started (ingested late): the link was not refused then.
+    const earlier = { ...chargeCompleted(uid("chg"), inWindow.linkId, { amountYen: 1_000 }), occurredAt: ago(20) };
+    await post([suspended, quarantined, grandfathered, earlier]);
+
+    const byEvent = new Map(
+      (await t.db.prisma.policyViolation.findMany({ where: { eventId: { in: [suspended.id, quarantined.id, grandfathered.id, earlier.id] } } })).map((v) => [v.eventId, v]),
+    );
+    expect([...byEvent.keys()].sort()).toEqual([suspended.id, quarantined.id].sort());
+    expect(byEvent.get(suspended.id)).toMatchObject({ bankCode: "0169", kind: "CHARGE_WHILE_SUSPENDED", suspensionId: chargeStop.id });
+    expect(byEvent.get(suspended.id)!.detail).toMatchObject({ chargeId: suspended.charge.id, amountYen: 20_000, expectedReason: "BANK_CHARGES_SUSPENDED" });
+    expect(byEvent.get(quarantined.id)).toMatchObject({ bankCode: "0177", kind: "CHARGE_ON_QUARANTINED_LINK", suspensionId: quarantine.id });
+    expect(byEvent.get(quarantined.id)!.detail).toMatchObject({ linkId: inWindow.linkId, expectedReason: "LINK_QUARANTINED" });
+
+    const page = await manager.trpc.suspensions.forBank.query({ bankCode: "0169" });
+    expect(page.violations.map((v) => v.kind)).toEqual(["CHARGE_WHILE_SUSPENDED"]);
   });
 
   it("events at banks without suspensions change nothing", async () => {

@@ -18,6 +18,13 @@ import type { SuspensionListRow } from "./types.ts";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
 
+const VIOLATION_KIND_KEY: Record<string, "panel.registration" | "panel.linkChange" | "panel.charge" | "panel.chargeOnQuarantined"> = {
+  REGISTRATION_WHILE_SUSPENDED: "panel.registration",
+  LINK_CHANGE_WHILE_SUSPENDED: "panel.linkChange",
+  CHARGE_WHILE_SUSPENDED: "panel.charge",
+  CHARGE_ON_QUARANTINED_LINK: "panel.chargeOnQuarantined",
+};
+
 export function SuspensionPanel({ bankCode }: { bankCode: string }) {
   const { t } = useTranslation(["suspensions", "common"]);
   const scopeWords = useScopeWords();
@@ -98,7 +105,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
                     <Table.Td>
                       <JstTime at={v.occurredAt} />
                     </Table.Td>
-                    <Table.Td>{v.kind === "REGISTRATION_WHILE_SUSPENDED" ? t("panel.registration") : t("panel.linkChange")}</Table.Td>
+                    <Table.Td>{t(VIOLATION_KIND_KEY[v.kind] ?? "panel.linkChange")}</Table.Td>
                     <Table.Td>{t("panel.event", { id: v.eventId })}</Table.Td>
                     <Table.Td>{t("panel.link", { id: String((v.detail as { linkId?: string })?.linkId ?? "—") })}</Table.Td>
                   </Table.Tr>

@@ -70,9 +70,12 @@ export const suspensions = {
     waitReview: "wait for an analyst's review.",
     violations_one: "{{count}} policy violation",
     violations_other: "{{count}} policy violations",
-    violationsText: "The wallet platform registered or changed links here while the bank was suspended for it (it skipped the decision API or ignored its answer).",
+    violationsText:
+      "The wallet platform registered or changed links, or charged, here while the bank was suspended for it or on a quarantined link (it skipped the decision API, ignored its answer, or charged without our answer while we were down).",
     registration: "registration",
     linkChange: "link change",
+    charge: "charge while charges were suspended",
+    chargeOnQuarantined: "charge on a quarantined link",
     event: "event {{id}}",
     link: "link {{id}}",
     history: "History",

@@ -70,9 +70,12 @@ export const suspensions = {
     quarantinedAtBank: "この銀行で隔離中の連携 {{count, count}}件",
     waitReview: "が分析担当の審査を待っています。",
     violations_other: "ポリシー違反 {{count}}件",
-    violationsText: "この銀行の停止中に、ウォレット基盤がここで連携を登録または変更しました（判定APIを呼ばなかったか、その回答を無視しました）。",
+    violationsText:
+      "この銀行の停止中または隔離中の連携で、ウォレット基盤が連携の登録・変更またはチャージを行いました（判定APIを呼ばなかったか、その回答を無視したか、当方の停止中に回答なしでチャージしました）。",
     registration: "登録",
     linkChange: "連携変更",
+    charge: "チャージ停止中のチャージ",
+    chargeOnQuarantined: "隔離中の連携へのチャージ",
     event: "イベント {{id}}",
     link: "連携 {{id}}",
     history: "履歴",

@@ -294,6 +294,7 @@ export function planBatch(parsed: ParsedBatch, known: KnownState): BatchPlan {
     registeredLinks: [],
     changedLinks: [],
     chargeIds: [],
+    charges: [],
     bankCodes: [],
     minOccurredAt: null,
     maxOccurredAt: null,
@@ -447,6 +448,17 @@ export function planBatch(parsed: ParsedBatch, known: KnownState): BatchPlan {
         touchedAccounts.add(s.accountId);
         touchedLinks.add(c.linkId);
         summary.chargeIds.push(c.id);
+        summary.charges.push({
+          chargeId: c.id,
+          linkId: c.linkId,
+          accountId: s.accountId,
+          bankCode: s.bankCode,
+          amountYen: c.amountYen,
+          occurredAt: new Date(t),
+          eventId: e.id,
+          linkRegisteredAt: new Date(s.registeredAtMs),
+          linkChangedAt: s.changedAtMs === null ? null : new Date(s.changedAtMs),
+        });
         break;
       }
       case "spend.completed": {

@@ -26,6 +26,20 @@ export interface ChangedLinkSummary {
   eventId: string;
 }
 
+export interface ChargeSummary {
+  chargeId: string;
+  linkId: string;
+  accountId: string;
+  /** the bank drawn on at the time of the charge */
+  bankCode: string;
+  amountYen: number;
+  occurredAt: Date;
+  eventId: string;
+  /** the link's timing at the time of the charge (what grandfathering and quarantine depend on) */
+  linkRegisteredAt: Date;
+  linkChangedAt: Date | null;
+}
+
 /**
  * What a batch newly stored (duplicates and rejected events excluded), handed to the hooks. Lists
  * are in event order and without repeats; times are UTC `Date`s.
@@ -38,6 +52,8 @@ export interface IngestedBatchSummary {
   registeredLinks: RegisteredLinkSummary[];
   changedLinks: ChangedLinkSummary[];
   chargeIds: string[];
+  /** the same charges with what the suspension rules need, in event order */
+  charges: ChargeSummary[];
   /** every bank whose rollups the batch changed (registration, change target, charge) */
   bankCodes: string[];
   /** earliest and latest `occurredAt` of the stored events (null only for an empty summary) */

@@ -2,19 +2,24 @@
 // the events themselves:
 //  (a) links registered or changed into a suspension's quarantine window are marked QUARANTINED at
 //      once (the decision API already refuses them from the rules; this puts them in the queue);
-//  (b) a registration or link change that happened while the bank was suspended for it is recorded
-//      as a policy violation: the platform skipped the decision API or ignored its "deny".
-// Both are set-based: one read of the batch banks' suspensions, then at most one UPDATE and one
+//  (b) a registration, link change or charge that happened while the bank was suspended for it, or a
+//      charge on a link that was quarantined at the time, is recorded as a policy violation: the
+//      platform skipped the decision API, ignored its "deny", or charged under the down contract's
+//      fallback while we did not answer (shared/suspensions/down-contract.ts).
+// All set-based: one read of the batch banks' suspensions, then at most one UPDATE, one read of the
+// charged links' status (only when a charged bank has a charge suspension or a quarantine) and one
 // INSERT for the whole batch. A batch touching no suspended bank costs the one read.
 import type pg from "pg";
-import { activeSuspensionFor, type SuspensionLike } from "../../../shared/suspensions/rules.ts";
+import { activeSuspensionFor, decideCharge, type LinkStatus, type SuspensionLike } from "../../../shared/suspensions/rules.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
-import type { IngestedBatchSummary } from "../events/types.ts";
+import type { ChargeSummary, IngestedBatchSummary } from "../events/types.ts";
 import { QUARANTINE_MATCH } from "./service.ts";
 
 export const POLICY_VIOLATION_KINDS = {
   REGISTRATION_WHILE_SUSPENDED: "A link was registered while the bank's registrations were suspended",
   LINK_CHANGE_WHILE_SUSPENDED: "A link was changed while link changes (or registrations at the new bank) were suspended",
+  CHARGE_WHILE_SUSPENDED: "A charge was made while the bank's charges were suspended",
+  CHARGE_ON_QUARANTINED_LINK: "A charge was made on a link that was quarantined at the time",
 } as const;
 export type PolicyViolationKind = keyof typeof POLICY_VIOLATION_KINDS;
 
@@ -22,7 +27,7 @@ interface Violation {
   bankCode: string;
   eventId: string;
   kind: PolicyViolationKind;
-  suspensionId: string;
+  suspensionId: string | null;
   detail: Record<string, unknown>;
   occurredAt: Date;
 }
@@ -68,10 +73,71 @@ export function findViolations(batch: Pick<IngestedBatchSummary, "registeredLink
   return out;
 }
 
+/** The charged link's status as stored now; what it says about the time of a charge depends on when it was set. */
+export interface ChargedLinkStatus {
+  status: LinkStatus;
+  statusChangedAt: Date | null;
+  quarantineSuspensionId: string | null;
+}
+
+/**
+ * Charges the decision API would have refused for a suspension at the moment they happened: on a
+ * link quarantined then (by its status, or computed from the rules as the decision API does), or
+ * while the bank's charges were suspended. The same precedence as decideCharge; a frozen account or
+ * a revoked link is not a suspension matter and is left out. A status set after the charge (a
+ * quarantine or an analyst's release that came later) says nothing about the charge's moment, so the
+ * rules alone decide then.
+ */
+export function findChargeViolations(
+  charges: readonly ChargeSummary[],
+  statusOf: ReadonlyMap<string, ChargedLinkStatus>,
+  suspensions: readonly SuspensionLike[],
+): Violation[] {
+  const out: Violation[] = [];
+  for (const c of charges) {
+    const stored = statusOf.get(c.linkId);
+    const knownThen = stored && (stored.statusChangedAt === null || stored.statusChangedAt.getTime() <= c.occurredAt.getTime());
+    const result = decideCharge({
+      link: {
+        bankCode: c.bankCode,
+        registeredAt: c.linkRegisteredAt,
+        changedAt: c.linkChangedAt,
+        status: knownThen ? stored.status : "ACTIVE",
+        statusChangedAt: knownThen ? stored.statusChangedAt : null,
+        quarantineSuspensionId: knownThen ? stored.quarantineSuspensionId : null,
+      },
+      account: { status: "ACTIVE" },
+      suspensions,
+      at: c.occurredAt,
+    });
+    if (result.reason !== "LINK_QUARANTINED" && result.reason !== "BANK_CHARGES_SUSPENDED") continue;
+    out.push({
+      bankCode: c.bankCode,
+      eventId: c.eventId,
+      kind: result.reason === "LINK_QUARANTINED" ? "CHARGE_ON_QUARANTINED_LINK" : "CHARGE_WHILE_SUSPENDED",
+      suspensionId: result.suspensionId ?? null,
+      detail: {
+        chargeId: c.chargeId,
+        linkId: c.linkId,
+        accountId: c.accountId,
+        amountYen: c.amountYen,
+        scope: result.reason === "LINK_QUARANTINED" ? "QUARANTINE" : "CHARGE",
+        expectedReason: result.reason,
+      },
+      occurredAt: c.occurredAt,
+    });
+  }
+  return out;
+}
+
 export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBatchSummary): Promise<void> {
-  if (batch.registeredLinks.length === 0 && batch.changedLinks.length === 0) return;
+  if (batch.registeredLinks.length === 0 && batch.changedLinks.length === 0 && batch.charges.length === 0) return;
   const banks = [
-    ...new Set([...batch.registeredLinks.map((r) => r.bankCode), ...batch.changedLinks.flatMap((c) => [c.oldBankCode, c.newBankCode])]),
+    ...new Set([
+      ...batch.registeredLinks.map((r) => r.bankCode),
+      ...batch.changedLinks.flatMap((c) => [c.oldBankCode, c.newBankCode]),
+      ...batch.charges.map((c) => c.bankCode),
+    ]),
   ];
   // Lifted ones matter too: an event may arrive late, from while the bank was still suspended.
   const { rows } = await tx.query<SuspensionLike & { startsAt: Date }>(
@@ -82,7 +148,7 @@ export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBa
   );
   if (rows.length === 0) return;
 
-  if (rows.some((s) => s.quarantine)) {
+  if (rows.some((s) => s.quarantine) && (batch.registeredLinks.length > 0 || batch.changedLinks.length > 0)) {
     const linkIds = [...new Set([...batch.registeredLinks.map((r) => r.linkId), ...batch.changedLinks.map((c) => c.linkId)])];
     await tx.query(
       `UPDATE bank_link l
@@ -98,6 +164,18 @@ export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBa
   }
 
   const violations = findViolations(batch, rows);
+
+  // Charges: only those at banks with a charge suspension or a quarantine can be violations.
+  const chargeBanks = new Set(rows.filter((s) => s.quarantine || s.scopes.includes("CHARGE")).map((s) => s.bankCode));
+  const charges = batch.charges.filter((c) => chargeBanks.has(c.bankCode));
+  if (charges.length > 0) {
+    const { rows: links } = await tx.query<{ id: string; status: LinkStatus; statusChangedAt: Date | null; quarantineSuspensionId: string | null }>(
+      `SELECT id, status::text AS status, status_changed_at AS "statusChangedAt", quarantine_suspension_id AS "quarantineSuspensionId"
+       FROM bank_link WHERE id = ANY($1::varchar[])`,
+      [[...new Set(charges.map((c) => c.linkId))]],
+    );
+    violations.push(...findChargeViolations(charges, new Map(links.map((l) => [l.id, l])), rows));
+  }
   if (violations.length === 0) return;
   await tx.query(
     `INSERT INTO policy_violation (bank_code, event_id, kind, suspension_id, detail, occurred_at)
