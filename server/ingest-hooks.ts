@@ -19,6 +19,7 @@ import type { IngestedBatchSummary } from "./features/events/types.ts";
 import { suspensionsIngestHook } from "./features/suspensions/ingest-hook.ts";
 import { rescoreAfterBatch, rescoreAfterDemoLoad } from "./features/accounts/hooks.ts";
 import { backfillVolumeAfterDemoLoad, markVolumeAfterBatch } from "./features/volume/hooks.ts";
+import { recordFeedLagAfterBatch } from "./features/feeds/hook.ts";
 
 export type { IngestedBatchSummary } from "./features/events/types.ts";
 
@@ -37,6 +38,7 @@ export const INGEST_HOOKS: IngestHooks = {
   afterCommit: [
     rescoreAfterBatch, // accounts: touched + related accounts, then accounts linked during new spikes
     markVolumeAfterBatch, // volume: note how far back the batch reaches (detection itself runs as a job)
+    recordFeedLagAfterBatch, // feeds: how late the batch's events arrived, per bank and type (live traffic only)
   ],
 };
 

@@ -8,6 +8,7 @@ import { accountsRouter } from "../features/accounts/router.ts";
 import { compensationRouter } from "../features/compensation/router.ts";
 import { volumeRouter } from "../features/volume/router.ts";
 import { approvalsRouter } from "../features/approvals/router.ts";
+import { feedsRouter } from "../features/feeds/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -18,6 +19,7 @@ export const appRouter = router({
   compensation: compensationRouter,
   volume: volumeRouter,
   approvals: approvalsRouter,
+  feeds: feedsRouter,
 });
 
 export type AppRouter = typeof appRouter;

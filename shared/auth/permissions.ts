@@ -11,6 +11,7 @@ import { compensationAccess } from "../compensation/access.ts";
 import { auditAccess } from "../audit/access.ts";
 import { adminAccess } from "../admin/access.ts";
 import { approvalsAccess } from "../approvals/access.ts";
+import { feedsAccess } from "../feeds/access.ts";
 
 export type AccessMap = Record<string, readonly Role[] | "PUBLIC">;
 
@@ -23,6 +24,7 @@ export const PROCEDURE_ROLES: AccessMap = {
   ...auditAccess,
   ...adminAccess,
   ...approvalsAccess,
+  ...feedsAccess,
 };
 
 export function allowedRoles(path: string): readonly Role[] | "PUBLIC" | undefined {
@@ -58,6 +60,7 @@ export const PAGE_REQUIRES = {
   "/compensation/approvals": "compensation.approvalQueue",
   "/compensation/batches": "compensation.batches",
   "/audit": "audit.list",
+  "/feeds": "feeds.health",
   "/admin": "admin.staffList",
   "/approvals": "approvals.list",
 } as const satisfies Record<string, string>;
