@@ -20,7 +20,7 @@ import type { SessionPolicy } from "./features/auth/sessions.ts";
 import { appRouter, type AppRouter } from "./trpc/app-router.ts";
 import { createContext } from "./trpc/context.ts";
 import { csrfGuard } from "./http/csrf.ts";
-import { makeLimiter, rateLimitConfigFromEnv, signInRateGuard, type RateLimitConfig } from "./http/rate-limit.ts";
+import { codeRateGuard, makeLimiter, rateLimitConfigFromEnv, signInRateGuard, type RateLimitConfig } from "./http/rate-limit.ts";
 import { collectRoutes } from "./http/route-registry.ts";
 import { platformApiPlugin } from "./platform-api/plugin.ts";
 import { platformRoutes } from "./platform-api/routes.ts";
@@ -191,6 +191,7 @@ async function registerConsole(
   await app.register(async (trpcScope) => {
     trpcScope.addHook("onRequest", csrfGuard);
     trpcScope.addHook("onRequest", signInRateGuard(makeLimiter(app, { max: rateLimits.signInPerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
+    trpcScope.addHook("onRequest", codeRateGuard(makeLimiter(app, { max: rateLimits.codePerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
     await trpcScope.register(fastifyTRPCPlugin, {
       prefix: "/trpc",
       trpcOptions: {

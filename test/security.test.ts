@@ -1,5 +1,6 @@
 // Goal: the HTTP surface holds against a hostile caller: rate limits on /api/v1 (per address and
-// per key) and on sign-in answer 429 with Retry-After; one request cannot smuggle many tRPC calls;
+// per key), on sign-in and on second-factor codes answer 429 with Retry-After; a burst of guessed
+// codes cannot outrun the per-person failure throttle; one request cannot smuggle many tRPC calls;
 // security headers are sent; errors carry no internals. Method: real servers on their own database,
 // some built with small limits so a handful of requests reach them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,10 @@ import { createApiKey } from "../server/platform-api/api-keys.ts";
 import { rateLimitConfigFromEnv, type RateLimitConfig } from "../server/http/rate-limit.ts";
 import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
 import { DEMO_STAFF } from "../server/features/reference/demo-staff.ts";
-import { TRPC_BATCH_CALLS_MAX } from "../shared/limits.ts";
+import { SIGN_IN_LOCK_AFTER_FAILURES_PER_EMAIL, TRPC_BATCH_CALLS_MAX } from "../shared/limits.ts";
+import { DEMO_TOTP_SECRET } from "../server/features/reference/demo-staff.ts";
+import { timeStepAt, totpCodeForStep } from "../server/features/auth/second-factor/totp.ts";
+import { nextTotpCode } from "./helpers/second-factor.ts";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const apps: FastifyInstance[] = [];
@@ -23,7 +27,27 @@ async function serve(rateLimits: RateLimitConfig, extra: { secureCookies?: boole
   return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 }
 
-const generous: RateLimitConfig = { enabled: true, apiPerKeyPerSecond: 1000, apiPerIpPerSecond: 1000, signInPerIpPerMinute: 1000 };
+const generous: RateLimitConfig = { enabled: true, apiPerKeyPerSecond: 1000, apiPerIpPerSecond: 1000, signInPerIpPerMinute: 1000, codePerIpPerMinute: 1000 };
+
+/** `n` six-digit codes the demo secret does not give for any step near now (so each is surely wrong). */
+async function wrongCodes(n: number): Promise<string[]> {
+  const now = timeStepAt(Date.now());
+  const right = new Set(await Promise.all([-3, -2, -1, 0, 1, 2, 3].map((d) => totpCodeForStep(DEMO_TOTP_SECRET, now + d))));
+  const codes: string[] = [];
+  for (let i = 0; codes.length < n; i++) {
+    const code = String(314159 + i * 7919).padStart(6, "0").slice(-6);
+    if (!right.has(code)) codes.push(code);
+  }
+  return codes;
+}
+
+/** A manager who gave the right password and now owes the code. */
+async function managerAtCodeStage(base: string) {
+  const manager = DEMO_STAFF.find((s) => s.role === "MANAGER")!;
+  const agent = staffClient(base);
+  expect((await agent.trpc.auth.signIn.mutate({ email: manager.email, password: manager.password })).stage).toBe("CODE");
+  return { agent, manager };
+}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -76,8 +100,50 @@ describe("rate limits", () => {
     expect((await fetch(`${base}/trpc/auth.me`)).status).toBe(200);
   });
 
+  it("refuses second-factor codes over the per-address limit with 429, Retry-After and words, even the right code, and grants nothing", async () => {
+    const base = await serve({ ...generous, codePerIpPerMinute: 3 });
+    const { agent, manager } = await managerAtCodeStage(base);
+    const codes = await wrongCodes(3);
+    for (const code of codes) expect(await errorCodeOf(agent.trpc.auth.verifySecondFactor.mutate({ code }))).toBe("INVALID_CODE");
+    const err = await agent.trpc.auth.verifySecondFactor.mutate({ code: await nextTotpCode(base, manager.email) }).catch((e) => e);
+    expect(err.data.code).toBe("TOO_MANY_ATTEMPTS");
+    expect(err.data.httpStatus).toBe(429);
+    expect(err.message).toMatch(/Too many requests\. Try again in \d+ (seconds?|minutes?)/);
+    // Recovery codes and enrolment go through the same limit, batched or not.
+    const cookie = `fg_session=${agent.jar.get("fg_session")}`;
+    const raw = await fetch(`${base}/trpc/auth.verifySecondFactor`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ json: { code: "ABCDEFGHIJKLMNOP" } }) });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get("retry-after"))).toBeGreaterThan(0);
+    const batched = await fetch(`${base}/trpc/auth.me,auth.confirmEnrolment?batch=1`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ 0: { json: null }, 1: { json: { code: "123456" } } }) });
+    expect(batched.status).toBe(429);
+    expect(await batched.json()).toHaveLength(2);
+    // Nothing was granted: the session still owes its code; only the three guesses were checked.
+    expect(await errorCodeOf(agent.trpc.suspensions.list.query())).toBe("SECOND_FACTOR_REQUIRED");
+    expect(await db.db.prisma.auditEvent.count({ where: { action: "auth.secondFactorFailed", actorEmail: manager.email } })).toBe(3);
+    await db.db.prisma.signInFailure.deleteMany();
+  });
+
+  it("a burst of wrong codes sent at once cannot outrun the per-person failure throttle: at most the lock-out's count are checked, then even the right code is refused", async () => {
+    const base = await serve(generous);
+    const { agent, manager } = await managerAtCodeStage(base);
+    const auditBefore = await db.db.prisma.auditEvent.count({ where: { action: "auth.secondFactorFailed", actorEmail: manager.email } });
+    const burst = await Promise.all((await wrongCodes(40)).map((code) => errorCodeOf(agent.trpc.auth.verifySecondFactor.mutate({ code }))));
+    const checked = burst.filter((c) => c === "INVALID_CODE").length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(SIGN_IN_LOCK_AFTER_FAILURES_PER_EMAIL);
+    expect(burst.filter((c) => c === "TOO_MANY_ATTEMPTS").length).toBe(40 - checked);
+    expect((await db.db.prisma.auditEvent.count({ where: { action: "auth.secondFactorFailed", actorEmail: manager.email } })) - auditBefore).toBe(checked);
+    const right = await agent.trpc.auth.verifySecondFactor.mutate({ code: await nextTotpCode(base, manager.email) }).catch((e) => e);
+    expect(right.data?.code).toBe("TOO_MANY_ATTEMPTS");
+    expect(right.message).toMatch(/Too many wrong codes\. Try again in/);
+    expect(await errorCodeOf(agent.trpc.suspensions.list.query())).toBe("SECOND_FACTOR_REQUIRED");
+    // The refused attempts did not count: the lock lasts from the checked failures, no longer.
+    expect(await db.db.prisma.signInFailure.count({ where: { email: manager.email } })).toBe(checked);
+    await db.db.prisma.signInFailure.deleteMany();
+  }, 30_000);
+
   it("reads its limits from the environment, and RATE_LIMITS=off turns them off explicitly", () => {
-    expect(rateLimitConfigFromEnv({})).toEqual({ enabled: true, apiPerKeyPerSecond: 1000, apiPerIpPerSecond: 2000, signInPerIpPerMinute: 60 });
+    expect(rateLimitConfigFromEnv({})).toEqual({ enabled: true, apiPerKeyPerSecond: 1000, apiPerIpPerSecond: 2000, signInPerIpPerMinute: 60, codePerIpPerMinute: 60 });
     expect(rateLimitConfigFromEnv({ RATE_LIMITS: "off", API_RATE_PER_KEY_PER_SECOND: "50" })).toMatchObject({ enabled: false, apiPerKeyPerSecond: 50 });
     expect(() => rateLimitConfigFromEnv({ API_RATE_PER_KEY_PER_SECOND: "-1" })).toThrow(/API_RATE_PER_KEY_PER_SECOND/);
   });

@@ -14,12 +14,15 @@ export interface ThrottleVerdict {
   refusedForSeconds: number | null;
 }
 
-export async function checkSignInThrottle(db: PrismaClient, email: string, ipAddress: string): Promise<ThrottleVerdict> {
+/** `alreadyCounted`: rows of the attempt being checked itself (a claim, see claimSignInAttempt). */
+export async function checkSignInThrottle(db: PrismaClient, email: string, ipAddress: string, alreadyCounted = 0): Promise<ThrottleVerdict> {
   const windowStart = new Date(Date.now() - SIGN_IN_WINDOW_MINUTES * 60_000);
-  const [byEmail, byIp] = await Promise.all([
+  const [byEmailRows, byIpRows] = await Promise.all([
     db.signInFailure.aggregate({ where: { email, at: { gte: windowStart } }, _count: true, _min: { at: true } }),
     db.signInFailure.aggregate({ where: { ipAddress, at: { gte: windowStart } }, _count: true, _min: { at: true } }),
   ]);
+  const byEmail = { ...byEmailRows, _count: byEmailRows._count - alreadyCounted };
+  const byIp = { ...byIpRows, _count: byIpRows._count - alreadyCounted };
   const windowMs = SIGN_IN_WINDOW_MINUTES * 60_000;
   const refuseUntil = (oldest: Date | null) => (oldest ? Math.ceil((oldest.getTime() + windowMs - Date.now()) / 1000) : 60);
   if (byEmail._count >= SIGN_IN_LOCK_AFTER_FAILURES_PER_EMAIL) {
@@ -38,4 +41,20 @@ export async function checkSignInThrottle(db: PrismaClient, email: string, ipAdd
 
 export async function recordSignInFailure(db: PrismaClient, email: string, ipAddress: string): Promise<void> {
   await db.signInFailure.create({ data: { email, ipAddress } });
+}
+
+/**
+ * Counts an attempt as a failure before it is checked, then reads the throttle. Attempts sent at
+ * once each see at least every attempt committed before their own, so however many arrive together,
+ * no more than the lock-out allows get past the check (a check-then-record throttle lets a burst
+ * through before its first failure is written). The caller releases the claim when the attempt
+ * was not a failure (right code, or refused by the throttle), and keeps it as the failure otherwise.
+ */
+export async function claimSignInAttempt(db: PrismaClient, email: string, ipAddress: string): Promise<{ claimId: bigint; verdict: ThrottleVerdict }> {
+  const claim = await db.signInFailure.create({ data: { email, ipAddress }, select: { id: true } });
+  return { claimId: claim.id, verdict: await checkSignInThrottle(db, email, ipAddress, 1) };
+}
+
+export async function releaseSignInAttempt(db: PrismaClient, claimId: bigint): Promise<void> {
+  await db.signInFailure.deleteMany({ where: { id: claimId } });
 }

@@ -1,5 +1,6 @@
 // The second factor (issue #12): enrolment, the code stage of sign-in, step-up, recovery codes and
-// an ADMIN's reset. Wrong codes count as failed sign-ins (the same throttle as passwords), every
+// an ADMIN's reset. Wrong codes count as failed sign-ins (the same throttle as passwords, each
+// attempt counted before it is checked so a burst of guesses cannot outrun it), every
 // accepted TOTP code moves the person's last time step forward in one conditional UPDATE (so a code
 // is accepted once, even by two requests at once), and each outcome is audited.
 import type { PrismaClient } from "../../../generated/prisma/client.ts";
@@ -18,7 +19,7 @@ import { writeAudit, type Actor } from "../../audit/write-audit.ts";
 import { readSetting } from "../../admin/settings-service.ts";
 import { endAllSessions } from "../invalidate.ts";
 import { lockStaffForChange } from "../session-guard.ts";
-import { checkSignInThrottle, recordSignInFailure } from "../throttle.ts";
+import { claimSignInAttempt, releaseSignInAttempt } from "../throttle.ts";
 import { openSecret, sealSecret } from "./secret-box.ts";
 import { acceptedStep, newRecoveryCodes, newTotpSecret, otpauthUri, qrDataUrl, recoveryCodeHash, type TotpClock } from "./totp.ts";
 
@@ -45,18 +46,33 @@ export interface CodeAttempt {
   code: string;
 }
 
-async function refuseWhenThrottled(db: PrismaClient, email: string, ipAddress: string | undefined) {
-  const verdict = await checkSignInThrottle(db, email, ipAddress ?? "unknown");
+/**
+ * Runs one code check under the per-person (and per-address) failure throttle: the attempt is
+ * counted before the check (claimSignInAttempt), refused when too many failed lately, slowed down
+ * after a few; a wrong code keeps its count, anything else gives it back.
+ */
+async function throttledCodeAttempt<T>(db: PrismaClient, actor: CodeAttempt["actor"], check: () => Promise<T>): Promise<T> {
+  const { claimId, verdict } = await claimSignInAttempt(db, actor.email, actor.ipAddress ?? "unknown");
   if (verdict.refusedForSeconds !== null) {
+    await releaseSignInAttempt(db, claimId);
     throw new AppError("TOO_MANY_ATTEMPTS", `Too many wrong codes. Try again in ${formatDurationWords(verdict.refusedForSeconds)}.`, {
       details: { retryAfterSeconds: verdict.refusedForSeconds },
     });
   }
-  if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
+  let wrongCode = false;
+  try {
+    if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
+    return await check();
+  } catch (err) {
+    wrongCode = err instanceof AppError && err.code === "INVALID_CODE";
+    throw err;
+  } finally {
+    if (!wrongCode) await releaseSignInAttempt(db, claimId);
+  }
 }
 
+/** A wrong code: audited (its failure was counted by throttledCodeAttempt). */
 async function refuseCode(db: PrismaClient, attempt: CodeAttempt, why: string): Promise<never> {
-  await recordSignInFailure(db, attempt.actor.email, attempt.actor.ipAddress ?? "unknown");
   await withTransaction(db, (tx) =>
     writeAudit(tx, attempt.actor, { action: "auth.secondFactorFailed", targetType: "staff", targetId: attempt.actor.id, reason: why }),
   );
@@ -68,7 +84,10 @@ async function refuseCode(db: PrismaClient, attempt: CodeAttempt, why: string): 
  * as having given the factor now: ends a "CODE" stage, or renews the step-up clock.
  */
 export async function verifySecondFactor(db: PrismaClient, policy: SecondFactorPolicy, attempt: CodeAttempt): Promise<{ landingPath: string; usedRecoveryCode: boolean; recoveryCodesLeft: number | null }> {
-  await refuseWhenThrottled(db, attempt.actor.email, attempt.actor.ipAddress);
+  return throttledCodeAttempt(db, attempt.actor, () => checkSecondFactor(db, policy, attempt));
+}
+
+async function checkSecondFactor(db: PrismaClient, policy: SecondFactorPolicy, attempt: CodeAttempt): Promise<{ landingPath: string; usedRecoveryCode: boolean; recoveryCodesLeft: number | null }> {
   const user = await db.staffUser.findUniqueOrThrow({ where: { id: attempt.actor.id }, select: { role: true, totpSecret: true, totpLastStep: true } });
   if (!user.totpSecret) throw secondFactorError("ENROLMENT_REQUIRED");
   const isTotp = /^\d{6}$/.test(attempt.code);
@@ -122,7 +141,10 @@ export async function startEnrolment(db: PrismaClient, userId: string) {
  * are made (returned this once, stored hashed) and the session is fully signed in.
  */
 export async function confirmEnrolment(db: PrismaClient, policy: SecondFactorPolicy, attempt: CodeAttempt) {
-  await refuseWhenThrottled(db, attempt.actor.email, attempt.actor.ipAddress);
+  return throttledCodeAttempt(db, attempt.actor, () => checkEnrolmentCode(db, policy, attempt));
+}
+
+async function checkEnrolmentCode(db: PrismaClient, policy: SecondFactorPolicy, attempt: CodeAttempt) {
   const user = await db.staffUser.findUniqueOrThrow({ where: { id: attempt.actor.id }, select: { role: true, totpEnabledAt: true, totpPendingSecret: true } });
   if (user.totpEnabledAt) throw secondFactorError("ALREADY_ENROLLED");
   if (!user.totpPendingSecret) throw secondFactorError("NO_ENROLMENT_STARTED");
