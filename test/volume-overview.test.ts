@@ -138,6 +138,38 @@ describe("volume.overview", () => {
     }
   });
 
+  it("counts the banks spiking now as it lists them, as the banner does: open unacknowledged alarms, not open per-series spikes", async () => {
+    // 0010 has an open per-series spike and no alarm; 0005 an open spike and an acknowledged alarm;
+    // 0149 an alarm and no spike. The KPI once counted open spikes (5) while the list showed alarms (3).
+    const hourAgo = new Date(nowBucket.getTime() - 60 * MIN);
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      `INSERT INTO spike (bank_code, metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at)
+       VALUES ('0010', 'CHARGE_YEN', 'BURST', $1, $1, 9, 2, 5, $2), ('0005', 'LINK_REGISTERED', 'CUSUM', $1, $1, 9, 2, 5, $2)
+       RETURNING id::text`,
+      [hourAgo, detectedAt],
+    );
+    await t.db.pool.query(
+      `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, acknowledged_at, acknowledged_by_id, acknowledge_reason)
+       VALUES ('0149', 'FRESH_LINKS_CHARGED', $1, $2, 200000, $2, NULL, NULL, NULL),
+              ('0005', 'STRONG_LINKS', $1, $2, 100000, $2, now(), (SELECT id FROM staff_user WHERE role = 'ANALYST' LIMIT 1), 'Wallet campaign, confirmed with marketing')`,
+      [hourAgo, new Date(hourAgo.getTime() + 5 * MIN)],
+    );
+    try {
+      const { trpc } = await signedInAs(t.baseUrl, "ANALYST");
+      const banner = (await trpc.volume.openSpikes.query()).map((b) => b.bankCode).sort();
+      expect(banner).toEqual(["0125", "0149"]);
+      for (const range of ["6h", "24h", "7d"] as const) {
+        const o = await trpc.volume.overview.query({ range, topBanks: 3 });
+        expect(o.kpis.spikingBanks.map((b) => b.code).sort(), range).toEqual(banner);
+        expect(o.kpis.banksSpikingNow, range).toBe(o.kpis.spikingBanks.length);
+        expect(o.banks.filter((b) => b.spikingNow).map((b) => b.code).sort(), range).toEqual(banner);
+      }
+    } finally {
+      await t.db.pool.query("DELETE FROM spike WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+      await t.db.pool.query("DELETE FROM bank_alarm WHERE bank_code IN ('0149', '0005')");
+    }
+  });
+
   it("shows suspension status per bank and the suspension as a region", async () => {
     const { trpc } = await signedInAs(t.baseUrl, "MANAGER");
     const o = await trpc.volume.overview.query({ range: "6h" });

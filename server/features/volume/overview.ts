@@ -582,13 +582,16 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
     open: !s.ended_at,
   });
   const inWindow = spikes.rows.filter((s) => s.started_at.getTime() >= w.from.getTime());
+  // "Spiking now" is one definition everywhere: an open, unacknowledged alarm (what the banner lists),
+  // not an open per-series spike; the count is the list's length.
+  const spikingBanks = rows.filter((r) => r.spikingNow).map((r) => ({ code: r.code, name: r.name }));
   const kpis = {
     links: sumMeasured(rows.map((r) => r.links)),
     charges: sumMeasured(rows.map((r) => r.charges)),
     chargedYen: sumMeasured(rows.map((r) => r.chargedYen)),
     deniedRegistrations: [...agg.entries()].filter(([k]) => k.endsWith(":REGISTRATION_DENIED")).reduce((sum, [, a]) => sum + a.v, 0),
-    banksSpikingNow: openByBank.size,
-    spikingBanks: rows.filter((r) => r.spikingNow).map((r) => ({ code: r.code, name: r.name })),
+    banksSpikingNow: spikingBanks.length,
+    spikingBanks,
     activeSuspensions: [...statuses.values()].filter((s) => s.state === "ACTIVE").length,
     scheduledSuspensions: [...statuses.values()].filter((s) => s.state === "SCHEDULED").length,
   };
