@@ -329,35 +329,54 @@ describe("preview and lists", () => {
     expect(conflict.conflicts).toHaveLength(1);
   });
 
-  it("suggests the earliest start among the bank's open spikes over every measure, and counts the flagged wallets' links that cutoff would leave grandfathered", async () => {
-    // 0149: charges spiked two hours before links did (the measured miss: the link spike was offered).
-    const chargeStart = new Date(Math.floor((Date.now() - 5 * 3600_000) / 300_000) * 300_000);
-    const linkStart = new Date(chargeStart.getTime() + 2 * 3600_000);
-    const spike = (metric: "LINK_REGISTERED" | "CHARGE_COUNT" | "CHARGE_YEN", startedAt: Date, endedAt: Date | null = null) => ({
-      bankCode: "0149", metric, detector: "BURST", startedAt, peakAt: startedAt, peakValue: 40, peakExpected: 2, severity: 8, lastSeenAt: new Date(), endedAt,
+  it("suggests the earliest start among the bank's open alarms (what the banner shows), not the per-series spikes, and counts the flagged wallets' links that cutoff would leave grandfathered", async () => {
+    // 0149 as on the demo data: the alarm (all measures together) began two hours before the link
+    // spike; the old suggestion took the spike and grandfathered the first fraudulent links.
+    const alarmStart = new Date(Math.floor((Date.now() - 5 * 3600_000) / 300_000) * 300_000);
+    const linkSpikeStart = new Date(alarmStart.getTime() + 2 * 3600_000);
+    await t.db.prisma.spike.create({
+      data: { bankCode: "0149", metric: "LINK_REGISTERED", detector: "BURST", startedAt: linkSpikeStart, peakAt: linkSpikeStart, peakValue: 40, peakExpected: 2, severity: 8, lastSeenAt: new Date() },
     });
-    await t.db.prisma.spike.createMany({
-      data: [
-        spike("LINK_REGISTERED", linkStart),
-        spike("CHARGE_COUNT", chargeStart),
-        spike("CHARGE_YEN", new Date(chargeStart.getTime() + 300_000)),
-        // An older spike that already ended does not pull the cutoff back while one is open.
-        spike("CHARGE_COUNT", new Date(chargeStart.getTime() - 20 * 3600_000), new Date(chargeStart.getTime() - 19 * 3600_000)),
-      ],
-    });
-    // Flagged wallets linked between the charge spike and the link spike: a link-spike cutoff would grandfather them.
-    for (let i = 0; i < 3; i++) await accountWithLink(t.db, "0149", new Date(chargeStart.getTime() + (10 + i) * 60_000), { riskScore: 80 });
+    const alarm = (bankCode: string, startedAt: Date, o: { endedAt?: Date; acknowledged?: boolean } = {}) =>
+      t.db.pool.query(
+        `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, ended_at, acknowledged_at, acknowledged_by_id, acknowledge_reason)
+         VALUES ($1, 'FRESH_LINKS_CHARGED', $2, $3, 500000, now(), $4, $5, (SELECT id FROM staff_user WHERE $5::timestamptz IS NOT NULL AND role = 'MANAGER' LIMIT 1), $6)`,
+        [bankCode, startedAt, new Date(startedAt.getTime() + 300_000), o.endedAt ?? null, o.acknowledged ? new Date() : null, o.acknowledged ? "Wallet campaign at this bank, confirmed with marketing" : null],
+      );
+    await alarm("0149", alarmStart);
+    // An older alarm that already ended does not pull the cutoff back while one is open.
+    await alarm("0149", new Date(alarmStart.getTime() - 20 * 3600_000), { endedAt: new Date(alarmStart.getTime() - 19 * 3600_000) });
+    // Flagged wallets linked between the alarm's start and the link spike: a link-spike cutoff would grandfather them.
+    for (let i = 0; i < 3; i++) await accountWithLink(t.db, "0149", new Date(alarmStart.getTime() + (10 + i) * 60_000), { riskScore: 80 });
+    // A wallet an analyst confirmed as fraud counts whatever its score; one marked legitimate does not, whatever its score.
+    await accountWithLink(t.db, "0149", new Date(alarmStart.getTime() + 20 * 60_000), { riskScore: 10, reviewLabel: "CONFIRMED_FRAUD" });
+    await accountWithLink(t.db, "0149", new Date(alarmStart.getTime() + 25 * 60_000), { riskScore: 90, reviewLabel: "LEGITIMATE" });
     await accountWithLink(t.db, "0149", minutesAgo(60 * 24 * 30)); // an honest long-standing customer
 
     const p = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"] });
-    expect(p.suggestedCutoff).toEqual(chargeStart);
-    const atLinkSpike = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"], cutoffAt: linkStart });
-    expect(atLinkSpike.totals).toMatchObject({ grandfathered: 4, flaggedGrandfathered: 3 });
+    expect(p.suggestedCutoff).toEqual(alarmStart);
+    expect(p.suggestedCutoffBasis).toBe("OPEN");
+    expect(p.totals).toMatchObject({ grandfathered: 6, flaggedGrandfathered: 4 }); // cutoff at the start (now)
+    const atLinkSpike = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"], cutoffAt: linkSpikeStart });
+    expect(atLinkSpike.totals).toMatchObject({ grandfathered: 6, flaggedGrandfathered: 4 });
     const atSuggested = await manager.trpc.suspensions.preview.query({ bankCodes: ["0149"], scopes: ["REGISTRATION", "LINK_CHANGE"], cutoffAt: p.suggestedCutoff! });
-    expect(atSuggested.totals).toMatchObject({ grandfathered: 1, flaggedGrandfathered: 0, toQuarantine: 3 });
-    // A bank with no spike has no suggestion.
+    expect(atSuggested.totals).toMatchObject({ grandfathered: 1, flaggedGrandfathered: 0, toQuarantine: 5, flaggedToQuarantine: 4 });
+
+    // 0153 has only a per-series spike: no alarm, no suggestion (the dialog says so).
+    await t.db.prisma.spike.create({
+      data: { bankCode: "0153", metric: "CHARGE_YEN", detector: "BURST", startedAt: alarmStart, peakAt: alarmStart, peakValue: 40, peakExpected: 2, severity: 8, lastSeenAt: new Date() },
+    });
     const calm = await manager.trpc.suspensions.preview.query({ bankCodes: ["0153"], scopes: ["REGISTRATION"] });
-    expect(calm.suggestedCutoff).toBeNull();
+    expect(calm).toMatchObject({ suggestedCutoff: null, suggestedCutoffBasis: null });
+    // An alarm that ended within two days is offered when none is open, and said to be so.
+    const recentStart = new Date(alarmStart.getTime() - 3600_000);
+    await alarm("0153", recentStart, { endedAt: new Date(alarmStart.getTime() + 3600_000) });
+    const recent = await manager.trpc.suspensions.preview.query({ bankCodes: ["0153"], scopes: ["REGISTRATION"] });
+    expect(recent).toMatchObject({ suggestedCutoff: recentStart, suggestedCutoffBasis: "RECENT" });
+    // An open acknowledged alarm (someone explained it) still wins over an ended one, and is said to be acknowledged.
+    await alarm("0153", alarmStart, { acknowledged: true });
+    const acknowledged = await manager.trpc.suspensions.preview.query({ bankCodes: ["0153"], scopes: ["REGISTRATION"] });
+    expect(acknowledged).toMatchObject({ suggestedCutoff: alarmStart, suggestedCutoffBasis: "OPEN_ACKNOWLEDGED" });
   });
 
   it("lists suspensions with bank names and states, active ones per bank for the overview, and banks with their suspended scopes", async () => {

@@ -1,26 +1,47 @@
 // The cutoff offered to a manager suspending a bank: links registered before it keep working, so it
-// must reach back to the first sign of the attack. Attackers often charge through links made
-// earlier before a link surge shows, so every measure counts, not only link registrations.
+// must reach back to the first sign of the attack. The bank-level alarm (shared/volume/alarm.ts,
+// table bank_alarm) is what the incident banner and the bank page's "Spiking since" show; it already
+// weighs every measure (links, charged yen, fresh links charged to the limit), so the suggestion is
+// the earliest start among the bank's alarms, chosen the way the bank page's header chooses its
+// "since". The per-series spikes are not used: they are noisy, and on the demo data the link spike
+// began an hour after the alarm the banner showed, so a cutoff there grandfathered the first
+// fraudulent links.
 
-export interface SpikeStart {
-  metric: string;
+export interface AlarmStart {
   startedAt: Date;
-  /** null while the spike is open. */
+  /** null while the alarm is open. */
   endedAt: Date | null;
+  /** Someone acknowledged it (it left the banner; it stays on the bank page). */
+  acknowledged: boolean;
 }
 
-/** How long after a spike ended it is still offered when no spike is open at the bank. */
-export const RECENT_SPIKE_MS = 48 * 3600_000;
+/** How long after an alarm ended it is still offered when no alarm is open at the bank. */
+export const RECENT_ALARM_MS = 48 * 3600_000;
 
 /**
- * The earliest start among the bank's open spikes over all measures. When none is open, the
- * earliest start among spikes that ended within RECENT_SPIKE_MS of `now` (the attack may have just
- * subsided when the manager acts). null when there is neither.
+ * Which alarms the suggestion came from, so the dialog can say it:
+ * - OPEN: the open alarms not acknowledged (what the banner lists);
+ * - OPEN_ACKNOWLEDGED: every open alarm was acknowledged (the bank page shows "acknowledged since");
+ * - RECENT: none is open; alarms that ended within RECENT_ALARM_MS (the attack may have just subsided).
  */
-export function suggestCutoff(spikes: readonly SpikeStart[], now: Date): Date | null {
-  const earliest = (list: readonly SpikeStart[]) =>
-    list.length === 0 ? null : new Date(Math.min(...list.map((s) => s.startedAt.getTime())));
-  const open = spikes.filter((s) => s.endedAt === null);
-  if (open.length > 0) return earliest(open);
-  return earliest(spikes.filter((s) => s.endedAt !== null && now.getTime() - s.endedAt.getTime() <= RECENT_SPIKE_MS));
+export type CutoffBasis = "OPEN" | "OPEN_ACKNOWLEDGED" | "RECENT";
+
+export interface SuggestedCutoff {
+  at: Date;
+  basis: CutoffBasis;
+}
+
+/**
+ * The earliest start among the open, unacknowledged alarms; else among the open acknowledged ones;
+ * else among the alarms that ended within RECENT_ALARM_MS of `now`. null when there is none of these
+ * (the dialog then keeps the cutoff at the start and says why).
+ */
+export function suggestCutoff(alarms: readonly AlarmStart[], now: Date): SuggestedCutoff | null {
+  const earliest = (list: readonly AlarmStart[]) => new Date(Math.min(...list.map((a) => a.startedAt.getTime())));
+  const open = alarms.filter((a) => a.endedAt === null);
+  const unacknowledged = open.filter((a) => !a.acknowledged);
+  if (unacknowledged.length > 0) return { at: earliest(unacknowledged), basis: "OPEN" };
+  if (open.length > 0) return { at: earliest(open), basis: "OPEN_ACKNOWLEDGED" };
+  const recent = alarms.filter((a) => a.endedAt !== null && now.getTime() - a.endedAt.getTime() <= RECENT_ALARM_MS);
+  return recent.length > 0 ? { at: earliest(recent), basis: "RECENT" } : null;
 }

@@ -1,7 +1,8 @@
 // Goal (#13 §3 and the role-aware part of §4): a manager acts where the incident is. On the bank's
 // page at 1440×900 the bank's state and "Suspend…" are visible without scrolling under a banner
 // collapsed to one strip; the suspend dialog suggests the earliest start among the bank's open
-// spikes over every measure (here a charge spike two hours before the link spike) and warns while
+// alarms (what the banner shows; here an hour before the first per-series spike, as on the demo
+// data where the old spike-based suggestion came an hour late) and warns while
 // the chosen cutoff would leave flagged wallets' links grandfathered; a double click on Confirm sends
 // one request and shows one message; the banner then shows the bank as suspended. Each role sees
 // only the navigation, buttons and links it can use, and a one-line refusal on a page it may not
@@ -18,7 +19,8 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
   let t: TestApp;
   let browser: Browser;
   const fiveMin = (msAgo: number) => new Date(Math.floor((Date.now() - msAgo) / 300_000) * 300_000);
-  // Charges at 0125 began spiking three hours ago; the link spike only one hour ago.
+  // The alarm at 0125 began four hours ago; charges spiked (per series) three hours ago, links one hour ago.
+  const alarmStart = fiveMin(4 * 3600_000);
   const chargeStart = fiveMin(3 * 3600_000);
   const linkStart = fiveMin(3600_000);
   let flaggedAccount = "";
@@ -41,12 +43,12 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await t.db.pool.query(
       `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at)
        VALUES ('0125', 'FRESH_LINKS_CHARGED', $1, $2, 3000000, now()), ('0149', 'FRESH_LINKS_CHARGED', $3, $4, 400000, now())`,
-      [chargeStart, new Date(chargeStart.getTime() + 300_000), fiveMin(1800_000), new Date(fiveMin(1800_000).getTime() + 300_000)],
+      [alarmStart, new Date(alarmStart.getTime() + 300_000), fiveMin(1800_000), new Date(fiveMin(1800_000).getTime() + 300_000)],
     );
-    // Flagged wallets that linked after the charges began but before the link spike: a cutoff at the
-    // link spike (or at "now") would leave their links grandfathered.
+    // Flagged wallets that linked after the alarm began but before any per-series spike: a cutoff at a
+    // spike (or at "now") would leave their links grandfathered.
     for (let i = 0; i < 3; i++) {
-      const a = await accountWithLink(t.db, "0125", new Date(chargeStart.getTime() + (15 + i) * 60_000), {
+      const a = await accountWithLink(t.db, "0125", new Date(alarmStart.getTime() + (15 + i) * 60_000), {
         riskScore: 80 + i,
         riskReasons: [{ code: "LINK_SOON_AFTER_OPEN", points: 40, evidence: "linked 2 minutes after opening" }],
       });
@@ -66,7 +68,7 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     return page;
   }
 
-  it("a manager suspends 0125 from its page: Suspend… above the fold, cutoff at the earliest spike, flagged-link warning, one request on a double click, the banner then shows it suspended", async () => {
+  it("a manager suspends 0125 from its page: Suspend… above the fold, cutoff at the earliest alarm start (as the header shows it), flagged-link warning, one request on a double click, the banner then shows it suspended", async () => {
     const page = await pageAs("MANAGER", "/banks/0125");
     await page.waitForURL("**/banks/0125");
     const header = page.getByTestId("bank-header");
@@ -86,10 +88,14 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await suspendButton.click();
     const dialog = page.getByTestId("suspend-dialog");
     await dialog.waitFor();
-    // The suggestion is the charge spike's start (the earliest open spike), not the link spike's.
+    // The suggestion is the alarm's start (the banner's), not a per-series spike's; the dialog says where it came from.
     const suggestion = dialog.getByTestId("suggested-cutoff");
     await suggestion.waitFor();
-    expect(await suggestion.getAttribute("data-at")).toBe(chargeStart.toISOString());
+    expect(await suggestion.getAttribute("data-at")).toBe(alarmStart.toISOString());
+    await expect(suggestion.textContent()).resolves.toMatch(/^The spike alarm at this bank began \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST \(the start the banner shows\)\./);
+    // The same time the header (and the banner) show as the start.
+    const since = (await header.getByTestId("bank-spiking-since").textContent())!.replace("Spiking since ", "");
+    expect(await suggestion.textContent()).toContain(`began ${since}`);
     // At the default cutoff (now) the three flagged wallets' links would stay grandfathered: warned.
     await expect(dialog.getByTestId("flagged-grandfathered-warning").textContent()).resolves.toContain("3 links of flagged wallets would stay grandfathered");
     await dialog.getByRole("button", { name: "Use it as the cutoff" }).click();
@@ -110,18 +116,34 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
       const procs = decodeURIComponent(new URL(r.url()).pathname.replace(/^\/trpc\//, "")).split(",");
       suspendCalls.push(...procs.filter((p) => p === "suspensions.suspend"));
     });
+    // Every notification and alert shown from here on, kept even after it closes by itself.
+    await page.evaluate(() => {
+      const w = window as unknown as { shown: { notifications: string[]; alerts: string[] } };
+      w.shown = { notifications: [], alerts: [] };
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.addedNodes) {
+            if (!(n instanceof HTMLElement)) continue;
+            const all = [n, ...n.querySelectorAll<HTMLElement>("*")];
+            for (const e of all.filter((x) => x.matches(".mantine-Notification-root"))) w.shown.notifications.push(e.textContent ?? "");
+            for (const e of all.filter((x) => x.matches('[role="alert"]:not(.mantine-Notification-root)'))) w.shown.alerts.push(e.textContent ?? "");
+          }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     // The fastest double click there is: two clicks in one task, before React can re-render.
     await confirm.evaluate((b: HTMLElement) => {
       b.click();
       b.click();
     });
+    await page.getByText("Suspended", { exact: true }).first().waitFor();
     await dialog.waitFor({ state: "detached" });
-    await page.waitForTimeout(500); // a second request, if one were sent, would show by now
+    await page.waitForTimeout(1000); // a second request or message, if there were one, would show by now
     expect(suspendCalls).toHaveLength(1);
     expect(await t.db.prisma.suspension.count({ where: { bankCode: "0125" } })).toBe(1);
     // One message: the success, and no refusal of a second attempt.
-    await page.getByText("Suspended", { exact: true }).first().waitFor();
-    expect(await page.getByText(/nothing was suspended|already suspended/i).count()).toBe(0);
+    const shown = await page.evaluate(() => (window as unknown as { shown: { notifications: string[]; alerts: string[] } }).shown);
+    expect(shown.notifications).toEqual(["SuspendedThe 77 Bank: 3 links quarantined."]);
+    expect(shown.alerts.filter((a) => /nothing was suspended|already|someone suspended/i.test(a))).toEqual([]);
 
     // The banner and the header show the suspension at once.
     await page.waitForFunction(() => document.querySelector('[data-testid="banner-state-0125"]')?.textContent === "suspended");

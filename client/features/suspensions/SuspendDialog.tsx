@@ -220,9 +220,14 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
               error={cutoffText === "" ? undefined : cutoffError}
             />
           )}
-          {data?.suggestedCutoff && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
-            <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()}>
-              {t(bankCodes.length > 1 ? "dialog.suggestedMany" : "dialog.suggestedOne", { at: new Date(data.suggestedCutoff) })}{" "}
+          {data && previewCurrent && !data.suggestedCutoff && (
+            <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-basis="NONE">
+              {t(bankCodes.length > 1 ? "dialog.suggestedMany.NONE" : "dialog.suggestedOne.NONE")}
+            </Text>
+          )}
+          {data?.suggestedCutoff && data.suggestedCutoffBasis && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
+            <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()} data-basis={data.suggestedCutoffBasis}>
+              {t(`${bankCodes.length > 1 ? "dialog.suggestedMany" : "dialog.suggestedOne"}.${data.suggestedCutoffBasis}`, { at: new Date(data.suggestedCutoff) })}{" "}
               <Anchor
                 component="button"
                 type="button"

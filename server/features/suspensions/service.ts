@@ -10,7 +10,7 @@ import { formatJst, maskAccountNumber } from "../../../shared/format.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
 import { planSuspensions, type SuspensionLike } from "../../../shared/suspensions/rules.ts";
 import { suspensionError } from "../../../shared/suspensions/errors.ts";
-import { suggestCutoff, type SpikeStart } from "../../../shared/suspensions/suggest.ts";
+import { suggestCutoff, type AlarmStart } from "../../../shared/suspensions/suggest.ts";
 import type {
   LiftInput,
   QuarantineActionInput,
@@ -26,8 +26,10 @@ export type SuspensionState = "ACTIVE" | "SCHEDULED" | "LIFTED";
 export type StaffActor = Actor & { id: string };
 
 // An account is "flagged" for the preview and the queue when analysis scored it at or above the
-// flag threshold, or an analyst confirmed it as fraud.
-const FLAGGED = `(a.risk_score >= ${DEFAULT_FLAG_THRESHOLD} OR a.review_label = 'CONFIRMED_FRAUD')`;
+// flag threshold, or an analyst confirmed it as fraud, unless an analyst marked it legitimate: the
+// one definition of a fraudulent wallet (shared/compensation/fraud.ts isFraudulentWallet, which
+// compensation's FRAUD_WALLET_SQL and the flagged-accounts API follow too).
+const FLAGGED = `((a.risk_score >= ${DEFAULT_FLAG_THRESHOLD} OR a.review_label = 'CONFIRMED_FRAUD') AND a.review_label IS DISTINCT FROM 'LEGITIMATE')`;
 
 /** Database time, truncated like the timestamptz(3) columns; the decision API uses the same clock. */
 async function dbNow(tx: Tx): Promise<Date> {
@@ -211,14 +213,14 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
   );
   const missing = input.bankCodes.filter((c) => !rows.some((r) => r.bankCode === c));
   if (missing.length) throw suspensionError("UNKNOWN_BANK", `There is no bank with code ${missing.join(", ")}.`, { bankCodes: missing });
-  // The spikes the detector sees at these banks, every measure, open or ended within two days: the
-  // suggested cutoff reaches back to the first of them (shared/suspensions/suggest.ts).
-  const spikes = await pool.query<SpikeStart>(
-    `SELECT metric::text AS metric, started_at AS "startedAt", ended_at AS "endedAt" FROM spike
+  // The banks' alarms (bank_alarm: what the banner and the bank page show), open or ended within two
+  // days: the suggested cutoff reaches back to the first of them (shared/suspensions/suggest.ts).
+  const alarms = await pool.query<AlarmStart>(
+    `SELECT started_at AS "startedAt", ended_at AS "endedAt", acknowledged_at IS NOT NULL AS acknowledged FROM bank_alarm
      WHERE bank_code = ANY($1::bpchar[]) AND (ended_at IS NULL OR ended_at > $2::timestamptz - interval '48 hours')`,
     [input.bankCodes, now],
   );
-  const suggestedCutoff = suggestCutoff(spikes.rows, now);
+  const suggestion = suggestCutoff(alarms.rows, now);
 
   const refusesRegistrations = input.scopes.includes("REGISTRATION");
   const banks = rows.map((r) => ({
@@ -246,7 +248,9 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
       expectedRefusedPerHour: sum("expectedRefusedPerHour"),
     },
     conflicts: plan.ok ? [] : plan.code === "SUSPENSION_CONFLICT" ? plan.conflicts : [],
-    suggestedCutoff,
+    /** Earliest start among the banks' alarms (null: none open or recently ended), and which alarms it came from. */
+    suggestedCutoff: suggestion?.at ?? null,
+    suggestedCutoffBasis: suggestion?.basis ?? null,
   };
 }
 
