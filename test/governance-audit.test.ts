@@ -6,7 +6,7 @@ import pg from "pg";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { withTransaction } from "../server/db/transaction.ts";
-import { writeAudit } from "../server/features/audit/write-audit.ts";
+import { writeAudit, type AuditEntry } from "../server/features/audit/write-audit.ts";
 import { verifyAuditChain } from "../server/features/audit/verify-chain.ts";
 
 let t: TestApp;
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const system = { id: null, email: "test-harness", role: null } as const;
 
-async function audit(action: string, extra: { targetType?: string; targetId?: string; reason?: string; before?: unknown; after?: unknown } = {}) {
+async function audit(action: AuditEntry["action"], extra: { targetType?: AuditEntry["targetType"]; targetId?: string; reason?: string; before?: unknown; after?: unknown } = {}) {
   await withTransaction(t.db.prisma, (tx) =>
     writeAudit(tx, system, { action, targetType: extra.targetType ?? "setting", targetId: extra.targetId ?? "x", reason: extra.reason ?? "test record", before: extra.before, after: extra.after }),
   );

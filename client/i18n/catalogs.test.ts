@@ -11,6 +11,7 @@ import { METRIC_LABELS } from "../../shared/volume/types.ts";
 import { RANGE_LABELS } from "../../shared/volume/schemas.ts";
 import { SCOPE_LABELS } from "../../shared/suspensions/describe.ts";
 import { ROLE_LABELS } from "../../shared/auth/roles.ts";
+import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, auditActionKey } from "../../shared/audit/actions.ts";
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -63,5 +64,10 @@ describe("translation catalogs", () => {
   it("every error code of the server registries has Japanese words", () => {
     const codes = allErrorSpecs().map((s) => s.code);
     expect(codes.filter((c) => !errorsJa[c])).toEqual([]);
+  });
+
+  it("every audit action and kind of target has one label (the Japanese catalog has the same keys, checked above)", () => {
+    expect(Object.keys(resources.en.audit.actions).sort()).toEqual(AUDIT_ACTIONS.map(auditActionKey).sort());
+    expect(Object.keys(resources.en.audit.targetTypes).sort()).toEqual([...AUDIT_TARGET_TYPES].sort());
   });
 });

@@ -16,8 +16,10 @@ import { compensation as enCompensation } from "./en/compensation.ts";
 import { compensation as jaCompensation } from "./ja/compensation.ts";
 import { audit as enAudit } from "./en/audit.ts";
 import { audit as jaAudit } from "./ja/audit.ts";
+import { admin as enAdmin } from "./en/admin.ts";
+import { admin as jaAdmin } from "./ja/admin.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit, admin: enAdmin },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit, admin: jaAdmin },
 };

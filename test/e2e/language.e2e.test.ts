@@ -58,7 +58,34 @@ describe.runIf(browserTestsEnabled)("the language switch", () => {
     await navLink(fresh, "Overview").waitFor();
     await expect.poll(async () => (await t.db.prisma.staffUser.findUnique({ where: { email: analyst.email } }))?.language).toBe("en");
     await fresh.context().close();
-  });
+  }, 120_000);
+
+  it("the audit log and the administration page speak Japanese too: action names, roles, settings and dates", async () => {
+    const admin = DEMO_STAFF.find((s) => s.role === "ADMIN")!;
+    await t.db.prisma.staffUser.update({ where: { email: admin.email }, data: { language: "ja" } });
+    const page = await newPage(browser, t.baseUrl);
+    await signInThroughUi(page, "ADMIN");
+    await navLink(page, "監査ログ").waitFor();
+
+    await page.goto("/audit?action=auth.passwordAccepted");
+    await page.getByRole("heading", { name: "監査ログ", level: 2 }).waitFor();
+    const row = page.getByTestId("audit-table").locator('tr[data-action="auth.passwordAccepted"]').first();
+    // The action by its Japanese label (the code stays on hover), the actor's role in Japanese, the time as Japanese writes it.
+    await expect(row.textContent()).resolves.toMatch(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JST.*管理者.*パスワード確認済み（コード待ち）.*職員/);
+    await expect(page.getByTestId("chain-status").textContent()).resolves.toMatch(/^#\d+ までチェーン検証済み$/);
+    await row.click();
+    await expect(page.getByTestId("audit-detail").textContent()).resolves.toContain("実施者");
+
+    await page.goto("/admin?tab=settings");
+    await page.getByRole("tab", { name: "職員" }).waitFor();
+    await page.getByText("マネージャーの承認が必要な補償額（円）").waitFor();
+    await page.getByText("現在 ¥100,000").waitFor();
+    await page.goto("/admin");
+    await expect(page.getByTestId("staff-table").textContent()).resolves.toMatch(/不正分析担当.*有効/);
+    // Nothing of the English page is left (the people's names and addresses are data).
+    expect(await page.getByText(/Add staff member|Reset password|Deactivate|Last seen/).count()).toBe(0);
+    await page.context().close();
+  }, 90_000);
 
   it("without a choice, a Japanese browser shows the console in Japanese", async () => {
     const context = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 1400, height: 900 }, timezoneId: "Asia/Tokyo", locale: "ja-JP" });

@@ -11,44 +11,61 @@ import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
 import { roleGrantNeedsFourEyes } from "../../../shared/approvals/rules.ts";
-import { formatYen } from "../../../shared/format.ts";
 import { parseYenAmount } from "../../../shared/amount.ts";
 import { SETTING_DEFINITIONS } from "../../../shared/admin/settings.ts";
 import { AmountInput } from "../../components/AmountInput.tsx";
-import { ROLES, ROLE_LABELS, type Role } from "../../../shared/auth/roles.ts";
+import { ROLES, type Role } from "../../../shared/auth/roles.ts";
 import { STAFF_PASSWORD_LENGTH_MIN } from "../../../shared/admin/staff.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
 import { useMutationOnce } from "../../components/submit-once.ts";
 import { SecondFactorSettingEditor } from "../auth/second-factor/SecondFactorSettingEditor.tsx";
 import { EmergencyChangeDialog, EmergencyOffer, type AdminEmergency } from "./EmergencyChangeDialog.tsx";
 
-const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 /** A new account starts without MANAGER or ADMIN: granting those takes a second administrator (#12). */
-const NEW_STAFF_ROLE_OPTIONS = ROLE_OPTIONS.filter((o) => !roleGrantNeedsFourEyes({ from: null, to: o.value }));
+const NEW_STAFF_ROLES = ROLES.filter((r) => !roleGrantNeedsFourEyes({ from: null, to: r }));
+
+/** The one label of each role (common:roles), in the reader's language. */
+function useRoleLabel() {
+  const { t } = useTranslation();
+  return (role: Role) => t(`roles.${role}`);
+}
+
+/** Settings the console knows by key get their label in the reader's language; others keep the server's. */
+const SETTING_LABEL_KEYS = { "compensation.approvalThresholdYen": "approvalThreshold", "auth.secondFactorForAll": "secondFactorForAll" } as const;
+function useSettingLabel() {
+  const { t } = useTranslation("admin");
+  return (key: string, serverLabel: string) => {
+    const k = SETTING_LABEL_KEYS[key as keyof typeof SETTING_LABEL_KEYS];
+    return k ? t(`settings.label.${k}`) : serverLabel;
+  };
+}
 
 function DataTable<T>({ data, columns, testId }: { data: T[]; columns: ColumnDef<T, any>[]; testId: string }) {
   const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel() });
+  // Cells keep to one line (badges are not cut to "AC…"); a narrow screen scrolls the table sideways.
   return (
-    <Table striped data-testid={testId}>
-      <Table.Thead>
-        {table.getHeaderGroups().map((hg) => (
-          <Table.Tr key={hg.id}>
-            {hg.headers.map((h) => (
-              <Table.Th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</Table.Th>
-            ))}
-          </Table.Tr>
-        ))}
-      </Table.Thead>
-      <Table.Tbody>
-        {table.getRowModel().rows.map((r) => (
-          <Table.Tr key={r.id}>
-            {r.getVisibleCells().map((c) => (
-              <Table.Td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>
-            ))}
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <Table.ScrollContainer minWidth={0} type="native">
+      <Table striped data-testid={testId} styles={{ td: { whiteSpace: "nowrap" } }}>
+        <Table.Thead>
+          {table.getHeaderGroups().map((hg) => (
+            <Table.Tr key={hg.id}>
+              {hg.headers.map((h) => (
+                <Table.Th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</Table.Th>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Thead>
+        <Table.Tbody>
+          {table.getRowModel().rows.map((r) => (
+            <Table.Tr key={r.id}>
+              {r.getVisibleCells().map((c) => (
+                <Table.Td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 
@@ -74,6 +91,7 @@ function ReasonModal({
   error: unknown;
   canConfirm?: boolean;
 }) {
+  const { t } = useTranslation("admin");
   const [reason, setReason] = useState("");
   return (
     <Modal opened={opened} onClose={onClose} title={title}>
@@ -85,11 +103,11 @@ function ReasonModal({
       >
         <Stack>
           {children}
-          <TextInput label="Reason" description="Recorded in the audit log" value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldErrors(error).reason?.[0]} data-autofocus />
+          <TextInput label={t("reasonModal.label")} description={t("reasonModal.description")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldErrors(error).reason?.[0]} data-autofocus />
           {error ? <Alert color="red">{errorMessage(error)}</Alert> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("reasonModal.cancel")}
             </Button>
             <Button type="submit" loading={pending} disabled={reason.trim().length < 5 || !canConfirm}>
               {confirmLabel}
@@ -106,6 +124,8 @@ type StaffAction = { kind: "role" | "deactivate" | "reactivate" | "password" | "
 
 function StaffTab() {
   const { t } = useTranslation("secondFactor");
+  const { t: ta } = useTranslation("admin");
+  const roleLabel = useRoleLabel();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useMe();
@@ -122,27 +142,35 @@ function StaffTab() {
     setCreating(false);
     return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
-  const create = useMutationOnce(useMutation(trpc.admin.createStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can now sign in as ${ROLE_LABELS[u.role]}.`) })));
+  const create = useMutationOnce(useMutation(trpc.admin.createStaff.mutationOptions({ onSuccess: (u) => done(ta("staff.created", { email: u.email, role: roleLabel(u.role) })) })));
   const setRole = useMutationOnce(useMutation(trpc.admin.setRole.mutationOptions({
-    onSuccess: (u) => done(u.pendingRequestId === null ? `${u.email} is now ${ROLE_LABELS[u.role]}; ${u.sessionsEnded} session(s) ended.` : `${u.summary}: this waits for a second administrator's approval on the Four eyes page.`),
+    onSuccess: (u, input) =>
+      done(
+        u.pendingRequestId === null
+          ? ta("staff.roleChanged", { email: u.email, role: roleLabel(u.role), count: u.sessionsEnded })
+          : ta("staff.roleWaits", { email: staff.data?.find((s) => s.id === input.userId)?.email ?? "", role: roleLabel(input.role) }),
+      ),
   })));
-  const deactivate = useMutationOnce(useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} is deactivated; ${u.sessionsEnded} session(s) ended.`) })));
-  const reactivate = useMutationOnce(useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(`${u.email} can sign in again.`) })));
-  const reset = useMutationOnce(useMutation(trpc.admin.resetPassword.mutationOptions({ onSuccess: (r) => done(`Password reset; ${r.sessionsEnded} session(s) ended.`) })));
+  const deactivate = useMutationOnce(useMutation(trpc.admin.deactivateStaff.mutationOptions({ onSuccess: (u) => done(ta("staff.deactivatedDone", { email: u.email, count: u.sessionsEnded })) })));
+  const reactivate = useMutationOnce(useMutation(trpc.admin.reactivateStaff.mutationOptions({ onSuccess: (u) => done(ta("staff.reactivatedDone", { email: u.email })) })));
+  const reset = useMutationOnce(useMutation(trpc.admin.resetPassword.mutationOptions({ onSuccess: (r) => done(ta("staff.passwordDone", { count: r.sessionsEnded })) })));
   const resetFactor = useMutationOnce(useMutation(trpc.admin.resetSecondFactor.mutationOptions({ onSuccess: () => done(t("admin.resetDone", { name: action?.user.name ?? "" })) })));
 
   const col = createColumnHelper<StaffRow>();
   const columns = [
-    col.accessor("name", { header: "Name", cell: (c) => <Text size="sm" fw={500}>{c.getValue()}</Text> }),
-    col.accessor("email", { header: "Email" }),
-    col.accessor("role", { header: "Role", cell: (c) => <Badge variant="light">{ROLE_LABELS[c.getValue() as Role]}</Badge> }),
-    col.accessor("active", { header: "Status", cell: (c) => (c.getValue() ? <Badge color="green" variant="light">active</Badge> : <Badge color="gray">deactivated</Badge>) }),
+    col.accessor("name", { header: ta("staff.col.name"), cell: (c) => <Text size="sm" fw={500}>{c.getValue()}</Text> }),
+    col.accessor("email", { header: ta("staff.col.email") }),
+    col.accessor("role", { header: ta("staff.col.role"), cell: (c) => <Badge miw="max-content" variant="light">{roleLabel(c.getValue() as Role)}</Badge> }),
+    col.accessor("active", {
+      header: ta("staff.col.status"),
+      cell: (c) => (c.getValue() ? <Badge miw="max-content" color="green" variant="light">{ta("staff.active")}</Badge> : <Badge miw="max-content" color="gray">{ta("staff.deactivated")}</Badge>),
+    }),
     col.accessor("secondFactor", {
       header: t("admin.column"),
-      cell: (c) => (c.getValue() ? <Badge color="green" variant="light">{t("admin.enrolled")}</Badge> : <Badge color="gray" variant="light">{t("admin.notEnrolled")}</Badge>),
+      cell: (c) => (c.getValue() ? <Badge miw="max-content" color="green" variant="light">{t("admin.enrolled")}</Badge> : <Badge miw="max-content" color="gray" variant="light">{t("admin.notEnrolled")}</Badge>),
     }),
-    col.accessor("sessionCount", { header: "Sessions", cell: (c) => c.getValue() }),
-    col.accessor("lastSeenAt", { header: "Last seen", cell: (c) => <JstTime at={c.getValue()} /> }),
+    col.accessor("sessionCount", { header: ta("staff.col.sessions"), cell: (c) => c.getValue() }),
+    col.accessor("lastSeenAt", { header: ta("staff.col.lastSeen"), cell: (c) => <JstTime at={c.getValue()} /> }),
     col.display({
       id: "actions",
       header: "",
@@ -151,11 +179,11 @@ function StaffTab() {
         const self = u.id === me.data?.user?.id;
         return (
           <Group gap={4} justify="flex-end" wrap="nowrap">
-            <Button size="compact-xs" variant="subtle" onClick={() => { setNewRole(u.role); setAction({ kind: "role", user: u }); }} aria-label={`Change role of ${u.email}`}>
-              Role
+            <Button size="compact-xs" variant="subtle" onClick={() => { setNewRole(u.role); setAction({ kind: "role", user: u }); }} aria-label={ta("staff.roleAria", { email: u.email })}>
+              {ta("staff.roleButton")}
             </Button>
-            <Button size="compact-xs" variant="subtle" onClick={() => { setNewPassword(""); setAction({ kind: "password", user: u }); }} aria-label={`Reset password of ${u.email}`}>
-              Reset password
+            <Button size="compact-xs" variant="subtle" onClick={() => { setNewPassword(""); setAction({ kind: "password", user: u }); }} aria-label={ta("staff.passwordAria", { email: u.email })}>
+              {ta("staff.passwordButton")}
             </Button>
             {u.secondFactor && (
               <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setAction({ kind: "secondFactor", user: u })} aria-label={`${t("admin.reset")}: ${u.email}`}>
@@ -163,12 +191,12 @@ function StaffTab() {
               </Button>
             )}
             {u.active ? (
-              <Button size="compact-xs" variant="subtle" color="red" disabled={self} onClick={() => setAction({ kind: "deactivate", user: u })} aria-label={`Deactivate ${u.email}`}>
-                Deactivate
+              <Button size="compact-xs" variant="subtle" color="red" disabled={self} onClick={() => setAction({ kind: "deactivate", user: u })} aria-label={ta("staff.deactivateAria", { email: u.email })}>
+                {ta("staff.deactivate")}
               </Button>
             ) : (
-              <Button size="compact-xs" variant="subtle" onClick={() => setAction({ kind: "reactivate", user: u })} aria-label={`Reactivate ${u.email}`}>
-                Reactivate
+              <Button size="compact-xs" variant="subtle" onClick={() => setAction({ kind: "reactivate", user: u })} aria-label={ta("staff.reactivateAria", { email: u.email })}>
+                {ta("staff.reactivate")}
               </Button>
             )}
           </Group>
@@ -183,33 +211,33 @@ function StaffTab() {
     <Stack>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
-          Deactivating someone, changing their role or resetting their password ends all their sessions at once.
+          {ta("staff.intro")}
         </Text>
-        <Button onClick={() => { create.reset(); setCreating(true); }}>Add staff member</Button>
+        <Button onClick={() => { create.reset(); setCreating(true); }}>{ta("staff.add")}</Button>
       </Group>
-      {staff.isPending && <Loader aria-label="Loading staff" />}
+      {staff.isPending && <Loader aria-label={ta("staff.loading")} />}
       {staff.error && <Alert color="red">{errorMessage(staff.error)}</Alert>}
       {staff.data && <DataTable data={staff.data as StaffRow[]} columns={columns} testId="staff-table" />}
 
       <ReasonModal
         opened={creating}
-        title="Add a staff member"
-        confirmLabel="Create"
+        title={ta("staff.createTitle")}
+        confirmLabel={ta("staff.create")}
         onClose={() => setCreating(false)}
         pending={create.isPending}
         error={create.error}
         onConfirm={(reason) => create.mutate({ ...draft, reason })}
       >
-        <TextInput label="Email" value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} error={fe.email?.[0]} />
-        <TextInput label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fe.name?.[0]} />
+        <TextInput label={ta("staff.email")} value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} error={fe.email?.[0]} />
+        <TextInput label={ta("staff.name")} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fe.name?.[0]} />
         <Select
-          label="Role"
-          description="A new MANAGER or ADMIN: create the account first, then change its role; a second administrator approves."
-          data={NEW_STAFF_ROLE_OPTIONS}
+          label={ta("staff.role")}
+          description={ta("staff.roleHint")}
+          data={NEW_STAFF_ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
           value={draft.role} onChange={(v) => v && setDraft({ ...draft, role: v as Role })} allowDeselect={false} />
         <PasswordInput
-          label="Initial password"
-          description={`At least ${STAFF_PASSWORD_LENGTH_MIN} characters; hand it over in person and ask them to keep it to themselves.`}
+          label={ta("staff.initialPassword")}
+          description={ta("staff.initialPasswordHint", { min: STAFF_PASSWORD_LENGTH_MIN })}
           value={draft.initialPassword}
           onChange={(e) => setDraft({ ...draft, initialPassword: e.currentTarget.value })}
           error={fe.initialPassword?.[0]}
@@ -223,14 +251,14 @@ function StaffTab() {
           action?.kind === "secondFactor"
             ? t("admin.resetTitle", { name: action.user.name })
             : action?.kind === "role"
-            ? `Change the role of ${action.user.email}`
-            : action?.kind === "password"
-              ? `Reset the password of ${action.user.email}`
-              : action?.kind === "deactivate"
-                ? `Deactivate ${action.user.email}`
-                : `Reactivate ${action?.user.email ?? ""}`
+              ? ta("staff.roleTitle", { email: action.user.email })
+              : action?.kind === "password"
+                ? ta("staff.passwordTitle", { email: action.user.email })
+                : action?.kind === "deactivate"
+                  ? ta("staff.deactivateTitle", { email: action.user.email })
+                  : ta("staff.reactivateTitle", { email: action?.user.email ?? "" })
         }
-        confirmLabel={action?.kind === "deactivate" ? "Deactivate" : "Save"}
+        confirmLabel={action?.kind === "deactivate" ? ta("staff.deactivate") : ta("save")}
         onClose={() => { pending.reset(); setAction(null); }}
         pending={pending.isPending}
         error={pending.error}
@@ -247,9 +275,9 @@ function StaffTab() {
       >
         {action?.kind === "role" && (
           <Select
-            label="New role"
-            description={roleGrantNeedsFourEyes({ from: action.user.role, to: newRole }) ? "Granting this role waits for a second administrator's approval on the Four eyes page." : undefined}
-            data={ROLE_OPTIONS}
+            label={ta("staff.newRole")}
+            description={roleGrantNeedsFourEyes({ from: action.user.role, to: newRole }) ? ta("staff.newRoleWaits") : undefined}
+            data={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
             value={newRole}
             onChange={(v) => v && setNewRole(v as Role)}
             allowDeselect={false}
@@ -259,10 +287,10 @@ function StaffTab() {
           <EmergencyOffer onOpen={() => { setEmergency({ kind: "GRANT_ROLE", userId: action.user.id, role: newRole, email: action.user.email, from: action.user.role }); setAction(null); }} />
         )}
         {action?.kind === "password" && (
-          <PasswordInput label="New password" description={`At least ${STAFF_PASSWORD_LENGTH_MIN} characters`} value={newPassword} onChange={(e) => setNewPassword(e.currentTarget.value)} />
+          <PasswordInput label={ta("staff.newPassword")} description={ta("staff.newPasswordHint", { min: STAFF_PASSWORD_LENGTH_MIN })} value={newPassword} onChange={(e) => setNewPassword(e.currentTarget.value)} />
         )}
         {action?.kind === "secondFactor" && <Text size="sm">{t("admin.resetBody")}</Text>}
-        {action && action.kind !== "reactivate" && action.kind !== "secondFactor" && <Text size="sm">Their sessions end at once; they sign in again {action.kind === "deactivate" ? "only after being reactivated" : "with the new details"}.</Text>}
+        {action && action.kind !== "reactivate" && action.kind !== "secondFactor" && <Text size="sm">{ta(action.kind === "deactivate" ? "staff.endsDeactivate" : "staff.endsNewDetails")}</Text>}
       </ReasonModal>
       <EmergencyChangeDialog emergency={emergency} onClose={() => setEmergency(null)} />
     </Stack>
@@ -272,6 +300,7 @@ function StaffTab() {
 type KeyRow = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 
 function ApiKeysTab() {
+  const { t } = useTranslation("admin");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.admin.apiKeys.queryOptions());
@@ -294,25 +323,28 @@ function ApiKeysTab() {
     trpc.admin.revokeApiKey.mutationOptions({
       onSuccess: (k) => {
         setRevoking(null);
-        notifications.show({ color: "green", message: `Key “${k.name}” revoked: it is refused from now on.` });
+        notifications.show({ color: "green", message: t("keys.revokedDone", { name: k.name }) });
         return refresh();
       },
     }),
   ));
   const col = createColumnHelper<KeyRow>();
   const columns = [
-    col.accessor("name", { header: "Name", cell: (c) => <Text size="sm" fw={500}>{c.getValue()}</Text> }),
-    col.accessor("prefix", { header: "Starts with", cell: (c) => <Code>{c.getValue()}…</Code> }),
-    col.accessor("createdAt", { header: "Created", cell: (c) => <JstTime at={c.getValue()} /> }),
-    col.accessor("lastUsedAt", { header: "Last used", cell: (c) => (c.getValue() ? <JstTime at={c.getValue()} /> : <Text size="sm" c="dimmed">never</Text>) }),
-    col.accessor("revokedAt", { header: "Status", cell: (c) => (c.getValue() ? <Badge color="gray">revoked <JstTime at={c.getValue()} /></Badge> : <Badge color="green" variant="light">active</Badge>) }),
+    col.accessor("name", { header: t("keys.col.name"), cell: (c) => <Text size="sm" fw={500}>{c.getValue()}</Text> }),
+    col.accessor("prefix", { header: t("keys.col.prefix"), cell: (c) => <Code>{c.getValue()}…</Code> }),
+    col.accessor("createdAt", { header: t("keys.col.created"), cell: (c) => <JstTime at={c.getValue()} /> }),
+    col.accessor("lastUsedAt", { header: t("keys.col.lastUsed"), cell: (c) => (c.getValue() ? <JstTime at={c.getValue()} /> : <Text size="sm" c="dimmed">{t("keys.never")}</Text>) }),
+    col.accessor("revokedAt", {
+      header: t("keys.col.status"),
+      cell: (c) => (c.getValue() ? <Badge miw="max-content" color="gray">{t("keys.revoked")} <JstTime at={c.getValue()} /></Badge> : <Badge miw="max-content" color="green" variant="light">{t("keys.active")}</Badge>),
+    }),
     col.display({
       id: "actions",
       header: "",
       cell: (c) =>
         c.row.original.revokedAt ? null : (
-          <Button size="compact-xs" color="red" variant="subtle" onClick={() => { revoke.reset(); setRevoking(c.row.original); }} aria-label={`Revoke ${c.row.original.name}`}>
-            Revoke
+          <Button size="compact-xs" color="red" variant="subtle" onClick={() => { revoke.reset(); setRevoking(c.row.original); }} aria-label={t("keys.revokeAria", { name: c.row.original.name })}>
+            {t("keys.revoke")}
           </Button>
         ),
     }),
@@ -322,39 +354,40 @@ function ApiKeysTab() {
     <Stack>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
-          The wallet platform sends <Code>Authorization: Bearer &lt;key&gt;</Code>. To rotate: create a new key, switch the platform to it, then revoke the old one. {activeCount} active.
+          {t("keys.introBefore")} <Code>Authorization: Bearer &lt;key&gt;</Code>
+          {t("keys.introAfter", { count: activeCount })}
         </Text>
-        <Button onClick={() => { create.reset(); setCreating(true); }}>Create API key</Button>
+        <Button onClick={() => { create.reset(); setCreating(true); }}>{t("keys.create")}</Button>
       </Group>
       {secret && (
-        <Alert color="yellow" title={`The secret of “${secret.name}”: shown only now`} withCloseButton onClose={() => setSecret(null)} data-testid="new-api-key">
+        <Alert color="yellow" title={t("keys.secretTitle", { name: secret.name })} withCloseButton onClose={() => setSecret(null)} data-testid="new-api-key">
           <Stack gap="xs">
             <Group>
               <Code>{secret.secret}</Code>
-              <CopyButton value={secret.secret}>{({ copied, copy }) => <Button size="compact-xs" onClick={copy}>{copied ? "Copied" : "Copy"}</Button>}</CopyButton>
+              <CopyButton value={secret.secret}>{({ copied, copy }) => <Button size="compact-xs" onClick={copy}>{copied ? t("keys.copied") : t("keys.copy")}</Button>}</CopyButton>
             </Group>
-            <Text size="sm">Only its hash is stored: once you close this, nobody can show it again.</Text>
+            <Text size="sm">{t("keys.secretText")}</Text>
           </Stack>
         </Alert>
       )}
-      {keys.isPending && <Loader aria-label="Loading API keys" />}
+      {keys.isPending && <Loader aria-label={t("keys.loading")} />}
       {keys.error && <Alert color="red">{errorMessage(keys.error)}</Alert>}
-      {keys.data && keys.data.length === 0 && <Alert color="gray">No API keys yet: the wallet platform cannot call the API until one is created.</Alert>}
+      {keys.data && keys.data.length === 0 && <Alert color="gray">{t("keys.none")}</Alert>}
       {keys.data && keys.data.length > 0 && <DataTable data={keys.data} columns={columns} testId="api-key-table" />}
-      <ReasonModal opened={creating} title="Create an API key" confirmLabel="Create" onClose={() => setCreating(false)} pending={create.isPending} error={create.error} onConfirm={(reason) => create.mutate({ name, reason })} canConfirm={name.trim().length > 0}>
-        <TextInput label="Name" placeholder="wallet platform (production)" value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors(create.error).name?.[0]} />
+      <ReasonModal opened={creating} title={t("keys.createTitle")} confirmLabel={t("keys.createButton")} onClose={() => setCreating(false)} pending={create.isPending} error={create.error} onConfirm={(reason) => create.mutate({ name, reason })} canConfirm={name.trim().length > 0}>
+        <TextInput label={t("keys.name")} placeholder={t("keys.namePlaceholder")} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors(create.error).name?.[0]} />
       </ReasonModal>
       <ReasonModal
         key={revoking?.id ?? "none"}
         opened={revoking !== null}
-        title={`Revoke “${revoking?.name ?? ""}”`}
-        confirmLabel="Revoke"
+        title={t("keys.revokeTitle", { name: revoking?.name ?? "" })}
+        confirmLabel={t("keys.revoke")}
         onClose={() => setRevoking(null)}
         pending={revoke.isPending}
         error={revoke.error}
         onConfirm={(reason) => revoking && revoke.mutate({ keyId: revoking.id, reason })}
       >
-        <Text size="sm">Requests with this key are refused from the moment you confirm.</Text>
+        <Text size="sm">{t("keys.revokeText")}</Text>
       </ReasonModal>
     </Stack>
   );
@@ -364,6 +397,7 @@ function ApiKeysTab() {
 const THRESHOLD_LIMITS = { min: SETTING_DEFINITIONS["compensation.approvalThresholdYen"].schema.minValue ?? 1, max: SETTING_DEFINITIONS["compensation.approvalThresholdYen"].schema.maxValue ?? undefined };
 
 function SettingEditor({ settingKey, label, value }: { settingKey: "compensation.approvalThresholdYen"; label: string; value: number }) {
+  const { t } = useTranslation("admin");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(String(value));
@@ -373,7 +407,7 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
   const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
       onSuccess: (r) => {
-        notifications.show({ color: "green", message: r.pendingRequestId ? `Raising it waits for a second administrator's approval on the Four eyes page.` : `${label} saved.` });
+        notifications.show({ color: "green", message: r.pendingRequestId ? t("settings.raiseWaits") : t("settings.saved", { label }) });
         setReason("");
         return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
       },
@@ -384,14 +418,14 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
       <Stack gap="xs">
         <Text fw={500}>{label}</Text>
         <Text size="sm" c="dimmed">
-          Now {formatYen(value)}
+          {t("settings.now", { value })}
         </Text>
         {update.error && <Alert color="red">{errorMessage(update.error)}</Alert>}
         <Group align="flex-end">
-          <AmountInput label="New value (yen)" value={draft} onChange={setDraft} limits={THRESHOLD_LIMITS} w={200} />
-          <TextInput label="Reason" placeholder="Why this changes" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
+          <AmountInput label={t("settings.newValue")} value={draft} onChange={setDraft} limits={THRESHOLD_LIMITS} w={200} />
+          <TextInput label={t("reasonModal.label")} placeholder={t("settings.reasonPlaceholder")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
           <Button onClick={() => reading.ok && update.mutate({ key: settingKey, value: reading.value, reason })} loading={update.isPending} disabled={!reading.ok || reason.trim().length < 5}>
-            Save
+            {t("save")}
           </Button>
         </Group>
         {reading.ok && reading.value > value && <EmergencyOffer onOpen={() => setEmergency({ kind: "RAISE_APPROVAL_THRESHOLD", valueYen: reading.value, fromYen: value })} />}
@@ -402,21 +436,23 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
 }
 
 function SettingsTab() {
+  const { t } = useTranslation("admin");
+  const settingLabel = useSettingLabel();
   const trpc = useTRPC();
   const settings = useQuery(trpc.admin.settings.queryOptions());
   return (
     <Stack>
       {settings.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading settings" />
+          <Loader aria-label={t("settings.loading")} />
         </Center>
       )}
       {settings.error && <Alert color="red">{errorMessage(settings.error)}</Alert>}
       {settings.data?.map((s) =>
         s.key === "compensation.approvalThresholdYen" ? (
-          <SettingEditor key={s.key} settingKey={s.key} label={s.label} value={s.value} />
+          <SettingEditor key={s.key} settingKey={s.key} label={settingLabel(s.key, s.label)} value={s.value} />
         ) : (
-          <SecondFactorSettingEditor key={s.key} label={s.label} value={s.value} />
+          <SecondFactorSettingEditor key={s.key} label={settingLabel(s.key, s.label)} value={s.value} />
         ),
       )}
     </Stack>
@@ -424,25 +460,26 @@ function SettingsTab() {
 }
 
 export default function AdminPage() {
+  const { t } = useTranslation("admin");
   const [params, setParams] = useSearchParams();
   const canAdminister = useCan("admin.staffList");
   const tab = params.get("tab") ?? "staff";
   if (!canAdminister) {
     return (
       <Stack>
-        <Title order={2}>Administration</Title>
-        <Alert color="gray">Only administrators manage staff, API keys and settings.</Alert>
+        <Title order={2}>{t("title")}</Title>
+        <Alert color="gray">{t("adminsOnly")}</Alert>
       </Stack>
     );
   }
   return (
     <Stack>
-      <Title order={2}>Administration</Title>
+      <Title order={2}>{t("title")}</Title>
       <Tabs value={tab} onChange={(v) => setParams(v && v !== "staff" ? { tab: v } : {})} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="staff">Staff</Tabs.Tab>
-          <Tabs.Tab value="keys">API keys</Tabs.Tab>
-          <Tabs.Tab value="settings">Settings</Tabs.Tab>
+          <Tabs.Tab value="staff">{t("tabs.staff")}</Tabs.Tab>
+          <Tabs.Tab value="keys">{t("tabs.keys")}</Tabs.Tab>
+          <Tabs.Tab value="settings">{t("tabs.settings")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="staff" pt="md">
           <StaffTab />

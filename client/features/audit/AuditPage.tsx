@@ -8,16 +8,17 @@ import { Alert, Anchor, Badge, Button, Center, Code, Drawer, Group, Loader, Sele
 import { DatePickerInput } from "@mantine/dates";
 import { IconDownload, IconShieldCheck, IconShieldX } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
-import { formatCount } from "../../../shared/format.ts";
 import { diffBeforeAfter, targetHref } from "../../../shared/audit/present.ts";
+import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from "../../../shared/audit/actions.ts";
+import { useAuditWords } from "./words.ts";
 import type { AuditFilters, AuditRowView } from "../../../shared/audit/schemas.ts";
 
 const PAGE_ROWS = 50;
-const TARGET_TYPES = ["bank", "account", "link", "case", "batch", "staff", "api_key", "setting", "session", "procedure"];
 const FILTER_KEYS = ["actor", "action", "targetType", "targetId", "q", "from", "to"] as const;
 
 /** JST calendar days in the URL (from=2026-09-05&to=2026-09-07, both inclusive) to instants. */
@@ -41,16 +42,17 @@ function filtersFrom(params: URLSearchParams): AuditFilters {
 }
 
 export function ChainStatus() {
+  const { t } = useTranslation("audit");
   const trpc = useTRPC();
   const v = useQuery(trpc.audit.verify.queryOptions(undefined, { staleTime: 30_000 }));
-  if (v.isPending) return <Badge color="gray" variant="light" leftSection={<Loader size={10} />}>Checking the chain…</Badge>;
-  if (v.error) return <Badge color="orange" variant="light">Chain not checked: {errorMessage(v.error)}</Badge>;
+  if (v.isPending) return <Badge color="gray" variant="light" leftSection={<Loader size={10} />}>{t("chain.checking")}</Badge>;
+  if (v.error) return <Badge color="orange" variant="light">{t("chain.notChecked", { error: errorMessage(v.error) })}</Badge>;
   const d = v.data;
   if (d.status === "VERIFIED") {
     return (
-      <Tooltip label={`Every record's hash recomputed and linked to the one before it (${formatCount(d.verifiedCount)} records).`}>
+      <Tooltip label={t("chain.verifiedTip", { value: d.verifiedCount })}>
         <Badge color="green" variant="light" size="lg" leftSection={<IconShieldCheck size={14} />} data-testid="chain-status">
-          Chain verified up to #{d.lastVerifiedId ?? 0}
+          {t("chain.verified", { id: d.lastVerifiedId ?? 0 })}
         </Badge>
       </Tooltip>
     );
@@ -58,18 +60,19 @@ export function ChainStatus() {
   return (
     <Tooltip label={d.problem ?? ""} multiline w={360}>
       <Badge color="red" variant="filled" size="lg" leftSection={<IconShieldX size={14} />} data-testid="chain-status">
-        Chain broken at #{d.brokenAtId} (verified up to #{d.lastVerifiedId ?? 0})
+        {t("chain.broken", { id: d.brokenAtId, last: d.lastVerifiedId ?? 0 })}
       </Badge>
     </Tooltip>
   );
 }
 
 export function TargetLink({ targetType, targetId }: { targetType: string; targetId: string }) {
+  const words = useAuditWords();
   const href = targetHref(targetType, targetId);
   const label = (
     <>
       <Text span c="dimmed" size="xs">
-        {targetType}
+        {words.targetType(targetType)}
       </Text>{" "}
       {targetId.length > 24 ? `${targetId.slice(0, 8)}…` : targetId}
     </>
@@ -84,16 +87,17 @@ export function TargetLink({ targetType, targetId }: { targetType: string; targe
 }
 
 function DiffView({ before, after }: { before: unknown; after: unknown }) {
+  const { t } = useTranslation("audit");
   const lines = diffBeforeAfter(before, after);
-  if (lines.length === 0) return <Text size="sm" c="dimmed">No before/after values were recorded for this action.</Text>;
+  if (lines.length === 0) return <Text size="sm" c="dimmed">{t("detail.noDiff")}</Text>;
   const color = { changed: "yellow.1", added: "green.1", removed: "red.1", same: undefined } as const;
   return (
     <Table withTableBorder data-testid="audit-diff">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Field</Table.Th>
-          <Table.Th>Before</Table.Th>
-          <Table.Th>After</Table.Th>
+          <Table.Th>{t("detail.field")}</Table.Th>
+          <Table.Th>{t("detail.before")}</Table.Th>
+          <Table.Th>{t("detail.after")}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -112,63 +116,81 @@ function DiffView({ before, after }: { before: unknown; after: unknown }) {
 }
 
 function AuditDetail({ id, fromPage }: { id: number; fromPage: AuditRowView | undefined }) {
+  const { t } = useTranslation("audit");
+  const words = useAuditWords();
   const trpc = useTRPC();
   // A shared link may point at a record outside the current page: fetch it on its own.
   const single = useQuery({ ...trpc.audit.list.queryOptions({ cursor: id + 1, limit: 1 }), enabled: !fromPage });
   const row = fromPage ?? single.data?.rows.find((r) => r.id === id);
   if (!row) {
-    if (single.isPending) return <Loader aria-label="Loading the record" />;
+    if (single.isPending) return <Loader aria-label={t("detail.loading")} />;
     if (single.error) return <Alert color="red">{errorMessage(single.error)}</Alert>;
-    return <Alert color="gray">There is no audit record #{id}.</Alert>;
+    return <Alert color="gray">{t("detail.missing", { id })}</Alert>;
   }
   return (
     <Stack gap="sm" data-testid="audit-detail">
       <Group gap="xs">
         <Badge variant="light" tt="none">
-          {row.action}
+          {words.action(row.action)}
         </Badge>
+        <Code>{row.action}</Code>
         <JstTime at={row.at} />
       </Group>
       <Text size="sm">
-        <b>By</b> {row.actorEmail}
-        {row.actorRole ? ` (${row.actorRole})` : ""}
-        {row.ipAddress ? ` from ${row.ipAddress}` : ""}
+        <b>{t("detail.by")}</b> {row.actorEmail}
+        {row.actorRole ? ` (${words.role(row.actorRole)})` : ""}
+        {row.ipAddress ? ` ${t("detail.from", { ip: row.ipAddress })}` : ""}
       </Text>
       <Group gap={4}>
         <Text size="sm" fw={700}>
-          Target
+          {t("detail.target")}
         </Text>
         <TargetLink targetType={row.targetType} targetId={row.targetId} />
       </Group>
       <Text size="sm">
-        <b>Reason</b> {row.reason ?? "—"}
+        <b>{t("detail.reason")}</b> {row.reason ?? "—"}
       </Text>
       <DiffView before={row.before} after={row.after} />
       <Text size="xs" c="dimmed">
-        Request {row.requestId ?? "—"} · hash <Code>{row.hash?.slice(0, 16)}…</Code>
+        {t("detail.request", { id: row.requestId ?? "—" })} · {t("detail.hash")} <Code>{row.hash?.slice(0, 16)}…</Code>
       </Text>
     </Stack>
   );
 }
 
 const col = createColumnHelper<AuditRowView>();
-const columns = [
-  col.accessor("id", { header: "#", cell: (c) => <Text size="xs" c="dimmed">{c.getValue()}</Text> }),
-  col.accessor("at", { header: "Time (JST)", cell: (c) => <JstTime at={c.getValue()} /> }),
-  col.accessor("actorEmail", { header: "Actor", cell: (c) => <>{c.getValue()}{c.row.original.actorRole ? <Text span size="xs" c="dimmed"> {c.row.original.actorRole}</Text> : null}</> }),
-  col.accessor("action", {
-    header: "Action",
-    cell: (c) => (
-      <Text size="sm" fw={500} ff="monospace" c={c.getValue() === "access.denied" || c.getValue() === "auth.signInFailed" ? "red.7" : "indigo.7"} style={{ whiteSpace: "nowrap" }}>
-        {c.getValue()}
-      </Text>
-    ),
-  }),
-  col.display({ id: "target", header: "Target", cell: (c) => <TargetLink targetType={c.row.original.targetType} targetId={c.row.original.targetId} /> }),
-  col.accessor("reason", { header: "Reason", cell: (c) => <Text size="sm" lineClamp={2}>{c.getValue() ?? "—"}</Text> }),
-];
+const REFUSALS = new Set(["access.denied", "auth.signInFailed", "auth.secondFactorFailed"]);
+
+function useColumns() {
+  const { t } = useTranslation("audit");
+  const words = useAuditWords();
+  return useMemo(
+    () => [
+      col.accessor("id", { header: "#", cell: (c) => <Text size="xs" c="dimmed">{c.getValue()}</Text> }),
+      col.accessor("at", { header: t("col.time"), cell: (c) => <JstTime at={c.getValue()} /> }),
+      col.accessor("actorEmail", {
+        header: t("col.actor"),
+        cell: (c) => <>{c.getValue()}{c.row.original.actorRole ? <Text span size="xs" c="dimmed"> {words.role(c.row.original.actorRole)}</Text> : null}</>,
+      }),
+      col.accessor("action", {
+        header: t("col.action"),
+        // The label in the reader's language; the code (what the filter and the CSV use) on hover.
+        cell: (c) => (
+          <Text size="sm" fw={500} c={REFUSALS.has(c.getValue()) ? "red.7" : "indigo.7"} title={c.getValue()}>
+            {words.action(c.getValue())}
+          </Text>
+        ),
+      }),
+      col.display({ id: "target", header: t("col.target"), cell: (c) => <TargetLink targetType={c.row.original.targetType} targetId={c.row.original.targetId} /> }),
+      col.accessor("reason", { header: t("col.reason"), cell: (c) => <Text size="sm" lineClamp={2}>{c.getValue() ?? "—"}</Text> }),
+    ],
+    [t, words],
+  );
+}
 
 function FilterBar({ params, onApply }: { params: URLSearchParams; onApply: (next: Record<string, string>) => void }) {
+  const { t } = useTranslation("audit");
+  const words = useAuditWords();
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])));
   const set = (k: string) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
   return (
@@ -179,22 +201,43 @@ function FilterBar({ params, onApply }: { params: URLSearchParams; onApply: (nex
       }}
     >
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput label="Actor" placeholder="part of an email" value={draft.actor} onChange={(e) => set("actor")(e.currentTarget.value)} w={180} />
-        <TextInput label="Action" placeholder="e.g. suspension." value={draft.action} onChange={(e) => set("action")(e.currentTarget.value)} w={170} />
-        <Select label="Target type" placeholder="any" data={TARGET_TYPES} value={draft.targetType || null} onChange={(v) => set("targetType")(v ?? "")} clearable w={140} />
-        <TextInput label="Target id" value={draft.targetId} onChange={(e) => set("targetId")(e.currentTarget.value)} w={150} />
+        <TextInput label={t("filter.actor")} placeholder={t("filter.actorPlaceholder")} value={draft.actor} onChange={(e) => set("actor")(e.currentTarget.value)} w={180} />
+        <Select
+          label={t("filter.action")}
+          placeholder={t("filter.actionPlaceholder")}
+          // Every action by its label; a prefix from a shared link ("suspension.") stays selectable as typed.
+          data={[
+            ...(draft.action && !(AUDIT_ACTIONS as readonly string[]).includes(draft.action) ? [{ value: draft.action, label: draft.action }] : []),
+            ...AUDIT_ACTIONS.map((a) => ({ value: a, label: words.action(a) })),
+          ]}
+          value={draft.action || null}
+          onChange={(v) => set("action")(v ?? "")}
+          searchable
+          clearable
+          w={240}
+        />
+        <Select
+          label={t("filter.targetType")}
+          placeholder={t("filter.any")}
+          data={AUDIT_TARGET_TYPES.map((v) => ({ value: v, label: words.targetType(v) }))}
+          value={draft.targetType || null}
+          onChange={(v) => set("targetType")(v ?? "")}
+          clearable
+          w={150}
+        />
+        <TextInput label={t("filter.targetId")} value={draft.targetId} onChange={(e) => set("targetId")(e.currentTarget.value)} w={150} />
         <DatePickerInput
           type="range"
-          label="Days (JST)"
-          placeholder="any time"
+          label={t("filter.days")}
+          placeholder={t("filter.anyTime")}
           value={[draft.from || null, draft.to || null]}
           onChange={([from, to]) => setDraft((d) => ({ ...d, from: from ? String(from).slice(0, 10) : "", to: to ? String(to).slice(0, 10) : "" }))}
           clearable
           allowSingleDateInRange
           w={230}
         />
-        <TextInput label="Reason contains" value={draft.q} onChange={(e) => set("q")(e.currentTarget.value)} w={180} />
-        <Button type="submit">Apply</Button>
+        <TextInput label={t("filter.reason")} value={draft.q} onChange={(e) => set("q")(e.currentTarget.value)} w={180} />
+        <Button type="submit">{t("filter.apply")}</Button>
         <Button
           variant="subtle"
           onClick={() => {
@@ -203,7 +246,7 @@ function FilterBar({ params, onApply }: { params: URLSearchParams; onApply: (nex
             onApply(empty);
           }}
         >
-          Clear
+          {t("filter.clear")}
         </Button>
       </Group>
     </form>
@@ -220,6 +263,8 @@ function downloadText(fileName: string, text: string, type: string) {
 }
 
 export function AuditPage() {
+  const { t } = useTranslation("audit");
+  const columns = useColumns();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -247,7 +292,7 @@ export function AuditPage() {
     try {
       const file = await queryClient.fetchQuery(trpc.audit.exportCsv.queryOptions(filters, { staleTime: 0 }));
       downloadText(file.fileName, file.csv, "text/csv;charset=utf-8");
-      if (file.truncated) setExporting(`The export holds the newest ${formatCount(file.rowCount)} records; narrow the filters for the rest.`);
+      if (file.truncated) setExporting(t("exportTruncated", { value: file.rowCount }));
     } catch (err) {
       setExporting(errorMessage(err));
     }
@@ -257,16 +302,15 @@ export function AuditPage() {
     <Stack>
       <Group justify="space-between" align="flex-start">
         <div>
-          <Title order={2}>Audit log</Title>
+          <Title order={2}>{t("title")}</Title>
           <Text c="dimmed" size="sm">
-            Every staff action, newest first: who did what, to what, and why. Records cannot be changed or removed, and each is chained to
-            the one before it. Account numbers are masked.
+            {t("intro")}
           </Text>
         </div>
         <Group>
           <ChainStatus />
           <Button variant="light" leftSection={<IconDownload size={16} />} onClick={exportCsv}>
-            Export CSV
+            {t("export")}
           </Button>
         </Group>
       </Group>
@@ -281,7 +325,7 @@ export function AuditPage() {
       />
       {q.isPending && (
         <Center p="xl">
-          <Loader aria-label="Loading the audit log" />
+          <Loader aria-label={t("loading")} />
         </Center>
       )}
       {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
@@ -301,7 +345,7 @@ export function AuditPage() {
               <Table.Tr>
                 <Table.Td colSpan={columns.length}>
                   <Text c="dimmed" ta="center" py="md">
-                    {Object.keys(filters).length ? "No records match these filters." : "No staff actions have been recorded yet."}
+                    {Object.keys(filters).length ? t("noMatch") : t("none")}
                   </Text>
                 </Table.Td>
               </Table.Tr>
@@ -327,7 +371,7 @@ export function AuditPage() {
               update({ cursor: prev ? String(prev) : null });
             }}
           >
-            ← Newer
+            {t("newer")}
           </Button>
           <Button
             variant="default"
@@ -337,16 +381,16 @@ export function AuditPage() {
               update({ cursor: String(q.data!.nextCursor) });
             }}
           >
-            Older →
+            {t("older")}
           </Button>
         </Group>
         {rows.length > 0 && (
           <Text size="sm" c="dimmed">
-            Records #{rows[0].id} to #{rows[rows.length - 1].id}
+            {t("range", { first: rows[0].id, last: rows[rows.length - 1].id })}
           </Text>
         )}
       </Group>
-      <Drawer opened={openId !== null} onClose={() => update({ event: null })} position="right" size="lg" title={openId ? `Audit record #${openId}` : ""}>
+      <Drawer opened={openId !== null} onClose={() => update({ event: null })} position="right" size="lg" title={openId ? t("recordTitle", { id: openId }) : ""}>
         {openId !== null && <AuditDetail id={openId} fromPage={rows.find((r) => r.id === openId)} />}
       </Drawer>
     </Stack>

@@ -7,10 +7,11 @@ import { AppError } from "../../../shared/errors.ts";
 import type { AccountActionInput, AccountActionResult } from "../../../shared/accounts/schemas.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
+import type { AuditAction } from "../../../shared/audit/actions.ts";
 
 export type AccountAction = "freeze" | "unfreeze" | "markConfirmedFraud" | "markLegitimate";
 
-const CHANGES: Record<AccountAction, { column: "status" | "review_label"; value: string; cast: string; audit: string }> = {
+const CHANGES: Record<AccountAction, { column: "status" | "review_label"; value: string; cast: string; audit: AuditAction }> = {
   freeze: { column: "status", value: "FROZEN", cast: "AccountStatus", audit: "account.freeze" },
   unfreeze: { column: "status", value: "ACTIVE", cast: "AccountStatus", audit: "account.unfreeze" },
   markConfirmedFraud: { column: "review_label", value: "CONFIRMED_FRAUD", cast: "ReviewLabel", audit: "account.markConfirmedFraud" },

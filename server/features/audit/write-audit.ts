@@ -6,6 +6,7 @@
 import type { Tx } from "../../db/transaction.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { toJsonSafe } from "../../lib/json.ts";
+import type { AuditAction, AuditTargetType } from "../../../shared/audit/actions.ts";
 
 export interface Actor {
   id: string | null;
@@ -16,8 +17,9 @@ export interface Actor {
 }
 
 export interface AuditEntry {
-  action: string; // feature.verb, e.g. "suspension.create"
-  targetType: string; // bank | account | link | case | staff | setting | session | api_key | batch
+  /** feature.verb, e.g. "suspension.create": one of the closed list (it has words in every language); test.* only in tests */
+  action: AuditAction | `test.${string}`;
+  targetType: AuditTargetType | "test";
   targetId: string;
   reason?: string | null;
   before?: unknown;

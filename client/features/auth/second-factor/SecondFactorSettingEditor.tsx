@@ -11,7 +11,7 @@ import { useMutationOnce } from "../../../components/submit-once.ts";
 import { SECOND_FACTOR_FOR_ALL_SETTING } from "../../../../shared/auth/second-factor.ts";
 
 export function SecondFactorSettingEditor({ label, value }: { label: string; value: number }) {
-  const { t } = useTranslation(["secondFactor", "common"]);
+  const { t } = useTranslation(["secondFactor", "common", "admin"]);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(String(value));
@@ -19,7 +19,7 @@ export function SecondFactorSettingEditor({ label, value }: { label: string; val
   const update = useMutationOnce(useMutation(
     trpc.admin.updateSetting.mutationOptions({
       onSuccess: () => {
-        notifications.show({ color: "green", message: `${label} ✓` });
+        notifications.show({ color: "green", message: t("admin:settings.saved", { label }) });
         setReason("");
         return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
       },
@@ -43,7 +43,7 @@ export function SecondFactorSettingEditor({ label, value }: { label: string; val
           />
           <TextInput label={t("common:reason.label")} placeholder={t("common:reason.whyChange")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
           <Button onClick={() => update.mutate({ key: SECOND_FACTOR_FOR_ALL_SETTING, value: Number(draft), reason })} loading={update.isPending} disabled={reason.trim().length < 5}>
-            Save
+            {t("admin:save")}
           </Button>
         </Group>
       </Stack>
