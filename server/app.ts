@@ -8,7 +8,6 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { ZodError } from "zod";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
-import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
@@ -20,11 +19,11 @@ import type { SessionPolicy } from "./features/auth/sessions.ts";
 import { appRouter, type AppRouter } from "./trpc/app-router.ts";
 import { createContext } from "./trpc/context.ts";
 import { csrfGuard } from "./http/csrf.ts";
-import { codeRateGuard, makeLimiter, rateLimitConfigFromEnv, signInRateGuard, type RateLimitConfig } from "./http/rate-limit.ts";
+import { codeRateGuard, makeLimiter, rateLimitConfigFromEnv, registerRateLimitStore, signInRateGuard, type RateLimitConfig } from "./http/rate-limit.ts";
 import { collectRoutes } from "./http/route-registry.ts";
 import { platformApiPlugin } from "./platform-api/plugin.ts";
 import { platformRoutes } from "./platform-api/routes.ts";
-import { readinessProblem } from "./http/health.ts";
+import { readinessDetails, readinessProblem } from "./http/health.ts";
 import { accountsExportRoutes } from "./features/accounts/export.routes.ts";
 import type { SecondFactorPolicy } from "./features/auth/second-factor/service.ts";
 import { STEP_UP_MINUTES } from "../shared/auth/second-factor.ts";
@@ -103,7 +102,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   collectRoutes(app);
   const rateLimits = opts.rateLimits ?? rateLimitConfigFromEnv();
   // Limiters are created where they apply (sign-in below, /api/v1 in the platform plugin).
-  await app.register(fastifyRateLimit, { global: false });
+  // Their counts live in PostgreSQL, shared by every instance (server/http/rate-limit.ts), on the
+  // platform API's pool when this process serves it (a console queue never delays a decision).
+  registerRateLimitStore(app, servesApi(role) ? apiDb : opts.db);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -163,8 +164,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_req, reply) => {
     const problem = await readinessProblem(opts.db);
-    if (problem) return reply.code(503).send({ status: "not ready", problem });
-    return { status: "ready" };
+    const about = { role, instance: instanceId, ...readinessDetails() };
+    if (problem) return reply.code(503).send({ status: "not ready", problem, ...about });
+    return { status: "ready", ...about };
   });
 
   if (servesConsole(role)) await registerConsole(app, opts, { readDb, rateLimits, secondFactor });
@@ -190,8 +192,8 @@ async function registerConsole(
   // Console API (staff, cookie sessions)
   await app.register(async (trpcScope) => {
     trpcScope.addHook("onRequest", csrfGuard);
-    trpcScope.addHook("onRequest", signInRateGuard(makeLimiter(app, { max: rateLimits.signInPerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
-    trpcScope.addHook("onRequest", codeRateGuard(makeLimiter(app, { max: rateLimits.codePerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
+    trpcScope.addHook("onRequest", signInRateGuard(makeLimiter(app, { name: "sign-in", max: rateLimits.signInPerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
+    trpcScope.addHook("onRequest", codeRateGuard(makeLimiter(app, { name: "second-factor-code", max: rateLimits.codePerIpPerMinute, windowMs: 60_000, enabled: rateLimits.enabled })));
     await trpcScope.register(fastifyTRPCPlugin, {
       prefix: "/trpc",
       trpcOptions: {

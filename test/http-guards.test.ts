@@ -88,7 +88,7 @@ describe("health", () => {
   it("answers /healthz and /readyz", async () => {
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${t.baseUrl}/readyz`);
-    expect(await ready.json()).toEqual({ status: "ready" });
+    expect(await ready.json()).toMatchObject({ status: "ready", role: "all" });
   });
 });
 

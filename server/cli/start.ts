@@ -15,6 +15,7 @@ import { checkKey, usingDevKey } from "../features/auth/second-factor/secret-box
 import { buildClient, clientBuildIsStale, CLIENT_DIST } from "./client-build.ts";
 import { ensureDemoApiKey } from "./demo-key.ts";
 import { startBackgroundJobs } from "../jobs.ts";
+import { markDraining, setReadinessDetail } from "../http/health.ts";
 import { loadDemoDataIfEmpty } from "../features/events/demo-load.ts";
 
 const t0 = Date.now();
@@ -30,10 +31,19 @@ async function main() {
   const pgServer = await openDatabase();
   if (pgServer.dataDir) step(`embedded PostgreSQL data in ${pgServer.dataDir}`);
   let closing = false;
+  // SIGTERM/SIGINT: /readyz turns 503, the background jobs finish their run and hand the lock to
+  // another instance, the listener closes and in-flight requests finish (at most
+  // SHUTDOWN_TIMEOUT_MS), then the pools close and the process exits.
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
-    console.log("\n[floodgate] shutting down…");
+    markDraining();
+    console.log("\n[floodgate] shutting down: draining requests, handing back background jobs…");
+    const timeout = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 25_000);
+    setTimeout(() => {
+      console.error(`[floodgate] shutdown took longer than ${timeout} ms; exiting`);
+      process.exit(code || 1);
+    }, timeout).unref();
     await stop?.().catch(() => {});
     await pgServer.stop().catch(() => {});
     process.exit(code);
@@ -79,9 +89,11 @@ async function main() {
       logger: { level: env.LOG_LEVEL },
     });
     await app.listen({ port: env.PORT, host: env.HOST });
-    const jobs = runsJobs(role) ? startBackgroundJobs(dbs.jobs, app.log) : null;
+    // Background jobs run on one instance at a time (server/jobs.ts); the others stand by.
+    const jobs = runsJobs(role) ? startBackgroundJobs(dbs.jobs, app.log, { instanceId }) : null;
+    setReadinessDetail("jobs", () => jobs?.role() ?? "off");
     stop = async () => {
-      jobs?.stop();
+      await jobs?.stop();
       await app.close();
       await dbs.close();
     };

@@ -451,7 +451,12 @@ function memoryChartRows(snap: DetectionSnapshot, w: VolumeWindow, c: ChartSelec
 }
 
 export interface OverviewOptions {
-  /** Where window totals come from: the detector's memory when it holds the window (auto), or SQL. */
+  /**
+   * Where window totals come from: SQL (the default, what the console is served), the detector's
+   * memory, or memory when it holds the window (auto). The console is served from SQL because the
+   * memory exists only in the one instance running detection, as of its last run: with several
+   * instances, it would make the overview answer differently depending on which one is asked (#15).
+   */
   source?: "auto" | "memory" | "sql";
 }
 
@@ -472,7 +477,7 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
   const bucketMs = w.bucketMinutes * 60_000;
   const groupMs = Math.ceil(buckets.length / SPARKLINE_POINTS) * bucketMs;
   const pool = db.pool;
-  const source = opts.source ?? "auto";
+  const source = opts.source ?? "sql";
   const snap = source === "sql" ? null : usableSnapshot(db, w, now);
   if (source === "memory" && !snap) throw new Error("the detector's memory does not hold this window");
 
