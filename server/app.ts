@@ -15,6 +15,7 @@ import { AppError, errorSpec, type ErrorCode } from "../shared/errors.ts";
 import { API_BODY_BYTES_MAX, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from "../shared/limits.ts";
 import type { Database } from "./db/client.ts";
 import { servesApi, servesConsole, type ServerRole } from "./roles.ts";
+import { processMetrics, registerMetrics, type Metrics } from "./metrics.ts";
 import type { SessionPolicy } from "./features/auth/sessions.ts";
 import { appRouter, type AppRouter } from "./trpc/app-router.ts";
 import { createContext } from "./trpc/context.ts";
@@ -37,8 +38,12 @@ export interface AppOptions {
   apiDb?: Database;
   /** The console's read-only procedures and CSV exports (a replica or a bounded pool); `db` when omitted. */
   readDb?: Database;
-  /** Names this process in every log line (with the role). */
+  /** Names this process in every log line and metric (with the role). */
   instanceId?: string;
+  /** Where requests, decisions and events are counted; this process's metrics when omitted. */
+  metrics?: Metrics;
+  /** Bearer token /metrics asks for; without one /metrics answers loopback connections only. */
+  metricsToken?: string;
   sessionPolicy: SessionPolicy;
   secureCookies?: boolean;
   /** Folder of the built SPA (dist/client); omitted in API-only tests. */
@@ -100,6 +105,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header("x-request-id", req.id);
   });
   collectRoutes(app);
+  const metrics = opts.metrics ?? processMetrics();
+  metrics.label({ instance: instanceId, role });
+  if (servesConsole(role)) {
+    metrics.watchPool("console", opts.db.pool);
+    metrics.watchPool("console_read", readDb.pool);
+  }
+  if (servesApi(role)) metrics.watchPool("api", apiDb.pool);
+  registerMetrics(app, metrics, { token: opts.metricsToken });
   const rateLimits = opts.rateLimits ?? rateLimitConfigFromEnv();
   // Limiters are created where they apply (sign-in below, /api/v1 in the platform plugin).
   // Their counts live in PostgreSQL, shared by every instance (server/http/rate-limit.ts), on the

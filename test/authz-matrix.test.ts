@@ -154,7 +154,10 @@ describe("HTTP routes: every route × every role, anonymous, and an API key", ()
         const a = await request(t.baseUrl, route.method, path, { ...jsonHeaders, ...(cookie ? { cookie } : {}) }, body);
         const label = `${caller} → ${key} answered ${a.status} ${a.code ?? ""}`;
         if (a.status >= 500) failures.push(label);
-        else if (PUBLIC_ROUTE.test(route.url)) {
+        else if (route.url === "/metrics") {
+          // Operators' scrape: guarded by METRICS_TOKEN or, without one, loopback only (test/metrics.test.ts), not by staff role.
+          if (a.status !== 200) failures.push(`${label} (metrics from loopback without a token)`);
+        } else if (PUBLIC_ROUTE.test(route.url)) {
           if (route.method === "GET" && (a.status === 401 || a.status === 403)) failures.push(`${label} (public route refused)`);
         } else if (route.url.startsWith("/api/v1/")) {
           // A staff session is no platform credential: without a key, everyone is refused.

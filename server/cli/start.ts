@@ -9,6 +9,7 @@ import { applyMigrations } from "../db/migrate.ts";
 import { connectDatabases } from "../db/client.ts";
 import { buildApp, defaultInstanceId } from "../app.ts";
 import { runsJobs, servesApi, servesConsole } from "../roles.ts";
+import { processMetrics } from "../metrics.ts";
 import { seedReferenceData } from "../features/reference/seed-reference.ts";
 import { DEMO_STAFF, DEMO_TOTP_SECRET } from "../features/reference/demo-staff.ts";
 import { checkKey, usingDevKey } from "../features/auth/second-factor/secret-box.ts";
@@ -83,6 +84,7 @@ async function main() {
       readDb: dbs.consoleRead,
       role,
       instanceId,
+      metricsToken: env.METRICS_TOKEN,
       sessionPolicy: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteHours: env.SESSION_ABSOLUTE_HOURS },
       secureCookies: env.TRUST_TLS === "1",
       staticDir: CLIENT_DIST,
@@ -90,6 +92,7 @@ async function main() {
     });
     await app.listen({ port: env.PORT, host: env.HOST });
     // Background jobs run on one instance at a time (server/jobs.ts); the others stand by.
+    if (runsJobs(role)) processMetrics().watchPool("jobs", dbs.jobs.pool);
     const jobs = runsJobs(role) ? startBackgroundJobs(dbs.jobs, app.log, { instanceId }) : null;
     setReadinessDetail("jobs", () => jobs?.role() ?? "off");
     stop = async () => {

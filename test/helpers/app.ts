@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../server/app.ts";
-import { connectDatabases, type Database, type Databases, type DatabasesConfig } from "../../server/db/client.ts";
+import { connectDatabase, connectDatabases, type Database, type Databases, type DatabasesConfig } from "../../server/db/client.ts";
 import type { ServerRole } from "../../server/roles.ts";
 import { CLIENT_DIST } from "../../server/cli/client-build.ts";
 import { createApiKey } from "../../server/platform-api/api-keys.ts";
@@ -32,10 +32,17 @@ export interface TestAppOptions {
   /** Serve only one part (server/roles.ts); with `pools`, the app gets one pool per surface as `npm start` does. */
   role?: ServerRole;
   pools?: Omit<DatabasesConfig, "url" | "role">;
+  /** A database the test made itself (e.g. on its own cluster) instead of a clone of the template; not dropped. */
+  databaseUrl?: string;
+}
+
+function ownDatabase(url: string) {
+  const db = connectDatabase(url);
+  return { db, url, drop: () => db.close() };
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const { db, url, drop } = await createTestDatabase();
+  const { db, url, drop } = opts.databaseUrl ? ownDatabase(opts.databaseUrl) : await createTestDatabase();
   const dbs = opts.role || opts.pools ? connectDatabases({ url, role: opts.role ?? "all", ...opts.pools }) : undefined;
   const logs: string[] = [];
   const stream = new Writable({
@@ -46,7 +53,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   });
   const app = await buildApp({
     db: dbs ? dbs.console : db,
-    ...(dbs ? { apiDb: dbs.api, readDb: dbs.consoleRead, role: opts.role } : {}),
+    ...(dbs ? { apiDb: dbs.api, readDb: dbs.consoleRead, role: opts.role, instanceId: opts.pools?.instance } : {}),
     sessionPolicy: { idleMinutes: opts.idleMinutes ?? 30, absoluteHours: opts.absoluteHours ?? 12 },
     staticDir: opts.serveClient ? CLIENT_DIST : undefined,
     logger: { level: "info", stream },
