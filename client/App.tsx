@@ -30,6 +30,7 @@ const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
 const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQueuePage.tsx"));
 const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
 const ApprovalsPage = lazy(() => import("./features/approvals/ApprovalsPage.tsx"));
+const FeedHealthPage = lazy(() => import("./features/feeds/FeedHealthPage.tsx"));
 
 function FullPageLoader() {
   return (
@@ -107,6 +108,7 @@ export function App() {
           <Route path="audit" element={<RoleGate page="/audit"><AuditPage /></RoleGate>} />
           <Route path="admin" element={<RoleGate page="/admin"><AdminPage /></RoleGate>} />
           <Route path="approvals" element={<RoleGate page="/approvals"><ApprovalsPage /></RoleGate>} />
+          <Route path="feeds" element={<RoleGate page="/feeds"><FeedHealthPage /></RoleGate>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

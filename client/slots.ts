@@ -6,6 +6,7 @@
 import { lazy } from "react";
 import { shellSlots } from "./components/shell-slots.tsx";
 import { IncidentBanner } from "./features/volume/IncidentBanner.tsx";
+import { FeedAlarmBanner } from "./features/feeds/FeedAlarmBanner.tsx";
 
 export { shellSlots };
 
@@ -15,3 +16,4 @@ const BankTimelinePanel = lazy(() => import("./features/audit/BankTimelinePanel.
 shellSlots.bankPanels.push({ key: "suspensions", Component: SuspensionPanel });
 shellSlots.bankPanels.push({ key: "timeline", Component: BankTimelinePanel });
 shellSlots.banner = IncidentBanner;
+shellSlots.banners.push({ key: "feeds", Component: FeedAlarmBanner });

@@ -97,6 +97,9 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main>
         {shellSlots.banner && <shellSlots.banner />}
+        {shellSlots.banners.map(({ key, Component }) => (
+          <Component key={key} />
+        ))}
         <ErrorBoundary resetKey={location.pathname}>
           <Outlet />
         </ErrorBoundary>

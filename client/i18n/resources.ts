@@ -18,8 +18,10 @@ import { audit as enAudit } from "./en/audit.ts";
 import { audit as jaAudit } from "./ja/audit.ts";
 import { admin as enAdmin } from "./en/admin.ts";
 import { admin as jaAdmin } from "./ja/admin.ts";
+import { feeds as enFeeds } from "./en/feeds.ts";
+import { feeds as jaFeeds } from "./ja/feeds.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit, admin: enAdmin },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit, admin: jaAdmin },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit, admin: enAdmin, feeds: enFeeds },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit, admin: jaAdmin, feeds: jaFeeds },
 };

@@ -166,12 +166,12 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await page.context().close();
   }, 120_000);
 
-  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Four eyes", "Administration"];
+  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes", "Administration"];
   const cases: Array<{ role: Role; nav: string[]; forbidden: string; suspend: boolean; accountLinks: boolean; compensate: boolean | null }> = [
-    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log"], forbidden: "/compensation", suspend: false, accountLinks: true, compensate: false },
+    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log", "Feed health"], forbidden: "/compensation", suspend: false, accountLinks: true, compensate: false },
     { role: "SUPPORT", nav: ["Overview", "Suspensions", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, accountLinks: false, compensate: null },
-    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Four eyes"], forbidden: "/admin", suspend: true, accountLinks: true, compensate: true },
-    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Four eyes", "Administration"], forbidden: "/compensation/approvals", suspend: false, accountLinks: true, compensate: false },
+    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes"], forbidden: "/admin", suspend: true, accountLinks: true, compensate: true },
+    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Feed health", "Four eyes", "Administration"], forbidden: "/compensation/approvals", suspend: false, accountLinks: true, compensate: false },
   ];
 
   for (const c of cases) {
@@ -212,4 +212,30 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
       await page.context().close();
     }, 60_000);
   }
+
+  // Last: its alarm strip would sit on every later page. (#15)
+  it("charges nobody asked the decision API about raise a feed alarm on every page, listed on Feed health", async () => {
+    const key = await t.apiKey();
+    const asked = await accountWithLink(t.db, "0009", new Date(Date.now() - 30 * 86_400_000));
+    const skipped = await accountWithLink(t.db, "0009", new Date(Date.now() - 30 * 86_400_000));
+    const post = (path: string, body: unknown) =>
+      fetch(`${t.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    expect((await post("/api/v1/decisions/charge", { linkId: asked.linkId, amountYen: 4_000 })).status).toBe(200);
+    const now = Date.now();
+    const charge = (linkId: string, i: number) => ({ id: `feed-e2e-ev-${i}`, type: "charge.completed", occurredAt: new Date(now + i).toISOString(), charge: { id: `feed-e2e-chg-${i}`, linkId, amountYen: 4_000 } });
+    expect((await post("/api/v1/events", { events: [charge(asked.linkId, 0), ...[1, 2, 3].map((i) => charge(skipped.linkId, i))] })).status).toBe(200);
+
+    const page = await pageAs("ANALYST", "/overview");
+    const strip = page.getByTestId("feed-alarm-banner");
+    await strip.waitFor();
+    await expect(strip.textContent()).resolves.toContain("3 charges in the last 15 minutes that nobody asked the decision API about");
+    await strip.getByRole("link", { name: "Open feed health" }).click();
+    await page.waitForURL("**/feeds");
+    await page.getByTestId("feed-alarm-UNASKED-0009").waitFor();
+    const row = page.getByTestId("feed-row-0009-charge.completed");
+    await expect(row.textContent()).resolves.toContain("Not asked");
+    expect(await page.getByTestId("feed-alarm-banner").count()).toBe(0); // the page lists them itself
+    await page.screenshot({ path: "test-results/feed-health.png", fullPage: true });
+    await page.context().close();
+  }, 60_000);
 });

@@ -17,6 +17,7 @@ export const common = {
     changes: { label: "Four eyes", description: "Lifts, threshold raises and role grants waiting for a second person" },
     payouts: { label: "Payouts", description: "Payout batches and transfer files" },
     audit: { label: "Audit log", description: "Every staff action" },
+    feeds: { label: "Feed health", description: "Is the wallet platform still sending events and asking for decisions?" },
     admin: { label: "Administration", description: "Staff, API keys and settings" },
   },
   signIn: {

@@ -19,6 +19,7 @@ export const common = {
     changes: { label: "二人目の承認", description: "二人目の承認を待つ停止解除・基準額引き上げ・ロール付与" },
     payouts: { label: "支払", description: "支払バッチと振込ファイル" },
     audit: { label: "監査ログ", description: "すべての職員操作" },
+    feeds: { label: "フィードの健全性", description: "ウォレット基盤はイベントを送り、判定を問い合わせ続けているか" },
     admin: { label: "管理", description: "職員、APIキー、設定" },
   },
   signIn: {

@@ -1,8 +1,8 @@
-// Feed health (#15): one read-only query (roles in shared/feeds/access.ts).
+// Feed health (#15): one read-only query (roles in shared/feeds/access.ts), on the console read pool (or the replica).
 import { router } from "../../trpc/init.ts";
-import { staffProcedure } from "../../trpc/procedures.ts";
+import { readProcedure } from "../../trpc/procedures.ts";
 import { feedHealth } from "./health.ts";
 
 export const feedsRouter = router({
-  health: staffProcedure.query(({ ctx }) => feedHealth(ctx.pool)),
+  health: readProcedure.query(({ ctx }) => feedHealth(ctx.pool)),
 });

@@ -1,0 +1,41 @@
+// Feed alarms on every page (#15): one strip while a feed is quiet against its normal level or
+// events arrive that nobody asked the decision API about, for those who may open Feed health
+// (registered in client/slots.ts). Hidden on the Feed health page itself, which lists them all.
+import { Anchor, Group, Paper, Text } from "@mantine/core";
+import { IconActivityHeartbeat } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { Link, useLocation } from "react-router";
+import { useTranslation } from "react-i18next";
+import { useTRPC } from "../../trpc.ts";
+import { useCan } from "../auth/useMe.ts";
+import { useAlarmWords } from "./words.ts";
+
+const BANNER_REFRESH_MS = 60_000;
+
+export function FeedAlarmBanner() {
+  const { t } = useTranslation("feeds");
+  const trpc = useTRPC();
+  const location = useLocation();
+  const allowed = useCan("feeds.health");
+  const words = useAlarmWords();
+  const q = useQuery({ ...trpc.feeds.health.queryOptions(), enabled: allowed, refetchInterval: BANNER_REFRESH_MS });
+  const alarms = q.data?.alarms ?? [];
+  if (!allowed || alarms.length === 0 || location.pathname === "/feeds") return null;
+  const more = alarms.length - 1;
+  return (
+    <Paper withBorder p="xs" mb="sm" bg="orange.0" style={{ borderColor: "var(--mantine-color-orange-4)" }} role="alert" data-testid="feed-alarm-banner">
+      <Group gap="xs" wrap="nowrap" justify="space-between">
+        <Group gap="xs" wrap="nowrap">
+          <IconActivityHeartbeat size={18} color="var(--mantine-color-orange-8)" />
+          <Text size="sm" c="orange.9">
+            {t("banner", { summary: words(alarms[0]) })}
+            {more > 0 && ` ${t("bannerMore", { count: more })}`}
+          </Text>
+        </Group>
+        <Anchor component={Link} to="/feeds" size="sm" fw={700} c="orange.9" style={{ whiteSpace: "nowrap" }}>
+          {t("open")}
+        </Anchor>
+      </Group>
+    </Paper>
+  );
+}
