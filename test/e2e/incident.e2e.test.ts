@@ -234,6 +234,8 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await page.getByTestId("feed-alarm-UNASKED-0009").waitFor();
     const row = page.getByTestId("feed-row-0009-charge.completed");
     await expect(row.textContent()).resolves.toContain("Not asked");
+    await expect(row.textContent()).resolves.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} JST/);
+    expect(await page.locator("main").textContent()).not.toContain("JST JST");
     expect(await page.getByTestId("feed-alarm-banner").count()).toBe(0); // the page lists them itself
     await page.screenshot({ path: "test-results/feed-health.png", fullPage: true });
     await page.context().close();

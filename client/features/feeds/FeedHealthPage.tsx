@@ -93,7 +93,7 @@ export default function FeedHealthPage() {
                 <Table.Tr>
                   <Table.Th>{t("col.bank")}</Table.Th>
                   <Table.Th>{t("col.type")}</Table.Th>
-                  <Table.Th>{t("col.state")}</Table.Th>
+                  <Table.Th style={{ minWidth: 130 }}>{t("col.state")}</Table.Th>
                   <Table.Th>{t("col.lastEvent")}</Table.Th>
                   <Table.Th>{t("col.normal")}</Table.Th>
                   <Table.Th>{t("col.lastReceived")}</Table.Th>
