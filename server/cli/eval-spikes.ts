@@ -132,15 +132,25 @@ interface BankDetection {
 const alarmParams: BankAlarmParams = { ...DEFAULT_BANK_ALARM_PARAMS, ...(JSON.parse(arg("params", "{}")) as Partial<BankAlarmParams>) };
 
 /** The platform's share of fresh heavily charged links per 5-minute bucket (platformFreshShare), over the given banks. */
-function freshShareOf(r: Rollup, banks: readonly { code: string }[]): Float64Array {
+function freshShareOf(r: Rollup, banks: readonly { code: string }[], leaveOut?: number): Float64Array {
   const empty = new Float64Array(r.n5);
   return platformFreshShare(
     banks.map((b) => ({ links: r.series.get(`${b.code}|LINK_REGISTERED|5`) ?? empty, freshHeavy: r.series.get(`${b.code}|FRESH_HEAVY|5`) })),
     r.n5,
+    36,
+    leaveOut,
   );
 }
 
-function detectBank(r: Rollup, bank: string, freshShare: Float64Array): { previous: BankDetection; alarm: BankDetection; alarms: BankAlarm[] } {
+interface BankSeries {
+  /** The previous rule's spikes (every per-series spike opening). */
+  previous: BankDetection;
+  /** The 5-minute lane's expected levels, by metric. */
+  expected5: Map<VolumeMetric, Float64Array>;
+}
+
+/** The per-series detector over every lane of a bank: the previous rule's alarms and the expected levels the alarm reads. */
+function seriesOf(r: Rollup, bank: string): BankSeries {
   const start = new Date(r.startMs);
   const previous: BankDetection = { alarms: [] };
   const expected5 = new Map<VolumeMetric, Float64Array>();
@@ -156,21 +166,24 @@ function detectBank(r: Rollup, bank: string, freshShare: Float64Array): { previo
       if (minutes === 5) expected5.set(metric, Float64Array.from(run.results, (x) => x.expected ?? Number.NaN));
     }
   }
+  return { previous, expected5 };
+}
+
+function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, freshShare: Float64Array, params: BankAlarmParams): BankAlarm[] {
   const v = (m: VolumeMetric) => r.series.get(`${bank}|${m}|5`) ?? new Float64Array(r.n5);
-  const alarms = runBankAlarm(
+  return runBankAlarm(
     {
-    bankCode: bank,
-    start,
-    links: v("LINK_REGISTERED"),
-    linksExpected: expected5.get("LINK_REGISTERED")!,
-    yen: v("CHARGE_YEN"),
-    yenExpected: expected5.get("CHARGE_YEN")!,
-    freshHeavy: r.series.get(`${bank}|FRESH_HEAVY|5`),
-    freshShare,
+      bankCode: bank,
+      start: new Date(r.startMs),
+      links: v("LINK_REGISTERED"),
+      linksExpected: s.expected5.get("LINK_REGISTERED")!,
+      yen: v("CHARGE_YEN"),
+      yenExpected: s.expected5.get("CHARGE_YEN")!,
+      freshHeavy: r.series.get(`${bank}|FRESH_HEAVY|5`),
+      freshShare,
     },
-    alarmParams,
+    params,
   );
-  return { previous, alarms, alarm: { alarms: alarms.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) } };
 }
 
 interface AttackOutcome {
@@ -216,18 +229,46 @@ function delayOf(d: BankDetection, startMs: number, endMs: number): number | nul
   return hit ? (hit.knownAtMs - startMs) / MIN : null;
 }
 
-export function evaluateSeed(seed: number): SeedResult {
+/** One seed's generated month, rolled up, with the per-series detector already run (the slow part; reused by tuning scripts). */
+export interface PreparedSeed {
+  seed: number;
+  attacks: DemoAttackSpec[];
+  rollup: Rollup;
+  series: Map<string, BankSeries>;
+  firstFraudLink: Map<string, { t: number; id: string }>;
+  evalFromMs: number;
+  nowMs: number;
+  seconds: number;
+}
+
+export function prepareSeed(seed: number): PreparedSeed {
   const t0 = performance.now();
   const attacks = planAttacks(seed, EVAL_NOW);
   const run = generateDemo({ seed, now: EVAL_NOW, banks: REFERENCE_BANKS, days: DAYS, attacks });
   const rollup = rollUp(run.events, run.windowStart, run.now);
-  const evalFromMs = run.windowStart.getTime() + WARM_UP_DAYS * DAY;
-  const attacked = new Set(attacks.map((a) => a.bankCode));
   const firstFraudLink = new Map<string, { t: number; id: string }>();
   for (const id of run.labels.fraudLinkIds) {
     const { bankCode, t } = rollup.registeredAt.get(id)!;
     if (t < (firstFraudLink.get(bankCode)?.t ?? Infinity)) firstFraudLink.set(bankCode, { t, id });
   }
+  const series = new Map(REFERENCE_BANKS.map((b) => [b.code, seriesOf(rollup, b.code)]));
+  return {
+    seed,
+    attacks,
+    rollup,
+    series,
+    firstFraudLink,
+    evalFromMs: run.windowStart.getTime() + WARM_UP_DAYS * DAY,
+    nowMs: run.now.getTime(),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The previous rule and the bank alarm (with `params`) on a prepared seed. */
+export function scoreSeed(prep: PreparedSeed, params: BankAlarmParams = alarmParams, verbose = false, leaveOut?: number): SeedResult {
+  const t0 = performance.now();
+  const { rollup, evalFromMs } = prep;
+  const attacked = new Set(prep.attacks.map((a) => a.bankCode));
   const sizeOf = new Map<string, string>();
   for (const size of ATTACK_SIZES) for (const b of size.banks) sizeOf.set(b, size.name);
   const outcomes: AttackOutcome[] = [];
@@ -235,39 +276,45 @@ export function evaluateSeed(seed: number): SeedResult {
   let alarmFalse = 0;
   const alarmFalseByEvidence: Record<string, number> = {};
   let honestBanks = 0;
-  const freshShare = freshShareOf(rollup, REFERENCE_BANKS);
+  const freshShare = freshShareOf(rollup, REFERENCE_BANKS, leaveOut);
   for (const bank of REFERENCE_BANKS) {
-    const d = detectBank(rollup, bank.code, freshShare);
+    const s = prep.series.get(bank.code)!;
+    const alarms = alarmsOfBank(rollup, bank.code, s, freshShare, params);
     if (!attacked.has(bank.code)) {
       honestBanks++;
-      previousFalse += d.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
-      const falseAlarms = d.alarms.filter((a) => a.startedAt.getTime() >= evalFromMs);
+      previousFalse += s.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
+      const falseAlarms = alarms.filter((a) => a.startedAt.getTime() >= evalFromMs);
       alarmFalse += falseAlarms.length;
       for (const a of falseAlarms) {
         alarmFalseByEvidence[a.evidence] = (alarmFalseByEvidence[a.evidence] ?? 0) + 1;
-        if (process.argv.includes("--verbose")) console.log(`  false alarm at ${bank.code}: ${a.evidence} from ${a.startedAt.toISOString()} (${Math.round(a.impactYenPerHour).toLocaleString("en-US")} yen/h)`);
+        if (verbose) console.log(`  false alarm at ${bank.code}: ${a.evidence} from ${a.startedAt.toISOString()} (${Math.round(a.impactYenPerHour).toLocaleString("en-US")} yen/h)`);
       }
       continue;
     }
     // The attack at a bank begins with its first fraudulent link there: the first event that names
     // the bank (the fraudulent wallet opened 1–9 minutes earlier carries no bank).
-    const first = firstFraudLink.get(bank.code)!;
+    const first = prep.firstFraudLink.get(bank.code)!;
     const startMs = first.t;
     const endMs = startMs + ATTACK_HOURS * HOUR;
     const oneBucketMin = (Math.floor(startMs / (ALARM_BUCKET_MINUTES * MIN)) * ALARM_BUCKET_MINUTES * MIN + 2 * ALARM_BUCKET_MINUTES * MIN - startMs) / MIN;
     const heavyAt = rollup.freshHeavyAt.get(first.id);
+    const alarm: BankDetection = { alarms: alarms.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) };
     outcomes.push({
       size: sizeOf.get(bank.code)!,
       bank: bank.code,
       startMs,
       oneBucketMin,
       firstLinkHeavyInTime: heavyAt !== undefined && heavyAt < startMs + oneBucketMin * MIN,
-      previousDelayMin: delayOf(d.previous, startMs, endMs),
-      alarmDelayMin: delayOf(d.alarm, startMs, endMs),
+      previousDelayMin: delayOf(s.previous, startMs, endMs),
+      alarmDelayMin: delayOf(alarm, startMs, endMs),
     });
   }
-  const honestBankWeeks = (honestBanks * (run.now.getTime() - evalFromMs)) / (7 * DAY);
-  return { attacks: outcomes, honestBankWeeks, previousFalse, alarmFalse, alarmFalseByEvidence, seconds: (performance.now() - t0) / 1000 };
+  const honestBankWeeks = (honestBanks * (prep.nowMs - evalFromMs)) / (7 * DAY);
+  return { attacks: outcomes, honestBankWeeks, previousFalse, alarmFalse, alarmFalseByEvidence, seconds: prep.seconds + (performance.now() - t0) / 1000 };
+}
+
+export function evaluateSeed(seed: number, verbose = false): SeedResult {
+  return scoreSeed(prepareSeed(seed), alarmParams, verbose);
 }
 
 function quantile(xs: number[], q: number): number {
@@ -302,7 +349,7 @@ export function report(results: SeedResult[]): string {
     }
   }
   lines.push("");
-  lines.push("attacks whose first fraudulent link was itself charged near the limit (or ≥ ¥120,000) before that bucket ended; for the");
+  lines.push(`attacks whose first fraudulent link was itself charged near the limit (or ≥ ¥${FRESH_LINK.yen.toLocaleString("en-US")}) before that bucket ended; for the`);
   lines.push("others the first victim's account gave little or nothing, or its charges came later, and at a fifth of the attack's pace");
   lines.push("the next fraudulent link comes tens of minutes later:");
   for (const size of ATTACK_SIZES) {
@@ -326,7 +373,7 @@ async function main() {
   const seeds = arg("seeds", "1,2,3").split(",").map(Number);
   const results: SeedResult[] = [];
   for (const seed of seeds) {
-    const r = evaluateSeed(seed);
+    const r = evaluateSeed(seed, process.argv.includes("--verbose"));
     results.push(r);
     console.log(`seed ${seed}: ${r.attacks.length} attacks, ${fmt(r.honestBankWeeks, 0)} honest bank-weeks, ${fmt(r.seconds, 1)} s`);
     if (process.argv.includes("--verbose")) {
@@ -349,7 +396,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
 export function alarmsOfRun(run: { events: Iterable<PlatformEvent>; windowStart: Date; now: Date }, banks: readonly { code: string }[]): Map<string, BankAlarm[]> {
   const rollup = rollUp(run.events, run.windowStart, run.now);
   const freshShare = freshShareOf(rollup, banks);
-  return new Map(banks.map((b) => [b.code, detectBank(rollup, b.code, freshShare).alarms]));
+  return new Map(banks.map((b) => [b.code, alarmsOfBank(rollup, b.code, seriesOf(rollup, b.code), freshShare, alarmParams)]));
 }
 
 /** For parameter tuning scripts: the same attack plan and rollup as the eval. */

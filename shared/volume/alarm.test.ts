@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, isFreshHeavy, platformFreshShare, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
+import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, freshShareLeaveOut, isFreshHeavy, platformFreshShare, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
 import { poisson as poissonDraw, seededRandom } from "./test-helpers.ts";
 
 const START = new Date("2020-09-07T00:00:00+09:00");
@@ -38,11 +38,12 @@ describe("poissonUpperTail", () => {
 });
 
 describe("isFreshHeavy", () => {
-  it("counts a near-limit charge, or charges well beyond a customer's try, not two ¥50,000 payday charges", () => {
+  it("counts a near-limit charge, or two ¥50,000 charges, not a customer's try of up to ¥50,000 or ¥80,000 in all", () => {
     expect(isFreshHeavy(100_000, 100_000)).toBe(true);
     expect(isFreshHeavy(90_000, 90_000)).toBe(true);
     expect(isFreshHeavy(50_000, 130_000)).toBe(true);
-    expect(isFreshHeavy(50_000, 100_000)).toBe(false);
+    expect(isFreshHeavy(50_000, 100_000)).toBe(true);
+    expect(isFreshHeavy(50_000, 80_000)).toBe(false);
     expect(isFreshHeavy(30_000, 50_000)).toBe(false);
   });
 });
@@ -60,6 +61,26 @@ describe("platformFreshShare", () => {
     expect(share[39]).toBeCloseTo(0.1, 6); // the attacked banks are left out
     expect(platformFreshShare(banks, n, 20, 0)[39]).toBeGreaterThan(0.2);
     expect(Number.isNaN(platformFreshShare([bank(0, 0)], n)[5])).toBe(true);
+  });
+
+  it("leaves out enough banks that five attacks at once do not look like a bonus day", () => {
+    const n = 40;
+    const bank = (heavyEvery: number) => ({
+      links: new Float64Array(n).fill(1),
+      freshHeavy: Float64Array.from({ length: n }, (_, i) => (heavyEvery > 0 && i % heavyEvery === 0 ? 1 : 0)),
+    });
+    // 35 honest banks where no new link is charged heavily at once, and 5 banks under attack at the same time.
+    const banks = [...Array.from({ length: 35 }, () => bank(0)), ...Array.from({ length: 5 }, () => bank(1))];
+    expect(freshShareLeaveOut(banks.length)).toBe(6);
+    expect(platformFreshShare(banks, n, 20)[39]).toBe(0);
+    const threeLeftOut = platformFreshShare(banks, n, 20, 3)[39];
+    expect(threeLeftOut).toBeGreaterThan(0.03);
+    // With the attacks' share counted as the platform's, the first heavily charged link at a large
+    // bank is explained away; with them left out it alarms.
+    const large = { ...honestBank(13, DAY_BUCKETS, 0.8, 4), freshHeavy: new Float64Array(DAY_BUCKETS) };
+    large.freshHeavy[150] = 1;
+    expect(evidenceAt({ ...large, freshShare: new Float64Array(DAY_BUCKETS).fill(threeLeftOut) }, 150).evidence).toBeNull();
+    expect(evidenceAt({ ...large, freshShare: new Float64Array(DAY_BUCKETS).fill(0) }, 150).evidence).toBe("FRESH_LINKS_CHARGED");
   });
 
   it("a bonus day's share keeps one heavily charged link at a large bank from alarming", () => {

@@ -15,7 +15,7 @@
 // It fires on
 //   FRESH LINKS CHARGED: new links charged near the limits within minutes of linking (freshHeavy: a
 //     link counts in the bucket where its charges since it was registered or changed, within
-//     FRESH_LINK.minutes, include a near-limit charge or add up to well beyond a customer's try).
+//     FRESH_LINK.minutes, include a near-limit charge or add up to ¥100,000: more than a customer's try).
 //     Honest customers mostly try a new link with one small charge; such a link is typically the
 //     attack's first wallet, so this fires on the first fraudulent link at a small bank. Its expected
 //     level is the bank's expected links × the larger of freshHeavyShare (an assumed share of honest
@@ -68,10 +68,13 @@ export interface BankAlarmParams {
 /**
  * What makes a link "fresh and heavily charged" (counted by detection and the eval, not here): within
  * `minutes` of its registration (or change), a charge of at least `nearLimitYen` (near the ¥100,000
- * per-charge limit) or charges adding up to `yen`. A new customer tries a wallet with a small charge;
- * on a payday two ¥50,000 charges are honest, so a sum alone must go well beyond them.
+ * per-charge limit) or charges adding up to `yen`. A new customer tries a wallet with one small charge
+ * (at most ¥50,000 in the demo); a fraudster empties the account in a few charges a minute apart, some
+ * of them ¥50,000 (plan ¥50,000 + ¥50,000 + ¥30,000): the sum counts from the second. (It was ¥120,000,
+ * waiting for the third charge, which can fall in the next bucket; on the eval's honest calendar ¥100,000
+ * costs 4 more false alarms over 360 bank-weeks, on the bonus day and paydays: 0.044 per bank-week.)
  */
-export const FRESH_LINK = Object.freeze({ minutes: 15, nearLimitYen: 90_000, yen: 120_000 });
+export const FRESH_LINK = Object.freeze({ minutes: 15, nearLimitYen: 90_000, yen: 100_000 });
 
 /** Whether a link's charges so far (within FRESH_LINK.minutes of linking) make it fresh and heavily charged. */
 export function isFreshHeavy(largestChargeYen: number, totalYen: number): boolean {
@@ -112,16 +115,29 @@ export interface BankMeasures {
 }
 
 /**
+ * How many banks platformFreshShare leaves out: at least `min`, and `share` of the banks. Several
+ * attacks can run at once (the 2020 incident had three banks; the eval runs up to five at once), and
+ * a bank under attack left in makes the platform look like a bonus day, which then hides one heavily
+ * charged link at every large bank.
+ */
+export const FRESH_SHARE_LEAVE_OUT = Object.freeze({ min: 3, share: 0.15 });
+
+export function freshShareLeaveOut(bankCount: number): number {
+  return Math.max(FRESH_SHARE_LEAVE_OUT.min, Math.ceil(bankCount * FRESH_SHARE_LEAVE_OUT.share));
+}
+
+/**
  * Per bucket, the share of new links that became fresh and heavily charged across the platform over
  * the last `windowBuckets`, leaving out the `leaveOut` banks where they are the largest share of new
- * links (the banks an attack is at: nearly all of its links are). An honest day that makes many people charge a lot at once (a bonus day) raises it at
- * every bank; an attack at a few banks does not. NaN where no link was seen. Arrays are aligned.
+ * links (the banks an attack is at: nearly all of its links are). An honest day that makes many
+ * people charge a lot at once (a bonus day) raises it at every bank; an attack at a few banks does
+ * not. NaN where no link was seen. Arrays are aligned.
  */
 export function platformFreshShare(
   banks: ReadonlyArray<{ links: ArrayLike<number>; freshHeavy?: ArrayLike<number> }>,
   n: number,
   windowBuckets = 36,
-  leaveOut = 3,
+  leaveOut = freshShareLeaveOut(banks.length),
 ): Float64Array {
   const out = new Float64Array(n).fill(Number.NaN);
   const h = new Float64Array(banks.length);
