@@ -121,6 +121,44 @@ describe("the emergency path", () => {
     expect((await audits(done.requestId, "change.review"))[0]).toMatchObject({ actorEmail: managers[4].user.email, after: { status: "REVIEWED", emergency: true } });
     expect(await errorCodeOf(managers[3].trpc.approvals.review.mutate({ requestId: done.requestId, reason: "twice" }))).toBe("EMERGENCY_NOT_REVIEWABLE");
   });
+
+  it("a pending lift made moot by an emergency lift is closed in the same transaction (SUPERSEDED, audited), not left pending", async () => {
+    const id = await suspend("0017");
+    const asked = await managers[1].trpc.suspensions.lift.mutate({ suspensionId: id, reason: "bank added a one-time password" });
+    const done = await manager.trpc.approvals.emergency.mutate({ change: { kind: "LIFT_SUSPENSION", suspensionId: id }, reason: EMERGENCY });
+    const closed = await t.db.prisma.changeRequest.findUniqueOrThrow({ where: { id: asked.requestId } });
+    expect(closed).toMatchObject({ status: "SUPERSEDED", supersededById: done.requestId, decidedById: null, executedAt: null, decisionReason: expect.stringMatching(/^Closed without a decision: an emergency change already did this \(Lift the suspension of 0017 /) });
+    const [audit] = await audits(asked.requestId, "change.supersede");
+    expect(audit).toMatchObject({ actorEmail: "manager@floodgate.test", after: { status: "SUPERSEDED", supersededBy: done.requestId } });
+    // In the emergency's transaction: the lift, the emergency and the closing, one after the other.
+    const [emergency] = await audits(done.requestId, "change.emergency");
+    const [lift] = await audits("0017", "suspension.lift");
+    expect([BigInt(lift.id) + 1n, BigInt(lift.id) + 2n]).toEqual([BigInt(emergency.id), BigInt(audit.id)]);
+    // Nobody is asked to decide it any more; it is listed as closed, with the words.
+    const list = await managers[2].trpc.approvals.list.query();
+    expect(list.open.find((r) => r.id === asked.requestId)).toBeUndefined();
+    expect(list.closed.find((r) => r.id === asked.requestId)).toMatchObject({ status: "SUPERSEDED", canDecide: false });
+    expect(await errorCodeOf(managers[2].trpc.approvals.approve.mutate({ requestId: asked.requestId, reason: "too late" }))).toBe("CHANGE_REQUEST_NOT_PENDING");
+    // The table holds it too: a superseded request names what superseded it, and stays final.
+    await expect(t.db.prisma.$executeRaw`UPDATE change_request SET status = 'PENDING', superseded_by_id = NULL WHERE id = ${asked.requestId}::uuid`).rejects.toThrow(/forward_only/);
+    const other = await managers[1].trpc.suspensions.lift.mutate({ suspensionId: await suspend("0036"), reason: "bank added a one-time password" });
+    await expect(t.db.prisma.$executeRaw`UPDATE change_request SET status = 'SUPERSEDED' WHERE id = ${other.requestId}::uuid`).rejects.toThrow(/names the request that superseded it/);
+  });
+
+  it("an emergency raise closes a pending raise it covers, and leaves one above it pending; an emergency grant closes the pending grant", async () => {
+    const asked = await admin2.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 120_000, reason: "finance asked for a higher bar" });
+    await admin.trpc.approvals.emergency.mutate({ change: { kind: "RAISE_APPROVAL_THRESHOLD", valueYen: 110_000 }, reason: EMERGENCY });
+    expect(await t.db.prisma.changeRequest.findUniqueOrThrow({ where: { id: asked.pendingRequestId! } })).toMatchObject({ status: "PENDING" });
+    const covering = await admin.trpc.approvals.emergency.mutate({ change: { kind: "RAISE_APPROVAL_THRESHOLD", valueYen: 130_000 }, reason: EMERGENCY });
+    expect(await t.db.prisma.changeRequest.findUniqueOrThrow({ where: { id: asked.pendingRequestId! } })).toMatchObject({ status: "SUPERSEDED", supersededById: covering.requestId });
+    await admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 100_000, reason: "back to the default" });
+
+    const person = await createStaff(t.db.prisma, t.baseUrl, "ANALYST");
+    const grant = await admin2.trpc.admin.setRole.mutate({ userId: person.user.id, role: "MANAGER", reason: "leads the night shift" });
+    const granted = await admin.trpc.approvals.emergency.mutate({ change: { kind: "GRANT_ROLE", userId: person.user.id, role: "MANAGER" }, reason: EMERGENCY });
+    expect(await t.db.prisma.changeRequest.findUniqueOrThrow({ where: { id: grant.pendingRequestId! } })).toMatchObject({ status: "SUPERSEDED", supersededById: granted.requestId });
+    expect(await audits(grant.pendingRequestId!, "change.supersede")).toHaveLength(1);
+  });
 });
 
 describe("the threshold and privileged roles", () => {

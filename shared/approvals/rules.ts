@@ -8,7 +8,7 @@ import type { ApprovalErrorCode } from "./errors.ts";
 export const CHANGE_KINDS = ["LIFT_SUSPENSION", "RAISE_APPROVAL_THRESHOLD", "GRANT_ROLE"] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-export const CHANGE_STATUSES = ["PENDING", "APPROVED", "REJECTED", "EMERGENCY_APPLIED", "REVIEWED"] as const;
+export const CHANGE_STATUSES = ["PENDING", "APPROVED", "REJECTED", "EMERGENCY_APPLIED", "REVIEWED", "SUPERSEDED"] as const;
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
 
 /** An emergency applied alone must say enough for the later reviewer to judge it. */

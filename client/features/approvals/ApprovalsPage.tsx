@@ -12,7 +12,7 @@ import { useMutationOnce } from "../../components/submit-once.ts";
 import { ReasonDialog } from "../compensation/parts.tsx";
 
 type Action = "approve" | "reject" | "review";
-const STATUS_COLOR = { PENDING: "blue", APPROVED: "green", REJECTED: "gray", EMERGENCY_APPLIED: "red", REVIEWED: "orange" } as const;
+const STATUS_COLOR = { PENDING: "blue", APPROVED: "green", REJECTED: "gray", EMERGENCY_APPLIED: "red", REVIEWED: "orange", SUPERSEDED: "gray" } as const;
 
 export default function ApprovalsPage() {
   const { t } = useTranslation("approvals");
@@ -113,7 +113,9 @@ export default function ApprovalsPage() {
                     ? t("decidedBy", { email: r.reviewedByEmail, at: r.reviewedAt, reason: r.reviewReason })
                     : r.decidedByEmail
                       ? t("decidedBy", { email: r.decidedByEmail, at: r.decidedAt, reason: r.decisionReason })
-                      : "—"}
+                      : r.status === "SUPERSEDED"
+                        ? t("superseded", { at: r.decidedAt, reason: r.decisionReason })
+                        : "—"}
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -100,6 +100,41 @@ async function execute(tx: Tx, actor: Actor, request: { id: string; payload: Cha
   }
 }
 
+/**
+ * After a change ran: other requests still pending on the same target that no longer make sense
+ * (the suspension is lifted, the threshold already at least as high, the role already held) are
+ * closed as SUPERSEDED in the same transaction, audited, so none stays pending forever. A pending
+ * request that still makes sense (a raise above the new threshold) stays for a person to decide.
+ */
+async function closeMootRequests(tx: Tx, actor: Actor, done: { id: string; payload: ChangePayload; emergency: boolean }) {
+  const pending = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    SELECT id::text AS id FROM change_request
+    WHERE target_key = ${targetKey(done.payload)} AND status = 'PENDING' AND id <> ${done.id}::uuid
+    FOR UPDATE`);
+  for (const { id } of pending) {
+    const req = await tx.changeRequest.findUniqueOrThrow({ where: { id } });
+    const payload = ChangePayload.parse(req.payload);
+    const stillNeeded = await describeAndCheck(tx, payload).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof AppError) return false; // the change's own refusal: it is moot now
+        throw err;
+      },
+    );
+    if (stillNeeded) continue;
+    const words = `Closed without a decision: ${done.emergency ? "an emergency change" : "an approved change"} already did this (${await summaryOf(tx, done.payload)}).`;
+    await tx.changeRequest.update({ where: { id }, data: { status: "SUPERSEDED", decidedAt: new Date(), decisionReason: words, supersededById: done.id } });
+    await writeAudit(tx, actor, {
+      action: "change.supersede",
+      targetType: "change",
+      targetId: id,
+      reason: words,
+      before: { status: "PENDING" },
+      after: { status: "SUPERSEDED", kind: req.kind, payload: req.payload, supersededBy: done.id },
+    });
+  }
+}
+
 function isPendingConflict(err: unknown): boolean {
   return /change_request_one_pending_per_target/.test(String((err as Error)?.message ?? "") + JSON.stringify((err as { meta?: unknown })?.meta ?? {}));
 }
@@ -139,7 +174,9 @@ export async function approveChange(db: PrismaClient, actor: ApprovalActor, inpu
     if (!verdict.ok) refuse(verdict.code);
     const now = new Date();
     await tx.changeRequest.update({ where: { id: req.id }, data: { status: "APPROVED", decidedById: actor.id, decidedAt: now, decisionReason: input.reason, executedAt: now } });
-    await execute(tx, actor, { id: req.id, payload: ChangePayload.parse(req.payload), reason: req.reason, requestedById: req.requestedById, emergency: false });
+    const payload = ChangePayload.parse(req.payload);
+    await execute(tx, actor, { id: req.id, payload, reason: req.reason, requestedById: req.requestedById, emergency: false });
+    await closeMootRequests(tx, actor, { id: req.id, payload, emergency: false });
     await writeAudit(tx, actor, { action: "change.approve", targetType: "change", targetId: req.id, reason: input.reason, before: { status: "PENDING" }, after: { status: "APPROVED", kind: req.kind, payload: req.payload, executed: true } });
     return { requestId: req.id, status: "APPROVED" as const };
   });
@@ -176,8 +213,8 @@ export async function emergencyChange(db: PrismaClient, actor: ApprovalActor, in
       reason: input.reason,
       after: { emergency: true, kind: change.kind, payload: change, summary, status: "EMERGENCY_APPLIED", executed: true },
     });
-    // A request for the same change still waiting is now moot: the change is done. It stays
-    // pending for a person to reject, so nothing is decided behind anyone's back.
+    // A request for the same change still waiting is now moot: closed (SUPERSEDED), audited.
+    await closeMootRequests(tx, actor, { id: row.id, payload: change, emergency: true });
     return { requestId: row.id, status: "EMERGENCY_APPLIED" as const, summary };
   });
 }
@@ -195,7 +232,7 @@ export async function reviewEmergency(db: PrismaClient, actor: ApprovalActor, in
 
 // --- Reads --------------------------------------------------------------------------------------
 
-async function summaryOf(db: PrismaClient, payload: ChangePayload): Promise<string> {
+async function summaryOf(db: PrismaClient | Tx, payload: ChangePayload): Promise<string> {
   switch (payload.kind) {
     case "LIFT_SUSPENSION": {
       const s = await db.suspension.findUnique({ where: { id: payload.suspensionId }, select: { bankCode: true, scopes: true, bank: { select: { name: true } } } });
