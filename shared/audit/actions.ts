@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "change.reject",
   "change.emergency",
   "change.review",
+  "change.supersede",
   "compensation.create",
   "compensation.approve",
   "compensation.reject",

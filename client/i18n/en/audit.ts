@@ -73,6 +73,7 @@ export const audit = {
     change_reject: "Four eyes: change rejected",
     change_emergency: "Emergency change applied alone",
     change_review: "Emergency change reviewed",
+    change_supersede: "Pending change closed: already done",
     compensation_create: "Compensation case opened",
     compensation_approve: "Compensation case approved",
     compensation_reject: "Compensation case rejected",

@@ -74,6 +74,7 @@ export const audit = {
     change_reject: "二人目の承認：却下",
     change_emergency: "緊急変更を一人で適用",
     change_review: "緊急変更を確認",
+    change_supersede: "承認待ちの変更を終了（実施済み）",
     compensation_create: "補償案件を作成",
     compensation_approve: "補償案件を承認",
     compensation_reject: "補償案件を却下",
