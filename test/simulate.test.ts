@@ -13,6 +13,7 @@ import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
 import { startBackgroundJobs } from "../server/jobs.ts";
 import { loadDemoWithSpikes } from "./volume-fixtures.ts";
+import { DOWN_CONTRACT } from "../shared/suspensions/down-contract.ts";
 
 const ATTACK_BANK = "0149";
 const SIMULATE = path.join(import.meta.dirname, "..", "server", "cli", "simulate.ts");
@@ -74,16 +75,23 @@ describe("npm run simulate against a running console", () => {
     expect(output).toMatch(/\[simulate\] done: sent \d+ events/);
     expect(output).toMatch(/denied: registration [1-9]/);
 
-    const { rows } = await t.db.pool.query<{ links_after: number; denied_after: number; grandfathered_charges_after: number }>(
+    // A registration asked just before the suspension committed is rightly allowed, and its link
+    // then registered just after the start; the platform gives up on an answer after the down
+    // contract's timeout, so no link can follow the start by more than that (plus slack).
+    const { rows } = await t.db.pool.query<{ allowed_after: number; links_after: number; denied_after: number; grandfathered_charges_after: number }>(
       `SELECT
-         (SELECT count(*)::int FROM bank_link WHERE bank_code = $1 AND id LIKE 'sim%' AND registered_at >= s.starts_at) AS links_after,
+         (SELECT count(*)::int FROM platform_decision
+            WHERE kind = 'LINK_REGISTRATION' AND bank_code = $1 AND outcome = 'ALLOW' AND decided_at >= s.starts_at) AS allowed_after,
+         (SELECT count(*)::int FROM bank_link WHERE bank_code = $1 AND id LIKE 'sim%'
+            AND registered_at >= s.starts_at + make_interval(secs => $3::float8 / 1000 + 3)) AS links_after,
          (SELECT count(*)::int FROM platform_decision
             WHERE kind = 'LINK_REGISTRATION' AND bank_code = $1 AND outcome = 'DENY' AND reason = 'BANK_REGISTRATION_SUSPENDED' AND decided_at >= s.starts_at) AS denied_after,
          (SELECT count(*)::int FROM charge c JOIN bank_link l ON l.id = c.link_id
             WHERE c.bank_code = $1 AND l.registered_at < s.cutoff_at AND c.occurred_at >= s.starts_at) AS grandfathered_charges_after
        FROM suspension s WHERE s.id = $2::uuid`,
-      [ATTACK_BANK, suspension.id],
+      [ATTACK_BANK, suspension.id, DOWN_CONTRACT.LINK_REGISTRATION.timeoutMs],
     );
+    expect(rows[0].allowed_after).toBe(0);
     expect(rows[0].links_after).toBe(0);
     expect(rows[0].denied_after).toBeGreaterThan(0);
     expect(rows[0].grandfathered_charges_after).toBeGreaterThan(0);
