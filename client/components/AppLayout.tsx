@@ -11,6 +11,7 @@ import { useMe } from "../features/auth/useMe.ts";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { shellSlots } from "./shell-slots.tsx";
 import { LanguageSwitch } from "../i18n/LanguageSwitch.tsx";
+import { useSubmitOnce } from "./submit-once.ts";
 
 export function AppLayout() {
   const { t } = useTranslation();
@@ -29,6 +30,8 @@ export function AppLayout() {
       },
     }),
   );
+  // One click, one request: the second click of a double click is refused before React re-renders.
+  const signOutOnce = useSubmitOnce(signOut);
   const items = NAV_ITEMS.filter((item) => mayCall(user?.role, item.requires));
   // The most specific item wins: /compensation/approvals highlights "Approvals", not "Compensation".
   const activePath = items
@@ -63,10 +66,10 @@ export function AppLayout() {
               <Badge variant="light" data-testid="signed-in-role" visibleFrom="sm">
                 {t(`roles.${user.role}`)}
               </Badge>
-              <Button variant="subtle" size="xs" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()} loading={signOut.isPending} visibleFrom="sm">
+              <Button variant="subtle" size="xs" leftSection={<IconLogout size={16} />} onClick={() => signOutOnce.submit()} loading={signOutOnce.busy} visibleFrom="sm">
                 {t("header.signOut")}
               </Button>
-              <ActionIcon variant="subtle" hiddenFrom="sm" onClick={() => signOut.mutate()} loading={signOut.isPending} aria-label={t("header.signOut")}>
+              <ActionIcon variant="subtle" hiddenFrom="sm" onClick={() => signOutOnce.submit()} loading={signOutOnce.busy} aria-label={t("header.signOut")}>
                 <IconLogout size={18} />
               </ActionIcon>
             </Group>

@@ -2,7 +2,7 @@
 // account), tick the charges to pay back (unpaid ones come ticked), adjust amounts, give a reason.
 // The form refuses an overpayment before submitting; the server checks again under a lock. One
 // idempotency key per form, so a double click or a retry never creates two cases.
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
@@ -11,6 +11,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../../server/trpc/app-router.ts";
+import { useSubmitOnce } from "../../components/submit-once.ts";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime, Yen, useFormat } from "../../components/format.tsx";
@@ -152,9 +153,6 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
   const thresholdYen = settings.data?.find((s) => s.key === "compensation.approvalThresholdYen")?.value ?? DEFAULT_APPROVAL_THRESHOLD_YEN;
   // One key for the life of this form: resubmitting the same content returns the same case.
   const [idempotencyKey] = useState(newIdempotencyKey);
-  // A second click lands before React re-renders the disabled button: ignore it here too (the
-  // shared key would make it harmless anyway, but it would show a second notice).
-  const inFlight = useRef(false);
   const amountWords = useAmountWords();
   const [holderName, setHolderName] = useState(victim.holderName ?? "");
   const [reason, setReason] = useState("");
@@ -164,9 +162,6 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
   );
   const create = useMutation(
     trpc.compensation.create.mutationOptions({
-      onSettled: () => {
-        inFlight.current = false;
-      },
       onSuccess: async (res) => {
         notifications.show({ color: "green", message: res.replayed ? t("newCase.replayed") : t("newCase.created") });
         await invalidate();
@@ -176,6 +171,9 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
       onError: () => invalidate(),
     }),
   );
+  // A second click lands before React re-renders the disabled button: the shared guard refuses it
+  // (the idempotency key would make it harmless anyway, but it would show a second notice).
+  const createOnce = useSubmitOnce(create);
 
   const problems: Record<string, string> = {};
   const lines: Array<{ chargeId: string; amountYen: number }> = [];
@@ -203,9 +201,8 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        if (blockers.length > 0 || create.isPending || inFlight.current) return;
-        inFlight.current = true;
-        create.mutate({ idempotencyKey, holderName: holderName.trim(), lines, reason: reason.trim() });
+        if (blockers.length > 0) return;
+        createOnce.submit({ idempotencyKey, holderName: holderName.trim(), lines, reason: reason.trim() });
       }}
     >
       <Stack>
@@ -342,12 +339,12 @@ function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeVictim: 
                 </Text>
               ))}
             </div>
-            <Button type="submit" size="md" loading={create.isPending} disabled={blockers.length > 0 || create.isPending} data-testid="submit-case">
+            <Button type="submit" size="md" loading={createOnce.busy} disabled={blockers.length > 0 || createOnce.busy} data-testid="submit-case">
               {t("newCase.create")}
             </Button>
           </Group>
         </Card>
-        {create.error && (
+        {!createOnce.busy && create.error && (
           <Alert color="red" data-testid="create-error">
             {errorMessage(create.error)}
             {existingCaseId && (
