@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../server/env.ts";
 import { defaultAttacks, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
 import { openSpikes } from "../server/features/volume/bank.ts";
+import { previewSuspension } from "../server/features/suspensions/service.ts";
 import { createTestDatabase } from "./helpers/db.ts";
 import { loadDemoWithSpikes } from "./volume-fixtures.ts";
 import type { Database } from "../server/db/client.ts";
@@ -41,5 +42,15 @@ describe("the banner on the default demo data", () => {
     // The alarm replays the last days on a first run; every alarm it raised there is at an attacked bank.
     const { rows } = await db.pool.query<{ bank_code: string; evidence: string; started_at: Date }>("SELECT bank_code, evidence, started_at FROM bank_alarm ORDER BY started_at");
     expect(rows.filter((r) => !attacks.some((a) => a.bankCode === r.bank_code))).toEqual([]);
+  });
+
+  it("the suspend dialog suggests, for each bank on the banner, the start the banner shows (it once offered the link spike's, an hour later)", async () => {
+    const banner = await openSpikes(db);
+    expect(banner.length).toBeGreaterThan(0);
+    for (const b of banner) {
+      const p = await previewSuspension(db.pool, { bankCodes: [b.bankCode], scopes: ["REGISTRATION", "LINK_CHANGE"] });
+      expect(p.suggestedCutoff, b.bankCode).toEqual(b.since);
+      expect(p.suggestedCutoffBasis, b.bankCode).toBe("OPEN");
+    }
   });
 });

@@ -167,15 +167,16 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
   }, 120_000);
 
   const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes", "Administration"];
-  const cases: Array<{ role: Role; nav: string[]; forbidden: string; suspend: boolean; accountLinks: boolean; compensate: boolean | null }> = [
-    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log", "Feed health"], forbidden: "/compensation", suspend: false, accountLinks: true, compensate: false },
-    { role: "SUPPORT", nav: ["Overview", "Suspensions", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, accountLinks: false, compensate: null },
-    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes"], forbidden: "/admin", suspend: true, accountLinks: true, compensate: true },
-    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Feed health", "Four eyes", "Administration"], forbidden: "/compensation/approvals", suspend: false, accountLinks: true, compensate: false },
+  // acknowledge: "Acknowledge…" on the bank's open alarm; freeze: the account actions (null: no account page).
+  const cases: Array<{ role: Role; nav: string[]; forbidden: string; suspend: boolean; acknowledge: boolean; accountLinks: boolean; compensate: boolean | null; freeze: boolean | null }> = [
+    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log", "Feed health"], forbidden: "/compensation", suspend: false, acknowledge: true, accountLinks: true, compensate: false, freeze: true },
+    { role: "SUPPORT", nav: ["Overview", "Suspensions", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, acknowledge: false, accountLinks: false, compensate: null, freeze: null },
+    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes"], forbidden: "/admin", suspend: true, acknowledge: true, accountLinks: true, compensate: true, freeze: true },
+    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Feed health", "Four eyes", "Administration"], forbidden: "/compensation/approvals", suspend: false, acknowledge: false, accountLinks: true, compensate: false, freeze: false },
   ];
 
   for (const c of cases) {
-    it(`${c.role} sees only what it can use: navigation, Suspend…, account links, Compensate, and one line on ${c.forbidden}`, async () => {
+    it(`${c.role} sees only what it can use: navigation, Suspend…, Acknowledge…, account links, Freeze, Compensate, and one line on ${c.forbidden}`, async () => {
       const page = await pageAs(c.role);
       await page.locator('nav[aria-label="Main"] a').first().waitFor();
       const nav = await page.locator('nav[aria-label="Main"] a').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.split("\n")[0].trim()));
@@ -185,6 +186,8 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
       await page.getByTestId("bank-header").waitFor();
       await page.getByTestId("bank-recent-links").waitFor();
       expect(await page.getByTestId("bank-suspend").count()).toBe(c.suspend ? 1 : 0);
+      await page.getByTestId("bank-alarms").locator('[data-testid^="bank-alarm-ack-"]').first().waitFor();
+      expect(await page.getByTestId("bank-alarms").locator('[data-testid^="acknowledge-"]').count() > 0).toBe(c.acknowledge);
       expect(await page.getByTestId("bank-recent-links").locator('a[href^="/accounts/"]').count() > 0).toBe(c.accountLinks);
       expect(await page.getByTestId("bank-flagged-link").count()).toBe(c.accountLinks ? 1 : 0);
       if (!c.accountLinks) await page.getByTestId("bank-recent-links").getByTestId("account-id-text").first().waitFor();
@@ -193,6 +196,7 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
         await page.goto(`/accounts/${flaggedAccount}`);
         await page.getByText("Linked fast").first().waitFor(); // the rule's one label
         expect(await page.getByRole("link", { name: "Compensate the victims of this wallet" }).count()).toBe(c.compensate ? 1 : 0);
+        expect(await page.getByRole("button", { name: /^(Freeze|Unfreeze)$/ }).count()).toBe(c.freeze ? 1 : 0);
       }
 
       await page.goto(c.forbidden);
