@@ -200,6 +200,40 @@ describe("step-up", () => {
     expect(stepUps).toBeGreaterThan(0);
   });
 
+  it("every protected action the issue names asks for the code again after five minutes, and writes nothing", async () => {
+    const mgr = await signedInAs(t.baseUrl, "MANAGER");
+    const admin = await signedInAs(t.baseUrl, "ADMIN");
+    const someone = (await t.db.prisma.staffUser.findFirstOrThrow({ where: { role: "ANALYST" } })).id;
+    const nobody = "00000000-0000-4000-8000-000000000000";
+    const suspension = (await mgr.trpc.suspensions.suspend.mutate({ bankCodes: ["0001"], scopes: ["REGISTRATION"], reason: REASON })).suspensions[0].id;
+    const threshold = { kind: "RAISE_APPROVAL_THRESHOLD" as const, valueYen: 500_000 };
+    const long = "a long enough reason for an emergency change, for this test only";
+    clockOffsetMs = 5 * 60_000 + 1_000;
+    const auditBefore = await t.db.prisma.auditEvent.count({ where: { action: { notIn: ["access.denied", "auth.secondFactor"] } } });
+    const protectedCalls: Array<[string, () => Promise<unknown>]> = [
+      ["suspend", () => mgr.trpc.suspensions.suspend.mutate({ bankCodes: ["0005"], scopes: ["REGISTRATION"], reason: REASON })],
+      ["lift", () => mgr.trpc.suspensions.lift.mutate({ suspensionId: suspension, reason: REASON })],
+      ["lift (emergency)", () => mgr.trpc.approvals.emergency.mutate({ change: { kind: "LIFT_SUSPENSION", suspensionId: suspension }, reason: long })],
+      ["approve a change", () => mgr.trpc.approvals.approve.mutate({ requestId: nobody, reason: REASON })],
+      ["payout batch", () => mgr.trpc.compensation.createPayoutBatch.mutate({ caseIds: [nobody], reason: REASON })],
+      ["create staff", () => admin.trpc.admin.createStaff.mutate({ email: "stepup@floodgate.test", name: "Step up", role: "ANALYST", initialPassword: "a long enough password", reason: REASON })],
+      ["change role", () => admin.trpc.admin.setRole.mutate({ userId: someone, role: "SUPPORT", reason: REASON })],
+      ["deactivate", () => admin.trpc.admin.deactivateStaff.mutate({ userId: someone, reason: REASON })],
+      ["reactivate", () => admin.trpc.admin.reactivateStaff.mutate({ userId: someone, reason: REASON })],
+      ["reset password", () => admin.trpc.admin.resetPassword.mutate({ userId: someone, newPassword: "another long password", reason: REASON })],
+      ["reset second factor", () => admin.trpc.admin.resetSecondFactor.mutate({ userId: someone, reason: REASON })],
+      ["create API key", () => admin.trpc.admin.createApiKey.mutate({ name: "step-up key", reason: REASON })],
+      ["revoke API key", () => admin.trpc.admin.revokeApiKey.mutate({ keyId: nobody, reason: REASON })],
+      ["setting", () => admin.trpc.admin.updateSetting.mutate({ key: "compensation.approvalThresholdYen", value: 90_000, reason: REASON })],
+      ["raise threshold (request)", () => admin.trpc.approvals.request.mutate({ change: threshold, reason: REASON })],
+      ["raise threshold (emergency)", () => admin.trpc.approvals.emergency.mutate({ change: threshold, reason: long })],
+    ];
+    const outcomes = Object.fromEntries(await Promise.all(protectedCalls.map(async ([name, call]) => [name, await errorCodeOf(call())] as const)));
+    expect(outcomes).toEqual(Object.fromEntries(protectedCalls.map(([name]) => [name, "STEP_UP_REQUIRED"])));
+    expect(await t.db.prisma.auditEvent.count({ where: { action: { notIn: ["access.denied", "auth.secondFactor"] } } })).toBe(auditBefore);
+    expect(await t.db.prisma.suspension.findUniqueOrThrow({ where: { id: suspension } })).toMatchObject({ liftedAt: null });
+  });
+
   it("approving compensation asks for the code again only at or above the threshold (per victim)", async () => {
     const support = await signedInAs(t.baseUrl, "SUPPORT");
     const mgr = await signedInAs(t.baseUrl, "MANAGER");
