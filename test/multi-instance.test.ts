@@ -11,7 +11,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./helpers/db.ts";
 import { startServerProcess, type ServerProcess } from "./helpers/server-process.ts";
-import { signedInAs, staffClient } from "./helpers/staff.ts";
+import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
 import { accountWithLink, decide } from "./suspensions-fixtures.ts";
 import { burst, postAll, seasonalBackground } from "./volume-fixtures.ts";
 import { createApiKey } from "../server/platform-api/api-keys.ts";
@@ -32,6 +32,13 @@ let leader: ServerProcess;
 let standby: ServerProcess;
 const links: Record<string, string> = {};
 let quarantined: { at: Date | null; runs: number } | undefined;
+/** One manager session (signed in through the leader), used through either instance. */
+let manager: Awaited<ReturnType<typeof signedInAs>>;
+const managerOn = (s: ServerProcess) => {
+  const agent = staffClient(s.baseUrl);
+  for (const [k, v] of manager.jar) agent.jar.set(k, v);
+  return agent;
+};
 
 interface JobRow {
   name: string;
@@ -110,16 +117,15 @@ describe("several instances on one database", () => {
 
   it("a suspension committed through one instance is honoured by the next decision on the other", async () => {
     expect((await decide(standby.baseUrl, apiKey, "charge", { linkId: links.charge, amountYen: 5_000 })).body.decision).toBe("allow");
-    const manager = await signedInAs(leader.baseUrl, "MANAGER");
+    manager = await signedInAs(leader.baseUrl, "MANAGER");
     await manager.trpc.suspensions.suspend.mutate({ bankCodes: ["0005"], scopes: ["CHARGE"], reason: "multi-instance test: charges suspended" });
     const after = await decide(standby.baseUrl, apiKey, "charge", { linkId: links.charge, amountYen: 5_000 });
     expect(after.body).toMatchObject({ decision: "deny", reason: "BANK_CHARGES_SUSPENDED" });
   });
 
   it("a scheduled suspension takes effect at its start and its quarantine is applied once", async () => {
-    const manager = await signedInAs(standby.baseUrl, "MANAGER");
     const startsAt = new Date(Date.now() + 3_000);
-    await manager.trpc.suspensions.suspend.mutate({
+    await managerOn(standby).trpc.suspensions.suspend.mutate({
       bankCodes: ["0009"],
       scopes: ["REGISTRATION"],
       startsAt,
@@ -203,6 +209,24 @@ describe("several instances on one database", () => {
         break;
       }
     }
+  });
+
+  it("a bulk rescoring started through one instance runs once and reports the same progress on both", async () => {
+    const [onLeader, onStandby] = [managerOn(leader), managerOn(standby)];
+    const started = await Promise.allSettled([
+      onLeader.trpc.accounts.rescoreAll.mutate({ reason: "multi-instance test: first" }),
+      onStandby.trpc.accounts.rescoreAll.mutate({ reason: "multi-instance test: second" }),
+    ]);
+    expect(started.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = started.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(await errorCodeOf(Promise.reject(refused.reason))).toBe("RESCORE_ALREADY_RUNNING");
+    const done = await waitFor("the rescoring to finish", 30_000, async () => {
+      const s = await onStandby.trpc.accounts.rescoreStatus.query();
+      return s && !s.running ? s : null;
+    });
+    expect(done.error).toBeNull();
+    expect(done.scored).toBe(done.total);
+    expect(await onLeader.trpc.accounts.rescoreStatus.query()).toEqual(done);
   });
 
   it("kill -9 of the job runner: another instance takes the jobs within 10 s; SIGTERM hands them back", async () => {

@@ -19,7 +19,7 @@ export const accountsRouter = router({
   markConfirmedFraud: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "markConfirmedFraud", input)),
   markLegitimate: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "markLegitimate", input)),
   rescoreAll: staffProcedure.input(RescoreAllInput).mutation(({ ctx, input }) => startRescoreAll(ctx.deps.db, ctx.actor, input.reason)),
-  rescoreStatus: staffProcedure.input(z.void()).query(() => rescoreStatus()),
+  rescoreStatus: staffProcedure.input(z.void()).query(({ ctx }) => rescoreStatus(ctx.deps.db)),
   rules: staffProcedure.input(z.void()).query(() => ({
     threshold: DEFAULT_FLAG_THRESHOLD,
     scoreMax: SCORE_MAX,
