@@ -1,5 +1,10 @@
-// The one place transactions are opened. Money and suspensions use SERIALIZABLE where a check and a
-// write must not interleave; a serialization failure is retried a bounded number of times.
+// Transactions for staff mutations and the services they call (withTransaction through Prisma,
+// withPoolTransaction on a pg client), each opening with the session guard (a read-only one needs
+// none). They run READ COMMITTED unless a caller asks otherwise (none does today): checks that must
+// not interleave with a write take row or advisory locks instead. withTransaction retries a
+// serialization failure or deadlock a bounded number of times. Hot paths open their own pg
+// transactions: event ingestion (features/events/ingest.ts), the rescoring job
+// (features/accounts/scoring.ts) and the streamed CSV exports (READ ONLY).
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { assertSessionRow, currentSession, SESSION_GUARD_LOCK_SQL, SESSION_GUARD_SQL, sessionGuardParams } from "../features/auth/session-guard.ts";
