@@ -99,6 +99,9 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     // At the default cutoff (now) the three flagged wallets' links would stay grandfathered: warned.
     await expect(dialog.getByTestId("flagged-grandfathered-warning").textContent()).resolves.toContain("3 links of flagged wallets would stay grandfathered");
     await dialog.getByRole("button", { name: "Use it as the cutoff" }).click();
+    // Taken: the dialog still says where the cutoff came from, without offering it again.
+    await dialog.getByRole("button", { name: "Use it as the cutoff" }).waitFor({ state: "detached" });
+    await expect(suggestion.textContent()).resolves.toContain(`began ${since}`);
     await page.waitForFunction(() => /^3Links to quarantine/.test(document.querySelector('[data-testid="preview-quarantine"]')?.textContent ?? ""));
     await page.waitForFunction(() => document.querySelector('[data-testid="suspend-preview"]')?.getAttribute("style")?.includes("opacity: 1"));
     expect(await dialog.getByTestId("flagged-grandfathered-warning").count()).toBe(0);

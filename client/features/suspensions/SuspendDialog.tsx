@@ -225,20 +225,23 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
               {t(bankCodes.length > 1 ? "dialog.suggestedMany.NONE" : "dialog.suggestedOne.NONE")}
             </Text>
           )}
-          {data?.suggestedCutoff && data.suggestedCutoffBasis && (cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
+          {/* Where the suggestion comes from stays said after it is taken; the link goes once it is the cutoff. */}
+          {data?.suggestedCutoff && data.suggestedCutoffBasis && (
             <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()} data-basis={data.suggestedCutoffBasis}>
               {t(`${bankCodes.length > 1 ? "dialog.suggestedMany" : "dialog.suggestedOne"}.${data.suggestedCutoffBasis}`, { at: new Date(data.suggestedCutoff) })}{" "}
-              <Anchor
-                component="button"
-                type="button"
-                size="xs"
-                onClick={() => {
-                  setCutoffMode("earlier");
-                  setCutoffText(toJstInput(new Date(data.suggestedCutoff!)));
-                }}
-              >
-                {t("dialog.useIt")}
-              </Anchor>
+              {(cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
+                <Anchor
+                  component="button"
+                  type="button"
+                  size="xs"
+                  onClick={() => {
+                    setCutoffMode("earlier");
+                    setCutoffText(toJstInput(new Date(data.suggestedCutoff!)));
+                  }}
+                >
+                  {t("dialog.useIt")}
+                </Anchor>
+              )}
             </Text>
           )}
         </Stack>
