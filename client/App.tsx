@@ -10,6 +10,8 @@ import { NotFoundPage, RoleGate } from "./components/RoleGate.tsx";
 import { LanguageSync } from "./i18n/LanguageSwitch.tsx";
 import { i18n } from "./i18n/index.ts";
 import { StepUpModal } from "./features/auth/second-factor/StepUpModal.tsx";
+import { preloadOverview } from "./features/volume/overview/preload.ts";
+import { useTRPC } from "./trpc.ts";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
@@ -64,6 +66,10 @@ export function App() {
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
+  const trpc = useTRPC();
+
+  // Opened at the overview: its figures and code are asked for beside the session check.
+  useEffect(() => preloadOverview(window.location, queryClient, trpc), [queryClient, trpc]);
 
   useEffect(
     () =>

@@ -17,7 +17,8 @@ function isSessionLoss(error: unknown): boolean {
 
 export function makeQueryClient() {
   return new QueryClient({
-    queryCache: new QueryCache({ onError: (e) => isSessionLoss(e) && notifySessionLost() }),
+    // A query started before the session check (overview/preload.ts) fails quietly when signed out.
+    queryCache: new QueryCache({ onError: (e, query) => isSessionLoss(e) && !query.meta?.quietSessionLoss && notifySessionLost() }),
     mutationCache: new MutationCache({ onError: (e) => isSessionLoss(e) && notifySessionLost() }),
     defaultOptions: {
       queries: {

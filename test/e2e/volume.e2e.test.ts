@@ -46,6 +46,12 @@ describe.runIf(browserTestsEnabled)("volume by bank in the browser", () => {
   });
 
   it("shows the banner and The 77 Bank at the top of the table; its page shows its spike", async () => {
+    // Signed out, the overview's early query (asked for beside the session check) fails quietly:
+    // sign-in as for any page, not "your session expired".
+    await page.goto("/overview");
+    await page.getByLabel("Email").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    expect(new URL(page.url()).searchParams.get("expired")).toBeNull();
     await signInThroughUi(page, "ANALYST");
     await page.waitForURL("**/overview");
     const banner = page.getByTestId("incident-banner");

@@ -8,8 +8,8 @@
 // shared (an unchanged part is the same object after a refresh) and every part is memoised, so a
 // refresh redraws only what changed; sparklines are static SVG; charts do not animate and load
 // lazily after the figures; the filter box is local state and the address follows it after a pause.
-import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
-import { Alert, Anchor, Button, Card, Group, SegmentedControl, Select, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { Alert, Anchor, Button, Card, Group, SegmentedControl, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
@@ -22,9 +22,10 @@ import { EmergencyNotice } from "../approvals/EmergencyNotice.tsx";
 import { REFRESH_MS, RangeControl, useRangeParam } from "./parts.tsx";
 import { BankTable } from "./overview/BankTable.tsx";
 import { nextSort, shareEqual, spikingColors, visibleBanks, type SortKey } from "./overview/chart-data.ts";
-import { OverviewKpis, OverviewSkeleton } from "./overview/OverviewKpis.tsx";
+import { OverviewKpis, OverviewSkeleton, TableSkeleton } from "./overview/OverviewKpis.tsx";
+import OverviewCharts from "./overview/OverviewCharts.tsx";
+import { overviewInputFromParams } from "./overview/input.ts";
 
-const OverviewCharts = lazy(() => import("./overview/OverviewCharts.tsx"));
 
 /** How long the filter box waits after the last key before the address follows it. */
 const FILTER_URL_DELAY_MS = 300;
@@ -36,7 +37,6 @@ export default function OverviewPage() {
   const [params, setParams] = useSearchParams();
   const [range, setRange] = useRangeParam("24h");
   const chargeMeasure = params.get("charge") === "yen" ? "yen" : "count";
-  const selectedParam = params.get("bank") ?? undefined;
   const urlFilter = params.get("q") ?? "";
   const sortParam = params.get("sort") ?? "";
   const selParam = params.get("sel") ?? "";
@@ -81,15 +81,20 @@ export default function OverviewPage() {
   }, [filter, setParam]);
   const tableFilter = useDeferredValue(filter);
 
-  const customIncomplete = range.range === "custom" && (!range.from || !range.to);
+  const input = useMemo(() => overviewInputFromParams(params), [params]);
+  const customIncomplete = input === null;
   const q = useQuery({
-    ...trpc.volume.overview.queryOptions(
-      { range: range.range, from: range.from, to: range.to, chargeMeasure, bank: selectedParam },
-      { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData, structuralSharing: (prev: unknown, next: unknown) => shareEqual(prev, next) },
-    ),
+    ...trpc.volume.overview.queryOptions(input ?? { range: "24h" }, {
+      refetchInterval: REFRESH_MS,
+      placeholderData: keepPreviousData,
+      structuralSharing: (prev: unknown, next: unknown) => shareEqual(prev, next),
+    }),
     enabled: !customIncomplete,
   });
-  const o = q.data;
+  // The KPI tiles show an answer at once; the table and the charts (most of the work) follow in a
+  // background render that React splits into short slices, so a refresh never holds the page.
+  const kpis = q.data?.kpis;
+  const o = useDeferredValue(q.data);
 
   const colors = useMemo(() => spikingColors(o?.chartBanks ?? []), [o?.chartBanks]);
   const banks = useMemo(() => visibleBanks(o?.banks ?? [], tableFilter, sortParam, chargeMeasure === "yen"), [o?.banks, tableFilter, sortParam, chargeMeasure]);
@@ -124,8 +129,8 @@ export default function OverviewPage() {
           </Text>
         </Stack>
         <Text size="xs" c="dimmed" data-testid="overview-updated">
-          {o ? t("overview.updated", { at: o.generatedAt, seconds: REFRESH_MS / 1000 }) : ""}
-          {q.isFetching && o ? t("overview.refreshing") : ""}
+          {q.data ? t("overview.updated", { at: q.data.generatedAt, seconds: REFRESH_MS / 1000 }) : ""}
+          {q.isFetching && q.data ? t("overview.refreshing") : ""}
         </Text>
       </Group>
 
@@ -158,24 +163,22 @@ export default function OverviewPage() {
       {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
       {q.error && <Alert color="red" title={t("overview.loadFailed")}>{errorMessage(q.error)}</Alert>}
       {q.isPending && !customIncomplete && !q.error && <OverviewSkeleton />}
+      {kpis && <OverviewKpis kpis={kpis} />}
+      {kpis && !o && <TableSkeleton charts />}
 
       {o && (
         <>
-          <OverviewKpis kpis={o.kpis} />
-
-          <Suspense fallback={<Skeleton h={360} radius="md" data-testid="charts-loading" />}>
-            <OverviewCharts
-              linkChart={o.linkChart}
-              chargeChart={o.chargeChart}
-              deniedSeries={o.deniedSeries}
-              spikeMarkers={o.spikeMarkers}
-              suspensionRegions={o.suspensionRegions}
-              chartBanks={o.chartBanks}
-              selectedName={o.selectedBank?.name ?? null}
-              bucketMinutes={o.window.bucketMinutes}
-              chargeMeasure={chargeMeasure}
-            />
-          </Suspense>
+          <OverviewCharts
+            linkChart={o.linkChart}
+            chargeChart={o.chargeChart}
+            deniedSeries={o.deniedSeries}
+            spikeMarkers={o.spikeMarkers}
+            suspensionRegions={o.suspensionRegions}
+            chartBanks={o.chartBanks}
+            selectedName={o.selectedBank?.name ?? null}
+            bucketMinutes={o.window.bucketMinutes}
+            chargeMeasure={chargeMeasure}
+          />
 
           <Card withBorder padding="sm">
             <Group justify="space-between" mb="xs">

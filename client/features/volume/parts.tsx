@@ -1,5 +1,6 @@
 // Small pieces shared by the volume pages: the range control (in the URL), badges, number words.
-import { Badge, Group, SegmentedControl, Stack, Text, Tooltip } from "@mantine/core";
+import { Badge, Group, SegmentedControl, Stack, Text } from "@mantine/core";
+import { HoverTooltip } from "../../components/HoverTooltip.tsx";
 import { DateTimePicker } from "@mantine/dates";
 import { useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -7,6 +8,7 @@ import { formatCount, formatYen } from "../../../shared/format.ts";
 import type { Language } from "../../../shared/language.ts";
 import { VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
 import { useFormat } from "../../components/format.tsx";
+import { rangeFromParams, type RangeState } from "./overview/input.ts";
 
 export { REFRESH_MS } from "./refresh.ts";
 
@@ -37,20 +39,12 @@ export function formatTick(atMs: number, bucketMinutes: number, spanMs: number):
   return day;
 }
 
-export interface RangeState {
-  range: VolumeRange;
-  from?: Date;
-  to?: Date;
-}
+export type { RangeState };
 
 /** The time range of a volume page, kept in the URL (range, and from/to for a custom range). */
 export function useRangeParam(defaultRange: VolumeRange = "24h"): [RangeState, (next: RangeState) => void] {
   const [params, setParams] = useSearchParams();
-  const raw = params.get("range");
-  const range = (VOLUME_RANGES as readonly string[]).includes(raw ?? "") ? (raw as VolumeRange) : defaultRange;
-  const from = params.get("from") ? new Date(params.get("from")!) : undefined;
-  const to = params.get("to") ? new Date(params.get("to")!) : undefined;
-  const state: RangeState = range === "custom" ? { range, from: validDate(from), to: validDate(to) } : { range };
+  const state = rangeFromParams(params, defaultRange);
   const set = (next: RangeState) =>
     setParams(
       (prev) => {
@@ -65,10 +59,6 @@ export function useRangeParam(defaultRange: VolumeRange = "24h"): [RangeState, (
       { replace: true },
     );
   return [state, set];
-}
-
-function validDate(d: Date | undefined): Date | undefined {
-  return d && Number.isFinite(d.getTime()) ? d : undefined;
 }
 
 export function RangeControl({ value, onChange }: { value: RangeState; onChange: (v: RangeState) => void }) {
@@ -121,11 +111,11 @@ export function AuthBadge({ method }: { method: string }) {
   const known = isAuthMethod(method) ? method : null;
   const words = known && known !== "PIN" ? t(`auth.words.${known}`) : method;
   return (
-    <Tooltip label={weak ? t("auth.weakHint") : t("auth.asksFor", { what: words })}>
+    <HoverTooltip label={weak ? t("auth.weakHint") : t("auth.asksFor", { what: words })}>
       <Badge color={weak ? "red" : "gray"} variant={weak ? "filled" : "light"} size="sm">
         {known ? t(`auth.${known}`) : method}
       </Badge>
-    </Tooltip>
+    </HoverTooltip>
   );
 }
 
@@ -134,11 +124,11 @@ export function SuspensionBadge({ status }: { status: { state: string; scopes: s
   if (status.state === "NONE") return <Text size="sm" c="dimmed">{t("suspensionBadge.none")}</Text>;
   const scopes = status.scopes.map((s) => t(`common:scopeLabels.${s as "CHARGE"}`, { defaultValue: s })).join("; ");
   return (
-    <Tooltip label={scopes} multiline w={260}>
+    <HoverTooltip label={scopes} multiline w={260}>
       <Badge color={status.state === "ACTIVE" ? "orange" : "yellow"} variant="light" size="sm">
         {status.state === "ACTIVE" ? t("suspensionBadge.suspended") : t("suspensionBadge.scheduled")} · {t("suspensionBadge.scopes", { count: status.scopes.length })}
       </Badge>
-    </Tooltip>
+    </HoverTooltip>
   );
 }
 

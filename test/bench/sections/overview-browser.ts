@@ -15,7 +15,14 @@
 // client of an older commit built with `npx vite build --outDir …`), it is measured first in the
 // same run against the same server and data, so the two pages are compared under the same load.
 // The machine's load average is printed beside the figures. Prints figures, asserts nothing.
-import { existsSync } from "node:fs";
+//
+// For diagnosis (not for figures you publish):
+//   OVERVIEW_BROWSER_REUSE=1      keep the demo database an earlier run loaded (skips the ~8 min load;
+//                                 its data then ends when it was loaded, not now)
+//   OVERVIEW_BROWSER_SECONDS=20   keep each page open this long instead of 60 s
+//   OVERVIEW_BROWSER_PROFILE=dir  write a V8 CPU profile of each page's open minute to dir
+//                                 (open it in Chrome's DevTools, Performance panel)
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -29,10 +36,12 @@ import { loadDemoData } from "../../../server/features/events/demo-load.ts";
 import { seedReferenceData } from "../../../server/features/reference/seed-reference.ts";
 import { startBackgroundJobs } from "../../../server/jobs.ts";
 import { DEMO_STAFF } from "../../../server/features/reference/demo-staff.ts";
+import { nextTotpCode } from "../../helpers/second-factor.ts";
 import type { BenchContext, BenchFigure, BenchSection } from "../context.ts";
 
 const DB_NAME = "floodgate_bench_overview_browser";
-const OPEN_MS = 60_000;
+const OPEN_MS = 1000 * Number(process.env.OVERVIEW_BROWSER_SECONDS ?? 60);
+const PROFILE_DIR = process.env.OVERVIEW_BROWSER_PROFILE;
 const BASELINE_DIR = process.env.OVERVIEW_BASELINE_CLIENT ?? path.join(REPO_ROOT, ".data", "baseline-client");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -62,7 +71,7 @@ const OBSERVE = `(() => {
   document.addEventListener("DOMContentLoaded", () => mo.observe(document.body, { childList: true, subtree: true }));
 })();`;
 
-async function measurePage(browser: Browser, baseUrl: string, log: (l: string) => void): Promise<PageFigures> {
+async function measurePage(browser: Browser, baseUrl: string, log: (l: string) => void, profileName?: string): Promise<PageFigures> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 }, timezoneId: "Asia/Tokyo", locale: "en-US" });
   try {
     const page = await context.newPage();
@@ -72,12 +81,38 @@ async function measurePage(browser: Browser, baseUrl: string, log: (l: string) =
     await page.getByLabel("Email").fill(staff.email);
     await page.getByRole("textbox", { name: "Password" }).fill(staff.password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    // The second factor (the demo staff's authenticator code).
+    const stage = page.getByTestId("second-factor-stage");
+    await stage.waitFor();
+    await stage.getByLabel("Authentication code").fill(await nextTotpCode(baseUrl, staff.email));
+    await stage.getByRole("button", { name: "Verify" }).click();
     await page.waitForURL("**/overview");
     // A fresh navigation with the observers installed (the session cookie is kept).
     await page.goto("about:blank");
     await context.addInitScript(OBSERVE);
+    const cdp = profileName ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+      await cdp.send("Profiler.start");
+    }
     await page.goto("/overview");
     await page.waitForTimeout(OPEN_MS);
+    if (cdp && profileName && PROFILE_DIR) {
+      const { profile } = await cdp.send("Profiler.stop");
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      const file = path.join(PROFILE_DIR, `${profileName}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      log(`overview-browser: CPU profile in ${file}`);
+      const resources = await page.evaluate(() =>
+        performance.getEntriesByType("resource").slice(0, 40).map((e) => {
+          const r = e as PerformanceResourceTiming;
+          return `${Math.round(r.startTime)}–${Math.round(r.responseEnd)} ms ${r.encodedBodySize} B ${r.name.replace(location.origin, "").slice(0, 160)}`;
+        }),
+      );
+      writeFileSync(path.join(PROFILE_DIR, `${profileName}.resources.txt`), resources.join("\n") + "\n");
+      await page.screenshot({ path: path.join(PROFILE_DIR, `${profileName}.png`), fullPage: true });
+    }
     const r = await page.evaluate(() => {
       const w = window as unknown as { __longTasks: Array<[number, number]>; __firstData: number | null };
       return { tasks: w.__longTasks, firstData: w.__firstData, now: performance.now() };
@@ -101,14 +136,26 @@ async function measurePage(browser: Browser, baseUrl: string, log: (l: string) =
 async function freshDemoDatabase(ctx: BenchContext): Promise<{ db: Database; url: string }> {
   const admin = new pg.Client({ connectionString: ctx.adminUrl });
   await admin.connect();
+  const url = new URL(ctx.dbUrl);
+  url.pathname = `/${DB_NAME}`;
   try {
+    if (process.env.OVERVIEW_BROWSER_REUSE === "1") {
+      const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB_NAME]);
+      if (rowCount) {
+        const db = connectDatabase(url.toString());
+        const { rows } = await db.pool.query<{ at: Date | null }>("SELECT max(bucket_start) AS at FROM volume_bucket");
+        if (rows[0]?.at) {
+          ctx.log(`overview-browser: OVERVIEW_BROWSER_REUSE: reusing the demo database (data up to ${rows[0].at.toISOString()})`);
+          return { db, url: url.toString() };
+        }
+        await db.close();
+      }
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${DB_NAME}`);
   } finally {
     await admin.end();
   }
-  const url = new URL(ctx.dbUrl);
-  url.pathname = `/${DB_NAME}`;
   await applyMigrations(url.toString());
   const db = connectDatabase(url.toString());
   await seedReferenceData(db.prisma);
@@ -157,7 +204,7 @@ export const section: BenchSection = {
         try {
           const load = os.loadavg()[0];
           ctx.log(`overview-browser: ${c.label}: overview open for ${OPEN_MS / 1000} s (load average ${load.toFixed(2)})`);
-          const f = await measurePage(browser, baseUrl, ctx.log);
+          const f = await measurePage(browser, baseUrl, ctx.log, PROFILE_DIR ? c.label.split(" ")[0] : undefined);
           const loadAfter = os.loadavg()[0];
           figures.push(...pageFigures(c.label, f, `1-min load average ${load.toFixed(1)} → ${loadAfter.toFixed(1)} on ${os.cpus().length} cores`));
         } finally {

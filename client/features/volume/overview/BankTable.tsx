@@ -2,10 +2,11 @@
 // refreshes by structural sharing), its tick and the measure, so a refresh redraws only the rows
 // whose figures changed; the sparklines are static SVG.
 import { memo } from "react";
-import { Anchor, Badge, Box, Checkbox, Group, Stack, Table, Text, Tooltip, UnstyledButton } from "@mantine/core";
+import { Anchor, Badge, Box, Checkbox, Group, Stack, Table, Text, UnstyledButton } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { HoverTooltip } from "../../../components/HoverTooltip.tsx";
 import { AuthBadge, SuspensionBadge, VsExpected } from "../parts.tsx";
 import { parseSort, type SortKey } from "./chart-data.ts";
 import { Sparkline } from "./Sparkline.tsx";
@@ -39,8 +40,9 @@ function Deviation({ d }: { d: BankRow["deviation"] }) {
         {t("table.learning")}
       </Text>
     );
+  // Mounted on the first hover (HoverTooltip): 44 rows of live tooltips were a large part of a redraw.
   return (
-    <Tooltip
+    <HoverTooltip
       multiline
       w={280}
       label={t("table.deviationHint", {
@@ -59,7 +61,7 @@ function Deviation({ d }: { d: BankRow["deviation"] }) {
           </Text>
         )}
       </Text>
-    </Tooltip>
+    </HoverTooltip>
   );
 }
 
@@ -116,13 +118,13 @@ const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, y
       </Table.Td>
       <Table.Td>
         {b.spikingNow ? (
-          <Tooltip label={t("table.open", { metrics: b.openSpikeMetrics.map((x) => t(`common:metrics.${x}`)).join(", ") })}>
+          <HoverTooltip label={t("table.open", { metrics: b.openSpikeMetrics.map((x) => t(`common:metrics.${x}`)).join(", ") })}>
             <Box miw={104}>
               <Badge color="red" variant="filled" size="sm" data-testid="spiking-now">
                 {t("table.spikingNow")}
               </Badge>
             </Box>
-          </Tooltip>
+          </HoverTooltip>
         ) : b.spikesInWindow > 0 ? (
           <Badge color="orange" variant="light" size="sm">
             {t("table.inRange", { count: b.spikesInWindow })}

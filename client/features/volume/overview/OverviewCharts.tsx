@@ -2,12 +2,12 @@
 // open spike are drawn on top, thick and in colour, and lead the legend; the other banks drawn one
 // by one are muted grey, "all other banks" a dashed line. One "spike began" marker per bank, labels
 // in rows so they never overlap, on the inner side near the right edge so they are never cut.
-// Loaded lazily (recharts is the page's largest dependency): the KPIs and the table show first.
-import { memo, useMemo } from "react";
+// Plain SVG (LineChart.tsx), no chart library: a redraw costs a few milliseconds.
+import { memo, useCallback, useMemo } from "react";
 import { Card, Group, SimpleGrid, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../../components/format.tsx";
-import { VolumeChart, type ChartMarker, type ChartRegion } from "../VolumeChart.tsx";
+import { LineChart, type ChartRegion, type PlacedChartMarker } from "./LineChart.tsx";
 import { chartLines, legendEntries, placeMarkers, spikingColors } from "./chart-data.ts";
 import type { ChartData, Overview } from "./types.ts";
 
@@ -48,7 +48,7 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
   // The server names the summed line in English; every other line is a bank's own name.
   const lines = useMemo(() => chartLines(chart.series.map((s) => (s.bankCode ? s : { ...s, label: t("charts.others") })), colors), [chart.series, colors, t]);
   const legend = useMemo(() => legendEntries(lines, (count) => t("charts.moreBanks", { count })), [lines, t]);
-  const placed = useMemo<ChartMarker[]>(() => {
+  const placed = useMemo<PlacedChartMarker[]>(() => {
     const pts = chart.points;
     if (pts.length === 0) return [];
     return placeMarkers(markers, pts[0].at, pts[pts.length - 1].at).map((m) => ({
@@ -60,7 +60,7 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
       labelled: m.labelled,
     }));
   }, [markers, chart.points, colors]);
-  const format = yen ? (n: number) => fmt.yen(Math.round(n)) : (n: number) => fmt.count(Math.round(n));
+  const format = useCallback((n: number) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n))), [yen, fmt]);
   return (
     <Card withBorder padding="sm">
       <Text fw={600} size="sm" mb={4}>
@@ -70,12 +70,11 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
           · {note}
         </Text>
       </Text>
-      <VolumeChart
+      <LineChart
         testId={testId}
         ariaLabel={ariaLabel}
-        points={chart.points as never}
+        points={chart.points}
         lines={lines}
-        legend={false}
         bandLabel={selectedName ? t("charts.normalBandOf", { name: selectedName }) : undefined}
         expectedLabel={selectedName ? t("charts.expectedOf", { name: selectedName }) : undefined}
         markers={placed}
@@ -91,21 +90,15 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
 const DeniedChart = memo(function DeniedChart({ series, bucketMinutes }: { series: Overview["deniedSeries"]; bucketMinutes: number }) {
   const { t } = useTranslation(["volume", "common"]);
   const fmt = useFormat();
+  const format = useCallback((n: number) => fmt.count(Math.round(n)), [fmt]);
+  const lines = useMemo(() => [{ key: "value", label: t("charts.deniedLine"), color: "#d9480f" }], [t]);
   return (
     <Card withBorder padding="sm">
       <Text fw={600} size="sm" mb={4}>
         {t("charts.denied")}
       </Text>
       {series.some((p) => p.value > 0) ? (
-        <VolumeChart
-          testId="denied-chart"
-          ariaLabel={t("charts.deniedAria")}
-          height={140}
-          points={series}
-          lines={[{ key: "value", label: t("charts.deniedLine"), color: "#d9480f" }]}
-          bucketMinutes={bucketMinutes}
-          formatValue={(n) => fmt.count(Math.round(n))}
-        />
+        <LineChart testId="denied-chart" ariaLabel={t("charts.deniedAria")} height={140} points={series} lines={lines} bucketMinutes={bucketMinutes} formatValue={format} />
       ) : (
         <Text size="sm" c="dimmed">
           {t("charts.noDenied")}

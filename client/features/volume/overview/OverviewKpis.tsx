@@ -78,10 +78,21 @@ export function OverviewSkeleton() {
           <Skeleton key={i} h={86} radius="md" />
         ))}
       </SimpleGrid>
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" mt="md">
-        <Skeleton h={330} radius="md" />
-        <Skeleton h={330} radius="md" />
-      </SimpleGrid>
+      <TableSkeleton charts />
+    </Box>
+  );
+}
+
+/** The charts' and the table's placeholders (the KPI tiles are drawn first). */
+export function TableSkeleton({ charts = false }: { charts?: boolean }) {
+  return (
+    <Box aria-hidden="true">
+      {charts && (
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md" mt="md">
+          <Skeleton h={330} radius="md" />
+          <Skeleton h={330} radius="md" />
+        </SimpleGrid>
+      )}
       <Skeleton h={40} mt="md" radius="md" />
       {[0, 1, 2, 3, 4, 5].map((i) => (
         <Skeleton key={i} h={34} mt={6} radius="sm" />

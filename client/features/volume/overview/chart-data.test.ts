@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLines, legendEntries, MUTED_COLOR, nextSort, OTHERS_COLOR, placeMarkers, shareEqual, sparkPoints, spikingColors, visibleBanks, type SortableBank } from "./chart-data.ts";
+import { chartLines, legendEntries, MUTED_COLOR, nextSort, OTHERS_COLOR, placeMarkers, shareEqual, sparkPoints, spikingColors, visibleBanks, xTicks, yTicks, type SortableBank } from "./chart-data.ts";
 
 const series = [
   { key: "b0125", bankCode: "0125", label: "The 77 Bank (0125)", spiking: true },
@@ -163,5 +163,28 @@ describe("structural sharing of query data", () => {
     expect(shareEqual({ a: 1, b: 2 }, { a: 1 })).toEqual({ a: 1 });
     expect(shareEqual([1, 2], [1])).toEqual([1]);
     expect(shareEqual(undefined, { a: 1 })).toEqual({ a: 1 });
+  });
+});
+
+describe("chart axes", () => {
+  it("puts round whole-number steps from 0 up to at least the largest value", () => {
+    expect(yTicks(7)).toEqual([0, 2, 4, 6, 8]);
+    expect(yTicks(61)).toEqual([0, 20, 40, 60, 80]);
+    expect(yTicks(240_106_380).at(-1)).toBeGreaterThanOrEqual(240_106_380);
+    expect(yTicks(1.5)).toEqual([0, 1, 2]);
+    expect(yTicks(0)).toEqual([0, 1]);
+  });
+
+  it("puts time ticks on round JST hours, far enough apart to read", () => {
+    const from = Date.parse("2026-12-05T20:12:00Z"); // 05:12 JST
+    const to = from + 24 * 3_600_000;
+    const ticks = xTicks(from, to, 480);
+    expect(ticks.length).toBeGreaterThan(2);
+    expect(ticks.length).toBeLessThanOrEqual(6);
+    for (const t of ticks) expect(new Date(t).getUTCMinutes()).toBe(0);
+    expect((480 * (ticks[1] - ticks[0])) / (to - from)).toBeGreaterThanOrEqual(80);
+    // 30 days: whole JST days.
+    const days = xTicks(from, from + 30 * 86_400_000, 480);
+    for (const t of days) expect((t + 9 * 3_600_000) % 86_400_000).toBe(0);
   });
 });

@@ -103,6 +103,34 @@ export function placeMarkers<M extends MarkerIn>(markers: readonly M[], fromMs: 
   return out;
 }
 
+// Axes of the overview's charts (LineChart.tsx).
+/** Steps between time ticks, in minutes. */
+const X_STEPS_MIN = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
+const JST_MS = 9 * 3_600_000;
+const MIN_TICK_GAP_PX = 80;
+
+/** 0 and a few round steps up to at least `max` (1, 2, 2.5, 5 × 10ⁿ; whole numbers only). */
+export function yTicks(max: number, count = 4): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag);
+  const top = Math.ceil(max / step) * step;
+  const out: number[] = [];
+  for (let v = 0; v <= top + step / 2; v += step) out.push(v);
+  return out;
+}
+
+/** Time ticks at round JST steps, at least MIN_TICK_GAP_PX apart. */
+export function xTicks(fromMs: number, toMs: number, widthPx: number): number[] {
+  const span = Math.max(1, toMs - fromMs);
+  const stepMin = X_STEPS_MIN.find((m) => ((m * 60_000) / span) * widthPx >= MIN_TICK_GAP_PX) ?? X_STEPS_MIN[X_STEPS_MIN.length - 1];
+  const step = stepMin * 60_000;
+  const out: number[] = [];
+  for (let t = Math.ceil((fromMs + JST_MS) / step) * step - JST_MS; t <= toMs; t += step) out.push(t);
+  return out;
+}
+
 /** SVG polyline points for a sparkline of `values` in a w × h box (0 at the bottom). */
 export function sparkPoints(values: readonly number[], w: number, h: number, pad = 2): string {
   if (values.length === 0) return "";

@@ -1,0 +1,325 @@
+// The overview's time-series chart as plain SVG: one path per line, the selected bank's expected
+// band, suspension periods, "spike began" markers with their labels placed by placeMarkers, and a
+// hover readout. No chart library: recharts measured text in the DOM, ran its own store and drew
+// the charts in several synchronous passes, most of the overview's main-thread time. Here a redraw
+// is a few string joins, nothing is measured but the box's width (a ResizeObserver), and nothing
+// animates. Hovering draws only the small overlay, never the lines again.
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { formatTick } from "../parts.tsx";
+import { xTicks, yTicks } from "./chart-data.ts";
+
+export interface LineSeries {
+  key: string;
+  label: string;
+  color: string;
+  width?: number;
+  dashed?: boolean;
+}
+
+export interface PlacedChartMarker {
+  at: number;
+  label: string;
+  color: string;
+  row: number;
+  side: "right" | "left";
+  labelled: boolean;
+}
+
+export interface ChartRegion {
+  from: number;
+  to: number;
+  label: string;
+}
+
+export type ChartPoint = { at: number } & Record<string, unknown>;
+
+export interface LineChartProps {
+  points: readonly ChartPoint[];
+  lines: readonly LineSeries[];
+  /** Points carry `band: [low, high]` and `expected`: draw them, named with these labels. */
+  bandLabel?: string;
+  expectedLabel?: string;
+  markers?: readonly PlacedChartMarker[];
+  regions?: readonly ChartRegion[];
+  bucketMinutes: number;
+  formatValue: (n: number) => string;
+  height?: number;
+  testId?: string;
+  ariaLabel: string;
+}
+
+const MARGIN = { top: 8, right: 16, bottom: 22, left: 8 };
+const FONT = 11;
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/** The box's width, read once and on resize (no measuring on redraws). */
+function useWidth(): [(el: HTMLDivElement | null) => void, number] {
+  const [width, setWidth] = useState(0);
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!el) return;
+    setWidth(Math.round(el.getBoundingClientRect().width));
+    observer.current = new ResizeObserver((entries) => setWidth(Math.round(entries[0].contentRect.width)));
+    observer.current.observe(el);
+  }, []);
+  useEffect(() => () => observer.current?.disconnect(), []);
+  return [ref, width];
+}
+
+interface Geometry {
+  width: number;
+  height: number;
+  left: number;
+  plotW: number;
+  plotH: number;
+  t0: number;
+  t1: number;
+  yMax: number;
+  x: (at: number) => number;
+  y: (v: number) => number;
+}
+
+function geometry(points: readonly ChartPoint[], lines: readonly LineSeries[], band: boolean, width: number, height: number, formatValue: (n: number) => string): Geometry & { ticks: number[] } {
+  let max = 0;
+  for (const p of points) {
+    for (const l of lines) {
+      const v = num(p[l.key]);
+      if (v !== null && v > max) max = v;
+    }
+    if (band) {
+      const b = p.band as [number, number] | null | undefined;
+      if (b && b[1] > max) max = b[1];
+    }
+  }
+  const ticks = yTicks(max);
+  const yMax = ticks[ticks.length - 1];
+  // The axis is as wide as its longest label (estimated from the characters: no DOM measuring).
+  const labelW = Math.max(...ticks.map((v) => formatValue(v).length)) * 6.6 + 8;
+  const left = MARGIN.left + Math.max(32, labelW);
+  const plotW = Math.max(10, width - left - MARGIN.right);
+  const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+  const t0 = points[0].at;
+  const t1 = points[points.length - 1].at;
+  const span = Math.max(1, t1 - t0);
+  return {
+    width,
+    height,
+    left,
+    plotW,
+    plotH,
+    t0,
+    t1,
+    yMax,
+    ticks,
+    x: (at) => left + ((at - t0) / span) * plotW,
+    y: (v) => MARGIN.top + plotH - (v / yMax) * plotH,
+  };
+}
+
+/** An SVG path through the points with a value (gaps where there is none). */
+function linePath(points: readonly ChartPoint[], value: (p: ChartPoint) => number | null, g: Geometry): string {
+  let d = "";
+  let pen = false;
+  for (const p of points) {
+    const v = value(p);
+    if (v === null) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? "L" : "M"}${g.x(p.at).toFixed(1)} ${g.y(v).toFixed(1)}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** The band as closed areas, one per run of points that have it. */
+function bandPath(points: readonly ChartPoint[], g: Geometry): string {
+  let d = "";
+  let run: Array<[number, number, number]> = [];
+  const flush = () => {
+    if (run.length > 1) {
+      d += run.map(([at, , hi], i) => `${i ? "L" : "M"}${g.x(at).toFixed(1)} ${g.y(hi).toFixed(1)}`).join("");
+      d += [...run].reverse().map(([at, lo]) => `L${g.x(at).toFixed(1)} ${g.y(lo).toFixed(1)}`).join("") + "Z";
+    }
+    run = [];
+  };
+  for (const p of points) {
+    const b = p.band as [number, number] | null | undefined;
+    if (b && Number.isFinite(b[0]) && Number.isFinite(b[1])) run.push([p.at, b[0], b[1]]);
+    else flush();
+  }
+  flush();
+  return d;
+}
+
+const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketMinutes, formatValue, g }: Omit<LineChartProps, "ariaLabel" | "testId" | "height"> & { band: boolean; g: Geometry & { ticks: number[] } }) {
+  const span = g.t1 - g.t0;
+  const xt = xTicks(g.t0, g.t1, g.plotW);
+  const bottom = MARGIN.top + g.plotH;
+  return (
+    <svg width={g.width} height={g.height} style={{ display: "block", overflow: "hidden" }} aria-hidden="true">
+      <g stroke="#e9ecef" strokeDasharray="3 3">
+        {g.ticks.map((v) => (
+          <line key={`y${v}`} x1={g.left} x2={g.left + g.plotW} y1={g.y(v)} y2={g.y(v)} />
+        ))}
+        {xt.map((t) => (
+          <line key={`x${t}`} x1={g.x(t)} x2={g.x(t)} y1={MARGIN.top} y2={bottom} />
+        ))}
+      </g>
+      <g fontSize={FONT} fill="#666">
+        {g.ticks.map((v) => (
+          <text key={`yl${v}`} x={g.left - 6} y={g.y(v) + 4} textAnchor="end">
+            {formatValue(v)}
+          </text>
+        ))}
+        {xt.map((t) => {
+          const x = g.x(t);
+          // Never cut at either edge.
+          const anchor = x - g.left < 24 ? "start" : g.left + g.plotW - x < 24 ? "end" : "middle";
+          return (
+            <text key={`xl${t}`} x={x} y={bottom + 15} textAnchor={anchor}>
+              {formatTick(t, bucketMinutes, span)}
+            </text>
+          );
+        })}
+      </g>
+      <line x1={g.left} x2={g.left + g.plotW} y1={bottom} y2={bottom} stroke="#868e96" />
+      {regions?.map((r, i) => {
+        const x1 = Math.max(g.left, g.x(r.from));
+        const x2 = Math.min(g.left + g.plotW, g.x(r.to));
+        if (x2 <= x1) return null;
+        return (
+          <g key={`r${i}`}>
+            <rect x={x1} y={MARGIN.top} width={x2 - x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
+            <text x={x1 + 4} y={MARGIN.top + 12} fontSize={10} fill="#d9480f">
+              {r.label}
+            </text>
+          </g>
+        );
+      })}
+      {band && <path d={bandPath(points, g)} fill="#74c0fc" fillOpacity={0.12} stroke="#74c0fc" strokeOpacity={0.5} strokeWidth={0.5} />}
+      {band && <path d={linePath(points, (p) => num(p.expected), g)} fill="none" stroke="#4dabf7" strokeDasharray="4 3" strokeWidth={1} />}
+      {lines.map((l) => (
+        <path
+          key={l.key}
+          d={linePath(points, (p) => num(p[l.key]), g)}
+          fill="none"
+          stroke={l.color}
+          strokeWidth={l.width ?? 1.6}
+          strokeDasharray={l.dashed ? "5 4" : undefined}
+          strokeLinejoin="round"
+        />
+      ))}
+      {markers?.map((m) => {
+        const x = g.x(m.at);
+        if (x < g.left - 0.5 || x > g.left + g.plotW + 0.5) return null;
+        return (
+          <g key={`m${m.label}${m.at}`} data-testid="spike-marker">
+            <line x1={x} x2={x} y1={MARGIN.top} y2={bottom} stroke={m.color} strokeOpacity={0.7} strokeDasharray="2 3" />
+            {m.labelled && (
+              <text
+                x={x + (m.side === "right" ? 3 : -3)}
+                y={MARGIN.top + 11 + m.row * 12}
+                fontSize={10}
+                fontWeight={600}
+                fill={m.color}
+                textAnchor={m.side === "right" ? "start" : "end"}
+                stroke="#fff"
+                strokeWidth={3}
+                paintOrder="stroke"
+              >
+                ▲ {m.label}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </svg>
+  );
+});
+
+/** The bucket under the pointer: a cursor line and the bucket's values (drawn only while hovering). */
+function Readout({ point, lines, bandLabel, expectedLabel, bucketMinutes, formatValue, g }: { point: ChartPoint; lines: readonly LineSeries[]; bandLabel?: string; expectedLabel?: string; bucketMinutes: number; formatValue: (n: number) => string; g: Geometry }) {
+  const { t } = useTranslation("volume");
+  const x = g.x(point.at);
+  const band = point.band as [number, number] | null | undefined;
+  const expected = num(point.expected);
+  const rows = [...lines].reverse().filter((l) => num(point[l.key]) !== null);
+  const onRight = x > g.left + g.plotW / 2;
+  return (
+    <>
+      <div style={{ position: "absolute", left: x, top: MARGIN.top, height: g.plotH, borderLeft: "1px solid #adb5bd", pointerEvents: "none" }} />
+      <div
+        data-testid="chart-readout"
+        style={{
+          position: "absolute",
+          top: MARGIN.top,
+          left: onRight ? undefined : x + 10,
+          right: onRight ? g.width - x + 10 : undefined,
+          background: "white",
+          border: "1px solid #dee2e6",
+          borderRadius: 4,
+          padding: "4px 8px",
+          fontSize: 12,
+          pointerEvents: "none",
+          whiteSpace: "nowrap",
+          boxShadow: "0 1px 3px rgba(0,0,0,.1)",
+          zIndex: 1,
+        }}
+      >
+        <div style={{ fontWeight: 600, marginBottom: 2 }}>{t("charts.bucket", { at: point.at, minutes: bucketMinutes })}</div>
+        {rows.map((l) => (
+          <div key={l.key} style={{ color: l.color === "#adb5bd" || l.color === "#ced4da" ? "#495057" : l.color }}>
+            {l.label}: {formatValue(num(point[l.key]) ?? 0)}
+          </div>
+        ))}
+        {bandLabel && band && (
+          <div style={{ color: "#1c7ed6" }}>
+            {bandLabel}: {formatValue(band[0])} – {formatValue(band[1])}
+          </div>
+        )}
+        {expectedLabel && expected !== null && (
+          <div style={{ color: "#1c7ed6" }}>
+            {expectedLabel}: {formatValue(expected)}
+          </div>
+        )}
+      </div>
+    </>
+  );
+}
+
+export const LineChart = memo(function LineChart({ points, lines, bandLabel, expectedLabel, markers, regions, bucketMinutes, formatValue, height = 280, testId, ariaLabel }: LineChartProps) {
+  const { t } = useTranslation("volume");
+  const [ref, width] = useWidth();
+  const [hover, setHover] = useState<number | null>(null);
+  const band = Boolean(bandLabel);
+  const g = useMemo(() => (points.length > 0 && width > 0 ? geometry(points, lines, band, width, height, formatValue) : null), [points, lines, band, width, height, formatValue]);
+  const onMove = (e: React.MouseEvent<HTMLDivElement>) => {
+    if (!g || points.length === 0) return;
+    const mx = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const frac = (mx - g.left) / g.plotW;
+    if (frac < -0.02 || frac > 1.02) return setHover(null);
+    setHover(Math.min(points.length - 1, Math.max(0, Math.round(frac * (points.length - 1)))));
+  };
+  if (points.length === 0) {
+    return (
+      <Text c="dimmed" size="sm">
+        {t("charts.noBuckets")}
+      </Text>
+    );
+  }
+  return (
+    <div ref={ref} data-testid={testId} role="img" aria-label={ariaLabel} style={{ position: "relative", height }} onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
+      {g && <Plot points={points} lines={lines} band={band} markers={markers} regions={regions} bucketMinutes={bucketMinutes} formatValue={formatValue} g={g} />}
+      {g && hover !== null && points[hover] && (
+        <Readout point={points[hover]} lines={lines} bandLabel={bandLabel} expectedLabel={expectedLabel} bucketMinutes={bucketMinutes} formatValue={formatValue} g={g} />
+      )}
+    </div>
+  );
+});
