@@ -212,7 +212,7 @@ export const section: BenchSection = {
         }
       }
     } finally {
-      jobs.stop();
+      await jobs.stop();
       await browser.close();
       await db.close();
     }
