@@ -4,9 +4,11 @@
 // Two alarms, per bank and event type:
 //  - QUIET: no event for at least QUIET_MIN_GAP_MINUTES while, at the same clock times on the
 //    previous 7 days, this feed carried on average at least QUIET_MIN_EXPECTED events in a window as
-//    long as the gap (at most the last QUIET_LOOKBACK_HOURS of it). With Poisson traffic, silence
-//    then has a probability of at most e^-7 ≈ 0.1%: a busy bank alarms after 15 quiet minutes, a
-//    small one only after hours, and a feed that is quiet every night at 3 a.m. never does.
+//    long as the gap (at most the last QUIET_LOOKBACK_HOURS of it), and on every one of those days at
+//    least one. With Poisson traffic, silence then has a probability of at most e^-7 ≈ 0.1%; the
+//    every-day condition guards against days far quieter than the average (a weekend night), where
+//    the Poisson figure would be too confident. A busy bank alarms after 15 quiet minutes, a small
+//    one only after hours, and a feed that is sometimes silent at 3 a.m. never does then.
 //  - UNASKED: events in the last UNASKED_WINDOW_MINUTES for actions nobody asked the decision API
 //    about (a charge with no charge decision for its link, a registration with none for its account
 //    at that bank, a link change with none for the link, in the UNASKED_MATCH window before it).
@@ -39,13 +41,15 @@ export interface QuietInput {
   lastEventAt: Date | null;
   /** average events in the gap's window at the same clock times on the previous days */
   expectedInGap: number;
+  /** the fewest events any of those days had in that window */
+  quietestDayInGap: number;
   now: Date;
 }
 
-export function isQuiet({ lastEventAt, expectedInGap, now }: QuietInput): boolean {
+export function isQuiet({ lastEventAt, expectedInGap, quietestDayInGap, now }: QuietInput): boolean {
   if (!lastEventAt) return false; // never any traffic: nothing to compare with
   const gapMinutes = (now.getTime() - lastEventAt.getTime()) / 60_000;
-  return gapMinutes >= QUIET_MIN_GAP_MINUTES && expectedInGap >= QUIET_MIN_EXPECTED;
+  return gapMinutes >= QUIET_MIN_GAP_MINUTES && expectedInGap >= QUIET_MIN_EXPECTED && quietestDayInGap >= 1;
 }
 
 export function isUnaskedAlarm(unasked: number): boolean {
@@ -63,6 +67,7 @@ export const FeedRow = z.object({
   lagMaxMs: z.number().nullable(),
   liveEvents: z.number(),
   expectedInGap: z.number(),
+  quietestDayInGap: z.number(),
   /** events in the unasked window counted against decisions (0 before the platform's first decision) */
   events: z.number(),
   decisionsAsked: z.number(),

@@ -38,5 +38,5 @@ export const feeds = {
   state: { QUIET: "Quiet", UNASKED: "Not asked", OK: "Normal" },
   noLive: "no live events",
   rules:
-    "Quiet: no event for 15 minutes or more while, at the same times of day over the previous 7 days, at least 7 would have arrived on average (silence then has a chance of 0.1% or less). Not asked: 3 or more events with no decision asked in the 15 minutes before them. Lag is how late live events arrived (received minus occurred), from those posted to the API.",
+    "Quiet: no event for 15 minutes or more while, at the same times of day over the previous 7 days, at least 7 would have arrived on average and at least one every day (silence then has a chance of 0.1% or less). Not asked: 3 or more events with no decision asked in the 15 minutes before them. Lag is how late live events arrived (received minus occurred), from those posted to the API.",
 } as const;

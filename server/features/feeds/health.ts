@@ -53,13 +53,17 @@ lastev AS (
 ),
 -- the feed's normal level over the gap: the same clock window on each of the previous days
 expected AS (
-  SELECT e.*, COALESCE((
-      SELECT sum(v.value) FROM generate_series(1, ${HISTORY_DAYS}) AS k(d)
-      JOIN volume_bucket v ON v.bank_code = e.bank_code AND v.metric = e.metric AND v.bucket_minutes = 5
-       AND v.bucket_start >= greatest(e.last_event_at, $1 - interval '${QUIET_LOOKBACK_HOURS} hours') - make_interval(days => k.d)
-       AND v.bucket_start < $1 - make_interval(days => k.d)
-    ), 0)::float8 / ${HISTORY_DAYS} AS expected_in_gap
+  SELECT e.*, h.expected_in_gap, h.quietest_day_in_gap
   FROM lastev e
+  CROSS JOIN LATERAL (
+    SELECT (sum(n) / ${HISTORY_DAYS})::float8 AS expected_in_gap, min(n)::float8 AS quietest_day_in_gap
+    FROM (SELECT k.d, COALESCE(sum(v.value), 0) AS n
+          FROM generate_series(1, ${HISTORY_DAYS}) AS k(d)
+          LEFT JOIN volume_bucket v ON v.bank_code = e.bank_code AND v.metric = e.metric AND v.bucket_minutes = 5
+           AND v.bucket_start >= greatest(e.last_event_at, $1 - interval '${QUIET_LOOKBACK_HOURS} hours') - make_interval(days => k.d)
+           AND v.bucket_start < $1 - make_interval(days => k.d)
+          GROUP BY k.d) per_day
+  ) h
 ),
 first AS (
   SELECT min(x.decided_at) AS first_decision_at
@@ -96,7 +100,7 @@ asked AS (
   ) dc
 )
 SELECT e.bank_code AS "bankCode", e.bank_name AS "bankName", e.event_type AS "eventType", e.last_event_at AS "lastEventAt",
-       e.expected_in_gap AS "expectedInGap",
+       e.expected_in_gap AS "expectedInGap", e.quietest_day_in_gap AS "quietestDayInGap",
        lr.last_received_at AS "lastReceivedAt", lag.live_events AS "liveEvents", lag.lag_avg AS "lagAvgMs", lag.lag_max AS "lagMaxMs",
        CASE e.event_type WHEN 'charge.completed' THEN a.charge_events WHEN 'link.registered' THEN a.registration_events ELSE a.change_events END AS events,
        CASE e.event_type WHEN 'charge.completed' THEN a.charge_asked WHEN 'link.registered' THEN a.registration_asked ELSE a.change_asked END AS "decisionsAsked",
@@ -117,6 +121,7 @@ interface SqlRow {
   eventType: FeedEventType;
   lastEventAt: Date | null;
   expectedInGap: number;
+  quietestDayInGap: number;
   lastReceivedAt: Date | null;
   liveEvents: number | null;
   lagAvgMs: number | null;
@@ -153,7 +158,8 @@ export async function feedHealth(db: Queryable, now: Date = new Date()): Promise
       events: r.events,
       decisionsAsked: r.decisionsAsked,
       unasked: r.unasked,
-      quiet: isQuiet({ lastEventAt: r.lastEventAt, expectedInGap: r.expectedInGap, now }),
+      quietestDayInGap: r.quietestDayInGap,
+      quiet: isQuiet({ lastEventAt: r.lastEventAt, expectedInGap: r.expectedInGap, quietestDayInGap: r.quietestDayInGap, now }),
       unaskedAlarm: isUnaskedAlarm(r.unasked),
     }));
   return { computedAt: now, firstDecisionAt: rows[0]?.firstDecisionAt ?? null, rows: out, alarms: alarmsOf(out) };
