@@ -23,6 +23,7 @@ import type { Database } from "./db/client.ts";
 import { quarantineJob } from "./features/suspensions/quarantine-job.ts";
 import { volumeDetectionJob } from "./features/volume/hooks.ts";
 import { rateLimitPruneJob } from "./http/rate-limit.ts";
+import { processMetrics } from "./metrics.ts";
 
 export interface BackgroundJob {
   name: string;
@@ -123,6 +124,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
   const startJobs = (c: pg.Client) => {
     for (const job of jobs) {
       let running = false;
+      let lastStartMs: number | null = null;
       const tick = async () => {
         if (running || role !== "leader" || stopping) return; // never overlap a slow run with the next tick
         running = true;
@@ -141,6 +143,10 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
         } finally {
           running = false;
         }
+        // Lag: how long after it was due this run started (a slow previous run delays the next).
+        const lagMs = lastStartMs === null ? 0 : Math.max(0, startedAt.getTime() - lastStartMs - job.intervalMs);
+        lastStartMs = startedAt.getTime();
+        processMetrics().jobRun(job.name, { durationSeconds: (Date.now() - startedAt.getTime()) / 1000, lagSeconds: lagMs / 1000, ok: error === null });
         await db.pool.query(RECORD_RUN, [job.name, instance, startedAt, error]).catch((err) => log.warn({ err, job: job.name }, "could not record a job run"));
       };
       const wrapped = () => {

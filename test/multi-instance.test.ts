@@ -113,6 +113,13 @@ describe("several instances on one database", () => {
     for (const [name, runners] of seen) expect([...runners], name).toEqual([leader.name]);
     const detection = (rows: JobRow[]) => rows.find((r) => r.name === "volume.detection")!.runs;
     expect(detection(last) - detection(first)).toBeGreaterThanOrEqual(2);
+    // The runs show in the leader's metrics, not in the standby's.
+    const runsMetric = async (s: ServerProcess) => {
+      const text = await (await fetch(`${s.baseUrl}/metrics`)).text();
+      return /^floodgate_job_runs_total\{[^}]*job="volume\.detection"[^}]*\} (\d+)/m.exec(text)?.[1];
+    };
+    expect(Number(await runsMetric(leader))).toBeGreaterThanOrEqual(2);
+    expect(await runsMetric(standby)).toBeUndefined();
   });
 
   it("a suspension committed through one instance is honoured by the next decision on the other", async () => {
