@@ -8,12 +8,12 @@
 // - writes times in JST with their offset ("2026-12-03T18:00:00+09:00"), and names files in JST
 //   ("payout-batch-1a2b3c4d-20261203-1800JST.csv").
 // Pure: no I/O, so the server's streams and the tests use the same code.
+import { JST_OFFSET_MS } from "./jst.ts";
 
 /** U+FEFF: encoded as UTF-8 it is the bytes EF BB BF at the start of the file. */
 export const CSV_BOM = "\uFEFF";
 export const CSV_NEWLINE = "\r\n";
 
-const JST_OFFSET_MS = 9 * 3_600_000;
 
 // = + - @ start a formula in Excel, LibreOffice and Google Sheets; a leading tab or CR can hide one
 // (OWASP "CSV injection"). The full-width forms are included because Japanese input methods type

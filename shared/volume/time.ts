@@ -1,12 +1,12 @@
 // JST time helpers for volume buckets. Japan Standard Time is UTC+9 all year (no DST), so every
 // conversion is a fixed offset: no Intl or time-zone database is needed, and the helpers are cheap
 // enough to call per bucket.
+import { JST_OFFSET_MS } from "../jst.ts";
 
 export const MINUTE_MS = 60_000;
 export const DAY_MINUTES = 1440;
 export const WEEK_MINUTES = 7 * DAY_MINUTES;
-/** JST = UTC + 9 h. */
-export const JST_OFFSET_MS = 9 * 60 * MINUTE_MS;
+export { JST_OFFSET_MS };
 
 /** Bucket sizes the server keeps (5, 60) plus the daily size charts may aggregate to. */
 export const BUCKET_MINUTES_CHOICES = [5, 60, 1440] as const;

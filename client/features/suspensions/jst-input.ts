@@ -1,6 +1,7 @@
 // Date-times typed by staff are JST wall-clock times ("2026-11-23 16:00"), whatever the browser's
 // own time zone, because every time the console shows is in JST.
-const JST_OFFSET_MS = 9 * 3600_000;
+import { JST_OFFSET_MS } from "../../../shared/jst.ts";
+
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
 
 /** "2026-11-23 16:00" (JST) → the instant; null when it is not a valid time in that format. */

@@ -7,12 +7,12 @@ import { useTranslation } from "react-i18next";
 import { formatCount, formatYen } from "../../../shared/format.ts";
 import type { Language } from "../../../shared/language.ts";
 import { VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
+import { JST_OFFSET_MS } from "../../../shared/jst.ts";
 import { useFormat } from "../../components/format.tsx";
 import { rangeFromParams, type RangeState } from "./overview/input.ts";
 
 export { REFRESH_MS } from "./refresh.ts";
 
-const JST_MS = 9 * 3_600_000;
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** "YYYY-MM-DD HH:mm:ss" as a JST wall-clock time (what the date picker gives) → the instant. */
@@ -20,18 +20,18 @@ export function jstPickerToDate(value: string | null): Date | undefined {
   const m = value && /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - JST_MS);
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - JST_OFFSET_MS);
 }
 
 /** The instant as the picker's "YYYY-MM-DD HH:mm:ss" in JST. */
 export function dateToJstPicker(at: Date): string {
-  const j = new Date(at.getTime() + JST_MS);
+  const j = new Date(at.getTime() + JST_OFFSET_MS);
   return `${j.getUTCFullYear()}-${pad(j.getUTCMonth() + 1)}-${pad(j.getUTCDate())} ${pad(j.getUTCHours())}:${pad(j.getUTCMinutes())}:00`;
 }
 
 /** Axis ticks: "13:05" for short ranges, "11-24" (with the hour for mid ranges) beyond. */
 export function formatTick(atMs: number, bucketMinutes: number, spanMs: number): string {
-  const j = new Date(atMs + JST_MS);
+  const j = new Date(atMs + JST_OFFSET_MS);
   const time = `${pad(j.getUTCHours())}:${pad(j.getUTCMinutes())}`;
   const day = `${pad(j.getUTCMonth() + 1)}-${pad(j.getUTCDate())}`;
   if (spanMs <= 26 * 3_600_000) return time;

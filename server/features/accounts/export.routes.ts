@@ -18,6 +18,7 @@ import { lookupSession, SESSION_COOKIE, type SessionPolicy } from "../auth/sessi
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { EXPORT_COLUMNS, exportQuery, resolveSearch, type ExportRow } from "./list.ts";
 import { victimsQuery } from "./victims.ts";
+import { JST_OFFSET_MS } from "../../../shared/jst.ts";
 import { csvCell, csvFileName, csvHead, csvRecord, isoJst } from "../../../shared/csv.ts";
 
 /** Rows fetched from the cursor per round trip; one more batch is read ahead, so the database
@@ -110,7 +111,6 @@ export async function openCsvStream(db: Pick<Database, "pool">, spec: CsvSpec): 
   return csv;
 }
 
-const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 let jstDay = NaN;

@@ -14,6 +14,7 @@
 // All randomness comes from one seeded PRNG; there is no I/O here (see labels.ts for writing labels).
 import type { AuthMethod, EventType, PlatformEvent } from "../../../../shared/events/schemas.ts";
 import { createRng, chance, expo, int, pick, weighted, type Rng } from "./prng.ts";
+import { JST_OFFSET_MS } from "../../../../shared/jst.ts";
 import { ELECTRONICS_AND_GIFT, GIVEN_FEMALE, GIVEN_MALE, SHOPS, SURNAMES, toHalfWidthKatakana } from "./names.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ export type OtherHolderKind = "maidenName" | "relativeOtherSurname" | "businessA
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const JST = 9 * HOUR;
+const JST = JST_OFFSET_MS;
 export const CHARGE_LIMIT_YEN = 100_000;
 export const MONTHLY_CHARGE_LIMIT_YEN = 300_000;
 
