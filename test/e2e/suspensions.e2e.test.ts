@@ -52,6 +52,11 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     await t.db.prisma.spike.create({
       data: { bankCode: "0125", metric: "LINK_REGISTERED", detector: "BURST", startedAt: attackStart, peakAt: new Date(), peakValue: 40, peakExpected: 2, severity: 9.5, lastSeenAt: new Date() },
     });
+    // The bank's alarm (what the banner lists), from the attack's start: the dialog offers its start as the cutoff.
+    await t.db.pool.query(
+      `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at) VALUES ('0125', 'FRESH_LINKS_CHARGED', $1, $2, 2000000, now())`,
+      [attackStart, new Date(attackStart.getTime() + 300_000)],
+    );
   });
   afterAll(async () => {
     await browser?.close();
