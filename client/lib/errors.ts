@@ -24,6 +24,15 @@ export function errorMessage(error: unknown): string {
   return t("errors.generic");
 }
 
+/**
+ * Words for a code the server sent beside its own English sentence (e.g. why a person may not decide
+ * a change): the same rule as errorMessage, Japanese from client/i18n/ja/errors.ts, else the sentence.
+ */
+export function codeWords(code: string | null | undefined, serverText: string | null | undefined): string | null {
+  const translated = currentLanguage() === "ja" && code ? errorsJa[code] : undefined;
+  return translated ?? serverText ?? null;
+}
+
 export function fieldErrors(error: unknown): Record<string, string[]> {
   if (error instanceof TRPCClientError) return ((error.data as { fieldErrors?: Record<string, string[]> })?.fieldErrors) ?? {};
   return {};

@@ -11,6 +11,14 @@ export const ChangePayload = z.discriminatedUnion("kind", [
 ]);
 export type ChangePayload = z.infer<typeof ChangePayload>;
 
+/** What a change acts on, beyond its payload, so the console can word it in the reader's language. */
+export interface ChangeSubject {
+  bankCode?: string;
+  bankName?: string;
+  scopes?: string[];
+  email?: string;
+}
+
 export const RequestChangeInput = z.strictObject({ change: ChangePayload, reason: Reason });
 export const DecideChangeInput = z.strictObject({ requestId: z.uuid("Not a change request's id"), reason: Reason });
 export const EmergencyChangeInput = z.strictObject({

@@ -72,10 +72,16 @@ export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 export interface TimelineEntry {
   at: Date;
   kind: TimelineKind;
+  /** in English (the Markdown export); the console words it from the facts below in the reader's language */
   title: string;
   detail: string | null;
   actor: string | null;
   auditId: number | null;
+  /** an audit entry's action and target */
+  action?: string;
+  target?: { type: string; id: string };
+  /** a spike's measure and figures */
+  spike?: { metric: string; detector: string; peak: number; expected: number; severity: number };
 }
 
 export interface BankTimeline {

@@ -179,7 +179,7 @@ describe.runIf(browserTestsEnabled)("four eyes on a lift, in the browser", () =>
     await admin.goto("/overview");
     const notice = admin.getByTestId("emergency-notice");
     await notice.waitFor();
-    await expect(notice.textContent()).resolves.toMatch(/Make promoted@floodgate\.test MANAGER.*admin@floodgate\.test.*Raise the compensation approval threshold to ¥250,000/);
+    await expect(notice.textContent()).resolves.toMatch(/Make promoted@floodgate\.test Manager.*admin@floodgate\.test.*Raise the compensation approval threshold to ¥250,000/);
     await admin.context().close();
   }, 90_000);
 });

@@ -3,7 +3,11 @@
 // administration page, in English and Japanese, from a running console on the demo data.
 //
 //   npm start                                   # or any running console with the demo staff
-//   npx tsx test/screens/capture.ts [--base http://localhost:3000] [--out /tmp/screens] [--only overview,bank]
+//   npx tsx test/screens/capture.ts [--base http://localhost:3000] [--out /tmp/screens] [--only overview,bank] [--stage]
+//
+// --stage first gives the four-eyes page and the audit log something to show, as a manager would:
+// suspends Chugoku Bank (0168) and asks for that suspension to be lifted (a request waiting for a
+// second manager). It changes the data: use it on a throwaway demo database.
 //
 // It signs the demo MANAGER and ADMIN in once each (the second factor from the demo secret), then
 // switches their language through the header's switch (saved on their staff record) for each pass.
@@ -86,11 +90,40 @@ async function shot(page: Page, name: string, fullPage = false) {
 
 const want = (what: string) => ONLY.length === 0 || ONLY.includes(what);
 
+/** A tRPC mutation from the signed-in page, as the console sends it. */
+async function mutate(page: Page, path: string, input: unknown): Promise<unknown> {
+  const res = await page.evaluate(
+    async ({ path, input }) => {
+      const r = await fetch(`/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", "x-floodgate-csrf": "1" }, body: JSON.stringify({ json: input }) });
+      return { status: r.status, body: await r.json() };
+    },
+    { path, input },
+  );
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return (res.body as { result: { data: { json: unknown } } }).result.data.json;
+}
+
+async function stage(manager: BrowserContext) {
+  const page = await manager.newPage();
+  await page.goto("/overview");
+  const made = (await mutate(page, "suspensions.suspend", {
+    bankCodes: ["0168"],
+    scopes: ["REGISTRATION", "LINK_CHANGE"],
+    reason: "Burst of PIN-only links from new wallets at Chugoku Bank",
+  })) as { suspensions?: { id: string }[] } | { id: string }[];
+  const list = Array.isArray(made) ? made : (made.suspensions ?? []);
+  const id = list[0]?.id;
+  if (!id) throw new Error(`suspensions.suspend answered ${JSON.stringify(made).slice(0, 200)}`);
+  await mutate(page, "approvals.request", { change: { kind: "LIFT_SUSPENSION", suspensionId: id }, reason: "The bank confirmed its PIN check is fixed" });
+  await page.close();
+}
+
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const browser = await launchBrowser();
   try {
     const manager = await signIn(browser, "MANAGER");
+    if (process.argv.includes("--stage")) await stage(manager);
     const admin = want("audit") || want("admin") ? await signIn(browser, "ADMIN") : null;
     for (const lang of ["en", "ja"] as const) {
       console.log(`[screens] ${lang}`);

@@ -10,6 +10,7 @@ import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { useMutationOnce } from "../../components/submit-once.ts";
 import { ReasonDialog } from "../compensation/parts.tsx";
+import { useChangeWords } from "./words.ts";
 
 type Action = "approve" | "reject" | "review";
 const STATUS_COLOR = { PENDING: "blue", APPROVED: "green", REJECTED: "gray", EMERGENCY_APPLIED: "red", REVIEWED: "orange", SUPERSEDED: "gray" } as const;
@@ -19,6 +20,7 @@ export default function ApprovalsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const q = useQuery(trpc.approvals.list.queryOptions());
+  const words = useChangeWords();
   const [open, setOpen] = useState<{ id: string; summary: string; action: Action } | null>(null);
   const done = (message: string) => async () => {
     notifications.show({ color: "green", message });
@@ -56,7 +58,7 @@ export default function ApprovalsPage() {
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <Stack gap={4}>
               <Group gap="xs">
-                <Text fw={600}>{r.summary}</Text>
+                <Text fw={600}>{words.summary(r)}</Text>
                 <Badge color={STATUS_COLOR[r.status]}>{t(`status.${r.status}`)}</Badge>
               </Group>
               <Text size="sm" c="dimmed">
@@ -66,18 +68,18 @@ export default function ApprovalsPage() {
             <Stack gap={4} align="flex-end" maw={320} style={{ flexShrink: 0 }}>
               {r.canDecide && (
                 <Group gap="xs">
-                  <Button color="green" onClick={() => setOpen({ id: r.id, summary: r.summary, action: "approve" })}>
+                  <Button color="green" onClick={() => setOpen({ id: r.id, summary: words.summary(r), action: "approve" })}>
                     {t("approve")}
                   </Button>
-                  <Button color="red" variant="light" onClick={() => setOpen({ id: r.id, summary: r.summary, action: "reject" })}>
+                  <Button color="red" variant="light" onClick={() => setOpen({ id: r.id, summary: words.summary(r), action: "reject" })}>
                     {t("reject")}
                   </Button>
                 </Group>
               )}
-              {r.canReview && <Button onClick={() => setOpen({ id: r.id, summary: r.summary, action: "review" })}>{t("review")}</Button>}
+              {r.canReview && <Button onClick={() => setOpen({ id: r.id, summary: words.summary(r), action: "review" })}>{t("review")}</Button>}
               {r.whyNot && (
                 <Text size="sm" c="orange.8" ta="right" data-testid="why-not">
-                  {r.whyNot}
+                  {words.whyNot(r)}
                 </Text>
               )}
             </Stack>
@@ -101,7 +103,7 @@ export default function ApprovalsPage() {
           <Table.Tbody>
             {q.data.closed.map((r) => (
               <Table.Tr key={r.id}>
-                <Table.Td>{r.summary}</Table.Td>
+                <Table.Td>{words.summary(r)}</Table.Td>
                 <Table.Td>
                   <Badge color={STATUS_COLOR[r.status]} variant="light">
                     {t(`status.${r.status}`)}

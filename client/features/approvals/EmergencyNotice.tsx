@@ -7,11 +7,13 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
+import { useChangeWords } from "./words.ts";
 
 export function EmergencyNotice() {
   const { t } = useTranslation("approvals");
   const trpc = useTRPC();
   const canReview = useCan("approvals.list");
+  const words = useChangeWords();
   const q = useQuery(trpc.approvals.unreviewedEmergencies.queryOptions(undefined, { refetchInterval: 15_000 }));
   const rows = q.data ?? [];
   if (rows.length === 0) return null;
@@ -20,7 +22,7 @@ export function EmergencyNotice() {
       <Stack gap={4}>
         <List size="sm" spacing={2}>
           {rows.map((e) => (
-            <List.Item key={e.id}>{t("notice.item", { summary: e.summary, email: e.appliedByEmail, at: e.appliedAt, reason: e.reason })}</List.Item>
+            <List.Item key={e.id}>{t("notice.item", { summary: words.summary(e), email: e.appliedByEmail, at: e.appliedAt, reason: e.reason })}</List.Item>
           ))}
         </List>
         {canReview && (

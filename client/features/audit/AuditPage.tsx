@@ -167,10 +167,10 @@ function useColumns() {
   return useMemo(
     () => [
       col.accessor("id", { header: "#", cell: (c) => <Text size="xs" c="dimmed">{c.getValue()}</Text> }),
-      col.accessor("at", { header: t("col.time"), cell: (c) => <JstTime at={c.getValue()} /> }),
+      col.accessor("at", { header: t("col.time"), cell: (c) => <Text span size="sm" style={{ whiteSpace: "nowrap" }}><JstTime at={c.getValue()} /></Text> }),
       col.accessor("actorEmail", {
         header: t("col.actor"),
-        cell: (c) => <>{c.getValue()}{c.row.original.actorRole ? <Text span size="xs" c="dimmed"> {words.role(c.row.original.actorRole)}</Text> : null}</>,
+        cell: (c) => <>{c.getValue()}{c.row.original.actorRole ? <Text span size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}> {words.role(c.row.original.actorRole)}</Text> : null}</>,
       }),
       col.accessor("action", {
         header: t("col.action"),

@@ -12,6 +12,31 @@ import { useTranslation } from "react-i18next";
 import { timelineToMarkdown } from "../../../shared/audit/present.ts";
 import type { TimelineKind } from "../../../shared/audit/schemas.ts";
 import { useCan } from "../auth/useMe.ts";
+import { useFormat } from "../../components/format.tsx";
+import { useAuditWords } from "./words.ts";
+import type { TimelineEntry } from "../../../shared/audit/schemas.ts";
+
+/** An entry's title and detail in the reader's language, from its facts (the server's English words when it has none). */
+function useEntryWords() {
+  const { t } = useTranslation(["audit", "common"]);
+  const words = useAuditWords();
+  const f = useFormat();
+  return (e: TimelineEntry) => {
+    if (e.spike) {
+      const metric = t(`common:metrics.${e.spike.metric as "LINK_REGISTERED"}`, { defaultValue: e.spike.metric }).toLowerCase();
+      const amount = (n: number) => (e.spike!.metric === "CHARGE_YEN" ? f.yen(n) : f.count(n));
+      return {
+        title: t(e.kind === "SPIKE_ENDED" ? "timeline.spikeEnded" : "timeline.spikeBegan", { metric }),
+        detail: e.kind === "SPIKE_ENDED" ? null : t("timeline.spikeDetail", { detector: e.spike.detector, peak: amount(e.spike.peak), expected: amount(e.spike.expected), z: e.spike.severity.toFixed(1) }),
+      };
+    }
+    if (e.action) {
+      const target = e.target && e.target.type !== "bank" ? ` · ${words.targetType(e.target.type)} ${e.target.id.length > 12 ? `${e.target.id.slice(0, 8)}…` : e.target.id}` : "";
+      return { title: `${words.action(e.action)}${target}`, detail: e.detail };
+    }
+    return { title: e.title, detail: e.detail };
+  };
+}
 
 const KIND: Record<TimelineKind, { color: string; icon: React.ReactNode }> = {
   SPIKE_STARTED: { color: "red", icon: <IconAlertTriangle size={12} /> },
@@ -27,6 +52,7 @@ export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
   const trpc = useTRPC();
   const allowed = useCan("audit.bankTimeline");
   const q = useQuery({ ...trpc.audit.bankTimeline.queryOptions({ bankCode }), enabled: allowed });
+  const entryWords = useEntryWords();
   if (!allowed) return null;
 
   const exportMarkdown = () => {
@@ -54,29 +80,32 @@ export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
         {q.data && q.data.entries.length === 0 && <Text size="sm" c="dimmed">{t("timeline.empty")}</Text>}
         {q.data && q.data.entries.length > 0 && (
           <Timeline bulletSize={22} lineWidth={2}>
-            {q.data.entries.map((e, i) => (
-              <Timeline.Item key={`${e.kind}-${e.auditId ?? i}-${String(e.at)}`} bullet={KIND[e.kind].icon} color={KIND[e.kind].color} title={<Text size="sm" fw={500}>{e.title}</Text>}>
-                <Group gap="xs">
-                  <Text size="xs" c="dimmed">
-                    <JstTime at={e.at} />
-                  </Text>
-                  <Badge size="xs" variant="light" color={KIND[e.kind].color}>
-                    {t(`timeline.kind.${e.kind}`)}
-                  </Badge>
-                  {e.actor && (
+            {q.data.entries.map((e, i) => {
+              const w = entryWords(e);
+              return (
+                <Timeline.Item key={`${e.kind}-${e.auditId ?? i}-${String(e.at)}`} bullet={KIND[e.kind].icon} color={KIND[e.kind].color} title={<Text size="sm" fw={500}>{w.title}</Text>}>
+                  <Group gap="xs">
                     <Text size="xs" c="dimmed">
-                      {t("timeline.by", { who: e.actor })}
+                      <JstTime at={e.at} />
                     </Text>
-                  )}
-                  {e.auditId && (
-                    <Text size="xs" component={Link} to={`/audit?event=${e.auditId}`} c="indigo">
-                      {t("timeline.record", { id: e.auditId })}
-                    </Text>
-                  )}
-                </Group>
-                {e.detail && <Text size="sm">{e.detail}</Text>}
-              </Timeline.Item>
-            ))}
+                    <Badge size="xs" variant="light" color={KIND[e.kind].color}>
+                      {t(`timeline.kind.${e.kind}`)}
+                    </Badge>
+                    {e.actor && (
+                      <Text size="xs" c="dimmed">
+                        {t("timeline.by", { who: e.actor })}
+                      </Text>
+                    )}
+                    {e.auditId && (
+                      <Text size="xs" component={Link} to={`/audit?event=${e.auditId}`} c="indigo">
+                        {t("timeline.record", { id: e.auditId })}
+                      </Text>
+                    )}
+                  </Group>
+                  {w.detail && <Text size="sm">{w.detail}</Text>}
+                </Timeline.Item>
+              );
+            })}
           </Timeline>
         )}
         {q.data?.truncated && <Text size="xs" c="dimmed">{t("timeline.older")}</Text>}

@@ -7,6 +7,12 @@ export const approvals = {
   noneOpen: "Nothing is waiting for a second person.",
   closed: "Recently decided",
   noneClosed: "No change has been decided yet.",
+  summary: {
+    LIFT_SUSPENSION: "Lift the suspension of {{code}} {{name}} ({{scopes}})",
+    LIFT_SUSPENSION_unknown: "Lift a suspension",
+    RAISE_APPROVAL_THRESHOLD: "Raise the compensation approval threshold to {{value, yen}}",
+    GRANT_ROLE: "Make {{email}} {{role}}",
+  },
   status: {
     PENDING: "Waiting for approval",
     APPROVED: "Approved and applied",

@@ -3,11 +3,17 @@ import type { Catalog } from "../types.ts";
 
 export const approvals = {
   title: "二人目の承認を待つ変更",
-  intro: "停止の解除、補償承認基準額の引き上げ、MANAGER または ADMIN の付与は、権限を持つ別の担当者が承認したときにだけ反映されます。一人で適用した緊急変更は、別の担当者が確認するまでここに表示されます。",
+  intro: "停止の解除、補償承認基準額の引き上げ、マネージャーまたは管理者ロールの付与は、権限を持つ別の担当者が承認したときにだけ反映されます。一人で適用した緊急変更は、別の担当者が確認するまでここに表示されます。",
   open: "承認待ち",
   noneOpen: "二人目の承認を待つ変更はありません。",
   closed: "最近の決定",
   noneClosed: "まだ決定された変更はありません。",
+  summary: {
+    LIFT_SUSPENSION: "{{code}} {{name}} の停止措置（{{scopes}}）を解除",
+    LIFT_SUSPENSION_unknown: "停止措置を解除",
+    RAISE_APPROVAL_THRESHOLD: "補償承認基準額を {{value, yen}} に引き上げ",
+    GRANT_ROLE: "{{email}} を{{role}}にする",
+  },
   status: {
     PENDING: "承認待ち",
     APPROVED: "承認・適用済み",

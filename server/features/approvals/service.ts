@@ -20,7 +20,7 @@ import {
   thresholdChangeNeedsFourEyes,
   type ChangeStatus,
 } from "../../../shared/approvals/rules.ts";
-import { ChangePayload } from "../../../shared/approvals/schemas.ts";
+import { ChangePayload, type ChangeSubject } from "../../../shared/approvals/schemas.ts";
 import type { SettingKey } from "../../../shared/admin/settings.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { formatYen } from "../../../shared/format.ts";
@@ -122,7 +122,7 @@ async function closeMootRequests(tx: Tx, actor: Actor, done: { id: string; paylo
       },
     );
     if (stillNeeded) continue;
-    const words = `Closed without a decision: ${done.emergency ? "an emergency change" : "an approved change"} already did this (${await summaryOf(tx, done.payload)}).`;
+    const words = `Closed without a decision: ${done.emergency ? "an emergency change" : "an approved change"} already did this (${(await summaryOf(tx, done.payload)).summary}).`;
     await tx.changeRequest.update({ where: { id }, data: { status: "SUPERSEDED", decidedAt: new Date(), decisionReason: words, supersededById: done.id } });
     await writeAudit(tx, actor, {
       action: "change.supersede",
@@ -232,17 +232,20 @@ export async function reviewEmergency(db: PrismaClient, actor: ApprovalActor, in
 
 // --- Reads --------------------------------------------------------------------------------------
 
-async function summaryOf(db: PrismaClient | Tx, payload: ChangePayload): Promise<string> {
+/** A change in English words (the audit log, the English console) and the facts to word it in another language. */
+async function summaryOf(db: PrismaClient | Tx, payload: ChangePayload): Promise<{ summary: string; subject: ChangeSubject }> {
   switch (payload.kind) {
     case "LIFT_SUSPENSION": {
       const s = await db.suspension.findUnique({ where: { id: payload.suspensionId }, select: { bankCode: true, scopes: true, bank: { select: { name: true } } } });
-      return s ? `Lift the suspension of ${s.bankCode} ${s.bank.name} (${s.scopes.join(", ")})` : "Lift a suspension";
+      return s
+        ? { summary: `Lift the suspension of ${s.bankCode} ${s.bank.name} (${s.scopes.join(", ")})`, subject: { bankCode: s.bankCode, bankName: s.bank.name, scopes: s.scopes } }
+        : { summary: "Lift a suspension", subject: {} };
     }
     case "RAISE_APPROVAL_THRESHOLD":
-      return `Raise the compensation approval threshold to ${formatYen(payload.valueYen)}`;
+      return { summary: `Raise the compensation approval threshold to ${formatYen(payload.valueYen)}`, subject: {} };
     case "GRANT_ROLE": {
       const u = await db.staffUser.findUnique({ where: { id: payload.userId }, select: { email: true } });
-      return `Make ${u?.email ?? "a staff member"} ${payload.role}`;
+      return { summary: `Make ${u?.email ?? "a staff member"} ${payload.role}`, subject: u ? { email: u.email } : {} };
     }
   }
 }
@@ -259,12 +262,12 @@ export async function listChanges(db: PrismaClient, actor: ApprovalActor) {
     const payload = ChangePayload.parse(r.payload);
     const approval = decideApproval({ kind: r.kind, status: r.status, requesterId: r.requestedById, approver: actor });
     const review = decideReview({ kind: r.kind, status: r.status, requesterId: r.requestedById, reviewer: actor });
-    const why = r.status === "PENDING" && !approval.ok ? WORDS[approval.code] : r.status === "EMERGENCY_APPLIED" && !review.ok ? WORDS[review.code] : null;
+    const whyNotCode = r.status === "PENDING" && !approval.ok ? approval.code : r.status === "EMERGENCY_APPLIED" && !review.ok ? review.code : null;
     return {
       id: r.id,
       kind: r.kind,
       payload,
-      summary: await summaryOf(db, payload),
+      ...(await summaryOf(db, payload)),
       status: r.status,
       emergency: r.emergency,
       reason: r.reason,
@@ -278,7 +281,9 @@ export async function listChanges(db: PrismaClient, actor: ApprovalActor) {
       reviewReason: r.reviewReason,
       canDecide: r.status === "PENDING" && approval.ok,
       canReview: r.status === "EMERGENCY_APPLIED" && review.ok,
-      whyNot: why,
+      whyNot: whyNotCode ? WORDS[whyNotCode] : null,
+      /** the same reason as a code, for the console's words in the reader's language */
+      whyNotCode,
     };
   }));
   return { open: rows.slice(0, open.length), closed: rows.slice(open.length) };
@@ -289,7 +294,10 @@ const PEOPLE = { requestedBy: { select: { email: true } }, decidedBy: { select: 
 /** Emergencies applied alone and not yet reviewed: the overview shows them to everyone. */
 export async function unreviewedEmergencies(db: PrismaClient) {
   const rows = await db.changeRequest.findMany({ where: { status: "EMERGENCY_APPLIED" }, orderBy: { requestedAt: "asc" }, take: 20, include: PEOPLE });
-  return Promise.all(rows.map(async (r) => ({ id: r.id, kind: r.kind, summary: await summaryOf(db, ChangePayload.parse(r.payload)), reason: r.reason, appliedByEmail: r.requestedBy.email, appliedAt: r.requestedAt })));
+  return Promise.all(rows.map(async (r) => {
+    const payload = ChangePayload.parse(r.payload);
+    return { id: r.id, kind: r.kind, payload, ...(await summaryOf(db, payload)), reason: r.reason, appliedByEmail: r.requestedBy.email, appliedAt: r.requestedAt };
+  }));
 }
 
 // --- The console's one-step actions, routed through four eyes when they weaken protection -------

@@ -124,8 +124,11 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
       detail: `${s.detector}; peak ${amount(s.peak_value)} against ${amount(s.peak_expected)} expected (z ${s.severity.toFixed(1)})`,
       actor: null,
       auditId: null,
+      spike: { metric: s.metric, detector: s.detector, peak: Math.round(s.peak_value), expected: Math.round(s.peak_expected), severity: s.severity },
     });
-    if (s.ended_at) entries.push({ at: s.ended_at, kind: "SPIKE_ENDED", title: `Spike ended: ${metric}`, detail: null, actor: null, auditId: null });
+    if (s.ended_at) {
+      entries.push({ at: s.ended_at, kind: "SPIKE_ENDED", title: `Spike ended: ${metric}`, detail: null, actor: null, auditId: null, spike: { metric: s.metric, detector: s.detector, peak: Math.round(s.peak_value), expected: Math.round(s.peak_expected), severity: s.severity } });
+    }
   }
   for (const a of audit.rows.slice(0, TIMELINE_AUDIT_ROWS_MAX)) {
     entries.push({
@@ -135,6 +138,8 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
       detail: maskFreeText(a.reason),
       actor: a.actor_email,
       auditId: Number(a.id),
+      action: a.action,
+      target: { type: a.target_type, id: a.target_id },
     });
   }
   entries.sort((x, y) => y.at.getTime() - x.at.getTime() || (y.auditId ?? 0) - (x.auditId ?? 0));
