@@ -55,8 +55,9 @@ export default function ApprovalsPage() {
       {q.data.open.length === 0 && <Text c="dimmed">{t("noneOpen")}</Text>}
       {q.data.open.map((r) => (
         <Card withBorder key={r.id} data-testid="change-request">
-          <Group justify="space-between" align="flex-start" wrap="nowrap">
-            <Stack gap={4}>
+          {/* Side by side when there is room; on a phone the actions and the why-not go below. */}
+          <Group justify="space-between" align="flex-start" wrap="wrap">
+            <Stack gap={4} style={{ flex: "1 1 320px", minWidth: 0 }}>
               <Group gap="xs">
                 <Text fw={600}>{words.summary(r)}</Text>
                 <Badge color={STATUS_COLOR[r.status]}>{t(`status.${r.status}`)}</Badge>
@@ -65,7 +66,7 @@ export default function ApprovalsPage() {
                 {t(r.emergency ? "appliedBy" : "requestedBy", { email: r.requestedByEmail, at: r.requestedAt, reason: r.reason })}
               </Text>
             </Stack>
-            <Stack gap={4} align="flex-end" maw={320} style={{ flexShrink: 0 }}>
+            <Stack gap={4} align="flex-end" maw={320} style={{ flex: "0 1 auto" }}>
               {r.canDecide && (
                 <Group gap="xs">
                   <Button color="green" onClick={() => setOpen({ id: r.id, summary: words.summary(r), action: "approve" })}>
