@@ -112,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     metrics.watchPool("console_read", readDb.pool);
   }
   if (servesApi(role)) metrics.watchPool("api", apiDb.pool);
+  metrics.watchDatabase(opts.db.pool);
   registerMetrics(app, metrics, { token: opts.metricsToken });
   const rateLimits = opts.rateLimits ?? rateLimitConfigFromEnv();
   // Limiters are created where they apply (sign-in below, /api/v1 in the platform plugin).

@@ -6,6 +6,9 @@
 //   floodgate_job_lag_seconds{job}, floodgate_job_last_success_timestamp_seconds{job}   (jobRun hook)
 //   floodgate_queue_size{queue}                                        any queue a component reports (setQueueSize)
 //   floodgate_db_pool_waiting{pool}, floodgate_db_pool_connections{pool,state}   callers queued per pool
+// and, read from the database at each scrape (so every instance reports the same, whichever runs the jobs):
+//   floodgate_job_seconds_since_last_run{job,runner}, floodgate_job_failing{job}    from background_job
+//   floodgate_feed_alarms{kind,bank,event_type}                        quiet feeds and unasked actions (feeds/health.ts)
 // plus Node's own (event loop lag, heap, CPU). Every series carries floodgate_instance and role
 // (Prometheus' own `instance` label is the scrape target's address).
 import { timingSafeEqual } from "node:crypto";
@@ -13,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import client from "prom-client";
 import { allowedRoles } from "../shared/auth/permissions.ts";
+import { feedHealth } from "./features/feeds/health.ts";
 
 export interface JobRunReport {
   /** How long the run took. */
@@ -32,6 +36,8 @@ export interface Metrics {
   setQueueSize(queue: string, size: number): void;
   /** Reports a pool's connections and waiting callers under this name. */
   watchPool(name: string, pool: pg.Pool): void;
+  /** The database whose job and feed state each scrape reads. */
+  watchDatabase(pool: pg.Pool): void;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   countDecision(kind: string, outcome: string, reason: string): void;
   countEvents(result: "accepted" | "duplicate" | "rejected", n: number): void;
@@ -101,8 +107,59 @@ export function createMetrics(): Metrics {
       }
     },
   });
+  let database: pg.Pool | null = null;
+  /** A scrape must answer even when the database does not: at most 2 s, then without these series. */
+  const fromDatabase = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T | null> => {
+    if (!database) return null;
+    const pool = database;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), 2_000)));
+    try {
+      return await Promise.race([fn(pool).catch(() => null), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  new client.Gauge({
+    name: "floodgate_job_seconds_since_last_run",
+    help: "Seconds since each background job last finished, on whichever instance runs the jobs (alert when far above its interval)",
+    labelNames: ["job", "runner"] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await fromDatabase(async (pool) =>
+        (await pool.query<{ name: string; runner: string; age: number }>("SELECT name, runner, extract(epoch FROM now() - last_finished_at)::float8 AS age FROM background_job")).rows,
+      );
+      this.reset();
+      for (const r of rows ?? []) this.set({ job: r.name, runner: r.runner }, r.age);
+    },
+  });
+  new client.Gauge({
+    name: "floodgate_job_failing",
+    help: "1 when a background job's last run failed",
+    labelNames: ["job"] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await fromDatabase(async (pool) => (await pool.query<{ name: string; failing: boolean }>("SELECT name, last_error IS NOT NULL AS failing FROM background_job")).rows);
+      this.reset();
+      for (const r of rows ?? []) this.set({ job: r.name }, r.failing ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: "floodgate_feed_alarms",
+    help: "Open feed alarms: QUIET (a bank's feed quiet against its normal level) and UNASKED (events for actions nobody asked the decision API about)",
+    labelNames: ["kind", "bank", "event_type"] as const,
+    registers: [registry],
+    async collect() {
+      const alarms = await fromDatabase(async (pool) => (await feedHealth(pool)).alarms);
+      this.reset();
+      for (const a of alarms ?? []) this.set({ kind: a.kind, bank: a.bankCode, event_type: a.eventType }, 1);
+    },
+  });
   return {
     registry,
+    watchDatabase(pool) {
+      database = pool;
+    },
     label(who) {
       registry.setDefaultLabels({ floodgate_instance: who.instance, role: who.role });
     },

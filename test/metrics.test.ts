@@ -5,6 +5,7 @@ import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../server/app.ts";
 import { processMetrics } from "../server/metrics.ts";
+import { startBackgroundJobs } from "../server/jobs.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
 import { decide, insertAccount } from "./suspensions-fixtures.ts";
@@ -35,6 +36,13 @@ describe("/metrics", () => {
     await analyst.trpc.accounts.list.query({});
     await analyst.trpc.volume.overview.query({ range: "24h" });
     processMetrics().jobRun("volume.detection", { durationSeconds: 0.12, lagSeconds: 1.5, ok: true });
+    // The jobs runner records its runs in the database; every instance's scrape reports them.
+    const jobs = startBackgroundJobs(t.db, t.app.log, { lockRetryMs: 200, instanceId: "metrics-jobs" });
+    try {
+      for (let i = 0; i < 100 && !(await t.db.pool.query("SELECT 1 FROM background_job WHERE name = 'volume.detection'")).rowCount; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await jobs.stop();
+    }
 
     const res = await fetch(`${t.baseUrl}/metrics`);
     expect(res.status).toBe(200);
@@ -55,6 +63,11 @@ describe("/metrics", () => {
     expect(valueOf(sample(text, "floodgate_job_lag_seconds", { job: "volume.detection" }))).toBe(1.5);
     expect(valueOf(sample(text, "floodgate_job_runs_total", { job: "volume.detection", outcome: "ok" }))).toBe(1);
     expect(text).toContain("floodgate_process_nodejs_eventloop_lag_seconds");
+    const since = valueOf(sample(text, "floodgate_job_seconds_since_last_run", { job: "volume.detection", runner: "metrics-jobs" }));
+    expect(since).toBeGreaterThanOrEqual(0);
+    expect(since).toBeLessThan(30);
+    expect(valueOf(sample(text, "floodgate_job_failing", { job: "volume.detection" }))).toBe(0);
+    expect(text).toContain("# TYPE floodgate_feed_alarms gauge");
     // The URL never becomes a label (a search text or an id would).
     expect(text).not.toContain(accountId);
   });
