@@ -7,7 +7,8 @@ import { poisson, seededRandom, seasonalShape } from "../shared/volume/test-help
 import { slotOfWeekJst } from "../shared/volume/time.ts";
 import { postEvents } from "./events-fixtures.ts";
 import type { Database } from "../server/db/client.ts";
-import { generateDemo, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
+import { defaultAttacks, generateDemo, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
+import type { DemoAttackSpec } from "../server/features/events/demo/index.ts";
 import { ingestBatch } from "../server/features/events/ingest.ts";
 import { backfillVolume } from "../server/features/volume/detection.ts";
 
@@ -82,9 +83,12 @@ export async function postAll(baseUrl: string, key: string, events: PlatformEven
  * Demo data for the last `days` days through the ingestion service, then the volume backfill: what
  * `npm start` leaves behind (without its bulk rescoring), at a size a test can afford.
  */
-export async function loadDemoWithSpikes(db: Database, o: { seed: number; scale: number; days: number; now?: Date }): Promise<void> {
+export async function loadDemoWithSpikes(
+  db: Database,
+  o: { seed: number; scale: number; days: number; now?: Date; attacks?: DemoAttackSpec[] },
+): Promise<void> {
   const now = o.now ?? new Date();
-  const run = generateDemo({ seed: o.seed, scale: o.scale, days: o.days, now, banks: REFERENCE_BANKS });
+  const run = generateDemo({ seed: o.seed, scale: o.scale, days: o.days, now, banks: REFERENCE_BANKS, attacks: o.attacks });
   let batch: unknown[] = [];
   for (const e of run.events) {
     batch.push(e);
@@ -95,4 +99,13 @@ export async function loadDemoWithSpikes(db: Database, o: { seed: number; scale:
   }
   if (batch.length) await ingestBatch(db, batch, { afterCommit: false });
   await backfillVolume(db, { now });
+}
+
+/**
+ * The default attacks with The 77 Bank's moved to the last `hours`: attackers keep JST hours, so at a
+ * small scale a 36-hour attack can be quiet (its alarm ended) when a test runs in the small hours.
+ * A recent attack is open at any time of day, so a test that needs it open does not depend on the clock.
+ */
+export function attacksWithRecentPrimary(hours = 3): DemoAttackSpec[] {
+  return defaultAttacks(REFERENCE_BANKS).map((a) => (a.bankCode === "0125" ? { ...a, startHoursBeforeNow: hours } : a));
 }
