@@ -101,7 +101,8 @@ describe("the declared access map", () => {
 
   it("declares every route outside /trpc and /api/v1 as public or with its roles", () => {
     const undeclared = t.app.registeredRoutes
-      .filter((r) => !r.url.startsWith("/trpc/") && !r.url.startsWith("/api/v1/") && !PUBLIC_ROUTE.test(r.url))
+      // /metrics is the operators' scrape, guarded by METRICS_TOKEN or loopback (test/metrics.test.ts).
+      .filter((r) => !r.url.startsWith("/trpc/") && !r.url.startsWith("/api/v1/") && !PUBLIC_ROUTE.test(r.url) && r.url !== "/metrics")
       .map((r) => `${r.method} ${r.url}`)
       .filter((k) => !(k in COOKIE_ROUTE_ROLES));
     expect(undeclared).toEqual([]);

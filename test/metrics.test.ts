@@ -4,7 +4,6 @@
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../server/app.ts";
-import { processMetrics } from "../server/metrics.ts";
 import { startBackgroundJobs } from "../server/jobs.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
@@ -35,7 +34,6 @@ describe("/metrics", () => {
     const analyst = await signedInAs(t.baseUrl, "ANALYST");
     await analyst.trpc.accounts.list.query({});
     await analyst.trpc.volume.overview.query({ range: "24h" });
-    processMetrics().jobRun("volume.detection", { durationSeconds: 0.12, lagSeconds: 1.5, ok: true });
     // The jobs runner records its runs in the database; every instance's scrape reports them.
     const jobs = startBackgroundJobs(t.db, t.app.log, { lockRetryMs: 200, instanceId: "metrics-jobs" });
     try {
@@ -60,8 +58,9 @@ describe("/metrics", () => {
     expect(valueOf(sample(text, "floodgate_events_total", { result: "accepted" }))).toBe(3);
     expect(valueOf(sample(text, "floodgate_events_total", { result: "duplicate" }))).toBe(1);
     for (const pool of ["api", "console", "console_read"]) expect(valueOf(sample(text, "floodgate_db_pool_waiting", { pool }))).toBe(0);
-    expect(valueOf(sample(text, "floodgate_job_lag_seconds", { job: "volume.detection" }))).toBe(1.5);
-    expect(valueOf(sample(text, "floodgate_job_runs_total", { job: "volume.detection", outcome: "ok" }))).toBe(1);
+    // The runner reports each run of this process (the first run has no lag behind a previous one).
+    expect(valueOf(sample(text, "floodgate_job_lag_seconds", { job: "volume.detection" }))).toBe(0);
+    expect(valueOf(sample(text, "floodgate_job_runs_total", { job: "volume.detection", outcome: "ok" }))).toBeGreaterThanOrEqual(1);
     expect(text).toContain("floodgate_process_nodejs_eventloop_lag_seconds");
     const since = valueOf(sample(text, "floodgate_job_seconds_since_last_run", { job: "volume.detection", runner: "metrics-jobs" }));
     expect(since).toBeGreaterThanOrEqual(0);
