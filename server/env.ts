@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   DB_POOL_JOBS: poolSize(DEFAULT_POOL_SIZES.jobs),
   /** statement_timeout of the console's read pool (ms): an analyst's query is cancelled after this. */
   CONSOLE_READ_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Parallel workers one console read may use on the database (0: one core per read). */
+  CONSOLE_READ_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  /** CPU priority of this process (nice 0-19); unset: 10 for FLOODGATE_ROLE=console, else 0. */
+  PROCESS_NICE: z.coerce.number().int().min(0).max(19).optional(),
   /** Bearer token /metrics asks for; unset, /metrics answers loopback connections only. */
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });

@@ -22,4 +22,16 @@ export interface PoolSizes {
   jobs: number;
 }
 
-export const DEFAULT_POOL_SIZES: PoolSizes = { api: 12, console: 8, consoleRead: 4, jobs: 4 };
+// consoleRead is small on purpose: it is also how many heavy analyst reads (30-day overviews, full
+// exports) run on the database at once; more analysts queue for a connection instead of taking
+// every core from the decisions (bench section isolation).
+export const DEFAULT_POOL_SIZES: PoolSizes = { api: 12, console: 8, consoleRead: 2, jobs: 4 };
+
+/**
+ * The CPU priority (nice, 0-19) a process takes for its role unless PROCESS_NICE says otherwise:
+ * a console-only process yields the CPU to api processes on the same machine, so analysts' exports
+ * cannot starve the decisions there (an all-in-one process cannot do this: it serves both).
+ */
+export function defaultNice(role: ServerRole): number {
+  return role === "console" ? 10 : 0;
+}

@@ -4,11 +4,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { readEnv } from "../server/env.ts";
+import { defaultNice } from "../server/roles.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
 import { decide, insertAccount } from "./suspensions-fixtures.ts";
 
 describe("role setting", () => {
+  it("a console-only process yields the CPU (nice 10) unless PROCESS_NICE says otherwise; the others keep it", () => {
+    expect(defaultNice("console")).toBe(10);
+    expect(defaultNice("api")).toBe(0);
+    expect(defaultNice("all")).toBe(0);
+    expect(readEnv({ PROCESS_NICE: "3" }, []).PROCESS_NICE).toBe(3);
+    expect(() => readEnv({ PROCESS_NICE: "25" }, [])).toThrow(/PROCESS_NICE/);
+  });
+
   it("defaults to all, takes FLOODGATE_ROLE or --role (the flag wins), and names a wrong value with the choices", () => {
     expect(readEnv({}, []).FLOODGATE_ROLE).toBe("all");
     expect(readEnv({ FLOODGATE_ROLE: "api" }, []).FLOODGATE_ROLE).toBe("api");
@@ -103,5 +112,11 @@ describe("pool isolation (all-in-one process)", () => {
   it("a console read running longer than its statement timeout is cancelled", async () => {
     await expect(t.dbs!.consoleRead.pool.query("SELECT pg_sleep(2)")).rejects.toMatchObject({ code: "57014" });
     await expect(t.dbs!.api.pool.query("SELECT pg_sleep(0.6)")).resolves.toBeTruthy(); // the API's pool has no such limit
+  });
+
+  it("a console read runs on one core of the database: no parallel workers, unlike the API's pool", async () => {
+    const workers = async (pool: pg.Pool) => (await pool.query<{ w: string }>("SELECT current_setting('max_parallel_workers_per_gather') AS w")).rows[0].w;
+    expect(await workers(t.dbs!.consoleRead.pool)).toBe("0");
+    expect(Number(await workers(t.dbs!.api.pool))).toBeGreaterThan(0); // the server's own setting
   });
 });

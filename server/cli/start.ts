@@ -2,13 +2,14 @@
 // built client, and the server. Failures print one line saying what to do, and exit non-zero.
 // FLOODGATE_ROLE (or --role) = all (default) | api | console | worker picks what this process serves;
 // every role migrates and seeds under one advisory lock, so instances started together do it once.
+import { setPriority } from "node:os";
 import pg from "pg";
 import { readEnv, type Env } from "../env.ts";
 import { openDatabase, StartupError, isPortFree } from "../db/postgres.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { connectDatabases } from "../db/client.ts";
 import { buildApp, defaultInstanceId } from "../app.ts";
-import { runsJobs, servesApi, servesConsole } from "../roles.ts";
+import { defaultNice, runsJobs, servesApi, servesConsole, type ServerRole } from "../roles.ts";
 import { processMetrics } from "../metrics.ts";
 import { seedReferenceData } from "../features/reference/seed-reference.ts";
 import { DEMO_STAFF, DEMO_TOTP_SECRET } from "../features/reference/demo-staff.ts";
@@ -21,6 +22,18 @@ import { loadDemoDataIfEmpty } from "../features/events/demo-load.ts";
 
 const t0 = Date.now();
 const step = (msg: string) => console.log(`[floodgate] ${msg} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+
+/** Takes the role's CPU priority (PROCESS_NICE, or defaultNice): see roles.ts. */
+function lowerPriorityFor(role: ServerRole, configured: number | undefined, log: (m: string) => void) {
+  const nice = configured ?? defaultNice(role);
+  if (nice === 0) return;
+  try {
+    setPriority(nice);
+    log(`CPU priority lowered (nice ${nice}): api processes on this machine come first`);
+  } catch (err) {
+    log(`could not lower the CPU priority to nice ${nice} (${(err as Error).message}); continuing`);
+  }
+}
 
 async function main() {
   const env = readEnv();
@@ -62,8 +75,10 @@ async function main() {
       role,
       pools: { api: env.DB_POOL_API, console: env.DB_POOL_CONSOLE, consoleRead: env.DB_POOL_CONSOLE_READ, jobs: env.DB_POOL_JOBS },
       consoleReadStatementTimeoutMs: env.CONSOLE_READ_STATEMENT_TIMEOUT_MS,
+      consoleReadParallelWorkers: env.CONSOLE_READ_PARALLEL_WORKERS,
       instance: instanceId,
     });
+    lowerPriorityFor(role, env.PROCESS_NICE, step);
     const apiKey = await withStartupLock(pgServer.url, async () => {
       step("applying migrations");
       await applyMigrations(pgServer.url);

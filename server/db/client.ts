@@ -33,6 +33,12 @@ export interface ConnectOptions {
   connectionTimeoutMs?: number;
   /** Shown in pg_stat_activity, so an operator sees which surface holds a connection. */
   applicationName?: string;
+  /**
+   * max_parallel_workers_per_gather of every connection of this pool (unset: the server's). 0 keeps
+   * one query on one core: an analyst's 30-day overview then cannot take every core of the database
+   * from the decisions (the console read pool's default; CONSOLE_READ_PARALLEL_WORKERS).
+   */
+  parallelWorkersPerQuery?: number;
 }
 
 export function connectDatabase(url: string, opts: ConnectOptions = {}): Database {
@@ -43,6 +49,7 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): Databas
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     ...(opts.connectionTimeoutMs ? { connectionTimeoutMillis: opts.connectionTimeoutMs } : {}),
     ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
+    ...(opts.parallelWorkersPerQuery !== undefined ? { options: `-c max_parallel_workers_per_gather=${opts.parallelWorkersPerQuery}` } : {}),
   });
   // A terminated idle connection (e.g. the database restarting) must not crash the process.
   pool.on("error", () => {});
@@ -68,6 +75,8 @@ export interface DatabasesConfig {
   consoleReadStatementTimeoutMs?: number;
   /** How long a console read waits for a free connection before failing, in ms. */
   consoleReadWaitMs?: number;
+  /** Parallel workers one console read may use on the database (default 0: one core per read). */
+  consoleReadParallelWorkers?: number;
   /** Added to application_name (e.g. the instance id). */
   instance?: string;
 }
@@ -107,6 +116,7 @@ export function connectDatabases(cfg: DatabasesConfig): Databases {
         poolMax: sizes.consoleRead,
         statementTimeoutMs: cfg.consoleReadStatementTimeoutMs ?? 30_000,
         connectionTimeoutMs: cfg.consoleReadWaitMs ?? 60_000,
+        parallelWorkersPerQuery: cfg.consoleReadParallelWorkers ?? 0,
         applicationName: name("console-read"),
       })
     : undefined;

@@ -4,12 +4,22 @@ import { AcknowledgeAlarmInput, BankVolumeInput, OverviewInput } from "../../../
 import { router } from "../../trpc/init.ts";
 import { readProcedure, staffProcedure } from "../../trpc/procedures.ts";
 import { bankVolume, openSpikes } from "./bank.ts";
-import { volumeOverview } from "./overview.ts";
+import { volumeOverview, type Overview } from "./overview.ts";
+import { SingleFlight } from "../../lib/single-flight.ts";
+import type { Database } from "../../db/client.ts";
 import { acknowledgeAlarm } from "./acknowledge.ts";
 import { requireStaffActor } from "../suspensions/service.ts";
 
+// Analysts opening the same overview at once share one computation (server/lib/single-flight.ts).
+const overviewFlights = new WeakMap<Database, SingleFlight<Overview>>();
+function overviewOnce(db: Database, input: OverviewInput): Promise<Overview> {
+  let flights = overviewFlights.get(db);
+  if (!flights) overviewFlights.set(db, (flights = new SingleFlight()));
+  return flights.run(JSON.stringify(input), () => volumeOverview(db, input));
+}
+
 export const volumeRouter = router({
-  overview: readProcedure.input(OverviewInput).query(({ ctx, input }) => volumeOverview(ctx.deps.db, input)),
+  overview: readProcedure.input(OverviewInput).query(({ ctx, input }) => overviewOnce(ctx.deps.db, input)),
   bank: readProcedure.input(BankVolumeInput).query(({ ctx, input }) => bankVolume(ctx.deps.db, input)),
   openSpikes: readProcedure.query(({ ctx }) => openSpikes(ctx.deps.db)),
   acknowledgeAlarm: staffProcedure.input(AcknowledgeAlarmInput).mutation(({ ctx, input }) => acknowledgeAlarm(ctx.db, requireStaffActor(ctx.actor), input)),
