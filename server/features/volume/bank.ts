@@ -8,7 +8,9 @@ import { maskAccountNumber } from "../../../shared/format.ts";
 import { detectorLabel, type BaselineKind, type VolumeMetric } from "../../../shared/volume/index.ts";
 import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
 import { BankVolumeInput, windowBuckets } from "../../../shared/volume/schemas.ts";
-import { suspensionRegions, suspensionStatuses, windowOrThrow, type AuthMethod, type SuspensionRegion, type SuspensionStatus } from "./overview.ts";
+import type { AuthMethod, SuspensionRegion, SuspensionStatus } from "./overview-types.ts";
+import { suspensionRegions, suspensionStatuses } from "./suspension-status.ts";
+import { windowOrThrow } from "./window.ts";
 import type { z } from "zod";
 
 export const RECENT_ROWS_MAX = 25;
