@@ -107,7 +107,18 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
     if (!stopping) scheduleRetry();
   };
 
-  const lockAlive = async (c: pg.Client): Promise<boolean> => {
+  // The jobs' ticks share one ping in flight: one client must not be sent a query while another is
+  // still running on it (pg queues it, deprecated; removed in pg 9).
+  let ping: { client: pg.Client; alive: Promise<boolean> } | null = null;
+  const lockAlive = (c: pg.Client): Promise<boolean> => {
+    if (ping?.client === c) return ping.alive;
+    const alive = pingLock(c).finally(() => {
+      if (ping?.alive === alive) ping = null;
+    });
+    ping = { client: c, alive };
+    return alive;
+  };
+  const pingLock = async (c: pg.Client): Promise<boolean> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
