@@ -33,6 +33,7 @@ const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQue
 const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
 const ApprovalsPage = lazy(() => import("./features/approvals/ApprovalsPage.tsx"));
 const FeedHealthPage = lazy(() => import("./features/feeds/FeedHealthPage.tsx"));
+const WebhooksPage = lazy(() => import("./features/webhooks/WebhooksPage.tsx"));
 
 function FullPageLoader() {
   return (
@@ -115,6 +116,7 @@ export function App() {
           <Route path="admin" element={<RoleGate page="/admin"><AdminPage /></RoleGate>} />
           <Route path="approvals" element={<RoleGate page="/approvals"><ApprovalsPage /></RoleGate>} />
           <Route path="feeds" element={<RoleGate page="/feeds"><FeedHealthPage /></RoleGate>} />
+          <Route path="webhooks" element={<RoleGate page="/webhooks"><WebhooksPage /></RoleGate>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

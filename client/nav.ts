@@ -4,7 +4,7 @@
 import type { ComponentType } from "react";
 import { PAGE_REQUIRES } from "../shared/auth/permissions.ts";
 import { common } from "./i18n/en/common.ts";
-import { IconActivityHeartbeat, IconChecks, IconFileDollar, IconUsersGroup } from "@tabler/icons-react";
+import { IconActivityHeartbeat, IconChecks, IconFileDollar, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
 import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock, IconShieldOff } from "@tabler/icons-react";
 
 export type NavKey = keyof typeof common.nav;
@@ -33,6 +33,7 @@ export const NAV_ITEMS: NavItem[] = [
   item("feeds", "/feeds", IconActivityHeartbeat),
   item("changes", "/approvals", IconUsersGroup),
   item("admin", "/admin", IconSettings),
+  item("webhooks", "/webhooks", IconWebhook),
 ];
 
 export const SIGN_IN_ICON = IconShieldLock;

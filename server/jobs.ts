@@ -24,6 +24,7 @@ import { quarantineJob } from "./features/suspensions/quarantine-job.ts";
 import { volumeDetectionJob } from "./features/volume/hooks.ts";
 import { rateLimitPruneJob } from "./http/rate-limit.ts";
 import { processMetrics } from "./metrics.ts";
+import { webhookDeliveryJob } from "./features/webhooks/worker.ts";
 
 export interface BackgroundJob {
   name: string;
@@ -39,6 +40,7 @@ export const BACKGROUND_JOBS: BackgroundJob[] = [
   quarantineJob, // suspensions: links at or after a cutoff become QUARANTINED, every 10 s
   volumeDetectionJob, // volume: expected levels, bands and spikes for the newest buckets, every 2 s
   rateLimitPruneJob, // http: drops rate-limit windows that have ended, every minute
+  webhookDeliveryJob, // webhooks: sends due deliveries from the outbox, reports scheduled suspensions that started, every second
 ];
 
 /** Advisory lock (two-int form) held by the instance that runs the jobs. "FJ": floodgate jobs. */

@@ -8,6 +8,7 @@ import type { Database } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
 import { downContractMarkdown } from "../../shared/suspensions/down-contract.ts";
 import { makeLimiter, tooManyMessage, type RateLimitConfig } from "../http/rate-limit.ts";
+import { webhooksOpenApi } from "../features/webhooks/openapi.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -38,7 +39,8 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
     transform: jsonSchemaTransform,
   });
 
-  app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  // The webhooks Floodgate sends (#17) are described beside the routes it serves.
+  app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => ({ ...app.swagger(), webhooks: webhooksOpenApi() }));
   await app.register(fastifySwaggerUi, { routePrefix: "/api/v1/docs", uiConfig: { url: "/api/v1/openapi.json" } as never });
 
   const perIp = makeLimiter(app, { max: opts.rateLimits.apiPerIpPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled });

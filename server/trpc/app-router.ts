@@ -9,6 +9,7 @@ import { compensationRouter } from "../features/compensation/router.ts";
 import { volumeRouter } from "../features/volume/router.ts";
 import { approvalsRouter } from "../features/approvals/router.ts";
 import { feedsRouter } from "../features/feeds/router.ts";
+import { webhooksRouter } from "../features/webhooks/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -20,6 +21,7 @@ export const appRouter = router({
   volume: volumeRouter,
   approvals: approvalsRouter,
   feeds: feedsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,10 @@ export const ADMIN_ERRORS = {
   STAFF_ALREADY_ACTIVE: { status: 409, message: "This person is already active." },
   API_KEY_NOT_FOUND: { status: 404, message: "There is no such API key." },
   API_KEY_ALREADY_REVOKED: { status: 409, message: "This key is already revoked." },
+  WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, message: "There is no such webhook endpoint." },
+  WEBHOOK_ENDPOINT_ALREADY_ENABLED: { status: 409, message: "This webhook endpoint is already enabled." },
+  WEBHOOK_ENDPOINT_ALREADY_DISABLED: { status: 409, message: "This webhook endpoint is already disabled." },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: "There is no such webhook delivery." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type AdminErrorCode = keyof typeof ADMIN_ERRORS;

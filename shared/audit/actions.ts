@@ -47,6 +47,10 @@ export const AUDIT_ACTIONS = [
   "staff.setLanguage",
   "suspension.create",
   "suspension.lift",
+  "webhook.createEndpoint",
+  "webhook.enableEndpoint",
+  "webhook.disableEndpoint",
+  "webhook.replay",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -56,5 +60,5 @@ export function auditActionKey(action: string): string {
 }
 
 /** What audit records point at (audit_event.target_type). */
-export const AUDIT_TARGET_TYPES = ["bank", "account", "accounts", "link", "case", "batch", "staff", "api_key", "setting", "change", "scoring", "procedure"] as const;
+export const AUDIT_TARGET_TYPES = ["bank", "account", "accounts", "link", "case", "batch", "staff", "api_key", "setting", "change", "scoring", "procedure", "webhook"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

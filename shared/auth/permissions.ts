@@ -12,6 +12,7 @@ import { auditAccess } from "../audit/access.ts";
 import { adminAccess } from "../admin/access.ts";
 import { approvalsAccess } from "../approvals/access.ts";
 import { feedsAccess } from "../feeds/access.ts";
+import { webhooksAccess } from "../webhooks/access.ts";
 
 export type AccessMap = Record<string, readonly Role[] | "PUBLIC">;
 
@@ -25,6 +26,7 @@ export const PROCEDURE_ROLES: AccessMap = {
   ...adminAccess,
   ...approvalsAccess,
   ...feedsAccess,
+  ...webhooksAccess,
 };
 
 export function allowedRoles(path: string): readonly Role[] | "PUBLIC" | undefined {
@@ -63,6 +65,7 @@ export const PAGE_REQUIRES = {
   "/feeds": "feeds.health",
   "/admin": "admin.staffList",
   "/approvals": "approvals.list",
+  "/webhooks": "webhooks.endpoints",
 } as const satisfies Record<string, string>;
 
 export type PagePattern = keyof typeof PAGE_REQUIRES;

@@ -94,6 +94,10 @@ export const audit = {
     staff_setLanguage: "Language changed",
     suspension_create: "Suspension created",
     suspension_lift: "Suspension lifted",
+    webhook_createEndpoint: "Webhook endpoint added",
+    webhook_enableEndpoint: "Webhook endpoint enabled",
+    webhook_disableEndpoint: "Webhook endpoint disabled",
+    webhook_replay: "Webhook delivery replayed",
   },
   targetTypes: {
     bank: "bank",
@@ -108,6 +112,7 @@ export const audit = {
     change: "change request",
     scoring: "scoring",
     procedure: "procedure",
+    webhook: "webhook",
   },
   timeline: {
     title: "Incident timeline",

@@ -19,6 +19,7 @@ export const common = {
     audit: { label: "Audit log", description: "Every staff action" },
     feeds: { label: "Feed health", description: "Is the wallet platform still sending events and asking for decisions?" },
     admin: { label: "Administration", description: "Staff, API keys and settings" },
+    webhooks: { label: "Webhooks", description: "Events sent to the wallet platform, and their deliveries" },
   },
   signIn: {
     subtitle: "Incident response console — staff sign-in",

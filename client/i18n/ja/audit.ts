@@ -95,6 +95,10 @@ export const audit = {
     staff_setLanguage: "言語を変更",
     suspension_create: "停止措置を開始",
     suspension_lift: "停止措置を解除",
+    webhook_createEndpoint: "Webhookの送信先を追加",
+    webhook_enableEndpoint: "Webhookの送信先を有効化",
+    webhook_disableEndpoint: "Webhookの送信先を無効化",
+    webhook_replay: "Webhookの配信を再送",
   },
   targetTypes: {
     bank: "銀行",
@@ -109,6 +113,7 @@ export const audit = {
     change: "変更依頼",
     scoring: "スコアリング",
     procedure: "操作",
+    webhook: "Webhook",
   },
   timeline: {
     title: "インシデントの経過",

@@ -21,6 +21,7 @@ export const common = {
     audit: { label: "監査ログ", description: "すべての職員操作" },
     feeds: { label: "フィードの健全性", description: "ウォレット基盤はイベントを送り、判定を問い合わせ続けているか" },
     admin: { label: "管理", description: "職員、APIキー、設定" },
+    webhooks: { label: "Webhook", description: "ウォレット基盤へ送るイベントとその配信" },
   },
   signIn: {
     subtitle: "インシデント対応コンソール — 職員サインイン",

@@ -69,6 +69,10 @@ export const errorsJa: Record<string, string> = {
   STAFF_ALREADY_ACTIVE: "この職員はすでに有効です。",
   API_KEY_NOT_FOUND: "このAPIキーは見つかりません。",
   API_KEY_ALREADY_REVOKED: "このキーはすでに失効しています。",
+  WEBHOOK_ENDPOINT_NOT_FOUND: "このWebhookの送信先は見つかりません。",
+  WEBHOOK_ENDPOINT_ALREADY_ENABLED: "この送信先はすでに有効です。",
+  WEBHOOK_ENDPOINT_ALREADY_DISABLED: "この送信先はすでに無効です。",
+  WEBHOOK_DELIVERY_NOT_FOUND: "この配信は見つかりません。",
   // shared/accounts/errors.ts
   ACCOUNT_NOT_FOUND: "このウォレットアカウントは見つかりません。何も変更されていません。",
   RESCORE_ALREADY_RUNNING: "再スコアリングがすでに実行中です。終了してからもう一度お試しください。",

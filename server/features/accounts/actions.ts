@@ -8,6 +8,8 @@ import type { AccountActionInput, AccountActionResult } from "../../../shared/ac
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import type { AuditAction } from "../../../shared/audit/actions.ts";
+import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
+import { walletActionEvents } from "../webhooks/events.ts";
 
 export type AccountAction = "freeze" | "unfreeze" | "markConfirmedFraud" | "markLegitimate";
 
@@ -42,6 +44,7 @@ export async function applyAccountAction(db: PrismaClient, actor: Actor, action:
         toChange.map((r) => r.id),
         change.value,
       );
+      await enqueueWebhookEvents(tx, walletActionEvents(action, toChange.map((r) => r.id)));
       const field = change.column === "status" ? "status" : "reviewLabel";
       for (const r of toChange) {
         await writeAudit(tx, actor, {

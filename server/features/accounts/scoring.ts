@@ -18,6 +18,8 @@ import type pg from "pg";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount, type Reason, type ScoringRule } from "../../../shared/accounts/index.ts";
 import type { Database } from "../../db/client.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
+import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
+import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { inSet, loadFacts, loadSharedCounts, SPIKE_METRICS_FOR_LINKS, type AccountSet, type SharedCounts } from "./facts.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
@@ -73,7 +75,7 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
     }
     // `a.id = ANY($1)` as well as the join: the planner cannot estimate unnest's rows and otherwise
     // merge-joins along the whole primary key index (every account before the chunk, per chunk).
-    const res = await client.query<{ newly_flagged: boolean }>(
+    const res = await client.query<{ id: string; score: number; newly_flagged: boolean }>(
       `UPDATE wallet_account a
        SET risk_score = u.score,
            risk_reasons = u.reasons::jsonb,
@@ -83,9 +85,10 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
        WHERE a.id = u.id AND a.id = ANY($1::text[])
          AND (a.scored_at IS NULL OR a.risk_score <> u.score OR a.risk_reasons <> u.reasons::jsonb
               OR (a.flagged_at IS NULL AND u.score >= $5))
-       RETURNING (a.flagged_at = $4 AND u.score >= $5) AS newly_flagged`,
+       RETURNING a.id, u.score, (a.flagged_at = $4 AND u.score >= $5) AS newly_flagged`,
       [outIds, scores, reasons, o.scoredAt, o.threshold],
     );
+    await enqueueWebhookEvents(client, walletsFlaggedEvents(res.rows, o.scoredAt));
     await client.query("COMMIT");
     return { scored: outIds.length, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length };
   } catch (err) {

@@ -11,6 +11,8 @@ import { buildPayoutCsv, victimKey, victimsPaidByOnePerson, type PayoutRow } fro
 import type { CreatePayoutBatchInput } from "../../../shared/compensation/schemas.ts";
 import { approvalThresholdYen, lockVictims } from "./service.ts";
 import { num, type StaffActor } from "./sql.ts";
+import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
+import { compensationPaidEvents } from "../webhooks/events.ts";
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
@@ -97,6 +99,7 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
     if (paid !== caseIds.length) {
       throw compensationError("CASES_NOT_PAYABLE", "Some cases changed while the batch was being made. Reload the list and try again.");
     }
+    await enqueueWebhookEvents(tx, compensationPaidEvents(rows, batchId, createdAt));
     for (const r of rows) {
       await writeAudit(tx, actor, {
         action: "compensation.pay",

@@ -14,6 +14,7 @@ import { activeSuspensionFor, decideCharge, type LinkStatus, type SuspensionLike
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import type { ChargeSummary, IngestedBatchSummary } from "../events/types.ts";
 import { QUARANTINE_MATCH } from "./service.ts";
+import { enqueueLinksQuarantinedNow } from "../webhooks/outbox.ts";
 
 export const POLICY_VIOLATION_KINDS = {
   REGISTRATION_WHILE_SUSPENDED: "A link was registered while the bank's registrations were suspended",
@@ -161,6 +162,7 @@ export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBa
          AND ${QUARANTINE_MATCH}`,
       [linkIds],
     );
+    await enqueueLinksQuarantinedNow(tx);
   }
 
   const violations = findViolations(batch, rows);

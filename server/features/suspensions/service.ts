@@ -5,6 +5,8 @@ import type pg from "pg";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
+import { enqueueLinksQuarantinedNow, enqueueWebhookEvent, enqueueWebhookEvents } from "../webhooks/outbox.ts";
+import { linksReviewedEvents, suspensionCreatedEvents, suspensionLiftedEvent } from "../webhooks/events.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { formatJst, maskAccountNumber } from "../../../shared/format.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
@@ -272,7 +274,7 @@ export function quarantineReason(s: { cutoffAt: Date; bankName: string }): strin
 }
 
 async function quarantineLinks(tx: Tx, suspensionId: string, reason: string): Promise<number> {
-  return tx.$executeRawUnsafe(
+  const n = await tx.$executeRawUnsafe(
     `UPDATE bank_link l
      SET status = 'QUARANTINED', status_reason = $2, status_changed_at = date_trunc('milliseconds', now()), quarantine_suspension_id = s.id::text
      FROM suspension s
@@ -280,6 +282,8 @@ async function quarantineLinks(tx: Tx, suspensionId: string, reason: string): Pr
     suspensionId,
     reason,
   );
+  await enqueueLinksQuarantinedNow(tx);
+  return n;
 }
 
 function isActiveScopeConflict(err: unknown): boolean {
@@ -315,6 +319,7 @@ export async function suspendBanks(db: PrismaClient, actor: StaffActor, input: S
         // A scheduled suspension quarantines when it starts (quarantine job); decisions compute
         // the quarantine from the rules either way.
         const quarantinedCount = s.quarantine && s.startsAt.getTime() <= now.getTime() ? await quarantineLinks(tx, s.id, quarantineReason({ cutoffAt: s.cutoffAt, bankName: name })) : 0;
+        await enqueueWebhookEvents(tx, suspensionCreatedEvents(s, now));
         await writeAudit(tx, actor, {
           action: "suspension.create",
           targetType: "bank",
@@ -353,6 +358,7 @@ export async function applyLift(tx: Tx, actor: Actor, input: LiftInput & { lifte
   const after = await tx.suspension.findUniqueOrThrow({ where: { id: input.suspensionId } });
   // Lifting does not release quarantined links: each still needs an analyst's review.
   const stillQuarantined = await tx.bankLink.count({ where: { quarantineSuspensionId: after.id, status: "QUARANTINED" } });
+  await enqueueWebhookEvent(tx, suspensionLiftedEvent(after));
   await writeAudit(tx, actor, {
     action: "suspension.lift",
     targetType: "bank",
@@ -468,6 +474,7 @@ export async function reviewQuarantinedLinks(db: PrismaClient, actor: StaffActor
     // In the order the reviewer listed them (RETURNING order is arbitrary).
     const order = new Map(input.linkIds.map((id, i) => [id, i]));
     changed.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+    await enqueueWebhookEvents(tx, linksReviewedEvents(status, changed));
     for (const link of changed) {
       await writeAudit(tx, actor, {
         action: outcome === "RELEASE" ? "link.release" : "link.revoke",
