@@ -79,5 +79,5 @@ describe.runIf(browserTestsEnabled)("webhooks in the browser", () => {
     await receiver.waitFor(before + 1);
     expect(receiver.received.at(-1)!.json.id).toBe(created.json.id);
     await row.getByText("Delivered").waitFor();
-  });
+  }, 120_000);
 });
