@@ -10,7 +10,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./helpers/db.ts";
-import { startServerProcess, type ServerProcess } from "./helpers/server-process.ts";
+import { startServerProcess, waitFor, type ServerProcess } from "./helpers/server-process.ts";
 import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
 import { accountWithLink, decide } from "./suspensions-fixtures.ts";
 import { burst, postAll, seasonalBackground } from "./volume-fixtures.ts";
@@ -48,16 +48,6 @@ interface JobRow {
 }
 const jobRows = async () =>
   (await db.pool.query<JobRow>("SELECT name, runner, runs::int AS runs, last_started_at FROM background_job ORDER BY name")).rows;
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

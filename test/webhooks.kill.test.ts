@@ -7,7 +7,7 @@
 // commit and send; the second polls every second. A real HTTP receiver on loopback.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./helpers/db.ts";
-import { startServerProcess, type ServerProcess } from "./helpers/server-process.ts";
+import { startServerProcess, waitFor, type ServerProcess } from "./helpers/server-process.ts";
 import { signedInAs } from "./helpers/staff.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.ts";
 import { insertAccount } from "./suspensions-fixtures.ts";
@@ -22,16 +22,6 @@ let db: Database;
 let receiver: WebhookReceiver;
 let secret: string;
 const servers: ServerProcess[] = [];
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
