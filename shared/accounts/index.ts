@@ -1,6 +1,6 @@
 // Public API of account risk scoring: holder-name comparison and the explainable rule table.
 // Server (scoring job, account pages) and client (reason labels) import from here only, so the
-// internals of names.ts/rules.ts can change without touching callers.
+// internals of names.ts, rules.ts, scoring.ts and their parts can change without touching callers.
 export {
   normalizeHolderName,
   nameSimilarity,
@@ -18,21 +18,20 @@ export {
   CHARGE_LIMIT_PER_CHARGE_YEN,
   CHARGE_LIMIT_MONTHLY_YEN,
   FACTS_WINDOW_DAYS,
-  scoreAccount,
-  isFlagged,
-  prepareContext,
-  formatYen,
-  formatDuration,
-  type AuthMethod,
-  type SpendChannel,
-  type LinkFact,
-  type ChargeFact,
-  type SpendFact,
-  type AccountFacts,
-  type ReasonCode,
-  type Reason,
-  type ScoreResult,
-  type ScoringContext,
-  type RuleHit,
-  type ScoringRule,
 } from "./rules.ts";
+export { scoreAccount, isFlagged, prepareContext } from "./scoring.ts";
+export { formatYen, formatDuration } from "./rule-measures.ts";
+export type {
+  AuthMethod,
+  SpendChannel,
+  LinkFact,
+  ChargeFact,
+  SpendFact,
+  AccountFacts,
+  ReasonCode,
+  Reason,
+  ScoreResult,
+  ScoringContext,
+  RuleHit,
+  ScoringRule,
+} from "./scoring-types.ts";

@@ -1,7 +1,7 @@
 // The one human label of each scoring rule, used by every page that names a rule (accounts list,
 // account page, quarantine queue, compensation evidence and approvals), so an analyst and a support
 // agent talking about the same signal use the same words. The rules page adds each rule's title.
-import type { ReasonCode } from "./rules.ts";
+import type { ReasonCode } from "./scoring-types.ts";
 
 export const RULE_LABELS: Record<ReasonCode, string> = {
   NAME_MISMATCH: "Name mismatch",

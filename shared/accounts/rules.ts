@@ -1,6 +1,6 @@
 // Explainable risk scoring for wallet accounts (pure, no I/O).
 //
-// Every rule, weight and threshold lives in SCORING_RULES below, so an analyst can read (and a
+// Every rule, weight and threshold lives in SCORING_RULES below (scoring.ts applies it), so an analyst can read (and a
 // reviewer can diff) the whole policy in one place, and every point in a score comes with a
 // concrete English reason. The server computes AccountFacts per account with set-based SQL and
 // stores the result in wallet_account.risk_score / risk_reasons.
@@ -21,7 +21,8 @@
 // context, or with money moved out at once, which is what the September 2020 fraud wallets did.
 
 import { formatJst } from "../format.ts";
-import { compareHolderNames, type NameComparison } from "./names.ts";
+import { DAY_MS, MINUTE_MS, formatDuration, formatYen, largestRapidEqualGroup, spanMs, sum } from "./rule-measures.ts";
+import type { ChargeFact, LinkFact, ReasonCode, RuleHit, ScoringContext, ScoringRule } from "./scoring-types.ts";
 
 /** Per-charge limit at the time of the incident (yen). */
 export const CHARGE_LIMIT_PER_CHARGE_YEN = 100_000;
@@ -34,121 +35,6 @@ export const FACTS_WINDOW_DAYS = 30;
 export const DEFAULT_FLAG_THRESHOLD = 60;
 /** Scores are capped here so a pile-up of signals reads as "certain", not "150". */
 export const SCORE_MAX = 100;
-
-export type AuthMethod = "PIN" | "PIN_OTP" | "ONLINE_BANKING" | "CASH_CARD";
-export type SpendChannel = "payment" | "transfer";
-
-export interface LinkFact {
-  bankCode: string;
-  /** Holder name as the bank reported it (any width; compared after normalising). */
-  holderName: string;
-  registeredAt: Date;
-  /** What the bank's debit-acceptance page asked for; "PIN" = account number + name + PIN only. */
-  authMethod: AuthMethod;
-  /** The bank had an open link/charge spike when this link was registered. */
-  bankWasSpikingAtRegistration: boolean;
-}
-
-export interface ChargeFact {
-  amountYen: number;
-  occurredAt: Date;
-}
-
-export interface SpendFact {
-  amountYen: number;
-  occurredAt: Date;
-  channel: SpendChannel;
-}
-
-/**
- * Everything the scorer needs about one wallet account: flat, and cheap to compute per account with
- * set-based SQL. Counts that say "wallets sharing X" INCLUDE this wallet (1 = not shared, 0 = unknown).
- */
-export interface AccountFacts {
-  account: {
-    openedAt: Date;
-    holderName: string;
-    carrierCustomer: boolean;
-    identityVerified: boolean;
-  };
-  /** Every bank account this wallet has linked (current links and earlier versions of changed ones). */
-  links: LinkFact[];
-  /** How many times the wallet replaced its linked bank account (lifetime). */
-  linkChangeCount: number;
-  /** Most distinct bank accounts this wallet linked within any 24-hour window. */
-  distinctBankAccountsLinkedWithin24h: number;
-  /** For the bank account linked to the most wallets: how many wallets (incl. this one). */
-  maxWalletsSharingBankAccount: number;
-  /** Wallets (incl. this one) opened or used from this wallet's device. */
-  walletsSharingDevice: number;
-  /** Wallets (incl. this one) seen from this wallet's IP address. */
-  walletsSharingIp: number;
-  /** Charges of the last FACTS_WINDOW_DAYS days (at most a few hundred), any order. */
-  charges: ChargeFact[];
-  /** Spends of the last FACTS_WINDOW_DAYS days, any order. */
-  spends: SpendFact[];
-}
-
-export type ReasonCode =
-  | "LINK_SOON_AFTER_OPEN"
-  | "CHARGE_SOON_AFTER_LINK"
-  | "NAME_MISMATCH"
-  | "NAME_FAMILY"
-  | "MANY_BANK_ACCOUNTS"
-  | "SHARED_BANK_ACCOUNT"
-  | "SHARED_DEVICE"
-  | "SHARED_IP"
-  | "UNVERIFIED_NON_CARRIER"
-  | "NEAR_LIMIT_CHARGES"
-  | "RAPID_EQUAL_CHARGES"
-  | "RAPID_CASH_OUT"
-  | "LINKED_DURING_SPIKE"
-  | "PIN_ONLY_LINK";
-
-/** One reason in a score: the shape stored in wallet_account.risk_reasons. */
-export interface Reason {
-  code: ReasonCode;
-  points: number;
-  evidence: string;
-}
-
-export interface ScoreResult {
-  /** 0..SCORE_MAX */
-  score: number;
-  /** Rules that fired, highest points first (rule-table order on ties). */
-  reasons: Reason[];
-}
-
-/** Facts prepared once per scoring: windowed to `now`, sorted by time. */
-export interface ScoringContext {
-  facts: AccountFacts;
-  now: Date;
-  /** Links sorted by registeredAt. */
-  links: LinkFact[];
-  /** Charges within [now − FACTS_WINDOW_DAYS, now], sorted by occurredAt. */
-  charges: ChargeFact[];
-  /** Spends within [now − FACTS_WINDOW_DAYS, now], sorted by occurredAt. */
-  spends: SpendFact[];
-  /** Each link compared with the wallet holder, in `links` order. */
-  nameComparisons: NameComparison[];
-}
-
-export interface RuleHit {
-  points: number;
-  evidence: string;
-}
-
-export interface ScoringRule {
-  code: ReasonCode;
-  title: string;
-  description: string;
-  /** Points when the rule fires (for graded rules: the most it can give). */
-  points: number;
-  /** Thresholds and secondary weights, named with their units. */
-  params: Readonly<Record<string, number>>;
-  /** Pure; receives the rule itself so a caller can pass tuned copies of SCORING_RULES. */
-  evaluate(ctx: ScoringContext, rule: ScoringRule): RuleHit | null;
-}
 
 interface RuleSpec<P extends Record<string, number>> {
   code: ReasonCode;
@@ -165,66 +51,6 @@ function defineRule<const P extends Record<string, number>>(spec: RuleSpec<P>): 
     ...spec,
     evaluate: (ctx, rule) => spec.evaluate(ctx, rule as unknown as { points: number; params: P }),
   };
-}
-
-// ---------- formatting helpers (evidence strings) ----------
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-export function formatYen(amountYen: number): string {
-  const sign = amountYen < 0 ? "-" : "";
-  const digits = String(Math.round(Math.abs(amountYen))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${sign}¥${digits}`;
-}
-
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < MINUTE_MS) return `${Math.round(abs / 1000)} s`;
-  if (abs < 3 * HOUR_MS) return `${Math.round(abs / MINUTE_MS)} min`;
-  if (abs < 2 * DAY_MS) return `${(abs / HOUR_MS).toFixed(1)} h`;
-  return `${(abs / DAY_MS).toFixed(1)} days`;
-}
-
-
-function sum(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
-}
-
-// ---------- derived measures shared by rules ----------
-
-/** Largest group of near-equal charges inside one time window (see RAPID_EQUAL_CHARGES). */
-function largestRapidEqualGroup(
-  charges: readonly ChargeFact[],
-  windowMs: number,
-  equalRatioMin: number,
-  minAmountYen: number,
-): ChargeFact[] {
-  let best: ChargeFact[] = [];
-  for (let i = 0; i < charges.length; i++) {
-    const start = charges[i].occurredAt.getTime();
-    const inWindow = charges
-      .slice(i)
-      .filter((c) => c.occurredAt.getTime() - start <= windowMs && c.amountYen >= minAmountYen);
-    for (const anchor of inWindow) {
-      const group = inWindow.filter(
-        (c) => c.amountYen <= anchor.amountYen && c.amountYen >= anchor.amountYen * equalRatioMin,
-      );
-      const better =
-        group.length > best.length ||
-        (group.length === best.length &&
-          sum(group.map((c) => c.amountYen)) > sum(best.map((c) => c.amountYen)));
-      if (better) best = group;
-    }
-  }
-  return best;
-}
-
-function spanMs(xs: readonly { occurredAt: Date }[]): number {
-  if (xs.length === 0) return 0;
-  const ts = xs.map((x) => x.occurredAt.getTime());
-  return Math.max(...ts) - Math.min(...ts);
 }
 
 // ---------- the rule table ----------
@@ -536,57 +362,3 @@ export const SCORING_RULES: readonly ScoringRule[] = [
     },
   }),
 ];
-
-// ---------- scoring ----------
-
-function latestEventTime(facts: AccountFacts): Date {
-  const ts = [
-    facts.account.openedAt.getTime(),
-    ...facts.links.map((l) => l.registeredAt.getTime()),
-    ...facts.charges.map((c) => c.occurredAt.getTime()),
-    ...facts.spends.map((s) => s.occurredAt.getTime()),
-  ];
-  return new Date(Math.max(...ts));
-}
-
-/** Builds the ScoringContext: windows charges/spends to the FACTS_WINDOW_DAYS before `now`. */
-export function prepareContext(facts: AccountFacts, now: Date = latestEventTime(facts)): ScoringContext {
-  const to = now.getTime();
-  const from = to - FACTS_WINDOW_DAYS * DAY_MS;
-  const inWindow = (d: Date) => d.getTime() >= from && d.getTime() <= to;
-  const byTime = <T extends { occurredAt: Date }>(a: T, b: T) => a.occurredAt.getTime() - b.occurredAt.getTime();
-  const links = [...facts.links].sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
-  return {
-    facts,
-    now,
-    links,
-    charges: facts.charges.filter((c) => inWindow(c.occurredAt)).sort(byTime),
-    spends: facts.spends.filter((s) => inWindow(s.occurredAt)).sort(byTime),
-    nameComparisons: links.map((l) => compareHolderNames(l.holderName, facts.account.holderName)),
-  };
-}
-
-/**
- * Scores one account. Pure: `now` defaults to the latest event in the facts (not the clock), so the
- * same facts always give the same score; pass the scoring time to window the last 30 days.
- */
-export function scoreAccount(
-  facts: AccountFacts,
-  rules: readonly ScoringRule[] = SCORING_RULES,
-  now?: Date,
-): ScoreResult {
-  const ctx = prepareContext(facts, now);
-  const reasons: Reason[] = [];
-  for (const rule of rules) {
-    const hit = rule.evaluate(ctx, rule);
-    if (hit !== null && hit.points > 0) reasons.push({ code: rule.code, points: hit.points, evidence: hit.evidence });
-  }
-  reasons.sort((a, b) => b.points - a.points); // stable: table order on ties
-  const score = Math.min(SCORE_MAX, sum(reasons.map((r) => r.points)));
-  return { score, reasons };
-}
-
-/** Whether a score is flagged (at or above the threshold). */
-export function isFlagged(score: number, threshold: number = DEFAULT_FLAG_THRESHOLD): boolean {
-  return score >= threshold;
-}

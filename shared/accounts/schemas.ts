@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { dateInput, isoInstant, text } from "../schema-blocks.ts";
 import { Reason as ReasonText } from "../reason.ts";
-import type { Reason } from "./rules.ts";
+import type { Reason } from "./scoring-types.ts";
 
 /** Rows per page of the accounts table. */
 export const ACCOUNTS_PAGE_SIZE = 50;

@@ -1,0 +1,58 @@
+// Applying the rule table (rules.ts) to one account's facts: the context prepared once (windowed
+// to `now`, sorted, names compared), every rule evaluated, the points summed and capped. Pure.
+import { compareHolderNames } from "./names.ts";
+import { DAY_MS, sum } from "./rule-measures.ts";
+import { DEFAULT_FLAG_THRESHOLD, FACTS_WINDOW_DAYS, SCORE_MAX, SCORING_RULES } from "./rules.ts";
+import type { AccountFacts, Reason, ScoreResult, ScoringContext, ScoringRule } from "./scoring-types.ts";
+
+function latestEventTime(facts: AccountFacts): Date {
+  const ts = [
+    facts.account.openedAt.getTime(),
+    ...facts.links.map((l) => l.registeredAt.getTime()),
+    ...facts.charges.map((c) => c.occurredAt.getTime()),
+    ...facts.spends.map((s) => s.occurredAt.getTime()),
+  ];
+  return new Date(Math.max(...ts));
+}
+
+/** Builds the ScoringContext: windows charges/spends to the FACTS_WINDOW_DAYS before `now`. */
+export function prepareContext(facts: AccountFacts, now: Date = latestEventTime(facts)): ScoringContext {
+  const to = now.getTime();
+  const from = to - FACTS_WINDOW_DAYS * DAY_MS;
+  const inWindow = (d: Date) => d.getTime() >= from && d.getTime() <= to;
+  const byTime = <T extends { occurredAt: Date }>(a: T, b: T) => a.occurredAt.getTime() - b.occurredAt.getTime();
+  const links = [...facts.links].sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
+  return {
+    facts,
+    now,
+    links,
+    charges: facts.charges.filter((c) => inWindow(c.occurredAt)).sort(byTime),
+    spends: facts.spends.filter((s) => inWindow(s.occurredAt)).sort(byTime),
+    nameComparisons: links.map((l) => compareHolderNames(l.holderName, facts.account.holderName)),
+  };
+}
+
+/**
+ * Scores one account. Pure: `now` defaults to the latest event in the facts (not the clock), so the
+ * same facts always give the same score; pass the scoring time to window the last 30 days.
+ */
+export function scoreAccount(
+  facts: AccountFacts,
+  rules: readonly ScoringRule[] = SCORING_RULES,
+  now?: Date,
+): ScoreResult {
+  const ctx = prepareContext(facts, now);
+  const reasons: Reason[] = [];
+  for (const rule of rules) {
+    const hit = rule.evaluate(ctx, rule);
+    if (hit !== null && hit.points > 0) reasons.push({ code: rule.code, points: hit.points, evidence: hit.evidence });
+  }
+  reasons.sort((a, b) => b.points - a.points); // stable: table order on ties
+  const score = Math.min(SCORE_MAX, sum(reasons.map((r) => r.points)));
+  return { score, reasons };
+}
+
+/** Whether a score is flagged (at or above the threshold). */
+export function isFlagged(score: number, threshold: number = DEFAULT_FLAG_THRESHOLD): boolean {
+  return score >= threshold;
+}
