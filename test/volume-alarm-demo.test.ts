@@ -7,7 +7,8 @@
 // at a fixed instant (npm start ends it at its own "now") so the test is repeatable; about 4 minutes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEnv } from "../server/env.ts";
-import { defaultAttacks, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
+import { defaultAttacks } from "../server/features/events/demo/index.ts";
+import { REFERENCE_BANKS } from "../server/features/reference/banks.ts";
 import { openSpikes } from "../server/features/volume/bank.ts";
 import { previewSuspension } from "../server/features/suspensions/service.ts";
 import { createTestDatabase } from "./helpers/db.ts";

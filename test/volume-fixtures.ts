@@ -3,11 +3,12 @@
 // API (postEvents) in batches the contract accepts.
 import type { PlatformEvent } from "../shared/events/schemas.ts";
 import { EVENTS_PER_BATCH_MAX } from "../shared/events/schemas.ts";
-import { poisson, seededRandom, seasonalShape } from "../shared/volume/test-helpers.ts";
+import { poisson, seededRandom, seasonalShape } from "./helpers/synthetic-volume.ts";
 import { slotOfWeekJst } from "../shared/volume/time.ts";
 import { postEvents } from "./events-fixtures.ts";
 import type { Database } from "../server/db/client.ts";
-import { defaultAttacks, generateDemo, REFERENCE_BANKS } from "../server/features/events/demo/index.ts";
+import { defaultAttacks, generateDemo } from "../server/features/events/demo/index.ts";
+import { REFERENCE_BANKS } from "../server/features/reference/banks.ts";
 import type { DemoAttackSpec } from "../server/features/events/demo/index.ts";
 import { ingestBatch } from "../server/features/events/ingest.ts";
 import { backfillVolume } from "../server/features/volume/detection.ts";
@@ -43,7 +44,7 @@ export function walletLinkedAt(bankCode: string, at: Date, o: { charges?: number
 
 /**
  * Links at `bankCode` from `from` to `to` (exclusive): per 5-minute bucket a Poisson count with mean
- * `level` × the daily/weekly shape of shared/volume/test-helpers.ts, each link with one charge.
+ * `level` × the daily/weekly shape of test/helpers/synthetic-volume.ts, each link with one charge.
  */
 export function seasonalBackground(o: { bankCode: string; from: Date; to: Date; level: number; seed: number }): PlatformEvent[] {
   const rand = seededRandom(o.seed);

@@ -15,7 +15,8 @@ import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
 import { runSeries } from "../../shared/volume/detector.ts";
 import { defaultParamsForMetric } from "../../shared/volume/params.ts";
-import { generateDemo, REFERENCE_BANKS } from "../features/events/demo/index.ts";
+import { generateDemo } from "../features/events/demo/index.ts";
+import { REFERENCE_BANKS } from "../features/reference/banks.ts";
 import { FactsReplay, type ReplaySpike } from "../features/accounts/replay.ts";
 import { SPIKE_METRICS_FOR_LINKS } from "../features/accounts/facts.ts";
 

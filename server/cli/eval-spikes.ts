@@ -24,7 +24,8 @@ import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, isFreshHeavy, platformFreshShare
 import { runSeries } from "../../shared/volume/detector.ts";
 import { defaultParamsFor } from "../../shared/volume/params.ts";
 import type { VolumeMetric } from "../../shared/volume/types.ts";
-import { generateDemo, REFERENCE_BANKS, type DemoAttackSpec } from "../features/events/demo/index.ts";
+import { generateDemo, type DemoAttackSpec } from "../features/events/demo/index.ts";
+import { REFERENCE_BANKS } from "../features/reference/banks.ts";
 import { createRng, int } from "../features/events/demo/prng.ts";
 
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, freshShareLeaveOut, isFreshHeavy, platformFreshShare, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
-import { poisson as poissonDraw, seededRandom } from "./test-helpers.ts";
+import { poisson as poissonDraw, seededRandom } from "../../test/helpers/synthetic-volume.ts";
 
 const START = new Date("2020-09-07T00:00:00+09:00");
 const DAY_BUCKETS = 288;

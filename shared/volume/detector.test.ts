@@ -15,7 +15,7 @@ import {
   syntheticRate,
   syntheticSeries,
   type SyntheticOptions,
-} from "./test-helpers.ts";
+} from "../../test/helpers/synthetic-volume.ts";
 import { MINUTE_MS } from "./time.ts";
 import type { VolumeSeries } from "./types.ts";
 

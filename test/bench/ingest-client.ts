@@ -10,7 +10,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
-import { generateDemo, REFERENCE_BANKS } from "../../server/features/events/demo/index.ts";
+import { generateDemo } from "../../server/features/events/demo/index.ts";
+import { REFERENCE_BANKS } from "../../server/features/reference/banks.ts";
 import { accountIdOf, laneOf, loadStream } from "../../server/features/events/stream-loader.ts";
 import type { IngestResult } from "../../server/features/events/types.ts";
 

@@ -5,7 +5,8 @@ import path from "node:path";
 import type { Database } from "../../db/client.ts";
 import { REPO_ROOT } from "../../db/postgres.ts";
 import { DEMO_POST_LOAD_STEPS } from "../../ingest-hooks.ts";
-import { generateDemo, REFERENCE_BANKS, writeLabels } from "./demo/index.ts";
+import { generateDemo, writeLabels } from "./demo/index.ts";
+import { REFERENCE_BANKS } from "../reference/banks.ts";
 import { ingestBatch } from "./ingest.ts";
 import { loadStream } from "./stream-loader.ts";
 

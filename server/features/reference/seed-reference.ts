@@ -2,7 +2,7 @@
 // only adds what is missing, so every start may call it. Demo users are pre-enrolled in the second
 // factor with the public demo secret.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { REFERENCE_BANKS } from "../events/demo/banks.ts";
+import { REFERENCE_BANKS } from "./banks.ts";
 import { hashPassword } from "../auth/password.ts";
 import { DEMO_STAFF, DEMO_TOTP_SECRET } from "./demo-staff.ts";
 import { sealSecret } from "../auth/second-factor/secret-box.ts";

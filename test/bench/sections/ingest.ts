@@ -10,7 +10,8 @@ import path from "node:path";
 import type { BenchContext, BenchFigure, BenchSection } from "../context.ts";
 import type { ClientMessage, IngestClientInput, PhaseFigures } from "../ingest-client.ts";
 import { copyBaseline } from "../copy-baseline.ts";
-import { generateDemo, REFERENCE_BANKS } from "../../../server/features/events/demo/index.ts";
+import { generateDemo } from "../../../server/features/events/demo/index.ts";
+import { REFERENCE_BANKS } from "../../../server/features/reference/banks.ts";
 import { DEMO_POST_LOAD_STEPS } from "../../../server/ingest-hooks.ts";
 
 const API_EVENTS_PER_SECOND_GOAL = 15_000;

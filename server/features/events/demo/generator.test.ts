@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { platformEventSchema, type PlatformEvent } from "../../../../shared/events/schemas.ts";
-import { REFERENCE_BANKS, collectDemo, generateDemo, writeLabels, type DemoLabels, type DemoStats } from "./index.ts";
+import { collectDemo, generateDemo, writeLabels, type DemoLabels, type DemoStats } from "./index.ts";
+import { REFERENCE_BANKS } from "../../reference/banks.ts";
 
 const NOW = "2020-09-08T12:00:00+09:00";
 const SCALE = 0.05;

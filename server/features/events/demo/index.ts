@@ -1,17 +1,4 @@
-export { REFERENCE_BANKS, type ReferenceBank } from "./banks.ts";
-export {
-  generateDemo,
-  collectDemo,
-  defaultAttacks,
-  CHARGE_LIMIT_YEN,
-  MONTHLY_CHARGE_LIMIT_YEN,
-  type DemoBank,
-  type DemoAttackSpec,
-  type DemoAttackLabel,
-  type DemoLabels,
-  type DemoRun,
-  type DemoStats,
-  type DemoVictim,
-  type GenerateDemoOptions,
-} from "./generator.ts";
+export { generateDemo, collectDemo, defaultAttacks } from "./generator.ts";
+export { CHARGE_LIMIT_YEN, MONTHLY_CHARGE_LIMIT_YEN } from "./simulation.ts";
+export type { DemoBank, DemoAttackSpec, DemoAttackLabel, DemoLabels, DemoRun, DemoStats, DemoVictim, GenerateDemoOptions } from "./types.ts";
 export { writeLabels } from "./labels.ts";

@@ -1,7 +1,7 @@
 // Writing the generator's labels to disk, kept out of the (I/O-free) generator core.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { DemoLabels } from "./generator.ts";
+import type { DemoLabels } from "./types.ts";
 
 /** Writes the labels as pretty-printed JSON (creating the folder if needed). */
 export function writeLabels(labels: DemoLabels, filePath: string): void {

@@ -1,7 +1,8 @@
-// Synthetic volume series for the detector tests: a seeded PRNG, a Poisson sampler and a seasonal
-// rate profile in JST. Deterministic for a given seed, so failures reproduce.
-import { MINUTE_MS, slotOfWeekJst } from "./time.ts";
-import type { VolumeMetric, VolumeSeries } from "./types.ts";
+// Synthetic volume series for the detector and alarm unit tests (shared/volume/*.test.ts) and the
+// volume fixtures: a seeded PRNG, a Poisson sampler and a seasonal rate profile in JST.
+// Deterministic for a given seed, so failures reproduce.
+import { MINUTE_MS, slotOfWeekJst } from "../../shared/volume/time.ts";
+import type { VolumeMetric, VolumeSeries } from "../../shared/volume/types.ts";
 
 /** mulberry32: tiny 32-bit seeded PRNG, uniform in [0, 1). */
 export function seededRandom(seed: number): () => number {

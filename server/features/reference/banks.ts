@@ -5,7 +5,7 @@
 // 2020 incident (several regional banks let a link through with only account number, holder name
 // and a 4-digit PIN); they are not a statement about any bank's current practice. `weight` is a
 // rough relative size of the bank's retail customer base, used only to size demo traffic.
-import type { AuthMethod } from "../../../../shared/events/schemas.ts";
+import type { AuthMethod } from "../../../shared/events/schemas.ts";
 
 export interface ReferenceBank {
   /** 4-digit Zengin bank code */
