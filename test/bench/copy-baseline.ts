@@ -11,8 +11,10 @@ import type { PlatformEvent } from "../../shared/events/schemas.ts";
 import { connectDatabase } from "../../server/db/client.ts";
 import { applyMigrations } from "../../server/db/migrate.ts";
 import { seedReferenceData } from "../../server/features/reference/seed-reference.ts";
-import { REFERENCE_BANKS } from "../../server/features/events/demo/index.ts";
-import { parseEvents, planBatch, type KnownState, type LinkColumns, type LinkState } from "../../server/features/events/plan.ts";
+import { REFERENCE_BANKS } from "../../server/features/reference/banks.ts";
+import { planBatch } from "../../server/features/events/plan.ts";
+import { parseEvents } from "../../server/features/events/plan-parse.ts";
+import type { KnownState, LinkColumns, LinkState } from "../../server/features/events/plan-rows.ts";
 
 const esc = (v: string | number | boolean | null): string => {
   if (v === null) return "\\N";

@@ -17,7 +17,9 @@
 import type pg from "pg";
 import type { Database } from "../../db/client.ts";
 import { INGEST_HOOKS, type IngestHooks } from "../../ingest-hooks.ts";
-import { batchKeys, emptyKnownState, parseEvents, planBatch, type BatchPlan, type KnownState, type LinkState } from "./plan.ts";
+import { planBatch, type BatchPlan } from "./plan.ts";
+import { batchKeys, parseEvents } from "./plan-parse.ts";
+import { emptyKnownState, type KnownState, type LinkState } from "./plan-rows.ts";
 import type { AuthMethod } from "../../../shared/events/schemas.ts";
 import type { IngestResult } from "./types.ts";
 
