@@ -1,9 +1,9 @@
 // Goal (#13 §3 and the role-aware part of §4): a manager acts where the incident is. On the bank's
 // page at 1440×900 the bank's state and "Suspend…" are visible without scrolling under a banner
-// collapsed to one strip; the suspend dialog suggests the earliest start among the bank's open
-// alarms (what the banner shows; here an hour before the first per-series spike, as on the demo
-// data where the old spike-based suggestion came an hour late) and warns while
-// the chosen cutoff would leave flagged wallets' links grandfathered; a double click on Confirm sends
+// collapsed to one strip; the suspend dialog's default cutoff is the earliest start among the bank's
+// open alarms (what the banner shows; here an hour before the first per-series spike, as on the demo
+// data where the old spike-based suggestion came an hour late), and it warns when the cutoff the
+// manager picks would leave flagged wallets' links grandfathered; a double click on Confirm sends
 // one request and shows one message; the banner then shows the bank as suspended. Each role sees
 // only the navigation, buttons and links it can use, and a one-line refusal on a page it may not
 // use. Method: built SPA on a real server and database, headless Chromium, requests counted by
@@ -88,7 +88,8 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await suspendButton.click();
     const dialog = page.getByTestId("suspend-dialog");
     await dialog.waitFor();
-    // The suggestion is the alarm's start (the banner's), not a per-series spike's; the dialog says where it came from.
+    // The default cutoff is the suggestion: the alarm's start (the banner's), not a per-series spike's;
+    // the dialog says where it came from.
     const suggestion = dialog.getByTestId("suggested-cutoff");
     await suggestion.waitFor();
     expect(await suggestion.getAttribute("data-at")).toBe(alarmStart.toISOString());
@@ -96,14 +97,23 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     // The same time the header (and the banner) show as the start.
     const since = (await header.getByTestId("bank-spiking-since").textContent())!.replace("Spiking since ", "");
     expect(await suggestion.textContent()).toContain(`began ${since}`);
-    // At the default cutoff (now) the three flagged wallets' links would stay grandfathered: warned.
+    const suggested = dialog.getByRole("radio", { name: `Where the attack began: ${since} (suggested)` });
+    await expect(suggested.isChecked()).resolves.toBe(true);
+    // At the default the three flagged wallets' links are quarantined, none grandfathered: no warning.
+    const previewSettled = async (quarantined: number) => {
+      await page.waitForFunction((n) => new RegExp(`^${n}Links to quarantine`).test(document.querySelector('[data-testid="preview-quarantine"]')?.textContent ?? ""), quarantined);
+      await page.waitForFunction(() => document.querySelector('[data-testid="suspend-preview"]')?.getAttribute("style")?.includes("opacity: 1"));
+    };
+    await previewSettled(3);
+    await expect(dialog.getByRole("checkbox", { name: /Quarantine links registered/ }).isChecked()).resolves.toBe(true);
+    expect(await dialog.getByTestId("flagged-grandfathered-warning").count()).toBe(0);
+    // A later cutoff (the suspension's start, now) would leave them grandfathered: warned, with the count.
+    await dialog.getByRole("radio", { name: "When the suspension starts" }).check();
     await expect(dialog.getByTestId("flagged-grandfathered-warning").textContent()).resolves.toContain("3 links of flagged wallets would stay grandfathered");
-    await dialog.getByRole("button", { name: "Use it as the cutoff" }).click();
-    // Taken: the dialog still says where the cutoff came from, without offering it again.
-    await dialog.getByRole("button", { name: "Use it as the cutoff" }).waitFor({ state: "detached" });
-    await expect(suggestion.textContent()).resolves.toContain(`began ${since}`);
-    await page.waitForFunction(() => /^3Links to quarantine/.test(document.querySelector('[data-testid="preview-quarantine"]')?.textContent ?? ""));
-    await page.waitForFunction(() => document.querySelector('[data-testid="suspend-preview"]')?.getAttribute("style")?.includes("opacity: 1"));
+    await page.screenshot({ path: "test-results/incident-suspend-dialog-later-cutoff.png" });
+    // Back to the suggestion.
+    await suggested.check();
+    await previewSettled(3);
     expect(await dialog.getByTestId("flagged-grandfathered-warning").count()).toBe(0);
 
     await dialog.getByLabel("Reason").fill("Charges then links spiking at the PIN-only page; bank agreed by phone");

@@ -1,5 +1,6 @@
-// Goal: a manager suspends The 77 Bank (0125) in the browser with the cutoff at the attack's start,
-// sees the impact preview, confirms with a reason; the decision API then refuses new registrations
+// Goal: a manager suspends The 77 Bank (0125) in the browser with the cutoff at the attack's start
+// (the dialog's default: the alarm's start, an hour before the link spike), sees the impact
+// preview, confirms with a reason; the decision API then refuses new registrations
 // at 0125, lets a link registered before the cutoff charge and refuses a quarantined one; the audit
 // log shows the action with its reason; an analyst releases a quarantined link from the queue.
 // Method: built SPA served by a real server on its own database, headless Chromium; wallet data
@@ -44,15 +45,16 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
         }),
       );
     }
-    // The bank's registrations over the last hour (96), and the spike the detector reported.
+    // The bank's registrations over the last hour (96), and the link spike the detector reported an
+    // hour after the attack began (the alarm, below, saw it first).
     const bucket = (m: number) => new Date(Math.floor((Date.now() - m * 60_000) / 300_000) * 300_000);
     await t.db.prisma.volumeBucket.createMany({
       data: [3, 10, 17, 24, 31, 38].map((m) => ({ bankCode: "0125", metric: "LINK_REGISTERED" as const, bucketMinutes: 5, bucketStart: bucket(m), value: 16 })),
     });
     await t.db.prisma.spike.create({
-      data: { bankCode: "0125", metric: "LINK_REGISTERED", detector: "BURST", startedAt: attackStart, peakAt: new Date(), peakValue: 40, peakExpected: 2, severity: 9.5, lastSeenAt: new Date() },
+      data: { bankCode: "0125", metric: "LINK_REGISTERED", detector: "BURST", startedAt: new Date(attackStart.getTime() + 3600_000), peakAt: new Date(), peakValue: 40, peakExpected: 2, severity: 9.5, lastSeenAt: new Date() },
     });
-    // The bank's alarm (what the banner lists), from the attack's start: the dialog offers its start as the cutoff.
+    // The bank's alarm (what the banner lists), from the attack's start: the dialog's default cutoff.
     await t.db.pool.query(
       `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at) VALUES ('0125', 'FRESH_LINKS_CHARGED', $1, $2, 2000000, now())`,
       [attackStart, new Date(attackStart.getTime() + 300_000)],
@@ -73,9 +75,9 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     await dialog.waitFor();
     await dialog.getByText("Banks: The 77 Bank (0125)").waitFor();
 
-    // The detector's attack start is offered as the cutoff.
-    await dialog.getByRole("button", { name: "Use it as the cutoff" }).click();
-    await expect(dialog.getByLabel("Cutoff (JST)").inputValue()).resolves.toBe(toJstInput(attackStart));
+    // The alarm's start is the cutoff without a click (not the later link spike's).
+    await expect(dialog.getByTestId("suggested-cutoff").getAttribute("data-at")).resolves.toBe(attackStart.toISOString());
+    await expect(dialog.getByRole("radio", { name: `Where the attack began: ${toJstInput(attackStart)} JST (suggested)` }).isChecked()).resolves.toBe(true);
     await expect(dialog.getByRole("checkbox", { name: /Quarantine links registered/ }).isChecked()).resolves.toBe(true);
 
     const confirm = page.getByTestId("confirm-suspend");
@@ -124,7 +126,7 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: "test-results/overview-suspended.png", fullPage: true });
     await page.context().close();
-  }, 60_000);
+  }, 120_000);
 
   it("an analyst sees the quarantined links with scores and reasons and releases one with a reason; the platform may charge on it again", async () => {
     const page = await newPage(browser, t.baseUrl);

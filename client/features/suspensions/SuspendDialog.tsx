@@ -1,30 +1,15 @@
-// The suspend dialog: scopes, effective time, cutoff, quarantine and reason, with an impact preview
-// computed on the server from the data before anything is confirmed. The confirm button says
-// exactly what will happen. Exported for the overview's multi-select (several bank codes at once).
+// The suspend dialog: scopes, effective time, cutoff (the suggested attack start by default),
+// quarantine and reason, with an impact preview computed on the server from the data before
+// anything is confirmed. The confirm button says exactly what will happen. Exported for the
+// overview's multi-select (several bank codes at once).
 import { useMemo, useState } from "react";
-import {
-  Alert,
-  Anchor,
-  Button,
-  Checkbox,
-  Group,
-  Loader,
-  Modal,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Textarea,
-} from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Modal, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../lib/errors.ts";
-import { Count } from "../../components/format.tsx";
 import type { SuspendActionFacts } from "../../../shared/suspensions/describe.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
@@ -33,6 +18,8 @@ import { useFormat } from "../../components/format.tsx";
 import { joinWords, useScopeWords } from "../../i18n/words.ts";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 import { parseJstInput, toJstInput } from "./jst-input.ts";
+import { CutoffChoice, type CutoffMode, type CutoffSuggestion } from "./CutoffChoice.tsx";
+import { PreviewPanel } from "./SuspendPreview.tsx";
 import type { SuspensionPreview } from "./types.ts";
 
 export interface SuspendDialogProps {
@@ -84,20 +71,33 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   const [scopes, setScopes] = useState<SuspensionScope[]>(["REGISTRATION", "LINK_CHANGE"]);
   const [when, setWhen] = useState<"now" | "scheduled">("now");
   const [startText, setStartText] = useState(() => toJstInput(new Date(Date.now() + 3600_000)));
-  const [cutoffMode, setCutoffMode] = useState<"start" | "earlier">("start");
+  // The suggested cutoff is the default: a hurried manager takes the default.
+  const [cutoffMode, setCutoffMode] = useState<CutoffMode>("suggested");
   const [cutoffText, setCutoffText] = useState("");
   const [quarantineChoice, setQuarantineChoice] = useState<boolean | null>(null);
   const [reason, setReason] = useState("");
+  // Every preview answer carries the suggestion for these banks (the first one is asked without a
+  // cutoff): undefined until it answers, null when no alarm gives an attack start.
+  const [previewData, setPreviewData] = useState<SuspensionPreview | undefined>(undefined);
+  const suggestion: CutoffSuggestion | null | undefined =
+    previewData === undefined ? undefined : previewData.suggestedCutoff && previewData.suggestedCutoffBasis ? { at: new Date(previewData.suggestedCutoff), basis: previewData.suggestedCutoffBasis } : null;
+  const mode: CutoffMode = cutoffMode === "suggested" && suggestion === null ? "start" : cutoffMode;
+  const waitingForSuggestion = mode === "suggested" && suggestion === undefined;
 
   const startsAt = when === "scheduled" ? parseJstInput(startText) : null;
-  const cutoffAt = cutoffMode === "earlier" ? parseJstInput(cutoffText) : null;
+  const cutoffAt = mode === "other" ? parseJstInput(cutoffText) : mode === "suggested" ? (suggestion?.at ?? null) : null;
   const startError = when === "scheduled" && !startsAt ? t("dialog.timeError") : null;
   const cutoffError =
-    cutoffMode === "earlier" && !cutoffAt
+    mode === "other" && !cutoffAt
       ? t("dialog.timeError")
       : cutoffAt && cutoffAt.getTime() > (startsAt ?? new Date()).getTime()
         ? t("dialog.cutoffAfterStart")
         : null;
+  const chooseCutoff = (next: CutoffMode) => {
+    // A typed time starts from the suggestion (or now), to be adjusted.
+    if (next === "other" && cutoffText === "") setCutoffText(toJstInput(suggestion?.at ?? new Date()));
+    setCutoffMode(next);
+  };
   // Quarantine defaults on when the cutoff reaches back before the start, until the manager chooses.
   const quarantineDefault = cutoffAt !== null && cutoffAt.getTime() < (startsAt ?? new Date()).getTime();
   const quarantine = quarantineChoice ?? quarantineDefault;
@@ -113,9 +113,9 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
             ...(cutoffAt ? { cutoffAt } : {}),
             quarantine,
           },
-    // Dates are compared by the text they came from.
+    // Dates are compared by their time.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [bankCodes.join(","), scopes.join(","), when, startText, cutoffMode, cutoffText, quarantine, startError, cutoffError],
+    [bankCodes.join(","), scopes.join(","), startsAt?.getTime(), cutoffAt?.getTime(), quarantine, startError, cutoffError],
   );
   const [debounced] = useDebouncedValue(input, 300);
   const preview = useQuery({
@@ -123,8 +123,9 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
     enabled: debounced !== null,
     placeholderData: keepPreviousData,
   });
+  if (preview.data !== undefined && preview.data !== previewData) setPreviewData(preview.data);
   const banks = useQuery(trpc.suspensions.banks.queryOptions());
-  const previewCurrent = debounced === input && !preview.isPlaceholderData && preview.data !== undefined;
+  const previewCurrent = debounced === input && !preview.isPlaceholderData && preview.data !== undefined && !waitingForSuggestion;
 
   const suspend = useMutation(
     trpc.suspensions.suspend.mutationOptions({
@@ -198,53 +199,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
             <TextInput label={t("dialog.start")} description={t("dialog.timeFormat")} value={startText} onChange={(e) => setStartText(e.currentTarget.value)} error={startError} />
           )}
         </Stack>
-        <Stack gap={6}>
-          <Text size="sm" fw={500}>
-            {t("dialog.cutoffTitle")}
-          </Text>
-          <SegmentedControl
-            value={cutoffMode}
-            onChange={(v) => setCutoffMode(v as "start" | "earlier")}
-            data={[
-              { value: "start", label: t("dialog.atStart") },
-              { value: "earlier", label: t("dialog.earlier") },
-            ]}
-          />
-          {cutoffMode === "earlier" && (
-            <TextInput
-              label={t("dialog.cutoff")}
-              description={t("dialog.cutoffHint")}
-              placeholder="2026-11-23 16:00"
-              value={cutoffText}
-              onChange={(e) => setCutoffText(e.currentTarget.value)}
-              error={cutoffText === "" ? undefined : cutoffError}
-            />
-          )}
-          {data && previewCurrent && !data.suggestedCutoff && (
-            <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-basis="NONE">
-              {t(bankCodes.length > 1 ? "dialog.suggestedMany.NONE" : "dialog.suggestedOne.NONE")}
-            </Text>
-          )}
-          {/* Where the suggestion comes from stays said after it is taken; the link goes once it is the cutoff. */}
-          {data?.suggestedCutoff && data.suggestedCutoffBasis && (
-            <Text size="xs" c="dimmed" data-testid="suggested-cutoff" data-at={new Date(data.suggestedCutoff).toISOString()} data-basis={data.suggestedCutoffBasis}>
-              {t(`${bankCodes.length > 1 ? "dialog.suggestedMany" : "dialog.suggestedOne"}.${data.suggestedCutoffBasis}`, { at: new Date(data.suggestedCutoff) })}{" "}
-              {(cutoffMode === "start" || cutoffText !== toJstInput(new Date(data.suggestedCutoff))) && (
-                <Anchor
-                  component="button"
-                  type="button"
-                  size="xs"
-                  onClick={() => {
-                    setCutoffMode("earlier");
-                    setCutoffText(toJstInput(new Date(data.suggestedCutoff!)));
-                  }}
-                >
-                  {t("dialog.useIt")}
-                </Anchor>
-              )}
-            </Text>
-          )}
-        </Stack>
+        <CutoffChoice mode={mode} onMode={chooseCutoff} suggestion={suggestion} many={bankCodes.length > 1} text={cutoffText} onText={setCutoffText} error={cutoffError} />
       </SimpleGrid>
 
       <Checkbox
@@ -299,114 +254,6 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
       {!reasonOk && previewCurrent && (
         <Text size="xs" c="dimmed" ta="right">
           {t("dialog.reasonNeeded", { min: REASON_LENGTH_MIN })}
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPreview | undefined; error: unknown; current: boolean; scopes: SuspensionScope[] }) {
-  const { t: tr } = useTranslation("suspensions");
-  const flaggedNote = (count: number) => tr("preview.flaggedNote", { count });
-  if (error) return <Alert color="red">{errorMessage(error)}</Alert>;
-  if (!data) {
-    return (
-      <Group gap="xs">
-        <Loader size="xs" aria-label={tr("preview.computing")} />
-        <Text size="sm" c="dimmed">
-          {tr("preview.computingText")}
-        </Text>
-      </Group>
-    );
-  }
-  const t = data.totals;
-  const many = data.banks.length > 1;
-  return (
-    <Stack gap={6} data-testid="suspend-preview" style={{ opacity: current ? 1 : 0.5 }}>
-      <Group justify="space-between">
-        <Text size="sm" fw={500}>
-          {tr("preview.title")}
-        </Text>
-        {!current && <Loader size="xs" aria-label={tr("preview.updating")} />}
-      </Group>
-      <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="xs">
-        <Figure
-          label={tr("preview.grandfathered")}
-          value={t.grandfathered}
-          note={flaggedNote(t.flaggedGrandfathered)}
-          testId="preview-grandfathered"
-          warn={t.flaggedGrandfathered > 0}
-        />
-        <Figure
-          label={data.quarantine ? tr("preview.toQuarantine") : tr("preview.afterCutoff")}
-          value={data.quarantine ? t.toQuarantine : t.afterCutoff}
-          note={flaggedNote(data.quarantine ? t.flaggedToQuarantine : 0)}
-          testId="preview-quarantine"
-          warn={!data.quarantine && t.afterCutoff > 0}
-        />
-        <Figure
-          label={tr("preview.refused")}
-          value={scopes.includes("REGISTRATION") ? t.expectedRefusedPerHour : 0}
-          testId="preview-refused"
-        />
-      </SimpleGrid>
-      {many && (
-        <Table fz="xs" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{tr("preview.col.bank")}</Table.Th>
-              <Table.Th ta="right">{tr("preview.col.grandfathered")}</Table.Th>
-              <Table.Th ta="right">{tr("preview.col.toQuarantine")}</Table.Th>
-              <Table.Th ta="right">{tr("preview.col.flagged")}</Table.Th>
-              <Table.Th ta="right">{tr("preview.col.refused")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data.banks.map((b) => (
-              <Table.Tr key={b.bankCode}>
-                <Table.Td>
-                  {b.bankName} ({b.bankCode})
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Count value={b.grandfathered} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Count value={b.toQuarantine} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Count value={b.flaggedToQuarantine} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Count value={b.expectedRefusedPerHour} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      <Text size="xs" c="dimmed">
-        {tr("preview.cutoffNote", { at: data.cutoffAt })}
-        {scopes.includes("CHARGE") ? tr("preview.chargeToo") : ""}
-        {tr("preview.end")}
-        {data.banks.some((b) => b.alreadyQuarantined > 0) ? tr("preview.alreadyQuarantined", { count: data.banks.reduce((n, b) => n + b.alreadyQuarantined, 0) }) : ""}
-      </Text>
-    </Stack>
-  );
-}
-
-
-function Figure({ label, value, note, testId, warn }: { label: string; value: number; note?: string; testId: string; warn?: boolean }) {
-  return (
-    <Stack gap={0} p="xs" style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 4 }} data-testid={testId}>
-      <Text size="xl" fw={700}>
-        <Count value={value} />
-      </Text>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      {note && (
-        <Text size="xs" c={warn ? "orange.8" : undefined} fw={warn ? 500 : undefined}>
-          {note}
         </Text>
       )}
     </Stack>

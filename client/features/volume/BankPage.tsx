@@ -3,7 +3,7 @@
 // panels other features register for bank pages (suspension with its policy violations, timeline…).
 import { Alert, Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
-import { Suspense, useState } from "react";
+import { Suspense, useCallback, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -17,7 +17,7 @@ import { AuthBadge, REFRESH_MS, RangeControl, VsExpected, useRangeParam } from "
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
 import { useCan } from "../auth/useMe.ts";
 import { SuspendDialog } from "../suspensions/SuspendDialog.tsx";
-import { VolumeChart } from "./VolumeChart.tsx";
+import { ChartLegend, LineChart, type ChartMarker } from "./overview/LineChart.tsx";
 import { BankAlarms } from "./BankAlarms.tsx";
 import { AccountLink } from "../../components/AccountLink.tsx";
 
@@ -32,6 +32,8 @@ export default function BankPage() {
   const { bankCode = "" } = useParams();
   const { t } = useTranslation(["volume", "common"]);
   const fmt = useFormat();
+  const formatYen = useCallback((n: number) => fmt.yen(Math.round(n)), [fmt]);
+  const formatCount = useCallback((n: number) => fmt.count(Math.round(n)), [fmt]);
   const metricLabel = (m: VolumeMetric) => t(`common:metrics.${m}`);
   const detectorWords = (stored: string) => {
     const d = parseStoredDetector(stored);
@@ -138,9 +140,7 @@ export default function BankPage() {
             {CHARTS.map(({ metric, color }) => {
               const s = b.series.find((x) => x.metric === metric)!;
               const yen = metric === "CHARGE_YEN";
-              const markers = b.spikes
-                .filter((x) => x.metric === metric && x.startedAt.getTime() >= b.window.from.getTime())
-                .map((x) => ({ at: Math.floor(x.startedAt.getTime() / (b.window.bucketMinutes * 60_000)) * b.window.bucketMinutes * 60_000, label: x.endedAt ? t("charts.spike") : t("charts.spikeOpen") }));
+              const markers = spikeMarker(b.spikes, metric, b.window, color, (open) => (open ? t("charts.spikeOpen") : t("charts.spike")));
               return (
                 <Card withBorder padding="sm" key={metric}>
                   <Group justify="space-between" mb={4}>
@@ -149,18 +149,20 @@ export default function BankPage() {
                     </Text>
                     <VsExpected value={s.total} expected={s.expectedTotal} yen={yen} />
                   </Group>
-                  <VolumeChart
+                  <LineChart
                     testId={`bank-chart-${metric}`}
                     ariaLabel={t("bank.chartAria", { metric: metricLabel(metric), name: b.bank.name })}
                     height={220}
                     points={s.points.map((p) => ({ at: p.at, value: p.value, expected: p.expected, band: p.band }))}
                     lines={[{ key: "value", label: t("charts.observed"), color }]}
                     bandLabel={t("charts.normalBand")}
-                    markers={dedupeMarkers(markers)}
+                    expectedLabel={t("charts.expected")}
+                    markers={markers}
                     regions={b.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: t("charts.suspended") }))}
                     bucketMinutes={b.window.bucketMinutes}
-                    formatValue={(n) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n)))}
+                    formatValue={yen ? formatYen : formatCount}
                   />
+                  <ChartLegend entries={[{ label: t("charts.observed"), color }, { label: t("charts.normalBand"), color: "#74c0fc", band: true }, { label: t("charts.expected"), color: "#4dabf7", dashed: true }]} />
                 </Card>
               );
             })}
@@ -326,9 +328,23 @@ export default function BankPage() {
   );
 }
 
-function dedupeMarkers<T extends { at: number }>(list: T[]): T[] {
-  const seen = new Set<number>();
-  return list.filter((m) => (seen.has(m.at) ? false : (seen.add(m.at), true)));
+/**
+ * One "spike began" marker per chart (as on the overview): where the metric's open spike began (the
+ * earliest open one), else where its latest spike in the range began.
+ */
+function spikeMarker(
+  spikes: ReadonlyArray<{ metric: VolumeMetric; startedAt: Date; endedAt: Date | null }>,
+  metric: VolumeMetric,
+  w: { from: Date; bucketMinutes: number },
+  color: string,
+  label: (open: boolean) => string,
+): ChartMarker[] {
+  const list = spikes.filter((x) => x.metric === metric && x.startedAt.getTime() >= w.from.getTime());
+  const open = list.filter((x) => x.endedAt === null);
+  const pick = open.length > 0 ? open.reduce((a, x) => (x.startedAt < a.startedAt ? x : a)) : list.reduce<(typeof list)[number] | null>((a, x) => (a === null || x.startedAt > a.startedAt ? x : a), null);
+  if (!pick) return [];
+  const bucketMs = w.bucketMinutes * 60_000;
+  return [{ at: Math.floor(pick.startedAt.getTime() / bucketMs) * bucketMs, label: label(pick.endedAt === null), color, key: metric }];
 }
 
 /** "Suspended since … : registrations and link changes", "Suspension scheduled for …", or "Not suspended". */

@@ -7,6 +7,7 @@
 import { lazy, Suspense, useState } from "react";
 import { Anchor, Badge, Box, Button, Group, Paper, Stack, Text, UnstyledButton } from "@mantine/core";
 import { IconAlertTriangle, IconChevronDown, IconChevronUp } from "@tabler/icons-react";
+import { useMediaQuery } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -61,6 +62,8 @@ export function IncidentBanner() {
   const canSeeSuspensions = useCan("suspensions.activeByBank");
   const canSuspend = useCan("suspensions.suspend");
   const [expanded, setExpanded] = useState(false);
+  // On a phone the strip's bank names get a line of their own (beside the title they had no room left).
+  const narrow = useMediaQuery("(max-width: 36em)", false, { getInitialValueInEffect: false });
   const [suspending, setSuspending] = useState<string | null>(null);
   const q = useQuery({ ...trpc.volume.openSpikes.queryOptions(undefined, { refetchInterval: REFRESH_MS }), enabled: allowed });
   const active = useQuery({ ...trpc.suspensions.activeByBank.queryOptions(undefined, { refetchInterval: REFRESH_MS }), enabled: allowed && canSeeSuspensions });
@@ -140,17 +143,13 @@ export function IncidentBanner() {
           })}
         </Stack>
       ) : (
-        <Group gap="xs" wrap="nowrap" style={{ overflow: "hidden" }}>
-          <IconAlertTriangle size={16} color="var(--mantine-color-red-7)" style={{ flexShrink: 0 }} />
-          <Text size="sm" fw={700} c="red.8" style={{ whiteSpace: "nowrap" }}>
-            {banks.length === 1 ? t("banner.stripOne") : t("banner.stripMany", { count: banks.length })}
-          </Text>
-          {/* The bank names give way (ellipsis) so the button stays on screen, even on a phone. */}
-          <Box style={{ flex: 1, minWidth: 0, overflow: "hidden", whiteSpace: "nowrap", textOverflow: "ellipsis" }}>
-          {banks.slice(0, STRIP_BANKS).map((b) => {
+        <StripLine
+          title={banks.length === 1 ? t("banner.stripOne") : t("banner.stripMany", { count: banks.length })}
+          narrow={narrow}
+          names={banks.slice(0, STRIP_BANKS).map((b) => {
             const s = stateOf.get(b.bankCode);
             return (
-              <Text span key={b.bankCode} size="sm" mr="sm" data-testid={`banner-bank-${b.bankCode}`}>
+              <Text span key={b.bankCode} size="sm" mr="sm" data-testid={`banner-bank-${b.bankCode}`} style={{ whiteSpace: "nowrap" }}>
                 <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9">
                   {b.bankName} ({b.bankCode})
                 </Anchor>{" "}
@@ -160,19 +159,20 @@ export function IncidentBanner() {
               </Text>
             );
           })}
-          </Box>
-          <Button
-            size="compact-xs"
-            variant="subtle"
-            color="red"
-            rightSection={<IconChevronDown size={14} />}
-            onClick={() => setExpanded(true)}
-            style={{ flexShrink: 0, marginLeft: "auto" }}
-            data-testid="banner-expand"
-          >
-            {banks.length > STRIP_BANKS ? t("banner.more", { count: banks.length - STRIP_BANKS }) : canSuspend ? t("banner.detailsSuspend") : t("banner.details")}
-          </Button>
-        </Group>
+          button={
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              color="red"
+              rightSection={<IconChevronDown size={14} />}
+              onClick={() => setExpanded(true)}
+              style={{ flexShrink: 0, marginLeft: "auto" }}
+              data-testid="banner-expand"
+            >
+              {banks.length > STRIP_BANKS ? t("banner.more", { count: banks.length - STRIP_BANKS }) : canSuspend ? t("banner.detailsSuspend") : t("banner.details")}
+            </Button>
+          }
+        />
       )}
       {suspendingBank && (
         <Suspense fallback={null}>
@@ -180,5 +180,43 @@ export function IncidentBanner() {
         </Suspense>
       )}
     </Paper>
+  );
+}
+
+/**
+ * The collapsed banner: the title, the first banks (most severe first) with their suspension state,
+ * and the button that opens the full banner. The bank names give way (ellipsis) so the button stays
+ * on screen; on a phone they take a line of their own below the title, wrapping bank by bank.
+ */
+function StripLine({ title, names, button, narrow }: { title: string; names: React.ReactNode[]; button: React.ReactNode; narrow: boolean }) {
+  const head = (
+    <>
+      <IconAlertTriangle size={16} color="var(--mantine-color-red-7)" style={{ flexShrink: 0 }} />
+      <Text size="sm" fw={700} c="red.8" style={{ whiteSpace: "nowrap" }}>
+        {title}
+      </Text>
+    </>
+  );
+  if (narrow) {
+    return (
+      <Stack gap={0}>
+        <Group gap="xs" wrap="nowrap">
+          {head}
+          {button}
+        </Group>
+        <Box data-testid="banner-strip-names" style={{ lineHeight: 1.35 }}>
+          {names}
+        </Box>
+      </Stack>
+    );
+  }
+  return (
+    <Group gap="xs" wrap="nowrap" style={{ overflow: "hidden" }}>
+      {head}
+      <Box data-testid="banner-strip-names" style={{ flex: 1, minWidth: 0, overflow: "hidden", whiteSpace: "nowrap", textOverflow: "ellipsis" }}>
+        {names}
+      </Box>
+      {button}
+    </Group>
   );
 }

@@ -1,14 +1,16 @@
-// The overview's time-series chart as plain SVG: one path per line, the selected bank's expected
-// band, suspension periods, "spike began" markers with their labels placed by placeMarkers, and a
-// hover readout. No chart library: recharts measured text in the DOM, ran its own store and drew
-// the charts in several synchronous passes, most of the overview's main-thread time. Here a redraw
-// is a few string joins, nothing is measured but the box's width (a ResizeObserver), and nothing
-// animates. Hovering draws only the small overlay, never the lines again.
+// The volume charts (the overview's and the bank page's) as plain SVG: one path per line, the
+// selected bank's expected band, suspension periods, "spike began" markers (at most one per bank),
+// and a hover readout. Labels are placed from their estimated widths (chart-data.ts textWidth) so
+// they never overlap each other or run off the chart, in Japanese too: the markers' in rows from the
+// top, the periods' from the bottom. No chart library: recharts measured text in the DOM, ran its
+// own store and drew the charts in several synchronous passes, most of the overview's main-thread
+// time. Here a redraw is a few string joins, nothing is measured but the box's width (a
+// ResizeObserver), and nothing animates. Hovering draws only the small overlay, never the lines again.
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Text } from "@mantine/core";
+import { Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { formatTick } from "../parts.tsx";
-import { xTicks, yTicks } from "./chart-data.ts";
+import { placeMarkers, placeRegionLabels, textWidth, xTicks, yTicks } from "./chart-data.ts";
 
 export interface LineSeries {
   key: string;
@@ -18,13 +20,12 @@ export interface LineSeries {
   dashed?: boolean;
 }
 
-export interface PlacedChartMarker {
+export interface ChartMarker {
   at: number;
   label: string;
   color: string;
-  row: number;
-  side: "right" | "left";
-  labelled: boolean;
+  /** One marker per key (a bank): the first. */
+  key: string;
 }
 
 export interface ChartRegion {
@@ -41,7 +42,7 @@ export interface LineChartProps {
   /** Points carry `band: [low, high]` and `expected`: draw them, named with these labels. */
   bandLabel?: string;
   expectedLabel?: string;
-  markers?: readonly PlacedChartMarker[];
+  markers?: readonly ChartMarker[];
   regions?: readonly ChartRegion[];
   bucketMinutes: number;
   formatValue: (n: number) => string;
@@ -52,6 +53,7 @@ export interface LineChartProps {
 
 const MARGIN = { top: 8, right: 16, bottom: 22, left: 8 };
 const FONT = 11;
+const LABEL_FONT = 10;
 function num(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
@@ -100,7 +102,7 @@ function geometry(points: readonly ChartPoint[], lines: readonly LineSeries[], b
   const ticks = yTicks(max);
   const yMax = ticks[ticks.length - 1];
   // The axis is as wide as its longest label (estimated from the characters: no DOM measuring).
-  const labelW = Math.max(...ticks.map((v) => formatValue(v).length)) * 6.6 + 8;
+  const labelW = Math.max(...ticks.map((v) => textWidth(formatValue(v), FONT))) + 8;
   const left = MARGIN.left + Math.max(32, labelW);
   const plotW = Math.max(10, width - left - MARGIN.right);
   const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
@@ -162,6 +164,20 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
   const span = g.t1 - g.t0;
   const xt = xTicks(g.t0, g.t1, g.plotW);
   const bottom = MARGIN.top + g.plotH;
+  const right = g.left + g.plotW;
+  const shownRegions = (regions ?? [])
+    .map((r) => ({ x1: Math.max(g.left, g.x(r.from)), x2: Math.min(right, g.x(r.to)), text: r.label }))
+    .filter((r) => r.x2 > r.x1);
+  const regionLabels = placeRegionLabels(shownRegions, g.left, right, LABEL_FONT);
+  // Marker labels in rows; a label as wide as the widest is kept clear of its neighbours and of the edges.
+  const markerText = (m: ChartMarker) => `▲ ${m.label}`;
+  const labelPx = Math.max(0, ...(markers ?? []).map((m) => textWidth(markerText(m), LABEL_FONT, true))) + 6;
+  const placed = placeMarkers(
+    (markers ?? []).filter((m) => m.at >= g.t0 && m.at <= g.t1).map((m) => ({ ...m, bankCode: m.key })),
+    g.t0,
+    g.t1,
+    labelPx / g.plotW,
+  );
   return (
     <svg width={g.width} height={g.height} style={{ display: "block", overflow: "hidden" }} aria-hidden="true">
       <g stroke="#e9ecef" strokeDasharray="3 3">
@@ -190,19 +206,9 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
         })}
       </g>
       <line x1={g.left} x2={g.left + g.plotW} y1={bottom} y2={bottom} stroke="#868e96" />
-      {regions?.map((r, i) => {
-        const x1 = Math.max(g.left, g.x(r.from));
-        const x2 = Math.min(g.left + g.plotW, g.x(r.to));
-        if (x2 <= x1) return null;
-        return (
-          <g key={`r${i}`}>
-            <rect x={x1} y={MARGIN.top} width={x2 - x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
-            <text x={x1 + 4} y={MARGIN.top + 12} fontSize={10} fill="#d9480f">
-              {r.label}
-            </text>
-          </g>
-        );
-      })}
+      {shownRegions.map((r, i) => (
+        <rect key={`r${i}`} x={r.x1} y={MARGIN.top} width={r.x2 - r.x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
+      ))}
       {band && <path d={bandPath(points, g)} fill="#74c0fc" fillOpacity={0.12} stroke="#74c0fc" strokeOpacity={0.5} strokeWidth={0.5} />}
       {band && <path d={linePath(points, (p) => num(p.expected), g)} fill="none" stroke="#4dabf7" strokeDasharray="4 3" strokeWidth={1} />}
       {lines.map((l) => (
@@ -216,17 +222,16 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
           strokeLinejoin="round"
         />
       ))}
-      {markers?.map((m) => {
+      {placed.map((m) => {
         const x = g.x(m.at);
-        if (x < g.left - 0.5 || x > g.left + g.plotW + 0.5) return null;
         return (
-          <g key={`m${m.label}${m.at}`} data-testid="spike-marker">
+          <g key={`m${m.key}`} data-testid="spike-marker">
             <line x1={x} x2={x} y1={MARGIN.top} y2={bottom} stroke={m.color} strokeOpacity={0.7} strokeDasharray="2 3" />
             {m.labelled && (
               <text
                 x={x + (m.side === "right" ? 3 : -3)}
                 y={MARGIN.top + 11 + m.row * 12}
-                fontSize={10}
+                fontSize={LABEL_FONT}
                 fontWeight={600}
                 fill={m.color}
                 textAnchor={m.side === "right" ? "start" : "end"}
@@ -234,12 +239,20 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
                 strokeWidth={3}
                 paintOrder="stroke"
               >
-                ▲ {m.label}
+                {markerText(m)}
               </text>
             )}
           </g>
         );
       })}
+      {/* The periods' labels last, above the lines, from the bottom of the plot. */}
+      {regionLabels.map((l, i) =>
+        l ? (
+          <text key={`rl${i}`} x={l.x} y={bottom - 5 - l.row * 12} fontSize={LABEL_FONT} fill="#d9480f" stroke="#fff" strokeWidth={3} paintOrder="stroke" data-testid="region-label">
+            {l.text}
+          </text>
+        ) : null,
+      )}
     </svg>
   );
 });
@@ -323,3 +336,33 @@ export const LineChart = memo(function LineChart({ points, lines, bandLabel, exp
     </div>
   );
 });
+
+export interface LegendEntry {
+  label: string;
+  color: string;
+  dashed?: boolean;
+  /** A shaded band rather than a line. */
+  band?: boolean;
+  /** A thin line (muted banks). */
+  thin?: boolean;
+}
+
+/** The legend under a chart: a short sample of each line (or band) and its name. */
+export function ChartLegend({ entries }: { entries: readonly LegendEntry[] }) {
+  return (
+    <Group gap="md" mt={4} style={{ rowGap: 2 }} data-testid="chart-legend">
+      {entries.map((e) => (
+        <Group key={e.label} gap={4} wrap="nowrap">
+          <svg width={18} height={8} aria-hidden="true">
+            {e.band ? (
+              <rect x={0} y={0} width={18} height={8} fill={e.color} fillOpacity={0.25} stroke={e.color} strokeOpacity={0.6} strokeWidth={0.5} />
+            ) : (
+              <line x1={0} y1={4} x2={18} y2={4} stroke={e.color} strokeWidth={e.thin ? 1.5 : 3} strokeDasharray={e.dashed ? "4 3" : undefined} />
+            )}
+          </svg>
+          <Text size="xs">{e.label}</Text>
+        </Group>
+      ))}
+    </Group>
+  );
+}

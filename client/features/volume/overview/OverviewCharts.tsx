@@ -1,32 +1,18 @@
 // The overview's charts: new links and charges by bank, and registrations denied. The banks with an
 // open spike are drawn on top, thick and in colour, and lead the legend; the other banks drawn one
 // by one are muted grey, "all other banks" a dashed line. One "spike began" marker per bank, labels
-// in rows so they never overlap, on the inner side near the right edge so they are never cut.
+// in rows so they never overlap, on the inner side near the right edge so they are never cut
+// (LineChart places them from their widths).
 // Plain SVG (LineChart.tsx), no chart library: a redraw costs a few milliseconds.
 import { memo, useCallback, useMemo } from "react";
-import { Card, Group, SimpleGrid, Text } from "@mantine/core";
+import { Card, SimpleGrid, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../../../components/format.tsx";
-import { LineChart, type ChartRegion, type PlacedChartMarker } from "./LineChart.tsx";
-import { chartLines, legendEntries, placeMarkers, spikingColors } from "./chart-data.ts";
+import { ChartLegend, LineChart, type ChartMarker, type ChartRegion } from "./LineChart.tsx";
+import { chartLines, legendEntries, MUTED_COLOR, spikingColors } from "./chart-data.ts";
 import type { ChartData, Overview } from "./types.ts";
 
 type Marker = Overview["spikeMarkers"]["links"][number];
-
-function Legend({ entries }: { entries: ReturnType<typeof legendEntries> }) {
-  return (
-    <Group gap="md" mt={4} style={{ rowGap: 2 }} data-testid="chart-legend">
-      {entries.map((e) => (
-        <Group key={e.label} gap={4} wrap="nowrap">
-          <svg width={18} height={8} aria-hidden="true">
-            <line x1={0} y1={4} x2={18} y2={4} stroke={e.color} strokeWidth={e.color === "#adb5bd" ? 1.5 : 3} strokeDasharray={e.dashed ? "4 3" : undefined} />
-          </svg>
-          <Text size="xs">{e.label}</Text>
-        </Group>
-      ))}
-    </Group>
-  );
-}
 
 interface BankChartProps {
   title: string;
@@ -47,19 +33,8 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
   const fmt = useFormat();
   // The server names the summed line in English; every other line is a bank's own name.
   const lines = useMemo(() => chartLines(chart.series.map((s) => (s.bankCode ? s : { ...s, label: t("charts.others") })), colors), [chart.series, colors, t]);
-  const legend = useMemo(() => legendEntries(lines, (count) => t("charts.moreBanks", { count })), [lines, t]);
-  const placed = useMemo<PlacedChartMarker[]>(() => {
-    const pts = chart.points;
-    if (pts.length === 0) return [];
-    return placeMarkers(markers, pts[0].at, pts[pts.length - 1].at).map((m) => ({
-      at: m.at,
-      label: m.bankCode,
-      color: colors.get(m.bankCode) ?? "#868e96",
-      row: m.row,
-      side: m.side,
-      labelled: m.labelled,
-    }));
-  }, [markers, chart.points, colors]);
+  const legend = useMemo(() => legendEntries(lines, (count) => t("charts.moreBanks", { count })).map((e) => ({ ...e, thin: e.color === MUTED_COLOR })), [lines, t]);
+  const placed = useMemo<ChartMarker[]>(() => markers.map((m) => ({ at: m.at, label: m.bankCode, color: colors.get(m.bankCode) ?? "#868e96", key: m.bankCode })), [markers, colors]);
   const format = useCallback((n: number) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n))), [yen, fmt]);
   return (
     <Card withBorder padding="sm">
@@ -82,7 +57,7 @@ const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, char
         bucketMinutes={bucketMinutes}
         formatValue={format}
       />
-      <Legend entries={legend} />
+      <ChartLegend entries={legend} />
     </Card>
   );
 });

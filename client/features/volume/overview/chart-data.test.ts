@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLines, legendEntries, MUTED_COLOR, nextSort, OTHERS_COLOR, placeMarkers, shareEqual, sparkPoints, spikingColors, visibleBanks, xTicks, yTicks, type SortableBank } from "./chart-data.ts";
+import { chartLines, fitText, legendEntries, MUTED_COLOR, nextSort, OTHERS_COLOR, placeMarkers, placeRegionLabels, shareEqual, sparkPoints, spikingColors, textWidth, visibleBanks, xTicks, yTicks, type SortableBank } from "./chart-data.ts";
 
 const series = [
   { key: "b0125", bankCode: "0125", label: "The 77 Bank (0125)", spiking: true },
@@ -84,6 +84,50 @@ describe("spike markers", () => {
     const placed = placeMarkers(many, from, to, 0.12, 4);
     expect(placed).toHaveLength(6);
     expect(placed.filter((m) => m.labelled)).toHaveLength(4);
+  });
+});
+
+describe("chart labels in any language", () => {
+  it("estimates Japanese characters a full em wide and Latin ones narrower", () => {
+    expect(textWidth("七十七銀行 停止中", 10)).toBeGreaterThanOrEqual(80);
+    expect(textWidth("0125", 10)).toBeLessThan(textWidth("七十七銀", 10));
+    expect(textWidth("ｶﾅ", 10)).toBeLessThan(textWidth("カナ", 10));
+  });
+
+  it("shortens a label with an ellipsis only when it does not fit", () => {
+    expect(fitText("The 77 Bank suspended", 10, 500)).toBe("The 77 Bank suspended");
+    const short = fitText("七十七銀行 停止中", 10, 50);
+    expect(short.endsWith("…")).toBe(true);
+    expect(textWidth(short, 10)).toBeLessThanOrEqual(50);
+  });
+
+  it("keeps a period's label inside the plot: one that began at the right edge ends at the edge", () => {
+    const [l] = placeRegionLabels([{ x1: 795, text: "七十七銀行 停止中" }], 40, 800, 10);
+    expect(l).not.toBeNull();
+    expect(l!.x + textWidth(l!.text, 10)).toBeLessThanOrEqual(800);
+    expect(l!.text).toBe("七十七銀行 停止中");
+    const [m] = placeRegionLabels([{ x1: 100, text: "Chugoku Bank suspended" }], 40, 800, 10);
+    expect(m).toEqual({ x: 104, row: 0, text: "Chugoku Bank suspended" });
+  });
+
+  it("puts labels that would overlap in different rows, drops those beyond the rows, shortens one wider than the plot", () => {
+    const placed = placeRegionLabels(
+      [
+        { x1: 700, text: "七十七銀行 停止中" },
+        { x1: 710, text: "中国銀行 停止中" },
+        { x1: 100, text: "静岡銀行 停止中" },
+      ],
+      40,
+      800,
+      10,
+      2,
+    );
+    expect(placed.map((p) => p?.row ?? null)).toEqual([0, 1, 0]);
+    const rows = placeRegionLabels([{ x1: 700, text: "a long label" }, { x1: 701, text: "a long label" }, { x1: 702, text: "a long label" }], 40, 800, 10, 2);
+    expect(rows.filter((p) => p !== null)).toHaveLength(2);
+    const [narrow] = placeRegionLabels([{ x1: 45, text: "七十七銀行 停止中" }], 40, 100, 10);
+    expect(narrow!.text.endsWith("…")).toBe(true);
+    expect(narrow!.x + textWidth(narrow!.text, 10)).toBeLessThanOrEqual(100);
   });
 });
 

@@ -103,6 +103,71 @@ export function placeMarkers<M extends MarkerIn>(markers: readonly M[], fromMs: 
   return out;
 }
 
+/**
+ * A label's width in px at `fontSize`, estimated from its characters (no DOM measuring): Japanese
+ * (and other full-width) characters and symbols like ▲ take a full em, Latin letters and digits
+ * about 0.6 em. Slightly generous, so a label placed with it is never cut.
+ */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xff61 && c <= 0xff9f) em += 0.55; // half-width katakana
+    else if (c >= 0x2460) em += 1; // symbols (▲), CJK, kana, full-width forms
+    else if (c === 0x20) em += 0.3;
+    else if (ch >= "A" && ch <= "Z") em += 0.7;
+    else em += 0.6;
+  }
+  return em * fontSize * (bold ? 1.08 : 1);
+}
+
+/** `text` shortened with "…" to fit `maxWidth` px (whole when it fits). */
+export function fitText(text: string, fontSize: number, maxWidth: number, bold = false): string {
+  if (textWidth(text, fontSize, bold) <= maxWidth) return text;
+  const chars = [...text];
+  while (chars.length > 0 && textWidth(`${chars.join("")}…`, fontSize, bold) > maxWidth) chars.pop();
+  return chars.length > 0 ? `${chars.join("")}…` : "";
+}
+
+export interface PlacedLabel {
+  /** Left end of the text, px (drawn with text-anchor start). */
+  x: number;
+  /** Row from the plot's edge (0, 1, …). */
+  row: number;
+  text: string;
+}
+
+/**
+ * Places the labels of shaded periods (suspensions) inside the plot [left, right] px: at the
+ * period's start, or pulled left so the label ends at the plot's right edge (a suspension that began
+ * minutes ago is a sliver there, and its label used to run off the chart); shortened with "…" when
+ * wider than the plot; rows so labels never overlap, null for a label beyond `maxRows` rows.
+ */
+export function placeRegionLabels(
+  regions: ReadonlyArray<{ x1: number; text: string }>,
+  left: number,
+  right: number,
+  fontSize: number,
+  maxRows = 3,
+): Array<PlacedLabel | null> {
+  const gap = 6;
+  const rowEnds: number[] = [];
+  const order = regions.map((r, i) => ({ r, i })).sort((a, b) => a.r.x1 - b.r.x1);
+  const out: Array<PlacedLabel | null> = regions.map(() => null);
+  for (const { r, i } of order) {
+    const text = fitText(r.text, fontSize, Math.max(0, right - left - 4));
+    if (!text) continue;
+    const w = textWidth(text, fontSize);
+    const x = Math.max(left + 2, Math.min(r.x1 + 4, right - 2 - w));
+    let row = rowEnds.findIndex((end) => end + gap <= x);
+    if (row === -1 && rowEnds.length < maxRows) row = rowEnds.length;
+    if (row === -1) continue;
+    rowEnds[row] = x + w;
+    out[i] = { x, row, text };
+  }
+  return out;
+}
+
 // Axes of the overview's charts (LineChart.tsx).
 /** Steps between time ticks, in minutes. */
 const X_STEPS_MIN = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
