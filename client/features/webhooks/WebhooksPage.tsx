@@ -142,7 +142,7 @@ function Endpoints() {
                   </Table.Td>
                   <Table.Td>{e.eventTypes.length === WEBHOOK_EVENT_TYPES.length ? t("form.all") : e.eventTypes.join(", ")}</Table.Td>
                   <Table.Td><Code>{e.secretHint}</Code></Table.Td>
-                  <Table.Td><Badge color={e.enabled ? "green" : "gray"} variant="light">{e.enabled ? t("enabled") : t("disabled")}</Badge></Table.Td>
+                  <Table.Td><Badge miw="max-content" color={e.enabled ? "green" : "gray"} variant="light">{e.enabled ? t("enabled") : t("disabled")}</Badge></Table.Td>
                   <Table.Td style={{ fontVariantNumeric: "tabular-nums" }}>{e.delivered} / {e.pending} / {e.failed}</Table.Td>
                   <Table.Td><JstTime at={e.createdAt} /></Table.Td>
                   <Table.Td>
@@ -260,7 +260,7 @@ function DeliveryLog() {
                   <Table.Td>{label(d.eventType)}</Table.Td>
                   <Table.Td><Code>{d.subjectId}</Code></Table.Td>
                   <Table.Td style={{ wordBreak: "break-all" }}>{d.endpointUrl}</Table.Td>
-                  <Table.Td><Badge color={STATE_COLOR[d.state]} variant="light" data-testid="delivery-state">{t(`state.${d.state}`)}</Badge></Table.Td>
+                  <Table.Td><Badge miw="max-content" color={STATE_COLOR[d.state]} variant="light" data-testid="delivery-state">{t(`state.${d.state}`)}</Badge></Table.Td>
                   <Table.Td ta="right">{d.attempts}</Table.Td>
                   <Table.Td>{d.lastStatus ? `HTTP ${d.lastStatus}` : d.lastError ?? "—"}</Table.Td>
                   <Table.Td><JstTime at={d.nextAttemptAt} /></Table.Td>
