@@ -8,7 +8,7 @@ import { buildApp } from "../server/app.ts";
 import type { FastifyInstance } from "fastify";
 import { createTestDatabase } from "./helpers/db.ts";
 import { createApiKey } from "../server/platform-api/api-keys.ts";
-import { rateLimitConfigFromEnv, type RateLimitConfig } from "../server/http/rate-limit.ts";
+import { BatchedCounts, rateLimitConfigFromEnv, type RateLimitConfig } from "../server/http/rate-limit.ts";
 import { errorCodeOf, signedInAs, staffClient } from "./helpers/staff.ts";
 import { DEMO_STAFF } from "../server/features/reference/demo-staff.ts";
 import { SIGN_IN_LOCK_AFTER_FAILURES_PER_EMAIL, TRPC_BATCH_CALLS_MAX } from "../shared/limits.ts";
@@ -81,6 +81,38 @@ describe("rate limits", () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await fetch(`${base}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer fgk_guess${i}` } })).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it("counts /api/v1 requests without a database round trip each: instances share their counts once per tick, and the last window still weighs", async () => {
+    let queries = 0;
+    const pool = new Proxy(db.db.pool, {
+      get: (target, p) => (p === "query" ? (...args: unknown[]) => (queries++, (target.query as (...a: unknown[]) => unknown).apply(target, args)) : Reflect.get(target, p)),
+    });
+    const quiet = { warn: () => {} };
+    // Two instances' counts on one database, flushed by hand at the instants given (no timers).
+    const [a, b] = [new BatchedCounts(pool, quiet, 0), new BatchedCounts(pool, quiet, 0)];
+    const key = `test:${process.pid}:${Date.now()}`;
+    const w = 1_000;
+    const t0 = Math.floor(Date.now() / w) * w + 100; // 100 ms into a window
+    for (let i = 0; i < 5; i++) expect(a.take(key, w, 5, t0 + i)).toBeNull();
+    expect(a.take(key, w, 5, t0 + 5)).toEqual({ refusedForMs: 895 });
+    expect(queries).toBe(0);
+    // The other instance has not heard of them yet (they lag by at most one tick)…
+    expect(b.take(key, w, 5, t0 + 10)).toBeNull();
+    // …one statement each adds its requests and reads every instance's total back.
+    await a.flush();
+    await b.flush();
+    expect(queries).toBe(2);
+    expect(b.take(key, w, 5, t0 + 20)).not.toBeNull();
+    const [{ hits }] = (await db.db.pool.query<{ hits: number }>("SELECT hits FROM rate_limit_hit WHERE key = $1", [`${key}@${t0 - 100}`])).rows;
+    expect(hits).toBe(6); // the refused requests were not counted
+    // Half way through the next window the last one's 6 weigh 3: two more fit, not three.
+    const t1 = t0 - 100 + w + w / 2;
+    expect(b.take(key, w, 5, t1)).toBeNull();
+    expect(b.take(key, w, 5, t1 + 1)).toBeNull();
+    expect(b.take(key, w, 5, t1 + 2)).toEqual({ refusedForMs: 498 });
+    await a.stop();
+    await b.stop();
   });
 
   it("refuses sign-in attempts over the per-address limit with 429, Retry-After and words, even with the right password", async () => {

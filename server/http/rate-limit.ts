@@ -1,18 +1,30 @@
 // Request rate limits, counted in PostgreSQL so that every instance on the database shares them
-// (a fixed window per key from its first hit, like a timer: one row per key, counted or restarted
-// by one atomic upsert):
+// (table rate_limit_hit, unlogged). Two ways of counting, by how hot the path is:
 //   /api/v1   per client address (before the key is even looked up, so a flood of guessed keys
-//             never reaches the API-key table) and per API key (after authentication);
+//             never reaches the API-key table) and per API key (after authentication). Batched
+//             (makeLimiter counting "batched"): a request never waits for the database. Each
+//             instance counts the requests it admits in memory and adds them to the shared rows
+//             once per tick (FLUSH_INTERVAL_MS, one statement for every key with new requests),
+//             reading back every instance's total; it refuses when its last known total plus its
+//             own requests since then would exceed the limit. Windows are aligned to the clock (1 s
+//             windows start on the second, so instances agree on which window a request is in) and
+//             weighed as a sliding window: the previous window's total counts for the part of it
+//             still within one window of now, so a burst across a boundary is not let through
+//             twice. Refused requests are not counted: a caller over its limit still gets the limit
+//             through. Across instances the count lags by at most one tick of the others' requests.
 //   sign-in   per client address, on top of the failure throttle in features/auth/throttle.ts;
 //   codes     the second-factor code procedures (the code stage after the password, recovery
 //             codes, step-up, enrolment's first code) per client address, on top of the same
 //             per-person failure throttle (features/auth/second-factor/service.ts).
+//             Exact (counting "per-request"): one atomic upsert per attempt, a fixed window per key
+//             from its first hit, like a timer. These are rare and cost a password hash anyway.
 // A refusal is 429 with Retry-After. The platform limits are generous on purpose: the wallet
 // platform legitimately sends thousands of events and hundreds of decisions per second from one
 // key. Benchmarks that go beyond them set RATE_LIMITS=off explicitly; nothing is exempt by default.
-// Should the counter itself fail (database trouble), the request is let through: the limit guards
-// capacity, and a request that needs the database will fail on its own anyway.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+// Should the counter itself fail (database trouble), the request is let through (per-request) or
+// counted by this instance alone (batched): the limit guards capacity, and a request that needs the
+// database will fail on its own anyway.
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { formatDurationWords } from "../../shared/format.ts";
@@ -56,12 +68,16 @@ export type Limiter = (req: FastifyRequest, reply: FastifyReply, key?: string) =
 declare module "fastify" {
   interface FastifyInstance {
     rateLimitPool: pg.Pool | null;
+    rateLimitBatch: BatchedCounts | null;
   }
 }
 
 /** Gives the app's limiters their store (buildApp calls it once, before any makeLimiter). */
 export function registerRateLimitStore(app: FastifyInstance, db: Pick<Database, "pool">): void {
   app.decorate("rateLimitPool", db.pool);
+  const batch = new BatchedCounts(db.pool, app.log);
+  app.decorate("rateLimitBatch", batch);
+  app.addHook("onClose", async () => batch.stop());
 }
 
 // One round trip: counts this hit in the key's current window, or starts a new window at this hit
@@ -78,14 +94,157 @@ const HIT = {
          RETURNING hits, ceil(extract(epoch FROM r.window_start + make_interval(secs => r.window_ms / 1000.0) - statement_timestamp()) * 1000)::int AS left_ms`,
 };
 
+/** How often an instance adds its batched requests to the shared counts (and reads the totals back). */
+export const FLUSH_INTERVAL_MS = 100;
+
+// One round trip per tick for every key with hits: adds each key's hits to its window's row (the
+// row's key names the window: `<key>@<window start ms>`) and answers the window's total over every
+// instance, with the previous window's total beside it.
+const FLUSH = {
+  name: "rate-limit.flush",
+  text: `WITH u AS (SELECT * FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[], $5::text[]) AS u(key, start_ms, window_ms, n, prev_key)),
+         hit AS (
+           INSERT INTO rate_limit_hit AS r (key, window_start, window_ms, hits)
+           SELECT key, to_timestamp(start_ms / 1000.0), window_ms, n FROM u
+           ON CONFLICT (key) DO UPDATE SET hits = r.hits + EXCLUDED.hits
+           RETURNING r.key, r.hits
+         )
+         SELECT hit.key, hit.hits, coalesce(p.hits, 0) AS prev_hits
+         FROM hit JOIN u USING (key) LEFT JOIN rate_limit_hit p ON p.key = u.prev_key`,
+};
+
+interface KeyCount {
+  windowStart: number;
+  windowMs: number;
+  /** Every instance's hits in this window as of the last flush (this instance's flushed ones included). */
+  shared: number;
+  /** This instance's hits since then. */
+  pending: number;
+  /** Every instance's hits in the previous window, as last known. */
+  previous: number;
+}
+
+/**
+ * The batched counts of one process: hits are counted in memory at once and added to the shared
+ * rows by one statement per FLUSH_INTERVAL_MS (only while there are hits to add).
+ */
+export class BatchedCounts {
+  private readonly counts = new Map<string, KeyCount>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private stopped = false;
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly log: Pick<FastifyBaseLogger, "warn">,
+    /** 0: only explicit flush() calls (tests). */
+    private readonly flushIntervalMs = FLUSH_INTERVAL_MS,
+  ) {}
+
+  /**
+   * One request for `key` now: admitted (and counted) while the estimated requests admitted in the
+   * last window, this one included, stay within `max`; otherwise refused (not counted, so a caller
+   * over its limit still gets `max` per window through) with the ms to the window's end.
+   */
+  take(key: string, windowMs: number, max: number, now = Date.now()): { refusedForMs: number } | null {
+    const windowStart = now - (now % windowMs);
+    let c = this.counts.get(key);
+    if (!c || c.windowStart !== windowStart || c.windowMs !== windowMs) {
+      const previous = c && c.windowMs === windowMs && c.windowStart === windowStart - windowMs ? c.shared + c.pending : 0;
+      c = { windowStart, windowMs, shared: 0, pending: 0, previous };
+      this.counts.set(key, c);
+    }
+    // Sliding window: the previous window weighs by the share of it still within one window of now.
+    const stillIn = 1 - (now - windowStart) / windowMs;
+    if (c.previous * stillIn + c.shared + c.pending + 1 > max) return { refusedForMs: windowStart + windowMs - now };
+    c.pending++;
+    this.schedule();
+    return null;
+  }
+
+  private schedule() {
+    if (this.timer || this.flushing || this.stopped || this.flushIntervalMs <= 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = null;
+        if ([...this.counts.values()].some((c) => c.pending > 0)) this.schedule();
+      });
+    }, this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Adds the pending hits to the shared rows and reads the totals back (one statement). */
+  async flush(now = Date.now()): Promise<void> {
+    const sent: { key: string; c: KeyCount; n: number; row: string }[] = [];
+    for (const [key, c] of this.counts) {
+      if (c.pending > 0) sent.push({ key, c, n: c.pending, row: `${key}@${c.windowStart}` });
+      else if (c.windowStart + 2 * c.windowMs < now) this.counts.delete(key); // no longer weighs on anything
+    }
+    if (sent.length === 0) return;
+    for (const s of sent) s.c.pending -= s.n;
+    try {
+      const { rows } = await this.pool.query<{ key: string; hits: number; prev_hits: number }>({
+        ...FLUSH,
+        values: [sent.map((s) => s.row), sent.map((s) => s.c.windowStart), sent.map((s) => s.c.windowMs), sent.map((s) => s.n), sent.map((s) => `${s.key}@${s.c.windowStart - s.c.windowMs}`)],
+      });
+      const totals = new Map(rows.map((r) => [r.key, r]));
+      for (const s of sent) {
+        const t = totals.get(s.row);
+        s.c.shared = Math.max(t?.hits ?? 0, s.c.shared + s.n);
+        s.c.previous = Math.max(t?.prev_hits ?? 0, s.c.previous);
+        this.carryOver(s.key, s.c);
+      }
+    } catch (err) {
+      this.log.warn({ err }, "rate limit counts not shared (database error): this instance counts alone until it can");
+      for (const s of sent) {
+        s.c.shared += s.n;
+        this.carryOver(s.key, s.c);
+      }
+    }
+  }
+
+  /** A window that rolled over while its flush was in flight: the next one's "previous" learns its total. */
+  private carryOver(key: string, c: KeyCount) {
+    const next = this.counts.get(key);
+    if (next && next !== c && next.windowMs === c.windowMs && next.windowStart === c.windowStart + c.windowMs) {
+      next.previous = Math.max(next.previous, c.shared + c.pending);
+    }
+  }
+
+  /** Stops flushing (the app is closing; counts not yet added are dropped). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flushing;
+  }
+}
+
 /**
  * A limiter of `max` requests per `windowMs` per key (the client address unless a key is given),
  * shared by every instance on the database. `name` keeps limiters on the same keys apart (default:
- * from max and window).
+ * from max and window). `counting`: "per-request" (exact; one upsert per hit, a window from the
+ * key's first hit) or "batched" (no database round trip on the request's path; see the top).
  */
-export function makeLimiter(app: FastifyInstance, opts: { max: number; windowMs: number; enabled: boolean; name?: string }): Limiter {
+export function makeLimiter(
+  app: FastifyInstance,
+  opts: { max: number; windowMs: number; enabled: boolean; name?: string; counting?: "per-request" | "batched" },
+): Limiter {
   if (!opts.enabled) return async () => null;
   const prefix = `${opts.name ?? `${opts.max}/${opts.windowMs}`}:`;
+  const refuse = (reply: FastifyReply, leftMs: number) => {
+    const retryAfterSeconds = Math.max(1, Math.ceil(leftMs / 1000));
+    reply.header("Retry-After", String(retryAfterSeconds));
+    return { retryAfterSeconds };
+  };
+  if (opts.counting === "batched") {
+    return async (req, reply, key) => {
+      const batch = app.rateLimitBatch;
+      if (!batch) throw new Error("rate limits need registerRateLimitStore(app, db) first");
+      const refused = batch.take(prefix + (key ?? req.ip), opts.windowMs, opts.max);
+      return refused ? refuse(reply, refused.refusedForMs) : null;
+    };
+  }
   return async (req, reply, key) => {
     const pool = app.rateLimitPool;
     if (!pool) throw new Error("rate limits need registerRateLimitStore(app, db) first");
@@ -99,10 +258,7 @@ export function makeLimiter(app: FastifyInstance, opts: { max: number; windowMs:
       req.log.warn({ err }, "rate limit not counted (database error): request let through");
       return null;
     }
-    if (hits <= opts.max) return null;
-    const retryAfterSeconds = Math.max(1, Math.ceil(leftMs / 1000));
-    reply.header("Retry-After", String(retryAfterSeconds));
-    return { retryAfterSeconds };
+    return hits > opts.max ? refuse(reply, leftMs) : null;
   };
 }
 

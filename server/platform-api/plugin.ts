@@ -43,8 +43,9 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
   app.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => ({ ...app.swagger(), webhooks: webhooksOpenApi() }));
   await app.register(fastifySwaggerUi, { routePrefix: "/api/v1/docs", uiConfig: { url: "/api/v1/openapi.json" } as never });
 
-  const perIp = makeLimiter(app, { max: opts.rateLimits.apiPerIpPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled });
-  const perKey = makeLimiter(app, { max: opts.rateLimits.apiPerKeyPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled });
+  // Batched: no database round trip on the decision path (server/http/rate-limit.ts).
+  const perIp = makeLimiter(app, { max: opts.rateLimits.apiPerIpPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled, counting: "batched" });
+  const perKey = makeLimiter(app, { max: opts.rateLimits.apiPerKeyPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled, counting: "batched" });
   const tooMany = (req: FastifyRequest, seconds: number, scope: string) => ({
     code: "TOO_MANY_REQUESTS",
     message: `${tooManyMessage(seconds)} (limit per ${scope})`,
