@@ -1,5 +1,6 @@
-// Background work that runs beside the HTTP server (spike detection, quarantine of links at
-// suspended banks, pruning of rate-limit counters). Each feature adds its job to BACKGROUND_JOBS.
+// Background work that runs beside the HTTP server (spike detection, rescoring of the accounts
+// linked during spikes, quarantine of links at suspended banks, pruning of rate-limit counters).
+// Each feature adds its job to BACKGROUND_JOBS.
 //
 // Exactly once across instances: any number of processes may call startBackgroundJobs on the same
 // database; only the one holding the PostgreSQL session-level advisory lock JOBS_LOCK runs the jobs
@@ -22,6 +23,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "./db/client.ts";
 import { quarantineJob } from "./features/suspensions/quarantine-job.ts";
 import { volumeDetectionJob } from "./features/volume/hooks.ts";
+import { spikeRescoreJob } from "./features/accounts/spike-rescore-job.ts";
 import { rateLimitPruneJob } from "./http/rate-limit.ts";
 import { processMetrics } from "./metrics.ts";
 import { webhookDeliveryJob } from "./features/webhooks/worker.ts";
@@ -39,6 +41,7 @@ export interface BackgroundJob {
 export const BACKGROUND_JOBS: BackgroundJob[] = [
   quarantineJob, // suspensions: links at or after a cutoff become QUARANTINED, every 10 s
   volumeDetectionJob, // volume: expected levels, bands and spikes for the newest buckets, every 2 s
+  spikeRescoreJob, // accounts: accounts linked during a new, moved or ended spike, every 2 s
   rateLimitPruneJob, // http: drops rate-limit windows that have ended, every minute
   webhookDeliveryJob, // webhooks: sends due deliveries from the outbox, reports scheduled suspensions that started, every second
 ];

@@ -5,6 +5,7 @@
 //   floodgate_job_runs_total{job,outcome}, floodgate_job_duration_seconds{job},
 //   floodgate_job_lag_seconds{job}, floodgate_job_last_success_timestamp_seconds{job}   (jobRun hook)
 //   floodgate_queue_size{queue}                                        any queue a component reports (setQueueSize)
+//   floodgate_accounts_rescored_total{trigger}                         accounts rescored by this instance, by why (countRescored)
 //   floodgate_db_pool_waiting{pool}, floodgate_db_pool_connections{pool,state}   callers queued per pool
 // and, read from the database at each scrape (so every instance reports the same, whichever runs the jobs):
 //   floodgate_job_seconds_since_last_run{job,runner}, floodgate_job_failing{job}    from background_job
@@ -41,6 +42,8 @@ export interface Metrics {
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   countDecision(kind: string, outcome: string, reason: string): void;
   countEvents(result: "accepted" | "duplicate" | "rejected", n: number): void;
+  /** Accounts rescored by this instance; trigger "spike": linked during a spike that began, moved or ended. */
+  countRescored(trigger: "spike", n: number): void;
 }
 
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30];
@@ -65,6 +68,12 @@ export function createMetrics(): Metrics {
     name: "floodgate_events_total",
     help: "Platform events received through POST /api/v1/events, by result (rate() of accepted is the ingestion rate)",
     labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  const rescored = new client.Counter({
+    name: "floodgate_accounts_rescored_total",
+    help: "Accounts rescored by this instance, by trigger (spike: linked during a spike that began, moved or ended; run by the instance running the jobs)",
+    labelNames: ["trigger"] as const,
     registers: [registry],
   });
   const jobRuns = new client.Counter({ name: "floodgate_job_runs_total", help: "Background job runs by outcome", labelNames: ["job", "outcome"] as const, registers: [registry] });
@@ -183,6 +192,9 @@ export function createMetrics(): Metrics {
     },
     countEvents(result, n) {
       if (n > 0) events.inc({ result }, n);
+    },
+    countRescored(trigger, n) {
+      if (n > 0) rescored.inc({ trigger }, n);
     },
   };
 }

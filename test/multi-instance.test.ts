@@ -1,9 +1,9 @@
 // Goal (#15): any number of `npm start` processes on one PostgreSQL serve the console and the API as
 // one system: a suspension committed through one is honoured by the next decision on another,
-// background jobs (detection, quarantine) run on exactly one of them, a scheduled suspension takes
-// effect once, rate limits are counted together, the overview answers the same from each, and when
-// the job runner is killed with kill -9 another takes the jobs within 10 s; SIGTERM drains and hands
-// the jobs back.
+// background jobs (detection, quarantine, rescoring for spikes) run on exactly one of them, a
+// scheduled suspension takes effect once, rate limits are counted together, the overview answers
+// the same from each, and when the job runner is killed with kill -9 another takes the jobs within
+// 10 s; SIGTERM drains and hands the jobs back.
 // Method: two real server processes (server/cli/start.ts, as `npm start` runs it) on this file's
 // database, different ports; everything through their HTTP APIs; the database read for evidence
 // (background_job records which instance ran each job run, spike, bank_link).
@@ -49,6 +49,31 @@ interface JobRow {
 const jobRows = async () =>
   (await db.pool.query<JobRow>("SELECT name, runner, runs::int AS runs, last_started_at FROM background_job ORDER BY name")).rows;
 
+/** Waits until job `name` has run `n` more times than in `since`; answers the records then. */
+const runsAfter = (name: string, since: JobRow[], n: number) =>
+  waitFor(`${n} more runs of ${name}`, 15_000, async () => {
+    const rows = await jobRows();
+    const runs = (r: JobRow[]) => r.find((x) => x.name === name)?.runs ?? 0;
+    return runs(rows) - runs(since) >= n ? rows : null;
+  });
+
+/** Every runner each job record named, read every 150 ms from the start to the kill test. */
+const watcher = {
+  seen: new Map<string, Set<string>>(),
+  timer: undefined as NodeJS.Timeout | undefined,
+  start() {
+    const look = async () => {
+      for (const r of await jobRows().catch(() => [])) (this.seen.get(r.name) ?? this.seen.set(r.name, new Set()).get(r.name)!).add(r.runner);
+      if (this.timer) this.timer = setTimeout(() => void look(), 150);
+    };
+    this.timer = setTimeout(() => void look(), 0);
+  },
+  stop() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  },
+};
+
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
@@ -76,9 +101,11 @@ beforeAll(async () => {
   });
   leader = servers[roles.findIndex((r) => r?.jobs === "leader")];
   standby = servers.find((s) => s !== leader)!;
+  watcher.start();
 }, 120_000);
 
 afterAll(async () => {
+  watcher.stop();
   for (const s of servers) s.kill("SIGKILL");
   await Promise.all(servers.map((s) => Promise.race([s.exited, sleep(5_000)])));
   await database?.drop();
@@ -87,20 +114,13 @@ afterAll(async () => {
 describe("several instances on one database", () => {
   it("runs every background job on exactly one instance; the other stands by", async () => {
     expect((await standby.readiness())?.jobs).toBe("standby");
-    const seen = new Map<string, Set<string>>();
     const first = await waitFor("detection and quarantine runs", 15_000, async () => {
       const rows = await jobRows();
       return rows.some((r) => r.name === "volume.detection") && rows.some((r) => r.name === "suspensions.quarantine") ? rows : null;
     });
-    // Watch for 6 s (three detection intervals): a second runner would show up in the records.
-    const until = Date.now() + 6_000;
-    let last = first;
-    while (Date.now() < until) {
-      last = await jobRows();
-      for (const r of last) (seen.get(r.name) ?? seen.set(r.name, new Set()).get(r.name)!).add(r.runner);
-      await sleep(150);
-    }
-    for (const [name, runners] of seen) expect([...runners], name).toEqual([leader.name]);
+    // Two more detection runs, all by the leader (the watcher keeps looking until the last test).
+    const last = await runsAfter("volume.detection", first, 2);
+    for (const [name, runners] of watcher.seen) expect([...runners], name).toEqual([leader.name]);
     const detection = (rows: JobRow[]) => rows.find((r) => r.name === "volume.detection")!.runs;
     expect(detection(last) - detection(first)).toBeGreaterThanOrEqual(2);
     // The runs show in the leader's metrics, not in the standby's.
@@ -155,9 +175,39 @@ describe("several instances on one database", () => {
       );
     const found = await waitFor("the burst's spike", 20_000, async () => ((await spikes()).rows.some((r) => r.detector === "BURST") ? true : null));
     expect(found).toBe(true);
-    await sleep(4_500); // two more detection runs
+    await runsAfter("volume.detection", await jobRows(), 2);
     for (const r of (await spikes()).rows) expect(r.n, r.detector).toBe(1);
     expect((await jobRows()).find((r) => r.name === "volume.detection")!.runner).toBe(leader.name);
+  });
+
+  it("rescores the wallets linked during that spike once, on the instance running the jobs, without waiting for more events", async () => {
+    // The burst's wallets were scored as their events arrived, before the spike existed: the spike
+    // (back-dated to its first bucket) must reach them through the jobs, not through more traffic.
+    const covered = () =>
+      db.pool.query<{ id: string; during: boolean }>(
+        `SELECT a.id, a.risk_reasons @> '[{"code": "LINKED_DURING_SPIKE"}]'::jsonb AS during
+         FROM wallet_account a JOIN bank_link l ON l.account_id = a.id
+         WHERE l.bank_code = '0125' AND EXISTS (
+           SELECT 1 FROM spike s WHERE s.bank_code = '0125' AND s.metric = 'LINK_REGISTERED'
+             AND s.started_at <= l.registered_at AND coalesce(s.ended_at, now()) >= l.registered_at)`,
+      );
+    const rescored = await waitFor("the wallets linked during the spike to be rescored", 10_000, async () => {
+      const rows = (await covered()).rows;
+      return rows.length > 0 && rows.every((r) => r.during) ? rows : null;
+    });
+    expect(rescored.length).toBeGreaterThanOrEqual(20);
+    // More events through each instance: an instance's ingestion never repeats the spike's rescoring
+    // (it used to: each process remembered in memory which spikes it had handled).
+    const more = (s: ServerProcess) => postAll(s.baseUrl, apiKey, burst({ bankCode: "0005", at: new Date(Date.now() - 5_000), count: 2, spreadMs: 2_000 }));
+    await Promise.all([more(standby), more(leader)]);
+    await runsAfter("accounts.spike-rescoring", await jobRows(), 2); // each ingestion's rescoring has long finished
+    const rescoredBy = async (s: ServerProcess) => {
+      const text = await (await fetch(`${s.baseUrl}/metrics`)).text();
+      return Number(/^floodgate_accounts_rescored_total\{[^}]*trigger="spike"[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    expect(await rescoredBy(standby)).toBe(0);
+    expect(await rescoredBy(leader)).toBeGreaterThanOrEqual(rescored.length);
+    expect((await jobRows()).find((r) => r.name === "accounts.spike-rescoring")!.runner).toBe(leader.name);
   });
 
   it("counts a rate limit across instances (429 with Retry-After and our words)", async () => {
@@ -227,6 +277,10 @@ describe("several instances on one database", () => {
   });
 
   it("kill -9 of the job runner: another instance takes the jobs within 10 s; SIGTERM hands them back", async () => {
+    // Until now (every test above), every job record named the leader.
+    watcher.stop();
+    expect(watcher.seen.size).toBeGreaterThanOrEqual(3);
+    for (const [name, runners] of watcher.seen) expect([...runners], name).toEqual([leader.name]);
     const killedAt = Date.now();
     leader.kill("SIGKILL");
     await leader.exited;

@@ -2,9 +2,9 @@
 // - after each committed batch: the touched accounts join a queue, and one worker per process
 //   rescores the queue's accounts and those sharing a device, IP address or bank account with
 //   them (only the groups a batch can have grown: wallets it opened, links it registered or
-//   changed; a charge or spend changes no other wallet's facts), then the accounts linked during
-//   spikes stored since its last round (the volume detector back-dates a spike to its first
-//   anomalous bucket). The API answers without waiting for it:
+//   changed; a charge or spend changes no other wallet's facts). The accounts linked during a spike
+//   (which the volume detector back-dates to its first anomalous bucket) are rescored by a
+//   background job on one instance (spike-rescore-job.ts). The API answers without waiting for it:
 //   rescoring ~1,000 accounts takes tens of milliseconds, which would otherwise cap ingestion; a
 //   burst of batches is coalesced into a few rounds. Scores are derived data: if the process stops
 //   with accounts queued, a bulk rescoring (console, or the next demo load) catches up.
@@ -40,7 +40,6 @@ async function drain(db: Database): Promise<void> {
     if (queue.size === 0) openedSince = null;
     try {
       await rescoreTouched(db, ids, {}, { openedSince: since, linkedAccountIds: linked });
-      await rescoreForNewSpikes(db);
     } catch (err) {
       console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
     }

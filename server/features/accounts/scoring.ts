@@ -21,6 +21,7 @@ import { withPoolTransaction } from "../../db/transaction.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { inSet, loadFacts, loadSharedCounts, SPIKE_METRICS_FOR_LINKS, type AccountSet, type SharedCounts } from "./facts.ts";
+import { processMetrics } from "../../metrics.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
@@ -143,7 +144,7 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
   const started = Date.now();
   // Every chunk reads the spike table after this point: the spikes stored now are fully applied by
   // this run (when it scores as of the clock), so rescoreForNewSpikes need not redo them.
-  const spikesAtStart = opts.now === undefined ? await recentLinkSpikes(db) : [];
+  const spikesAtStart = opts.now === undefined ? await recentLinkSpikes(db, false) : [];
   const { rows: countRows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account");
   const total = countRows[0].n;
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
@@ -186,7 +187,7 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  for (const sp of spikesAtStart) handledSpikes.set(sp.id, spikeVersion(sp));
+  await markSpikesRescored(db, spikesAtStart);
   return { ...sum, total, durationMs: Date.now() - started };
 }
 
@@ -262,11 +263,12 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
 
 /**
  * Spikes are stored by the volume detector with a start in the past, so accounts linked at that
- * bank since the start must be rescored (LINKED_DURING_SPIKE). Remembers, per process, which spikes
- * (and which start and end) it has already handled; the first call handles every recent spike once,
- * unless a bulk rescoring as of the clock has run since they were stored (it applies them all).
+ * bank since the start must be rescored (LINKED_DURING_SPIKE). Which start and end of each spike
+ * the accounts were last rescored for is kept on the spike row (accounts_rescored_*), so this runs
+ * once across instances (a background job on the instance holding the jobs lock, spike-rescore-job.ts)
+ * and a new leader or a restarted process does not redo it; a bulk rescoring as of the clock
+ * records the spikes it applied.
  */
-const handledSpikes = new Map<string, { startedAt: number; endedAt: number | null }>();
 export const SPIKE_LOOKBACK_DAYS = 30;
 
 interface LinkSpike {
@@ -274,17 +276,32 @@ interface LinkSpike {
   bank_code: string;
   started_at: Date;
   ended_at: Date | null;
+  /** The version last rescored for (done_at null: never). */
+  done_at: Date | null;
+  done_start: Date | null;
+  done_end: Date | null;
 }
 
-const spikeVersion = (s: LinkSpike) => ({ startedAt: s.started_at.getTime(), endedAt: s.ended_at?.getTime() ?? null });
-
-async function recentLinkSpikes(db: Pick<Database, "pool">): Promise<LinkSpike[]> {
+async function recentLinkSpikes(db: Pick<Database, "pool">, onlyUndone: boolean): Promise<LinkSpike[]> {
   const { rows } = await db.pool.query<LinkSpike>(
-    `SELECT id::text AS id, bank_code, started_at, ended_at FROM spike
-     WHERE metric::text = ANY($1::text[]) AND (ended_at IS NULL OR ended_at > now() - make_interval(days => $2))`,
-    [SPIKE_METRICS_FOR_LINKS, SPIKE_LOOKBACK_DAYS],
+    `SELECT id::text AS id, bank_code, started_at, ended_at,
+            accounts_rescored_at AS done_at, accounts_rescored_start AS done_start, accounts_rescored_end AS done_end
+     FROM spike
+     WHERE metric::text = ANY($1::text[]) AND (ended_at IS NULL OR ended_at > now() - make_interval(days => $2))
+       AND (NOT $3 OR accounts_rescored_at IS NULL OR accounts_rescored_start IS DISTINCT FROM started_at OR accounts_rescored_end IS DISTINCT FROM ended_at)`,
+    [SPIKE_METRICS_FOR_LINKS, SPIKE_LOOKBACK_DAYS, onlyUndone],
   );
   return rows;
+}
+
+/** Records that the accounts were rescored for these spikes as they were read. */
+async function markSpikesRescored(db: Pick<Database, "pool">, spikes: readonly LinkSpike[]): Promise<void> {
+  if (spikes.length === 0) return;
+  await db.pool.query(
+    `UPDATE spike s SET accounts_rescored_at = now(), accounts_rescored_start = d.started_at, accounts_rescored_end = d.ended_at
+     FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS d(id, started_at, ended_at) WHERE s.id = d.id`,
+    [spikes.map((x) => x.id), spikes.map((x) => x.started_at), spikes.map((x) => x.ended_at)],
+  );
 }
 
 /**
@@ -293,10 +310,10 @@ async function recentLinkSpikes(db: Pick<Database, "pool">): Promise<LinkSpike[]
  * covers a different beginning; one that ended no longer covers what came after its end.
  */
 function changedSince(s: LinkSpike): number | null {
-  const was = handledSpikes.get(s.id);
-  const now = spikeVersion(s);
-  if (!was) return now.startedAt;
-  if (was.startedAt !== now.startedAt) return Math.min(was.startedAt, now.startedAt);
+  if (!s.done_at) return s.started_at.getTime();
+  const was = { startedAt: s.done_start?.getTime() ?? null, endedAt: s.done_end?.getTime() ?? null };
+  const now = { startedAt: s.started_at.getTime(), endedAt: s.ended_at?.getTime() ?? null };
+  if (was.startedAt !== now.startedAt) return Math.min(was.startedAt ?? now.startedAt, now.startedAt);
   if (was.endedAt === now.endedAt) return null;
   // Same start, the end moved: only links after the earlier of the two ends change.
   const ends = [was.endedAt, now.endedAt].filter((e): e is number => e !== null);
@@ -304,7 +321,7 @@ function changedSince(s: LinkSpike): number | null {
 }
 
 export async function rescoreForNewSpikes(db: Pick<Database, "pool">, opts: RescoreOptions = {}): Promise<RescoreResult> {
-  const spikes = await recentLinkSpikes(db);
+  const spikes = await recentLinkSpikes(db, true);
   const fresh = spikes.map((s) => ({ s, since: changedSince(s) })).filter((x): x is { s: LinkSpike; since: number } => x.since !== null);
   const none: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   if (fresh.length === 0) return none;
@@ -317,6 +334,8 @@ export async function rescoreForNewSpikes(db: Pick<Database, "pool">, opts: Resc
     [fresh.map((x) => x.s.bank_code), fresh.map((x) => new Date(x.since))],
   );
   const total = ids.length > 0 ? await rescoreAccounts(db, ids.map((r) => r.account_id), opts) : none;
-  for (const { s } of fresh) handledSpikes.set(s.id, spikeVersion(s));
+  // After the rescoring: if this process dies before, the next run does it again (never skipped).
+  await markSpikesRescored(db, fresh.map((x) => x.s));
+  processMetrics().countRescored("spike", total.scored);
   return total;
 }
