@@ -118,6 +118,8 @@ interface KeyCount {
   windowMs: number;
   /** Every instance's hits in this window as of the last flush (this instance's flushed ones included). */
   shared: number;
+  /** This instance's hits being added by a flush in flight. */
+  sending: number;
   /** This instance's hits since then. */
   pending: number;
   /** Every instance's hits in the previous window, as last known. */
@@ -149,13 +151,13 @@ export class BatchedCounts {
     const windowStart = now - (now % windowMs);
     let c = this.counts.get(key);
     if (!c || c.windowStart !== windowStart || c.windowMs !== windowMs) {
-      const previous = c && c.windowMs === windowMs && c.windowStart === windowStart - windowMs ? c.shared + c.pending : 0;
-      c = { windowStart, windowMs, shared: 0, pending: 0, previous };
+      const previous = c && c.windowMs === windowMs && c.windowStart === windowStart - windowMs ? c.shared + c.sending + c.pending : 0;
+      c = { windowStart, windowMs, shared: 0, sending: 0, pending: 0, previous };
       this.counts.set(key, c);
     }
     // Sliding window: the previous window weighs by the share of it still within one window of now.
     const stillIn = 1 - (now - windowStart) / windowMs;
-    if (c.previous * stillIn + c.shared + c.pending + 1 > max) return { refusedForMs: windowStart + windowMs - now };
+    if (c.previous * stillIn + c.shared + c.sending + c.pending + 1 > max) return { refusedForMs: windowStart + windowMs - now };
     c.pending++;
     this.schedule();
     return null;
@@ -181,7 +183,10 @@ export class BatchedCounts {
       else if (c.windowStart + 2 * c.windowMs < now) this.counts.delete(key); // no longer weighs on anything
     }
     if (sent.length === 0) return;
-    for (const s of sent) s.c.pending -= s.n;
+    for (const s of sent) {
+      s.c.pending -= s.n;
+      s.c.sending += s.n;
+    }
     try {
       const { rows } = await this.pool.query<{ key: string; hits: number; prev_hits: number }>({
         ...FLUSH,
@@ -190,6 +195,7 @@ export class BatchedCounts {
       const totals = new Map(rows.map((r) => [r.key, r]));
       for (const s of sent) {
         const t = totals.get(s.row);
+        s.c.sending -= s.n;
         s.c.shared = Math.max(t?.hits ?? 0, s.c.shared + s.n);
         s.c.previous = Math.max(t?.prev_hits ?? 0, s.c.previous);
         this.carryOver(s.key, s.c);
@@ -197,6 +203,7 @@ export class BatchedCounts {
     } catch (err) {
       this.log.warn({ err }, "rate limit counts not shared (database error): this instance counts alone until it can");
       for (const s of sent) {
+        s.c.sending -= s.n;
         s.c.shared += s.n;
         this.carryOver(s.key, s.c);
       }
@@ -207,7 +214,7 @@ export class BatchedCounts {
   private carryOver(key: string, c: KeyCount) {
     const next = this.counts.get(key);
     if (next && next !== c && next.windowMs === c.windowMs && next.windowStart === c.windowStart + c.windowMs) {
-      next.previous = Math.max(next.previous, c.shared + c.pending);
+      next.previous = Math.max(next.previous, c.shared + c.sending + c.pending);
     }
   }
 
