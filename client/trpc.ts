@@ -1,12 +1,17 @@
 import { QueryCache, QueryClient, MutationCache } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { transformer } from "../shared/transformer.ts";
 import type { AppRouter } from "../server/trpc/app-router.ts";
 import { notifySessionLost } from "./lib/session-events.ts";
 import { stepUpLink } from "./lib/step-up.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** What each procedure answers and takes, for the feature query modules (client/features/<f>/queries.ts). */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
 
 function isSessionLoss(error: unknown): boolean {
   if (!(error instanceof TRPCClientError)) return false;

@@ -5,6 +5,7 @@ import type { SuspensionScope } from "../../shared/suspensions/schemas.ts";
 import { ruleLabel } from "../../shared/accounts/labels.ts";
 import { useFormat, useLanguage } from "../components/format.tsx";
 import type { Language } from "../../shared/language.ts";
+import type { Role } from "../../shared/auth/roles.ts";
 
 const SCOPE_ORDER: SuspensionScope[] = ["REGISTRATION", "LINK_CHANGE", "CHARGE"];
 
@@ -25,6 +26,12 @@ export function useScopeWords() {
 export function useRuleLabel() {
   const { t } = useTranslation();
   return (code: string) => t(`rules.${code as "NAME_MISMATCH"}`, { defaultValue: ruleLabel(code) });
+}
+
+/** The one label of each role (common:roles), in the reader's language. */
+export function useRoleLabel() {
+  const { t } = useTranslation();
+  return (role: Role) => t(`roles.${role}`);
 }
 
 /** One line for a suspension record, e.g. "Registrations and link changes suspended since 2026-11-25 13:05 JST". */

@@ -76,6 +76,45 @@ describe.runIf(browserTestsEnabled)("accounts in the browser", () => {
     await expect(row.textContent()).resolves.toContain(accountId);
   }
 
+  it("on a phone (390 px) the accounts table scrolls sideways with the checkbox and account columns pinned, and a row opens its account", async () => {
+    const context = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 390, height: 844 }, timezoneId: "Asia/Tokyo", locale: "en-US" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await signInThroughUi(page, "ANALYST");
+    await page.waitForURL("**/overview");
+    await page.goto("/accounts");
+    const table = page.getByTestId("accounts-table");
+    await table.locator("tbody tr").first().waitFor();
+    // Scroll the table's own scroller sideways, as a thumb would, and see what stays where.
+    const seen = await table.evaluate((el) => {
+      const scroller = el.parentElement!.parentElement!;
+      const cells = [...el.querySelector("tbody tr")!.querySelectorAll("td")];
+      const lefts = () => cells.slice(0, 3).map((c) => Math.round(c.getBoundingClientRect().left));
+      const before = lefts();
+      scroller.scrollLeft = 400;
+      const after = lefts();
+      // What a person sees at the account cell's place: the cell itself, not what scrolled beneath it.
+      const box = cells[1]!.getBoundingClientRect();
+      const onTop = document.elementFromPoint(box.left + 5, box.top + box.height / 2)?.closest("td") === cells[1];
+      return { overflow: scroller.scrollWidth - scroller.clientWidth, scrolled: scroller.scrollLeft, before, after, onTop };
+    });
+    expect(seen.overflow).toBeGreaterThan(400);
+    expect(seen.scrolled).toBe(400);
+    expect(seen.after[0]).toBe(seen.before[0]); // the checkbox column
+    expect(seen.after[1]).toBe(seen.before[1]); // the account column, just after it
+    expect(seen.after[2]).toBeLessThan(seen.before[2]! - 300); // the holder's name scrolled away
+    expect(seen.onTop).toBe(true);
+    await page.screenshot({ path: "test-results/accounts-table-390.png", fullPage: false });
+
+    // A click anywhere on a row (here the holder's name, not the link) opens that account.
+    await table.evaluate((el) => el.parentElement!.parentElement!.scrollTo({ left: 0 }));
+    const row = table.locator("tbody tr").first();
+    const accountId = (await row.locator("a").first().textContent())!.trim();
+    await row.locator("td").nth(2).click();
+    await page.waitForURL(`**/accounts/${accountId}`);
+    await context.close();
+  }, 60_000);
+
   it("takes screenshots of the likely victims and the rules", async () => {
     const page = await newPage(browser, t.baseUrl);
     await signInThroughUi(page, "MANAGER");

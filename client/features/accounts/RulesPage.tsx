@@ -1,10 +1,9 @@
 // The scoring rules as the server applies them: served as data (accounts.rules), so this page and
 // the scores can never disagree.
 import { Alert, Anchor, Badge, Card, Center, Code, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { errorMessage } from "../../lib/errors.ts";
-import { useTRPC } from "../../trpc.ts";
+import { useScoringRules } from "./queries.ts";
 import { useTranslation } from "react-i18next";
 import { useRuleLabel } from "../../i18n/words.ts";
 import { useFormat } from "../../components/format.tsx";
@@ -13,8 +12,7 @@ export default function RulesPage() {
   const { t } = useTranslation("accounts");
   const ruleLabel = useRuleLabel();
   const { lang } = useFormat();
-  const trpc = useTRPC();
-  const q = useQuery(trpc.accounts.rules.queryOptions());
+  const q = useScoringRules();
   return (
     <Stack>
       <Anchor component={Link} to="/accounts" size="sm">{t("rulesPage.back")}</Anchor>

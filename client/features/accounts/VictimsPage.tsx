@@ -3,23 +3,22 @@
 // wallet), shown masked; the per-bank CSV for the bank's outreach carries the full numbers.
 import { Alert, Anchor, Badge, Button, Card, Center, Group, Loader, Select, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { ACCOUNTS_CSV_ROLES } from "../../../shared/accounts/access.ts";
 import { VICTIMS_PER_BANK_MAX } from "../../../shared/accounts/schemas.ts";
 import { useTranslation } from "react-i18next";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { errorMessage } from "../../lib/errors.ts";
-import { useTRPC } from "../../trpc.ts";
+import { useAccountBanks, useVictims } from "./queries.ts";
+import { useUrlParams } from "../../components/url-params.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
 
 export default function VictimsPage() {
   const { t } = useTranslation("accounts");
-  const trpc = useTRPC();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useUrlParams();
   const bank = params.get("bank") ?? undefined;
-  const q = useQuery(trpc.accounts.victims.queryOptions({ bank }));
-  const banks = useQuery(trpc.accounts.banks.queryOptions());
+  const q = useVictims(bank);
+  const banks = useAccountBanks();
   const role = useMe().data?.user?.role;
   const canCompensate = useCan("compensation.create");
   const canSeeWallets = useCan("accounts.list");
@@ -43,7 +42,7 @@ export default function VictimsPage() {
           placeholder={t("victims.allBanks")}
           data={(banks.data ?? []).map((b) => ({ value: b.code, label: `${b.code} ${b.name}` }))}
           value={bank ?? null}
-          onChange={(v) => setParams(v ? { bank: v } : {})}
+          onChange={(v) => update({ bank: v })}
           searchable
           clearable
           w={260}

@@ -2,7 +2,6 @@
 // actions, and the action mutations.
 import { Badge, Button, Group, Modal, Progress, Stack, Text, Textarea, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX } from "../../../shared/accounts/index.ts";
 import { RULE_LABELS } from "../../../shared/accounts/labels.ts";
@@ -11,7 +10,7 @@ import { useRuleLabel } from "../../i18n/words.ts";
 import type { StoredReason } from "../../../shared/accounts/schemas.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { useTRPC } from "../../trpc.ts";
+import { useAccountActionMutation, type AccountActionName } from "./queries.ts";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 
 /** The one label of each rule (shared/accounts/labels.ts), kept under its old name for callers. */
@@ -77,34 +76,21 @@ export function LabelBadge({ label }: { label: string | null }) {
   return <Text size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>{t("label.notReviewed")}</Text>;
 }
 
-export type AccountActionName = "freeze" | "unfreeze" | "markConfirmedFraud" | "markLegitimate";
+export type { AccountActionName };
 
 /** Each action's colour; its words are in the accounts catalog (action.<name>.button/title/done). */
 export const ACTION_COLORS: Record<AccountActionName, string> = { freeze: "blue", unfreeze: "gray", markConfirmedFraud: "red", markLegitimate: "green" };
 
-/** Runs an account action; invalidates every accounts query on success. */
+/** Runs an account action and says what it did; every accounts query is refreshed after. */
 export function useAccountAction(action: AccountActionName, onDone?: () => void) {
   const { t } = useTranslation("accounts");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const procs = {
-    freeze: trpc.accounts.freeze,
-    unfreeze: trpc.accounts.unfreeze,
-    markConfirmedFraud: trpc.accounts.markConfirmedFraud,
-    markLegitimate: trpc.accounts.markLegitimate,
-  } as const;
-  return useMutation(
-    procs[action].mutationOptions({
-      onSuccess: (res) => {
-        notifications.show({
-          color: "green",
-          message: `${t("action.result", { count: res.changed, done: t(`action.${action}.done`) })}${res.unchanged ? t("action.already", { count: res.unchanged }) : ""}.`,
-        });
-        onDone?.();
-        return queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() });
-      },
-    }),
-  );
+  return useAccountActionMutation(action, (res) => {
+    notifications.show({
+      color: "green",
+      message: `${t("action.result", { count: res.changed, done: t(`action.${action}.done`) })}${res.unchanged ? t("action.already", { count: res.unchanged }) : ""}.`,
+    });
+    onDone?.();
+  });
 }
 
 /** Asks for the reason every staff action needs, then runs it for the given accounts. */

@@ -3,10 +3,9 @@
 // from the audit log; exportable as Markdown for the incident report.
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Timeline, Title } from "@mantine/core";
 import { IconAlertTriangle, IconFileDownload, IconLock, IconCash, IconShieldOff, IconActivity, IconPoint } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
+import { saveTextFile } from "../../lib/download.ts";
 import { Count, JstTime, Yen } from "../../components/format.tsx";
 import { useTranslation } from "react-i18next";
 import { timelineToMarkdown } from "../../../shared/audit/present.ts";
@@ -14,6 +13,7 @@ import type { TimelineKind } from "../../../shared/audit/schemas.ts";
 import { useCan } from "../auth/useMe.ts";
 import { useFormat } from "../../components/format.tsx";
 import { useAuditWords } from "./words.ts";
+import { useBankTimeline } from "./queries.ts";
 import type { TimelineEntry } from "../../../shared/audit/schemas.ts";
 
 /** An entry's title and detail in the reader's language, from its facts (the server's English words when it has none). */
@@ -49,21 +49,14 @@ const KIND: Record<TimelineKind, { color: string; icon: React.ReactNode }> = {
 
 export function BankTimelinePanel({ bankCode }: { bankCode: string }) {
   const { t } = useTranslation(["audit", "compensation"]);
-  const trpc = useTRPC();
   const allowed = useCan("audit.bankTimeline");
-  const q = useQuery({ ...trpc.audit.bankTimeline.queryOptions({ bankCode }), enabled: allowed });
+  const q = useBankTimeline(bankCode, allowed);
   const entryWords = useEntryWords();
   if (!allowed) return null;
 
   const exportMarkdown = () => {
     if (!q.data) return;
-    const md = timelineToMarkdown(q.data, new Date());
-    const url = URL.createObjectURL(new Blob([md], { type: "text/markdown;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `incident-timeline-${bankCode}.md`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveTextFile(`incident-timeline-${bankCode}.md`, timelineToMarkdown(q.data, new Date()), "text/markdown;charset=utf-8");
   };
 
   return (

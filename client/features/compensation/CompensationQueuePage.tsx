@@ -1,51 +1,42 @@
 // Support's landing page: compensation cases by state with totals in yen, filters in the URL, a
 // victim search by bank account, and the money totals by bank.
 import { useMemo } from "react";
-import { Link, useSearchParams } from "react-router";
-import { Alert, Anchor, Badge, Button, Center, Group, Loader, Pagination, SegmentedControl, Stack, Switch, Table, Text, TextInput, Title } from "@mantine/core";
+import { Link } from "react-router";
+import { Anchor, Badge, Button, Group, Pagination, SegmentedControl, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { useTRPC } from "../../trpc.ts";
-import { errorMessage } from "../../lib/errors.ts";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useCaseList, type CaseRow } from "./queries.ts";
+import { DataTable, useDataTable } from "../../components/DataTable.tsx";
+import { useUrlParams, useUrlText } from "../../components/url-params.ts";
 import { Count, JstTime, Yen } from "../../components/format.tsx";
 import { useTranslation } from "react-i18next";
 import { useCan } from "../auth/useMe.ts";
 import { CaseState } from "../../../shared/compensation/schemas.ts";
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../../../server/trpc/app-router.ts";
 import { CompensationTotalsCard } from "./CompensationTotalsCard.tsx";
 import { StateBadge, VictimLine, VictimSearch, useStateLabel } from "./parts.tsx";
 
-type CaseRow = inferRouterOutputs<AppRouter>["compensation"]["list"]["cases"][number];
 const PAGE_ROWS = 50;
 const col = createColumnHelper<CaseRow>();
+const BANK_CODE = /^\d{4}$/;
 
 export default function CompensationQueuePage() {
   const { t } = useTranslation(["compensation", "common"]);
   const stateLabel = useStateLabel();
-  const trpc = useTRPC();
-  const [params, setParams] = useSearchParams();
+  const url = useUrlParams({ resets: ["page"] });
+  const { params, update } = url;
   const stateParam = params.get("state");
   const state = CaseState.safeParse(stateParam).success ? (stateParam as CaseState) : stateParam === "all" ? null : "REQUESTED";
-  const bankCode = /^\d{4}$/.test(params.get("bank") ?? "") ? params.get("bank")! : undefined;
+  const bankCode = BANK_CODE.test(params.get("bank") ?? "") ? params.get("bank")! : undefined;
   const mine = params.get("mine") === "1";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const canCreate = useCan("compensation.create");
   const canSeeVictims = useCan("accounts.victims");
 
   const input = { states: state ? [state] : undefined, bankCode, mine: mine || undefined, limit: PAGE_ROWS, offset: (page - 1) * PAGE_ROWS };
-  const q = useQuery(trpc.compensation.list.queryOptions(input));
+  const q = useCaseList(input);
 
-  const update = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null || v === "") next.delete(k);
-      else next.set(k, v);
-    }
-    if (!("page" in changes)) next.delete("page");
-    setParams(next);
-  };
+  // The bank code box: typing stays here, the address follows once it is empty or four digits.
+  const bankBox = useUrlText(url, "bank", { accept: (v) => v === "" || BANK_CODE.test(v) });
 
   const columns = useMemo(
     () => [
@@ -79,7 +70,7 @@ export default function CompensationQueuePage() {
     ],
     [t],
   );
-  const table = useReactTable({ data: q.data?.cases ?? [], columns, getCoreRowModel: getCoreRowModel() });
+  const table = useDataTable({ data: q.data?.cases ?? [], columns, getRowId: (r) => r.id });
   const totals = q.data?.stateTotals;
   const segment = (s: CaseState | "all") => {
     const total = s === "all" ? null : totals?.[s];
@@ -120,55 +111,33 @@ export default function CompensationQueuePage() {
         <TextInput
           label={t("queue.bankCode")}
           placeholder={t("queue.allBanks")}
-          defaultValue={bankCode ?? ""}
+          value={bankBox.text}
           w={120}
           maxLength={4}
-          onChange={(e) => {
-            const v = e.currentTarget.value.trim();
-            if (v === "" || /^\d{4}$/.test(v)) update({ bank: v || null });
-          }}
+          onChange={(e) => bankBox.setText(e.currentTarget.value)}
+          onKeyDown={(e) => e.key === "Enter" && bankBox.flush()}
         />
         <Switch label={t("queue.mine")} checked={mine} onChange={(e) => update({ mine: e.currentTarget.checked ? "1" : null })} mb={8} />
       </Group>
 
-      {q.isPending && (
-        <Center p="xl">
-          <Loader aria-label={t("queue.loading")} />
-        </Center>
-      )}
-      {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
       {q.data && (
         <Text size="sm" data-testid="queue-total">
           {t("queue.total", { count: q.data.total.count })} · <Yen value={q.data.total.totalYen} />
         </Text>
       )}
-      {q.data && q.data.cases.length === 0 && (
-        <Alert color="gray">{state ? t("queue.noneInState", { state: stateLabel(state).toLowerCase() }) : t("queue.none")}{bankCode ? t("queue.atBank", { code: bankCode }) : ""}{mine ? t("queue.yours") : ""}.</Alert>
-      )}
-      {q.data && q.data.cases.length > 0 && (
-        <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover data-testid="case-table">
-          <Table.Thead>
-            {table.getHeaderGroups().map((hg) => (
-              <Table.Tr key={hg.id}>
-                {hg.headers.map((h) => (
-                  <Table.Th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</Table.Th>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Thead>
-          <Table.Tbody>
-            {table.getRowModel().rows.map((r) => (
-              <Table.Tr key={r.id}>
-                {r.getVisibleCells().map((c) => (
-                  <Table.Td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        </Table.ScrollContainer>
-      )}
+      <DataTable
+        table={table}
+        testId="case-table"
+        loading={q.isPending}
+        loadingLabel={t("queue.loading")}
+        error={q.error}
+        empty={<>{state ? t("queue.noneInState", { state: stateLabel(state).toLowerCase() }) : t("queue.none")}{bankCode ? t("queue.atBank", { code: bankCode }) : ""}{mine ? t("queue.yours") : ""}.</>}
+        minWidth={900}
+        pin="victim"
+        rowHref={(c) => `/compensation/cases/${c.id}`}
+        striped
+        highlightOnHover
+      />
       {q.data && q.data.total.count > PAGE_ROWS && (
         <Pagination total={Math.ceil(q.data.total.count / PAGE_ROWS)} value={page} onChange={(p) => update({ page: p === 1 ? null : String(p) })} />
       )}

@@ -1,9 +1,8 @@
 // Money by bank: what fraudulent wallets took, what was paid back, what is pending and what is still
 // owed. Used on the compensation queue and meant for the overview too (totals only, no names).
 import { Alert, Card, Group, Loader, Table, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { useTRPC } from "../../trpc.ts";
+import { useCompensationReport } from "./queries.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { Yen, useFormat } from "../../components/format.tsx";
 import { useTranslation } from "react-i18next";
@@ -15,8 +14,7 @@ export function CompensationTotalsCard({ bankCode, title }: { bankCode?: string;
   const { t } = useTranslation("compensation");
   const fmt = useFormat();
   const stateLabel = useStateLabel();
-  const trpc = useTRPC();
-  const q = useQuery(trpc.compensation.report.queryOptions(bankCode ? { bankCode } : undefined, { staleTime: 15_000 }));
+  const q = useCompensationReport(bankCode);
   return (
     <Card withBorder data-testid="compensation-totals">
       <Group justify="space-between" mb="xs">

@@ -3,37 +3,24 @@
 // URL (?cases=…) so a half-made selection can be shared.
 import { useTranslation } from "react-i18next";
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { Accordion, Alert, Anchor, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconDownload, IconFileDollar } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "../../trpc.ts";
+import { useCreatePayoutBatch, useFetchPayoutFile, usePayableCases, usePayoutBatches } from "./queries.ts";
+import { useUrlParams } from "../../components/url-params.ts";
 import { errorMessage } from "../../lib/errors.ts";
+import { saveTextFile } from "../../lib/download.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
-import { useMutationOnce } from "../../components/submit-once.ts";
-
-/** Saves the stored file as it is (it already starts with its BOM; no re-encoding), so its SHA-256 matches the batch's. */
-function saveFile(fileName: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export default function PayoutBatchesPage() {
   const { t } = useTranslation("compensation");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const invalidate = useInvalidateCompensation();
-  const [params, setParams] = useSearchParams();
-  const payable = useQuery(trpc.compensation.payableCases.queryOptions());
-  const batches = useQuery(trpc.compensation.batches.queryOptions());
+  const { params, update } = useUrlParams({ replace: true });
+  const payable = usePayableCases();
+  const batches = usePayoutBatches();
+  const fetchPayoutFile = useFetchPayoutFile();
   const [confirming, setConfirming] = useState(false);
   const [downloading, setDownloading] = useState<string | null>(null);
 
@@ -41,29 +28,20 @@ export default function PayoutBatchesPage() {
   const selected = (params.get("cases") ?? "").split(",").filter((id) => payableIds.has(id));
   const selectedSet = new Set(selected);
   const selectedYen = (payable.data ?? []).filter((c) => selectedSet.has(c.id)).reduce((s, c) => s + c.totalYen, 0);
-  const setSelected = (ids: string[]) => {
-    const next = new URLSearchParams(params);
-    if (ids.length) next.set("cases", ids.join(","));
-    else next.delete("cases");
-    setParams(next, { replace: true });
-  };
+  const setSelected = (ids: string[]) => update({ cases: ids.join(",") });
 
-  const create = useMutationOnce(useMutation(
-    trpc.compensation.createPayoutBatch.mutationOptions({
-      onSuccess: async (res) => {
-        notifications.show({ color: "green", message: t("payouts.created", { count: res.caseCount, file: res.fileName }) });
-        setConfirming(false);
-        setSelected([]);
-        await invalidate();
-      },
-    }),
-  ));
+  const create = useCreatePayoutBatch(async (res) => {
+    notifications.show({ color: "green", message: t("payouts.created", { count: res.caseCount, file: res.fileName }) });
+    setConfirming(false);
+    setSelected([]);
+    await invalidate();
+  });
 
   async function download(batchId: string) {
     setDownloading(batchId);
     try {
-      const file = await queryClient.fetchQuery({ ...trpc.compensation.downloadBatch.queryOptions({ batchId }), staleTime: 0 });
-      saveFile(file.fileName, file.csv);
+      const file = await fetchPayoutFile(batchId);
+      saveTextFile(file.fileName, file.csv);
     } catch (err) {
       notifications.show({ color: "red", message: errorMessage(err) });
     } finally {

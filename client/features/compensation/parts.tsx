@@ -5,8 +5,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "../../trpc.ts";
+import { useVictimSearch } from "./queries.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { Yen } from "../../components/format.tsx";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
@@ -29,11 +28,7 @@ export function StateBadge({ state }: { state: CaseState }) {
   );
 }
 
-export function useInvalidateCompensation() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: trpc.compensation.pathKey() });
-}
+export { useInvalidateCompensation } from "./queries.ts";
 
 /** "ヤマダ タロウ · 0125 The 77 Bank · branch 101 · ****567" */
 export function VictimLine(v: { holderName: string | null; bankCode: string; bankName: string; branchCode: string; accountNumberMasked: string }) {
@@ -107,11 +102,10 @@ export function ReasonDialog(props: {
  */
 export function VictimSearch() {
   const { t } = useTranslation("compensation");
-  const trpc = useTRPC();
   const [draft, setDraft] = useState({ bankCode: "", accountNumber: "", branchCode: "" });
   const [submitted, setSubmitted] = useState<VictimSearchInput | null>(null);
   const parsed = VictimSearchInput.safeParse({ bankCode: draft.bankCode, accountNumber: draft.accountNumber, branchCode: draft.branchCode || undefined });
-  const q = useQuery({ ...trpc.compensation.victimSearch.queryOptions(submitted ?? { bankCode: "0000", accountNumber: "0000000" }), enabled: submitted !== null });
+  const q = useVictimSearch(submitted);
   return (
     <Card withBorder>
       <Title order={4} mb="xs">

@@ -4,8 +4,7 @@
 import { useState } from "react";
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "../../trpc.ts";
+import { useEmergencyChange, useRefreshSuspensions, useRequestLift } from "./queries.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { useTranslation } from "react-i18next";
 import { useDescribeSuspension } from "../../i18n/words.ts";
@@ -26,28 +25,18 @@ export function LiftDialog({ suspension, onClose }: { suspension: SuspensionList
 function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onClose: () => void }) {
   const { t } = useTranslation("suspensions");
   const describeSuspension = useDescribeSuspension();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshSuspensions();
   const [reason, setReason] = useState("");
   const [emergency, setEmergency] = useState(false);
   const finish = async (title: string, message: string) => {
     notifications.show({ color: "green", title, message });
-    await queryClient.invalidateQueries({ queryKey: trpc.suspensions.pathKey() });
-    await queryClient.invalidateQueries({ queryKey: trpc.approvals.pathKey() });
+    await refresh({ approvals: true });
     onClose();
   };
   // Lifting weakens protection (#12): it waits for a second manager, or, in an emergency, one
   // manager lifts at once with a long reason that a second manager reviews later.
-  const request = useMutation(
-    trpc.suspensions.lift.mutationOptions({
-      onSuccess: () => finish(t("lift.requestedTitle"), t("lift.requested", { bank: suspension.bankName })),
-    }),
-  );
-  const now = useMutation(
-    trpc.approvals.emergency.mutationOptions({
-      onSuccess: () => finish(t("lift.emergencyTitle"), t("lift.emergencyDone", { bank: suspension.bankName })),
-    }),
-  );
+  const request = useRequestLift(() => finish(t("lift.requestedTitle"), t("lift.requested", { bank: suspension.bankName })));
+  const now = useEmergencyChange(() => finish(t("lift.emergencyTitle"), t("lift.emergencyDone", { bank: suspension.bankName })));
   const requestOnce = useSubmitOnce(request);
   const nowOnce = useSubmitOnce(now);
   const busy = requestOnce.busy || nowOnce.busy;

@@ -4,9 +4,8 @@
 import { useState } from "react";
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconShieldOff } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { useTRPC } from "../../trpc.ts";
+import { useBankSuspensions } from "./queries.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime } from "../../components/format.tsx";
 import { useCan } from "../auth/useMe.ts";
@@ -29,11 +28,10 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
   const { t } = useTranslation(["suspensions", "common"]);
   const scopeWords = useScopeWords();
   const describeSuspension = useDescribeSuspension();
-  const trpc = useTRPC();
   const canSee = useCan("suspensions.forBank");
   const canSuspend = useCan("suspensions.suspend");
   const canLift = useCan("suspensions.lift");
-  const q = useQuery({ ...trpc.suspensions.forBank.queryOptions({ bankCode }), enabled: canSee });
+  const q = useBankSuspensions(bankCode, canSee);
   const [suspendOpen, setSuspendOpen] = useState(false);
   const [lifting, setLifting] = useState<SuspensionListRow | null>(null);
   if (!canSee) return null;

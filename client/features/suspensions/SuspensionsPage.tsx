@@ -2,13 +2,13 @@
 // managers a multi-select of banks to suspend together (e.g. every PIN-only bank). Filters and the
 // selection live in the URL so a view can be shared.
 import { useMemo, useState } from "react";
-import { Alert, Anchor, Badge, Button, Center, Drawer, Group, Loader, MultiSelect, SegmentedControl, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Drawer, Group, MultiSelect, SegmentedControl, Stack, Text, Title } from "@mantine/core";
 import { IconShieldOff } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { Link, useSearchParams } from "react-router";
-import { useTRPC } from "../../trpc.ts";
-import { errorMessage } from "../../lib/errors.ts";
+import { createColumnHelper } from "@tanstack/react-table";
+import { Link } from "react-router";
+import { useSuspensionBanks, useSuspensionList } from "./queries.ts";
+import { DataTable, useDataTable } from "../../components/DataTable.tsx";
+import { useUrlParams } from "../../components/url-params.ts";
 import { JstTime } from "../../components/format.tsx";
 import { useCan } from "../auth/useMe.ts";
 import { useTranslation } from "react-i18next";
@@ -25,26 +25,17 @@ const NoWrap = ({ children }: { children: React.ReactNode }) => <span style={{ w
 export default function SuspensionsPage() {
   const { t } = useTranslation(["suspensions", "common"]);
   const scopeWords = useScopeWords();
-  const trpc = useTRPC();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useUrlParams();
   const canSuspend = useCan("suspensions.suspend");
   const canLift = useCan("suspensions.lift");
-  const list = useQuery(trpc.suspensions.list.queryOptions());
-  const banks = useQuery({ ...trpc.suspensions.banks.queryOptions(), enabled: canSuspend });
+  const list = useSuspensionList();
+  const banks = useSuspensionBanks(canSuspend);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [lifting, setLifting] = useState<SuspensionListRow | null>(null);
 
   const state = (params.get("state") ?? "all") as StateFilter;
   const selected = (params.get("select") ?? "").split(",").filter(Boolean);
   const bank = params.get("bank");
-  const update = (changes: Record<string, string | null>) =>
-    setParams((p) => {
-      for (const [k, v] of Object.entries(changes)) {
-        if (v) p.set(k, v);
-        else p.delete(k);
-      }
-      return p;
-    });
 
   const rows = useMemo(() => (list.data ?? []).filter((s) => state === "all" || s.state === state), [list.data, state]);
   const columns = useMemo(
@@ -108,7 +99,7 @@ export default function SuspensionsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [canLift, t],
   );
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
+  const table = useDataTable({ data: rows, columns, getRowId: (r) => r.id });
 
   const bankOptions = (banks.data ?? []).map((b) => ({
     value: b.code,
@@ -165,39 +156,19 @@ export default function SuspensionsPage() {
         w="fit-content"
       />
 
-      {list.isPending && (
-        <Center p="xl">
-          <Loader aria-label={t("list.loading")} />
-        </Center>
-      )}
-      {list.error && <Alert color="red">{errorMessage(list.error)}</Alert>}
-      {list.data && rows.length === 0 && (
-        <Alert color="gray">{list.data.length === 0 ? t("list.never") : t("list.noMatch")}</Alert>
-      )}
-      {rows.length > 0 && (
-        <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover data-testid="suspensions-table" verticalSpacing="xs">
-          <Table.Thead>
-            {table.getHeaderGroups().map((hg) => (
-              <Table.Tr key={hg.id}>
-                {hg.headers.map((h) => (
-                  <Table.Th key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</Table.Th>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Thead>
-          <Table.Tbody>
-            {table.getRowModel().rows.map((r) => (
-              <Table.Tr key={r.id}>
-                {r.getVisibleCells().map((c) => (
-                  <Table.Td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        </Table.ScrollContainer>
-      )}
+      <DataTable
+        table={table}
+        testId="suspensions-table"
+        loading={list.isPending}
+        loadingLabel={t("list.loading")}
+        error={list.error}
+        empty={list.data?.length === 0 ? t("list.never") : t("list.noMatch")}
+        minWidth={900}
+        pin="bankName"
+        striped
+        highlightOnHover
+        verticalSpacing="xs"
+      />
 
       <Drawer
         opened={bank !== null}

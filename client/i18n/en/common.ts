@@ -1,4 +1,6 @@
 // The shell (header, navigation, sign-in, page gates) in English. Keys are grouped by where they show.
+import { RULE_LABELS } from "../../../shared/accounts/labels.ts";
+
 export const common = {
   appName: "Floodgate",
   tagline: "incident response console",
@@ -45,22 +47,9 @@ export const common = {
   /** Lower-case scope words inside sentences ("suspended since …: registrations and link changes"). */
   scopeWords: { REGISTRATION: "registrations", LINK_CHANGE: "link changes", CHARGE: "charges" },
   scopeLabels: { REGISTRATION: "New link registrations", LINK_CHANGE: "Link changes (to or from the bank)", CHARGE: "Charges on all links at the bank" },
-  rules: {
-    NAME_MISMATCH: "Name mismatch",
-    NAME_FAMILY: "Family name",
-    LINK_SOON_AFTER_OPEN: "Linked fast",
-    CHARGE_SOON_AFTER_LINK: "Charged fast",
-    MANY_BANK_ACCOUNTS: "Many bank accounts",
-    SHARED_BANK_ACCOUNT: "Shared bank account",
-    SHARED_DEVICE: "Shared device",
-    SHARED_IP: "Shared IP",
-    UNVERIFIED_NON_CARRIER: "Unverified",
-    NEAR_LIMIT_CHARGES: "Near limits",
-    RAPID_EQUAL_CHARGES: "Rapid equal charges",
-    RAPID_CASH_OUT: "Fast cash-out",
-    LINKED_DURING_SPIKE: "During spike",
-    PIN_ONLY_LINK: "PIN-only bank",
-  },
+  /** Each scoring rule's one English label (shared/accounts/labels.ts, also used outside the console). */
+  rules: RULE_LABELS,
+  table: { sortBy: "Sort by {{label}}" },
   reason: { label: "Reason", whyChange: "Why this changes" },
   back: "Back",
   cancel: "Cancel",

@@ -62,6 +62,7 @@ export const common = {
     LINKED_DURING_SPIKE: "急増中の連携",
     PIN_ONLY_LINK: "PINのみの銀行",
   },
+  table: { sortBy: "{{label}}で並べ替え" },
   reason: { label: "理由", whyChange: "変更する理由" },
   back: "戻る",
   cancel: "キャンセル",

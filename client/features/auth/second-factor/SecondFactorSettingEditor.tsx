@@ -3,28 +3,19 @@
 import { useState } from "react";
 import { Alert, Button, Card, Group, Select, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../../trpc.ts";
 import { errorMessage } from "../../../lib/errors.ts";
-import { useMutationOnce } from "../../../components/submit-once.ts";
+import { useUpdateSetting } from "../../admin/queries.ts";
 import { SECOND_FACTOR_FOR_ALL_SETTING } from "../../../../shared/auth/second-factor.ts";
 
 export function SecondFactorSettingEditor({ label, value }: { label: string; value: number }) {
   const { t } = useTranslation(["secondFactor", "common", "admin"]);
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [draft, setDraft] = useState(String(value));
   const [reason, setReason] = useState("");
-  const update = useMutationOnce(useMutation(
-    trpc.admin.updateSetting.mutationOptions({
-      onSuccess: () => {
-        notifications.show({ color: "green", message: t("admin:settings.saved", { label }) });
-        setReason("");
-        return queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
-      },
-    }),
-  ));
+  const update = useUpdateSetting(() => {
+    notifications.show({ color: "green", message: t("admin:settings.saved", { label }) });
+    setReason("");
+  });
   const words = (v: number) => (v === 1 ? t("admin.settingAll") : t("admin.settingManagers"));
   return (
     <Card withBorder>
