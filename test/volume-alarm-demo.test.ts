@@ -10,7 +10,7 @@ import { readEnv } from "../server/env.ts";
 import { defaultAttacks } from "../server/features/events/demo/index.ts";
 import { REFERENCE_BANKS } from "../server/features/reference/banks.ts";
 import { openSpikes } from "../server/features/volume/bank.ts";
-import { previewSuspension } from "../server/features/suspensions/service.ts";
+import { previewSuspension } from "../server/features/suspensions/preview.ts";
 import { createTestDatabase } from "./helpers/db.ts";
 import { loadDemoWithSpikes } from "./volume-fixtures.ts";
 import type { Database } from "../server/db/client.ts";

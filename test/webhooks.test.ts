@@ -13,7 +13,7 @@ import { signedInAs } from "./helpers/staff.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.ts";
 import { accountWithLink, insertAccount } from "./suspensions-fixtures.ts";
 import { deliverDueWebhooks, webhookDeliveryJob } from "../server/features/webhooks/worker.ts";
-import { applyLift } from "../server/features/suspensions/service.ts";
+import { applyLift } from "../server/features/suspensions/suspend.ts";
 import { withTransaction } from "../server/db/transaction.ts";
 import { verifySignature } from "../shared/webhooks/signature.ts";
 import { WEBHOOK_EVENTS } from "../shared/webhooks/catalogue.ts";

@@ -46,10 +46,23 @@ const allow = (): DecisionResult => ({ decision: "allow", reason: "ALLOWED" });
 const deny = (reason: DecisionResult["reason"], suspensionId?: string | null): DecisionResult =>
   suspensionId ? { decision: "deny", reason, suspensionId } : { decision: "deny", reason };
 
+export type SuspensionState = "ACTIVE" | "SCHEDULED" | "LIFTED";
+
+/**
+ * A suspension's state at `at`: LIFTED once its lift has happened, SCHEDULED before it starts,
+ * ACTIVE in between. SQL twin: suspensionStateSql (server/db/rules-sql.ts); parity test:
+ * test/rules-parity.test.ts.
+ */
+export function suspensionState(s: Pick<SuspensionLike, "startsAt" | "liftedAt">, at: Date): SuspensionState {
+  const t = at.getTime();
+  if (s.liftedAt != null && s.liftedAt.getTime() <= t) return "LIFTED";
+  if (s.startsAt.getTime() > t) return "SCHEDULED";
+  return "ACTIVE";
+}
+
 /** Active at `at` iff startsAt <= at and (not lifted or at < liftedAt). */
 export function isSuspensionActive(s: Pick<SuspensionLike, "startsAt" | "liftedAt">, at: Date): boolean {
-  const t = at.getTime();
-  return s.startsAt.getTime() <= t && (s.liftedAt == null || t < s.liftedAt.getTime());
+  return suspensionState(s, at) === "ACTIVE";
 }
 
 /**
@@ -112,17 +125,31 @@ export function quarantiningSuspension<S extends SuspensionLike>(
   suspensions: readonly S[],
   at: Date,
 ): S | undefined {
-  if (link.status === "REVOKED") return undefined;
-  const releasedAtMs = link.status === "ACTIVE" && link.statusChangedAt ? link.statusChangedAt.getTime() : null;
   let found: S | undefined;
   for (const s of suspensions) {
-    if (s.startsAt.getTime() > at.getTime()) continue; // scheduled: not in force yet
-    if (s.liftedAt != null && s.liftedAt.getTime() <= s.startsAt.getTime()) continue; // cancelled before it started: never in force
-    if (!shouldQuarantine(link, s)) continue;
-    if (releasedAtMs !== null && releasedAtMs >= s.startsAt.getTime()) continue;
+    if (!quarantinesLink(link, s, at)) continue;
     if (!found || s.startsAt.getTime() < found.startsAt.getTime()) found = s;
   }
   return found;
+}
+
+/**
+ * Does this one suspension quarantine the link at `at` (see quarantiningSuspension)? SQL twin:
+ * quarantineMatchSql (server/db/rules-sql.ts), which the quarantining UPDATEs use; parity test:
+ * test/rules-parity.test.ts.
+ */
+export function quarantinesLink(
+  link: Pick<LinkForDecision, "bankCode" | "registeredAt" | "changedAt" | "status" | "statusChangedAt">,
+  s: Pick<SuspensionLike, "bankCode" | "startsAt" | "cutoffAt" | "quarantine" | "liftedAt">,
+  at: Date,
+): boolean {
+  if (link.status === "REVOKED") return false;
+  if (s.startsAt.getTime() > at.getTime()) return false; // scheduled: not in force yet
+  if (s.liftedAt != null && s.liftedAt.getTime() <= s.startsAt.getTime()) return false; // cancelled before it started: never in force
+  if (!shouldQuarantine(link, s)) return false;
+  // An ACTIVE link whose status changed after the suspension started was released by an analyst.
+  const releasedAtMs = link.status === "ACTIVE" && link.statusChangedAt ? link.statusChangedAt.getTime() : null;
+  return releasedAtMs === null || releasedAtMs < s.startsAt.getTime();
 }
 
 export interface DecideLinkRegistrationInput {

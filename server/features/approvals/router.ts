@@ -5,7 +5,8 @@ import type { Role } from "../../../shared/auth/roles.ts";
 import { router } from "../../trpc/init.ts";
 import { staffProcedure, stepUpProcedure } from "../../trpc/procedures.ts";
 import type { Actor } from "../audit/write-audit.ts";
-import { approveChange, emergencyChange, listChanges, rejectChange, requestChange, reviewEmergency, unreviewedEmergencies, type ApprovalActor } from "./service.ts";
+import { approveChange, emergencyChange, rejectChange, requestChange, reviewEmergency, type ApprovalActor } from "./service.ts";
+import { listChanges, unreviewedEmergencies } from "./queries.ts";
 
 export function approvalActor(ctx: { actor: Actor; user: { id: string; role: Role } }): ApprovalActor {
   return { ...ctx.actor, id: ctx.user.id, role: ctx.user.role };

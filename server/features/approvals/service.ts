@@ -4,10 +4,11 @@
 // with its audit records, exactly once; or rejects it with a reason. In an emergency one person
 // applies it at once with a long reason: audited as an emergency and listed (and shown on the
 // overview) until a second person reviews it. The pure rules are in shared/approvals/rules.ts.
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { sql } from "../../db/sql.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
-import { applyLift, liftableSuspension } from "../suspensions/service.ts";
+import { applyLift, liftableSuspension } from "../suspensions/suspend.ts";
 import { APPROVAL_THRESHOLD_KEY, applySetting, parseSetting, readSetting, updateSetting } from "../admin/settings-service.ts";
 import { applyRole, setRole } from "../admin/staff-service.ts";
 import { approvalError } from "../../../shared/approvals/errors.ts";
@@ -18,9 +19,9 @@ import {
   decideReview,
   roleGrantNeedsFourEyes,
   thresholdChangeNeedsFourEyes,
-  type ChangeStatus,
 } from "../../../shared/approvals/rules.ts";
-import { ChangePayload, type ChangeSubject } from "../../../shared/approvals/schemas.ts";
+import { ChangePayload } from "../../../shared/approvals/schemas.ts";
+import { summaryOf, WORDS } from "./summary.ts";
 import type { SettingKey } from "../../../shared/admin/settings.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { formatYen } from "../../../shared/format.ts";
@@ -28,13 +29,6 @@ import { AppError } from "../../../shared/errors.ts";
 
 export type ApprovalActor = Actor & { id: string; role: Role };
 
-const WORDS: Record<string, string> = {
-  CHANGE_REQUEST_NOT_PENDING: "This change request was already decided. Reload to see who decided it.",
-  SELF_APPROVAL_NOT_ALLOWED: "You asked for this change: a different person must decide it.",
-  APPROVER_ROLE_NOT_ALLOWED: "Your role may not decide this kind of change.",
-  EMERGENCY_REASON_TOO_SHORT: "An emergency change needs a longer reason: say what is happening and why it cannot wait for a second person.",
-  EMERGENCY_NOT_REVIEWABLE: "Only an emergency change not yet reviewed can be marked reviewed.",
-};
 
 function refuse(code: Parameters<typeof approvalError>[0]): never {
   throw approvalError(code, WORDS[code]);
@@ -107,7 +101,7 @@ async function execute(tx: Tx, actor: Actor, request: { id: string; payload: Cha
  * request that still makes sense (a raise above the new threshold) stays for a person to decide.
  */
 async function closeMootRequests(tx: Tx, actor: Actor, done: { id: string; payload: ChangePayload; emergency: boolean }) {
-  const pending = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+  const pending = await tx.$queryRaw<Array<{ id: string }>>(sql`
     SELECT id::text AS id FROM change_request
     WHERE target_key = ${targetKey(done.payload)} AND status = 'PENDING' AND id <> ${done.id}::uuid
     FOR UPDATE`);
@@ -161,7 +155,7 @@ export async function requestChange(db: PrismaClient, actor: ApprovalActor, inpu
 }
 
 async function lockRequest(tx: Tx, requestId: string) {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`SELECT id::text AS id FROM change_request WHERE id = ${requestId}::uuid FOR UPDATE`);
+  const rows = await tx.$queryRaw<Array<{ id: string }>>(sql`SELECT id::text AS id FROM change_request WHERE id = ${requestId}::uuid FOR UPDATE`);
   if (rows.length === 0) refuse("CHANGE_REQUEST_NOT_FOUND");
   return tx.changeRequest.findUniqueOrThrow({ where: { id: requestId } });
 }
@@ -228,76 +222,6 @@ export async function reviewEmergency(db: PrismaClient, actor: ApprovalActor, in
     await writeAudit(tx, actor, { action: "change.review", targetType: "change", targetId: req.id, reason: input.reason, before: { status: "EMERGENCY_APPLIED" }, after: { status: "REVIEWED", emergency: true, kind: req.kind } });
     return { requestId: req.id, status: "REVIEWED" as const };
   });
-}
-
-// --- Reads --------------------------------------------------------------------------------------
-
-/** A change in English words (the audit log, the English console) and the facts to word it in another language. */
-async function summaryOf(db: PrismaClient | Tx, payload: ChangePayload): Promise<{ summary: string; subject: ChangeSubject }> {
-  switch (payload.kind) {
-    case "LIFT_SUSPENSION": {
-      const s = await db.suspension.findUnique({ where: { id: payload.suspensionId }, select: { bankCode: true, scopes: true, bank: { select: { name: true } } } });
-      return s
-        ? { summary: `Lift the suspension of ${s.bankCode} ${s.bank.name} (${s.scopes.join(", ")})`, subject: { bankCode: s.bankCode, bankName: s.bank.name, scopes: s.scopes } }
-        : { summary: "Lift a suspension", subject: {} };
-    }
-    case "RAISE_APPROVAL_THRESHOLD":
-      return { summary: `Raise the compensation approval threshold to ${formatYen(payload.valueYen)}`, subject: {} };
-    case "GRANT_ROLE": {
-      const u = await db.staffUser.findUnique({ where: { id: payload.userId }, select: { email: true } });
-      return { summary: `Make ${u?.email ?? "a staff member"} ${payload.role}`, subject: u ? { email: u.email } : {} };
-    }
-  }
-}
-
-const OPEN: ChangeStatus[] = ["PENDING", "EMERGENCY_APPLIED"];
-
-/** Requests waiting for a second person (pending, or emergencies not yet reviewed), then the last 50 closed. */
-export async function listChanges(db: PrismaClient, actor: ApprovalActor) {
-  const [open, closed] = await Promise.all([
-    db.changeRequest.findMany({ where: { status: { in: OPEN } }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: 200, include: PEOPLE }),
-    db.changeRequest.findMany({ where: { status: { notIn: OPEN } }, orderBy: [{ requestedAt: "desc" }, { id: "asc" }], take: 50, include: PEOPLE }),
-  ]);
-  const rows = await Promise.all([...open, ...closed].map(async (r) => {
-    const payload = ChangePayload.parse(r.payload);
-    const approval = decideApproval({ kind: r.kind, status: r.status, requesterId: r.requestedById, approver: actor });
-    const review = decideReview({ kind: r.kind, status: r.status, requesterId: r.requestedById, reviewer: actor });
-    const whyNotCode = r.status === "PENDING" && !approval.ok ? approval.code : r.status === "EMERGENCY_APPLIED" && !review.ok ? review.code : null;
-    return {
-      id: r.id,
-      kind: r.kind,
-      payload,
-      ...(await summaryOf(db, payload)),
-      status: r.status,
-      emergency: r.emergency,
-      reason: r.reason,
-      requestedByEmail: r.requestedBy.email,
-      requestedAt: r.requestedAt,
-      decidedByEmail: r.decidedBy?.email ?? null,
-      decidedAt: r.decidedAt,
-      decisionReason: r.decisionReason,
-      reviewedByEmail: r.reviewedBy?.email ?? null,
-      reviewedAt: r.reviewedAt,
-      reviewReason: r.reviewReason,
-      canDecide: r.status === "PENDING" && approval.ok,
-      canReview: r.status === "EMERGENCY_APPLIED" && review.ok,
-      whyNot: whyNotCode ? WORDS[whyNotCode] : null,
-      /** the same reason as a code, for the console's words in the reader's language */
-      whyNotCode,
-    };
-  }));
-  return { open: rows.slice(0, open.length), closed: rows.slice(open.length) };
-}
-
-const PEOPLE = { requestedBy: { select: { email: true } }, decidedBy: { select: { email: true } }, reviewedBy: { select: { email: true } } } as const;
-
-/** Emergencies applied alone and not yet reviewed: the overview shows them to everyone. */
-export async function unreviewedEmergencies(db: PrismaClient) {
-  const rows = await db.changeRequest.findMany({ where: { status: "EMERGENCY_APPLIED" }, orderBy: { requestedAt: "asc" }, take: 20, include: PEOPLE });
-  return Promise.all(rows.map(async (r) => {
-    const payload = ChangePayload.parse(r.payload);
-    return { id: r.id, kind: r.kind, payload, ...(await summaryOf(db, payload)), reason: r.reason, appliedByEmail: r.requestedBy.email, appliedAt: r.requestedAt };
-  }));
 }
 
 // --- The console's one-step actions, routed through four eyes when they weaken protection -------

@@ -1,7 +1,8 @@
 // Payout batches: approved cases become PAID together with one transfer file, built once and
 // stored, so every download returns the same bytes. A case enters at most one batch.
 import { createHash, randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit } from "../audit/write-audit.ts";
 import { AppError } from "../../../shared/errors.ts";
@@ -26,7 +27,7 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
     await lockVictims(tx, await tx.compensationCase.findMany({ where: { id: { in: caseIds } }, select: { bankCode: true, branchCode: true, accountNumber: true } }));
     // Lock the cases first: a concurrent batch or cancel waits, and after the wait the WHERE is
     // checked again, so a case another batch just took is no longer returned here.
-    const rows = await tx.$queryRaw<Array<{ id: string; bank_code: string; branch_code: string; account_number: string; holder_name: string; total_yen: number; requested_by_id: string; decided_by_id: string | null }>>(Prisma.sql`
+    const rows = await tx.$queryRaw<Array<{ id: string; bank_code: string; branch_code: string; account_number: string; holder_name: string; total_yen: number; requested_by_id: string; decided_by_id: string | null }>>(sql`
       SELECT id::text AS id, bank_code, branch_code, account_number, holder_name, total_yen, requested_by_id::text AS requested_by_id, decided_by_id::text AS decided_by_id
         FROM compensation_case
        WHERE id = ANY(${caseIds}::uuid[]) AND state = 'APPROVED' AND payout_batch_id IS NULL
@@ -92,7 +93,7 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
       },
     });
     // Enforced in SQL as well: only approved cases not yet in a batch move, and all of them must.
-    const paid = await tx.$executeRaw(Prisma.sql`
+    const paid = await tx.$executeRaw(sql`
       UPDATE compensation_case
          SET state = 'PAID', payout_batch_id = ${batchId}::uuid, paid_at = ${createdAt}
        WHERE id = ANY(${caseIds}::uuid[]) AND state = 'APPROVED' AND payout_batch_id IS NULL`);

@@ -1,24 +1,25 @@
-// Reads for the compensation screens: the queue, one case with its victim view and history, the
-// managers' approval queue and the cases ready for a payout batch. Account numbers go out masked.
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+// Reads for the compensation screens: the queue, one case with its victim view and history, and the
+// cases ready for a payout batch (the managers' queue: approval-queue.ts). Account numbers go out masked.
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { sql } from "../../db/sql.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import { ListCasesInput } from "../../../shared/compensation/inputs.ts";
-import { ALLOWED_TRANSITIONS, approvalRefusalWords, canApprove, canApproveForVictim, needsSecondApprover, victimKey, victimTotalWith, type VictimCase } from "../../../shared/compensation/rules.ts";
+import { ALLOWED_TRANSITIONS, approvalRefusalWords, canApprove, canApproveForVictim, needsSecondApprover, victimTotalWith } from "../../../shared/compensation/rules.ts";
 import { CaseState } from "../../../shared/compensation/schemas.ts";
 import type { z } from "zod";
 import { approvalThresholdYen, victimCases } from "./service.ts";
 import { num, type StaffActor } from "./sql.ts";
 import { victimView } from "./victims.ts";
 
-async function emails(db: PrismaClient, ids: Array<string | null>): Promise<Map<string, string>> {
+export async function emails(db: PrismaClient, ids: Array<string | null>): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter((id): id is string => !!id))];
   if (unique.length === 0) return new Map();
   const staff = await db.staffUser.findMany({ where: { id: { in: unique } }, select: { id: true, email: true } });
   return new Map(staff.map((s) => [s.id, s.email]));
 }
 
-async function bankNames(db: PrismaClient, codes: string[]): Promise<Map<string, string>> {
+export async function bankNames(db: PrismaClient, codes: string[]): Promise<Map<string, string>> {
   const banks = await db.bank.findMany({ where: { code: { in: [...new Set(codes)] } }, select: { code: true, name: true } });
   return new Map(banks.map((b) => [b.code, b.name]));
 }
@@ -87,10 +88,10 @@ export async function listCases(db: PrismaClient, actor: StaffActor, rawInput: z
 }
 
 /** Per case, the wallets behind its charges with the scorer's reasons: the evidence an approver reads. */
-async function walletsByCase(db: PrismaClient, caseIds: string[]) {
+export async function walletsByCase(db: PrismaClient, caseIds: string[]) {
   const byCase = new Map<string, Array<ReturnType<typeof toWallet>>>();
   if (caseIds.length === 0) return byCase;
-  const rows = await db.$queryRaw<WalletRow[]>(Prisma.sql`
+  const rows = await db.$queryRaw<WalletRow[]>(sql`
     SELECT l.case_id::text AS case_id, w.id, w.holder_name, w.risk_score, w.risk_reasons, w.review_label::text AS review_label,
            w.flagged_at, w.opened_at, w.status::text AS status, COUNT(c.id) AS charge_count, SUM(c.amount_yen) AS charged_yen
       FROM compensation_line l
@@ -222,76 +223,6 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
       cancel: ALLOWED_TRANSITIONS[c.state].includes("CANCELLED"),
       whyNotApprove: c.state !== "REQUESTED" || approval.ok ? null : approvalRefusalWords(approval, thresholdYen),
     },
-  };
-}
-
-/**
- * Requested cases waiting for a manager, oldest first, with the evidence against each wallet: those
- * at or above the threshold alone, and those that bring their victim's total to it.
- */
-export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
-  const thresholdYen = await approvalThresholdYen(db);
-  // Victims with a requested case whose total over cases not rejected or cancelled reaches the threshold.
-  const victims = await db.$queryRaw<Array<{ bank_code: string; branch_code: string; account_number: string }>>(Prisma.sql`
-    SELECT bank_code, branch_code, account_number
-      FROM compensation_case
-     WHERE state IN ('REQUESTED', 'APPROVED', 'PAID')
-     GROUP BY bank_code, branch_code, account_number
-    HAVING bool_or(state = 'REQUESTED') AND SUM(total_yen) >= ${thresholdYen}`);
-  const victimFilter = victims.map((v) => ({ bankCode: v.bank_code, branchCode: v.branch_code, accountNumber: v.account_number }));
-  const cases =
-    victimFilter.length === 0
-      ? []
-      : await db.compensationCase.findMany({
-          where: { state: "REQUESTED", OR: victimFilter },
-          orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
-          take: 200,
-          include: { lines: { include: { charge: { select: { occurredAt: true, amountYen: true, accountId: true } } }, orderBy: [{ charge: { occurredAt: "asc" } }, { chargeId: "asc" }] } },
-        });
-  const sameVictim = new Map<string, VictimCase[]>();
-  if (cases.length > 0) {
-    const all = await db.compensationCase.findMany({
-      where: { OR: victimFilter },
-      select: { id: true, state: true, totalYen: true, requestedById: true, decidedById: true, bankCode: true, branchCode: true, accountNumber: true },
-    });
-    for (const c of all) {
-      const key = victimKey(c.bankCode, c.branchCode, c.accountNumber);
-      sameVictim.set(key, [...(sameVictim.get(key) ?? []), c]);
-    }
-  }
-  const [emailOf, bankOf, walletsOf] = await Promise.all([
-    emails(db, cases.map((c) => c.requestedById)),
-    bankNames(db, cases.map((c) => c.bankCode)),
-    walletsByCase(db, cases.map((c) => c.id)),
-  ]);
-  return {
-    thresholdYen,
-    cases: cases.map((c) => ({
-        id: c.id,
-        bankCode: c.bankCode,
-        bankName: bankOf.get(c.bankCode) ?? c.bankCode,
-        branchCode: c.branchCode,
-        accountNumberMasked: maskAccountNumber(c.accountNumber),
-        holderName: c.holderName,
-        totalYen: c.totalYen,
-        reason: c.reason,
-        requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
-        requestedAt: c.requestedAt,
-        requestedByMe: c.requestedById === actor.id,
-        ...decisionFor(actor, c, sameVictim.get(victimKey(c.bankCode, c.branchCode, c.accountNumber)) ?? [], thresholdYen),
-        lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
-      wallets: walletsOf.get(c.id) ?? [],
-    })),
-  };
-}
-
-function decisionFor(actor: StaffActor, c: VictimCase, sameVictim: VictimCase[], thresholdYen: number) {
-  const approval = canApproveForVictim({ actor, target: c, victimCases: sameVictim, thresholdYen });
-  return {
-    victimTotalYen: victimTotalWith(c, sameVictim).totalYen,
-    canDecide: approval.ok,
-    canReject: canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen }).ok,
-    whyNotApprove: approval.ok ? null : approvalRefusalWords(approval, thresholdYen),
   };
 }
 

@@ -1,8 +1,10 @@
 // Money totals by bank and by case state: what fraudulent wallets took, what was paid back, what is
 // pending and what is still owed. Totals only: no names or account numbers.
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { empty, sql } from "../../db/sql.ts";
+import { fraudulentWalletSql } from "../../db/rules-sql.ts";
 import { CaseState } from "../../../shared/compensation/schemas.ts";
-import { FRAUD_WALLET_SQL, num } from "./sql.ts";
+import { num } from "./sql.ts";
 
 export interface BankTotals {
   bankCode: string;
@@ -25,10 +27,10 @@ function emptyStates(): Record<CaseState, { count: number; totalYen: number }> {
 }
 
 export async function compensationReport(db: PrismaClient, opts: { bankCode?: string } = {}) {
-  const bankFilter = opts.bankCode ? Prisma.sql`AND c.bank_code = ${opts.bankCode}` : Prisma.empty;
-  const caseBankFilter = opts.bankCode ? Prisma.sql`AND cc.bank_code = ${opts.bankCode}` : Prisma.empty;
+  const bankFilter = opts.bankCode ? sql`AND c.bank_code = ${opts.bankCode}` : empty;
+  const caseBankFilter = opts.bankCode ? sql`AND cc.bank_code = ${opts.bankCode}` : empty;
   const [money, cases] = await Promise.all([
-    db.$queryRaw<Array<{ bank_code: string; victim_count: unknown; taken_yen: unknown; outstanding_yen: unknown; paid_yen: unknown; pending_yen: unknown }>>(Prisma.sql`
+    db.$queryRaw<Array<{ bank_code: string; victim_count: unknown; taken_yen: unknown; outstanding_yen: unknown; paid_yen: unknown; pending_yen: unknown }>>(sql`
       WITH held AS (
         SELECT l.charge_id,
                SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID') AS paid_yen,
@@ -41,7 +43,7 @@ export async function compensationReport(db: PrismaClient, opts: { bankCode?: st
           FROM charge c
           JOIN wallet_account w ON w.id = c.account_id
           LEFT JOIN held h ON h.charge_id = c.id
-         WHERE ${FRAUD_WALLET_SQL} ${bankFilter}
+         WHERE ${fraudulentWalletSql("w")} ${bankFilter}
       ), taken AS (
         SELECT bank_code,
                COUNT(DISTINCT (branch_code, account_number)) AS victim_count,
@@ -57,7 +59,7 @@ export async function compensationReport(db: PrismaClient, opts: { bankCode?: st
       )
       SELECT COALESCE(t.bank_code, p.bank_code) AS bank_code, t.victim_count, t.taken_yen, t.outstanding_yen, p.paid_yen, p.pending_yen
         FROM taken t FULL JOIN compensated p ON p.bank_code = t.bank_code`),
-    db.$queryRaw<Array<{ bank_code: string; state: CaseState; n: unknown; total_yen: unknown }>>(Prisma.sql`
+    db.$queryRaw<Array<{ bank_code: string; state: CaseState; n: unknown; total_yen: unknown }>>(sql`
       SELECT cc.bank_code, cc.state::text AS state, COUNT(*) AS n, SUM(cc.total_yen) AS total_yen
         FROM compensation_case cc WHERE TRUE ${caseBankFilter}
        GROUP BY cc.bank_code, cc.state`),

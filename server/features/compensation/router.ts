@@ -11,9 +11,11 @@ import {
   VictimSearchInput,
 } from "../../../shared/compensation/inputs.ts";
 import { CreatePayoutBatchInput, TransitionInput } from "../../../shared/compensation/schemas.ts";
-import { approvalThresholdYen, createCase, decideCase } from "./service.ts";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { approvalQueue, getCase, listCases, payableCases } from "./queries.ts";
+import { approvalThresholdYen, victimTotalWithCase } from "./service.ts";
+import { createCase } from "./create-case.ts";
+import { decideCase } from "./decide-case.ts";
+import { getCase, listCases, payableCases } from "./queries.ts";
+import { approvalQueue } from "./approval-queue.ts";
 import { searchVictims, victimForCharge, victimsOfAccount } from "./victims.ts";
 import { createPayoutBatch, downloadBatch, listBatches } from "./payout.ts";
 import { compensationReport } from "./report.ts";
@@ -24,16 +26,6 @@ import type { Role } from "../../../shared/auth/roles.ts";
 // staffProcedure guarantees a signed-in user; services take the actor with its id and role.
 function staff(ctx: { actor: Actor; user: { id: string; role: Role } }): StaffActor {
   return { ...ctx.actor, id: ctx.user.id, role: ctx.user.role };
-}
-
-async function victimTotalWithCase(db: PrismaClient, caseId: string): Promise<number> {
-  const c = await db.compensationCase.findUnique({ where: { id: caseId }, select: { totalYen: true, bankCode: true, branchCode: true, accountNumber: true } });
-  if (!c) return 0;
-  const others = await db.compensationCase.aggregate({
-    where: { bankCode: c.bankCode, branchCode: c.branchCode, accountNumber: c.accountNumber, id: { not: caseId }, state: { notIn: ["REJECTED", "CANCELLED"] } },
-    _sum: { totalYen: true },
-  });
-  return c.totalYen + (others._sum.totalYen ?? 0);
 }
 
 export const compensationRouter = router({

@@ -1,228 +1,19 @@
-// Compensation cases: create exactly once, never pay more than was taken, approve with a second pair
-// of eyes for large sums, reject or cancel with a reason. Every change and its audit record share
-// one transaction.
-import { createHash } from "node:crypto";
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import { withTransaction, type Tx } from "../../db/transaction.ts";
-import { writeAudit } from "../audit/write-audit.ts";
+// Compensation, one file per action: create-case.ts (create exactly once, never pay more than was
+// taken), decide-case.ts (approve with a second pair of eyes for large sums, reject or cancel),
+// payout.ts, and the reads in queries.ts, approval-queue.ts, victims.ts and report.ts. Here: what
+// several of them share about a victim (their cases, the lock that serialises decisions on them)
+// and the approval threshold.
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { sql } from "../../db/sql.ts";
+import type { Tx } from "../../db/transaction.ts";
 import { readSetting } from "../admin/settings-service.ts";
-import { formatJst, formatYen, maskAccountNumber } from "../../../shared/format.ts";
-import { compensationError } from "../../../shared/compensation/errors.ts";
-import { AppError } from "../../../shared/errors.ts";
-import type { CreateCaseRequest } from "../../../shared/compensation/inputs.ts";
-import {
-  approvalRefusalWords,
-  assertTransition,
-  canApprove,
-  canApproveForVictim,
-  canonicalCaseRequest,
-  caseTotalYen,
-  checkLines,
-  idempotencyOutcome,
-  needsSecondApprover,
-  type CaseRequestContent,
-  type ChargeForCompensation,
-  type ExistingLine,
-  type VictimCase,
-  victimKey,
-  victimTotalWith,
-} from "../../../shared/compensation/rules.ts";
-import type { CaseState } from "../../../shared/compensation/schemas.ts";
-import { FRAUD_WALLET_SQL, type StaffActor } from "./sql.ts";
+import { victimKey, type VictimCase } from "../../../shared/compensation/rules.ts";
 
 export const APPROVAL_THRESHOLD_SETTING = "compensation.approvalThresholdYen" as const;
 
 export function approvalThresholdYen(db: PrismaClient | Tx): Promise<number> {
   return readSetting(db, APPROVAL_THRESHOLD_SETTING);
 }
-
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-interface LockedCharge {
-  id: string;
-  bank_code: string;
-  branch_code: string;
-  account_number: string;
-  amount_yen: number;
-  occurred_at: Date;
-  fraudulent: boolean;
-}
-
-export interface CreateCaseResult {
-  caseId: string;
-  /** True when this request repeated an earlier one (same key, same content): nothing new was created. */
-  replayed: boolean;
-}
-
-function isUniqueViolation(err: unknown, target: string): boolean {
-  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } }; message?: string };
-  if (e?.code !== "P2002") return false;
-  const text = JSON.stringify(e.meta ?? {}) + String(e.message ?? "");
-  return text.includes(target);
-}
-
-/** The same key must carry the same content; the victim is part of the content. */
-async function replayOrRefuse(db: PrismaClient | Tx, idempotencyKey: string, requestHash: string): Promise<CreateCaseResult | null> {
-  const prior = await db.compensationCase.findUnique({ where: { idempotencyKey }, select: { id: true, requestHash: true } });
-  if (!prior) return null;
-  const outcome = idempotencyOutcome(prior.requestHash, requestHash);
-  if ("kind" in outcome && outcome.kind === "replay") return { caseId: prior.id, replayed: true };
-  throw compensationError(
-    "IDEMPOTENCY_KEY_REUSED",
-    `This form already created case ${prior.id.slice(0, 8)} with different charges, amounts or reason. Open that case, or start a new form for another case.`,
-    { caseId: prior.id },
-  );
-}
-
-function describeCharge(c: LockedCharge): string {
-  return `Charge ${c.id} (${formatYen(c.amount_yen)} on ${formatJst(c.occurred_at)})`;
-}
-
-export async function createCase(db: PrismaClient, actor: StaffActor, input: CreateCaseRequest): Promise<CreateCaseResult> {
-  const chargeIds = [...new Set(input.lines.map((l) => l.chargeId))].sort();
-  // The victim is the bank account of the first line's charge; checkLines then refuses any line
-  // drawn on another account. A charge's bank account snapshot never changes, so reading it before
-  // the transaction is safe.
-  const first = await db.charge.findUnique({
-    where: { id: input.lines[0].chargeId },
-    select: { bankCode: true, branchCode: true, accountNumber: true },
-  });
-  if (!first) throw compensationError("CHARGE_NOT_FOUND", `There is no charge with id ${input.lines[0].chargeId}.`, { chargeId: input.lines[0].chargeId });
-  const victim = { bankCode: first.bankCode, branchCode: first.branchCode, accountNumber: first.accountNumber, holderName: input.holderName.trim() };
-  const content: CaseRequestContent = { victim, lines: input.lines, reason: input.reason.trim() };
-  const requestHash = sha256Hex(canonicalCaseRequest(content));
-
-  // A retry of a request that already succeeded answers at once, without taking any lock.
-  const early = await replayOrRefuse(db, input.idempotencyKey, requestHash);
-  if (early) return early;
-
-  try {
-    return await withTransaction(db, async (tx) => {
-      // Serialise every request touching these charges (sorted ids: no deadlock between them). The
-      // compensation_line trigger locks the same rows, so the database holds the line as well.
-      const locked = await tx.$queryRaw<LockedCharge[]>(Prisma.sql`
-        SELECT c.id, c.bank_code, c.branch_code, c.account_number, c.amount_yen, c.occurred_at, ${FRAUD_WALLET_SQL} AS fraudulent
-          FROM charge c JOIN wallet_account w ON w.id = c.account_id
-         WHERE c.id = ANY(${chargeIds}::text[])
-         ORDER BY c.id
-           FOR UPDATE OF c`);
-
-      // A double click with the same key waited on the locks above: now it sees the first one's case.
-      const replay = await replayOrRefuse(tx, input.idempotencyKey, requestHash);
-      if (replay) return replay;
-
-      const byId = new Map(locked.map((c) => [c.id, c]));
-      for (const id of chargeIds) {
-        const c = byId.get(id);
-        if (!c) throw compensationError("CHARGE_NOT_FOUND", `There is no charge with id ${id}.`, { chargeId: id });
-        if (!c.fraudulent) {
-          throw compensationError(
-            "CHARGE_NOT_FRAUDULENT",
-            `${describeCharge(c)} was made by a wallet that is not flagged or confirmed as fraud, so it cannot be compensated here. Ask an analyst to review the wallet first.`,
-            { chargeId: id },
-          );
-        }
-      }
-
-      const existing = await tx.$queryRaw<Array<{ charge_id: string; amount_yen: number; state: CaseState }>>(Prisma.sql`
-        SELECT l.charge_id, l.amount_yen, cc.state::text AS state
-          FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id
-         WHERE l.charge_id = ANY(${chargeIds}::text[])`);
-      const existingByCharge = new Map<string, ExistingLine[]>();
-      for (const e of existing) {
-        const list = existingByCharge.get(e.charge_id) ?? [];
-        list.push({ amountYen: e.amount_yen, caseState: e.state });
-        existingByCharge.set(e.charge_id, list);
-      }
-      const chargesById = new Map<string, ChargeForCompensation>(
-        locked.map((c) => [c.id, { id: c.id, amountYen: c.amount_yen, bankCode: c.bank_code, branchCode: c.branch_code, accountNumber: c.account_number }]),
-      );
-      const check = checkLines(input.lines, chargesById, existingByCharge, victim);
-      if (!check.ok) {
-        const c = byId.get(check.chargeId)!;
-        switch (check.code) {
-          case "COMPENSATION_EXCEEDS_CHARGE": {
-            const heldYen = c.amount_yen - check.remainingYen;
-            throw compensationError(
-              "COMPENSATION_EXCEEDS_CHARGE",
-              check.remainingYen === 0
-                ? `${describeCharge(c)} has nothing left to pay back: other cases already cover the whole ${formatYen(c.amount_yen)}. Leave it out of this case.`
-                : `${describeCharge(c)} has only ${formatYen(check.remainingYen)} left to pay back (other cases already cover ${formatYen(heldYen)}), but this case asks for ${formatYen(check.requestedYen)}. Lower the amount to at most ${formatYen(check.remainingYen)}.`,
-              { chargeId: check.chargeId, remainingYen: check.remainingYen, requestedYen: check.requestedYen },
-            );
-          }
-          case "CHARGE_NOT_FOR_VICTIM":
-            throw compensationError(
-              "CHARGE_NOT_FOR_VICTIM",
-              `${describeCharge(c)} drew on another bank account (${c.bank_code}-${c.branch_code} ${maskAccountNumber(c.account_number)}) than the victim's. A case covers one victim's account only.`,
-              { chargeId: check.chargeId },
-            );
-          case "UNKNOWN_CHARGE":
-            throw compensationError("CHARGE_NOT_FOUND", `There is no charge with id ${check.chargeId}.`, { chargeId: check.chargeId });
-          case "INVALID_AMOUNT":
-            throw compensationError("INVALID_AMOUNT", `The amount for charge ${check.chargeId} must be a whole, positive number of yen.`, { chargeId: check.chargeId });
-        }
-      }
-
-      const totalYen = caseTotalYen(input.lines);
-      const created = await tx.compensationCase.create({
-        data: {
-          idempotencyKey: input.idempotencyKey,
-          requestHash,
-          bankCode: victim.bankCode,
-          branchCode: victim.branchCode,
-          accountNumber: victim.accountNumber,
-          holderName: victim.holderName,
-          totalYen,
-          reason: content.reason,
-          requestedById: actor.id,
-          lines: { createMany: { data: input.lines.map((l) => ({ chargeId: l.chargeId, amountYen: l.amountYen })) } },
-        },
-        select: { id: true },
-      });
-      await writeAudit(tx, actor, {
-        action: "compensation.create",
-        targetType: "case",
-        targetId: created.id,
-        reason: content.reason,
-        after: {
-          state: "REQUESTED",
-          totalYen,
-          victim: { bankCode: victim.bankCode, branchCode: victim.branchCode, accountNumber: maskAccountNumber(victim.accountNumber), holderName: victim.holderName },
-          lines: input.lines,
-        },
-      });
-      return { caseId: created.id, replayed: false };
-    });
-  } catch (err) {
-    // Two requests with the same key but different charges do not share a lock: the loser hits the
-    // unique index, and answers like a retry would (same content: the case; otherwise refused).
-    if (isUniqueViolation(err, "idempotency_key")) {
-      const again = await replayOrRefuse(db, input.idempotencyKey, requestHash);
-      if (again) return again;
-    }
-    // The database's own guard (see the compensation_guards migration) should never fire behind the
-    // row locks above; if it does, it is still the same conflict, not a server fault.
-    if (/compensation_line_within_charge/.test(String((err as Error)?.message ?? "") + JSON.stringify((err as { meta?: unknown })?.meta ?? {}))) {
-      throw compensationError("COMPENSATION_EXCEEDS_CHARGE", "Another case took part of these charges at the same moment. Reload to see what is left to pay back.");
-    }
-    throw err;
-  }
-}
-
-// --- Transitions ------------------------------------------------------------------------------
-
-type Decision = "approve" | "reject" | "cancel";
-const TARGET_STATE: Record<Decision, CaseState> = { approve: "APPROVED", reject: "REJECTED", cancel: "CANCELLED" };
-const STATE_WORDS: Record<CaseState, string> = {
-  REQUESTED: "waiting for approval",
-  APPROVED: "approved",
-  PAID: "paid",
-  REJECTED: "rejected",
-  CANCELLED: "cancelled",
-};
 
 export interface VictimRef {
   bankCode: string;
@@ -236,7 +27,7 @@ export interface VictimRef {
  */
 export async function lockVictims(tx: Tx, victims: readonly VictimRef[]): Promise<void> {
   const keys = [...new Set(victims.map((v) => victimKey(v.bankCode, v.branchCode, v.accountNumber)))].sort();
-  for (const key of keys) await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`compensation.victim:${key}`}, 0))`);
+  for (const key of keys) await tx.$executeRaw(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`compensation.victim:${key}`}, 0))`);
 }
 
 /** Every case of one victim's bank account, whatever its state. */
@@ -247,77 +38,16 @@ export async function victimCases(db: PrismaClient | Tx, victim: VictimRef): Pro
   });
 }
 
-export async function decideCase(
-  db: PrismaClient,
-  actor: StaffActor,
-  args: { caseId: string; reason: string; decision: Decision },
-): Promise<{ caseId: string; state: CaseState }> {
-  const to = TARGET_STATE[args.decision];
-  return withTransaction(db, async (tx) => {
-    if (args.decision === "approve") {
-      // The threshold holds per victim: approvals of one bank account's cases take turns, so two
-      // approvals at the same moment cannot each see the other's case as unapproved.
-      const victim = await tx.compensationCase.findUnique({ where: { id: args.caseId }, select: { bankCode: true, branchCode: true, accountNumber: true } });
-      if (!victim) throw compensationError("CASE_NOT_FOUND");
-      await lockVictims(tx, [victim]);
-    }
-    // The row lock orders this against a concurrent approve/cancel and against payout batching.
-    const [row] = await tx.$queryRaw<Array<{ id: string; state: CaseState; total_yen: number; requested_by_id: string; bank_code: string; branch_code: string; account_number: string }>>(Prisma.sql`
-      SELECT id, state::text AS state, total_yen, requested_by_id::text AS requested_by_id, bank_code, branch_code, account_number
-        FROM compensation_case WHERE id = ${args.caseId}::uuid FOR UPDATE`);
-    if (!row) throw compensationError("CASE_NOT_FOUND");
-    const transition = assertTransition(row.state, to);
-    if (!transition.ok) {
-      throw compensationError(
-        "INVALID_TRANSITION",
-        `This case is already ${STATE_WORDS[row.state]}, so it cannot be ${args.decision === "approve" ? "approved" : args.decision === "reject" ? "rejected" : "cancelled"}.`,
-        { state: row.state },
-      );
-    }
-    const thresholdYen = await approvalThresholdYen(tx);
-    let victimTotalYen = row.total_yen;
-    if (args.decision === "approve") {
-      // What the victim would receive across all their cases that are not rejected or cancelled.
-      const others = await victimCases(tx, { bankCode: row.bank_code, branchCode: row.branch_code, accountNumber: row.account_number });
-      const target = { id: row.id, requestedById: row.requested_by_id, totalYen: row.total_yen };
-      const allowed = canApproveForVictim({ actor, target, victimCases: others, thresholdYen });
-      if (!allowed.ok) {
-        if (allowed.code === "ROLE_NOT_ALLOWED") throw new AppError("FORBIDDEN", "Your role is not allowed to decide compensation cases.");
-        throw compensationError(allowed.code, approvalRefusalWords(allowed, thresholdYen), { victimTotalYen: allowed.victimTotalYen, caseCount: allowed.caseCount, thresholdYen });
-      }
-      victimTotalYen = victimTotalWith(target, others).totalYen;
-    } else if (args.decision === "reject") {
-      // Rejecting is the approver's answer too: it takes the same authority as approving this case.
-      const allowed = canApprove({ actor, requestedById: row.requested_by_id, totalYen: row.total_yen, thresholdYen });
-      if (!allowed.ok) {
-        if (allowed.code === "ROLE_NOT_ALLOWED") throw new AppError("FORBIDDEN", "Your role is not allowed to decide compensation cases.");
-        const big = `${formatYen(row.total_yen)} is at or above the ${formatYen(thresholdYen)} threshold`;
-        throw compensationError(
-          allowed.code,
-          allowed.code === "MANAGER_APPROVAL_REQUIRED" ? `${big}: a manager must reject this case.` : `${big}: a manager other than the one who requested it must reject this case.`,
-        );
-      }
-    }
-    const now = new Date();
-    // The WHERE repeats the state we checked: a belt to the row lock's braces.
-    const updated = await tx.compensationCase.updateMany({
-      where: { id: args.caseId, state: row.state },
-      data: { state: to, decidedById: actor.id, decidedAt: now, decisionReason: args.reason },
-    });
-    if (updated.count !== 1) throw compensationError("INVALID_TRANSITION", "The case changed at the same moment. Reload and try again.");
-    await writeAudit(tx, actor, {
-      action: `compensation.${args.decision}`,
-      targetType: "case",
-      targetId: args.caseId,
-      reason: args.reason,
-      before: { state: row.state },
-      after: {
-        state: to,
-        totalYen: row.total_yen,
-        needsManager: needsSecondApprover(row.total_yen, thresholdYen),
-        ...(args.decision === "approve" ? { victimTotalYen, needsManagerForVictim: needsSecondApprover(victimTotalYen, thresholdYen) } : {}),
-      },
-    });
-    return { caseId: args.caseId, state: to };
+/**
+ * What the victim of this case would receive across their cases not rejected or cancelled, this one
+ * included (0 for an unknown case): what an approval's step-up is weighed on.
+ */
+export async function victimTotalWithCase(db: PrismaClient, caseId: string): Promise<number> {
+  const c = await db.compensationCase.findUnique({ where: { id: caseId }, select: { totalYen: true, bankCode: true, branchCode: true, accountNumber: true } });
+  if (!c) return 0;
+  const others = await db.compensationCase.aggregate({
+    where: { bankCode: c.bankCode, branchCode: c.branchCode, accountNumber: c.accountNumber, id: { not: caseId }, state: { notIn: ["REJECTED", "CANCELLED"] } },
+    _sum: { totalYen: true },
   });
+  return c.totalYen + (others._sum.totalYen ?? 0);
 }

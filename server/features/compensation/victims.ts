@@ -1,13 +1,16 @@
 // Finding victims: bank accounts that fraudulent wallets charged from, with what each charge took,
 // what was already paid back, what is pending and what is still owed. Account numbers leave the
 // server masked; a victim is referred to by one of its charges' ids (`ref`).
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { empty, sql, type Sql } from "../../db/sql.ts";
+import { fraudulentWalletSql } from "../../db/rules-sql.ts";
+import { holderNameSql } from "../../db/queries/bank-links.ts";
 import type { Tx } from "../../db/transaction.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import type { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
-import { FRAUD_WALLET_SQL, holderNameSql, num } from "./sql.ts";
+import { num } from "./sql.ts";
 import { accountsAccess } from "../../../shared/accounts/access.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 
@@ -90,10 +93,10 @@ function toSummary(r: SummaryRow): VictimSummary {
  * Victim summaries for the charges picked by `where` (a condition on charge `c`), grouped by bank
  * account. Per-charge sums first, so a charge in several cases is counted once.
  */
-async function summaries(db: Db, where: Prisma.Sql): Promise<VictimSummary[]> {
-  const rows = await db.$queryRaw<SummaryRow[]>(Prisma.sql`
+async function summaries(db: Db, where: Sql): Promise<VictimSummary[]> {
+  const rows = await db.$queryRaw<SummaryRow[]>(sql`
     WITH picked AS (
-      SELECT c.id, c.bank_code, c.branch_code, c.account_number, c.amount_yen, ${FRAUD_WALLET_SQL} AS fraudulent
+      SELECT c.id, c.bank_code, c.branch_code, c.account_number, c.amount_yen, ${fraudulentWalletSql("w")} AS fraudulent
         FROM charge c JOIN wallet_account w ON w.id = c.account_id
        WHERE ${where}
     ), held AS (
@@ -107,7 +110,7 @@ async function summaries(db: Db, where: Prisma.Sql): Promise<VictimSummary[]> {
        GROUP BY p.id
     )
     SELECT MIN(p.id) FILTER (WHERE p.fraudulent) AS ref, p.bank_code, b.name AS bank_name, p.branch_code, p.account_number,
-           ${holderNameSql(Prisma.sql`p.bank_code`, Prisma.sql`p.branch_code`, Prisma.sql`p.account_number`)} AS holder_name,
+           ${holderNameSql(sql`p.bank_code`, sql`p.branch_code`, sql`p.account_number`)} AS holder_name,
            COUNT(*) FILTER (WHERE p.fraudulent) AS charge_count,
            COALESCE(SUM(p.amount_yen) FILTER (WHERE p.fraudulent), 0) AS taken_yen,
            COALESCE(SUM(h.paid_yen), 0) AS paid_yen,
@@ -124,16 +127,16 @@ async function summaries(db: Db, where: Prisma.Sql): Promise<VictimSummary[]> {
 
 /** By bank code and account number (branch optional): the full number is only ever an input. */
 export async function searchVictims(db: Db, input: VictimSearchInput): Promise<{ victims: VictimSummary[]; nonFraudulentAccounts: number }> {
-  const branch = input.branchCode ? Prisma.sql`AND c.branch_code = ${input.branchCode}` : Prisma.empty;
-  const all = await summariesIncludingClean(db, Prisma.sql`c.bank_code = ${input.bankCode} AND c.account_number = ${input.accountNumber} ${branch}`);
+  const branch = input.branchCode ? sql`AND c.branch_code = ${input.branchCode}` : empty;
+  const all = await summariesIncludingClean(db, sql`c.bank_code = ${input.bankCode} AND c.account_number = ${input.accountNumber} ${branch}`);
   return all;
 }
 
 // Search also says when the account was charged only by wallets we do not consider fraudulent, so
 // support can tell "no fraud found" from "no such account".
-async function summariesIncludingClean(db: Db, where: Prisma.Sql) {
+async function summariesIncludingClean(db: Db, where: Sql) {
   const victims = await summaries(db, where);
-  const [{ n }] = await db.$queryRaw<{ n: unknown }[]>(Prisma.sql`
+  const [{ n }] = await db.$queryRaw<{ n: unknown }[]>(sql`
     SELECT COUNT(DISTINCT (c.bank_code, c.branch_code, c.account_number)) AS n
       FROM charge c JOIN wallet_account w ON w.id = c.account_id
      WHERE ${where}`);
@@ -153,12 +156,12 @@ export async function victimForCharge(db: Db, chargeId: string): Promise<VictimV
 }
 
 export async function victimView(db: Db, account: BankAccountKey): Promise<VictimView | null> {
-  const accountWhere = Prisma.sql`c.bank_code = ${account.bankCode} AND c.branch_code = ${account.branchCode} AND c.account_number = ${account.accountNumber}`;
+  const accountWhere = sql`c.bank_code = ${account.bankCode} AND c.branch_code = ${account.branchCode} AND c.account_number = ${account.accountNumber}`;
   const [summary] = await summaries(db, accountWhere);
   if (!summary) return null;
   const chargeRows = await db.$queryRaw<
     Array<{ id: string; account_id: string; risk_score: number; review_label: string | null; occurred_at: Date; amount_yen: number; paid_yen: unknown; pending_yen: unknown }>
-  >(Prisma.sql`
+  >(sql`
     SELECT c.id, c.account_id, w.risk_score, w.review_label::text AS review_label, c.occurred_at, c.amount_yen,
            COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
            COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen
@@ -166,7 +169,7 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
       JOIN wallet_account w ON w.id = c.account_id
       LEFT JOIN compensation_line l ON l.charge_id = c.id
       LEFT JOIN compensation_case cc ON cc.id = l.case_id
-     WHERE ${accountWhere} AND ${FRAUD_WALLET_SQL}
+     WHERE ${accountWhere} AND ${fraudulentWalletSql("w")}
      GROUP BY c.id, w.id
      ORDER BY c.occurred_at, c.id`);
   const cases = await db.compensationCase.findMany({
@@ -203,8 +206,8 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
  */
 export async function victimsOfAccount(db: Db, viewer: { role: Role }, accountId: string) {
   const [wallet] = await db.$queryRaw<Array<{ id: string; holderName: string; riskScore: number; reviewLabel: "CONFIRMED_FRAUD" | "LEGITIMATE" | null; flaggedAt: Date | null; fraudulent: boolean }>>(
-    Prisma.sql`SELECT w.id, w.holder_name AS "holderName", w.risk_score AS "riskScore", w.review_label::text AS "reviewLabel", w.flagged_at AS "flaggedAt",
-                      ${FRAUD_WALLET_SQL} AS fraudulent
+    sql`SELECT w.id, w.holder_name AS "holderName", w.risk_score AS "riskScore", w.review_label::text AS "reviewLabel", w.flagged_at AS "flaggedAt",
+                      ${fraudulentWalletSql("w")} AS fraudulent
                  FROM wallet_account w WHERE w.id = ${accountId}`,
   );
   const mayReadAnyWallet = (accountsAccess["accounts.get"] as readonly Role[]).includes(viewer.role);
@@ -212,6 +215,6 @@ export async function victimsOfAccount(db: Db, viewer: { role: Role }, accountId
     throw compensationError("WALLET_NOT_FOUND", `There is no flagged or confirmed-fraud wallet with id ${accountId}.`);
   }
   // Totals per victim cover this wallet's charges only; the form then shows all of the victim's.
-  const victims = wallet.fraudulent ? await summaries(db, Prisma.sql`c.account_id = ${accountId}`) : [];
+  const victims = wallet.fraudulent ? await summaries(db, sql`c.account_id = ${accountId}`) : [];
   return { wallet, victims };
 }

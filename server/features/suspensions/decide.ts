@@ -8,7 +8,7 @@
 // The answer itself comes from the pure rules in shared/suspensions/rules.ts.
 // Time is the database's clock (statement_timestamp), the same clock that stamps a suspension's
 // startsAt, so "committed before I asked" always means "started before my decision time".
-import type pg from "pg";
+import { pgQuery, raw, sql, type Queryable, type Sql } from "../../db/sql.ts";
 import {
   decideCharge,
   decideLinkChange,
@@ -26,8 +26,6 @@ import type {
   SuspensionScope,
 } from "../../../shared/suspensions/schemas.ts";
 
-type Queryable = Pick<pg.Pool, "query">;
-
 interface SuspensionJson {
   id: string;
   bankCode: string;
@@ -39,17 +37,17 @@ interface SuspensionJson {
 }
 
 // Milliseconds since the epoch, truncated like the timestamptz(3) columns, as an exact integer.
-const NOW_MS = `(extract(epoch FROM date_trunc('milliseconds', statement_timestamp())) * 1000)::bigint AS now_ms`;
+const NOW_MS = sql`(extract(epoch FROM date_trunc('milliseconds', statement_timestamp())) * 1000)::bigint AS now_ms`;
 
 // A bank's suspensions that can still affect a decision: every one not lifted (in force or
 // scheduled), plus lifted ones that quarantined links (lifting does not release those links).
-function suspensionsOf(bankCodesSql: string): string {
-  return `coalesce((
+function suspensionsOf(bankCodes: Sql): Sql {
+  return sql`coalesce((
     SELECT json_agg(json_build_object(
       'id', s.id, 'bankCode', s.bank_code, 'scopes', s.scopes, 'startsAt', s.starts_at,
       'cutoffAt', s.cutoff_at, 'quarantine', s.quarantine, 'liftedAt', s.lifted_at))
     FROM suspension s
-    WHERE s.bank_code IN (${bankCodesSql}) AND (s.lifted_at IS NULL OR s.quarantine)
+    WHERE s.bank_code IN (${bankCodes}) AND (s.lifted_at IS NULL OR s.quarantine)
   ), '[]'::json) AS suspensions`;
 }
 
@@ -88,7 +86,7 @@ function toLink(row: LinkRow): LinkForDecision | null {
   };
 }
 
-const LINK_COLUMNS = `l.bank_code AS link_bank_code, l.registered_at, l.changed_at, l.status AS link_status,
+const LINK_COLUMNS = sql`l.bank_code AS link_bank_code, l.registered_at, l.changed_at, l.status AS link_status,
   l.status_changed_at, l.quarantine_suspension_id, l.account_id, a.status AS account_status`;
 
 type DecisionKind = "LINK_REGISTRATION" | "LINK_CHANGE" | "CHARGE";
@@ -111,52 +109,50 @@ interface DecisionRecord {
 // only a database crash within ~0.6 s (3 x wal_writer_delay) could lose the newest records. The
 // answer the platform acts on does not depend on the record, and the suspensions it is computed
 // from (and every staff action) are committed synchronously as usual.
-const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
-const INSERT_DECISION = `INSERT INTO platform_decision
+const ASYNC_COMMIT = raw(`(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`);
+
+function insertDecision(r: DecisionRecord): Sql {
+  return sql`INSERT INTO platform_decision
   (kind, bank_code, account_id, link_id, amount_yen, outcome, reason, suspension_id, decided_at)
-  SELECT $1::"DecisionKind", $2, $3, $4, $5::int, $6::"DecisionOutcome", $7, $8::uuid, $9::timestamptz FROM ${ASYNC_COMMIT}`;
+  SELECT ${r.kind}::"DecisionKind", ${r.bankCode}, ${r.accountId}, ${r.linkId}, ${r.amountYen}::int,
+         ${r.result.decision === "allow" ? "ALLOW" : "DENY"}::"DecisionOutcome", ${r.result.reason}, ${r.result.suspensionId ?? null}::uuid,
+         ${r.decidedAt}::timestamptz FROM ${ASYNC_COMMIT}`;
+}
 
 // Same upsert as ingestion's rollups; 5- and 60-minute buckets align identically in UTC and JST.
 // One statement: the decision row and the volume count commit together or not at all.
-const INSERT_DECISION_AND_COUNT_DENIED = `WITH d AS (${INSERT_DECISION} RETURNING bank_code, decided_at)
+function insertDecisionAndCountDenied(r: DecisionRecord): Sql {
+  return sql`WITH d AS (${insertDecision(r)} RETURNING bank_code, decided_at)
   INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
   SELECT d.bank_code, 'REGISTRATION_DENIED', b.m,
          date_bin(make_interval(mins => b.m), d.decided_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 1
   FROM d CROSS JOIN (VALUES (5::smallint), (60::smallint)) AS b(m)
   ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start)
   DO UPDATE SET value = volume_bucket.value + EXCLUDED.value`;
+}
 
 async function record(db: Queryable, r: DecisionRecord): Promise<void> {
-  const params = [
-    r.kind,
-    r.bankCode,
-    r.accountId,
-    r.linkId,
-    r.amountYen,
-    r.result.decision === "allow" ? "ALLOW" : "DENY",
-    r.result.reason,
-    r.result.suspensionId ?? null,
-    r.decidedAt,
-  ];
   // Named statements: prepared once per connection, so the hot path skips planning (~0.8 ms).
   await db.query(
     r.countDeniedRegistration
-      ? { name: "decision_insert_count_denied", text: INSERT_DECISION_AND_COUNT_DENIED, values: params }
-      : { name: "decision_insert", text: INSERT_DECISION, values: params },
+      ? pgQuery(insertDecisionAndCountDenied(r), { name: "decision_insert_count_denied" })
+      : pgQuery(insertDecision(r), { name: "decision_insert" }),
   );
 }
 
 const unknownBank = (): DecisionResult => ({ decision: "deny", reason: "UNKNOWN_BANK" });
 
 export async function decideLinkRegistrationRequest(db: Queryable, input: LinkRegistrationDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<{ now_ms: number; bank_known: boolean; account_status: AccountStatus | null; suspensions: SuspensionJson[] }>({
-    name: "decision_read_registration",
-    text: `SELECT ${NOW_MS},
-       EXISTS (SELECT 1 FROM bank WHERE code = $2) AS bank_known,
-       (SELECT status FROM wallet_account WHERE id = $1) AS account_status,
-       ${suspensionsOf("$2")}`,
-    values: [input.accountId, input.bankCode],
-  });
+  const bank = sql`${input.bankCode}::bpchar`;
+  const { rows } = await db.query<{ now_ms: number; bank_known: boolean; account_status: AccountStatus | null; suspensions: SuspensionJson[] }>(
+    pgQuery(
+      sql`SELECT ${NOW_MS},
+       EXISTS (SELECT 1 FROM bank WHERE code = ${bank}) AS bank_known,
+       (SELECT status FROM wallet_account WHERE id = ${input.accountId}) AS account_status,
+       ${suspensionsOf(bank)}`,
+      { name: "decision_read_registration" },
+    ),
+  );
   const row = rows[0];
   const at = new Date(row.now_ms);
   const result = !row.bank_known
@@ -181,16 +177,18 @@ export async function decideLinkRegistrationRequest(db: Queryable, input: LinkRe
 }
 
 export async function decideLinkChangeRequest(db: Queryable, input: LinkChangeDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<LinkRow & { now_ms: number; bank_known: boolean; suspensions: SuspensionJson[] }>({
-    name: "decision_read_link_change",
-    text: `SELECT ${NOW_MS}, ${LINK_COLUMNS},
-       EXISTS (SELECT 1 FROM bank WHERE code = $2) AS bank_known,
-       ${suspensionsOf("l.bank_code, $2")}
+  const bank = sql`${input.bankCode}::bpchar`;
+  const { rows } = await db.query<LinkRow & { now_ms: number; bank_known: boolean; suspensions: SuspensionJson[] }>(
+    pgQuery(
+      sql`SELECT ${NOW_MS}, ${LINK_COLUMNS},
+       EXISTS (SELECT 1 FROM bank WHERE code = ${bank}) AS bank_known,
+       ${suspensionsOf(sql`l.bank_code, ${bank}`)}
      FROM (SELECT 1) AS one
-     LEFT JOIN bank_link l ON l.id = $1
+     LEFT JOIN bank_link l ON l.id = ${input.linkId}
      LEFT JOIN wallet_account a ON a.id = l.account_id`,
-    values: [input.linkId, input.bankCode],
-  });
+      { name: "decision_read_link_change" },
+    ),
+  );
   const row = rows[0];
   const at = new Date(row.now_ms);
   const link = toLink(row);
@@ -219,14 +217,15 @@ export async function decideLinkChangeRequest(db: Queryable, input: LinkChangeDe
 }
 
 export async function decideChargeRequest(db: Queryable, input: ChargeDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<LinkRow & { now_ms: number; suspensions: SuspensionJson[] }>({
-    name: "decision_read_charge",
-    text: `SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf("l.bank_code")}
+  const { rows } = await db.query<LinkRow & { now_ms: number; suspensions: SuspensionJson[] }>(
+    pgQuery(
+      sql`SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf(sql`l.bank_code`)}
      FROM (SELECT 1) AS one
-     LEFT JOIN bank_link l ON l.id = $1
+     LEFT JOIN bank_link l ON l.id = ${input.linkId}
      LEFT JOIN wallet_account a ON a.id = l.account_id`,
-    values: [input.linkId],
-  });
+      { name: "decision_read_charge" },
+    ),
+  );
   const row = rows[0];
   const at = new Date(row.now_ms);
   const result = decideCharge({

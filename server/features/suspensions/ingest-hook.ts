@@ -13,8 +13,9 @@ import type pg from "pg";
 import { activeSuspensionFor, decideCharge, type LinkStatus, type SuspensionLike } from "../../../shared/suspensions/rules.ts";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import type { ChargeSummary, IngestedBatchSummary } from "../events/types.ts";
-import { QUARANTINE_MATCH } from "./service.ts";
 import { enqueueLinksQuarantinedNow } from "../webhooks/outbox.ts";
+import { quarantineLinksSql } from "../../db/queries/bank-links.ts";
+import { query, rows, sql } from "../../db/sql.ts";
 
 export const POLICY_VIOLATION_KINDS = {
   REGISTRATION_WHILE_SUSPENDED: "A link was registered while the bank's registrations were suspended",
@@ -141,54 +142,33 @@ export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBa
     ]),
   ];
   // Lifted ones matter too: an event may arrive late, from while the bank was still suspended.
-  const { rows } = await tx.query<SuspensionLike & { startsAt: Date }>(
-    `SELECT id, bank_code AS "bankCode", scopes::text[] AS scopes, starts_at AS "startsAt", cutoff_at AS "cutoffAt",
-            quarantine, lifted_at AS "liftedAt"
-     FROM suspension WHERE bank_code = ANY($1::bpchar[]) AND starts_at <= now()`,
-    [banks],
-  );
-  if (rows.length === 0) return;
+  const suspensions = await rows<SuspensionLike>(tx, sql`
+    SELECT id, bank_code AS "bankCode", scopes::text[] AS scopes, starts_at AS "startsAt", cutoff_at AS "cutoffAt",
+           quarantine, lifted_at AS "liftedAt"
+    FROM suspension WHERE bank_code = ANY(${banks}::bpchar[]) AND starts_at <= now()`);
+  if (suspensions.length === 0) return;
 
-  if (rows.some((s) => s.quarantine) && (batch.registeredLinks.length > 0 || batch.changedLinks.length > 0)) {
+  if (suspensions.some((s) => s.quarantine) && (batch.registeredLinks.length > 0 || batch.changedLinks.length > 0)) {
     const linkIds = [...new Set([...batch.registeredLinks.map((r) => r.linkId), ...batch.changedLinks.map((c) => c.linkId)])];
-    await tx.query(
-      `UPDATE bank_link l
-       SET status = 'QUARANTINED', status_changed_at = date_trunc('milliseconds', now()), quarantine_suspension_id = s.id::text,
-           status_reason = 'Linked at or after the suspension cutoff at ' || b.name || ' (' ||
-                           to_char(s.cutoff_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI') || ' JST)'
-       FROM suspension s JOIN bank b ON b.code = s.bank_code
-       WHERE l.id = ANY($1::varchar[]) AND s.bank_code = l.bank_code
-         AND s.quarantine AND s.starts_at <= now() AND (s.lifted_at IS NULL OR s.lifted_at > s.starts_at)
-         AND ${QUARANTINE_MATCH}`,
-      [linkIds],
-    );
+    await query(tx, quarantineLinksSql(sql`l.id = ANY(${linkIds}::varchar[])`));
     await enqueueLinksQuarantinedNow(tx);
   }
 
-  const violations = findViolations(batch, rows);
+  const violations = findViolations(batch, suspensions);
 
   // Charges: only those at banks with a charge suspension or a quarantine can be violations.
-  const chargeBanks = new Set(rows.filter((s) => s.quarantine || s.scopes.includes("CHARGE")).map((s) => s.bankCode));
+  const chargeBanks = new Set(suspensions.filter((s) => s.quarantine || s.scopes.includes("CHARGE")).map((s) => s.bankCode));
   const charges = batch.charges.filter((c) => chargeBanks.has(c.bankCode));
   if (charges.length > 0) {
-    const { rows: links } = await tx.query<{ id: string; status: LinkStatus; statusChangedAt: Date | null; quarantineSuspensionId: string | null }>(
-      `SELECT id, status::text AS status, status_changed_at AS "statusChangedAt", quarantine_suspension_id AS "quarantineSuspensionId"
-       FROM bank_link WHERE id = ANY($1::varchar[])`,
-      [[...new Set(charges.map((c) => c.linkId))]],
-    );
-    violations.push(...findChargeViolations(charges, new Map(links.map((l) => [l.id, l])), rows));
+    const links = await rows<{ id: string; status: LinkStatus; statusChangedAt: Date | null; quarantineSuspensionId: string | null }>(tx, sql`
+      SELECT id, status::text AS status, status_changed_at AS "statusChangedAt", quarantine_suspension_id AS "quarantineSuspensionId"
+      FROM bank_link WHERE id = ANY(${[...new Set(charges.map((c) => c.linkId))]}::varchar[])`);
+    violations.push(...findChargeViolations(charges, new Map(links.map((l) => [l.id, l])), suspensions));
   }
   if (violations.length === 0) return;
-  await tx.query(
-    `INSERT INTO policy_violation (bank_code, event_id, kind, suspension_id, detail, occurred_at)
-     SELECT * FROM unnest($1::bpchar[], $2::varchar[], $3::varchar[], $4::uuid[], $5::jsonb[], $6::timestamptz[])`,
-    [
-      violations.map((v) => v.bankCode),
-      violations.map((v) => v.eventId),
-      violations.map((v) => v.kind),
-      violations.map((v) => v.suspensionId),
-      violations.map((v) => JSON.stringify(v.detail)),
-      violations.map((v) => v.occurredAt),
-    ],
-  );
+  await query(tx, sql`
+    INSERT INTO policy_violation (bank_code, event_id, kind, suspension_id, detail, occurred_at)
+    SELECT * FROM unnest(${violations.map((v) => v.bankCode)}::bpchar[], ${violations.map((v) => v.eventId)}::varchar[],
+                         ${violations.map((v) => v.kind)}::varchar[], ${violations.map((v) => v.suspensionId)}::uuid[],
+                         ${violations.map((v) => JSON.stringify(v.detail))}::jsonb[], ${violations.map((v) => v.occurredAt)}::timestamptz[])`);
 }

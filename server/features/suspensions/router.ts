@@ -9,17 +9,11 @@ import {
 } from "../../../shared/suspensions/schemas.ts";
 import { router } from "../../trpc/init.ts";
 import { staffProcedure, stepUpProcedure } from "../../trpc/procedures.ts";
-import {
-  activeByBank,
-  listBanks,
-  listSuspensions,
-  previewSuspension,
-  quarantineList,
-  requireStaffActor,
-  reviewQuarantinedLinks,
-  suspendBanks,
-  suspensionsForBank,
-} from "./service.ts";
+import { activeByBank, listBanks, listSuspensions, suspensionsForBank } from "./queries.ts";
+import { previewSuspension } from "./preview.ts";
+import { suspendBanks } from "./suspend.ts";
+import { quarantineList, reviewQuarantinedLinks } from "./quarantine-queue.ts";
+import { requireStaffActor } from "./service.ts";
 import { requestChange } from "../approvals/service.ts";
 import { approvalActor } from "../approvals/router.ts";
 

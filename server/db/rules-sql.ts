@@ -1,0 +1,46 @@
+// The SQL twins of the shared pure rules: where a rule must run inside a query (a set-based UPDATE,
+// a count over a bank's links), it is this one fragment, never a copy. Each twin names its pure
+// function, and test/rules-parity.test.ts runs both over generated cases: a change to one side
+// alone fails it. Fragments refer to fixed table aliases, stated on each.
+import { DEFAULT_FLAG_THRESHOLD } from "../../shared/accounts/rules.ts";
+import { raw, sql, type Sql } from "./sql.ts";
+
+/** The database's current time (the transaction's), the default moment of the rules below. */
+export const NOW: Sql = raw("now()");
+
+/**
+ * isFraudulentWallet (shared/compensation/fraud.ts) for the wallet_account aliased `alias`: scored at
+ * or above the flag threshold or confirmed as fraud by a person, and not marked LEGITIMATE. Never
+ * NULL, so `NOT` of it means "not fraudulent". `alias` is our own constant, never input.
+ */
+export function fraudulentWalletSql(alias: string, threshold: number = DEFAULT_FLAG_THRESHOLD): Sql {
+  const w = raw(alias);
+  return sql`((${w}.risk_score >= ${threshold} OR ${w}.review_label IS NOT DISTINCT FROM 'CONFIRMED_FRAUD') AND ${w}.review_label IS DISTINCT FROM 'LEGITIMATE')`;
+}
+
+/**
+ * suspensionState (shared/suspensions/rules.ts) of the suspension aliased `s` at `at`: 'LIFTED',
+ * 'SCHEDULED' or 'ACTIVE'. State 'ACTIVE' is isSuspensionActive.
+ */
+export function suspensionStateSql(at: Sql = NOW): Sql {
+  return sql`(CASE WHEN s.lifted_at IS NOT NULL AND s.lifted_at <= ${at} THEN 'LIFTED' WHEN s.starts_at > ${at} THEN 'SCHEDULED' ELSE 'ACTIVE' END)`;
+}
+
+/** Sorts states in force first, then scheduled, then lifted (an ORDER BY key over suspensionStateSql). */
+export function suspensionStateRankSql(at: Sql = NOW): Sql {
+  return sql`array_position(ARRAY['ACTIVE', 'SCHEDULED', 'LIFTED'], ${suspensionStateSql(at)})`;
+}
+
+/**
+ * quarantinesLink (shared/suspensions/rules.ts): the suspension aliased `s` quarantines the
+ * bank_link aliased `l` at `at`. Same bank, quarantine on, in force (started, not cancelled before
+ * its start), the link pointed at its account from the cutoff on (and before a lift), and not
+ * released by an analyst after the suspension started.
+ */
+export function quarantineMatchSql(at: Sql = NOW): Sql {
+  return sql`(s.quarantine AND l.bank_code = s.bank_code AND l.status <> 'REVOKED'
+    AND s.starts_at <= ${at} AND (s.lifted_at IS NULL OR s.lifted_at > s.starts_at)
+    AND coalesce(l.changed_at, l.registered_at) >= s.cutoff_at
+    AND (s.lifted_at IS NULL OR coalesce(l.changed_at, l.registered_at) < s.lifted_at)
+    AND (l.status <> 'ACTIVE' OR l.status_changed_at IS NULL OR l.status_changed_at < s.starts_at))`;
+}

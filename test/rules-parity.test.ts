@@ -1,0 +1,134 @@
+// Goal: each domain rule that also runs inside SQL gives the same answer both ways, so the queries
+// (the quarantining UPDATEs, the suspension lists, the fraud and victims figures) never drift from
+// the pure rules the decisions and the UI use. Method: fast-check generates cases whose times
+// cluster on a few instants (ties are where >= and > differ) with NULLs; each batch is written into
+// temporary tables with the real columns' types (CREATE TABLE AS … LIMIT 0 of the real tables),
+// the twin fragment (server/db/rules-sql.ts) is evaluated by PostgreSQL, and compared case by case
+// with the pure function.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type pg from "pg";
+import { createTestDatabase } from "./helpers/db.ts";
+import type { Database } from "../server/db/client.ts";
+import { query, rows, sql } from "../server/db/sql.ts";
+import { fraudulentWalletSql, quarantineMatchSql, suspensionStateSql } from "../server/db/rules-sql.ts";
+import { isSuspensionActive, quarantinesLink, suspensionState, type LinkStatus } from "../shared/suspensions/rules.ts";
+import { DEFAULT_FLAG_THRESHOLD, isFraudulentWallet, type ReviewLabel } from "../shared/compensation/fraud.ts";
+
+let t: { db: Database; drop(): Promise<void> };
+let client: pg.PoolClient;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  client = await t.db.pool.connect();
+  // Temporary tables (this connection only) with the real columns' types and no constraints.
+  await client.query(`CREATE TEMP TABLE case_link AS SELECT 0 AS case_no, now()::timestamptz(3) AS at, * FROM bank_link LIMIT 0`);
+  await client.query(`CREATE TEMP TABLE case_suspension AS SELECT 0 AS case_no, now()::timestamptz(3) AS at, * FROM suspension LIMIT 0`);
+  await client.query(`CREATE TEMP TABLE case_wallet AS SELECT 0 AS case_no, 0 AS threshold, * FROM wallet_account LIMIT 0`);
+});
+afterAll(async () => {
+  client?.release();
+  await t?.drop();
+});
+
+const BASE = Date.parse("2026-11-20T03:00:00Z");
+/** A few instants a minute apart (and one a millisecond off), so generated times often tie. */
+const instant = fc.constantFrom(0, 1, 2, 3, 4, 60_001 / 60_000).map((k) => new Date(BASE + Math.round(k * 60_000)));
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 3 });
+const BANKS = ["0001", "0005"];
+const RUNS = { numRuns: 25 };
+
+describe("rules parity: SQL twins agree with the pure rules", () => {
+  it("quarantine match (quarantinesLink ⇔ quarantineMatchSql)", async () => {
+    const caseArb = fc.record({
+      at: instant,
+      link: fc.record({
+        bankCode: fc.constantFrom(...BANKS),
+        status: fc.constantFrom<LinkStatus>("ACTIVE", "ACTIVE", "QUARANTINED", "REVOKED"),
+        registeredAt: instant,
+        changedAt: maybe(instant),
+        statusChangedAt: maybe(instant),
+      }),
+      s: fc.record({
+        bankCode: fc.constantFrom(...BANKS),
+        quarantine: fc.boolean(),
+        startsAt: instant,
+        cutoffAt: instant,
+        liftedAt: maybe(instant),
+      }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: 1, maxLength: 80 }), async (cases) => {
+        await client.query("TRUNCATE case_link, case_suspension");
+        await query(client, sql`
+          INSERT INTO case_link (case_no, at, bank_code, status, registered_at, changed_at, status_changed_at)
+          SELECT * FROM unnest(${cases.map((_, i) => i)}::int[], ${cases.map((c) => c.at)}::timestamptz[], ${cases.map((c) => c.link.bankCode)}::bpchar[],
+                               ${cases.map((c) => c.link.status)}::"LinkStatus"[], ${cases.map((c) => c.link.registeredAt)}::timestamptz[],
+                               ${cases.map((c) => c.link.changedAt)}::timestamptz[], ${cases.map((c) => c.link.statusChangedAt)}::timestamptz[])`);
+        await query(client, sql`
+          INSERT INTO case_suspension (case_no, bank_code, quarantine, starts_at, cutoff_at, lifted_at)
+          SELECT * FROM unnest(${cases.map((_, i) => i)}::int[], ${cases.map((c) => c.s.bankCode)}::bpchar[], ${cases.map((c) => c.s.quarantine)}::bool[],
+                               ${cases.map((c) => c.s.startsAt)}::timestamptz[], ${cases.map((c) => c.s.cutoffAt)}::timestamptz[],
+                               ${cases.map((c) => c.s.liftedAt)}::timestamptz[])`);
+        const got = await rows<{ case_no: number; m: boolean | null }>(client, sql`
+          SELECT l.case_no, ${quarantineMatchSql(sql`l.at`)} AS m
+          FROM case_link l JOIN case_suspension s ON s.case_no = l.case_no ORDER BY l.case_no`);
+        expect(got).toHaveLength(cases.length);
+        for (const r of got) {
+          const c = cases[r.case_no];
+          expect({ case: c, sql: r.m }).toEqual({ case: c, sql: quarantinesLink(c.link, c.s, c.at) });
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("suspension state (suspensionState ⇔ suspensionStateSql; ACTIVE ⇔ isSuspensionActive)", async () => {
+    const caseArb = fc.record({ at: instant, startsAt: instant, liftedAt: maybe(instant) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: 1, maxLength: 80 }), async (cases) => {
+        await client.query("TRUNCATE case_suspension");
+        await query(client, sql`
+          INSERT INTO case_suspension (case_no, at, starts_at, lifted_at)
+          SELECT * FROM unnest(${cases.map((_, i) => i)}::int[], ${cases.map((c) => c.at)}::timestamptz[],
+                               ${cases.map((c) => c.startsAt)}::timestamptz[], ${cases.map((c) => c.liftedAt)}::timestamptz[])`);
+        const got = await rows<{ case_no: number; state: string }>(client, sql`
+          SELECT s.case_no, ${suspensionStateSql(sql`s.at`)} AS state FROM case_suspension s ORDER BY s.case_no`);
+        expect(got).toHaveLength(cases.length);
+        for (const r of got) {
+          const c = cases[r.case_no];
+          expect({ case: c, sql: r.state }).toEqual({ case: c, sql: suspensionState(c, c.at) });
+          expect(r.state === "ACTIVE").toBe(isSuspensionActive(c, c.at));
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("fraudulent wallet (isFraudulentWallet ⇔ fraudulentWalletSql), never NULL", async () => {
+    const caseArb = fc.record({
+      riskScore: fc.oneof(fc.integer({ min: DEFAULT_FLAG_THRESHOLD - 2, max: DEFAULT_FLAG_THRESHOLD + 2 }), fc.integer({ min: 0, max: 100 })),
+      reviewLabel: fc.constantFrom<ReviewLabel | null>(null, null, "CONFIRMED_FRAUD", "LEGITIMATE"),
+      threshold: fc.constantFrom(DEFAULT_FLAG_THRESHOLD, DEFAULT_FLAG_THRESHOLD - 1, 50),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: 1, maxLength: 80 }), async (cases) => {
+        await client.query("TRUNCATE case_wallet");
+        await query(client, sql`
+          INSERT INTO case_wallet (case_no, threshold, risk_score, review_label)
+          SELECT * FROM unnest(${cases.map((_, i) => i)}::int[], ${cases.map((c) => c.threshold)}::int[], ${cases.map((c) => c.riskScore)}::int[],
+                               ${cases.map((c) => c.reviewLabel)}::"ReviewLabel"[])`);
+        // The threshold is a value in the fragment: one query per threshold in the batch.
+        for (const threshold of new Set(cases.map((c) => c.threshold))) {
+          const got = await rows<{ case_no: number; fraudulent: boolean | null }>(client, sql`
+            SELECT w.case_no, ${fraudulentWalletSql("w", threshold)} AS fraudulent FROM case_wallet w WHERE w.threshold = ${threshold} ORDER BY w.case_no`);
+          for (const r of got) {
+            const c = cases[r.case_no];
+            expect({ case: c, sql: r.fraudulent }).toEqual({ case: c, sql: isFraudulentWallet(c, threshold) });
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
