@@ -7,7 +7,8 @@
 // (features/accounts/scoring.ts) and the streamed CSV exports (READ ONLY).
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { assertSessionRow, currentSession, SESSION_GUARD_LOCK_SQL, SESSION_GUARD_SQL, sessionGuardParams } from "../features/auth/session-guard.ts";
+import { assertSessionRow, currentSession, sessionGuardLockSql, sessionGuardSql, type SessionRow } from "../features/auth/session-guard.ts";
+import { query, rows } from "./sql.ts";
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -35,8 +36,8 @@ function isRetryable(err: unknown): boolean {
 async function guardSession(tx: Tx): Promise<void> {
   const session = currentSession();
   if (!session) return;
-  await tx.$executeRawUnsafe(SESSION_GUARD_LOCK_SQL, session.staffId);
-  assertSessionRow(session, await tx.$queryRawUnsafe(SESSION_GUARD_SQL, ...sessionGuardParams(session)));
+  await tx.$executeRaw(sessionGuardLockSql(session.staffId));
+  assertSessionRow(session, await tx.$queryRaw<SessionRow[]>(sessionGuardSql(session)));
 }
 
 export async function withTransaction<T>(db: PrismaClient, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
@@ -77,8 +78,8 @@ export async function withPoolTransaction<T>(
     for (const [name, value] of Object.entries(opts.settings ?? {})) await client.query(`SET LOCAL ${name} = '${value}'`);
     // A read-only transaction commits nothing (and may not take row locks): no session check.
     const session = opts.readOnly ? null : currentSession();
-    if (session) await client.query(SESSION_GUARD_LOCK_SQL, [session.staffId]);
-    if (session) assertSessionRow(session, (await client.query(SESSION_GUARD_SQL, sessionGuardParams(session))).rows);
+    if (session) await query(client, sessionGuardLockSql(session.staffId));
+    if (session) assertSessionRow(session, await rows<SessionRow>(client, sessionGuardSql(session)));
     const out = await fn(client);
     await client.query("COMMIT");
     return out;

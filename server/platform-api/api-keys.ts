@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
+import { query, sql } from "../db/sql.ts";
 import { sha256Hex } from "../features/auth/sessions.ts";
 
 export const API_KEY_PREFIX = "fgk_";
@@ -30,8 +31,9 @@ export interface ApiKeyIdentity {
   name: string;
 }
 
-// The lookup runs on the platform's hot path (every decision request): one prepared statement on
-// the pool, no ORM round trip. It is not cached, so a revoked key is refused on its next request.
+// The lookup runs on the platform's hot path (every decision request): one named prepared statement
+// on the pool (parsed once per connection, which a `sql` query is not), no ORM round trip. It is not
+// cached, so a revoked key is refused on its next request.
 const FIND_KEY = {
   name: "platform-api.find-key",
   text: "SELECT id::text, name, revoked_at IS NOT NULL AS revoked FROM platform_api_key WHERE key_hash = $1",
@@ -45,7 +47,7 @@ export async function authenticateApiKey(pool: pg.Pool, secret: string): Promise
   const now = Date.now();
   if (now - (lastWritten.get(key.id) ?? 0) > LAST_USED_WRITE_INTERVAL_MS) {
     lastWritten.set(key.id, now);
-    await pool.query("UPDATE platform_api_key SET last_used_at = $2 WHERE id = $1::uuid", [key.id, new Date(now)]);
+    await query(pool, sql`UPDATE platform_api_key SET last_used_at = ${new Date(now)} WHERE id = ${key.id}::uuid`);
   }
   return { id: key.id, name: key.name };
 }

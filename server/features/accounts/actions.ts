@@ -5,6 +5,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { AppError } from "../../../shared/errors.ts";
 import type { AccountActionInput, AccountActionResult } from "../../../shared/accounts/schemas.ts";
+import { raw, sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import type { AuditAction } from "../../../shared/audit/actions.ts";
@@ -24,11 +25,9 @@ export async function applyAccountAction(db: PrismaClient, actor: Actor, action:
   const change = CHANGES[action];
   const ids = [...new Set(input.accountIds)].sort(); // id order: two bulk actions never deadlock
   return withTransaction(db, async (tx) => {
-    const before = await tx.$queryRawUnsafe<{ id: string; status: string; review_label: string | null }[]>(
-      `SELECT id, status::text AS status, review_label::text AS review_label FROM wallet_account
-       WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-      ids,
-    );
+    const before = await tx.$queryRaw<{ id: string; status: string; review_label: string | null }[]>(sql`
+      SELECT id, status::text AS status, review_label::text AS review_label FROM wallet_account
+      WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`);
     if (before.length !== ids.length) {
       const found = new Set(before.map((r) => r.id));
       const missing = ids.filter((id) => !found.has(id));
@@ -39,11 +38,10 @@ export async function applyAccountAction(db: PrismaClient, actor: Actor, action:
     const current = (r: (typeof before)[number]) => (change.column === "status" ? r.status : r.review_label);
     const toChange = before.filter((r) => current(r) !== change.value);
     if (toChange.length > 0) {
-      await tx.$executeRawUnsafe(
-        `UPDATE wallet_account SET ${change.column} = $2::"${change.cast}", updated_at = now() WHERE id = ANY($1::text[])`,
-        toChange.map((r) => r.id),
-        change.value,
-      );
+      // column and cast come from CHANGES (our constants), never from input
+      await tx.$executeRaw(sql`
+        UPDATE wallet_account SET ${raw(change.column)} = ${change.value}::${raw(`"${change.cast}"`)}, updated_at = now()
+        WHERE id = ANY(${toChange.map((r) => r.id)}::text[])`);
       await enqueueWebhookEvents(tx, walletActionEvents(action, toChange.map((r) => r.id)));
       const field = change.column === "status" ? "status" : "reviewLabel";
       for (const r of toChange) {

@@ -2,13 +2,10 @@
 // one query per account), "as of" a scoring instant: only what had happened by `now` counts, so the
 // same data scored at the same instant always gives the same facts (and the in-memory replay in
 // replay.ts, which the evaluation uses, can mirror it exactly).
-import type pg from "pg";
+import { pgQuery, raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
 import { FACTS_WINDOW_DAYS, type AccountFacts, type AuthMethod, type LinkFact, type SpendChannel } from "../../../shared/accounts/index.ts";
 
 const DAY_MS = 86_400_000;
-
-/** Anything that runs queries: the pool or one checked-out client (inside a transaction). */
-export type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
 /** One bank account a wallet has pointed at (a version of one of its links). */
 export interface LinkedBankAccount extends LinkFact {
@@ -49,9 +46,12 @@ export function maxDistinctAccountsWithin24h(links: readonly { registeredAt: Dat
  */
 export type AccountSet = readonly string[] | { after: string; upTo: string };
 
-/** SQL condition on `column` for the set, always with the set in parameter $1 (a text[]). */
-export function inSet(set: AccountSet, column: string): string {
-  return Array.isArray(set) ? `${column} = ANY($1::text[])` : `(${column} > ($1::text[])[1] AND ${column} <= ($1::text[])[2])`;
+/** SQL condition on `column` (our own constant) for the set. */
+export function inSet(set: AccountSet, column: string): Sql {
+  const c = raw(column);
+  if (Array.isArray(set)) return sql`${c} = ANY(${[...(set as readonly string[])]}::text[])`;
+  const range = set as { after: string; upTo: string };
+  return sql`(${c} > ${range.after}::text AND ${c} <= ${range.upTo}::text)`;
 }
 
 /**
@@ -68,33 +68,31 @@ export interface SharedCounts {
 const bankAccountKey = (bank: string, branch: string, number: string) => `${bank}-${branch}-${number}`;
 
 export async function loadSharedCounts(db: Queryable, now: Date): Promise<SharedCounts> {
-  const device = await db.query<{ k: string; n: number }>(
-    "SELECT device_id AS k, count(*)::int AS n FROM wallet_account WHERE device_id IS NOT NULL AND opened_at <= $1 GROUP BY device_id HAVING count(*) > 1",
-    [now],
+  const device = await rows<{ k: string; n: number }>(
+    db,
+    sql`SELECT device_id AS k, count(*)::int AS n FROM wallet_account WHERE device_id IS NOT NULL AND opened_at <= ${now} GROUP BY device_id HAVING count(*) > 1`,
   );
-  const ip = await db.query<{ k: string; n: number }>(
-    "SELECT ip_address AS k, count(*)::int AS n FROM wallet_account WHERE ip_address IS NOT NULL AND opened_at <= $1 GROUP BY ip_address HAVING count(*) > 1",
-    [now],
+  const ip = await rows<{ k: string; n: number }>(
+    db,
+    sql`SELECT ip_address AS k, count(*)::int AS n FROM wallet_account WHERE ip_address IS NOT NULL AND opened_at <= ${now} GROUP BY ip_address HAVING count(*) > 1`,
   );
-  const bank = await db.query<{ bank_code: string; branch_code: string; account_number: string; n: number }>(
-    // Most bank accounts appear in one version only: find the repeated ones with a cheap hash
-    // aggregate, and count distinct wallets for those few.
-    `WITH repeated AS (
-       SELECT bank_code, branch_code, account_number FROM bank_link_version WHERE valid_from <= $1
-       GROUP BY bank_code, branch_code, account_number HAVING count(*) > 1
-     )
-     SELECT v.bank_code, v.branch_code, v.account_number, count(DISTINCT l.account_id)::int AS n
-     FROM repeated r
-     JOIN bank_link_version v ON v.bank_code = r.bank_code AND v.branch_code = r.branch_code AND v.account_number = r.account_number
-     JOIN bank_link l ON l.id = v.link_id
-     WHERE v.valid_from <= $1
-     GROUP BY v.bank_code, v.branch_code, v.account_number HAVING count(DISTINCT l.account_id) > 1`,
-    [now],
-  );
+  // Most bank accounts appear in one version only: find the repeated ones with a cheap hash
+  // aggregate, and count distinct wallets for those few.
+  const bank = await rows<{ bank_code: string; branch_code: string; account_number: string; n: number }>(db, sql`
+    WITH repeated AS (
+      SELECT bank_code, branch_code, account_number FROM bank_link_version WHERE valid_from <= ${now}
+      GROUP BY bank_code, branch_code, account_number HAVING count(*) > 1
+    )
+    SELECT v.bank_code, v.branch_code, v.account_number, count(DISTINCT l.account_id)::int AS n
+    FROM repeated r
+    JOIN bank_link_version v ON v.bank_code = r.bank_code AND v.branch_code = r.branch_code AND v.account_number = r.account_number
+    JOIN bank_link l ON l.id = v.link_id
+    WHERE v.valid_from <= ${now}
+    GROUP BY v.bank_code, v.branch_code, v.account_number HAVING count(DISTINCT l.account_id) > 1`);
   return {
-    device: new Map(device.rows.map((r) => [r.k, r.n])),
-    ip: new Map(ip.rows.map((r) => [r.k, r.n])),
-    bankAccount: new Map(bank.rows.map((r) => [bankAccountKey(r.bank_code, r.branch_code, r.account_number), r.n])),
+    device: new Map(device.map((r) => [r.k, r.n])),
+    ip: new Map(ip.map((r) => [r.k, r.n])),
+    bankAccount: new Map(bank.map((r) => [bankAccountKey(r.bank_code, r.branch_code, r.account_number), r.n])),
   };
 }
 
@@ -106,12 +104,11 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
   const out = new Map<string, LoadedFacts>();
   const isList = Array.isArray(set);
   if (isList && set.length === 0) return out;
-  const ids = isList ? [...(set as readonly string[])] : [(set as { after: string }).after, (set as { upTo: string }).upTo];
   const from = new Date(now.getTime() - FACTS_WINDOW_DAYS * DAY_MS);
 
   // Sequential on purpose: `db` may be one transaction's client, which runs one query at a time.
   // Sharing counts: one index probe per account (LATERAL), never a scan of all wallets.
-  const accounts = await db.query<{
+  const accounts = await rows<{
     id: string;
     holder_name: string;
     carrier_customer: boolean;
@@ -122,18 +119,18 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
     device_wallets: number | null;
     ip_wallets: number | null;
   }>(
+    db,
     shared
-      ? `SELECT id, holder_name, carrier_customer, identity_verified, opened_at, device_id, ip_address, NULL::int AS device_wallets, NULL::int AS ip_wallets
-         FROM wallet_account WHERE ${inSet(set, "id")} AND $2::timestamptz IS NOT NULL`
-      : `SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
-                coalesce(d.n, 0) AS device_wallets, coalesce(i.n, 0) AS ip_wallets
-         FROM wallet_account me
-         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= $2) d ON me.device_id IS NOT NULL
-         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= $2) i ON me.ip_address IS NOT NULL
-         WHERE ${inSet(set, "me.id")}`,
-    [ids, now],
+      ? sql`SELECT id, holder_name, carrier_customer, identity_verified, opened_at, device_id, ip_address, NULL::int AS device_wallets, NULL::int AS ip_wallets
+            FROM wallet_account WHERE ${inSet(set, "id")}`
+      : sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
+                   coalesce(d.n, 0) AS device_wallets, coalesce(i.n, 0) AS ip_wallets
+            FROM wallet_account me
+            LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now}) d ON me.device_id IS NOT NULL
+            LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now}) i ON me.ip_address IS NOT NULL
+            WHERE ${inSet(set, "me.id")}`,
   );
-  for (const a of accounts.rows) {
+  for (const a of accounts) {
     const self = a.opened_at.getTime() <= now.getTime() ? 1 : 0;
     out.set(a.id, {
       accountId: a.id,
@@ -152,7 +149,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
   // Every bank account each wallet's links have pointed at (bank_link_version holds the first
   // registration and every change), with whether the bank was spiking when it was linked, and
   // (without `shared`) how many wallets have linked that bank account.
-  const links = await db.query<{
+  const links = await rows<{
     account_id: string;
     link_id: string;
     bank_code: string;
@@ -164,27 +161,27 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
     spiking: boolean;
     wallets: number | null;
   }>(
-    `SELECT l.account_id, v.link_id, v.bank_code, v.branch_code, v.account_number, v.holder_name,
-            v.auth_method::text AS auth_method, v.valid_from,
-            EXISTS (
-              SELECT 1 FROM spike s
-              WHERE s.bank_code = v.bank_code AND s.metric::text = ANY($3::text[])
-                AND s.started_at <= v.valid_from AND coalesce(s.ended_at, $2) >= v.valid_from
-                AND s.started_at <= $2
-            ) AS spiking,
-            ${
-              shared
-                ? "NULL::int"
-                : `(SELECT count(DISTINCT l2.account_id)::int FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
-                    WHERE v2.bank_code = v.bank_code AND v2.branch_code = v.branch_code AND v2.account_number = v.account_number AND v2.valid_from <= $2)`
-            } AS wallets
-     FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-     WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= $2
-     ORDER BY l.account_id, v.valid_from, v.link_id`,
-    [ids, now, SPIKE_METRICS_FOR_LINKS],
+    db,
+    sql`SELECT l.account_id, v.link_id, v.bank_code, v.branch_code, v.account_number, v.holder_name,
+               v.auth_method::text AS auth_method, v.valid_from,
+               EXISTS (
+                 SELECT 1 FROM spike s
+                 WHERE s.bank_code = v.bank_code AND s.metric::text = ANY(${[...SPIKE_METRICS_FOR_LINKS]}::text[])
+                   AND s.started_at <= v.valid_from AND coalesce(s.ended_at, ${now}) >= v.valid_from
+                   AND s.started_at <= ${now}
+               ) AS spiking,
+               ${
+                 shared
+                   ? sql`NULL::int`
+                   : sql`(SELECT count(DISTINCT l2.account_id)::int FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
+                          WHERE v2.bank_code = v.bank_code AND v2.branch_code = v.branch_code AND v2.account_number = v.account_number AND v2.valid_from <= ${now})`
+               } AS wallets
+        FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
+        WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= ${now}
+        ORDER BY l.account_id, v.valid_from, v.link_id`,
   );
   const linkIdsByAccount = new Map<string, Set<string>>();
-  for (const r of links.rows) {
+  for (const r of links) {
     const f = out.get(r.account_id);
     if (!f) continue;
     f.links.push({
@@ -210,20 +207,22 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
 
   // The largest reads (a million accounts' charges and spends): rows as arrays, instants as epoch
   // milliseconds (a float parse instead of a date-string parse per row; whole ms, as pg's own parse).
-  const charges = await db.query<[string, number, number]>({
-    text: `SELECT account_id, amount_yen, floor(extract(epoch FROM occurred_at) * 1000)::float8 FROM charge
-           WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
-    values: [ids, from, now],
-    rowMode: "array",
-  });
+  const charges = await db.query<[string, number, number]>(
+    pgQuery(
+      sql`SELECT account_id, amount_yen, floor(extract(epoch FROM occurred_at) * 1000)::float8 FROM charge
+          WHERE ${inSet(set, "account_id")} AND occurred_at >= ${from} AND occurred_at <= ${now}`,
+      { rowMode: "array" },
+    ),
+  );
   for (const r of charges.rows) out.get(r[0])?.charges.push({ amountYen: r[1], occurredAt: new Date(r[2]) });
 
-  const spends = await db.query<[string, number, number, SpendChannel]>({
-    text: `SELECT account_id, amount_yen, floor(extract(epoch FROM occurred_at) * 1000)::float8, channel::text FROM spend
-           WHERE ${inSet(set, "account_id")} AND occurred_at >= $2 AND occurred_at <= $3`,
-    values: [ids, from, now],
-    rowMode: "array",
-  });
+  const spends = await db.query<[string, number, number, SpendChannel]>(
+    pgQuery(
+      sql`SELECT account_id, amount_yen, floor(extract(epoch FROM occurred_at) * 1000)::float8, channel::text FROM spend
+          WHERE ${inSet(set, "account_id")} AND occurred_at >= ${from} AND occurred_at <= ${now}`,
+      { rowMode: "array" },
+    ),
+  );
   for (const r of spends.rows) out.get(r[0])?.spends.push({ amountYen: r[1], occurredAt: new Date(r[2]), channel: r[3] });
 
   return out;

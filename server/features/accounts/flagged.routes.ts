@@ -9,8 +9,7 @@ import { parseIsoInstant, textProblem } from "../../../shared/schema-blocks.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { ApiError, FlaggedQuery, FlaggedResponse, type StoredReason } from "../../../shared/accounts/schemas.ts";
 import type { PlatformRoutes } from "../../platform-api/plugin.ts";
-import type { Queryable } from "./facts.ts";
-import { Params } from "./list.ts";
+import { and, rows, sql, type Queryable } from "../../db/sql.ts";
 
 function encode(flaggedAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([flaggedAt.toISOString(), id]), "utf8").toString("base64url");
@@ -29,26 +28,23 @@ function decode(cursor: string): { flaggedAt: Date; id: string } | null {
 }
 
 export async function listFlagged(db: Queryable, q: { minScore?: number; since?: string; limit: number; cursor?: string }) {
-  const p = new Params();
-  // An account an analyst cleared as LEGITIMATE is not flagged for the platform, whatever its score.
-  const where = ["a.flagged_at IS NOT NULL", `a.risk_score >= ${p.add(q.minScore ?? DEFAULT_FLAG_THRESHOLD)}`, "a.review_label IS DISTINCT FROM 'LEGITIMATE'"];
-  if (q.since) where.push(`a.flagged_at >= ${p.add(new Date(q.since))}`);
+  // An account an analyst cleared as LEGITIMATE is not flagged for the platform, whatever its score
+  // (the platform's own minScore, not the console's fraud rule: a confirmed fraud below it is not listed).
+  const where = [sql`a.flagged_at IS NOT NULL`, sql`a.risk_score >= ${q.minScore ?? DEFAULT_FLAG_THRESHOLD}`, sql`a.review_label IS DISTINCT FROM 'LEGITIMATE'`];
+  if (q.since) where.push(sql`a.flagged_at >= ${new Date(q.since)}`);
   if (q.cursor) {
     const c = decode(q.cursor);
     if (!c) throw new AppError("VALIDATION_FAILED", "The cursor is not one this API gave out; start again without it.", { details: { field: "cursor" } });
-    const at = p.add(c.flaggedAt);
-    where.push(`a.flagged_at <= ${at} AND (a.flagged_at < ${at} OR a.id > ${p.add(c.id)})`);
+    where.push(sql`a.flagged_at <= ${c.flaggedAt} AND (a.flagged_at < ${c.flaggedAt} OR a.id > ${c.id})`);
   }
-  const { rows } = await db.query<{ id: string; risk_score: number; risk_reasons: StoredReason[]; flagged_at: Date; status: "ACTIVE" | "FROZEN" }>(
-    `SELECT a.id, a.risk_score, a.risk_reasons, a.flagged_at, a.status::text AS status FROM wallet_account a
-     WHERE ${where.join(" AND ")} ORDER BY a.flagged_at DESC, a.id ASC LIMIT ${p.add(q.limit + 1)}`,
-    p.values,
-  );
-  const page = rows.slice(0, q.limit);
+  const found = await rows<{ id: string; risk_score: number; risk_reasons: StoredReason[]; flagged_at: Date; status: "ACTIVE" | "FROZEN" }>(db, sql`
+    SELECT a.id, a.risk_score, a.risk_reasons, a.flagged_at, a.status::text AS status FROM wallet_account a
+    WHERE ${and(where)} ORDER BY a.flagged_at DESC, a.id ASC LIMIT ${q.limit + 1}`);
+  const page = found.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
     accounts: page.map((r) => ({ accountId: r.id, score: r.risk_score, reasons: r.risk_reasons.map((x) => x.code), flaggedAt: r.flagged_at.toISOString(), status: r.status })),
-    nextCursor: rows.length > q.limit && last ? encode(last.flagged_at, last.id) : null,
+    nextCursor: found.length > q.limit && last ? encode(last.flagged_at, last.id) : null,
   };
 }
 

@@ -9,6 +9,7 @@
 //   burst of batches is coalesced into a few rounds. Scores are derived data: if the process stops
 //   with accounts queued, a bulk rescoring (console, or the next demo load) catches up.
 // - after a demo-data load: rescore everything once.
+import { rows, sql } from "../../db/sql.ts";
 import type { Database } from "../../db/client.ts";
 import type { IngestedBatchSummary } from "../events/types.ts";
 import { rescoreAll, rescoreForNewSpikes, rescoreTouched } from "./scoring.ts";
@@ -79,6 +80,6 @@ export async function rescoreAfterDemoLoad(db: Database, log: (message: string) 
   });
   // Only spikes stored during the bulk run are left (it applied those stored before it began).
   await rescoreForNewSpikes(db);
-  const flagged = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account WHERE flagged_at IS NOT NULL");
-  log(`scored ${result.scored} accounts in ${(result.durationMs / 1000).toFixed(1)} s; ${flagged.rows[0].n} flagged`);
+  const [flagged] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account WHERE flagged_at IS NOT NULL`);
+  log(`scored ${result.scored} accounts in ${(result.durationMs / 1000).toFixed(1)} s; ${flagged.n} flagged`);
 }

@@ -22,25 +22,16 @@ import {
   type StoredReason,
 } from "../../../shared/accounts/schemas.ts";
 import type pg from "pg";
-import type { Queryable } from "./facts.ts";
+import { and, empty, join, raw, rows, sql, where as whereSql, type Queryable, type Sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
-
-/** Collects positional parameters while SQL is assembled. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
 
 /**
  * Runs one page query without parallel workers: a page of 50 reads a few hundred index entries,
  * and starting workers would cost more than the page (tens of ms on a busy machine).
  */
-async function serialQuery<R extends pg.QueryResultRow>(db: Queryable, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-  if (!("connect" in db) || typeof db.connect !== "function") return db.query<R>(text, values);
-  return withPoolTransaction(db as pg.Pool, (client) => client.query<R>(text, values), {
+async function serialQuery<R extends pg.QueryResultRow>(db: Queryable, q: Sql): Promise<R[]> {
+  if (!("connect" in db) || typeof db.connect !== "function") return rows<R>(db, q);
+  return withPoolTransaction(db as pg.Pool, (client) => rows<R>(client, q), {
     readOnly: true,
     settings: { max_parallel_workers_per_gather: "0" },
   });
@@ -49,20 +40,20 @@ async function serialQuery<R extends pg.QueryResultRow>(db: Queryable, text: str
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The ids a free-text search matches, as SQL (null when the text can match nothing). */
-function searchSql(q: string, p: Params): string | null {
-  const alternatives: string[] = [];
-  if (/^[\x21-\x7e]+$/.test(q)) alternatives.push(`SELECT ${p.add(q)}::text AS id`);
+function searchSql(q: string): Sql | null {
+  const alternatives: Sql[] = [];
+  if (/^[\x21-\x7e]+$/.test(q)) alternatives.push(sql`SELECT ${q}::text AS id`);
   if (/^\d{7}$/.test(q)) {
-    alternatives.push(`SELECT l.account_id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE v.account_number = ${p.add(q)}`);
+    alternatives.push(sql`SELECT l.account_id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE v.account_number = ${q}`);
   }
   const name = normalizeHolderName(q);
   if (name.length > 0 && !/^\d+$/.test(name)) {
     // Both sides are normalised (holder_name_normalized), so width, spaces and small kana match.
-    const pattern = p.add(`%${escapeLike(name)}%`);
-    alternatives.push(`SELECT id FROM wallet_account WHERE holder_name_normalized LIKE ${pattern}`);
-    alternatives.push(`SELECT account_id FROM bank_link WHERE holder_name_normalized LIKE ${pattern}`);
+    const pattern = `%${escapeLike(name)}%`;
+    alternatives.push(sql`SELECT id FROM wallet_account WHERE holder_name_normalized LIKE ${pattern}`);
+    alternatives.push(sql`SELECT account_id FROM bank_link WHERE holder_name_normalized LIKE ${pattern}`);
   }
-  return alternatives.length ? alternatives.join(" UNION ") : null;
+  return alternatives.length ? join(alternatives, " UNION ") : null;
 }
 
 /** Matches resolved up front (see resolveSearch); above this many, the search stays a subquery. */
@@ -77,44 +68,44 @@ export const SEARCH_IDS_MAX = 20_000;
 export async function resolveSearch(db: Queryable, q: string | undefined): Promise<string[] | null> {
   const text = q?.trim();
   if (!text) return null;
-  const p = new Params();
-  const sub = searchSql(text, p);
+  const sub = searchSql(text);
   if (!sub) return [];
-  const { rows } = await db.query<{ id: string }>(`SELECT id FROM (${sub}) s LIMIT ${SEARCH_IDS_MAX + 1}`, p.values);
-  return rows.length > SEARCH_IDS_MAX ? null : rows.map((r) => r.id);
+  const found = await rows<{ id: string }>(db, sql`SELECT id FROM (${sub}) s LIMIT ${SEARCH_IDS_MAX + 1}`);
+  return found.length > SEARCH_IDS_MAX ? null : found.map((r) => r.id);
 }
 
 /** WHERE conditions (on wallet_account a) for the filters; [] when none. */
-export function filterConditions(f: AccountFilters, p: Params, searchIds?: string[] | null): string[] {
-  const where: string[] = [];
-  if (f.scoreMin !== undefined) where.push(`a.risk_score >= ${p.add(f.scoreMin)}`);
-  if (f.scoreMax !== undefined) where.push(`a.risk_score <= ${p.add(f.scoreMax)}`);
-  if (f.status) where.push(`a.status = ${p.add(f.status)}::"AccountStatus"`);
-  if (f.label === "NONE") where.push("a.review_label IS NULL");
-  else if (f.label) where.push(`a.review_label = ${p.add(f.label)}::"ReviewLabel"`);
-  if (f.reason) where.push(`a.risk_reasons @> ${p.add(JSON.stringify([{ code: f.reason }]))}::jsonb`);
-  if (f.openedFrom) where.push(`a.opened_at >= ${p.add(f.openedFrom)}`);
-  if (f.openedTo) where.push(`a.opened_at <= ${p.add(f.openedTo)}`);
+export function filterConditions(f: AccountFilters, searchIds?: string[] | null): Sql[] {
+  const where: Sql[] = [];
+  if (f.scoreMin !== undefined) where.push(sql`a.risk_score >= ${f.scoreMin}`);
+  if (f.scoreMax !== undefined) where.push(sql`a.risk_score <= ${f.scoreMax}`);
+  if (f.status) where.push(sql`a.status = ${f.status}::"AccountStatus"`);
+  if (f.label === "NONE") where.push(sql`a.review_label IS NULL`);
+  else if (f.label) where.push(sql`a.review_label = ${f.label}::"ReviewLabel"`);
+  if (f.reason) where.push(sql`a.risk_reasons @> ${JSON.stringify([{ code: f.reason }])}::jsonb`);
+  if (f.openedFrom) where.push(sql`a.opened_at >= ${f.openedFrom}`);
+  if (f.openedTo) where.push(sql`a.opened_at <= ${f.openedTo}`);
   if (f.bank || f.linkedFrom || f.linkedTo) {
     // Any bank account the wallet has pointed at (first registration or a change) counts.
-    const cond = ["l.account_id = a.id"];
-    if (f.bank) cond.push(`v.bank_code = ${p.add(f.bank)}`);
-    if (f.linkedFrom) cond.push(`v.valid_from >= ${p.add(f.linkedFrom)}`);
-    if (f.linkedTo) cond.push(`v.valid_from <= ${p.add(f.linkedTo)}`);
-    where.push(`EXISTS (SELECT 1 FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE ${cond.join(" AND ")})`);
+    const cond = [sql`l.account_id = a.id`];
+    if (f.bank) cond.push(sql`v.bank_code = ${f.bank}`);
+    if (f.linkedFrom) cond.push(sql`v.valid_from >= ${f.linkedFrom}`);
+    if (f.linkedTo) cond.push(sql`v.valid_from <= ${f.linkedTo}`);
+    where.push(sql`EXISTS (SELECT 1 FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE ${and(cond)})`);
   }
   const q = f.q?.trim();
   if (q) {
-    if (searchIds) where.push(`a.id = ANY(${p.add(searchIds)}::text[])`);
+    if (searchIds) where.push(sql`a.id = ANY(${searchIds}::text[])`);
     else {
-      const sub = searchSql(q, p);
-      where.push(sub ? `a.id IN (${sub})` : "false");
+      const sub = searchSql(q);
+      where.push(sub ? sql`a.id IN (${sub})` : sql`false`);
     }
   }
   return where;
 }
 
 interface SortSpec {
+  /** our own constant (see SORTS), spliced with raw() */
   column: string;
   /** direction of the sort value when the table sorts "desc" */
   idWhenDesc: "ASC" | "DESC";
@@ -173,11 +164,14 @@ function orderBy(sort: AccountSort, dir: SortDir, reverse = false): { valueDir: 
  * value. Each is one index range, so a page deep in a long tie (thousands of accounts share score 5)
  * costs what the first page costs; one OR-ed condition would scan the whole tie from its start.
  */
-function keysetBranches(sort: AccountSort, valueDir: "ASC" | "DESC", idDir: "ASC" | "DESC", pos: KeysetPosition, p: Params): [string, string] {
+function keysetBranches(sort: AccountSort, valueDir: "ASC" | "DESC", idDir: "ASC" | "DESC", pos: KeysetPosition): [Sql, Sql] {
   const s = SORTS[sort];
-  const v = `${p.add(pos.value)}::${s.cast}`;
-  const id = p.add(pos.id);
-  return [`${s.column} = ${v} AND a.id ${idDir === "DESC" ? "<" : ">"} ${id}`, `${s.column} ${valueDir === "DESC" ? "<" : ">"} ${v}`];
+  const column = raw(s.column);
+  const v = sql`${pos.value}::${raw(s.cast)}`;
+  return [
+    sql`${column} = ${v} AND a.id ${raw(idDir === "DESC" ? "<" : ">")} ${pos.id}`,
+    sql`${column} ${raw(valueDir === "DESC" ? "<" : ">")} ${v}`,
+  ];
 }
 
 type RawRow = {
@@ -193,14 +187,13 @@ type RawRow = {
   first_bank_name: string | null;
 };
 
-const PAGE_COLUMNS = `a.id, a.holder_name, a.risk_score, a.risk_reasons, a.status::text AS status, a.review_label::text AS review_label, a.opened_at, a.flagged_at`;
+const PAGE_COLUMNS = sql`a.id, a.holder_name, a.risk_score, a.risk_reasons, a.status::text AS status, a.review_label::text AS review_label, a.opened_at, a.flagged_at`;
 
 /** One page of the table, keyset-paginated in either direction. */
 export async function listAccounts(db: Queryable, input: ListAccountsQuery): Promise<AccountPage> {
-  const p = new Params();
-  const where = filterConditions(input, p, await resolveSearch(db, input.q));
+  const where = filterConditions(input, await resolveSearch(db, input.q));
   const spec = SORTS[input.sort];
-  if (spec.onlyNonNull) where.push(`${spec.column} IS NOT NULL`);
+  if (spec.onlyNonNull) where.push(sql`${raw(spec.column)} IS NOT NULL`);
   let pos: KeysetPosition | null = null;
   if (input.cursor) {
     pos = decodeCursor(input.cursor);
@@ -210,35 +203,32 @@ export async function listAccounts(db: Queryable, input: ListAccountsQuery): Pro
   }
   const backwards = input.direction === "prev" && pos !== null;
   const order = orderBy(input.sort, input.dir, backwards);
-  const limit = p.add(input.limit + 1);
+  const orderSql = raw(order.sql);
+  const limit = input.limit + 1;
   const display = orderBy(input.sort, input.dir);
-  const select = (extra: string[]) => {
-    const conds = [...where, ...extra];
-    return `SELECT ${PAGE_COLUMNS} FROM wallet_account a ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order.sql} LIMIT ${limit}`;
-  };
-  let inner: string;
+  const select = (extra: Sql[]) => sql`SELECT ${PAGE_COLUMNS} FROM wallet_account a ${whereSql([...where, ...extra])} ORDER BY ${orderSql} LIMIT ${limit}`;
+  let inner: Sql;
   if (pos) {
-    const [tie, past] = keysetBranches(input.sort, order.valueDir, order.idDir, pos, p);
-    inner = `SELECT * FROM ((${select([tie])}) UNION ALL (${select([past])})) a ORDER BY ${order.sql} LIMIT ${limit}`;
+    const [tie, past] = keysetBranches(input.sort, order.valueDir, order.idDir, pos);
+    inner = sql`SELECT * FROM ((${select([tie])}) UNION ALL (${select([past])})) a ORDER BY ${orderSql} LIMIT ${limit}`;
   } else {
     inner = select([]);
   }
-  const sql = `
+  const found = await serialQuery<RawRow>(db, sql`
     SELECT page.*, fl.bank_code AS first_bank_code, b.name AS first_bank_name
     FROM (${inner}) page
     LEFT JOIN LATERAL (
       SELECT bank_code FROM bank_link WHERE account_id = page.id ORDER BY registered_at, id LIMIT 1
     ) fl ON true
     LEFT JOIN bank b ON b.code = fl.bank_code
-    ORDER BY ${display.sql.replace(/a\./g, "page.")}`;
-  const { rows } = await serialQuery<RawRow>(db, sql, p.values);
+    ORDER BY ${raw(display.sql.replace(/a\./g, "page."))}`);
   // One row more than asked says whether there is more in the walking direction.
   let more = false;
-  let page = rows;
-  if (rows.length > input.limit) {
+  let page = found;
+  if (found.length > input.limit) {
     more = true;
     // Displayed in order: the extra row is at the end when walking forwards, at the start backwards.
-    page = backwards ? rows.slice(1) : rows.slice(0, input.limit);
+    page = backwards ? found.slice(1) : found.slice(0, input.limit);
   }
   const out: AccountRow[] = page.map((r) => ({
     id: r.id,
@@ -263,15 +253,11 @@ export async function listAccounts(db: Queryable, input: ListAccountsQuery): Pro
 
 /** How many accounts match, counted up to ACCOUNTS_COUNT_CAP + 1 (beyond it: "more than the cap"). */
 export async function countAccounts(db: Queryable, filters: AccountFilters): Promise<{ count: number; capped: boolean }> {
-  const p = new Params();
-  const where = filterConditions(filters, p, await resolveSearch(db, filters.q));
-  const cap = p.add(ACCOUNTS_COUNT_CAP + 1);
-  const { rows } = await serialQuery<{ n: number }>(
+  const where = filterConditions(filters, await resolveSearch(db, filters.q));
+  const [{ n }] = await serialQuery<{ n: number }>(
     db,
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM wallet_account a ${where.length ? `WHERE ${where.join(" AND ")}` : ""} LIMIT ${cap}) x`,
-    p.values,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM wallet_account a ${whereSql(where)} LIMIT ${ACCOUNTS_COUNT_CAP + 1}) x`,
   );
-  const n = rows[0].n;
   return n > ACCOUNTS_COUNT_CAP ? { count: ACCOUNTS_COUNT_CAP, capped: true } : { count: n, capped: false };
 }
 
@@ -291,26 +277,22 @@ export type ExportRow = [string, string, string, string, string, string, string 
  * linked bank comes from a hash join over every link when the export is unfiltered (one pass instead
  * of a million index probes), and per account otherwise (a filtered set is small).
  */
-export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: SortDir, searchIds?: string[] | null): { text: string; values: unknown[] } {
-  const p = new Params();
-  const where = filterConditions(filters, p, searchIds);
+export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: SortDir, searchIds?: string[] | null): Sql {
+  const where = filterConditions(filters, searchIds);
   const spec = SORTS[sort];
-  if (spec.onlyNonNull) where.push(`${spec.column} IS NOT NULL`);
+  if (spec.onlyNonNull) where.push(sql`${raw(spec.column)} IS NOT NULL`);
   const order = orderBy(sort, dir);
   const whole = where.length === 0;
-  const firstBank = whole ? "fl.bank_code" : "(SELECT bank_code FROM bank_link WHERE account_id = a.id ORDER BY registered_at, id LIMIT 1)";
-  const join = whole
-    ? "LEFT JOIN (SELECT DISTINCT ON (account_id) account_id, bank_code FROM bank_link ORDER BY account_id, registered_at, id) fl ON fl.account_id = a.id"
-    : "";
-  return {
-    text: `
+  const firstBank = whole ? sql`fl.bank_code` : sql`(SELECT bank_code FROM bank_link WHERE account_id = a.id ORDER BY registered_at, id LIMIT 1)`;
+  const joinFirst = whole
+    ? sql`LEFT JOIN (SELECT DISTINCT ON (account_id) account_id, bank_code FROM bank_link ORDER BY account_id, registered_at, id) fl ON fl.account_id = a.id`
+    : empty;
+  return sql`
       SELECT a.id, a.holder_name, a.risk_score::text, a.risk_reasons::text,
              a.status::text || ',' || coalesce(a.review_label::text, ''),
              (extract(epoch from a.opened_at) * 1000)::bigint::text, (extract(epoch from a.flagged_at) * 1000)::bigint::text,
              coalesce(${firstBank}, '') || ',' || a.carrier_customer::text || ',' || a.identity_verified::text
-      FROM wallet_account a ${join}
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY ${order.sql}`,
-    values: p.values,
-  };
+      FROM wallet_account a ${joinFirst}
+      ${whereSql(where)}
+      ORDER BY ${raw(order.sql)}`;
 }

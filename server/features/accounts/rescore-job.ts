@@ -8,6 +8,7 @@
 // stopped, and closed with an error when someone starts the next one.
 import { hostname } from "node:os";
 import type { Database } from "../../db/client.ts";
+import { query, raw, rows, sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
@@ -49,8 +50,11 @@ interface RunRow {
   stale: boolean;
 }
 
-const LATEST = `SELECT id::text, started_at, started_by, scored, total, finished_at, duration_ms, changed, newly_flagged, error,
-                       heartbeat_at < statement_timestamp() - make_interval(secs => ${STALE_AFTER_MS / 1000}) AS stale
+/** The heartbeat is older than STALE_AFTER_MS (a constant, spliced in). */
+const STALE = raw(`heartbeat_at < statement_timestamp() - make_interval(secs => ${STALE_AFTER_MS / 1000})`);
+
+/** The latest run: read on the pool (status) and inside the start transaction (Prisma) alike. */
+const LATEST = sql`SELECT id::text, started_at, started_by, scored, total, finished_at, duration_ms, changed, newly_flagged, error, ${STALE} AS stale
                   FROM rescore_run ORDER BY id DESC LIMIT 1`;
 
 function statusOf(r: RunRow): RescoreRunStatus {
@@ -71,8 +75,8 @@ function statusOf(r: RunRow): RescoreRunStatus {
 
 /** The latest run (on any instance), or null when none was ever started. */
 export async function rescoreStatus(db: Pick<Database, "pool">): Promise<RescoreRunStatus | null> {
-  const { rows } = await db.pool.query<RunRow>(LATEST);
-  return rows[0] ? statusOf(rows[0]) : null;
+  const [latest] = await rows<RunRow>(db.pool, LATEST);
+  return latest ? statusOf(latest) : null;
 }
 
 /** Resolves when the run this process is running (if any) has finished; for tests and shutdown. */
@@ -84,20 +88,12 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
   const startedAt = new Date();
   // The audit record and the run row commit together; a run still going anywhere refuses.
   const runId = await withTransaction(db.prisma, async (tx) => {
-    await tx.$executeRawUnsafe(
-      `UPDATE rescore_run SET finished_at = statement_timestamp(), error = $1
-        WHERE finished_at IS NULL AND heartbeat_at < statement_timestamp() - make_interval(secs => ${STALE_AFTER_MS / 1000})`,
-      STOPPED,
-    );
-    const inserted = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-      `INSERT INTO rescore_run (started_at, started_by, runner, heartbeat_at) VALUES ($1, $2, $3, statement_timestamp())
-       ON CONFLICT DO NOTHING RETURNING id::text`,
-      startedAt,
-      actor.email,
-      RUNNER,
-    );
+    await tx.$executeRaw(sql`UPDATE rescore_run SET finished_at = statement_timestamp(), error = ${STOPPED} WHERE finished_at IS NULL AND ${STALE}`);
+    const inserted = await tx.$queryRaw<Array<{ id: string }>>(sql`
+      INSERT INTO rescore_run (started_at, started_by, runner, heartbeat_at) VALUES (${startedAt}, ${actor.email}, ${RUNNER}, statement_timestamp())
+      ON CONFLICT DO NOTHING RETURNING id::text`);
     if (inserted.length === 0) {
-      const [running] = await tx.$queryRawUnsafe<RunRow[]>(LATEST);
+      const [running] = await tx.$queryRaw<RunRow[]>(LATEST);
       throw new AppError("RESCORE_ALREADY_RUNNING", `A rescoring started by ${running?.started_by ?? "someone"} is still running (${running?.scored ?? 0} of ${running?.total ?? 0} accounts).`);
     }
     await writeAudit(tx, actor, { action: "accounts.rescoreAll", targetType: "scoring", targetId: "all", reason });
@@ -111,8 +107,7 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
     if (!force && Date.now() - lastWriteMs < PROGRESS_EVERY_MS) return;
     lastWriteMs = Date.now();
     written = written.then(() =>
-      db.pool
-        .query("UPDATE rescore_run SET scored = $2, total = $3, heartbeat_at = statement_timestamp() WHERE id = $1::bigint AND finished_at IS NULL", [runId, scored, total])
+      query(db.pool, sql`UPDATE rescore_run SET scored = ${scored}, total = ${total}, heartbeat_at = statement_timestamp() WHERE id = ${runId}::bigint AND finished_at IS NULL`)
         .then(() => {})
         .catch(() => {}),
     );
@@ -124,12 +119,10 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
   // The run outlives the request that started it: it must not stop when that session ends.
   currentPromise = runWithoutSession(async () => {
     const finish = (fields: { scored: number; total: number; changed: number | null; newlyFlagged: number | null; durationMs: number; error: string | null }) =>
-      db.pool.query(
-        `UPDATE rescore_run SET scored = $2, total = $3, changed = $4, newly_flagged = $5, duration_ms = $6, error = $7,
-                finished_at = statement_timestamp(), heartbeat_at = statement_timestamp()
-          WHERE id = $1::bigint`,
-        [runId, fields.scored, fields.total, fields.changed, fields.newlyFlagged, fields.durationMs, fields.error],
-      );
+      query(db.pool, sql`
+        UPDATE rescore_run SET scored = ${fields.scored}, total = ${fields.total}, changed = ${fields.changed}, newly_flagged = ${fields.newlyFlagged},
+               duration_ms = ${fields.durationMs}, error = ${fields.error}, finished_at = statement_timestamp(), heartbeat_at = statement_timestamp()
+         WHERE id = ${runId}::bigint`);
     try {
       const result = await rescoreAll(db, {
         onProgress: (p) => {

@@ -9,6 +9,7 @@ import { getAccount } from "./detail.ts";
 import { countAccounts, listAccounts } from "./list.ts";
 import { rescoreStatus, startRescoreAll } from "./rescore-job.ts";
 import { listVictims } from "./victims.ts";
+import { allBanks } from "../../db/queries/banks.ts";
 
 export const accountsRouter = router({
   list: readProcedure.input(ListAccountsInput).query(({ ctx, input }) => listAccounts(ctx.pool, input)),
@@ -27,9 +28,6 @@ export const accountsRouter = router({
     rules: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, description: r.description, points: r.points, params: { ...r.params } })),
   })),
   /** Banks for the table's bank filter. */
-  banks: staffProcedure.input(z.void()).query(async ({ ctx }) => {
-    const { rows } = await ctx.pool.query<{ code: string; name: string; auth_method: string }>("SELECT code, name, auth_method::text AS auth_method FROM bank ORDER BY code");
-    return rows.map((r) => ({ code: r.code, name: r.name, authMethod: r.auth_method }));
-  }),
+  banks: staffProcedure.input(z.void()).query(({ ctx }) => allBanks(ctx.pool)),
   victims: readProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
 });

@@ -17,6 +17,7 @@
 import type pg from "pg";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount, type Reason, type ScoringRule } from "../../../shared/accounts/index.ts";
 import type { Database } from "../../db/client.ts";
+import { query, rows, sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
@@ -56,11 +57,8 @@ function resolve(opts: RescoreOptions) {
 async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnType<typeof resolve>, shared?: SharedCounts): Promise<RescoreResult> {
   await client.query("BEGIN");
   try {
-    const locked = await client.query<{ id: string }>(
-      `SELECT id FROM wallet_account WHERE ${inSet(set, "id")} ORDER BY id FOR NO KEY UPDATE`,
-      [Array.isArray(set) ? set : [(set as { after: string }).after, (set as { upTo: string }).upTo]],
-    );
-    const lockedIds = locked.rows.map((r) => r.id);
+    const locked = await rows<{ id: string }>(client, sql`SELECT id FROM wallet_account WHERE ${inSet(set, "id")} ORDER BY id FOR NO KEY UPDATE`);
+    const lockedIds = locked.map((r) => r.id);
     // A range stays a range (index range scans); a list is narrowed to the accounts that exist.
     const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, shared);
     const outIds: string[] = [];
@@ -76,19 +74,19 @@ async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnTyp
     }
     // `a.id = ANY($1)` as well as the join: the planner cannot estimate unnest's rows and otherwise
     // merge-joins along the whole primary key index (every account before the chunk, per chunk).
-    const res = await client.query<{ id: string; score: number; newly_flagged: boolean }>(
-      `UPDATE wallet_account a
-       SET risk_score = u.score,
-           risk_reasons = u.reasons::jsonb,
-           scored_at = $4,
-           flagged_at = CASE WHEN a.flagged_at IS NULL AND u.score >= $5 THEN $4 ELSE a.flagged_at END
-       FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, score, reasons)
-       WHERE a.id = u.id AND a.id = ANY($1::text[])
-         AND (a.scored_at IS NULL OR a.risk_score <> u.score OR a.risk_reasons <> u.reasons::jsonb
-              OR (a.flagged_at IS NULL AND u.score >= $5))
-       RETURNING a.id, u.score, (a.flagged_at = $4 AND u.score >= $5) AS newly_flagged`,
-      [outIds, scores, reasons, o.scoredAt, o.threshold],
-    );
+    const scoredAt = sql`${o.scoredAt}::timestamptz`;
+    const threshold = sql`${o.threshold}::int`;
+    const res = await query<{ id: string; score: number; newly_flagged: boolean }>(client, sql`
+      UPDATE wallet_account a
+      SET risk_score = u.score,
+          risk_reasons = u.reasons::jsonb,
+          scored_at = ${scoredAt},
+          flagged_at = CASE WHEN a.flagged_at IS NULL AND u.score >= ${threshold} THEN ${scoredAt} ELSE a.flagged_at END
+      FROM unnest(${outIds}::text[], ${scores}::int[], ${reasons}::text[]) AS u(id, score, reasons)
+      WHERE a.id = u.id AND a.id = ANY(${outIds}::text[])
+        AND (a.scored_at IS NULL OR a.risk_score <> u.score OR a.risk_reasons <> u.reasons::jsonb
+             OR (a.flagged_at IS NULL AND u.score >= ${threshold}))
+      RETURNING a.id, u.score, (a.flagged_at = ${scoredAt} AND u.score >= ${threshold}) AS newly_flagged`);
     await enqueueWebhookEvents(client, walletsFlaggedEvents(res.rows, o.scoredAt));
     await client.query("COMMIT");
     return { scored: outIds.length, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length };
@@ -145,8 +143,7 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
   // Every chunk reads the spike table after this point: the spikes stored now are fully applied by
   // this run (when it scores as of the clock), so rescoreForNewSpikes need not redo them.
   const spikesAtStart = opts.now === undefined ? await recentLinkSpikes(db, false) : [];
-  const { rows: countRows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM wallet_account");
-  const total = countRows[0].n;
+  const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
   const shared = await withWorkMem(db, (client) => loadSharedCounts(client, o.now));
   let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
@@ -161,13 +158,10 @@ export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOpt
     await prev;
     try {
       if (exhausted) return null;
-      const { rows } = await db.pool.query<{ id: string }>(
-        "SELECT id FROM wallet_account WHERE id > $1 ORDER BY id LIMIT $2",
-        [after, chunkSize],
-      );
-      if (rows.length < chunkSize) exhausted = true;
-      if (rows.length === 0) return null;
-      const range = { after, upTo: rows[rows.length - 1].id };
+      const ids = await rows<{ id: string }>(db.pool, sql`SELECT id FROM wallet_account WHERE id > ${after} ORDER BY id LIMIT ${chunkSize}`);
+      if (ids.length < chunkSize) exhausted = true;
+      if (ids.length === 0) return null;
+      const range = { after, upTo: ids[ids.length - 1].id };
       after = range.upTo;
       return range;
     } finally {
@@ -217,23 +211,25 @@ export async function relatedAccountIds(
 ): Promise<string[]> {
   if (accountIds.length === 0) return [];
   const linked = changes ? changes.linkedAccountIds : accountIds;
-  const { rows } = await db.pool.query<{ id: string }>(
-    `WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY($1::text[])),
-     opened AS (SELECT id, device_id, ip_address FROM me WHERE $3::timestamptz IS NULL OR opened_at >= $3::timestamptz),
+  const openedSince = changes ? changes.openedSince : null;
+  const max = sql`${groupMax}::int`;
+  const found = await rows<{ id: string }>(db.pool, sql`
+     WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[])),
+     opened AS (SELECT id, device_id, ip_address FROM me WHERE ${openedSince}::timestamptz IS NULL OR opened_at >= ${openedSince}::timestamptz),
      dev AS (
        SELECT w.device_id FROM wallet_account w
        WHERE w.device_id IN (SELECT device_id FROM opened WHERE device_id IS NOT NULL)
-       GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND $2
+       GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND ${max}
      ),
      ip AS (
        SELECT w.ip_address FROM wallet_account w
        WHERE w.ip_address IN (SELECT ip_address FROM opened WHERE ip_address IS NOT NULL)
-       GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND $2
+       GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND ${max}
      ),
      acct AS (
        SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
        FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-       WHERE l.account_id = ANY($4::text[])
+       WHERE l.account_id = ANY(${[...linked]}::text[])
      ),
      acct_wallets AS (
        SELECT v.bank_code, v.branch_code, v.account_number, array_agg(DISTINCT l.account_id) AS ids
@@ -241,15 +237,13 @@ export async function relatedAccountIds(
        JOIN bank_link_version v ON v.bank_code = a.bank_code AND v.branch_code = a.branch_code AND v.account_number = a.account_number
        JOIN bank_link l ON l.id = v.link_id
        GROUP BY v.bank_code, v.branch_code, v.account_number
-       HAVING count(DISTINCT l.account_id) BETWEEN 2 AND $2
+       HAVING count(DISTINCT l.account_id) BETWEEN 2 AND ${max}
      )
      SELECT id FROM me
      UNION SELECT w.id FROM wallet_account w JOIN dev USING (device_id)
      UNION SELECT w.id FROM wallet_account w JOIN ip USING (ip_address)
-     UNION SELECT unnest(ids) FROM acct_wallets`,
-    [[...accountIds], groupMax, changes ? changes.openedSince : null, [...linked]],
-  );
-  return rows.map((r) => r.id);
+     UNION SELECT unnest(ids) FROM acct_wallets`);
+  return found.map((r) => r.id);
 }
 
 /**
@@ -326,13 +320,11 @@ export async function rescoreForNewSpikes(db: Pick<Database, "pool">, opts: Resc
   const none: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   if (fresh.length === 0) return none;
   // Every affected account once, found with one index range scan per spike (bank, valid_from).
-  const { rows: ids } = await db.pool.query<{ account_id: string }>(
-    `SELECT DISTINCT l.account_id
-     FROM unnest($1::text[], $2::timestamptz[]) AS s(bank_code, since)
-     JOIN bank_link_version v ON v.bank_code = s.bank_code AND v.valid_from >= s.since
-     JOIN bank_link l ON l.id = v.link_id`,
-    [fresh.map((x) => x.s.bank_code), fresh.map((x) => new Date(x.since))],
-  );
+  const ids = await rows<{ account_id: string }>(db.pool, sql`
+    SELECT DISTINCT l.account_id
+    FROM unnest(${fresh.map((x) => x.s.bank_code)}::text[], ${fresh.map((x) => new Date(x.since))}::timestamptz[]) AS s(bank_code, since)
+    JOIN bank_link_version v ON v.bank_code = s.bank_code AND v.valid_from >= s.since
+    JOIN bank_link l ON l.id = v.link_id`);
   const total = ids.length > 0 ? await rescoreAccounts(db, ids.map((r) => r.account_id), opts) : none;
   // After the rescoring: if this process dies before, the next run does it again (never skipped).
   await markSpikesRescored(db, fresh.map((x) => x.s));

@@ -5,8 +5,8 @@
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { VICTIMS_PER_BANK_MAX } from "../../../shared/accounts/schemas.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
-import type { Queryable } from "./facts.ts";
-import { Params } from "./list.ts";
+import { fraudulentWalletSql } from "../../db/rules-sql.ts";
+import { empty, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
 
 export interface VictimRow {
   bankCode: string;
@@ -37,15 +37,11 @@ export interface VictimBank {
 }
 
 /** The SQL of the victims set, one row per bank account; `full` keeps the full account number. */
-export function victimsQuery(opts: { bank?: string; threshold?: number }): { text: string; values: unknown[] } {
-  const p = new Params();
-  const threshold = p.add(opts.threshold ?? DEFAULT_FLAG_THRESHOLD);
-  const bankFilter = opts.bank ? `AND c.bank_code = ${p.add(opts.bank)}` : "";
-  return {
-    text: `
+export function victimsQuery(opts: { bank?: string; threshold?: number }): Sql {
+  const bankFilter = opts.bank ? sql`AND c.bank_code = ${opts.bank}` : empty;
+  return sql`
       WITH bad AS (
-        SELECT id FROM wallet_account
-        WHERE (risk_score >= ${threshold} OR review_label = 'CONFIRMED_FRAUD') AND review_label IS DISTINCT FROM 'LEGITIMATE'
+        SELECT id FROM wallet_account w WHERE ${fraudulentWalletSql("w", opts.threshold ?? DEFAULT_FLAG_THRESHOLD)}
       ),
       bad_charges AS (
         SELECT c.* FROM charge c JOIN bad ON bad.id = c.account_id WHERE true ${bankFilter}
@@ -74,9 +70,7 @@ export function victimsQuery(opts: { bank?: string; threshold?: number }): { tex
       FROM taken t
       LEFT JOIN comp ON comp.bank_code = t.bank_code AND comp.branch_code = t.branch_code AND comp.account_number = t.account_number
       LEFT JOIN bank b ON b.code = t.bank_code
-      ORDER BY t.bank_code, t.taken_yen DESC, t.branch_code, t.account_number`,
-    values: p.values,
-  };
+      ORDER BY t.bank_code, t.taken_yen DESC, t.branch_code, t.account_number`;
 }
 
 export interface RawVictim {
@@ -97,10 +91,8 @@ export interface RawVictim {
 }
 
 export async function listVictims(db: Queryable, opts: { bank?: string }): Promise<{ banks: VictimBank[]; threshold: number }> {
-  const q = victimsQuery(opts);
-  const { rows } = await db.query<RawVictim>(q.text, q.values);
   const banks = new Map<string, VictimBank>();
-  for (const r of rows) {
+  for (const r of await rows<RawVictim>(db, victimsQuery(opts))) {
     let b = banks.get(r.bank_code);
     if (!b) banks.set(r.bank_code, (b = { bankCode: r.bank_code, bankName: r.bank_name, victimCount: 0, takenYen: 0, paidBackYen: 0, pendingYen: 0, victims: [] }));
     b.victimCount++;

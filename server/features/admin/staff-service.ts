@@ -10,6 +10,7 @@ import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { endAllSessions } from "../auth/invalidate.ts";
 import { lockStaffForChange } from "../auth/session-guard.ts";
+import { sql } from "../../db/sql.ts";
 import { approvalError } from "../../../shared/approvals/errors.ts";
 import { roleGrantNeedsFourEyes } from "../../../shared/approvals/rules.ts";
 
@@ -36,14 +37,14 @@ async function loadForUpdate(tx: Tx, userId: string) {
   // Row lock: two admins acting on one person at once apply one after the other; the exclusive
   // staff lock first, so the person's own in-flight requests finish or fail (session-guard.ts).
   await lockStaffForChange(tx, userId);
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM staff_user WHERE id = ${userId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ id: string }[]>(sql`SELECT id::text FROM staff_user WHERE id = ${userId}::uuid FOR UPDATE`);
   if (rows.length === 0) fail("STAFF_NOT_FOUND", "There is no such staff member.");
   return tx.staffUser.findUniqueOrThrow({ where: { id: userId }, select: PUBLIC_FIELDS });
 }
 
 /** The organisation must never be left without an active ADMIN. */
 async function assertAnotherActiveAdmin(tx: Tx, userId: string) {
-  await tx.$queryRaw`SELECT id FROM staff_user WHERE role = 'ADMIN' AND active FOR UPDATE`;
+  await tx.$queryRaw(sql`SELECT id FROM staff_user WHERE role = 'ADMIN' AND active FOR UPDATE`);
   const others = await tx.staffUser.count({ where: { role: "ADMIN", active: true, id: { not: userId } } });
   if (others === 0) fail("LAST_ADMIN", "This is the last active administrator; make someone else ADMIN first.");
 }

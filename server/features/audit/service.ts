@@ -8,6 +8,7 @@
 // for incident work).
 import type pg from "pg";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { rows, sql } from "../../db/sql.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { csvFileName } from "../../../shared/csv.ts";
@@ -93,27 +94,21 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
   const bank = await db.bank.findUnique({ where: { code: bankCode }, select: { code: true, name: true } });
   if (!bank) throw new AppError("NOT_FOUND", `There is no bank with code ${bankCode}.`);
   const [audit, spikes, compensation] = await Promise.all([
-    pool.query<{ id: string; at: Date; actor_email: string; action: string; target_type: string; target_id: string; reason: string | null }>(
-      `SELECT id::text, at, actor_email, action, target_type, target_id, reason FROM audit_event
-       WHERE (target_type = 'bank' AND target_id = $1)
-          OR (target_type = 'link' AND target_id IN (SELECT id FROM bank_link WHERE bank_code = $1))
-          OR (target_type = 'case' AND target_id IN (SELECT id::text FROM compensation_case WHERE bank_code = $1))
-       ORDER BY id DESC LIMIT $2`,
-      [bankCode, TIMELINE_AUDIT_ROWS_MAX + 1],
-    ),
-    pool.query<{ metric: string; detector: string; started_at: Date; ended_at: Date | null; peak_at: Date; peak_value: number; peak_expected: number; severity: number }>(
-      `SELECT metric::text, detector, started_at, ended_at, peak_at, peak_value, peak_expected, severity FROM spike
-       WHERE bank_code = $1 ORDER BY started_at DESC LIMIT 200`,
-      [bankCode],
-    ),
-    pool.query<{ state: string; case_count: number; total_yen: number }>(
-      `SELECT state::text, count(*)::int AS case_count, COALESCE(sum(total_yen), 0)::bigint AS total_yen FROM compensation_case
-       WHERE bank_code = $1 GROUP BY state ORDER BY state`,
-      [bankCode],
-    ),
+    rows<{ id: string; at: Date; actor_email: string; action: string; target_type: string; target_id: string; reason: string | null }>(pool, sql`
+      SELECT id::text, at, actor_email, action, target_type, target_id, reason FROM audit_event
+      WHERE (target_type = 'bank' AND target_id = ${bankCode})
+         OR (target_type = 'link' AND target_id IN (SELECT id FROM bank_link WHERE bank_code = ${bankCode}))
+         OR (target_type = 'case' AND target_id IN (SELECT id::text FROM compensation_case WHERE bank_code = ${bankCode}))
+      ORDER BY id DESC LIMIT ${TIMELINE_AUDIT_ROWS_MAX + 1}`),
+    rows<{ metric: string; detector: string; started_at: Date; ended_at: Date | null; peak_at: Date; peak_value: number; peak_expected: number; severity: number }>(pool, sql`
+      SELECT metric::text, detector, started_at, ended_at, peak_at, peak_value, peak_expected, severity FROM spike
+      WHERE bank_code = ${bankCode} ORDER BY started_at DESC LIMIT 200`),
+    rows<{ state: string; case_count: number; total_yen: number }>(pool, sql`
+      SELECT state::text, count(*)::int AS case_count, COALESCE(sum(total_yen), 0)::bigint AS total_yen FROM compensation_case
+      WHERE bank_code = ${bankCode} GROUP BY state ORDER BY state`),
   ]);
   const entries: TimelineEntry[] = [];
-  for (const s of spikes.rows) {
+  for (const s of spikes) {
     const metric = (METRIC_LABELS as Record<string, string>)[s.metric]?.toLowerCase() ?? s.metric.toLowerCase().replace(/_/g, " ");
     // Yen amounts as ¥ with separators, counts with separators (shared/format.ts).
     const amount = (n: number) => (s.metric === "CHARGE_YEN" ? formatYen(Math.round(n)) : formatCount(Math.round(n)));
@@ -130,7 +125,7 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
       entries.push({ at: s.ended_at, kind: "SPIKE_ENDED", title: `Spike ended: ${metric}`, detail: null, actor: null, auditId: null, spike: { metric: s.metric, detector: s.detector, peak: Math.round(s.peak_value), expected: Math.round(s.peak_expected), severity: s.severity } });
     }
   }
-  for (const a of audit.rows.slice(0, TIMELINE_AUDIT_ROWS_MAX)) {
+  for (const a of audit.slice(0, TIMELINE_AUDIT_ROWS_MAX)) {
     entries.push({
       at: a.at,
       kind: kindOfAudit(a.target_type, a.action),
@@ -143,6 +138,6 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
     });
   }
   entries.sort((x, y) => y.at.getTime() - x.at.getTime() || (y.auditId ?? 0) - (x.auditId ?? 0));
-  const totals = compensation.rows.map((c) => ({ state: c.state, caseCount: c.case_count, totalYen: Number(c.total_yen) }));
-  return { bankCode: bank.code, bankName: bank.name, entries, compensation: totals, truncated: audit.rows.length > TIMELINE_AUDIT_ROWS_MAX };
+  const totals = compensation.map((c) => ({ state: c.state, caseCount: c.case_count, totalYen: Number(c.total_yen) }));
+  return { bankCode: bank.code, bankName: bank.name, entries, compensation: totals, truncated: audit.length > TIMELINE_AUDIT_ROWS_MAX };
 }

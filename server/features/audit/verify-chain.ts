@@ -3,6 +3,7 @@
 // one statement: PostgreSQL recomputes the hashes and compares every link; only the first broken
 // record (if any) comes back.
 import type pg from "pg";
+import { rows, sql, type Sql } from "../../db/sql.ts";
 import type { ChainVerification } from "../../../shared/audit/schemas.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -16,15 +17,15 @@ interface ChunkRow {
   broken_problem: string | null;
 }
 
-const CHUNK_SQL = `
+const chunkSql = (afterId: string, expectedPrev: string, chunkRows: number): Sql => sql`
 WITH c AS (
   SELECT e.id, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e) AS computed
   FROM audit_event e
-  WHERE e.id > $1
+  WHERE e.id > ${afterId}
   ORDER BY e.id
-  LIMIT $3
+  LIMIT ${chunkRows}
 ), l AS (
-  SELECT c.*, COALESCE(lag(c.hash) OVER (ORDER BY c.id), $2) AS expected_prev FROM c
+  SELECT c.*, COALESCE(lag(c.hash) OVER (ORDER BY c.id), ${expectedPrev}) AS expected_prev FROM c
 )
 SELECT
   (SELECT count(*)::int FROM l) AS row_count,
@@ -54,17 +55,16 @@ export async function verifyAuditChain(pool: pg.Pool, opts: { chunkRows?: number
   let verifiedCount = 0;
   let lastVerifiedId: number | null = null;
   for (;;) {
-    const { rows } = await pool.query<ChunkRow>(CHUNK_SQL, [afterId, expectedPrev, chunkRows]);
-    const chunk = rows[0];
+    const [chunk] = await rows<ChunkRow>(pool, chunkSql(afterId, expectedPrev, chunkRows));
     if (chunk.broken_id !== null) {
       const brokenId = Number(chunk.broken_id);
       // Everything before the broken record in this chunk did verify.
-      const { rows: before } = await pool.query<{ n: number; last: string | null }>(
-        `SELECT count(*)::int AS n, max(id)::text AS last FROM audit_event WHERE id > $1 AND id < $2`,
-        [afterId, chunk.broken_id],
+      const [before] = await rows<{ n: number; last: string | null }>(
+        pool,
+        sql`SELECT count(*)::int AS n, max(id)::text AS last FROM audit_event WHERE id > ${afterId} AND id < ${chunk.broken_id}`,
       );
-      verifiedCount += before[0].n;
-      lastVerifiedId = before[0].last !== null ? Number(before[0].last) : lastVerifiedId;
+      verifiedCount += before.n;
+      lastVerifiedId = before.last !== null ? Number(before.last) : lastVerifiedId;
       return { status: "BROKEN", verifiedCount, lastVerifiedId, brokenAtId: brokenId, problem: chunk.broken_problem ?? "broken", headId: null, checkedAt: new Date() };
     }
     if (chunk.row_count === 0) break;
@@ -75,7 +75,7 @@ export async function verifyAuditChain(pool: pg.Pool, opts: { chunkRows?: number
     if (chunk.row_count < chunkRows) break;
   }
   // The head records where the chain must end: rows cut off the end show up here.
-  const { rows: head } = await pool.query<{ last_id: string; last_hash: string }>(`SELECT last_id::text, last_hash FROM audit_chain_head WHERE id = 1`);
+  const head = await rows<{ last_id: string; last_hash: string }>(pool, sql`SELECT last_id::text, last_hash FROM audit_chain_head WHERE id = 1`);
   const headId = head[0] ? Number(head[0].last_id) : null;
   if (!head[0] || head[0].last_hash !== expectedPrev || (lastVerifiedId ?? 0) !== headId) {
     return {

@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { AppError } from "../../../shared/errors.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
+import { raw, sql, type Sql } from "../../db/sql.ts";
 
 export interface RequestSession {
   tokenHash: string;
@@ -37,31 +38,43 @@ export function currentSession(): RequestSession | null {
 // waits, so a person's steady stream of requests kept their own deactivation waiting (seen in the
 // race test). An advisory lock per staff member queues fairly: the guard takes it shared, the
 // change takes it exclusive first, and requests arriving after the change is queued wait behind it.
-const STAFF_LOCK_CLASS = 0x4647; // "FG": our advisory-lock namespace for staff members
-export const SESSION_GUARD_LOCK_SQL = `SELECT pg_advisory_xact_lock_shared(${STAFF_LOCK_CLASS}, hashtext($1::text))`;
-export const STAFF_CHANGE_LOCK_SQL = `SELECT pg_advisory_xact_lock(${STAFF_LOCK_CLASS}, hashtext($1::text))`;
+const STAFF_LOCK_CLASS = raw(String(0x4647)); // "FG": our advisory-lock namespace for staff members
+
+/** The guard's lock: shared, so one person's requests do not wait for each other. */
+export function sessionGuardLockSql(staffId: string): Sql {
+  return sql`SELECT pg_advisory_xact_lock_shared(${STAFF_LOCK_CLASS}, hashtext(${staffId}::text))`;
+}
+
+function staffChangeLockSql(staffId: string): Sql {
+  return sql`SELECT pg_advisory_xact_lock(${STAFF_LOCK_CLASS}, hashtext(${staffId}::text))`;
+}
 
 // Then one statement: both row locks and every fact the check needs. A session deleted by a
 // deactivation (or a staff row changed by one) that commits while this waits for the lock is
 // re-read after that commit, so the check sees the new facts.
-export const SESSION_GUARD_SQL = `
-  SELECT u.active, u.role::text AS role,
-         (s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $3::int)) AS live
-  FROM staff_user u JOIN staff_session s ON s.user_id = u.id
-  WHERE u.id = $1::uuid AND s.token_hash = $2
-  FOR SHARE OF u FOR KEY SHARE OF s`;
-
-/** For deactivation, role change and password reset: call before locking the staff row. */
-export async function lockStaffForChange(tx: { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> }, staffId: string): Promise<void> {
-  await tx.$executeRawUnsafe(STAFF_CHANGE_LOCK_SQL, staffId); // execute: the lock function returns void, which Prisma cannot read
+export function sessionGuardSql(session: RequestSession): Sql {
+  return sql`
+    SELECT u.active, u.role::text AS role,
+           (s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => ${session.idleMinutes}::int)) AS live
+    FROM staff_user u JOIN staff_session s ON s.user_id = u.id
+    WHERE u.id = ${session.staffId}::uuid AND s.token_hash = ${session.tokenHash}
+    FOR SHARE OF u FOR KEY SHARE OF s`;
 }
 
-export function sessionGuardParams(session: RequestSession): [string, string, number] {
-  return [session.staffId, session.tokenHash, session.idleMinutes];
+/** For deactivation, role change and password reset: call before locking the staff row. */
+export async function lockStaffForChange(tx: { $executeRaw(query: Sql): Promise<number> }, staffId: string): Promise<void> {
+  await tx.$executeRaw(staffChangeLockSql(staffId)); // execute: the lock function returns void, which Prisma cannot read
+}
+
+/** What sessionGuardSql reads. */
+export interface SessionRow {
+  active: boolean;
+  role: string;
+  live: boolean;
 }
 
 /** Throws SESSION_EXPIRED unless the guard query found the session live under the same role. */
-export function assertSessionRow(session: RequestSession, rows: { active: boolean; role: string; live: boolean }[]): void {
+export function assertSessionRow(session: RequestSession, rows: SessionRow[]): void {
   const row = rows[0];
   if (!row || !row.active || !row.live || row.role !== session.role) {
     throw new AppError("SESSION_EXPIRED", "Your session ended (your account was changed or signed out). Nothing was saved; please sign in again.");

@@ -19,6 +19,7 @@ import { writeAudit, type Actor } from "../../audit/write-audit.ts";
 import { readSetting } from "../../admin/settings-service.ts";
 import { endAllSessions } from "../invalidate.ts";
 import { lockStaffForChange } from "../session-guard.ts";
+import { sql } from "../../../db/sql.ts";
 import { claimSignInAttempt, releaseSignInAttempt } from "../throttle.ts";
 import { openSecret, sealSecret } from "./secret-box.ts";
 import { acceptedStep, newRecoveryCodes, newTotpSecret, otpauthUri, qrDataUrl, recoveryCodeHash, type TotpClock } from "./totp.ts";
@@ -98,14 +99,14 @@ async function checkSecondFactor(db: PrismaClient, policy: SecondFactorPolicy, a
     let recoveryCodesLeft: number | null = null;
     if (step !== null) {
       // Conditional: of two requests with one code, one moves the step and the other finds it moved.
-      const moved = await tx.$executeRaw`
+      const moved = await tx.$executeRaw(sql`
         UPDATE staff_user SET totp_last_step = ${step}
-        WHERE id = ${attempt.actor.id}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
+        WHERE id = ${attempt.actor.id}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`);
       if (moved === 0) return null;
     } else {
-      const used = await tx.$executeRaw`
+      const used = await tx.$executeRaw(sql`
         UPDATE staff_recovery_code SET used_at = now()
-        WHERE user_id = ${attempt.actor.id}::uuid AND code_hash = ${recoveryCodeHash(attempt.code)} AND used_at IS NULL`;
+        WHERE user_id = ${attempt.actor.id}::uuid AND code_hash = ${recoveryCodeHash(attempt.code)} AND used_at IS NULL`);
       if (used === 0) return null;
       recoveryCodesLeft = await tx.staffRecoveryCode.count({ where: { userId: attempt.actor.id, usedAt: null } });
     }
@@ -173,8 +174,8 @@ async function checkEnrolmentCode(db: PrismaClient, policy: SecondFactorPolicy, 
 export async function resetSecondFactor(db: PrismaClient, actor: Actor, input: { userId: string; reason: string }) {
   return withTransaction(db, async (tx) => {
     await lockStaffForChange(tx, input.userId);
-    const rows = await tx.$queryRaw<{ email: string; enrolled: boolean }[]>`
-      SELECT email, totp_enabled_at IS NOT NULL AS enrolled FROM staff_user WHERE id = ${input.userId}::uuid FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ email: string; enrolled: boolean }[]>(sql`
+      SELECT email, totp_enabled_at IS NOT NULL AS enrolled FROM staff_user WHERE id = ${input.userId}::uuid FOR UPDATE`);
     if (rows.length === 0) throw new AppError("STAFF_NOT_FOUND", "There is no such staff member.");
     if (!rows[0].enrolled) throw secondFactorError("NO_SECOND_FACTOR");
     await tx.staffUser.update({
