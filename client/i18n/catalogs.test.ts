@@ -11,6 +11,7 @@ import { RANGE_LABELS } from "../../shared/volume/schemas.ts";
 import { SCOPE_LABELS } from "../../shared/suspensions/describe.ts";
 import { ROLE_LABELS } from "../../shared/auth/roles.ts";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, auditActionKey } from "../../shared/audit/actions.ts";
+import { ALARM_EVIDENCE, ALARM_MEASURES } from "../../shared/volume/alarm-types.ts";
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -68,5 +69,10 @@ describe("translation catalogs", () => {
   it("every audit action and kind of target has one label (the Japanese catalog has the same keys, checked above)", () => {
     expect(Object.keys(resources.en.audit.actions).sort()).toEqual(AUDIT_ACTIONS.map(auditActionKey).sort());
     expect(Object.keys(resources.en.audit.targetTypes).sort()).toEqual([...AUDIT_TARGET_TYPES].sort());
+  });
+
+  it("every kind of alarm evidence and every measure behind an alarm has words", () => {
+    expect(Object.keys(resources.en.alarms.evidence).sort()).toEqual([...ALARM_EVIDENCE].sort());
+    expect([...new Set(Object.keys(resources.en.alarms.reasons).map((k) => k.replace(PLURAL, "")))].sort()).toEqual([...ALARM_MEASURES].sort());
   });
 });

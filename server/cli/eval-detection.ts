@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
-import { runSeries } from "../../shared/volume/detector.ts";
+import { runSeries } from "../../shared/volume/series-run.ts";
 import { defaultParamsForMetric } from "../../shared/volume/params.ts";
 import { generateDemo } from "../features/events/demo/index.ts";
 import { REFERENCE_BANKS } from "../features/reference/banks.ts";

@@ -7,10 +7,14 @@
 // New Year, with 5 attacks of each of three sizes at different banks and times in the last week
 // (when baselines are weekly, as in a running system). The bonus day falls in the warm-up.
 // Roll the events up into the same 5- and 60-minute per-bank measures ingestion writes, then run
-//   - the previous rule (every per-series BURST/CUSUM spike alarms the bank: EVERY_SPIKE), and
-//   - the bank-level alarm (shared/volume/alarm.ts) on the 5-minute lane's expected levels and the
-//     links charged near the limit within FRESH_LINK.minutes of linking (isFreshHeavy, as detection
-//     counts them from the charges),
+//   - the previous rule (every per-series BURST/CUSUM spike alarms the bank: EVERY_SPIKE),
+//   - the bank-level alarm as it was before suspect links (PRIOR_ALARM: suspectP 0), and
+//   - the bank-level alarm (shared/volume/alarm.ts: BANK_ALARM) on the 5-minute lane's expected levels,
+//     the links charged near the limit within FRESH_LINK.minutes of linking (isFreshHeavy, as detection
+//     counts them from the charges) and the suspect links (isSuspectLink: another person's account
+//     linked within SUSPECT_LINK.minutes of opening a wallet without verified identity, as detection
+//     reads them from the links and their wallets). The detector sees only what the platform sends;
+//     the generator's labels serve only to score it,
 // and report per attack size the recall and the delay to detection (end of the first alarming
 // bucket − the attack's first fraudulent link at the bank), the share known within one bucket (by
 // the end of the 5-minute bucket after the one the attack began in), and alarms per bank-week at
@@ -20,8 +24,8 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
-import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, isFreshHeavy, platformFreshShare, runBankAlarm, type BankAlarm, type BankAlarmParams } from "../../shared/volume/alarm.ts";
-import { runSeries } from "../../shared/volume/detector.ts";
+import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, isFreshHeavy, isSuspectLink, platformFreshShare, SUSPECT_LINK, platformSuspectShare, runBankAlarm, type BankAlarm, type BankAlarmParams } from "../../shared/volume/alarm.ts";
+import { runSeries } from "../../shared/volume/series-run.ts";
 import { defaultParamsFor } from "../../shared/volume/params.ts";
 import type { VolumeMetric } from "../../shared/volume/types.ts";
 import { generateDemo, type DemoAttackSpec } from "../features/events/demo/index.ts";
@@ -65,6 +69,8 @@ interface Rollup {
   registeredAt: Map<string, { bankCode: string; t: number }>;
   /** link id → when it became fresh and heavily charged (isFreshHeavy), if it did */
   freshHeavyAt: Map<string, number>;
+  /** link ids whose registration was a suspect link (isSuspectLink) */
+  suspectIds: Set<string>;
 }
 
 function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): Rollup {
@@ -90,17 +96,30 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
   // Per link: when it last pointed at a new bank account (registered or changed) and what was charged
   // within FRESH_LINK.minutes of that; counted once as FRESH_HEAVY when that reaches FRESH_LINK.yen.
   const fresh = new Map<string, { since: number; yen: number; largest: number; counted: boolean }>();
-  const freshHeavy = (bank: string, t: number) => {
+  /** One more in the bank's 5-minute series of a per-link measure (FRESH_HEAVY, SUSPECT). */
+  const mark = (measure: string, bank: string, t: number) => {
     const i5 = Math.floor((t - startMs) / (5 * MIN));
     if (i5 < 0 || i5 >= n5) return;
-    let a = series.get(`${bank}|FRESH_HEAVY|5`);
-    if (!a) series.set(`${bank}|FRESH_HEAVY|5`, (a = new Float64Array(n5)));
+    let a = series.get(`${bank}|${measure}|5`);
+    if (!a) series.set(`${bank}|${measure}|5`, (a = new Float64Array(n5)));
     a[i5] += 1;
   };
+  // What detection reads about a link's wallet (server/features/volume/alarms.ts): opened when, by whom, verified.
+  const accounts = new Map<string, { openedAtMs: number; holderName: string; identityVerified: boolean }>();
+  const linkAccount = new Map<string, string>();
+  const suspectIds = new Set<string>();
   for (const e of events) {
     const t = Date.parse(e.occurredAt);
-    if (e.type === "link.registered" || e.type === "link.changed") {
+    if (e.type === "account.opened") {
+      accounts.set(e.account.id, { openedAtMs: t, holderName: e.account.holderName, identityVerified: e.account.identityVerified });
+    } else if (e.type === "link.registered" || e.type === "link.changed") {
       linkBank.set(e.link.id, e.link.bankCode);
+      if (e.type === "link.registered") linkAccount.set(e.link.id, e.link.accountId);
+      const wallet = accounts.get(linkAccount.get(e.link.id) ?? "");
+      if (wallet && isSuspectLink({ walletOpenedAtMs: wallet.openedAtMs, walletHolderName: wallet.holderName, identityVerified: wallet.identityVerified, linkedAtMs: t, linkHolderName: e.link.holderName })) {
+        mark("SUSPECT", e.link.bankCode, t);
+        if (e.type === "link.registered") suspectIds.add(e.link.id);
+      }
       fresh.set(e.link.id, { since: t, yen: 0, largest: 0, counted: false });
       if (e.type === "link.registered") registeredAt.set(e.link.id, { bankCode: e.link.bankCode, t });
       bump(e.link.bankCode, e.type === "link.registered" ? "LINK_REGISTERED" : "LINK_CHANGED", t, 1);
@@ -116,12 +135,12 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
         if (isFreshHeavy(f.largest, f.yen)) {
           f.counted = true;
           if (!freshHeavyAt.has(e.charge.linkId)) freshHeavyAt.set(e.charge.linkId, t);
-          freshHeavy(bank, t);
+          mark("FRESH_HEAVY", bank, t);
         }
       }
     }
   }
-  return { startMs, n5, n60, series, registeredAt, freshHeavyAt };
+  return { startMs, n5, n60, series, registeredAt, freshHeavyAt, suspectIds };
 }
 
 interface BankDetection {
@@ -132,15 +151,19 @@ interface BankDetection {
 /** `--params '{"supportedP":0}'`: the alarm with some parameters changed (for tuning). */
 const alarmParams: BankAlarmParams = { ...DEFAULT_BANK_ALARM_PARAMS, ...(JSON.parse(arg("params", "{}")) as Partial<BankAlarmParams>) };
 
-/** The platform's share of fresh heavily charged links per 5-minute bucket (platformFreshShare), over the given banks. */
-function freshShareOf(r: Rollup, banks: readonly { code: string }[], leaveOut?: number): Float64Array {
+/** The platform's shares of fresh heavily charged links and of suspect links per 5-minute bucket (platformFreshShare, platformSuspectShare), over the given banks. */
+interface PlatformShares {
+  fresh: Float64Array;
+  suspect: Float64Array;
+}
+
+function sharesOf(r: Rollup, banks: readonly { code: string }[], leaveOut?: number): PlatformShares {
   const empty = new Float64Array(r.n5);
-  return platformFreshShare(
-    banks.map((b) => ({ links: r.series.get(`${b.code}|LINK_REGISTERED|5`) ?? empty, freshHeavy: r.series.get(`${b.code}|FRESH_HEAVY|5`) })),
-    r.n5,
-    36,
-    leaveOut,
-  );
+  const links = (code: string) => r.series.get(`${code}|LINK_REGISTERED|5`) ?? empty;
+  return {
+    fresh: platformFreshShare(banks.map((b) => ({ links: links(b.code), freshHeavy: r.series.get(`${b.code}|FRESH_HEAVY|5`) })), r.n5, 36, leaveOut),
+    suspect: platformSuspectShare(banks.map((b) => ({ links: links(b.code), suspect: r.series.get(`${b.code}|SUSPECT|5`) })), r.n5, 36, leaveOut),
+  };
 }
 
 interface BankSeries {
@@ -170,7 +193,7 @@ function seriesOf(r: Rollup, bank: string): BankSeries {
   return { previous, expected5 };
 }
 
-function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, freshShare: Float64Array, params: BankAlarmParams): BankAlarm[] {
+function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, shares: PlatformShares, params: BankAlarmParams): BankAlarm[] {
   const v = (m: VolumeMetric) => r.series.get(`${bank}|${m}|5`) ?? new Float64Array(r.n5);
   return runBankAlarm(
     {
@@ -181,7 +204,10 @@ function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, freshShare: Float6
       yen: v("CHARGE_YEN"),
       yenExpected: s.expected5.get("CHARGE_YEN")!,
       freshHeavy: r.series.get(`${bank}|FRESH_HEAVY|5`),
-      freshShare,
+      freshShare: shares.fresh,
+      suspect: r.series.get(`${bank}|SUSPECT|5`),
+      suspectShare: shares.suspect,
+      pinOnlyLinkPage: REFERENCE_BANKS.find((b) => b.code === bank)?.authMethod === "PIN",
     },
     params,
   );
@@ -195,15 +221,23 @@ interface AttackOutcome {
   oneBucketMin: number;
   /** Whether the first fraudulent link itself was charged heavily (isFreshHeavy) before that bucket ended. */
   firstLinkHeavyInTime: boolean;
-  previousDelayMin: number | null;
-  alarmDelayMin: number | null;
+  /** Whether the first fraudulent link was a suspect link (isSuspectLink). */
+  firstLinkSuspect: boolean;
+  /** Delay to detection per rule (null: not detected). */
+  delayMin: Record<Rule, number | null>;
 }
+
+/**
+ * The rules compared: the previous rule (every per-series spike names the bank), the bank alarm as it
+ * was before suspect links (suspectP 0: the figures the README measured last), and the bank alarm.
+ */
+const RULES = ["EVERY_SPIKE", "PRIOR_ALARM", "BANK_ALARM"] as const;
+type Rule = (typeof RULES)[number];
 
 interface SeedResult {
   attacks: AttackOutcome[];
   honestBankWeeks: number;
-  previousFalse: number;
-  alarmFalse: number;
+  falseAlarms: Record<Rule, number>;
   /** false alarms by what they saw */
   alarmFalseByEvidence: Record<string, number>;
   seconds: number;
@@ -273,20 +307,21 @@ export function scoreSeed(prep: PreparedSeed, params: BankAlarmParams = alarmPar
   const sizeOf = new Map<string, string>();
   for (const size of ATTACK_SIZES) for (const b of size.banks) sizeOf.set(b, size.name);
   const outcomes: AttackOutcome[] = [];
-  let previousFalse = 0;
-  let alarmFalse = 0;
+  const falseAlarms: Record<Rule, number> = { EVERY_SPIKE: 0, PRIOR_ALARM: 0, BANK_ALARM: 0 };
   const alarmFalseByEvidence: Record<string, number> = {};
   let honestBanks = 0;
-  const freshShare = freshShareOf(rollup, REFERENCE_BANKS, leaveOut);
+  const shares = sharesOf(rollup, REFERENCE_BANKS, leaveOut);
   for (const bank of REFERENCE_BANKS) {
     const s = prep.series.get(bank.code)!;
-    const alarms = alarmsOfBank(rollup, bank.code, s, freshShare, params);
+    const alarms = alarmsOfBank(rollup, bank.code, s, shares, params);
+    const prior = alarmsOfBank(rollup, bank.code, s, shares, { ...params, suspectP: 0, suspectPinOnlyP: 0 });
     if (!attacked.has(bank.code)) {
       honestBanks++;
-      previousFalse += s.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
-      const falseAlarms = alarms.filter((a) => a.startedAt.getTime() >= evalFromMs);
-      alarmFalse += falseAlarms.length;
-      for (const a of falseAlarms) {
+      falseAlarms.EVERY_SPIKE += s.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
+      falseAlarms.PRIOR_ALARM += prior.filter((a) => a.startedAt.getTime() >= evalFromMs).length;
+      const falseOnes = alarms.filter((a) => a.startedAt.getTime() >= evalFromMs);
+      falseAlarms.BANK_ALARM += falseOnes.length;
+      for (const a of falseOnes) {
         alarmFalseByEvidence[a.evidence] = (alarmFalseByEvidence[a.evidence] ?? 0) + 1;
         if (verbose) console.log(`  false alarm at ${bank.code}: ${a.evidence} from ${a.startedAt.toISOString()} (${Math.round(a.impactYenPerHour).toLocaleString("en-US")} yen/h)`);
       }
@@ -299,19 +334,23 @@ export function scoreSeed(prep: PreparedSeed, params: BankAlarmParams = alarmPar
     const endMs = startMs + ATTACK_HOURS * HOUR;
     const oneBucketMin = (Math.floor(startMs / (ALARM_BUCKET_MINUTES * MIN)) * ALARM_BUCKET_MINUTES * MIN + 2 * ALARM_BUCKET_MINUTES * MIN - startMs) / MIN;
     const heavyAt = rollup.freshHeavyAt.get(first.id);
-    const alarm: BankDetection = { alarms: alarms.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) };
+    const detection = (list: BankAlarm[]): BankDetection => ({ alarms: list.map((a) => ({ knownAtMs: a.confirmedAt.getTime(), startedAtMs: a.startedAt.getTime() })) });
     outcomes.push({
       size: sizeOf.get(bank.code)!,
       bank: bank.code,
       startMs,
       oneBucketMin,
       firstLinkHeavyInTime: heavyAt !== undefined && heavyAt < startMs + oneBucketMin * MIN,
-      previousDelayMin: delayOf(s.previous, startMs, endMs),
-      alarmDelayMin: delayOf(alarm, startMs, endMs),
+      firstLinkSuspect: rollup.suspectIds.has(first.id),
+      delayMin: {
+        EVERY_SPIKE: delayOf(s.previous, startMs, endMs),
+        PRIOR_ALARM: delayOf(detection(prior), startMs, endMs),
+        BANK_ALARM: delayOf(detection(alarms), startMs, endMs),
+      },
     });
   }
   const honestBankWeeks = (honestBanks * (prep.nowMs - evalFromMs)) / (7 * DAY);
-  return { attacks: outcomes, honestBankWeeks, previousFalse, alarmFalse, alarmFalseByEvidence, seconds: prep.seconds + (performance.now() - t0) / 1000 };
+  return { attacks: outcomes, honestBankWeeks, falseAlarms, alarmFalseByEvidence, seconds: prep.seconds + (performance.now() - t0) / 1000 };
 }
 
 export function evaluateSeed(seed: number, verbose = false): SeedResult {
@@ -337,10 +376,8 @@ export function report(results: SeedResult[]): string {
   );
   for (const size of ATTACK_SIZES) {
     const xs = all.filter((a) => a.size === size.name);
-    for (const [rule, pick] of [
-      ["EVERY_SPIKE", (a: AttackOutcome) => a.previousDelayMin],
-      ["BANK_ALARM", (a: AttackOutcome) => a.alarmDelayMin],
-    ] as const) {
+    for (const rule of RULES) {
+      const pick = (a: AttackOutcome) => a.delayMin[rule];
       const delays = xs.map(pick).filter((d): d is number => d !== null);
       const within = (m: number) => delays.filter((d) => d <= m).length / xs.length;
       const oneBucket = xs.filter((a) => pick(a) !== null && pick(a)! <= a.oneBucketMin).length / xs.length;
@@ -353,20 +390,23 @@ export function report(results: SeedResult[]): string {
   lines.push(`attacks whose first fraudulent link was itself charged near the limit (or ≥ ¥${FRESH_LINK.yen.toLocaleString("en-US")}) before that bucket ended; for the`);
   lines.push("others the first victim's account gave little or nothing, or its charges came later, and at a fifth of the attack's pace");
   lines.push("the next fraudulent link comes tens of minutes later:");
+  lines.push("  attack size                    heavy in time  suspect  either");
   for (const size of ATTACK_SIZES) {
     const xs = all.filter((a) => a.size === size.name);
-    lines.push(`  ${size.name.padEnd(30)} ${fmt(xs.filter((a) => a.firstLinkHeavyInTime).length / xs.length)}`);
+    const share = (f: (a: AttackOutcome) => boolean) => fmt(xs.filter(f).length / xs.length);
+    lines.push(`  ${size.name.padEnd(30)} ${share((a) => a.firstLinkHeavyInTime).padStart(13)}  ${share((a) => a.firstLinkSuspect).padStart(7)}  ${share((a) => a.firstLinkHeavyInTime || a.firstLinkSuspect).padStart(6)}`);
   }
+  lines.push(`(suspect: another person's account linked within ${SUSPECT_LINK.minutes} minutes of opening a wallet without verified identity)`);
   const weeks = results.reduce((s, r) => s + r.honestBankWeeks, 0);
-  const prev = results.reduce((s, r) => s + r.previousFalse, 0);
-  const alarm = results.reduce((s, r) => s + r.alarmFalse, 0);
   lines.push("");
   lines.push(`false alarms at never-attacked banks over ${fmt(weeks, 0)} bank-weeks (after a ${WARM_UP_DAYS}-day warm-up):`);
-  lines.push(`  EVERY_SPIKE  ${prev} (${fmt(prev / weeks, 3)} per bank-week)`);
   const byEvidence: Record<string, number> = {};
   for (const r of results) for (const [k, n] of Object.entries(r.alarmFalseByEvidence)) byEvidence[k] = (byEvidence[k] ?? 0) + n;
   const parts = Object.entries(byEvidence).map(([k, n]) => `${k} ${n}`).join(", ");
-  lines.push(`  BANK_ALARM   ${alarm} (${fmt(alarm / weeks, 3)} per bank-week)${parts ? `: ${parts}` : ""}`);
+  for (const rule of RULES) {
+    const n = results.reduce((s, r) => s + r.falseAlarms[rule], 0);
+    lines.push(`  ${rule.padEnd(12)} ${n} (${fmt(n / weeks, 3)} per bank-week)${rule === "BANK_ALARM" && parts ? `: ${parts}` : ""}`);
+  }
   return lines.join("\n");
 }
 
@@ -378,7 +418,7 @@ async function main() {
     results.push(r);
     console.log(`seed ${seed}: ${r.attacks.length} attacks, ${fmt(r.honestBankWeeks, 0)} honest bank-weeks, ${fmt(r.seconds, 1)} s`);
     if (process.argv.includes("--verbose")) {
-      for (const a of r.attacks) console.log(`  ${a.bank} ${a.size} from ${new Date(a.startMs).toISOString()}: previous ${a.previousDelayMin} min, alarm ${a.alarmDelayMin} min`);
+      for (const a of r.attacks) console.log(`  ${a.bank} ${a.size} from ${new Date(a.startMs).toISOString()}: ${RULES.map((rule) => `${rule} ${a.delayMin[rule]} min`).join(", ")}${a.firstLinkHeavyInTime ? "" : " (first link not heavy in time)"}${a.firstLinkSuspect ? "" : " (first link not suspect)"}`);
     }
   }
   console.log("");
@@ -396,8 +436,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
 /** The bank alarms of a generated run, per bank, computed as the eval does (no database). */
 export function alarmsOfRun(run: { events: Iterable<PlatformEvent>; windowStart: Date; now: Date }, banks: readonly { code: string }[]): Map<string, BankAlarm[]> {
   const rollup = rollUp(run.events, run.windowStart, run.now);
-  const freshShare = freshShareOf(rollup, banks);
-  return new Map(banks.map((b) => [b.code, alarmsOfBank(rollup, b.code, seriesOf(rollup, b.code), freshShare, alarmParams)]));
+  const shares = sharesOf(rollup, banks);
+  return new Map(banks.map((b) => [b.code, alarmsOfBank(rollup, b.code, seriesOf(rollup, b.code), shares, alarmParams)]));
 }
 
 /** For parameter tuning scripts: the same attack plan and rollup as the eval. */

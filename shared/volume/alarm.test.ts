@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BANK_ALARM_PARAMS, evidenceAt, freshShareLeaveOut, isFreshHeavy, platformFreshShare, poissonUpperTail, runBankAlarm, stepBankAlarm, INITIAL_BANK_ALARM_STATE, type BankMeasures } from "./alarm.ts";
+import {
+  DEFAULT_BANK_ALARM_PARAMS,
+  evidenceAt,
+  freshShareLeaveOut,
+  isFreshHeavy,
+  isSuspectLink,
+  platformFreshShare,
+  platformSuspectShare,
+  poissonUpperTail,
+  runBankAlarm,
+  stepBankAlarm,
+  INITIAL_BANK_ALARM_STATE,
+  SUSPECT_LINK,
+  type BankMeasures,
+} from "./alarm.ts";
 import { poisson as poissonDraw, seededRandom } from "../../test/helpers/synthetic-volume.ts";
 
 const START = new Date("2020-09-07T00:00:00+09:00");
@@ -190,5 +204,102 @@ describe("bank alarm", () => {
       expect(r.event).not.toBe("CLOSED");
       state = r.state;
     }
+  });
+});
+
+describe("isSuspectLink", () => {
+  const opened = Date.parse("2020-09-07T10:00:00+09:00");
+  const link = (o: Partial<Parameters<typeof isSuspectLink>[0]>) =>
+    isSuspectLink({ walletOpenedAtMs: opened, walletHolderName: "ヤマダ タロウ", identityVerified: false, linkedAtMs: opened + 3 * 60_000, linkHolderName: "スズキ ハナコ", ...o });
+  it("is another person's account linked minutes after opening a wallet without verified identity", () => {
+    expect(link({})).toBe(true);
+    expect(link({ linkedAtMs: opened + SUSPECT_LINK.minutes * 60_000 })).toBe(true);
+  });
+  it("is not the holder's own account (in any width or spacing), a family account sharing the surname, a verified wallet's link or a later one", () => {
+    expect(link({ linkHolderName: "ﾔﾏﾀﾞ ﾀﾛｳ" })).toBe(false);
+    expect(link({ linkHolderName: "ヤマダ　タロウ" })).toBe(false);
+    expect(link({ linkHolderName: "ヤマダ ハナコ" })).toBe(false);
+    expect(link({ identityVerified: true })).toBe(false);
+    expect(link({ linkedAtMs: opened + (SUSPECT_LINK.minutes + 1) * 60_000 })).toBe(false);
+    expect(link({ linkedAtMs: opened - 60_000 })).toBe(false);
+  });
+});
+
+describe("bank alarm on suspect links", () => {
+  /** A small bank whose link page asks only for a PIN, with one suspect link in bucket 100. */
+  const pinOnlyBank = (seed: number) => {
+    const bank = { ...honestBank(seed, DAY_BUCKETS, 0.05, 0.3), suspect: new Float64Array(DAY_BUCKETS), freshHeavy: new Float64Array(DAY_BUCKETS), pinOnlyLinkPage: true };
+    bank.links[100] += 1;
+    bank.suspect[100] = 1;
+    return bank;
+  };
+
+  it("fires in the bucket of one suspect link at a PIN-only bank, before any charge, with the figures behind it", () => {
+    const bank = pinOnlyBank(20);
+    expect(runBankAlarm({ ...bank, suspect: undefined })).toEqual([]); // one link alone is within chance
+    const [a] = runBankAlarm(bank);
+    expect(a.evidence).toBe("SUSPECT_LINKS");
+    expect(a.startedAt.getTime()).toBe(START.getTime() + 100 * 5 * 60_000);
+    expect(a.confirmedAt.getTime()).toBe(START.getTime() + 101 * 5 * 60_000);
+    expect(a.impactYenPerHour).toBeGreaterThan(0);
+    // As raised: one in the 5-minute bucket; while open, the latest figures (the hour after it).
+    const raised = stepBankAlarm(bank, 100, INITIAL_BANK_ALARM_STATE).state.open!;
+    const r = raised.reasons.find((x) => x.measure === "SUSPECT_LINKS")!;
+    expect(r).toMatchObject({ observed: 1, windowMinutes: 5 });
+    expect(a.reasons.find((x) => x.measure === "SUSPECT_LINKS")).toMatchObject({ observed: 1, windowMinutes: 60 });
+    expect(r.expected).toBeLessThan(0.01);
+    expect(r.factor).toBeGreaterThan(100);
+    expect(runBankAlarm(bank, { ...DEFAULT_BANK_ALARM_PARAMS, suspectPinOnlyP: 0 })).toEqual([]);
+  });
+
+  it("keeps the early alarm open and adds the charges that confirm it to its reasons", () => {
+    const bank = pinOnlyBank(21);
+    bank.links[105] += 1;
+    bank.yen[105] += 200_000;
+    bank.freshHeavy[105] = 1;
+    const alarms = runBankAlarm(bank);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0].evidence).toBe("SUSPECT_LINKS");
+    expect(alarms[0].reasons.map((r) => r.measure)).toEqual(expect.arrayContaining(["SUSPECT_LINKS", "FRESH_HEAVY_LINKS"]));
+  });
+
+  it("needs two within the hour at a bank with a stronger link page, and more at a large one", () => {
+    const bank = { ...pinOnlyBank(22), pinOnlyLinkPage: false };
+    expect(evidenceAt(bank, 100).evidence).toBeNull();
+    bank.links[108] += 1;
+    bank.suspect[108] = 1;
+    expect(evidenceAt(bank, 108).evidence).toBe("SUSPECT_LINKS");
+
+    const large = { ...honestBank(23, DAY_BUCKETS, 8, 40), suspect: new Float64Array(DAY_BUCKETS), pinOnlyLinkPage: true };
+    large.suspect[100] = 1;
+    expect(evidenceAt(large, 100).evidence).toBeNull();
+    large.suspect[101] = 2;
+    expect(evidenceAt(large, 101).evidence).toBe("SUSPECT_LINKS");
+  });
+
+  it("a platform-wide rise of such links raises the bar everywhere; the banks where they are most of the new links are left out of it", () => {
+    const bank = pinOnlyBank(24);
+    expect(evidenceAt({ ...bank, suspectShare: new Float64Array(DAY_BUCKETS).fill(0.5) }, 100).evidence).toBeNull();
+    const n = 40;
+    const b = (suspectEvery: number) => ({
+      links: new Float64Array(n).fill(1),
+      suspect: Float64Array.from({ length: n }, (_, i) => (suspectEvery > 0 && i % suspectEvery === 0 ? 1 : 0)),
+    });
+    const banks = [...Array.from({ length: 30 }, () => b(0)), ...Array.from({ length: 4 }, () => b(1))];
+    expect(platformSuspectShare(banks, n, 20)[39]).toBe(0);
+  });
+});
+
+describe("alarm reasons", () => {
+  it("links with near-limit yen: the new links and the charged yen, each against its expected level", () => {
+    const bank = honestBank(24, DAY_BUCKETS, 0.05, 0.3);
+    bank.links[100] += 5;
+    bank.yen[100] += 1_000_000;
+    const [a] = runBankAlarm(bank);
+    expect(a.evidence).toBe("LINKS_AND_YEN");
+    const byMeasure = new Map(a.reasons.map((r) => [r.measure, r]));
+    expect(byMeasure.get("NEW_LINKS")!.observed).toBeGreaterThanOrEqual(5);
+    expect(byMeasure.get("CHARGED_YEN")!.observed).toBeGreaterThanOrEqual(1_000_000);
+    expect(byMeasure.get("CHARGED_YEN")!.factor).toBeGreaterThan(10);
   });
 });

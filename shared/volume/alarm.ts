@@ -23,6 +23,19 @@
 //     last 3 hours without the three banks where it is highest (platformFreshShare: a bonus day
 //     raises it at every bank, an attack at a few banks does not). A large bank needs a
 //     Poisson-unlikely count of them, not one, or
+//   SUSPECT LINKS: another person's bank account linked within minutes of opening a wallet whose
+//     holder is not identity-verified (isSuspectLink). This is the attack's first step and is seen
+//     before any charge: it catches the first fraudulent link whose account was empty or gave only a
+//     customer-sized try, which FRESH LINKS CHARGED cannot tell from an honest one. Its expected level
+//     is the bank's expected links × the larger of suspectShare (an assumed share of honest links that
+//     look like this) and freshShareFactor × the platform's share of them (platformSuspectShare). At a
+//     bank whose link page asks only for a PIN it fires at p ≤ suspectPinOnlyP (0.01: one such link
+//     at any but the largest banks): there anyone holding a customer's name, account number and PIN
+//     can link the account, which is how the 2020 attack worked. Elsewhere it needs p ≤ suspectP
+//     (1e-5: two or more within the hour): honest customers link a relative's or a business account
+//     from a new wallet about 0.17 times per bank-week across the platform (the eval's honest calendar),
+//     nearly all at banks with stronger link pages, so one alone there would cost more false alarms
+//     than the whole goal allows, or
 //   STRONG evidence in links alone: p ≤ strongP and at least strongMinExcess links above expected.
 //     Off by default (strongP 0): a wallet campaign's push notification brings a burst of links that
 //     links alone cannot tell from an attack; its links are tried with small charges, an attack's are
@@ -34,185 +47,31 @@
 // link evidence at p ≤ closeP and closes after closeQuietBuckets buckets without it.
 //
 // Severity ranks banks by estimated harm: the charged yen above expected over the last hour (yen per
-// hour), at least the excess links × typicalYenPerFraudLink (the charges of the first links may not
-// have arrived yet). The alarm keeps its highest value.
+// hour), at least the excess links (or suspect links) × typicalYenPerFraudLink (the charges of the
+// first links may not have arrived yet). The alarm keeps its highest value.
+//
+// Reasons. Every alarm carries the figures behind it (AlarmReason: measure, window, observed,
+// expected, factor), one per measure that fired, so the console words them in the reader's language
+// and an operator sees how far from normal the bank is, not only that it is.
+import {
+  DEFAULT_BANK_ALARM_PARAMS,
+  INITIAL_BANK_ALARM_STATE,
+  type AlarmEvidence,
+  type AlarmMeasure,
+  type AlarmReason,
+  type BankAlarm,
+  type BankAlarmParams,
+  type BankAlarmState,
+  type BankMeasures,
+} from "./alarm-types.ts";
+import { poissonUpperTail } from "./poisson.ts";
 import { MINUTE_MS } from "./time.ts";
 
-export interface BankAlarmParams {
-  /** Window lengths, in 5-minute buckets, each ending at the bucket evaluated. */
-  readonly windows: readonly number[];
-  /** Per-bucket floor of the expected link count (a bank with no history still has some chance of a link). */
-  readonly linkFloor: number;
-  /** Expected link counts are multiplied by this (the baseline is an estimate from a few weeks). */
-  readonly linkInflation: number;
-  readonly strongP: number;
-  readonly strongMinExcess: number;
-  readonly supportedP: number;
-  readonly supportedYenPerLink: number;
-  readonly supportedMinYen: number;
-  /** ... and the yen excess is at least this many spreads of honest yen (compound Poisson: spread² = expected yen × yenUnit). */
-  readonly supportedYenZ: number;
-  /** Typical honest charge, yen, for that spread. */
-  readonly yenUnit: number;
-  readonly closeP: number;
-  readonly closeQuietBuckets: number;
-  readonly typicalYenPerFraudLink: number;
-  /** Share of honest new links assumed to be charged ≥ FRESH_LINK.yen within FRESH_LINK.minutes of linking (an assumption: the demo's honest customers never do). */
-  readonly freshHeavyShare: number;
-  /** Tail probability at which fresh heavily charged links alone alarm. */
-  readonly freshP: number;
-  /** The platform's share (freshShare) is multiplied by this: it is an estimate over banks that differ. */
-  readonly freshShareFactor: number;
-}
-
-/**
- * What makes a link "fresh and heavily charged" (counted by detection and the eval, not here): within
- * `minutes` of its registration (or change), a charge of at least `nearLimitYen` (near the ¥100,000
- * per-charge limit) or charges adding up to `yen`. A new customer tries a wallet with one small charge
- * (at most ¥50,000 in the demo); a fraudster empties the account in a few charges a minute apart, some
- * of them ¥50,000 (plan ¥50,000 + ¥50,000 + ¥30,000): the sum counts from the second. (It was ¥120,000,
- * waiting for the third charge, which can fall in the next bucket; on the eval's honest calendar ¥100,000
- * costs 4 more false alarms over 360 bank-weeks, on the bonus day and paydays: 0.044 per bank-week.)
- */
-export const FRESH_LINK = Object.freeze({ minutes: 15, nearLimitYen: 90_000, yen: 100_000 });
-
-/** Whether a link's charges so far (within FRESH_LINK.minutes of linking) make it fresh and heavily charged. */
-export function isFreshHeavy(largestChargeYen: number, totalYen: number): boolean {
-  return largestChargeYen >= FRESH_LINK.nearLimitYen || totalYen >= FRESH_LINK.yen;
-}
-
-export const DEFAULT_BANK_ALARM_PARAMS: BankAlarmParams = Object.freeze({
-  windows: Object.freeze([1, 2, 3, 6, 12]),
-  linkFloor: 0.01,
-  linkInflation: 1.3,
-  strongP: 0,
-  strongMinExcess: 10,
-  supportedP: 1e-4,
-  supportedYenPerLink: 120_000,
-  supportedMinYen: 150_000,
-  supportedYenZ: 5,
-  yenUnit: 30_000,
-  closeP: 0.01,
-  closeQuietBuckets: 12,
-  typicalYenPerFraudLink: 200_000,
-  freshHeavyShare: 0.002,
-  freshP: 0.01,
-  freshShareFactor: 3,
-});
-
-/** One bank's 5-minute measures, aligned: index i is the bucket at start + i·5 min. NaN = unknown. */
-export interface BankMeasures {
-  bankCode: string;
-  start: Date;
-  links: ArrayLike<number>;
-  linksExpected: ArrayLike<number>;
-  yen: ArrayLike<number>;
-  yenExpected: ArrayLike<number>;
-  /** Links that became fresh and heavily charged (isFreshHeavy), by the bucket they became it in (absent: none known). */
-  freshHeavy?: ArrayLike<number>;
-  /** The platform's share of new links charged heavily at once, per bucket (platformFreshShare; absent: only the assumed share). */
-  freshShare?: ArrayLike<number>;
-}
-
-/**
- * How many banks platformFreshShare leaves out: at least `min`, and `share` of the banks. Several
- * attacks can run at once (the 2020 incident had three banks; the eval runs up to five at once), and
- * a bank under attack left in makes the platform look like a bonus day, which then hides one heavily
- * charged link at every large bank.
- */
-export const FRESH_SHARE_LEAVE_OUT = Object.freeze({ min: 3, share: 0.15 });
-
-export function freshShareLeaveOut(bankCount: number): number {
-  return Math.max(FRESH_SHARE_LEAVE_OUT.min, Math.ceil(bankCount * FRESH_SHARE_LEAVE_OUT.share));
-}
-
-/**
- * Per bucket, the share of new links that became fresh and heavily charged across the platform over
- * the last `windowBuckets`, leaving out the `leaveOut` banks where they are the largest share of new
- * links (the banks an attack is at: nearly all of its links are). An honest day that makes many
- * people charge a lot at once (a bonus day) raises it at every bank; an attack at a few banks does
- * not. NaN where no link was seen. Arrays are aligned.
- */
-export function platformFreshShare(
-  banks: ReadonlyArray<{ links: ArrayLike<number>; freshHeavy?: ArrayLike<number> }>,
-  n: number,
-  windowBuckets = 36,
-  leaveOut = freshShareLeaveOut(banks.length),
-): Float64Array {
-  const out = new Float64Array(n).fill(Number.NaN);
-  const h = new Float64Array(banks.length);
-  const l = new Float64Array(banks.length);
-  const val = (a: ArrayLike<number> | undefined, i: number) => (a && i >= 0 && Number.isFinite(a[i]) ? a[i] : 0);
-  const order = banks.map((_, k) => k);
-  for (let t = 0; t < n; t++) {
-    for (let k = 0; k < banks.length; k++) {
-      h[k] += val(banks[k].freshHeavy, t) - val(banks[k].freshHeavy, t - windowBuckets);
-      l[k] += val(banks[k].links, t) - val(banks[k].links, t - windowBuckets);
-    }
-    order.sort((a, b) => h[b] / (l[b] + 1) - h[a] / (l[a] + 1));
-    let hs = 0;
-    let ls = 0;
-    for (let j = leaveOut; j < order.length; j++) {
-      hs += h[order[j]];
-      ls += l[order[j]];
-    }
-    if (ls > 0) out[t] = hs / ls;
-  }
-  return out;
-}
-
-export type AlarmEvidence = "FRESH_LINKS_CHARGED" | "STRONG_LINKS" | "LINKS_AND_YEN";
-
-export const ALARM_EVIDENCE_LABELS: Record<AlarmEvidence, string> = {
-  FRESH_LINKS_CHARGED: "new links charged near the limits within minutes",
-  STRONG_LINKS: "a burst of new links",
-  LINKS_AND_YEN: "new links with near-limit charged yen",
-};
-
-export interface BankAlarm {
-  bankCode: string;
-  /** Start of the longest window that carried the evidence when the alarm fired. */
-  startedAt: Date;
-  /** End of the bucket in which the alarm fired: when an operator could first know. */
-  confirmedAt: Date;
-  evidence: AlarmEvidence;
-  /** Estimated excess harm, yen per hour (highest so far). */
-  impactYenPerHour: number;
-  /** Start of the latest bucket that still showed link evidence. */
-  lastSeenAt: Date;
-  /** End of the last bucket with evidence, once closed; null while open. */
-  endedAt: Date | null;
-}
-
-export interface BankAlarmState {
-  open: BankAlarm | null;
-  quiet: number;
-}
-
-export const INITIAL_BANK_ALARM_STATE: BankAlarmState = Object.freeze({ open: null, quiet: 0 });
+export * from "./alarm-types.ts";
+export { FRESH_LINK, FRESH_SHARE_LEAVE_OUT, SUSPECT_LINK, freshShareLeaveOut, isFreshHeavy, isSuspectLink, platformFreshShare, platformShare, platformSuspectShare, type LinkSubject } from "./link-measures.ts";
+export { poissonUpperTail } from "./poisson.ts";
 
 const BUCKET_MS = 5 * MINUTE_MS;
-
-const logFactorialCache: number[] = [0];
-function logFactorial(k: number): number {
-  for (let i = logFactorialCache.length; i <= k; i++) logFactorialCache[i] = logFactorialCache[i - 1] + Math.log(i);
-  return logFactorialCache[k];
-}
-
-/** P(X ≥ k) for X ~ Poisson(λ); exact for the small counts met here (summed from k upwards). */
-export function poissonUpperTail(k: number, lambda: number): number {
-  if (k <= 0) return 1;
-  if (!(lambda > 0)) return 0;
-  const kk = Math.ceil(k);
-  let term = Math.exp(-lambda + kk * Math.log(lambda) - logFactorial(kk));
-  let sum = term;
-  for (let j = kk + 1; j < kk + 1000; j++) {
-    term *= lambda / j;
-    sum += term;
-    if (term < sum * 1e-12) break;
-  }
-  return Math.min(1, sum);
-}
 
 export interface BucketEvidence {
   /** Smallest link tail probability over the windows. */
@@ -221,22 +80,35 @@ export interface BucketEvidence {
   /** Start index of the window that carried the evidence (or the smallest p). */
   fromIndex: number;
   impactYenPerHour: number;
+  /** The figures of the measures that fired, per measure from the shortest window where it fired. */
+  reasons: AlarmReason[];
+}
+
+function reason(measure: AlarmMeasure, windowBuckets: number, observed: number, expected: number): AlarmReason {
+  return { measure, windowMinutes: windowBuckets * 5, observed, expected, factor: expected > 0 ? observed / expected : null };
+}
+
+/** The expected count of marked links (fresh heavy, suspect) in a bucket: expected links × the larger of the assumed and the platform's share. */
+function markedExpected(linksExpected: number, p: BankAlarmParams, assumedShare: number, platformShare: ArrayLike<number> | undefined, i: number): number {
+  const share = platformShare ? platformShare[i] : Number.NaN;
+  return Math.max(linksExpected, p.linkFloor) * p.linkInflation * Math.max(assumedShare, Number.isFinite(share) ? share * p.freshShareFactor : 0);
 }
 
 /** The evidence at bucket t (windows ending at t). Unknown expected levels make a window unusable. */
 export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFAULT_BANK_ALARM_PARAMS): BucketEvidence {
-  let best: BucketEvidence = { linkP: 1, evidence: null, fromIndex: t, impactYenPerHour: 0 };
+  let best: BucketEvidence = { linkP: 1, evidence: null, fromIndex: t, impactYenPerHour: 0, reasons: [] };
   let links = 0;
   let lambda = 0;
   let yen = 0;
   let yenExpected = 0;
   let fresh = 0;
   let lambdaFresh = 0;
+  let suspect = 0;
+  let lambdaSuspect = 0;
   let w = 0;
   let usable = true;
   const maxWindow = Math.max(...p.windows);
-  let hourYenExcess = 0;
-  let hourLinkExcess = 0;
+  const suspectP = m.pinOnlyLinkPage ? p.suspectPinOnlyP : p.suspectP;
   for (let i = t; i > t - maxWindow && i >= 0; i--) {
     const l = m.links[i];
     const le = m.linksExpected[i];
@@ -246,39 +118,54 @@ export function evidenceAt(m: BankMeasures, t: number, p: BankAlarmParams = DEFA
     if (!usable) break;
     w++;
     links += l;
-    fresh += m.freshHeavy ? m.freshHeavy[i] || 0 : 0;
     lambda += Math.max(le, p.linkFloor) * p.linkInflation;
-    const share = m.freshShare ? m.freshShare[i] : Number.NaN;
-    lambdaFresh += Math.max(le, p.linkFloor) * p.linkInflation * Math.max(p.freshHeavyShare, Number.isFinite(share) ? share * p.freshShareFactor : 0);
+    fresh += m.freshHeavy ? m.freshHeavy[i] || 0 : 0;
+    lambdaFresh += markedExpected(le, p, p.freshHeavyShare, m.freshShare, i);
+    suspect += m.suspect ? m.suspect[i] || 0 : 0;
+    lambdaSuspect += markedExpected(le, p, p.suspectShare, m.suspectShare, i);
     yen += y;
     yenExpected += ye;
-    hourYenExcess = yen - yenExpected;
-    hourLinkExcess = links - lambda;
     if (!p.windows.includes(w)) continue;
     const pL = poissonUpperTail(links, lambda);
     const excess = links - lambda;
-    let evidence: AlarmEvidence | null = null;
-    if (fresh >= 1 && poissonUpperTail(fresh, lambdaFresh) <= p.freshP) evidence = "FRESH_LINKS_CHARGED";
-    else if (pL <= p.strongP && excess >= p.strongMinExcess) evidence = "STRONG_LINKS";
-    else if (
+    const freshFires = fresh >= 1 && poissonUpperTail(fresh, lambdaFresh) <= p.freshP;
+    const suspectFires = suspect >= 1 && poissonUpperTail(suspect, lambdaSuspect) <= suspectP;
+    const strong = pL <= p.strongP && excess >= p.strongMinExcess;
+    const supported =
       pL <= p.supportedP &&
       excess > 0 &&
-      yen - yenExpected >= Math.max(p.supportedMinYen, p.supportedYenPerLink * excess, p.supportedYenZ * Math.sqrt(Math.max(yenExpected, p.yenUnit) * p.yenUnit))
-    )
-      evidence = "LINKS_AND_YEN";
-    if (evidence && !best.evidence) best = { linkP: pL, evidence, fromIndex: i, impactYenPerHour: 0 };
-    else if (evidence && best.evidence) best = { ...best, fromIndex: i, linkP: Math.min(best.linkP, pL) };
-    else if (pL < best.linkP) best = { ...best, linkP: pL, fromIndex: best.evidence ? best.fromIndex : i };
+      yen - yenExpected >= Math.max(p.supportedMinYen, p.supportedYenPerLink * excess, p.supportedYenZ * Math.sqrt(Math.max(yenExpected, p.yenUnit) * p.yenUnit));
+    const evidence: AlarmEvidence | null = freshFires ? "FRESH_LINKS_CHARGED" : suspectFires ? "SUSPECT_LINKS" : strong ? "STRONG_LINKS" : supported ? "LINKS_AND_YEN" : null;
+    if (evidence) {
+      const fired: AlarmReason[] = [];
+      if (freshFires) fired.push(reason("FRESH_HEAVY_LINKS", w, fresh, lambdaFresh));
+      if (suspectFires) fired.push(reason("SUSPECT_LINKS", w, suspect, lambdaSuspect));
+      if (strong || supported) fired.push(reason("NEW_LINKS", w, links, lambda));
+      if (supported) fired.push(reason("CHARGED_YEN", w, yen, yenExpected));
+      const reasons = mergeReasons(best.reasons, fired); // a shorter window's figures stay
+      if (!best.evidence) best = { linkP: pL, evidence, fromIndex: i, impactYenPerHour: 0, reasons };
+      else best = { ...best, fromIndex: i, linkP: Math.min(best.linkP, pL), reasons };
+    } else if (pL < best.linkP) best = { ...best, linkP: pL, fromIndex: best.evidence ? best.fromIndex : i };
   }
-  // The alarm began with the first new link (or fresh heavily charged link) of the evidence window.
+  // The alarm began with the first new link (or fresh heavily charged link) of the evidence window;
+  // raised by suspect links, with the first of them (an honest link before it is not the attack).
   if (best.evidence) {
     let first = best.fromIndex;
-    while (first < t && !(m.links[first] > 0) && !(m.freshHeavy && m.freshHeavy[first] > 0)) first++;
+    const began = (i: number) =>
+      best.evidence === "SUSPECT_LINKS" ? (m.suspect?.[i] ?? 0) > 0 : m.links[i] > 0 || (m.freshHeavy !== undefined && m.freshHeavy[i] > 0);
+    while (first < t && !began(first)) first++;
     best.fromIndex = first;
   }
-  const perHour = (60 / 5) / Math.max(1, w);
-  best.impactYenPerHour = Math.max(0, hourYenExcess * perHour, hourLinkExcess * p.typicalYenPerFraudLink * perHour);
+  // Over the whole window read (an hour when the history allows), per hour.
+  const perHour = 60 / 5 / Math.max(1, w);
+  const linkHarm = Math.max(links - lambda, suspect - lambdaSuspect) * p.typicalYenPerFraudLink;
+  best.impactYenPerHour = Math.max(0, (yen - yenExpected) * perHour, linkHarm * perHour);
   return best;
+}
+
+/** `older` with the measures of `newer` replacing theirs (newer first). */
+function mergeReasons(newer: readonly AlarmReason[], older: readonly AlarmReason[]): AlarmReason[] {
+  return [...newer, ...older.filter((o) => !newer.some((n) => n.measure === o.measure))];
 }
 
 /**
@@ -304,6 +191,7 @@ export function stepBankAlarm(
       startedAt: new Date(startMs + e.fromIndex * BUCKET_MS),
       confirmedAt: new Date(atMs + BUCKET_MS),
       evidence: e.evidence,
+      reasons: e.reasons,
       impactYenPerHour: e.impactYenPerHour,
       lastSeenAt: new Date(atMs),
       endedAt: null,
@@ -311,7 +199,12 @@ export function stepBankAlarm(
     return { state: { open: alarm, quiet: 0 }, event: "OPENED" };
   }
   if (e.linkP <= p.closeP || e.evidence) {
-    const alarm: BankAlarm = { ...open, lastSeenAt: new Date(Math.max(atMs, open.lastSeenAt.getTime())), impactYenPerHour: Math.max(open.impactYenPerHour, e.impactYenPerHour) };
+    const alarm: BankAlarm = {
+      ...open,
+      reasons: mergeReasons(e.reasons, open.reasons),
+      lastSeenAt: new Date(Math.max(atMs, open.lastSeenAt.getTime())),
+      impactYenPerHour: Math.max(open.impactYenPerHour, e.impactYenPerHour),
+    };
     return { state: { open: alarm, quiet: 0 }, event: "UPDATED" };
   }
   if (partial) return { state, event: null };

@@ -3,10 +3,9 @@ import {
   computeBaseline,
   detect,
   initialDetectorState,
-  runSeries,
-  spikeMask,
   type DetectorState,
 } from "./detector.ts";
+import { runSeries, spikeMask } from "./series-run.ts";
 import { DEFAULT_DETECTOR_PARAMS, resolveDetectorParams } from "./params.ts";
 import {
   BUCKETS_PER_DAY_5M,

@@ -4,16 +4,14 @@ export {
   computeBaseline,
   detect,
   initialDetectorState,
-  runSeries,
-  spikeMask,
   type Baseline,
   type BucketResult,
   type CurrentBucket,
   type DetectResult,
   type DetectorCore,
   type DetectorState,
-  type SeriesRun,
 } from "./detector.ts";
+export { runSeries, spikeMask, type SeriesRun } from "./series-run.ts";
 export {
   DEFAULT_DETECTOR_PARAMS,
   DETECTION_BUCKET_MINUTES,

@@ -7,7 +7,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
-import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
+import type { AlarmEvidence, AlarmReason } from "../../../shared/volume/alarm-types.ts";
 import { JstTime } from "../../components/format.tsx";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 import { errorMessage } from "../../lib/errors.ts";
@@ -17,6 +17,7 @@ import { useCan } from "../auth/useMe.ts";
 export interface BankAlarmView {
   id: string;
   evidence: AlarmEvidence;
+  reasons: AlarmReason[];
   startedAt: Date;
   confirmedAt: Date;
   impactYenPerHour: number;
@@ -53,7 +54,14 @@ export function BankAlarms({ bankName, alarms }: { bankName: string; alarms: Ban
             <Table.Tbody>
               {alarms.map((a) => (
                 <Table.Tr key={a.id} data-testid={`bank-alarm-${a.id}`}>
-                  <Table.Td>{t(`evidence.${a.evidence}`)}</Table.Td>
+                  <Table.Td>
+                    {t(`evidence.${a.evidence}`)}
+                    {a.reasons.map((r) => (
+                      <Text key={r.measure} size="xs" c="dimmed" data-testid="alarm-reason">
+                        <ReasonText reason={r} />
+                      </Text>
+                    ))}
+                  </Table.Td>
                   <Table.Td>
                     <JstTime at={a.startedAt} />
                   </Table.Td>
@@ -94,6 +102,16 @@ export function BankAlarms({ bankName, alarms }: { bankName: string; alarms: Ban
       </Modal>
     </Card>
   );
+}
+
+/** One figure behind an alarm, in the reader's language: what, over which window, against normal. */
+function ReasonText({ reason: r }: { reason: AlarmReason }) {
+  const { t } = useTranslation("alarms");
+  const yen = r.measure === "CHARGED_YEN";
+  const what = yen ? t("reasons.CHARGED_YEN", { yen: Math.round(r.observed) }) : t(`reasons.${r.measure}`, { count: r.observed });
+  const expected = yen ? t("yenAmount", { v: Math.round(r.expected) }) : r.expected < 0.01 ? "< 0.01" : r.expected.toFixed(r.expected < 10 ? 2 : 0);
+  const factor = r.factor === null ? t("factorNone") : r.factor > 100 ? t("factorOver") : t("factor", { factor: r.factor < 10 ? r.factor.toFixed(1) : Math.round(r.factor) });
+  return <>{t("reasonLine", { what, minutes: r.windowMinutes, expected, factor })}</>;
 }
 
 function AcknowledgeForm({ alarm, onClose }: { alarm: BankAlarmView; onClose: () => void }) {

@@ -1,6 +1,8 @@
 // The bank-level alarm (shared/volume/alarm.ts) run live, after each detection run: per bank, on the
-// 5-minute lane's links and charged yen with their expected levels (held in detection's memory), and
-// the links charged to the per-charge limit within minutes of linking (read here from the charges).
+// 5-minute lane's links and charged yen with their expected levels (held in detection's memory), the
+// links charged to the per-charge limit within minutes of linking (read here from the charges) and
+// the suspect links (another person's account linked minutes after opening an unverified wallet, read
+// here from the links and their wallets).
 // What it finds is upserted into bank_alarm by (bank, end of the bucket it opened in): the incident
 // banner lists the open, unacknowledged ones.
 //
@@ -14,8 +16,11 @@ import type { Database } from "../../db/client.ts";
 import {
   FRESH_LINK,
   INITIAL_BANK_ALARM_STATE,
+  SUSPECT_LINK,
   closedAlarm,
+  isSuspectLink,
   platformFreshShare,
+  platformSuspectShare,
   stepBankAlarm,
   type BankAlarm,
   type BankAlarmState,
@@ -64,13 +69,29 @@ const FRESH_HEAVY = {
          HAVING min(occurred_at) >= $1`,
 };
 
+// Links (and link changes) made within SUSPECT_LINK.minutes of their wallet's opening by a wallet
+// without verified identity; whether the bank account is someone else's is decided by isSuspectLink
+// on these few rows (the name comparison normalises kana and spacing, see shared/accounts/names.ts).
+const SUSPECT_CANDIDATES = {
+  name: "volume.alarm.suspect-links",
+  text: `SELECT v.bank_code, v.valid_from, v.holder_name AS link_holder, a.holder_name AS wallet_holder, a.opened_at
+           FROM bank_link_version v
+           JOIN bank_link l ON l.id = v.link_id
+           JOIN wallet_account a ON a.id = l.account_id
+          WHERE v.valid_from >= $1 AND v.valid_from <= $2 AND NOT a.identity_verified
+            AND v.valid_from >= a.opened_at AND v.valid_from <= a.opened_at + make_interval(mins => $3)`,
+};
+
+// Banks whose link page asks only for account number, holder name and PIN (a suspect link there alarms alone).
+const PIN_ONLY_BANKS = { name: "volume.alarm.pin-only-banks", text: `SELECT code FROM bank WHERE auth_method = 'PIN'` };
+
 const UPSERT_ALARMS = {
   name: "volume.alarm.upsert",
-  text: `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, ended_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::timestamptz[], $7::timestamptz[])
+  text: `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, ended_at, reasons)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
          ON CONFLICT (bank_code, confirmed_at) DO UPDATE
            SET evidence = EXCLUDED.evidence, started_at = EXCLUDED.started_at, impact_yen_per_hour = EXCLUDED.impact_yen_per_hour,
-               last_seen_at = EXCLUDED.last_seen_at, ended_at = EXCLUDED.ended_at`,
+               last_seen_at = EXCLUDED.last_seen_at, ended_at = EXCLUDED.ended_at, reasons = EXCLUDED.reasons`,
 };
 
 const CLOSE_STALE = `UPDATE bank_alarm SET ended_at = last_seen_at + interval '5 minutes' WHERE ended_at IS NULL AND confirmed_at < $1`;
@@ -94,14 +115,25 @@ export async function advanceAlarms(
   }
   if (plans.length === 0) return 0;
   const oldestMs = Math.min(...plans.map((p) => p.fromMs)) - LOOKBACK_BUCKETS * BUCKET_MS;
-  const fresh = await db.pool.query<{ bank_code: string; crossed_at: Date }>({
-    ...FRESH_HEAVY,
-    values: [new Date(oldestMs - SHARE_BUCKETS * BUCKET_MS), new Date(o.nowMs + BUCKET_MS), FRESH_LINK.minutes, FRESH_LINK.yen, FRESH_LINK.nearLimitYen],
-  });
+  const readFrom = new Date(oldestMs - SHARE_BUCKETS * BUCKET_MS);
+  const readTo = new Date(o.nowMs + BUCKET_MS);
+  const [fresh, candidates, pinOnly] = await Promise.all([
+    db.pool.query<{ bank_code: string; crossed_at: Date }>({ ...FRESH_HEAVY, values: [readFrom, readTo, FRESH_LINK.minutes, FRESH_LINK.yen, FRESH_LINK.nearLimitYen] }),
+    db.pool.query<{ bank_code: string; valid_from: Date; link_holder: string; wallet_holder: string; opened_at: Date }>({ ...SUSPECT_CANDIDATES, values: [readFrom, readTo, SUSPECT_LINK.minutes] }),
+    db.pool.query<{ code: string }>(PIN_ONLY_BANKS),
+  ]);
+  const pinOnlyBanks = new Set(pinOnly.rows.map((r) => r.code));
   const freshByBank = new Map<string, number[]>();
   for (const r of fresh.rows) {
     if (!freshByBank.has(r.bank_code)) freshByBank.set(r.bank_code, []);
     freshByBank.get(r.bank_code)!.push(r.crossed_at.getTime());
+  }
+  const suspectByBank = new Map<string, number[]>();
+  for (const r of candidates.rows) {
+    const at = r.valid_from.getTime();
+    if (!isSuspectLink({ walletOpenedAtMs: r.opened_at.getTime(), walletHolderName: r.wallet_holder, identityVerified: false, linkedAtMs: at, linkHolderName: r.link_holder })) continue;
+    if (!suspectByBank.has(r.bank_code)) suspectByBank.set(r.bank_code, []);
+    suspectByBank.get(r.bank_code)!.push(at);
   }
 
   // One range for every bank (from the oldest bank's first bucket, less the windows read), so the
@@ -109,7 +141,7 @@ export async function advanceAlarms(
   const startMs = oldestMs - SHARE_BUCKETS * BUCKET_MS;
   const n = Math.round((o.nowMs - startMs) / BUCKET_MS) + 1;
   const measures = plans.map((p) => {
-    const m: BankMeasures & { links: Float64Array; linksExpected: Float64Array; yen: Float64Array; yenExpected: Float64Array; freshHeavy: Float64Array } = {
+    const m: BankMeasures & { links: Float64Array; linksExpected: Float64Array; yen: Float64Array; yenExpected: Float64Array; freshHeavy: Float64Array; suspect: Float64Array } = {
       bankCode: p.bankCode,
       start: new Date(startMs),
       links: new Float64Array(n),
@@ -117,6 +149,8 @@ export async function advanceAlarms(
       yen: new Float64Array(n),
       yenExpected: new Float64Array(n),
       freshHeavy: new Float64Array(n),
+      suspect: new Float64Array(n),
+      pinOnlyLinkPage: pinOnlyBanks.has(p.bankCode),
     };
     const copy = (s: LaneSeries, values: Float64Array, expected: Float64Array) => {
       for (let i = 0; i < n; i++) {
@@ -128,18 +162,23 @@ export async function advanceAlarms(
     };
     copy(p.links, m.links, m.linksExpected);
     copy(p.yen, m.yen, m.yenExpected);
-    for (const at of freshByBank.get(p.bankCode) ?? []) {
-      const i = Math.floor((at - startMs) / BUCKET_MS);
-      if (i >= 0 && i < n) m.freshHeavy[i]++;
-    }
+    const count = (into: Float64Array, times: number[] | undefined) => {
+      for (const at of times ?? []) {
+        const i = Math.floor((at - startMs) / BUCKET_MS);
+        if (i >= 0 && i < n) into[i]++;
+      }
+    };
+    count(m.freshHeavy, freshByBank.get(p.bankCode));
+    count(m.suspect, suspectByBank.get(p.bankCode));
     return m;
   });
   const freshShare = platformFreshShare(measures, n, SHARE_BUCKETS);
+  const suspectShare = platformSuspectShare(measures, n, SHARE_BUCKETS);
 
   const writes: BankAlarm[] = [];
   const next = new Map<string, AlarmCursor>();
   plans.forEach((p, k) => {
-    const m = { ...measures[k], freshShare };
+    const m = { ...measures[k], freshShare, suspectShare };
     let state = p.state;
     const nowIdx = n - 1;
     for (let t = Math.round((p.fromMs - startMs) / BUCKET_MS); t < nowIdx; t++) {
@@ -172,6 +211,7 @@ export async function advanceAlarms(
         list.map((a) => a.impactYenPerHour),
         list.map((a) => iso(a.lastSeenAt)),
         list.map((a) => iso(a.endedAt)),
+        list.map((a) => JSON.stringify(a.reasons)),
       ],
     });
   }

@@ -6,7 +6,7 @@ import type { Database } from "../../db/client.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { detectorLabel, type BaselineKind, type VolumeMetric } from "../../../shared/volume/index.ts";
-import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
+import type { AlarmEvidence, AlarmReason } from "../../../shared/volume/alarm.ts";
 import { BankVolumeInput, windowBuckets } from "../../../shared/volume/schemas.ts";
 import type { AuthMethod, SuspensionRegion, SuspensionStatus } from "./overview-types.ts";
 import { suspensionRegions, suspensionStatuses } from "./suspension-status.ts";
@@ -49,6 +49,8 @@ export interface BankSpike {
 export interface BankAlarmRow {
   id: string;
   evidence: AlarmEvidence;
+  /** The figures behind it (worded by the console). */
+  reasons: AlarmReason[];
   startedAt: Date;
   confirmedAt: Date;
   impactYenPerHour: number;
@@ -101,8 +103,8 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
         ORDER BY started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
       [code, w.from, w.to],
     ),
-    pool.query<{ id: string; evidence: AlarmEvidence; started_at: Date; confirmed_at: Date; impact: number; last_seen_at: Date; ended_at: Date | null; ack_at: Date | null; ack_by: string | null; ack_reason: string | null }>(
-      `SELECT a.id::text, a.evidence, a.started_at, a.confirmed_at, a.impact_yen_per_hour AS impact, a.last_seen_at, a.ended_at,
+    pool.query<{ id: string; evidence: AlarmEvidence; reasons: AlarmReason[]; started_at: Date; confirmed_at: Date; impact: number; last_seen_at: Date; ended_at: Date | null; ack_at: Date | null; ack_by: string | null; ack_reason: string | null }>(
+      `SELECT a.id::text, a.evidence, a.reasons, a.started_at, a.confirmed_at, a.impact_yen_per_hour AS impact, a.last_seen_at, a.ended_at,
               a.acknowledged_at AS ack_at, s.name AS ack_by, a.acknowledge_reason AS ack_reason
          FROM bank_alarm a LEFT JOIN staff_user s ON s.id = a.acknowledged_by_id
         WHERE a.bank_code = $1 AND a.started_at <= $3 AND (a.ended_at IS NULL OR a.ended_at >= $2)
@@ -174,6 +176,7 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
     alarms: alarms.rows.map((a) => ({
       id: a.id,
       evidence: a.evidence,
+      reasons: a.reasons,
       startedAt: a.started_at,
       confirmedAt: a.confirmed_at,
       impactYenPerHour: a.impact,
