@@ -154,4 +154,34 @@ describe("spike detection from posted events", () => {
       expect(s.ended_at!.getTime()).toBeGreaterThan(s.started_at.getTime());
     }
   });
+
+  it("raises the bank alarm on suspect links in their own bucket, before any charge, with its reasons", async () => {
+    // At The 77 Bank (PIN-only link page), two wallets opened minutes before link other people's
+    // accounts; a third links its holder's own account (not suspect). No charge yet.
+    const at = NOW.getTime() + 160 * MIN;
+    const events = [
+      { holder: "ヤマダ タロウ", linkHolder: "スズキ ハナコ" },
+      { holder: "タナカ ジロウ", linkHolder: "サトウ ミドリ" },
+      { holder: "イノウエ サキ", linkHolder: "ｲﾉｳｴ ｻｷ" },
+    ].flatMap((w, k) => [
+      { id: `sus-acc-ev-${k}`, type: "account.opened" as const, occurredAt: new Date(at - 4 * MIN).toISOString(), account: { id: `sus-acc-${k}`, holderName: w.holder, carrierCustomer: false, identityVerified: false } },
+      {
+        id: `sus-lnk-ev-${k}`,
+        type: "link.registered" as const,
+        occurredAt: new Date(at - 1 * MIN + k * 1000).toISOString(),
+        link: { id: `sus-lnk-${k}`, accountId: `sus-acc-${k}`, bankCode: "0125", branchCode: "101", accountNumber: `765432${k}`, holderName: w.linkHolder, authMethod: "PIN" as const },
+      },
+    ]);
+    expect((await postAll(t.baseUrl, key, events)).rejected).toBe(0);
+    await runDetection(t.db, { now: new Date(at + 30_000) });
+    const { rows } = await t.db.pool.query<{ evidence: string; started_at: Date; reasons: Array<{ measure: string; observed: number; expected: number }> }>(
+      "SELECT evidence, started_at, reasons FROM bank_alarm WHERE bank_code = '0125' AND ended_at IS NULL",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].evidence).toBe("SUSPECT_LINKS");
+    expect(rows[0].started_at.getTime()).toBe(Math.floor((at - MIN) / (5 * MIN)) * 5 * MIN);
+    const suspect = rows[0].reasons.find((r) => r.measure === "SUSPECT_LINKS");
+    expect(suspect?.observed).toBe(2);
+    expect(suspect!.expected).toBeLessThan(0.1);
+  });
 });
