@@ -1,5 +1,5 @@
 import { QueryCache, QueryClient, MutationCache } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { transformer } from "../shared/transformer.ts";
@@ -41,16 +41,23 @@ export function makeQueryClient() {
   });
 }
 
+/**
+ * Queries sent on their own rather than in a batch: a batch answers when its slowest call does, so
+ * the overview's figures (the heaviest read) held back the session check and the banner beside them,
+ * and with them the page's frame, which then rendered only after the figures arrived.
+ */
+const UNBATCHED: ReadonlySet<string> = new Set(["volume.overview"]);
+
 export function makeTrpcClient() {
+  // Our CSRF header: a cross-site form cannot set it (see server/http/csrf.ts).
+  const headers = () => ({ "x-floodgate-csrf": "1" });
   return createTRPCClient<AppRouter>({
     links: [
       stepUpLink,
-      httpBatchLink({
-        url: "/trpc",
-        transformer,
-        maxItems: 8,
-        // Our CSRF header: a cross-site form cannot set it (see server/http/csrf.ts).
-        headers: () => ({ "x-floodgate-csrf": "1" }),
+      splitLink({
+        condition: (op) => UNBATCHED.has(op.path),
+        true: httpLink({ url: "/trpc", transformer, headers }),
+        false: httpBatchLink({ url: "/trpc", transformer, maxItems: 8, headers }),
       }),
     ],
   });

@@ -92,9 +92,12 @@ export default function OverviewPage() {
     enabled: !customIncomplete,
   });
   // The KPI tiles show an answer at once; the table and the charts (most of the work) follow in a
-  // background render that React splits into short slices, so a refresh never holds the page.
+  // background render that React splits into short slices, so a refresh never holds the page. The
+  // first render too (initial value null): the page often mounts with its figures already in the
+  // cache (asked for beside the session check), and drawing the table and charts in that first
+  // render held the KPI tiles back until all of it was done.
   const kpis = q.data?.kpis;
-  const o = useDeferredValue(q.data);
+  const o = useDeferredValue<typeof q.data | null>(q.data, null);
 
   const colors = useMemo(() => spikingColors(o?.chartBanks ?? []), [o?.chartBanks]);
   const banks = useMemo(() => visibleBanks(o?.banks ?? [], tableFilter, sortParam, chargeMeasure === "yen"), [o?.banks, tableFilter, sortParam, chargeMeasure]);
