@@ -232,7 +232,18 @@ async function registerConsole(
 async function registerSpa(app: FastifyInstance, staticDir: string | undefined) {
   // The SPA with history fallback: any other GET that wants HTML gets index.html.
   if (staticDir && existsSync(path.join(staticDir, "index.html"))) {
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false });
+    // Vite names every file under assets/ by its content's hash: a browser keeps it without asking
+    // again. (Each revalidation was a round trip, 5 before the console's code ran and ~30 before the
+    // overview's, on a server busy with detection.) index.html stays no-cache.
+    const assets = path.join(staticDir, "assets") + path.sep;
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: false,
+      index: false,
+      setHeaders: (reply, file) => {
+        if (file.startsWith(assets)) reply.header("cache-control", "public, max-age=31536000, immutable");
+      },
+    });
     app.get("/*", (req, reply) => {
       const url = req.url.split("?")[0];
       if (url.startsWith("/api/") || url.startsWith("/trpc")) return reply.code(404).send({ code: "NOT_FOUND", message: "Not found" });
