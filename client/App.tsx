@@ -10,14 +10,14 @@ import { NotFoundPage, RoleGate } from "./components/RoleGate.tsx";
 import { LanguageSync } from "./i18n/LanguageSwitch.tsx";
 import { i18n } from "./i18n/index.ts";
 import { StepUpModal } from "./features/auth/second-factor/StepUpModal.tsx";
-import { preloadOverview } from "./features/volume/overview/preload.ts";
+import { overviewPageModule, preloadOverview } from "./features/volume/overview/preload.ts";
 import { useTRPC } from "./trpc.ts";
 
 // Heavy pages are split out of the initial bundle.
 const AdminPage = lazy(() => import("./features/admin/AdminPage.tsx"));
 const EnrolPage = lazy(() => import("./features/auth/second-factor/EnrolPage.tsx"));
 const AuditPage = lazy(() => import("./features/audit/AuditPage.tsx"));
-const OverviewPage = lazy(() => import("./features/volume/OverviewPage.tsx"));
+const OverviewPage = lazy(overviewPageModule);
 const BankPage = lazy(() => import("./features/volume/BankPage.tsx"));
 const VolumeParamsPage = lazy(() => import("./features/volume/ParamsPage.tsx"));
 const SuspensionsPage = lazy(() => import("./features/suspensions/SuspensionsPage.tsx"));

@@ -1,4 +1,5 @@
-import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { Suspense } from "react";
+import { ActionIcon, AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconLogout } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -104,7 +105,16 @@ export function AppLayout() {
           <Component key={key} />
         ))}
         <ErrorBoundary resetKey={location.pathname}>
-          <Outlet />
+          {/* A page whose code is still loading keeps the frame (header, navigation, banner) on screen. */}
+          <Suspense
+            fallback={
+              <Center p="xl">
+                <Loader aria-label={t("loading")} />
+              </Center>
+            }
+          >
+            <Outlet />
+          </Suspense>
         </ErrorBoundary>
       </AppShell.Main>
     </AppShell>

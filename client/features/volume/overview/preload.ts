@@ -8,10 +8,31 @@ import { overviewInputFromParams } from "./input.ts";
 
 let started = false;
 
+type OverviewPageModule = typeof import("../OverviewPage.tsx");
+let loaded: OverviewPageModule | null = null;
+let loading: Promise<OverviewPageModule> | null = null;
+
+function loadOverviewPage(): Promise<OverviewPageModule> {
+  loading ??= import("../OverviewPage.tsx").then((m) => (loaded = m));
+  return loading;
+}
+
+/**
+ * The overview page's code for React.lazy. Once loaded (preloadOverview asks for it at start), it is
+ * handed over in a thenable that answers at once, so the page renders without suspending: a
+ * suspended first render showed the full-page loader instead of the console's frame and rendered
+ * everything again later (React waits before revealing content that replaced a fallback).
+ */
+export function overviewPageModule(): Promise<OverviewPageModule> {
+  const m = loaded;
+  if (m) return { then: (resolve: (v: OverviewPageModule) => unknown) => resolve(m) } as unknown as Promise<OverviewPageModule>;
+  return loadOverviewPage();
+}
+
 export function preloadOverview(location: { pathname: string; search: string }, queryClient: QueryClient, trpc: ReturnType<typeof useTRPC>) {
   if (started || location.pathname !== "/overview") return;
   started = true;
-  void import("../OverviewPage.tsx");
+  void loadOverviewPage();
   const input = overviewInputFromParams(new URLSearchParams(location.search));
   if (input) void queryClient.prefetchQuery({ ...trpc.volume.overview.queryOptions(input), meta: { quietSessionLoss: true } });
 }
