@@ -135,6 +135,8 @@ async function main() {
         if (want("overview")) {
           await page.goto("/overview");
           await page.locator("main h2").first().waitFor();
+          // The table and the charts follow the KPI tiles in a background render.
+          await page.getByTestId("volume-bank-table").waitFor({ timeout: 60_000 });
           await settle(page);
           await shot(page, `overview-${size}-${lang}`);
         }

@@ -125,7 +125,7 @@ export function IncidentBanner() {
                 <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", minWidth: 0, maxWidth: "100%" }}>
                   {t("banner.since", { metrics: b.evidence.map((e) => ta(`evidence.${e}`)).join(", "), at: b.since })} · ≈ {ta("harmPerHour", { v: Math.round(b.severity) })}
                 </Text>
-                <Badge size="sm" variant={s ? "filled" : "outline"} color={s ? "orange" : "gray"} data-testid={`banner-state-${b.bankCode}`} style={{ textTransform: "none", flexShrink: 0 }}>
+                <Badge size="sm" variant={s ? "filled" : "outline"} color={s ? "orange" : "gray"} data-testid={`banner-state-${b.bankCode}`} style={{ textTransform: "none", flexShrink: 0, height: "auto", maxWidth: "100%" }} styles={{ label: { whiteSpace: "normal" } }}>
                   {stateWords(s)}
                 </Badge>
                 {b.acknowledged && (
@@ -149,7 +149,7 @@ export function IncidentBanner() {
           names={banks.slice(0, STRIP_BANKS).map((b) => {
             const s = stateOf.get(b.bankCode);
             return (
-              <Text span key={b.bankCode} size="sm" mr="sm" data-testid={`banner-bank-${b.bankCode}`} style={{ whiteSpace: "nowrap" }}>
+              <Text span key={b.bankCode} size="sm" mr="sm" data-testid={`banner-bank-${b.bankCode}`} style={{ whiteSpace: "nowrap", display: narrow ? "inline-block" : undefined }}>
                 <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9">
                   {b.bankName} ({b.bankCode})
                 </Anchor>{" "}
