@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine.
+    // Most files wait on PostgreSQL, a server or Chromium, so two files at once use the machine
+    // better (TEST_WORKERS to change it).
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     projects: [
       {
         extends: true,

@@ -25,7 +25,7 @@ if (hasBrowser) {
 // hook once turned a failing run into exit code 0).
 const reportFile = "test-results/vitest-report.json";
 rmSync(reportFile, { force: true });
-const result = spawnSync("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...process.argv.slice(2)], {
+const result = spawnSync("npx", ["vitest", "run", "--reporter=default", "--reporter=./test/setup/file-timings.ts", "--reporter=json", `--outputFile.json=${reportFile}`, ...process.argv.slice(2)], {
   stdio: "inherit",
   env: { ...process.env, BROWSER_TESTS: hasBrowser ? "1" : "0", CHROMIUM_PATH: CHROMIUM },
 });
