@@ -13,7 +13,7 @@ import { createPayoutBatch } from "../server/features/compensation/payout.ts";
 import { compensationReport } from "../server/features/compensation/report.ts";
 import { listCases } from "../server/features/compensation/queries.ts";
 import { victimView } from "../server/features/compensation/victims.ts";
-import type { StaffActor } from "../server/features/compensation/sql.ts";
+import type { StaffActor } from "../server/features/audit/write-audit.ts";
 import { AppError } from "../shared/errors.ts";
 import { canApprove, canApproveForVictim, victimsPaidByOnePerson, type CaseState } from "../shared/compensation/index.ts";
 import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";

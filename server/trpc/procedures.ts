@@ -4,7 +4,7 @@
 import { TRPCError } from "@trpc/server";
 import { allowedRoles } from "../../shared/auth/permissions.ts";
 import { AppError, errorSpec, type ErrorCode } from "../../shared/errors.ts";
-import { writeAudit } from "../features/audit/write-audit.ts";
+import { writeAudit, type StaffActor } from "../features/audit/write-audit.ts";
 import { withTransaction } from "../db/transaction.ts";
 import { runAsSession } from "../features/auth/session-guard.ts";
 import { mustHaveSecondFactor } from "../features/auth/second-factor/service.ts";
@@ -59,7 +59,9 @@ export const staffProcedure = t.procedure.use(mapAppErrors).use(async ({ ctx, pa
   // Every transaction this call opens re-checks the session inside itself (session-guard.ts).
   const session = ctx.session.kind === "valid" ? ctx.session : null;
   const user = ctx.user;
-  const proceed = () => next({ ctx: { ...ctx, user, actor: ctx.actor } });
+  // Narrowed once here: in every staff procedure ctx.user and ctx.actor are the signed-in person.
+  const actor: StaffActor = { ...ctx.actor, id: user.id, role: user.role };
+  const proceed = () => next({ ctx: { ...ctx, user, actor } });
   if (!session) return proceed();
   return runAsSession({ tokenHash: session.tokenHash, staffId: session.user.id, role: session.user.role, idleMinutes: ctx.deps.sessionPolicy.idleMinutes }, proceed);
 });

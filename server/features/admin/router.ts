@@ -7,17 +7,16 @@ import { resetSecondFactor } from "../auth/second-factor/service.ts";
 import { listSettings } from "./settings-service.ts";
 import { createStaff, listStaff, resetPassword, setActive } from "./staff-service.ts";
 import { setRoleOrRequest, updateSettingOrRequest } from "../approvals/service.ts";
-import { approvalActor } from "../approvals/router.ts";
 import { createKey, listApiKeys, revokeKey } from "./api-key-service.ts";
 
 export const adminRouter = router({
   settings: staffProcedure.query(({ ctx }) => listSettings(ctx.db)),
   // Raising the approval threshold and granting MANAGER/ADMIN ask a second administrator (#12).
-  updateSetting: stepUpProcedure.input(UpdateSettingInput).mutation(({ ctx, input }) => updateSettingOrRequest(ctx.db, approvalActor(ctx), input)),
+  updateSetting: stepUpProcedure.input(UpdateSettingInput).mutation(({ ctx, input }) => updateSettingOrRequest(ctx.db, ctx.actor, input)),
 
   staffList: staffProcedure.query(({ ctx }) => listStaff(ctx.db)),
   createStaff: stepUpProcedure.input(CreateStaffInput).mutation(({ ctx, input }) => createStaff(ctx.db, ctx.actor, input)),
-  setRole: stepUpProcedure.input(SetRoleInput).mutation(({ ctx, input }) => setRoleOrRequest(ctx.db, approvalActor(ctx), input)),
+  setRole: stepUpProcedure.input(SetRoleInput).mutation(({ ctx, input }) => setRoleOrRequest(ctx.db, ctx.actor, input)),
   deactivateStaff: stepUpProcedure.input(StaffActionInput).mutation(({ ctx, input }) => setActive(ctx.db, ctx.actor, { ...input, active: false })),
   reactivateStaff: stepUpProcedure.input(StaffActionInput).mutation(({ ctx, input }) => setActive(ctx.db, ctx.actor, { ...input, active: true })),
   resetPassword: stepUpProcedure.input(ResetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx.db, ctx.actor, input)),

@@ -3,13 +3,13 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { decideApproval, decideReview, type ChangeStatus } from "../../../shared/approvals/rules.ts";
 import { ChangePayload } from "../../../shared/approvals/schemas.ts";
-import type { ApprovalActor } from "./service.ts";
+import type { StaffActor } from "../audit/write-audit.ts";
 import { summaryOf, WORDS } from "./summary.ts";
 
 const OPEN: ChangeStatus[] = ["PENDING", "EMERGENCY_APPLIED"];
 
 /** Requests waiting for a second person (pending, or emergencies not yet reviewed), then the last 50 closed. */
-export async function listChanges(db: PrismaClient, actor: ApprovalActor) {
+export async function listChanges(db: PrismaClient, actor: StaffActor) {
   const [open, closed] = await Promise.all([
     db.changeRequest.findMany({ where: { status: { in: OPEN } }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: 200, include: PEOPLE }),
     db.changeRequest.findMany({ where: { status: { notIn: OPEN } }, orderBy: [{ requestedAt: "desc" }, { id: "asc" }], take: 50, include: PEOPLE }),

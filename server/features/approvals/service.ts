@@ -7,7 +7,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
-import { writeAudit, type Actor } from "../audit/write-audit.ts";
+import { writeAudit, type Actor, type StaffActor } from "../audit/write-audit.ts";
 import { applyLift, liftableSuspension } from "../suspensions/suspend.ts";
 import { APPROVAL_THRESHOLD_KEY, applySetting, parseSetting, readSetting, updateSetting } from "../admin/settings-service.ts";
 import { applyRole, setRole } from "../admin/staff-service.ts";
@@ -26,9 +26,6 @@ import type { SettingKey } from "../../../shared/admin/settings.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { formatYen } from "../../../shared/format.ts";
 import { AppError } from "../../../shared/errors.ts";
-
-export type ApprovalActor = Actor & { id: string; role: Role };
-
 
 function refuse(code: Parameters<typeof approvalError>[0]): never {
   throw approvalError(code, WORDS[code]);
@@ -133,7 +130,7 @@ function isPendingConflict(err: unknown): boolean {
   return /change_request_one_pending_per_target/.test(String((err as Error)?.message ?? "") + JSON.stringify((err as { meta?: unknown })?.meta ?? {}));
 }
 
-export async function requestChange(db: PrismaClient, actor: ApprovalActor, input: { change: ChangePayload; reason: string }) {
+export async function requestChange(db: PrismaClient, actor: StaffActor, input: { change: ChangePayload; reason: string }) {
   const change = ChangePayload.parse(input.change);
   if (!CHANGE_ROLES[change.kind].includes(actor.role)) refuse("APPROVER_ROLE_NOT_ALLOWED");
   try {
@@ -161,7 +158,7 @@ async function lockRequest(tx: Tx, requestId: string) {
 }
 
 /** Approve and execute in one transaction: the row lock and the forward-only state make it once. */
-export async function approveChange(db: PrismaClient, actor: ApprovalActor, input: { requestId: string; reason: string }) {
+export async function approveChange(db: PrismaClient, actor: StaffActor, input: { requestId: string; reason: string }) {
   return withTransaction(db, async (tx) => {
     const req = await lockRequest(tx, input.requestId);
     const verdict = decideApproval({ kind: req.kind, status: req.status, requesterId: req.requestedById, approver: actor });
@@ -176,7 +173,7 @@ export async function approveChange(db: PrismaClient, actor: ApprovalActor, inpu
   });
 }
 
-export async function rejectChange(db: PrismaClient, actor: ApprovalActor, input: { requestId: string; reason: string }) {
+export async function rejectChange(db: PrismaClient, actor: StaffActor, input: { requestId: string; reason: string }) {
   return withTransaction(db, async (tx) => {
     const req = await lockRequest(tx, input.requestId);
     const verdict = decideApproval({ kind: req.kind, status: req.status, requesterId: req.requestedById, approver: actor });
@@ -188,7 +185,7 @@ export async function rejectChange(db: PrismaClient, actor: ApprovalActor, input
 }
 
 /** One person, at once, with a long reason; marked as an emergency and listed until reviewed. */
-export async function emergencyChange(db: PrismaClient, actor: ApprovalActor, input: { change: ChangePayload; reason: string }) {
+export async function emergencyChange(db: PrismaClient, actor: StaffActor, input: { change: ChangePayload; reason: string }) {
   const change = ChangePayload.parse(input.change);
   const verdict = decideEmergency({ kind: change.kind, actorRole: actor.role, reason: input.reason });
   if (!verdict.ok) refuse(verdict.code);
@@ -213,7 +210,7 @@ export async function emergencyChange(db: PrismaClient, actor: ApprovalActor, in
   });
 }
 
-export async function reviewEmergency(db: PrismaClient, actor: ApprovalActor, input: { requestId: string; reason: string }) {
+export async function reviewEmergency(db: PrismaClient, actor: StaffActor, input: { requestId: string; reason: string }) {
   return withTransaction(db, async (tx) => {
     const req = await lockRequest(tx, input.requestId);
     const verdict = decideReview({ kind: req.kind, status: req.status, requesterId: req.requestedById, reviewer: actor });
@@ -227,7 +224,7 @@ export async function reviewEmergency(db: PrismaClient, actor: ApprovalActor, in
 // --- The console's one-step actions, routed through four eyes when they weaken protection -------
 
 /** Raising the threshold becomes a request; other settings and lowering stay one action. */
-export async function updateSettingOrRequest(db: PrismaClient, actor: ApprovalActor, input: { key: SettingKey; value: unknown; reason: string }) {
+export async function updateSettingOrRequest(db: PrismaClient, actor: StaffActor, input: { key: SettingKey; value: unknown; reason: string }) {
   if (input.key === APPROVAL_THRESHOLD_KEY) {
     const value = parseSetting(input.key, input.value);
     if (thresholdChangeNeedsFourEyes({ currentYen: await readSetting(db, input.key), nextYen: value })) {
@@ -240,7 +237,7 @@ export async function updateSettingOrRequest(db: PrismaClient, actor: ApprovalAc
 }
 
 /** Granting MANAGER or ADMIN becomes a request; demotions and other roles stay one action. */
-export async function setRoleOrRequest(db: PrismaClient, actor: ApprovalActor, input: { userId: string; role: Role; reason: string }) {
+export async function setRoleOrRequest(db: PrismaClient, actor: StaffActor, input: { userId: string; role: Role; reason: string }) {
   const user = await db.staffUser.findUnique({ where: { id: input.userId }, select: { role: true } });
   if (user && roleGrantNeedsFourEyes({ from: user.role, to: input.role })) {
     const r = await requestChange(db, actor, { change: { kind: "GRANT_ROLE", userId: input.userId, role: input.role }, reason: input.reason });

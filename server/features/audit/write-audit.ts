@@ -16,6 +16,10 @@ export interface Actor {
   ipAddress?: string;
 }
 
+/** A signed-in staff member: what ctx.actor is in every staff procedure (server/trpc/procedures.ts
+ * narrows it once), and what services that record who acted take. */
+export type StaffActor = Actor & { id: string; role: Role };
+
 export interface AuditEntry {
   /** feature.verb, e.g. "suspension.create": one of the closed list (it has words in every language); test.* only in tests */
   action: AuditAction | `test.${string}`;

@@ -97,5 +97,5 @@ export const authRouter = router({
   }),
 
   /** The caller's own console language, kept on their staff record so it follows them to any browser. */
-  setLanguage: staffProcedure.input(SetLanguageInput).mutation(({ ctx, input }) => setStaffLanguage(ctx.db, { ...ctx.actor, id: ctx.user.id }, input.language)),
+  setLanguage: staffProcedure.input(SetLanguageInput).mutation(({ ctx, input }) => setStaffLanguage(ctx.db, ctx.actor, input.language)),
 });

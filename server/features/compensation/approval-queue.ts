@@ -7,7 +7,7 @@ import { maskAccountNumber } from "../../../shared/format.ts";
 import { approvalRefusalWords, canApprove, canApproveForVictim, victimKey, victimTotalWith, type VictimCase } from "../../../shared/compensation/rules.ts";
 import { approvalThresholdYen } from "./service.ts";
 import { bankNames, emails, walletsByCase } from "./queries.ts";
-import type { StaffActor } from "./sql.ts";
+import type { StaffActor } from "../audit/write-audit.ts";
 
 /**
  * Requested cases waiting for a manager, oldest first, with the evidence against each wallet: those

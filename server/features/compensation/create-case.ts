@@ -6,7 +6,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
 import { fraudulentWalletSql } from "../../db/rules-sql.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
-import { writeAudit } from "../audit/write-audit.ts";
+import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 import { formatJst, formatYen, maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import type { CreateCaseRequest } from "../../../shared/compensation/inputs.ts";
@@ -20,7 +20,6 @@ import {
   type ExistingLine,
 } from "../../../shared/compensation/rules.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
-import type { StaffActor } from "./sql.ts";
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");

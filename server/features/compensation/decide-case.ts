@@ -4,14 +4,13 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { writeAudit } from "../audit/write-audit.ts";
+import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 import { formatYen } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { approvalRefusalWords, assertTransition, canApprove, canApproveForVictim, needsSecondApprover, victimTotalWith } from "../../../shared/compensation/rules.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { approvalThresholdYen, lockVictims, victimCases } from "./service.ts";
-import type { StaffActor } from "./sql.ts";
 
 type Decision = "approve" | "reject" | "cancel";
 const TARGET_STATE: Record<Decision, CaseState> = { approve: "APPROVED", reject: "REJECTED", cancel: "CANCELLED" };

@@ -4,14 +4,14 @@ import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { writeAudit } from "../audit/write-audit.ts";
+import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { formatYen, maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
 import { buildPayoutCsv, victimKey, victimsPaidByOnePerson, type PayoutRow } from "../../../shared/compensation/rules.ts";
 import type { CreatePayoutBatchInput } from "../../../shared/compensation/schemas.ts";
 import { approvalThresholdYen, lockVictims } from "./service.ts";
-import { num, type StaffActor } from "./sql.ts";
+import { num } from "./sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { compensationPaidEvents } from "../webhooks/events.ts";
 

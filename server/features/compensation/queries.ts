@@ -9,7 +9,8 @@ import { ALLOWED_TRANSITIONS, approvalRefusalWords, canApprove, canApproveForVic
 import { CaseState } from "../../../shared/compensation/schemas.ts";
 import type { z } from "zod";
 import { approvalThresholdYen, victimCases } from "./service.ts";
-import { num, type StaffActor } from "./sql.ts";
+import { num } from "./sql.ts";
+import type { StaffActor } from "../audit/write-audit.ts";
 import { victimView } from "./victims.ts";
 
 export async function emails(db: PrismaClient, ids: Array<string | null>): Promise<Map<string, string>> {

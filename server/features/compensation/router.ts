@@ -19,35 +19,27 @@ import { approvalQueue } from "./approval-queue.ts";
 import { searchVictims, victimForCharge, victimsOfAccount } from "./victims.ts";
 import { createPayoutBatch, downloadBatch, listBatches } from "./payout.ts";
 import { compensationReport } from "./report.ts";
-import type { StaffActor } from "./sql.ts";
-import type { Actor } from "../audit/write-audit.ts";
-import type { Role } from "../../../shared/auth/roles.ts";
-
-// staffProcedure guarantees a signed-in user; services take the actor with its id and role.
-function staff(ctx: { actor: Actor; user: { id: string; role: Role } }): StaffActor {
-  return { ...ctx.actor, id: ctx.user.id, role: ctx.user.role };
-}
 
 export const compensationRouter = router({
-  list: staffProcedure.input(ListCasesInput).query(({ ctx, input }) => listCases(ctx.db, staff(ctx), input)),
-  get: staffProcedure.input(CaseIdInput).query(({ ctx, input }) => getCase(ctx.db, staff(ctx), input.caseId)),
+  list: staffProcedure.input(ListCasesInput).query(({ ctx, input }) => listCases(ctx.db, ctx.actor, input)),
+  get: staffProcedure.input(CaseIdInput).query(({ ctx, input }) => getCase(ctx.db, ctx.actor, input.caseId)),
   victimSearch: staffProcedure.input(VictimSearchInput).query(({ ctx, input }) => searchVictims(ctx.db, input)),
   victimForCharge: staffProcedure.input(ChargeIdInput).query(({ ctx, input }) => victimForCharge(ctx.db, input.chargeId)),
-  victimsOfAccount: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => victimsOfAccount(ctx.db, staff(ctx), input.accountId)),
-  create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, staff(ctx), input)),
+  victimsOfAccount: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => victimsOfAccount(ctx.db, ctx.actor, input.accountId)),
+  create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, ctx.actor, input)),
   approve: staffProcedure.input(TransitionInput).mutation(async ({ ctx, input }) => {
     // Step-up for approvals at or above the threshold, weighed per victim like the four-eyes rule:
     // what the victim's bank account receives across its cases not rejected or cancelled (the
     // service re-checks who may approve, under its own lock).
     if ((await victimTotalWithCase(ctx.db, input.caseId)) >= (await approvalThresholdYen(ctx.db))) assertRecentSecondFactor(ctx);
-    return decideCase(ctx.db, staff(ctx), { ...input, decision: "approve" });
+    return decideCase(ctx.db, ctx.actor, { ...input, decision: "approve" });
   }),
-  reject: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "reject" })),
-  cancel: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, staff(ctx), { ...input, decision: "cancel" })),
-  approvalQueue: staffProcedure.query(({ ctx }) => approvalQueue(ctx.db, staff(ctx))),
+  reject: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, ctx.actor, { ...input, decision: "reject" })),
+  cancel: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, ctx.actor, { ...input, decision: "cancel" })),
+  approvalQueue: staffProcedure.query(({ ctx }) => approvalQueue(ctx.db, ctx.actor)),
   payableCases: staffProcedure.query(({ ctx }) => payableCases(ctx.db)),
-  createPayoutBatch: stepUpProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, staff(ctx), input)),
+  createPayoutBatch: stepUpProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, ctx.actor, input)),
   batches: staffProcedure.query(({ ctx }) => listBatches(ctx.db)),
-  downloadBatch: staffProcedure.input(BatchIdInput).query(({ ctx, input }) => downloadBatch(ctx.db, staff(ctx), input.batchId)),
+  downloadBatch: staffProcedure.input(BatchIdInput).query(({ ctx, input }) => downloadBatch(ctx.db, ctx.actor, input.batchId)),
   report: staffProcedure.input(ReportInput).query(({ ctx, input }) => compensationReport(ctx.db, input ?? {})),
 });

@@ -1,14 +1,9 @@
 // Small pieces shared by the compensation reads and writes. The fraudulent-wallet rule is
 // fraudulentWalletSql (server/db/rules-sql.ts), the holder-name lookup holderNameSql
 // (server/db/queries/bank-links.ts).
-import type { Actor } from "../audit/write-audit.ts";
-import type { Role } from "../../../shared/auth/roles.ts";
 
 /** Raw queries return int8 sums as bigint (Prisma) or number (pg); money fits a JS number. */
 export function num(v: unknown): number {
   if (v === null || v === undefined) return 0;
   return typeof v === "bigint" ? Number(v) : Number(v);
 }
-
-/** A signed-in staff member acting (routers build it from the session). */
-export type StaffActor = Actor & { id: string; role: Role };

@@ -5,13 +5,12 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { fraudulentWalletSql } from "../../db/rules-sql.ts";
 import { and, rows, sql, type Sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { writeAudit } from "../audit/write-audit.ts";
+import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { linksReviewedEvents } from "../webhooks/events.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { suspensionError } from "../../../shared/suspensions/errors.ts";
 import type { QuarantineActionInput, QuarantineListInput } from "../../../shared/suspensions/schemas.ts";
-import type { StaffActor } from "./service.ts";
 
 export interface RiskReason {
   code: string;

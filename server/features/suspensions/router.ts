@@ -1,4 +1,6 @@
-// Thin: validate with the shared schemas, call the service. Roles live in shared/suspensions/access.ts.
+// Thin: validate with the shared schemas, call the action: queries.ts (lists and a bank's page),
+// preview.ts (the suspend dialog's impact), suspend.ts (suspend and lift), quarantine-queue.ts (the
+// analysts' queue). Roles live in shared/suspensions/access.ts.
 import {
   ForBankInput,
   LiftInput,
@@ -13,9 +15,7 @@ import { activeByBank, listBanks, listSuspensions, suspensionsForBank } from "./
 import { previewSuspension } from "./preview.ts";
 import { suspendBanks } from "./suspend.ts";
 import { quarantineList, reviewQuarantinedLinks } from "./quarantine-queue.ts";
-import { requireStaffActor } from "./service.ts";
 import { requestChange } from "../approvals/service.ts";
-import { approvalActor } from "../approvals/router.ts";
 
 export const suspensionsRouter = router({
   list: staffProcedure.query(({ ctx }) => listSuspensions(ctx.pool)),
@@ -23,16 +23,16 @@ export const suspensionsRouter = router({
   forBank: staffProcedure.input(ForBankInput).query(({ ctx, input }) => suspensionsForBank(ctx.pool, input.bankCode)),
   activeByBank: staffProcedure.query(({ ctx }) => activeByBank(ctx.pool)),
   preview: staffProcedure.input(SuspensionPreviewInput).query(({ ctx, input }) => previewSuspension(ctx.pool, input)),
-  suspend: stepUpProcedure.input(SuspendInput).mutation(({ ctx, input }) => suspendBanks(ctx.db, requireStaffActor(ctx.actor), input)),
+  suspend: stepUpProcedure.input(SuspendInput).mutation(({ ctx, input }) => suspendBanks(ctx.db, ctx.actor, input)),
   // Lifting weakens protection: it asks a second manager (#12); approvals.emergency lifts at once.
   lift: stepUpProcedure
     .input(LiftInput)
-    .mutation(({ ctx, input }) => requestChange(ctx.db, approvalActor(ctx), { change: { kind: "LIFT_SUSPENSION", suspensionId: input.suspensionId }, reason: input.reason })),
+    .mutation(({ ctx, input }) => requestChange(ctx.db, ctx.actor, { change: { kind: "LIFT_SUSPENSION", suspensionId: input.suspensionId }, reason: input.reason })),
   quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),
   releaseLinks: staffProcedure
     .input(QuarantineActionInput)
-    .mutation(({ ctx, input }) => reviewQuarantinedLinks(ctx.db, requireStaffActor(ctx.actor), input, "RELEASE")),
+    .mutation(({ ctx, input }) => reviewQuarantinedLinks(ctx.db, ctx.actor, input, "RELEASE")),
   revokeLinks: staffProcedure
     .input(QuarantineActionInput)
-    .mutation(({ ctx, input }) => reviewQuarantinedLinks(ctx.db, requireStaffActor(ctx.actor), input, "REVOKE")),
+    .mutation(({ ctx, input }) => reviewQuarantinedLinks(ctx.db, ctx.actor, input, "REVOKE")),
 });

@@ -4,13 +4,12 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { quarantineLinksSql } from "../../db/queries/bank-links.ts";
 import { sql } from "../../db/sql.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
-import { writeAudit, type Actor } from "../audit/write-audit.ts";
+import { writeAudit, type Actor, type StaffActor } from "../audit/write-audit.ts";
 import { enqueueLinksQuarantinedNow, enqueueWebhookEvent, enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { suspensionCreatedEvents, suspensionLiftedEvent } from "../webhooks/events.ts";
 import { planSuspensions } from "../../../shared/suspensions/rules.ts";
 import { suspensionError } from "../../../shared/suspensions/errors.ts";
 import type { LiftInput, SuspendInput } from "../../../shared/suspensions/schemas.ts";
-import type { StaffActor } from "./service.ts";
 
 /** Database time, truncated like the timestamptz(3) columns; the decision API uses the same clock. */
 async function dbNow(tx: Tx): Promise<Date> {

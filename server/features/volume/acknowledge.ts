@@ -8,8 +8,7 @@ import { AppError } from "../../../shared/errors.ts";
 import { formatJst } from "../../../shared/format.ts";
 import { AcknowledgeAlarmInput } from "../../../shared/volume/schemas.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { writeAudit } from "../audit/write-audit.ts";
-import type { StaffActor } from "../suspensions/service.ts";
+import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 
 export interface AcknowledgedAlarm {
   alarmId: string;

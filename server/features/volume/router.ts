@@ -8,7 +8,6 @@ import { volumeOverview, type Overview } from "./overview.ts";
 import { SingleFlight } from "../../lib/single-flight.ts";
 import type { Database } from "../../db/client.ts";
 import { acknowledgeAlarm } from "./acknowledge.ts";
-import { requireStaffActor } from "../suspensions/service.ts";
 
 // Analysts opening the same overview at once share one computation (server/lib/single-flight.ts).
 const overviewFlights = new WeakMap<Database, SingleFlight<Overview>>();
@@ -22,7 +21,7 @@ export const volumeRouter = router({
   overview: readProcedure.input(OverviewInput).query(({ ctx, input }) => overviewOnce(ctx.deps.db, input)),
   bank: readProcedure.input(BankVolumeInput).query(({ ctx, input }) => bankVolume(ctx.deps.db, input)),
   openSpikes: readProcedure.query(({ ctx }) => openSpikes(ctx.deps.db)),
-  acknowledgeAlarm: staffProcedure.input(AcknowledgeAlarmInput).mutation(({ ctx, input }) => acknowledgeAlarm(ctx.db, requireStaffActor(ctx.actor), input)),
+  acknowledgeAlarm: staffProcedure.input(AcknowledgeAlarmInput).mutation(({ ctx, input }) => acknowledgeAlarm(ctx.db, ctx.actor, input)),
   params: staffProcedure.query(() =>
     VOLUME_METRICS.flatMap((metric) =>
       DETECTION_BUCKET_MINUTES.map((bucketMinutes) => ({ metric, bucketMinutes, params: describeDetectorParams(defaultParamsFor(metric, bucketMinutes)) })),

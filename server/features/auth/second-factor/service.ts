@@ -15,7 +15,7 @@ import {
 import { AppError } from "../../../../shared/errors.ts";
 import { formatDurationWords } from "../../../../shared/format.ts";
 import { withTransaction, type Tx } from "../../../db/transaction.ts";
-import { writeAudit, type Actor } from "../../audit/write-audit.ts";
+import { writeAudit, type Actor, type StaffActor } from "../../audit/write-audit.ts";
 import { readSetting } from "../../admin/settings-service.ts";
 import { endAllSessions } from "../invalidate.ts";
 import { lockStaffForChange } from "../session-guard.ts";
@@ -43,7 +43,7 @@ export async function stageAfterPassword(db: PrismaClient | Tx, user: { role: Ro
 
 export interface CodeAttempt {
   tokenHash: string;
-  actor: Actor & { id: string };
+  actor: StaffActor;
   code: string;
 }
 
