@@ -6,6 +6,7 @@ import { transformer } from "../shared/transformer.ts";
 import type { AppRouter } from "../server/trpc/app-router.ts";
 import { notifySessionLost } from "./lib/session-events.ts";
 import { stepUpLink } from "./lib/step-up.ts";
+import { errorCodeOf } from "./lib/errors.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -14,8 +15,7 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 
 function isSessionLoss(error: unknown): boolean {
-  if (!(error instanceof TRPCClientError)) return false;
-  const code = (error.data as { code?: string } | undefined)?.code;
+  const code = errorCodeOf(error);
   // A session still owing its second factor (or its enrolment) goes back through sign-in too.
   return code === "SESSION_EXPIRED" || code === "UNAUTHENTICATED" || code === "SECOND_FACTOR_REQUIRED" || code === "ENROLMENT_REQUIRED";
 }

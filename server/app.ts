@@ -20,6 +20,7 @@ import type { SessionPolicy } from "./features/auth/sessions.ts";
 import { appRouter, type AppRouter } from "./trpc/app-router.ts";
 import { createContext } from "./trpc/context.ts";
 import { csrfGuard } from "./http/csrf.ts";
+import { sendError } from "./http/errors.ts";
 import { codeRateGuard, makeLimiter, rateLimitConfigFromEnv, registerRateLimitStore, signInRateGuard, type RateLimitConfig } from "./http/rate-limit.ts";
 import { collectRoutes } from "./http/route-registry.ts";
 import { platformApiPlugin } from "./platform-api/plugin.ts";
@@ -97,7 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // An overlong or broken URL parameter (FST_ERR_MAX_PARAM_LENGTH, FST_ERR_BAD_URL): our words, 400.
     frameworkErrors: (err, req, reply) => {
       const code: ErrorCode = err.code === "FST_ERR_MAX_PARAM_LENGTH" || err.code === "FST_ERR_BAD_URL" ? "BAD_URL" : "BAD_REQUEST";
-      return (reply as FastifyReply).code(errorSpec(code).status).send({ code, message: errorSpec(code).message, requestId: req.id });
+      return sendError(reply as FastifyReply, req as FastifyRequest, code);
     },
   });
 
@@ -143,13 +144,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   // One error body for REST: {code, message, requestId, …} in our words, the status from the code
-  // (errorSpec, the same mapping the tRPC procedures use). A library's own message never goes out.
-  const send = (reply: FastifyReply, req: FastifyRequest, code: ErrorCode, message?: string, extra: Record<string, unknown> = {}) =>
-    reply.code(errorSpec(code).status).send({ code, message: message ?? errorSpec(code).message, requestId: req.id, ...extra });
+  // (sendError: errorSpec, the same mapping the tRPC procedures use). A library's own message never goes out.
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, "application error");
-      return send(reply, req, err.code, err.status >= 500 ? `${errorSpec("INTERNAL").message} Quote request id ${req.id}.` : err.message, err.details ? { details: err.details } : {});
+      return sendError(reply, req, err.code, err.status >= 500 ? `${errorSpec("INTERNAL").message} Quote request id ${req.id}.` : err.message, err.details ? { details: err.details } : {});
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fieldErrors: Record<string, string[]> = {};
@@ -157,22 +156,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         const field = (v.instancePath || "/").replace(/^\//, "").replace(/\//g, ".") || "body";
         (fieldErrors[field] ??= []).push(v.message ?? "invalid");
       }
-      return send(reply, req, "VALIDATION_FAILED", `Some fields are not valid — ${fieldSummary(fieldErrors)}`, { fieldErrors });
+      return sendError(reply, req, "VALIDATION_FAILED", `Some fields are not valid — ${fieldSummary(fieldErrors)}`, { fieldErrors });
     }
     if (err instanceof ZodError) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of err.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
-      return send(reply, req, "VALIDATION_FAILED", `Some fields are not valid — ${fieldSummary(fieldErrors)}`, { fieldErrors });
+      return sendError(reply, req, "VALIDATION_FAILED", `Some fields are not valid — ${fieldSummary(fieldErrors)}`, { fieldErrors });
     }
-    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413) return send(reply, req, "PAYLOAD_TOO_LARGE");
-    if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.statusCode === 415) return send(reply, req, "UNSUPPORTED_MEDIA_TYPE");
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413) return sendError(reply, req, "PAYLOAD_TOO_LARGE");
+    if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.statusCode === 415) return sendError(reply, req, "UNSUPPORTED_MEDIA_TYPE");
     if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
-      return send(reply, req, "MALFORMED_JSON");
+      return sendError(reply, req, "MALFORMED_JSON");
     }
-    if (err.statusCode === 429) return send(reply, req, "TOO_MANY_REQUESTS");
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return send(reply, req, "BAD_REQUEST");
+    if (err.statusCode === 429) return sendError(reply, req, "TOO_MANY_REQUESTS");
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, req, "BAD_REQUEST");
     req.log.error({ err }, "unhandled error");
-    return send(reply, req, "INTERNAL", `${errorSpec("INTERNAL").message} Quote request id ${req.id}.`);
+    return sendError(reply, req, "INTERNAL", `${errorSpec("INTERNAL").message} Quote request id ${req.id}.`);
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -246,7 +245,7 @@ async function registerSpa(app: FastifyInstance, staticDir: string | undefined) 
     });
     app.get("/*", (req, reply) => {
       const url = req.url.split("?")[0];
-      if (url.startsWith("/api/") || url.startsWith("/trpc")) return reply.code(404).send({ code: "NOT_FOUND", message: "Not found" });
+      if (url.startsWith("/api/") || url.startsWith("/trpc")) return reply.code(errorSpec("NOT_FOUND").status).send({ code: "NOT_FOUND" satisfies ErrorCode, message: "Not found" });
       const file = path.join(staticDir, path.normalize(url).replace(/^(\.\.[/\\])+/, ""));
       if (url !== "/" && existsSync(file) && !file.endsWith(path.sep)) return reply.sendFile(path.relative(staticDir, file));
       reply.header("cache-control", "no-cache");

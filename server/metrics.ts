@@ -18,6 +18,7 @@ import type pg from "pg";
 import client from "prom-client";
 import { allowedRoles } from "../shared/auth/permissions.ts";
 import { feedHealth } from "./features/feeds/health.ts";
+import { sendError } from "./http/errors.ts";
 
 export interface JobRunReport {
   /** How long the run took. */
@@ -254,11 +255,12 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, opts: { 
       ? tokenMatches(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "", opts.token)
       : LOOPBACK.has(req.socket.remoteAddress ?? "");
     if (!allowed) {
-      return reply.code(403).send({
-        code: "FORBIDDEN",
-        message: opts.token ? "Metrics need the metrics token (Authorization: Bearer <METRICS_TOKEN>)." : "Metrics answer local connections only; set METRICS_TOKEN to scrape from elsewhere.",
-        requestId: req.id,
-      });
+      return sendError(
+        reply,
+        req,
+        "FORBIDDEN",
+        opts.token ? "Metrics need the metrics token (Authorization: Bearer <METRICS_TOKEN>)." : "Metrics answer local connections only; set METRICS_TOKEN to scrape from elsewhere.",
+      );
     }
     reply.header("cache-control", "no-store");
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -1,6 +1,6 @@
 // Error codes are data: each has an HTTP status, the tRPC code it travels as, and the words the UI
 // shows. The list is closed: ErrorCode is the union of the base codes below and every feature's
-// registry (shared/<feature>/errors.ts), composed in ERROR_REGISTRIES, so `new AppError("TYPO")` does
+// registry (shared/<feature>/errors.ts), composed in errorRegistries(), so `new AppError("TYPO")` does
 // not compile. errorSpec(code) is the one mapping from a code to its status, tRPC code and words:
 // the tRPC procedures and error formatter and the REST error handler (server/app.ts) all use it.
 import { ACCOUNT_ERRORS } from "./accounts/errors.ts";
@@ -38,13 +38,17 @@ export interface ErrorDefinition {
   message: string;
 }
 
-/** Every registry of codes, base first; a feature adds its registry here and nowhere else. */
-const ERROR_REGISTRIES = [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS, SECOND_FACTOR_ERRORS] as const;
+/** A feature's registry (shared/<feature>/errors.ts): its codes with their status and default words. */
+export type ErrorRegistry = Record<string, ErrorDefinition>;
+
+/** Every registry of codes, base first; a feature adds its registry here and nowhere else. Read
+ * only when first needed (never while the modules load: a feature registry may load first). */
+const errorRegistries = () => [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS, SECOND_FACTOR_ERRORS] as const;
 
 type KeysOf<T extends readonly object[]> = T[number] extends infer R ? (R extends object ? keyof R : never) : never;
 export type BaseErrorCode = keyof typeof ERROR_CODES;
 /** Every code an error may carry: closed, so a misspelt code is a type error. */
-export type ErrorCode = Extract<KeysOf<typeof ERROR_REGISTRIES>, string>;
+export type ErrorCode = Extract<KeysOf<ReturnType<typeof errorRegistries>>, string>;
 
 export function httpStatusToTrpcCode(status: number) {
   switch (status) {
@@ -75,7 +79,7 @@ let composed: Map<string, ErrorSpec> | undefined;
 function registry(): Map<string, ErrorSpec> {
   if (!composed) {
     composed = new Map();
-    for (const reg of ERROR_REGISTRIES) {
+    for (const reg of errorRegistries()) {
       for (const [code, def] of Object.entries(reg) as [ErrorCode, ErrorDefinition][]) {
         const known = composed.get(code);
         // A code two features share (SELF_APPROVAL_NOT_ALLOWED) must travel the same way in both.
@@ -115,6 +119,17 @@ export class AppError extends Error {
   get status(): number {
     return errorSpec(this.code).status;
   }
+}
+
+/**
+ * A feature's error maker, `suspensionError(code, sentence?, details?)`: an AppError of one of the
+ * registry's codes, with the registry's words unless the case at hand has its own sentence (a code
+ * two features share keeps each feature's words). Called while a feature registry loads, so it
+ * reads nothing of this module until an error is made.
+ */
+export function errorMaker<const R extends ErrorRegistry>(registry: R) {
+  return (code: Extract<keyof R, ErrorCode>, message?: string, details?: Record<string, unknown>): AppError =>
+    new AppError(code, message ?? registry[code].message, { details });
 }
 
 /** The shape every error response carries in `data` (tRPC) or the body (REST). */

@@ -1,7 +1,19 @@
 import { TRPCClientError } from "@trpc/client";
+import type { ErrorCode } from "../../shared/errors.ts";
 import { formatDurationWords } from "../../shared/format.ts";
+import type { AppRouter } from "../../server/trpc/app-router.ts";
 import { currentLanguage, i18n } from "../i18n/index.ts";
 import { errorsJa } from "../i18n/ja/errors.ts";
+
+/** What the server sent with its error (shaped by server/trpc/init.ts: code, words, request id…). */
+function serverErrorData(error: unknown): TRPCClientError<AppRouter>["data"] | undefined {
+  return error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data ?? undefined : undefined;
+}
+
+/** The code of an error the server sent (one of the closed list in shared/errors.ts). */
+export function errorCodeOf(error: unknown): ErrorCode | undefined {
+  return serverErrorData(error)?.code;
+}
 
 /**
  * Words a person can act on, from any error a call may throw. The server sends a code and an English
@@ -11,7 +23,7 @@ import { errorsJa } from "../i18n/ja/errors.ts";
 export function errorMessage(error: unknown): string {
   const t = i18n.getFixedT(currentLanguage(), "common");
   if (error instanceof TRPCClientError) {
-    const data = error.data as { message?: string; requestId?: string; code?: string; details?: { retryAfterSeconds?: unknown } } | undefined;
+    const data = serverErrorData(error);
     const translated = currentLanguage() === "ja" && data?.code ? errorsJa[data.code] : undefined;
     if (translated) {
       const wait = data?.details?.retryAfterSeconds;
@@ -28,19 +40,17 @@ export function errorMessage(error: unknown): string {
  * Words for a code the server sent beside its own English sentence (e.g. why a person may not decide
  * a change): the same rule as errorMessage, Japanese from client/i18n/ja/errors.ts, else the sentence.
  */
-export function codeWords(code: string | null | undefined, serverText: string | null | undefined): string | null {
+export function codeWords(code: ErrorCode | null | undefined, serverText: string | null | undefined): string | null {
   const translated = currentLanguage() === "ja" && code ? errorsJa[code] : undefined;
   return translated ?? serverText ?? null;
 }
 
 export function fieldErrors(error: unknown): Record<string, string[]> {
-  if (error instanceof TRPCClientError) return ((error.data as { fieldErrors?: Record<string, string[]> })?.fieldErrors) ?? {};
-  return {};
+  return serverErrorData(error)?.fieldErrors ?? {};
 }
 
 /** Whether the server answered "there is no such thing" (NOT_FOUND or a *_NOT_FOUND code). */
 export function isNotFound(error: unknown): boolean {
-  if (!(error instanceof TRPCClientError)) return false;
-  const data = error.data as { code?: string; httpStatus?: number } | undefined;
+  const data = serverErrorData(error);
   return data?.httpStatus === 404 || /(^|_)NOT_FOUND$/.test(data?.code ?? "");
 }

@@ -1,9 +1,10 @@
 // Step-up (issue #12): a protected action the server refuses with STEP_UP_REQUIRED (the second
 // factor was given more than five minutes ago) opens the step-up modal; once the code is accepted
 // the same call is sent again, once. A tRPC link, so every mutation gets it without its own code.
-import { TRPCClientError, type TRPCLink } from "@trpc/client";
+import type { TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import type { AppRouter } from "../../server/trpc/app-router.ts";
+import { errorCodeOf } from "./errors.ts";
 
 type Asker = () => Promise<boolean>;
 let asker: Asker | null = null;
@@ -27,7 +28,7 @@ function askForStepUp(): Promise<boolean> {
 }
 
 function isStepUpRequired(err: unknown): boolean {
-  return err instanceof TRPCClientError && (err.data as { code?: string } | undefined)?.code === "STEP_UP_REQUIRED";
+  return errorCodeOf(err) === "STEP_UP_REQUIRED";
 }
 
 export const stepUpLink: TRPCLink<AppRouter> = () => ({ next, op }) =>

@@ -3,6 +3,8 @@
 // or send application/json without a CORS preflight, which we never grant. So every non-GET call
 // must be JSON, carry our header, and not come from another site.
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { errorSpec } from "../../shared/errors.ts";
+import { trpcErrorBody } from "./errors.ts";
 
 export const CSRF_HEADER = "x-floodgate-csrf";
 
@@ -14,9 +16,7 @@ export async function csrfGuard(req: FastifyRequest, reply: FastifyReply) {
   const host = req.headers.host;
   const originOk = !origin || (host !== undefined && safeHost(origin) === host);
   if (contentType !== "application/json" || req.headers[CSRF_HEADER] !== "1" || site === "cross-site" || !originOk) {
-    return reply.code(403).send({
-      error: { json: { message: "The request did not come from the console and was refused.", code: -32003, data: { code: "CSRF_REJECTED", httpStatus: 403, requestId: req.id } } },
-    });
+    return reply.code(errorSpec("CSRF_REJECTED").status).send(trpcErrorBody(req, "CSRF_REJECTED"));
   }
 }
 

@@ -28,6 +28,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type pg from "pg";
 import { z } from "zod";
 import { formatDurationWords } from "../../shared/format.ts";
+import { errorSpec } from "../../shared/errors.ts";
+import { trpcErrorBody } from "./errors.ts";
 import type { Database } from "../db/client.ts";
 import type { BackgroundJob } from "../jobs.ts";
 
@@ -309,16 +311,8 @@ export function procedureRateGuard(limiter: Limiter, procedures: readonly string
     let refused: { retryAfterSeconds: number } | null = null;
     for (let i = 0; i < attempts && !refused; i++) refused = await limiter(req, reply);
     if (!refused) return;
-    const error = {
-      error: {
-        json: {
-          message: tooManyMessage(refused.retryAfterSeconds),
-          code: -32029,
-          data: { code: "TOO_MANY_ATTEMPTS", httpStatus: 429, requestId: req.id, details: { retryAfterSeconds: refused.retryAfterSeconds } },
-        },
-      },
-    };
+    const error = trpcErrorBody(req, "TOO_MANY_ATTEMPTS", tooManyMessage(refused.retryAfterSeconds), { retryAfterSeconds: refused.retryAfterSeconds });
     const batched = /[?&]batch=1/.test(req.url);
-    return reply.code(429).send(batched ? Array.from({ length: calls.length }, () => error) : error);
+    return reply.code(errorSpec("TOO_MANY_ATTEMPTS").status).send(batched ? Array.from({ length: calls.length }, () => error) : error);
   };
 }

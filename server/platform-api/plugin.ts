@@ -1,6 +1,6 @@
 // The wallet platform's REST API under /api/v1: API-key auth (Authorization: Bearer …), JSON
 // errors, and an OpenAPI 3.1 document generated from the same zod schemas the routes validate with.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -9,6 +9,7 @@ import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
 import { downContractMarkdown } from "../../shared/suspensions/down-contract.ts";
 import { makeLimiter, tooManyMessage, type RateLimitConfig } from "../http/rate-limit.ts";
 import { webhooksOpenApi } from "../features/webhooks/openapi.ts";
+import { sendError } from "../http/errors.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -46,30 +47,26 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
   // Batched: no database round trip on the decision path (server/http/rate-limit.ts).
   const perIp = makeLimiter(app, { max: opts.rateLimits.apiPerIpPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled, counting: "batched" });
   const perKey = makeLimiter(app, { max: opts.rateLimits.apiPerKeyPerSecond, windowMs: 1_000, enabled: opts.rateLimits.enabled, counting: "batched" });
-  const tooMany = (req: FastifyRequest, seconds: number, scope: string) => ({
-    code: "TOO_MANY_REQUESTS",
-    message: `${tooManyMessage(seconds)} (limit per ${scope})`,
-    requestId: req.id,
-    details: { retryAfterSeconds: seconds },
-  });
+  const tooMany = (req: FastifyRequest, reply: FastifyReply, seconds: number, scope: string) =>
+    sendError(reply, req, "TOO_MANY_REQUESTS", `${tooManyMessage(seconds)} (limit per ${scope})`, { details: { retryAfterSeconds: seconds } });
 
   await app.register(async (api) => {
     api.addHook("onRequest", async (req: FastifyRequest, reply) => {
       // Per address first: a flood of guessed keys is refused before any database lookup.
       const ipRefusal = await perIp(req, reply);
-      if (ipRefusal) return reply.code(429).send(tooMany(req, ipRefusal.retryAfterSeconds, "client address"));
+      if (ipRefusal) return tooMany(req, reply, ipRefusal.retryAfterSeconds, "client address");
       const header = req.headers.authorization ?? "";
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const key = match ? await authenticateApiKey(opts.db.pool, match[1]) : null;
       if (!key) {
-        return reply.code(401).send({ code: "UNAUTHENTICATED", message: "A valid platform API key is required (Authorization: Bearer <key>).", requestId: req.id });
+        return sendError(reply, req, "UNAUTHENTICATED", "A valid platform API key is required (Authorization: Bearer <key>).");
       }
       req.apiKey = key;
       const keyRefusal = await perKey(req, reply, `key:${key.id}`);
-      if (keyRefusal) return reply.code(429).send(tooMany(req, keyRefusal.retryAfterSeconds, "API key"));
+      if (keyRefusal) return tooMany(req, reply, keyRefusal.retryAfterSeconds, "API key");
     });
     for (const routes of opts.routes) await routes(api, { db: opts.db });
     // Unknown paths under /api/v1 answer in JSON too.
-    api.all("/api/v1/*", async (req, reply) => reply.code(404).send({ code: "NOT_FOUND", message: `No such endpoint: ${req.method} ${req.url.split("?")[0]}`, requestId: req.id }));
+    api.all("/api/v1/*", async (req, reply) => sendError(reply, req, "NOT_FOUND", `No such endpoint: ${req.method} ${req.url.split("?")[0]}`));
   });
 }

@@ -1,4 +1,6 @@
 // Staff and API-key administration error codes as data (same shape as shared/suspensions/errors.ts).
+import type { ErrorRegistry } from "../errors.ts";
+
 export const ADMIN_ERRORS = {
   STAFF_NOT_FOUND: { status: 404, message: "There is no such staff member." },
   STAFF_EMAIL_TAKEN: { status: 409, message: "Someone already has this email address." },
@@ -12,6 +14,6 @@ export const ADMIN_ERRORS = {
   WEBHOOK_ENDPOINT_ALREADY_ENABLED: { status: 409, message: "This webhook endpoint is already enabled." },
   WEBHOOK_ENDPOINT_ALREADY_DISABLED: { status: 409, message: "This webhook endpoint is already disabled." },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: "There is no such webhook delivery." },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies ErrorRegistry;
 
 export type AdminErrorCode = keyof typeof ADMIN_ERRORS;

@@ -1,6 +1,6 @@
 // Error codes of the second factor and step-up (issue #12), as data like the other feature
-// registries (composed in shared/errors.ts): status and words. A leaf module (no imports): it may be
-// the first module loaded, and shared/errors.ts reads this registry while it loads.
+// registries (composed in shared/errors.ts): status and words. A leaf module (a type import only).
+import type { ErrorRegistry } from "../errors.ts";
 
 /** A protected action asks for the code again when it was last given longer ago than this. */
 export const STEP_UP_MINUTES = 5;
@@ -17,6 +17,6 @@ export const SECOND_FACTOR_ERRORS = {
   NO_ENROLMENT_STARTED: { status: 409, message: "Start the set-up again: no authenticator set-up is in progress." },
   ALREADY_ENROLLED: { status: 409, message: "A second factor is already set up for this account. An administrator can reset it." },
   NO_SECOND_FACTOR: { status: 409, message: "This staff member has no second factor to reset." },
-} as const;
+} as const satisfies ErrorRegistry;
 export type SecondFactorErrorCode = keyof typeof SECOND_FACTOR_ERRORS;
 

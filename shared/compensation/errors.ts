@@ -1,6 +1,6 @@
 // Compensation error codes as data: status and the default words. Services pass these to AppError
 // with a sentence about the case at hand (amounts in yen, which charge), the UI shows the sentence.
-import { AppError } from "../errors.ts";
+import { errorMaker, type ErrorRegistry } from "../errors.ts";
 
 export const COMPENSATION_ERRORS = {
   COMPENSATION_EXCEEDS_CHARGE: { status: 409, message: "This would pay back more than the charge took." },
@@ -18,10 +18,8 @@ export const COMPENSATION_ERRORS = {
   CASES_NOT_PAYABLE: { status: 409, message: "Some cases are not approved or are already in a payout batch." },
   BATCH_NOT_FOUND: { status: 404, message: "There is no payout batch with this id." },
   WALLET_NOT_FOUND: { status: 404, message: "There is no flagged or confirmed-fraud wallet account with this id." },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies ErrorRegistry;
 
 export type CompensationErrorCode = keyof typeof COMPENSATION_ERRORS;
 
-export function compensationError(code: CompensationErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  return new AppError(code, message ?? COMPENSATION_ERRORS[code].message, { details });
-}
+export const compensationError = errorMaker(COMPENSATION_ERRORS);

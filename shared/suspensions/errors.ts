@@ -1,6 +1,6 @@
 // Suspension error codes as data: status and default words. Services pass a sentence about the case
 // at hand (which bank, which scope); the UI shows it.
-import { AppError } from "../errors.ts";
+import { errorMaker, type ErrorRegistry } from "../errors.ts";
 
 export const SUSPENSION_ERRORS = {
   SUSPENSION_CONFLICT: { status: 409, message: "A bank already has an active or scheduled suspension for one of these scopes. Lift it first, or leave that scope out." },
@@ -9,10 +9,8 @@ export const SUSPENSION_ERRORS = {
   SUSPENSION_NOT_FOUND: { status: 404, message: "There is no suspension with this id." },
   SUSPENSION_ALREADY_LIFTED: { status: 409, message: "This suspension has already been lifted." },
   LINKS_NOT_QUARANTINED: { status: 409, message: "Some of these links are no longer quarantined (someone else reviewed them). Reload and try again." },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies ErrorRegistry;
 
 export type SuspensionErrorCode = keyof typeof SUSPENSION_ERRORS;
 
-export function suspensionError(code: SuspensionErrorCode, message?: string, details?: Record<string, unknown>): AppError {
-  return new AppError(code, message ?? SUSPENSION_ERRORS[code].message, { details });
-}
+export const suspensionError = errorMaker(SUSPENSION_ERRORS);

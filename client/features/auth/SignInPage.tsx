@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { useTRPC } from "../../trpc.ts";
-import { errorMessage, fieldErrors } from "../../lib/errors.ts";
+import { errorCodeOf, errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { useMe } from "./useMe.ts";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "../../i18n/LanguageSwitch.tsx";
@@ -49,7 +49,7 @@ export function SignInPage() {
     signInOnce.submit({ email, password });
   };
   const errs = fieldErrors(signIn.error);
-  const code = (signIn.error as { data?: { code?: string } } | null)?.data?.code;
+  const code = errorCodeOf(signIn.error);
 
   return (
     <Center mih="100vh" bg="gray.0">

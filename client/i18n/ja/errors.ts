@@ -1,8 +1,10 @@
 // Japanese words for the server's error codes (shared/errors.ts ERROR_CODES and the feature registries).
-// English shows the server's own sentence, which names the case at hand; Japanese shows these, and
-// falls back to the server's sentence for a code not listed here. client/i18n/catalogs.test.ts checks
-// that every code in the registries has an entry.
-export const errorsJa: Record<string, string> = {
+// English shows the server's own sentence, which names the case at hand; Japanese shows these. Typed
+// by the closed list of codes, so a code without words (or words for no code) does not compile;
+// client/i18n/catalogs.test.ts checks the same at run time.
+import type { ErrorCode } from "../../../shared/errors.ts";
+
+export const errorsJa: Record<ErrorCode, string> = {
   // shared/errors.ts
   VALIDATION_FAILED: "入力内容に誤りがあります。",
   BAD_REQUEST: "要求を理解できませんでした。",

@@ -20,6 +20,7 @@ import { EXPORT_COLUMNS, exportQuery, resolveSearch, type ExportRow } from "./li
 import { victimsQuery } from "./victims.ts";
 import { JST_OFFSET_MS } from "../../../shared/jst.ts";
 import { csvCell, csvFileName, csvHead, csvRecord, isoJst } from "../../../shared/csv.ts";
+import { sendError } from "../../http/errors.ts";
 
 /** Rows fetched from the cursor per round trip; one more batch is read ahead, so the database
  * computes the next rows while Node formats these. More read-ahead only grew memory. */
@@ -36,12 +37,12 @@ const ExportVictimsQuery = z.object({ bank: BankCode });
 async function staffFor(req: FastifyRequest, reply: FastifyReply, db: Database, policy: SessionPolicy, roles: readonly Role[]): Promise<Actor | null> {
   const session = await lookupSession(db.prisma, req.cookies?.[SESSION_COOKIE], policy);
   if (session.kind !== "valid") {
-    await reply.code(401).send({ code: session.kind === "expired" ? "SESSION_EXPIRED" : "UNAUTHENTICATED", message: "Please sign in again, then download the file.", requestId: req.id });
+    await sendError(reply, req, session.kind === "expired" ? "SESSION_EXPIRED" : "UNAUTHENTICATED", "Please sign in again, then download the file.");
     return null;
   }
   const user = session.user;
   if (!roles.includes(user.role)) {
-    await reply.code(403).send({ code: "FORBIDDEN", message: "Your role is not allowed to download this file.", requestId: req.id });
+    await sendError(reply, req, "FORBIDDEN", "Your role is not allowed to download this file.");
     return null;
   }
   return { id: user.id, email: user.email, role: user.role, requestId: req.id, ipAddress: req.ip };
@@ -199,7 +200,7 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     if (!actor) return reply;
     const parsed = ExportAccountsQuery.safeParse(req.query);
     if (!parsed.success) {
-      return reply.code(400).send({ code: "VALIDATION_FAILED", message: `The filters are not valid — ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`, requestId: req.id });
+      return sendError(reply, req, "VALIDATION_FAILED", `The filters are not valid — ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`);
     }
     const { sort, dir, ...filters } = parsed.data;
     // The audit keeps which filters were used; a search text may be a person's name, so only its presence.
@@ -212,7 +213,7 @@ export async function accountsExportRoutes(app: FastifyInstance, opts: { db: Dat
     const actor = await staffFor(req, reply, db, sessionPolicy, ACCOUNTS_CSV_ROLES.victims);
     if (!actor) return reply;
     const parsed = ExportVictimsQuery.safeParse(req.query);
-    if (!parsed.success) return reply.code(400).send({ code: "VALIDATION_FAILED", message: "Give the bank as a 4-digit code (bank=0125).", requestId: req.id });
+    if (!parsed.success) return sendError(reply, req, "VALIDATION_FAILED", "Give the bank as a 4-digit code (bank=0125).");
     const bank = parsed.data.bank;
     // Full account numbers leave the console here (the bank needs them): who took them is recorded.
     await withTransaction(db.prisma, (tx) => writeAudit(tx, actor, { action: "accounts.victimsExport", targetType: "bank", targetId: bank, after: { fullAccountNumbers: true } }));

@@ -4,7 +4,8 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { decideApproval, decideReview, type ChangeStatus } from "../../../shared/approvals/rules.ts";
 import { ChangePayload } from "../../../shared/approvals/schemas.ts";
 import type { StaffActor } from "../audit/write-audit.ts";
-import { summaryOf, WORDS } from "./summary.ts";
+import { summaryOf } from "./summary.ts";
+import { APPROVAL_ERRORS } from "../../../shared/approvals/errors.ts";
 
 const OPEN: ChangeStatus[] = ["PENDING", "EMERGENCY_APPLIED"];
 
@@ -37,7 +38,7 @@ export async function listChanges(db: PrismaClient, actor: StaffActor) {
       reviewReason: r.reviewReason,
       canDecide: r.status === "PENDING" && approval.ok,
       canReview: r.status === "EMERGENCY_APPLIED" && review.ok,
-      whyNot: whyNotCode ? WORDS[whyNotCode] : null,
+      whyNot: whyNotCode ? APPROVAL_ERRORS[whyNotCode].message : null,
       /** the same reason as a code, for the console's words in the reader's language */
       whyNotCode,
     };

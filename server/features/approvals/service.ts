@@ -11,7 +11,7 @@ import { writeAudit, type Actor, type StaffActor } from "../audit/write-audit.ts
 import { applyLift, liftableSuspension } from "../suspensions/suspend.ts";
 import { APPROVAL_THRESHOLD_KEY, applySetting, parseSetting, readSetting, updateSetting } from "../admin/settings-service.ts";
 import { applyRole, setRole } from "../admin/staff-service.ts";
-import { approvalError } from "../../../shared/approvals/errors.ts";
+import { approvalError, type ApprovalErrorCode } from "../../../shared/approvals/errors.ts";
 import {
   CHANGE_ROLES,
   decideApproval,
@@ -21,14 +21,14 @@ import {
   thresholdChangeNeedsFourEyes,
 } from "../../../shared/approvals/rules.ts";
 import { ChangePayload } from "../../../shared/approvals/schemas.ts";
-import { summaryOf, WORDS } from "./summary.ts";
+import { summaryOf } from "./summary.ts";
 import type { SettingKey } from "../../../shared/admin/settings.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { formatYen } from "../../../shared/format.ts";
 import { AppError } from "../../../shared/errors.ts";
 
-function refuse(code: Parameters<typeof approvalError>[0]): never {
-  throw approvalError(code, WORDS[code]);
+function refuse(code: ApprovalErrorCode): never {
+  throw approvalError(code);
 }
 
 /** The thing a change acts on: at most one pending request per target (a unique index holds it). */

@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../../trpc.ts";
-import { errorMessage, fieldErrors } from "../../../lib/errors.ts";
+import { errorCodeOf, errorMessage, fieldErrors } from "../../../lib/errors.ts";
 import { useSubmitOnce } from "../../../components/submit-once.ts";
 import { CodeInput } from "./CodeInput.tsx";
 
@@ -34,7 +34,7 @@ export function CodeStage({ email, next }: { email: string; next: string | null 
     verifyOnce.submit({ code });
   };
   const codeError = fieldErrors(verify.error).code?.[0];
-  const errorCode = (verify.error as { data?: { code?: string } } | null)?.data?.code;
+  const errorCode = errorCodeOf(verify.error);
   return (
     <form onSubmit={onSubmit} noValidate data-testid="second-factor-stage">
       <Stack>
