@@ -8,7 +8,7 @@
 // - writes times in JST with their offset ("2026-12-03T18:00:00+09:00"), and names files in JST
 //   ("payout-batch-1a2b3c4d-20261203-1800JST.csv").
 // Pure: no I/O, so the server's streams and the tests use the same code.
-import { JST_OFFSET_MS } from "./jst.ts";
+import { isoJstFromMs, JST_OFFSET_MS } from "./jst.ts";
 
 /** U+FEFF: encoded as UTF-8 it is the bytes EF BB BF at the start of the file. */
 export const CSV_BOM = "\uFEFF";
@@ -26,7 +26,7 @@ export function isoJst(at: Date | null | undefined): string {
   if (!at) return "";
   const t = at.getTime();
   if (Number.isNaN(t)) return "";
-  return `${new Date(t + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
+  return isoJstFromMs(t);
 }
 
 /** "20261203-1800JST": the JST minute, for file names a person reads and sorts. */

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { dateInput, isoInstant, text } from "../schema-blocks.ts";
 import { Reason as ReasonText } from "../reason.ts";
 import type { Reason } from "./scoring-types.ts";
+import { BankCode } from "../bank-code.ts";
 
 /** Rows per page of the accounts table. */
 export const ACCOUNTS_PAGE_SIZE = 50;
@@ -44,7 +45,6 @@ export const ACCOUNT_SORTS = ["score", "openedAt", "flaggedAt"] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 export type SortDir = "asc" | "desc";
 
-export const BankCode = text().regex(/^\d{4}$/, "A bank code is 4 digits");
 export const AccountId = text().trim().min(1).max(64);
 
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);

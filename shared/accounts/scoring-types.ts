@@ -1,9 +1,10 @@
 // The shapes of account risk scoring (pure, no I/O): the facts the server computes per wallet
 // account, the context the rules read, a rule and what it gives (see rules.ts for the table).
 import type { NameComparison } from "./names.ts";
+import type { AuthMethod, SpendChannel } from "../events/schemas.ts";
 
-export type AuthMethod = "PIN" | "PIN_OTP" | "ONLINE_BANKING" | "CASH_CARD";
-export type SpendChannel = "payment" | "transfer";
+// How a bank link was registered and where money went: the events feed's lists (shared/events/schemas.ts).
+export type { AuthMethod, SpendChannel };
 
 export interface LinkFact {
   bankCode: string;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { instant, text } from "../schema-blocks.ts";
+import { BankCode } from "../bank-code.ts";
 
 export const AUDIT_PAGE_ROWS_MAX = 200;
 /** A CSV export holds at most this many records (newest first); narrow the filters for more. */
@@ -34,7 +35,7 @@ export type AuditListInput = z.input<typeof AuditListInput>;
 export const AuditExportInput = AuditFilters;
 
 export const BankTimelineInput = z.strictObject({
-  bankCode: text().regex(/^\d{4}$/, "A bank code is 4 digits"),
+  bankCode: BankCode,
 });
 
 export interface AuditRowView {

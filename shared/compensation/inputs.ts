@@ -3,7 +3,9 @@
 // reach the browser (it appears only in the payout export).
 import { z } from "zod";
 import { text } from "../schema-blocks.ts";
-import { CaseState, CreateCaseInput, Reason, Victim } from "./schemas.ts";
+import { CaseState, CreateCaseInput, Victim } from "./schemas.ts";
+import { Reason } from "../reason.ts";
+import { BankCode } from "../bank-code.ts";
 
 export const CASE_LIST_LIMIT_MAX = 500;
 
@@ -19,7 +21,7 @@ export type CreateCaseRequest = z.infer<typeof CreateCaseRequest>;
 
 export const ListCasesInput = z.object({
   states: z.array(CaseState).max(5).optional(),
-  bankCode: text().regex(/^\d{4}$/, "bankCode must be 4 digits").optional(),
+  bankCode: BankCode.optional(),
   /** Only cases the signed-in person requested. */
   mine: z.boolean().optional(),
   limit: z.number().int().min(1).max(CASE_LIST_LIMIT_MAX).default(100),
@@ -33,7 +35,7 @@ export const ChargeIdInput = z.object({ chargeId: text().min(1).max(64) });
 export const AccountIdInput = z.object({ accountId: text().min(1).max(64) });
 
 export const VictimSearchInput = z.object({
-  bankCode: text().trim().regex(/^\d{4}$/, "Bank code is 4 digits"),
+  bankCode: text().trim().pipe(BankCode),
   accountNumber: text().trim().regex(/^\d{7}$/, "Account number is 7 digits"),
   branchCode: text()
     .trim()
@@ -42,5 +44,5 @@ export const VictimSearchInput = z.object({
 });
 export type VictimSearchInput = z.infer<typeof VictimSearchInput>;
 
-export const ReportInput = z.object({ bankCode: text().regex(/^\d{4}$/).optional() }).optional();
+export const ReportInput = z.object({ bankCode: BankCode.optional() }).optional();
 

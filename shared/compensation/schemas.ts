@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { text } from "../schema-blocks.ts";
+import { Reason } from "../reason.ts";
+import { BankCode } from "../bank-code.ts";
 
 export const DEFAULT_APPROVAL_THRESHOLD_YEN = 100_000;
 // A single charge is at most ¥1,000,000; 10x leaves room for historical data while keeping a
 // 200-line case total (≤ ¥2,000,000,000) inside the database's 32-bit total_yen column.
 export const MAX_LINE_YEN = 10_000_000;
-
-export const Reason = text()
-  .trim()
-  .min(5, "reason must be at least 5 characters")
-  .max(500, "reason must be at most 500 characters")
-  .meta({ description: "Why this action was taken (recorded in the audit log)" });
 
 export const StaffRole = z.enum(["ANALYST", "MANAGER", "SUPPORT", "ADMIN"]);
 export type StaffRole = z.infer<typeof StaffRole>;
@@ -22,7 +18,7 @@ export type CaseState = z.infer<typeof CaseState>;
 
 export const Victim = z
   .object({
-    bankCode: text().regex(/^\d{4}$/, "bankCode must be 4 digits").meta({ description: "4-digit Zengin bank code" }),
+    bankCode: BankCode.meta({ description: "4-digit Zengin bank code" }),
     branchCode: text().regex(/^\d{3}$/, "branchCode must be 3 digits"),
     accountNumber: text().regex(/^\d{7}$/, "accountNumber must be 7 digits"),
     holderName: text()

@@ -1,17 +1,9 @@
 import { z } from "zod";
 import { suspensionTime, text } from "../schema-blocks.ts";
+import { Reason } from "../reason.ts";
+import { BankCode as BankCodeText } from "../bank-code.ts";
 
-// Zengin bank codes are always 4 digits; leading zeros matter ("0125"), so they stay strings.
-export const BankCode = text()
-  .regex(/^\d{4}$/, "bankCode must be 4 digits")
-  .meta({ description: "4-digit Zengin bank code, e.g. 0125", example: "0125" });
-
-// Reasons are kept in the audit trail and shown to other staff, so a one-word reason is refused.
-export const Reason = text()
-  .trim()
-  .min(5, "reason must be at least 5 characters")
-  .max(500, "reason must be at most 500 characters")
-  .meta({ description: "Why this action was taken (recorded in the audit log)" });
+export const BankCode = BankCodeText.meta({ description: "4-digit Zengin bank code, e.g. 0125", example: "0125" });
 
 export const SuspensionScope = z.enum(["REGISTRATION", "LINK_CHANGE", "CHARGE"]).meta({
   description:

@@ -2,6 +2,7 @@
 // window and bucket size the server queries).
 import { z } from "zod";
 import { Reason } from "../reason.ts";
+import { BankCode } from "../bank-code.ts";
 import { instant, text } from "../schema-blocks.ts";
 import { chooseBucketMinutes, bucketStartMs, MINUTE_MS } from "./time.ts";
 
@@ -25,7 +26,6 @@ export const CUSTOM_RANGE_DAYS_MAX = 33;
 export const TOP_BANKS_DEFAULT = 5;
 export const TOP_BANKS_MAX = 10;
 
-export const BankCodeInput = text().regex(/^\d{4}$/, "must be a 4-digit bank code");
 
 export const ChargeMeasure = z.enum(["count", "yen"]);
 export type ChargeMeasure = z.infer<typeof ChargeMeasure>;
@@ -41,13 +41,13 @@ export const OverviewInput = z.object({
   ...windowFields,
   chargeMeasure: ChargeMeasure.default("count"),
   /** The bank whose expected band the charts show (default: the most deviating one). */
-  bank: BankCodeInput.optional(),
+  bank: BankCode.optional(),
   topBanks: z.number().int().min(1).max(TOP_BANKS_MAX).default(TOP_BANKS_DEFAULT),
 });
 export type OverviewInput = z.input<typeof OverviewInput>;
 
 export const BankVolumeInput = z.object({
-  bankCode: BankCodeInput,
+  bankCode: BankCode,
   ...windowFields,
 });
 export type BankVolumeInput = z.input<typeof BankVolumeInput>;

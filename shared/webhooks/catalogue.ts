@@ -3,9 +3,10 @@
 // of these types (server/features/webhooks/events.ts) and the OpenAPI document describes them
 // (`webhooks` section, from these zod schemas).
 import { z } from "zod";
+import { BANK_CODE_PATTERN } from "../bank-code.ts";
 
 const iso = z.string().describe("ISO 8601 instant (UTC)");
-const bankCode = z.string().regex(/^\d{4}$/).describe("Zengin bank code");
+const bankCode = z.string().regex(BANK_CODE_PATTERN).describe("Zengin bank code");
 const scope = z.enum(["REGISTRATION", "LINK_CHANGE", "CHARGE"]);
 
 export const SuspensionData = z.object({

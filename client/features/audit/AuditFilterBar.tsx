@@ -7,13 +7,14 @@ import { useTranslation } from "react-i18next";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from "../../../shared/audit/actions.ts";
 import type { AuditFilters } from "../../../shared/audit/schemas.ts";
 import { useAuditWords } from "./words.ts";
+import { JST_OFFSET_TEXT } from "../../../shared/jst.ts";
 
 const FILTER_KEYS = ["actor", "action", "targetType", "targetId", "q", "from", "to"] as const;
 
 /** JST calendar days in the URL (from=2026-09-05&to=2026-09-07, both inclusive) to instants. */
 function jstDayStart(day: string, plusDays = 0): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const d = new Date(`${day}T00:00:00+09:00`);
+  const d = new Date(`${day}T00:00:00${JST_OFFSET_TEXT}`);
   return Number.isNaN(d.getTime()) ? undefined : new Date(d.getTime() + plusDays * 86_400_000);
 }
 

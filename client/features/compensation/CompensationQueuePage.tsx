@@ -12,12 +12,12 @@ import { Count, JstTime, Yen } from "../../components/format.tsx";
 import { useTranslation } from "react-i18next";
 import { useCan } from "../auth/useMe.ts";
 import { CaseState } from "../../../shared/compensation/schemas.ts";
+import { isBankCode } from "../../../shared/bank-code.ts";
 import { CompensationTotalsCard } from "./CompensationTotalsCard.tsx";
 import { StateBadge, VictimLine, VictimSearch, useStateLabel } from "./parts.tsx";
 
 const PAGE_ROWS = 50;
 const col = createColumnHelper<CaseRow>();
-const BANK_CODE = /^\d{4}$/;
 
 export default function CompensationQueuePage() {
   const { t } = useTranslation(["compensation", "common"]);
@@ -26,7 +26,7 @@ export default function CompensationQueuePage() {
   const { params, update } = url;
   const stateParam = params.get("state");
   const state = CaseState.safeParse(stateParam).success ? (stateParam as CaseState) : stateParam === "all" ? null : "REQUESTED";
-  const bankCode = BANK_CODE.test(params.get("bank") ?? "") ? params.get("bank")! : undefined;
+  const bankCode = isBankCode(params.get("bank")) ? params.get("bank")! : undefined;
   const mine = params.get("mine") === "1";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const canCreate = useCan("compensation.create");
@@ -36,7 +36,7 @@ export default function CompensationQueuePage() {
   const q = useCaseList(input);
 
   // The bank code box: typing stays here, the address follows once it is empty or four digits.
-  const bankBox = useUrlText(url, "bank", { accept: (v) => v === "" || BANK_CODE.test(v) });
+  const bankBox = useUrlText(url, "bank", { accept: (v) => v === "" || isBankCode(v) });
 
   const columns = useMemo(
     () => [

@@ -15,6 +15,7 @@ import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useTRPC } from "../../trpc.ts";
 import { AuthBadge, REFRESH_MS, RangeControl, VsExpected, useRangeParam } from "./parts.tsx";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/rules.ts";
+import { isBankCode } from "../../../shared/bank-code.ts";
 import { useCan } from "../auth/useMe.ts";
 import { SuspendDialog } from "../suspensions/SuspendDialog.tsx";
 import { ChartLegend, LineChart, type ChartMarker } from "./overview/LineChart.tsx";
@@ -48,7 +49,7 @@ export default function BankPage() {
       { bankCode, range: range.range, from: range.from, to: range.to },
       { refetchInterval: REFRESH_MS, placeholderData: keepPreviousData },
     ),
-    enabled: /^\d{4}$/.test(bankCode) && !customIncomplete,
+    enabled: isBankCode(bankCode) && !customIncomplete,
   });
   const b = q.data;
   const canSuspend = useCan("suspensions.suspend");
@@ -62,7 +63,7 @@ export default function BankPage() {
   const openSince = shown.length > 0 ? new Date(Math.min(...shown.map((a) => a.startedAt.getTime()))) : null;
   const openEvidence = [...new Set(shown.map((a) => a.evidence))];
 
-  if (!/^\d{4}$/.test(bankCode)) return <Alert color="red">{t("bank.notCode", { code: bankCode })}</Alert>;
+  if (!isBankCode(bankCode)) return <Alert color="red">{t("bank.notCode", { code: bankCode })}</Alert>;
 
   return (
     <Stack gap="md">

@@ -25,6 +25,7 @@ import { nextSort, shareEqual, spikingColors, visibleBanks, type SortKey } from 
 import { OverviewKpis, OverviewSkeleton, TableSkeleton } from "./overview/OverviewKpis.tsx";
 import OverviewCharts from "./overview/OverviewCharts.tsx";
 import { overviewInputFromParams } from "./overview/input.ts";
+import { isBankCode } from "../../../shared/bank-code.ts";
 
 
 /** How long the filter box waits after the last key before the address follows it. */
@@ -40,7 +41,7 @@ export default function OverviewPage() {
   const urlFilter = params.get("q") ?? "";
   const sortParam = params.get("sort") ?? "";
   const selParam = params.get("sel") ?? "";
-  const ticked = useMemo(() => new Set(selParam.split(",").filter((c) => /^\d{4}$/.test(c))), [selParam]);
+  const ticked = useMemo(() => new Set(selParam.split(",").filter(isBankCode)), [selParam]);
   const canSuspend = useCan("suspensions.suspend");
   const [suspendOpen, setSuspendOpen] = useState(false);
 

@@ -8,6 +8,7 @@ import { formatCount, formatYen } from "../../../shared/format.ts";
 import type { Language } from "../../../shared/language.ts";
 import { VOLUME_RANGES, type VolumeRange } from "../../../shared/volume/schemas.ts";
 import { JST_OFFSET_MS } from "../../../shared/jst.ts";
+import { AUTH_METHODS, type AuthMethod } from "../../../shared/events/schemas.ts";
 import { useFormat } from "../../components/format.tsx";
 import { rangeFromParams, type RangeState } from "./overview/input.ts";
 
@@ -101,8 +102,6 @@ export function RangeControl({ value, onChange }: { value: RangeState; onChange:
   );
 }
 
-const AUTH_METHODS = ["PIN", "PIN_OTP", "ONLINE_BANKING", "CASH_CARD"] as const;
-type AuthMethod = (typeof AUTH_METHODS)[number];
 const isAuthMethod = (m: string): m is AuthMethod => (AUTH_METHODS as readonly string[]).includes(m);
 
 export function AuthBadge({ method }: { method: string }) {

@@ -10,7 +10,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QueryStream from "pg-query-stream";
 import { z } from "zod";
 import { ACCOUNTS_CSV_ROLES } from "../../../shared/accounts/access.ts";
-import { ACCOUNT_SORTS, AccountFilters, BankCode, type AccountSort, type SortDir } from "../../../shared/accounts/schemas.ts";
+import { ACCOUNT_SORTS, AccountFilters, type AccountSort, type SortDir } from "../../../shared/accounts/schemas.ts";
+import { BankCode } from "../../../shared/bank-code.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import type { Database } from "../../db/client.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -18,7 +19,7 @@ import { lookupSession, SESSION_COOKIE, type SessionPolicy } from "../auth/sessi
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { EXPORT_COLUMNS, exportQuery, resolveSearch, type ExportRow } from "./list.ts";
 import { victimsQuery } from "./victims.ts";
-import { JST_OFFSET_MS } from "../../../shared/jst.ts";
+import { isoJstFromMs } from "../../../shared/jst.ts";
 import { csvCell, csvFileName, csvHead, csvRecord, isoJst } from "../../../shared/csv.ts";
 import { sendError } from "../../http/errors.ts";
 
@@ -112,22 +113,9 @@ export async function openCsvStream(db: Pick<Database, "pool">, spec: CsvSpec): 
   return csv;
 }
 
-const DAY_MS = 86_400_000;
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
-let jstDay = NaN;
-let jstDayPrefix = "";
-
-/** Epoch ms (as text) → "2020-09-07T12:34:56+09:00"; the date part is cached (rows often share a day). */
+/** Epoch ms (as text) → "2020-09-07T12:34:56+09:00". */
 function jstFromMs(text: string | null): string {
-  if (text === null) return "";
-  const local = Number(text) + JST_OFFSET_MS;
-  const day = Math.floor(local / DAY_MS);
-  if (day !== jstDay) {
-    jstDay = day;
-    jstDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-  }
-  const secs = Math.floor((local - day * DAY_MS) / 1000);
-  return `${jstDayPrefix}${TWO_DIGITS[Math.floor(secs / 3600)]}:${TWO_DIGITS[Math.floor(secs / 60) % 60]}:${TWO_DIGITS[secs % 60]}+09:00`;
+  return text === null ? "" : isoJstFromMs(Number(text));
 }
 
 // risk_reasons as jsonb text: each reason comes out as {"code": …, "points": …, "evidence": …} (jsonb

@@ -3,13 +3,14 @@
 // hand to the assembly in overview.ts.
 import type { VolumeMetric } from "../../../shared/volume/index.ts";
 import type { ChargeMeasure, VolumeWindow } from "../../../shared/volume/schemas.ts";
+import type { AuthMethod } from "../../../shared/events/schemas.ts";
 
 /** Points per sparkline in the table. */
 export const SPARKLINE_POINTS = 24;
 /** Metrics whose window totals the overview reads (per bank and sparkline group). */
 export const TOTAL_METRICS: readonly VolumeMetric[] = ["LINK_REGISTERED", "CHARGE_COUNT", "CHARGE_YEN", "REGISTRATION_DENIED"];
 
-export type AuthMethod = "PIN" | "PIN_OTP" | "ONLINE_BANKING" | "CASH_CARD";
+export type { AuthMethod };
 
 export interface Measured {
   value: number;

@@ -2,6 +2,7 @@
 // labels go so they neither collide nor get cut, the sparkline path, the table's filter and sort, and
 // the structural sharing that keeps unchanged query data identical from one refresh to the next (so
 // memoised parts do not redraw).
+import { JST_OFFSET_MS } from "../../../../shared/jst.ts";
 
 /** Distinct colours for banks with an open spike (the incident), in drawing order. */
 export const SPIKING_COLORS = ["#e03131", "#9c36b5", "#f08c00", "#1971c2", "#0c8599", "#c2255c", "#2f9e44", "#e8590c"];
@@ -171,7 +172,6 @@ export function placeRegionLabels(
 // Axes of the overview's charts (LineChart.tsx).
 /** Steps between time ticks, in minutes. */
 const X_STEPS_MIN = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
-const JST_MS = 9 * 3_600_000;
 const MIN_TICK_GAP_PX = 80;
 
 /** 0 and a few round steps up to at least `max` (1, 2, 2.5, 5 × 10ⁿ; whole numbers only). */
@@ -192,7 +192,7 @@ export function xTicks(fromMs: number, toMs: number, widthPx: number): number[] 
   const stepMin = X_STEPS_MIN.find((m) => ((m * 60_000) / span) * widthPx >= MIN_TICK_GAP_PX) ?? X_STEPS_MIN[X_STEPS_MIN.length - 1];
   const step = stepMin * 60_000;
   const out: number[] = [];
-  for (let t = Math.ceil((fromMs + JST_MS) / step) * step - JST_MS; t <= toMs; t += step) out.push(t);
+  for (let t = Math.ceil((fromMs + JST_OFFSET_MS) / step) * step - JST_OFFSET_MS; t <= toMs; t += step) out.push(t);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Time in the demo: JST hours, the week's rhythm of honest activity and the attackers' hours, the
 // event timestamps (ISO 8601 in JST) and the Poisson process that spaces a wallet's actions.
-import { JST_OFFSET_MS } from "../../../../shared/jst.ts";
+import { isoJstFromMs, JST_OFFSET_MS } from "../../../../shared/jst.ts";
 import { expo, type Rng } from "./prng.ts";
 
 export const MIN = 60_000;
@@ -35,20 +35,8 @@ export function jstMonthKey(t: number): number {
   const d = new Date(t + JST);
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
-const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
-let fmtDay = NaN;
-let fmtPrefix = "";
-/** ISO 8601 in JST with "+09:00" (whole seconds); caches the date part, as times mostly advance. */
-export function fmt(t: number): string {
-  const local = t + JST;
-  const day = Math.floor(local / DAY);
-  if (day !== fmtDay) {
-    fmtDay = day;
-    fmtPrefix = new Date(day * DAY).toISOString().slice(0, 11);
-  }
-  const secs = Math.floor((local - day * DAY) / 1000);
-  return `${fmtPrefix}${TWO[Math.floor(secs / 3600)]}:${TWO[Math.floor(secs / 60) % 60]}:${TWO[secs % 60]}+09:00`;
-}
+/** ISO 8601 in JST with "+09:00" (whole seconds). */
+export const fmt = isoJstFromMs;
 
 /** Next time after `t` of a Poisson process of `perDay` events a day, modulated by the daily rhythm. */
 export function nextTime(rng: Rng, t: number, perDay: number): number {
