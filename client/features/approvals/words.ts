@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { ChangePayload, ChangeSubject } from "../../../shared/approvals/schemas.ts";
 import { useScopeWords } from "../../i18n/words.ts";
 import { codeWords } from "../../lib/errors.ts";
+import type { ErrorCode } from "../../../shared/errors.ts";
 
 export function useChangeWords() {
   const { t } = useTranslation(["approvals", "common"]);
@@ -24,6 +25,6 @@ export function useChangeWords() {
           return c.summary;
       }
     },
-    whyNot: (c: { whyNot: string | null; whyNotCode: string | null }) => codeWords(c.whyNotCode, c.whyNot),
+    whyNot: (c: { whyNot: string | null; whyNotCode: ErrorCode | null }) => codeWords(c.whyNotCode, c.whyNot),
   };
 }
