@@ -38,7 +38,9 @@ describe("the banner on the default demo data", () => {
     expect(banner.map((b) => b.bankCode).sort()).toEqual(attacks.map((a) => a.bankCode).sort());
     for (const b of banner) {
       expect(b.severity).toBeGreaterThan(0);
-      expect(b.evidence).toContain("FRESH_LINKS_CHARGED");
+      // Attack-shaped evidence: fresh links charged at once, or suspect links (another person's account
+      // linked minutes after a wallet opened, before any charge: d62bd8f).
+      expect(b.evidence.some((e) => e === "FRESH_LINKS_CHARGED" || e === "SUSPECT_LINKS"), `${b.bankCode}: ${b.evidence.join(", ")}`).toBe(true);
     }
     // The alarm replays the last days on a first run; every alarm it raised there is at an attacked bank.
     const { rows } = await db.pool.query<{ bank_code: string; evidence: string; started_at: Date }>("SELECT bank_code, evidence, started_at FROM bank_alarm ORDER BY started_at");

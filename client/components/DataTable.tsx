@@ -96,7 +96,7 @@ export function DataTable<T>({ table, testId, loading, loadingLabel, error, empt
     );
   }
   if (rows.length === 0 && empty !== undefined) {
-    return failed ?? <Alert color="gray">{empty}</Alert>;
+    return failed ?? <Alert color="gray" data-testid={`${testId}-empty`}>{empty}</Alert>;
   }
   const rowTr = (row: Row<T>) => (
     <Table.Tr
