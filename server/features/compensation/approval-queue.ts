@@ -3,10 +3,9 @@
 // wallet and what the signed-in manager may do with each.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
-import { maskAccountNumber } from "../../../shared/format.ts";
 import { approvalRefusalWords, canApprove, canApproveForVictim, victimKey, victimTotalWith, type VictimCase } from "../../../shared/compensation/rules.ts";
 import { approvalThresholdYen } from "./service.ts";
-import { bankNames, emails, walletsByCase } from "./queries.ts";
+import { bankNames, caseHeader, emails, walletsByCase } from "./queries.ts";
 import type { StaffActor } from "../audit/write-audit.ts";
 
 /**
@@ -51,19 +50,10 @@ export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
   return {
     thresholdYen,
     cases: cases.map((c) => ({
-        id: c.id,
-        bankCode: c.bankCode,
-        bankName: bankOf.get(c.bankCode) ?? c.bankCode,
-        branchCode: c.branchCode,
-        accountNumberMasked: maskAccountNumber(c.accountNumber),
-        holderName: c.holderName,
-        totalYen: c.totalYen,
-        reason: c.reason,
-        requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
-        requestedAt: c.requestedAt,
-        requestedByMe: c.requestedById === actor.id,
-        ...decisionFor(actor, c, sameVictim.get(victimKey(c.bankCode, c.branchCode, c.accountNumber)) ?? [], thresholdYen),
-        lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
+      ...caseHeader(c, bankOf, emailOf),
+      requestedByMe: c.requestedById === actor.id,
+      ...decisionFor(actor, c, sameVictim.get(victimKey(c.bankCode, c.branchCode, c.accountNumber)) ?? [], thresholdYen),
+      lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
       wallets: walletsOf.get(c.id) ?? [],
     })),
   };

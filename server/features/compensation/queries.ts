@@ -25,6 +25,34 @@ export async function bankNames(db: PrismaClient, codes: string[]): Promise<Map<
   return new Map(banks.map((b) => [b.code, b.name]));
 }
 
+interface CaseHeaderRow {
+  id: string;
+  bankCode: string;
+  branchCode: string;
+  accountNumber: string;
+  holderName: string;
+  totalYen: number;
+  reason: string;
+  requestedById: string;
+  requestedAt: Date;
+}
+
+/** What the case page and the approval queue both show of a case: the victim masked, who asked. */
+export function caseHeader(c: CaseHeaderRow, bankOf: Map<string, string>, emailOf: Map<string, string>) {
+  return {
+    id: c.id,
+    bankCode: c.bankCode,
+    bankName: bankOf.get(c.bankCode) ?? c.bankCode,
+    branchCode: c.branchCode,
+    accountNumberMasked: maskAccountNumber(c.accountNumber),
+    holderName: c.holderName,
+    totalYen: c.totalYen,
+    reason: c.reason,
+    requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
+    requestedAt: c.requestedAt,
+  };
+}
+
 export async function listCases(db: PrismaClient, actor: StaffActor, rawInput: z.input<typeof ListCasesInput>) {
   const input = ListCasesInput.parse(rawInput);
   const base: Prisma.CompensationCaseWhereInput = {
@@ -179,18 +207,9 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
   const rejection = canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen });
   const victimCharges = new Map((victim?.charges ?? []).map((vc) => [vc.chargeId, vc]));
   return {
-    id: c.id,
+    ...caseHeader(c, bankOf, emailOf),
     state: c.state,
-    bankCode: c.bankCode,
-    bankName: bankOf.get(c.bankCode) ?? c.bankCode,
-    branchCode: c.branchCode,
-    accountNumberMasked: maskAccountNumber(c.accountNumber),
-    holderName: c.holderName,
-    totalYen: c.totalYen,
-    reason: c.reason,
     requestedById: c.requestedById,
-    requestedByEmail: emailOf.get(c.requestedById) ?? "unknown",
-    requestedAt: c.requestedAt,
     decidedByEmail: c.decidedById ? (emailOf.get(c.decidedById) ?? "unknown") : null,
     decidedAt: c.decidedAt,
     decisionReason: c.decisionReason,
