@@ -16,6 +16,8 @@ import { victimView } from "../server/features/compensation/victims.ts";
 import type { StaffActor } from "../server/features/audit/write-audit.ts";
 import { AppError } from "../shared/errors.ts";
 import { canApprove, canApproveForVictim, victimsPaidByOnePerson, type CaseState } from "../shared/compensation/index.ts";
+import { ledgerByBank, unbalancedJournals } from "../server/features/compensation/ledger.ts";
+import { expectedCaseBalances, ledgerFigures, type LedgerAccount } from "../shared/compensation/ledger.ts";
 import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
 
 let db: Database;
@@ -70,6 +72,8 @@ interface ModelCase {
 
 async function wipe() {
   // Compensation first (its foreign keys), then the platform data this run inserted.
+  // (The ledger's rows refer to cases and batches, so CASCADE empties them too: TRUNCATE is not a
+  // row UPDATE or DELETE, which the ledger refuses.)
   await db.pool.query(`TRUNCATE compensation_line, compensation_case, payout_batch, charge, bank_link_version, bank_link, wallet_account CASCADE`);
 }
 
@@ -225,7 +229,36 @@ describe("compensation sums (property)", () => {
             expect(view.otherChargeCount).toBe(v === 0 ? 1 : 0);
           }
 
-          // 5. The queue's totals by state.
+          // 5. The ledger (#18): every journal balances, each case's balances are what its state says,
+          // and per bank the ledger's loss, payable and paid equal the sums over the charges' lines.
+          expect(await unbalancedJournals(db.prisma)).toEqual([]);
+          const { rows: perCase } = await db.pool.query<{ case_id: string; account: LedgerAccount; posted_yen: string; pending_yen: string }>(
+            `SELECT case_id::text AS case_id, account::text AS account, posted_yen, pending_yen FROM ledger_balance`,
+          );
+          for (const c of cases) {
+            const mine = new Map(perCase.filter((r) => r.case_id === c.id).map((r) => [r.account, { postedYen: Number(r.posted_yen), pendingYen: Number(r.pending_yen) }]));
+            const want = expectedCaseBalances(c.state === "APPROVED" ? "PAYABLE" : c.state === "PAID" ? "PAID" : "NONE", c.totalYen);
+            expect(ledgerFigures(mine), `ledger of a ${c.state} case`).toEqual(want);
+          }
+          const { rows: fromCharges } = await db.pool.query<{ bank_code: string; approved: string; paid: string }>(`
+            SELECT c.bank_code,
+                   COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'APPROVED'), 0)::int8 AS approved,
+                   COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0)::int8 AS paid
+              FROM charge c JOIN compensation_line l ON l.charge_id = c.id JOIN compensation_case cc ON cc.id = l.case_id
+             GROUP BY c.bank_code`);
+          const ledger = await ledgerByBank(db.prisma);
+          for (const r of fromCharges) {
+            const l = ledger.find((x) => x.bankCode === r.bank_code) ?? { lossYen: 0, payableYen: 0, paidYen: 0, inFlightYen: 0 };
+            expect({ loss: l.lossYen, payable: l.payableYen, paid: l.paidYen, inFlight: l.inFlightYen }).toEqual({
+              loss: Number(r.approved) + Number(r.paid),
+              payable: Number(r.approved),
+              paid: Number(r.paid),
+              inFlight: 0,
+            });
+          }
+          if (cases.some((c) => c.state === "PAID")) count("ledger checked with paid cases");
+
+          // 6. The queue's totals by state.
           const list = await listCases(db.prisma, actors[0], { limit: 500 });
           for (const state of ["REQUESTED", "APPROVED", "PAID", "REJECTED", "CANCELLED"] as const) {
             const inState = cases.filter((c) => c.state === state);

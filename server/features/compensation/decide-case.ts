@@ -11,6 +11,8 @@ import { AppError } from "../../../shared/errors.ts";
 import { approvalRefusalWords, assertTransition, canApprove, canApproveForVictim, needsSecondApprover, victimTotalWith } from "../../../shared/compensation/rules.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { approvalThresholdYen, lockVictims, victimCases } from "./service.ts";
+import { approvedCaseCancelledJournal, caseApprovedJournal } from "../../../shared/compensation/ledger.ts";
+import { postJournal } from "./ledger.ts";
 
 type Decision = "approve" | "reject" | "cancel";
 const TARGET_STATE: Record<Decision, CaseState> = { approve: "APPROVED", reject: "REJECTED", cancel: "CANCELLED" };
@@ -80,6 +82,10 @@ export async function decideCase(
       data: { state: to, decidedById: actor.id, decidedAt: now, decisionReason: args.reason },
     });
     if (updated.count !== 1) throw compensationError("INVALID_TRANSITION", "The case changed at the same moment. Reload and try again.");
+    // The ledger moves with the case: approving owes the victim, cancelling an approved case undoes it.
+    const money = { caseId: row.id, bankCode: row.bank_code, totalYen: row.total_yen };
+    if (to === "APPROVED") await postJournal(tx, caseApprovedJournal(money), { actorId: actor.id });
+    if (to === "CANCELLED" && row.state === "APPROVED") await postJournal(tx, approvedCaseCancelledJournal(money), { actorId: actor.id });
     await writeAudit(tx, actor, {
       action: `compensation.${args.decision}`,
       targetType: "case",

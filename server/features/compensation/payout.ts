@@ -14,6 +14,8 @@ import { approvalThresholdYen, lockVictims } from "./service.ts";
 import { num } from "./sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { compensationPaidEvents } from "../webhooks/events.ts";
+import { payoutExportedJournal, payoutSettledJournal } from "../../../shared/compensation/ledger.ts";
+import { postJournal, resolvePending } from "./ledger.ts";
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
@@ -99,6 +101,13 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
        WHERE id = ANY(${caseIds}::uuid[]) AND state = 'APPROVED' AND payout_batch_id IS NULL`);
     if (paid !== caseIds.length) {
       throw compensationError("CASES_NOT_PAYABLE", "Some cases changed while the batch was being made. Reload the list and try again.");
+    }
+    // Ledger: the money goes in flight and, the case being paid with the batch, is settled at once.
+    for (const r of rows) {
+      const money = { caseId: r.id, bankCode: r.bank_code, totalYen: r.total_yen };
+      const pendingId = await postJournal(tx, payoutExportedJournal(money), { actorId: actor.id, batchId });
+      await resolvePending(tx, pendingId, "POST", "payout.settled", { actorId: actor.id, batchId });
+      await postJournal(tx, payoutSettledJournal(money), { actorId: actor.id, batchId });
     }
     await enqueueWebhookEvents(tx, compensationPaidEvents(rows, batchId, createdAt));
     for (const r of rows) {
