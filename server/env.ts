@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   CONSOLE_READ_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Parallel workers one console read may use on the database (0: one core per read). */
   CONSOLE_READ_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  /** CPU priority (nice 0-19) of the console read connections' database backends when PostgreSQL runs on this machine (0: unchanged). */
+  CONSOLE_READ_BACKEND_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** CPU priority of this process (nice 0-19); unset: 10 for FLOODGATE_ROLE=console, else 0. */
   PROCESS_NICE: z.coerce.number().int().min(0).max(19).optional(),
   /** Bearer token /metrics asks for; unset, /metrics answers loopback connections only. */

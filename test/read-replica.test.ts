@@ -124,7 +124,10 @@ beforeAll(async () => {
   const replicaPort = await findFreePort();
   await startReplica(primaryPort, replicaPort);
   replicaUrl = primaryUrl.replace(`:${primaryPort}/`, `:${replicaPort}/`);
-  t = await startTestApp({ databaseUrl: primaryUrl, pools: { readUrl: replicaUrl, instance: "replica-test" } });
+  // One console read connection, and a short wait for it: a read path that held one connection
+  // while waiting for a second would fail here instead of hanging an analyst's page in production
+  // (DB_POOL_CONSOLE_READ=1 is what a two-core database server is advised to run).
+  t = await startTestApp({ databaseUrl: primaryUrl, pools: { readUrl: replicaUrl, instance: "replica-test", pools: { consoleRead: 1 }, consoleReadWaitMs: 5_000 } });
 }, 180_000);
 
 afterAll(async () => {
@@ -148,7 +151,7 @@ describe("read replica", () => {
     await expect(t.dbs!.consoleRead.pool.query("INSERT INTO bank_alarm DEFAULT VALUES")).rejects.toThrow(/read-only transaction/);
   });
 
-  it("serves the overview, bank pages, accounts table, exports and audit list from the replica", async () => {
+  it("serves the overview, bank pages, accounts table, exports, audit list and feed health from the replica, each on one connection", async () => {
     const accountId = await insertAccount(t.db);
     await caughtUp();
     const analyst = await signedInAs(t.baseUrl, "ANALYST");
@@ -162,10 +165,14 @@ describe("read replica", () => {
     expect((await analyst.trpc.audit.exportCsv.query({})).rowCount).toBeGreaterThan(0);
     await analyst.trpc.audit.bankTimeline.query({ bankCode: "0125" });
     expect((await analyst.trpc.audit.verify.query()).status).toBe("VERIFIED");
+    await analyst.trpc.feeds.health.query();
     const cookie = [...analyst.jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const csv = await fetch(`${t.baseUrl}/exports/accounts.csv`, { headers: { cookie } });
     expect(csv.status).toBe(200);
     expect(await csv.text()).toContain(accountId);
+    const manager = await signedInAs(t.baseUrl, "MANAGER");
+    const managerCookie = [...manager.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    expect((await fetch(`${t.baseUrl}/exports/victims.csv?bank=0125`, { headers: { cookie: managerCookie } })).status).toBe(200);
     // The export's audit record was written on the primary.
     expect(await t.db.prisma.auditEvent.count({ where: { action: "accounts.export" } })).toBe(1);
   });

@@ -76,6 +76,7 @@ async function main() {
       pools: { api: env.DB_POOL_API, console: env.DB_POOL_CONSOLE, consoleRead: env.DB_POOL_CONSOLE_READ, jobs: env.DB_POOL_JOBS },
       consoleReadStatementTimeoutMs: env.CONSOLE_READ_STATEMENT_TIMEOUT_MS,
       consoleReadParallelWorkers: env.CONSOLE_READ_PARALLEL_WORKERS,
+      consoleReadBackendNice: env.CONSOLE_READ_BACKEND_NICE,
       instance: instanceId,
     });
     lowerPriorityFor(role, env.PROCESS_NICE, step);

@@ -3,6 +3,7 @@
 // one `Database` per surface (see connectDatabases): the platform API, the console's writes, the
 // console's reads and the background jobs each have their own pool, so a queue on one never makes
 // another wait for a connection.
+import { setPriority } from "node:os";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
@@ -39,6 +40,45 @@ export interface ConnectOptions {
    * from the decisions (the console read pool's default; CONSOLE_READ_PARALLEL_WORKERS).
    */
   parallelWorkersPerQuery?: number;
+  /**
+   * CPU priority (nice 1-19) given to the database backend of each connection of this pool when the
+   * database runs on this machine (loopback or socket host): PostgreSQL runs one OS process per
+   * connection, so an analyst's backend at nice 10 yields the cores to the decisions' backends at
+   * nice 0 instead of sharing them evenly. Skipped for a remote server (a replica on its own machine
+   * is the answer there) and, with one log line, when the OS refuses.
+   */
+  backendNice?: number;
+}
+
+/** Whether the server at `url` is this machine's: only then is a backend pid a process we can renice. */
+export function isLocalDatabase(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false; // not a URL we can read: assume remote, change nothing
+  }
+  const host = u.searchParams.get("host") ?? u.hostname;
+  return host === "" || host.startsWith("/") || host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
+}
+
+/** Renices each new connection's backend before its first query runs (pg queues queries in order). */
+function lowerBackendPriority(pool: pg.Pool, nice: number, label: string): void {
+  let refused = false;
+  pool.on("connect", (client) => {
+    if (refused) return;
+    client.query("SELECT pg_backend_pid() AS pid").then(
+      (r) => {
+        try {
+          setPriority(Number(r.rows[0].pid), nice);
+        } catch (err) {
+          refused = true;
+          console.warn(`[floodgate] ${label}: could not lower the database backend's CPU priority (${(err as Error).message}); continuing at the same priority as the decisions`);
+        }
+      },
+      () => {}, // the connection failed: the caller's own query reports it
+    );
+  });
 }
 
 export function connectDatabase(url: string, opts: ConnectOptions = {}): Database {
@@ -53,6 +93,7 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): Databas
   });
   // A terminated idle connection (e.g. the database restarting) must not crash the process.
   pool.on("error", () => {});
+  if (opts.backendNice && isLocalDatabase(url)) lowerBackendPriority(pool, opts.backendNice, opts.applicationName ?? "pool");
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
@@ -77,6 +118,8 @@ export interface DatabasesConfig {
   consoleReadWaitMs?: number;
   /** Parallel workers one console read may use on the database (default 0: one core per read). */
   consoleReadParallelWorkers?: number;
+  /** nice of the console read connections' backends on a local database (0: unchanged). */
+  consoleReadBackendNice?: number;
   /** Added to application_name (e.g. the instance id). */
   instance?: string;
 }
@@ -117,6 +160,7 @@ export function connectDatabases(cfg: DatabasesConfig): Databases {
         statementTimeoutMs: cfg.consoleReadStatementTimeoutMs ?? 30_000,
         connectionTimeoutMs: cfg.consoleReadWaitMs ?? 60_000,
         parallelWorkersPerQuery: cfg.consoleReadParallelWorkers ?? 0,
+        backendNice: cfg.consoleReadBackendNice ?? 0,
         applicationName: name("console-read"),
       })
     : undefined;
