@@ -21,6 +21,7 @@ import { hostname } from "node:os";
 import pg from "pg";
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "./db/client.ts";
+import { query, sql } from "./db/sql.ts";
 import { quarantineJob } from "./features/suspensions/quarantine-job.ts";
 import { volumeDetectionJob } from "./features/volume/hooks.ts";
 import { spikeRescoreJob } from "./features/accounts/spike-rescore-job.ts";
@@ -71,9 +72,9 @@ export interface JobRunnerOptions {
   instanceId?: string;
 }
 
-const RECORD_RUN = `
+const recordRun = (name: string, runner: string, startedAt: Date, error: string | null) => sql`
   INSERT INTO background_job AS j (name, runner, last_started_at, last_finished_at, last_error, runs)
-  VALUES ($1, $2, $3, clock_timestamp(), $4, 1)
+  VALUES (${name}, ${runner}, ${startedAt}, clock_timestamp(), ${error}, 1)
   ON CONFLICT (name) DO UPDATE SET runner = EXCLUDED.runner, last_started_at = EXCLUDED.last_started_at,
     last_finished_at = EXCLUDED.last_finished_at, last_error = EXCLUDED.last_error, runs = j.runs + 1`;
 
@@ -163,7 +164,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
         const lagMs = lastStartMs === null ? 0 : Math.max(0, startedAt.getTime() - lastStartMs - job.intervalMs);
         lastStartMs = startedAt.getTime();
         processMetrics().jobRun(job.name, { durationSeconds: (Date.now() - startedAt.getTime()) / 1000, lagSeconds: lagMs / 1000, ok: error === null });
-        await db.pool.query(RECORD_RUN, [job.name, instance, startedAt, error]).catch((err) => log.warn({ err, job: job.name }, "could not record a job run"));
+        await query(db.pool, recordRun(job.name, instance, startedAt, error)).catch((err) => log.warn({ err, job: job.name }, "could not record a job run"));
       };
       const wrapped = () => {
         const p = tick();
@@ -182,7 +183,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
     c.on("error", () => loseLeadership("the lock connection failed"));
     try {
       await c.connect();
-      const { rows } = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS ok", [...JOBS_LOCK]);
+      const { rows } = await query<{ ok: boolean }>(c, sql`SELECT pg_try_advisory_lock(${JOBS_LOCK[0]}, ${JOBS_LOCK[1]}) AS ok`);
       if (!rows[0].ok || stopping) {
         await c.end().catch(() => {});
         if (!stopping) scheduleRetry();
@@ -231,7 +232,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
       lockClient = null;
       if (c) {
         // Explicit unlock, then close: a standby takes over at its next try.
-        await c.query("SELECT pg_advisory_unlock($1, $2)", [...JOBS_LOCK]).catch(() => {});
+        await query(c, sql`SELECT pg_advisory_unlock(${JOBS_LOCK[0]}, ${JOBS_LOCK[1]})`).catch(() => {});
         await c.end().catch(() => {});
         log.info({ instance }, "background jobs: handed back");
       }

@@ -17,6 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import client from "prom-client";
 import { allowedRoles } from "../shared/auth/permissions.ts";
+import { rows, sql } from "./db/sql.ts";
 import { feedHealth } from "./features/feeds/health.ts";
 import { sendError } from "./http/errors.ts";
 
@@ -136,11 +137,11 @@ export function createMetrics(): Metrics {
     labelNames: ["job", "runner"] as const,
     registers: [registry],
     async collect() {
-      const rows = await fromDatabase(async (pool) =>
-        (await pool.query<{ name: string; runner: string; age: number }>("SELECT name, runner, extract(epoch FROM now() - last_finished_at)::float8 AS age FROM background_job")).rows,
+      const ages = await fromDatabase((pool) =>
+        rows<{ name: string; runner: string; age: number }>(pool, sql`SELECT name, runner, extract(epoch FROM now() - last_finished_at)::float8 AS age FROM background_job`),
       );
       this.reset();
-      for (const r of rows ?? []) this.set({ job: r.name, runner: r.runner }, r.age);
+      for (const r of ages ?? []) this.set({ job: r.name, runner: r.runner }, r.age);
     },
   });
   new client.Gauge({
@@ -149,9 +150,9 @@ export function createMetrics(): Metrics {
     labelNames: ["job"] as const,
     registers: [registry],
     async collect() {
-      const rows = await fromDatabase(async (pool) => (await pool.query<{ name: string; failing: boolean }>("SELECT name, last_error IS NOT NULL AS failing FROM background_job")).rows);
+      const failing = await fromDatabase((pool) => rows<{ name: string; failing: boolean }>(pool, sql`SELECT name, last_error IS NOT NULL AS failing FROM background_job`));
       this.reset();
-      for (const r of rows ?? []) this.set({ job: r.name }, r.failing ? 1 : 0);
+      for (const r of failing ?? []) this.set({ job: r.name }, r.failing ? 1 : 0);
     },
   });
   new client.Gauge({

@@ -3,6 +3,7 @@
 // marks it draining first, so balancers stop sending while in-flight requests finish).
 import type { Database } from "../db/client.ts";
 import { migrationNames } from "../db/migrate.ts";
+import { query, sql } from "../db/sql.ts";
 
 let draining = false;
 
@@ -19,8 +20,9 @@ export function isDraining(): boolean {
 export async function readinessProblem(db: Database): Promise<string | null> {
   if (draining) return "shutting down";
   try {
-    const { rows } = await db.pool.query<{ migration_name: string }>(
-      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    const { rows } = await query<{ migration_name: string }>(
+      db.pool,
+      sql`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
     const applied = new Set(rows.map((r) => r.migration_name));
     const pending = migrationNames().filter((m) => !applied.has(m));

@@ -31,6 +31,7 @@ import { formatDurationWords } from "../../shared/format.ts";
 import { errorSpec } from "../../shared/errors.ts";
 import { trpcErrorBody } from "./errors.ts";
 import type { Database } from "../db/client.ts";
+import { pgQuery, query, sql } from "../db/sql.ts";
 import type { BackgroundJob } from "../jobs.ts";
 
 export interface RateLimitConfig {
@@ -85,16 +86,17 @@ export function registerRateLimitStore(app: FastifyInstance, db: Pick<Database, 
 // One round trip: counts this hit in the key's current window, or starts a new window at this hit
 // when the last one has ended (like a timer started by the first request), and answers the count
 // and the milliseconds left in the window. The database clock, so every instance agrees.
-const HIT = {
-  name: "rate-limit.hit",
-  text: `INSERT INTO rate_limit_hit AS r (key, window_start, window_ms, hits)
-         VALUES ($1, statement_timestamp(), $2, 1)
+const hit = (key: string, windowMs: number) =>
+  pgQuery(
+    sql`INSERT INTO rate_limit_hit AS r (key, window_start, window_ms, hits)
+         VALUES (${key}, statement_timestamp(), ${windowMs}, 1)
          ON CONFLICT (key) DO UPDATE SET
            window_start = CASE WHEN r.window_start + make_interval(secs => r.window_ms / 1000.0) <= statement_timestamp() THEN statement_timestamp() ELSE r.window_start END,
            hits = CASE WHEN r.window_start + make_interval(secs => r.window_ms / 1000.0) <= statement_timestamp() THEN 1 ELSE r.hits + 1 END,
-           window_ms = $2
+           window_ms = ${windowMs}
          RETURNING hits, ceil(extract(epoch FROM r.window_start + make_interval(secs => r.window_ms / 1000.0) - statement_timestamp()) * 1000)::int AS left_ms`,
-};
+    { name: "rate-limit.hit" },
+  );
 
 /** How often an instance adds its batched requests to the shared counts (and reads the totals back). */
 export const FLUSH_INTERVAL_MS = 100;
@@ -102,9 +104,9 @@ export const FLUSH_INTERVAL_MS = 100;
 // One round trip per tick for every key with hits: adds each key's hits to its window's row (the
 // row's key names the window: `<key>@<window start ms>`) and answers the window's total over every
 // instance, with the previous window's total beside it.
-const FLUSH = {
-  name: "rate-limit.flush",
-  text: `WITH u AS (SELECT * FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[], $5::text[]) AS u(key, start_ms, window_ms, n, prev_key)),
+const flushRows = (rows: { key: string[]; startMs: number[]; windowMs: number[]; n: number[]; prevKey: string[] }) =>
+  pgQuery(
+    sql`WITH u AS (SELECT * FROM unnest(${rows.key}::text[], ${rows.startMs}::float8[], ${rows.windowMs}::int[], ${rows.n}::int[], ${rows.prevKey}::text[]) AS u(key, start_ms, window_ms, n, prev_key)),
          hit AS (
            INSERT INTO rate_limit_hit AS r (key, window_start, window_ms, hits)
            SELECT key, to_timestamp(start_ms / 1000.0), window_ms, n FROM u
@@ -113,7 +115,8 @@ const FLUSH = {
          )
          SELECT hit.key, hit.hits, coalesce(p.hits, 0) AS prev_hits
          FROM hit JOIN u USING (key) LEFT JOIN rate_limit_hit p ON p.key = u.prev_key`,
-};
+    { name: "rate-limit.flush" },
+  );
 
 interface KeyCount {
   windowStart: number;
@@ -190,10 +193,15 @@ export class BatchedCounts {
       s.c.sending += s.n;
     }
     try {
-      const { rows } = await this.pool.query<{ key: string; hits: number; prev_hits: number }>({
-        ...FLUSH,
-        values: [sent.map((s) => s.row), sent.map((s) => s.c.windowStart), sent.map((s) => s.c.windowMs), sent.map((s) => s.n), sent.map((s) => `${s.key}@${s.c.windowStart - s.c.windowMs}`)],
-      });
+      const { rows } = await this.pool.query<{ key: string; hits: number; prev_hits: number }>(
+        flushRows({
+          key: sent.map((s) => s.row),
+          startMs: sent.map((s) => s.c.windowStart),
+          windowMs: sent.map((s) => s.c.windowMs),
+          n: sent.map((s) => s.n),
+          prevKey: sent.map((s) => `${s.key}@${s.c.windowStart - s.c.windowMs}`),
+        }),
+      );
       const totals = new Map(rows.map((r) => [r.key, r]));
       for (const s of sent) {
         const t = totals.get(s.row);
@@ -260,7 +268,7 @@ export function makeLimiter(
     let hits: number;
     let leftMs: number;
     try {
-      const { rows } = await pool.query<{ hits: number; left_ms: number }>({ ...HIT, values: [prefix + (key ?? req.ip), opts.windowMs] });
+      const { rows } = await pool.query<{ hits: number; left_ms: number }>(hit(prefix + (key ?? req.ip), opts.windowMs));
       hits = rows[0].hits;
       leftMs = rows[0].left_ms;
     } catch (err) {
@@ -276,7 +284,7 @@ export const rateLimitPruneJob: BackgroundJob = {
   name: "http.rate-limit-prune",
   intervalMs: 60_000,
   async run(db) {
-    await db.pool.query(`DELETE FROM rate_limit_hit WHERE window_start + make_interval(secs => window_ms / 1000.0) < statement_timestamp() - interval '1 minute'`);
+    await query(db.pool, sql`DELETE FROM rate_limit_hit WHERE window_start + make_interval(secs => window_ms / 1000.0) < statement_timestamp() - interval '1 minute'`);
   },
 };
 

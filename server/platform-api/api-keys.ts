@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
-import { query, sql } from "../db/sql.ts";
+import { pgQuery, query, sql } from "../db/sql.ts";
 import { sha256Hex } from "../features/auth/sessions.ts";
 
 export const API_KEY_PREFIX = "fgk_";
@@ -32,16 +32,14 @@ export interface ApiKeyIdentity {
 }
 
 // The lookup runs on the platform's hot path (every decision request): one named prepared statement
-// on the pool (parsed once per connection, which a `sql` query is not), no ORM round trip. It is not
-// cached, so a revoked key is refused on its next request.
-const FIND_KEY = {
-  name: "platform-api.find-key",
-  text: "SELECT id::text, name, revoked_at IS NOT NULL AS revoked FROM platform_api_key WHERE key_hash = $1",
-};
+// on the pool (parsed once per connection, which an unnamed query is not), no ORM round trip. It is
+// not cached, so a revoked key is refused on its next request.
+const findKey = (keyHash: string) =>
+  pgQuery(sql`SELECT id::text, name, revoked_at IS NOT NULL AS revoked FROM platform_api_key WHERE key_hash = ${keyHash}`, { name: "platform-api.find-key" });
 
 export async function authenticateApiKey(pool: pg.Pool, secret: string): Promise<ApiKeyIdentity | null> {
   if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 100) return null;
-  const res = await pool.query<{ id: string; name: string; revoked: boolean }>({ ...FIND_KEY, values: [sha256Hex(secret)] });
+  const res = await pool.query<{ id: string; name: string; revoked: boolean }>(findKey(sha256Hex(secret)));
   const key = res.rows[0];
   if (!key || key.revoked) return null;
   const now = Date.now();

@@ -277,24 +277,24 @@ interface LinkSpike {
 }
 
 async function recentLinkSpikes(db: Pick<Database, "pool">, onlyUndone: boolean): Promise<LinkSpike[]> {
-  const { rows } = await db.pool.query<LinkSpike>(
-    `SELECT id::text AS id, bank_code, started_at, ended_at,
-            accounts_rescored_at AS done_at, accounts_rescored_start AS done_start, accounts_rescored_end AS done_end
-     FROM spike
-     WHERE metric::text = ANY($1::text[]) AND (ended_at IS NULL OR ended_at > now() - make_interval(days => $2))
-       AND (NOT $3 OR accounts_rescored_at IS NULL OR accounts_rescored_start IS DISTINCT FROM started_at OR accounts_rescored_end IS DISTINCT FROM ended_at)`,
-    [SPIKE_METRICS_FOR_LINKS, SPIKE_LOOKBACK_DAYS, onlyUndone],
+  return rows<LinkSpike>(
+    db.pool,
+    sql`SELECT id::text AS id, bank_code, started_at, ended_at,
+               accounts_rescored_at AS done_at, accounts_rescored_start AS done_start, accounts_rescored_end AS done_end
+        FROM spike
+        WHERE metric::text = ANY(${SPIKE_METRICS_FOR_LINKS}::text[]) AND (ended_at IS NULL OR ended_at > now() - make_interval(days => ${SPIKE_LOOKBACK_DAYS}))
+          AND (NOT ${onlyUndone}::bool OR accounts_rescored_at IS NULL OR accounts_rescored_start IS DISTINCT FROM started_at OR accounts_rescored_end IS DISTINCT FROM ended_at)`,
   );
-  return rows;
 }
 
 /** Records that the accounts were rescored for these spikes as they were read. */
 async function markSpikesRescored(db: Pick<Database, "pool">, spikes: readonly LinkSpike[]): Promise<void> {
   if (spikes.length === 0) return;
-  await db.pool.query(
-    `UPDATE spike s SET accounts_rescored_at = now(), accounts_rescored_start = d.started_at, accounts_rescored_end = d.ended_at
-     FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS d(id, started_at, ended_at) WHERE s.id = d.id`,
-    [spikes.map((x) => x.id), spikes.map((x) => x.started_at), spikes.map((x) => x.ended_at)],
+  await query(
+    db.pool,
+    sql`UPDATE spike s SET accounts_rescored_at = now(), accounts_rescored_start = d.started_at, accounts_rescored_end = d.ended_at
+        FROM unnest(${spikes.map((x) => x.id)}::bigint[], ${spikes.map((x) => x.started_at)}::timestamptz[], ${spikes.map((x) => x.ended_at)}::timestamptz[])
+             AS d(id, started_at, ended_at) WHERE s.id = d.id`,
   );
 }
 

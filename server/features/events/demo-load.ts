@@ -4,6 +4,7 @@
 import path from "node:path";
 import type { Database } from "../../db/client.ts";
 import { REPO_ROOT } from "../../db/postgres.ts";
+import { query, rows, sql } from "../../db/sql.ts";
 import { DEMO_POST_LOAD_STEPS } from "../../ingest-hooks.ts";
 import { generateDemo, writeLabels } from "./demo/index.ts";
 import { REFERENCE_BANKS } from "../reference/banks.ts";
@@ -34,8 +35,8 @@ export interface DemoLoadResult {
 }
 
 export async function loadDemoDataIfEmpty(db: Database, opts: DemoLoadOptions): Promise<DemoLoadResult> {
-  const { rows } = await db.pool.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM wallet_account) AS any");
-  if (rows[0].any) return { loaded: false, events: 0, accepted: 0, rejected: 0, seconds: 0 };
+  const [{ any }] = await rows<{ any: boolean }>(db.pool, sql`SELECT EXISTS (SELECT 1 FROM wallet_account) AS any`);
+  if (any) return { loaded: false, events: 0, accepted: 0, rejected: 0, seconds: 0 };
   return loadDemoData(db, opts);
 }
 
@@ -72,7 +73,7 @@ export async function loadDemoData(db: Database, opts: DemoLoadOptions): Promise
   );
   // Fresh statistics for what runs next (post-load steps, the console's first queries): autovacuum
   // may not have caught up with a table that grew from nothing in a minute.
-  await db.pool.query("ANALYZE processed_event, wallet_account, bank_link, bank_link_version, charge, spend, volume_bucket");
+  await query(db.pool, sql`ANALYZE processed_event, wallet_account, bank_link, bank_link_version, charge, spend, volume_bucket`);
   for (const step of DEMO_POST_LOAD_STEPS) {
     const ts = Date.now();
     opts.log(`demo data: ${step.name || "post-load step"}…`);

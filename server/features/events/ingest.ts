@@ -16,6 +16,7 @@
 // serialization failure also redoes the attempt; attempts are bounded.
 import type pg from "pg";
 import type { Database } from "../../db/client.ts";
+import { pgQuery, sql, type Sql } from "../../db/sql.ts";
 import { INGEST_HOOKS, type IngestHooks } from "../../ingest-hooks.ts";
 import { planBatch, type BatchPlan } from "./plan.ts";
 import { batchKeys, parseEvents } from "./plan-parse.ts";
@@ -106,24 +107,26 @@ export async function ingestBatch(db: Database, rawEvents: readonly unknown[], o
 
 // NO KEY UPDATE, not UPDATE: it still serialises two batches changing the same link, but lets
 // concurrent charges on that link take their foreign-key (KEY SHARE) locks meanwhile.
-const LOCK_CHANGED_LINKS = {
-  name: "events.lock-changed-links",
-  text: `SELECT id, account_id, bank_code, branch_code, account_number, holder_name, auth_method::text, registered_at, changed_at
-           FROM bank_link WHERE id = ANY($1::varchar[]) ORDER BY id FOR NO KEY UPDATE`,
-};
+const lockChangedLinks = (ids: string[]) =>
+  pgQuery(
+    sql`SELECT id, account_id, bank_code, branch_code, account_number, holder_name, auth_method::text, registered_at, changed_at
+          FROM bank_link WHERE id = ANY(${ids}::varchar[]) ORDER BY id FOR NO KEY UPDATE`,
+    { rowMode: "array", name: "events.lock-changed-links" },
+  );
 
 // One round trip for every lookup: k tells which table a row comes from.
-const LOOKUP = {
-  name: "events.lookup",
-  text: `SELECT 0 AS k, id::text, payload_hash::text AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, NULL::text AS e, NULL::text AS f, NULL::timestamptz AS g, NULL::timestamptz AS h
-           FROM processed_event WHERE id = ANY($1::varchar[])
-         UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wallet_account WHERE id = ANY($2::varchar[])
+const lookup = (k: ReturnType<typeof batchKeys>) =>
+  pgQuery(
+    sql`SELECT 0 AS k, id::text, payload_hash::text AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d, NULL::text AS e, NULL::text AS f, NULL::timestamptz AS g, NULL::timestamptz AS h
+           FROM processed_event WHERE id = ANY(${k.eventIds}::varchar[])
+         UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM wallet_account WHERE id = ANY(${k.accountIds}::varchar[])
          UNION ALL SELECT 2, id, account_id, bank_code, branch_code, account_number, holder_name, auth_method::text, registered_at, changed_at
-           FROM bank_link WHERE id = ANY($3::varchar[])
-         UNION ALL SELECT 3, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM charge WHERE id = ANY($4::varchar[])
-         UNION ALL SELECT 4, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM spend WHERE id = ANY($5::varchar[])
-         UNION ALL SELECT 5, code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM bank WHERE code = ANY($6::bpchar[])`,
-};
+           FROM bank_link WHERE id = ANY(${k.linkIds}::varchar[])
+         UNION ALL SELECT 3, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM charge WHERE id = ANY(${k.chargeIds}::varchar[])
+         UNION ALL SELECT 4, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM spend WHERE id = ANY(${k.spendIds}::varchar[])
+         UNION ALL SELECT 5, code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM bank WHERE code = ANY(${k.bankCodes}::bpchar[])`,
+    { rowMode: "array", name: "events.lookup" },
+  );
 
 type LinkRow = [string, string, string, string, string, string, string, Date, Date | null];
 
@@ -143,14 +146,10 @@ function toLinkState(r: LinkRow): LinkState {
 async function readKnownState(client: pg.PoolClient, keys: ReturnType<typeof batchKeys>): Promise<KnownState> {
   const known = emptyKnownState();
   if (keys.changedLinkIds.length > 0) {
-    const locked = await client.query<LinkRow>({ ...LOCK_CHANGED_LINKS, values: [keys.changedLinkIds], rowMode: "array" });
+    const locked = await client.query<LinkRow>(lockChangedLinks(keys.changedLinkIds));
     for (const r of locked.rows) known.links.set(r[0], toLinkState(r));
   }
-  const res = await client.query<unknown[]>({
-    ...LOOKUP,
-    values: [keys.eventIds, keys.accountIds, keys.linkIds, keys.chargeIds, keys.spendIds, keys.bankCodes],
-    rowMode: "array",
-  });
+  const res = await client.query<unknown[]>(lookup(keys));
   for (const r of res.rows) {
     const id = r[1] as string;
     switch (r[0] as number) {
@@ -186,65 +185,49 @@ async function readKnownState(client: pg.PoolClient, keys: ReturnType<typeof bat
 // concurrent batch holding the same ids) and the other parts run after it, the rollup upsert in
 // key order so concurrent batches lock hot bucket rows in one order. The version close sees the
 // snapshot before this statement, so it closes only versions stored by earlier batches.
-const WRITE_BATCH = {
-  name: "events.write-batch",
-  text: `WITH claim AS (
+function writeBatch(r: BatchPlan["rows"]): Sql {
+  const { events: e, accounts: a, newLinks: n, changedLinks: c, versionCloses: vc, versions: v, charges: ch, spends: s, rollups: u } = r;
+  return sql`WITH claim AS (
     INSERT INTO processed_event (id, type, payload_hash, occurred_at)
-    SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::timestamptz[]) ORDER BY 1
+    SELECT * FROM unnest(${e.id}::varchar[], ${e.type}::varchar[], ${e.hash}::text[], ${e.occurredAt}::timestamptz[]) ORDER BY 1
     ON CONFLICT (id) DO NOTHING RETURNING 1
   ), accounts AS (
     INSERT INTO wallet_account (id, holder_name, holder_name_normalized, carrier_customer, identity_verified, device_id, ip_address, opened_at)
-    SELECT * FROM unnest($5::varchar[], $6::text[], $7::text[], $8::bool[], $9::bool[], $10::text[], $11::text[], $12::timestamptz[])
+    SELECT * FROM unnest(${a.id}::varchar[], ${a.holderName}::text[], ${a.holderNameNormalized}::text[], ${a.carrierCustomer}::bool[], ${a.identityVerified}::bool[], ${a.deviceId}::text[], ${a.ipAddress}::text[], ${a.openedAt}::timestamptz[])
   ), new_links AS (
     INSERT INTO bank_link (id, account_id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, registered_at, changed_at)
-    SELECT * FROM unnest($13::varchar[], $14::varchar[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::"AuthMethod"[], $21::timestamptz[], $22::timestamptz[])
+    SELECT * FROM unnest(${n.id}::varchar[], ${n.accountId}::varchar[], ${n.bankCode}::text[], ${n.branchCode}::text[], ${n.accountNumber}::text[], ${n.holderName}::text[], ${n.holderNameNormalized}::text[], ${n.authMethod}::"AuthMethod"[], ${n.registeredAt}::timestamptz[], ${n.changedAt}::timestamptz[])
   ), changed_links AS (
     -- registered_at is deliberately left alone: grandfathering depends on the first registration.
     UPDATE bank_link b SET bank_code = u.bank_code, branch_code = u.branch_code, account_number = u.account_number,
            holder_name = u.holder_name, holder_name_normalized = u.holder_name_normalized, auth_method = u.auth_method, changed_at = u.changed_at
-      FROM unnest($23::varchar[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::"AuthMethod"[], $30::timestamptz[])
+      FROM unnest(${c.id}::varchar[], ${c.bankCode}::text[], ${c.branchCode}::text[], ${c.accountNumber}::text[], ${c.holderName}::text[], ${c.holderNameNormalized}::text[], ${c.authMethod}::"AuthMethod"[], ${c.changedAt}::timestamptz[])
            AS u(id, bank_code, branch_code, account_number, holder_name, holder_name_normalized, auth_method, changed_at)
      WHERE b.id = u.id
   ), closed_versions AS (
     UPDATE bank_link_version v SET valid_to = u.valid_to
-      FROM unnest($31::varchar[], $32::timestamptz[]) AS u(link_id, valid_to)
+      FROM unnest(${vc.linkId}::varchar[], ${vc.validTo}::timestamptz[]) AS u(link_id, valid_to)
      WHERE v.link_id = u.link_id AND v.valid_to IS NULL
   ), versions AS (
     INSERT INTO bank_link_version (link_id, bank_code, branch_code, account_number, holder_name, auth_method, valid_from, valid_to, event_id)
-    SELECT * FROM unnest($33::varchar[], $34::text[], $35::text[], $36::text[], $37::text[], $38::"AuthMethod"[], $39::timestamptz[], $40::timestamptz[], $41::varchar[])
+    SELECT * FROM unnest(${v.linkId}::varchar[], ${v.bankCode}::text[], ${v.branchCode}::text[], ${v.accountNumber}::text[], ${v.holderName}::text[], ${v.authMethod}::"AuthMethod"[], ${v.validFrom}::timestamptz[], ${v.validTo}::timestamptz[], ${v.eventId}::varchar[])
   ), charges AS (
     INSERT INTO charge (id, link_id, account_id, bank_code, branch_code, account_number, amount_yen, occurred_at)
-    SELECT * FROM unnest($42::varchar[], $43::varchar[], $44::varchar[], $45::text[], $46::text[], $47::text[], $48::int[], $49::timestamptz[])
+    SELECT * FROM unnest(${ch.id}::varchar[], ${ch.linkId}::varchar[], ${ch.accountId}::varchar[], ${ch.bankCode}::text[], ${ch.branchCode}::text[], ${ch.accountNumber}::text[], ${ch.amountYen}::int[], ${ch.occurredAt}::timestamptz[])
   ), spends AS (
     INSERT INTO spend (id, account_id, amount_yen, channel, counterparty, occurred_at)
-    SELECT * FROM unnest($50::varchar[], $51::varchar[], $52::int[], $53::"SpendChannel"[], $54::text[], $55::timestamptz[])
+    SELECT * FROM unnest(${s.id}::varchar[], ${s.accountId}::varchar[], ${s.amountYen}::int[], ${s.channel}::"SpendChannel"[], ${s.counterparty}::text[], ${s.occurredAt}::timestamptz[])
   ), rollups AS (
     -- One row per touched bucket per batch: a hot bucket is updated once per batch, not per event.
     INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
-    SELECT * FROM unnest($56::text[], $57::"VolumeMetric"[], $58::smallint[], $59::timestamptz[], $60::bigint[]) ORDER BY 1, 2, 3, 4
+    SELECT * FROM unnest(${u.bankCode}::text[], ${u.metric}::"VolumeMetric"[], ${u.bucketMinutes}::smallint[], ${u.bucketStart}::timestamptz[], ${u.value}::bigint[]) ORDER BY 1, 2, 3, 4
     ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start) DO UPDATE SET value = volume_bucket.value + EXCLUDED.value
   )
-  SELECT count(*)::int AS claimed FROM claim`,
-};
+  SELECT count(*)::int AS claimed FROM claim`;
+}
 
 async function writePlan(client: pg.PoolClient, plan: BatchPlan): Promise<void> {
-  const r = plan.rows;
-  const { events: e, accounts: a, newLinks: n, changedLinks: c, versionCloses: vc, versions: v, charges: ch, spends: s, rollups: u } = r;
-  const res = await client.query<[number]>({
-    ...WRITE_BATCH,
-    rowMode: "array",
-    values: [
-      e.id, e.type, e.hash, e.occurredAt,
-      a.id, a.holderName, a.holderNameNormalized, a.carrierCustomer, a.identityVerified, a.deviceId, a.ipAddress, a.openedAt,
-      n.id, n.accountId, n.bankCode, n.branchCode, n.accountNumber, n.holderName, n.holderNameNormalized, n.authMethod, n.registeredAt, n.changedAt,
-      c.id, c.bankCode, c.branchCode, c.accountNumber, c.holderName, c.holderNameNormalized, c.authMethod, c.changedAt,
-      vc.linkId, vc.validTo,
-      v.linkId, v.bankCode, v.branchCode, v.accountNumber, v.holderName, v.authMethod, v.validFrom, v.validTo, v.eventId,
-      ch.id, ch.linkId, ch.accountId, ch.bankCode, ch.branchCode, ch.accountNumber, ch.amountYen, ch.occurredAt,
-      s.id, s.accountId, s.amountYen, s.channel, s.counterparty, s.occurredAt,
-      u.bankCode, u.metric, u.bucketMinutes, u.bucketStart, u.value,
-    ],
-  });
+  const res = await client.query<[number]>(pgQuery(writeBatch(plan.rows), { rowMode: "array", name: "events.write-batch" }));
   // Fewer ids claimed than planned: a concurrent batch holds some of them (it has committed by now).
   // Redo the attempt so those events are judged as duplicates or conflicts against what it stored.
   if (res.rows[0][0] !== plan.accepted) throw new ClaimRace("an event id was claimed by a concurrent batch");

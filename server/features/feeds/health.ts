@@ -5,6 +5,7 @@
 //
 // `quietFeeds(db)` is the quiet-feed check on its own, for the Prometheus metrics to read.
 import type { Database } from "../../db/client.ts";
+import { query, raw, sql, type Sql } from "../../db/sql.ts";
 import {
   HISTORY_DAYS,
   LAG_WINDOW_MINUTES,
@@ -21,9 +22,16 @@ import {
 
 type Queryable = Pick<Database["pool"], "query">;
 
-const MATCH = `BETWEEN x.at - interval '${UNASKED_MATCH.beforeMinutes} minutes' AND x.at + interval '${UNASKED_MATCH.afterMinutes} minutes'`;
+// Our own constants, spliced into the text (raw) so that the statement reads as before.
+const MATCH = raw(`BETWEEN x.at - interval '${UNASKED_MATCH.beforeMinutes} minutes' AND x.at + interval '${UNASKED_MATCH.afterMinutes} minutes'`);
+const DAYS = raw(String(HISTORY_DAYS));
+const QUIET_LOOKBACK = raw(`interval '${QUIET_LOOKBACK_HOURS} hours'`);
+const UNASKED_WINDOW = raw(`interval '${UNASKED_WINDOW_MINUTES} minutes'`);
+const LAG_WINDOW = raw(`interval '${LAG_WINDOW_MINUTES} minutes'`);
 
-const FEED_HEALTH_SQL = `
+function feedHealthSql(now: Date): Sql {
+  const at = sql`${now}::timestamptz`;
+  return sql`
 WITH feeds AS (
   SELECT b.code AS bank_code, b.name AS bank_name, f.event_type, f.metric
   FROM bank b
@@ -34,19 +42,19 @@ WITH feeds AS (
 -- the newest 5-minute bucket with traffic, then the exact last event inside it
 lastb AS (
   SELECT f.*, (SELECT v.bucket_start FROM volume_bucket v
-               WHERE v.bank_code = f.bank_code AND v.metric = f.metric AND v.bucket_minutes = 5 AND v.value > 0 AND v.bucket_start <= $1
+               WHERE v.bank_code = f.bank_code AND v.metric = f.metric AND v.bucket_minutes = 5 AND v.value > 0 AND v.bucket_start <= ${at}
                ORDER BY v.bucket_start DESC LIMIT 1) AS last_bucket
   FROM feeds f
 ),
 lastev AS (
   SELECT l.*, COALESCE(CASE l.event_type
       WHEN 'charge.completed' THEN (SELECT max(c.occurred_at) FROM charge c
-        WHERE c.bank_code = l.bank_code AND c.occurred_at >= l.last_bucket AND c.occurred_at < l.last_bucket + interval '5 minutes' AND c.occurred_at <= $1)
+        WHERE c.bank_code = l.bank_code AND c.occurred_at >= l.last_bucket AND c.occurred_at < l.last_bucket + interval '5 minutes' AND c.occurred_at <= ${at})
       WHEN 'link.registered' THEN (SELECT max(v.valid_from) FROM bank_link_version v JOIN bank_link k ON k.id = v.link_id
-        WHERE v.bank_code = l.bank_code AND v.valid_from >= l.last_bucket AND v.valid_from < l.last_bucket + interval '5 minutes' AND v.valid_from <= $1
+        WHERE v.bank_code = l.bank_code AND v.valid_from >= l.last_bucket AND v.valid_from < l.last_bucket + interval '5 minutes' AND v.valid_from <= ${at}
           AND v.valid_from = k.registered_at)
       ELSE (SELECT max(v.valid_from) FROM bank_link_version v JOIN bank_link k ON k.id = v.link_id
-        WHERE v.bank_code = l.bank_code AND v.valid_from >= l.last_bucket AND v.valid_from < l.last_bucket + interval '5 minutes' AND v.valid_from <= $1
+        WHERE v.bank_code = l.bank_code AND v.valid_from >= l.last_bucket AND v.valid_from < l.last_bucket + interval '5 minutes' AND v.valid_from <= ${at}
           AND v.valid_from > k.registered_at)
     END, l.last_bucket) AS last_event_at
   FROM lastb l
@@ -56,12 +64,12 @@ expected AS (
   SELECT e.*, h.expected_in_gap, h.quietest_day_in_gap
   FROM lastev e
   CROSS JOIN LATERAL (
-    SELECT (sum(n) / ${HISTORY_DAYS})::float8 AS expected_in_gap, min(n)::float8 AS quietest_day_in_gap
+    SELECT (sum(n) / ${DAYS})::float8 AS expected_in_gap, min(n)::float8 AS quietest_day_in_gap
     FROM (SELECT k.d, COALESCE(sum(v.value), 0) AS n
-          FROM generate_series(1, ${HISTORY_DAYS}) AS k(d)
+          FROM generate_series(1, ${DAYS}) AS k(d)
           LEFT JOIN volume_bucket v ON v.bank_code = e.bank_code AND v.metric = e.metric AND v.bucket_minutes = 5
-           AND v.bucket_start >= greatest(e.last_event_at, $1 - interval '${QUIET_LOOKBACK_HOURS} hours') - make_interval(days => k.d)
-           AND v.bucket_start < $1 - make_interval(days => k.d)
+           AND v.bucket_start >= greatest(e.last_event_at, ${at} - ${QUIET_LOOKBACK}) - make_interval(days => k.d)
+           AND v.bucket_start < ${at} - make_interval(days => k.d)
           GROUP BY k.d) per_day
   ) h
 ),
@@ -70,7 +78,7 @@ first AS (
   FROM bank b CROSS JOIN LATERAL (SELECT d.decided_at FROM platform_decision d WHERE d.bank_code = b.code ORDER BY d.decided_at LIMIT 1) x
 ),
 -- (greatest() ignores NULL: without any decision the window stays NULL and nothing is counted)
-w AS (SELECT CASE WHEN first_decision_at IS NOT NULL THEN greatest($1 - interval '${UNASKED_WINDOW_MINUTES} minutes', first_decision_at) END AS ws,
+w AS (SELECT CASE WHEN first_decision_at IS NOT NULL THEN greatest(${at} - ${UNASKED_WINDOW}, first_decision_at) END AS ws,
              first_decision_at FROM first),
 -- per bank: events in the window and those no decision was asked for; decisions asked
 asked AS (
@@ -79,7 +87,7 @@ asked AS (
   CROSS JOIN LATERAL (
     SELECT count(*)::int AS charge_events,
            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM platform_decision d WHERE d.link_id = x.link_id AND d.kind = 'CHARGE' AND d.decided_at ${MATCH}))::int AS charge_unasked
-    FROM (SELECT c.link_id, c.occurred_at AS at FROM charge c WHERE c.bank_code = b.code AND c.occurred_at >= w.ws AND c.occurred_at <= $1) x
+    FROM (SELECT c.link_id, c.occurred_at AS at FROM charge c WHERE c.bank_code = b.code AND c.occurred_at >= w.ws AND c.occurred_at <= ${at}) x
   ) ch
   CROSS JOIN LATERAL (
     SELECT count(*) FILTER (WHERE x.registration)::int AS registration_events,
@@ -90,13 +98,13 @@ asked AS (
              WHERE d.link_id = x.link_id AND d.kind = 'LINK_CHANGE' AND d.decided_at ${MATCH}))::int AS change_unasked
     FROM (SELECT v.link_id, k.account_id, v.valid_from AS at, v.valid_from = k.registered_at AS registration
           FROM bank_link_version v JOIN bank_link k ON k.id = v.link_id
-          WHERE v.bank_code = b.code AND v.valid_from >= w.ws AND v.valid_from <= $1) x
+          WHERE v.bank_code = b.code AND v.valid_from >= w.ws AND v.valid_from <= ${at}) x
   ) lk
   CROSS JOIN LATERAL (
     SELECT count(*) FILTER (WHERE d.kind = 'CHARGE')::int AS charge_asked,
            count(*) FILTER (WHERE d.kind = 'LINK_REGISTRATION')::int AS registration_asked,
            count(*) FILTER (WHERE d.kind = 'LINK_CHANGE')::int AS change_asked
-    FROM platform_decision d WHERE d.bank_code = b.code AND d.decided_at >= w.ws AND d.decided_at <= $1
+    FROM platform_decision d WHERE d.bank_code = b.code AND d.decided_at >= w.ws AND d.decided_at <= ${at}
   ) dc
 )
 SELECT e.bank_code AS "bankCode", e.bank_name AS "bankName", e.event_type AS "eventType", e.last_event_at AS "lastEventAt",
@@ -112,8 +120,9 @@ LEFT JOIN LATERAL (SELECT r.last_received_at FROM feed_rollup r WHERE r.bank_cod
                    ORDER BY r.bucket_start DESC LIMIT 1) lr ON true
 LEFT JOIN LATERAL (SELECT sum(r.events)::int AS live_events, (sum(r.lag_ms_sum) / nullif(sum(r.events), 0))::float8 AS lag_avg, max(r.lag_ms_max)::float8 AS lag_max
                    FROM feed_rollup r WHERE r.bank_code = e.bank_code AND r.event_type = e.event_type
-                     AND r.bucket_start >= $1 - interval '${LAG_WINDOW_MINUTES} minutes') lag ON true
+                     AND r.bucket_start >= ${at} - ${LAG_WINDOW}) lag ON true
 ORDER BY e.bank_code, e.event_type`;
+}
 
 interface SqlRow {
   bankCode: string;
@@ -142,7 +151,7 @@ export interface FeedHealth {
 }
 
 export async function feedHealth(db: Queryable, now: Date = new Date()): Promise<FeedHealth> {
-  const { rows } = await db.query<SqlRow>(FEED_HEALTH_SQL, [now]);
+  const { rows } = await query<SqlRow>(db, feedHealthSql(now));
   const out: FeedRow[] = rows
     .filter((r) => r.lastEventAt !== null || r.events > 0 || r.decisionsAsked > 0 || r.lastReceivedAt !== null)
     .map((r) => ({

@@ -3,22 +3,21 @@
 // upsert per batch, never per event; bulk loads skip after-commit hooks, so loaded history (the demo
 // data, received all at once) does not pass for live traffic arriving days late.
 import type { Database } from "../../db/client.ts";
+import { pgQuery, sql } from "../../db/sql.ts";
 import type { IngestedBatchSummary } from "../events/types.ts";
 
-const UPSERT_FEED_ROLLUP = {
-  name: "feeds.upsert-rollup",
-  text: `INSERT INTO feed_rollup (bank_code, event_type, bucket_start, events, lag_ms_sum, lag_ms_max, last_occurred_at, last_received_at)
+const upsertFeedRollup = (bank: string[], type: string[], occ: Date[]) =>
+  sql`INSERT INTO feed_rollup (bank_code, event_type, bucket_start, events, lag_ms_sum, lag_ms_max, last_occurred_at, last_received_at)
   SELECT bank, type, date_bin('5 minutes', now(), TIMESTAMPTZ '2000-01-01 00:00:00+00'), count(*), sum(lag), max(lag), max(occ), now()
   FROM (SELECT bank, type, occ, greatest(0, floor(extract(epoch FROM now() - occ) * 1000))::bigint AS lag
-        FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(bank, type, occ)) x
+        FROM unnest(${bank}::text[], ${type}::text[], ${occ}::timestamptz[]) AS u(bank, type, occ)) x
   GROUP BY 1, 2 ORDER BY 1, 2
   ON CONFLICT (bank_code, event_type, bucket_start) DO UPDATE SET
     events = feed_rollup.events + EXCLUDED.events,
     lag_ms_sum = feed_rollup.lag_ms_sum + EXCLUDED.lag_ms_sum,
     lag_ms_max = greatest(feed_rollup.lag_ms_max, EXCLUDED.lag_ms_max),
     last_occurred_at = greatest(feed_rollup.last_occurred_at, EXCLUDED.last_occurred_at),
-    last_received_at = greatest(feed_rollup.last_received_at, EXCLUDED.last_received_at)`,
-};
+    last_received_at = greatest(feed_rollup.last_received_at, EXCLUDED.last_received_at)`;
 
 export async function recordFeedLagAfterBatch(db: Database, batch: IngestedBatchSummary): Promise<void> {
   const events: Array<[string, string, Date]> = [
@@ -30,5 +29,5 @@ export async function recordFeedLagAfterBatch(db: Database, batch: IngestedBatch
   const bank = events.map((e) => e[0]);
   const type = events.map((e) => e[1]);
   const occ = events.map((e) => e[2]);
-  await db.pool.query({ ...UPSERT_FEED_ROLLUP, values: [bank, type, occ] });
+  await db.pool.query(pgQuery(upsertFeedRollup(bank, type, occ), { name: "feeds.upsert-rollup" }));
 }

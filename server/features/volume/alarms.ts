@@ -12,7 +12,9 @@
 // detection holds expected levels), re-deriving the alarms stored for that span; stored alarms still
 // open that began before it are closed at their last evidence. Late events older than a bank's cursor
 // do not re-run its alarm (the per-series spikes do re-run).
+import type pg from "pg";
 import type { Database } from "../../db/client.ts";
+import { pgQuery, query, sql } from "../../db/sql.ts";
 import {
   FRESH_LINK,
   INITIAL_BANK_ALARM_STATE,
@@ -53,48 +55,60 @@ export interface AlarmCursor {
 // A link (or a link change) counts once, in the bucket of the first charge with which the charges
 // drawn on it since then, within FRESH_LINK.minutes, made it fresh and heavily charged (isFreshHeavy:
 // a charge of FRESH_LINK.nearLimitYen or more, or FRESH_LINK.yen in all).
-const FRESH_HEAVY = {
-  name: "volume.alarm.fresh-heavy",
-  text: `SELECT bank_code, min(occurred_at) AS crossed_at
-           FROM (SELECT v.id, v.bank_code, c.occurred_at,
-                        sum(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS cum,
-                        max(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS largest
-                   FROM bank_link_version v
-                   JOIN charge c ON c.link_id = v.link_id AND c.occurred_at >= v.valid_from
-                                AND c.occurred_at <= v.valid_from + make_interval(mins => $3)
-                                AND (v.valid_to IS NULL OR c.occurred_at < v.valid_to)
-                  WHERE v.valid_from >= $1::timestamptz - make_interval(mins => $3) AND v.valid_from <= $2) x
-          WHERE largest >= $5 OR cum >= $4
-          GROUP BY id, bank_code
-         HAVING min(occurred_at) >= $1`,
-};
+function freshHeavy(from: Date, to: Date): pg.QueryConfig {
+  const within = sql`make_interval(mins => ${FRESH_LINK.minutes})`;
+  return pgQuery(
+    sql`SELECT bank_code, min(occurred_at) AS crossed_at
+          FROM (SELECT v.id, v.bank_code, c.occurred_at,
+                       sum(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS cum,
+                       max(c.amount_yen) OVER (PARTITION BY v.id ORDER BY c.occurred_at, c.id) AS largest
+                  FROM bank_link_version v
+                  JOIN charge c ON c.link_id = v.link_id AND c.occurred_at >= v.valid_from
+                               AND c.occurred_at <= v.valid_from + ${within}
+                               AND (v.valid_to IS NULL OR c.occurred_at < v.valid_to)
+                 WHERE v.valid_from >= ${from}::timestamptz - ${within} AND v.valid_from <= ${to}) x
+         WHERE largest >= ${FRESH_LINK.nearLimitYen} OR cum >= ${FRESH_LINK.yen}
+         GROUP BY id, bank_code
+        HAVING min(occurred_at) >= ${from}`,
+    { name: "volume.alarm.fresh-heavy" },
+  );
+}
 
 // Links (and link changes) made within SUSPECT_LINK.minutes of their wallet's opening by a wallet
 // without verified identity; whether the bank account is someone else's is decided by isSuspectLink
 // on these few rows (the name comparison normalises kana and spacing, see shared/accounts/names.ts).
-const SUSPECT_CANDIDATES = {
-  name: "volume.alarm.suspect-links",
-  text: `SELECT v.bank_code, v.valid_from, v.holder_name AS link_holder, a.holder_name AS wallet_holder, a.opened_at
-           FROM bank_link_version v
-           JOIN bank_link l ON l.id = v.link_id
-           JOIN wallet_account a ON a.id = l.account_id
-          WHERE v.valid_from >= $1 AND v.valid_from <= $2 AND NOT a.identity_verified
-            AND v.valid_from >= a.opened_at AND v.valid_from <= a.opened_at + make_interval(mins => $3)`,
-};
+function suspectCandidates(from: Date, to: Date): pg.QueryConfig {
+  return pgQuery(
+    sql`SELECT v.bank_code, v.valid_from, v.holder_name AS link_holder, a.holder_name AS wallet_holder, a.opened_at
+          FROM bank_link_version v
+          JOIN bank_link l ON l.id = v.link_id
+          JOIN wallet_account a ON a.id = l.account_id
+         WHERE v.valid_from >= ${from} AND v.valid_from <= ${to} AND NOT a.identity_verified
+           AND v.valid_from >= a.opened_at AND v.valid_from <= a.opened_at + make_interval(mins => ${SUSPECT_LINK.minutes})`,
+    { name: "volume.alarm.suspect-links" },
+  );
+}
 
 // Banks whose link page asks only for account number, holder name and PIN (a suspect link there alarms alone).
-const PIN_ONLY_BANKS = { name: "volume.alarm.pin-only-banks", text: `SELECT code FROM bank WHERE auth_method = 'PIN'` };
+const PIN_ONLY_BANKS = pgQuery(sql`SELECT code FROM bank WHERE auth_method = 'PIN'`, { name: "volume.alarm.pin-only-banks" });
 
-const UPSERT_ALARMS = {
-  name: "volume.alarm.upsert",
-  text: `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, ended_at, reasons)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
-         ON CONFLICT (bank_code, confirmed_at) DO UPDATE
-           SET evidence = EXCLUDED.evidence, started_at = EXCLUDED.started_at, impact_yen_per_hour = EXCLUDED.impact_yen_per_hour,
-               last_seen_at = EXCLUDED.last_seen_at, ended_at = EXCLUDED.ended_at, reasons = EXCLUDED.reasons`,
-};
+function upsertAlarms(list: BankAlarm[]): pg.QueryConfig {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return pgQuery(
+    sql`INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at, ended_at, reasons)
+        SELECT * FROM unnest(${list.map((a) => a.bankCode)}::text[], ${list.map((a) => a.evidence)}::text[],
+                             ${list.map((a) => iso(a.startedAt))}::timestamptz[], ${list.map((a) => iso(a.confirmedAt))}::timestamptz[],
+                             ${list.map((a) => a.impactYenPerHour)}::float8[], ${list.map((a) => iso(a.lastSeenAt))}::timestamptz[],
+                             ${list.map((a) => iso(a.endedAt))}::timestamptz[], ${list.map((a) => JSON.stringify(a.reasons))}::jsonb[])
+        ON CONFLICT (bank_code, confirmed_at) DO UPDATE
+          SET evidence = EXCLUDED.evidence, started_at = EXCLUDED.started_at, impact_yen_per_hour = EXCLUDED.impact_yen_per_hour,
+              last_seen_at = EXCLUDED.last_seen_at, ended_at = EXCLUDED.ended_at, reasons = EXCLUDED.reasons`,
+    { name: "volume.alarm.upsert" },
+  );
+}
 
-const CLOSE_STALE = `UPDATE bank_alarm SET ended_at = last_seen_at + interval '5 minutes' WHERE ended_at IS NULL AND confirmed_at < $1`;
+const closeStale = (before: Date) =>
+  sql`UPDATE bank_alarm SET ended_at = last_seen_at + interval '5 minutes' WHERE ended_at IS NULL AND confirmed_at < ${before}`;
 
 /**
  * Advances every bank's alarm to `nowMs` (the still-filling 5-minute bucket) and writes what changed.
@@ -118,9 +132,9 @@ export async function advanceAlarms(
   const readFrom = new Date(oldestMs - SHARE_BUCKETS * BUCKET_MS);
   const readTo = new Date(o.nowMs + BUCKET_MS);
   const [fresh, candidates, pinOnly] = await Promise.all([
-    db.pool.query<{ bank_code: string; crossed_at: Date }>({ ...FRESH_HEAVY, values: [readFrom, readTo, FRESH_LINK.minutes, FRESH_LINK.yen, FRESH_LINK.nearLimitYen] }),
-    db.pool.query<{ bank_code: string; valid_from: Date; link_holder: string; wallet_holder: string; opened_at: Date }>({ ...SUSPECT_CANDIDATES, values: [readFrom, readTo, SUSPECT_LINK.minutes] }),
-    db.pool.query<{ code: string }>(PIN_ONLY_BANKS),
+    db.pool.query<{ bank_code: string; crossed_at: Date }>(freshHeavy(readFrom, readTo)),
+    db.pool.query<{ bank_code: string; valid_from: Date; link_holder: string; wallet_holder: string; opened_at: Date }>(suspectCandidates(readFrom, readTo)),
+    db.pool.query<{ code: string }>({ ...PIN_ONLY_BANKS }),
   ]);
   const pinOnlyBanks = new Set(pinOnly.rows.map((r) => r.code));
   const freshByBank = new Map<string, number[]>();
@@ -198,23 +212,8 @@ export async function advanceAlarms(
   const byId = new Map<string, BankAlarm>();
   for (const a of writes) byId.set(`${a.bankCode}:${a.confirmedAt.getTime()}`, a);
   const list = [...byId.values()];
-  const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  if (firstRun) await db.pool.query(CLOSE_STALE, [new Date(replayFromMs)]);
-  if (list.length > 0) {
-    await db.pool.query({
-      ...UPSERT_ALARMS,
-      values: [
-        list.map((a) => a.bankCode),
-        list.map((a) => a.evidence),
-        list.map((a) => iso(a.startedAt)),
-        list.map((a) => iso(a.confirmedAt)),
-        list.map((a) => a.impactYenPerHour),
-        list.map((a) => iso(a.lastSeenAt)),
-        list.map((a) => iso(a.endedAt)),
-        list.map((a) => JSON.stringify(a.reasons)),
-      ],
-    });
-  }
+  if (firstRun) await query(db.pool, closeStale(new Date(replayFromMs)));
+  if (list.length > 0) await db.pool.query(upsertAlarms(list));
   for (const [k, v] of next) o.cursors.set(k, v);
   return list.length;
 }

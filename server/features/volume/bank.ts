@@ -3,6 +3,7 @@
 // suspension panel). Read from the rollups, the spike table and indexed recent rows; nothing is
 // recomputed per request.
 import type { Database } from "../../db/client.ts";
+import { pgQuery, query, sql } from "../../db/sql.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { detectorLabel, type BaselineKind, type VolumeMetric } from "../../../shared/volume/index.ts";
@@ -11,6 +12,7 @@ import { BankVolumeInput, windowBuckets } from "../../../shared/volume/schemas.t
 import type { AuthMethod, SuspensionRegion, SuspensionStatus } from "./overview-types.ts";
 import { suspensionRegions, suspensionStatuses } from "./suspension-status.ts";
 import { windowOrThrow } from "./window.ts";
+import { suspensionsSince, type SuspensionRow } from "./overview-sql.ts";
 import type { z } from "zod";
 
 export const RECENT_ROWS_MAX = 25;
@@ -75,57 +77,50 @@ export interface BankVolume {
   suspensionRegions: SuspensionRegion[];
 }
 
-const BANK_SERIES = {
-  name: "volume.bank.series",
-  text: `SELECT metric::text AS metric, bucket_start, value::float8 AS v, expected, band_low, band_high, baseline_kind
-           FROM volume_bucket
-          WHERE bank_code = $1 AND bucket_minutes = $2 AND bucket_start >= $3 AND bucket_start <= $4
-          ORDER BY metric, bucket_start`,
-};
-
 export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolumeInput>, now = new Date()): Promise<BankVolume> {
   const input = BankVolumeInput.parse(rawInput);
   const w = windowOrThrow(input, now);
   const pool = db.pool;
   const code = input.bankCode;
   const [bank, series, spikes, alarms, links, charges, suspensions] = await Promise.all([
-    pool.query<{ code: string; name: string; name_kana: string | null; auth_method: AuthMethod }>(
-      `SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank WHERE code = $1`,
-      [code],
+    query<{ code: string; name: string; name_kana: string | null; auth_method: AuthMethod }>(
+      pool,
+      sql`SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank WHERE code = ${code}`,
     ),
-    pool.query<{ metric: VolumeMetric; bucket_start: Date; v: number; expected: number | null; band_low: number | null; band_high: number | null; baseline_kind: BaselineKind | null }>({
-      ...BANK_SERIES,
-      values: [code, w.bucketMinutes, w.from, w.to],
-    }),
-    pool.query<{ metric: VolumeMetric; detector: string; started_at: Date; peak_at: Date; peak_value: number; peak_expected: number; severity: number; last_seen_at: Date; ended_at: Date | null }>(
-      `SELECT metric::text AS metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at, ended_at
-         FROM spike WHERE bank_code = $1 AND started_at <= $3 AND (ended_at IS NULL OR ended_at >= $2)
-        ORDER BY started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
-      [code, w.from, w.to],
+    pool.query<{ metric: VolumeMetric; bucket_start: Date; v: number; expected: number | null; band_low: number | null; band_high: number | null; baseline_kind: BaselineKind | null }>(
+      pgQuery(
+        sql`SELECT metric::text AS metric, bucket_start, value::float8 AS v, expected, band_low, band_high, baseline_kind
+              FROM volume_bucket
+             WHERE bank_code = ${code} AND bucket_minutes = ${w.bucketMinutes} AND bucket_start >= ${w.from} AND bucket_start <= ${w.to}
+             ORDER BY metric, bucket_start`,
+        { name: "volume.bank.series" },
+      ),
     ),
-    pool.query<{ id: string; evidence: AlarmEvidence; reasons: AlarmReason[]; started_at: Date; confirmed_at: Date; impact: number; last_seen_at: Date; ended_at: Date | null; ack_at: Date | null; ack_by: string | null; ack_reason: string | null }>(
-      `SELECT a.id::text, a.evidence, a.reasons, a.started_at, a.confirmed_at, a.impact_yen_per_hour AS impact, a.last_seen_at, a.ended_at,
-              a.acknowledged_at AS ack_at, s.name AS ack_by, a.acknowledge_reason AS ack_reason
-         FROM bank_alarm a LEFT JOIN staff_user s ON s.id = a.acknowledged_by_id
-        WHERE a.bank_code = $1 AND a.started_at <= $3 AND (a.ended_at IS NULL OR a.ended_at >= $2)
-        ORDER BY a.started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
-      [code, w.from, w.to],
+    query<{ metric: VolumeMetric; detector: string; started_at: Date; peak_at: Date; peak_value: number; peak_expected: number; severity: number; last_seen_at: Date; ended_at: Date | null }>(
+      pool,
+      sql`SELECT metric::text AS metric, detector, started_at, peak_at, peak_value, peak_expected, severity, last_seen_at, ended_at
+            FROM spike WHERE bank_code = ${code} AND started_at <= ${w.to} AND (ended_at IS NULL OR ended_at >= ${w.from})
+           ORDER BY started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
     ),
-    pool.query<{ id: string; account_id: string; branch_code: string; account_number: string; holder_name: string; auth_method: string; registered_at: Date; status: string }>(
-      `SELECT id, account_id, branch_code, account_number, holder_name, auth_method::text AS auth_method, registered_at, status::text AS status
-         FROM bank_link WHERE bank_code = $1 ORDER BY registered_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
-      [code],
+    query<{ id: string; evidence: AlarmEvidence; reasons: AlarmReason[]; started_at: Date; confirmed_at: Date; impact: number; last_seen_at: Date; ended_at: Date | null; ack_at: Date | null; ack_by: string | null; ack_reason: string | null }>(
+      pool,
+      sql`SELECT a.id::text, a.evidence, a.reasons, a.started_at, a.confirmed_at, a.impact_yen_per_hour AS impact, a.last_seen_at, a.ended_at,
+                 a.acknowledged_at AS ack_at, s.name AS ack_by, a.acknowledge_reason AS ack_reason
+            FROM bank_alarm a LEFT JOIN staff_user s ON s.id = a.acknowledged_by_id
+           WHERE a.bank_code = ${code} AND a.started_at <= ${w.to} AND (a.ended_at IS NULL OR a.ended_at >= ${w.from})
+           ORDER BY a.started_at DESC LIMIT ${BANK_SPIKES_MAX}`,
     ),
-    pool.query<{ id: string; account_id: string; link_id: string; branch_code: string; account_number: string; amount_yen: number; occurred_at: Date }>(
-      `SELECT id, account_id, link_id, branch_code, account_number, amount_yen, occurred_at
-         FROM charge WHERE bank_code = $1 ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
-      [code],
+    query<{ id: string; account_id: string; branch_code: string; account_number: string; holder_name: string; auth_method: string; registered_at: Date; status: string }>(
+      pool,
+      sql`SELECT id, account_id, branch_code, account_number, holder_name, auth_method::text AS auth_method, registered_at, status::text AS status
+            FROM bank_link WHERE bank_code = ${code} ORDER BY registered_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
     ),
-    pool.query<{ bank_code: string; scopes: string[]; starts_at: Date; lifted_at: Date | null }>(
-      `SELECT bank_code, scopes::text[] AS scopes, starts_at, lifted_at FROM suspension
-        WHERE bank_code = $1 AND (lifted_at IS NULL OR lifted_at >= $2) ORDER BY starts_at`,
-      [code, w.from],
+    query<{ id: string; account_id: string; link_id: string; branch_code: string; account_number: string; amount_yen: number; occurred_at: Date }>(
+      pool,
+      sql`SELECT id, account_id, link_id, branch_code, account_number, amount_yen, occurred_at
+            FROM charge WHERE bank_code = ${code} ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_ROWS_MAX}`,
     ),
+    query<SuspensionRow>(pool, suspensionsSince(w.from, code)),
   ]);
   const b = bank.rows[0];
   if (!b) throw new AppError("NOT_FOUND", `There is no bank with code ${code}.`);
@@ -220,21 +215,23 @@ export interface OpenSpikeBank {
   severity: number;
 }
 
+const OPEN_SPIKE_METRICS: VolumeMetric[] = ["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN"];
+
 /**
  * Banks with an open, unacknowledged alarm (the incident banner), most severe first. The alarm
  * (shared/volume/alarm.ts, run by detection) decides; per-series spikes alone do not list a bank.
  */
 export async function openSpikes(db: Database): Promise<OpenSpikeBank[]> {
-  const { rows } = await db.pool.query<{ bank_code: string; name: string; evidence: AlarmEvidence[]; metrics: VolumeMetric[] | null; since: Date; severity: number }>(
-    `SELECT a.bank_code, b.name, array_agg(DISTINCT a.evidence::text) AS evidence,
+  const { rows } = await query<{ bank_code: string; name: string; evidence: AlarmEvidence[]; metrics: VolumeMetric[] | null; since: Date; severity: number }>(
+    db.pool,
+    sql`SELECT a.bank_code, b.name, array_agg(DISTINCT a.evidence::text) AS evidence,
             (SELECT array_agg(DISTINCT s.metric::text) FROM spike s
-              WHERE s.bank_code = a.bank_code AND s.ended_at IS NULL AND s.metric = ANY($1::"VolumeMetric"[])) AS metrics,
+              WHERE s.bank_code = a.bank_code AND s.ended_at IS NULL AND s.metric = ANY(${OPEN_SPIKE_METRICS}::"VolumeMetric"[])) AS metrics,
             min(a.started_at) AS since, max(a.impact_yen_per_hour) AS severity
        FROM bank_alarm a JOIN bank b ON b.code = a.bank_code
       WHERE a.ended_at IS NULL AND a.acknowledged_at IS NULL
       GROUP BY a.bank_code, b.name
       ORDER BY max(a.impact_yen_per_hour) DESC, a.bank_code`,
-    [["LINK_REGISTERED", "LINK_CHANGED", "CHARGE_COUNT", "CHARGE_YEN"]],
   );
   return rows.map((r) => ({ bankCode: r.bank_code, bankName: r.name, evidence: r.evidence, metrics: r.metrics ?? [], since: r.since, severity: r.severity }));
 }

@@ -37,15 +37,16 @@ import {
   type Series,
   type WrittenRow,
 } from "./detection-series.ts";
+import { query, sql } from "../../db/sql.ts";
 import {
-  HISTORY_VALUES,
-  RECENT_VALUES,
   RowBuffer,
-  SERIES_META,
-  STORED_EXPECTED,
-  STORED_SPIKES,
+  historyValues,
+  recentValues,
+  seriesMeta,
   spikeFromRow,
   spikeId,
+  storedExpected,
+  storedSpikes,
   writeResults,
   type SpikeDeletes,
   type SpikeRow,
@@ -68,9 +69,9 @@ export async function initialRun(db: Database, cache: Cache, opts: DetectionOpti
   const log = init.log ?? (() => {});
   const lanes = [...DETECTION_BUCKET_MINUTES];
 
-  const meta = await db.pool.query<{ bank_code: string; metric: VolumeMetric; minutes: DetectionBucketMinutes; first_at: Date | null; evaluated_at: Date | null }>(
-    SERIES_META,
-    [nowAt, init.fresh === true, lanes],
+  const meta = await query<{ bank_code: string; metric: VolumeMetric; minutes: DetectionBucketMinutes; first_at: Date | null; evaluated_at: Date | null }>(
+    db.pool,
+    seriesMeta(nowAt, init.fresh === true, lanes),
   );
   const plans: Array<{ bankCode: string; metric: VolumeMetric; minutes: DetectionBucketMinutes; firstDataMs: number; evalFromMs: number }> = [];
   for (const r of meta.rows) {
@@ -89,15 +90,15 @@ export async function initialRun(db: Database, cache: Cache, opts: DetectionOpti
 
   const coverage = { 60: nowMs - OVERVIEW_HOURLY_DAYS * DAY_MS, 5: nowMs - OVERVIEW_FIVE_MINUTE_DAYS * DAY_MS };
   const [values, spikes, stored] = await Promise.all([
-    db.pool.query<ValueRow>({ ...HISTORY_VALUES, values: [new Date(loadFromMs), nowAt, lanes], rowMode: "array" }),
+    db.pool.query<ValueRow>(historyValues(new Date(loadFromMs), nowAt, lanes)),
     init.fresh
       ? Promise.resolve({ rows: [] as SpikeRow[] })
-      : db.pool.query<SpikeRow>({ text: STORED_SPIKES, values: [new Date(loadFromMs)], rowMode: "array" }),
+      : db.pool.query<SpikeRow>(storedSpikes(new Date(loadFromMs))),
     init.fresh
       ? Promise.resolve({ rows: [] as Array<[string, string, number, Date, number, number]> })
-      : db.pool.query<[string, string, number, Date, number, number]>({ ...STORED_EXPECTED, values: [new Date(coverage[60]), new Date(coverage[5]), nowAt], rowMode: "array" }),
+      : db.pool.query<[string, string, number, Date, number, number]>(storedExpected(new Date(coverage[60]), new Date(coverage[5]), nowAt)),
   ]);
-  if (init.fresh) await db.pool.query("DELETE FROM spike");
+  if (init.fresh) await query(db.pool, sql`DELETE FROM spike`);
   log(`volume: read ${values.rows.length} non-empty buckets of ${plans.length} series (${Date.now() - t0} ms)`);
 
   for (const p of plans) {
@@ -160,11 +161,7 @@ export async function incrementalRun(db: Database, cache: Cache, opts: Detection
   for (const minutes of DETECTION_BUCKET_MINUTES) readFrom[minutes] = Math.min(cache.lastNowMs, dirtyFromMs ?? Infinity);
   for (const s of cache.series.values()) readFrom[s.bucketMinutes] = Math.min(readFrom[s.bucketMinutes], s.evalFromMs);
   for (const minutes of DETECTION_BUCKET_MINUTES) readFrom[minutes] = bucketStartMs(readFrom[minutes], minutes);
-  const recent = await db.pool.query<ValueRow>({
-    ...RECENT_VALUES,
-    values: [new Date(readFrom[5]), new Date(readFrom[60]), new Date(nowMs)],
-    rowMode: "array",
-  });
+  const recent = await db.pool.query<ValueRow>(recentValues(new Date(readFrom[5]), new Date(readFrom[60]), new Date(nowMs)));
   if (nowMs === cache.lastNowMs && dirtyFromMs === null && unchanged(cache, recent.rows, readFrom, nowMs)) {
     // Same bucket, same values as the last run: nothing to write.
     return { nowBucketAt: new Date(nowMs), series: cache.series.size, bucketsWritten: 0, spikesWritten: 0, spikesOpened: 0, firstRun: false };

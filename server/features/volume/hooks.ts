@@ -5,6 +5,7 @@
 // With several instances the job runs on one of them (server/jobs.ts); a batch ingested by another
 // instance that reaches back before the current bucket tells it through NOTIFY (VOLUME_DIRTY_CHANNEL).
 import type { Database } from "../../db/client.ts";
+import { query, sql } from "../../db/sql.ts";
 import type { IngestedBatchSummary } from "../events/types.ts";
 import type { BackgroundJob } from "../../jobs.ts";
 import { backfillVolume, markVolumeDirty, resetDetection, runDetection } from "./detection.ts";
@@ -20,7 +21,7 @@ export async function markVolumeAfterBatch(db: Database, batch: IngestedBatchSum
   markVolumeDirty(db, batch.minOccurredAt); // this process runs detection (or it is a no-op)
   // Events in the still-filling bucket are read by the next run anyway; older ones must be told.
   if (batch.minOccurredAt.getTime() < Math.floor(Date.now() / 300_000) * 300_000) {
-    await db.pool.query("SELECT pg_notify($1, $2)", [VOLUME_DIRTY_CHANNEL, String(batch.minOccurredAt.getTime())]);
+    await query(db.pool, sql`SELECT pg_notify(${VOLUME_DIRTY_CHANNEL}, ${String(batch.minOccurredAt.getTime())})`);
   }
 }
 

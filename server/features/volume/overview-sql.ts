@@ -1,7 +1,9 @@
 // The overview's reads from PostgreSQL: window totals and chart rows from volume_bucket (the rollups
 // with the expected levels the detector stored, never the raw events), and the spikes, alarms,
 // suspensions and banks beside them. Set-based, whatever the range.
+import type pg from "pg";
 import type { Database } from "../../db/client.ts";
+import { empty, pgQuery, sql, type Sql } from "../../db/sql.ts";
 import type { VolumeMetric } from "../../../shared/volume/index.ts";
 import type { VolumeWindow } from "../../../shared/volume/schemas.ts";
 import { SPARKLINE_POINTS, TOTAL_METRICS, type Agg, type BankInfo, type ChartRow, type ChartSelection, type WindowTotals } from "./overview-types.ts";
@@ -10,59 +12,64 @@ import { SPARKLINE_POINTS, TOTAL_METRICS, type Agg, type BankInfo, type ChartRow
 // totals are the sums of a bank's groups (every measure here adds up, or is a max). `ve` sums the
 // value only where an expected level exists, so value and expected compare like for like while a
 // baseline is learning; `s2` sums bandZ²·spread², for the spread of the window sum.
-const BANK_TOTALS = {
-  name: "volume.overview.bank-groups",
-  text: `SELECT bank_code, metric::text AS metric,
-                floor(extract(epoch FROM bucket_start - $3::timestamptz) / $5::float8)::int AS g,
-                sum(value)::float8 AS v, sum(expected) AS e,
-                sum(value) FILTER (WHERE expected IS NOT NULL)::float8 AS ve,
-                sum(power(band_high - expected, 2)) AS s2, max(z_score) AS zmax
-           FROM volume_bucket
-          WHERE bucket_minutes = $1 AND metric = ANY($2::"VolumeMetric"[]) AND bucket_start >= $3 AND bucket_start <= $4
-          GROUP BY 1, 2, 3`,
-};
+function bankTotals(w: VolumeWindow, groupMs: number): pg.QueryConfig {
+  return pgQuery(
+    sql`SELECT bank_code, metric::text AS metric,
+               floor(extract(epoch FROM bucket_start - ${w.from}::timestamptz) / ${groupMs / 1000}::float8)::int AS g,
+               sum(value)::float8 AS v, sum(expected) AS e,
+               sum(value) FILTER (WHERE expected IS NOT NULL)::float8 AS ve,
+               sum(power(band_high - expected, 2)) AS s2, max(z_score) AS zmax
+          FROM volume_bucket
+         WHERE ${inWindow(w, TOTAL_METRICS)}
+         GROUP BY 1, 2, 3`,
+    { name: "volume.overview.bank-groups" },
+  );
+}
+
+function inWindow(w: VolumeWindow, metrics: readonly string[]): Sql {
+  return sql`bucket_minutes = ${w.bucketMinutes} AND metric = ANY(${metrics}::"VolumeMetric"[]) AND bucket_start >= ${w.from} AND bucket_start <= ${w.to}`;
+}
 
 // Both charts in one scan: per bucket, the top banks of each chart's metric one by one and the rest
 // together, and the selected bank's band.
-const CHART_SERIES = {
-  name: "volume.overview.chart-series",
-  text: `SELECT metric::text AS metric, bucket_start,
-                CASE WHEN metric = 'LINK_REGISTERED' AND bank_code = ANY($5::text[]) THEN bank_code
-                     WHEN metric = $6::"VolumeMetric" AND bank_code = ANY($7::text[]) THEN bank_code
-                     ELSE '' END AS grp,
-                sum(value)::float8 AS v,
-                max(expected) FILTER (WHERE bank_code = $8) AS e,
-                max(band_low) FILTER (WHERE bank_code = $8) AS lo,
-                max(band_high) FILTER (WHERE bank_code = $8) AS hi
-           FROM volume_bucket
-          WHERE bucket_minutes = $1 AND metric = ANY($2::"VolumeMetric"[]) AND bucket_start >= $3 AND bucket_start <= $4
-          GROUP BY 1, 2, 3`,
-};
+function chartSeries(w: VolumeWindow, c: ChartSelection): pg.QueryConfig {
+  const selected = sql`bank_code = ${c.selected}`;
+  return pgQuery(
+    sql`SELECT metric::text AS metric, bucket_start,
+               CASE WHEN metric = 'LINK_REGISTERED' AND bank_code = ANY(${c.linkTop}::text[]) THEN bank_code
+                    WHEN metric = ${c.chargeMetric}::"VolumeMetric" AND bank_code = ANY(${c.chargeTop}::text[]) THEN bank_code
+                    ELSE '' END AS grp,
+               sum(value)::float8 AS v,
+               max(expected) FILTER (WHERE ${selected}) AS e,
+               max(band_low) FILTER (WHERE ${selected}) AS lo,
+               max(band_high) FILTER (WHERE ${selected}) AS hi
+          FROM volume_bucket
+         WHERE ${inWindow(w, ["LINK_REGISTERED", c.chargeMetric, "REGISTRATION_DENIED"])}
+         GROUP BY 1, 2, 3`,
+    { name: "volume.overview.chart-series" },
+  );
+}
 
-const SPIKES_IN_WINDOW = {
-  name: "volume.overview.spikes",
-  text: `SELECT bank_code, metric::text AS metric, detector, started_at, ended_at
-           FROM spike WHERE started_at <= $2 AND (ended_at IS NULL OR ended_at >= $1)
-          ORDER BY started_at`,
-};
+const spikesInWindow = (w: VolumeWindow) =>
+  pgQuery(
+    sql`SELECT bank_code, metric::text AS metric, detector, started_at, ended_at
+          FROM spike WHERE started_at <= ${w.to} AND (ended_at IS NULL OR ended_at >= ${w.from})
+         ORDER BY started_at`,
+    { name: "volume.overview.spikes" },
+  );
 
 // The banks the alarm lists (as the banner does): open and not acknowledged.
-const ALARMING_BANKS = {
-  name: "volume.overview.alarming",
-  text: `SELECT DISTINCT bank_code FROM bank_alarm WHERE ended_at IS NULL AND acknowledged_at IS NULL`,
-};
+const ALARMING_BANKS = sql`SELECT DISTINCT bank_code FROM bank_alarm WHERE ended_at IS NULL AND acknowledged_at IS NULL`;
 
-const SUSPENSIONS = {
-  name: "volume.suspensions",
-  text: `SELECT bank_code, scopes::text[] AS scopes, starts_at, lifted_at
-           FROM suspension WHERE lifted_at IS NULL OR lifted_at >= $1
-          ORDER BY starts_at`,
-};
+/** The suspensions not lifted before `from` (one bank's, or every bank's), oldest first: what suspension-status.ts reads. */
+export function suspensionsSince(from: Date, bankCode?: string): Sql {
+  const ofBank = bankCode === undefined ? empty : sql`bank_code = ${bankCode} AND `;
+  return sql`SELECT bank_code, scopes::text[] AS scopes, starts_at, lifted_at
+               FROM suspension WHERE ${ofBank}(lifted_at IS NULL OR lifted_at >= ${from})
+              ORDER BY starts_at`;
+}
 
-const BANKS = {
-  name: "volume.banks",
-  text: `SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank ORDER BY code`,
-};
+const BANKS = sql`SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank ORDER BY code`;
 
 interface TotalsRow {
   bank_code: string;
@@ -76,7 +83,7 @@ interface TotalsRow {
 }
 
 export async function sqlTotals(db: Database, w: VolumeWindow, groupMs: number): Promise<WindowTotals> {
-  const totals = await db.pool.query<TotalsRow>({ ...BANK_TOTALS, values: [w.bucketMinutes, TOTAL_METRICS, w.from, w.to, groupMs / 1000] });
+  const totals = await db.pool.query<TotalsRow>(bankTotals(w, groupMs));
   const agg = new Map<string, Agg>();
   const spark = new Map<string, number[]>();
   for (const r of totals.rows) {
@@ -98,10 +105,9 @@ export async function sqlTotals(db: Database, w: VolumeWindow, groupMs: number):
 }
 
 export async function sqlChartRows(db: Database, w: VolumeWindow, c: ChartSelection): Promise<ChartRow[]> {
-  const { rows } = await db.pool.query<{ metric: VolumeMetric; bucket_start: Date; grp: string; v: number; e: number | null; lo: number | null; hi: number | null }>({
-    ...CHART_SERIES,
-    values: [w.bucketMinutes, ["LINK_REGISTERED", c.chargeMetric, "REGISTRATION_DENIED"], w.from, w.to, c.linkTop, c.chargeMetric, c.chargeTop, c.selected],
-  });
+  const { rows } = await db.pool.query<{ metric: VolumeMetric; bucket_start: Date; grp: string; v: number; e: number | null; lo: number | null; hi: number | null }>(
+    chartSeries(w, c),
+  );
   return rows.map((r) => ({ metric: r.metric, at: r.bucket_start.getTime(), grp: r.grp, v: r.v, e: r.e, lo: r.lo, hi: r.hi }));
 }
 
@@ -124,10 +130,10 @@ export interface SuspensionRow {
 export async function sqlWindowFacts(db: Database, w: VolumeWindow) {
   const pool = db.pool;
   const [spikes, suspensions, banks, alarming] = await Promise.all([
-    pool.query<SpikeRow>({ ...SPIKES_IN_WINDOW, values: [w.from, w.to] }),
-    pool.query<SuspensionRow>({ ...SUSPENSIONS, values: [w.from] }),
-    pool.query<BankInfo>(BANKS),
-    pool.query<{ bank_code: string }>(ALARMING_BANKS),
+    pool.query<SpikeRow>(spikesInWindow(w)),
+    pool.query<SuspensionRow>(pgQuery(suspensionsSince(w.from), { name: "volume.suspensions" })),
+    pool.query<BankInfo>(pgQuery(BANKS, { name: "volume.banks" })),
+    pool.query<{ bank_code: string }>(pgQuery(ALARMING_BANKS, { name: "volume.overview.alarming" })),
   ]);
   return { spikes: spikes.rows, suspensions: suspensions.rows, banks: banks.rows, alarmingBanks: new Set(alarming.rows.map((r) => r.bank_code)) };
 }

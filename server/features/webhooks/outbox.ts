@@ -6,6 +6,7 @@
 // (worker.ts, one instance at a time) finds them there. Never call it with a bare pool outside a
 // transaction: the event would commit without the change.
 import type pg from "pg";
+import { query, sql, type Sql } from "../../db/sql.ts";
 import type { Tx } from "../../db/transaction.ts";
 import type { WebhookEventType } from "../../../shared/webhooks/catalogue.ts";
 
@@ -23,25 +24,31 @@ export interface OutboxEvent {
 /** A Prisma interactive transaction or a pg client in a transaction. */
 export type OutboxTx = Tx | pg.PoolClient;
 
-// One statement: insert the events (jsonb_to_recordset over one parameter, so Prisma and pg pass it
-// alike), then one delivery per event × enabled endpoint subscribed to its type.
-const ENQUEUE_SQL = `
-  WITH ev AS (
-    INSERT INTO webhook_event (id, type, subject_id, data, occurred_at, dedupe_key)
-    SELECT gen_random_uuid(), u.type, u."subjectId", u.data, coalesce(u."occurredAt", date_trunc('milliseconds', now())), u."dedupeKey"
-    FROM jsonb_to_recordset($1::jsonb) AS u(type text, "subjectId" text, data jsonb, "occurredAt" timestamptz, "dedupeKey" text)
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id, type
-  )
+async function execute(tx: OutboxTx, q: Sql): Promise<void> {
+  if ("$executeRaw" in tx) await tx.$executeRaw(q);
+  else await query(tx, q);
+}
+
+// One delivery per event × enabled endpoint subscribed to its type, for the events `ev` inserted.
+const DELIVERIES_OF_EV = sql`
   INSERT INTO webhook_delivery (id, event_id, endpoint_id, next_attempt_at, queued_at)
   SELECT gen_random_uuid(), ev.id, e.id, now(), now()
   FROM ev JOIN webhook_endpoint e ON e.enabled AND ev.type = ANY(e.event_types)`;
 
+// One statement: insert the events (jsonb_to_recordset over one parameter, so Prisma and pg pass it
+// alike), then their deliveries.
+const enqueue = (json: string) => sql`
+  WITH ev AS (
+    INSERT INTO webhook_event (id, type, subject_id, data, occurred_at, dedupe_key)
+    SELECT gen_random_uuid(), u.type, u."subjectId", u.data, coalesce(u."occurredAt", date_trunc('milliseconds', now())), u."dedupeKey"
+    FROM jsonb_to_recordset(${json}::jsonb) AS u(type text, "subjectId" text, data jsonb, "occurredAt" timestamptz, "dedupeKey" text)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id, type
+  )${DELIVERIES_OF_EV}`;
+
 export async function enqueueWebhookEvents(tx: OutboxTx, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const json = JSON.stringify(events);
-  if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(ENQUEUE_SQL, json);
-  else await tx.query(ENQUEUE_SQL, [json]);
+  await execute(tx, enqueue(JSON.stringify(events)));
 }
 
 export function enqueueWebhookEvent(tx: OutboxTx, event: OutboxEvent): Promise<void> {
@@ -56,7 +63,9 @@ export function enqueueWebhookEvent(tx: OutboxTx, event: OutboxEvent): Promise<v
  * being reported twice.
  */
 export async function enqueueLinksQuarantinedNow(tx: OutboxTx): Promise<void> {
-  const sql = `
+  await execute(
+    tx,
+    sql`
     WITH ev AS (
       INSERT INTO webhook_event (id, type, subject_id, data, occurred_at, dedupe_key)
       SELECT gen_random_uuid(), 'link.quarantined', l.id,
@@ -68,10 +77,6 @@ export async function enqueueLinksQuarantinedNow(tx: OutboxTx): Promise<void> {
       WHERE l.status = 'QUARANTINED' AND l.status_changed_at = date_trunc('milliseconds', now())
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id, type
-    )
-    INSERT INTO webhook_delivery (id, event_id, endpoint_id, next_attempt_at, queued_at)
-    SELECT gen_random_uuid(), ev.id, e.id, now(), now()
-    FROM ev JOIN webhook_endpoint e ON e.enabled AND ev.type = ANY(e.event_types)`;
-  if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(sql);
-  else await tx.query(sql);
+    )${DELIVERIES_OF_EV}`,
+  );
 }

@@ -3,6 +3,7 @@
 // change carries a reason and writes its audit record in the same transaction.
 import type pg from "pg";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { rows, sql, where, type Sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { sealSecret } from "../auth/second-factor/secret-box.ts";
@@ -17,11 +18,12 @@ const ENDPOINT_FIELDS = { id: true, url: true, description: true, eventTypes: tr
 const hintOf = (secret: string) => `…${secret.slice(-4)}`;
 
 export async function listEndpoints(pool: pg.Pool) {
-  const { rows } = await pool.query<{
+  return rows<{
     id: string; url: string; description: string; eventTypes: WebhookEventType[]; secretHint: string; enabled: boolean; createdAt: Date; updatedAt: Date;
     pending: number; delivered: number; failed: number; lastDeliveredAt: Date | null;
   }>(
-    `SELECT e.id, e.url, e.description, e.event_types AS "eventTypes", e.secret_hint AS "secretHint", e.enabled,
+    pool,
+    sql`SELECT e.id, e.url, e.description, e.event_types AS "eventTypes", e.secret_hint AS "secretHint", e.enabled,
             e.created_at AS "createdAt", e.updated_at AS "updatedAt",
             count(d.id) FILTER (WHERE d.state = 'PENDING')::int AS pending,
             count(d.id) FILTER (WHERE d.state = 'DELIVERED')::int AS delivered,
@@ -30,7 +32,6 @@ export async function listEndpoints(pool: pg.Pool) {
      FROM webhook_endpoint e LEFT JOIN webhook_delivery d ON d.endpoint_id = e.id
      GROUP BY e.id ORDER BY e.created_at DESC`,
   );
-  return rows;
 }
 
 export async function createEndpoint(db: PrismaClient, actor: Actor, input: CreateEndpointInput) {
@@ -98,27 +99,28 @@ export interface DeliveryRow {
 
 /** The newest deliveries first (the log the console shows). */
 export async function listDeliveries(pool: pg.Pool, input: { endpointId?: string; state?: DeliveryState; limit: number }): Promise<DeliveryRow[]> {
-  const { rows } = await pool.query<DeliveryRow>(
-    `SELECT d.id, d.endpoint_id AS "endpointId", ep.url AS "endpointUrl", e.id AS "eventId", e.type AS "eventType", e.subject_id AS "subjectId",
+  const conds: Sql[] = [];
+  if (input.endpointId !== undefined) conds.push(sql`d.endpoint_id = ${input.endpointId}::uuid`);
+  if (input.state !== undefined) conds.push(sql`d.state = ${input.state}`);
+  return rows<DeliveryRow>(
+    pool,
+    sql`SELECT d.id, d.endpoint_id AS "endpointId", ep.url AS "endpointUrl", e.id AS "eventId", e.type AS "eventType", e.subject_id AS "subjectId",
             e.occurred_at AS "occurredAt", d.state, d.attempts,
             CASE WHEN d.state = 'PENDING' THEN d.next_attempt_at END AS "nextAttemptAt",
             d.last_status AS "lastStatus", d.last_error AS "lastError", d.delivered_at AS "deliveredAt", d.created_at AS "createdAt"
      FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id JOIN webhook_endpoint ep ON ep.id = d.endpoint_id
-     WHERE ($1::uuid IS NULL OR d.endpoint_id = $1) AND ($2::text IS NULL OR d.state = $2)
+     ${where(conds)}
      ORDER BY d.created_at DESC, d.id
-     LIMIT $3`,
-    [input.endpointId ?? null, input.state ?? null, input.limit],
+     LIMIT ${input.limit}`,
   );
-  return rows;
 }
 
 export async function listAttempts(pool: pg.Pool, deliveryId: string) {
-  const { rows } = await pool.query<{ id: number; number: number; startedAt: Date; durationMs: number; statusCode: number | null; error: string | null; responseExcerpt: string | null }>(
-    `SELECT id, number, started_at AS "startedAt", duration_ms AS "durationMs", status_code AS "statusCode", error, response_excerpt AS "responseExcerpt"
-     FROM webhook_attempt WHERE delivery_id = $1 ORDER BY id DESC LIMIT 100`,
-    [deliveryId],
+  return rows<{ id: number; number: number; startedAt: Date; durationMs: number; statusCode: number | null; error: string | null; responseExcerpt: string | null }>(
+    pool,
+    sql`SELECT id, number, started_at AS "startedAt", duration_ms AS "durationMs", status_code AS "statusCode", error, response_excerpt AS "responseExcerpt"
+        FROM webhook_attempt WHERE delivery_id = ${deliveryId} ORDER BY id DESC LIMIT 100`,
   );
-  return rows;
 }
 
 /**
@@ -128,15 +130,14 @@ export async function listAttempts(pool: pg.Pool, deliveryId: string) {
  */
 export async function replayDelivery(db: PrismaClient, actor: Actor, input: { deliveryId: string; reason: string }) {
   return withTransaction(db, async (tx) => {
-    const rows = await tx.$queryRawUnsafe<Array<{ id: string; state: string; attempts: number; eventType: string; eventId: string; endpointUrl: string }>>(
-      `UPDATE webhook_delivery d
+    const updated = await tx.$queryRaw<Array<{ id: string; state: string; attempts: number; eventType: string; eventId: string; endpointUrl: string }>>(
+      sql`UPDATE webhook_delivery d
        SET state = 'PENDING', next_attempt_at = now(), lease_until = NULL, delivered_at = NULL, queued_at = now()
        FROM webhook_delivery old JOIN webhook_event e ON e.id = old.event_id JOIN webhook_endpoint ep ON ep.id = old.endpoint_id
-       WHERE d.id = $1::uuid AND old.id = d.id
+       WHERE d.id = ${input.deliveryId}::uuid AND old.id = d.id
        RETURNING d.id, old.state, old.attempts, e.type AS "eventType", e.id AS "eventId", ep.url AS "endpointUrl"`,
-      input.deliveryId,
     );
-    const r = rows[0];
+    const r = updated[0];
     if (!r) throw new AppError("WEBHOOK_DELIVERY_NOT_FOUND");
     await writeAudit(tx, actor, {
       action: "webhook.replay",

@@ -12,6 +12,7 @@
 // Delivery is at least once: a process killed after the receiver answered but before the record
 // sends the event again after the lease. Receivers deduplicate on the event id (README).
 import type { Database } from "../../db/client.ts";
+import { query, sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
 import type { BackgroundJob } from "../../jobs.ts";
 import { openSecret } from "../auth/second-factor/secret-box.ts";
@@ -48,16 +49,16 @@ interface Claimed {
   secretSealed: string;
 }
 
-const CLAIM_SQL = `
+const claim = (batchSize: number, leaseMs: number) => sql`
   WITH due AS (
     SELECT d.id FROM webhook_delivery d JOIN webhook_endpoint ep ON ep.id = d.endpoint_id AND ep.enabled
     WHERE d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
     ORDER BY d.next_attempt_at
-    LIMIT $1
+    LIMIT ${batchSize}
     FOR UPDATE OF d SKIP LOCKED
   ), claimed AS (
     UPDATE webhook_delivery d
-    SET attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $2::double precision / 1000)
+    SET attempts = d.attempts + 1, lease_until = now() + make_interval(secs => ${leaseMs}::double precision / 1000)
     FROM due WHERE d.id = due.id
     RETURNING d.id, d.event_id, d.endpoint_id, d.attempts, d.queued_at
   )
@@ -65,15 +66,25 @@ const CLAIM_SQL = `
          ep.url, ep.secret_sealed AS "secretSealed"
   FROM claimed c JOIN webhook_event e ON e.id = c.event_id JOIN webhook_endpoint ep ON ep.id = c.endpoint_id`;
 
-const RECORD_SQL = `
+interface AttemptRecord {
+  id: string;
+  number: number;
+  startedAt: Date;
+  result: SendResult;
+  state: "DELIVERED" | "PENDING" | "FAILED";
+  next: Date | null;
+}
+
+const record = (a: AttemptRecord) => sql`
   WITH attempt AS (
     INSERT INTO webhook_attempt (delivery_id, number, started_at, duration_ms, status_code, error, response_excerpt)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    VALUES (${a.id}, ${a.number}, ${a.startedAt}, ${a.result.durationMs}, ${a.result.statusCode}, ${a.result.error}, ${a.result.responseExcerpt || null})
   )
   UPDATE webhook_delivery
-  SET state = $8::varchar, next_attempt_at = coalesce($9, next_attempt_at), lease_until = NULL, last_status = $5, last_error = $6,
-      delivered_at = CASE WHEN $8::varchar = 'DELIVERED' THEN date_trunc('milliseconds', now()) END
-  WHERE id = $1`;
+  SET state = ${a.state}::varchar, next_attempt_at = coalesce(${a.next}, next_attempt_at), lease_until = NULL,
+      last_status = ${a.result.statusCode}, last_error = ${a.result.error},
+      delivered_at = CASE WHEN ${a.state}::varchar = 'DELIVERED' THEN date_trunc('milliseconds', now()) END
+  WHERE id = ${a.id}`;
 
 /** The exact bytes sent (and signed) for an event: the same on every attempt and replay. */
 export function webhookBody(e: { eventId: string; type: string; occurredAt: Date; data: unknown }): string {
@@ -106,7 +117,7 @@ export async function deliverDueWebhooks(db: Pick<Database, "pool">, opts: Deliv
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   const out: DeliverResult = { attempted: 0, delivered: 0, failed: 0 };
   for (let b = 0; b < (opts.maxBatches ?? 5); b++) {
-    const { rows } = await db.pool.query<Claimed>(CLAIM_SQL, [batchSize, timeoutMs + 5_000]);
+    const { rows } = await query<Claimed>(db.pool, claim(batchSize, timeoutMs + 5_000));
     if (rows.length === 0) break;
     await Promise.all(
       rows.map(async (c) => {
@@ -115,7 +126,7 @@ export async function deliverDueWebhooks(db: Pick<Database, "pool">, opts: Deliv
         const finishedAt = new Date(startedAt.getTime() + result.durationMs);
         const next = ok ? null : nextAttemptAt(c.attempts, finishedAt, new Date(c.queuedAt.getTime() + policy.windowMs), policy);
         const state = ok ? "DELIVERED" : next ? "PENDING" : "FAILED";
-        await db.pool.query(RECORD_SQL, [c.id, c.attempts, startedAt, result.durationMs, result.statusCode, result.error, result.responseExcerpt || null, state, next]);
+        await query(db.pool, record({ id: c.id, number: c.attempts, startedAt, result, state, next }));
         out.attempted++;
         if (ok) out.delivered++;
         else if (state === "FAILED") out.failed++;
@@ -130,8 +141,9 @@ export async function deliverDueWebhooks(db: Pick<Database, "pool">, opts: Deliv
 export async function emitStartedSuspensions(db: Pick<Database, "pool">): Promise<number> {
   // One read per run; a transaction only when there is something to report. Two runs reporting the
   // same start (a failover) write it once: the dedupe key.
-  const { rows } = await db.pool.query<{ id: string; bankCode: string; scopes: string[]; startsAt: Date; cutoffAt: Date; quarantine: boolean; liftedAt: Date | null }>(
-    `SELECT s.id, s.bank_code AS "bankCode", s.scopes::text[] AS scopes, s.starts_at AS "startsAt", s.cutoff_at AS "cutoffAt",
+  const { rows } = await query<{ id: string; bankCode: string; scopes: string[]; startsAt: Date; cutoffAt: Date; quarantine: boolean; liftedAt: Date | null }>(
+    db.pool,
+    sql`SELECT s.id, s.bank_code AS "bankCode", s.scopes::text[] AS scopes, s.starts_at AS "startsAt", s.cutoff_at AS "cutoffAt",
             s.quarantine, s.lifted_at AS "liftedAt"
      FROM suspension s
      WHERE s.starts_at <= now() AND s.starts_at > now() - interval '30 days' AND (s.lifted_at IS NULL OR s.lifted_at > s.starts_at)
