@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { SUSPENSION_ERRORS, suspensionError } from "./suspensions/errors.ts";
 import { COMPENSATION_ERRORS, compensationError } from "./compensation/errors.ts";
 import { APPROVAL_ERRORS, approvalError } from "./approvals/errors.ts";
-import { AppError, allErrorSpecs, errorSpec } from "./errors.ts";
+import { AppError, allErrorSpecs, errorCodes, errorSpec } from "./errors.ts";
+import { ApiError } from "./accounts/schemas.ts";
+import type { z } from "zod";
 
 describe("feature error makers", () => {
   it("make AppErrors with the registry's words, or the sentence about the case at hand", () => {
@@ -32,5 +34,14 @@ describe("feature error makers", () => {
       for (const code of Object.keys(reg)) expect(codes).toContain(code);
     }
     expect(codes).toContain("VALIDATION_FAILED");
+  });
+
+  it("the REST error schema takes only codes of the list: a typo fails typecheck and parsing", () => {
+    expect(errorCodes()).toEqual(allErrorSpecs().map((s) => s.code));
+    expect(ApiError.parse({ code: "UNKNOWN_BANK", message: "No such bank." }).code).toBe("UNKNOWN_BANK");
+    expect(ApiError.safeParse({ code: "UNKNOWN_BANKK", message: "No such bank." }).success).toBe(false);
+    // @ts-expect-error a misspelt code is not an ErrorCode (checked by the compiler, never run)
+    const typo: z.infer<typeof ApiError>["code"] = "VALIDATION_FAILD";
+    expect(typo).toBeTypeOf("string");
   });
 });

@@ -96,6 +96,14 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
   return registry().get(code) ?? registry().get("INTERNAL")!;
 }
 
+/**
+ * Every code, as a non-empty list for `z.enum` (the REST error schema's `code`). Call it from a
+ * module that no feature registry imports, so that every registry has loaded by then.
+ */
+export function errorCodes(): [ErrorCode, ...ErrorCode[]] {
+  return [...registry().keys()] as [ErrorCode, ...ErrorCode[]];
+}
+
 /** Every code with its mapping (tests walk it). */
 export function allErrorSpecs(): ErrorSpec[] {
   return [...registry().values()];

@@ -6,6 +6,7 @@ import { dateInput, isoInstant, text } from "../schema-blocks.ts";
 import { Reason as ReasonText } from "../reason.ts";
 import type { Reason } from "./scoring-types.ts";
 import { BankCode } from "../bank-code.ts";
+import { errorCodes } from "../errors.ts";
 
 /** Rows per page of the accounts table. */
 export const ACCOUNTS_PAGE_SIZE = 50;
@@ -154,7 +155,11 @@ export const FlaggedAccount = z
   .meta({ id: "FlaggedAccount" });
 
 export const ApiError = z
-  .object({ code: z.string(), message: z.string(), requestId: z.string().optional() })
+  .object({
+    code: z.enum(errorCodes()).meta({ description: "One of the closed list of error codes (shared/errors.ts)." }),
+    message: z.string(),
+    requestId: z.string().optional(),
+  })
   .meta({ description: "What went wrong, in words a developer can act on." });
 
 export const FlaggedResponse = z
