@@ -184,4 +184,40 @@ describe("spike detection from posted events", () => {
     expect(suspect?.observed).toBe(2);
     expect(suspect!.expected).toBeLessThan(0.1);
   });
+
+  it("counts a verified wallet's link of another person's account as suspect at its second charge within minutes, not at one", async () => {
+    // Later at The 77 Bank (the alarm above has closed): two wallets with verified identity, opened
+    // minutes before, link other people's accounts. The first draws ¥30,000 then ¥20,000 (too little
+    // to be fresh and heavily charged); the second draws once (an honest newcomer's try).
+    const at = NOW.getTime() + 400 * MIN;
+    const wallets = [
+      { holder: "キムラ ユウジ", linkHolder: "モリ アキコ", charges: [30_000, 20_000] },
+      { holder: "ハヤシ マコト", linkHolder: "シミズ ケイコ", charges: [40_000] },
+    ];
+    const events = wallets.flatMap((w, k) => [
+      { id: `ver-acc-ev-${k}`, type: "account.opened" as const, occurredAt: new Date(at - 20 * MIN).toISOString(), account: { id: `ver-acc-${k}`, holderName: w.holder, carrierCustomer: false, identityVerified: true } },
+      {
+        id: `ver-lnk-ev-${k}`,
+        type: "link.registered" as const,
+        occurredAt: new Date(at - 16 * MIN + k * 1000).toISOString(),
+        link: { id: `ver-lnk-${k}`, accountId: `ver-acc-${k}`, bankCode: "0125", branchCode: "102", accountNumber: `865432${k}`, holderName: w.linkHolder, authMethod: "PIN" as const },
+      },
+      // the first charge 2 minutes after linking, the second 8 minutes after (in the bucket of `at − 8 min`)
+      ...w.charges.map((amountYen, j) => ({
+        id: `ver-chg-ev-${k}-${j}`,
+        type: "charge.completed" as const,
+        occurredAt: new Date(at - (14 - 6 * j) * MIN).toISOString(),
+        charge: { id: `ver-chg-${k}-${j}`, linkId: `ver-lnk-${k}`, amountYen },
+      })),
+    ]);
+    expect((await postAll(t.baseUrl, key, events)).rejected).toBe(0);
+    await runDetection(t.db, { now: new Date(at + 30_000) });
+    const { rows } = await t.db.pool.query<{ evidence: string; started_at: Date; reasons: Array<{ measure: string; observed: number }> }>(
+      "SELECT evidence, started_at, reasons FROM bank_alarm WHERE bank_code = '0125' AND ended_at IS NULL",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].evidence).toBe("SUSPECT_LINKS");
+    expect(rows[0].started_at.getTime()).toBe(Math.floor((at - 8 * MIN) / (5 * MIN)) * 5 * MIN);
+    expect(rows[0].reasons.find((r) => r.measure === "SUSPECT_LINKS")?.observed).toBe(1);
+  });
 });

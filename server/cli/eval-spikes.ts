@@ -8,13 +8,15 @@
 // (when baselines are weekly, as in a running system). The bonus day falls in the warm-up.
 // Roll the events up into the same 5- and 60-minute per-bank measures ingestion writes, then run
 //   - the previous rule (every per-series BURST/CUSUM spike alarms the bank: EVERY_SPIKE),
-//   - the bank-level alarm as it was before suspect links (PRIOR_ALARM: suspectP 0), and
+//   - the bank-level alarm as it was before suspect links (PRIOR_ALARM: suspectP 0),
+//   - the bank-level alarm as it was with suspect links of unverified wallets only (UNVERIFIED), and
 //   - the bank-level alarm (shared/volume/alarm.ts: BANK_ALARM) on the 5-minute lane's expected levels,
 //     the links charged near the limit within FRESH_LINK.minutes of linking (isFreshHeavy, as detection
 //     counts them from the charges) and the suspect links (isSuspectLink: another person's account
-//     linked within SUSPECT_LINK.minutes of opening a wallet without verified identity, as detection
-//     reads them from the links and their wallets). The detector sees only what the platform sends;
-//     the generator's labels serve only to score it,
+//     linked within SUSPECT_LINK.minutes of opening a wallet without verified identity, or by a
+//     verified wallet that then drew on it SUSPECT_LINK.verifiedCharges times within
+//     SUSPECT_LINK.chargeMinutes, as detection reads them from the links, their wallets and charges).
+//     The detector sees only what the platform sends; the generator's labels serve only to score it,
 // and report per attack size the recall and the delay to detection (end of the first alarming
 // bucket − the attack's first fraudulent link at the bank), the share known within one bucket (by
 // the end of the 5-minute bucket after the one the attack began in), and alarms per bank-week at
@@ -24,7 +26,7 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
-import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, isFreshHeavy, isSuspectLink, platformFreshShare, SUSPECT_LINK, platformSuspectShare, runBankAlarm, type BankAlarm, type BankAlarmParams } from "../../shared/volume/alarm.ts";
+import { DEFAULT_BANK_ALARM_PARAMS, FRESH_LINK, isFreshHeavy, isSuspectLink, platformFreshShare, SUSPECT_LINK, platformSuspectShare, runBankAlarm, type BankAlarm, type BankAlarmParams, type LinkSubject } from "../../shared/volume/alarm.ts";
 import { runSeries } from "../../shared/volume/series-run.ts";
 import { defaultParamsFor } from "../../shared/volume/params.ts";
 import type { VolumeMetric } from "../../shared/volume/types.ts";
@@ -69,8 +71,8 @@ interface Rollup {
   registeredAt: Map<string, { bankCode: string; t: number }>;
   /** link id → when it became fresh and heavily charged (isFreshHeavy), if it did */
   freshHeavyAt: Map<string, number>;
-  /** link ids whose registration was a suspect link (isSuspectLink) */
-  suspectIds: Set<string>;
+  /** link id → when its registration became a suspect link (isSuspectLink: when made, or at a verified wallet's second charge) */
+  suspectAt: Map<string, number>;
 }
 
 function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): Rollup {
@@ -107,7 +109,9 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
   // What detection reads about a link's wallet (server/features/volume/alarms.ts): opened when, by whom, verified.
   const accounts = new Map<string, { openedAtMs: number; holderName: string; identityVerified: boolean }>();
   const linkAccount = new Map<string, string>();
-  const suspectIds = new Set<string>();
+  const suspectAt = new Map<string, number>();
+  /** Links of verified wallets that are suspect once drawn on SUSPECT_LINK.verifiedCharges times (isSuspectLink's chargesSoFar). */
+  const pending = new Map<string, { subject: LinkSubject; charges: number; registered: boolean }>();
   for (const e of events) {
     const t = Date.parse(e.occurredAt);
     if (e.type === "account.opened") {
@@ -116,9 +120,17 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
       linkBank.set(e.link.id, e.link.bankCode);
       if (e.type === "link.registered") linkAccount.set(e.link.id, e.link.accountId);
       const wallet = accounts.get(linkAccount.get(e.link.id) ?? "");
-      if (wallet && isSuspectLink({ walletOpenedAtMs: wallet.openedAtMs, walletHolderName: wallet.holderName, identityVerified: wallet.identityVerified, linkedAtMs: t, linkHolderName: e.link.holderName })) {
-        mark("SUSPECT", e.link.bankCode, t);
-        if (e.type === "link.registered") suspectIds.add(e.link.id);
+      pending.delete(e.link.id);
+      if (wallet) {
+        const subject = { walletOpenedAtMs: wallet.openedAtMs, walletHolderName: wallet.holderName, identityVerified: wallet.identityVerified, linkedAtMs: t, linkHolderName: e.link.holderName };
+        if (isSuspectLink(subject)) {
+          mark("SUSPECT", e.link.bankCode, t);
+          mark("SUSPECT_UNVERIFIED", e.link.bankCode, t);
+          if (e.type === "link.registered") suspectAt.set(e.link.id, t);
+        } else if (wallet.identityVerified && isSuspectLink({ ...subject, chargesSoFar: SUSPECT_LINK.verifiedCharges })) {
+          // a verified wallet's link: suspect once its charges within SUSPECT_LINK.chargeMinutes reach verifiedCharges
+          pending.set(e.link.id, { subject, charges: 0, registered: e.type === "link.registered" });
+        }
       }
       fresh.set(e.link.id, { since: t, yen: 0, largest: 0, counted: false });
       if (e.type === "link.registered") registeredAt.set(e.link.id, { bankCode: e.link.bankCode, t });
@@ -128,6 +140,15 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
       if (!bank) continue;
       bump(bank, "CHARGE_COUNT", t, 1);
       bump(bank, "CHARGE_YEN", t, e.charge.amountYen);
+      const p = pending.get(e.charge.linkId);
+      if (p && t - p.subject.linkedAtMs <= SUSPECT_LINK.chargeMinutes * MIN) {
+        p.charges++;
+        if (isSuspectLink({ ...p.subject, chargesSoFar: p.charges })) {
+          mark("SUSPECT", bank, t);
+          if (p.registered) suspectAt.set(e.charge.linkId, t);
+          pending.delete(e.charge.linkId);
+        }
+      }
       const f = fresh.get(e.charge.linkId);
       if (f && !f.counted && t - f.since <= FRESH_LINK.minutes * MIN) {
         f.yen += e.charge.amountYen;
@@ -140,7 +161,7 @@ function rollUp(events: Iterable<PlatformEvent>, windowStart: Date, now: Date): 
       }
     }
   }
-  return { startMs, n5, n60, series, registeredAt, freshHeavyAt, suspectIds };
+  return { startMs, n5, n60, series, registeredAt, freshHeavyAt, suspectAt };
 }
 
 interface BankDetection {
@@ -157,12 +178,12 @@ interface PlatformShares {
   suspect: Float64Array;
 }
 
-function sharesOf(r: Rollup, banks: readonly { code: string }[], leaveOut?: number): PlatformShares {
+function sharesOf(r: Rollup, banks: readonly { code: string }[], leaveOut?: number, suspectKey = "SUSPECT"): PlatformShares {
   const empty = new Float64Array(r.n5);
   const links = (code: string) => r.series.get(`${code}|LINK_REGISTERED|5`) ?? empty;
   return {
     fresh: platformFreshShare(banks.map((b) => ({ links: links(b.code), freshHeavy: r.series.get(`${b.code}|FRESH_HEAVY|5`) })), r.n5, 36, leaveOut),
-    suspect: platformSuspectShare(banks.map((b) => ({ links: links(b.code), suspect: r.series.get(`${b.code}|SUSPECT|5`) })), r.n5, 36, leaveOut),
+    suspect: platformSuspectShare(banks.map((b) => ({ links: links(b.code), suspect: r.series.get(`${b.code}|${suspectKey}|5`) })), r.n5, 36, leaveOut),
   };
 }
 
@@ -193,7 +214,7 @@ function seriesOf(r: Rollup, bank: string): BankSeries {
   return { previous, expected5 };
 }
 
-function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, shares: PlatformShares, params: BankAlarmParams): BankAlarm[] {
+function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, shares: PlatformShares, params: BankAlarmParams, suspectKey = "SUSPECT"): BankAlarm[] {
   const v = (m: VolumeMetric) => r.series.get(`${bank}|${m}|5`) ?? new Float64Array(r.n5);
   return runBankAlarm(
     {
@@ -205,7 +226,7 @@ function alarmsOfBank(r: Rollup, bank: string, s: BankSeries, shares: PlatformSh
       yenExpected: s.expected5.get("CHARGE_YEN")!,
       freshHeavy: r.series.get(`${bank}|FRESH_HEAVY|5`),
       freshShare: shares.fresh,
-      suspect: r.series.get(`${bank}|SUSPECT|5`),
+      suspect: r.series.get(`${bank}|${suspectKey}|5`),
       suspectShare: shares.suspect,
       pinOnlyLinkPage: REFERENCE_BANKS.find((b) => b.code === bank)?.authMethod === "PIN",
     },
@@ -221,7 +242,7 @@ interface AttackOutcome {
   oneBucketMin: number;
   /** Whether the first fraudulent link itself was charged heavily (isFreshHeavy) before that bucket ended. */
   firstLinkHeavyInTime: boolean;
-  /** Whether the first fraudulent link was a suspect link (isSuspectLink). */
+  /** Whether the first fraudulent link was a suspect link (isSuspectLink) before that bucket ended. */
   firstLinkSuspect: boolean;
   /** Delay to detection per rule (null: not detected). */
   delayMin: Record<Rule, number | null>;
@@ -229,9 +250,10 @@ interface AttackOutcome {
 
 /**
  * The rules compared: the previous rule (every per-series spike names the bank), the bank alarm as it
- * was before suspect links (suspectP 0: the figures the README measured last), and the bank alarm.
+ * was before suspect links (suspectP 0), as it was with suspect links of unverified wallets only (the
+ * figures the README measured last), and the bank alarm.
  */
-const RULES = ["EVERY_SPIKE", "PRIOR_ALARM", "BANK_ALARM"] as const;
+const RULES = ["EVERY_SPIKE", "PRIOR_ALARM", "UNVERIFIED", "BANK_ALARM"] as const;
 type Rule = (typeof RULES)[number];
 
 interface SeedResult {
@@ -307,18 +329,21 @@ export function scoreSeed(prep: PreparedSeed, params: BankAlarmParams = alarmPar
   const sizeOf = new Map<string, string>();
   for (const size of ATTACK_SIZES) for (const b of size.banks) sizeOf.set(b, size.name);
   const outcomes: AttackOutcome[] = [];
-  const falseAlarms: Record<Rule, number> = { EVERY_SPIKE: 0, PRIOR_ALARM: 0, BANK_ALARM: 0 };
+  const falseAlarms: Record<Rule, number> = { EVERY_SPIKE: 0, PRIOR_ALARM: 0, UNVERIFIED: 0, BANK_ALARM: 0 };
   const alarmFalseByEvidence: Record<string, number> = {};
   let honestBanks = 0;
   const shares = sharesOf(rollup, REFERENCE_BANKS, leaveOut);
+  const sharesUnverified = sharesOf(rollup, REFERENCE_BANKS, leaveOut, "SUSPECT_UNVERIFIED");
   for (const bank of REFERENCE_BANKS) {
     const s = prep.series.get(bank.code)!;
     const alarms = alarmsOfBank(rollup, bank.code, s, shares, params);
     const prior = alarmsOfBank(rollup, bank.code, s, shares, { ...params, suspectP: 0, suspectPinOnlyP: 0 });
+    const unverified = alarmsOfBank(rollup, bank.code, s, sharesUnverified, params, "SUSPECT_UNVERIFIED");
     if (!attacked.has(bank.code)) {
       honestBanks++;
       falseAlarms.EVERY_SPIKE += s.previous.alarms.filter((a) => a.startedAtMs >= evalFromMs).length;
       falseAlarms.PRIOR_ALARM += prior.filter((a) => a.startedAt.getTime() >= evalFromMs).length;
+      falseAlarms.UNVERIFIED += unverified.filter((a) => a.startedAt.getTime() >= evalFromMs).length;
       const falseOnes = alarms.filter((a) => a.startedAt.getTime() >= evalFromMs);
       falseAlarms.BANK_ALARM += falseOnes.length;
       for (const a of falseOnes) {
@@ -341,10 +366,11 @@ export function scoreSeed(prep: PreparedSeed, params: BankAlarmParams = alarmPar
       startMs,
       oneBucketMin,
       firstLinkHeavyInTime: heavyAt !== undefined && heavyAt < startMs + oneBucketMin * MIN,
-      firstLinkSuspect: rollup.suspectIds.has(first.id),
+      firstLinkSuspect: (rollup.suspectAt.get(first.id) ?? Infinity) < startMs + oneBucketMin * MIN,
       delayMin: {
         EVERY_SPIKE: delayOf(s.previous, startMs, endMs),
         PRIOR_ALARM: delayOf(detection(prior), startMs, endMs),
+        UNVERIFIED: delayOf(detection(unverified), startMs, endMs),
         BANK_ALARM: delayOf(detection(alarms), startMs, endMs),
       },
     });
@@ -390,13 +416,13 @@ export function report(results: SeedResult[]): string {
   lines.push(`attacks whose first fraudulent link was itself charged near the limit (or ≥ ¥${FRESH_LINK.yen.toLocaleString("en-US")}) before that bucket ended; for the`);
   lines.push("others the first victim's account gave little or nothing, or its charges came later, and at a fifth of the attack's pace");
   lines.push("the next fraudulent link comes tens of minutes later:");
-  lines.push("  attack size                    heavy in time  suspect  either");
+  lines.push("  attack size                    heavy in time  suspect in time  either");
   for (const size of ATTACK_SIZES) {
     const xs = all.filter((a) => a.size === size.name);
     const share = (f: (a: AttackOutcome) => boolean) => fmt(xs.filter(f).length / xs.length);
-    lines.push(`  ${size.name.padEnd(30)} ${share((a) => a.firstLinkHeavyInTime).padStart(13)}  ${share((a) => a.firstLinkSuspect).padStart(7)}  ${share((a) => a.firstLinkHeavyInTime || a.firstLinkSuspect).padStart(6)}`);
+    lines.push(`  ${size.name.padEnd(30)} ${share((a) => a.firstLinkHeavyInTime).padStart(13)}  ${share((a) => a.firstLinkSuspect).padStart(15)}  ${share((a) => a.firstLinkHeavyInTime || a.firstLinkSuspect).padStart(6)}`);
   }
-  lines.push(`(suspect: another person's account linked within ${SUSPECT_LINK.minutes} minutes of opening a wallet without verified identity)`);
+  lines.push(`(suspect: another person's account linked within ${SUSPECT_LINK.minutes} minutes of opening a wallet without verified identity, or by a verified one that drew on it ${SUSPECT_LINK.verifiedCharges} times within ${SUSPECT_LINK.chargeMinutes} minutes)`);
   const weeks = results.reduce((s, r) => s + r.honestBankWeeks, 0);
   lines.push("");
   lines.push(`false alarms at never-attacked banks over ${fmt(weeks, 0)} bank-weeks (after a ${WARM_UP_DAYS}-day warm-up):`);

@@ -215,6 +215,18 @@ describe("isSuspectLink", () => {
     expect(link({})).toBe(true);
     expect(link({ linkedAtMs: opened + SUSPECT_LINK.minutes * 60_000 })).toBe(true);
   });
+  it("is a verified wallet's link of another person's account once it drew on it twice (SUSPECT_LINK.verifiedCharges), not after one charge", () => {
+    expect(SUSPECT_LINK.verifiedCharges).toBe(2);
+    expect(link({ identityVerified: true, chargesSoFar: 0 })).toBe(false);
+    expect(link({ identityVerified: true, chargesSoFar: 1 })).toBe(false);
+    expect(link({ identityVerified: true, chargesSoFar: 2 })).toBe(true);
+    expect(link({ identityVerified: true, chargesSoFar: 4 })).toBe(true);
+  });
+  it("charges do not make a verified wallet's link suspect when the account is the holder's own or a relative's, or the link came late", () => {
+    expect(link({ identityVerified: true, chargesSoFar: 3, linkHolderName: "ﾔﾏﾀﾞ ﾀﾛｳ" })).toBe(false);
+    expect(link({ identityVerified: true, chargesSoFar: 3, linkHolderName: "ヤマダ ハナコ" })).toBe(false);
+    expect(link({ identityVerified: true, chargesSoFar: 3, linkedAtMs: opened + (SUSPECT_LINK.minutes + 1) * 60_000 })).toBe(false);
+  });
   it("is not the holder's own account (in any width or spacing), a family account sharing the surname, a verified wallet's link or a later one", () => {
     expect(link({ linkHolderName: "ﾔﾏﾀﾞ ﾀﾛｳ" })).toBe(false);
     expect(link({ linkHolderName: "ヤマダ　タロウ" })).toBe(false);

@@ -24,7 +24,8 @@
 //     raises it at every bank, an attack at a few banks does not). A large bank needs a
 //     Poisson-unlikely count of them, not one, or
 //   SUSPECT LINKS: another person's bank account linked within minutes of opening a wallet whose
-//     holder is not identity-verified (isSuspectLink). This is the attack's first step and is seen
+//     holder is not identity-verified, or by a verified one that then draws on it twice within
+//     minutes (counted at that charge) (isSuspectLink). This is the attack's first step and is seen
 //     before any charge: it catches the first fraudulent link whose account was empty or gave only a
 //     customer-sized try, which FRESH LINKS CHARGED cannot tell from an honest one. Its expected level
 //     is the bank's expected links × the larger of suspectShare (an assumed share of honest links that

@@ -1,8 +1,9 @@
 // The bank-level alarm (shared/volume/alarm.ts) run live, after each detection run: per bank, on the
 // 5-minute lane's links and charged yen with their expected levels (held in detection's memory), the
 // links charged to the per-charge limit within minutes of linking (read here from the charges) and
-// the suspect links (another person's account linked minutes after opening an unverified wallet, read
-// here from the links and their wallets).
+// the suspect links (another person's account linked minutes after opening an unverified wallet, or
+// by a verified one that then drew on it again and again within minutes, read here from the links,
+// their wallets and charges).
 // What it finds is upserted into bank_alarm by (bank, end of the bucket it opened in): the incident
 // banner lists the open, unacknowledged ones.
 //
@@ -74,16 +75,28 @@ function freshHeavy(from: Date, to: Date): pg.QueryConfig {
   );
 }
 
-// Links (and link changes) made within SUSPECT_LINK.minutes of their wallet's opening by a wallet
-// without verified identity; whether the bank account is someone else's is decided by isSuspectLink
-// on these few rows (the name comparison normalises kana and spacing, see shared/accounts/names.ts).
+// Links (and link changes) made within SUSPECT_LINK.minutes of their wallet's opening: by a wallet
+// without verified identity (suspect when made), or by a verified one with the time of the charge on
+// it that reached SUSPECT_LINK.verifiedCharges within SUSPECT_LINK.chargeMinutes (suspect then; the
+// row is left out until that charge exists). Whether the bank account is someone else's is decided by
+// isSuspectLink on these few rows (the name comparison normalises kana and spacing, see
+// shared/accounts/names.ts).
 function suspectCandidates(from: Date, to: Date): pg.QueryConfig {
+  const charges = sql`make_interval(mins => ${SUSPECT_LINK.chargeMinutes})`;
   return pgQuery(
-    sql`SELECT v.bank_code, v.valid_from, v.holder_name AS link_holder, a.holder_name AS wallet_holder, a.opened_at
+    sql`SELECT v.bank_code, v.valid_from, v.holder_name AS link_holder, a.holder_name AS wallet_holder, a.opened_at,
+               a.identity_verified, nth.occurred_at AS charged_at
           FROM bank_link_version v
           JOIN bank_link l ON l.id = v.link_id
           JOIN wallet_account a ON a.id = l.account_id
-         WHERE v.valid_from >= ${from} AND v.valid_from <= ${to} AND NOT a.identity_verified
+          LEFT JOIN LATERAL (
+               SELECT c.occurred_at FROM charge c
+                WHERE a.identity_verified AND c.link_id = v.link_id AND c.occurred_at >= v.valid_from
+                  AND c.occurred_at <= v.valid_from + ${charges}
+                  AND (v.valid_to IS NULL OR c.occurred_at < v.valid_to)
+                ORDER BY c.occurred_at, c.id OFFSET ${SUSPECT_LINK.verifiedCharges - 1} LIMIT 1) nth ON true
+         WHERE v.valid_from >= ${from}::timestamptz - ${charges} AND v.valid_from <= ${to}
+           AND (NOT a.identity_verified OR nth.occurred_at IS NOT NULL)
            AND v.valid_from >= a.opened_at AND v.valid_from <= a.opened_at + make_interval(mins => ${SUSPECT_LINK.minutes})`,
     { name: "volume.alarm.suspect-links" },
   );
@@ -133,7 +146,9 @@ export async function advanceAlarms(
   const readTo = new Date(o.nowMs + BUCKET_MS);
   const [fresh, candidates, pinOnly] = await Promise.all([
     db.pool.query<{ bank_code: string; crossed_at: Date }>(freshHeavy(readFrom, readTo)),
-    db.pool.query<{ bank_code: string; valid_from: Date; link_holder: string; wallet_holder: string; opened_at: Date }>(suspectCandidates(readFrom, readTo)),
+    db.pool.query<{ bank_code: string; valid_from: Date; link_holder: string; wallet_holder: string; opened_at: Date; identity_verified: boolean; charged_at: Date | null }>(
+      suspectCandidates(readFrom, readTo),
+    ),
     db.pool.query<{ code: string }>({ ...PIN_ONLY_BANKS }),
   ]);
   const pinOnlyBanks = new Set(pinOnly.rows.map((r) => r.code));
@@ -144,8 +159,11 @@ export async function advanceAlarms(
   }
   const suspectByBank = new Map<string, number[]>();
   for (const r of candidates.rows) {
-    const at = r.valid_from.getTime();
-    if (!isSuspectLink({ walletOpenedAtMs: r.opened_at.getTime(), walletHolderName: r.wallet_holder, identityVerified: false, linkedAtMs: at, linkHolderName: r.link_holder })) continue;
+    const linkedAtMs = r.valid_from.getTime();
+    // An unverified wallet's link is suspect when made; a verified one's at the charge that made it so.
+    const at = r.identity_verified && r.charged_at ? r.charged_at.getTime() : linkedAtMs;
+    const subject = { walletOpenedAtMs: r.opened_at.getTime(), walletHolderName: r.wallet_holder, identityVerified: r.identity_verified, linkedAtMs, linkHolderName: r.link_holder };
+    if (!isSuspectLink({ ...subject, chargesSoFar: r.charged_at ? SUSPECT_LINK.verifiedCharges : 0 })) continue;
     if (!suspectByBank.has(r.bank_code)) suspectByBank.set(r.bank_code, []);
     suspectByBank.get(r.bank_code)!.push(at);
   }
