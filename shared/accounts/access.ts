@@ -17,6 +17,9 @@ export const accountsAccess = {
   "accounts.unfreeze": ACTORS,
   "accounts.markConfirmedFraud": ACTORS,
   "accounts.markLegitimate": ACTORS,
+  "accounts.reviewNext": ACTORS,
+  "accounts.reviewRelease": ACTORS,
+  "accounts.reviewStats": READERS,
   "accounts.rescoreAll": ["MANAGER", "ADMIN"],
   "accounts.rescoreStatus": READERS,
 } satisfies AccessMap;

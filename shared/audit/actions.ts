@@ -7,6 +7,8 @@ export const AUDIT_ACTIONS = [
   "account.unfreeze",
   "account.markConfirmedFraud",
   "account.markLegitimate",
+  "account.reviewClaim",
+  "account.reviewRelease",
   "accounts.export",
   "accounts.victimsExport",
   "accounts.rescoreAll",

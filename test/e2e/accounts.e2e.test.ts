@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
 import { loadDemoData } from "../../server/features/events/demo-load.ts";
+import { DEFAULT_FLAG_THRESHOLD } from "../../shared/accounts/index.ts";
 
 describe.runIf(browserTestsEnabled)("accounts in the browser", () => {
   let t: TestApp;
@@ -75,6 +76,37 @@ describe.runIf(browserTestsEnabled)("accounts in the browser", () => {
     const row = page.getByTestId("audit-table").locator("tr", { hasText: reason }).first();
     await expect(row.textContent()).resolves.toContain(accountId);
   }
+
+  it("an analyst works the review queue: takes the highest-scored unreviewed wallet, labels it, and the page moves on to the next one", async () => {
+    const page = await newPage(browser, t.baseUrl);
+    page.setDefaultTimeout(15_000);
+    try {
+      await signInThroughUi(page, "ANALYST");
+      await page.waitForURL("**/overview");
+      await page.goto("/accounts");
+      const strip = page.getByTestId("review-queue");
+      await strip.getByText(/\d+ flagged wallets? not reviewed yet \(0 being reviewed\) · the oldest has waited/).waitFor();
+      await page.screenshot({ path: "test-results/review-queue-strip.png" });
+      const [top] = (await t.db.pool.query<{ id: string }>(
+        "SELECT id FROM wallet_account WHERE flagged_at IS NOT NULL AND review_label IS NULL AND risk_score >= $1 ORDER BY risk_score DESC, flagged_at, id LIMIT 1",
+        [DEFAULT_FLAG_THRESHOLD],
+      )).rows;
+      await strip.getByRole("button", { name: "Review next" }).click();
+      await page.waitForURL(`**/accounts/${top.id}?review=1`);
+      await page.getByTestId("review-banner").getByText("You are reviewing this wallet").waitFor();
+      await page.screenshot({ path: "test-results/review-queue-account.png" });
+      await page.getByRole("button", { name: "Mark legitimate" }).click();
+      await page.getByRole("textbox", { name: "Reason" }).fill("Known customer: payday top-up, verified by phone");
+      await page.getByRole("dialog").getByRole("button", { name: "Mark legitimate" }).click();
+      await page.waitForURL((u) => u.pathname.startsWith("/accounts/") && !u.pathname.endsWith(top.id) && u.search === "?review=1");
+      await page.getByTestId("review-banner").getByText("You are reviewing this wallet").waitFor();
+      expect((await t.db.pool.query("SELECT review_label FROM wallet_account WHERE id = $1", [top.id])).rows[0].review_label).toBe("LEGITIMATE");
+    } catch (err) {
+      await page.screenshot({ path: "test-results/review-queue-failure.png", fullPage: true }).catch(() => {});
+      throw err;
+    }
+    await page.context().close();
+  }, 90_000);
 
   it("on a phone (390 px) the accounts table scrolls sideways with the checkbox and account columns pinned, and a row opens its account", async () => {
     const context = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 390, height: 844 }, timezoneId: "Asia/Tokyo", locale: "en-US" });

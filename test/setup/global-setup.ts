@@ -38,6 +38,8 @@ export default async function setup(project: TestProject) {
   }
   try {
     const admin = new pg.Client({ connectionString: adminUrl });
+    // Stopping the server after a failed migration ends this connection: the migration's error is the one to show.
+    admin.on("error", () => {});
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${TEMPLATE}`);

@@ -6,13 +6,14 @@ import { Alert, Anchor, Badge, Button, Center, Group, Loader, SimpleGrid, Stack,
 import { useDisclosure } from "@mantine/hooks";
 import { IconArrowLeft, IconCash } from "@tabler/icons-react";
 import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useCan } from "../auth/useMe.ts";
 import { LinksCard, ProfileCard, ReasonsCard, RelatedCard, StaffActionsCard, TimelineCard } from "./account-sections.tsx";
 import { LabelBadge, ReasonDialog, StatusBadge, type AccountActionName } from "./parts.tsx";
 import { useAccount } from "./queries.ts";
+import { ReviewBanner, useGoToNextReview } from "./ReviewQueue.tsx";
 
 export default function AccountPage() {
   const { t } = useTranslation("accounts");
@@ -22,6 +23,13 @@ export default function AccountPage() {
   const canCompensate = useCan("compensation.create");
   const [dialog, { open, close }] = useDisclosure(false);
   const [action, setAction] = useState<AccountActionName>("freeze");
+  // Review mode (opened from the review queue): a label moves on to the next wallet.
+  const [searchParams] = useSearchParams();
+  const reviewMode = searchParams.get("review") === "1";
+  const nextReview = useGoToNextReview();
+  const labelled = () => {
+    if (reviewMode && (action === "markConfirmedFraud" || action === "markLegitimate")) nextReview.go();
+  };
   const start = (a: AccountActionName) => {
     setAction(a);
     open();
@@ -79,6 +87,8 @@ export default function AccountPage() {
         </Group>
       </Group>
 
+      <ReviewBanner d={d} reviewMode={reviewMode} />
+
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <ReasonsCard d={d} />
         <ProfileCard d={d} />
@@ -92,7 +102,7 @@ export default function AccountPage() {
         <RelatedCard d={d} />
         <StaffActionsCard d={d} />
       </SimpleGrid>
-      <ReasonDialog action={action} accountIds={[a.id]} opened={dialog} onClose={close} />
+      <ReasonDialog action={action} accountIds={[a.id]} opened={dialog} onClose={close} onDone={labelled} />
     </Stack>
   );
 }

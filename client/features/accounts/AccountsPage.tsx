@@ -18,6 +18,7 @@ import { exportHref, readAccountsView, SORTABLE } from "./accounts-view.ts";
 import { AccountsFilterBar } from "./AccountsFilterBar.tsx";
 import { ACTION_COLORS, ReasonDialog, type AccountActionName } from "./parts.tsx";
 import { useAccountCount, useAccountList } from "./queries.ts";
+import { ReviewQueueStrip } from "./ReviewQueue.tsx";
 
 export default function AccountsPage() {
   const { t } = useTranslation(["accounts", "common"]);
@@ -106,6 +107,8 @@ export default function AccountsPage() {
           </Button>
         </Group>
       </Group>
+
+      <ReviewQueueStrip />
 
       <AccountsFilterBar url={url} filters={filters} />
 

@@ -50,3 +50,23 @@ export function useAccountActionMutation(action: AccountActionName, onSuccess: (
     }),
   );
 }
+
+/** The review queue's state (unreviewed, claimed, oldest wait, per analyst), refreshed every 30 s. */
+export function useReviewStats(enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.accounts.reviewStats.queryOptions(), enabled, refetchInterval: 30_000 });
+}
+
+/** Takes (or keeps) the next unreviewed flagged wallet; null when nobody's wallet is waiting. */
+export function useReviewNext() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(trpc.accounts.reviewNext.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() }) }));
+}
+
+/** Gives a held wallet back to the queue. */
+export function useReviewRelease() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(trpc.accounts.reviewRelease.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() }) }));
+}

@@ -54,6 +54,8 @@ export const audit = {
     account_unfreeze: "Account unfrozen",
     account_markConfirmedFraud: "Marked confirmed fraud",
     account_markLegitimate: "Marked legitimate",
+    account_reviewClaim: "Took a wallet from the review queue",
+    account_reviewRelease: "Gave a wallet back to the review queue",
     accounts_export: "Accounts exported (CSV)",
     accounts_victimsExport: "Likely victims exported (CSV)",
     accounts_rescoreAll: "Rescoring of all accounts started",

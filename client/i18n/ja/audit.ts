@@ -55,6 +55,8 @@ export const audit = {
     account_unfreeze: "アカウントの凍結を解除",
     account_markConfirmedFraud: "不正確定にした",
     account_markLegitimate: "正当と判定",
+    account_reviewClaim: "レビュー待ちから口座を担当",
+    account_reviewRelease: "担当口座をレビュー待ちに返却",
     accounts_export: "アカウントをCSV出力",
     accounts_victimsExport: "被害の可能性がある口座をCSV出力",
     accounts_rescoreAll: "全アカウントの再スコアリングを開始",

@@ -11,6 +11,7 @@ import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import type { AuditAction } from "../../../shared/audit/actions.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletActionEvents } from "../webhooks/events.ts";
+import { endReviews } from "./review-queue.ts";
 
 export type AccountAction = "freeze" | "unfreeze" | "markConfirmedFraud" | "markLegitimate";
 
@@ -43,6 +44,8 @@ export async function applyAccountAction(db: PrismaClient, actor: Actor, action:
         UPDATE wallet_account SET ${raw(change.column)} = ${change.value}::${raw(`"${change.cast}"`)}, updated_at = now()
         WHERE id = ANY(${toChange.map((r) => r.id)}::text[])`);
       await enqueueWebhookEvents(tx, walletActionEvents(action, toChange.map((r) => r.id)));
+      // A label is the end of a review: the wallet leaves the queue and whoever held it is free.
+      if (change.column === "review_label") await endReviews(tx, toChange.map((r) => r.id));
       const field = change.column === "status" ? "status" : "reviewLabel";
       for (const r of toChange) {
         await writeAudit(tx, actor, {

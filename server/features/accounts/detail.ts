@@ -5,6 +5,7 @@ import type { StoredReason } from "../../../shared/accounts/schemas.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { rows, sql, type Queryable } from "../../db/sql.ts";
+import { reviewHolder } from "./review-queue.ts";
 
 /** Timeline entries per account page (newest kept); a wallet with more shows the most recent. */
 export const TIMELINE_ENTRIES_MAX = 500;
@@ -161,6 +162,7 @@ export async function getAccount(db: Queryable, accountId: string) {
     totals: { chargedYen: totals.charged_yen, charges: totals.charges, spentYen: totals.spent_yen, spends: totals.spends },
     related,
     actions: actions.map((r) => ({ id: r.id, at: r.at, actorEmail: r.actor_email, actorRole: r.actor_role, action: r.action, reason: r.reason })),
+    review: await reviewHolder(db, accountId),
   };
 }
 

@@ -9,6 +9,7 @@ import { getAccount } from "./detail.ts";
 import { countAccounts, listAccounts } from "./list.ts";
 import { rescoreStatus, startRescoreAll } from "./rescore-job.ts";
 import { listVictims } from "./victims.ts";
+import { claimNextReview, releaseReview, reviewQueueStats } from "./review-queue.ts";
 import { allBanks } from "../../db/queries/banks.ts";
 
 export const accountsRouter = router({
@@ -29,5 +30,9 @@ export const accountsRouter = router({
   })),
   /** Banks for the table's bank filter. */
   banks: staffProcedure.input(z.void()).query(({ ctx }) => allBanks(ctx.pool)),
+  /** Review queue: take (or keep) the next unreviewed flagged wallet; give it back; the queue's state. */
+  reviewNext: staffProcedure.input(z.void()).mutation(({ ctx }) => claimNextReview(ctx.db, ctx.actor)),
+  reviewRelease: staffProcedure.input(AccountIdInput).mutation(({ ctx, input }) => releaseReview(ctx.db, ctx.actor, input.accountId)),
+  reviewStats: readProcedure.input(z.void()).query(({ ctx }) => reviewQueueStats(ctx.pool)),
   victims: readProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
 });
