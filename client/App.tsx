@@ -31,6 +31,7 @@ const NewCasePage = lazy(() => import("./features/compensation/NewCasePage.tsx")
 const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
 const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQueuePage.tsx"));
 const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
+const ReconciliationPage = lazy(() => import("./features/compensation/ReconciliationPage.tsx"));
 const ApprovalsPage = lazy(() => import("./features/approvals/ApprovalsPage.tsx"));
 const FeedHealthPage = lazy(() => import("./features/feeds/FeedHealthPage.tsx"));
 const WebhooksPage = lazy(() => import("./features/webhooks/WebhooksPage.tsx"));
@@ -112,6 +113,7 @@ export function App() {
           <Route path="compensation/cases/:caseId" element={<RoleGate page="/compensation/cases/:caseId"><CasePage /></RoleGate>} />
           <Route path="compensation/approvals" element={<RoleGate page="/compensation/approvals"><ApprovalQueuePage /></RoleGate>} />
           <Route path="compensation/batches" element={<RoleGate page="/compensation/batches"><PayoutBatchesPage /></RoleGate>} />
+          <Route path="compensation/reconciliation" element={<RoleGate page="/compensation/reconciliation"><ReconciliationPage /></RoleGate>} />
           <Route path="audit" element={<RoleGate page="/audit"><AuditPage /></RoleGate>} />
           <Route path="admin" element={<RoleGate page="/admin"><AdminPage /></RoleGate>} />
           <Route path="approvals" element={<RoleGate page="/approvals"><ApprovalsPage /></RoleGate>} />

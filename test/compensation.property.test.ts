@@ -10,6 +10,7 @@ import type { Database } from "../server/db/client.ts";
 import { createCase } from "../server/features/compensation/create-case.ts";
 import { decideCase } from "../server/features/compensation/decide-case.ts";
 import { createPayoutBatch } from "../server/features/compensation/payout.ts";
+import { importBankResult, markBatchSent } from "../server/features/compensation/payout-results.ts";
 import { compensationReport } from "../server/features/compensation/report.ts";
 import { listCases } from "../server/features/compensation/queries.ts";
 import { victimView } from "../server/features/compensation/victims.ts";
@@ -17,6 +18,7 @@ import type { StaffActor } from "../server/features/audit/write-audit.ts";
 import { AppError } from "../shared/errors.ts";
 import { canApprove, canApproveForVictim, victimsPaidByOnePerson, type CaseState } from "../shared/compensation/index.ts";
 import { ledgerByBank, unbalancedJournals } from "../server/features/compensation/ledger.ts";
+import { reconciliation } from "../server/features/compensation/reconciliation.ts";
 import { expectedCaseBalances, ledgerFigures, type LedgerAccount } from "../shared/compensation/ledger.ts";
 import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
 
@@ -40,7 +42,8 @@ afterAll(async () => {
 type Command =
   | { kind: "create"; actor: number; victim: number; picks: Array<{ charge: number; fraction: number }> }
   | { kind: "approve" | "reject" | "cancel"; actor: number; caseIndex: number }
-  | { kind: "pay"; caseIndexes: number[]; approvedOnly: boolean };
+  | { kind: "pay"; caseIndexes: number[]; approvedOnly: boolean }
+  | { kind: "result"; batchIndex: number; outcomes: Array<"settle" | "fail" | "skip"> };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -55,6 +58,8 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom("approve" as const, "approve" as const, "reject" as const, "cancel" as const), actor: fc.nat(2), caseIndex: fc.nat(20) }) },
   // Mostly batches of approved cases (the normal payout run), sometimes any cases (to be refused).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("pay" as const), caseIndexes: fc.array(fc.nat(20), { minLength: 1, maxLength: 4 }), approvedOnly: fc.boolean() }) },
+  // The bank's answer for a batch (#18): each line settled, failed or not yet in this file.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("result" as const), batchIndex: fc.nat(10), outcomes: fc.array(fc.constantFrom("settle" as const, "fail" as const, "skip" as const), { minLength: 4, maxLength: 4 }) }) },
 );
 
 interface ModelCase {
@@ -68,6 +73,8 @@ interface ModelCase {
   victim: number;
   lines: Array<{ chargeId: string; amountYen: number }>;
   totalYen: number;
+  /** The batch its money is in (approved, in flight, or paid through it). */
+  batchId: string | null;
 }
 
 async function wipe() {
@@ -108,6 +115,7 @@ describe("compensation sums (property)", () => {
           await insertCharges(db.prisma, await insertWallet(db.prisma, { riskScore: 30 }), victims[0], [77_000]);
 
           const cases: ModelCase[] = [];
+          const batches: Array<{ id: string; caseIds: string[]; sent: boolean }> = [];
           const heldYen = (chargeId: string) =>
             cases.filter((c) => c.state !== "REJECTED" && c.state !== "CANCELLED").reduce((s, c) => s + c.lines.filter((l) => l.chargeId === chargeId).reduce((a, l) => a + l.amountYen, 0), 0);
 
@@ -125,7 +133,7 @@ describe("compensation sums (property)", () => {
                 const res = await createCase(db.prisma, actor, { idempotencyKey: key(), holderName: victims[cmd.victim].holderName, lines, reason: "Property test create" });
                 expect(fits, "create succeeded although the model says it overpays").toBe(true);
                 count("create ok");
-                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, decidedById: null, bankCode: victims[cmd.victim].bankCode, branchCode: victims[cmd.victim].branchCode, accountNumber: victims[cmd.victim].accountNumber, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0) });
+                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, decidedById: null, bankCode: victims[cmd.victim].bankCode, branchCode: victims[cmd.victim].branchCode, accountNumber: victims[cmd.victim].accountNumber, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0), batchId: null });
               } catch (err) {
                 expect(appErrorCode(err)).toBe("COMPENSATION_EXCEEDS_CHARGE");
                 expect(fits, "create refused although the model says it fits").toBe(false);
@@ -135,13 +143,14 @@ describe("compensation sums (property)", () => {
               const pool = cmd.approvedOnly ? cases.filter((c) => c.state === "APPROVED") : cases;
               if (pool.length === 0) continue;
               const picked = [...new Set(cmd.caseIndexes.map((i) => pool[i % pool.length]))];
-              const payable = picked.every((c) => c.state === "APPROVED");
-              // Four eyes per victim at payout (#12 defect 1): the paid total, earlier batches included.
-              const fourEyes = victimsPaidByOnePerson([...cases.filter((c) => c.state === "PAID"), ...picked], THRESHOLD_YEN).length === 0;
+              const payable = picked.every((c) => c.state === "APPROVED" && c.batchId === null);
+              // Four eyes per victim at payout (#12 defect 1): the paid total, earlier batches (in flight too) included.
+              const fourEyes = victimsPaidByOnePerson([...cases.filter((c) => c.state === "PAID" || (c.state === "APPROVED" && c.batchId !== null)), ...picked], THRESHOLD_YEN).length === 0;
               try {
-                await createPayoutBatch(db.prisma, actors[1], { caseIds: picked.map((c) => c.id), reason: "Property test payout" });
+                const res = await createPayoutBatch(db.prisma, actors[1], { caseIds: picked.map((c) => c.id), reason: "Property test payout" });
                 expect(payable && fourEyes).toBe(true);
-                for (const c of picked) c.state = "PAID";
+                for (const c of picked) c.batchId = res.batchId;
+                batches.push({ id: res.batchId, caseIds: picked.map((c) => c.id), sent: false });
                 count("pay ok");
               } catch (err) {
                 const code = appErrorCode(err);
@@ -149,12 +158,40 @@ describe("compensation sums (property)", () => {
                 expect(payable && fourEyes).toBe(false);
                 count(`pay refused: ${code}`);
               }
+            } else if (cmd.kind === "result") {
+              if (batches.length === 0) continue;
+              const b = batches[cmd.batchIndex % batches.length];
+              if (!b.sent) {
+                await markBatchSent(db.prisma, actors[1], { batchId: b.id, bankReference: `REF-${b.id.slice(0, 8)}`, reason: "Property test: bank accepted" });
+                b.sent = true;
+              }
+              const lines = await db.prisma.payoutLine.findMany({ where: { batchId: b.id }, orderBy: { lineNo: "asc" } });
+              const rows = lines.flatMap((l, i) => {
+                const o = cmd.outcomes[i % cmd.outcomes.length];
+                // A resolved line is reported again as it was (the bank repeats itself).
+                if (l.status === "SETTLED") return [`${l.lineNo},${l.amountYen},SETTLED,`];
+                if (l.status === "FAILED") return [`${l.lineNo},${l.amountYen},FAILED,${l.failureCode}`];
+                return o === "skip" ? [] : [`${l.lineNo},${l.amountYen},${o === "settle" ? "SETTLED" : "FAILED"},${o === "settle" ? "" : "ACCOUNT_CLOSED"}`];
+              });
+              if (rows.length === 0) continue;
+              const out = await importBankResult(db.prisma, actors[1], { batchId: b.id, fileText: ["line,amount_yen,result,reason", ...rows].join("\n"), reason: "Property test: bank result" });
+              for (const l of lines) {
+                const c = cases.find((x) => x.id === l.caseId)!;
+                if (out.settled.includes(l.lineNo)) {
+                  c.state = "PAID";
+                  count("line settled");
+                }
+                if (out.failed.some((f) => f.lineNo === l.lineNo)) {
+                  c.batchId = null;
+                  count("line failed");
+                }
+              }
             } else {
               if (cases.length === 0) continue;
               const c = cases[cmd.caseIndex % cases.length];
               const actor = actors[cmd.actor];
               const target: CaseState = cmd.kind === "approve" ? "APPROVED" : cmd.kind === "reject" ? "REJECTED" : "CANCELLED";
-              const stateOk = cmd.kind === "cancel" ? c.state === "REQUESTED" || c.state === "APPROVED" : c.state === "REQUESTED";
+              const stateOk = cmd.kind === "cancel" ? c.state === "REQUESTED" || (c.state === "APPROVED" && c.batchId === null) : c.state === "REQUESTED";
               // Approving weighs the victim's total over all their cases (#12 defect 1); rejecting, this case.
               const authorityOk =
                 cmd.kind === "cancel" ||
@@ -237,12 +274,13 @@ describe("compensation sums (property)", () => {
           );
           for (const c of cases) {
             const mine = new Map(perCase.filter((r) => r.case_id === c.id).map((r) => [r.account, { postedYen: Number(r.posted_yen), pendingYen: Number(r.pending_yen) }]));
-            const want = expectedCaseBalances(c.state === "APPROVED" ? "PAYABLE" : c.state === "PAID" ? "PAID" : "NONE", c.totalYen);
+            const want = expectedCaseBalances(c.state === "APPROVED" ? (c.batchId ? "IN_FLIGHT" : "PAYABLE") : c.state === "PAID" ? "PAID" : "NONE", c.totalYen);
             expect(ledgerFigures(mine), `ledger of a ${c.state} case`).toEqual(want);
           }
-          const { rows: fromCharges } = await db.pool.query<{ bank_code: string; approved: string; paid: string }>(`
+          const { rows: fromCharges } = await db.pool.query<{ bank_code: string; approved: string; paid: string; in_flight: string }>(`
             SELECT c.bank_code,
                    COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'APPROVED'), 0)::int8 AS approved,
+                   COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'APPROVED' AND cc.payout_batch_id IS NOT NULL), 0)::int8 AS in_flight,
                    COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0)::int8 AS paid
               FROM charge c JOIN compensation_line l ON l.charge_id = c.id JOIN compensation_case cc ON cc.id = l.case_id
              GROUP BY c.bank_code`);
@@ -253,10 +291,15 @@ describe("compensation sums (property)", () => {
               loss: Number(r.approved) + Number(r.paid),
               payable: Number(r.approved),
               paid: Number(r.paid),
-              inFlight: 0,
+              inFlight: Number(r.in_flight),
             });
           }
           if (cases.some((c) => c.state === "PAID")) count("ledger checked with paid cases");
+          if (cases.some((c) => c.state === "APPROVED" && c.batchId)) count("ledger checked with cases in flight");
+          // The reconciliation page's sums say the same: no difference anywhere.
+          const rec = await reconciliation(db.prisma);
+          expect(rec.total.differenceYen).toEqual({ lossYen: 0, payableYen: 0, inFlightYen: 0, paidYen: 0 });
+          expect(rec.balanced).toBe(true);
 
           // 6. The queue's totals by state.
           const list = await listCases(db.prisma, actors[0], { limit: 500 });
@@ -269,7 +312,7 @@ describe("compensation sums (property)", () => {
       { numRuns: 20, seed: 20200905, endOnFailure: true },
     );
     console.log("compensation property outcomes:", Object.fromEntries([...seen].sort()));
-    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED"]) {
+    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "line settled", "line failed", "ledger checked with cases in flight", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED"]) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThan(0);
     }
   }, 300_000);

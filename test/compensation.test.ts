@@ -153,7 +153,7 @@ describe("creating a case", () => {
       SELECT gen_random_uuid(), 'raw-' || gen_random_uuid(), repeat('0', 64), bank_code, branch_code, account_number, holder_name, 1, 'raw insert', requested_by_id FROM compensation_case WHERE id = $1 RETURNING id`, [caseId]);
     await expect(t.db.pool.query(`INSERT INTO compensation_line (case_id, charge_id, amount_yen) VALUES ($1, $2, 1)`, [other.rows[0].id, s.chargeIds[0]])).rejects.toThrow(/more than the charge/);
     await expect(t.db.pool.query(`UPDATE compensation_line SET amount_yen = 0 WHERE case_id = $1`, [caseId])).rejects.toThrow(/amount_positive/);
-    await expect(t.db.pool.query(`UPDATE compensation_case SET state = 'PAID' WHERE id = $1`, [caseId])).rejects.toThrow(/paid_iff_batched/);
+    await expect(t.db.pool.query(`UPDATE compensation_case SET state = 'PAID' WHERE id = $1`, [caseId])).rejects.toThrow(/paid_in_batch/);
   });
 
   it("refuses charges of wallets that are not fraudulent, and charges of another victim", async () => {
@@ -319,11 +319,12 @@ describe("payout batches", () => {
     expect(payable.map((p) => p.id)).toEqual(expect.arrayContaining([a.caseId, b.caseId]));
     const batch = await manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [a.caseId, b.caseId], reason: "Weekly payout run" });
     expect(batch).toMatchObject({ caseCount: 2, totalYen: 20_000 });
+    // In the batch, not yet paid: PAID waits for the bank's result (#18, test/compensation.ledger.test.ts).
     for (const c of [a, b]) {
       const got = await manager.trpc.compensation.get.query({ caseId: c.caseId });
-      expect(got.state).toBe("PAID");
+      expect(got.state).toBe("APPROVED");
       expect(got.payoutBatch?.id).toBe(batch.batchId);
-      expect(got.history.at(-1)).toMatchObject({ action: "compensation.pay", reason: "Weekly payout run", actorEmail: manager.user.email });
+      expect(got.history.at(-1)).toMatchObject({ action: "compensation.batchCase", reason: "Weekly payout run", actorEmail: manager.user.email });
     }
     // A case can be in one batch only.
     expect(await errorOf(manager2.trpc.compensation.createPayoutBatch.mutate({ caseIds: [a.caseId], reason: "Pay it again" }))).toMatchObject({ code: "CASES_NOT_PAYABLE" });
@@ -371,15 +372,15 @@ describe("payout batches", () => {
     const ok = results.filter((r) => r.status === "fulfilled");
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const r of results) if (r.status === "rejected") expect((r.reason as TRPCClientError<never>).data).toMatchObject({ code: "CASES_NOT_PAYABLE", httpStatus: 409 });
-    // Whichever batch won (C alone can win first, leaving A and B refused), every paid case is in
-    // exactly one stored file, and a case still approved is in none.
+    // Whichever batch won (C alone can win first, leaving A and B refused), every batched case is in
+    // exactly one stored file, and a case in no batch is in none.
     const after = await t.db.prisma.compensationCase.findMany({ where: { id: { in: ids } }, select: { id: true, payoutBatchId: true, state: true } });
     const files = await t.db.prisma.payoutBatch.findMany();
     for (const c of after) {
-      expect(c.state === "PAID").toBe(c.payoutBatchId !== null);
-      expect(files.filter((f) => f.fileCsv.includes(c.id))).toHaveLength(c.state === "PAID" ? 1 : 0);
+      expect(c.state).toBe("APPROVED"); // paid only when the bank settles its line
+      expect(files.filter((f) => f.fileCsv.includes(c.id))).toHaveLength(c.payoutBatchId !== null ? 1 : 0);
     }
-    expect(after.filter((c) => c.state === "PAID").length).toBe(ok.reduce((n, r) => n + (r as PromiseFulfilledResult<{ caseCount: number }>).value.caseCount, 0));
+    expect(after.filter((c) => c.payoutBatchId !== null).length).toBe(ok.reduce((n, r) => n + (r as PromiseFulfilledResult<{ caseCount: number }>).value.caseCount, 0));
   });
 });
 

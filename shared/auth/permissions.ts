@@ -61,6 +61,7 @@ export const PAGE_REQUIRES = {
   "/compensation/cases/:caseId": "compensation.get",
   "/compensation/approvals": "compensation.approvalQueue",
   "/compensation/batches": "compensation.batches",
+  "/compensation/reconciliation": "compensation.reconciliation",
   "/audit": "audit.list",
   "/feeds": "feeds.health",
   "/admin": "admin.staffList",

@@ -20,6 +20,10 @@ export const compensationAccess = {
   "compensation.createPayoutBatch": ["MANAGER"],
   "compensation.batches": ["MANAGER"],
   "compensation.downloadBatch": ["MANAGER"],
+  "compensation.downloadZengin": ["MANAGER"],
+  "compensation.markBatchSent": ["MANAGER"],
+  "compensation.importBankResult": ["MANAGER"],
+  "compensation.reconciliation": ["MANAGER", "ADMIN"],
   // Totals only (no names or account numbers): also shown on the overview.
   "compensation.report": ALL_STAFF,
 } satisfies AccessMap;

@@ -17,6 +17,11 @@ export const COMPENSATION_ERRORS = {
   FOUR_EYES_REQUIRED: { status: 409, message: "A victim in this batch would be paid at or above the threshold on one person's decisions alone." },
   CASES_NOT_PAYABLE: { status: 409, message: "Some cases are not approved or are already in a payout batch." },
   BATCH_NOT_FOUND: { status: 404, message: "There is no payout batch with this id." },
+  BATCH_NOT_EXPORTED: { status: 409, message: "This batch was already marked as sent." },
+  BATCH_NOT_SENT: { status: 409, message: "Mark the batch as sent (with the bank's reference) before importing its results." },
+  BANK_RESULT_INVALID: { status: 422, message: "The bank result file cannot be read." },
+  BANK_RESULT_CONFLICT: { status: 409, message: "The bank result file contradicts lines already settled or failed." },
+  ZENGIN_NOT_WRITABLE: { status: 422, message: "A case cannot be written into a Zengin transfer file." },
   WALLET_NOT_FOUND: { status: 404, message: "There is no flagged or confirmed-fraud wallet account with this id." },
 } as const satisfies ErrorRegistry;
 

@@ -6,6 +6,7 @@ import { text } from "../schema-blocks.ts";
 import { CaseState, CreateCaseInput, Victim } from "./schemas.ts";
 import { Reason } from "../reason.ts";
 import { BankCode } from "../bank-code.ts";
+import { BankReference } from "./payout-lifecycle.ts";
 
 export const CASE_LIST_LIMIT_MAX = 500;
 
@@ -46,3 +47,13 @@ export type VictimSearchInput = z.infer<typeof VictimSearchInput>;
 
 export const ReportInput = z.object({ bankCode: BankCode.optional() }).optional();
 
+
+export const MarkBatchSentInput = z
+  .object({ batchId: z.uuid(), bankReference: BankReference, reason: Reason })
+  .meta({ description: "Record that the bank accepted a payout batch, with its acceptance reference" });
+export type MarkBatchSentInput = z.infer<typeof MarkBatchSentInput>;
+
+export const ImportBankResultInput = z
+  .object({ batchId: z.uuid(), fileText: text().min(1, "The result file is empty").max(1_000_000, "The result file is larger than 1 MB"), reason: Reason })
+  .meta({ description: "Import the bank's result file of a sent payout batch: each line settled or failed" });
+export type ImportBankResultInput = z.infer<typeof ImportBankResultInput>;

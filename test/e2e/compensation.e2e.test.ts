@@ -2,16 +2,39 @@
 // likely-victims list, the form pre-ticks the unpaid charges and refuses an overpayment, a double
 // click on submit creates one case above the threshold, support cannot approve it, a manager
 // approves it from the approval queue (evidence on the card), puts it into a payout batch and
-// downloads the file; the victim's outstanding amount becomes zero. Screenshots of the new-case form
+// downloads the CSV and the Zengin file (#18); the batch is marked sent, the bank's result fails
+// the line (account closed) and the case is payable again with the reason; the next batch settles
+// it, the victim's outstanding amount becomes zero and the reconciliation page shows no
+// difference. Screenshots of the new-case form
 // and the approval queue go to test-results/. Method: built SPA on a real server, Chromium.
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
 import { insertCharges, insertWallet, victimAccount } from "../compensation-fixtures.ts";
+import { parseZenginText } from "../../shared/compensation/zengin.ts";
 
 const SHOTS = "test-results";
+
+/** On the payouts page: open the batch, mark it sent with the reference, and import the bank's result. */
+async function markSentAndImport(page: Page, batch: { id: string; fileName: string }, reference: string, result: string) {
+  const item = page.getByTestId(`batch-${batch.id}`);
+  if (!(await item.getByTestId("mark-sent").isVisible())) await item.getByText(batch.fileName).click();
+  await item.getByTestId("mark-sent").click();
+  const sent = page.getByRole("dialog");
+  await sent.getByLabel("Bank acceptance reference").fill(reference);
+  await sent.getByLabel("Reason").fill("The bank accepted the transfer file");
+  await sent.getByRole("button", { name: "Mark sent" }).click();
+  await item.getByText(`reference ${reference}`).waitFor();
+  await item.getByTestId("import-result").click();
+  const imp = page.getByRole("dialog");
+  await imp.getByLabel("Result file contents").fill(result);
+  await imp.getByLabel("Reason").fill("Result file from the bank's portal");
+  await imp.getByRole("button", { name: "Import bank result" }).click();
+  await item.getByTestId("batch-status").filter({ hasText: "Closed" }).waitFor();
+}
 
 describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
   let t: TestApp;
@@ -145,12 +168,51 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     expect(saved.equals(Buffer.from(batch.fileCsv, "utf8"))).toBe(true);
     expect(saved.toString("utf8")).toContain(`${victim.accountNumber},ヤマダ タロウ,110000,${caseId}`);
 
+    // The Zengin file (#18): Shift_JIS, 120-byte records, the one transfer and its total.
+    const [zdl] = await Promise.all([manager.waitForEvent("download"), manager.getByRole("button", { name: "Download Zengin file" }).click()]);
+    const zbytes = readFileSync((await zdl.path())!);
+    expect(createHash("sha256").update(zbytes).digest("hex")).toBe((await t.db.prisma.payoutBatch.findUniqueOrThrow({ where: { id: batch.id } })).fileZenginSha256);
+    const zengin = parseZenginText(new TextDecoder("shift_jis", { fatal: true }).decode(zbytes));
+    expect(zengin.trailer).toEqual({ count: 1, totalYen: 110_000 });
+    expect(zengin.transfers[0]).toMatchObject({ bankCode: "0125", accountNumber: victim.accountNumber, holderName: "ﾔﾏﾀﾞ ﾀﾛｳ", amountYen: 110_000 });
+
+    // Sent, then the bank answers: account closed. The case is payable again, with the reason.
+    await markSentAndImport(manager, batch, "ACCEPT-0001", "line,amount_yen,result,reason\n1,110000,FAILED,ACCOUNT_CLOSED\n");
+    await manager.getByTestId(`batch-${batch.id}`).getByTestId("batch-lines").getByText("account closed").waitFor();
+    await manager.getByTestId("payable-cases").waitFor();
+    await manager.goto(`/compensation/cases/${caseId}`);
+    await manager.getByTestId("case-payout-failed").filter({ hasText: "the account is closed" }).waitFor();
+    await manager.screenshot({ path: `${SHOTS}/compensation-case-payout-failed.png`, fullPage: true });
+
+    // The next batch settles it.
+    await manager.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Payouts/ }).click();
+    await manager.waitForURL("**/compensation/batches");
+    const box2 = manager.getByLabel(`Select case ${caseId}`);
+    await box2.click();
+    await expect.poll(() => box2.isChecked(), { timeout: 30_000 }).toBe(true);
+    await manager.getByTestId("create-batch").click();
+    await manager.getByRole("dialog").getByLabel("Reason").fill("Second payout run after the victim's new account");
+    await manager.getByRole("dialog").getByRole("button", { name: "Create batch" }).click();
+    await manager.getByText("No approved cases are waiting for payout.").waitFor();
+    const batch2 = await t.db.prisma.payoutBatch.findFirstOrThrow({ where: { cases: { some: { id: caseId } } } });
+    expect(batch2.id).not.toBe(batch.id);
+    await markSentAndImport(manager, batch2, "ACCEPT-0002", "line,amount_yen,result,reason\n1,110000,SETTLED,\n");
+    await manager.getByTestId(`batch-${batch2.id}`).getByTestId("batch-lines").getByText("Settled").waitFor();
+    await manager.screenshot({ path: `${SHOTS}/compensation-payouts-lifecycle.png`, fullPage: true });
+
     // --- The victim is paid in full: outstanding zero on the case page and in the sums.
     await manager.goto(`/compensation/cases/${caseId}`);
     await manager.getByTestId("case-state").filter({ hasText: "Paid" }).first().waitFor();
     await expect(manager.getByTestId("victim-owed").textContent()).resolves.toContain("¥0 still owed");
     expect(await owedYen()).toBe(0);
     await manager.screenshot({ path: `${SHOTS}/compensation-case-paid.png`, fullPage: true });
+
+    // Reconciliation: the ledger and the cases agree, per bank and in total.
+    await manager.goto("/compensation/reconciliation");
+    await manager.getByTestId("reconciliation-status").filter({ hasText: "agree for every bank" }).waitFor();
+    expect(await manager.getByTestId("reconciliation").getByTestId("difference").count()).toBe(0);
+    await expect(manager.getByTestId("reconciliation-0125").textContent()).resolves.toContain("¥110,000");
+    await manager.screenshot({ path: `${SHOTS}/compensation-reconciliation.png`, fullPage: true });
     await manager.context().close();
   }, 120_000);
 });

@@ -266,12 +266,17 @@ async function compensationFlow(agents: FlowAgents, u: Unit, counters: { retries
     agents.support.trpc.compensation.create.mutate({ idempotencyKey: `rel-${u.chargeId}`, holderName: u.holderName, lines: [{ chargeId: u.chargeId, amountYen: u.amountYen }], reason: "reliability run: victim reported the charge" }),
   );
   for (let round = 0; round < 20; round++) {
-    const { state } = (await step(() => agents.support.trpc.compensation.get.query({ caseId: created.caseId }))) as { state: string };
+    const { state, payoutBatch } = (await step(() => agents.support.trpc.compensation.get.query({ caseId: created.caseId }))) as { state: string; payoutBatch: { id: string } | null };
     if (state === "PAID") return "PAID";
     try {
       if (state === "REQUESTED") await step(() => agents.support.trpc.compensation.approve.mutate({ caseId: created.caseId, reason: "reliability run: charge confirmed" }));
-      else if (state === "APPROVED") await step(() => agents.manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [created.caseId], reason: "reliability run: payout" }));
-      else return state;
+      else if (state === "APPROVED" && !payoutBatch) await step(() => agents.manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [created.caseId], reason: "reliability run: payout" }));
+      else if (state === "APPROVED" && payoutBatch) {
+        // In a one-case batch: the bank accepts it and settles its one line (#18: PAID only then).
+        const batchId = payoutBatch.id;
+        await step(() => agents.manager.trpc.compensation.markBatchSent.mutate({ batchId, bankReference: `REL-${batchId.slice(0, 8)}`, reason: "reliability run: bank accepted" })).catch(() => {});
+        await step(() => agents.manager.trpc.compensation.importBankResult.mutate({ batchId, fileText: `line,amount_yen,result,reason\n1,${u.amountYen},SETTLED,\n`, reason: "reliability run: bank result" }));
+      } else return state;
     } catch (err) {
       // A 4xx after a restart usually means the step had already happened: look again.
       if (isRetryable(err)) throw err;

@@ -64,6 +64,16 @@ export default function CasePage() {
           {t("casePage.paidIn", { file: c.payoutBatch.fileName, at: c.payoutBatch.createdAt })}
         </Alert>
       )}
+      {c.state === "APPROVED" && c.payoutBatch && (
+        <Alert color="blue" data-testid="case-in-flight">
+          {t("casePage.inFlight", { file: c.payoutBatch.fileName, at: c.payoutBatch.createdAt })}
+        </Alert>
+      )}
+      {c.state === "APPROVED" && !c.payoutBatch && c.payoutFailure && (
+        <Alert color="red" data-testid="case-payout-failed">
+          {t("casePage.payoutFailed", { reason: c.payoutFailure })}
+        </Alert>
+      )}
       {(c.state === "REJECTED" || c.state === "CANCELLED") && (
         <Alert color="gray">
           {t(c.state === "REJECTED" ? "casePage.rejectedBy" : "casePage.cancelledBy", { who: c.decidedByEmail, at: c.decidedAt, reason: c.decisionReason })}

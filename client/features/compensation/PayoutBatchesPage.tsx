@@ -1,13 +1,14 @@
-// Payout batches: managers pick approved cases, create one transfer file (built once, stored), and
-// download it again byte for byte; each batch lists what it contains. The cases picked live in the
-// URL (?cases=…) so a half-made selection can be shared.
+// Payout batches: managers pick approved cases, create one batch (its CSV and Zengin 総合振込 files
+// built once, stored), download them again byte for byte, mark the batch sent with the bank's
+// acceptance reference, and import the bank's result file: each line settles (the case is paid) or
+// fails (the case is payable again, with the reason). The cases picked live in the URL (?cases=…).
 import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { Link } from "react-router";
-import { Accordion, Alert, Anchor, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { Accordion, Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconDownload, IconFileDollar } from "@tabler/icons-react";
-import { useCreatePayoutBatch, useFetchPayoutFile, usePayableCases, usePayoutBatches } from "./queries.ts";
+import { IconDownload, IconFileDollar, IconScale, IconSend, IconUpload } from "@tabler/icons-react";
+import { useCreatePayoutBatch, useFetchPayoutFile, useFetchZenginFile, useImportBankResult, useMarkBatchSent, usePayableCases, usePayoutBatches } from "./queries.ts";
 import { useUrlParams } from "../../components/url-params.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { saveTextFile } from "../../lib/download.ts";
@@ -23,6 +24,44 @@ export default function PayoutBatchesPage() {
   const fetchPayoutFile = useFetchPayoutFile();
   const [confirming, setConfirming] = useState(false);
   const [downloading, setDownloading] = useState<string | null>(null);
+  const fetchZengin = useFetchZenginFile();
+  const [sending, setSending] = useState<string | null>(null);
+  const [bankReference, setBankReference] = useState("");
+  const [importing, setImporting] = useState<string | null>(null);
+  const [resultText, setResultText] = useState("");
+  const markSent = useMarkBatchSent(async () => {
+    notifications.show({ color: "green", message: t("payouts.markedSent") });
+    setSending(null);
+    setBankReference("");
+    await invalidate();
+  });
+  const importResult = useImportBankResult(async (res) => {
+    notifications.show({ color: res.failed.length ? "orange" : "green", message: t("payouts.imported", { settled: res.settled.length, failed: res.failed.length, unchanged: res.unchanged.length, pending: res.stillPending.length }) });
+    setImporting(null);
+    setResultText("");
+    await invalidate();
+  });
+
+  async function downloadZengin(batchId: string) {
+    setDownloading(`${batchId}:zengin`);
+    try {
+      const file = await fetchZengin(batchId);
+      // The Shift_JIS bytes exactly as stored (no re-encoding: the SHA-256 stays the batch's).
+      const bytes = Uint8Array.from(atob(file.base64), (ch) => ch.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: "text/plain;charset=shift_jis" }));
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = file.fileName;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      notifications.show({ color: "red", message: errorMessage(err) });
+    } finally {
+      setDownloading(null);
+    }
+  }
 
   const payableIds = new Set((payable.data ?? []).map((c) => c.id));
   const selected = (params.get("cases") ?? "").split(",").filter((id) => payableIds.has(id));
@@ -52,7 +91,12 @@ export default function PayoutBatchesPage() {
   return (
     <Stack>
       <div>
-        <Title order={2}>{t("payouts.title")}</Title>
+        <Group justify="space-between">
+          <Title order={2}>{t("payouts.title")}</Title>
+          <Button component={Link} to="/compensation/reconciliation" variant="light" leftSection={<IconScale size={16} />}>
+            {t("payouts.reconciliation")}
+          </Button>
+        </Group>
         <Text c="dimmed" size="sm">
           {t("payouts.subtitle")}
         </Text>
@@ -127,12 +171,17 @@ export default function PayoutBatchesPage() {
         {batches.data && batches.data.length > 0 && (
           <Accordion variant="separated" data-testid="batches">
             {batches.data.map((b) => (
-              <Accordion.Item key={b.id} value={b.id}>
+              <Accordion.Item key={b.id} value={b.id} data-testid={`batch-${b.id}`}>
                 <Accordion.Control>
                   <Group justify="space-between" pr="md">
-                    <Text size="sm" fw={500}>
-                      {b.fileName}
-                    </Text>
+                    <Group gap="xs">
+                      <Text size="sm" fw={500}>
+                        {b.fileName}
+                      </Text>
+                      <Badge size="sm" color={b.status === "CLOSED" ? "green" : b.status === "SENT" ? "blue" : "gray"} data-testid="batch-status">
+                        {t(`payouts.status.${b.status}`)}
+                      </Badge>
+                    </Group>
                     <Text size="sm" c="dimmed">
                       {t("payouts.batchLine", { count: b.caseCount, yen: b.totalYen, at: b.createdAt, who: b.createdByEmail })}
                     </Text>
@@ -143,19 +192,57 @@ export default function PayoutBatchesPage() {
                     <Text size="xs" c="dimmed" ff="monospace">
                       SHA-256 {b.fileSha256}
                     </Text>
-                    <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={downloading === b.id} onClick={() => download(b.id)}>
-                      {t("payouts.download")}
-                    </Button>
+                    <Group gap="xs">
+                      <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={downloading === b.id} onClick={() => download(b.id)}>
+                        {t("payouts.download")}
+                      </Button>
+                      {b.hasZengin && (
+                        <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={downloading === `${b.id}:zengin`} onClick={() => downloadZengin(b.id)}>
+                          {t("payouts.downloadZengin")}
+                        </Button>
+                      )}
+                      {b.status === "EXPORTED" && (
+                        <Button size="xs" leftSection={<IconSend size={14} />} onClick={() => setSending(b.id)} data-testid="mark-sent">
+                          {t("payouts.markSent")}
+                        </Button>
+                      )}
+                      {b.status === "SENT" && (
+                        <Button size="xs" leftSection={<IconUpload size={14} />} onClick={() => setImporting(b.id)} data-testid="import-result">
+                          {t("payouts.importResult")}
+                        </Button>
+                      )}
+                    </Group>
                   </Group>
-                  <Table verticalSpacing={2}>
+                  {b.zenginError && (
+                    <Alert color="orange" mb="xs">
+                      {t("payouts.noZengin", { why: b.zenginError })}
+                    </Alert>
+                  )}
+                  {b.bankReference && (
+                    <Text size="sm" mb="xs">
+                      {t("payouts.sentWith", { ref: b.bankReference, at: b.sentAt })}
+                    </Text>
+                  )}
+                  <Table verticalSpacing={2} data-testid="batch-lines">
                     <Table.Tbody>
                       {b.cases.map((c) => (
-                        <Table.Tr key={c.id}>
+                        <Table.Tr key={`${c.lineNo}`}>
+                          <Table.Td w={40}>{c.lineNo}</Table.Td>
                           <Table.Td>
                             {c.holderName} · {c.bankCode} · {c.branchCode} · <Text span ff="monospace">{c.accountNumberMasked}</Text>
                           </Table.Td>
                           <Table.Td ta="right">
                             <Yen value={c.totalYen} />
+                          </Table.Td>
+                          <Table.Td>
+                            <Badge size="sm" variant="light" color={c.status === "SETTLED" ? "green" : c.status === "FAILED" ? "red" : "gray"} data-testid="line-status">
+                              {t(`payouts.lineStatus.${c.status}`)}
+                            </Badge>
+                            {c.failureCode && (
+                              <Text span size="xs" c="red" ml={6}>
+                                {t(`payouts.failure.${c.failureCode}`, { defaultValue: c.failureCode })}
+                              </Text>
+                            )}
                           </Table.Td>
                           <Table.Td>
                             <Anchor component={Link} to={`/compensation/cases/${c.id}`} size="sm">
@@ -173,6 +260,46 @@ export default function PayoutBatchesPage() {
         )}
       </Card>
 
+      {sending && (
+        <ReasonDialog
+          opened
+          title={t("payouts.markSentTitle")}
+          description={
+            <TextInput label={t("payouts.bankReference")} description={t("payouts.bankReferenceHint")} value={bankReference} onChange={(e) => setBankReference(e.currentTarget.value)} />
+          }
+          confirmLabel={t("payouts.markSent")}
+          pending={markSent.isPending}
+          error={markSent.error}
+          onConfirm={(reason) => markSent.mutate({ batchId: sending, bankReference: bankReference.trim(), reason })}
+          onClose={() => setSending(null)}
+        />
+      )}
+      {importing && (
+        <ReasonDialog
+          opened
+          title={t("payouts.importTitle")}
+          description={
+            <Stack gap="xs">
+              <Text size="sm">{t("payouts.importText")}</Text>
+              <input
+                type="file"
+                accept=".csv,text/csv,text/plain"
+                aria-label={t("payouts.resultFile")}
+                onChange={async (e) => {
+                  const f = e.currentTarget.files?.[0];
+                  if (f) setResultText(await f.text());
+                }}
+              />
+              <Textarea label={t("payouts.resultText")} value={resultText} onChange={(e) => setResultText(e.currentTarget.value)} autosize minRows={3} maxRows={10} ff="monospace" />
+            </Stack>
+          }
+          confirmLabel={t("payouts.importResult")}
+          pending={importResult.isPending}
+          error={importResult.error}
+          onConfirm={(reason) => importResult.mutate({ batchId: importing, fileText: resultText, reason })}
+          onClose={() => setImporting(null)}
+        />
+      )}
       {confirming && (
         <ReasonDialog
           opened

@@ -69,6 +69,28 @@ export function useFetchPayoutFile() {
   return (batchId: string) => queryClient.fetchQuery({ ...trpc.compensation.downloadBatch.queryOptions({ batchId }), staleTime: 0 });
 }
 
+/** Fetches a stored Zengin file (base64 of its Shift_JIS bytes), always fresh. */
+export function useFetchZenginFile() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return (batchId: string) => queryClient.fetchQuery({ ...trpc.compensation.downloadZengin.queryOptions({ batchId }), staleTime: 0 });
+}
+
+export function useMarkBatchSent(onSuccess: (res: Out["markBatchSent"]) => unknown) {
+  const trpc = useTRPC();
+  return useMutationOnce(useMutation(trpc.compensation.markBatchSent.mutationOptions({ onSuccess })));
+}
+
+export function useImportBankResult(onSuccess: (res: Out["importBankResult"]) => unknown) {
+  const trpc = useTRPC();
+  return useMutationOnce(useMutation(trpc.compensation.importBankResult.mutationOptions({ onSuccess })));
+}
+
+export function useReconciliation() {
+  const trpc = useTRPC();
+  return useQuery(trpc.compensation.reconciliation.queryOptions());
+}
+
 export function useCreatePayoutBatch(onSuccess: (res: Out["createPayoutBatch"]) => unknown) {
   const trpc = useTRPC();
   return useMutationOnce(useMutation(trpc.compensation.createPayoutBatch.mutationOptions({ onSuccess })));

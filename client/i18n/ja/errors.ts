@@ -54,6 +54,11 @@ export const errorsJa: Record<ErrorCode, string> = {
   SELF_APPROVAL_NOT_ALLOWED: "依頼した本人は承認できません。別の担当者の承認が必要です。",
   CASES_NOT_PAYABLE: "承認されていない案件、またはすでに支払バッチに含まれている案件があります。",
   BATCH_NOT_FOUND: "この支払バッチは見つかりません。",
+  BATCH_NOT_EXPORTED: "この支払バッチはすでに送信済みです。",
+  BATCH_NOT_SENT: "結果を取り込む前に、銀行の受付番号を入れて送信済みにしてください。",
+  BANK_RESULT_INVALID: "銀行の結果ファイルを読めません。",
+  BANK_RESULT_CONFLICT: "銀行の結果ファイルが、すでに完了または不能になった明細と食い違っています。",
+  ZENGIN_NOT_WRITABLE: "全銀形式の振込ファイルに書けない案件があります。",
   WALLET_NOT_FOUND: "このIDの要注意または不正確定のウォレットアカウントはありません。",
   // shared/approvals/errors.ts
   FOUR_EYES_REQUIRED: "二人目の担当者の承認が必要です。保護を弱める変更は別の担当者に承認を依頼するか緊急手続きを使い、基準額以上の支払は二人の判断を経てください。",

@@ -39,10 +39,18 @@ export async function decideCase(
       await lockVictims(tx, [victim]);
     }
     // The row lock orders this against a concurrent approve/cancel and against payout batching.
-    const [row] = await tx.$queryRaw<Array<{ id: string; state: CaseState; total_yen: number; requested_by_id: string; bank_code: string; branch_code: string; account_number: string }>>(sql`
-      SELECT id, state::text AS state, total_yen, requested_by_id::text AS requested_by_id, bank_code, branch_code, account_number
+    const [row] = await tx.$queryRaw<Array<{ id: string; state: CaseState; total_yen: number; requested_by_id: string; bank_code: string; branch_code: string; account_number: string; payout_batch_id: string | null }>>(sql`
+      SELECT id, state::text AS state, total_yen, requested_by_id::text AS requested_by_id, bank_code, branch_code, account_number, payout_batch_id::text AS payout_batch_id
         FROM compensation_case WHERE id = ${args.caseId}::uuid FOR UPDATE`);
     if (!row) throw compensationError("CASE_NOT_FOUND");
+    if (args.decision === "cancel" && row.state === "APPROVED" && row.payout_batch_id) {
+      // Its money is on its way in a batch: only the bank's result can take it back.
+      throw compensationError(
+        "INVALID_TRANSITION",
+        `This case is in payout batch ${row.payout_batch_id.slice(0, 8)}, so it cannot be cancelled until the bank's result for that batch says its transfer failed.`,
+        { state: row.state, payoutBatchId: row.payout_batch_id },
+      );
+    }
     const transition = assertTransition(row.state, to);
     if (!transition.ok) {
       throw compensationError(

@@ -1,5 +1,8 @@
-// Payout batches: approved cases become PAID together with one transfer file, built once and
-// stored, so every download returns the same bytes. A case enters at most one batch.
+// Payout batches (#18): approved cases go out together in one transfer file (CSV and Zengin 総合振込,
+// each built once and stored, so every download returns the same bytes), one payout line per case,
+// its money a PENDING ledger journal. The batch is then marked sent with the bank's acceptance
+// reference, and the bank's result file settles or fails each line (payout-results.ts): a case is
+// PAID only when its line settles. A case is in at most one line that has not failed.
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
@@ -12,13 +15,22 @@ import { buildPayoutCsv, victimKey, victimsPaidByOnePerson, type PayoutRow } fro
 import type { CreatePayoutBatchInput } from "../../../shared/compensation/schemas.ts";
 import { approvalThresholdYen, lockVictims } from "./service.ts";
 import { num } from "./sql.ts";
-import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
-import { compensationPaidEvents } from "../webhooks/events.ts";
-import { payoutExportedJournal, payoutSettledJournal } from "../../../shared/compensation/ledger.ts";
-import { postJournal, resolvePending } from "./ledger.ts";
+import { payoutExportedJournal } from "../../../shared/compensation/ledger.ts";
+import { buildZenginFile, toZenginKana, ZenginError, type ZenginTransfer } from "../../../shared/compensation/zengin.ts";
+import { postJournal } from "./ledger.ts";
+import { zenginSender } from "./zengin-sender.ts";
 
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+function sha256Hex(data: string | Uint8Array): string {
+  return typeof data === "string" ? createHash("sha256").update(data, "utf8").digest("hex") : createHash("sha256").update(data).digest("hex");
+}
+
+/** A bank's kana name as a Zengin field, or blank when it has none that fits (the field is optional). */
+function zenginSafe(name: string): string {
+  try {
+    return toZenginKana(name).length <= 15 ? name : "";
+  } catch {
+    return "";
+  }
 }
 
 export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, input: CreatePayoutBatchInput) {
@@ -49,7 +61,11 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
     const thresholdYen = await approvalThresholdYen(tx);
     const victims = new Map(rows.map((r) => [victimKey(r.bank_code, r.branch_code, r.account_number), r]));
     const paidBefore = await tx.compensationCase.findMany({
-      where: { state: "PAID", OR: [...victims.values()].map((r) => ({ bankCode: r.bank_code, branchCode: r.branch_code, accountNumber: r.account_number })) },
+      // Paid, or on its way in an earlier batch.
+      where: {
+        OR: [{ state: "PAID" }, { state: "APPROVED", payoutBatchId: { not: null } }],
+        AND: [{ OR: [...victims.values()].map((r) => ({ bankCode: r.bank_code, branchCode: r.branch_code, accountNumber: r.account_number })) }],
+      },
       select: { bankCode: true, branchCode: true, accountNumber: true, totalYen: true, requestedById: true, decidedById: true },
     });
     const alone = victimsPaidByOnePerson(
@@ -82,6 +98,30 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
       amountYen: r.total_yen,
     }));
     const file = buildPayoutCsv(payoutRows, { id: batchId, createdAt });
+    // One Zengin data record per case, numbered as its payout line: the bank's result names lines.
+    const bankKana = new Map(
+      (await tx.bank.findMany({ where: { code: { in: [...new Set(rows.map((r) => r.bank_code))] } }, select: { code: true, nameKana: true } })).map((b) => [b.code, b.nameKana ?? ""]),
+    );
+    const transfers: ZenginTransfer[] = rows.map((r, i) => ({
+      bankCode: r.bank_code,
+      bankName: zenginSafe(bankKana.get(r.bank_code) ?? ""),
+      branchCode: r.branch_code,
+      accountNumber: r.account_number,
+      holderName: r.holder_name,
+      amountYen: r.total_yen,
+      reference: String(i + 1),
+    }));
+    // A name the Zengin format cannot carry (kanji, say) leaves the batch with its CSV only, and
+    // says why: the batch is not refused, as it was not before the Zengin file existed.
+    let zengin: { bytes: Uint8Array } | null = null;
+    let zenginError: string | null = null;
+    try {
+      zengin = buildZenginFile(zenginSender(), transfers, createdAt);
+    } catch (err) {
+      if (!(err instanceof ZenginError)) throw err;
+      const at = rows.find((r) => err.message.includes(`"${r.holder_name}"`));
+      zenginError = `${err.message}${at ? ` (case ${at.id.slice(0, 8)})` : ""}`;
+    }
     await tx.payoutBatch.create({
       data: {
         id: batchId,
@@ -92,32 +132,45 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
         fileName: file.fileName,
         fileCsv: file.csv,
         fileSha256: sha256Hex(file.csv),
+        status: "EXPORTED",
+        fileZengin: zengin ? Buffer.from(zengin.bytes) : null,
+        fileZenginSha256: zengin ? sha256Hex(zengin.bytes) : null,
+        zenginError,
       },
     });
     // Enforced in SQL as well: only approved cases not yet in a batch move, and all of them must.
-    const paid = await tx.$executeRaw(sql`
+    // They stay APPROVED (payable, in flight) until the bank settles their line.
+    const moved = await tx.$executeRaw(sql`
       UPDATE compensation_case
-         SET state = 'PAID', payout_batch_id = ${batchId}::uuid, paid_at = ${createdAt}
+         SET payout_batch_id = ${batchId}::uuid, payout_failure = NULL
        WHERE id = ANY(${caseIds}::uuid[]) AND state = 'APPROVED' AND payout_batch_id IS NULL`);
-    if (paid !== caseIds.length) {
+    if (moved !== caseIds.length) {
       throw compensationError("CASES_NOT_PAYABLE", "Some cases changed while the batch was being made. Reload the list and try again.");
     }
-    // Ledger: the money goes in flight and, the case being paid with the batch, is settled at once.
-    for (const r of rows) {
-      const money = { caseId: r.id, bankCode: r.bank_code, totalYen: r.total_yen };
-      const pendingId = await postJournal(tx, payoutExportedJournal(money), { actorId: actor.id, batchId });
-      await resolvePending(tx, pendingId, "POST", "payout.settled", { actorId: actor.id, batchId });
-      await postJournal(tx, payoutSettledJournal(money), { actorId: actor.id, batchId });
-    }
-    await enqueueWebhookEvents(tx, compensationPaidEvents(rows, batchId, createdAt));
-    for (const r of rows) {
+    // Ledger: each line's money goes in flight (pending until the bank's result posts or voids it).
+    for (const [i, r] of rows.entries()) {
+      const pendingId = await postJournal(tx, payoutExportedJournal({ caseId: r.id, bankCode: r.bank_code, totalYen: r.total_yen }), { actorId: actor.id, batchId });
+      await tx.payoutLine.create({
+        data: {
+          id: randomUUID(),
+          batchId,
+          lineNo: i + 1,
+          caseId: r.id,
+          bankCode: r.bank_code,
+          branchCode: r.branch_code,
+          accountNumber: r.account_number,
+          holderName: r.holder_name,
+          amountYen: r.total_yen,
+          pendingJournalId: pendingId,
+        },
+      });
       await writeAudit(tx, actor, {
-        action: "compensation.pay",
+        action: "compensation.batchCase",
         targetType: "case",
         targetId: r.id,
         reason: input.reason,
         before: { state: "APPROVED" },
-        after: { state: "PAID", payoutBatchId: batchId, amountYen: r.total_yen },
+        after: { state: "APPROVED", payoutBatchId: batchId, line: i + 1, amountYen: r.total_yen },
       });
     }
     await writeAudit(tx, actor, {
@@ -125,7 +178,7 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
       targetType: "batch",
       targetId: batchId,
       reason: input.reason,
-      after: { caseCount: file.caseCount, totalYen: file.totalYen, fileName: file.fileName, caseIds },
+      after: { caseCount: file.caseCount, totalYen: file.totalYen, fileName: file.fileName, caseIds, zenginSha256: zengin ? sha256Hex(zengin.bytes) : null, zenginError, status: "EXPORTED" },
     });
     return { batchId, fileName: file.fileName, caseCount: file.caseCount, totalYen: file.totalYen };
   });
@@ -143,9 +196,15 @@ export async function listBatches(db: PrismaClient) {
       totalYen: true,
       fileName: true,
       fileSha256: true,
-      cases: {
-        select: { id: true, bankCode: true, branchCode: true, accountNumber: true, holderName: true, totalYen: true },
-        orderBy: { id: "asc" },
+      fileZenginSha256: true,
+      zenginError: true,
+      status: true,
+      sentAt: true,
+      bankReference: true,
+      closedAt: true,
+      lines: {
+        select: { lineNo: true, caseId: true, bankCode: true, branchCode: true, accountNumber: true, holderName: true, amountYen: true, status: true, failureCode: true, resolvedAt: true },
+        orderBy: { lineNo: "asc" },
       },
     },
   });
@@ -160,7 +219,13 @@ export async function listBatches(db: PrismaClient) {
     totalYen: num(b.totalYen),
     fileName: b.fileName,
     fileSha256: b.fileSha256,
-    cases: b.cases.map(({ accountNumber, ...c }) => ({ ...c, accountNumberMasked: maskAccountNumber(accountNumber) })),
+    hasZengin: b.fileZenginSha256 !== null,
+    zenginError: b.zenginError,
+    status: b.status,
+    sentAt: b.sentAt,
+    bankReference: b.bankReference,
+    closedAt: b.closedAt,
+    cases: b.lines.map(({ accountNumber, caseId, amountYen, ...l }) => ({ ...l, id: caseId, totalYen: amountYen, accountNumberMasked: maskAccountNumber(accountNumber) })),
   }));
 }
 
@@ -176,4 +241,22 @@ export async function downloadBatch(db: PrismaClient, actor: StaffActor, batchId
     writeAudit(tx, actor, { action: "compensation.downloadBatch", targetType: "batch", targetId: batch.id, after: { fileName: batch.fileName, sha256: batch.fileSha256 } }),
   );
   return { fileName: batch.fileName, csv: batch.fileCsv, sha256: batch.fileSha256 };
+}
+
+/** The stored Zengin file, exactly (base64 of its Shift_JIS bytes). Audited like the CSV. */
+export async function downloadZengin(db: PrismaClient, actor: StaffActor, batchId: string) {
+  const batch = await db.payoutBatch.findUnique({ where: { id: batchId }, select: { id: true, fileName: true, fileZengin: true, fileZenginSha256: true, zenginError: true } });
+  if (!batch) throw compensationError("BATCH_NOT_FOUND");
+  if (!batch.fileZengin || !batch.fileZenginSha256) {
+    throw compensationError("ZENGIN_NOT_WRITABLE", batch.zenginError ? `Batch ${batch.id.slice(0, 8)} has no Zengin file: ${batch.zenginError}` : `Batch ${batch.id.slice(0, 8)} was made before Zengin files existed: use its CSV.`);
+  }
+  const bytes = new Uint8Array(batch.fileZengin);
+  if (sha256Hex(bytes) !== batch.fileZenginSha256) {
+    throw new AppError("INTERNAL", `The stored Zengin file of batch ${batch.id.slice(0, 8)} does not match its checksum. Do not send it; ask an administrator to investigate.`);
+  }
+  const fileName = batch.fileName.replace(/\.csv$/, "") + ".zengin.txt";
+  await withTransaction(db, (tx) =>
+    writeAudit(tx, actor, { action: "compensation.downloadBatch", targetType: "batch", targetId: batch.id, after: { fileName, sha256: batch.fileZenginSha256, format: "zengin" } }),
+  );
+  return { fileName, base64: Buffer.from(bytes).toString("base64"), sha256: batch.fileZenginSha256, encoding: "Shift_JIS" as const };
 }

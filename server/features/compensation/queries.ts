@@ -186,7 +186,7 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     where: { id: caseId },
     include: {
       lines: { include: { charge: { select: { id: true, accountId: true, occurredAt: true, amountYen: true } } }, orderBy: [{ charge: { occurredAt: "asc" } }, { chargeId: "asc" }] },
-      payoutBatch: { select: { id: true, createdAt: true, fileName: true } },
+      payoutBatch: { select: { id: true, createdAt: true, fileName: true, status: true } },
     },
   });
   if (!c) throw compensationError("CASE_NOT_FOUND");
@@ -215,6 +215,8 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     decisionReason: c.decisionReason,
     paidAt: c.paidAt,
     payoutBatch: c.payoutBatch,
+    /** Why the bank refused its last transfer, while it is payable again (#18). */
+    payoutFailure: c.payoutFailure,
     thresholdYen,
     needsManager: needsSecondApprover(c.totalYen, thresholdYen),
     /** What the victim's account receives across its cases that are not rejected or cancelled, this one included. */

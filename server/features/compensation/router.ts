@@ -6,6 +6,8 @@ import {
   CaseIdInput,
   ChargeIdInput,
   CreateCaseRequest,
+  ImportBankResultInput,
+  MarkBatchSentInput,
   ListCasesInput,
   ReportInput,
   VictimSearchInput,
@@ -17,7 +19,9 @@ import { decideCase } from "./decide-case.ts";
 import { getCase, listCases, payableCases } from "./queries.ts";
 import { approvalQueue } from "./approval-queue.ts";
 import { searchVictims, victimForCharge, victimsOfAccount } from "./victims.ts";
-import { createPayoutBatch, downloadBatch, listBatches } from "./payout.ts";
+import { createPayoutBatch, downloadBatch, downloadZengin, listBatches } from "./payout.ts";
+import { importBankResult, markBatchSent } from "./payout-results.ts";
+import { reconciliation } from "./reconciliation.ts";
 import { compensationReport } from "./report.ts";
 
 export const compensationRouter = router({
@@ -41,5 +45,9 @@ export const compensationRouter = router({
   createPayoutBatch: stepUpProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, ctx.actor, input)),
   batches: staffProcedure.query(({ ctx }) => listBatches(ctx.db)),
   downloadBatch: staffProcedure.input(BatchIdInput).query(({ ctx, input }) => downloadBatch(ctx.db, ctx.actor, input.batchId)),
+  downloadZengin: staffProcedure.input(BatchIdInput).query(({ ctx, input }) => downloadZengin(ctx.db, ctx.actor, input.batchId)),
+  markBatchSent: staffProcedure.input(MarkBatchSentInput).mutation(({ ctx, input }) => markBatchSent(ctx.db, ctx.actor, input)),
+  importBankResult: stepUpProcedure.input(ImportBankResultInput).mutation(({ ctx, input }) => importBankResult(ctx.db, ctx.actor, input)),
+  reconciliation: staffProcedure.query(({ ctx }) => reconciliation(ctx.db)),
   report: staffProcedure.input(ReportInput).query(({ ctx, input }) => compensationReport(ctx.db, input ?? {})),
 });
