@@ -4,35 +4,25 @@
 import { useState } from "react";
 import { Alert, Badge, Button, Card, Center, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { useMutationOnce } from "../../components/submit-once.ts";
 import { ReasonDialog } from "../compensation/parts.tsx";
 import { useChangeWords } from "./words.ts";
+import { useChangeRequests, useDecideChange } from "./queries.ts";
 
 type Action = "approve" | "reject" | "review";
 const STATUS_COLOR = { PENDING: "blue", APPROVED: "green", REJECTED: "gray", EMERGENCY_APPLIED: "red", REVIEWED: "orange", SUPERSEDED: "gray" } as const;
 
 export default function ApprovalsPage() {
   const { t } = useTranslation("approvals");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const q = useQuery(trpc.approvals.list.queryOptions());
+  const q = useChangeRequests();
   const words = useChangeWords();
   const [open, setOpen] = useState<{ id: string; summary: string; action: Action } | null>(null);
-  const done = (message: string) => async () => {
-    notifications.show({ color: "green", message });
+  const doneWords = { approve: t("approved"), reject: t("rejected"), review: t("reviewed") };
+  const mutations = useDecideChange((action) => {
+    notifications.show({ color: "green", message: doneWords[action] });
     setOpen(null);
-    // A decision may lift a suspension, change the threshold or a role: refresh what shows them.
-    await queryClient.invalidateQueries();
-  };
-  const mutations = {
-    approve: useMutationOnce(useMutation(trpc.approvals.approve.mutationOptions({ onSuccess: done(t("approved")) }))),
-    reject: useMutationOnce(useMutation(trpc.approvals.reject.mutationOptions({ onSuccess: done(t("rejected")) }))),
-    review: useMutationOnce(useMutation(trpc.approvals.review.mutationOptions({ onSuccess: done(t("reviewed")) }))),
-  };
+  });
 
   if (q.isPending) {
     return (

@@ -2,19 +2,17 @@
 // second person reviews them on the approvals page.
 import { Alert, Anchor, List, Stack } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { useChangeWords } from "./words.ts";
+import { useUnreviewedEmergencies } from "./queries.ts";
 
 export function EmergencyNotice() {
   const { t } = useTranslation("approvals");
-  const trpc = useTRPC();
   const canReview = useCan("approvals.list");
   const words = useChangeWords();
-  const q = useQuery(trpc.approvals.unreviewedEmergencies.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const q = useUnreviewedEmergencies();
   const rows = q.data ?? [];
   if (rows.length === 0) return null;
   return (

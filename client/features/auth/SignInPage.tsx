@@ -1,11 +1,10 @@
 import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertTriangle, IconClock } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { useTRPC } from "../../trpc.ts";
 import { errorCodeOf, errorMessage, fieldErrors } from "../../lib/errors.ts";
 import { useMe } from "./useMe.ts";
+import { useSignIn } from "./queries.ts";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "../../i18n/LanguageSwitch.tsx";
 import { useSubmitOnce } from "../../components/submit-once.ts";
@@ -18,8 +17,6 @@ function safeNext(next: string | null): string | null {
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
@@ -27,17 +24,12 @@ export function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const me = useMe();
-  const signIn = useMutation(
-    trpc.auth.signIn.mutationOptions({
-      onSuccess: async (result) => {
-        await queryClient.invalidateQueries();
-        // The password was right; a person with a second factor is asked the code next (me.pending
-        // shows the code stage below), one who must enrol goes to enrolment.
-        if (result.stage === "ENROL") navigate(`/enrol${next ? `?next=${encodeURIComponent(next)}` : ""}`, { replace: true });
-        else if (result.stage === null) navigate(next ?? result.landingPath, { replace: true });
-      },
-    }),
-  );
+  const signIn = useSignIn((result) => {
+    // The password was right; a person with a second factor is asked the code next (me.pending
+    // shows the code stage below), one who must enrol goes to enrolment.
+    if (result.stage === "ENROL") navigate(`/enrol${next ? `?next=${encodeURIComponent(next)}` : ""}`, { replace: true });
+    else if (result.stage === null) navigate(next ?? result.landingPath, { replace: true });
+  });
   const signInOnce = useSubmitOnce(signIn);
 
   const pending = me.data?.pending;

@@ -3,22 +3,19 @@
 // (registered in client/slots.ts). Hidden on the Feed health page itself, which lists them all.
 import { Anchor, Group, Paper, Text } from "@mantine/core";
 import { IconActivityHeartbeat } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { useAlarmWords } from "./words.ts";
+import { useFeedHealth } from "./queries.ts";
 
-const BANNER_REFRESH_MS = 60_000;
 
 export function FeedAlarmBanner() {
   const { t } = useTranslation("feeds");
-  const trpc = useTRPC();
   const location = useLocation();
   const allowed = useCan("feeds.health");
   const words = useAlarmWords();
-  const q = useQuery({ ...trpc.feeds.health.queryOptions(), enabled: allowed, refetchInterval: BANNER_REFRESH_MS });
+  const q = useFeedHealth({ banner: true, enabled: allowed });
   const alarms = q.data?.alarms ?? [];
   if (!allowed || alarms.length === 0 || location.pathname === "/feeds") return null;
   const more = alarms.length - 1;

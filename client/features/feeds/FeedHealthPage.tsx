@@ -5,15 +5,12 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { Alert, Anchor, Badge, Center, Group, List, Loader, ScrollArea, Stack, Switch, Table, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconCircleCheck } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../trpc.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { Count, JstTime, useFormat } from "../../components/format.tsx";
 import { UNASKED_WINDOW_MINUTES, type FeedRow } from "../../../shared/feeds/health.ts";
 import { useAlarmWords } from "./words.ts";
-
-export const FEED_HEALTH_REFRESH_MS = 30_000;
+import { useFeedHealth } from "./queries.ts";
 
 function stateOf(r: FeedRow): "QUIET" | "UNASKED" | "OK" {
   return r.quiet ? "QUIET" : r.unaskedAlarm ? "UNASKED" : "OK";
@@ -24,10 +21,9 @@ const STATE_COLOR = { QUIET: "red", UNASKED: "orange", OK: "green" } as const;
 export default function FeedHealthPage() {
   const { t } = useTranslation("feeds");
   const f = useFormat();
-  const trpc = useTRPC();
   const words = useAlarmWords();
   const [onlyAlarms, setOnlyAlarms] = useState(false);
-  const q = useQuery({ ...trpc.feeds.health.queryOptions(), refetchInterval: FEED_HEALTH_REFRESH_MS });
+  const q = useFeedHealth();
 
   if (q.isPending) {
     return (

@@ -4,15 +4,14 @@
 import { useState } from "react";
 import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import type { AlarmEvidence, AlarmReason } from "../../../shared/volume/alarm-types.ts";
 import { JstTime } from "../../components/format.tsx";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
+import { useAcknowledgeAlarm } from "./queries.ts";
 
 export interface BankAlarmView {
   id: string;
@@ -116,18 +115,8 @@ function ReasonText({ reason: r }: { reason: AlarmReason }) {
 
 function AcknowledgeForm({ alarm, onClose }: { alarm: BankAlarmView; onClose: () => void }) {
   const { t } = useTranslation("alarms");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [reason, setReason] = useState("");
-  const acknowledge = useMutation(
-    trpc.volume.acknowledgeAlarm.mutationOptions({
-      onSuccess: async () => {
-        notifications.show({ color: "green", message: t("done") });
-        await queryClient.invalidateQueries({ queryKey: trpc.volume.pathKey() });
-        onClose();
-      },
-    }),
-  );
+  const acknowledge = useAcknowledgeAlarm(() => notifications.show({ color: "green", message: t("done") }), onClose);
   const { submit, busy } = useSubmitOnce(acknowledge);
   return (
     <Stack>

@@ -1,19 +1,17 @@
 // The detector's parameters as analysts read them: per metric and bucket size, each value with its
 // unit and what it does (the same data the detector runs with).
 import { Alert, Card, Center, Loader, SegmentedControl, Stack, Table, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { VOLUME_METRICS, type VolumeMetric } from "../../../shared/volume/types.ts";
 import { useFormat } from "../../components/format.tsx";
 import { errorMessage } from "../../lib/errors.ts";
-import { useTRPC } from "../../trpc.ts";
+import { useVolumeParams } from "./queries.ts";
 
 export default function ParamsPage() {
   const { t } = useTranslation(["volume", "common"]);
   const fmt = useFormat();
-  const trpc = useTRPC();
-  const q = useQuery(trpc.volume.params.queryOptions());
+  const q = useVolumeParams();
   const [params, setParams] = useSearchParams();
   const metric = (VOLUME_METRICS as readonly string[]).includes(params.get("metric") ?? "") ? (params.get("metric") as VolumeMetric) : "LINK_REGISTERED";
   return (

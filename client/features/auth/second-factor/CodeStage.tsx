@@ -4,31 +4,25 @@ import { useState, type FormEvent } from "react";
 import { Alert, Anchor, Button, Stack, Text, Title } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../../trpc.ts";
 import { errorCodeOf, errorMessage, fieldErrors } from "../../../lib/errors.ts";
 import { useSubmitOnce } from "../../../components/submit-once.ts";
 import { CodeInput } from "./CodeInput.tsx";
+import { useSignOut, useVerifySecondFactor } from "../queries.ts";
 
 export function CodeStage({ email, next }: { email: string; next: string | null }) {
   const { t } = useTranslation("secondFactor");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [code, setCode] = useState("");
-  const verify = useMutation(
-    trpc.auth.verifySecondFactor.mutationOptions({
-      onSuccess: async (result) => {
-        if (result.usedRecoveryCode) notifications.show({ color: "yellow", autoClose: false, message: t("signIn.recoveryUsed", { count: result.recoveryCodesLeft ?? 0 }) });
-        await queryClient.invalidateQueries();
-        navigate(next ?? result.landingPath, { replace: true });
-      },
-    }),
-  );
+  const verify = useVerifySecondFactor({
+    onVerified: (result) => {
+      if (result.usedRecoveryCode) notifications.show({ color: "yellow", autoClose: false, message: t("signIn.recoveryUsed", { count: result.recoveryCodesLeft ?? 0 }) });
+    },
+    then: (result) => navigate(next ?? result.landingPath, { replace: true }),
+  });
   const verifyOnce = useSubmitOnce(verify);
-  const signOut = useSubmitOnce(useMutation(trpc.auth.signOut.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() })));
+  const signOut = useSubmitOnce(useSignOut());
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     verifyOnce.submit({ code });

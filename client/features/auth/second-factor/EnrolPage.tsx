@@ -4,14 +4,14 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Center, Code, CopyButton, Group, Image, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../../lib/errors.ts";
 import { useSubmitOnce } from "../../../components/submit-once.ts";
 import { useMe } from "../useMe.ts";
 import { CodeInput } from "./CodeInput.tsx";
+import { useConfirmEnrolment, useStartEnrolment } from "../queries.ts";
 
 function safeNext(next: string | null): string | null {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/sign-in") && !next.startsWith("/enrol") ? next : null;
@@ -45,16 +45,15 @@ function RecoveryCodes({ codes, onContinue }: { codes: string[]; onContinue: () 
 
 export default function EnrolPage() {
   const { t } = useTranslation("secondFactor");
-  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
   const me = useMe();
   const [code, setCode] = useState("");
-  const start = useMutation(trpc.auth.startEnrolment.mutationOptions());
+  const start = useStartEnrolment();
   const startOnce = useSubmitOnce(start);
-  const confirm = useMutation(trpc.auth.confirmEnrolment.mutationOptions());
+  const confirm = useConfirmEnrolment();
   const confirmOnce = useSubmitOnce(confirm);
   const started = useRef(false);
 

@@ -2,21 +2,19 @@
 // client/lib/step-up.ts); the code is checked, and the action is sent again once.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
-import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useTRPC } from "../../../trpc.ts";
 import { errorMessage, fieldErrors } from "../../../lib/errors.ts";
 import { registerStepUpAsker } from "../../../lib/step-up.ts";
 import { useSubmitOnce } from "../../../components/submit-once.ts";
 import { CodeInput } from "./CodeInput.tsx";
+import { useVerifySecondFactor } from "../queries.ts";
 
 export function StepUpModal() {
   const { t } = useTranslation("secondFactor");
-  const trpc = useTRPC();
   const [opened, setOpened] = useState(false);
   const [code, setCode] = useState("");
   const settle = useRef<((ok: boolean) => void) | null>(null);
-  const verify = useMutation(trpc.auth.verifySecondFactor.mutationOptions());
+  const verify = useVerifySecondFactor();
   const { submit, busy } = useSubmitOnce(verify);
 
   const close = useCallback((ok: boolean) => {
