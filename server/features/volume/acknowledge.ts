@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { AppError } from "../../../shared/errors.ts";
 import { formatJst } from "../../../shared/format.ts";
 import { AcknowledgeAlarmInput } from "../../../shared/volume/schemas.ts";
+import { sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 
@@ -23,10 +24,10 @@ export async function acknowledgeAlarm(db: PrismaClient, actor: StaffActor, rawI
   const id = BigInt(input.alarmId);
   return withTransaction(db, async (tx) => {
     // The row lock makes a second, concurrent acknowledgement wait and then see the first.
-    const rows = await tx.$queryRaw<Array<{ bank_code: string; started_at: Date; ended_at: Date | null; acknowledged_at: Date | null; by_name: string | null }>>`
+    const rows = await tx.$queryRaw<Array<{ bank_code: string; started_at: Date; ended_at: Date | null; acknowledged_at: Date | null; by_name: string | null }>>(sql`
       SELECT a.bank_code, a.started_at, a.ended_at, a.acknowledged_at, s.name AS by_name
         FROM bank_alarm a LEFT JOIN staff_user s ON s.id = a.acknowledged_by_id
-       WHERE a.id = ${id} FOR UPDATE OF a`;
+       WHERE a.id = ${id} FOR UPDATE OF a`);
     const before = rows[0];
     if (!before) throw new AppError("NOT_FOUND", "There is no spike alarm with this id. Reload the bank page.");
     if (before.acknowledged_at) {
