@@ -60,7 +60,7 @@ export class EventLoader {
         chg.bank.push(s.bankCode); chg.branch.push(s.branchCode); chg.number.push(s.accountNumber);
         chg.amount.push(e.charge.amountYen); chg.at.push(at);
         touched.add(s.accountId);
-      } else {
+      } else if (e.type === "spend.completed") {
         const s = e.spend;
         spd.id.push(s.id); spd.account.push(s.accountId); spd.amount.push(s.amountYen); spd.channel.push(s.channel);
         spd.cp.push(s.counterparty ?? null); spd.at.push(at);

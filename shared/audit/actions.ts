@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   "auth.recoveryCodeUsed",
   "auth.secondFactorEnrolled",
   "auth.secondFactorFailed",
+  "chargePolicy.set",
   "change.request",
   "change.approve",
   "change.reject",

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { z } from "zod";
 import {
   EVENTS_PER_BATCH_MAX,
+  EVENT_TYPES,
   canonicalEventJson,
   canonicalEventJsonBySorting,
   eventsBatchSchema,
@@ -69,6 +70,10 @@ const valid: Record<PlatformEvent["type"], PlatformEvent[]> = {
     { id: "ev-5", type: "spend.completed", occurredAt: at, spend: { id: "spd-1", accountId: "acc-1", amountYen: 980, channel: "payment", counterparty: "ローソン" } },
     { id: "ev-5b", type: "spend.completed", occurredAt: at, spend: { id: "spd-2", accountId: "acc-1", amountYen: 1_000_000, channel: "transfer" } },
   ],
+  "account.verified": [
+    { id: "ev-6", type: "account.verified", occurredAt: at, verification: { accountId: "acc-1", method: "EKYC", passed: true } },
+    { id: "ev-6b", type: "account.verified", occurredAt: at, verification: { accountId: "acc-1", method: "OTP", passed: false } },
+  ],
 };
 
 const clone = <T>(x: T): T => structuredClone(x);
@@ -115,6 +120,13 @@ const invalid: Record<PlatformEvent["type"], [string, Mut][]> = {
     ["empty counterparty", (e) => (e.spend.counterparty = "")],
     ["over 1,000,000", (e) => (e.spend.amountYen = 2_000_000)],
     ["payload under wrong key", (e) => ((e.charge = e.spend), delete e.spend)],
+  ],
+  "account.verified": [
+    ["unknown method", (e) => (e.verification.method = "SMS")],
+    ["passed missing", (e) => delete e.verification.passed],
+    ["passed as string", (e) => (e.verification.passed = "yes")],
+    ["missing accountId", (e) => delete e.verification.accountId],
+    ["unknown field", (e) => (e.verification.score = 90)],
   ],
 };
 
@@ -218,7 +230,7 @@ describe("canonicalEventJson", () => {
       const parsed = platformEventSchema.parse(raw);
       expect(canonicalEventJson(parsed)).toBe(canonicalEventJsonBySorting(parsed));
     }
-    expect(new Set(all.map((e) => e.type)).size).toBe(5);
+    expect(new Set(all.map((e) => e.type)).size).toBe(EVENT_TYPES.length);
   });
   it("normalizeOccurredAt agrees with Date for any instant and offset", () => {
     fc.assert(

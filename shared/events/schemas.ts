@@ -19,11 +19,14 @@ export const EVENT_TYPES = [
   "link.changed",
   "charge.completed",
   "spend.completed",
+  "account.verified",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const AUTH_METHODS = ["PIN", "PIN_OTP", "ONLINE_BANKING", "CASH_CARD"] as const;
 export const SPEND_CHANNELS = ["payment", "transfer"] as const;
+/** How the platform verified a wallet's holder: eKYC in the app, at a shop, or a one-time password. */
+export const VERIFICATION_METHODS = ["EKYC", "SHOP", "OTP"] as const;
 export const REJECTION_CODES = ["INVALID", "UNKNOWN_ACCOUNT", "UNKNOWN_LINK", "UNKNOWN_BANK", "CONFLICT"] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -133,6 +136,14 @@ export const spendPayloadSchema = z
   })
   .meta({ description: "Money leaving the wallet balance." });
 
+export const verificationPayloadSchema = z
+  .strictObject({
+    accountId: id("Wallet account whose holder was verified (must already exist)", "acc-000123"),
+    method: z.enum(VERIFICATION_METHODS).meta({ description: "EKYC = identity verification in the app; SHOP = at a shop; OTP = one-time password.", examples: ["EKYC"] }),
+    passed: z.boolean().meta({ description: "Whether the holder passed; a failed verification satisfies nothing.", examples: [true] }),
+  })
+  .meta({ description: "The result of verifying a wallet's holder (after a challenge decision, or for re-verification). occurredAt is when it happened." });
+
 // ---------------------------------------------------------------------------------------------
 // Events
 
@@ -158,6 +169,10 @@ export const spendCompletedEventSchema = z
   .strictObject({ ...envelope, type: z.literal("spend.completed"), spend: spendPayloadSchema })
   .meta({ id: "SpendCompletedEvent", description: "A payment or transfer out of a wallet completed." });
 
+export const accountVerifiedEventSchema = z
+  .strictObject({ ...envelope, type: z.literal("account.verified"), verification: verificationPayloadSchema })
+  .meta({ id: "AccountVerifiedEvent", description: "The platform verified (or failed to verify) a wallet's holder: step-up after a challenge, or re-verification." });
+
 export const platformEventSchema = z
   .discriminatedUnion("type", [
     accountOpenedEventSchema,
@@ -165,6 +180,7 @@ export const platformEventSchema = z
     linkChangedEventSchema,
     chargeCompletedEventSchema,
     spendCompletedEventSchema,
+    accountVerifiedEventSchema,
   ])
   .meta({ id: "PlatformEvent", description: "One wallet-platform event, discriminated by `type`." });
 
@@ -237,6 +253,8 @@ export type LinkRegisteredEvent = z.infer<typeof linkRegisteredEventSchema>;
 export type LinkChangedEvent = z.infer<typeof linkChangedEventSchema>;
 export type ChargeCompletedEvent = z.infer<typeof chargeCompletedEventSchema>;
 export type SpendCompletedEvent = z.infer<typeof spendCompletedEventSchema>;
+export type AccountVerifiedEvent = z.infer<typeof accountVerifiedEventSchema>;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type EventsBatch = z.infer<typeof eventsBatchSchema>;
 export type EventsEnvelope = z.infer<typeof eventsEnvelopeSchema>;
@@ -305,6 +323,10 @@ function canonicalPayload(event: PlatformEvent): unknown {
       const p = event.spend;
       return { accountId: p.accountId, amountYen: p.amountYen, channel: p.channel, counterparty: optional(p.counterparty), id: p.id };
     }
+    case "account.verified": {
+      const v = event.verification;
+      return { accountId: v.accountId, method: v.method, passed: v.passed };
+    }
   }
 }
 
@@ -327,6 +349,8 @@ export function canonicalEventJson(event: PlatformEvent, normalizedOccurredAt?: 
       return JSON.stringify({ id: event.id, link: canonicalPayload(event), occurredAt, type: event.type });
     case "spend.completed":
       return JSON.stringify({ id: event.id, occurredAt, spend: canonicalPayload(event), type: event.type });
+    case "account.verified":
+      return JSON.stringify({ id: event.id, occurredAt, type: event.type, verification: canonicalPayload(event) });
     default:
       return canonicalEventJsonBySorting(event, occurredAt);
   }

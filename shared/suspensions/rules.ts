@@ -1,4 +1,5 @@
 import type { DecisionResponse, SuspensionScope } from "./schemas.ts";
+import { applyChargePolicy, type ChargePolicy, type ChargeUsage } from "./charge-policy.ts";
 
 export type LinkStatus = "ACTIVE" | "QUARANTINED" | "REVOKED";
 export type AccountStatus = "ACTIVE" | "FROZEN";
@@ -202,10 +203,35 @@ export interface DecideChargeInput {
   account: { status: AccountStatus } | null;
   suspensions: readonly SuspensionLike[];
   at: Date;
+  /** The bank's limits and step-up (charge-policy.ts); omitted: none. */
+  policy?: ChargePolicy | null;
+  usage?: ChargeUsage;
+  amountYen?: number;
+  /** The holder's newest passed verification. */
+  verifiedAt?: Date | null;
 }
 
-/** Precedence: frozen account, revoked link, quarantined link, bank charges suspended, allowed. */
-export function decideCharge({ link, account, suspensions, at }: DecideChargeInput): DecisionResult {
+/**
+ * Precedence: frozen account, revoked link, quarantined link, bank charges suspended, a limit
+ * exceeded (deny), step-up required (challenge), allowed: deny > challenge > allow.
+ */
+export function decideCharge(input: DecideChargeInput): DecisionResult {
+  const denied = decideChargeBySuspensions(input);
+  if (denied.decision === "deny" || !input.link || !input.policy) return denied;
+  const p = applyChargePolicy({
+    policy: input.policy,
+    usage: input.usage ?? { dayYen: 0, monthYen: 0 },
+    amountYen: input.amountYen ?? 0,
+    link: input.link,
+    verifiedAt: input.verifiedAt ?? null,
+    at: input.at,
+  });
+  const limit = p.limit ? { limit: p.limit } : {};
+  if (p.decision === "allow") return { decision: "allow", reason: "ALLOWED", ...limit };
+  return { decision: p.decision, reason: p.reason, ...limit };
+}
+
+function decideChargeBySuspensions({ link, account, suspensions, at }: DecideChargeInput): DecisionResult {
   if (!link) return deny("UNKNOWN_LINK");
   if (!account) return deny("UNKNOWN_ACCOUNT");
   if (account.status === "FROZEN") return deny("ACCOUNT_FROZEN");

@@ -64,6 +64,41 @@ export type SuspensionPreviewInput = z.infer<typeof SuspensionPreviewInput>;
 export const ForBankInput = z.object({ bankCode: BankCode });
 export type ForBankInput = z.infer<typeof ForBankInput>;
 
+// --- Charge limits and step-up (#17) --------------------------------------------------------
+
+const limitYen = (what: string) =>
+  z
+    .number()
+    .int("limits are whole yen")
+    .positive("a limit must be positive")
+    .max(100_000_000, "a limit must be at most ¥100,000,000")
+    .nullable()
+    .meta({ description: `${what} in yen; null: no limit` });
+
+const chargePolicyShape = {
+  bankCode: BankCode,
+  perChargeYen: limitYen("Limit per charge"),
+  perDayYen: limitYen("Limit per link per JST calendar day"),
+  perMonthYen: limitYen("Limit per link per JST calendar month"),
+  stepUp: z.enum(["NONE", "AFTER_CUTOFF", "ALL"]).meta({ description: "Which links must pass step-up verification before charging" }),
+  stepUpCutoffAt: suspensionTime().nullable().optional().meta({ description: "For AFTER_CUTOFF: links registered or changed at or after this instant" }),
+};
+
+function checkStepUpCutoff(input: { stepUp: string; stepUpCutoffAt?: Date | null }, ctx: z.RefinementCtx) {
+  if (input.stepUp === "AFTER_CUTOFF" && !input.stepUpCutoffAt) {
+    ctx.addIssue({ code: "custom", path: ["stepUpCutoffAt"], message: "Give the cutoff: links registered at or after it must verify" });
+  }
+}
+
+export const ChargePolicyPreviewInput = z.object(chargePolicyShape).superRefine(checkStepUpCutoff);
+export type ChargePolicyPreviewInput = z.infer<typeof ChargePolicyPreviewInput>;
+
+export const SetChargePolicyInput = z
+  .object({ ...chargePolicyShape, reason: Reason })
+  .superRefine(checkStepUpCutoff)
+  .meta({ description: "Set a bank's charge limits and step-up verification" });
+export type SetChargePolicyInput = z.infer<typeof SetChargePolicyInput>;
+
 /** Quarantine queue page size; equal to the bulk action limit so a page can be acted on at once. */
 export const QUARANTINE_PAGE_SIZE_MAX = 500;
 
@@ -125,6 +160,17 @@ export const ChargeDecisionRequest = z
   .meta({ description: "May this link charge this amount now?" });
 export type ChargeDecisionRequest = z.infer<typeof ChargeDecisionRequest>;
 
+export const LimitKind = z.enum(["PER_CHARGE", "DAY", "MONTH"]).meta({
+  description: "PER_CHARGE: one charge; DAY and MONTH: the link's charges in the JST calendar day or month (from the charge.completed events received)",
+});
+
+export const AppliedLimitSchema = z.object({
+  kind: LimitKind,
+  limitYen: z.number().int().meta({ description: "The limit in yen" }),
+  usedYen: z.number().int().meta({ description: "Charged on this link in the limit's window so far (0 for PER_CHARGE)" }),
+  availableYen: z.number().int().meta({ description: "The most this link may charge now under this limit" }),
+});
+
 export const DecisionReason = z
   .enum([
     "ALLOWED",
@@ -137,11 +183,22 @@ export const DecisionReason = z
     "UNKNOWN_LINK",
     "UNKNOWN_ACCOUNT",
     "UNKNOWN_BANK",
+    "CHARGE_LIMIT_PER_CHARGE",
+    "CHARGE_LIMIT_DAY",
+    "CHARGE_LIMIT_MONTH",
+    "STEP_UP_REQUIRED",
   ])
-  .meta({ description: "Machine-readable reason for the decision" });
+  .meta({
+    description:
+      "Machine-readable reason for the decision. CHARGE_LIMIT_*: the amount exceeds the bank's limit per charge, or what is left of the link's limit for the JST day or month (see limit). " +
+      "STEP_UP_REQUIRED (decision challenge): verify the customer (OTP, eKYC), report the result as an account.verified event, then ask again.",
+  });
 export type DecisionReason = z.infer<typeof DecisionReason>;
 
-export const Decision = z.enum(["allow", "deny"]);
+export const Decision = z.enum(["allow", "deny", "challenge"]).meta({
+  description:
+    "allow: proceed. deny: do not proceed. challenge: proceed only after the customer passed step-up verification (reported by an account.verified event); ask again after it.",
+});
 export type Decision = z.infer<typeof Decision>;
 
 export const DecisionResponse = z
@@ -149,6 +206,7 @@ export const DecisionResponse = z
     decision: Decision,
     reason: DecisionReason,
     suspensionId: z.string().optional().meta({ description: "The suspension behind a denial, when there is one" }),
+    limit: AppliedLimitSchema.optional().meta({ description: "Charges at a bank with limits: the limit that applied (the one with the least yen left)" }),
   })
   .meta({ description: "Platform decision" });
 export type DecisionResponse = z.infer<typeof DecisionResponse>;

@@ -37,12 +37,23 @@ export const CompensationPaidData = z.object({
   paidAt: iso,
 });
 
+export const LimitsData = z.object({
+  bankCode,
+  perChargeYen: z.number().int().nullable().describe("limit per charge in yen; null: none"),
+  perDayYen: z.number().int().nullable().describe("limit per link per JST calendar day; null: none"),
+  perMonthYen: z.number().int().nullable().describe("limit per link per JST calendar month; null: none"),
+  stepUp: z.enum(["NONE", "AFTER_CUTOFF", "ALL"]).describe("which links must pass step-up verification before charging (decision challenge)"),
+  stepUpCutoffAt: iso.nullable().describe("AFTER_CUTOFF: links registered or changed at or after this"),
+  changedAt: iso,
+});
+
 /** Every event type, its data schema and its meaning (English; the console words them through i18n). */
 export const WEBHOOK_EVENTS = {
   "suspension.created": { data: SuspensionData, description: "A manager suspended a bank for some scopes (sent with suspension.started or suspension.scheduled)." },
   "suspension.scheduled": { data: SuspensionData, description: "The suspension starts later, at startsAt." },
   "suspension.started": { data: SuspensionData, description: "The suspension is in force from now (or it just reached its scheduled start)." },
   "suspension.lifted": { data: SuspensionData, description: "The suspension was lifted (after a second manager's approval, or as an emergency)." },
+  "limits.changed": { data: LimitsData, description: "A manager changed a bank's charge limits or step-up verification; charge decisions apply them from now." },
   "link.quarantined": { data: LinkData, description: "A link made at or after a suspension's cutoff is quarantined: charges on it are refused until an analyst reviews it." },
   "link.released": { data: LinkData, description: "An analyst released a quarantined link: it may charge again." },
   "link.revoked": { data: LinkData, description: "An analyst revoked a quarantined link for good." },

@@ -13,6 +13,7 @@ import { useTranslation } from "react-i18next";
 import { useDescribeSuspension, useScopeWords } from "../../i18n/words.ts";
 import { SuspendDialog } from "./SuspendDialog.tsx";
 import { LiftDialog } from "./LiftDialog.tsx";
+import { ChargeLimitsLine } from "./ChargeLimits.tsx";
 import type { SuspensionListRow } from "./types.ts";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
@@ -58,6 +59,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
             </Button>
           )}
         </Group>
+        <ChargeLimitsLine bankCode={bankCode} />
         {q.isPending && <Loader size="sm" aria-label={t("panel.loading")} />}
         {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
 

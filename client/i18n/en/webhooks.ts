@@ -69,5 +69,6 @@ export const webhooks = {
     link: { quarantined: "Link quarantined", released: "Link released", revoked: "Link revoked" },
     wallet: { flagged: "Wallet flagged", frozen: "Wallet frozen", unfrozen: "Wallet unfrozen" },
     compensation: { paid: "Compensation paid" },
+    limits: { changed: "Limits changed" },
   },
 } as const;

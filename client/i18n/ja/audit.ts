@@ -100,6 +100,7 @@ export const audit = {
     staff_resetSecondFactor: "二要素認証をリセット",
     staff_setLanguage: "言語を変更",
     suspension_create: "停止措置を開始",
+    chargePolicy_set: "利用上限を変更",
     suspension_lift: "停止措置を解除",
     webhook_createEndpoint: "Webhookの送信先を追加",
     webhook_enableEndpoint: "Webhookの送信先を有効化",

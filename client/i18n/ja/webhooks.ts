@@ -71,5 +71,6 @@ export const webhooks = {
     link: { quarantined: "口座連携の隔離", released: "口座連携の隔離解除", revoked: "口座連携の取消" },
     wallet: { flagged: "ウォレットの検知", frozen: "ウォレットの凍結", unfrozen: "ウォレットの凍結解除" },
     compensation: { paid: "補償の支払" },
+    limits: { changed: "利用上限の変更" },
   },
 } satisfies Catalog;

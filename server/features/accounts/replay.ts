@@ -121,6 +121,9 @@ export class FactsReplay {
         acc.spends.push({ amountYen: e.spend.amountYen, occurredAt: at, channel: e.spend.channel });
         return acc.id;
       }
+      case "account.verified":
+        // A verification changes no scoring input.
+        return this.accounts.has(e.verification.accountId) ? e.verification.accountId : null;
     }
   }
 

@@ -186,7 +186,7 @@ async function readKnownState(client: pg.PoolClient, keys: ReturnType<typeof bat
 // key order so concurrent batches lock hot bucket rows in one order. The version close sees the
 // snapshot before this statement, so it closes only versions stored by earlier batches.
 function writeBatch(r: BatchPlan["rows"]): Sql {
-  const { events: e, accounts: a, newLinks: n, changedLinks: c, versionCloses: vc, versions: v, charges: ch, spends: s, rollups: u } = r;
+  const { events: e, accounts: a, newLinks: n, changedLinks: c, versionCloses: vc, versions: v, charges: ch, spends: s, rollups: u, verifications: vf } = r;
   return sql`WITH claim AS (
     INSERT INTO processed_event (id, type, payload_hash, occurred_at)
     SELECT * FROM unnest(${e.id}::varchar[], ${e.type}::varchar[], ${e.hash}::text[], ${e.occurredAt}::timestamptz[]) ORDER BY 1
@@ -222,6 +222,9 @@ function writeBatch(r: BatchPlan["rows"]): Sql {
     INSERT INTO volume_bucket (bank_code, metric, bucket_minutes, bucket_start, value)
     SELECT * FROM unnest(${u.bankCode}::text[], ${u.metric}::"VolumeMetric"[], ${u.bucketMinutes}::smallint[], ${u.bucketStart}::timestamptz[], ${u.value}::bigint[]) ORDER BY 1, 2, 3, 4
     ON CONFLICT (bank_code, metric, bucket_minutes, bucket_start) DO UPDATE SET value = volume_bucket.value + EXCLUDED.value
+  ), verifications AS (
+    INSERT INTO account_verification (id, account_id, method, passed, verified_at)
+    SELECT * FROM unnest(${vf.id}::varchar[], ${vf.accountId}::varchar[], ${vf.method}::"VerificationMethod"[], ${vf.passed}::bool[], ${vf.verifiedAt}::timestamptz[])
   )
   SELECT count(*)::int AS claimed FROM claim`;
 }

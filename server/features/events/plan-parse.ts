@@ -104,6 +104,9 @@ export function batchKeys(events: readonly ParsedEvent[]): BatchKeys {
         acc.add(e.spend.accountId);
         spd.add(e.spend.id);
         break;
+      case "account.verified":
+        acc.add(e.verification.accountId);
+        break;
     }
   }
   for (const id of chgd) lnk.delete(id);

@@ -73,6 +73,8 @@ export interface BatchRows {
     occurredAt: string[];
   };
   spends: { id: string[]; accountId: string[]; amountYen: number[]; channel: string[]; counterparty: (string | null)[]; occurredAt: string[] };
+  /** account.verified: the event id is the verification's id */
+  verifications: { id: string[]; accountId: string[]; method: string[]; passed: boolean[]; verifiedAt: string[] };
   /** sorted by (bankCode, metric in enum order, bucketMinutes, bucketStart): the lock order */
   rollups: { bankCode: string[]; metric: string[]; bucketMinutes: number[]; bucketStart: string[]; value: number[] };
 }
@@ -100,6 +102,7 @@ export function emptyBatchRows(): BatchRows {
     versions: { linkId: [], bankCode: [], branchCode: [], accountNumber: [], holderName: [], authMethod: [], validFrom: [], validTo: [], eventId: [] },
     charges: { id: [], linkId: [], accountId: [], bankCode: [], branchCode: [], accountNumber: [], amountYen: [], occurredAt: [] },
     spends: { id: [], accountId: [], amountYen: [], channel: [], counterparty: [], occurredAt: [] },
+    verifications: { id: [], accountId: [], method: [], passed: [], verifiedAt: [] },
     rollups: { bankCode: [], metric: [], bucketMinutes: [], bucketStart: [], value: [] },
   };
 }

@@ -110,6 +110,9 @@ class BatchPlanner {
       case "spend.completed":
         accepted = this.spendCompleted(p, e);
         break;
+      case "account.verified":
+        accepted = this.accountVerified(p, e);
+        break;
     }
     if (!accepted) return;
     const t = p.occurredAtMs;
@@ -273,6 +276,18 @@ class BatchPlanner {
     cols.counterparty.push(s.counterparty ?? null);
     cols.occurredAt.push(p.occurredAtIso);
     this.touchedAccounts.add(s.accountId);
+    return true;
+  }
+
+  private accountVerified(p: ParsedEvent, e: EventOf<"account.verified">): boolean {
+    const v = e.verification;
+    if (!this.accountExists(v.accountId)) return this.reject(p, "UNKNOWN_ACCOUNT", `account ${v.accountId} is not known`);
+    const cols = this.rows.verifications;
+    cols.id.push(e.id);
+    cols.accountId.push(v.accountId);
+    cols.method.push(v.method);
+    cols.passed.push(v.passed);
+    cols.verifiedAt.push(p.occurredAtIso);
     return true;
   }
 

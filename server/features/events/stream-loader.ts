@@ -54,6 +54,8 @@ export function accountIdOf(e: PlatformEvent, accountOfLink: Map<string, string>
       return accountOfLink.get(e.charge.linkId) ?? e.charge.linkId;
     case "spend.completed":
       return e.spend.accountId;
+    case "account.verified":
+      return e.verification.accountId;
   }
 }
 

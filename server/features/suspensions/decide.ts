@@ -19,6 +19,7 @@ import {
   type LinkStatus,
   type SuspensionLike,
 } from "../../../shared/suspensions/rules.ts";
+import type { ChargePolicy, StepUpScope } from "../../../shared/suspensions/charge-policy.ts";
 import type {
   ChargeDecisionRequest,
   LinkChangeDecisionRequest,
@@ -111,11 +112,13 @@ interface DecisionRecord {
 // from (and every staff action) are committed synchronously as usual.
 const ASYNC_COMMIT = raw(`(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`);
 
+const OUTCOME = { allow: "ALLOW", deny: "DENY", challenge: "CHALLENGE" } as const;
+
 function insertDecision(r: DecisionRecord): Sql {
   return sql`INSERT INTO platform_decision
   (kind, bank_code, account_id, link_id, amount_yen, outcome, reason, suspension_id, decided_at)
   SELECT ${r.kind}::"DecisionKind", ${r.bankCode}, ${r.accountId}, ${r.linkId}, ${r.amountYen}::int,
-         ${r.result.decision === "allow" ? "ALLOW" : "DENY"}::"DecisionOutcome", ${r.result.reason}, ${r.result.suspensionId ?? null}::uuid,
+         ${OUTCOME[r.result.decision]}::"DecisionOutcome", ${r.result.reason}, ${r.result.suspensionId ?? null}::uuid,
          ${r.decidedAt}::timestamptz FROM ${ASYNC_COMMIT}`;
 }
 
@@ -216,13 +219,61 @@ export async function decideLinkChangeRequest(db: Queryable, input: LinkChangeDe
   return result;
 }
 
+interface PolicyRow {
+  policy_bank: string | null;
+  per_charge_yen: number | null;
+  per_day_yen: number | null;
+  per_month_yen: number | null;
+  step_up: StepUpScope | null;
+  step_up_cutoff_at: Date | null;
+  step_up_since: Date | null;
+  day_yen: number;
+  month_yen: number;
+  verified_at: Date | null;
+}
+
+function toPolicy(row: PolicyRow): ChargePolicy | null {
+  if (!row.policy_bank || !row.step_up) return null;
+  return {
+    perChargeYen: row.per_charge_yen,
+    perDayYen: row.per_day_yen,
+    perMonthYen: row.per_month_yen,
+    stepUp: row.step_up,
+    stepUpCutoffAt: row.step_up_cutoff_at,
+    stepUpSince: row.step_up_since,
+  };
+}
+
+// The decision's instant in JST calendar terms (jstDayStart / jstMonthStart in charge-policy.ts;
+// JST has no daylight saving, so Asia/Tokyo is the fixed +09:00 offset).
+const AT = sql`date_trunc('milliseconds', statement_timestamp())`;
+const JST_DAY_START = sql`(date_trunc('day', ${AT} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
+const JST_MONTH_START = sql`(date_trunc('month', ${AT} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
+
+// The bank's charge policy (#17), the link's charges in its JST day and month (only when the policy
+// sets a day or month limit) and the holder's newest passed verification (only when step-up is on):
+// read in the same statement, so the same snapshot, as the suspensions.
+const POLICY_COLUMNS = sql`p.bank_code AS policy_bank, p.per_charge_yen, p.per_day_yen, p.per_month_yen, p.step_up,
+  p.step_up_cutoff_at, p.step_up_since, u.day_yen, u.month_yen,
+  (SELECT max(v.verified_at) FROM account_verification v
+    WHERE v.account_id = l.account_id AND v.passed AND p.step_up <> 'NONE') AS verified_at`;
+const POLICY_JOINS = sql`LEFT JOIN bank_charge_policy p ON p.bank_code = l.bank_code
+     LEFT JOIN LATERAL (
+       SELECT coalesce(sum(c.amount_yen) FILTER (WHERE c.occurred_at >= ${JST_DAY_START}), 0)::float8 AS day_yen,
+              coalesce(sum(c.amount_yen), 0)::float8 AS month_yen
+       FROM charge c
+       WHERE c.link_id = l.id AND c.occurred_at >= ${JST_MONTH_START}
+         AND (p.per_day_yen IS NOT NULL OR p.per_month_yen IS NOT NULL)
+     ) u ON true`;
+
 export async function decideChargeRequest(db: Queryable, input: ChargeDecisionRequest): Promise<DecisionResult> {
-  const { rows } = await db.query<LinkRow & { now_ms: number; suspensions: SuspensionJson[] }>(
+  const { rows } = await db.query<LinkRow & PolicyRow & { now_ms: number; suspensions: SuspensionJson[] }>(
     pgQuery(
-      sql`SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf(sql`l.bank_code`)}
+      sql`SELECT ${NOW_MS}, ${LINK_COLUMNS}, ${suspensionsOf(sql`l.bank_code`)}, ${POLICY_COLUMNS}
      FROM (SELECT 1) AS one
      LEFT JOIN bank_link l ON l.id = ${input.linkId}
-     LEFT JOIN wallet_account a ON a.id = l.account_id`,
+     LEFT JOIN wallet_account a ON a.id = l.account_id
+     ${POLICY_JOINS}`,
       { name: "decision_read_charge" },
     ),
   );
@@ -233,6 +284,10 @@ export async function decideChargeRequest(db: Queryable, input: ChargeDecisionRe
     account: row.account_status ? { status: row.account_status } : null,
     suspensions: toSuspensions(row.suspensions),
     at,
+    policy: toPolicy(row),
+    usage: { dayYen: Number(row.day_yen ?? 0), monthYen: Number(row.month_yen ?? 0) },
+    amountYen: input.amountYen,
+    verifiedAt: row.verified_at,
   });
   await record(db, {
     kind: "CHARGE",

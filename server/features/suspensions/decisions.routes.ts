@@ -73,6 +73,10 @@ export const decisionRoutes: PlatformRoutes = (api, { db }) => {
         description:
           "Ask before charging. Links registered before a suspension's cutoff keep charging (grandfathered). Denied when the account is frozen (ACCOUNT_FROZEN), the link is revoked " +
           "(LINK_REVOKED) or quarantined (LINK_QUARANTINED, with the suspension that quarantined it), or charges are suspended at the link's bank (BANK_CHARGES_SUSPENDED). " +
+          "At a bank with charge limits, denied when the amount exceeds the limit per charge or what is left of the link's limit for the JST day or month " +
+          "(CHARGE_LIMIT_PER_CHARGE, CHARGE_LIMIT_DAY, CHARGE_LIMIT_MONTH); the answer then carries `limit`, the limit that applied with the yen used and available (an allowed charge carries it too). " +
+          "At a bank requiring step-up verification, decision `challenge` with STEP_UP_REQUIRED: verify the customer (OTP, eKYC), report the result as an account.verified event " +
+          "(POST /api/v1/events), then ask again; a passed verification counts for a few minutes. Precedence: deny > challenge > allow. " +
           ERRORS_NOTE +
           "\n\n" +
           describeDownPolicy("CHARGE"),

@@ -2,7 +2,9 @@
 // preview.ts (the suspend dialog's impact), suspend.ts (suspend and lift), quarantine-queue.ts (the
 // analysts' queue). Roles live in shared/suspensions/access.ts.
 import {
+  ChargePolicyPreviewInput,
   ForBankInput,
+  SetChargePolicyInput,
   LiftInput,
   QuarantineActionInput,
   QuarantineListInput,
@@ -15,6 +17,7 @@ import { activeByBank, listBanks, listSuspensions, suspensionsForBank } from "./
 import { previewSuspension } from "./preview.ts";
 import { suspendBanks } from "./suspend.ts";
 import { quarantineList, reviewQuarantinedLinks } from "./quarantine-queue.ts";
+import { chargePolicyOf, previewChargePolicy, setChargePolicy } from "./charge-policy.ts";
 import { requestChange } from "../approvals/service.ts";
 
 export const suspensionsRouter = router({
@@ -28,6 +31,9 @@ export const suspensionsRouter = router({
   lift: stepUpProcedure
     .input(LiftInput)
     .mutation(({ ctx, input }) => requestChange(ctx.db, ctx.actor, { change: { kind: "LIFT_SUSPENSION", suspensionId: input.suspensionId }, reason: input.reason })),
+  chargePolicy: staffProcedure.input(ForBankInput).query(({ ctx, input }) => chargePolicyOf(ctx.pool, input.bankCode)),
+  chargePolicyPreview: staffProcedure.input(ChargePolicyPreviewInput).query(({ ctx, input }) => previewChargePolicy(ctx.pool, input)),
+  setChargePolicy: stepUpProcedure.input(SetChargePolicyInput).mutation(({ ctx, input }) => setChargePolicy(ctx.db, ctx.actor, input)),
   quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),
   releaseLinks: staffProcedure
     .input(QuarantineActionInput)

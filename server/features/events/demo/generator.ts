@@ -104,7 +104,7 @@ function emptyLabels(cfg: DemoConfig): DemoLabels {
 function emptyStats(): DemoStats {
   return {
     events: 0,
-    eventsByType: { "account.opened": 0, "link.registered": 0, "link.changed": 0, "charge.completed": 0, "spend.completed": 0 },
+    eventsByType: { "account.opened": 0, "link.registered": 0, "link.changed": 0, "charge.completed": 0, "spend.completed": 0, "account.verified": 0 },
     preWindowEvents: 0,
     honestWallets: 0,
     fraudWallets: 0,
