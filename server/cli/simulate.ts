@@ -84,7 +84,7 @@ const nextId = (kind: string) => `${runId}-${kind}${++seq}`;
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-type Decision = { decision: "allow" | "deny"; reason?: string };
+type Decision = { decision: "allow" | "deny" | "challenge"; reason?: string };
 let decisionEndpointsMissing = false;
 
 async function api(pathName: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: any }> {
@@ -124,7 +124,7 @@ async function decide(kind: DownDecisionKind, body: unknown, fallbackInput: { am
     decisionEndpointsMissing = true;
     return { decision: "allow", answered: true };
   }
-  if (answer?.status === 200 && (answer.json?.decision === "allow" || answer.json?.decision === "deny")) return { ...(answer.json as Decision), answered: true };
+  if (answer?.status === 200 && (answer.json?.decision === "allow" || answer.json?.decision === "deny" || answer.json?.decision === "challenge")) return { ...(answer.json as Decision), answered: true };
   const decision = fallbackDecision(kind, fallbackInput);
   const k = unansweredKey[kind];
   stats.unanswered[k][decision === "allow" ? "open" : "closed"]++;
@@ -167,6 +167,8 @@ const stats = {
   duplicates: 0,
   rejected: 0,
   denied: { registration: 0, change: 0, charge: 0 },
+  /** charges answered `challenge` (step-up), and how their verifications went (#17) */
+  challenged: { charge: 0, passed: 0, failed: 0 },
   /** decisions the console did not answer in time: what the down contract made of them */
   unanswered: { registration: { open: 0, closed: 0 }, change: { open: 0, closed: 0 }, charge: { open: 0, closed: 0 } },
   /** events waiting to be sent again (the console did not take them) */
@@ -226,8 +228,35 @@ async function registerLink(w: Wallet, bankCode: string): Promise<PlatformEvent 
   };
 }
 
+/**
+ * Step-up after a `challenge` (#17): the platform verifies the customer (an OTP to the wallet
+ * holder's phone) and reports the result at once as an account.verified event. An honest holder
+ * passes; a fraudster who linked a victim's bank account fails. Returns whether it passed.
+ */
+async function verifyHolder(w: Wallet): Promise<boolean> {
+  const passed = !w.fraud;
+  const event: PlatformEvent = { id: nextId("ev"), type: "account.verified", occurredAt: now(), verification: { accountId: w.accountId, method: "OTP", passed } };
+  try {
+    const { status, json } = await api("/api/v1/events", { events: [event] }, EVENTS_TIMEOUT_MS);
+    if (status !== 200) return false;
+    stats.sent++;
+    stats.accepted += json.accepted;
+    stats.byType[event.type] = (stats.byType[event.type] ?? 0) + 1;
+  } catch {
+    return false; // not reported: the charge does not proceed
+  }
+  stats.challenged[passed ? "passed" : "failed"]++;
+  return passed;
+}
+
 async function charge(w: Wallet, amountYen: number): Promise<PlatformEvent | null> {
-  const d = await decide("CHARGE", { linkId: w.linkId!, amountYen }, { amountYen, openYenOnLink: w.openYen ?? 0 });
+  let d = await decide("CHARGE", { linkId: w.linkId!, amountYen }, { amountYen, openYenOnLink: w.openYen ?? 0 });
+  if (d.decision === "challenge") {
+    stats.challenged.charge++;
+    if (!(await verifyHolder(w))) return null;
+    d = await decide("CHARGE", { linkId: w.linkId!, amountYen }, { amountYen, openYenOnLink: w.openYen ?? 0 });
+    if (d.decision === "challenge") return null; // still not verified: the charge does not happen
+  }
   if (d.answered) w.openYen = 0;
   if (d.decision === "deny") {
     if (d.answered) stats.denied.charge++;
@@ -387,7 +416,7 @@ async function send(events: PlatformEvent[]): Promise<boolean> {
   return true;
 }
 
-const shortType: Record<string, string> = { "account.opened": "open", "link.registered": "link", "link.changed": "change", "charge.completed": "charge", "spend.completed": "spend" };
+const shortType: Record<string, string> = { "account.opened": "open", "link.registered": "link", "link.changed": "change", "charge.completed": "charge", "spend.completed": "spend", "account.verified": "verified" };
 
 function line(seconds: number, before: typeof stats) {
   const counts = Object.entries(stats.byType)
@@ -401,6 +430,9 @@ function line(seconds: number, before: typeof stats) {
     `[simulate] ${String(seconds).padStart(4)} s  sent ${String(stats.sent - before.sent).padStart(4)} (${counts || "nothing"})  ` +
       `accepted ${stats.accepted - before.accepted}, duplicates ${stats.duplicates - before.duplicates}, rejected ${stats.rejected - before.rejected}  ` +
       `denied: registration ${d.registration - bd.registration}, change ${d.change - bd.change}, charge ${d.charge - bd.charge}` +
+      (stats.challenged.charge > before.challenged.charge
+        ? `  challenged: charge ${stats.challenged.charge - before.challenged.charge} (verified ${stats.challenged.passed - before.challenged.passed}, failed ${stats.challenged.failed - before.challenged.failed})`
+        : "") +
       unansweredText(stats.unanswered, before.unanswered) +
       (stats.queued ? `  queued ${stats.queued} events (the console did not take them)` : ""),
   );
@@ -421,6 +453,7 @@ function unansweredText(now: Unanswered, before?: Unanswered): string {
 const snapshot = () => ({
   ...stats,
   denied: { ...stats.denied },
+  challenged: { ...stats.challenged },
   byType: { ...stats.byType },
   unanswered: structuredClone(stats.unanswered),
 });
@@ -487,6 +520,7 @@ async function main() {
     `[simulate] done: sent ${stats.sent} events (${Object.entries(stats.byType).map(([t, n]) => `${shortType[t]} ${n}`).join(", ")}); ` +
       `accepted ${stats.accepted}, duplicates ${stats.duplicates}, rejected ${stats.rejected}; ` +
       `denied by the decision API: registration ${d.registration}, change ${d.change}, charge ${d.charge}` +
+      (stats.challenged.charge ? `; charges challenged ${stats.challenged.charge} (holder verified ${stats.challenged.passed}, failed ${stats.challenged.failed})` : "") +
       (unansweredText(stats.unanswered) ? `;${unansweredText(stats.unanswered).replace(/^ +/, " ")} (the down contract's fallback)` : "") +
       (outbox.length ? `; ${outbox.length} events never taken by the console` : ""),
   );
