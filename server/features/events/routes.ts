@@ -5,6 +5,7 @@ import type { FastifySchemaCompiler } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import {
   EVENTS_PER_BATCH_MAX,
+  EVENT_TYPES,
   eventsBatchSchema,
   eventsEnvelopeSchema,
   eventsResponseSchema,
@@ -33,6 +34,7 @@ export const eventsRoutes: PlatformRoutes = (api, { db }) => {
         summary: "Send a batch of wallet-platform events",
         description: [
           `Send 1 to ${EVENTS_PER_BATCH_MAX} events, in the order they happened; an event may refer to one earlier in the same batch.`,
+          `Event types: ${EVENT_TYPES.join(", ")}. account.verified reports the result of verifying a wallet's holder (method EKYC, SHOP or OTP; passed or not; occurredAt = when): step-up after a charge decision answered challenge.`,
           "Each event is validated and applied on its own: the answer counts the accepted ones and duplicates (an id seen before with the same payload; nothing changes) and lists every rejected one with a code (INVALID, UNKNOWN_ACCOUNT, UNKNOWN_LINK, UNKNOWN_BANK, CONFLICT) — a rejected event stores nothing and its id stays free.",
           "The answer is sent only after the batch is committed, so an acknowledged batch survives a crash; re-sending a batch after a timeout is safe.",
           `A body that is not JSON, has no \`events\` array or more than ${EVENTS_PER_BATCH_MAX} events is refused whole with 400; a body over ${EVENTS_BODY_BYTES_MAX / 1024 / 1024} MiB with 413.`,
