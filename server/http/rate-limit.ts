@@ -24,47 +24,15 @@
 // Should the counter itself fail (database trouble), the request is let through (per-request) or
 // counted by this instance alone (batched): the limit guards capacity, and a request that needs the
 // database will fail on its own anyway.
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+// Here: the per-request counter, makeLimiter and the store's registration; the batched counter is in
+// rate-limit-batched.ts, the settings in rate-limit-config.ts, the tRPC hooks in rate-limit-guards.ts.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
-import { z } from "zod";
 import { formatDurationWords } from "../../shared/format.ts";
-import { errorSpec } from "../../shared/errors.ts";
-import { trpcErrorBody } from "./errors.ts";
 import type { Database } from "../db/client.ts";
 import { pgQuery, query, sql } from "../db/sql.ts";
 import type { BackgroundJob } from "../jobs.ts";
-
-export interface RateLimitConfig {
-  enabled: boolean;
-  apiPerKeyPerSecond: number;
-  apiPerIpPerSecond: number;
-  signInPerIpPerMinute: number;
-  codePerIpPerMinute: number;
-}
-
-const EnvSchema = z.object({
-  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
-  API_RATE_PER_KEY_PER_SECOND: z.coerce.number().int().positive().default(1_000),
-  API_RATE_PER_IP_PER_SECOND: z.coerce.number().int().positive().default(2_000),
-  SIGN_IN_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(60),
-  SECOND_FACTOR_RATE_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(60),
-});
-
-export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`Configuration error: ${first.path.join(".")}: ${first.message}`);
-  }
-  const e = parsed.data;
-  return {
-    enabled: e.RATE_LIMITS === "on",
-    apiPerKeyPerSecond: e.API_RATE_PER_KEY_PER_SECOND,
-    apiPerIpPerSecond: e.API_RATE_PER_IP_PER_SECOND,
-    signInPerIpPerMinute: e.SIGN_IN_RATE_PER_IP_PER_MINUTE,
-    codePerIpPerMinute: e.SECOND_FACTOR_RATE_PER_IP_PER_MINUTE,
-  };
-}
+import { BatchedCounts } from "./rate-limit-batched.ts";
 
 export type Limiter = (req: FastifyRequest, reply: FastifyReply, key?: string) => Promise<{ retryAfterSeconds: number } | null>;
 
@@ -97,145 +65,6 @@ const hit = (key: string, windowMs: number) =>
          RETURNING hits, ceil(extract(epoch FROM r.window_start + make_interval(secs => r.window_ms / 1000.0) - statement_timestamp()) * 1000)::int AS left_ms`,
     { name: "rate-limit.hit" },
   );
-
-/** How often an instance adds its batched requests to the shared counts (and reads the totals back). */
-export const FLUSH_INTERVAL_MS = 100;
-
-// One round trip per tick for every key with hits: adds each key's hits to its window's row (the
-// row's key names the window: `<key>@<window start ms>`) and answers the window's total over every
-// instance, with the previous window's total beside it.
-const flushRows = (rows: { key: string[]; startMs: number[]; windowMs: number[]; n: number[]; prevKey: string[] }) =>
-  pgQuery(
-    sql`WITH u AS (SELECT * FROM unnest(${rows.key}::text[], ${rows.startMs}::float8[], ${rows.windowMs}::int[], ${rows.n}::int[], ${rows.prevKey}::text[]) AS u(key, start_ms, window_ms, n, prev_key)),
-         hit AS (
-           INSERT INTO rate_limit_hit AS r (key, window_start, window_ms, hits)
-           SELECT key, to_timestamp(start_ms / 1000.0), window_ms, n FROM u
-           ON CONFLICT (key) DO UPDATE SET hits = r.hits + EXCLUDED.hits
-           RETURNING r.key, r.hits
-         )
-         SELECT hit.key, hit.hits, coalesce(p.hits, 0) AS prev_hits
-         FROM hit JOIN u USING (key) LEFT JOIN rate_limit_hit p ON p.key = u.prev_key`,
-    { name: "rate-limit.flush" },
-  );
-
-interface KeyCount {
-  windowStart: number;
-  windowMs: number;
-  /** Every instance's hits in this window as of the last flush (this instance's flushed ones included). */
-  shared: number;
-  /** This instance's hits being added by a flush in flight. */
-  sending: number;
-  /** This instance's hits since then. */
-  pending: number;
-  /** Every instance's hits in the previous window, as last known. */
-  previous: number;
-}
-
-/**
- * The batched counts of one process: hits are counted in memory at once and added to the shared
- * rows by one statement per FLUSH_INTERVAL_MS (only while there are hits to add).
- */
-export class BatchedCounts {
-  private readonly counts = new Map<string, KeyCount>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
-  private stopped = false;
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly log: Pick<FastifyBaseLogger, "warn">,
-    /** 0: only explicit flush() calls (tests). */
-    private readonly flushIntervalMs = FLUSH_INTERVAL_MS,
-  ) {}
-
-  /**
-   * One request for `key` now: admitted (and counted) while the estimated requests admitted in the
-   * last window, this one included, stay within `max`; otherwise refused (not counted, so a caller
-   * over its limit still gets `max` per window through) with the ms to the window's end.
-   */
-  take(key: string, windowMs: number, max: number, now = Date.now()): { refusedForMs: number } | null {
-    const windowStart = now - (now % windowMs);
-    let c = this.counts.get(key);
-    if (!c || c.windowStart !== windowStart || c.windowMs !== windowMs) {
-      const previous = c && c.windowMs === windowMs && c.windowStart === windowStart - windowMs ? c.shared + c.sending + c.pending : 0;
-      c = { windowStart, windowMs, shared: 0, sending: 0, pending: 0, previous };
-      this.counts.set(key, c);
-    }
-    // Sliding window: the previous window weighs by the share of it still within one window of now.
-    const stillIn = 1 - (now - windowStart) / windowMs;
-    if (c.previous * stillIn + c.shared + c.sending + c.pending + 1 > max) return { refusedForMs: windowStart + windowMs - now };
-    c.pending++;
-    this.schedule();
-    return null;
-  }
-
-  private schedule() {
-    if (this.timer || this.flushing || this.stopped || this.flushIntervalMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flushing = this.flush().finally(() => {
-        this.flushing = null;
-        if ([...this.counts.values()].some((c) => c.pending > 0)) this.schedule();
-      });
-    }, this.flushIntervalMs);
-    this.timer.unref();
-  }
-
-  /** Adds the pending hits to the shared rows and reads the totals back (one statement). */
-  async flush(now = Date.now()): Promise<void> {
-    const sent: { key: string; c: KeyCount; n: number; row: string }[] = [];
-    for (const [key, c] of this.counts) {
-      if (c.pending > 0) sent.push({ key, c, n: c.pending, row: `${key}@${c.windowStart}` });
-      else if (c.windowStart + 2 * c.windowMs < now) this.counts.delete(key); // no longer weighs on anything
-    }
-    if (sent.length === 0) return;
-    for (const s of sent) {
-      s.c.pending -= s.n;
-      s.c.sending += s.n;
-    }
-    try {
-      const { rows } = await this.pool.query<{ key: string; hits: number; prev_hits: number }>(
-        flushRows({
-          key: sent.map((s) => s.row),
-          startMs: sent.map((s) => s.c.windowStart),
-          windowMs: sent.map((s) => s.c.windowMs),
-          n: sent.map((s) => s.n),
-          prevKey: sent.map((s) => `${s.key}@${s.c.windowStart - s.c.windowMs}`),
-        }),
-      );
-      const totals = new Map(rows.map((r) => [r.key, r]));
-      for (const s of sent) {
-        const t = totals.get(s.row);
-        s.c.sending -= s.n;
-        s.c.shared = Math.max(t?.hits ?? 0, s.c.shared + s.n);
-        s.c.previous = Math.max(t?.prev_hits ?? 0, s.c.previous);
-        this.carryOver(s.key, s.c);
-      }
-    } catch (err) {
-      this.log.warn({ err }, "rate limit counts not shared (database error): this instance counts alone until it can");
-      for (const s of sent) {
-        s.c.sending -= s.n;
-        s.c.shared += s.n;
-        this.carryOver(s.key, s.c);
-      }
-    }
-  }
-
-  /** A window that rolled over while its flush was in flight: the next one's "previous" learns its total. */
-  private carryOver(key: string, c: KeyCount) {
-    const next = this.counts.get(key);
-    if (next && next !== c && next.windowMs === c.windowMs && next.windowStart === c.windowStart + c.windowMs) {
-      next.previous = Math.max(next.previous, c.shared + c.sending + c.pending);
-    }
-  }
-
-  /** Stops flushing (the app is closing; counts not yet added are dropped). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.flushing;
-  }
-}
 
 /**
  * A limiter of `max` requests per `windowMs` per key (the client address unless a key is given),
@@ -292,35 +121,3 @@ export function tooManyMessage(seconds: number): string {
   return `Too many requests. Try again in ${formatDurationWords(seconds)}.`;
 }
 
-/** The procedures that check a second-factor code: each call is one guess. */
-export const CODE_PROCEDURES = ["auth.verifySecondFactor", "auth.confirmEnrolment"] as const;
-
-/** Sign-in attempts per client address (see procedureRateGuard). */
-export function signInRateGuard(limiter: Limiter) {
-  return procedureRateGuard(limiter, ["auth.signIn"]);
-}
-
-/** Second-factor codes per client address: the code stage, recovery codes, step-up, enrolment. */
-export function codeRateGuard(limiter: Limiter) {
-  return procedureRateGuard(limiter, CODE_PROCEDURES);
-}
-
-/**
- * Calls of the given procedures per client address, on the tRPC scope. A batched request carries
- * several calls (auth.signIn,auth.signIn?batch=1): each counts. The refusal is shaped like a tRPC
- * error (an array of them for a batch) so the console shows its words.
- */
-export function procedureRateGuard(limiter: Limiter, procedures: readonly string[]) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const path = req.url.split("?")[0];
-    const calls = path.slice(path.lastIndexOf("/") + 1).split(",");
-    const attempts = calls.filter((c) => procedures.includes(decodeURIComponent(c))).length;
-    if (attempts === 0) return;
-    let refused: { retryAfterSeconds: number } | null = null;
-    for (let i = 0; i < attempts && !refused; i++) refused = await limiter(req, reply);
-    if (!refused) return;
-    const error = trpcErrorBody(req, "TOO_MANY_ATTEMPTS", tooManyMessage(refused.retryAfterSeconds), { retryAfterSeconds: refused.retryAfterSeconds });
-    const batched = /[?&]batch=1/.test(req.url);
-    return reply.code(errorSpec("TOO_MANY_ATTEMPTS").status).send(batched ? Array.from({ length: calls.length }, () => error) : error);
-  };
-}

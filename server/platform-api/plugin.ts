@@ -7,7 +7,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { Database } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
 import { downContractMarkdown } from "../../shared/suspensions/down-contract.ts";
-import { makeLimiter, tooManyMessage, type RateLimitConfig } from "../http/rate-limit.ts";
+import { makeLimiter, tooManyMessage } from "../http/rate-limit.ts";
+import type { RateLimitConfig } from "../http/rate-limit-config.ts";
 import { webhooksOpenApi } from "../features/webhooks/openapi.ts";
 import { sendError } from "../http/errors.ts";
 
