@@ -28,12 +28,14 @@
 // closed on it: a bucket that has just begun looks quiet. It closes when the bucket is complete.
 //
 // The parts: detection-series.ts (the in-memory series), detection-store.ts (reads and writes),
-// detection-runs.ts (first and incremental runs; a backfill is a fresh first run). This file keeps the
+// detection-initial-run.ts (the first run; a backfill is a fresh first run), detection-incremental-run.ts
+// (later runs), detection-evaluate.ts (evaluate and write, shared by both). This file keeps the
 // per-database memory and the entry points.
 import type { Database } from "../../db/client.ts";
 import type { VolumeMetric } from "../../../shared/volume/index.ts";
 import { DAY_MS, FINEST_MS, floorTo, type Cache, type DetectionOptions, type DetectionRunSummary } from "./detection-series.ts";
-import { initialRun, incrementalRun } from "./detection-runs.ts";
+import { initialRun } from "./detection-initial-run.ts";
+import { incrementalRun } from "./detection-incremental-run.ts";
 
 export type { DetectionOptions, DetectionRunSummary } from "./detection-series.ts";
 
