@@ -174,6 +174,7 @@ describe("payout lifecycle", () => {
     const backB = await t.db.prisma.compensationCase.findUniqueOrThrow({ where: { id: b.caseId } });
     expect(backB).toMatchObject({ state: "APPROVED", payoutBatchId: null });
     expect(backB.payoutFailure).toMatch(/the account is closed \(ACCOUNT_CLOSED, batch .{8} line \d\)/);
+    expect((await manager.trpc.compensation.get.query({ caseId: b.caseId })).lastFailedLine).toMatchObject({ failureCode: "ACCOUNT_CLOSED", lineNo: lb.lineNo, fileName: batch.fileName });
     expect(await caseLedger(b.caseId)).toEqual({ CASH_IN_TRANSIT: { posted: 0, pending: 0 }, OPERATOR_LOSS: { posted: 8_000, pending: 0 }, VICTIM_PAYABLE: { posted: -8_000, pending: 0 } });
     expect((await manager.trpc.compensation.payableCases.query()).map((p) => p.id)).toContain(b.caseId);
     expect(await t.db.prisma.auditEvent.count({ where: { action: "compensation.payoutFailed", targetId: b.caseId } })).toBe(1);

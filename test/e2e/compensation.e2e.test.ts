@@ -181,7 +181,7 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     await manager.getByTestId(`batch-${batch.id}`).getByTestId("batch-lines").getByText("account closed").waitFor();
     await manager.getByTestId("payable-cases").waitFor();
     await manager.goto(`/compensation/cases/${caseId}`);
-    await manager.getByTestId("case-payout-failed").filter({ hasText: "the account is closed" }).waitFor();
+    await manager.getByTestId("case-payout-failed").filter({ hasText: "the bank could not pay it (account closed)" }).waitFor();
     await manager.screenshot({ path: `${SHOTS}/compensation-case-payout-failed.png`, fullPage: true });
 
     // The next batch settles it.

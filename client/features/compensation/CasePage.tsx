@@ -61,7 +61,7 @@ export default function CasePage() {
 
       {c.state === "PAID" && c.payoutBatch && (
         <Alert color="green">
-          {t("casePage.paidIn", { file: c.payoutBatch.fileName, at: c.payoutBatch.createdAt })}
+          {t("casePage.paidIn", { file: c.payoutBatch.fileName, at: c.paidAt ?? c.payoutBatch.createdAt })}
         </Alert>
       )}
       {c.state === "APPROVED" && c.payoutBatch && (
@@ -71,7 +71,14 @@ export default function CasePage() {
       )}
       {c.state === "APPROVED" && !c.payoutBatch && c.payoutFailure && (
         <Alert color="red" data-testid="case-payout-failed">
-          {t("casePage.payoutFailed", { reason: c.payoutFailure })}
+          {c.lastFailedLine
+            ? t("casePage.payoutFailedLine", {
+                reason: t(`payouts.failure.${c.lastFailedLine.failureCode}`, { defaultValue: c.lastFailedLine.failureCode ?? "" }),
+                file: c.lastFailedLine.fileName,
+                line: c.lastFailedLine.lineNo,
+                at: c.lastFailedLine.at,
+              })
+            : t("casePage.payoutFailed", { reason: c.payoutFailure })}
         </Alert>
       )}
       {(c.state === "REJECTED" || c.state === "CANCELLED") && (

@@ -85,7 +85,7 @@ export const compensation = {
       cancel: { title: "Cancel this case", button: "Cancel case", done: "Case cancelled." },
     },
     /** Audit actions compensation.<verb>, by verb. */
-    action: { create: "requested", approve: "approved", reject: "rejected", cancel: "cancelled", pay: "paid in a payout batch" },
+    action: { create: "requested", approve: "approved", reject: "rejected", cancel: "cancelled", pay: "paid: the bank settled its transfer", batchCase: "put in a payout batch", payoutFailed: "transfer failed at the bank" },
     by: "{{action}} by {{who}}",
     loading: "Loading the case",
     back: "Compensation queue",
@@ -94,6 +94,7 @@ export const compensation = {
     paidIn: "Paid in payout batch {{file}} on {{at, jst}}.",
     inFlight: "In payout batch {{file}} (made {{at, jst}}): waiting for the bank's result.",
     payoutFailed: "Payable again: {{reason}}",
+    payoutFailedLine: "Payable again: the bank could not pay it ({{reason}}), batch {{file}} line {{line}}, {{at, jst}}. Check the victim's account details before the next batch.",
     rejectedBy: "Rejected by {{who}} on {{at, jst}}: “{{reason}}”. Its amounts are free to pay in another case.",
     cancelledBy: "Cancelled by {{who}} on {{at, jst}}: “{{reason}}”. Its amounts are free to pay in another case.",
     linesTitle: "Charges paid back in this case",

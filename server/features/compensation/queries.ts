@@ -181,6 +181,15 @@ function parseReasons(value: unknown): RiskReason[] {
     .map((r) => ({ code: String(r.code ?? ""), points: Number(r.points ?? 0), evidence: String(r.evidence ?? r.text ?? "") }));
 }
 
+async function lastFailedLine(db: PrismaClient, caseId: string) {
+  const l = await db.payoutLine.findFirst({
+    where: { caseId, status: "FAILED" },
+    orderBy: { resolvedAt: "desc" },
+    select: { failureCode: true, lineNo: true, resolvedAt: true, batch: { select: { fileName: true } } },
+  });
+  return l ? { failureCode: l.failureCode, lineNo: l.lineNo, at: l.resolvedAt, fileName: l.batch.fileName } : null;
+}
+
 export async function getCase(db: PrismaClient, actor: StaffActor, caseId: string) {
   const c = await db.compensationCase.findUnique({
     where: { id: caseId },
@@ -215,8 +224,9 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     decisionReason: c.decisionReason,
     paidAt: c.paidAt,
     payoutBatch: c.payoutBatch,
-    /** Why the bank refused its last transfer, while it is payable again (#18). */
+    /** Why the bank refused its last transfer, while it is payable again (#18): the words, and the line's code for the UI. */
     payoutFailure: c.payoutFailure,
+    lastFailedLine: c.payoutFailure ? await lastFailedLine(db, caseId) : null,
     thresholdYen,
     needsManager: needsSecondApprover(c.totalYen, thresholdYen),
     /** What the victim's account receives across its cases that are not rejected or cancelled, this one included. */
