@@ -8,14 +8,22 @@
 // the first event after which its score reached the threshold, scoring as events arrive (the
 // after-commit hook does this per ingested batch in the running system).
 //
+// Then, per variant (issue #16): the generator with patient fraud and honest hubs on
+// (GenerateDemoOptions.patient, .hubs), the share of each patient variant, of the blatant wallets,
+// of honest wallets and of each honest hub kind flagged at the threshold, by the current rules (the
+// baseline) beside each further signal, in the same run.
+//
 // Usage: npm run eval:detection -- [--seeds 1,2,3] [--scales 0.25,1.25] [--threshold 60]
+//        [--variant-seeds 4,5,6] [--variant-scales 1] [--variants-only] (tune on --variant-seeds 1,2,3)
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
+import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORE_MAX, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
+import { DEFAULT_RING_PARAMS, ringRisk, type RingParams, type RingWallet } from "../../shared/accounts/ring.ts";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
 import { runSeries } from "../../shared/volume/series-run.ts";
 import { defaultParamsForMetric } from "../../shared/volume/params.ts";
 import { generateDemo } from "../features/events/demo/index.ts";
+import { HONEST_HUB_KINDS, PATIENT_VARIANTS } from "../features/events/demo/patient.ts";
 import { REFERENCE_BANKS } from "../features/reference/banks.ts";
 import { FactsReplay, type ReplaySpike } from "../features/accounts/replay.ts";
 import { SPIKE_METRICS_FOR_LINKS } from "../features/accounts/facts.ts";
@@ -243,6 +251,89 @@ function evaluate(seed: number, scale: number, threshold: number): RunResult {
   };
 }
 
+// --- per variant (issue #16): patient fraud and honest hubs ------------------------------------------
+
+/** Patient fraudulent wallets per attack at scale 1 (the default attacks: three, at 0125, 0152 and 0168). */
+export const PATIENT_WALLETS_PER_ATTACK = 40;
+
+/** A way of scoring every wallet at the end of the window: the current rules, or the rules with a further signal. */
+export interface VariantScorer {
+  name: string;
+  /** Scores of all wallets at `now`, from the replay (the current rules' scores are given). */
+  scores(replay: FactsReplay, now: Date, current: Map<string, number>): Map<string, number>;
+}
+
+export interface VariantResult {
+  seed: number;
+  scale: number;
+  /** wallets per group: blatant, each patient variant, honest, each honest hub kind */
+  groups: { name: string; fraud: boolean; n: number; flagged: Record<string, number> }[];
+  pAt100: Record<string, number>;
+  seconds: number;
+}
+
+/** The generator with patient fraud and honest hubs on, scored by each scorer at `threshold` at the end of the window. */
+export function evaluateVariants(seed: number, scale: number, threshold: number, scorers: readonly VariantScorer[]): VariantResult {
+  const t0 = performance.now();
+  const run = generateDemo({ seed, scale, now: NOW, banks: REFERENCE_BANKS, patient: { walletsPerAttack: PATIENT_WALLETS_PER_ATTACK }, hubs: true });
+  const spikes = detectSpikes(run.events, run.windowStart, run.now);
+  const replay = new FactsReplay();
+  replay.setSpikes(spikes);
+  for (const e of run.events) replay.apply(e);
+  const current = new Map<string, number>();
+  for (const id of replay.accounts.keys()) current.set(id, scoreAccount(replay.factsOf(id, run.now)!, SCORING_RULES, run.now).score);
+  const byScorer = new Map(scorers.map((s) => [s.name, s.name === "current rules" ? current : s.scores(replay, run.now, current)]));
+  const fraud = new Set(run.labels.fraudAccountIds);
+  const patient = run.labels.patient;
+  const groupOf = new Map<string, string[]>(); // group name → ids
+  const add = (g: string, id: string) => {
+    const list = groupOf.get(g);
+    if (list) list.push(id);
+    else groupOf.set(g, [id]);
+  };
+  for (const id of replay.accounts.keys()) {
+    if (fraud.has(id)) {
+      add(patient[id] ? "patient (all)" : "blatant", id);
+      if (patient[id]) add(patient[id], id);
+    } else add("honest (all)", id);
+  }
+  for (const [kind, ids] of Object.entries(run.labels.honestHubs)) for (const id of ids) if (replay.accounts.has(id)) add(`honest: ${kind}`, id);
+  const order = ["blatant", "patient (all)", ...PATIENT_VARIANTS, "honest (all)", ...HONEST_HUB_KINDS.map((k) => `honest: ${k}`)];
+  const groups = order.map((name) => {
+    const ids = groupOf.get(name) ?? [];
+    const flagged: Record<string, number> = {};
+    for (const [sn, sc] of byScorer) flagged[sn] = ids.filter((id) => (sc.get(id) ?? 0) >= threshold).length;
+    return { name, fraud: !name.startsWith("honest"), n: ids.length, flagged };
+  });
+  const pAt100: Record<string, number> = {};
+  for (const [sn, sc] of byScorer) {
+    const top = [...sc.entries()].sort((a, b) => b[1] - a[1] || hash(a[0], seed) - hash(b[0], seed)).slice(0, 100);
+    pAt100[sn] = top.filter(([id]) => fraud.has(id)).length / 100;
+  }
+  return { seed, scale, groups, pAt100, seconds: (performance.now() - t0) / 1000 };
+}
+
+export function printVariants(results: VariantResult[], scorers: readonly VariantScorer[], threshold: number): void {
+  const names = scorers.map((s) => s.name);
+  console.log(`\nPer variant (issue #16), generator with patient fraud (${PATIENT_WALLETS_PER_ATTACK} wallets per attack at scale 1) and honest hubs on; share flagged at threshold ${threshold}:`);
+  console.log(`  seeds ${[...new Set(results.map((r) => r.seed))].join(", ")}, scales ${[...new Set(results.map((r) => r.scale))].join(", ")} (summed)`);
+  console.log(`  ${"group".padEnd(36)} ${"n".padStart(7)}  ${names.map((n) => n.padStart(22)).join(" ")}`);
+  const groupNames = results[0]?.groups.map((g) => g.name) ?? [];
+  for (const g of groupNames) {
+    const rows = results.map((r) => r.groups.find((x) => x.name === g)!);
+    const n = rows.reduce((a, x) => a + x.n, 0);
+    const fraud = rows[0].fraud;
+    const cells = names.map((sn) => {
+      const k = rows.reduce((a, x) => a + x.flagged[sn], 0);
+      const share = n ? k / n : NaN;
+      return `${fraud ? "recall" : "FP"} ${Number.isFinite(share) ? share.toFixed(fraud ? 3 : 4) : "—"} (${k})`.padStart(22);
+    });
+    console.log(`  ${g.padEnd(36)} ${String(n).padStart(7)}  ${cells.join(" ")}`);
+  }
+  const p100 = names.map((sn) => `${sn} ${f2(Math.min(...results.map((r) => r.pAt100[sn])))}`).join(", ");
+  console.log(`  P@100 (lowest over the runs): ${p100}`);
+}
+
 /** Risk score AP over the best of the issue's baselines ("opened < 24 h ago", "name mismatch", random). */
 const baselineRatio = (r: RunResult) => r.score.averagePrecision / Math.max(...Object.values(r.baselines).map((b) => b.averagePrecision));
 /** Stricter: over the best baseline or any one rule of the table fired alone. */
@@ -274,8 +365,9 @@ function printRun(r: RunResult) {
 }
 
 function main() {
-  const seeds = arg("seeds", "1,2,3").split(",").map(Number);
-  const scales = arg("scales", "0.25,1.25").split(",").map(Number);
+  const only = process.argv.includes("--variants-only");
+  const seeds = only ? [] : arg("seeds", "1,2,3").split(",").map(Number);
+  const scales = only ? [] : arg("scales", "0.25,1.25").split(",").map(Number);
   const threshold = Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD)));
   console.log(`Detection quality at threshold ${threshold} (in-memory replay of the demo generator's events; pure scoring as in the service; spikes from the volume detector).`);
   const results: RunResult[] = [];
@@ -306,6 +398,34 @@ function main() {
     const perfect = rs.filter((r) => Math.max(r.bestRule.ap, ...Object.values(r.baselines).map((b) => b.averagePrecision)) >= 0.999);
     if (perfect.length) console.log(`    note: in ${perfect.length} of ${rs.length} runs a single rule already ranks perfectly (AP 1.000): no ranking can reach 2x it on this data.`);
   }
+  const variantSeeds = arg("variant-seeds", "4,5,6").split(",").map(Number);
+  const variantScales = arg("variant-scales", "1").split(",").filter(Boolean).map(Number);
+  const variants: VariantResult[] = [];
+  for (const scale of variantScales) for (const seed of variantSeeds) variants.push(evaluateVariants(seed, scale, threshold, VARIANT_SCORERS));
+  if (variants.length) printVariants(variants, VARIANT_SCORERS, threshold);
+}
+
+/** The scorers compared per variant: the current rule table (the baseline), then what is added to it. */
+export const VARIANT_SCORERS: readonly VariantScorer[] = [
+  { name: "current rules", scores: (_r, _n, current) => current },
+  { name: "+ ring (shared/accounts/ring.ts)", scores: (replay, _now, current) => withRing(replay, current, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD)))) },
+];
+
+/** The current scores plus ring points (ringRisk) from the wallets the current rules flag at `threshold`. */
+export function withRing(replay: FactsReplay, current: Map<string, number>, threshold: number, params: RingParams = DEFAULT_RING_PARAMS): Map<string, number> {
+  const wallets: RingWallet[] = [...replay.accounts.values()].map((a) => ({
+    id: a.id,
+    deviceId: a.deviceId,
+    ipAddress: a.ipAddress,
+    bankAccounts: a.linkIds.flatMap((l) => replay.links.get(l)!.versions.map((v) => `${v.bankCode}-${v.branchCode}-${v.accountNumber}`)),
+    flagged: (current.get(a.id) ?? 0) >= threshold,
+    confirmed: false,
+    legitimate: false,
+  }));
+  const hits = ringRisk(wallets, params);
+  const out = new Map(current);
+  for (const [id, h] of hits) out.set(id, Math.min(SCORE_MAX, (current.get(id) ?? 0) + h.points));
+  return out;
 }
 
 // Runs only as a command (scripts may import detectSpikes).

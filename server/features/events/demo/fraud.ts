@@ -6,6 +6,7 @@ import { K, type Action, type AttackState, type BankAccount, type Wallet } from 
 import { ELECTRONICS_AND_GIFT, SURNAMES } from "./names.ts";
 import { chance, int, pick, weighted } from "./prng.ts";
 import { MONTHLY_CHARGE_LIMIT_YEN, blankWallet, type Simulation } from "./simulation.ts";
+import { shareWithPatient } from "./patient.ts";
 import type { DemoAttackLabel, DemoVictim } from "./types.ts";
 
 const FRAUD_PLANS: readonly (readonly number[])[] = [
@@ -41,7 +42,7 @@ export function scheduleAttacks(sim: Simulation): void {
       fraudChargedYen: 0,
     };
     sim.labels.incident.attacks.push(label);
-    const state: AttackState = { spec, bank, label, ring: null };
+    const state: AttackState = { spec, bank, label, ring: null, shared: { deviceIds: [], ips: [] } };
     const n = Math.max(3, Math.round(spec.wallets * scale));
     const span = Math.min(now - 15 * MIN, spec.durationHours ? start + spec.durationHours * HOUR : Infinity) - start;
     const phase = rng() * Math.PI * 2;
@@ -73,7 +74,7 @@ function newFraudWallet(sim: Simulation, attack: AttackState): Wallet {
   if (chance(rng, 0.05)) dev = undefined;
   const surname = sim.randomSurname();
   const given = sim.randomGiven();
-  return blankWallet({
+  const w = blankWallet({
     fraud: true,
     surname,
     given,
@@ -87,9 +88,11 @@ function newFraudWallet(sim: Simulation, attack: AttackState): Wallet {
     plannedAccount: null,
     attack,
   });
+  shareWithPatient(sim, attack, w);
+  return w;
 }
 
-function victimAccount(sim: Simulation, attack: AttackState, w: Wallet): DemoVictim {
+export function victimAccount(sim: Simulation, attack: AttackState, w: Wallet): DemoVictim {
   const rng = sim.rng;
   const honest = sim.honestAccountsAt.get(attack.bank.code) ?? [];
   let acct: BankAccount;

@@ -22,6 +22,7 @@ import { DAY, HOUR, fmt, toMs } from "./clock.ts";
 import { fraudChange, fraudLink, fraudOpen, fraudSpend, scheduleAttacks } from "./fraud.ts";
 import { NEW_WALLETS_PER_DAY, PRE_WINDOW_WALLETS, change, charge, link, scheduleSpawns, spawn, spend } from "./honest.ts";
 import { burstPay, burstSend, startBurst } from "./look-alikes.ts";
+import { hubPay, newHubState, patientLink, patientOpen, patientSpend, schedulePatient } from "./patient.ts";
 import { K, type BankInfo } from "./model.ts";
 import { Simulation, type DemoConfig } from "./simulation.ts";
 import type { DemoAttackSpec, DemoBank, DemoLabels, DemoRun, DemoStats, GenerateDemoOptions } from "./types.ts";
@@ -79,6 +80,8 @@ function demoConfig(options: GenerateDemoOptions): DemoConfig {
     banks: options.banks,
     attacks,
     calendar,
+    patient: options.patient ?? null,
+    hubs: options.hubs ?? false,
     surgeDays,
     maintenance: maintenanceWindow(calendar, now),
     prePerDay: (PRE_WINDOW_WALLETS * scale) / 365,
@@ -97,6 +100,8 @@ function emptyLabels(cfg: DemoConfig): DemoLabels {
     fraudChargeIds: [],
     fraudSpendIds: [],
     victims: [],
+    patient: {},
+    honestHubs: { "university-ip": [], "office-ip": [], "family-device": [], "quick-own-link-big-charge": [] },
     incident: { description: "", primaryBankCode: cfg.attacks[0]?.bankCode ?? "", startedAt: "", attacks: [] },
   };
 }
@@ -141,8 +146,10 @@ function* run(cfg: DemoConfig, labels: DemoLabels, stats: DemoStats): Generator<
   Object.assign(stats, emptyStats());
   const sim = new Simulation(cfg, labels, stats);
   const out = sim.out;
+  sim.hubs = newHubState(sim);
   scheduleSpawns(sim);
   scheduleAttacks(sim);
+  schedulePatient(sim);
   scheduleCampaign(sim);
   labels.incident.description = describeIncident(sim.cfg.attacks, sim.bankByCode, sim.cfg.now);
   for (;;) {
@@ -197,6 +204,21 @@ function* run(cfg: DemoConfig, labels: DemoLabels, stats: DemoStats): Generator<
         break;
       case K.FChange:
         fraudChange(sim, act);
+        break;
+      case K.POpen:
+        patientOpen(sim, act);
+        break;
+      case K.PLink:
+        patientLink(sim, act);
+        break;
+      case K.PCharge:
+        sim.charge(act.t, act.w!, act.a);
+        break;
+      case K.PSpend:
+        patientSpend(sim, act);
+        break;
+      case K.HubPay:
+        hubPay(sim, act);
         break;
     }
     if (out.length) {

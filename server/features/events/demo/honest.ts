@@ -5,6 +5,7 @@
 import { deferred } from "./calendar.ts";
 import { DAY, HOUR, JST, nextTime } from "./clock.ts";
 import { otherHolderAccount, OTHER_HOLDER_RATE, planBurst } from "./look-alikes.ts";
+import { joinHub, quickBigCharge } from "./patient.ts";
 import { K, type Action, type BankAccount, type Profile, type Wallet } from "./model.ts";
 import { SHOPS, toHalfWidthKatakana } from "./names.ts";
 import { chance, expo, int, pick, weighted, type Rng } from "./prng.ts";
@@ -89,6 +90,7 @@ function onLinked(sim: Simulation, t: number, w: Wallet, pre: boolean): void {
   const honestList = sim.honestAccountsAt.get(acct.bank.code);
   if (honestList && honestList.length < 500) honestList.push(acct);
   if (w.profile === "dormant") return;
+  if (!pre) quickBigCharge(sim, w, t);
   if (!pre && t >= windowStart && chance(rng, 0.5)) {
     // new user trying the wallet right away: charges within minutes of linking
     sim.schedule(t + int(rng, 60, 600) * 1000, K.Charge, w, 1);
@@ -131,7 +133,9 @@ export function spawn(sim: Simulation, act: Action): void {
   const t = act.t;
   const pre = act.k === K.SpawnPre;
   const nw = newHonestWallet(sim, pre);
+  const hub = joinHub(sim, nw, t);
   sim.openWallet(t, nw);
+  if (hub) sim.labels.honestHubs[hub].push(nw.id);
   planBurst(sim, t, nw);
   let delay: number;
   const r = rng();

@@ -74,6 +74,8 @@ export interface AttackState {
   bank: BankInfo;
   label: DemoAttackLabel;
   ring: { deviceId: string; ip: string; remaining: number } | null;
+  /** phones and addresses of the attack's patient wallets that its blatant wallets may use too (patient.ts) */
+  shared: { deviceIds: string[]; ips: string[] };
 }
 
 /** What an action does (see the main loop in generator.ts). */
@@ -95,6 +97,11 @@ export enum K {
   BurstSend,
   CampaignOpen,
   CampaignLink,
+  POpen,
+  PLink,
+  PCharge,
+  PSpend,
+  HubPay,
 }
 
 export interface Action {

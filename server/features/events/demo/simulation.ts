@@ -7,6 +7,7 @@ import { DAY, MIN, fmt, jstMonthKey } from "./clock.ts";
 import { Heap, SEQ_SPAN } from "./heap.ts";
 import type { Action, AttackState, BankAccount, BankInfo, Group, K, Wallet } from "./model.ts";
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, toHalfWidthKatakana } from "./names.ts";
+import type { HubState } from "./patient.ts";
 import { chance, createRng, int, pick, weighted, type Rng } from "./prng.ts";
 import type { DemoAttackSpec, DemoBank, DemoCalendar, DemoLabels, DemoStats, OtherHolderKind } from "./types.ts";
 
@@ -24,6 +25,8 @@ export interface DemoConfig {
   banks: readonly DemoBank[];
   attacks: readonly DemoAttackSpec[];
   calendar: DemoCalendar | null;
+  patient: { walletsPerAttack: number } | null;
+  hubs: boolean;
   /** JST calendar days with extra honest charging (see calendarDays) */
   surgeDays: Map<number, { share: number; amounts: readonly number[] }>;
   /** the calendar's maintenance window in epoch ms (see deferred) */
@@ -46,6 +49,10 @@ export class Simulation {
    * other decision (and so the incident, the volumes and the fraud wallets) exactly as it was for a seed.
    */
   readonly lr: Rng;
+  /** The patient fraud's and the honest hubs' streams (patient.ts): off by default, and when on they leave the rest of a seed as it was. */
+  readonly pr: Rng;
+  readonly hr: Rng;
+  hubs: HubState | null = null;
   readonly bankInfos: BankInfo[];
   readonly bankByCode: Map<string, BankInfo>;
   readonly pickBank: (rng: Rng) => BankInfo;
@@ -87,6 +94,8 @@ export class Simulation {
     this.simStart = cfg.windowStart - 366 * DAY;
     this.honestAccountsAt = new Map<string, BankAccount[]>(cfg.attacks.map((a) => [a.bankCode, []]));
     this.lr = createRng(`${cfg.seed}:honest-look-alikes`);
+    this.pr = createRng(`${cfg.seed}:patient`);
+    this.hr = createRng(`${cfg.seed}:hubs`);
   }
 
   /** Runs `f` with `r` as the main stream. */

@@ -40,7 +40,20 @@ export interface GenerateDemoOptions {
    * window at another (see defaultCalendar). `null`: none of it.
    */
   calendar?: DemoCalendar | null;
+  /**
+   * Patient fraud beside each attack (see patient.ts): wallets opened days before use, linked later,
+   * charged below the limits, cashed out hours later; some verified, some sharing a phone or an
+   * address with the blatant ring. Default: none (the demo `npm start` loads has none).
+   */
+  patient?: { walletsPerAttack: number } | null;
+  /** Honest hubs (see patient.ts): university and office addresses, family phones, newcomers charging a lot at once. Default: off. */
+  hubs?: boolean;
 }
+
+/** What a patient fraudulent wallet does differently (GenerateDemoOptions.patient). */
+export type PatientVariant = "patient" | "patient-verified" | "patient-shared-device" | "patient-shared-ip";
+/** Honest wallets that share what rings share, or act fast (GenerateDemoOptions.hubs). */
+export type HonestHubKind = "university-ip" | "office-ip" | "family-device" | "quick-own-link-big-charge";
 
 /**
  * Honest surges, on their own PRNG stream. Paydays (the 25th, or the business day before it, and the
@@ -88,6 +101,10 @@ export interface DemoLabels {
   fraudChargeIds: string[];
   fraudSpendIds: string[];
   victims: DemoVictim[];
+  /** the patient fraudulent wallets (also in fraudAccountIds), by id, with their variant */
+  patient: Record<string, PatientVariant>;
+  /** honest wallets in a hub, by kind (GenerateDemoOptions.hubs) */
+  honestHubs: Record<HonestHubKind, string[]>;
   incident: {
     description: string;
     primaryBankCode: string;
