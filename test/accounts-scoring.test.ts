@@ -9,7 +9,9 @@ import type { Database } from "../server/db/client.ts";
 import { EventLoader } from "./accounts-fixtures.ts";
 import { collectDemo } from "../server/features/events/demo/index.ts";
 import { REFERENCE_BANKS } from "../server/features/reference/banks.ts";
-import { rescoreAll, rescoreAccounts, rescoreTouched } from "../server/features/accounts/scoring.ts";
+import { rescoreAccounts } from "../server/features/accounts/scoring.ts";
+import { rescoreAll } from "../server/features/accounts/scoring-bulk.ts";
+import { rescoreTouched } from "../server/features/accounts/scoring-related.ts";
 import { FactsReplay } from "../server/features/accounts/replay.ts";
 import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount } from "../shared/accounts/index.ts";
 

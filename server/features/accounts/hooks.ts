@@ -12,7 +12,9 @@
 import { rows, sql } from "../../db/sql.ts";
 import type { Database } from "../../db/client.ts";
 import type { IngestedBatchSummary } from "../events/types.ts";
-import { rescoreAll, rescoreForNewSpikes, rescoreTouched } from "./scoring.ts";
+import { rescoreAll } from "./scoring-bulk.ts";
+import { rescoreTouched } from "./scoring-related.ts";
+import { rescoreForNewSpikes } from "./scoring-spikes.ts";
 
 /** Accounts rescored per round of the worker (more wait for the next round). */
 export const RESCORE_ROUND_ACCOUNTS_MAX = 5_000;

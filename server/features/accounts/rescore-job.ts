@@ -12,7 +12,7 @@ import { query, raw, rows, sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
-import { rescoreAll } from "./scoring.ts";
+import { rescoreAll } from "./scoring-bulk.ts";
 import { runWithoutSession } from "../auth/session-guard.ts";
 
 export interface RescoreRunStatus {

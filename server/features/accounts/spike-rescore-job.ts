@@ -4,7 +4,7 @@
 // arrive. One instance runs it (the jobs leader), and what it has done is recorded on the spike rows
 // (scoring.ts), so neither a second instance nor a new leader after failover does it again.
 import type { BackgroundJob } from "../../jobs.ts";
-import { rescoreForNewSpikes } from "./scoring.ts";
+import { rescoreForNewSpikes } from "./scoring-spikes.ts";
 
 export const spikeRescoreJob: BackgroundJob = {
   name: "accounts.spike-rescoring",

@@ -1,0 +1,78 @@
+// Rescoring every account (the bulk path, scoring.ts describes the columns and locks): a keyset walk
+// over wallet_account, chunks scored by a few workers at once, sharing counts read once per run.
+import type pg from "pg";
+import type { Database } from "../../db/client.ts";
+import { rows, sql } from "../../db/sql.ts";
+import { withPoolTransaction } from "../../db/transaction.ts";
+import { loadSharedCounts } from "./facts.ts";
+import { RESCORE_CHUNK_SIZE_DEFAULT, add, rescoreChunk, resolve, type RescoreOptions, type RescoreResult } from "./scoring.ts";
+import { markSpikesRescored, recentLinkSpikes } from "./scoring-spikes.ts";
+
+/** Runs `fn` in a read-only transaction with room for hash aggregates over every account (no spill to disk). */
+function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withPoolTransaction(db.pool, fn, { readOnly: true, settings: { work_mem: "128MB" } });
+}
+
+
+export interface RescoreAllOptions extends RescoreOptions {
+  chunkSize?: number;
+  /** Chunks scored at once (each on its own connection): the database works while JS scores. */
+  concurrency?: number;
+  onProgress?: (p: { scored: number; total: number; elapsedMs: number }) => void;
+}
+
+export interface RescoreAllResult extends RescoreResult {
+  total: number;
+  durationMs: number;
+}
+
+/** Rescores every account (bulk path): walks wallet_account by id with a keyset, chunk by chunk. */
+export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOptions = {}): Promise<RescoreAllResult> {
+  const o = resolve(opts);
+  const chunkSize = opts.chunkSize ?? RESCORE_CHUNK_SIZE_DEFAULT;
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const started = Date.now();
+  // Every chunk reads the spike table after this point: the spikes stored now are fully applied by
+  // this run (when it scores as of the clock), so rescoreForNewSpikes need not redo them.
+  const spikesAtStart = opts.now === undefined ? await recentLinkSpikes(db, false) : [];
+  const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
+  // Sharing counts once for the whole run, not per chunk (see SharedCounts).
+  const shared = await withWorkMem(db, (client) => loadSharedCounts(client, o.now));
+  let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
+  let after = "";
+  let exhausted = false;
+  // The keyset cursor is shared by the workers; each takes the next id range under this "lock".
+  let cursorBusy: Promise<void> = Promise.resolve();
+  async function nextChunk(): Promise<{ after: string; upTo: string } | null> {
+    const prev = cursorBusy;
+    let release!: () => void;
+    cursorBusy = new Promise((r) => (release = r));
+    await prev;
+    try {
+      if (exhausted) return null;
+      const ids = await rows<{ id: string }>(db.pool, sql`SELECT id FROM wallet_account WHERE id > ${after} ORDER BY id LIMIT ${chunkSize}`);
+      if (ids.length < chunkSize) exhausted = true;
+      if (ids.length === 0) return null;
+      const range = { after, upTo: ids[ids.length - 1].id };
+      after = range.upTo;
+      return range;
+    } finally {
+      release();
+    }
+  }
+  async function worker() {
+    const client = await db.pool.connect();
+    try {
+      for (let range = await nextChunk(); range; range = await nextChunk()) {
+        const r = await rescoreChunk(client, range, o, shared); // (awaited first: `sum` is shared by the workers)
+        sum = add(sum, r);
+        opts.onProgress?.({ scored: sum.scored, total, elapsedMs: Date.now() - started });
+      }
+    } finally {
+      client.release();
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await markSpikesRescored(db, spikesAtStart);
+  return { ...sum, total, durationMs: Date.now() - started };
+}

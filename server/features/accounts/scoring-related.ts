@@ -1,0 +1,82 @@
+// The accounts whose scores a change can move besides its own (those sharing a device, an IP
+// address or a bank account with it), and the after-commit rescoring of them all.
+import type { Database } from "../../db/client.ts";
+import { rows, sql } from "../../db/sql.ts";
+import { rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
+
+/**
+ * A device, IP address or bank account shared by more wallets than this is not expanded when one
+ * of them changes: every sharing rule's minimum is far below it, so one more member changes only
+ * the count quoted in the evidence, not any score (it is corrected at the next rescoring of them).
+ */
+export const RELATED_GROUP_WALLETS_MAX = 200;
+
+/**
+ * What a batch changed that another wallet's facts read (the sharing rules): wallets opened (device
+ * and IP address counts) and links registered or changed (bank account counts). Charges and spends
+ * change only their own wallet's facts. Supersets are fine: more accounts get rescored, never fewer.
+ */
+export interface SharingChanges {
+  /** Wallets opened at or after this instant may be new members of a device or IP group (the batch's earliest event). */
+  openedSince: Date;
+  /** Wallets whose links were registered or changed: their bank accounts' groups are expanded. */
+  linkedAccountIds: readonly string[];
+}
+
+/**
+ * The accounts whose facts change when `accountIds` change: those sharing a device, an IP address
+ * or a bank account with them (groups larger than RELATED_GROUP_WALLETS_MAX are not expanded, see
+ * there). Includes the given accounts. With `changes`, only the groups those changes can have
+ * grown are expanded (the rest of the accounts changed nothing another wallet reads).
+ */
+export async function relatedAccountIds(
+  db: Pick<Database, "pool">,
+  accountIds: readonly string[],
+  groupMax = RELATED_GROUP_WALLETS_MAX,
+  changes?: SharingChanges,
+): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const linked = changes ? changes.linkedAccountIds : accountIds;
+  const openedSince = changes ? changes.openedSince : null;
+  const max = sql`${groupMax}::int`;
+  const found = await rows<{ id: string }>(db.pool, sql`
+     WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[])),
+     opened AS (SELECT id, device_id, ip_address FROM me WHERE ${openedSince}::timestamptz IS NULL OR opened_at >= ${openedSince}::timestamptz),
+     dev AS (
+       SELECT w.device_id FROM wallet_account w
+       WHERE w.device_id IN (SELECT device_id FROM opened WHERE device_id IS NOT NULL)
+       GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND ${max}
+     ),
+     ip AS (
+       SELECT w.ip_address FROM wallet_account w
+       WHERE w.ip_address IN (SELECT ip_address FROM opened WHERE ip_address IS NOT NULL)
+       GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND ${max}
+     ),
+     acct AS (
+       SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
+       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
+       WHERE l.account_id = ANY(${[...linked]}::text[])
+     ),
+     acct_wallets AS (
+       SELECT v.bank_code, v.branch_code, v.account_number, array_agg(DISTINCT l.account_id) AS ids
+       FROM acct a
+       JOIN bank_link_version v ON v.bank_code = a.bank_code AND v.branch_code = a.branch_code AND v.account_number = a.account_number
+       JOIN bank_link l ON l.id = v.link_id
+       GROUP BY v.bank_code, v.branch_code, v.account_number
+       HAVING count(DISTINCT l.account_id) BETWEEN 2 AND ${max}
+     )
+     SELECT id FROM me
+     UNION SELECT w.id FROM wallet_account w JOIN dev USING (device_id)
+     UNION SELECT w.id FROM wallet_account w JOIN ip USING (ip_address)
+     UNION SELECT unnest(ids) FROM acct_wallets`);
+  return found.map((r) => r.id);
+}
+
+/**
+ * The after-commit hook: rescores the touched accounts and those sharing a device/IP/bank account
+ * with them (with `changes`: only the groups the batch's openings and link changes grew).
+ */
+export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: readonly string[], opts: RescoreOptions = {}, changes?: SharingChanges): Promise<RescoreResult> {
+  const ids = await relatedAccountIds(db, accountIds, RELATED_GROUP_WALLETS_MAX, changes);
+  return rescoreAccounts(db, ids, opts);
+}
