@@ -145,6 +145,8 @@ interface Wallet {
   balanceYen: number;
   /** yen charged under the down contract's fallback since the console last answered for this link */
   openYen?: number;
+  /** asked to re-verify by a charge suspension's gate (once) */
+  reverificationAsked?: boolean;
 }
 
 const bankPick = weighted(REFERENCE_BANKS.map((b) => [b.code, b.weight] as const));
@@ -168,7 +170,7 @@ const stats = {
   rejected: 0,
   denied: { registration: 0, change: 0, charge: 0 },
   /** charges answered `challenge` (step-up), and how their verifications went (#17) */
-  challenged: { charge: 0, passed: 0, failed: 0 },
+  challenged: { charge: 0, reverification: 0, passed: 0, failed: 0 },
   /** decisions the console did not answer in time: what the down contract made of them */
   unanswered: { registration: { open: 0, closed: 0 }, change: { open: 0, closed: 0 }, charge: { open: 0, closed: 0 } },
   /** events waiting to be sent again (the console did not take them) */
@@ -233,9 +235,9 @@ async function registerLink(w: Wallet, bankCode: string): Promise<PlatformEvent 
  * holder's phone) and reports the result at once as an account.verified event. An honest holder
  * passes; a fraudster who linked a victim's bank account fails. Returns whether it passed.
  */
-async function verifyHolder(w: Wallet): Promise<boolean> {
+async function verifyHolder(w: Wallet, method: "OTP" | "EKYC" = "OTP"): Promise<boolean> {
   const passed = !w.fraud;
-  const event: PlatformEvent = { id: nextId("ev"), type: "account.verified", occurredAt: now(), verification: { accountId: w.accountId, method: "OTP", passed } };
+  const event: PlatformEvent = { id: nextId("ev"), type: "account.verified", occurredAt: now(), verification: { accountId: w.accountId, method, passed } };
   try {
     const { status, json } = await api("/api/v1/events", { events: [event] }, EVENTS_TIMEOUT_MS);
     if (status !== 200) return false;
@@ -256,6 +258,13 @@ async function charge(w: Wallet, amountYen: number): Promise<PlatformEvent | nul
     if (!(await verifyHolder(w))) return null;
     d = await decide("CHARGE", { linkId: w.linkId!, amountYen }, { amountYen, openYenOnLink: w.openYen ?? 0 });
     if (d.decision === "challenge") return null; // still not verified: the charge does not happen
+  }
+  if (d.decision === "deny" && d.reason === "REVERIFICATION_REQUIRED" && !w.reverificationAsked) {
+    // The bank's charges are suspended behind a re-verification gate: the platform asks the holder
+    // to re-verify once (eKYC in the app), reports it, and the next charge is decided again.
+    w.reverificationAsked = true;
+    stats.challenged.reverification++;
+    if (await verifyHolder(w, "EKYC")) d = await decide("CHARGE", { linkId: w.linkId!, amountYen }, { amountYen, openYenOnLink: w.openYen ?? 0 });
   }
   if (d.answered) w.openYen = 0;
   if (d.decision === "deny") {
@@ -520,7 +529,9 @@ async function main() {
     `[simulate] done: sent ${stats.sent} events (${Object.entries(stats.byType).map(([t, n]) => `${shortType[t]} ${n}`).join(", ")}); ` +
       `accepted ${stats.accepted}, duplicates ${stats.duplicates}, rejected ${stats.rejected}; ` +
       `denied by the decision API: registration ${d.registration}, change ${d.change}, charge ${d.charge}` +
-      (stats.challenged.charge ? `; charges challenged ${stats.challenged.charge} (holder verified ${stats.challenged.passed}, failed ${stats.challenged.failed})` : "") +
+      (stats.challenged.charge || stats.challenged.reverification
+        ? `; charges challenged ${stats.challenged.charge}, re-verifications asked ${stats.challenged.reverification} (holder verified ${stats.challenged.passed}, failed ${stats.challenged.failed})`
+        : "") +
       (unansweredText(stats.unanswered) ? `;${unansweredText(stats.unanswered).replace(/^ +/, " ")} (the down contract's fallback)` : "") +
       (outbox.length ? `; ${outbox.length} events never taken by the console` : ""),
   );

@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = [
   "staff.setLanguage",
   "suspension.create",
   "suspension.lift",
+  "suspension.openGate",
   "webhook.createEndpoint",
   "webhook.enableEndpoint",
   "webhook.disableEndpoint",

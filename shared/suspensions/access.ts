@@ -14,6 +14,8 @@ export const suspensionsAccess = {
   "suspensions.chargePolicy": ALL_STAFF,
   "suspensions.chargePolicyPreview": ["MANAGER"],
   "suspensions.setChargePolicy": ["MANAGER"],
+  "suspensions.gates": ALL_STAFF,
+  "suspensions.openGate": ["MANAGER"],
   "suspensions.quarantineList": ["ANALYST", "MANAGER", "ADMIN"],
   "suspensions.releaseLinks": ["ANALYST", "MANAGER"],
   "suspensions.revokeLinks": ["ANALYST", "MANAGER"],

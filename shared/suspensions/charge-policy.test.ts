@@ -9,7 +9,7 @@ import {
   stepUpSatisfied,
   type ChargePolicy,
 } from "./charge-policy.ts";
-import { decideCharge, type LinkForDecision, type SuspensionLike } from "./rules.ts";
+import { decideCharge, reverificationGate, type LinkForDecision, type SuspensionLike } from "./rules.ts";
 
 const d = (s: string) => new Date(s);
 const MIN = 60_000;
@@ -102,5 +102,30 @@ describe("precedence deny > challenge > allow", () => {
   });
   it("no policy: the answer is as before", () => {
     expect(decideCharge({ link: l, account, suspensions: [], at })).toEqual({ decision: "allow", reason: "ALLOWED" });
+  });
+});
+
+describe("re-verification gate timing", () => {
+  const cutoff = d("2020-09-05T00:00:00Z");
+  const gateAfter = d("2020-09-09T00:00:00Z");
+  const s: SuspensionLike = { id: "s1", bankCode: "0125", scopes: ["CHARGE"], startsAt: cutoff, cutoffAt: cutoff, quarantine: false, gateVerifiedAfter: gateAfter };
+  const old: LinkForDecision = { bankCode: "0125", registeredAt: d("2020-08-01T00:00:00Z"), status: "ACTIVE" };
+  const account = { status: "ACTIVE" as const };
+  it("a grandfathered link waits until a verification at or after the gate's instant (not one a millisecond before)", () => {
+    expect(reverificationGate(old, s, new Date(gateAfter.getTime() - 1), at)).toBe("WAITING");
+    expect(reverificationGate(old, s, gateAfter, at)).toBe("REVERIFIED");
+    expect(reverificationGate(old, s, null, at)).toBe("WAITING");
+    expect(reverificationGate(old, s, new Date(at.getTime() + 1), at)).toBe("WAITING"); // not in the future
+  });
+  it("links linked at or after the cutoff never pass the gate; no gate: as before", () => {
+    expect(reverificationGate({ registeredAt: cutoff, bankCode: "0125" }, s, at, at)).toBe("NOT_GRANDFATHERED");
+    expect(reverificationGate(old, { ...s, gateVerifiedAfter: null }, at, at)).toBe("NO_GATE");
+  });
+  it("decisions: REVERIFICATION_REQUIRED until re-verified, then the policy applies; other links stay suspended", () => {
+    expect(decideCharge({ link: old, account, suspensions: [s], at, verifiedAt: null })).toEqual({ decision: "deny", reason: "REVERIFICATION_REQUIRED", suspensionId: "s1" });
+    expect(decideCharge({ link: old, account, suspensions: [s], at, verifiedAt: gateAfter })).toEqual({ decision: "allow", reason: "ALLOWED" });
+    expect(decideCharge({ link: old, account, suspensions: [s], at, verifiedAt: gateAfter, policy: limits2020, usage: { dayYen: 0, monthYen: 0 }, amountYen: 200_000 }).reason).toBe("CHARGE_LIMIT_PER_CHARGE");
+    const fresh: LinkForDecision = { bankCode: "0125", registeredAt: d("2020-09-06T00:00:00Z"), status: "ACTIVE" };
+    expect(decideCharge({ link: fresh, account, suspensions: [s], at, verifiedAt: gateAfter })).toEqual({ decision: "deny", reason: "BANK_CHARGES_SUSPENDED", suspensionId: "s1" });
   });
 });

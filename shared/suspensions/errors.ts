@@ -8,6 +8,8 @@ export const SUSPENSION_ERRORS = {
   UNKNOWN_BANK: { status: 404, message: "There is no bank with this code." },
   SUSPENSION_NOT_FOUND: { status: 404, message: "There is no suspension with this id." },
   SUSPENSION_ALREADY_LIFTED: { status: 409, message: "This suspension has already been lifted." },
+  GATE_NEEDS_CHARGE_SUSPENSION: { status: 409, message: "A re-verification gate opens only on a suspension of the bank's charges." },
+  GATE_ALREADY_OPEN: { status: 409, message: "This suspension already has a re-verification gate." },
   LINKS_NOT_QUARANTINED: { status: 409, message: "Some of these links are no longer quarantined (someone else reviewed them). Reload and try again." },
 } as const satisfies ErrorRegistry;
 

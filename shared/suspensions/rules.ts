@@ -13,6 +13,11 @@ export interface SuspensionLike {
   cutoffAt: Date;
   quarantine: boolean;
   liftedAt?: Date | null;
+  /**
+   * A charge suspension's re-verification gate (#17): grandfathered links whose holder passed a
+   * verification at or after this instant may charge again. Absent or null: no gate.
+   */
+  gateVerifiedAfter?: Date | null;
 }
 
 /** The timing facts about a link that grandfathering depends on. */
@@ -207,12 +212,13 @@ export interface DecideChargeInput {
   policy?: ChargePolicy | null;
   usage?: ChargeUsage;
   amountYen?: number;
-  /** The holder's newest passed verification. */
+  /** The holder's newest passed verification (step-up and the re-verification gate). */
   verifiedAt?: Date | null;
 }
 
 /**
- * Precedence: frozen account, revoked link, quarantined link, bank charges suspended, a limit
+ * Precedence: frozen account, revoked link, quarantined link, bank charges suspended (a grandfathered
+ * link behind a re-verification gate: REVERIFICATION_REQUIRED until its holder re-verified), a limit
  * exceeded (deny), step-up required (challenge), allowed: deny > challenge > allow.
  */
 export function decideCharge(input: DecideChargeInput): DecisionResult {
@@ -231,7 +237,7 @@ export function decideCharge(input: DecideChargeInput): DecisionResult {
   return { decision: p.decision, reason: p.reason, ...limit };
 }
 
-function decideChargeBySuspensions({ link, account, suspensions, at }: DecideChargeInput): DecisionResult {
+function decideChargeBySuspensions({ link, account, suspensions, at, verifiedAt }: DecideChargeInput): DecisionResult {
   if (!link) return deny("UNKNOWN_LINK");
   if (!account) return deny("UNKNOWN_ACCOUNT");
   if (account.status === "FROZEN") return deny("ACCOUNT_FROZEN");
@@ -240,8 +246,31 @@ function decideChargeBySuspensions({ link, account, suspensions, at }: DecideCha
   const computed = quarantiningSuspension(link, suspensions, at);
   if (computed) return deny("LINK_QUARANTINED", computed.id);
   const charges = activeSuspensionFor(suspensions, link.bankCode, "CHARGE", at);
-  if (charges) return deny("BANK_CHARGES_SUSPENDED", charges.id);
+  if (charges) {
+    const gate = reverificationGate(link, charges, verifiedAt ?? null, at);
+    if (gate === "WAITING") return deny("REVERIFICATION_REQUIRED", charges.id);
+    if (gate !== "REVERIFIED") return deny("BANK_CHARGES_SUSPENDED", charges.id);
+  }
   return allow();
+}
+
+export type GateState = "NO_GATE" | "NOT_GRANDFATHERED" | "WAITING" | "REVERIFIED";
+
+/**
+ * A link under a charge suspension with a re-verification gate: only grandfathered links (linked
+ * before the cutoff) pass the gate, once their holder's newest passed verification is at or after
+ * the gate's instant (and not later than `at`).
+ */
+export function reverificationGate(
+  link: LinkTiming,
+  s: Pick<SuspensionLike, "bankCode" | "cutoffAt" | "gateVerifiedAfter">,
+  verifiedAt: Date | null,
+  at: Date,
+): GateState {
+  if (s.gateVerifiedAfter == null) return "NO_GATE";
+  if (!isGrandfathered(link, s)) return "NOT_GRANDFATHERED";
+  const ok = verifiedAt != null && verifiedAt.getTime() >= s.gateVerifiedAfter.getTime() && verifiedAt.getTime() <= at.getTime();
+  return ok ? "REVERIFIED" : "WAITING";
 }
 
 // --- Preview -----------------------------------------------------------------------------------

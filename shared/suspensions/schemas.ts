@@ -99,6 +99,15 @@ export const SetChargePolicyInput = z
   .meta({ description: "Set a bank's charge limits and step-up verification" });
 export type SetChargePolicyInput = z.infer<typeof SetChargePolicyInput>;
 
+export const OpenGateInput = z
+  .object({
+    suspensionId: z.uuid().meta({ description: "An active suspension of the bank's charges" }),
+    verifiedAfter: suspensionTime().meta({ description: "Re-verifications at or after this instant count" }),
+    reason: Reason,
+  })
+  .meta({ description: "Open a re-verification gate on a charge suspension" });
+export type OpenGateInput = z.infer<typeof OpenGateInput>;
+
 /** Quarantine queue page size; equal to the bulk action limit so a page can be acted on at once. */
 export const QUARANTINE_PAGE_SIZE_MAX = 500;
 
@@ -187,11 +196,13 @@ export const DecisionReason = z
     "CHARGE_LIMIT_DAY",
     "CHARGE_LIMIT_MONTH",
     "STEP_UP_REQUIRED",
+    "REVERIFICATION_REQUIRED",
   ])
   .meta({
     description:
       "Machine-readable reason for the decision. CHARGE_LIMIT_*: the amount exceeds the bank's limit per charge, or what is left of the link's limit for the JST day or month (see limit). " +
-      "STEP_UP_REQUIRED (decision challenge): verify the customer (OTP, eKYC), report the result as an account.verified event, then ask again.",
+      "STEP_UP_REQUIRED (decision challenge): verify the customer (OTP, eKYC), report the result as an account.verified event, then ask again. " +
+      "REVERIFICATION_REQUIRED (deny): the bank's charges are suspended with a re-verification gate; this grandfathered link charges again once its holder's re-verification (account.verified, passed, after the gate's time) is reported.",
   });
 export type DecisionReason = z.infer<typeof DecisionReason>;
 

@@ -37,6 +37,13 @@ export const CompensationPaidData = z.object({
   paidAt: iso,
 });
 
+export const GateData = z.object({
+  suspensionId: z.uuid(),
+  bankCode,
+  verifiedAfter: iso.describe("grandfathered links whose holder passed a verification at or after this charge again"),
+  openedAt: iso,
+});
+
 export const LimitsData = z.object({
   bankCode,
   perChargeYen: z.number().int().nullable().describe("limit per charge in yen; null: none"),
@@ -52,6 +59,7 @@ export const WEBHOOK_EVENTS = {
   "suspension.created": { data: SuspensionData, description: "A manager suspended a bank for some scopes (sent with suspension.started or suspension.scheduled)." },
   "suspension.scheduled": { data: SuspensionData, description: "The suspension starts later, at startsAt." },
   "suspension.started": { data: SuspensionData, description: "The suspension is in force from now (or it just reached its scheduled start)." },
+  "suspension.gate_opened": { data: GateData, description: "A manager opened a re-verification gate on a charge suspension: grandfathered links charge again once their holder re-verified (account.verified) after verifiedAfter." },
   "suspension.lifted": { data: SuspensionData, description: "The suspension was lifted (after a second manager's approval, or as an emergency)." },
   "limits.changed": { data: LimitsData, description: "A manager changed a bank's charge limits or step-up verification; charge decisions apply them from now." },
   "link.quarantined": { data: LinkData, description: "A link made at or after a suspension's cutoff is quarantined: charges on it are refused until an analyst reviews it." },

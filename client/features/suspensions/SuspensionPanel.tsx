@@ -14,6 +14,7 @@ import { useDescribeSuspension, useScopeWords } from "../../i18n/words.ts";
 import { SuspendDialog } from "./SuspendDialog.tsx";
 import { LiftDialog } from "./LiftDialog.tsx";
 import { ChargeLimitsLine } from "./ChargeLimits.tsx";
+import { GateSection } from "./ReverificationGate.tsx";
 import type { SuspensionListRow } from "./types.ts";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
@@ -73,6 +74,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
               <Text size="sm" c="dimmed">
                 {t("panel.by", { who: s.createdBy ?? t("panel.unknown"), at: s.createdAt, reason: s.reason })}
               </Text>
+              {s.state === "ACTIVE" && s.scopes.includes("CHARGE") && <GateSection bankCode={bankCode} suspensionId={s.id} bankName={s.bankName} />}
               {canLift && (
                 <Group>
                   <Button size="xs" variant="default" onClick={() => setLifting(s)}>

@@ -100,6 +100,7 @@ export const audit = {
     staff_setLanguage: "Language changed",
     suspension_create: "Suspension created",
     suspension_lift: "Suspension lifted",
+    suspension_openGate: "Re-verification gate opened",
     chargePolicy_set: "Charge limits changed",
     webhook_createEndpoint: "Webhook endpoint added",
     webhook_enableEndpoint: "Webhook endpoint enabled",

@@ -223,4 +223,14 @@ export const suspensions = {
     stepUpAllText: "step-up for all links",
     stepUpAfterText: "step-up for links since {{at}}",
   },
+  gate: {
+    open: "Open re-verification gate…",
+    title: "Re-verification gate at {{bank}}",
+    intro: "Charges stay suspended, but links registered before the cutoff may charge again once their wallet's holder has been re-verified (eKYC in the app, at a shop, or OTP) at or after the time below. Until then the platform is told REVERIFICATION_REQUIRED.",
+    after: "Re-verifications count from (JST)",
+    reason: "Reason (recorded in the audit log)",
+    confirm: "Open the gate",
+    done: "Gate open: re-verified customers charge again.",
+    status: "Re-verification gate (re-verified since {{after}}): {{waiting}} links waiting, {{reverified}} re-verified, {{charging}} charging again",
+  },
 };

@@ -102,6 +102,7 @@ export const audit = {
     suspension_create: "停止措置を開始",
     chargePolicy_set: "利用上限を変更",
     suspension_lift: "停止措置を解除",
+    suspension_openGate: "再確認ゲートを開設",
     webhook_createEndpoint: "Webhookの送信先を追加",
     webhook_enableEndpoint: "Webhookの送信先を有効化",
     webhook_disableEndpoint: "Webhookの送信先を無効化",

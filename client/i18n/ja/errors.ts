@@ -39,6 +39,8 @@ export const errorsJa: Record<ErrorCode, string> = {
   UNKNOWN_BANK: "このコードの銀行はありません。",
   SUSPENSION_NOT_FOUND: "この停止措置は見つかりません。",
   SUSPENSION_ALREADY_LIFTED: "この停止措置はすでに解除されています。",
+  GATE_NEEDS_CHARGE_SUSPENSION: "再確認ゲートは、その銀行のチャージを停止している措置にだけ開けます。",
+  GATE_ALREADY_OPEN: "この停止措置にはすでに再確認ゲートがあります。",
   LINKS_NOT_QUARANTINED: "一部の口座連携はすでに隔離されていません（他の人が審査しました）。再読み込みしてから、もう一度お試しください。",
   // shared/compensation/errors.ts
   COMPENSATION_EXCEEDS_CHARGE: "チャージで失われた額を超えて返金することになります。",

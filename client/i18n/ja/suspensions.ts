@@ -218,4 +218,14 @@ export const suspensions = {
     stepUpAllText: "全連携に追加認証",
     stepUpAfterText: "{{at}}以降の連携に追加認証",
   },
+  gate: {
+    open: "再確認ゲートを開く…",
+    title: "{{bank}}の再確認ゲート",
+    intro: "チャージは停止したままですが、基準時刻より前に登録された連携は、ウォレット名義人が下記の時刻以降に本人確認（アプリのeKYC・店頭・OTP）をやり直せばチャージを再開できます。それまでは基盤に REVERIFICATION_REQUIRED を返します。",
+    after: "この時刻以降の再確認を有効とする（日本時間）",
+    reason: "理由（監査ログに記録）",
+    confirm: "ゲートを開く",
+    done: "ゲートを開きました。再確認した利用者はチャージを再開できます。",
+    status: "再確認ゲート（{{after}}以降の再確認）：待機中 {{waiting}}件、再確認済み {{reverified}}件、チャージ再開 {{charging}}件",
+  },
 } satisfies Catalog;

@@ -35,6 +35,7 @@ interface SuspensionJson {
   cutoffAt: string;
   quarantine: boolean;
   liftedAt: string | null;
+  gateVerifiedAfter: string | null;
 }
 
 // Milliseconds since the epoch, truncated like the timestamptz(3) columns, as an exact integer.
@@ -46,8 +47,8 @@ function suspensionsOf(bankCodes: Sql): Sql {
   return sql`coalesce((
     SELECT json_agg(json_build_object(
       'id', s.id, 'bankCode', s.bank_code, 'scopes', s.scopes, 'startsAt', s.starts_at,
-      'cutoffAt', s.cutoff_at, 'quarantine', s.quarantine, 'liftedAt', s.lifted_at))
-    FROM suspension s
+      'cutoffAt', s.cutoff_at, 'quarantine', s.quarantine, 'liftedAt', s.lifted_at, 'gateVerifiedAfter', g.verified_after))
+    FROM suspension s LEFT JOIN reverification_gate g ON g.suspension_id = s.id
     WHERE s.bank_code IN (${bankCodes}) AND (s.lifted_at IS NULL OR s.quarantine)
   ), '[]'::json) AS suspensions`;
 }
@@ -61,6 +62,7 @@ function toSuspensions(rows: SuspensionJson[]): SuspensionLike[] {
     cutoffAt: new Date(s.cutoffAt),
     quarantine: s.quarantine,
     liftedAt: s.liftedAt ? new Date(s.liftedAt) : null,
+    gateVerifiedAfter: s.gateVerifiedAfter ? new Date(s.gateVerifiedAfter) : null,
   }));
 }
 
@@ -251,12 +253,12 @@ const JST_DAY_START = sql`(date_trunc('day', ${AT} AT TIME ZONE 'Asia/Tokyo') AT
 const JST_MONTH_START = sql`(date_trunc('month', ${AT} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
 
 // The bank's charge policy (#17), the link's charges in its JST day and month (only when the policy
-// sets a day or month limit) and the holder's newest passed verification (only when step-up is on):
-// read in the same statement, so the same snapshot, as the suspensions.
+// sets a day or month limit) and the holder's newest passed verification (for step-up and a charge
+// suspension's re-verification gate; one index probe): read in the same statement, so the same
+// snapshot, as the suspensions.
 const POLICY_COLUMNS = sql`p.bank_code AS policy_bank, p.per_charge_yen, p.per_day_yen, p.per_month_yen, p.step_up,
   p.step_up_cutoff_at, p.step_up_since, u.day_yen, u.month_yen,
-  (SELECT max(v.verified_at) FROM account_verification v
-    WHERE v.account_id = l.account_id AND v.passed AND p.step_up <> 'NONE') AS verified_at`;
+  (SELECT max(v.verified_at) FROM account_verification v WHERE v.account_id = l.account_id AND v.passed) AS verified_at`;
 const POLICY_JOINS = sql`LEFT JOIN bank_charge_policy p ON p.bank_code = l.bank_code
      LEFT JOIN LATERAL (
        SELECT coalesce(sum(c.amount_yen) FILTER (WHERE c.occurred_at >= ${JST_DAY_START}), 0)::float8 AS day_yen,

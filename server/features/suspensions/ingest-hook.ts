@@ -94,6 +94,8 @@ export function findChargeViolations(
   charges: readonly ChargeSummary[],
   statusOf: ReadonlyMap<string, ChargedLinkStatus>,
   suspensions: readonly SuspensionLike[],
+  /** Per charge id: the holder's newest passed verification at or before the charge (re-verification gates). */
+  verifiedAtOf: ReadonlyMap<string, Date | null> = new Map(),
 ): Violation[] {
   const out: Violation[] = [];
   for (const c of charges) {
@@ -111,8 +113,9 @@ export function findChargeViolations(
       account: { status: "ACTIVE" },
       suspensions,
       at: c.occurredAt,
+      verifiedAt: verifiedAtOf.get(c.chargeId) ?? null,
     });
-    if (result.reason !== "LINK_QUARANTINED" && result.reason !== "BANK_CHARGES_SUSPENDED") continue;
+    if (result.reason !== "LINK_QUARANTINED" && result.reason !== "BANK_CHARGES_SUSPENDED" && result.reason !== "REVERIFICATION_REQUIRED") continue;
     out.push({
       bankCode: c.bankCode,
       eventId: c.eventId,
@@ -144,8 +147,9 @@ export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBa
   // Lifted ones matter too: an event may arrive late, from while the bank was still suspended.
   const suspensions = await rows<SuspensionLike>(tx, sql`
     SELECT id, bank_code AS "bankCode", scopes::text[] AS scopes, starts_at AS "startsAt", cutoff_at AS "cutoffAt",
-           quarantine, lifted_at AS "liftedAt"
-    FROM suspension WHERE bank_code = ANY(${banks}::bpchar[]) AND starts_at <= now()`);
+           quarantine, lifted_at AS "liftedAt", g.verified_after AS "gateVerifiedAfter"
+    FROM suspension s LEFT JOIN reverification_gate g ON g.suspension_id = s.id
+    WHERE bank_code = ANY(${banks}::bpchar[]) AND starts_at <= now()`);
   if (suspensions.length === 0) return;
 
   if (suspensions.some((s) => s.quarantine) && (batch.registeredLinks.length > 0 || batch.changedLinks.length > 0)) {
@@ -163,7 +167,17 @@ export async function suspensionsIngestHook(tx: pg.PoolClient, batch: IngestedBa
     const links = await rows<{ id: string; status: LinkStatus; statusChangedAt: Date | null; quarantineSuspensionId: string | null }>(tx, sql`
       SELECT id, status::text AS status, status_changed_at AS "statusChangedAt", quarantine_suspension_id AS "quarantineSuspensionId"
       FROM bank_link WHERE id = ANY(${[...new Set(charges.map((c) => c.linkId))]}::varchar[])`);
-    violations.push(...findChargeViolations(charges, new Map(links.map((l) => [l.id, l])), suspensions));
+    // Behind a re-verification gate, a charge is allowed once its holder re-verified before it.
+    const verifiedAtOf = new Map<string, Date | null>();
+    if (suspensions.some((s) => s.gateVerifiedAfter != null)) {
+      const verified = await rows<{ chargeId: string; verifiedAt: Date | null }>(tx, sql`
+        SELECT c.id AS "chargeId",
+               (SELECT max(v.verified_at) FROM bank_link l JOIN account_verification v ON v.account_id = l.account_id
+                 WHERE l.id = c.link_id AND v.passed AND v.verified_at <= c.at) AS "verifiedAt"
+        FROM unnest(${charges.map((c) => c.chargeId)}::varchar[], ${charges.map((c) => c.linkId)}::varchar[], ${charges.map((c) => c.occurredAt)}::timestamptz[]) AS c(id, link_id, at)`);
+      for (const v of verified) verifiedAtOf.set(v.chargeId, v.verifiedAt);
+    }
+    violations.push(...findChargeViolations(charges, new Map(links.map((l) => [l.id, l])), suspensions, verifiedAtOf));
   }
   if (violations.length === 0) return;
   await query(tx, sql`

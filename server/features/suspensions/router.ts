@@ -4,6 +4,7 @@
 import {
   ChargePolicyPreviewInput,
   ForBankInput,
+  OpenGateInput,
   SetChargePolicyInput,
   LiftInput,
   QuarantineActionInput,
@@ -18,6 +19,7 @@ import { previewSuspension } from "./preview.ts";
 import { suspendBanks } from "./suspend.ts";
 import { quarantineList, reviewQuarantinedLinks } from "./quarantine-queue.ts";
 import { chargePolicyOf, previewChargePolicy, setChargePolicy } from "./charge-policy.ts";
+import { gatesForBank, openGate } from "./gate.ts";
 import { requestChange } from "../approvals/service.ts";
 
 export const suspensionsRouter = router({
@@ -34,6 +36,8 @@ export const suspensionsRouter = router({
   chargePolicy: staffProcedure.input(ForBankInput).query(({ ctx, input }) => chargePolicyOf(ctx.pool, input.bankCode)),
   chargePolicyPreview: staffProcedure.input(ChargePolicyPreviewInput).query(({ ctx, input }) => previewChargePolicy(ctx.pool, input)),
   setChargePolicy: stepUpProcedure.input(SetChargePolicyInput).mutation(({ ctx, input }) => setChargePolicy(ctx.db, ctx.actor, input)),
+  gates: staffProcedure.input(ForBankInput).query(({ ctx, input }) => gatesForBank(ctx.pool, input.bankCode)),
+  openGate: stepUpProcedure.input(OpenGateInput).mutation(({ ctx, input }) => openGate(ctx.db, ctx.actor, input)),
   quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),
   releaseLinks: staffProcedure
     .input(QuarantineActionInput)
