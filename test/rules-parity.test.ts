@@ -11,7 +11,8 @@ import type pg from "pg";
 import { createTestDatabase } from "./helpers/db.ts";
 import type { Database } from "../server/db/client.ts";
 import { query, rows, sql } from "../server/db/sql.ts";
-import { fraudulentWalletSql, quarantineMatchSql, suspensionStateSql } from "../server/db/rules-sql.ts";
+import { fraudulentWalletSql, jstDayStartSql, jstMonthStartSql, quarantineMatchSql, suspensionStateSql } from "../server/db/rules-sql.ts";
+import { jstDayStart, jstMonthStart } from "../shared/suspensions/charge-policy.ts";
 import { isSuspensionActive, quarantinesLink, suspensionState, type LinkStatus } from "../shared/suspensions/rules.ts";
 import { DEFAULT_FLAG_THRESHOLD, isFraudulentWallet, type ReviewLabel } from "../shared/compensation/fraud.ts";
 
@@ -99,6 +100,26 @@ describe("rules parity: SQL twins agree with the pure rules", () => {
           const c = cases[r.case_no];
           expect({ case: c, sql: r.state }).toEqual({ case: c, sql: suspensionState(c, c.at) });
           expect(r.state === "ACTIVE").toBe(isSuspensionActive(c, c.at));
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("JST day and month starts (jstDayStart ⇔ jstDayStartSql, jstMonthStart ⇔ jstMonthStartSql), at the boundaries", async () => {
+    // Instants around a JST midnight (15:00 UTC) at month and year ends, a leap day among them.
+    const boundary = fc.constantFrom("2020-02-28", "2020-02-29", "2020-09-30", "2020-12-31", "2026-11-30", "2027-01-31").map((d) => Date.parse(`${d}T15:00:00Z`));
+    const offset = fc.constantFrom(0, -1, 1, -1_000, 60_000, -9 * 3_600_000, 9 * 3_600_000 - 1, 12 * 3_600_000);
+    const caseArb = fc.tuple(boundary, offset).map(([b, o]) => new Date(b + o));
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: 1, maxLength: 60 }), async (ats) => {
+        const got = await rows<{ i: number; day: Date; month: Date }>(client, sql`
+          SELECT u.i::int AS i, ${jstDayStartSql(sql`u.at`)} AS day, ${jstMonthStartSql(sql`u.at`)} AS month
+          FROM unnest(${ats}::timestamptz[]) WITH ORDINALITY AS u(at, i) ORDER BY u.i`);
+        expect(got).toHaveLength(ats.length);
+        for (const r of got) {
+          const at = ats[r.i - 1];
+          expect({ at, day: r.day.toISOString(), month: r.month.toISOString() }).toEqual({ at, day: jstDayStart(at).toISOString(), month: jstMonthStart(at).toISOString() });
         }
       }),
       RUNS,

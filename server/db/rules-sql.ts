@@ -44,3 +44,16 @@ export function quarantineMatchSql(at: Sql = NOW): Sql {
     AND (s.lifted_at IS NULL OR coalesce(l.changed_at, l.registered_at) < s.lifted_at)
     AND (l.status <> 'ACTIVE' OR l.status_changed_at IS NULL OR l.status_changed_at < s.starts_at))`;
 }
+
+/**
+ * jstDayStart (shared/suspensions/charge-policy.ts): the start of the JST calendar day holding `at`
+ * (JST has no daylight saving: Asia/Tokyo is the fixed +09:00). The charge limits' day window.
+ */
+export function jstDayStartSql(at: Sql): Sql {
+  return sql`(date_trunc('day', ${at} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
+}
+
+/** jstMonthStart (shared/suspensions/charge-policy.ts): the start of the JST calendar month holding `at`. */
+export function jstMonthStartSql(at: Sql): Sql {
+  return sql`(date_trunc('month', ${at} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
+}

@@ -44,13 +44,13 @@ export interface AppliedLimit {
 
 const DAY_MS = 86_400_000;
 
-/** Start of the JST calendar day holding `at` (a UTC instant). */
+/** Start of the JST calendar day holding `at` (a UTC instant). SQL twin: jstDayStartSql (server/db/rules-sql.ts). */
 export function jstDayStart(at: Date): Date {
   const local = at.getTime() + JST_OFFSET_MS;
   return new Date(Math.floor(local / DAY_MS) * DAY_MS - JST_OFFSET_MS);
 }
 
-/** Start of the JST calendar month holding `at`. */
+/** Start of the JST calendar month holding `at`. SQL twin: jstMonthStartSql. */
 export function jstMonthStart(at: Date): Date {
   const local = new Date(at.getTime() + JST_OFFSET_MS);
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - JST_OFFSET_MS);

@@ -4,7 +4,7 @@
 // after the commit applies it.
 import type pg from "pg";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { fraudulentWalletSql } from "../../db/rules-sql.ts";
+import { fraudulentWalletSql, jstMonthStartSql } from "../../db/rules-sql.ts";
 import { rows, sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
@@ -74,7 +74,7 @@ export async function previewChargePolicy(pool: pg.Pool, input: ChargePolicyPrev
     JOIN recent r ON r.link_id = c.link_id
     JOIN bank_link l ON l.id = c.link_id
     JOIN wallet_account a ON a.id = c.account_id
-    WHERE c.occurred_at >= (date_trunc('month', ${windowStart} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo') AND c.occurred_at <= now()
+    WHERE c.occurred_at >= ${jstMonthStartSql(windowStart)} AND c.occurred_at <= now()
     ORDER BY c.link_id, c.occurred_at, c.id`);
   const policy: ChargePolicy = {
     perChargeYen: input.perChargeYen,

@@ -9,6 +9,7 @@
 // Time is the database's clock (statement_timestamp), the same clock that stamps a suspension's
 // startsAt, so "committed before I asked" always means "started before my decision time".
 import { pgQuery, raw, sql, type Queryable, type Sql } from "../../db/sql.ts";
+import { jstDayStartSql, jstMonthStartSql } from "../../db/rules-sql.ts";
 import {
   decideCharge,
   decideLinkChange,
@@ -246,11 +247,10 @@ function toPolicy(row: PolicyRow): ChargePolicy | null {
   };
 }
 
-// The decision's instant in JST calendar terms (jstDayStart / jstMonthStart in charge-policy.ts;
-// JST has no daylight saving, so Asia/Tokyo is the fixed +09:00 offset).
+// The decision's instant in JST calendar terms (the SQL twins of jstDayStart / jstMonthStart).
 const AT = sql`date_trunc('milliseconds', statement_timestamp())`;
-const JST_DAY_START = sql`(date_trunc('day', ${AT} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
-const JST_MONTH_START = sql`(date_trunc('month', ${AT} AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Asia/Tokyo')`;
+const JST_DAY_START = jstDayStartSql(AT);
+const JST_MONTH_START = jstMonthStartSql(AT);
 
 // The bank's charge policy (#17), the link's charges in its JST day and month (only when the policy
 // sets a day or month limit) and the holder's newest passed verification (for step-up and a charge
