@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDurationWords, formatJst, formatJstDate, formatYen } from "./format.ts";
+import { bankNameIn, formatCount, formatDurationWords, formatJst, formatJstDate, formatYen } from "./format.ts";
 
 describe("display formats in each language", () => {
   const at = new Date("2026-11-25T04:05:00Z"); // 13:05 in Tokyo
@@ -22,5 +22,11 @@ describe("display formats in each language", () => {
     expect(formatDurationWords(1)).toBe("1 second");
     expect(formatDurationWords(90)).toBe("2 minutes");
     expect(formatDurationWords(90, "ja")).toBe("2分");
+  });
+  it("a bank is named in the reader's language when its Japanese name is known", () => {
+    expect(bankNameIn("ja", "The 77 Bank", "七十七銀行")).toBe("七十七銀行");
+    expect(bankNameIn("en", "The 77 Bank", "七十七銀行")).toBe("The 77 Bank");
+    expect(bankNameIn("ja", "Some Bank", null)).toBe("Some Bank");
+    expect(bankNameIn("ja", "Some Bank", "")).toBe("Some Bank");
   });
 });

@@ -64,3 +64,8 @@ export function formatDurationWords(seconds: number, lang: Language = "en"): str
   const m = Math.ceil(s / 60);
   return lang === "ja" ? `${m}分` : `${m} minute${m === 1 ? "" : "s"}`;
 }
+
+/** A bank's name in the reader's language: its Japanese name (七十七銀行) in Japanese when the reference data has one. */
+export function bankNameIn(lang: Language, name: string, nameJa: string | null | undefined): string {
+  return lang === "ja" && nameJa ? nameJa : name;
+}

@@ -2,7 +2,7 @@
 // when the language changes. useFormat gives the same functions for strings and chart ticks.
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { formatCount, formatDurationWords, formatJst, formatJstDate, formatYen } from "../../shared/format.ts";
+import { bankNameIn, formatCount, formatDurationWords, formatJst, formatJstDate, formatYen } from "../../shared/format.ts";
 import { DEFAULT_LANGUAGE, toLanguage, type Language } from "../../shared/language.ts";
 
 export function useLanguage(): Language {
@@ -20,9 +20,21 @@ export function useFormat() {
       jst: (at: Date | string | number) => formatJst(at, lang),
       jstDate: (at: Date | string | number) => formatJstDate(at, lang),
       duration: (seconds: number) => formatDurationWords(seconds, lang),
+      /** A bank's name in the reader's language (its Japanese name in Japanese, when known). */
+      bank: (name: string, nameJa: string | null | undefined) => bankNameIn(lang, name, nameJa),
     }),
     [lang],
   );
+}
+
+/**
+ * Bank names in the reader's language by code, from a list that carries both names. The same Map
+ * while the names stay the same, so a refresh that changes only figures does not redraw what shows names.
+ */
+export function useBankNames(banks: ReadonlyArray<{ code: string; name: string; nameJa: string | null }> | undefined): ReadonlyMap<string, string> {
+  const lang = useLanguage();
+  const key = useMemo(() => JSON.stringify((banks ?? []).map((b) => [b.code, bankNameIn(lang, b.name, b.nameJa)])), [banks, lang]);
+  return useMemo(() => new Map(JSON.parse(key) as Array<[string, string]>), [key]);
 }
 
 export function Yen({ value }: { value: number | bigint }) {

@@ -59,6 +59,8 @@ export function isUnaskedAlarm(unasked: number): boolean {
 export const FeedRow = z.object({
   bankCode: z.string(),
   bankName: z.string(),
+  /** the bank's Japanese name when the reference data has one (the console in Japanese shows it) */
+  bankNameJa: z.string().nullable(),
   eventType: z.enum(FEED_EVENT_TYPES),
   lastEventAt: z.date().nullable(),
   /** live traffic only (received through the API since the console started recording it) */
@@ -81,6 +83,7 @@ export interface FeedAlarm {
   kind: "QUIET" | "UNASKED";
   bankCode: string;
   bankName: string;
+  bankNameJa: string | null;
   eventType: FeedEventType;
   lastEventAt: Date | null;
   expectedInGap: number;
@@ -90,7 +93,7 @@ export interface FeedAlarm {
 export function alarmsOf(rows: readonly FeedRow[]): FeedAlarm[] {
   const out: FeedAlarm[] = [];
   for (const r of rows) {
-    const base = { bankCode: r.bankCode, bankName: r.bankName, eventType: r.eventType, lastEventAt: r.lastEventAt, expectedInGap: r.expectedInGap, unasked: r.unasked };
+    const base = { bankCode: r.bankCode, bankName: r.bankName, bankNameJa: r.bankNameJa, eventType: r.eventType, lastEventAt: r.lastEventAt, expectedInGap: r.expectedInGap, unasked: r.unasked };
     if (r.quiet) out.push({ kind: "QUIET", ...base });
     if (r.unaskedAlarm) out.push({ kind: "UNASKED", ...base });
   }

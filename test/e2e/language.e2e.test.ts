@@ -87,6 +87,46 @@ describe.runIf(browserTestsEnabled)("the language switch", () => {
     await page.context().close();
   }, 90_000);
 
+  it("in Japanese a bank is named as a Japanese operator names it: the banner, its strip, the overview's table and the bank page say 七十七銀行", async () => {
+    const manager = DEMO_STAFF.find((s) => s.role === "MANAGER")!;
+    await t.db.prisma.staffUser.update({ where: { email: manager.email }, data: { language: "ja" } });
+    const since = new Date(Date.now() - 40 * 60_000);
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      `INSERT INTO bank_alarm (bank_code, evidence, started_at, confirmed_at, impact_yen_per_hour, last_seen_at)
+       VALUES ('0125', 'FRESH_LINKS_CHARGED', $1, $2, 500000, $2) RETURNING id::text`,
+      [since, new Date(since.getTime() + 5 * 60_000)],
+    );
+    const page = await newPage(browser, t.baseUrl);
+    try {
+      await signInThroughUi(page, "MANAGER");
+      await navLink(page, "概要").waitFor();
+      await page.goto("/overview");
+      const line = page.getByTestId("banner-bank-0125");
+      await expect.poll(() => line.textContent(), { timeout: 30_000 }).toContain("七十七銀行 (0125)");
+      expect(await line.textContent()).not.toContain("The 77 Bank");
+      // The table names it in Japanese, the English name beside the code.
+      const row = page.getByTestId("bank-row-0125");
+      await expect(row.getByRole("link").first().textContent()).resolves.toBe("七十七銀行");
+      await expect(row.textContent()).resolves.toContain("0125 · The 77 Bank");
+      // The collapsed strip on another page.
+      await page.goto("/suspensions");
+      await expect(page.getByTestId("incident-banner").getAttribute("data-collapsed")).resolves.toBe("true");
+      await expect.poll(() => page.getByTestId("banner-bank-0125").textContent(), { timeout: 30_000 }).toContain("七十七銀行 (0125)");
+      // The bank's page: its Japanese name as the title, the English one beside it.
+      await page.goto("/banks/0125");
+      await expect.poll(() => page.getByTestId("bank-title").textContent(), { timeout: 30_000 }).toMatch(/^七十七銀行/);
+      await expect(page.getByTestId("bank-header").textContent()).resolves.toContain("The 77 Bank");
+      // In English the banner says the English name again.
+      await page.getByTestId("language-switch").getByText("English").click();
+      await expect.poll(() => page.getByTestId("banner-bank-0125").textContent(), { timeout: 30_000 }).toContain("The 77 Bank (0125)");
+      await expect(page.getByTestId("bank-title").textContent()).resolves.toMatch(/^The 77 Bank/);
+    } finally {
+      await page.context().close();
+      await t.db.pool.query(`DELETE FROM bank_alarm WHERE id = $1`, [rows[0].id]);
+      await t.db.prisma.staffUser.update({ where: { email: manager.email }, data: { language: null } });
+    }
+  }, 120_000);
+
   it("without a choice, a Japanese browser shows the console in Japanese", async () => {
     const context = await browser.newContext({ baseURL: t.baseUrl, viewport: { width: 1400, height: 900 }, timezoneId: "Asia/Tokyo", locale: "ja-JP" });
     const page = await context.newPage();

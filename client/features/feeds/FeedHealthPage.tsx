@@ -111,7 +111,7 @@ export default function FeedHealthPage() {
                     <Table.Tr key={`${r.bankCode}-${r.eventType}`} data-testid={`feed-row-${r.bankCode}-${r.eventType}`}>
                       <Table.Td>
                         <Anchor component={Link} to={`/banks/${r.bankCode}`} size="sm">
-                          {r.bankName}
+                          {f.bank(r.bankName, r.bankNameJa)}
                         </Anchor>{" "}
                         <Text span size="xs" c="dimmed">
                           {r.bankCode}

@@ -65,6 +65,7 @@ export function SuspendDialog(props: SuspendDialogProps) {
 
 function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   const { t } = useTranslation(["suspensions", "common"]);
+  const fmt = useFormat();
   const describeSuspendAction = useDescribeSuspendAction();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -156,7 +157,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   const confirmText =
     data && previewCurrent
       ? describeSuspendAction({
-          bankNames: data.banks.map((b) => b.bankName),
+          bankNames: data.banks.map((b) => fmt.bank(b.bankName, b.bankNameJa)),
           scopes,
           startsAt: when === "scheduled" ? data.startsAt : null,
           cutoffAt: data.cutoffAt,
@@ -164,7 +165,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           toQuarantineCount: data.totals.toQuarantine,
         })
       : t("dialog.waiting");
-  const nameOf = new Map((banks.data ?? []).map((b) => [b.code, b.name]));
+  const nameOf = new Map((banks.data ?? []).map((b) => [b.code, fmt.bank(b.name, b.nameJa)]));
   const bankNames = bankCodes.map((c) => (nameOf.has(c) ? `${nameOf.get(c)} (${c})` : c)).join(", ");
   const mutationFieldErrors = fieldErrors(suspend.error);
 

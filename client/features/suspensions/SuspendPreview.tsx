@@ -3,12 +3,13 @@
 import { Alert, Group, Loader, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../lib/errors.ts";
-import { Count } from "../../components/format.tsx";
+import { Count, useFormat } from "../../components/format.tsx";
 import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import type { SuspensionPreview } from "./types.ts";
 
 export function PreviewPanel({ data, error, current, scopes }: { data: SuspensionPreview | undefined; error: unknown; current: boolean; scopes: SuspensionScope[] }) {
   const { t: tr } = useTranslation("suspensions");
+  const fmt = useFormat();
   const flaggedNote = (count: number) => tr("preview.flaggedNote", { count });
   if (error) return <Alert color="red">{errorMessage(error)}</Alert>;
   if (!data) {
@@ -67,7 +68,7 @@ export function PreviewPanel({ data, error, current, scopes }: { data: Suspensio
             {data.banks.map((b) => (
               <Table.Tr key={b.bankCode}>
                 <Table.Td>
-                  {b.bankName} ({b.bankCode})
+                  {fmt.bank(b.bankName, b.bankNameJa)} ({b.bankCode})
                 </Table.Td>
                 <Table.Td ta="right">
                   <Count value={b.grandfathered} />

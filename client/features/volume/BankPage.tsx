@@ -10,6 +10,7 @@ import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { useRangeParam } from "./parts.tsx";
+import { useFormat } from "../../components/format.tsx";
 import { isBankCode } from "../../../shared/bank-code.ts";
 import { useCan } from "../auth/useMe.ts";
 import { SuspendDialog } from "../suspensions/SuspendDialog.tsx";
@@ -26,6 +27,7 @@ export default function BankPage() {
   const q = useBankVolume({ bankCode, range: range.range, from: range.from, to: range.to }, !customIncomplete);
   const b = q.data;
   const canSuspend = useCan("suspensions.suspend");
+  const fmt = useFormat();
   const [suspendOpen, setSuspendOpen] = useState(false);
 
   if (!isBankCode(bankCode)) return <Alert color="red">{t("bank.notCode", { code: bankCode })}</Alert>;
@@ -52,7 +54,7 @@ export default function BankPage() {
           <BankHeader b={b} range={range} onRange={setRange} onSuspend={() => setSuspendOpen(true)} />
           {canSuspend && <SuspendDialog bankCodes={[b.bank.code]} opened={suspendOpen} onClose={() => setSuspendOpen(false)} />}
           <BankCharts b={b} />
-          <BankAlarms bankName={b.bank.name} alarms={b.alarms} />
+          <BankAlarms bankName={fmt.bank(b.bank.name, b.bank.nameJa)} alarms={b.alarms} />
           <BankSpikes b={b} />
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
             <RecentLinks links={b.recentLinks} />

@@ -17,6 +17,7 @@ import type { AlarmEvidence } from "../../../shared/volume/alarm.ts";
 import { useTRPC } from "../../trpc.ts";
 import { useCan } from "../auth/useMe.ts";
 import { REFRESH_MS } from "./refresh.ts";
+import { useFormat } from "../../components/format.tsx";
 
 const SuspendDialog = lazy(() => import("../suspensions/SuspendDialog.tsx").then((m) => ({ default: m.SuspendDialog })));
 
@@ -26,6 +27,8 @@ const STRIP_BANKS = 3;
 interface BannerBank {
   bankCode: string;
   bankName: string;
+  /** Shown instead of bankName when the console is in Japanese. */
+  bankNameJa?: string | null;
   /** What the bank's alarm saw (shared/volume/alarm.ts). */
   evidence: AlarmEvidence[];
   metrics: string[];
@@ -51,6 +54,7 @@ export function sortBannerBanks<T extends BannerBank>(banks: readonly T[]): T[] 
 export function IncidentBanner() {
   const { t } = useTranslation(["volume", "common"]);
   const scopeWords = useScopeWords();
+  const fmt = useFormat();
   const stateWords = (s: BankSuspensionState | undefined): string => {
     if (!s) return t("banner.notSuspended");
     return t(s.state === "ACTIVE" ? "banner.suspendedSince" : "banner.scheduledFor", { at: s.startsAt, scopes: scopeWords(s.scopes) });
@@ -120,7 +124,7 @@ export function IncidentBanner() {
             return (
               <Group key={b.bankCode} gap="xs" wrap="wrap" data-testid={`banner-bank-${b.bankCode}`} style={{ minHeight: 26, rowGap: 2 }}>
                 <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9" style={{ whiteSpace: "nowrap" }}>
-                  {b.bankName} ({b.bankCode})
+                  {fmt.bank(b.bankName, b.bankNameJa)} ({b.bankCode})
                 </Anchor>
                 <Text size="sm" c="dark.6" style={{ whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", minWidth: 0, maxWidth: "100%" }}>
                   {t("banner.since", { metrics: b.evidence.map((e) => ta(`evidence.${e}`)).join(", "), at: b.since })} · ≈ {ta("harmPerHour", { v: Math.round(b.severity) })}
@@ -151,7 +155,7 @@ export function IncidentBanner() {
             return (
               <Text span key={b.bankCode} size="sm" mr="sm" data-testid={`banner-bank-${b.bankCode}`} style={{ whiteSpace: "nowrap", display: narrow ? "inline-block" : undefined }}>
                 <Anchor component={Link} to={`/banks/${b.bankCode}`} size="sm" fw={700} c="red.9">
-                  {b.bankName} ({b.bankCode})
+                  {fmt.bank(b.bankName, b.bankNameJa)} ({b.bankCode})
                 </Anchor>{" "}
                 <Text span size="xs" c={s ? "orange.9" : "dimmed"} data-testid={`banner-state-${b.bankCode}`}>
                   {s ? (s.state === "ACTIVE" ? t("banner.suspended") : t("banner.scheduled")) : t("banner.notSuspended")}

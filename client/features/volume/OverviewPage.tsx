@@ -26,6 +26,7 @@ import { OverviewKpis, OverviewSkeleton, TableSkeleton } from "./overview/Overvi
 import OverviewCharts from "./overview/OverviewCharts.tsx";
 import { overviewInputFromParams } from "./overview/input.ts";
 import { isBankCode } from "../../../shared/bank-code.ts";
+import { useBankNames } from "../../components/format.tsx";
 
 
 /** How long the filter box waits after the last key before the address follows it. */
@@ -99,10 +100,12 @@ export default function OverviewPage() {
   // render held the KPI tiles back until all of it was done.
   const kpis = q.data?.kpis;
   const o = useDeferredValue<typeof q.data | null>(q.data, null);
+  // Bank names in the reader's language (七十七銀行 in Japanese), by code.
+  const names = useBankNames(q.data?.banks);
 
   const colors = useMemo(() => spikingColors(o?.chartBanks ?? []), [o?.chartBanks]);
   const banks = useMemo(() => visibleBanks(o?.banks ?? [], tableFilter, sortParam, chargeMeasure === "yen"), [o?.banks, tableFilter, sortParam, chargeMeasure]);
-  const bankOptions = useMemo(() => (o?.banks ?? []).map((b) => ({ value: b.code, label: `${b.name} (${b.code})` })), [o?.banks]);
+  const bankOptions = useMemo(() => (o?.banks ?? []).map((b) => ({ value: b.code, label: `${names.get(b.code) ?? b.name} (${b.code})` })), [o?.banks, names]);
 
   const tickedRef = useRef(ticked);
   tickedRef.current = ticked;
@@ -167,7 +170,7 @@ export default function OverviewPage() {
       {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
       {q.error && <Alert color="red" title={t("overview.loadFailed")}>{errorMessage(q.error)}</Alert>}
       {q.isPending && !customIncomplete && !q.error && <OverviewSkeleton />}
-      {kpis && <OverviewKpis kpis={kpis} />}
+      {kpis && <OverviewKpis kpis={kpis} names={names} />}
       {kpis && !o && <TableSkeleton charts />}
 
       {o && (
@@ -179,7 +182,8 @@ export default function OverviewPage() {
             spikeMarkers={o.spikeMarkers}
             suspensionRegions={o.suspensionRegions}
             chartBanks={o.chartBanks}
-            selectedName={o.selectedBank?.name ?? null}
+            selectedName={o.selectedBank ? (names.get(o.selectedBank.code) ?? o.selectedBank.name) : null}
+            names={names}
             bucketMinutes={o.window.bucketMinutes}
             chargeMeasure={chargeMeasure}
           />

@@ -28,6 +28,7 @@ export function BankHeader({ b, range, onRange, onSuspend }: { b: BankVolumeView
   const { t: ta } = useTranslation("alarms");
   const canSuspend = useCan("suspensions.suspend");
   const canSeeAccounts = useCan("accounts.list");
+  const fmt = useFormat();
   // The bank's state comes from its alarm (what the banner lists); an acknowledged one is shown as such.
   const openAlarms = b.alarms.filter((a) => a.endedAt === null);
   const unacknowledged = openAlarms.filter((a) => !a.acknowledged);
@@ -38,15 +39,16 @@ export function BankHeader({ b, range, onRange, onSuspend }: { b: BankVolumeView
     <Group justify="space-between" align="flex-start" wrap="wrap" data-testid="bank-header">
       <Stack gap={4}>
         <Group gap="xs" align="baseline">
-          <Title order={2}>
-            {b.bank.name}{" "}
+          <Title order={2} data-testid="bank-title">
+            {fmt.bank(b.bank.name, b.bank.nameJa)}{" "}
             <Text span c="dimmed" fz="lg">
               {b.bank.code}
             </Text>
           </Title>
-          {b.bank.nameKana && (
+          {/* The other language's name beside it. */}
+          {b.bank.nameJa && (
             <Text size="sm" c="dimmed">
-              {b.bank.nameKana}
+              {fmt.lang === "ja" ? b.bank.name : b.bank.nameJa}
             </Text>
           )}
         </Group>
@@ -112,7 +114,7 @@ export function BankCharts({ b }: { b: BankVolumeView }) {
             </Group>
             <LineChart
               testId={`bank-chart-${metric}`}
-              ariaLabel={t("bank.chartAria", { metric: metricLabel(metric), name: b.bank.name })}
+              ariaLabel={t("bank.chartAria", { metric: metricLabel(metric), name: fmt.bank(b.bank.name, b.bank.nameJa) })}
               height={220}
               points={s.points.map((p) => ({ at: p.at, value: p.value, expected: p.expected, band: p.band }))}
               lines={[{ key: "value", label: t("charts.observed"), color }]}

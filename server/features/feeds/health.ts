@@ -33,7 +33,7 @@ function feedHealthSql(now: Date): Sql {
   const at = sql`${now}::timestamptz`;
   return sql`
 WITH feeds AS (
-  SELECT b.code AS bank_code, b.name AS bank_name, f.event_type, f.metric
+  SELECT b.code AS bank_code, b.name AS bank_name, b.name_ja AS bank_name_ja, f.event_type, f.metric
   FROM bank b
   CROSS JOIN (VALUES ('link.registered', 'LINK_REGISTERED'::"VolumeMetric"),
                      ('link.changed', 'LINK_CHANGED'::"VolumeMetric"),
@@ -107,7 +107,7 @@ asked AS (
     FROM platform_decision d WHERE d.bank_code = b.code AND d.decided_at >= w.ws AND d.decided_at <= ${at}
   ) dc
 )
-SELECT e.bank_code AS "bankCode", e.bank_name AS "bankName", e.event_type AS "eventType", e.last_event_at AS "lastEventAt",
+SELECT e.bank_code AS "bankCode", e.bank_name AS "bankName", e.bank_name_ja AS "bankNameJa", e.event_type AS "eventType", e.last_event_at AS "lastEventAt",
        e.expected_in_gap AS "expectedInGap", e.quietest_day_in_gap AS "quietestDayInGap",
        lr.last_received_at AS "lastReceivedAt", lag.live_events AS "liveEvents", lag.lag_avg AS "lagAvgMs", lag.lag_max AS "lagMaxMs",
        CASE e.event_type WHEN 'charge.completed' THEN a.charge_events WHEN 'link.registered' THEN a.registration_events ELSE a.change_events END AS events,
@@ -127,6 +127,7 @@ ORDER BY e.bank_code, e.event_type`;
 interface SqlRow {
   bankCode: string;
   bankName: string;
+  bankNameJa: string | null;
   eventType: FeedEventType;
   lastEventAt: Date | null;
   expectedInGap: number;
@@ -157,6 +158,7 @@ export async function feedHealth(db: Queryable, now: Date = new Date()): Promise
     .map((r) => ({
       bankCode: r.bankCode.trim(),
       bankName: r.bankName,
+      bankNameJa: r.bankNameJa,
       eventType: r.eventType,
       lastEventAt: r.lastEventAt,
       lastReceivedAt: r.lastReceivedAt,

@@ -9,9 +9,13 @@ import { sealSecret } from "../auth/second-factor/secret-box.ts";
 
 export async function seedReferenceData(db: PrismaClient): Promise<{ banksAdded: number; staffAdded: number }> {
   const { count: banksAdded } = await db.bank.createMany({
-    data: REFERENCE_BANKS.map((b) => ({ code: b.code, name: b.name, nameKana: b.nameJa ?? null, authMethod: b.authMethod })),
+    data: REFERENCE_BANKS.map((b) => ({ code: b.code, name: b.name, nameKana: b.nameJa ?? null, nameJa: b.nameJa, authMethod: b.authMethod })),
     skipDuplicates: true,
   });
+  // A bank stored without its Japanese name gets the reference one (a name set since is kept).
+  await db.$executeRaw`UPDATE bank SET name_ja = r.name_ja
+      FROM unnest(${REFERENCE_BANKS.map((b) => b.code)}::text[], ${REFERENCE_BANKS.map((b) => b.nameJa)}::text[]) AS r(code, name_ja)
+     WHERE bank.code = r.code AND bank.name_ja IS NULL`;
   let staffAdded = 0;
   const existing = new Set((await db.staffUser.findMany({ select: { email: true } })).map((u) => u.email));
   for (const s of DEMO_STAFF) {

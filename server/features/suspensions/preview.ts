@@ -12,6 +12,8 @@ import type { SuspensionPreviewInput } from "../../../shared/suspensions/schemas
 export interface BankImpact {
   bankCode: string;
   bankName: string;
+  /** The bank's Japanese name when the reference data has one. */
+  bankNameJa: string | null;
   /** Links not revoked. */
   totalLinks: number;
   /** ACTIVE links linked before the cutoff: they keep working. */
@@ -51,7 +53,7 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
         AND bucket_start > now() - interval '60 minutes' AND bucket_start <= now()
       GROUP BY bank_code
     )
-    SELECT b.code AS "bankCode", b.name AS "bankName",
+    SELECT b.code AS "bankCode", b.name AS "bankName", b.name_ja AS "bankNameJa",
            count(l.bank_code)::int AS "totalLinks",
            count(*) FILTER (WHERE l.status = 'ACTIVE' AND l.since < ${cutoffAt})::int AS grandfathered,
            count(*) FILTER (WHERE l.status = 'ACTIVE' AND l.since < ${cutoffAt} AND l.flagged)::int AS "flaggedGrandfathered",
@@ -63,7 +65,7 @@ export async function previewSuspension(pool: pg.Pool, input: SuspensionPreviewI
     LEFT JOIN links l ON l.bank_code = b.code
     LEFT JOIN regs r ON r.bank_code = b.code
     WHERE b.code = ANY(${banks}::bpchar[])
-    GROUP BY b.code, b.name ORDER BY b.code`);
+    GROUP BY b.code, b.name, b.name_ja ORDER BY b.code`);
   const missing = input.bankCodes.filter((c) => !impact.some((r) => r.bankCode === c));
   if (missing.length) throw suspensionError("UNKNOWN_BANK", `There is no bank with code ${missing.join(", ")}.`, { bankCodes: missing });
   // The banks' alarms (bank_alarm: what the banner and the bank page show), open or ended within two

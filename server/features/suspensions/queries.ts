@@ -56,6 +56,8 @@ export function listSuspensions(pool: pg.Pool): Promise<SuspensionRow[]> {
 export interface BankSummary {
   code: string;
   name: string;
+  /** The bank's Japanese name when the reference data has one (the console in Japanese shows it). */
+  nameJa: string | null;
   authMethod: string;
   /** Scopes with an active or scheduled suspension. */
   suspendedScopes: SuspensionScope[];
@@ -64,7 +66,7 @@ export interface BankSummary {
 /** Every bank with the scopes it is suspended for: the multi-select in the suspend dialog. */
 export function listBanks(pool: pg.Pool): Promise<BankSummary[]> {
   return rows<BankSummary>(pool, sql`
-    SELECT b.code, b.name, b.auth_method AS "authMethod",
+    SELECT b.code, b.name, b.name_ja AS "nameJa", b.auth_method AS "authMethod",
            coalesce(array_agg(a.scope::text ORDER BY a.scope) FILTER (WHERE a.scope IS NOT NULL), '{}') AS "suspendedScopes"
     FROM bank b LEFT JOIN suspension_active_scope a ON a.bank_code = b.code
     GROUP BY b.code ORDER BY b.code`);

@@ -62,7 +62,7 @@ export interface BankAlarmRow {
 }
 
 export interface BankVolume {
-  bank: { code: string; name: string; nameKana: string | null; authMethod: AuthMethod };
+  bank: { code: string; name: string; nameJa: string | null; authMethod: AuthMethod };
   window: ReturnType<typeof windowOrThrow>;
   generatedAt: Date;
   series: BankSeries[];
@@ -83,9 +83,9 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
   const pool = db.pool;
   const code = input.bankCode;
   const [bank, series, spikes, alarms, links, charges, suspensions] = await Promise.all([
-    query<{ code: string; name: string; name_kana: string | null; auth_method: AuthMethod }>(
+    query<{ code: string; name: string; name_ja: string | null; auth_method: AuthMethod }>(
       pool,
-      sql`SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank WHERE code = ${code}`,
+      sql`SELECT code, name, name_ja, auth_method::text AS auth_method FROM bank WHERE code = ${code}`,
     ),
     pool.query<{ metric: VolumeMetric; bucket_start: Date; v: number; expected: number | null; band_low: number | null; band_high: number | null; baseline_kind: BaselineKind | null }>(
       pgQuery(
@@ -149,7 +149,7 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
   const list = [...byMetric.values()];
   const bankNames = new Map([[b.code, b.name]]);
   return {
-    bank: { code: b.code, name: b.name, nameKana: b.name_kana, authMethod: b.auth_method },
+    bank: { code: b.code, name: b.name, nameJa: b.name_ja, authMethod: b.auth_method },
     window: w,
     generatedAt: now,
     series: list,
@@ -206,6 +206,8 @@ export async function bankVolume(db: Database, rawInput: z.input<typeof BankVolu
 export interface OpenSpikeBank {
   bankCode: string;
   bankName: string;
+  /** The bank's Japanese name, when the reference data has one (the console in Japanese shows it). */
+  bankNameJa: string | null;
   /** What the alarm saw (shared/volume/alarm.ts ALARM_EVIDENCE_LABELS keys). */
   evidence: AlarmEvidence[];
   /** Measures with an open per-series spike at the bank (context; may be empty). */
@@ -222,16 +224,16 @@ const OPEN_SPIKE_METRICS: VolumeMetric[] = ["LINK_REGISTERED", "LINK_CHANGED", "
  * (shared/volume/alarm.ts, run by detection) decides; per-series spikes alone do not list a bank.
  */
 export async function openSpikes(db: Database): Promise<OpenSpikeBank[]> {
-  const { rows } = await query<{ bank_code: string; name: string; evidence: AlarmEvidence[]; metrics: VolumeMetric[] | null; since: Date; severity: number }>(
+  const { rows } = await query<{ bank_code: string; name: string; name_ja: string | null; evidence: AlarmEvidence[]; metrics: VolumeMetric[] | null; since: Date; severity: number }>(
     db.pool,
-    sql`SELECT a.bank_code, b.name, array_agg(DISTINCT a.evidence::text) AS evidence,
+    sql`SELECT a.bank_code, b.name, b.name_ja, array_agg(DISTINCT a.evidence::text) AS evidence,
             (SELECT array_agg(DISTINCT s.metric::text) FROM spike s
               WHERE s.bank_code = a.bank_code AND s.ended_at IS NULL AND s.metric = ANY(${OPEN_SPIKE_METRICS}::"VolumeMetric"[])) AS metrics,
             min(a.started_at) AS since, max(a.impact_yen_per_hour) AS severity
        FROM bank_alarm a JOIN bank b ON b.code = a.bank_code
       WHERE a.ended_at IS NULL AND a.acknowledged_at IS NULL
-      GROUP BY a.bank_code, b.name
+      GROUP BY a.bank_code, b.name, b.name_ja
       ORDER BY max(a.impact_yen_per_hour) DESC, a.bank_code`,
   );
-  return rows.map((r) => ({ bankCode: r.bank_code, bankName: r.name, evidence: r.evidence, metrics: r.metrics ?? [], since: r.since, severity: r.severity }));
+  return rows.map((r) => ({ bankCode: r.bank_code, bankName: r.name, bankNameJa: r.name_ja, evidence: r.evidence, metrics: r.metrics ?? [], since: r.since, severity: r.severity }));
 }

@@ -69,7 +69,7 @@ export function suspensionsSince(from: Date, bankCode?: string): Sql {
               ORDER BY starts_at`;
 }
 
-const BANKS = sql`SELECT code, name, name_kana, auth_method::text AS auth_method FROM bank ORDER BY code`;
+const BANKS = sql`SELECT code, name, name_ja, auth_method::text AS auth_method FROM bank ORDER BY code`;
 
 interface TotalsRow {
   bank_code: string;

@@ -28,7 +28,7 @@ export interface SuspensionStatus {
 export interface BankRow {
   code: string;
   name: string;
-  nameKana: string | null;
+  nameJa: string | null;
   authMethod: AuthMethod;
   links: Measured;
   charges: Measured;
@@ -131,7 +131,7 @@ export interface Agg {
 export interface BankInfo {
   code: string;
   name: string;
-  name_kana: string | null;
+  name_ja: string | null;
   auth_method: AuthMethod;
 }
 

@@ -114,7 +114,7 @@ function bankRows(
     return {
       code: b.code,
       name: b.name,
-      nameKana: b.name_kana,
+      nameJa: b.name_ja,
       authMethod: b.auth_method,
       links: measured(agg.get(`${b.code}:LINK_REGISTERED`)),
       charges: measured(agg.get(`${b.code}:CHARGE_COUNT`)),

@@ -7,6 +7,8 @@ import { IconArrowDown, IconArrowUp, IconArrowsSort } from "@tabler/icons-react"
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { HoverTooltip } from "../../../components/HoverTooltip.tsx";
+import { useLanguage } from "../../../components/format.tsx";
+import { bankNameIn } from "../../../../shared/format.ts";
 import { AuthBadge, SuspensionBadge, VsExpected } from "../parts.tsx";
 import { parseSort, type SortKey } from "./chart-data.ts";
 import { Sparkline } from "./Sparkline.tsx";
@@ -77,22 +79,26 @@ interface RowProps {
 
 const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, yen, color, onTick, onOpen }: RowProps) {
   const { t } = useTranslation(["volume", "common"]);
+  const lang = useLanguage();
+  const name = bankNameIn(lang, b.name, b.nameJa);
+  // The other language's name beside the code.
+  const otherName = lang === "ja" ? (b.nameJa ? b.name : null) : b.nameJa;
   const m = yen ? b.chargedYen : b.charges;
   return (
     <Table.Tr data-testid={`bank-row-${b.code}`} className={b.spikingNow ? "fg-spiking" : undefined} onClick={() => onOpen(b.code)}>
       {canSuspend && (
         <Table.Td className="fg-pin fg-pin-check">
-          <Checkbox aria-label={t("table.select", { name: b.name })} checked={ticked} onClick={(e) => e.stopPropagation()} onChange={(e) => onTick(b.code, e.currentTarget.checked)} />
+          <Checkbox aria-label={t("table.select", { name })} checked={ticked} onClick={(e) => e.stopPropagation()} onChange={(e) => onTick(b.code, e.currentTarget.checked)} />
         </Table.Td>
       )}
       <Table.Td className="fg-pin fg-pin-name">
         <Stack gap={0} miw={150}>
           <Anchor component={Link} to={`/banks/${b.code}`} size="sm" fw={600} onClick={(e) => e.stopPropagation()}>
-            {b.name}
+            {name}
           </Anchor>
           <Text size="xs" c="dimmed">
             {b.code}
-            {b.nameKana ? ` · ${b.nameKana}` : ""}
+            {otherName ? ` · ${otherName}` : ""}
           </Text>
         </Stack>
       </Table.Td>
@@ -103,13 +109,13 @@ const BankTableRow = memo(function BankTableRow({ bank: b, ticked, canSuspend, y
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Sparkline values={b.sparkLinks} color={color ?? DEFAULT_SPARK} label={t("table.sparkLinks", { name: b.name })} />
+          <Sparkline values={b.sparkLinks} color={color ?? DEFAULT_SPARK} label={t("table.sparkLinks", { name })} />
           <VsExpected value={b.links.value} expected={b.links.expected} />
         </Group>
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Sparkline values={b.sparkCharges} color={color ?? DEFAULT_SPARK} label={t("table.sparkCharges", { name: b.name })} />
+          <Sparkline values={b.sparkCharges} color={color ?? DEFAULT_SPARK} label={t("table.sparkCharges", { name })} />
           <VsExpected value={m.value} expected={m.expected} yen={yen} />
         </Group>
       </Table.Td>

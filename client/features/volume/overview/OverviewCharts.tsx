@@ -24,15 +24,20 @@ interface BankChartProps {
   colors: Map<string, string>;
   regions: ChartRegion[];
   selectedName: string | null;
+  names: ReadonlyMap<string, string>;
   bucketMinutes: number;
   yen: boolean;
 }
 
-const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, chart, markers, colors, regions, selectedName, bucketMinutes, yen }: BankChartProps) {
+const BankChart = memo(function BankChart({ title, note, testId, ariaLabel, chart, markers, colors, regions, selectedName, names, bucketMinutes, yen }: BankChartProps) {
   const { t } = useTranslation(["volume", "common"]);
   const fmt = useFormat();
-  // The server names the summed line in English; every other line is a bank's own name.
-  const lines = useMemo(() => chartLines(chart.series.map((s) => (s.bankCode ? s : { ...s, label: t("charts.others") })), colors), [chart.series, colors, t]);
+  // The server names the lines in English: the summed line says so in the reader's language, a bank's
+  // line has the bank's name in it.
+  const lines = useMemo(
+    () => chartLines(chart.series.map((s) => (!s.bankCode ? { ...s, label: t("charts.others") } : names.has(s.bankCode) ? { ...s, label: `${names.get(s.bankCode)} (${s.bankCode})` } : s)), colors),
+    [chart.series, colors, names, t],
+  );
   const legend = useMemo(() => legendEntries(lines, (count) => t("charts.moreBanks", { count })).map((e) => ({ ...e, thin: e.color === MUTED_COLOR })), [lines, t]);
   const placed = useMemo<ChartMarker[]>(() => markers.map((m) => ({ at: m.at, label: m.bankCode, color: colors.get(m.bankCode) ?? "#868e96", key: m.bankCode })), [markers, colors]);
   const format = useCallback((n: number) => (yen ? fmt.yen(Math.round(n)) : fmt.count(Math.round(n))), [yen, fmt]);
@@ -91,6 +96,8 @@ export interface OverviewChartsProps {
   suspensionRegions: Overview["suspensionRegions"];
   chartBanks: Overview["chartBanks"];
   selectedName: string | null;
+  /** Bank names in the reader's language, by code (the series labels the server wrote are English). */
+  names: ReadonlyMap<string, string>;
   bucketMinutes: number;
   chargeMeasure: "count" | "yen";
 }
@@ -98,7 +105,7 @@ export interface OverviewChartsProps {
 export default function OverviewCharts(p: OverviewChartsProps) {
   const colors = useMemo(() => spikingColors(p.chartBanks), [p.chartBanks]);
   const { t } = useTranslation(["volume", "common"]);
-  const regions = useMemo(() => p.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: t("charts.suspendedRegion", { name: r.bankName }) })), [p.suspensionRegions, t]);
+  const regions = useMemo(() => p.suspensionRegions.map((r) => ({ from: r.from, to: r.to, label: t("charts.suspendedRegion", { name: p.names.get(r.bankCode) ?? r.bankName }) })), [p.suspensionRegions, p.names, t]);
   const note = t("charts.note", { minutes: p.bucketMinutes });
   return (
     <>
@@ -113,6 +120,7 @@ export default function OverviewCharts(p: OverviewChartsProps) {
           colors={colors}
           regions={regions}
           selectedName={p.selectedName}
+          names={p.names}
           bucketMinutes={p.bucketMinutes}
           yen={false}
         />
@@ -126,6 +134,7 @@ export default function OverviewCharts(p: OverviewChartsProps) {
           colors={colors}
           regions={regions}
           selectedName={p.selectedName}
+          names={p.names}
           bucketMinutes={p.bucketMinutes}
           yen={p.chargeMeasure === "yen"}
         />

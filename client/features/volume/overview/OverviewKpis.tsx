@@ -41,7 +41,7 @@ function KpiValue({ value, expected, yen = false }: { value: number; expected: n
   );
 }
 
-export const OverviewKpis = memo(function OverviewKpis({ kpis }: { kpis: Overview["kpis"] }) {
+export const OverviewKpis = memo(function OverviewKpis({ kpis, names }: { kpis: Overview["kpis"]; names?: ReadonlyMap<string, string> }) {
   const { t } = useTranslation(["volume", "common"]);
   return (
     <SimpleGrid cols={{ base: 2, md: 5 }} spacing="sm">
@@ -54,7 +54,7 @@ export const OverviewKpis = memo(function OverviewKpis({ kpis }: { kpis: Overvie
       <Kpi label={t("kpi.charged")} testId="kpi-yen">
         <KpiValue value={kpis.chargedYen.value} expected={kpis.chargedYen.expected} yen />
       </Kpi>
-      <Kpi label={t("kpi.spiking")} testId="kpi-spiking" hint={kpis.spikingBanks.length ? kpis.spikingBanks.map((b) => `${b.name} (${b.code})`).join(", ") : t("kpi.noOpenSpike")}>
+      <Kpi label={t("kpi.spiking")} testId="kpi-spiking" hint={kpis.spikingBanks.length ? kpis.spikingBanks.map((b) => `${names?.get(b.code) ?? b.name} (${b.code})`).join(", ") : t("kpi.noOpenSpike")}>
         <Text fz={22} fw={700} c={kpis.banksSpikingNow > 0 ? "red.7" : undefined}>
           {kpis.banksSpikingNow}
         </Text>

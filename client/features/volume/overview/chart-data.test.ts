@@ -145,7 +145,7 @@ describe("the table's rows", () => {
   const bank = (code: string, name: string, kana: string | null, links: number, spiking = false): SortableBank => ({
     code,
     name,
-    nameKana: kana,
+    nameJa: kana,
     authMethod: "PIN",
     links: { value: links },
     charges: { value: links * 2 },

@@ -208,7 +208,7 @@ export function sparkPoints(values: readonly number[], w: number, h: number, pad
 export interface FilterableBank {
   code: string;
   name: string;
-  nameKana: string | null;
+  nameJa: string | null;
 }
 
 /** The table filter: code, name (any case) or kana contains the text. */
@@ -216,7 +216,7 @@ export function bankMatches(b: FilterableBank, text: string): boolean {
   const raw = text.trim();
   if (!raw) return true;
   const v = raw.toLowerCase();
-  return b.code.includes(v) || b.name.toLowerCase().includes(v) || (b.nameKana ?? "").includes(raw);
+  return b.code.includes(v) || b.name.toLowerCase().includes(v) || (b.nameJa ?? "").includes(raw);
 }
 
 export interface SortableBank extends FilterableBank {
