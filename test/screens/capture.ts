@@ -1,5 +1,5 @@
 // Screenshots of the console for people to look at (issue #13): the overview, The 77 Bank's page
-// (0125) and its suspend dialog at 1440×900 and 390×844, the four-eyes page, the audit log and the
+// (0125) and its suspend dialog, a suspended bank's page (0168) at 1440×900 and 390×844, the four-eyes page, the audit log and the
 // administration page, in English and Japanese, from a running console on the demo data.
 //
 //   npm start                                   # or any running console with the demo staff
@@ -152,6 +152,14 @@ async function main() {
             await shot(page, `suspend-dialog-0125-${size}-${lang}`);
             await page.keyboard.press("Escape");
           }
+        }
+        if (want("suspended")) {
+          // A suspended bank (0168 after --stage): the shaded period and its label on the charts.
+          await page.goto("/banks/0168");
+          await page.getByTestId("bank-header").waitFor();
+          await page.getByTestId("bank-chart-CHARGE_COUNT").locator("svg").first().waitFor({ timeout: 60_000 });
+          await settle(page);
+          await shot(page, `bank-0168-${size}-${lang}`);
         }
         if (want("approvals")) {
           await page.goto("/approvals");

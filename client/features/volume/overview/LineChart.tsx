@@ -10,7 +10,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { formatTick } from "../parts.tsx";
-import { placeMarkers, placeRegionLabels, textWidth, xTicks, yTicks } from "./chart-data.ts";
+import { placeMarkers, placeRegionLabels, textWidth, xTicks, yTicks, type PlacedLabel } from "./chart-data.ts";
 
 export interface LineSeries {
   key: string;
@@ -77,6 +77,8 @@ function useWidth(): [(el: HTMLDivElement | null) => void, number] {
 interface Geometry {
   width: number;
   height: number;
+  /** The plot's top edge: below the lane of the periods' labels when there are any. */
+  top: number;
   left: number;
   plotW: number;
   plotH: number;
@@ -87,7 +89,25 @@ interface Geometry {
   y: (v: number) => number;
 }
 
-function geometry(points: readonly ChartPoint[], lines: readonly LineSeries[], band: boolean, width: number, height: number, formatValue: (n: number) => string): Geometry & { ticks: number[] } {
+/** A shaded period in plot coordinates, with its label's place in the lane above the plot (null: no room). */
+interface ShownRegion {
+  x1: number;
+  x2: number;
+  label: PlacedLabel | null;
+}
+
+/** One row of the lane above the plot that holds the periods' labels (they sat on the lines before). */
+const REGION_ROW = 12;
+
+function geometry(
+  points: readonly ChartPoint[],
+  lines: readonly LineSeries[],
+  band: boolean,
+  width: number,
+  height: number,
+  formatValue: (n: number) => string,
+  regions: readonly ChartRegion[] | undefined,
+): Geometry & { ticks: number[]; regions: ShownRegion[] } {
   let max = 0;
   for (const p of points) {
     for (const l of lines) {
@@ -105,13 +125,22 @@ function geometry(points: readonly ChartPoint[], lines: readonly LineSeries[], b
   const labelW = Math.max(...ticks.map((v) => textWidth(formatValue(v), FONT))) + 8;
   const left = MARGIN.left + Math.max(32, labelW);
   const plotW = Math.max(10, width - left - MARGIN.right);
-  const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
   const t0 = points[0].at;
   const t1 = points[points.length - 1].at;
   const span = Math.max(1, t1 - t0);
+  const x = (at: number) => left + ((at - t0) / span) * plotW;
+  const right = left + plotW;
+  // The periods (suspensions) shaded in the plot, their labels in a lane above it, as many rows as they need.
+  const shaded = (regions ?? []).map((r) => ({ x1: Math.max(left, x(r.from)), x2: Math.min(right, x(r.to)), text: r.label })).filter((r) => r.x2 > r.x1);
+  const labels = placeRegionLabels(shaded, left, right, LABEL_FONT);
+  const rows = labels.reduce((n, l) => (l ? Math.max(n, l.row + 1) : n), 0);
+  const top = MARGIN.top + (rows > 0 ? rows * REGION_ROW + 2 : 0);
+  const plotH = Math.max(10, height - top - MARGIN.bottom);
   return {
     width,
     height,
+    top,
+    regions: shaded.map((r, i) => ({ x1: r.x1, x2: r.x2, label: labels[i] })),
     left,
     plotW,
     plotH,
@@ -119,8 +148,8 @@ function geometry(points: readonly ChartPoint[], lines: readonly LineSeries[], b
     t1,
     yMax,
     ticks,
-    x: (at) => left + ((at - t0) / span) * plotW,
-    y: (v) => MARGIN.top + plotH - (v / yMax) * plotH,
+    x,
+    y: (v) => top + plotH - (v / yMax) * plotH,
   };
 }
 
@@ -160,15 +189,10 @@ function bandPath(points: readonly ChartPoint[], g: Geometry): string {
   return d;
 }
 
-const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketMinutes, formatValue, g }: Omit<LineChartProps, "ariaLabel" | "testId" | "height"> & { band: boolean; g: Geometry & { ticks: number[] } }) {
+const Plot = memo(function Plot({ points, lines, band, markers, bucketMinutes, formatValue, g }: Omit<LineChartProps, "ariaLabel" | "testId" | "height" | "regions"> & { band: boolean; g: Geometry & { ticks: number[]; regions: ShownRegion[] } }) {
   const span = g.t1 - g.t0;
   const xt = xTicks(g.t0, g.t1, g.plotW);
-  const bottom = MARGIN.top + g.plotH;
-  const right = g.left + g.plotW;
-  const shownRegions = (regions ?? [])
-    .map((r) => ({ x1: Math.max(g.left, g.x(r.from)), x2: Math.min(right, g.x(r.to)), text: r.label }))
-    .filter((r) => r.x2 > r.x1);
-  const regionLabels = placeRegionLabels(shownRegions, g.left, right, LABEL_FONT);
+  const bottom = g.top + g.plotH;
   // Marker labels in rows; a label as wide as the widest is kept clear of its neighbours and of the edges.
   const markerText = (m: ChartMarker) => `▲ ${m.label}`;
   const labelPx = Math.max(0, ...(markers ?? []).map((m) => textWidth(markerText(m), LABEL_FONT, true))) + 6;
@@ -185,7 +209,7 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
           <line key={`y${v}`} x1={g.left} x2={g.left + g.plotW} y1={g.y(v)} y2={g.y(v)} />
         ))}
         {xt.map((t) => (
-          <line key={`x${t}`} x1={g.x(t)} x2={g.x(t)} y1={MARGIN.top} y2={bottom} />
+          <line key={`x${t}`} x1={g.x(t)} x2={g.x(t)} y1={g.top} y2={bottom} />
         ))}
       </g>
       <g fontSize={FONT} fill="#666">
@@ -206,8 +230,8 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
         })}
       </g>
       <line x1={g.left} x2={g.left + g.plotW} y1={bottom} y2={bottom} stroke="#868e96" />
-      {shownRegions.map((r, i) => (
-        <rect key={`r${i}`} x={r.x1} y={MARGIN.top} width={r.x2 - r.x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
+      {g.regions.map((r, i) => (
+        <rect key={`r${i}`} x={r.x1} y={g.top} width={r.x2 - r.x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
       ))}
       {band && <path d={bandPath(points, g)} fill="#74c0fc" fillOpacity={0.12} stroke="#74c0fc" strokeOpacity={0.5} strokeWidth={0.5} />}
       {band && <path d={linePath(points, (p) => num(p.expected), g)} fill="none" stroke="#4dabf7" strokeDasharray="4 3" strokeWidth={1} />}
@@ -226,11 +250,11 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
         const x = g.x(m.at);
         return (
           <g key={`m${m.key}`} data-testid="spike-marker">
-            <line x1={x} x2={x} y1={MARGIN.top} y2={bottom} stroke={m.color} strokeOpacity={0.7} strokeDasharray="2 3" />
+            <line x1={x} x2={x} y1={g.top} y2={bottom} stroke={m.color} strokeOpacity={0.7} strokeDasharray="2 3" />
             {m.labelled && (
               <text
                 x={x + (m.side === "right" ? 3 : -3)}
-                y={MARGIN.top + 11 + m.row * 12}
+                y={g.top + 11 + m.row * 12}
                 fontSize={LABEL_FONT}
                 fontWeight={600}
                 fill={m.color}
@@ -245,11 +269,11 @@ const Plot = memo(function Plot({ points, lines, band, markers, regions, bucketM
           </g>
         );
       })}
-      {/* The periods' labels last, above the lines, from the bottom of the plot. */}
-      {regionLabels.map((l, i) =>
-        l ? (
-          <text key={`rl${i}`} x={l.x} y={bottom - 5 - l.row * 12} fontSize={LABEL_FONT} fill="#d9480f" stroke="#fff" strokeWidth={3} paintOrder="stroke" data-testid="region-label">
-            {l.text}
+      {/* The periods' labels in their lane above the plot, each starting over its period (or as near as the edge allows). */}
+      {g.regions.map((r, i) =>
+        r.label ? (
+          <text key={`rl${i}`} x={r.label.x} y={MARGIN.top + 9 + r.label.row * REGION_ROW} fontSize={LABEL_FONT} fill="#d9480f" data-testid="region-label">
+            {r.label.text}
           </text>
         ) : null,
       )}
@@ -267,12 +291,12 @@ function Readout({ point, lines, bandLabel, expectedLabel, bucketMinutes, format
   const onRight = x > g.left + g.plotW / 2;
   return (
     <>
-      <div style={{ position: "absolute", left: x, top: MARGIN.top, height: g.plotH, borderLeft: "1px solid #adb5bd", pointerEvents: "none" }} />
+      <div style={{ position: "absolute", left: x, top: g.top, height: g.plotH, borderLeft: "1px solid #adb5bd", pointerEvents: "none" }} />
       <div
         data-testid="chart-readout"
         style={{
           position: "absolute",
-          top: MARGIN.top,
+          top: g.top,
           left: onRight ? undefined : x + 10,
           right: onRight ? g.width - x + 10 : undefined,
           background: "white",
@@ -312,7 +336,10 @@ export const LineChart = memo(function LineChart({ points, lines, bandLabel, exp
   const [ref, width] = useWidth();
   const [hover, setHover] = useState<number | null>(null);
   const band = Boolean(bandLabel);
-  const g = useMemo(() => (points.length > 0 && width > 0 ? geometry(points, lines, band, width, height, formatValue) : null), [points, lines, band, width, height, formatValue]);
+  const g = useMemo(
+    () => (points.length > 0 && width > 0 ? geometry(points, lines, band, width, height, formatValue, regions) : null),
+    [points, lines, band, width, height, formatValue, regions],
+  );
   const onMove = (e: React.MouseEvent<HTMLDivElement>) => {
     if (!g || points.length === 0) return;
     const mx = e.clientX - e.currentTarget.getBoundingClientRect().left;
@@ -329,7 +356,7 @@ export const LineChart = memo(function LineChart({ points, lines, bandLabel, exp
   }
   return (
     <div ref={ref} data-testid={testId} role="img" aria-label={ariaLabel} style={{ position: "relative", height }} onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
-      {g && <Plot points={points} lines={lines} band={band} markers={markers} regions={regions} bucketMinutes={bucketMinutes} formatValue={formatValue} g={g} />}
+      {g && <Plot points={points} lines={lines} band={band} markers={markers} bucketMinutes={bucketMinutes} formatValue={formatValue} g={g} />}
       {g && hover !== null && points[hover] && (
         <Readout point={points[hover]} lines={lines} bandLabel={bandLabel} expectedLabel={expectedLabel} bucketMinutes={bucketMinutes} formatValue={formatValue} g={g} />
       )}
