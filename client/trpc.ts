@@ -7,6 +7,7 @@ import type { AppRouter } from "../server/trpc/app-router.ts";
 import { notifySessionLost } from "./lib/session-events.ts";
 import { stepUpLink } from "./lib/step-up.ts";
 import { errorCodeOf } from "./lib/errors.ts";
+import { fetchWithEarlyOverview } from "./features/volume/overview/early.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -56,7 +57,8 @@ export function makeTrpcClient() {
       stepUpLink,
       splitLink({
         condition: (op) => UNBATCHED.has(op.path),
-        true: httpLink({ url: "/trpc", transformer, headers }),
+        // The overview's first answer may have been asked for before this code ran (overview/early.ts).
+        true: httpLink({ url: "/trpc", transformer, headers, fetch: fetchWithEarlyOverview }),
         false: httpBatchLink({ url: "/trpc", transformer, maxItems: 8, headers }),
       }),
     ],
