@@ -1,3 +1,5 @@
+// First: at /overview it starts loading the page's code before the rest is evaluated.
+import "./boot.ts";
 import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";
 import "@mantine/dates/styles.css";

@@ -7,7 +7,7 @@ import type { AppRouter } from "../server/trpc/app-router.ts";
 import { notifySessionLost } from "./lib/session-events.ts";
 import { stepUpLink } from "./lib/step-up.ts";
 import { errorCodeOf } from "./lib/errors.ts";
-import { fetchWithEarlyOverview } from "./features/volume/overview/early.ts";
+import { fetchWithEarlyAnswer } from "./features/volume/overview/early.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -45,9 +45,11 @@ export function makeQueryClient() {
 /**
  * Queries sent on their own rather than in a batch: a batch answers when its slowest call does, so
  * the overview's figures (the heaviest read) held back the session check and the banner beside them,
- * and with them the page's frame, which then rendered only after the figures arrived.
+ * and with them the page's frame, which then rendered only after the figures arrived. The KPI tiles'
+ * answer and the session check go alone too: opened at /overview, their answers may have been asked
+ * for before this code ran (overview/early.ts), which a batched request could not take.
  */
-const UNBATCHED: ReadonlySet<string> = new Set(["volume.overview"]);
+const UNBATCHED: ReadonlySet<string> = new Set(["volume.overview", "volume.overviewKpis", "auth.me"]);
 
 export function makeTrpcClient() {
   // Our CSRF header: a cross-site form cannot set it (see server/http/csrf.ts).
@@ -57,8 +59,8 @@ export function makeTrpcClient() {
       stepUpLink,
       splitLink({
         condition: (op) => UNBATCHED.has(op.path),
-        // The overview's first answer may have been asked for before this code ran (overview/early.ts).
-        true: httpLink({ url: "/trpc", transformer, headers, fetch: fetchWithEarlyOverview }),
+        // The overview's first answers may have been asked for before this code ran (overview/early.ts).
+        true: httpLink({ url: "/trpc", transformer, headers, fetch: fetchWithEarlyAnswer }),
         false: httpBatchLink({ url: "/trpc", transformer, maxItems: 8, headers }),
       }),
     ],

@@ -1,8 +1,8 @@
 // buildApp(): the whole HTTP surface — /trpc for the console, /api/v1 for the wallet platform,
 // health checks, and the built SPA. Tests build it against their own database.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import os from "node:os";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { ZodError } from "zod";
@@ -124,12 +124,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerRateLimitStore(app, servesApi(role) ? apiDb : opts.db);
 
   await app.register(fastifyCookie);
+  // The console's one inline script (index.html: at /overview it asks for the first answers before
+  // the console's code has loaded) is allowed by its hash, read from the built page; nothing else inline.
+  const inlineScripts = servesConsole(role) && opts.staticDir ? inlineScriptHashes(path.join(opts.staticDir, "index.html")) : [];
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", ...inlineScripts],
         styleSrc: ["'self'", "'unsafe-inline'"], // component kit sets style attributes
         imgSrc: ["'self'", "data:"],
         fontSrc: ["'self'", "data:"],
@@ -228,6 +231,13 @@ async function registerConsole(
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/trpc")) route.bodyLimit = TRPC_BODY_BYTES_MAX;
   });
+}
+
+/** CSP sources ('sha256-…') for the inline scripts of a built page; none when there is no page. */
+export function inlineScriptHashes(htmlFile: string): string[] {
+  if (!existsSync(htmlFile)) return [];
+  const html = readFileSync(htmlFile, "utf8");
+  return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
 }
 
 async function registerSpa(app: FastifyInstance, staticDir: string | undefined) {

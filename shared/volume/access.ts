@@ -5,6 +5,7 @@ import { ALL_STAFF } from "../auth/roles.ts";
 // support uses the bank page to see when a victim's bank was attacked.
 export const volumeAccess = {
   "volume.overview": ALL_STAFF,
+  "volume.overviewKpis": ALL_STAFF,
   "volume.bank": ALL_STAFF,
   "volume.openSpikes": ALL_STAFF,
   "volume.params": ALL_STAFF,

@@ -98,7 +98,10 @@ export default function OverviewPage() {
   // first render too (initial value null): the page often mounts with its figures already in the
   // cache (asked for beside the session check), and drawing the table and charts in that first
   // render held the KPI tiles back until all of it was done.
-  const kpis = q.data?.kpis;
+  // Until the whole overview is in, the tiles take the KPI-only answer asked for beside it (it needs
+  // only the window's totals, so it comes first); once the overview is in it is not asked again.
+  const kq = useQuery({ ...trpc.volume.overviewKpis.queryOptions(input ?? { range: "24h" }), enabled: !customIncomplete && q.data === undefined });
+  const kpis = q.data?.kpis ?? kq.data?.kpis;
   const o = useDeferredValue<typeof q.data | null>(q.data, null);
   // Bank names in the reader's language (七十七銀行 in Japanese), by code.
   const names = useBankNames(q.data?.banks);
@@ -169,7 +172,7 @@ export default function OverviewPage() {
       <EmergencyNotice />
       {customIncomplete && <Alert color="gray">{t("range.customIncomplete")}</Alert>}
       {q.error && <Alert color="red" title={t("overview.loadFailed")}>{errorMessage(q.error)}</Alert>}
-      {q.isPending && !customIncomplete && !q.error && <OverviewSkeleton />}
+      {q.isPending && !kpis && !customIncomplete && !q.error && <OverviewSkeleton />}
       {kpis && <OverviewKpis kpis={kpis} names={names} />}
       {kpis && !o && <TableSkeleton charts />}
 

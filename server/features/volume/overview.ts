@@ -17,6 +17,8 @@ import { sqlChartRows, sqlTotals, sqlWindowFacts, type SpikeRow } from "./overvi
 import { SPARKLINE_POINTS, type Agg, type BankInfo, type BankRow, type ChartSelection, type Measured, type Overview, type SuspensionStatus, type WindowTotals } from "./overview-types.ts";
 import { suspensionRegions, suspensionStatuses } from "./suspension-status.ts";
 import { chargeMetricOf, windowOrThrow } from "./window.ts";
+import { SingleFlight } from "../../lib/single-flight.ts";
+import type { VolumeWindow } from "../../../shared/volume/schemas.ts";
 
 export type { Overview } from "./overview-types.ts";
 
@@ -44,7 +46,7 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
   const snap = source === "sql" ? null : usableSnapshot(db, w, now);
   if (source === "memory" && !snap) throw new Error("the detector's memory does not hold this window");
 
-  const [totals, facts] = await Promise.all([snap ? memoryTotals(snap, w, groupMs) : sqlTotals(db, w, groupMs), sqlWindowFacts(db, w)]);
+  const [totals, facts] = snap ? await Promise.all([memoryTotals(snap, w, groupMs), sqlWindowFacts(db, w)]) : await windowReads(db, w, groupMs);
   const { agg } = totals;
   const bankNames = new Map(facts.banks.map((b) => [b.code, b.name]));
   const statuses = suspensionStatuses(facts.suspensions, now);
@@ -78,6 +80,41 @@ export async function volumeOverview(db: Database, rawInput: z.input<typeof Over
     suspensionRegions: suspensionRegions(facts.suspensions, w, bankNames),
     banks: rows,
   };
+}
+
+// The window's reads, shared by the KPI tiles' answer and the whole overview's (the console asks for
+// both at once when it opens the overview): one run of the totals for both. Only while in flight
+// (server/lib/single-flight.ts): nothing is kept, so no instance answers from older data than another.
+type WindowReads = [WindowTotals, Awaited<ReturnType<typeof sqlWindowFacts>>];
+const windowFlights = new WeakMap<Database, SingleFlight<WindowReads>>();
+function windowReads(db: Database, w: VolumeWindow, groupMs: number): Promise<WindowReads> {
+  let flights = windowFlights.get(db);
+  if (!flights) windowFlights.set(db, (flights = new SingleFlight()));
+  // The reads cover whole buckets: two windows ending within the same bucket read the same rows.
+  const lastBucket = Math.floor(w.to.getTime() / (w.bucketMinutes * 60_000));
+  return flights.run(`${w.bucketMinutes}:${w.from.getTime()}:${lastBucket}:${groupMs}`, () => Promise.all([sqlTotals(db, w, groupMs), sqlWindowFacts(db, w)]));
+}
+
+/** The overview's KPI tiles alone: what the console shows first, before the charts and the table. */
+export interface OverviewKpisAnswer {
+  window: VolumeWindow;
+  generatedAt: Date;
+  chargeMeasure: Overview["chargeMeasure"];
+  kpis: Overview["kpis"];
+}
+
+/**
+ * The KPI tiles of volumeOverview for the same input, without the charts and the table: the window's
+ * totals and facts only (one round trip, ~1 KB), so the tiles hold figures while the rest is built.
+ */
+export async function volumeOverviewKpis(db: Database, rawInput: z.input<typeof OverviewInput>, now = new Date()): Promise<OverviewKpisAnswer> {
+  const input = OverviewInput.parse(rawInput);
+  const w = windowOrThrow(input, now);
+  const groupMs = Math.ceil(windowBuckets(w).length / SPARKLINE_POINTS) * w.bucketMinutes * 60_000;
+  const [totals, facts] = await windowReads(db, w, groupMs);
+  const statuses = suspensionStatuses(facts.suspensions, now);
+  const rows = bankRows(facts.banks, totals, facts.spikes, facts.alarmingBanks, statuses, chargeMetricOf(input.chargeMeasure));
+  return { window: w, generatedAt: now, chargeMeasure: input.chargeMeasure, kpis: overviewKpis(rows, totals.agg, statuses) };
 }
 
 /** The table's rows, in its order (compareBankRows): each bank's window totals, deviation, spikes, suspension and sparklines. */

@@ -4,7 +4,7 @@ import { AcknowledgeAlarmInput, BankVolumeInput, OverviewInput } from "../../../
 import { router } from "../../trpc/init.ts";
 import { readProcedure, staffProcedure } from "../../trpc/procedures.ts";
 import { bankVolume, openSpikes } from "./bank.ts";
-import { volumeOverview, type Overview } from "./overview.ts";
+import { volumeOverview, volumeOverviewKpis, type Overview } from "./overview.ts";
 import { SingleFlight } from "../../lib/single-flight.ts";
 import type { Database } from "../../db/client.ts";
 import { acknowledgeAlarm } from "./acknowledge.ts";
@@ -19,6 +19,8 @@ function overviewOnce(db: Database, input: OverviewInput): Promise<Overview> {
 
 export const volumeRouter = router({
   overview: readProcedure.input(OverviewInput).query(({ ctx, input }) => overviewOnce(ctx.deps.db, input)),
+  // The overview's KPI tiles alone, asked for beside it when the page opens (it answers first).
+  overviewKpis: readProcedure.input(OverviewInput).query(({ ctx, input }) => volumeOverviewKpis(ctx.deps.db, input)),
   bank: readProcedure.input(BankVolumeInput).query(({ ctx, input }) => bankVolume(ctx.deps.db, input)),
   openSpikes: readProcedure.query(({ ctx }) => openSpikes(ctx.deps.db)),
   acknowledgeAlarm: staffProcedure.input(AcknowledgeAlarmInput).mutation(({ ctx, input }) => acknowledgeAlarm(ctx.db, ctx.actor, input)),

@@ -5,17 +5,11 @@
 import type { QueryClient } from "@tanstack/react-query";
 import type { useTRPC } from "../../../trpc.ts";
 import { overviewInputFromParams } from "./input.ts";
+import { loadOverviewPage, loadedOverviewPage } from "./page-module.ts";
 
 let started = false;
 
 type OverviewPageModule = typeof import("../OverviewPage.tsx");
-let loaded: OverviewPageModule | null = null;
-let loading: Promise<OverviewPageModule> | null = null;
-
-function loadOverviewPage(): Promise<OverviewPageModule> {
-  loading ??= import("../OverviewPage.tsx").then((m) => (loaded = m));
-  return loading;
-}
 
 /**
  * The overview page's code for React.lazy. Once loaded (preloadOverview asks for it at start), it is
@@ -24,7 +18,7 @@ function loadOverviewPage(): Promise<OverviewPageModule> {
  * everything again later (React waits before revealing content that replaced a fallback).
  */
 export function overviewPageModule(): Promise<OverviewPageModule> {
-  const m = loaded;
+  const m = loadedOverviewPage();
   if (m) return { then: (resolve: (v: OverviewPageModule) => unknown) => resolve(m) } as unknown as Promise<OverviewPageModule>;
   return loadOverviewPage();
 }
@@ -34,5 +28,8 @@ export function preloadOverview(location: { pathname: string; search: string }, 
   started = true;
   void loadOverviewPage();
   const input = overviewInputFromParams(new URLSearchParams(location.search));
-  if (input) void queryClient.prefetchQuery({ ...trpc.volume.overview.queryOptions(input), meta: { quietSessionLoss: true } });
+  if (!input) return;
+  void queryClient.prefetchQuery({ ...trpc.volume.overview.queryOptions(input), meta: { quietSessionLoss: true } });
+  // The KPI tiles alone, which answer first (the page shows them until the whole overview is in).
+  void queryClient.prefetchQuery({ ...trpc.volume.overviewKpis.queryOptions(input), meta: { quietSessionLoss: true } });
 }
