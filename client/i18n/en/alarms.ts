@@ -14,8 +14,8 @@ export const alarms = {
   reasons: {
     FRESH_HEAVY_LINKS_one: "{{count, count}} new link charged near the limits within minutes",
     FRESH_HEAVY_LINKS_other: "{{count, count}} new links charged near the limits within minutes",
-    SUSPECT_LINKS_one: "{{count, count}} account in another person's name linked minutes after its unverified wallet was opened",
-    SUSPECT_LINKS_other: "{{count, count}} accounts in other people's names linked minutes after their unverified wallets were opened",
+    SUSPECT_LINKS_one: "{{count, count}} account in another person's name linked minutes after its wallet was opened, by an unverified wallet or drawn on twice at once",
+    SUSPECT_LINKS_other: "{{count, count}} accounts in other people's names linked minutes after their wallets were opened, by unverified wallets or drawn on twice at once",
     NEW_LINKS_one: "{{count, count}} new link",
     NEW_LINKS_other: "{{count, count}} new links",
     CHARGED_YEN: "{{yen, yen}} charged",

@@ -14,7 +14,7 @@ export const alarms = {
   },
   reasons: {
     FRESH_HEAVY_LINKS_other: "連携から数分で上限近くまでチャージされた新しい口座連携 {{count, count}}件",
-    SUSPECT_LINKS_other: "本人確認のないウォレットが開設から数分で連携した他人名義の口座 {{count, count}}件",
+    SUSPECT_LINKS_other: "ウォレット開設から数分で連携された他人名義の口座 {{count, count}}件（本人確認なし、または連携直後に2回チャージ）",
     NEW_LINKS_other: "新しい口座連携 {{count, count}}件",
     CHARGED_YEN: "チャージ {{yen, yen}}",
   },
