@@ -24,14 +24,17 @@ export interface PoolSizes {
 
 // consoleRead is small on purpose: it is also how many heavy analyst reads (30-day overviews, full
 // exports) run on the database at once; more analysts queue for a connection instead of taking
-// every core from the decisions (bench section isolation).
-export const DEFAULT_POOL_SIZES: PoolSizes = { api: 12, console: 8, consoleRead: 2, jobs: 4 };
+// every core from the decisions (bench section isolation: one connection per console process,
+// whose database backend also runs at nice 10, CONSOLE_READ_BACKEND_NICE). Every read path runs on
+// one connection (test/read-replica.test.ts runs them all with a pool of one).
+export const DEFAULT_POOL_SIZES: PoolSizes = { api: 12, console: 8, consoleRead: 1, jobs: 4 };
 
 /**
  * The CPU priority (nice, 0-19) a process takes for its role unless PROCESS_NICE says otherwise:
- * a console-only process yields the CPU to api processes on the same machine, so analysts' exports
- * cannot starve the decisions there (an all-in-one process cannot do this: it serves both).
+ * console-only and worker-only processes yield the CPU to api processes on the same machine, so
+ * analysts' exports and background jobs cannot starve the decisions there (an all-in-one process
+ * cannot do this: it serves both). Measured in the bench section isolation.
  */
 export function defaultNice(role: ServerRole): number {
-  return role === "console" ? 10 : 0;
+  return role === "console" || role === "worker" ? 10 : 0;
 }

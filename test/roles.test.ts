@@ -10,8 +10,9 @@ import { signedInAs } from "./helpers/staff.ts";
 import { decide, insertAccount } from "./suspensions-fixtures.ts";
 
 describe("role setting", () => {
-  it("a console-only process yields the CPU (nice 10) unless PROCESS_NICE says otherwise; the others keep it", () => {
+  it("console-only and worker-only processes yield the CPU (nice 10) unless PROCESS_NICE says otherwise; api and all-in-one keep it", () => {
     expect(defaultNice("console")).toBe(10);
+    expect(defaultNice("worker")).toBe(10);
     expect(defaultNice("api")).toBe(0);
     expect(defaultNice("all")).toBe(0);
     expect(readEnv({ PROCESS_NICE: "3" }, []).PROCESS_NICE).toBe(3);

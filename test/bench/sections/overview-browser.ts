@@ -142,7 +142,10 @@ async function freshDemoDatabase(ctx: BenchContext): Promise<{ db: Database; url
     if (process.env.OVERVIEW_BROWSER_REUSE === "1") {
       const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB_NAME]);
       if (rowCount) {
+        // The checkout may carry migrations (and reference data) newer than the kept database.
+        await applyMigrations(url.toString());
         const db = connectDatabase(url.toString());
+        await seedReferenceData(db.prisma);
         const { rows } = await db.pool.query<{ at: Date | null }>("SELECT max(bucket_start) AS at FROM volume_bucket");
         if (rows[0]?.at) {
           ctx.log(`overview-browser: OVERVIEW_BROWSER_REUSE: reusing the demo database (data up to ${rows[0].at.toISOString()})`);
