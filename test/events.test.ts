@@ -469,4 +469,28 @@ describe("API reference", () => {
     expect(op.requestBody.content["application/json"].schema).toBeTruthy();
     expect(op.responses["200"].content["application/json"].schema).toBeTruthy();
   });
+
+  it("every $ref in the OpenAPI document points at a schema the document defines", async () => {
+    const doc = await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json();
+    const refs = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === "$ref" && typeof x === "string") refs.add(x);
+          else walk(x);
+        }
+      }
+    };
+    walk(doc);
+    const missing = [...refs].filter((ref) => {
+      const parts = ref.replace(/^#\//, "").split("/");
+      let at: unknown = doc;
+      for (const p of parts) at = at && typeof at === "object" ? (at as Record<string, unknown>)[p] : undefined;
+      return at === undefined;
+    });
+    expect(missing).toEqual([]);
+    expect(refs.size).toBeGreaterThan(0);
+    expect(doc.components.securitySchemes.platformKey).toMatchObject({ type: "http", scheme: "bearer" });
+  });
 });

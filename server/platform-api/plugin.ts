@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Database } from "../db/client.ts";
 import { authenticateApiKey, type ApiKeyIdentity } from "./api-keys.ts";
 import { downContractMarkdown } from "../../shared/suspensions/down-contract.ts";
@@ -39,6 +39,8 @@ export async function platformApiPlugin(app: FastifyInstance, opts: { db: Databa
       security: [{ platformKey: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas named with .meta({ id }) are emitted as $refs; this puts their definitions in components.
+    transformObject: jsonSchemaTransformObject,
   });
 
   // The webhooks Floodgate sends (#17) are described beside the routes it serves.
