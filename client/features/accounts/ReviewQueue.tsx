@@ -47,7 +47,9 @@ export function ReviewQueueStrip() {
         <div>
           <Text fw={600} size="sm">{t("review.title")}</Text>
           <Text size="sm" c="dimmed" data-testid="review-queue-summary">
-            {!s
+            {stats.error
+              ? t("review.failed", { message: errorMessage(stats.error) })
+              : !s
               ? t("review.loading")
               : s.unreviewed === 0
                 ? t("review.none")

@@ -23,6 +23,7 @@ export const accounts = {
   },
   review: {
     title: "Review queue",
+    failed: "The review queue could not be counted: {{message}}",
     loading: "Counting the wallets waiting for review…",
     none: "Every flagged wallet has been reviewed.",
     summary_one: "{{count}} flagged wallet not reviewed yet ({{claimed}} being reviewed) · the oldest has waited {{oldest}}",

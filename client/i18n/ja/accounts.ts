@@ -24,6 +24,7 @@ export const accounts = {
   },
   review: {
     title: "レビュー待ち",
+    failed: "レビュー待ちを数えられませんでした：{{message}}",
     loading: "レビュー待ちの口座を数えています…",
     none: "フラグ付き口座はすべてレビュー済みです。",
     summary_one: "未レビューのフラグ付き口座 {{count}} 件（{{claimed}} 件はレビュー中）・最長待ち {{oldest}}",
