@@ -9,6 +9,7 @@ import { APPROVAL_ERRORS } from "./approvals/errors.ts";
 import { SECOND_FACTOR_ERRORS } from "./auth/errors.ts";
 import { COMPENSATION_ERRORS } from "./compensation/errors.ts";
 import { SUSPENSION_ERRORS } from "./suspensions/errors.ts";
+import { SETTLEMENT_ERRORS } from "./settlement/errors.ts";
 import { TRPC_BATCH_CALLS_MAX } from "./limits.ts";
 
 export const ERROR_CODES = {
@@ -43,7 +44,7 @@ export type ErrorRegistry = Record<string, ErrorDefinition>;
 
 /** Every registry of codes, base first; a feature adds its registry here and nowhere else. Read
  * only when first needed (never while the modules load: a feature registry may load first). */
-const errorRegistries = () => [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS, SECOND_FACTOR_ERRORS] as const;
+const errorRegistries = () => [ERROR_CODES, ACCOUNT_ERRORS, ADMIN_ERRORS, APPROVAL_ERRORS, COMPENSATION_ERRORS, SUSPENSION_ERRORS, SETTLEMENT_ERRORS, SECOND_FACTOR_ERRORS] as const;
 
 type KeysOf<T extends readonly object[]> = T[number] extends infer R ? (R extends object ? keyof R : never) : never;
 export type BaseErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,7 @@ import { volumeRouter } from "../features/volume/router.ts";
 import { approvalsRouter } from "../features/approvals/router.ts";
 import { feedsRouter } from "../features/feeds/router.ts";
 import { webhooksRouter } from "../features/webhooks/router.ts";
+import { settlementRouter } from "../features/settlement/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -22,6 +23,7 @@ export const appRouter = router({
   approvals: approvalsRouter,
   feeds: feedsRouter,
   webhooks: webhooksRouter,
+  settlement: settlementRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -44,6 +44,10 @@ export const AUDIT_ACTIONS = [
   "link.release",
   "link.revoke",
   "setting.update",
+  "settlement.recordReimbursement",
+  "settlement.setCostShare",
+  "settlement.recordBankPayment",
+  "reports.evidencePack",
   "spike.acknowledge",
   "staff.create",
   "staff.setRole",
@@ -68,5 +72,5 @@ export function auditActionKey(action: string): string {
 }
 
 /** What audit records point at (audit_event.target_type). */
-export const AUDIT_TARGET_TYPES = ["bank", "account", "accounts", "link", "case", "batch", "staff", "api_key", "setting", "change", "scoring", "procedure", "webhook"] as const;
+export const AUDIT_TARGET_TYPES = ["bank", "account", "accounts", "link", "case", "batch", "staff", "api_key", "setting", "change", "scoring", "procedure", "webhook", "charge"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

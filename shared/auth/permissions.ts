@@ -13,6 +13,7 @@ import { adminAccess } from "../admin/access.ts";
 import { approvalsAccess } from "../approvals/access.ts";
 import { feedsAccess } from "../feeds/access.ts";
 import { webhooksAccess } from "../webhooks/access.ts";
+import { settlementAccess } from "../settlement/access.ts";
 
 export type AccessMap = Record<string, readonly Role[] | "PUBLIC">;
 
@@ -27,6 +28,7 @@ export const PROCEDURE_ROLES: AccessMap = {
   ...approvalsAccess,
   ...feedsAccess,
   ...webhooksAccess,
+  ...settlementAccess,
 };
 
 export function allowedRoles(path: string): readonly Role[] | "PUBLIC" | undefined {

@@ -90,6 +90,10 @@ export const audit = {
     link_release: "Quarantined link released",
     link_revoke: "Quarantined link revoked",
     setting_update: "Setting changed",
+    settlement_recordReimbursement: "Charge reimbursement by a bank or other party recorded",
+    settlement_setCostShare: "Cost-sharing agreement with a bank set",
+    settlement_recordBankPayment: "Payment from a bank of its share recorded",
+    reports_evidencePack: "Partner-bank evidence pack downloaded",
     spike_acknowledge: "Spike acknowledged",
     staff_create: "Staff member added",
     staff_setRole: "Role changed",
@@ -121,6 +125,7 @@ export const audit = {
     scoring: "scoring",
     procedure: "procedure",
     webhook: "webhook",
+    charge: "charge",
   },
   timeline: {
     title: "Incident timeline",

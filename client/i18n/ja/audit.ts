@@ -91,6 +91,10 @@ export const audit = {
     link_release: "隔離中の連携を解放",
     link_revoke: "隔離中の連携を取消",
     setting_update: "設定を変更",
+    settlement_recordReimbursement: "銀行または他者による引落しの補填を記録",
+    settlement_setCostShare: "銀行との費用負担の取り決めを設定",
+    settlement_recordBankPayment: "銀行からの負担分の入金を記録",
+    reports_evidencePack: "提携銀行向け資料一式をダウンロード",
     spike_acknowledge: "急増を確認済みにした",
     staff_create: "職員を追加",
     staff_setRole: "ロールを変更",
@@ -122,6 +126,7 @@ export const audit = {
     scoring: "スコアリング",
     procedure: "操作",
     webhook: "Webhook",
+    charge: "引落し",
   },
   timeline: {
     title: "インシデントの経過",

@@ -85,4 +85,10 @@ export const errorsJa: Record<ErrorCode, string> = {
   // shared/accounts/errors.ts
   ACCOUNT_NOT_FOUND: "このウォレットアカウントは見つかりません。何も変更されていません。",
   RESCORE_ALREADY_RUNNING: "再スコアリングがすでに実行中です。終了してからもう一度お試しください。",
+  // shared/settlement/errors.ts
+  REIMBURSEMENT_EXISTS: "この相手によるこの引落しの補填はすでに記録されています。",
+  CHARGE_ALREADY_COMPENSATED: "この引落しは当社が補償します（承認済みまたは支払済みの案件）。他者による補填は記録できません。",
+  REIMBURSEMENT_EXCEEDS_CHARGE: "引落し額を超えて補填することになります。",
+  CHARGE_ALREADY_REIMBURSED: "この引落しは銀行または他者がすでに補填しています。補償できるのは残りの額だけです。",
+  REIMBURSEMENT_CHARGE_NOT_FOUND: "このIDの引落しはありません。",
 };

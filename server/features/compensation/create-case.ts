@@ -20,6 +20,7 @@ import {
   type ExistingLine,
 } from "../../../shared/compensation/rules.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
+import { refuseReimbursedCharges } from "../settlement/compensable.ts";
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
@@ -124,6 +125,8 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
       const chargesById = new Map<string, ChargeForCompensation>(
         locked.map((c) => [c.id, { id: c.id, amountYen: c.amount_yen, bankCode: c.bank_code, branchCode: c.branch_code, accountNumber: c.account_number }]),
       );
+      // Reimbursed by the bank or another party: only what is left can be compensated (#18).
+      await refuseReimbursedCharges(tx, input.lines, chargesById, existingByCharge);
       const check = checkLines(input.lines, chargesById, existingByCharge, victim);
       if (!check.ok) {
         const c = byId.get(check.chargeId)!;

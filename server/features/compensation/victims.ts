@@ -31,7 +31,9 @@ export interface VictimCharge {
   amountYen: number;
   paidYen: number;
   pendingYen: number;
-  /** What can still be paid back: amount − paid − pending, never below zero. */
+  /** Reimbursed by the victim's bank or another party (#18). */
+  reimbursedYen: number;
+  /** What can still be paid back: amount − paid − pending − reimbursed by others, never below zero. */
   owedYen: number;
 }
 
@@ -47,6 +49,7 @@ export interface VictimSummary {
   takenYen: number;
   paidYen: number;
   pendingYen: number;
+  reimbursedYen: number;
   owedYen: number;
   /** Charges from this account by wallets not considered fraudulent (e.g. the victim's own wallet). */
   otherChargeCount: number;
@@ -68,6 +71,7 @@ interface SummaryRow {
   taken_yen: unknown;
   paid_yen: unknown;
   pending_yen: unknown;
+  reimbursed_yen: unknown;
   owed_yen: unknown;
   other_charge_count: unknown;
 }
@@ -84,6 +88,7 @@ function toSummary(r: SummaryRow): VictimSummary {
     takenYen: num(r.taken_yen),
     paidYen: num(r.paid_yen),
     pendingYen: num(r.pending_yen),
+    reimbursedYen: num(r.reimbursed_yen),
     owedYen: num(r.owed_yen),
     otherChargeCount: num(r.other_charge_count),
   };
@@ -102,7 +107,8 @@ async function summaries(db: Db, where: Sql): Promise<VictimSummary[]> {
     ), held AS (
       SELECT p.id,
              COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
-             COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen
+             COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen,
+             (SELECT COALESCE(SUM(r.amount_yen), 0) FROM charge_reimbursement r WHERE r.charge_id = p.id) AS reimbursed_yen
         FROM picked p
         LEFT JOIN compensation_line l ON l.charge_id = p.id
         LEFT JOIN compensation_case cc ON cc.id = l.case_id
@@ -115,7 +121,8 @@ async function summaries(db: Db, where: Sql): Promise<VictimSummary[]> {
            COALESCE(SUM(p.amount_yen) FILTER (WHERE p.fraudulent), 0) AS taken_yen,
            COALESCE(SUM(h.paid_yen), 0) AS paid_yen,
            COALESCE(SUM(h.pending_yen), 0) AS pending_yen,
-           COALESCE(SUM(GREATEST(0, p.amount_yen - h.paid_yen - h.pending_yen)) FILTER (WHERE p.fraudulent), 0) AS owed_yen,
+           COALESCE(SUM(h.reimbursed_yen), 0) AS reimbursed_yen,
+           COALESCE(SUM(GREATEST(0, p.amount_yen - h.paid_yen - h.pending_yen - h.reimbursed_yen)) FILTER (WHERE p.fraudulent), 0) AS owed_yen,
            COUNT(*) FILTER (WHERE NOT p.fraudulent) AS other_charge_count
       FROM picked p
       JOIN bank b ON b.code = p.bank_code
@@ -160,11 +167,12 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
   const [summary] = await summaries(db, accountWhere);
   if (!summary) return null;
   const chargeRows = await db.$queryRaw<
-    Array<{ id: string; account_id: string; risk_score: number; review_label: string | null; occurred_at: Date; amount_yen: number; paid_yen: unknown; pending_yen: unknown }>
+    Array<{ id: string; account_id: string; risk_score: number; review_label: string | null; occurred_at: Date; amount_yen: number; paid_yen: unknown; pending_yen: unknown; reimbursed_yen: unknown }>
   >(sql`
     SELECT c.id, c.account_id, w.risk_score, w.review_label::text AS review_label, c.occurred_at, c.amount_yen,
            COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
-           COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen
+           COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen,
+           (SELECT COALESCE(SUM(r.amount_yen), 0) FROM charge_reimbursement r WHERE r.charge_id = c.id) AS reimbursed_yen
       FROM charge c
       JOIN wallet_account w ON w.id = c.account_id
       LEFT JOIN compensation_line l ON l.charge_id = c.id
@@ -182,6 +190,7 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
     charges: chargeRows.map((r) => {
       const paidYen = num(r.paid_yen);
       const pendingYen = num(r.pending_yen);
+      const reimbursedYen = num(r.reimbursed_yen);
       return {
         chargeId: r.id,
         walletId: r.account_id,
@@ -191,7 +200,8 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
         amountYen: r.amount_yen,
         paidYen,
         pendingYen,
-        owedYen: Math.max(0, r.amount_yen - paidYen - pendingYen),
+        reimbursedYen,
+        owedYen: Math.max(0, r.amount_yen - paidYen - pendingYen - reimbursedYen),
       };
     }),
     cases,

@@ -1,0 +1,124 @@
+// Goal (#18): a charge is never reimbursed twice across parties. A reimbursement by the victim's
+// bank or another party is recorded with a reason and audited, reduces what we owe the victim, and
+// is refused (service and database) when our own compensation already pays the charge back or the
+// charge would be paid back more than it took; a charge reimbursed by others can only be
+// compensated for what is left. Method: a real server on its own database, staff over HTTP, the
+// database guard tried with plain SQL as the owner.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./helpers/app.ts";
+import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
+import { fraudScenario, key } from "./compensation-fixtures.ts";
+import { reimbursedCharges } from "../server/features/settlement/reimbursements.ts";
+
+let t: TestApp;
+type Agent = Awaited<ReturnType<typeof signedInAs>>;
+let support: Agent;
+let manager: Agent;
+let analyst: Agent;
+const REASON = "Bank confirmed it refunded the customer";
+
+beforeAll(async () => {
+  t = await startTestApp();
+  [support, manager, analyst] = await Promise.all([signedInAs(t.baseUrl, "SUPPORT"), signedInAs(t.baseUrl, "MANAGER"), signedInAs(t.baseUrl, "ANALYST")]);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const bankRefund = (chargeId: string, amountYen: number) =>
+  ({ chargeId, party: "BANK" as const, amountYen, reimbursedOn: "2026-12-01", reference: `BK-${randomUUID().slice(0, 6)}`, reason: REASON });
+
+async function requestCase(s: Awaited<ReturnType<typeof fraudScenario>>, amounts: number[]) {
+  return support.trpc.compensation.create.mutate({
+    idempotencyKey: key(),
+    holderName: s.victim.holderName,
+    lines: s.chargeIds.map((chargeId, i) => ({ chargeId, amountYen: amounts[i] })),
+    reason: "Victim reported withdrawals they did not make",
+  });
+}
+
+describe("recording reimbursements by banks and others", () => {
+  it("records a bank's reimbursement with the charge's bank, audits it, and shrinks what we owe", async () => {
+    const s = await fraudScenario(t.db.prisma, [10_000, 5_000]);
+    const before = await support.trpc.compensation.victimForCharge.query({ chargeId: s.chargeIds[0] });
+    expect(before!.owedYen).toBe(15_000);
+
+    const r = await support.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[0], 6_000));
+    expect(r).toMatchObject({ chargeId: s.chargeIds[0], party: "BANK", bankCode: "0125", amountYen: 6_000, reimbursedOn: "2026-12-01" });
+    const other = await manager.trpc.settlement.recordReimbursement.mutate({ ...bankRefund(s.chargeIds[0], 4_000), party: "OTHER", partyName: "Tokio Insurance" });
+    expect(other).toMatchObject({ party: "OTHER", bankCode: null, partyName: "Tokio Insurance" });
+
+    const after = await support.trpc.compensation.victimForCharge.query({ chargeId: s.chargeIds[0] });
+    expect(after!.owedYen).toBe(5_000);
+    expect(after!.reimbursedYen).toBe(10_000);
+    expect(after!.charges.find((c) => c.chargeId === s.chargeIds[0])).toMatchObject({ reimbursedYen: 10_000, owedYen: 0 });
+
+    const audit = await t.db.prisma.auditEvent.findMany({ where: { action: "settlement.recordReimbursement", targetId: s.chargeIds[0] }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => [a.actorRole, a.reason])).toEqual([["SUPPORT", REASON], ["MANAGER", REASON]]);
+
+    const listed = await support.trpc.settlement.reimbursements.query({ chargeIds: s.chargeIds });
+    expect(listed.map((x) => [x.chargeId, x.party, x.amountYen])).toEqual([[s.chargeIds[0], "BANK", 6_000], [s.chargeIds[0], "OTHER", 4_000]]);
+    // The function helper "claims" uses for eligibility.
+    const map = await reimbursedCharges(t.db.prisma, s.chargeIds);
+    expect([...map.keys()]).toEqual([s.chargeIds[0]]);
+  });
+
+  it("refuses a second record by the same party, and more than the charge took across parties", async () => {
+    const s = await fraudScenario(t.db.prisma, [10_000]);
+    await support.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[0], 7_000));
+    expect(await errorCodeOf(support.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[0], 1_000)))).toBe("REIMBURSEMENT_EXISTS");
+    await expect(support.trpc.settlement.recordReimbursement.mutate({ ...bankRefund(s.chargeIds[0], 3_001), party: "OTHER", partyName: "Merchant" })).rejects.toThrow(
+      /only ¥3,000 left/,
+    );
+    expect(await errorCodeOf(support.trpc.settlement.recordReimbursement.mutate({ ...bankRefund("no-such-charge", 1), reason: REASON }))).toBe("REIMBURSEMENT_CHARGE_NOT_FOUND");
+  });
+
+  it("refuses a charge on a payable or paid case line, and a requested case holds its amount", async () => {
+    const s = await fraudScenario(t.db.prisma, [8_000, 2_000]);
+    const { caseId } = await requestCase(s, [8_000, 1_000]);
+    // Requested: what the case asks for is held, the rest is free.
+    expect(await errorCodeOf(support.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[0], 1)))).toBe("REIMBURSEMENT_EXCEEDS_CHARGE");
+    await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
+    // Payable now: even the part the case does not cover is refused.
+    await expect(support.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[1], 500))).rejects.toThrow(/already paid back by us: case .* \(approved, payable\) covers ¥1,000/);
+    expect(await t.db.prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM charge_reimbursement WHERE charge_id = ANY($1)`, s.chargeIds)).toEqual([]);
+  });
+
+  it("lets a case ask only for what others did not reimburse", async () => {
+    const s = await fraudScenario(t.db.prisma, [10_000]);
+    await support.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[0], 6_000));
+    await expect(requestCase(s, [4_001])).rejects.toThrow(/partly reimbursed: bank 0125 ¥6,000 on 2026-12-01 .* At most ¥4,000 is left/);
+    expect(await errorCodeOf(requestCase(s, [4_001]))).toBe("CHARGE_ALREADY_REIMBURSED");
+    const { caseId } = await requestCase(s, [4_000]);
+    expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("validates input and roles on the server", async () => {
+    const s = await fraudScenario(t.db.prisma, [1_000]);
+    expect(await errorCodeOf(analyst.trpc.settlement.recordReimbursement.mutate(bankRefund(s.chargeIds[0], 100)))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(support.trpc.settlement.recordReimbursement.mutate({ ...bankRefund(s.chargeIds[0], 100), reimbursedOn: "2026-02-30" }))).toBe("VALIDATION_FAILED");
+    expect(await errorCodeOf(support.trpc.settlement.recordReimbursement.mutate({ ...bankRefund(s.chargeIds[0], 100), party: "OTHER" }))).toBe("VALIDATION_FAILED");
+    expect(await errorCodeOf(support.trpc.settlement.recordReimbursement.mutate({ ...bankRefund(s.chargeIds[0], 100), reason: "x" }))).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("the database guards the same rule", () => {
+  it("refuses reimbursements and case lines that together pass the charge, and any change of a recorded row", async () => {
+    const s = await fraudScenario(t.db.prisma, [5_000]);
+    const insert = (party: string, yen: number) =>
+      t.db.pool.query(
+        `INSERT INTO charge_reimbursement (id, charge_id, party, bank_code, party_name, amount_yen, reimbursed_on, reference, reason, recorded_by_id)
+         VALUES ($1, $2, $3::reimbursement_party, CASE WHEN $3 = 'BANK' THEN '0125' END, CASE WHEN $3 = 'OTHER' THEN 'X' END, $4, '2026-12-01', 'r', 'reason text', $5)`,
+        [randomUUID(), s.chargeIds[0], party, yen, randomUUID()],
+      );
+    await insert("BANK", 3_000);
+    await expect(insert("OTHER", 2_001)).rejects.toThrow(/more than the charge's 5000 yen/);
+    await expect(insert("BANK", 1)).rejects.toThrow(/charge_reimbursement_one_per_party/);
+    // A case line past what is left, written straight into the table, is refused as well.
+    const { caseId } = await requestCase(s, [2_000]);
+    await expect(t.db.pool.query(`UPDATE compensation_line SET amount_yen = 2001 WHERE case_id = $1`, [caseId])).rejects.toThrow(/cases 2001 yen, reimbursed 3000 yen/);
+    await expect(t.db.pool.query(`UPDATE charge_reimbursement SET amount_yen = 1 WHERE charge_id = $1`, [s.chargeIds[0]])).rejects.toThrow(/kept as recorded/);
+    await expect(t.db.pool.query(`DELETE FROM charge_reimbursement WHERE charge_id = $1`, [s.chargeIds[0]])).rejects.toThrow(/kept as recorded/);
+  });
+});
