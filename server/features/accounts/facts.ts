@@ -1,8 +1,10 @@
 // AccountFacts for a SET of wallet accounts, read with a fixed handful of set-based queries (never
 // one query per account), "as of" a scoring instant: only what had happened by `now` counts, so the
 // same data scored at the same instant always gives the same facts (and the in-memory replay in
-// replay.ts, which the evaluation uses, can mirror it exactly).
-import { pgQuery, raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
+// replay.ts, which the evaluation uses, can mirror it exactly). How many wallets share a device, an
+// IP address or a bank account is read from the sharing tables the database maintains as rows
+// arrive (see FactsSource), not counted again for every scored wallet.
+import { empty, pgQuery, raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
 import { FACTS_WINDOW_DAYS, type AccountFacts, type AuthMethod, type LinkFact, type SpendChannel } from "../../../shared/accounts/index.ts";
 
 const DAY_MS = 86_400_000;
@@ -67,7 +69,51 @@ export interface SharedCounts {
 
 const bankAccountKey = (bank: string, branch: string, number: string) => `${bank}-${branch}-${number}`;
 
-export async function loadSharedCounts(db: Queryable, now: Date): Promise<SharedCounts> {
+/**
+ * Where the sharing counts come from: "facts" (default) reads the sharing tables the database keeps
+ * current as rows arrive (device_sharing, ip_sharing, bank_account_sharing: migration
+ * 20261207050000_sharing_facts), counting from the base tables only the groups with a member after
+ * `now`; "scratch" counts everything from the base tables (the parity test's reference).
+ */
+export type FactsSource = "facts" | "scratch";
+
+export async function loadSharedCounts(db: Queryable, now: Date, source: FactsSource = "facts"): Promise<SharedCounts> {
+  if (source === "scratch") return loadSharedCountsFromScratch(db, now);
+  // A group whose latest member is at or before `now` counts all its members; the few others (a
+  // member opened or linked after the scoring instant) are counted as of `now` from the base tables.
+  const device = await rows<{ k: string; n: number }>(
+    db,
+    sql`SELECT device_id AS k, wallets AS n FROM device_sharing WHERE wallets > 1 AND latest_opened_at <= ${now}
+        UNION ALL
+        SELECT device_id, count(*)::int FROM wallet_account
+        WHERE device_id IN (SELECT device_id FROM device_sharing WHERE wallets > 1 AND latest_opened_at > ${now}) AND opened_at <= ${now}
+        GROUP BY device_id HAVING count(*) > 1`,
+  );
+  const ip = await rows<{ k: string; n: number }>(
+    db,
+    sql`SELECT ip_address AS k, wallets AS n FROM ip_sharing WHERE wallets > 1 AND latest_opened_at <= ${now}
+        UNION ALL
+        SELECT ip_address, count(*)::int FROM wallet_account
+        WHERE ip_address IN (SELECT ip_address FROM ip_sharing WHERE wallets > 1 AND latest_opened_at > ${now}) AND opened_at <= ${now}
+        GROUP BY ip_address HAVING count(*) > 1`,
+  );
+  const bank = await rows<{ bank_code: string; branch_code: string; account_number: string; n: number }>(db, sql`
+    SELECT bank_code, branch_code, account_number, wallets AS n FROM bank_account_sharing WHERE wallets > 1 AND latest_linked_at <= ${now}
+    UNION ALL
+    SELECT p.bank_code, p.branch_code, p.account_number, count(*)::int
+    FROM bank_account_sharing s
+    JOIN bank_account_wallet p ON p.bank_code = s.bank_code AND p.branch_code = s.branch_code AND p.account_number = s.account_number
+    WHERE s.wallets > 1 AND s.latest_linked_at > ${now} AND p.first_linked_at <= ${now}
+    GROUP BY p.bank_code, p.branch_code, p.account_number HAVING count(*) > 1`);
+  return {
+    device: new Map(device.map((r) => [r.k, r.n])),
+    ip: new Map(ip.map((r) => [r.k, r.n])),
+    bankAccount: new Map(bank.map((r) => [bankAccountKey(r.bank_code, r.branch_code, r.account_number), r.n])),
+  };
+}
+
+/** The sharing counts from the base tables alone (three aggregates over every wallet and link version). */
+async function loadSharedCountsFromScratch(db: Queryable, now: Date): Promise<SharedCounts> {
   const device = await rows<{ k: string; n: number }>(
     db,
     sql`SELECT device_id AS k, count(*)::int AS n FROM wallet_account WHERE device_id IS NOT NULL AND opened_at <= ${now} GROUP BY device_id HAVING count(*) > 1`,
@@ -97,10 +143,12 @@ export async function loadSharedCounts(db: Queryable, now: Date): Promise<Shared
 }
 
 /**
- * Facts of every account in the set that exists, as of `now`. Five queries whatever the set's size
- * (callers chunk: a few thousand accounts per call); four when `shared` counts are given.
+ * Facts of every account in the set that exists, as of `now`. Four queries whatever the set's size
+ * (callers chunk: a few thousand accounts per call). Sharing counts come from `shared` (bulk), else
+ * from the sharing tables (`source` "facts", one key probe per account and link), else (`source`
+ * "scratch") counted from the base tables: all three give the same facts.
  */
-export async function loadFacts(db: Queryable, set: AccountSet, now: Date, shared?: SharedCounts): Promise<Map<string, LoadedFacts>> {
+export async function loadFacts(db: Queryable, set: AccountSet, now: Date, shared?: SharedCounts, source: FactsSource = "facts"): Promise<Map<string, LoadedFacts>> {
   const out = new Map<string, LoadedFacts>();
   const isList = Array.isArray(set);
   if (isList && set.length === 0) return out;
@@ -123,11 +171,22 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
     shared
       ? sql`SELECT id, holder_name, carrier_customer, identity_verified, opened_at, device_id, ip_address, NULL::int AS device_wallets, NULL::int AS ip_wallets
             FROM wallet_account WHERE ${inSet(set, "id")}`
-      : sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
+      : source === "scratch"
+        ? sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
                    coalesce(d.n, 0) AS device_wallets, coalesce(i.n, 0) AS ip_wallets
             FROM wallet_account me
             LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now}) d ON me.device_id IS NOT NULL
             LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now}) i ON me.ip_address IS NOT NULL
+            WHERE ${inSet(set, "me.id")}`
+        : // The sharing tables' counts; a group with a member opened after `now` is counted as of `now`.
+          sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
+                   CASE WHEN me.device_id IS NULL THEN 0 WHEN ds.latest_opened_at <= ${now} THEN ds.wallets
+                        ELSE (SELECT count(*)::int FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now}) END AS device_wallets,
+                   CASE WHEN me.ip_address IS NULL THEN 0 WHEN ips.latest_opened_at <= ${now} THEN ips.wallets
+                        ELSE (SELECT count(*)::int FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now}) END AS ip_wallets
+            FROM wallet_account me
+            LEFT JOIN device_sharing ds ON ds.device_id = me.device_id
+            LEFT JOIN ip_sharing ips ON ips.ip_address = me.ip_address
             WHERE ${inSet(set, "me.id")}`,
   );
   for (const a of accounts) {
@@ -173,10 +232,19 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
                ${
                  shared
                    ? sql`NULL::int`
-                   : sql`(SELECT count(DISTINCT l2.account_id)::int FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
-                          WHERE v2.bank_code = v.bank_code AND v2.branch_code = v.branch_code AND v2.account_number = v.account_number AND v2.valid_from <= ${now})`
+                   : source === "scratch"
+                     ? sql`(SELECT count(DISTINCT l2.account_id)::int FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
+                            WHERE v2.bank_code = v.bank_code AND v2.branch_code = v.branch_code AND v2.account_number = v.account_number AND v2.valid_from <= ${now})`
+                     : sql`CASE WHEN bs.latest_linked_at <= ${now} THEN bs.wallets
+                            ELSE (SELECT count(*)::int FROM bank_account_wallet p
+                                  WHERE p.bank_code = v.bank_code AND p.branch_code = v.branch_code AND p.account_number = v.account_number AND p.first_linked_at <= ${now}) END`
                } AS wallets
         FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
+        ${
+          shared || source === "scratch"
+            ? empty
+            : sql`LEFT JOIN bank_account_sharing bs ON bs.bank_code = v.bank_code AND bs.branch_code = v.branch_code AND bs.account_number = v.account_number`
+        }
         WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= ${now}
         ORDER BY l.account_id, v.valid_from, v.link_id`,
   );

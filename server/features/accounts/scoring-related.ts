@@ -27,7 +27,8 @@ export interface SharingChanges {
  * The accounts whose facts change when `accountIds` change: those sharing a device, an IP address
  * or a bank account with them (groups larger than RELATED_GROUP_WALLETS_MAX are not expanded, see
  * there). Includes the given accounts. With `changes`, only the groups those changes can have
- * grown are expanded (the rest of the accounts changed nothing another wallet reads).
+ * grown are expanded (the rest of the accounts changed nothing another wallet reads). Group sizes
+ * and members come from the sharing tables (facts.ts), not from counting the base tables.
  */
 export async function relatedAccountIds(
   db: Pick<Database, "pool">,
@@ -43,14 +44,12 @@ export async function relatedAccountIds(
      WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[])),
      opened AS (SELECT id, device_id, ip_address FROM me WHERE ${openedSince}::timestamptz IS NULL OR opened_at >= ${openedSince}::timestamptz),
      dev AS (
-       SELECT w.device_id FROM wallet_account w
-       WHERE w.device_id IN (SELECT device_id FROM opened WHERE device_id IS NOT NULL)
-       GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND ${max}
+       SELECT device_id FROM device_sharing
+       WHERE device_id IN (SELECT device_id FROM opened WHERE device_id IS NOT NULL) AND wallets BETWEEN 2 AND ${max}
      ),
      ip AS (
-       SELECT w.ip_address FROM wallet_account w
-       WHERE w.ip_address IN (SELECT ip_address FROM opened WHERE ip_address IS NOT NULL)
-       GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND ${max}
+       SELECT ip_address FROM ip_sharing
+       WHERE ip_address IN (SELECT ip_address FROM opened WHERE ip_address IS NOT NULL) AND wallets BETWEEN 2 AND ${max}
      ),
      acct AS (
        SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
@@ -58,17 +57,16 @@ export async function relatedAccountIds(
        WHERE l.account_id = ANY(${[...linked]}::text[])
      ),
      acct_wallets AS (
-       SELECT v.bank_code, v.branch_code, v.account_number, array_agg(DISTINCT l.account_id) AS ids
+       SELECT p.account_id
        FROM acct a
-       JOIN bank_link_version v ON v.bank_code = a.bank_code AND v.branch_code = a.branch_code AND v.account_number = a.account_number
-       JOIN bank_link l ON l.id = v.link_id
-       GROUP BY v.bank_code, v.branch_code, v.account_number
-       HAVING count(DISTINCT l.account_id) BETWEEN 2 AND ${max}
+       JOIN bank_account_sharing s ON s.bank_code = a.bank_code AND s.branch_code = a.branch_code AND s.account_number = a.account_number
+       JOIN bank_account_wallet p ON p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number
+       WHERE s.wallets BETWEEN 2 AND ${max}
      )
      SELECT id FROM me
      UNION SELECT w.id FROM wallet_account w JOIN dev USING (device_id)
      UNION SELECT w.id FROM wallet_account w JOIN ip USING (ip_address)
-     UNION SELECT unnest(ids) FROM acct_wallets`);
+     UNION SELECT account_id FROM acct_wallets`);
   return found.map((r) => r.id);
 }
 
