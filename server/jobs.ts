@@ -28,6 +28,7 @@ import { spikeRescoreJob } from "./features/accounts/spike-rescore-job.ts";
 import { rateLimitPruneJob } from "./http/rate-limit.ts";
 import { processMetrics } from "./metrics.ts";
 import { webhookDeliveryJob } from "./features/webhooks/worker.ts";
+import { suspensionEndJob } from "./features/suspensions/ending.ts";
 
 export interface BackgroundJob {
   name: string;
@@ -44,6 +45,7 @@ export const BACKGROUND_JOBS: BackgroundJob[] = [
   volumeDetectionJob, // volume: expected levels, bands and spikes for the newest buckets, every 2 s
   spikeRescoreJob, // accounts: accounts linked during a new, moved or ended spike, every 2 s
   rateLimitPruneJob, // http: drops rate-limit windows that have ended, every minute
+  suspensionEndJob, // suspensions: ends suspensions whose end time has come (as the system), every second
   webhookDeliveryJob, // webhooks: sends due deliveries from the outbox, reports scheduled suspensions that started, every second
 ];
 

@@ -58,6 +58,7 @@ export const PAGE_REQUIRES = {
   "/accounts/:accountId": "accounts.get",
   "/suspensions": "suspensions.list",
   "/quarantine": "suspensions.quarantineList",
+  "/banks": "suspensions.register",
   "/compensation": "compensation.list",
   "/compensation/new": "compensation.create",
   "/compensation/cases/:caseId": "compensation.get",

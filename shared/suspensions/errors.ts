@@ -10,6 +10,11 @@ export const SUSPENSION_ERRORS = {
   SUSPENSION_ALREADY_LIFTED: { status: 409, message: "This suspension has already been lifted." },
   GATE_NEEDS_CHARGE_SUSPENSION: { status: 409, message: "A re-verification gate opens only on a suspension of the bank's charges." },
   GATE_ALREADY_OPEN: { status: 409, message: "This suspension already has a re-verification gate." },
+  ENDS_BEFORE_START: { status: 400, message: "The end time must be after the suspension's start." },
+  ENDS_IN_PAST: { status: 400, message: "The end time must be in the future (to end a suspension now, lift it)." },
+  REVIEW_IN_PAST: { status: 400, message: "The review date must be in the future." },
+  AUTH_CHANGE_BEFORE_LAST: { status: 409, message: "The effective date is before the bank's last recorded change: record changes in the order they happened." },
+  AUTH_METHOD_UNCHANGED: { status: 409, message: "The bank already uses this authentication." },
   LINKS_NOT_QUARANTINED: { status: 409, message: "Some of these links are no longer quarantined (someone else reviewed them). Reload and try again." },
 } as const satisfies ErrorRegistry;
 

@@ -1,4 +1,5 @@
 import type { DecisionResponse, SuspensionScope } from "./schemas.ts";
+import { checkEndTimes, END_TIMES_MESSAGES, type EndTimesProblem } from "./ending.ts";
 import { applyChargePolicy, type ChargePolicy, type ChargeUsage } from "./charge-policy.ts";
 
 export type LinkStatus = "ACTIVE" | "QUARANTINED" | "REVOKED";
@@ -331,6 +332,9 @@ export interface PlanInput {
   startsAt?: Date;
   cutoffAt?: Date;
   quarantine?: boolean;
+  /** #17: when it ends by itself, and when managers should review it (shared/suspensions/ending.ts). */
+  endsAt?: Date | null;
+  reviewAt?: Date | null;
   reason: string;
 }
 
@@ -340,6 +344,8 @@ export interface PlannedSuspension {
   startsAt: Date;
   cutoffAt: Date;
   quarantine: boolean;
+  endsAt: Date | null;
+  reviewAt: Date | null;
   reason: string;
 }
 
@@ -352,7 +358,8 @@ export interface SuspensionConflict {
 export type PlanResult =
   | { ok: true; records: PlannedSuspension[] }
   | { ok: false; code: "SUSPENSION_CONFLICT"; conflicts: SuspensionConflict[] }
-  | { ok: false; code: "CUTOFF_AFTER_START"; field: "cutoffAt"; message: string };
+  | { ok: false; code: "CUTOFF_AFTER_START"; field: "cutoffAt"; message: string }
+  | { ok: false; code: EndTimesProblem; field: "endsAt" | "reviewAt"; message: string };
 
 /**
  * Resolves defaults and checks "at most one active suspension per bank and scope".
@@ -366,6 +373,10 @@ export function planSuspensions(input: PlanInput, existing: readonly SuspensionL
   const cutoffAt = input.cutoffAt ?? startsAt;
   if (cutoffAt.getTime() > startsAt.getTime()) {
     return { ok: false, code: "CUTOFF_AFTER_START", field: "cutoffAt", message: "cutoffAt must not be later than startsAt" };
+  }
+  const timesProblem = checkEndTimes(startsAt, input.endsAt, input.reviewAt, now);
+  if (timesProblem) {
+    return { ok: false, code: timesProblem, field: timesProblem === "REVIEW_IN_PAST" ? "reviewAt" : "endsAt", message: END_TIMES_MESSAGES[timesProblem] };
   }
   // A cutoff before the start means the manager is reaching back to the attack's start: links in
   // that window are suspect, so quarantine them unless the manager says otherwise.
@@ -392,6 +403,8 @@ export function planSuspensions(input: PlanInput, existing: readonly SuspensionL
       startsAt: new Date(startsAt),
       cutoffAt: new Date(cutoffAt),
       quarantine,
+      endsAt: input.endsAt ? new Date(input.endsAt) : null,
+      reviewAt: input.reviewAt ? new Date(input.reviewAt) : null,
       reason: input.reason,
     })),
   };

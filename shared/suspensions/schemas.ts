@@ -34,6 +34,8 @@ const proposalShape = {
     description:
       "Quarantine links registered at or after cutoffAt (their charges are refused until reviewed). Omitted: on when cutoffAt is earlier than startsAt.",
   }),
+  endsAt: suspensionTime().nullable().optional().meta({ description: "When the suspension ends by itself (lifted by the system, suspension.ended). Omitted: it lasts until lifted." }),
+  reviewAt: suspensionTime().nullable().optional().meta({ description: "When managers should review it (they are reminded 24 hours before). Omitted: no review date." }),
 };
 
 function checkCutoff(input: { startsAt?: Date; cutoffAt?: Date }, ctx: z.RefinementCtx) {
@@ -60,6 +62,34 @@ export const SuspensionPreviewInput = z
   .superRefine(checkCutoff)
   .meta({ description: "The impact of a proposed suspension, computed before confirming" });
 export type SuspensionPreviewInput = z.infer<typeof SuspensionPreviewInput>;
+
+export const SetSuspensionTimesInput = z
+  .object({
+    suspensionId: z.uuid().meta({ description: "A suspension not lifted" }),
+    endsAt: suspensionTime().nullable().meta({ description: "The new end time; null: no end (it lasts until lifted)" }),
+    reviewAt: suspensionTime().nullable().meta({ description: "The new review date; null: none" }),
+    reason: Reason,
+  })
+  .meta({ description: "Change a suspension's end time or review date" });
+export type SetSuspensionTimesInput = z.infer<typeof SetSuspensionTimesInput>;
+
+export const AuthMethod = z.enum(["PIN", "PIN_OTP", "ONLINE_BANKING", "CASH_CARD"]).meta({
+  description: "What the bank's link (debit-acceptance) page asks for: PIN only, PIN + one-time password, online-banking login, cash card",
+});
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+export const SetBankAuthInput = z
+  .object({
+    bankCode: BankCode,
+    authMethod: AuthMethod,
+    effectiveAt: suspensionTime().meta({ description: "When the bank's link page changed (not in the future)" }),
+    reason: Reason,
+  })
+  .superRefine((v, ctx) => {
+    if (v.effectiveAt.getTime() > Date.now() + 60_000) ctx.addIssue({ code: "custom", path: ["effectiveAt"], message: "the effective date must not be in the future" });
+  })
+  .meta({ description: "Record a change of a bank's link authentication" });
+export type SetBankAuthInput = z.infer<typeof SetBankAuthInput>;
 
 export const ForBankInput = z.object({ bankCode: BankCode });
 export type ForBankInput = z.infer<typeof ForBankInput>;

@@ -17,6 +17,7 @@ export const SuspensionData = z.object({
   cutoffAt: iso.describe("links registered or changed at or after this are not grandfathered"),
   quarantine: z.boolean(),
   liftedAt: iso.nullable(),
+  endsAt: iso.nullable().optional().describe("when the suspension ends by itself (suspension.ended); null or absent: it lasts until lifted"),
 });
 
 export const LinkData = z.object({
@@ -61,6 +62,7 @@ export const WEBHOOK_EVENTS = {
   "suspension.started": { data: SuspensionData, description: "The suspension is in force from now (or it just reached its scheduled start)." },
   "suspension.gate_opened": { data: GateData, description: "A manager opened a re-verification gate on a charge suspension: grandfathered links charge again once their holder re-verified (account.verified) after verifiedAfter." },
   "suspension.lifted": { data: SuspensionData, description: "The suspension was lifted (after a second manager's approval, or as an emergency)." },
+  "suspension.ended": { data: SuspensionData, description: "The suspension reached its end time and ended (lifted by the system, as a manager's lift would): decisions allow again from liftedAt." },
   "limits.changed": { data: LimitsData, description: "A manager changed a bank's charge limits or step-up verification; charge decisions apply them from now." },
   "link.quarantined": { data: LinkData, description: "A link made at or after a suspension's cutoff is quarantined: charges on it are refused until an analyst reviews it." },
   "link.released": { data: LinkData, description: "An analyst released a quarantined link: it may charge again." },

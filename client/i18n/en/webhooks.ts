@@ -65,7 +65,7 @@ export const webhooks = {
   reasonHint: "Recorded in the audit log (at least 5 characters).",
   cancel: "Cancel",
   events: {
-    suspension: { created: "Suspension created", scheduled: "Suspension scheduled", started: "Suspension started", lifted: "Suspension lifted", gate_opened: "Re-verification gate opened" },
+    suspension: { created: "Suspension created", scheduled: "Suspension scheduled", started: "Suspension started", lifted: "Suspension lifted", ended: "Suspension ended (end time)", gate_opened: "Re-verification gate opened" },
     link: { quarantined: "Link quarantined", released: "Link released", revoked: "Link revoked" },
     wallet: { flagged: "Wallet flagged", frozen: "Wallet frozen", unfrozen: "Wallet unfrozen" },
     compensation: { paid: "Compensation paid" },

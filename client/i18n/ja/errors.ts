@@ -41,6 +41,11 @@ export const errorsJa: Record<ErrorCode, string> = {
   SUSPENSION_ALREADY_LIFTED: "この停止措置はすでに解除されています。",
   GATE_NEEDS_CHARGE_SUSPENSION: "再確認ゲートは、その銀行のチャージを停止している措置にだけ開けます。",
   GATE_ALREADY_OPEN: "この停止措置にはすでに再確認ゲートがあります。",
+  ENDS_BEFORE_START: "終了日時は停止措置の開始より後にしてください。",
+  ENDS_IN_PAST: "終了日時は未来の日時にしてください（今すぐ終えるには解除してください）。",
+  REVIEW_IN_PAST: "見直し日は未来の日時にしてください。",
+  AUTH_CHANGE_BEFORE_LAST: "適用日がこの銀行の直近の変更より前です。変更は起きた順に記録してください。",
+  AUTH_METHOD_UNCHANGED: "この銀行はすでにこの認証方式です。",
   LINKS_NOT_QUARANTINED: "一部の口座連携はすでに隔離されていません（他の人が審査しました）。再読み込みしてから、もう一度お試しください。",
   // shared/compensation/errors.ts
   COMPENSATION_EXCEEDS_CHARGE: "チャージで失われた額を超えて返金することになります。",

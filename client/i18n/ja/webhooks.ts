@@ -67,7 +67,7 @@ export const webhooks = {
   reasonHint: "監査ログに記録されます（5文字以上）。",
   cancel: "キャンセル",
   events: {
-    suspension: { created: "停止措置の作成", scheduled: "停止措置の予約", started: "停止措置の開始", lifted: "停止措置の解除", gate_opened: "再確認ゲートの開設" },
+    suspension: { created: "停止措置の作成", scheduled: "停止措置の予約", started: "停止措置の開始", lifted: "停止措置の解除", ended: "停止措置の終了（終了日時）", gate_opened: "再確認ゲートの開設" },
     link: { quarantined: "口座連携の隔離", released: "口座連携の隔離解除", revoked: "口座連携の取消" },
     wallet: { flagged: "ウォレットの検知", frozen: "ウォレットの凍結", unfrozen: "ウォレットの凍結解除" },
     compensation: { paid: "補償の支払" },

@@ -24,6 +24,10 @@ export interface SuspensionRow {
   liftedAt: Date | null;
   liftedBy: string | null;
   liftReason: string | null;
+  /** #17: when it ends by itself, when it is due for review, and whether the ending job ended it. */
+  endsAt: Date | null;
+  reviewAt: Date | null;
+  ended: boolean;
   state: SuspensionState;
   /** Links this suspension quarantined that are still waiting for review. */
   quarantinedCount: number;
@@ -37,6 +41,7 @@ function suspensionRows(pool: pg.Pool, bankCode?: string): Promise<SuspensionRow
            s.starts_at AS "startsAt", s.cutoff_at AS "cutoffAt", s.quarantine, s.reason,
            s.created_at AS "createdAt", cu.email AS "createdBy",
            s.lifted_at AS "liftedAt", lu.email AS "liftedBy", s.lift_reason AS "liftReason",
+           s.ends_at AS "endsAt", s.review_at AS "reviewAt", s.ended,
            ${suspensionStateSql()} AS state,
            coalesce(q.n, 0)::int AS "quarantinedCount"
     FROM suspension s
@@ -99,17 +104,17 @@ export async function activeByBank(pool: pg.Pool) {
   const found = await rows<{
     bankCode: string;
     bankName: string;
-    suspensions: Array<{ id: string; scopes: SuspensionScope[]; startsAt: string; cutoffAt: string; quarantine: boolean; state: "ACTIVE" | "SCHEDULED" }>;
+    suspensions: Array<{ id: string; scopes: SuspensionScope[]; startsAt: string; cutoffAt: string; quarantine: boolean; state: "ACTIVE" | "SCHEDULED"; endsAt: string | null }>;
   }>(pool, sql`
     SELECT s.bank_code AS "bankCode", b.name AS "bankName",
            json_agg(json_build_object('id', s.id, 'scopes', s.scopes, 'startsAt', s.starts_at, 'cutoffAt', s.cutoff_at,
-                    'quarantine', s.quarantine, 'state', ${suspensionStateSql()})
+                    'quarantine', s.quarantine, 'state', ${suspensionStateSql()}, 'endsAt', s.ends_at)
                     ORDER BY s.starts_at) AS suspensions
     FROM suspension s JOIN bank b ON b.code = s.bank_code
     WHERE s.lifted_at IS NULL
     GROUP BY s.bank_code, b.name ORDER BY s.bank_code`);
   return found.map((r) => ({
     ...r,
-    suspensions: r.suspensions.map((s) => ({ ...s, startsAt: new Date(s.startsAt), cutoffAt: new Date(s.cutoffAt) })),
+    suspensions: r.suspensions.map((s) => ({ ...s, startsAt: new Date(s.startsAt), cutoffAt: new Date(s.cutoffAt), endsAt: s.endsAt ? new Date(s.endsAt) : null })),
   }));
 }

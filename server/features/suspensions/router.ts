@@ -8,6 +8,8 @@ import {
   SetChargePolicyInput,
   LiftInput,
   QuarantineActionInput,
+  SetBankAuthInput,
+  SetSuspensionTimesInput,
   QuarantineListInput,
   SuspendInput,
   SuspensionPreviewInput,
@@ -21,6 +23,8 @@ import { quarantineList, reviewQuarantinedLinks } from "./quarantine-queue.ts";
 import { chargePolicyOf, previewChargePolicy, setChargePolicy } from "./charge-policy.ts";
 import { gatesForBank, openGate } from "./gate.ts";
 import { requestChange } from "../approvals/service.ts";
+import { setSuspensionTimes, suspensionsNeedingAttention } from "./ending.ts";
+import { bankAuthHistory, bankRegister, setBankAuthMethod } from "./bank-register.ts";
 
 export const suspensionsRouter = router({
   list: staffProcedure.query(({ ctx }) => listSuspensions(ctx.pool)),
@@ -38,6 +42,12 @@ export const suspensionsRouter = router({
   setChargePolicy: stepUpProcedure.input(SetChargePolicyInput).mutation(({ ctx, input }) => setChargePolicy(ctx.db, ctx.actor, input)),
   gates: staffProcedure.input(ForBankInput).query(({ ctx, input }) => gatesForBank(ctx.pool, input.bankCode)),
   openGate: stepUpProcedure.input(OpenGateInput).mutation(({ ctx, input }) => openGate(ctx.db, ctx.actor, input)),
+  // #17: end times and review dates, and the bank register.
+  setTimes: stepUpProcedure.input(SetSuspensionTimesInput).mutation(({ ctx, input }) => setSuspensionTimes(ctx.db, ctx.actor, input)),
+  attention: staffProcedure.input(ForBankInput.partial().optional()).query(({ ctx, input }) => suspensionsNeedingAttention(ctx.pool, input?.bankCode)),
+  register: staffProcedure.query(({ ctx }) => bankRegister(ctx.pool)),
+  authHistory: staffProcedure.input(ForBankInput).query(({ ctx, input }) => bankAuthHistory(ctx.pool, input.bankCode)),
+  setBankAuth: stepUpProcedure.input(SetBankAuthInput).mutation(({ ctx, input }) => setBankAuthMethod(ctx.db, ctx.actor, input)),
   quarantineList: staffProcedure.input(QuarantineListInput).query(({ ctx, input }) => quarantineList(ctx.pool, input)),
   releaseLinks: staffProcedure
     .input(QuarantineActionInput)

@@ -6,13 +6,13 @@ import { sql } from "../../db/sql.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type Actor, type StaffActor } from "../audit/write-audit.ts";
 import { enqueueLinksQuarantinedNow, enqueueWebhookEvent, enqueueWebhookEvents } from "../webhooks/outbox.ts";
-import { suspensionCreatedEvents, suspensionLiftedEvent } from "../webhooks/events.ts";
+import { suspensionCreatedEvents, suspensionEndedEvent, suspensionLiftedEvent } from "../webhooks/events.ts";
 import { planSuspensions } from "../../../shared/suspensions/rules.ts";
 import { suspensionError } from "../../../shared/suspensions/errors.ts";
 import type { LiftInput, SuspendInput } from "../../../shared/suspensions/schemas.ts";
 
 /** Database time, truncated like the timestamptz(3) columns; the decision API uses the same clock. */
-async function dbNow(tx: Tx): Promise<Date> {
+export async function dbNow(tx: Tx): Promise<Date> {
   const [{ now }] = await tx.$queryRaw<{ now: Date }[]>(sql`SELECT date_trunc('milliseconds', now()) AS now`);
   return now;
 }
@@ -42,6 +42,7 @@ export async function suspendBanks(db: PrismaClient, actor: StaffActor, input: S
       const plan = planSuspensions(input, existing, now);
       if (!plan.ok) {
         if (plan.code === "CUTOFF_AFTER_START") throw suspensionError("CUTOFF_AFTER_START", undefined, { field: "cutoffAt" });
+        if (plan.code !== "SUSPENSION_CONFLICT") throw suspensionError(plan.code, undefined, { field: plan.field });
         const names = [...new Set(plan.conflicts.map((c) => bankName.get(c.bankCode) ?? c.bankCode))];
         throw suspensionError(
           "SUSPENSION_CONFLICT",
@@ -88,22 +89,48 @@ export async function applyLift(tx: Tx, actor: Actor, input: LiftInput & { lifte
   if (!before) throw suspensionError("SUSPENSION_NOT_FOUND");
   if (before.liftedAt) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
   const now = await dbNow(tx);
-  const { count } = await tx.suspension.updateMany({
-    where: { id: input.suspensionId, liftedAt: null },
-    data: { liftedAt: now, liftedById: input.liftedById, liftReason: input.reason },
+  const lifted = await liftNow(tx, actor, before, now, {
+    liftedById: input.liftedById,
+    reason: input.reason,
+    ended: false,
+    extra: { changeRequestId: input.changeRequestId, emergency: input.emergency },
   });
-  if (count !== 1) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
-  const after = await tx.suspension.findUniqueOrThrow({ where: { id: input.suspensionId } });
-  // Lifting does not release quarantined links: each still needs an analyst's review.
+  if (!lifted) throw suspensionError("SUSPENSION_ALREADY_LIFTED");
+  return lifted;
+}
+
+type SuspensionRecord = NonNullable<Awaited<ReturnType<Tx["suspension"]["findUnique"]>>>;
+
+/**
+ * The one way a suspension stops (#12 lift, #17 end): in the caller's transaction, set lifted_at to
+ * the transaction's time (the triggers free its active scopes), report it to the webhooks
+ * (suspension.lifted, or suspension.ended when the ending job ends it) and write the audit record.
+ * Decisions read the suspension at their own snapshot, so they allow from this commit on.
+ * Returns null when it was lifted meanwhile, or (for an end) its end time moved or was cleared.
+ */
+export async function liftNow(
+  tx: Tx,
+  actor: Actor,
+  before: SuspensionRecord,
+  now: Date,
+  how: { liftedById: string | null; reason: string; ended: boolean; extra?: Record<string, unknown> },
+) {
+  const { count } = await tx.suspension.updateMany({
+    where: how.ended ? { id: before.id, liftedAt: null, endsAt: { lte: now } } : { id: before.id, liftedAt: null },
+    data: { liftedAt: now, liftedById: how.liftedById, liftReason: how.reason, ended: how.ended },
+  });
+  if (count !== 1) return null;
+  const after = await tx.suspension.findUniqueOrThrow({ where: { id: before.id } });
+  // Lifting (or ending) does not release quarantined links: each still needs an analyst's review.
   const stillQuarantined = await tx.bankLink.count({ where: { quarantineSuspensionId: after.id, status: "QUARANTINED" } });
-  await enqueueWebhookEvent(tx, suspensionLiftedEvent(after));
+  await enqueueWebhookEvent(tx, how.ended ? suspensionEndedEvent(after) : suspensionLiftedEvent(after));
   await writeAudit(tx, actor, {
-    action: "suspension.lift",
+    action: how.ended ? "suspension.end" : "suspension.lift",
     targetType: "bank",
     targetId: after.bankCode,
-    reason: input.reason,
+    reason: how.reason,
     before,
-    after: { ...after, stillQuarantined, changeRequestId: input.changeRequestId, emergency: input.emergency },
+    after: { ...after, stillQuarantined, ...how.extra },
   });
   return { suspension: after, stillQuarantined };
 }

@@ -11,6 +11,7 @@ interface SuspensionLike {
   cutoffAt: Date;
   quarantine: boolean;
   liftedAt: Date | null;
+  endsAt?: Date | null;
 }
 
 export function suspensionData(s: SuspensionLike): WebhookEventData<"suspension.created"> {
@@ -22,6 +23,7 @@ export function suspensionData(s: SuspensionLike): WebhookEventData<"suspension.
     cutoffAt: s.cutoffAt.toISOString(),
     quarantine: s.quarantine,
     liftedAt: s.liftedAt ? s.liftedAt.toISOString() : null,
+    endsAt: s.endsAt ? s.endsAt.toISOString() : null,
   };
 }
 
@@ -39,6 +41,11 @@ export function suspensionCreatedEvents(s: SuspensionLike, now: Date): OutboxEve
 
 export function suspensionLiftedEvent(s: SuspensionLike): OutboxEvent {
   return { type: "suspension.lifted", subjectId: s.id, data: suspensionData(s), occurredAt: s.liftedAt ?? undefined };
+}
+
+/** suspension.ended: the ending job lifted it at its end time (once: dedupe key). */
+export function suspensionEndedEvent(s: SuspensionLike): OutboxEvent {
+  return { type: "suspension.ended", subjectId: s.id, data: suspensionData(s), occurredAt: s.liftedAt ?? undefined, dedupeKey: `suspension.ended:${s.id}` };
 }
 
 /** link.released / link.revoked for the links an analyst reviewed. */
