@@ -153,4 +153,28 @@ describe.runIf(browserTestsEnabled)("suspending a bank in the browser", () => {
     expect((await decide(t.baseUrl, key, "charge", { linkId: honest.linkId, amountYen: 5_000 })).body.decision).toBe("allow");
     await page.context().close();
   }, 60_000);
+
+  it("in Japanese the suspensions list, the bank's panel, the quarantine queue and the accounts table name the bank 七十七銀行, not The 77 Bank", async () => {
+    await t.db.prisma.staffUser.update({ where: { email: "analyst@floodgate.test" }, data: { language: "ja" } });
+    const page = await newPage(browser, t.baseUrl);
+    await signInThroughUi(page, "ANALYST");
+    await page.waitForURL("**/overview");
+    await page.goto("/suspensions");
+    const list = page.getByTestId("suspensions-table");
+    await list.getByText("七十七銀行 (0125)").first().waitFor();
+    expect(await list.getByText("The 77 Bank").count()).toBe(0);
+    await list.getByText("七十七銀行 (0125)").first().click();
+    await page.getByRole("dialog").getByText("七十七銀行 (0125)").first().waitFor();
+
+    await page.goto("/quarantine?bank=0125");
+    const queue = page.getByTestId("quarantine-table");
+    await queue.getByText(/^七十七銀行 \(0125\) /).first().waitFor();
+    expect(await queue.getByText("The 77 Bank").count()).toBe(0);
+
+    await page.goto("/accounts");
+    const accounts = page.getByTestId("accounts-table");
+    await accounts.getByText("七十七銀行").first().waitFor();
+    expect(await accounts.getByText("The 77 Bank").count()).toBe(0);
+    await page.context().close();
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { useRuleLabel } from "../../i18n/words.ts";
 import { useUrlText, type UrlParams } from "../../components/url-params.ts";
 import { ACCOUNT_FILTER_KEYS, WINDOWS } from "./accounts-view.ts";
 import { useAccountBanks } from "./queries.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export function AccountsFilterBar({ url, filters }: { url: UrlParams; filters: AccountFilters }) {
   const { t } = useTranslation(["accounts", "common"]);
@@ -17,7 +18,8 @@ export function AccountsFilterBar({ url, filters }: { url: UrlParams; filters: A
   const { params, update } = url;
   const search = useUrlText(url, "q");
   const banks = useAccountBanks();
-  const bankOptions = (banks.data ?? []).map((b) => ({ value: b.code, label: `${b.code} ${b.name}` }));
+  const bankName = useBankName();
+  const bankOptions = (banks.data ?? []).map((b) => ({ value: b.code, label: `${b.code} ${bankName(b.code, b.name)}` }));
   const windowOptions = (Object.keys(WINDOWS) as (keyof typeof WINDOWS)[]).map((value) => ({ value, label: t(`list.windows.${value}`) }));
   const anyFilter = ACCOUNT_FILTER_KEYS.some((k) => params.get(k));
   return (

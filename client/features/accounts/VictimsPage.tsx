@@ -12,6 +12,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { useAccountBanks, useVictims } from "./queries.ts";
 import { useUrlParams } from "../../components/url-params.ts";
 import { useCan, useMe } from "../auth/useMe.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export default function VictimsPage() {
   const { t } = useTranslation("accounts");
@@ -19,6 +20,7 @@ export default function VictimsPage() {
   const bank = params.get("bank") ?? undefined;
   const q = useVictims(bank);
   const banks = useAccountBanks();
+  const bankName = useBankName();
   const role = useMe().data?.user?.role;
   const canCompensate = useCan("compensation.create");
   const canSeeWallets = useCan("accounts.list");
@@ -40,7 +42,7 @@ export default function VictimsPage() {
         <Select
           label={t("victims.bank")}
           placeholder={t("victims.allBanks")}
-          data={(banks.data ?? []).map((b) => ({ value: b.code, label: `${b.code} ${b.name}` }))}
+          data={(banks.data ?? []).map((b) => ({ value: b.code, label: `${b.code} ${bankName(b.code, b.name)}` }))}
           value={bank ?? null}
           onChange={(v) => update({ bank: v })}
           searchable
@@ -65,7 +67,7 @@ export default function VictimsPage() {
           <Group justify="space-between" mb="xs">
             <div>
               <Title order={4}>
-                {b.bankCode} {b.bankName}
+                {b.bankCode} {bankName(b.bankCode, b.bankName)}
               </Title>
               <Text size="sm" c="dimmed">
                 {t("victims.bankSummary", { accounts: b.victimCount, taken: b.takenYen, paid: b.paidBackYen, pending: b.pendingYen })}

@@ -9,6 +9,7 @@ import { JstTime, useFormat } from "../../components/format.tsx";
 import { useRuleLabel } from "../../i18n/words.ts";
 import type { RouterOutputs } from "../../trpc.ts";
 import { LabelBadge, ScoreBar, StatusBadge } from "./parts.tsx";
+import { useBankName } from "../../components/bank-names.ts";
 
 type AccountDetail = RouterOutputs["accounts"]["get"];
 
@@ -91,6 +92,7 @@ export function ProfileCard({ d }: { d: AccountDetail }) {
 
 export function LinksCard({ d }: { d: AccountDetail }) {
   const { t } = useTranslation("accounts");
+  const bankName = useBankName();
   return (
     <Card withBorder>
       <Title order={4} mb="xs">{t("account.links")}</Title>
@@ -113,7 +115,7 @@ export function LinksCard({ d }: { d: AccountDetail }) {
             {d.links.flatMap((l) =>
               l.history.map((v, i) => (
                 <Table.Tr key={`${l.id}-${i}`} c={i < l.history.length - 1 ? "dimmed" : undefined}>
-                  <Table.Td>{v.bankCode} <Text span size="xs" c="dimmed">{v.bankName}</Text></Table.Td>
+                  <Table.Td>{v.bankCode} <Text span size="xs" c="dimmed">{bankName(v.bankCode, v.bankName)}</Text></Table.Td>
                   <Table.Td>{i === l.history.length - 1 ? l.branchCode : ""}</Table.Td>
                   <Table.Td ff="monospace">{v.maskedAccountNumber}</Table.Td>
                   <Table.Td>
@@ -137,6 +139,7 @@ export function LinksCard({ d }: { d: AccountDetail }) {
 
 export function TimelineCard({ d }: { d: AccountDetail }) {
   const { t } = useTranslation("accounts");
+  const bankName = useBankName();
   const fmt = useFormat();
   return (
     <Card withBorder>
@@ -164,7 +167,7 @@ export function TimelineCard({ d }: { d: AccountDetail }) {
               <Table.Td>
                 <Text size="sm">
                   {e.kind === "opened" && t("account.walletOpened")}
-                  {e.kind === "link" && `${e.bankCode} ${e.bankName ?? ""} ${e.maskedAccountNumber} · ${e.holderName}`}
+                  {e.kind === "link" && `${e.bankCode} ${bankName(e.bankCode, e.bankName)} ${e.maskedAccountNumber} · ${e.holderName}`}
                   {e.kind === "charge" && t("account.from", { bank: e.bankCode, account: e.maskedAccountNumber })}
                   {e.kind === "spend" && (e.counterparty ?? (e.channel === "transfer" ? t("account.noRecipient") : t("account.noShop")))}
                 </Text>

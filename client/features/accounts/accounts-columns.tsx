@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import type { AccountRow } from "../../../shared/accounts/schemas.ts";
 import { JstTime } from "../../components/format.tsx";
 import { LabelBadge, ReasonChips, ScoreBar, StatusBadge } from "./parts.tsx";
+import { useBankName } from "../../components/bank-names.ts";
 
 type ColumnId = "id" | "holderName" | "score" | "reasons" | "status" | "reviewLabel" | "openedAt" | "flaggedAt" | "firstLinkBank";
 
@@ -20,6 +21,7 @@ export function useColumnLabel() {
 export function useAccountColumns() {
   const { t } = useTranslation(["accounts", "common"]);
   const columnLabel = useColumnLabel();
+  const bankName = useBankName();
   return useMemo<ColumnDef<AccountRow>[]>(
     () => [
       {
@@ -61,7 +63,7 @@ export function useAccountColumns() {
         cell: ({ row }) =>
           row.original.firstLinkBankCode ? (
             <Text size="sm">
-              {row.original.firstLinkBankCode} <Text span c="dimmed" size="xs">{row.original.firstLinkBankName}</Text>
+              {row.original.firstLinkBankCode} <Text span c="dimmed" size="xs">{bankName(row.original.firstLinkBankCode, row.original.firstLinkBankName)}</Text>
             </Text>
           ) : (
             <Text size="xs" c="dimmed">{t("list.noLink")}</Text>
@@ -69,6 +71,6 @@ export function useAccountColumns() {
       },
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [t],
+    [t, bankName],
   );
 }

@@ -5,17 +5,19 @@ import type { ChangePayload, ChangeSubject } from "../../../shared/approvals/sch
 import { useScopeWords } from "../../i18n/words.ts";
 import { codeWords } from "../../lib/errors.ts";
 import type { ErrorCode } from "../../../shared/errors.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export function useChangeWords() {
   const { t } = useTranslation(["approvals", "common"]);
   const scopeWords = useScopeWords();
+  const bankName = useBankName();
   return {
     summary: (c: { payload: ChangePayload; subject: ChangeSubject; summary: string }) => {
       const p = c.payload;
       switch (p.kind) {
         case "LIFT_SUSPENSION":
           return c.subject.bankCode
-            ? t("summary.LIFT_SUSPENSION", { code: c.subject.bankCode, name: c.subject.bankName ?? "", scopes: scopeWords(c.subject.scopes ?? []) })
+            ? t("summary.LIFT_SUSPENSION", { code: c.subject.bankCode, name: bankName(c.subject.bankCode, c.subject.bankName), scopes: scopeWords(c.subject.scopes ?? []) })
             : t("summary.LIFT_SUSPENSION_unknown");
         case "RAISE_APPROVAL_THRESHOLD":
           return t("summary.RAISE_APPROVAL_THRESHOLD", { value: p.valueYen });

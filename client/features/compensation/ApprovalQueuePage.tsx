@@ -11,9 +11,11 @@ import { EvidencePanel } from "./EvidencePanel.tsx";
 import { CaseDecisions } from "./CaseDecisions.tsx";
 import { VictimLine } from "./parts.tsx";
 import { CaseLinesTable } from "./CaseLinesTable.tsx";
+import { useBankName } from "../../components/bank-names.ts";
 
 export default function ApprovalQueuePage() {
   const { t } = useTranslation("compensation");
+  const bankName = useBankName();
   const q = useApprovalQueue();
 
   return (
@@ -57,7 +59,7 @@ export default function ApprovalQueuePage() {
               caseId={c.id}
               allowed={{ approve: c.canDecide, reject: c.canReject }}
               whyNotApprove={c.whyNotApprove}
-              payTo={t("approvalQueue.payTo", { total: c.totalYen, holder: c.holderName, bank: c.bankName, account: c.accountNumberMasked, who: c.requestedByEmail })}
+              payTo={t("approvalQueue.payTo", { total: c.totalYen, holder: c.holderName, bank: bankName(c.bankCode, c.bankName), account: c.accountNumberMasked, who: c.requestedByEmail })}
             />
           </Group>
           <SimpleGrid cols={{ base: 1, lg: 2 }}>

@@ -12,9 +12,11 @@ import { CaseHistoryCard, VictimCard } from "./CaseCards.tsx";
 import { EvidencePanel } from "./EvidencePanel.tsx";
 import { StateBadge, VictimLine } from "./parts.tsx";
 import { useCase } from "./queries.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export default function CasePage() {
   const { t } = useTranslation(["compensation", "common"]);
+  const bankName = useBankName();
   const { caseId = "" } = useParams();
   const q = useCase(caseId);
   const canDecide = useCan("compensation.approve");
@@ -54,7 +56,7 @@ export default function CasePage() {
             caseId={c.id}
             allowed={c.actions}
             whyNotApprove={c.actions.whyNotApprove}
-            payTo={t("casePage.payTo", { total: c.totalYen, holder: c.holderName, bank: c.bankName, account: c.accountNumberMasked })}
+            payTo={t("casePage.payTo", { total: c.totalYen, holder: c.holderName, bank: bankName(c.bankCode, c.bankName), account: c.accountNumberMasked })}
           />
         )}
       </Group>

@@ -7,6 +7,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { Yen, useFormat } from "../../components/format.tsx";
 import { useTranslation } from "react-i18next";
 import { useStateLabel } from "./parts.tsx";
+import { useBankName } from "../../components/bank-names.ts";
 
 const CHART_BANKS_MAX = 8;
 
@@ -14,6 +15,7 @@ export function CompensationTotalsCard({ bankCode, title }: { bankCode?: string;
   const { t } = useTranslation("compensation");
   const fmt = useFormat();
   const stateLabel = useStateLabel();
+  const bankName = useBankName();
   const q = useCompensationReport(bankCode);
   return (
     <Card withBorder data-testid="compensation-totals">
@@ -36,7 +38,7 @@ export function CompensationTotalsCard({ bankCode, title }: { bankCode?: string;
                 <CartesianGrid strokeDasharray="3 3" horizontal={false} />
                 <XAxis type="number" tickFormatter={(v: number) => fmt.yen(v)} fontSize={11} />
                 <YAxis type="category" dataKey="bankCode" width={48} fontSize={11} />
-                <Tooltip formatter={(v) => fmt.yen(Number(v))} labelFormatter={(code) => q.data.banks.find((b) => b.bankCode === code)?.bankName ?? String(code)} />
+                <Tooltip formatter={(v) => fmt.yen(Number(v))} labelFormatter={(code) => bankName(String(code), q.data.banks.find((b) => b.bankCode === code)?.bankName)} />
                 <Legend />
                 <Bar dataKey="compensatedYen" name={t("totals.col.paid")} stackId="a" isAnimationActive={false} fill="var(--mantine-color-green-6)" />
                 <Bar dataKey="pendingYen" name={t("totals.col.pending")} stackId="a" isAnimationActive={false} fill="var(--mantine-color-yellow-5)" />
@@ -60,7 +62,7 @@ export function CompensationTotalsCard({ bankCode, title }: { bankCode?: string;
               {q.data.banks.map((b) => (
                 <Table.Tr key={b.bankCode} data-testid={`totals-${b.bankCode}`}>
                   <Table.Td>
-                    {b.bankCode} {b.bankName}
+                    {b.bankCode} {bankName(b.bankCode, b.bankName)}
                   </Table.Td>
                   <Table.Td ta="right">{fmt.count(b.victimCount)}</Table.Td>
                   <Table.Td ta="right">

@@ -14,9 +14,11 @@ import { errorMessage } from "../../lib/errors.ts";
 import { saveTextFile } from "../../lib/download.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
+import { useBankName } from "../../components/bank-names.ts";
 
 export default function PayoutBatchesPage() {
   const { t } = useTranslation("compensation");
+  const bankName = useBankName();
   const invalidate = useInvalidateCompensation();
   const { params, update } = useUrlParams({ replace: true });
   const payable = usePayableCases();
@@ -141,7 +143,7 @@ export default function PayoutBatchesPage() {
                     />
                   </Table.Td>
                   <Table.Td>
-                    {c.holderName} · {c.bankCode} {c.bankName} · {c.branchCode} · <Text span ff="monospace">{c.accountNumberMasked}</Text>
+                    {c.holderName} · {c.bankCode} {bankName(c.bankCode, c.bankName)} · {c.branchCode} · <Text span ff="monospace">{c.accountNumberMasked}</Text>
                   </Table.Td>
                   <Table.Td ta="right">
                     <Yen value={c.totalYen} />

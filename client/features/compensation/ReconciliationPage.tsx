@@ -7,6 +7,7 @@ import { IconAlertTriangle, IconCheck } from "@tabler/icons-react";
 import { useReconciliation } from "./queries.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { Yen } from "../../components/format.tsx";
+import { useBankName } from "../../components/bank-names.ts";
 
 const FIGURES = ["lossYen", "payableYen", "inFlightYen", "paidYen"] as const;
 type Figures = Record<(typeof FIGURES)[number], number>;
@@ -46,6 +47,7 @@ function Row({ name, ledger, cases, differenceYen, balanced, testId }: { name: s
 
 export default function ReconciliationPage() {
   const { t } = useTranslation("compensation");
+  const bankName = useBankName();
   const rec = useReconciliation();
   return (
     <Stack>
@@ -65,7 +67,7 @@ export default function ReconciliationPage() {
             </Alert>
           ) : (
             <Alert color="red" variant="filled" icon={<IconAlertTriangle />} title={t("reconciliation.alarmTitle")} data-testid="reconciliation-status">
-              {t("reconciliation.alarmText", { banks: rec.data.banks.filter((b) => !b.balanced).map((b) => `${b.bankCode} ${b.bankName}`).join(", "), journals: rec.data.unbalancedJournals.length })}
+              {t("reconciliation.alarmText", { banks: rec.data.banks.filter((b) => !b.balanced).map((b) => `${b.bankCode} ${bankName(b.bankCode, b.bankName)}`).join(", "), journals: rec.data.unbalancedJournals.length })}
             </Alert>
           )}
           <Card withBorder>
@@ -89,7 +91,7 @@ export default function ReconciliationPage() {
                   </Table.Tr>
                 )}
                 {rec.data.banks.map((b) => (
-                  <Row key={b.bankCode} name={`${b.bankCode} ${b.bankName}`} ledger={b.ledger} cases={b.cases} differenceYen={b.differenceYen} balanced={b.balanced} testId={`reconciliation-${b.bankCode}`} />
+                  <Row key={b.bankCode} name={`${b.bankCode} ${bankName(b.bankCode, b.bankName)}`} ledger={b.ledger} cases={b.cases} differenceYen={b.differenceYen} balanced={b.balanced} testId={`reconciliation-${b.bankCode}`} />
                 ))}
                 <Row name={t("reconciliation.total")} ledger={rec.data.total.ledger} cases={rec.data.total.cases} differenceYen={rec.data.total.differenceYen} balanced={rec.data.total.balanced} testId="reconciliation-total" />
               </Table.Tbody>

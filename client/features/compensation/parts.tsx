@@ -11,6 +11,7 @@ import { Yen } from "../../components/format.tsx";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 /** A case state in words (client/i18n compensation state.*); badges use the short stateBadge.* words. */
 export function useStateLabel() {
@@ -33,13 +34,14 @@ export { useInvalidateCompensation } from "./queries.ts";
 /** "ヤマダ タロウ · 0125 The 77 Bank · branch 101 · ****567" */
 export function VictimLine(v: { holderName: string | null; bankCode: string; bankName: string; branchCode: string; accountNumberMasked: string }) {
   const { t } = useTranslation("compensation");
+  const bankName = useBankName();
   return (
     <Text size="sm">
       <Text span fw={500}>
         {v.holderName ?? t("victim.unknownHolder")}
       </Text>{" "}
       <Text span c="dimmed">
-        · {v.bankCode} {v.bankName} · {t("victim.branch", { code: v.branchCode })} ·{" "}
+        · {v.bankCode} {bankName(v.bankCode, v.bankName)} · {t("victim.branch", { code: v.branchCode })} ·{" "}
       </Text>
       <Text span ff="monospace">
         {v.accountNumberMasked}

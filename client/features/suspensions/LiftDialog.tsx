@@ -12,6 +12,7 @@ import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
 import { EMERGENCY_REASON_LENGTH_MIN } from "../../../shared/approvals/rules.ts";
 import type { SuspensionListRow } from "./types.ts";
 import { useSubmitOnce } from "../../components/submit-once.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export function LiftDialog({ suspension, onClose }: { suspension: SuspensionListRow | null; onClose: () => void }) {
   const { t } = useTranslation("suspensions");
@@ -26,6 +27,8 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
   const { t } = useTranslation("suspensions");
   const describeSuspension = useDescribeSuspension();
   const refresh = useRefreshSuspensions();
+  const bankName = useBankName();
+  const bank = bankName(suspension.bankCode, suspension.bankName);
   const [reason, setReason] = useState("");
   const [emergency, setEmergency] = useState(false);
   const finish = async (title: string, message: string) => {
@@ -35,8 +38,8 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
   };
   // Lifting weakens protection (#12): it waits for a second manager, or, in an emergency, one
   // manager lifts at once with a long reason that a second manager reviews later.
-  const request = useRequestLift(() => finish(t("lift.requestedTitle"), t("lift.requested", { bank: suspension.bankName })));
-  const now = useEmergencyChange(() => finish(t("lift.emergencyTitle"), t("lift.emergencyDone", { bank: suspension.bankName })));
+  const request = useRequestLift(() => finish(t("lift.requestedTitle"), t("lift.requested", { bank })));
+  const now = useEmergencyChange(() => finish(t("lift.emergencyTitle"), t("lift.emergencyDone", { bank })));
   const requestOnce = useSubmitOnce(request);
   const nowOnce = useSubmitOnce(now);
   const busy = requestOnce.busy || nowOnce.busy;
@@ -47,7 +50,7 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
     <Stack>
       <Text size="sm">
         <b>
-          {suspension.bankName} ({suspension.bankCode})
+          {bank} ({suspension.bankCode})
         </b>
         : {describeSuspension(suspension)}.
       </Text>
@@ -91,7 +94,7 @@ function LiftForm({ suspension, onClose }: { suspension: SuspensionListRow; onCl
               : requestOnce.submit({ suspensionId: suspension.id, reason })
           }
         >
-          {emergency ? t("lift.liftNow", { bank: suspension.bankName }) : scheduled ? t("lift.askCancel", { bank: suspension.bankName }) : t("lift.askLift", { bank: suspension.bankName })}
+          {emergency ? t("lift.liftNow", { bank }) : scheduled ? t("lift.askCancel", { bank }) : t("lift.askLift", { bank })}
         </Button>
       </Group>
     </Stack>

@@ -13,12 +13,14 @@ import { useCan } from "../auth/useMe.ts";
 import { useQuarantineColumns } from "./quarantine-columns.tsx";
 import { ReviewDialog, type ReviewAction } from "./QuarantineReviewDialog.tsx";
 import { useQuarantineList } from "./queries.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 const PAGE_SIZE = 100;
 
 export default function QuarantinePage() {
   const { t } = useTranslation(["suspensions", "common"]);
   const fmt = useFormat();
+  const bankName = useBankName();
   const url = useUrlParams({ resets: ["page"] });
   const params = url.params;
   const canReview = useCan("suspensions.releaseLinks");
@@ -45,7 +47,7 @@ export default function QuarantinePage() {
   });
   const selectedIds = Object.keys(selection).filter((k) => selection[k]);
   const total = q.data?.total ?? 0;
-  const bankOptions = (q.data?.byBank ?? []).map((b) => ({ value: b.bankCode, label: `${b.bankName} (${b.bankCode}): ${fmt.count(b.count)}` }));
+  const bankOptions = (q.data?.byBank ?? []).map((b) => ({ value: b.bankCode, label: `${bankName(b.bankCode, b.bankName)} (${b.bankCode}): ${fmt.count(b.count)}` }));
   if (bankCode && !bankOptions.some((o) => o.value === bankCode)) bankOptions.push({ value: bankCode, label: t("quarantine.none", { code: bankCode }) });
 
   return (

@@ -21,6 +21,7 @@ import { parseJstInput, toJstInput } from "./jst-input.ts";
 import { CutoffChoice, type CutoffMode, type CutoffSuggestion } from "./CutoffChoice.tsx";
 import { PreviewPanel } from "./SuspendPreview.tsx";
 import type { SuspensionPreview } from "./types.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export interface SuspendDialogProps {
   bankCodes: string[];
@@ -126,6 +127,7 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   });
   if (preview.data !== undefined && preview.data !== previewData) setPreviewData(preview.data);
   const banks = useQuery(trpc.suspensions.banks.queryOptions());
+  const bankName = useBankName();
   const previewCurrent = debounced === input && !preview.isPlaceholderData && preview.data !== undefined && !waitingForSuggestion;
 
   const suspend = useMutation(
@@ -136,8 +138,8 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           color: "green",
           title: t("dialog.doneTitle"),
           message: quarantined
-            ? t("dialog.doneQuarantined", { banks: result.suspensions.map((s) => s.bankName).join(", "), count: quarantined })
-            : t("dialog.done", { banks: result.suspensions.map((s) => s.bankName).join(", ") }),
+            ? t("dialog.doneQuarantined", { banks: result.suspensions.map((s) => bankName(s.bankCode, s.bankName)).join(", "), count: quarantined })
+            : t("dialog.done", { banks: result.suspensions.map((s) => bankName(s.bankCode, s.bankName)).join(", ") }),
         });
         // The banner, the bank page's header and the overview show the new state at once.
         await Promise.all([

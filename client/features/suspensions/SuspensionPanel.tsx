@@ -16,6 +16,7 @@ import { LiftDialog } from "./LiftDialog.tsx";
 import { ChargeLimitsLine } from "./ChargeLimits.tsx";
 import { GateSection } from "./ReverificationGate.tsx";
 import type { SuspensionListRow } from "./types.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
 
@@ -28,6 +29,7 @@ const VIOLATION_KIND_KEY: Record<string, "panel.registration" | "panel.linkChang
 
 export function SuspensionPanel({ bankCode }: { bankCode: string }) {
   const { t } = useTranslation(["suspensions", "common"]);
+  const bankName = useBankName();
   const scopeWords = useScopeWords();
   const describeSuspension = useDescribeSuspension();
   const canSee = useCan("suspensions.forBank");
@@ -74,7 +76,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
               <Text size="sm" c="dimmed">
                 {t("panel.by", { who: s.createdBy ?? t("panel.unknown"), at: s.createdAt, reason: s.reason })}
               </Text>
-              {s.state === "ACTIVE" && s.scopes.includes("CHARGE") && <GateSection bankCode={bankCode} suspensionId={s.id} bankName={s.bankName} />}
+              {s.state === "ACTIVE" && s.scopes.includes("CHARGE") && <GateSection bankCode={bankCode} suspensionId={s.id} bankName={bankName(bankCode, s.bankName)} />}
               {canLift && (
                 <Group>
                   <Button size="xs" variant="default" onClick={() => setLifting(s)}>
@@ -169,7 +171,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
         )}
         {data && data.history.length === 0 && (
           <Text size="sm" c="dimmed">
-            {t("panel.never", { name: data.bank.name })}
+            {t("panel.never", { name: bankName(bankCode, data.bank.name) })}
           </Text>
         )}
       </Stack>

@@ -17,6 +17,7 @@ import { SuspendDialog } from "./SuspendDialog.tsx";
 import { LiftDialog } from "./LiftDialog.tsx";
 import { STATE_COLOR, SuspensionPanel } from "./SuspensionPanel.tsx";
 import type { SuspensionListRow } from "./types.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 type StateFilter = "all" | "ACTIVE" | "SCHEDULED" | "LIFTED";
 const col = createColumnHelper<SuspensionListRow>();
@@ -30,6 +31,7 @@ export default function SuspensionsPage() {
   const canLift = useCan("suspensions.lift");
   const list = useSuspensionList();
   const banks = useSuspensionBanks(canSuspend);
+  const bankName = useBankName();
   const [dialogOpen, setDialogOpen] = useState(false);
   const [lifting, setLifting] = useState<SuspensionListRow | null>(null);
 
@@ -44,7 +46,7 @@ export default function SuspensionsPage() {
         header: t("list.col.bank"),
         cell: (c) => (
           <Anchor component="button" type="button" size="sm" style={{ whiteSpace: "nowrap" }} onClick={() => update({ bank: c.row.original.bankCode })}>
-            {c.getValue()} ({c.row.original.bankCode})
+            {bankName(c.row.original.bankCode, c.getValue())} ({c.row.original.bankCode})
           </Anchor>
         ),
       }),
@@ -97,13 +99,13 @@ export default function SuspensionsPage() {
       }),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [canLift, t],
+    [canLift, t, bankName],
   );
   const table = useDataTable({ data: rows, columns, getRowId: (r) => r.id });
 
   const bankOptions = (banks.data ?? []).map((b) => ({
     value: b.code,
-    label: `${b.name} (${b.code})${b.suspendedScopes.length ? t("list.suspendedTag") : ""}`,
+    label: `${bankName(b.code, b.name)} (${b.code})${b.suspendedScopes.length ? t("list.suspendedTag") : ""}`,
   }));
   const pinOnly = (banks.data ?? []).filter((b) => b.authMethod === "PIN" && !b.suspendedScopes.includes("REGISTRATION")).map((b) => b.code);
   const counts = { ACTIVE: 0, SCHEDULED: 0, LIFTED: 0 };
@@ -175,7 +177,7 @@ export default function SuspensionsPage() {
         onClose={() => update({ bank: null })}
         position="right"
         size="xl"
-        title={bank ? `${list.data?.find((s) => s.bankCode === bank)?.bankName ?? t("list.bank")} (${bank})` : ""}
+        title={bank ? `${bankName(bank, list.data?.find((s) => s.bankCode === bank)?.bankName ?? t("list.bank"))} (${bank})` : ""}
       >
         {bank && <SuspensionPanel bankCode={bank} />}
       </Drawer>

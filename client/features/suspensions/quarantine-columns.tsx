@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { JstTime } from "../../components/format.tsx";
 import { useRuleLabel } from "../../i18n/words.ts";
 import type { QuarantineRow } from "./types.ts";
+import { useBankName } from "../../components/bank-names.ts";
 
 const col = createColumnHelper<QuarantineRow>();
 
@@ -18,6 +19,7 @@ function scoreColor(score: number) {
 export function useQuarantineColumns(canReview: boolean, onReview: (kind: "release" | "revoke", linkId: string) => void) {
   const { t } = useTranslation(["suspensions", "common"]);
   const ruleLabel = useRuleLabel();
+  const bankName = useBankName();
   return useMemo(
     () => [
       ...(canReview
@@ -89,7 +91,7 @@ export function useQuarantineColumns(canReview: boolean, onReview: (kind: "relea
         cell: (c) => (
           <Stack gap={0}>
             <Text size="sm">
-              {c.getValue()} ({c.row.original.bankCode}) {c.row.original.branchCode}-{c.row.original.accountNumberMasked}
+              {bankName(c.row.original.bankCode, c.getValue())} ({c.row.original.bankCode}) {c.row.original.branchCode}-{c.row.original.accountNumberMasked}
             </Text>
             <Text size="xs" c="dimmed">
               {c.row.original.holderName}
@@ -134,6 +136,6 @@ export function useQuarantineColumns(canReview: boolean, onReview: (kind: "relea
         : []),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [canReview, t, ruleLabel],
+    [canReview, t, ruleLabel, bankName],
   );
 }
