@@ -161,6 +161,18 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     // The banner and the header show the suspension at once.
     await page.waitForFunction(() => document.querySelector('[data-testid="banner-state-0125"]')?.textContent === "suspended");
     await expect(header.getByTestId("bank-suspension-state").textContent()).resolves.toMatch(/^Suspended since .* JST: registrations and link changes$/);
+    // The charts shade it at once, from its start: it began after the last bucket's point (the plot's
+    // right edge), so it is a strip at that edge until the next bucket, not nothing.
+    const started = (await t.db.prisma.suspension.findFirstOrThrow({ where: { bankCode: "0125" } })).startsAt.getTime();
+    const sameBucket = Math.floor(started / 300_000) === Math.floor(Date.now() / 300_000);
+    const chart = page.getByTestId("bank-chart-LINK_REGISTERED");
+    await chart.getByTestId("chart-region").first().waitFor({ timeout: 5_000 });
+    if (sameBucket) {
+      const plotRight = await chart.locator("svg line").first().evaluate((l) => Number(l.getAttribute("x2")));
+      const region = await chart.getByTestId("chart-region").first().evaluate((r) => ({ x: Number(r.getAttribute("x")), w: Number(r.getAttribute("width")) }));
+      expect(region.x + region.w).toBeCloseTo(plotRight, 1);
+      expect(region.w).toBeGreaterThan(0);
+    }
     await page.screenshot({ path: "test-results/incident-bank-suspended.png" });
 
     // On the overview the banner is one line per bank, most severe first, each with its state; the

@@ -10,7 +10,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { formatTick } from "../parts.tsx";
-import { placeMarkers, placeRegionLabels, textWidth, xTicks, yTicks, type PlacedLabel } from "./chart-data.ts";
+import { placeMarkers, placeRegionLabels, shadedRegions, textWidth, xTicks, yTicks, type PlacedLabel } from "./chart-data.ts";
 
 export interface LineSeries {
   key: string;
@@ -107,6 +107,7 @@ function geometry(
   height: number,
   formatValue: (n: number) => string,
   regions: readonly ChartRegion[] | undefined,
+  bucketMinutes: number,
 ): Geometry & { ticks: number[]; regions: ShownRegion[] } {
   let max = 0;
   for (const p of points) {
@@ -131,7 +132,7 @@ function geometry(
   const x = (at: number) => left + ((at - t0) / span) * plotW;
   const right = left + plotW;
   // The periods (suspensions) shaded in the plot, their labels in a lane above it, as many rows as they need.
-  const shaded = (regions ?? []).map((r) => ({ x1: Math.max(left, x(r.from)), x2: Math.min(right, x(r.to)), text: r.label })).filter((r) => r.x2 > r.x1);
+  const shaded = shadedRegions(regions ?? [], t0, t1, bucketMinutes * 60_000, x, left, right).map((r) => ({ x1: r.x1, x2: r.x2, text: r.region.label }));
   const labels = placeRegionLabels(shaded, left, right, LABEL_FONT);
   const rows = labels.reduce((n, l) => (l ? Math.max(n, l.row + 1) : n), 0);
   const top = MARGIN.top + (rows > 0 ? rows * REGION_ROW + 2 : 0);
@@ -231,7 +232,7 @@ const Plot = memo(function Plot({ points, lines, band, markers, bucketMinutes, f
       </g>
       <line x1={g.left} x2={g.left + g.plotW} y1={bottom} y2={bottom} stroke="#868e96" />
       {g.regions.map((r, i) => (
-        <rect key={`r${i}`} x={r.x1} y={g.top} width={r.x2 - r.x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
+        <rect key={`r${i}`} data-testid="chart-region" x={r.x1} y={g.top} width={r.x2 - r.x1} height={g.plotH} fill="#fd7e14" fillOpacity={0.08} stroke="#fd7e14" strokeOpacity={0.3} />
       ))}
       {band && <path d={bandPath(points, g)} fill="#74c0fc" fillOpacity={0.12} stroke="#74c0fc" strokeOpacity={0.5} strokeWidth={0.5} />}
       {band && <path d={linePath(points, (p) => num(p.expected), g)} fill="none" stroke="#4dabf7" strokeDasharray="4 3" strokeWidth={1} />}
@@ -337,8 +338,8 @@ export const LineChart = memo(function LineChart({ points, lines, bandLabel, exp
   const [hover, setHover] = useState<number | null>(null);
   const band = Boolean(bandLabel);
   const g = useMemo(
-    () => (points.length > 0 && width > 0 ? geometry(points, lines, band, width, height, formatValue, regions) : null),
-    [points, lines, band, width, height, formatValue, regions],
+    () => (points.length > 0 && width > 0 ? geometry(points, lines, band, width, height, formatValue, regions, bucketMinutes) : null),
+    [points, lines, band, width, height, formatValue, regions, bucketMinutes],
   );
   const onMove = (e: React.MouseEvent<HTMLDivElement>) => {
     if (!g || points.length === 0) return;

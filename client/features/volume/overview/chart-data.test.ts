@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLines, fitText, legendEntries, MUTED_COLOR, nextSort, OTHERS_COLOR, placeMarkers, placeRegionLabels, shareEqual, sparkPoints, spikingColors, textWidth, visibleBanks, xTicks, yTicks, type SortableBank } from "./chart-data.ts";
+import { chartLines, fitText, legendEntries, MUTED_COLOR, nextSort, OTHERS_COLOR, placeMarkers, placeRegionLabels, REGION_MIN_PX, shadedRegions, shareEqual, sparkPoints, spikingColors, textWidth, visibleBanks, xTicks, yTicks, type SortableBank } from "./chart-data.ts";
 
 const series = [
   { key: "b0125", bankCode: "0125", label: "The 77 Bank (0125)", spiking: true },
@@ -128,6 +128,39 @@ describe("chart labels in any language", () => {
     const [narrow] = placeRegionLabels([{ x1: 45, text: "七十七銀行 停止中" }], 40, 100, 10);
     expect(narrow!.text.endsWith("…")).toBe(true);
     expect(narrow!.x + textWidth(narrow!.text, 10)).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("shaded periods (suspensions)", () => {
+  // 24 hours of 5-minute points: the last point (the still-filling bucket) is the plot's right edge.
+  const B = 5 * 60_000;
+  const t0 = Date.UTC(2026, 11, 7, 0, 0);
+  const t1 = t0 + 287 * B;
+  const left = 40;
+  const right = 800;
+  const x = (at: number) => left + ((at - t0) / (t1 - t0)) * (right - left);
+
+  it("shades a suspension made during the last bucket at once, as a strip at the right edge", () => {
+    // Suspended 2 minutes into the last bucket, the chart asked a minute later (`to` = now).
+    const fresh = { from: t1 + 2 * 60_000, to: t1 + 3 * 60_000 };
+    const [r] = shadedRegions([fresh], t0, t1, B, x, left, right);
+    expect(r).toEqual({ x1: right - REGION_MIN_PX, x2: right, region: fresh });
+    // Before: a period starting after the last point was dropped until the next bucket's point came.
+    expect(Math.min(right, x(fresh.to)) > Math.max(left, x(fresh.from))).toBe(false);
+  });
+
+  it("keeps a wider period where it was, widens a sliver, and leaves out what is outside the chart", () => {
+    const hours = { from: t0 + 100 * B, to: t1 + 60_000 };
+    const sliver = { from: t0 + 10 * B, to: t0 + 10 * B + 10_000 };
+    const before = { from: t0 - 2 * B, to: t0 };
+    const later = { from: t1 + B, to: t1 + 2 * B };
+    const shown = shadedRegions([hours, sliver, before, later], t0, t1, B, x, left, right);
+    expect(shown.map((r) => r.region)).toEqual([hours, sliver]);
+    expect(shown[0]).toMatchObject({ x1: x(hours.from), x2: right });
+    expect(shown[1].x1).toBeCloseTo(x(sliver.from), 6);
+    expect(shown[1].x2 - shown[1].x1).toBeCloseTo(REGION_MIN_PX, 6);
+    // one that began before the chart is cut at its left edge
+    expect(shadedRegions([{ from: t0 - B, to: t0 + 50 * B }], t0, t1, B, x, left, right)[0].x1).toBe(left);
   });
 });
 

@@ -138,6 +138,40 @@ export interface PlacedLabel {
   text: string;
 }
 
+/** The narrowest a shaded period (a suspension) is drawn, in px: one that began minutes ago still shows. */
+export const REGION_MIN_PX = 4;
+
+/**
+ * Shaded periods in plot coordinates over a chart whose points are the starts of buckets from t0 to
+ * t1 (the last one still filling, until t1 + bucketMs). A period is shown when it overlaps that span,
+ * so a suspension made during the last bucket (after its point, the plot's right edge) is shaded at
+ * once, as a strip at the right edge, not only from the next bucket on; one narrower than
+ * REGION_MIN_PX is widened to it, rightwards, kept inside [left, right].
+ */
+export function shadedRegions<R extends { from: number; to: number }>(
+  regions: readonly R[],
+  t0: number,
+  t1: number,
+  bucketMs: number,
+  x: (at: number) => number,
+  left: number,
+  right: number,
+): Array<{ x1: number; x2: number; region: R }> {
+  const out: Array<{ x1: number; x2: number; region: R }> = [];
+  for (const r of regions) {
+    if (!(r.to > r.from) || r.to <= t0 || r.from >= t1 + bucketMs) continue;
+    const x1 = Math.min(right, Math.max(left, x(r.from)));
+    let x2 = Math.min(right, Math.max(left, x(r.to)));
+    if (x2 - x1 >= REGION_MIN_PX) {
+      out.push({ x1, x2, region: r });
+      continue;
+    }
+    x2 = Math.min(right, x1 + REGION_MIN_PX);
+    out.push({ x1: Math.max(left, x2 - REGION_MIN_PX), x2, region: r });
+  }
+  return out;
+}
+
 /**
  * Places the labels of shaded periods (suspensions) inside the plot [left, right] px: at the
  * period's start, or pulled left so the label ends at the plot's right edge (a suspension that began
