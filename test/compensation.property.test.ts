@@ -21,6 +21,9 @@ import { ledgerByBank, unbalancedJournals } from "../server/features/compensatio
 import { reconciliation } from "../server/features/compensation/reconciliation.ts";
 import { expectedCaseBalances, ledgerFigures, type LedgerAccount } from "../shared/compensation/ledger.ts";
 import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
+import { recordReimbursement } from "../server/features/settlement/reimbursements.ts";
+import { bankStatement, recordBankPayment, setCostShare } from "../server/features/settlement/cost-sharing.ts";
+import { splitYen } from "../shared/settlement/cost-share.ts";
 
 let db: Database;
 let drop: () => Promise<void>;
@@ -43,7 +46,11 @@ type Command =
   | { kind: "create"; actor: number; victim: number; picks: Array<{ charge: number; fraction: number }> }
   | { kind: "approve" | "reject" | "cancel"; actor: number; caseIndex: number }
   | { kind: "pay"; caseIndexes: number[]; approvedOnly: boolean }
-  | { kind: "result"; batchIndex: number; outcomes: Array<"settle" | "fail" | "skip"> };
+  | { kind: "result"; batchIndex: number; outcomes: Array<"settle" | "fail" | "skip"> }
+  // Cost sharing and reimbursements by the bank (#18).
+  | { kind: "agree"; bank: number; bp: number }
+  | { kind: "bankRefund"; victim: number; charge: number; fraction: number }
+  | { kind: "bankPays"; bank: number; fraction: number };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -59,8 +66,12 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   // Mostly batches of approved cases (the normal payout run), sometimes any cases (to be refused).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("pay" as const), caseIndexes: fc.array(fc.nat(20), { minLength: 1, maxLength: 4 }), approvedOnly: fc.boolean() }) },
   // The bank's answer for a batch (#18): each line settled, failed or not yet in this file.
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("result" as const), batchIndex: fc.nat(10), outcomes: fc.array(fc.constantFrom("settle" as const, "fail" as const, "skip" as const), { minLength: 4, maxLength: 4 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("result" as const), batchIndex: fc.nat(10), outcomes: fc.array(fc.constantFrom("settle" as const, "fail" as const, "skip" as const), { minLength: 4, maxLength: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("agree" as const), bank: fc.nat(1), bp: fc.constantFrom(0, 2_500, 3_333, 5_000, 10_000) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("bankRefund" as const), victim: fc.nat(2), charge: fc.nat(3), fraction: fc.constantFrom(0.3, 0.5, 1, 1.1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("bankPays" as const), bank: fc.nat(1), fraction: fc.constantFrom(0.5, 1, 1.5) }) },
 );
+const BANKS = ["0125", "9900"] as const;
 
 interface ModelCase {
   id: string;
@@ -75,13 +86,15 @@ interface ModelCase {
   totalYen: number;
   /** The batch its money is in (approved, in flight, or paid through it). */
   batchId: string | null;
+  /** The bank's share booked when it was paid (#18). */
+  bankShareYen: number;
 }
 
 async function wipe() {
   // Compensation first (its foreign keys), then the platform data this run inserted.
   // (The ledger's rows refer to cases and batches, so CASCADE empties them too: TRUNCATE is not a
   // row UPDATE or DELETE, which the ledger refuses.)
-  await db.pool.query(`TRUNCATE compensation_line, compensation_case, payout_batch, charge, bank_link_version, bank_link, wallet_account CASCADE`);
+  await db.pool.query(`TRUNCATE compensation_line, compensation_case, payout_batch, charge_reimbursement, bank_cost_share, bank_payment, charge, bank_link_version, bank_link, wallet_account CASCADE`);
 }
 
 function appErrorCode(err: unknown): string {
@@ -98,7 +111,7 @@ describe("compensation sums (property)", () => {
   it("outstanding, case totals and bank totals agree with the charges and lines after any sequence", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(commandArb, { minLength: 10, maxLength: 30 }),
+        fc.array(commandArb, { minLength: 15, maxLength: 45 }),
         fc.array(fc.integer({ min: 1, max: 150 }), { minLength: 12, maxLength: 12 }),
         async (commands, thousands) => {
           await wipe();
@@ -118,6 +131,10 @@ describe("compensation sums (property)", () => {
           const batches: Array<{ id: string; caseIds: string[]; sent: boolean }> = [];
           const heldYen = (chargeId: string) =>
             cases.filter((c) => c.state !== "REJECTED" && c.state !== "CANCELLED").reduce((s, c) => s + c.lines.filter((l) => l.chargeId === chargeId).reduce((a, l) => a + l.amountYen, 0), 0);
+          // Reimbursed by the bank per charge, and per bank: the share in force, what it owes us, what we owe it.
+          const refunds = new Map<string, number>();
+          const refundedYen = (chargeId: string) => refunds.get(chargeId) ?? 0;
+          const bankModel = new Map<string, { bp: number | null; owesUs: number; weOwe: number; received: number; day: number }>(BANKS.map((b) => [b, { bp: null, owesUs: 0, weOwe: 0, received: 0, day: 0 }]));
 
           for (const cmd of commands) {
             if (cmd.kind === "create") {
@@ -127,17 +144,55 @@ describe("compensation sums (property)", () => {
                 byCharge.set(ch.id, Math.max(1, Math.round(ch.amountYen * p.fraction)));
               }
               const lines = [...byCharge].map(([chargeId, amountYen]) => ({ chargeId, amountYen }));
-              const fits = lines.every((l) => l.amountYen <= charges[cmd.victim].find((c) => c.id === l.chargeId)!.amountYen - heldYen(l.chargeId));
+              const fits = lines.every((l) => l.amountYen <= charges[cmd.victim].find((c) => c.id === l.chargeId)!.amountYen - heldYen(l.chargeId) - refundedYen(l.chargeId));
+              const reimbursedBlocks = lines.some((l) => refundedYen(l.chargeId) > 0 && l.amountYen > charges[cmd.victim].find((c) => c.id === l.chargeId)!.amountYen - heldYen(l.chargeId) - refundedYen(l.chargeId));
               const actor = actors[cmd.actor];
               try {
                 const res = await createCase(db.prisma, actor, { idempotencyKey: key(), holderName: victims[cmd.victim].holderName, lines, reason: "Property test create" });
                 expect(fits, "create succeeded although the model says it overpays").toBe(true);
                 count("create ok");
-                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, decidedById: null, bankCode: victims[cmd.victim].bankCode, branchCode: victims[cmd.victim].branchCode, accountNumber: victims[cmd.victim].accountNumber, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0), batchId: null });
+                cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, decidedById: null, bankCode: victims[cmd.victim].bankCode, branchCode: victims[cmd.victim].branchCode, accountNumber: victims[cmd.victim].accountNumber, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0), batchId: null, bankShareYen: 0 });
               } catch (err) {
-                expect(appErrorCode(err)).toBe("COMPENSATION_EXCEEDS_CHARGE");
+                expect(appErrorCode(err)).toBe(reimbursedBlocks ? "CHARGE_ALREADY_REIMBURSED" : "COMPENSATION_EXCEEDS_CHARGE");
                 expect(fits, "create refused although the model says it fits").toBe(false);
-                count("create refused: exceeds charge");
+                count(reimbursedBlocks ? "create refused: reimbursed by the bank" : "create refused: exceeds charge");
+              }
+            } else if (cmd.kind === "agree") {
+              const b = bankModel.get(BANKS[cmd.bank])!;
+              b.day += 1;
+              const effectiveFrom = new Date(Date.UTC(2020, 0, b.day)).toISOString().slice(0, 10);
+              await setCostShare(db.prisma, actors[1], { bankCode: BANKS[cmd.bank], bankSharePercent: cmd.bp / 100, effectiveFrom, reason: "Property test agreement" });
+              b.bp = cmd.bp;
+              count("agreement set");
+            } else if (cmd.kind === "bankRefund") {
+              const ch = charges[cmd.victim][cmd.charge];
+              const amountYen = Math.max(1, Math.round(ch.amountYen * cmd.fraction));
+              const committed = cases.some((c) => (c.state === "APPROVED" || c.state === "PAID") && c.lines.some((l) => l.chargeId === ch.id));
+              const want = refunds.has(ch.id) ? "REIMBURSEMENT_EXISTS" : committed ? "CHARGE_ALREADY_COMPENSATED" : amountYen > ch.amountYen - heldYen(ch.id) ? "REIMBURSEMENT_EXCEEDS_CHARGE" : null;
+              try {
+                await recordReimbursement(db.prisma, actors[0], { chargeId: ch.id, party: "BANK", amountYen, reimbursedOn: "2026-12-01", reference: "BK-1", reason: "Property test: bank refunded" });
+                expect(want, "bank refund recorded although the model refuses it").toBeNull();
+                refunds.set(ch.id, amountYen);
+                const b = bankModel.get(victims[cmd.victim].bankCode)!;
+                if (b.bp !== null) b.weOwe += splitYen(amountYen, b.bp).operatorYen;
+                count("bank refund ok");
+              } catch (err) {
+                expect(appErrorCode(err)).toBe(want);
+                count(`bank refund refused: ${want}`);
+              }
+            } else if (cmd.kind === "bankPays") {
+              const b = bankModel.get(BANKS[cmd.bank])!;
+              const amountYen = Math.max(1, Math.floor(b.owesUs * cmd.fraction));
+              try {
+                await recordBankPayment(db.prisma, actors[1], { bankCode: BANKS[cmd.bank], amountYen, receivedOn: "2026-12-04", reference: "IN-1", reason: "Property test: bank paid its share" });
+                expect(amountYen <= b.owesUs, "bank paid more than it owes").toBe(true);
+                b.owesUs -= amountYen;
+                b.received += amountYen;
+                count("bank pays ok");
+              } catch (err) {
+                expect(appErrorCode(err)).toBe("BANK_PAYMENT_EXCEEDS_OWED");
+                expect(amountYen > b.owesUs).toBe(true);
+                count("bank pays refused: exceeds owed");
               }
             } else if (cmd.kind === "pay") {
               const pool = cmd.approvedOnly ? cases.filter((c) => c.state === "APPROVED") : cases;
@@ -179,6 +234,9 @@ describe("compensation sums (property)", () => {
                 const c = cases.find((x) => x.id === l.caseId)!;
                 if (out.settled.includes(l.lineNo)) {
                   c.state = "PAID";
+                  const bm = bankModel.get(c.bankCode)!;
+                  c.bankShareYen = bm.bp === null ? 0 : splitYen(c.totalYen, bm.bp).bankYen;
+                  bm.owesUs += c.bankShareYen;
                   count("line settled");
                 }
                 if (out.failed.some((f) => f.lineNo === l.lineNo)) {
@@ -250,19 +308,21 @@ describe("compensation sums (property)", () => {
             const s = sqlBanks.find((b) => b.bank_code === bankCode)!;
             expect({ taken: r.takenYen, paid: r.compensatedYen, pending: r.pendingYen }).toEqual(m);
             expect({ taken: s.taken, paid: s.paid, pending: s.pending }).toEqual(m);
-            expect(r.outstandingYen).toBe(m.taken - m.paid - m.pending);
+            const refunded = charges.flat().filter((ch) => victims[charges.indexOf(charges.find((list) => list.includes(ch))!)].bankCode === bankCode).reduce((a, ch) => a + refundedYen(ch.id), 0);
+            expect(r.reimbursedYen).toBe(refunded);
+            expect(r.outstandingYen).toBe(m.taken - m.paid - m.pending - refunded);
             for (const state of ["REQUESTED", "APPROVED", "PAID", "REJECTED", "CANCELLED"] as const) {
               const inState = cases.filter((c) => c.bankCode === bankCode && c.state === state);
               expect(r.casesByState[state]).toEqual({ count: inState.length, totalYen: inState.reduce((a, c) => a + c.totalYen, 0) });
             }
           }
-          expect(report.total.outstandingYen).toBe([...model.values()].reduce((a, m) => a + m.taken - m.paid - m.pending, 0));
+          expect(report.total.outstandingYen).toBe([...model.values()].reduce((a, m) => a + m.taken - m.paid - m.pending, 0) - [...refunds.values()].reduce((a, y) => a + y, 0));
 
           // 4. Each victim's outstanding amount, per charge and in total.
           for (const [v, victim] of victims.entries()) {
             const view = (await victimView(db.prisma, victim))!;
-            for (const ch of charges[v]) expect(view.charges.find((x) => x.chargeId === ch.id)!.owedYen).toBe(ch.amountYen - heldYen(ch.id));
-            expect(view.owedYen).toBe(charges[v].reduce((a, ch) => a + ch.amountYen - heldYen(ch.id), 0));
+            for (const ch of charges[v]) expect(view.charges.find((x) => x.chargeId === ch.id)!.owedYen).toBe(ch.amountYen - heldYen(ch.id) - refundedYen(ch.id));
+            expect(view.owedYen).toBe(charges[v].reduce((a, ch) => a + ch.amountYen - heldYen(ch.id) - refundedYen(ch.id), 0));
             expect(view.otherChargeCount).toBe(v === 0 ? 1 : 0);
           }
 
@@ -276,6 +336,14 @@ describe("compensation sums (property)", () => {
             const mine = new Map(perCase.filter((r) => r.case_id === c.id).map((r) => [r.account, { postedYen: Number(r.posted_yen), pendingYen: Number(r.pending_yen) }]));
             const want = expectedCaseBalances(c.state === "APPROVED" ? (c.batchId ? "IN_FLIGHT" : "PAYABLE") : c.state === "PAID" ? "PAID" : "NONE", c.totalYen);
             expect(ledgerFigures(mine), `ledger of a ${c.state} case`).toEqual(want);
+            // Cost sharing: a paid case's cost is split as the agreement in force at payment said.
+            if (c.state === "PAID") expect({ operator: mine.get("OPERATOR_LOSS")?.postedYen ?? 0, bank: mine.get("BANK_RECOVERABLE")?.postedYen ?? 0 }).toEqual({ operator: c.totalYen - c.bankShareYen, bank: c.bankShareYen });
+            if (c.bankShareYen > 0) count("paid case shared with its bank");
+          }
+          // Per bank, the statement from the ledger: what it owes us, what we owe it, what it paid.
+          for (const [bankCode, b] of bankModel) {
+            const st = await bankStatement(db.prisma, bankCode);
+            expect({ owesUs: st.owesUsYen, weOwe: st.weOweYen, received: st.receivedYen }).toEqual({ owesUs: b.owesUs, weOwe: b.weOwe, received: b.received });
           }
           const { rows: fromCharges } = await db.pool.query<{ bank_code: string; approved: string; paid: string; in_flight: string }>(`
             SELECT c.bank_code,
@@ -312,7 +380,7 @@ describe("compensation sums (property)", () => {
       { numRuns: 20, seed: 20200905, endOnFailure: true },
     );
     console.log("compensation property outcomes:", Object.fromEntries([...seen].sort()));
-    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "line settled", "line failed", "ledger checked with cases in flight", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED"]) {
+    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "line settled", "line failed", "ledger checked with cases in flight", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED", "agreement set", "bank refund ok", "bank refund refused: CHARGE_ALREADY_COMPENSATED", "create refused: reimbursed by the bank", "paid case shared with its bank", "bank pays ok"]) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThan(0);
     }
   }, 300_000);

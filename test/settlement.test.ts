@@ -10,6 +10,8 @@ import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { fraudScenario, key } from "./compensation-fixtures.ts";
 import { reimbursedCharges } from "../server/features/settlement/reimbursements.ts";
+import { createPayoutBatch } from "../server/features/compensation/payout.ts";
+import { importBankResult, markBatchSent } from "../server/features/compensation/payout-results.ts";
 
 let t: TestApp;
 type Agent = Awaited<ReturnType<typeof signedInAs>>;
@@ -120,5 +122,80 @@ describe("the database guards the same rule", () => {
     await expect(t.db.pool.query(`UPDATE compensation_line SET amount_yen = 2001 WHERE case_id = $1`, [caseId])).rejects.toThrow(/cases 2001 yen, reimbursed 3000 yen/);
     await expect(t.db.pool.query(`UPDATE charge_reimbursement SET amount_yen = 1 WHERE charge_id = $1`, [s.chargeIds[0]])).rejects.toThrow(/kept as recorded/);
     await expect(t.db.pool.query(`DELETE FROM charge_reimbursement WHERE charge_id = $1`, [s.chargeIds[0]])).rejects.toThrow(/kept as recorded/);
+  });
+});
+
+describe("cost sharing and the bank statement", () => {
+  async function actorOf(role: "MANAGER" | "SUPPORT") {
+    const s = await t.db.prisma.staffUser.findFirstOrThrow({ where: { role, email: (role === "MANAGER" ? manager : support).user.email } });
+    return { id: s.id, email: s.email, role: s.role };
+  }
+  async function paidCase(bankCode: string, amountYen: number) {
+    const s = await fraudScenario(t.db.prisma, [amountYen], { bankCode });
+    const { caseId } = await requestCase(s, [amountYen]);
+    await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
+    const m = await actorOf("MANAGER");
+    const { batchId } = await createPayoutBatch(t.db.prisma, m, { caseIds: [caseId], reason: "Weekly payout run" });
+    await markBatchSent(t.db.prisma, m, { batchId, bankReference: `REF-${batchId.slice(0, 6)}`, reason: "Bank accepted the file" });
+    await importBankResult(t.db.prisma, m, { batchId, fileText: `line,amount_yen,result,reason\n1,${amountYen},SETTLED,`, reason: "Bank result file" });
+    return { ...s, caseId };
+  }
+  async function caseBalances(caseId: string) {
+    const { rows } = await t.db.pool.query<{ account: string; posted_yen: string }>(`SELECT account::text AS account, posted_yen FROM ledger_balance WHERE case_id = $1`, [caseId]);
+    return Object.fromEntries(rows.filter((r) => Number(r.posted_yen) !== 0).map((r) => [r.account, Number(r.posted_yen)]));
+  }
+
+  it("sets agreements (admin or manager, with a reason, audited, kept per day) and refuses other roles", async () => {
+    const admin = await signedInAs(t.baseUrl, "ADMIN");
+    const share = { bankCode: "0168", bankSharePercent: 25, effectiveFrom: "2026-01-01", reason: "Agreement signed with the bank" };
+    expect(await errorCodeOf(support.trpc.settlement.setCostShare.mutate(share))).toBe("FORBIDDEN");
+    expect(await admin.trpc.settlement.setCostShare.mutate(share)).toMatchObject({ bankCode: "0168", bankShareBp: 2_500, effectiveFrom: "2026-01-01" });
+    expect(await errorCodeOf(manager.trpc.settlement.setCostShare.mutate(share))).toBe("COST_SHARE_EXISTS");
+    expect(await errorCodeOf(manager.trpc.settlement.setCostShare.mutate({ ...share, bankSharePercent: 33.333 }))).toBe("VALIDATION_FAILED");
+    expect(await errorCodeOf(manager.trpc.settlement.setCostShare.mutate({ ...share, bankCode: "0999" }))).toBe("SETTLEMENT_BANK_NOT_FOUND");
+    await manager.trpc.settlement.setCostShare.mutate({ ...share, bankSharePercent: 33.33, effectiveFrom: "2026-02-01" });
+    expect((await manager.trpc.settlement.costShares.query({ bankCode: "0168" })).map((a) => [a.effectiveFrom, a.bankShareBp])).toEqual([["2026-02-01", 3_333], ["2026-01-01", 2_500]]);
+    const audit = await t.db.prisma.auditEvent.findMany({ where: { action: "settlement.setCostShare", targetId: "0168" }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => (a.after as { bankShare: string }).bankShare)).toEqual(["25%", "33.33%"]);
+  });
+
+  it("splits a paid compensation between operator loss and bank recoverable, books a bank's own reimbursement as owed to it, and states both", async () => {
+    await manager.trpc.settlement.setCostShare.mutate({ bankCode: "0152", bankSharePercent: 30, effectiveFrom: "2026-01-01", reason: "Agreement signed with the bank" });
+    const paid = await paidCase("0152", 10_001);
+    // 30% of ¥10,001 rounded down to the bank: ¥3,000; the operator bears ¥7,001.
+    expect(await caseBalances(paid.caseId)).toMatchObject({ OPERATOR_LOSS: 7_001, BANK_RECOVERABLE: 3_000, CASH_PAID: -10_001 });
+
+    const other = await fraudScenario(t.db.prisma, [5_000], { bankCode: "0152" });
+    await support.trpc.settlement.recordReimbursement.mutate(bankRefund(other.chargeIds[0], 5_000));
+
+    const st = await manager.trpc.settlement.statement.query({ bankCode: "0152" });
+    expect(st).toMatchObject({ bankCode: "0152", owesUsYen: 3_000, weOweYen: 3_500, netYen: -500, receivedYen: 0 });
+    expect(st.items.map((i) => [i.kind, i.caseId, i.chargeId, i.owesUsYen, i.weOweYen])).toEqual([
+      ["cost.shared", paid.caseId, null, 3_000, 0],
+      ["bank.reimbursed", null, other.chargeIds[0], 0, 3_500],
+    ]);
+    // The reconciliation still sees each case's whole cost, whoever bears it.
+    const rec = await manager.trpc.compensation.reconciliation.query();
+    expect(rec.banks.find((b) => b.bankCode === "0152")).toMatchObject({ balanced: true, ledger: { lossYen: 10_001, paidYen: 10_001 } });
+
+    // The bank pays its share: never more than it owes, audited, and the statement follows.
+    const pay = { bankCode: "0152", amountYen: 3_001, receivedOn: "2026-12-04", reference: "IN-778", reason: "Bank transferred its share" };
+    await expect(manager.trpc.settlement.recordBankPayment.mutate(pay)).rejects.toThrow(/owes us ¥3,000 .* the payment is ¥3,001/);
+    expect(await errorCodeOf(support.trpc.settlement.recordBankPayment.mutate({ ...pay, amountYen: 3_000 }))).toBe("FORBIDDEN");
+    expect(await manager.trpc.settlement.recordBankPayment.mutate({ ...pay, amountYen: 3_000 })).toMatchObject({ owesUsYen: 0 });
+    const after = await manager.trpc.settlement.statement.query({ bankCode: "0152" });
+    expect(after).toMatchObject({ owesUsYen: 0, weOweYen: 3_500, netYen: -3_500, receivedYen: 3_000 });
+    expect(after.items.at(-1)).toMatchObject({ kind: "bank.paid", reference: "IN-778", owesUsYen: -3_000 });
+    expect(await t.db.prisma.auditEvent.count({ where: { action: "settlement.recordBankPayment", targetId: "0152" } })).toBe(1);
+    expect(await errorCodeOf(analyst.trpc.settlement.statement.query({ bankCode: "0152" }))).toBe("FORBIDDEN");
+  });
+
+  it("shares nothing without an agreement in force", async () => {
+    const paid = await paidCase("0126", 4_000);
+    expect(await caseBalances(paid.caseId)).toMatchObject({ OPERATOR_LOSS: 4_000 });
+    expect((await caseBalances(paid.caseId)).BANK_RECOVERABLE).toBeUndefined();
+    const other = await fraudScenario(t.db.prisma, [2_000], { bankCode: "0126" });
+    await support.trpc.settlement.recordReimbursement.mutate(bankRefund(other.chargeIds[0], 2_000));
+    expect(await manager.trpc.settlement.statement.query({ bankCode: "0126" })).toMatchObject({ owesUsYen: 0, weOweYen: 0, items: [] });
   });
 });

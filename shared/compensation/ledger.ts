@@ -9,14 +9,21 @@
 //                         SINGLE   Dr CASH_IN_TRANSIT  Cr CASH_PAID          the bank paid it
 //   line failed           VOID of the pending: the case is payable again
 //
+// Cost sharing (#18, shared/settlement/cost-share.ts): when a line settles, the bank's share of it
+// under the agreement in force moves from OPERATOR_LOSS to BANK_RECOVERABLE (cost.shared); when the
+// bank reimbursed a victim itself, the operator's share is owed to it: Dr OPERATOR_LOSS Cr
+// BANK_PAYABLE (bank.reimbursed, no case); a payment from the bank settles what it owes us: Dr
+// CASH_RECEIVED Cr BANK_RECOVERABLE (bank.paid, no case). A case's cost is then OPERATOR_LOSS plus
+// BANK_RECOVERABLE of that case, whoever bears it.
+//
 // So for one case: OPERATOR_LOSS is the case total while it is approved or paid; VICTIM_PAYABLE
 // (posted, credit) is the total while approved and not yet settled, and with the pending legs it is
 // what is still free to batch; CASH_PAID (credit) is the total once paid.
 
-export const LEDGER_ACCOUNTS = ["OPERATOR_LOSS", "VICTIM_PAYABLE", "CASH_IN_TRANSIT", "CASH_PAID", "BANK_RECOVERABLE"] as const;
+export const LEDGER_ACCOUNTS = ["OPERATOR_LOSS", "VICTIM_PAYABLE", "CASH_IN_TRANSIT", "CASH_PAID", "BANK_RECOVERABLE", "BANK_PAYABLE", "CASH_RECEIVED"] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 export type LedgerPhase = "SINGLE" | "PENDING" | "POST" | "VOID";
-export type JournalKind = "case.approved" | "case.cancelled" | "payout.exported" | "payout.settled" | "payout.failed";
+export type JournalKind = "case.approved" | "case.cancelled" | "payout.exported" | "payout.settled" | "payout.failed" | "cost.shared" | "bank.reimbursed" | "bank.paid";
 
 export interface Posting {
   account: LedgerAccount;
@@ -130,7 +137,8 @@ export function ledgerFigures(b: ReadonlyMap<LedgerAccount, Balance> | ((a: Ledg
   const get = (a: LedgerAccount) => (typeof b === "function" ? b(a) : b.get(a)) ?? { postedYen: 0, pendingYen: 0 };
   const credit = (yen: number) => (yen === 0 ? 0 : -yen); // no -0
   return {
-    lossYen: get("OPERATOR_LOSS").postedYen,
+    // The case's cost, whoever bears it (pass a case's balances: bank-level journals have no case).
+    lossYen: get("OPERATOR_LOSS").postedYen + get("BANK_RECOVERABLE").postedYen,
     payableYen: credit(get("VICTIM_PAYABLE").postedYen),
     inFlightYen: credit(get("CASH_IN_TRANSIT").pendingYen),
     paidYen: credit(get("CASH_PAID").postedYen),

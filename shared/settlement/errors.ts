@@ -7,6 +7,9 @@ export const SETTLEMENT_ERRORS = {
   REIMBURSEMENT_EXCEEDS_CHARGE: { status: 409, message: "This would pay the charge back more than it took." },
   CHARGE_ALREADY_REIMBURSED: { status: 409, message: "The bank or another party already reimbursed this charge: only what is left can be compensated." },
   REIMBURSEMENT_CHARGE_NOT_FOUND: { status: 404, message: "There is no charge with this id." },
+  SETTLEMENT_BANK_NOT_FOUND: { status: 404, message: "There is no bank with this code." },
+  COST_SHARE_EXISTS: { status: 409, message: "An agreement for this bank already starts on this day: choose another day." },
+  BANK_PAYMENT_EXCEEDS_OWED: { status: 409, message: "The bank would pay more than it owes us." },
 } as const satisfies ErrorRegistry;
 
 export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;

@@ -34,3 +34,25 @@ export type RecordReimbursementInput = z.infer<typeof RecordReimbursementInput>;
 
 export const ChargeIdsInput = z.object({ chargeIds: z.array(text().trim().min(1).max(64)).min(1).max(500) });
 export const SettlementBankInput = z.object({ bankCode: BankCode });
+
+export const SetCostShareInput = z.object({
+  bankCode: BankCode,
+  /** The share the bank bears, in percent with at most two decimals (the operator bears the rest). */
+  bankSharePercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, "At most two decimals (basis points)"),
+  effectiveFrom: CalendarDay,
+  reason: Reason,
+});
+export type SetCostShareInput = z.infer<typeof SetCostShareInput>;
+
+export const RecordBankPaymentInput = z.object({
+  bankCode: BankCode,
+  amountYen: z.number().int().positive().max(10_000_000_000),
+  receivedOn: CalendarDay,
+  reference: text().trim().min(1, "The bank's transfer reference is required").max(100),
+  reason: Reason,
+});
+export type RecordBankPaymentInput = z.infer<typeof RecordBankPaymentInput>;

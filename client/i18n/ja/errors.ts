@@ -96,4 +96,7 @@ export const errorsJa: Record<ErrorCode, string> = {
   REIMBURSEMENT_EXCEEDS_CHARGE: "引落し額を超えて補填することになります。",
   CHARGE_ALREADY_REIMBURSED: "この引落しは銀行または他者がすでに補填しています。補償できるのは残りの額だけです。",
   REIMBURSEMENT_CHARGE_NOT_FOUND: "このIDの引落しはありません。",
+  SETTLEMENT_BANK_NOT_FOUND: "このコードの銀行はありません。",
+  COST_SHARE_EXISTS: "この銀行にはこの日から始まる取り決めがすでにあります。別の日を選んでください。",
+  BANK_PAYMENT_EXCEEDS_OWED: "銀行が当社に負う額を超える入金になります。",
 };

@@ -12,6 +12,8 @@ import { num } from "./sql.ts";
 export interface JournalMeta {
   actorId: string | null;
   batchId?: string | null;
+  reimbursementId?: string | null;
+  bankPaymentId?: string | null;
 }
 
 /** Writes one balanced journal and its postings; returns the journal's id. */
@@ -19,8 +21,9 @@ export async function postJournal(tx: Tx, draft: JournalDraft, meta: JournalMeta
   if (!isBalanced(draft)) throw new Error(`Refusing to write an unbalanced ${draft.kind} journal.`);
   const id = randomUUID();
   await tx.$executeRaw(sql`
-    INSERT INTO ledger_journal (id, kind, phase, case_id, batch_id, created_by_id)
-    VALUES (${id}::uuid, ${draft.kind}, ${draft.phase}::ledger_phase, ${draft.caseId}::uuid, ${meta.batchId ?? null}::uuid, ${meta.actorId}::uuid)`);
+    INSERT INTO ledger_journal (id, kind, phase, case_id, batch_id, created_by_id, reimbursement_id, bank_payment_id)
+    VALUES (${id}::uuid, ${draft.kind}, ${draft.phase}::ledger_phase, ${draft.caseId}::uuid, ${meta.batchId ?? null}::uuid, ${meta.actorId}::uuid,
+            ${meta.reimbursementId ?? null}::uuid, ${meta.bankPaymentId ?? null}::uuid)`);
   await tx.$executeRaw(sql`
     INSERT INTO ledger_posting (journal_id, account, bank_code, case_id, amount_yen)
     VALUES ${join(draft.postings.map((p) => sql`(${id}::uuid, ${p.account}::ledger_account, ${p.bankCode}, ${p.caseId}::uuid, ${p.amountYen}::int8)`))}`);
@@ -52,15 +55,16 @@ export interface LedgerRow {
 /** Ledger figures per bank (credits as positive amounts), from ledger_balance. */
 export async function ledgerByBank(db: PrismaClient | Tx, opts: { caseIds?: string[] } = {}): Promise<LedgerRow[]> {
   const filter = opts.caseIds ? sql`WHERE case_id = ANY(${opts.caseIds}::uuid[])` : empty;
-  const rows = await db.$queryRaw<Array<{ bank_code: string; account: LedgerAccount; posted_yen: unknown; pending_yen: unknown }>>(sql`
-    SELECT bank_code, account::text AS account, SUM(posted_yen)::int8 AS posted_yen, SUM(pending_yen)::int8 AS pending_yen
+  const rows = await db.$queryRaw<Array<{ bank_code: string; account: LedgerAccount; has_case: boolean; posted_yen: unknown; pending_yen: unknown }>>(sql`
+    SELECT bank_code, account::text AS account, case_id IS NOT NULL AS has_case, SUM(posted_yen)::int8 AS posted_yen, SUM(pending_yen)::int8 AS pending_yen
       FROM ledger_balance ${filter}
-     GROUP BY bank_code, account
+     GROUP BY bank_code, account, case_id IS NOT NULL
      ORDER BY bank_code`);
   const byBank = new Map<string, LedgerRow>();
   for (const r of rows) {
     const b = byBank.get(r.bank_code) ?? { bankCode: r.bank_code, lossYen: 0, payableYen: 0, inFlightYen: 0, paidYen: 0 };
-    if (r.account === "OPERATOR_LOSS") b.lossYen += num(r.posted_yen);
+    // A case's cost whoever bears it: bank-level journals (no case) are not case money.
+    if ((r.account === "OPERATOR_LOSS" || r.account === "BANK_RECOVERABLE") && r.has_case) b.lossYen += num(r.posted_yen);
     if (r.account === "VICTIM_PAYABLE") b.payableYen -= num(r.posted_yen);
     if (r.account === "CASH_IN_TRANSIT") b.inFlightYen -= num(r.pending_yen);
     if (r.account === "CASH_PAID") b.paidYen -= num(r.posted_yen);

@@ -14,6 +14,7 @@ import type { ImportBankResultInput, MarkBatchSentInput } from "../../../shared/
 import { FAILURE_WORDS, parseBankResult, planImport, type BatchStatus, type FailureReason, type LineStatus } from "../../../shared/compensation/payout-lifecycle.ts";
 import { payoutSettledJournal } from "../../../shared/compensation/ledger.ts";
 import { postJournal, resolvePending } from "./ledger.ts";
+import { postCostShareOnSettle } from "../settlement/cost-sharing.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { compensationPaidEvents } from "../webhooks/events.ts";
 
@@ -80,6 +81,8 @@ export async function importBankResult(db: PrismaClient, actor: StaffActor, inpu
       if (changed !== 1) throw compensationError("BANK_RESULT_CONFLICT", `Line ${lineNo} changed while this file was being imported. Import it again.`);
       await resolvePending(tx, l.pending_journal_id, "POST", "payout.settled", meta);
       await postJournal(tx, payoutSettledJournal({ caseId: l.case_id, bankCode: l.bank_code, totalYen: l.amount_yen }), meta);
+      // Cost sharing (#18): the bank's share of what was paid becomes recoverable from it.
+      await postCostShareOnSettle(tx, { caseId: l.case_id, bankCode: l.bank_code, totalYen: l.amount_yen }, now, meta);
       const paid = await tx.$executeRaw(sql`
         UPDATE compensation_case SET state = 'PAID', paid_at = ${now}, payout_failure = NULL
          WHERE id = ${l.case_id}::uuid AND state = 'APPROVED' AND payout_batch_id = ${batch.id}::uuid`);

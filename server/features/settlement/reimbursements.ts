@@ -13,6 +13,7 @@ import { checkReimbursement, type ExistingReimbursement, type ReimbursementParty
 import { settlementError } from "../../../shared/settlement/errors.ts";
 import type { RecordReimbursementInput } from "../../../shared/settlement/inputs.ts";
 import { num } from "../compensation/sql.ts";
+import { postBankReimbursement } from "./cost-sharing.ts";
 
 type Db = PrismaClient | Tx;
 
@@ -138,6 +139,8 @@ export async function recordReimbursement(db: PrismaClient, actor: StaffActor, i
         RETURNING id::text AS id, charge_id, party::text AS party, bank_code, party_name, amount_yen, to_char(reimbursed_on, 'YYYY-MM-DD') AS reimbursed_on,
                   reference, reason, recorded_by_id::text AS recorded_by_id, recorded_at`);
       const recorded = toReimbursement(row);
+      // Cost sharing: the operator's share of what the bank paid its customer is owed to the bank.
+      if (recorded.party === "BANK") await postBankReimbursement(tx, { id: recorded.id, bankCode: charge.bank_code, amountYen: recorded.amountYen, reimbursedOn: recorded.reimbursedOn }, actor.id);
       await writeAudit(tx, actor, {
         action: "settlement.recordReimbursement",
         targetType: "charge",
