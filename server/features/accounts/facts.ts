@@ -4,7 +4,7 @@
 // replay.ts, which the evaluation uses, can mirror it exactly). How many wallets share a device, an
 // IP address or a bank account is read from the sharing tables the database maintains as rows
 // arrive (see FactsSource), not counted again for every scored wallet.
-import { empty, pgQuery, raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
+import { pgQuery, raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
 import { FACTS_WINDOW_DAYS, type AccountFacts, type AuthMethod, type LinkFact, type SpendChannel } from "../../../shared/accounts/index.ts";
 
 const DAY_MS = 86_400_000;
@@ -178,15 +178,16 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
             LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now}) d ON me.device_id IS NOT NULL
             LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now}) i ON me.ip_address IS NOT NULL
             WHERE ${inSet(set, "me.id")}`
-        : // The sharing tables' counts; a group with a member opened after `now` is counted as of `now`.
+        : // The sharing tables' counts (one key probe each); a group with a member opened after
+          // `now` is counted as of `now` from wallet_account instead.
           sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
-                   CASE WHEN me.device_id IS NULL THEN 0 WHEN ds.latest_opened_at <= ${now} THEN ds.wallets
-                        ELSE (SELECT count(*)::int FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now}) END AS device_wallets,
-                   CASE WHEN me.ip_address IS NULL THEN 0 WHEN ips.latest_opened_at <= ${now} THEN ips.wallets
-                        ELSE (SELECT count(*)::int FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now}) END AS ip_wallets
+                   CASE WHEN me.device_id IS NULL THEN 0 ELSE coalesce(
+                     (SELECT ds.wallets FROM device_sharing ds WHERE ds.device_id = me.device_id AND ds.latest_opened_at <= ${now}),
+                     (SELECT count(*)::int FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now})) END AS device_wallets,
+                   CASE WHEN me.ip_address IS NULL THEN 0 ELSE coalesce(
+                     (SELECT ips.wallets FROM ip_sharing ips WHERE ips.ip_address = me.ip_address AND ips.latest_opened_at <= ${now}),
+                     (SELECT count(*)::int FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now})) END AS ip_wallets
             FROM wallet_account me
-            LEFT JOIN device_sharing ds ON ds.device_id = me.device_id
-            LEFT JOIN ip_sharing ips ON ips.ip_address = me.ip_address
             WHERE ${inSet(set, "me.id")}`,
   );
   for (const a of accounts) {
@@ -235,16 +236,13 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
                    : source === "scratch"
                      ? sql`(SELECT count(DISTINCT l2.account_id)::int FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
                             WHERE v2.bank_code = v.bank_code AND v2.branch_code = v.branch_code AND v2.account_number = v.account_number AND v2.valid_from <= ${now})`
-                     : sql`CASE WHEN bs.latest_linked_at <= ${now} THEN bs.wallets
-                            ELSE (SELECT count(*)::int FROM bank_account_wallet p
-                                  WHERE p.bank_code = v.bank_code AND p.branch_code = v.branch_code AND p.account_number = v.account_number AND p.first_linked_at <= ${now}) END`
+                     : sql`coalesce(
+                            (SELECT bs.wallets FROM bank_account_sharing bs
+                             WHERE bs.bank_code = v.bank_code AND bs.branch_code = v.branch_code AND bs.account_number = v.account_number AND bs.latest_linked_at <= ${now}),
+                            (SELECT count(*)::int FROM bank_account_wallet p
+                             WHERE p.bank_code = v.bank_code AND p.branch_code = v.branch_code AND p.account_number = v.account_number AND p.first_linked_at <= ${now}))`
                } AS wallets
         FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-        ${
-          shared || source === "scratch"
-            ? empty
-            : sql`LEFT JOIN bank_account_sharing bs ON bs.bank_code = v.bank_code AND bs.branch_code = v.branch_code AND bs.account_number = v.account_number`
-        }
         WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= ${now}
         ORDER BY l.account_id, v.valid_from, v.link_id`,
   );

@@ -7,6 +7,7 @@
 // Run by `npm run bench` (test/bench/run.ts) through `section`, or call `benchAccounts({ db })` on a
 // database that holds the data set (events ingested).
 import { performance } from "node:perf_hooks";
+import { loadavg } from "node:os";
 import type { Database } from "../../../server/db/client.ts";
 import { accountsCsvStream } from "../../../server/features/accounts/export.routes.ts";
 import { encodeCursor, listAccounts } from "../../../server/features/accounts/list.ts";
@@ -229,7 +230,17 @@ export const section: BenchSection = {
     await scoringSettled(); // the ingest section's batches may still be queued for rescoring
     const f = await benchAccounts({ db: ctx.db, log: ctx.log });
     const figures: BenchFigure[] = [{ name: "wallet accounts", value: f.accounts }];
-    if (f.rescoreAllMs !== null) figures.push({ name: "bulk rescoring, all accounts", value: Number((f.rescoreAllMs / 1000).toFixed(1)), unit: "s", goal: "≤ 60 s at 1M" });
+    if (f.rescoreAllMs !== null) {
+      figures.push({ name: "bulk rescoring, all accounts", value: Number((f.rescoreAllMs / 1000).toFixed(1)), unit: "s", note: `${f.accounts.toLocaleString("en-US")} accounts` });
+      // #16's goal is for a million wallets: the same rate over 1M (before #16: 53 s for 828k = 64 s per 1M).
+      figures.push({
+        name: "bulk rescoring, at this rate for 1,000,000 accounts",
+        value: Number(((f.rescoreAllMs / 1000) * (1_000_000 / Math.max(1, f.accounts))).toFixed(1)),
+        unit: "s",
+        goal: "≤ 45 s",
+        note: `before #16: 64 s (53 s for 828k); load average ${loadavg()[0].toFixed(1)}`,
+      });
+    }
     if (f.rescoreAgainMs !== null) figures.push({ name: "bulk rescoring again, rules unchanged", value: Number((f.rescoreAgainMs / 1000).toFixed(1)), unit: "s" });
     if (f.incremental) figures.push({ name: `after-commit rescoring, ${f.incremental.touched.toLocaleString("en-US")} touched accounts`, value: Number(f.incremental.meanMs.toFixed(0)), unit: "ms" });
     for (const p of f.pages) figures.push({ name: `page of 50: ${p.name}`, value: `${p.p50Ms.toFixed(1)} / ${p.p95Ms.toFixed(1)}`, unit: "ms p50 / p95", goal: "p95 ≤ 50" });
@@ -238,7 +249,7 @@ export const section: BenchSection = {
       figures.push({ name: `same page by OFFSET`, value: `${d.offsetP50Ms.toFixed(1)} / ${d.offsetP95Ms.toFixed(1)}`, unit: "ms p50 / p95" });
       figures.push({ name: `OFFSET / keyset (p50)`, value: Number(d.ratioP50.toFixed(0)), unit: "x", goal: "≥ 20x at 500k" });
     }
-    figures.push({ name: "CSV export of all accounts", value: Math.round(f.export.rowsPerSecond), unit: "rows/s", goal: "≥ 100,000" });
+    figures.push({ name: "CSV export of all accounts", value: Math.round(f.export.rowsPerSecond), unit: "rows/s", goal: "≥ 100,000", note: `before #16: 119k; load average ${loadavg()[0].toFixed(1)}` });
     figures.push({ name: "CSV export memory growth (RSS)", value: Number(f.export.rssGrowthMb.toFixed(0)), unit: "MB", goal: "< 100" });
     return figures;
   },

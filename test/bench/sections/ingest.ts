@@ -15,7 +15,8 @@ import { REFERENCE_BANKS } from "../../../server/features/reference/banks.ts";
 import { DEMO_POST_LOAD_STEPS } from "../../../server/ingest-hooks.ts";
 
 const API_EVENTS_PER_SECOND_GOAL = 15_000;
-const COPY_RATIO_GOAL = 0.2;
+/** #16: ingestion with scoring on against raw COPY of the same rows, measured in the same run. */
+const COPY_RATIO_GOAL = 0.5;
 /** Events re-sent as duplicates in the dup50 phase (and as many new ones). */
 const DUP_EVENTS = 100_000;
 /** Scale of the extra stream measured when the data set is already loaded. */
@@ -186,7 +187,13 @@ export const section: BenchSection = {
         unit: "ms",
         note: "less sensitive than events/s to other work on the machine",
       },
-      { name: "ratio API (c=4) / COPY", value: Number((c4 / copy.eventsPerSecond).toFixed(2)), unit: "x", goal: `≥ ${COPY_RATIO_GOAL}` },
+      {
+        name: "ratio API (c=4, scoring on) / COPY",
+        value: Number((c4 / copy.eventsPerSecond).toFixed(2)),
+        unit: "x",
+        goal: `≥ ${COPY_RATIO_GOAL}`,
+        note: `before #16: 0.15x (3,842 / 25,586 events/s); load average ${loadavg()[0].toFixed(1)}`,
+      },
       { name: "API events/s, streamed load of the year before the window, concurrency 4", value: Math.round(phase("warm").eventsPerSecond), unit: "events/s", note: `${phase("warm").events.toLocaleString("en-US")} events, generated on the fly` },
     ];
     if (first) {
