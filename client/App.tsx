@@ -22,6 +22,7 @@ const BankPage = lazy(() => import("./features/volume/BankPage.tsx"));
 const VolumeParamsPage = lazy(() => import("./features/volume/ParamsPage.tsx"));
 const SuspensionsPage = lazy(() => import("./features/suspensions/SuspensionsPage.tsx"));
 const QuarantinePage = lazy(() => import("./features/suspensions/QuarantinePage.tsx"));
+const BankRegisterPage = lazy(() => import("./features/suspensions/BankRegisterPage.tsx"));
 const AccountsPage = lazy(() => import("./features/accounts/AccountsPage.tsx"));
 const AccountPage = lazy(() => import("./features/accounts/AccountPage.tsx"));
 const VictimsPage = lazy(() => import("./features/accounts/VictimsPage.tsx"));
@@ -108,6 +109,7 @@ export function App() {
           <Route path="accounts/:accountId" element={<RoleGate page="/accounts/:accountId"><AccountPage /></RoleGate>} />
           <Route path="suspensions" element={<RoleGate page="/suspensions"><SuspensionsPage /></RoleGate>} />
           <Route path="quarantine" element={<RoleGate page="/quarantine"><QuarantinePage /></RoleGate>} />
+          <Route path="banks" element={<RoleGate page="/banks"><BankRegisterPage /></RoleGate>} />
           <Route path="compensation" element={<RoleGate page="/compensation"><CompensationQueuePage /></RoleGate>} />
           <Route path="compensation/new" element={<RoleGate page="/compensation/new"><NewCasePage /></RoleGate>} />
           <Route path="compensation/cases/:caseId" element={<RoleGate page="/compensation/cases/:caseId"><CasePage /></RoleGate>} />

@@ -4,6 +4,7 @@
 import type { ComponentType } from "react";
 import { PAGE_REQUIRES } from "../shared/auth/permissions.ts";
 import { common } from "./i18n/en/common.ts";
+import { IconBuildingBank } from "@tabler/icons-react";
 import { IconActivityHeartbeat, IconChecks, IconFileDollar, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
 import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock, IconShieldOff } from "@tabler/icons-react";
 
@@ -26,6 +27,7 @@ export const NAV_ITEMS: NavItem[] = [
   item("accounts", "/accounts", IconUsers),
   item("suspensions", "/suspensions", IconShieldOff),
   item("quarantine", "/quarantine", IconLock),
+  item("banks", "/banks", IconBuildingBank),
   item("compensation", "/compensation", IconCash),
   item("approvals", "/compensation/approvals", IconChecks),
   item("payouts", "/compensation/batches", IconFileDollar),

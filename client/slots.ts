@@ -7,6 +7,7 @@ import { lazy } from "react";
 import { shellSlots } from "./components/shell-slots.tsx";
 import { IncidentBanner } from "./features/volume/IncidentBanner.tsx";
 import { FeedAlarmBanner } from "./features/feeds/FeedAlarmBanner.tsx";
+import { SuspensionAttentionBanner } from "./features/suspensions/Ending.tsx";
 
 export { shellSlots };
 
@@ -17,3 +18,4 @@ shellSlots.bankPanels.push({ key: "suspensions", Component: SuspensionPanel });
 shellSlots.bankPanels.push({ key: "timeline", Component: BankTimelinePanel });
 shellSlots.banner = IncidentBanner;
 shellSlots.banners.push({ key: "feeds", Component: FeedAlarmBanner });
+shellSlots.banners.push({ key: "suspension-attention", Component: SuspensionAttentionBanner });

@@ -78,6 +78,8 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   const [cutoffText, setCutoffText] = useState("");
   const [quarantineChoice, setQuarantineChoice] = useState<boolean | null>(null);
   const [reason, setReason] = useState("");
+  const [endsText, setEndsText] = useState("");
+  const [reviewText, setReviewText] = useState("");
   // Every preview answer carries the suggestion for these banks (the first one is asked without a
   // cutoff): undefined until it answers, null when no alarm gives an attack start.
   const [previewData, setPreviewData] = useState<SuspensionPreview | undefined>(undefined);
@@ -89,6 +91,11 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
   const startsAt = when === "scheduled" ? parseJstInput(startText) : null;
   const cutoffAt = mode === "other" ? parseJstInput(cutoffText) : mode === "suggested" ? (suggestion?.at ?? null) : null;
   const startError = when === "scheduled" && !startsAt ? t("dialog.timeError") : null;
+  // #17: an optional end time and review date (checked by the server against the start and now).
+  const endsAt = endsText.trim() ? parseJstInput(endsText) : null;
+  const reviewAt = reviewText.trim() ? parseJstInput(reviewText) : null;
+  const endsError = endsText.trim() && !endsAt ? t("dialog.timeError") : null;
+  const reviewError = reviewText.trim() && !reviewAt ? t("dialog.timeError") : null;
   const cutoffError =
     mode === "other" && !cutoffAt
       ? t("dialog.timeError")
@@ -205,6 +212,11 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
         <CutoffChoice mode={mode} onMode={chooseCutoff} suggestion={suggestion} many={bankCodes.length > 1} text={cutoffText} onText={setCutoffText} error={cutoffError} />
       </SimpleGrid>
 
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput label={t("ending.dialogEnds")} description={t("dialog.timeFormat")} value={endsText} onChange={(e) => setEndsText(e.currentTarget.value)} error={endsError} data-testid="suspend-ends-at" />
+        <TextInput label={t("ending.dialogReview")} description={t("dialog.timeFormat")} value={reviewText} onChange={(e) => setReviewText(e.currentTarget.value)} error={reviewError} data-testid="suspend-review-at" />
+      </SimpleGrid>
+
       <Checkbox
         label={t("dialog.quarantine")}
         checked={quarantine}
@@ -246,9 +258,9 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
           color="red"
           style={{ flex: 1 }}
           data-testid="confirm-suspend"
-          disabled={busy || !input || !previewCurrent || !reasonOk || conflicts.length > 0}
+          disabled={busy || !input || !previewCurrent || !reasonOk || conflicts.length > 0 || !!endsError || !!reviewError}
           loading={busy}
-          onClick={() => input && submit({ ...input, reason })}
+          onClick={() => input && !endsError && !reviewError && submit({ ...input, ...(endsAt ? { endsAt } : {}), ...(reviewAt ? { reviewAt } : {}), reason })}
           styles={{ root: { height: "auto", minHeight: 36, paddingTop: 6, paddingBottom: 6 }, label: { whiteSpace: "normal", textAlign: "left" } }}
         >
           {confirmText}

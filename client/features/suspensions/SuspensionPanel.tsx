@@ -17,6 +17,7 @@ import { ChargeLimitsLine } from "./ChargeLimits.tsx";
 import { GateSection } from "./ReverificationGate.tsx";
 import type { SuspensionListRow } from "./types.ts";
 import { useBankName } from "../../components/bank-names.ts";
+import { AttentionList, EndsText, SuspensionTimesDialog } from "./Ending.tsx";
 
 export const STATE_COLOR = { ACTIVE: "red", SCHEDULED: "orange", LIFTED: "gray" } as const;
 
@@ -38,6 +39,8 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
   const q = useBankSuspensions(bankCode, canSee);
   const [suspendOpen, setSuspendOpen] = useState(false);
   const [lifting, setLifting] = useState<SuspensionListRow | null>(null);
+  const canSetTimes = useCan("suspensions.setTimes");
+  const [timing, setTiming] = useState<SuspensionListRow | null>(null);
   if (!canSee) return null;
 
   const data = q.data;
@@ -65,6 +68,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
         <ChargeLimitsLine bankCode={bankCode} />
         {q.isPending && <Loader size="sm" aria-label={t("panel.loading")} />}
         {q.error && <Alert color="red">{errorMessage(q.error)}</Alert>}
+        <AttentionList bankCode={bankCode} />
 
         {current.map((s) => (
           <Alert key={s.id} color={STATE_COLOR[s.state]} variant="light" title={describeSuspension(s)}>
@@ -76,12 +80,18 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
               <Text size="sm" c="dimmed">
                 {t("panel.by", { who: s.createdBy ?? t("panel.unknown"), at: s.createdAt, reason: s.reason })}
               </Text>
+              <EndsText s={s} />
               {s.state === "ACTIVE" && s.scopes.includes("CHARGE") && <GateSection bankCode={bankCode} suspensionId={s.id} bankName={bankName(bankCode, s.bankName)} />}
               {canLift && (
                 <Group>
                   <Button size="xs" variant="default" onClick={() => setLifting(s)}>
                     {s.state === "SCHEDULED" ? t("panel.cancelScheduled") : t("panel.lift")}
                   </Button>
+                  {canSetTimes && (
+                    <Button size="xs" variant="default" onClick={() => setTiming(s)}>
+                      {t("ending.edit")}
+                    </Button>
+                  )}
                 </Group>
               )}
             </Stack>
@@ -177,6 +187,7 @@ export function SuspensionPanel({ bankCode }: { bankCode: string }) {
       </Stack>
       {canSuspend && <SuspendDialog bankCodes={[bankCode]} opened={suspendOpen} onClose={() => setSuspendOpen(false)} />}
       {canLift && <LiftDialog suspension={lifting} onClose={() => setLifting(null)} />}
+      {canSetTimes && <SuspensionTimesDialog suspension={timing} onClose={() => setTiming(null)} />}
     </Card>
   );
 }

@@ -18,6 +18,7 @@ import { LiftDialog } from "./LiftDialog.tsx";
 import { STATE_COLOR, SuspensionPanel } from "./SuspensionPanel.tsx";
 import type { SuspensionListRow } from "./types.ts";
 import { useBankName } from "../../components/bank-names.ts";
+import { AttentionList, EndsText, SuspensionTimesDialog } from "./Ending.tsx";
 
 type StateFilter = "all" | "ACTIVE" | "SCHEDULED" | "LIFTED";
 const col = createColumnHelper<SuspensionListRow>();
@@ -34,6 +35,8 @@ export default function SuspensionsPage() {
   const bankName = useBankName();
   const [dialogOpen, setDialogOpen] = useState(false);
   const [lifting, setLifting] = useState<SuspensionListRow | null>(null);
+  const canSetTimes = useCan("suspensions.setTimes");
+  const [timing, setTiming] = useState<SuspensionListRow | null>(null);
 
   const state = (params.get("state") ?? "all") as StateFilter;
   const selected = (params.get("select") ?? "").split(",").filter(Boolean);
@@ -74,6 +77,19 @@ export default function SuspensionsPage() {
             t("list.off")
           ),
       }),
+      col.accessor("endsAt", {
+        header: t("ending.colEnds"),
+        cell: (c) => (
+          <Group gap={6} wrap="nowrap">
+            <EndsText s={c.row.original} />
+            {canSetTimes && !c.row.original.liftedAt && (
+              <Button size="compact-xs" variant="subtle" onClick={() => setTiming(c.row.original)}>
+                {t("ending.edit")}
+              </Button>
+            )}
+          </Group>
+        ),
+      }),
       col.accessor("reason", {
         header: t("list.col.byReason"),
         cell: (c) => (
@@ -99,7 +115,7 @@ export default function SuspensionsPage() {
       }),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [canLift, t, bankName],
+    [canLift, canSetTimes, t, bankName],
   );
   const table = useDataTable({ data: rows, columns, getRowId: (r) => r.id });
 
@@ -121,6 +137,8 @@ export default function SuspensionsPage() {
           </Text>
         </Stack>
       </Group>
+
+      <AttentionList />
 
       {canSuspend && (
         <Group align="flex-end" data-testid="suspend-banks-bar">
@@ -183,6 +201,7 @@ export default function SuspensionsPage() {
       </Drawer>
       {canSuspend && <SuspendDialog bankCodes={selected} opened={dialogOpen} onClose={() => setDialogOpen(false)} onSuspended={() => update({ select: null })} />}
       {canLift && <LiftDialog suspension={lifting} onClose={() => setLifting(null)} />}
+      {canSetTimes && <SuspensionTimesDialog suspension={timing} onClose={() => setTiming(null)} />}
     </Stack>
   );
 }

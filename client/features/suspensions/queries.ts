@@ -56,3 +56,48 @@ export function useEmergencyChange(onSuccess: () => unknown) {
   const trpc = useTRPC();
   return useMutation(trpc.approvals.emergency.mutationOptions({ onSuccess }));
 }
+
+/** #17: suspensions ending or due for review within 24 h (of one bank when given); refreshed every minute. */
+export function useSuspensionAttention(bankCode?: string, enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.suspensions.attention.queryOptions(bankCode ? { bankCode } : undefined), enabled, refetchInterval: 60_000 });
+}
+
+/** #17: a manager moves or clears a suspension's end time and review date (with a reason). */
+export function useSetSuspensionTimes(onDone: () => void) {
+  const trpc = useTRPC();
+  const refresh = useRefreshSuspensions();
+  return useMutation(
+    trpc.suspensions.setTimes.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onDone();
+      },
+    }),
+  );
+}
+
+/** #17: the bank register (every bank's link authentication and suspension state). */
+export function useBankRegister() {
+  const trpc = useTRPC();
+  return useQuery(trpc.suspensions.register.queryOptions());
+}
+
+export function useBankAuthHistory(bankCode: string | null) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.suspensions.authHistory.queryOptions({ bankCode: bankCode ?? "0000" }), enabled: bankCode !== null });
+}
+
+/** #17: a manager records a change of a bank's link authentication (reason, effective date). */
+export function useSetBankAuth(onDone: () => void) {
+  const trpc = useTRPC();
+  const refresh = useRefreshSuspensions();
+  return useMutation(
+    trpc.suspensions.setBankAuth.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onDone();
+      },
+    }),
+  );
+}

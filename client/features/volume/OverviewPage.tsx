@@ -9,7 +9,7 @@
 // refresh redraws only what changed; sparklines are static SVG; charts do not animate and load
 // lazily after the figures; the filter box is local state and the address follows it after a pause.
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
-import { Alert, Anchor, Button, Card, Group, SegmentedControl, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Card, Chip, Group, SegmentedControl, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
@@ -42,6 +42,8 @@ export default function OverviewPage() {
   const urlFilter = params.get("q") ?? "";
   const sortParam = params.get("sort") ?? "";
   const selParam = params.get("sel") ?? "";
+  // #17: "PIN-only banks" (the bank register's authMethod), kept in the address.
+  const pinOnly = params.get("auth") === "PIN";
   const ticked = useMemo(() => new Set(selParam.split(",").filter(isBankCode)), [selParam]);
   const canSuspend = useCan("suspensions.suspend");
   const [suspendOpen, setSuspendOpen] = useState(false);
@@ -107,7 +109,10 @@ export default function OverviewPage() {
   const names = useBankNames(q.data?.banks);
 
   const colors = useMemo(() => spikingColors(o?.chartBanks ?? []), [o?.chartBanks]);
-  const banks = useMemo(() => visibleBanks(o?.banks ?? [], tableFilter, sortParam, chargeMeasure === "yen"), [o?.banks, tableFilter, sortParam, chargeMeasure]);
+  const banks = useMemo(
+    () => visibleBanks((o?.banks ?? []).filter((b) => !pinOnly || b.authMethod === "PIN"), tableFilter, sortParam, chargeMeasure === "yen"),
+    [o?.banks, tableFilter, sortParam, chargeMeasure, pinOnly],
+  );
   const bankOptions = useMemo(() => (o?.banks ?? []).map((b) => ({ value: b.code, label: `${names.get(b.code) ?? b.name} (${b.code})` })), [o?.banks, names]);
 
   const tickedRef = useRef(ticked);
@@ -206,6 +211,14 @@ export default function OverviewPage() {
                   value={filter}
                   onChange={(e) => setFilter(e.currentTarget.value)}
                 />
+                <Chip size="xs" checked={pinOnly} onChange={(on) => setParam({ auth: on ? "PIN" : null })} data-testid="overview-pin-only">
+                  {t("overview.pinOnly")}
+                </Chip>
+                {canSuspend && pinOnly && (
+                  <Button size="xs" variant="default" disabled={banks.length === 0} onClick={() => setParam({ sel: [...new Set([...ticked, ...banks.map((b) => b.code)])].join(",") })} data-testid="overview-tick-shown">
+                    {t("overview.tickShown", { count: banks.length })}
+                  </Button>
+                )}
                 {canSuspend && (
                   <Button size="xs" color="orange" disabled={ticked.size === 0} onClick={() => setSuspendOpen(true)}>
                     {t("overview.suspendSelected")}{ticked.size ? ` (${ticked.size})` : ""}

@@ -14,6 +14,7 @@ export const common = {
     accounts: { label: "Accounts", description: "Anomalous wallet accounts and likely victims" },
     suspensions: { label: "Suspensions", description: "Banks whose registrations, link changes or charges are suspended" },
     quarantine: { label: "Quarantine", description: "Links held for review after a suspension" },
+    banks: { label: "Bank register", description: "Each bank's link authentication (PIN only, PIN + OTP…) and suspensions" },
     compensation: { label: "Compensation", description: "Paying victims back, approvals and payouts" },
     approvals: { label: "Approvals", description: "Large compensation cases waiting for a manager" },
     changes: { label: "Four eyes", description: "Lifts, threshold raises and role grants waiting for a second person" },

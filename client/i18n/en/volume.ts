@@ -28,6 +28,8 @@ export const volume = {
     banksTitle: "Banks ({{shown}} of {{total}}) — click a bank to open its page",
     filterPlaceholder: "Filter by name, code or kana",
     filterLabel: "Filter banks",
+    pinOnly: "PIN-only banks",
+    tickShown: "Select these banks ({{count}})",
     suspendSelected: "Suspend selected banks…",
     noMatch: "No bank matches “{{filter}}”.",
   },

@@ -14,6 +14,7 @@ export const common = {
     accounts: { label: "アカウント", description: "異常なウォレットアカウントと被害の可能性がある口座" },
     suspensions: { label: "停止措置", description: "登録・連携変更・チャージを停止中の銀行" },
     quarantine: { label: "隔離", description: "停止措置の後に審査待ちとなった口座連携" },
+    banks: { label: "銀行台帳", description: "各銀行の口座連携認証（PINのみ、PIN＋OTPなど）と停止措置" },
     compensation: { label: "補償", description: "被害者への返金、承認と支払" },
     approvals: { label: "承認", description: "マネージャーの承認待ちの高額補償案件" },
     changes: { label: "二人目の承認", description: "二人目の承認を待つ停止解除・基準額引き上げ・ロール付与" },

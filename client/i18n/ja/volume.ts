@@ -30,6 +30,8 @@ export const volume = {
     banksTitle: "銀行（{{total}}行中{{shown}}行）— 銀行をクリックすると詳細を開きます",
     filterPlaceholder: "名称・コード・カナで絞り込み",
     filterLabel: "銀行を絞り込む",
+    pinOnly: "PINのみの銀行",
+    tickShown: "これらの銀行を選択（{{count}}行）",
     suspendSelected: "選択した銀行を停止…",
     noMatch: "「{{filter}}」に一致する銀行はありません。",
   },
