@@ -1,6 +1,6 @@
 // Applying the rule table (rules.ts) to one account's facts: the context prepared once (windowed
 // to `now`, sorted, names compared), every rule evaluated, the points summed and capped. Pure.
-import { compareHolderNames } from "./names.ts";
+import { compareHolderNames, type NameComparison } from "./names.ts";
 import { DAY_MS, sum } from "./rule-measures.ts";
 import { DEFAULT_FLAG_THRESHOLD, FACTS_WINDOW_DAYS, SCORE_MAX, SCORING_RULES } from "./rules.ts";
 import type { AccountFacts, Reason, ScoreResult, ScoringContext, ScoringRule } from "./scoring-types.ts";
@@ -13,6 +13,23 @@ function latestEventTime(facts: AccountFacts): Date {
     ...facts.spends.map((s) => s.occurredAt.getTime()),
   ];
   return new Date(Math.max(...ts));
+}
+
+// compareHolderNames (normalising, similarity) was most of the JavaScript cost of scoring a wallet, and
+// a wallet is rescored after each batch that touches it with the same names: remember the results.
+// Pure function of its two strings, so a remembered result is the result; bounded, emptied when full.
+const NAME_COMPARISONS_REMEMBERED_MAX = 50_000;
+const nameComparisons = new Map<string, NameComparison>();
+
+function compareHolderNamesRemembered(linkHolder: string, walletHolder: string): NameComparison {
+  const key = `${linkHolder}\u0000${walletHolder}`;
+  let c = nameComparisons.get(key);
+  if (c === undefined) {
+    if (nameComparisons.size >= NAME_COMPARISONS_REMEMBERED_MAX) nameComparisons.clear();
+    c = compareHolderNames(linkHolder, walletHolder);
+    nameComparisons.set(key, c);
+  }
+  return { ...c };
 }
 
 /** Builds the ScoringContext: windows charges/spends to the FACTS_WINDOW_DAYS before `now`. */
@@ -28,7 +45,7 @@ export function prepareContext(facts: AccountFacts, now: Date = latestEventTime(
     links,
     charges: facts.charges.filter((c) => inWindow(c.occurredAt)).sort(byTime),
     spends: facts.spends.filter((s) => inWindow(s.occurredAt)).sort(byTime),
-    nameComparisons: links.map((l) => compareHolderNames(l.holderName, facts.account.holderName)),
+    nameComparisons: links.map((l) => compareHolderNamesRemembered(l.holderName, facts.account.holderName)),
   };
 }
 
