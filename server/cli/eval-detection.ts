@@ -17,8 +17,9 @@
 //        [--variant-seeds 4,5,6] [--variant-scales 1] [--variants-only] (tune on --variant-seeds 1,2,3)
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORE_MAX, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
-import { DEFAULT_RING_PARAMS, ringRisk, type RingParams, type RingWallet } from "../../shared/accounts/ring.ts";
+import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
+import type { LockstepParams, RingParams } from "../../shared/accounts/ring.ts";
+import { withReplayRing } from "../features/accounts/replay-ring.ts";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
 import { runSeries } from "../../shared/volume/series-run.ts";
 import { defaultParamsForMetric } from "../../shared/volume/params.ts";
@@ -26,7 +27,7 @@ import { generateDemo } from "../features/events/demo/index.ts";
 import { HONEST_HUB_KINDS, PATIENT_VARIANTS } from "../features/events/demo/patient.ts";
 import { REFERENCE_BANKS } from "../features/reference/banks.ts";
 import { FactsReplay, type ReplaySpike } from "../features/accounts/replay.ts";
-import { SPIKE_METRICS_FOR_LINKS } from "../features/accounts/facts.ts";
+import { SPIKE_METRICS_FOR_LINKS, type LoadedFacts } from "../features/accounts/facts.ts";
 
 const BUCKET_MINUTES = 5;
 const BUCKET_MS = BUCKET_MINUTES * 60_000;
@@ -260,7 +261,7 @@ export const PATIENT_WALLETS_PER_ATTACK = 40;
 export interface VariantScorer {
   name: string;
   /** Scores of all wallets at `now`, from the replay (the current rules' scores are given). */
-  scores(replay: FactsReplay, now: Date, current: Map<string, number>): Map<string, number>;
+  scores(replay: FactsReplay, now: Date, current: Map<string, number>, facts: Map<string, LoadedFacts>): Map<string, number>;
 }
 
 export interface VariantResult {
@@ -281,8 +282,13 @@ export function evaluateVariants(seed: number, scale: number, threshold: number,
   replay.setSpikes(spikes);
   for (const e of run.events) replay.apply(e);
   const current = new Map<string, number>();
-  for (const id of replay.accounts.keys()) current.set(id, scoreAccount(replay.factsOf(id, run.now)!, SCORING_RULES, run.now).score);
-  const byScorer = new Map(scorers.map((s) => [s.name, s.name === "current rules" ? current : s.scores(replay, run.now, current)]));
+  const facts = new Map<string, LoadedFacts>();
+  for (const id of replay.accounts.keys()) {
+    const f = replay.factsOf(id, run.now)!;
+    facts.set(id, f);
+    current.set(id, scoreAccount(f, SCORING_RULES, run.now).score);
+  }
+  const byScorer = new Map(scorers.map((s) => [s.name, s.name === "current rules" ? current : s.scores(replay, run.now, current, facts)]));
   const fraud = new Set(run.labels.fraudAccountIds);
   const patient = run.labels.patient;
   const groupOf = new Map<string, string[]>(); // group name → ids
@@ -408,23 +414,25 @@ function main() {
 /** The scorers compared per variant: the current rule table (the baseline), then what is added to it. */
 export const VARIANT_SCORERS: readonly VariantScorer[] = [
   { name: "current rules", scores: (_r, _n, current) => current },
-  { name: "+ ring (shared/accounts/ring.ts)", scores: (replay, _now, current) => withRing(replay, current, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD)))) },
+  { name: "+ shared things", scores: (replay, _now, current, facts) => withRing(replay, current, facts, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD))), { lockstep: false }) },
+  { name: "+ ring (as scored)", scores: (replay, _now, current, facts) => withRing(replay, current, facts, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD)))) },
 ];
 
-/** The current scores plus ring points (ringRisk) from the wallets the current rules flag at `threshold`. */
-export function withRing(replay: FactsReplay, current: Map<string, number>, threshold: number, params: RingParams = DEFAULT_RING_PARAMS): Map<string, number> {
-  const wallets: RingWallet[] = [...replay.accounts.values()].map((a) => ({
-    id: a.id,
-    deviceId: a.deviceId,
-    ipAddress: a.ipAddress,
-    bankAccounts: a.linkIds.flatMap((l) => replay.links.get(l)!.versions.map((v) => `${v.bankCode}-${v.branchCode}-${v.accountNumber}`)),
-    flagged: (current.get(a.id) ?? 0) >= threshold,
-    confirmed: false,
-    legitimate: false,
-  }));
-  const hits = ringRisk(wallets, params);
-  const out = new Map(current);
-  for (const [id, h] of hits) out.set(id, Math.min(SCORE_MAX, (current.get(id) ?? 0) + h.points));
+/**
+ * The current scores plus ring points, as the service adds them (scoring-ring.ts): things shared with
+ * the wallets the current rules flag at `threshold`, and (unless `lockstep: false`) links in lock-step
+ * with them.
+ */
+export function withRing(
+  replay: FactsReplay,
+  current: Map<string, number>,
+  facts: Map<string, LoadedFacts>,
+  threshold: number,
+  o: { params?: RingParams; lockstep?: boolean; lockstepParams?: LockstepParams } = {},
+): Map<string, number> {
+  const own = new Map([...current].map(([id, score]) => [id, { score, reasons: [] }]));
+  const out = new Map<string, number>();
+  for (const [id, r] of withReplayRing(replay, own, facts, { ...o, threshold })) out.set(id, r.score);
   return out;
 }
 

@@ -10,6 +10,7 @@ export const accountsAccess = {
   "accounts.list": READERS,
   "accounts.count": READERS,
   "accounts.get": READERS,
+  "accounts.ring": READERS,
   "accounts.rules": READERS,
   "accounts.banks": ALL_STAFF,
   "accounts.victims": ALL_STAFF,

@@ -18,6 +18,8 @@ export const RULE_LABELS: Record<ReasonCode, string> = {
   RAPID_CASH_OUT: "Fast cash-out",
   LINKED_DURING_SPIKE: "During spike",
   PIN_ONLY_LINK: "PIN-only bank",
+  RING: "Ring",
+  LOCKSTEP: "Lock-step",
 };
 
 /** The label of a stored reason code; a code from an older rule set is shown in words. */

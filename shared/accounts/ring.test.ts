@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RING_PARAMS, ringRisk, type RingWallet } from "./ring.ts";
+import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, judgeLockstep, lockstepRisk, ringRisk, type LockstepWallet, type RingWallet } from "./ring.ts";
 
 const w = (id: string, o: Partial<RingWallet> = {}): RingWallet => ({ id, bankAccounts: [], flagged: false, confirmed: false, legitimate: false, ...o });
 /** `n` wallets on `thing`, the first `bad` of them flagged. */
@@ -90,5 +90,57 @@ describe("ringRisk: two hops", () => {
       ...crowd("pool", 40, 0, { ipAddress: "100.64.0.1" }),
     ]);
     expect([...hits.keys()]).toEqual(["mid"]);
+  });
+});
+
+describe("lockstepRisk: the time pattern", () => {
+  const T = Date.parse("2020-09-07T09:00:00Z");
+  const at = (min: number) => new Date(T + min * 60_000);
+  const lw = (id: string, min: number, o: Partial<LockstepWallet> = {}, bank = "0152"): LockstepWallet => ({
+    id,
+    links: [{ bankCode: bank, at: at(min) }],
+    flagged: false,
+    confirmed: false,
+    legitimate: false,
+    ...o,
+  });
+  const ring = (n: number, from: number, o: Partial<LockstepWallet> = { flagged: true }, bank = "0152") => Array.from({ length: n }, (_, i) => lw(`r${from}-${i}`, from + i * 5, o, bank));
+
+  it("gives points to a quiet wallet linking the attacked bank within the window of several flagged wallets, and says why", () => {
+    const hits = lockstepRisk([lw("patient", 20), ...ring(5, 0), lw("r-c", 30, { confirmed: true })]);
+    const h = hits.get("patient")!;
+    expect(h).toMatchObject({ points: DEFAULT_LOCKSTEP_PARAMS.points, bankCode: "0152", flagged: 6, confirmed: 1, others: 6 });
+    expect(h.evidence).toContain("linked bank 0152 at 2020-09-07 09:20 UTC within 60 min");
+    expect(h.evidence).toContain("of 6 flagged wallets (1 confirmed by analysts)");
+    expect(h.evidence).toContain("unlike a busy bank's ordinary customers");
+    expect(hits.has("r0-0")).toBe(false); // the flagged ones are the ring
+  });
+
+  it("a busy bank's hour (or a spike carried by honest customers) with a few flagged among them is not lock-step", () => {
+    const honest = Array.from({ length: 40 }, (_, i) => lw(`h${i}`, i));
+    const hits = lockstepRisk([...honest, ...ring(5, 0)]);
+    expect(hits.size).toBe(0); // 5 flagged of 44 others: under the share
+    // the same five with a handful of honest customers: the ring dominates the bank's links then
+    expect([...lockstepRisk([...honest.slice(0, 4), ...ring(5, 0)]).keys()].sort()).toEqual(["h0", "h1", "h2", "h3"]);
+  });
+
+  it("needs several flagged wallets and counts only those within the window, at the same bank", () => {
+    expect(lockstepRisk([lw("q", 0), ...ring(DEFAULT_LOCKSTEP_PARAMS.minFlagged - 1, 0)]).size).toBe(0); // too few
+    expect(lockstepRisk([lw("q", 0), ...ring(6, 0, { flagged: true }, "0168")]).size).toBe(0); // another bank
+    const far = ring(6, DEFAULT_LOCKSTEP_PARAMS.windowMinutes + 1);
+    expect(lockstepRisk([lw("q", 0), ...far]).size).toBe(0); // all just outside the window
+  });
+
+  it("legitimate wallets neither count as flagged nor gain points", () => {
+    const ok = ring(6, 0, { flagged: true, legitimate: true });
+    expect(lockstepRisk([lw("q", 10), ...ok]).size).toBe(0);
+    expect(lockstepRisk([lw("q", 10, { legitimate: true }), ...ring(6, 0)]).size).toBe(0);
+  });
+
+  it("judgeLockstep is the rule the SQL path applies to its counts", () => {
+    const c = { bankCode: "0125", at: at(0), others: 10, flagged: 4, confirmed: 0 };
+    expect(judgeLockstep(c)?.points).toBe(DEFAULT_LOCKSTEP_PARAMS.points);
+    expect(judgeLockstep({ ...c, flagged: 2 })).toBeNull();
+    expect(judgeLockstep({ ...c, others: 20 })).toBeNull(); // 4 of 20 under the share
   });
 });

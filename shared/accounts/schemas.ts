@@ -36,6 +36,8 @@ export const REASON_CODES = [
   "RAPID_CASH_OUT",
   "LINKED_DURING_SPIKE",
   "PIN_ONLY_LINK",
+  "RING",
+  "LOCKSTEP",
 ] as const satisfies readonly Reason["code"][];
 
 export const ACCOUNT_STATUSES = ["ACTIVE", "FROZEN"] as const;
@@ -97,6 +99,10 @@ export type AccountActionInput = z.infer<typeof AccountActionInput>;
 
 export const RescoreAllInput = z.object({ reason: ReasonText });
 
+/** The ring view: the wallets connected to one over devices, IPs and bank accounts, 1 to 3 hops. */
+export const RingViewInput = z.object({ accountId: AccountId, hops: z.number().int().min(1, "At least one hop").max(3, "At most three hops").optional() });
+export type RingViewInput = z.infer<typeof RingViewInput>;
+
 export const VictimsInput = z.object({ bank: optional(BankCode) }).default({});
 
 // ---------- outputs ----------
@@ -128,6 +134,29 @@ export interface AccountPage {
   nextCursor: string | null;
   /** cursor of the first row when there are rows before it, else null */
   prevCursor: string | null;
+}
+
+export interface RingView {
+  accountId: string;
+  hops: number;
+  /** the wallet itself (hops 0) and every connected wallet, closest first */
+  wallets: {
+    id: string;
+    holderName: string;
+    hops: number;
+    status: (typeof ACCOUNT_STATUSES)[number];
+    reviewLabel: (typeof REVIEW_LABELS)[number] | null;
+    riskScore: number;
+    flagged: boolean;
+    /** what connected it first: the thing (bank account masked) and the wallet on it one hop closer */
+    via: { kind: "DEVICE" | "IP" | "BANK_ACCOUNT"; shown: string; from: string } | null;
+  }[];
+  /** the shared things met, with their counts; a hub (more wallets than the ring's limit) is not followed */
+  things: { kind: "DEVICE" | "IP" | "BANK_ACCOUNT"; shown: string; hop: number; wallets: number; hub: boolean; flagged: number; confirmed: number; legitimate: number; frozen: number }[];
+  /** over the connected wallets (not the wallet itself) */
+  counts: { wallets: number; flagged: number; frozen: number; confirmed: number; legitimate: number };
+  /** true when the ring had more wallets than shown */
+  cut: boolean;
 }
 
 export interface AccountActionResult {

@@ -71,7 +71,10 @@ export type ReasonCode =
   | "RAPID_EQUAL_CHARGES"
   | "RAPID_CASH_OUT"
   | "LINKED_DURING_SPIKE"
-  | "PIN_ONLY_LINK";
+  | "PIN_ONLY_LINK"
+  // ring points (shared/accounts/ring.ts), added after the rule table
+  | "RING"
+  | "LOCKSTEP";
 
 /** One reason in a score: the shape stored in wallet_account.risk_reasons. */
 export interface Reason {

@@ -13,6 +13,7 @@ import { useCan } from "../auth/useMe.ts";
 import { LinksCard, ProfileCard, ReasonsCard, RelatedCard, StaffActionsCard, TimelineCard } from "./account-sections.tsx";
 import { LabelBadge, ReasonDialog, StatusBadge, type AccountActionName } from "./parts.tsx";
 import { useAccount } from "./queries.ts";
+import { RingCard } from "./RingCard.tsx";
 import { ReviewBanner, useGoToNextReview } from "./ReviewQueue.tsx";
 
 export default function AccountPage() {
@@ -97,6 +98,8 @@ export default function AccountPage() {
       <LinksCard d={d} />
 
       <TimelineCard d={d} />
+
+      <RingCard accountId={a.id} />
 
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <RelatedCard d={d} />

@@ -25,6 +25,12 @@ export function useAccount(accountId: string) {
   return useQuery(trpc.accounts.get.queryOptions({ accountId }));
 }
 
+/** The ring view (accounts.ring): connected wallets over devices, IPs and bank accounts. */
+export function useRing(accountId: string, hops: number) {
+  const trpc = useTRPC();
+  return useQuery(trpc.accounts.ring.queryOptions({ accountId, hops }));
+}
+
 export function useScoringRules() {
   const trpc = useTRPC();
   return useQuery(trpc.accounts.rules.queryOptions());

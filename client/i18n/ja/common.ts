@@ -62,6 +62,8 @@ export const common = {
     RAPID_CASH_OUT: "素早い現金化",
     LINKED_DURING_SPIKE: "急増中の連携",
     PIN_ONLY_LINK: "PINのみの銀行",
+    RING: "不正グループとの共有",
+    LOCKSTEP: "不正グループと同時の連携",
   },
   table: { sortBy: "{{label}}で並べ替え" },
   reason: { label: "理由", whyChange: "変更する理由" },

@@ -1,11 +1,12 @@
 // accounts.*: thin procedures over the accounts services. Roles per procedure: shared/accounts/access.ts.
 import { z } from "zod";
 import { DEFAULT_FLAG_THRESHOLD, FACTS_WINDOW_DAYS, SCORE_MAX, SCORING_RULES } from "../../../shared/accounts/index.ts";
-import { AccountActionInput, AccountFilters, AccountIdInput, ListAccountsInput, RescoreAllInput, VictimsInput } from "../../../shared/accounts/schemas.ts";
+import { AccountActionInput, AccountFilters, AccountIdInput, ListAccountsInput, RescoreAllInput, RingViewInput, VictimsInput } from "../../../shared/accounts/schemas.ts";
 import { router } from "../../trpc/init.ts";
 import { readProcedure, staffProcedure } from "../../trpc/procedures.ts";
 import { applyAccountAction } from "./actions.ts";
 import { getAccount } from "./detail.ts";
+import { ringView } from "./ring-view.ts";
 import { countAccounts, listAccounts } from "./list.ts";
 import { rescoreStatus, startRescoreAll } from "./rescore-job.ts";
 import { listVictims } from "./victims.ts";
@@ -16,6 +17,8 @@ export const accountsRouter = router({
   list: readProcedure.input(ListAccountsInput).query(({ ctx, input }) => listAccounts(ctx.pool, input)),
   count: readProcedure.input(AccountFilters).query(({ ctx, input }) => countAccounts(ctx.pool, input)),
   get: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => getAccount(ctx.pool, input.accountId)),
+  /** The ring view: connected wallets over devices, IPs and bank accounts (bulk freeze is accounts.freeze on the selection). */
+  ring: staffProcedure.input(RingViewInput).query(({ ctx, input }) => ringView(ctx.pool, input)),
   freeze: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "freeze", input)),
   unfreeze: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "unfreeze", input)),
   markConfirmedFraud: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "markConfirmedFraud", input)),

@@ -2,7 +2,8 @@
 // address or a bank account with it), and the after-commit rescoring of them all.
 import type { Database } from "../../db/client.ts";
 import { rows, sql } from "../../db/sql.ts";
-import { rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
+import { add, rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
+import { ringNeighbourIds } from "./scoring-ring.ts";
 
 /**
  * A device, IP address or bank account shared by more wallets than this is not expanded when one
@@ -76,5 +77,24 @@ export async function relatedAccountIds(
  */
 export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: readonly string[], opts: RescoreOptions = {}, changes?: SharingChanges): Promise<RescoreResult> {
   const ids = await relatedAccountIds(db, accountIds, RELATED_GROUP_WALLETS_MAX, changes);
-  return rescoreAccounts(db, ids, opts);
+  const first = await rescoreAccounts(db, ids, opts);
+  if (opts.ring === false) return first;
+  // Ring points (scoring-ring.ts) read the neighbours' own flags and the small things' and lock-step
+  // windows' members: the wallets around those whose own flag changed, and around those the batch
+  // opened or linked (their things and windows grew), are rescored once more. Ring points never
+  // change anyone's own flag, so one round settles.
+  const changed = first.ownFlagChanged ?? [];
+  const grown = changes ? await grownBy(db, accountIds, changes) : [...accountIds];
+  const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold };
+  const neighbours = new Set([...(await ringNeighbourIds(db.pool, changed, ringOpts)), ...(await ringNeighbourIds(db.pool, grown, { ...ringOpts, nearFlaggedOnly: true }))]);
+  for (const id of ids) neighbours.delete(id);
+  if (neighbours.size === 0) return first;
+  const again = await rescoreAccounts(db, [...neighbours], opts);
+  return { ...add(first, again), ownFlagChanged: changed };
+}
+
+/** Of the touched wallets, those the batch opened or linked (`changes`): their things and lock-step windows grew. */
+async function grownBy(db: Pick<Database, "pool">, accountIds: readonly string[], changes: SharingChanges): Promise<string[]> {
+  const opened = await rows<{ id: string }>(db.pool, sql`SELECT id FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[]) AND opened_at >= ${changes.openedSince}::timestamptz`);
+  return [...new Set([...opened.map((r) => r.id), ...changes.linkedAccountIds])];
 }

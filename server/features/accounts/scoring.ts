@@ -18,12 +18,14 @@
 // Here: scoring a set of accounts. Also: scoring-bulk.ts (every account), scoring-related.ts (the
 // accounts sharing a device, IP address or bank account), scoring-spikes.ts (after a link spike).
 import type pg from "pg";
-import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount, type Reason, type ScoringRule } from "../../../shared/accounts/index.ts";
+import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, SCORING_RULES, scoreAccount, type Reason, type ScoreResult, type ScoringRule } from "../../../shared/accounts/index.ts";
+import { withRingReasons } from "../../../shared/accounts/ring.ts";
 import type { Database } from "../../db/client.ts";
 import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { inSet, loadFacts, type AccountSet, type SharedCounts } from "./facts.ts";
+import { ownFlagSql, ringReasonsFor, type RingSelf } from "./scoring-ring.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
@@ -35,17 +37,21 @@ export interface RescoreOptions {
   scoredAt?: Date;
   rules?: readonly ScoringRule[];
   threshold?: number;
+  /** Ring points (scoring-ring.ts) on top of the rule table. Default: on. */
+  ring?: boolean;
 }
 
 export interface RescoreResult {
   scored: number;
   changed: number;
   newlyFlagged: number;
+  /** Wallets whose flag by their own behaviour (without ring points) changed: their ring neighbours' points may move. */
+  ownFlagChanged?: string[];
 }
 
 export function resolve(opts: RescoreOptions) {
   const now = opts.now ?? new Date();
-  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules ?? SCORING_RULES, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD };
+  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules ?? SCORING_RULES, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true };
 }
 
 /** Scores one chunk inside its own transaction on one pooled connection. */
@@ -55,17 +61,31 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
   // thousands of ids cost about a quarter of the chunk's database CPU. Ranges (bulk) plan as usual.
   await client.query(Array.isArray(set) ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan" : "BEGIN");
   try {
-    const locked = await rows<{ id: string }>(client, sql`SELECT id FROM wallet_account WHERE ${inSet(set, "id")} ORDER BY id FOR NO KEY UPDATE`);
+    const locked = await rows<{ id: string; own_flagged: boolean; review_label: string | null }>(
+      client,
+      sql`SELECT a.id, ${ownFlagSql("a", o.threshold)} AS own_flagged, a.review_label::text AS review_label FROM wallet_account a WHERE ${inSet(set, "a.id")} ORDER BY a.id FOR NO KEY UPDATE`,
+    );
     const lockedIds = locked.map((r) => r.id);
     // A range stays a range (index range scans); a list is narrowed to the accounts that exist.
     const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, shared);
     const outIds: string[] = [];
     const scores: number[] = [];
     const reasons: string[] = [];
-    for (const id of lockedIds) {
-      const f = facts.get(id);
+    const own = new Map<string, ScoreResult>();
+    const self = new Map<string, RingSelf>();
+    const ownFlagChanged: string[] = [];
+    for (const row of locked) {
+      const f = facts.get(row.id);
       if (!f) continue;
       const r = scoreAccount(f, o.rules, o.now);
+      own.set(row.id, r);
+      const flagged = r.score >= o.threshold;
+      if (flagged !== row.own_flagged) ownFlagChanged.push(row.id);
+      self.set(row.id, { flagged, confirmed: row.review_label === "CONFIRMED_FRAUD", legitimate: row.review_label === "LEGITIMATE" });
+    }
+    const ring = o.ring ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold }) : new Map<string, Reason[]>();
+    for (const [id, base] of own) {
+      const r = withRingReasons<Reason>(base, ring.get(id) ?? [], SCORE_MAX);
       outIds.push(id);
       scores.push(r.score);
       reasons.push(JSON.stringify(r.reasons satisfies Reason[]));
@@ -87,7 +107,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       RETURNING a.id, u.score, (a.flagged_at = ${scoredAt} AND u.score >= ${threshold}) AS newly_flagged`);
     await enqueueWebhookEvents(client, walletsFlaggedEvents(res.rows, o.scoredAt));
     await client.query("COMMIT");
-    return { scored: outIds.length, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length };
+    return { scored: outIds.length, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length, ownFlagChanged };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
     throw err;
@@ -95,7 +115,8 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
 }
 
 export function add(a: RescoreResult, b: RescoreResult): RescoreResult {
-  return { scored: a.scored + b.scored, changed: a.changed + b.changed, newlyFlagged: a.newlyFlagged + b.newlyFlagged };
+  const changed = [...(a.ownFlagChanged ?? []), ...(b.ownFlagChanged ?? [])];
+  return { scored: a.scored + b.scored, changed: a.changed + b.changed, newlyFlagged: a.newlyFlagged + b.newlyFlagged, ...(changed.length ? { ownFlagChanged: changed } : {}) };
 }
 
 /** Rescores the given accounts (incremental path), in chunks. Unknown ids are ignored. */

@@ -1,0 +1,136 @@
+// Goal: ring points in live scoring (issue #16) and the ring view with its bulk freeze, as an analyst
+// relies on them: a quiet wallet sharing a phone with a flagged ring gains points with the evidence
+// in words, one more hop gains fewer, a wallet linking the attacked bank in lock-step with the ring
+// gains points, the honest university address and family phone give none; the incremental path
+// (after every batch) ends where a bulk rescoring and the in-memory replay (the evaluation's) end;
+// the ring view walks devices, IPs and bank accounts hop by hop with counts and states, and an
+// analyst freezes the selected ring in one action with a reason (one audit record per wallet).
+// Method: hand-made platform events written batch by batch into a real PostgreSQL, scored by the
+// service; the view and the freeze over real HTTP as signed-in staff.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./helpers/app.ts";
+import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
+import { events, FAMILY, loadRingFixture, Q_DEVICE, Q_FAR, Q_TIME, RING, RING_NOW as NOW, UNIVERSITY } from "./ring-fixtures.ts";
+import { rescoreAll } from "../server/features/accounts/scoring-bulk.ts";
+import { rescoreTouched } from "../server/features/accounts/scoring-related.ts";
+import { FactsReplay } from "../server/features/accounts/replay.ts";
+import { replayScores } from "../server/features/accounts/replay-ring.ts";
+import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
+import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS } from "../shared/accounts/ring.ts";
+
+let t: TestApp;
+const q = <T,>(text: string, values: unknown[] = []) => t.db.pool.query(text, values).then((r) => r.rows as T[]);
+type Row = { id: string; risk_score: number; risk_reasons: { code: string; points: number; evidence: string }[]; status: string };
+const snapshot = () => q<Row>("SELECT id, risk_score, risk_reasons, status::text AS status FROM wallet_account ORDER BY id");
+const byId = async () => new Map((await snapshot()).map((r) => [r.id, r]));
+const reason = (r: Row | undefined, code: string) => r?.risk_reasons.find((x) => x.code === code);
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await loadRingFixture(t.db);
+}, 240_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("ring points in live scoring", () => {
+  it("the ring is flagged by the rule table alone; a quiet wallet on its phone gains ring points with the evidence in words", async () => {
+    const rows = await byId();
+    for (const id of RING) expect(rows.get(id)!.risk_score).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
+    for (const id of RING) expect(reason(rows.get(id), "RING")).toBeUndefined();
+    const r = reason(rows.get(Q_DEVICE), "RING")!;
+    expect(r.points).toBe(DEFAULT_RING_PARAMS.oneHopPoints);
+    expect(r.evidence).toContain("shares a phone (dev-ring) with 4 other wallets, 4 flagged");
+  });
+
+  it("one more hop gains fewer points, naming the wallet the risk came through", async () => {
+    const r = reason((await byId()).get(Q_FAR), "RING")!;
+    expect(r.points).toBe(DEFAULT_RING_PARAMS.twoHopPoints);
+    expect(r.evidence).toBe(`shares an IP address (203.0.113.50) with ${Q_DEVICE}, which shares a phone with 4 flagged wallets`);
+  });
+
+  it("a wallet linking the attacked bank in lock-step with the ring gains points and is flagged, sharing nothing with it", async () => {
+    const row = (await byId()).get(Q_TIME)!;
+    const r = reason(row, "LOCKSTEP")!;
+    expect(r.points).toBe(DEFAULT_LOCKSTEP_PARAMS.points);
+    expect(r.evidence).toContain("linked bank 0152 at 2020-09-07 09:20 UTC within 60 min of 4 flagged wallets");
+    expect(row.risk_score).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
+  });
+
+  it("honest hubs give none: the university address (more wallets than the limit) and the family phone (one flagged member)", async () => {
+    const rows = await byId();
+    for (const id of [...UNIVERSITY, ...FAMILY]) {
+      expect(reason(rows.get(id), "RING"), id).toBeUndefined();
+      expect(rows.get(id)!.risk_score, id).toBeLessThan(DEFAULT_FLAG_THRESHOLD);
+    }
+    expect(rows.get("acc-family-0")!.risk_score).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
+  });
+
+  it("scoring after every batch ends where a bulk rescoring and the in-memory replay (the evaluation's) end", async () => {
+    const incremental = await snapshot();
+    const result = await rescoreAll(t.db, { now: NOW, chunkSize: 9 });
+    expect(result.changed).toBe(0);
+    expect((await snapshot()).map((r) => [r.id, r.risk_score, r.risk_reasons])).toEqual(incremental.map((r) => [r.id, r.risk_score, r.risk_reasons]));
+    const replay = new FactsReplay();
+    for (const e of events) replay.apply(e);
+    const expected = replayScores(replay, NOW);
+    expect(incremental.filter((r) => JSON.stringify(expected.get(r.id)!.reasons) !== JSON.stringify(r.risk_reasons)).map((r) => r.id)).toEqual([]);
+  });
+
+  it("an analyst's LEGITIMATE label stops a wallet gaining ring points", async () => {
+    await q("UPDATE wallet_account SET review_label = 'LEGITIMATE' WHERE id = $1", [Q_TIME]);
+    await rescoreTouched(t.db, [Q_TIME], { now: NOW });
+    const row = (await byId()).get(Q_TIME)!;
+    expect(reason(row, "LOCKSTEP")).toBeUndefined();
+    await q("UPDATE wallet_account SET review_label = NULL WHERE id = $1", [Q_TIME]);
+    await rescoreTouched(t.db, [Q_TIME], { now: NOW });
+    expect(reason((await byId()).get(Q_TIME), "LOCKSTEP")).toBeDefined();
+  });
+});
+
+describe("ring view and bulk freeze", () => {
+  it("walks devices, IPs and bank accounts hop by hop with counts and states; a hub is listed, not followed", async () => {
+    const analyst = await signedInAs(t.baseUrl, "ANALYST");
+    const one = await analyst.trpc.accounts.ring.query({ accountId: RING[0], hops: 1 });
+    expect(one.wallets[0]).toMatchObject({ id: RING[0], hops: 0 });
+    expect(one.wallets.filter((w) => w.hops === 1).map((w) => w.id).sort()).toEqual([...RING.slice(1), Q_DEVICE].sort());
+    expect(one.wallets.find((w) => w.id === Q_DEVICE)!.via).toMatchObject({ kind: "DEVICE", shown: "dev-ring" });
+    const phone = one.things.find((x) => x.kind === "DEVICE" && x.shown === "dev-ring")!;
+    expect(phone).toMatchObject({ wallets: 5, hub: false, flagged: 4, frozen: 0 });
+    expect(one.counts).toMatchObject({ wallets: 4, flagged: 3, frozen: 0 });
+
+    const two = await analyst.trpc.accounts.ring.query({ accountId: RING[0], hops: 2 });
+    expect(two.wallets.find((w) => w.id === Q_FAR)).toMatchObject({ hops: 2, via: { kind: "IP", shown: "203.0.113.50", from: Q_DEVICE } });
+    // the university address is met (the ring's third and fourth wallets opened there) and not followed
+    const uni = two.things.find((x) => x.shown === "172.20.1.1")!;
+    expect(uni).toMatchObject({ kind: "IP", hub: true, wallets: UNIVERSITY.length + 2 });
+    expect(two.wallets.some((w) => w.id.startsWith("acc-uni-"))).toBe(false);
+  });
+
+  it("refuses roles that may not read accounts, and an unknown wallet in words", async () => {
+    const support = await signedInAs(t.baseUrl, "SUPPORT");
+    expect(await errorCodeOf(support.trpc.accounts.ring.query({ accountId: RING[0] }))).toBe("FORBIDDEN");
+    const analyst = await signedInAs(t.baseUrl, "ANALYST");
+    expect(await errorCodeOf(analyst.trpc.accounts.ring.query({ accountId: "acc-nobody" }))).toBe("ACCOUNT_NOT_FOUND");
+    expect(await errorCodeOf(analyst.trpc.accounts.ring.query({ accountId: RING[0], hops: 4 }))).toBe("VALIDATION_FAILED");
+  });
+
+  it("an analyst freezes the selected ring in one action with a reason: all frozen, one audit record per wallet; ADMIN may not", async () => {
+    const admin = await signedInAs(t.baseUrl, "ADMIN");
+    const selected = [...RING, Q_DEVICE, Q_TIME];
+    expect(await errorCodeOf(admin.trpc.accounts.freeze.mutate({ accountIds: selected, reason: "Ring around dev-ring" }))).toBe("FORBIDDEN");
+    const analyst = await signedInAs(t.baseUrl, "ANALYST");
+    const res = await analyst.trpc.accounts.freeze.mutate({ accountIds: selected, reason: "Ring around dev-ring: shared phone and lock-step links at 0152" });
+    expect(res).toEqual({ changed: selected.length, unchanged: 0 });
+    const rows = await byId();
+    for (const id of selected) expect(rows.get(id)!.status, id).toBe("FROZEN");
+    const view = await analyst.trpc.accounts.ring.query({ accountId: RING[0], hops: 2 });
+    expect(view.wallets.filter((w) => w.status === "FROZEN").map((w) => w.id).sort()).toEqual([...RING, Q_DEVICE].sort());
+    expect(view.wallets.find((w) => w.id === Q_FAR)!.status).toBe("ACTIVE");
+    expect(view.counts.frozen).toBe(4);
+    const audit = await q<{ target_id: string; reason: string }>("SELECT target_id, reason FROM audit_event WHERE action = 'account.freeze' ORDER BY target_id");
+    expect(audit.map((a) => a.target_id)).toEqual([...selected].sort());
+    expect(new Set(audit.map((a) => a.reason))).toEqual(new Set(["Ring around dev-ring: shared phone and lock-step links at 0152"]));
+  });
+});
