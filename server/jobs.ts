@@ -29,6 +29,7 @@ import { rateLimitPruneJob } from "./http/rate-limit.ts";
 import { processMetrics } from "./metrics.ts";
 import { webhookDeliveryJob } from "./features/webhooks/worker.ts";
 import { suspensionEndJob } from "./features/suspensions/ending.ts";
+import { proposalsJob } from "./features/proposals/create.ts";
 
 export interface BackgroundJob {
   name: string;
@@ -43,6 +44,7 @@ export interface BackgroundJob {
 export const BACKGROUND_JOBS: BackgroundJob[] = [
   quarantineJob, // suspensions: links at or after a cutoff become QUARANTINED, every 10 s
   volumeDetectionJob, // volume: expected levels, bands and spikes for the newest buckets, every 2 s
+  proposalsJob, // proposals: an open spike over its bank's threshold proposes a suspension, once per incident, every 3 s
   spikeRescoreJob, // accounts: accounts linked during a new, moved or ended spike, every 2 s
   rateLimitPruneJob, // http: drops rate-limit windows that have ended, every minute
   suspensionEndJob, // suspensions: ends suspensions whose end time has come (as the system), every second

@@ -11,6 +11,7 @@ import { approvalsRouter } from "../features/approvals/router.ts";
 import { feedsRouter } from "../features/feeds/router.ts";
 import { webhooksRouter } from "../features/webhooks/router.ts";
 import { settlementRouter } from "../features/settlement/router.ts";
+import { proposalsRouter } from "../features/proposals/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -24,6 +25,7 @@ export const appRouter = router({
   feeds: feedsRouter,
   webhooks: webhooksRouter,
   settlement: settlementRouter,
+  proposals: proposalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

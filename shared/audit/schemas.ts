@@ -66,8 +66,9 @@ export interface ChainVerification {
   headId: number | null;
   checkedAt: Date;
 }
+import type { ProposalTimelineFacts } from "../proposals/rules.ts";
 
-export const TIMELINE_KINDS = ["SPIKE_STARTED", "SPIKE_ENDED", "SUSPENSION", "QUARANTINE", "COMPENSATION", "OTHER"] as const;
+export const TIMELINE_KINDS = ["SPIKE_STARTED", "SPIKE_ENDED", "PROPOSAL", "SUSPENSION", "QUARANTINE", "COMPENSATION", "OTHER"] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export interface TimelineEntry {
@@ -83,6 +84,8 @@ export interface TimelineEntry {
   target?: { type: string; id: string };
   /** a spike's measure and figures */
   spike?: { metric: string; detector: string; peak: number; expected: number; severity: number };
+  /** a proposed action's step (proposed, confirmed, dismissed) and the minutes since the spike began */
+  proposal?: ProposalTimelineFacts;
 }
 
 export interface BankTimeline {

@@ -14,6 +14,7 @@ import { approvalsAccess } from "../approvals/access.ts";
 import { feedsAccess } from "../feeds/access.ts";
 import { webhooksAccess } from "../webhooks/access.ts";
 import { settlementAccess } from "../settlement/access.ts";
+import { proposalsAccess } from "../proposals/access.ts";
 
 export type AccessMap = Record<string, readonly Role[] | "PUBLIC">;
 
@@ -29,6 +30,7 @@ export const PROCEDURE_ROLES: AccessMap = {
   ...feedsAccess,
   ...webhooksAccess,
   ...settlementAccess,
+  ...proposalsAccess,
 };
 
 export function allowedRoles(path: string): readonly Role[] | "PUBLIC" | undefined {

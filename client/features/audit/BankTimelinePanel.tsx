@@ -2,7 +2,7 @@
 // at the bank, suspension actions, quarantine reviews of its links and compensation for its victims,
 // from the audit log; exportable as Markdown for the incident report.
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Timeline, Title } from "@mantine/core";
-import { IconAlertTriangle, IconFileDownload, IconLock, IconCash, IconShieldOff, IconActivity, IconPoint } from "@tabler/icons-react";
+import { IconAlertTriangle, IconFileDownload, IconLock, IconCash, IconShieldOff, IconActivity, IconPoint, IconBulb } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { errorMessage } from "../../lib/errors.ts";
 import { saveTextFile } from "../../lib/download.ts";
@@ -13,6 +13,7 @@ import type { TimelineKind } from "../../../shared/audit/schemas.ts";
 import { useCan } from "../auth/useMe.ts";
 import { useFormat } from "../../components/format.tsx";
 import { useAuditWords } from "./words.ts";
+import { useScopeWords } from "../../i18n/words.ts";
 import { useBankTimeline } from "./queries.ts";
 import type { TimelineEntry } from "../../../shared/audit/schemas.ts";
 
@@ -21,6 +22,7 @@ function useEntryWords() {
   const { t } = useTranslation(["audit", "common"]);
   const words = useAuditWords();
   const f = useFormat();
+  const scopeWords = useScopeWords();
   return (e: TimelineEntry) => {
     if (e.spike) {
       const metric = t(`common:metrics.${e.spike.metric as "LINK_REGISTERED"}`, { defaultValue: e.spike.metric }).toLowerCase();
@@ -28,6 +30,17 @@ function useEntryWords() {
       return {
         title: t(e.kind === "SPIKE_ENDED" ? "timeline.spikeEnded" : "timeline.spikeBegan", { metric }),
         detail: e.kind === "SPIKE_ENDED" ? null : t("timeline.spikeDetail", { detector: e.spike.detector, peak: amount(e.spike.peak), expected: amount(e.spike.expected), z: e.spike.severity.toFixed(1) }),
+      };
+    }
+    if (e.proposal) {
+      const p = e.proposal;
+      const since = t("timeline.proposalSince", { minutes: p.minutesFromSpike, at: new Date(p.spikeStartedAt) });
+      return {
+        title: words.action(e.action ?? "proposal.create"),
+        detail:
+          p.minutesFromProposal === null
+            ? t("timeline.proposalDetail", { scopes: scopeWords(p.scopes), at: new Date(p.cutoffAt), since })
+            : t(e.detail ? "timeline.decisionDetail" : "timeline.decisionDetailNoReason", { reason: e.detail ?? "", minutes: p.minutesFromProposal, since }),
       };
     }
     if (e.action) {
@@ -41,6 +54,7 @@ function useEntryWords() {
 const KIND: Record<TimelineKind, { color: string; icon: React.ReactNode }> = {
   SPIKE_STARTED: { color: "red", icon: <IconAlertTriangle size={12} /> },
   SPIKE_ENDED: { color: "gray", icon: <IconActivity size={12} /> },
+  PROPOSAL: { color: "yellow", icon: <IconBulb size={12} /> },
   SUSPENSION: { color: "orange", icon: <IconShieldOff size={12} /> },
   QUARANTINE: { color: "grape", icon: <IconLock size={12} /> },
   COMPENSATION: { color: "teal", icon: <IconCash size={12} /> },

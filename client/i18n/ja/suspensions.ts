@@ -2,6 +2,42 @@
 import type { Catalog } from "../types.ts";
 
 export const suspensions = {
+  // 提案された措置（#17）：バナー、銀行ページのパネル、確認ダイアログ。
+  proposal: {
+    line: "提案：{{bank}}の{{scopes}}を{{at, jst}}から停止",
+    covered: "{{bank}}はすでに{{scopes}}を停止中です（新たに承認するものはありません）",
+    partlyCovered: "（{{scopes}}は停止中）",
+    review: "確認する",
+    more: "ほか{{count}}件の提案",
+    bannerLabel: "提案された措置",
+    panelTitle: "提案された措置",
+    none: "この銀行について監視からの提案はありません。",
+    why: "{{metric}}が{{at, jst}}から急増（z {{z}}）。連携ページが{{auth}}を求める銀行の閾値は{{threshold}}です。",
+    proposedAt: "{{at, jst}}に提案",
+    confirmedBy: "{{who}}が{{at, jst}}に承認：{{reason}}",
+    dismissedBy: "{{who}}が{{at, jst}}に却下：{{reason}}",
+    status: { PENDING: "判断待ち", CONFIRMED: "承認済み", DISMISSED: "却下" },
+    dialogTitle: "提案された停止措置を確認",
+    atProposal: "提案時点：連携 {{links}} 件、隔離対象 {{toQuarantine}} 件（うち不正の疑い {{flagged}} 件）、拒否される登録は1時間あたり約 {{refused}} 件。",
+    coveredTitle: "すでに停止中",
+    coveredText: "{{bank}}はすでに{{scopes}}を停止中です。その範囲は除きました。残りを承認するか、提案を却下してください。",
+    allCoveredText: "{{bank}}は提案された範囲をすべて停止中です。理由を添えて提案を却下してください。",
+    cutoffTitle: "基準時刻：これより前に登録された連携は引き続き利用可能",
+    cutoffProposed: "提案どおり：{{at, jst}}",
+    basis: {
+      OPEN: "この銀行の未解決の急増アラームの開始時刻",
+      OPEN_ACKNOWLEDGED: "この銀行の確認済み急増アラームの開始時刻",
+      RECENT: "この銀行の最近の急増アラームの開始時刻",
+      SPIKE: "最初の急増の開始時刻（アラームはまだ確定していません）",
+    },
+    cutoffOther: "別の時刻（JST）",
+    startsNow: "停止は今すぐ始まります。",
+    confirm: "承認：{{bank}}の{{scopes}}を今から停止（基準時刻 {{at, jst}}）",
+    dismiss: "却下",
+    confirmed: "停止措置を承認しました",
+    dismissed: "提案を却下しました",
+    reasonHint: "判断（承認・却下）とともに監査ログに記録されます。",
+  },
   dialog: {
     titleOne: "銀行を停止",
     titleMany: "{{count}}行を停止",

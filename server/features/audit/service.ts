@@ -12,7 +12,9 @@ import { rows, sql } from "../../db/sql.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { csvFileName } from "../../../shared/csv.ts";
-import { formatCount, formatYen } from "../../../shared/format.ts";
+import { formatCount, formatJst, formatYen } from "../../../shared/format.ts";
+import { proposalStepDetail, proposalStepFacts } from "../../../shared/proposals/rules.ts";
+import type { SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 import { METRIC_LABELS } from "../../../shared/volume/types.ts";
 import { auditRowsToCsv, maskFreeText, maskPersonalData } from "../../../shared/audit/present.ts";
 import {
@@ -75,6 +77,7 @@ function kindOfAudit(targetType: string, action: string): TimelineKind {
   if (targetType === "link") return "QUARANTINE";
   if (targetType === "case" || action.startsWith("compensation.")) return "COMPENSATION";
   if (action.startsWith("suspension.")) return "SUSPENSION";
+  if (action.startsWith("proposal.")) return "PROPOSAL";
   return "OTHER";
 }
 
@@ -94,8 +97,9 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
   const bank = await db.bank.findUnique({ where: { code: bankCode }, select: { code: true, name: true } });
   if (!bank) throw new AppError("NOT_FOUND", `There is no bank with code ${bankCode}.`);
   const [audit, spikes, compensation] = await Promise.all([
-    rows<{ id: string; at: Date; actor_email: string; action: string; target_type: string; target_id: string; reason: string | null }>(pool, sql`
-      SELECT id::text, at, actor_email, action, target_type, target_id, reason FROM audit_event
+    rows<{ id: string; at: Date; actor_email: string; action: string; target_type: string; target_id: string; reason: string | null; proposal_id: string | null }>(pool, sql`
+      SELECT id::text, at, actor_email, action, target_type, target_id, reason,
+             CASE WHEN action LIKE 'proposal.%' THEN after->>'proposalId' END AS proposal_id FROM audit_event
       WHERE (target_type = 'bank' AND target_id = ${bankCode})
          OR (target_type = 'link' AND target_id IN (SELECT id FROM bank_link WHERE bank_code = ${bankCode}))
          OR (target_type = 'case' AND target_id IN (SELECT id::text FROM compensation_case WHERE bank_code = ${bankCode}))
@@ -125,7 +129,32 @@ export async function bankTimeline(db: PrismaClient, pool: pg.Pool, bankCode: st
       entries.push({ at: s.ended_at, kind: "SPIKE_ENDED", title: `Spike ended: ${metric}`, detail: null, actor: null, auditId: null, spike: { metric: s.metric, detector: s.detector, peak: Math.round(s.peak_value), expected: Math.round(s.peak_expected), severity: s.severity } });
     }
   }
+  // Proposed actions (#17): each step with the minutes from the spike's start and from the proposal.
+  const proposalIds = [...new Set(audit.map((a) => a.proposal_id).filter((id): id is string => id !== null && /^[0-9a-f-]{36}$/i.test(id)))];
+  const proposals = new Map(
+    (proposalIds.length === 0
+      ? []
+      : await rows<{ id: string; incident_started_at: Date; created_at: Date; decided_at: Date | null; status: "PENDING" | "CONFIRMED" | "DISMISSED"; scopes: SuspensionScope[]; cutoff_at: Date }>(pool, sql`
+          SELECT id::text, incident_started_at, created_at, decided_at, status, scopes::text[] AS scopes, cutoff_at FROM action_proposal WHERE id = ANY(${proposalIds}::uuid[])`)
+    ).map((p) => [p.id, { id: p.id, incidentStartedAt: p.incident_started_at, createdAt: p.created_at, decidedAt: p.decided_at, status: p.status, scopes: p.scopes, cutoffAt: p.cutoff_at }]),
+  );
   for (const a of audit.slice(0, TIMELINE_AUDIT_ROWS_MAX)) {
+    const proposal = a.proposal_id ? proposals.get(a.proposal_id) : undefined;
+    if (proposal) {
+      const facts = proposalStepFacts(a.action === "proposal.create" ? "create" : "decision", proposal);
+      entries.push({
+        at: a.at,
+        kind: "PROPOSAL",
+        title: titleOfAudit(a.action, a.target_type, a.target_id),
+        detail: proposalStepDetail(facts, a.action === "proposal.create" ? null : maskFreeText(a.reason), formatJst),
+        actor: a.actor_email,
+        auditId: Number(a.id),
+        action: a.action,
+        target: { type: a.target_type, id: a.target_id },
+        proposal: facts,
+      });
+      continue;
+    }
     entries.push({
       at: a.at,
       kind: kindOfAudit(a.target_type, a.action),

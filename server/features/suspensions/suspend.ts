@@ -31,52 +31,62 @@ function isActiveScopeConflict(err: unknown): boolean {
 
 export async function suspendBanks(db: PrismaClient, actor: StaffActor, input: SuspendInput) {
   try {
-    return await withTransaction(db, async (tx) => {
-      const now = await dbNow(tx);
-      const banks = await tx.bank.findMany({ where: { code: { in: input.bankCodes } }, select: { code: true, name: true } });
-      const missing = input.bankCodes.filter((c) => !banks.some((b) => b.code === c));
-      if (missing.length) throw suspensionError("UNKNOWN_BANK", `There is no bank with code ${missing.join(", ")}.`, { bankCodes: missing });
-      const bankName = new Map(banks.map((b) => [b.code, b.name]));
-
-      const existing = await tx.suspension.findMany({ where: { bankCode: { in: input.bankCodes }, liftedAt: null } });
-      const plan = planSuspensions(input, existing, now);
-      if (!plan.ok) {
-        if (plan.code === "CUTOFF_AFTER_START") throw suspensionError("CUTOFF_AFTER_START", undefined, { field: "cutoffAt" });
-        if (plan.code !== "SUSPENSION_CONFLICT") throw suspensionError(plan.code, undefined, { field: plan.field });
-        const names = [...new Set(plan.conflicts.map((c) => bankName.get(c.bankCode) ?? c.bankCode))];
-        throw suspensionError(
-          "SUSPENSION_CONFLICT",
-          `${names.join(", ")} already ${names.length === 1 ? "has" : "have"} an active or scheduled suspension for ${[...new Set(plan.conflicts.map((c) => c.scope.toLowerCase().replace("_", " ")))].join(", ")}. Nothing was suspended.`,
-          { conflicts: plan.conflicts },
-        );
-      }
-
-      const created = [];
-      for (const rec of plan.records) {
-        const s = await tx.suspension.create({ data: { ...rec, createdById: actor.id } });
-        const name = bankName.get(s.bankCode) ?? s.bankCode;
-        // A scheduled suspension quarantines when it starts (quarantine job); decisions compute
-        // the quarantine from the rules either way.
-        const quarantinedCount = s.quarantine && s.startsAt.getTime() <= now.getTime() ? await quarantineLinks(tx, s.id) : 0;
-        await enqueueWebhookEvents(tx, suspensionCreatedEvents(s, now));
-        await writeAudit(tx, actor, {
-          action: "suspension.create",
-          targetType: "bank",
-          targetId: s.bankCode,
-          reason: s.reason,
-          after: { ...s, bankName: name, quarantinedCount },
-        });
-        created.push({ ...s, bankName: name, quarantinedCount });
-      }
-      return { suspensions: created };
-    });
+    return await withTransaction(db, (tx) => suspendInTransaction(tx, actor, input));
   } catch (err) {
-    // Two managers committing overlapping suspensions at once: the database refused the second.
-    if (isActiveScopeConflict(err)) {
-      throw suspensionError("SUSPENSION_CONFLICT", "Someone suspended one of these banks for the same scope at the same moment. Nothing was suspended; reload to see it.");
-    }
-    throw err;
+    throw asSuspensionConflict(err);
   }
+}
+
+/** Two managers committing overlapping suspensions at once: the database refused the second. */
+export function asSuspensionConflict(err: unknown): unknown {
+  if (isActiveScopeConflict(err)) {
+    return suspensionError("SUSPENSION_CONFLICT", "Someone suspended one of these banks for the same scope at the same moment. Nothing was suspended; reload to see it.");
+  }
+  return err;
+}
+
+/**
+ * The suspension itself, inside the caller's transaction (suspendBanks; a confirmed proposal,
+ * server/features/proposals/decide.ts): the caller maps a unique violation with asSuspensionConflict.
+ */
+export async function suspendInTransaction(tx: Tx, actor: StaffActor, input: SuspendInput) {
+  const now = await dbNow(tx);
+  const banks = await tx.bank.findMany({ where: { code: { in: input.bankCodes } }, select: { code: true, name: true } });
+  const missing = input.bankCodes.filter((c) => !banks.some((b) => b.code === c));
+  if (missing.length) throw suspensionError("UNKNOWN_BANK", `There is no bank with code ${missing.join(", ")}.`, { bankCodes: missing });
+  const bankName = new Map(banks.map((b) => [b.code, b.name]));
+
+  const existing = await tx.suspension.findMany({ where: { bankCode: { in: input.bankCodes }, liftedAt: null } });
+  const plan = planSuspensions(input, existing, now);
+  if (!plan.ok) {
+    if (plan.code === "CUTOFF_AFTER_START") throw suspensionError("CUTOFF_AFTER_START", undefined, { field: "cutoffAt" });
+    if (plan.code !== "SUSPENSION_CONFLICT") throw suspensionError(plan.code, undefined, { field: plan.field });
+    const names = [...new Set(plan.conflicts.map((c) => bankName.get(c.bankCode) ?? c.bankCode))];
+    throw suspensionError(
+      "SUSPENSION_CONFLICT",
+      `${names.join(", ")} already ${names.length === 1 ? "has" : "have"} an active or scheduled suspension for ${[...new Set(plan.conflicts.map((c) => c.scope.toLowerCase().replace("_", " ")))].join(", ")}. Nothing was suspended.`,
+      { conflicts: plan.conflicts },
+    );
+  }
+
+  const created = [];
+  for (const rec of plan.records) {
+    const s = await tx.suspension.create({ data: { ...rec, createdById: actor.id } });
+    const name = bankName.get(s.bankCode) ?? s.bankCode;
+    // A scheduled suspension quarantines when it starts (quarantine job); decisions compute
+    // the quarantine from the rules either way.
+    const quarantinedCount = s.quarantine && s.startsAt.getTime() <= now.getTime() ? await quarantineLinks(tx, s.id) : 0;
+    await enqueueWebhookEvents(tx, suspensionCreatedEvents(s, now));
+    await writeAudit(tx, actor, {
+      action: "suspension.create",
+      targetType: "bank",
+      targetId: s.bankCode,
+      reason: s.reason,
+      after: { ...s, bankName: name, quarantinedCount },
+    });
+    created.push({ ...s, bankName: name, quarantinedCount });
+  }
+  return { suspensions: created };
 }
 
 /**
