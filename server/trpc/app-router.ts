@@ -12,6 +12,7 @@ import { feedsRouter } from "../features/feeds/router.ts";
 import { webhooksRouter } from "../features/webhooks/router.ts";
 import { settlementRouter } from "../features/settlement/router.ts";
 import { proposalsRouter } from "../features/proposals/router.ts";
+import { reportsRouter } from "../features/reports/router.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -26,6 +27,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   settlement: settlementRouter,
   proposals: proposalsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import { feedsAccess } from "../feeds/access.ts";
 import { webhooksAccess } from "../webhooks/access.ts";
 import { settlementAccess } from "../settlement/access.ts";
 import { proposalsAccess } from "../proposals/access.ts";
+import { reportsAccess } from "../reports/access.ts";
 
 export type AccessMap = Record<string, readonly Role[] | "PUBLIC">;
 
@@ -31,6 +32,7 @@ export const PROCEDURE_ROLES: AccessMap = {
   ...webhooksAccess,
   ...settlementAccess,
   ...proposalsAccess,
+  ...reportsAccess,
 };
 
 export function allowedRoles(path: string): readonly Role[] | "PUBLIC" | undefined {
