@@ -33,6 +33,7 @@ const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
 const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQueuePage.tsx"));
 const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
 const ReconciliationPage = lazy(() => import("./features/compensation/ReconciliationPage.tsx"));
+const RegulatorReportPage = lazy(() => import("./features/reports/RegulatorReportPage.tsx"));
 const ApprovalsPage = lazy(() => import("./features/approvals/ApprovalsPage.tsx"));
 const FeedHealthPage = lazy(() => import("./features/feeds/FeedHealthPage.tsx"));
 const WebhooksPage = lazy(() => import("./features/webhooks/WebhooksPage.tsx"));
@@ -121,6 +122,7 @@ export function App() {
           <Route path="approvals" element={<RoleGate page="/approvals"><ApprovalsPage /></RoleGate>} />
           <Route path="feeds" element={<RoleGate page="/feeds"><FeedHealthPage /></RoleGate>} />
           <Route path="webhooks" element={<RoleGate page="/webhooks"><WebhooksPage /></RoleGate>} />
+          <Route path="reports/regulator" element={<RoleGate page="/reports/regulator"><RegulatorReportPage /></RoleGate>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

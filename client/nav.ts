@@ -4,7 +4,7 @@
 import type { ComponentType } from "react";
 import { PAGE_REQUIRES } from "../shared/auth/permissions.ts";
 import { common } from "./i18n/en/common.ts";
-import { IconBuildingBank } from "@tabler/icons-react";
+import { IconBuildingBank, IconReportAnalytics } from "@tabler/icons-react";
 import { IconActivityHeartbeat, IconChecks, IconFileDollar, IconUsersGroup, IconWebhook } from "@tabler/icons-react";
 import { IconChartLine, IconUsers, IconLock, IconCash, IconListDetails, IconSettings, IconShieldLock, IconShieldOff } from "@tabler/icons-react";
 
@@ -36,6 +36,7 @@ export const NAV_ITEMS: NavItem[] = [
   item("changes", "/approvals", IconUsersGroup),
   item("admin", "/admin", IconSettings),
   item("webhooks", "/webhooks", IconWebhook),
+  item("regulator", "/reports/regulator", IconReportAnalytics),
 ];
 
 export const SIGN_IN_ICON = IconShieldLock;

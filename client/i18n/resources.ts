@@ -22,8 +22,10 @@ import { feeds as enFeeds } from "./en/feeds.ts";
 import { feeds as jaFeeds } from "./ja/feeds.ts";
 import { webhooks as enWebhooks } from "./en/webhooks.ts";
 import { webhooks as jaWebhooks } from "./ja/webhooks.ts";
+import { reports as enReports } from "./en/reports.ts";
+import { reports as jaReports } from "./ja/reports.ts";
 
 export const resources = {
-  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit, admin: enAdmin, feeds: enFeeds, webhooks: enWebhooks },
-  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit, admin: jaAdmin, feeds: jaFeeds, webhooks: jaWebhooks },
+  en: { common: enCommon, volume: enVolume, suspensions: enSuspensions, alarms: enAlarms, accounts: enAccounts, approvals: enApprovals, secondFactor: enSecondFactor, compensation: enCompensation, audit: enAudit, admin: enAdmin, feeds: enFeeds, webhooks: enWebhooks, reports: enReports },
+  ja: { common: jaCommon, volume: jaVolume, suspensions: jaSuspensions, alarms: jaAlarms, accounts: jaAccounts, approvals: jaApprovals, secondFactor: jaSecondFactor, compensation: jaCompensation, audit: jaAudit, admin: jaAdmin, feeds: jaFeeds, webhooks: jaWebhooks, reports: jaReports },
 };

@@ -74,6 +74,7 @@ export const PAGE_REQUIRES = {
   "/admin": "admin.staffList",
   "/approvals": "approvals.list",
   "/webhooks": "webhooks.endpoints",
+  "/reports/regulator": "reports.regulator",
 } as const satisfies Record<string, string>;
 
 export type PagePattern = keyof typeof PAGE_REQUIRES;

@@ -23,6 +23,7 @@ export const common = {
     feeds: { label: "Feed health", description: "Is the wallet platform still sending events and asking for decisions?" },
     admin: { label: "Administration", description: "Staff, API keys and settings" },
     webhooks: { label: "Webhooks", description: "Events sent to the wallet platform, and their deliveries" },
+    regulator: { label: "Regulator report", description: "Cases, amounts and measures per bank as of a chosen time; partner-bank evidence packs" },
   },
   signIn: {
     subtitle: "Incident response console — staff sign-in",

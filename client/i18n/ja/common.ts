@@ -23,6 +23,7 @@ export const common = {
     feeds: { label: "フィードの健全性", description: "ウォレット基盤はイベントを送り、判定を問い合わせ続けているか" },
     admin: { label: "管理", description: "職員、APIキー、設定" },
     webhooks: { label: "Webhook", description: "ウォレット基盤へ送るイベントとその配信" },
+    regulator: { label: "監督当局向け報告", description: "指定時点の銀行別の案件・金額・措置、提携銀行向け資料" },
   },
   signIn: {
     subtitle: "インシデント対応コンソール — 職員サインイン",
