@@ -225,3 +225,27 @@ it("recounts the keys that deleted and changed rows touch", async () => {
   }
   expect(await sharingMismatches()).toEqual([]);
 });
+
+it("a late version of a bank account a wallet already points at lowers the pair's instant and adds no wallet", async () => {
+  const { rows } = await db.pool.query<{ link_id: string; bank_code: string; branch_code: string; account_number: string; first: Date; wallets: number }>(
+    `SELECT v.link_id, v.bank_code, v.branch_code, v.account_number, p.first_linked_at AS first, s.wallets
+       FROM bank_link_version v JOIN bank_link l ON l.id = v.link_id
+       JOIN bank_account_wallet p ON (p.bank_code, p.branch_code, p.account_number, p.account_id) = (v.bank_code, v.branch_code, v.account_number, l.account_id)
+       JOIN bank_account_sharing s ON (s.bank_code, s.branch_code, s.account_number) = (v.bank_code, v.branch_code, v.account_number)
+      ORDER BY v.id LIMIT 1`,
+  );
+  expect(rows.length).toBe(1);
+  const r = rows[0];
+  const earlier = new Date(r.first.getTime() - 3_600_000);
+  await db.pool.query(
+    `INSERT INTO bank_link_version (link_id, bank_code, branch_code, account_number, holder_name, auth_method, valid_from, valid_to, event_id)
+     VALUES ($1, $2, $3, $4, 'サトウ ハナコ', 'PIN', $5, $6, 'late-version')`,
+    [r.link_id, r.bank_code, r.branch_code, r.account_number, earlier, r.first],
+  );
+  expect(await sharingMismatches()).toEqual([]);
+  const after = await db.pool.query<{ wallets: number }>(
+    "SELECT wallets FROM bank_account_sharing WHERE bank_code = $1 AND branch_code = $2 AND account_number = $3",
+    [r.bank_code, r.branch_code, r.account_number],
+  );
+  expect(after.rows[0].wallets).toBe(r.wallets);
+});
