@@ -23,6 +23,18 @@ export const accountsAccess = {
   "accounts.reviewStats": READERS,
   "accounts.rescoreAll": ["MANAGER", "ADMIN"],
   "accounts.rescoreStatus": READERS,
+  // Rule versions (#16): analysts draft and backtest; a manager activates and rolls back; the
+  // automatic-freeze band is a manager's or an admin's setting.
+  "accounts.ruleVersions": READERS,
+  "accounts.ruleDraft": ["ANALYST", "MANAGER"],
+  "accounts.ruleUpdateDraft": ["ANALYST", "MANAGER"],
+  "accounts.ruleBacktest": ["ANALYST", "MANAGER"],
+  "accounts.ruleBacktestStatus": READERS,
+  "accounts.ruleLatestBacktest": READERS,
+  "accounts.ruleActivate": ["MANAGER"],
+  "accounts.ruleRollback": ["MANAGER"],
+  "accounts.ruleSetBands": ["MANAGER", "ADMIN"],
+  "accounts.ruleStats": READERS,
 } satisfies AccessMap;
 
 /**

@@ -180,6 +180,7 @@ export const FlaggedAccount = z
     reasons: z.array(z.string()).meta({ description: "Codes of the rules that fired, highest contribution first.", examples: [["NAME_MISMATCH", "RAPID_CASH_OUT"]] }),
     flaggedAt: z.string().meta({ description: "When the account first reached the flag threshold (ISO 8601, UTC).", examples: ["2020-09-07T03:12:45.000Z"] }),
     status: z.enum(ACCOUNT_STATUSES).meta({ description: "ACTIVE, or FROZEN by an analyst (its charges are refused).", examples: ["ACTIVE"] }),
+    ruleVersion: z.number().int().nullable().meta({ description: "The rule version that produced the score (the console's Rules page lists the versions).", examples: [3] }),
   })
   .meta({ id: "FlaggedAccount" });
 

@@ -39,7 +39,10 @@ export function ReasonsCard({ d }: { d: AccountDetail }) {
         <ScoreBar score={a.score} width={140} />
       </Group>
       <Text size="xs" c="dimmed" mb="xs">
-        {t("account.flaggedAt", { threshold: d.threshold })} {a.flaggedAt ? t("account.firstFlagged", { at: a.flaggedAt }) : t("account.neverFlagged")} {a.scoredAt ? t("account.scored", { at: a.scoredAt }) : null}
+        {t("account.flaggedAt", { threshold: d.threshold })} {a.flaggedAt ? t("account.firstFlagged", { at: a.flaggedAt }) : t("account.neverFlagged")} {a.scoredAt ? t("account.scored", { at: a.scoredAt }) : null}{" "}
+        {a.ruleVersion !== null && (
+          <Anchor component={Link} to="/accounts/rules" size="xs" data-testid="score-rule-version">{t("account.ruleVersion", { version: a.ruleVersion })}</Anchor>
+        )}
       </Text>
       {d.reasons.length === 0 ? (
         <Text size="sm" c="dimmed">{t("account.noRule")}</Text>

@@ -76,3 +76,63 @@ export function useReviewRelease() {
   const queryClient = useQueryClient();
   return useMutation(trpc.accounts.reviewRelease.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() }) }));
 }
+
+// ---------- rule versions (#16) ----------
+
+/** The catalogue, every version, the bands and the latest rescoring (polled while a rescoring runs). */
+export function useRuleVersions() {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.accounts.ruleVersions.queryOptions(), refetchInterval: (q) => (q.state.data?.rescore?.running ? 2_000 : false) });
+}
+
+export function useRuleStats() {
+  const trpc = useTRPC();
+  return useQuery(trpc.accounts.ruleStats.queryOptions());
+}
+
+/** The latest backtest of a version, polled every second while it runs. */
+export function useLatestBacktest(versionId: number | null) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.accounts.ruleLatestBacktest.queryOptions({ versionId: versionId ?? 1 }),
+    enabled: versionId !== null,
+    refetchInterval: (q) => (q.state.data?.running ? 1_000 : false),
+  });
+}
+
+/** Refreshes every accounts query after a rule-version change. */
+function useRefreshAccounts() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: trpc.accounts.pathKey() });
+}
+
+export function useCreateRuleDraft() {
+  const trpc = useTRPC();
+  return useMutation(trpc.accounts.ruleDraft.mutationOptions({ onSuccess: useRefreshAccounts() }));
+}
+
+export function useUpdateRuleDraft() {
+  const trpc = useTRPC();
+  return useMutation(trpc.accounts.ruleUpdateDraft.mutationOptions({ onSuccess: useRefreshAccounts() }));
+}
+
+export function useStartBacktest() {
+  const trpc = useTRPC();
+  return useMutation(trpc.accounts.ruleBacktest.mutationOptions({ onSuccess: useRefreshAccounts() }));
+}
+
+export function useActivateRuleVersion() {
+  const trpc = useTRPC();
+  return useMutation(trpc.accounts.ruleActivate.mutationOptions({ onSuccess: useRefreshAccounts() }));
+}
+
+export function useRollbackRuleVersion() {
+  const trpc = useTRPC();
+  return useMutation(trpc.accounts.ruleRollback.mutationOptions({ onSuccess: useRefreshAccounts() }));
+}
+
+export function useSetScoreBands() {
+  const trpc = useTRPC();
+  return useMutation(trpc.accounts.ruleSetBands.mutationOptions({ onSuccess: useRefreshAccounts() }));
+}

@@ -90,6 +90,10 @@ export const errorsJa: Record<ErrorCode, string> = {
   // shared/accounts/errors.ts
   ACCOUNT_NOT_FOUND: "このウォレットアカウントは見つかりません。何も変更されていません。",
   RESCORE_ALREADY_RUNNING: "再スコアリングがすでに実行中です。終了してからもう一度お試しください。",
+  RULE_VERSION_NOT_FOUND: "そのルールバージョンはありません。",
+  RULE_VERSION_NOT_DRAFT: "変更・有効化できるのは下書きのルールバージョンだけです。そこから新しい下書きを作成してください。",
+  RULE_DRAFT_INVALID: "下書きにスコアリングで使えない設定があります。先に修正してください。",
+  NO_PREVIOUS_RULE_VERSION: "戻れる以前のルールバージョンがありません。",
   // shared/settlement/errors.ts
   REIMBURSEMENT_EXISTS: "この相手によるこの引落しの補填はすでに記録されています。",
   CHARGE_ALREADY_COMPENSATED: "この引落しは当社が補償します（承認済みまたは支払済みの案件）。他者による補填は記録できません。",

@@ -43,8 +43,9 @@ export async function getAccount(db: Queryable, accountId: string) {
     risk_reasons: StoredReason[];
     flagged_at: Date | null;
     scored_at: Date | null;
+    rule_version: number | null;
   }>(db, sql`SELECT id, holder_name, carrier_customer, identity_verified, device_id, ip_address, opened_at, status::text AS status,
-            review_label::text AS review_label, risk_score, risk_reasons, flagged_at, scored_at
+            review_label::text AS review_label, risk_score, risk_reasons, flagged_at, scored_at, rule_version
      FROM wallet_account WHERE id = ${accountId}`);
   const a = accRows[0];
   if (!a) throw new AppError("ACCOUNT_NOT_FOUND", `There is no wallet account ${accountId}.`);
@@ -153,6 +154,8 @@ export async function getAccount(db: Queryable, accountId: string) {
       flagged: a.risk_score >= DEFAULT_FLAG_THRESHOLD,
       flaggedAt: a.flagged_at,
       scoredAt: a.scored_at,
+      /** The rule version that produced the stored score (null: not scored yet, or by a test's own rule table). */
+      ruleVersion: a.scored_at === null ? null : a.rule_version,
     },
     reasons: a.risk_reasons,
     threshold: DEFAULT_FLAG_THRESHOLD,

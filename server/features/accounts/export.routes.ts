@@ -135,7 +135,7 @@ export function accountLine(r: ExportRow): string {
     codes += m[1];
     points += `${m[1]}:${m[2]}`;
   }
-  return `${csvCell(r[0])},${csvCell(r[1])},${r[2]},${codes},${points},${r[4]},${jstFromMs(r[5])},${jstFromMs(r[6])},${r[7]}\r\n`;
+  return `${csvCell(r[0])},${csvCell(r[1])},${r[2]},${codes},${points},${r[4]},${jstFromMs(r[5])},${jstFromMs(r[6])},${r[7]},${r[8]}\r\n`;
 }
 
 /** The filtered accounts set as CSV, in table order. */

@@ -37,13 +37,13 @@ export async function listFlagged(db: Queryable, q: { minScore?: number; since?:
     if (!c) throw new AppError("VALIDATION_FAILED", "The cursor is not one this API gave out; start again without it.", { details: { field: "cursor" } });
     where.push(sql`a.flagged_at <= ${c.flaggedAt} AND (a.flagged_at < ${c.flaggedAt} OR a.id > ${c.id})`);
   }
-  const found = await rows<{ id: string; risk_score: number; risk_reasons: StoredReason[]; flagged_at: Date; status: "ACTIVE" | "FROZEN" }>(db, sql`
-    SELECT a.id, a.risk_score, a.risk_reasons, a.flagged_at, a.status::text AS status FROM wallet_account a
+  const found = await rows<{ id: string; risk_score: number; risk_reasons: StoredReason[]; flagged_at: Date; status: "ACTIVE" | "FROZEN"; rule_version: number | null }>(db, sql`
+    SELECT a.id, a.risk_score, a.risk_reasons, a.flagged_at, a.status::text AS status, a.rule_version FROM wallet_account a
     WHERE ${and(where)} ORDER BY a.flagged_at DESC, a.id ASC LIMIT ${q.limit + 1}`);
   const page = found.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
-    accounts: page.map((r) => ({ accountId: r.id, score: r.risk_score, reasons: r.risk_reasons.map((x) => x.code), flaggedAt: r.flagged_at.toISOString(), status: r.status })),
+    accounts: page.map((r) => ({ accountId: r.id, score: r.risk_score, reasons: r.risk_reasons.map((x) => x.code), flaggedAt: r.flagged_at.toISOString(), status: r.status, ruleVersion: r.rule_version })),
     nextCursor: found.length > q.limit && last ? encode(last.flagged_at, last.id) : null,
   };
 }

@@ -262,15 +262,16 @@ export async function countAccounts(db: Queryable, filters: AccountFilters): Pro
 }
 
 /** The CSV export's columns, in order. */
-export const EXPORT_COLUMNS = ["account_id", "holder_name", "score", "reasons", "reason_points", "status", "review_label", "opened_at", "flagged_at", "first_link_bank", "carrier_customer", "identity_verified"];
+export const EXPORT_COLUMNS = ["account_id", "holder_name", "score", "reasons", "reason_points", "status", "review_label", "opened_at", "flagged_at", "first_link_bank", "carrier_customer", "identity_verified", "rule_version"];
 
 /**
  * One exported account as the cursor returns it (rowMode "array", all text): id, holder name, score,
- * the reasons as jsonb text, "status,label", opened and flagged (epoch ms), "bank,carrier,verified".
+ * the reasons as jsonb text, "status,label", opened and flagged (epoch ms), "bank,carrier,verified",
+ * the rule version of the score ('' when not scored).
  * Few, raw columns on purpose: the database is the bottleneck of a full export, so the per-row
  * formatting happens in Node, on the other core.
  */
-export type ExportRow = [string, string, string, string, string, string, string | null, string];
+export type ExportRow = [string, string, string, string, string, string, string | null, string, string];
 
 /**
  * SQL and parameters of the whole filtered set in table order, for the streamed CSV export. The first
@@ -291,7 +292,8 @@ export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: Sor
       SELECT a.id, a.holder_name, a.risk_score::text, a.risk_reasons::text,
              a.status::text || ',' || coalesce(a.review_label::text, ''),
              (extract(epoch from a.opened_at) * 1000)::bigint::text, (extract(epoch from a.flagged_at) * 1000)::bigint::text,
-             coalesce(${firstBank}, '') || ',' || a.carrier_customer::text || ',' || a.identity_verified::text
+             coalesce(${firstBank}, '') || ',' || a.carrier_customer::text || ',' || a.identity_verified::text,
+             CASE WHEN a.scored_at IS NULL THEN '' ELSE coalesce(a.rule_version::text, '') END
       FROM wallet_account a ${joinFirst}
       ${whereSql(where)}
       ORDER BY ${raw(order.sql)}`;

@@ -12,6 +12,9 @@ import { rescoreStatus, startRescoreAll } from "./rescore-job.ts";
 import { listVictims } from "./victims.ts";
 import { claimNextReview, releaseReview, reviewQueueStats } from "./review-queue.ts";
 import { allBanks } from "../../db/queries/banks.ts";
+import { BacktestIdInput, CreateDraftInput, RollbackInput, SetBandsInput, UpdateDraftInput, VersionActionInput, VersionIdInput } from "../../../shared/accounts/rule-version-schemas.ts";
+import { activateVersion, activeRuleSettings, createDraft, listRuleVersions, rollbackVersion, ruleStats, setBands, updateDraft } from "./rule-versions.ts";
+import { backtestStatus, latestBacktest, startBacktest } from "./rule-backtest.ts";
 
 export const accountsRouter = router({
   list: readProcedure.input(ListAccountsInput).query(({ ctx, input }) => listAccounts(ctx.pool, input)),
@@ -25,12 +28,17 @@ export const accountsRouter = router({
   markLegitimate: staffProcedure.input(AccountActionInput).mutation(({ ctx, input }) => applyAccountAction(ctx.db, ctx.actor, "markLegitimate", input)),
   rescoreAll: staffProcedure.input(RescoreAllInput).mutation(({ ctx, input }) => startRescoreAll(ctx.deps.db, ctx.actor, input.reason)),
   rescoreStatus: staffProcedure.input(z.void()).query(({ ctx }) => rescoreStatus(ctx.deps.db)),
-  rules: staffProcedure.input(z.void()).query(() => ({
-    threshold: DEFAULT_FLAG_THRESHOLD,
-    scoreMax: SCORE_MAX,
-    factsWindowDays: FACTS_WINDOW_DAYS,
-    rules: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, description: r.description, points: r.points, params: { ...r.params } })),
-  })),
+  /** The rules as the active version sets them (points, thresholds, enabled), with the code's descriptions. */
+  rules: staffProcedure.input(z.void()).query(async ({ ctx }) => {
+    const active = await activeRuleSettings(ctx.deps.db.pool);
+    return {
+      threshold: DEFAULT_FLAG_THRESHOLD,
+      scoreMax: SCORE_MAX,
+      factsWindowDays: FACTS_WINDOW_DAYS,
+      version: active.versionId,
+      rules: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, description: r.description, enabled: active.settings[r.code].enabled, points: active.settings[r.code].points, params: { ...active.settings[r.code].params } })),
+    };
+  }),
   /** Banks for the table's bank filter. */
   banks: staffProcedure.input(z.void()).query(({ ctx }) => allBanks(ctx.pool)),
   /** Review queue: take (or keep) the next unreviewed flagged wallet; give it back; the queue's state. */
@@ -38,4 +46,15 @@ export const accountsRouter = router({
   reviewRelease: staffProcedure.input(AccountIdInput).mutation(({ ctx, input }) => releaseReview(ctx.db, ctx.actor, input.accountId)),
   reviewStats: readProcedure.input(z.void()).query(({ ctx }) => reviewQueueStats(ctx.pool)),
   victims: readProcedure.input(VictimsInput).query(({ ctx, input }) => listVictims(ctx.pool, { bank: input.bank })),
+  /** Rule versions (#16): the catalogue and every version, drafts, backtests, activation, rollback, bands, per-rule statistics. */
+  ruleVersions: staffProcedure.input(z.void()).query(({ ctx }) => listRuleVersions(ctx.deps.db)),
+  ruleDraft: staffProcedure.input(CreateDraftInput).mutation(({ ctx, input }) => createDraft(ctx.deps.db, ctx.actor, input)),
+  ruleUpdateDraft: staffProcedure.input(UpdateDraftInput).mutation(({ ctx, input }) => updateDraft(ctx.deps.db, ctx.actor, input)),
+  ruleBacktest: staffProcedure.input(VersionActionInput).mutation(({ ctx, input }) => startBacktest(ctx.deps.db, ctx.actor, input)),
+  ruleBacktestStatus: staffProcedure.input(BacktestIdInput).query(({ ctx, input }) => backtestStatus(ctx.deps.db, input.backtestId)),
+  ruleLatestBacktest: staffProcedure.input(VersionIdInput).query(({ ctx, input }) => latestBacktest(ctx.deps.db, input.versionId)),
+  ruleActivate: staffProcedure.input(VersionActionInput).mutation(({ ctx, input }) => activateVersion(ctx.deps.db, ctx.actor, input)),
+  ruleRollback: staffProcedure.input(RollbackInput).mutation(({ ctx, input }) => rollbackVersion(ctx.deps.db, ctx.actor, input)),
+  ruleSetBands: staffProcedure.input(SetBandsInput).mutation(({ ctx, input }) => setBands(ctx.deps.db, ctx.actor, input)),
+  ruleStats: readProcedure.input(z.void()).query(({ ctx }) => ruleStats(ctx.pool)),
 });

@@ -27,8 +27,8 @@ export interface RescoreAllResult extends RescoreResult {
 }
 
 /** Rescores every account (bulk path): walks wallet_account by id with a keyset, chunk by chunk. */
-export async function rescoreAll(db: Pick<Database, "pool">, opts: RescoreAllOptions = {}): Promise<RescoreAllResult> {
-  const o = resolve(opts);
+export async function rescoreAll(db: Pick<Database, "pool"> & { prisma?: Database["prisma"] }, opts: RescoreAllOptions = {}): Promise<RescoreAllResult> {
+  const o = resolve({ prisma: db.prisma, ...opts });
   const chunkSize = opts.chunkSize ?? RESCORE_CHUNK_SIZE_DEFAULT;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const started = Date.now();

@@ -18,14 +18,17 @@
 // Here: scoring a set of accounts. Also: scoring-bulk.ts (every account), scoring-related.ts (the
 // accounts sharing a device, IP address or bank account), scoring-spikes.ts (after a link spike).
 import type pg from "pg";
-import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, SCORING_RULES, scoreAccount, type Reason, type ScoreResult, type ScoringRule } from "../../../shared/accounts/index.ts";
+import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, scoreAccount, type Reason, type ScoreResult, type ScoringRule } from "../../../shared/accounts/index.ts";
 import { withRingReasons } from "../../../shared/accounts/ring.ts";
+import { bandOutcome } from "../../../shared/accounts/rule-versions.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Database } from "../../db/client.ts";
 import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { inSet, loadFacts, type AccountSet, type SharedCounts } from "./facts.ts";
 import { ownFlagSql, ringReasonsFor, type RingSelf } from "./scoring-ring.ts";
+import { autoFreeze, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
@@ -35,10 +38,13 @@ export interface RescoreOptions {
   now?: Date;
   /** Stored as scored_at / flagged_at. Default: `now`. */
   scoredAt?: Date;
+  /** A rule table to score with instead of the active rule version (tests); stored with rule_version NULL. */
   rules?: readonly ScoringRule[];
   threshold?: number;
   /** Ring points (scoring-ring.ts) on top of the rule table. Default: on. */
   ring?: boolean;
+  /** For the automatic freeze of the score bands (#16): the freeze action path runs through Prisma. */
+  prisma?: PrismaClient;
 }
 
 export interface RescoreResult {
@@ -49,9 +55,9 @@ export interface RescoreResult {
   ownFlagChanged?: string[];
 }
 
-export function resolve(opts: RescoreOptions) {
+export function resolve(opts: RescoreOptions & { prisma?: PrismaClient }) {
   const now = opts.now ?? new Date();
-  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules ?? SCORING_RULES, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true };
+  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true, prisma: opts.prisma };
 }
 
 /** Scores one chunk inside its own transaction on one pooled connection. */
@@ -61,11 +67,18 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
   // thousands of ids cost about a quarter of the chunk's database CPU. Ranges (bulk) plan as usual.
   await client.query(Array.isArray(set) ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan" : "BEGIN");
   try {
-    const locked = await rows<{ id: string; own_flagged: boolean; review_label: string | null }>(
+    const locked = await rows<{ id: string; own_flagged: boolean; review_label: string | null; risk_score: number; scored: boolean; freezable: boolean }>(
       client,
-      sql`SELECT a.id, ${ownFlagSql("a", o.threshold)} AS own_flagged, a.review_label::text AS review_label FROM wallet_account a WHERE ${inSet(set, "a.id")} ORDER BY a.id FOR NO KEY UPDATE`,
+      sql`SELECT a.id, ${ownFlagSql("a", o.threshold)} AS own_flagged, a.review_label::text AS review_label,
+                 a.risk_score, a.scored_at IS NOT NULL AS scored, (a.status = 'ACTIVE' AND a.review_label IS NULL) AS freezable
+          FROM wallet_account a WHERE ${inSet(set, "a.id")} ORDER BY a.id FOR NO KEY UPDATE`,
     );
     const lockedIds = locked.map((r) => r.id);
+    // The active rule version (read after the locks: a chunk waiting behind an activation scores
+    // with the new version) and the score bands; an explicit rule table (tests) has no version.
+    const policy = await scoringPolicy(client);
+    const rules = o.rules ?? policy.rules;
+    const version = o.rules ? null : policy.versionId;
     // A range stays a range (index range scans); a list is narrowed to the accounts that exist.
     const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, shared);
     const outIds: string[] = [];
@@ -77,7 +90,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     for (const row of locked) {
       const f = facts.get(row.id);
       if (!f) continue;
-      const r = scoreAccount(f, o.rules, o.now);
+      const r = scoreAccount(f, rules, o.now);
       own.set(row.id, r);
       const flagged = r.score >= o.threshold;
       if (flagged !== row.own_flagged) ownFlagChanged.push(row.id);
@@ -99,14 +112,26 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       SET risk_score = u.score,
           risk_reasons = u.reasons::jsonb,
           scored_at = ${scoredAt},
-          flagged_at = CASE WHEN a.flagged_at IS NULL AND u.score >= ${threshold} THEN ${scoredAt} ELSE a.flagged_at END
+          flagged_at = CASE WHEN a.flagged_at IS NULL AND u.score >= ${threshold} THEN ${scoredAt} ELSE a.flagged_at END,
+          rule_version = ${version}::int
       FROM unnest(${outIds}::text[], ${scores}::int[], ${reasons}::text[]) AS u(id, score, reasons)
       WHERE a.id = u.id AND a.id = ANY(${outIds}::text[])
         AND (a.scored_at IS NULL OR a.risk_score <> u.score OR a.risk_reasons <> u.reasons::jsonb
+             OR a.rule_version IS DISTINCT FROM ${version}::int
              OR (a.flagged_at IS NULL AND u.score >= ${threshold}))
       RETURNING a.id, u.score, (a.flagged_at = ${scoredAt} AND u.score >= ${threshold}) AS newly_flagged`);
     await enqueueWebhookEvents(client, walletsFlaggedEvents(res.rows, o.scoredAt));
     await client.query("COMMIT");
+    // Score bands: a wallet whose score enters the freeze band (from below it, or first scored) is
+    // frozen through the freeze action, by the system, once; an analyst's unfreeze or label stands.
+    if (policy.bands.autoFreeze && o.prisma) {
+      const before = new Map(locked.map((r) => [r.id, r]));
+      const toFreeze = res.rows.filter((r) => {
+        const b = before.get(r.id);
+        return b !== undefined && b.freezable && (!b.scored || bandOutcome(b.risk_score, policy.bands, o.threshold) !== "FREEZE") && bandOutcome(r.score, policy.bands, o.threshold) === "FREEZE";
+      });
+      if (toFreeze.length > 0) await autoFreeze(o.prisma, toFreeze.map((r) => r.id), policy);
+    }
     return { scored: outIds.length, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length, ownFlagChanged };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
@@ -120,8 +145,8 @@ export function add(a: RescoreResult, b: RescoreResult): RescoreResult {
 }
 
 /** Rescores the given accounts (incremental path), in chunks. Unknown ids are ignored. */
-export async function rescoreAccounts(db: Pick<Database, "pool">, accountIds: readonly string[], opts: RescoreOptions = {}): Promise<RescoreResult> {
-  const o = resolve(opts);
+export async function rescoreAccounts(db: Pick<Database, "pool"> & { prisma?: PrismaClient }, accountIds: readonly string[], opts: RescoreOptions = {}): Promise<RescoreResult> {
+  const o = resolve({ prisma: db.prisma, ...opts });
   const ids = [...new Set(accountIds)].sort();
   let total: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   if (ids.length === 0) return total;
