@@ -128,9 +128,17 @@ describe("suspensions that end", () => {
 
     const endsAt = new Date(startsAt.getTime() + 2 * 86_400_000);
     const reviewAt = new Date(Date.now() + 3_600_000 * 5);
+    // Four eyes (#12): one manager may not give an open-ended suspension an end (ending is lifting).
+    expect(await code(endsAt, reviewAt)).toBe("END_SOONER_NEEDS_SECOND_MANAGER");
+    expect((await t.db.pool.query(`SELECT ends_at, review_at FROM suspension WHERE id = $1`, [sid])).rows[0]).toEqual({ ends_at: null, review_at: null });
+    expect(await code(null, reviewAt)).toBeNull();
+    await t.db.pool.query(`UPDATE suspension SET ends_at = $2 WHERE id = $1`, [sid, new Date(endsAt.getTime() - 3_600_000)]); // as if set when suspending
+    // Later is free; earlier again is not.
     expect(await code(endsAt, reviewAt)).toBeNull();
-    const [audit] = await audits("suspension.setTimes", "0010");
-    expect(audit).toMatchObject({ reason: REASON, after: { suspensionId: sid, endsAt: endsAt.toISOString(), reviewAt: reviewAt.toISOString() } });
+    expect(await code(new Date(endsAt.getTime() - 60_000), reviewAt)).toBe("END_SOONER_NEEDS_SECOND_MANAGER");
+    const setTimes = await audits("suspension.setTimes", "0010");
+    expect(setTimes).toHaveLength(2); // the refusals wrote nothing
+    expect(setTimes[1]).toMatchObject({ reason: REASON, after: { suspensionId: sid, endsAt: endsAt.toISOString(), reviewAt: reviewAt.toISOString() } });
     // Review within 24 h: reminded; the end two days ahead: not yet.
     const att = (await manager.trpc.suspensions.attention.query({ bankCode: "0010" })).rows;
     expect(att.map((r) => r.items)).toEqual([[{ kind: "REVIEW", at: reviewAt, overdue: false }]]);

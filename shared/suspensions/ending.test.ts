@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attentionFor, checkEndTimes, HOUR_MS, isDueToEnd, needsAttention, REMINDER_WINDOW_MS } from "./ending.ts";
+import { attentionFor, checkEndTimes, endChangeWeakensProtection, HOUR_MS, isDueToEnd, needsAttention, REMINDER_WINDOW_MS } from "./ending.ts";
 
 const now = new Date("2026-12-07T03:00:00.000Z");
 const at = (ms: number) => new Date(now.getTime() + ms);
@@ -58,5 +58,20 @@ describe("checkEndTimes", () => {
     expect(checkEndTimes(started, at(0), null, now)).toBe("ENDS_IN_PAST");
     expect(checkEndTimes(started, null, at(0), now)).toBe("REVIEW_IN_PAST");
     expect(checkEndTimes(started, null, at(-1), now)).toBe("REVIEW_IN_PAST");
+  });
+});
+
+describe("endChangeWeakensProtection (four eyes: ending sooner is a lift)", () => {
+  const t = (h: number) => new Date(Date.UTC(2026, 11, 7, h));
+  it("adding an end time, or bringing it forward, weakens protection", () => {
+    expect(endChangeWeakensProtection(null, t(10))).toBe(true);
+    expect(endChangeWeakensProtection(undefined, t(10))).toBe(true);
+    expect(endChangeWeakensProtection(t(10), new Date(t(10).getTime() - 1))).toBe(true);
+  });
+  it("moving it later, keeping it, or clearing it does not", () => {
+    expect(endChangeWeakensProtection(t(10), t(11))).toBe(false);
+    expect(endChangeWeakensProtection(t(10), t(10))).toBe(false);
+    expect(endChangeWeakensProtection(t(10), null)).toBe(false);
+    expect(endChangeWeakensProtection(null, null)).toBe(false);
   });
 });

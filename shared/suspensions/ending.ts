@@ -61,6 +61,17 @@ export const END_TIMES_MESSAGES: Record<EndTimesProblem, string> = {
  * and when a manager edits them). null clears one. An end must be after the start and in the future
  * (an end now is a lift: that takes a second manager); a review date must be in the future.
  */
+/**
+ * Four eyes (#12) on what weakens protection: ending a suspension is lifting it, so once a suspension
+ * exists one manager may not give it an end time it did not have, nor bring its end time forward
+ * (a second manager approves a lift instead). Moving the end later, clearing it, and the review date
+ * are free. An end time chosen when suspending is part of that manager's own suspension.
+ */
+export function endChangeWeakensProtection(before: Date | null | undefined, next: Date | null | undefined): boolean {
+  if (next == null) return false;
+  return before == null || next.getTime() < before.getTime();
+}
+
 export function checkEndTimes(startsAt: Date, endsAt: Date | null | undefined, reviewAt: Date | null | undefined, now: Date): EndTimesProblem | null {
   if (endsAt != null) {
     if (endsAt.getTime() <= now.getTime()) return "ENDS_IN_PAST";

@@ -12,6 +12,7 @@ export const SUSPENSION_ERRORS = {
   GATE_ALREADY_OPEN: { status: 409, message: "This suspension already has a re-verification gate." },
   ENDS_BEFORE_START: { status: 400, message: "The end time must be after the suspension's start." },
   ENDS_IN_PAST: { status: 400, message: "The end time must be in the future (to end a suspension now, lift it)." },
+  END_SOONER_NEEDS_SECOND_MANAGER: { status: 409, message: "Giving a suspension an end time, or bringing its end time forward, ends it sooner: that is a lift, which a second manager approves. Ask for a lift instead, or move the end time later." },
   REVIEW_IN_PAST: { status: 400, message: "The review date must be in the future." },
   AUTH_CHANGE_BEFORE_LAST: { status: 409, message: "The effective date is before the bank's last recorded change: record changes in the order they happened." },
   AUTH_METHOD_UNCHANGED: { status: 409, message: "The bank already uses this authentication." },

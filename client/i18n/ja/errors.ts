@@ -43,6 +43,7 @@ export const errorsJa: Record<ErrorCode, string> = {
   GATE_ALREADY_OPEN: "この停止措置にはすでに再確認ゲートがあります。",
   ENDS_BEFORE_START: "終了日時は停止措置の開始より後にしてください。",
   ENDS_IN_PAST: "終了日時は未来の日時にしてください（今すぐ終えるには解除してください）。",
+  END_SOONER_NEEDS_SECOND_MANAGER: "終了日時を新たに設定したり早めたりすると、停止が早く終わります。これは解除にあたり、2人目のマネージャーの承認が必要です。解除を申請するか、終了日時を遅らせてください。",
   REVIEW_IN_PAST: "見直し日は未来の日時にしてください。",
   AUTH_CHANGE_BEFORE_LAST: "適用日がこの銀行の直近の変更より前です。変更は起きた順に記録してください。",
   AUTH_METHOD_UNCHANGED: "この銀行はすでにこの認証方式です。",

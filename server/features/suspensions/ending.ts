@@ -12,7 +12,7 @@ import { empty, rows, sql } from "../../db/sql.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type Actor, type StaffActor } from "../audit/write-audit.ts";
 import { dbNow, liftNow } from "./suspend.ts";
-import { attentionFor, checkEndTimes, REMINDER_WINDOW_MS, type Attention } from "../../../shared/suspensions/ending.ts";
+import { attentionFor, checkEndTimes, endChangeWeakensProtection, REMINDER_WINDOW_MS, type Attention } from "../../../shared/suspensions/ending.ts";
 import { suspensionError } from "../../../shared/suspensions/errors.ts";
 import type { SetSuspensionTimesInput, SuspensionScope } from "../../../shared/suspensions/schemas.ts";
 
@@ -78,6 +78,7 @@ export async function setSuspensionTimes(db: PrismaClient, actor: StaffActor, in
     const reviewChanged = (input.reviewAt?.getTime() ?? null) !== (before.reviewAt?.getTime() ?? null);
     const problem = checkEndTimes(before.startsAt, endsChanged ? input.endsAt : null, reviewChanged ? input.reviewAt : null, now);
     if (problem) throw suspensionError(problem, undefined, { field: problem === "REVIEW_IN_PAST" ? "reviewAt" : "endsAt" });
+    if (endsChanged && endChangeWeakensProtection(before.endsAt, input.endsAt)) throw suspensionError("END_SOONER_NEEDS_SECOND_MANAGER", undefined, { field: "endsAt" });
     const after = await tx.suspension.update({ where: { id: before.id }, data: { endsAt: input.endsAt, reviewAt: input.reviewAt } });
     await writeAudit(tx, actor, {
       action: "suspension.setTimes",
