@@ -2,6 +2,7 @@
 // event ingestion API is another feature's): fraudulent and honest wallets, their bank links, and
 // charges drawn from victims' bank accounts. Also extra staff, for four-eyes tests.
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import type { PrismaClient } from "../server/generated/prisma/client.ts";
 import { hashPassword } from "../server/features/auth/password.ts";
 import { signInFully, staffClient } from "./helpers/staff.ts";
@@ -57,12 +58,18 @@ export interface VictimAccount {
   holderName: string;
 }
 
+/** A branch of the bank that the Zengin code list knows (the payout file checks it): its first one. */
+export function realBranch(bankCode: string): string {
+  const list = createRequire(import.meta.url)("zengin-code") as Record<string, { branches: Record<string, unknown> }>;
+  return Object.keys(list[bankCode]?.branches ?? {}).sort()[0] ?? "100";
+}
+
 export function victimAccount(bankCode = "0125", holderName = "ヤマダ タロウ"): VictimAccount {
-  return { bankCode, branchCode: "101", accountNumber: accountNumber(), holderName };
+  return { bankCode, branchCode: realBranch(bankCode), accountNumber: accountNumber(), holderName };
 }
 
 /** Links the wallet to the victim's account and charges it; returns the charge ids in order. */
-export async function insertCharges(prisma: PrismaClient, walletId: string, victim: VictimAccount, amountsYen: number[]): Promise<string[]> {
+export async function insertCharges(prisma: PrismaClient, walletId: string, victim: VictimAccount, amountsYen: number[], at?: Date[]): Promise<string[]> {
   const linkId = uniqueId("l");
   await prisma.bankLink.create({
     data: {
@@ -87,7 +94,7 @@ export async function insertCharges(prisma: PrismaClient, walletId: string, vict
       branchCode: victim.branchCode,
       accountNumber: victim.accountNumber,
       amountYen,
-      occurredAt: new Date(Date.UTC(2020, 8, 5, 1, 5 + i)),
+      occurredAt: at?.[i] ?? new Date(Date.UTC(2020, 8, 5, 1, 5 + i)),
     })),
   });
   return ids;

@@ -343,7 +343,7 @@ describe("payout batches", () => {
     const lines = first.csv.split("\r\n");
     expect(lines[0]).toBe("\uFEFFbank_code,branch_code,account_number_masked,account_number,holder_name,amount_yen,case_ids");
     expect(lines).toHaveLength(4); // header, two rows, and the empty string after the final CRLF
-    expect(first.csv).toContain(`0125,101,****${a.victim.accountNumber.slice(-3)},${a.victim.accountNumber},ヤマダ タロウ,12000,${a.caseId}`);
+    expect(first.csv).toContain(`0125,100,****${a.victim.accountNumber.slice(-3)},${a.victim.accountNumber},ヤマダ タロウ,12000,${a.caseId}`);
     expect(first.csv).toContain(`"タナカ ""ハナコ"", 株",8000,${b.caseId}`);
     // The listing shows what each batch contains, masked.
     const listed = (await manager.trpc.compensation.batches.query()).find((x) => x.id === batch.batchId)!;
@@ -398,8 +398,8 @@ describe("finding victims", () => {
     await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: victim.holderName, lines: [{ chargeId: a1, amountYen: 100_000 }], reason: REASON });
 
     const found = await support.trpc.compensation.victimSearch.query({ bankCode: "0125", accountNumber: victim.accountNumber });
-    expect(found.victims.map((v) => v.branchCode).sort()).toEqual(["101", "202"]);
-    const main = found.victims.find((v) => v.branchCode === "101")!;
+    expect(found.victims.map((v) => v.branchCode).sort()).toEqual(["100", "202"]);
+    const main = found.victims.find((v) => v.branchCode === "100")!;
     expect(main).toMatchObject({ holderName: "スズキ イチロウ", chargeCount: 3, takenYen: 180_000, pendingYen: 100_000, paidYen: 0, owedYen: 80_000, otherChargeCount: 1, bankName: expect.any(String) });
     expect(JSON.stringify(found)).not.toContain(victim.accountNumber);
     const narrowed = await support.trpc.compensation.victimSearch.query({ bankCode: "0125", accountNumber: victim.accountNumber, branchCode: "202" });
@@ -413,7 +413,7 @@ describe("finding victims", () => {
 
     const ofWallet = await support.trpc.compensation.victimsOfAccount.query({ accountId: walletA });
     expect(ofWallet.wallet.fraudulent).toBe(true);
-    expect(ofWallet.victims.map((v) => [v.branchCode, v.takenYen]).sort()).toEqual([["101", 150_000], ["202", 9_000]]);
+    expect(ofWallet.victims.map((v) => [v.branchCode, v.takenYen]).sort()).toEqual([["100", 150_000], ["202", 9_000]]);
     // A manager (who may read any account) is told the wallet is not fraudulent.
     const ofHonest = await manager.trpc.compensation.victimsOfAccount.query({ accountId: honest });
     expect(ofHonest).toMatchObject({ wallet: { fraudulent: false }, victims: [] });

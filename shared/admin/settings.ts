@@ -14,6 +14,22 @@ export const SETTING_DEFINITIONS = {
     schema: z.number().int().min(0).max(1),
     defaultValue: 0,
   },
+  // Compensation eligibility (#18), read by server/features/compensation/eligibility.ts.
+  "compensation.eligibility.reportWithinDays": {
+    label: "Compensation: the victim reported at most this many days after noticing the loss",
+    schema: z.number().int().min(1).max(365),
+    defaultValue: 30,
+  },
+  "compensation.eligibility.lossWithinDays": {
+    label: "Compensation: a charge is at most this many days before the victim's report",
+    schema: z.number().int().min(1).max(3650),
+    defaultValue: 90,
+  },
+  "compensation.eligibility.refuseReimbursed": {
+    label: "Compensation: refuse a charge the bank or another party already paid back: 1 = yes, 0 = no",
+    schema: z.number().int().min(0).max(1),
+    defaultValue: 1,
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;

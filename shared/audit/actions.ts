@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = [
   "compensation.markBatchSent",
   "compensation.importBankResult",
   "compensation.payoutFailed",
+  "compensation.overrideRule",
+  "compensation.contact",
   "link.release",
   "link.revoke",
   "proposal.create",

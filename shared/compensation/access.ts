@@ -15,6 +15,9 @@ export const compensationAccess = {
   "compensation.approve": ["SUPPORT", "MANAGER"],
   "compensation.reject": ["SUPPORT", "MANAGER"],
   "compensation.cancel": ["SUPPORT", "MANAGER"],
+  // Eligibility (#18): a manager lifts a rule for one charge; support and managers log contacts.
+  "compensation.overrideRule": ["MANAGER"],
+  "compensation.addContact": ["SUPPORT", "MANAGER"],
   "compensation.approvalQueue": ["MANAGER"],
   "compensation.payableCases": ["MANAGER"],
   "compensation.createPayoutBatch": ["MANAGER"],

@@ -23,6 +23,11 @@ export const COMPENSATION_ERRORS = {
   BANK_RESULT_CONFLICT: { status: 409, message: "The bank result file contradicts lines already settled or failed." },
   ZENGIN_NOT_WRITABLE: { status: 422, message: "A case cannot be written into a Zengin transfer file." },
   WALLET_NOT_FOUND: { status: 404, message: "There is no flagged or confirmed-fraud wallet account with this id." },
+  CHARGE_NOT_ELIGIBLE: { status: 409, message: "An eligibility rule blocks a charge of this case: a manager must override it, with a reason, first." },
+  RULE_NOT_BLOCKING: { status: 409, message: "This rule does not block this charge, so there is nothing to override." },
+  RULE_ALREADY_OVERRIDDEN: { status: 409, message: "A manager already overrode this rule for this charge." },
+  CLAIM_INVALID: { status: 422, message: "The claim's days are not possible." },
+  BANK_BRANCH_UNKNOWN: { status: 422, message: "The bank or branch code is not in the Zengin code list." },
 } as const satisfies ErrorRegistry;
 
 export type CompensationErrorCode = keyof typeof COMPENSATION_ERRORS;

@@ -2,11 +2,12 @@
 // server takes the victim from the charges themselves, so the full account number never has to
 // reach the browser (it appears only in the payout export).
 import { z } from "zod";
-import { text } from "../schema-blocks.ts";
+import { instant, text } from "../schema-blocks.ts";
 import { CaseState, CreateCaseInput, Victim } from "./schemas.ts";
 import { Reason } from "../reason.ts";
 import { BankCode } from "../bank-code.ts";
 import { BankReference } from "./payout-lifecycle.ts";
+import { ClaimChannel, ClaimInput, EligibilityRule } from "./eligibility.ts";
 
 export const CASE_LIST_LIMIT_MAX = 500;
 
@@ -16,6 +17,8 @@ export const CreateCaseRequest = z
     holderName: Victim.shape.holderName,
     lines: CreateCaseInput.shape.lines,
     reason: Reason,
+    /** The claim as support took it (the console always sends one; cases made without one are weighed on the reimbursement rule only). */
+    claim: ClaimInput.optional(),
   })
   .meta({ description: "Request compensation for fraudulent charges; the victim is the bank account the charges drew on" });
 export type CreateCaseRequest = z.infer<typeof CreateCaseRequest>;
@@ -57,3 +60,18 @@ export const ImportBankResultInput = z
   .object({ batchId: z.uuid(), fileText: text().min(1, "The result file is empty").max(1_000_000, "The result file is larger than 1 MB"), reason: Reason })
   .meta({ description: "Import the bank's result file of a sent payout batch: each line settled or failed" });
 export type ImportBankResultInput = z.infer<typeof ImportBankResultInput>;
+
+export const OverrideRuleRequest = z
+  .object({ caseId: z.uuid(), chargeId: text().min(1).max(64), rule: EligibilityRule, reason: Reason })
+  .meta({ description: "A manager overrides one eligibility rule for one charge of a case, with a reason" });
+export type OverrideRuleRequest = z.infer<typeof OverrideRuleRequest>;
+
+export const AddContactInput = z
+  .object({
+    caseId: z.uuid(),
+    contactedAt: instant(),
+    channel: ClaimChannel,
+    note: Reason.meta({ description: "What was said (recorded in the contact log and the audit log)" }),
+  })
+  .meta({ description: "Log a contact with the victim of a case" });
+export type AddContactInput = z.infer<typeof AddContactInput>;

@@ -55,8 +55,8 @@ describe("Zengin 総合振込 file", () => {
     const parsed = parseZenginText(text);
     expect(parsed.header).toEqual({ kind: "21", clientCode: "1234567890", clientName: "ﾌﾗﾂﾄﾞｹﾞ-ﾄ(ｶ", date: "1207", bankCode: "0005", branchCode: "001", accountNumber: "7654321" });
     expect(parsed.transfers).toEqual([
-      { bankCode: "0125", branchCode: "101", accountType: "1", accountNumber: "1234567", holderName: "ﾔﾏﾀﾞ ﾀﾛｳ", amountYen: 48_000, reference: "0000000001" },
-      { bankCode: "9900", branchCode: "002", accountType: "1", accountNumber: "0000001", holderName: "ｽｽﾞｷ ﾊﾅｺ", amountYen: 1_200_000, reference: "0000000002" },
+      { bankCode: "0125", bankName: "", branchCode: "101", branchName: "", accountType: "1", accountNumber: "1234567", holderName: "ﾔﾏﾀﾞ ﾀﾛｳ", amountYen: 48_000, reference: "0000000001" },
+      { bankCode: "9900", bankName: "", branchCode: "002", branchName: "", accountType: "1", accountNumber: "0000001", holderName: "ｽｽﾞｷ ﾊﾅｺ", amountYen: 1_200_000, reference: "0000000002" },
     ]);
     expect(parsed.trailer).toEqual({ count: 2, totalYen: 1_248_000 });
     expect({ count: file.count, totalYen: file.totalYen }).toEqual({ count: 2, totalYen: 1_248_000 });

@@ -180,7 +180,7 @@ export function buildZenginFile(sender: ZenginSender, transfers: readonly Zengin
 
 export interface ParsedZengin {
   header: { kind: string; clientCode: string; clientName: string; date: string; bankCode: string; branchCode: string; accountNumber: string };
-  transfers: Array<{ bankCode: string; branchCode: string; accountType: string; accountNumber: string; holderName: string; amountYen: number; reference: string }>;
+  transfers: Array<{ bankCode: string; bankName: string; branchCode: string; branchName: string; accountType: string; accountNumber: string; holderName: string; amountYen: number; reference: string }>;
   trailer: { count: number; totalYen: number };
 }
 
@@ -197,7 +197,9 @@ export function parseZenginText(text: string): ParsedZengin {
     header: { kind: h.slice(1, 3), clientCode: h.slice(4, 14), clientName: h.slice(14, 54).trimEnd(), date: h.slice(54, 58), bankCode: h.slice(58, 62), branchCode: h.slice(77, 80), accountNumber: h.slice(96, 103) },
     transfers: rest.map((r) => ({
       bankCode: r.slice(1, 5),
+      bankName: r.slice(5, 20).trimEnd(),
       branchCode: r.slice(20, 23),
+      branchName: r.slice(23, 38).trimEnd(),
       accountType: r.slice(42, 43),
       accountNumber: r.slice(43, 50),
       holderName: r.slice(50, 80).trimEnd(),

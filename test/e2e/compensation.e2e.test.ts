@@ -1,7 +1,10 @@
 // Goal: the whole compensation path in a real browser. Support opens a 77 Bank victim from the
-// likely-victims list, the form pre-ticks the unpaid charges and refuses an overpayment, a double
-// click on submit creates one case above the threshold, support cannot approve it, a manager
-// approves it from the approval queue (evidence on the card), puts it into a payout batch and
+// likely-victims list, the form pre-ticks the unpaid charges and refuses an overpayment; support
+// takes the claim (noticed, reported, channel, police report number) and the form shows the charge
+// of 1 May blocked by the 90-day loss window, in words; a double click on submit creates one case
+// above the threshold, support logs a call in the contact log and cannot approve it; a manager
+// overrides the rule for that charge with a reason on the case page (#18), approves it from the
+// approval queue (evidence on the card), puts it into a payout batch and
 // downloads the CSV and the Zengin file (#18); the batch is marked sent, the bank's result fails
 // the line (account closed) and the case is payable again with the reason; the next batch settles
 // it, the victim's outstanding amount becomes zero and the reconciliation page shows no
@@ -41,6 +44,7 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
   let browser: Browser;
   const victim = victimAccount("0125", "ヤマダ タロウ");
   let chargeIds: string[];
+  let oldCharge: string;
   let walletId: string;
 
   beforeAll(async () => {
@@ -57,7 +61,10 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
         { code: "TRANSFER_OUT", points: 23, evidence: "¥108,000 sent to another wallet within 20 minutes" },
       ],
     });
-    chargeIds = await insertCharges(t.db.prisma, walletId, victim, [60_000, 50_000]);
+    chargeIds = await insertCharges(t.db.prisma, walletId, victim, [60_000, 45_000]);
+    // One more, on 1 May (JST): 129 days before the report of 7 September, outside the 90-day window.
+    [oldCharge] = await insertCharges(t.db.prisma, walletId, victim, [5_000], [new Date("2020-05-01T01:00:00Z")]);
+    chargeIds.push(oldCharge);
     await insertCharges(t.db.prisma, walletId, victimAccount("0125", "スズキ ハナコ"), [30_000]);
   });
   afterAll(async () => {
@@ -109,6 +116,20 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     await expect(amount.inputValue()).resolves.toBe("６０，０００");
     await amount.fill("60000");
     await support.getByLabel("Reason").fill("Victim called: two withdrawals on 9/5 they did not make");
+    // The victim's real bank and branch, from the Zengin code list.
+    await expect(support.getByTestId("victim-place").textContent()).resolves.toMatch(/^七十七 \(0125\) · branch .+ \(100\)$/);
+    // The claim (#18): until its days are given the case cannot be created.
+    await support.getByText("Enter the days the victim noticed and reported the loss.").waitFor();
+    await expect(support.getByTestId("submit-case").isDisabled()).resolves.toBe(true);
+    await support.getByLabel("Day the victim noticed the loss").fill("2020-09-06");
+    await support.getByLabel("Day the victim reported it to us").fill("2020-09-07");
+    await support.getByLabel("Police report number").fill("第2020-4711号");
+    // The charge of 1 May is blocked, the rule named in words; the others are not.
+    await support
+      .getByTestId(`blocks-${oldCharge}`)
+      .getByText("Blocked by rule “Loss at most 90 days before the report”: the charge is 129 days before the report of 2020-09-07.")
+      .waitFor();
+    await expect(support.getByTestId(`blocks-${chargeIds[0]}`).count()).resolves.toBe(0);
     await expect(support.getByTestId("submit-case").isEnabled()).resolves.toBe(true);
     await support.screenshot({ path: `${SHOTS}/compensation-new-case.png`, fullPage: true });
 
@@ -117,7 +138,20 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     await support.waitForURL(/\/compensation\/cases\/[0-9a-f-]{36}$/);
     const caseId = support.url().split("/").pop()!;
     expect(await t.db.prisma.compensationCase.count({ where: { accountNumber: victim.accountNumber } })).toBe(1);
-    expect(await t.db.prisma.compensationLine.count({ where: { chargeId: { in: chargeIds } } })).toBe(2);
+    expect(await t.db.prisma.compensationLine.count({ where: { chargeId: { in: chargeIds } } })).toBe(3);
+    const claim = await t.db.prisma.compensationClaim.findUniqueOrThrow({ where: { caseId } });
+    expect([claim.noticedOn.toISOString().slice(0, 10), claim.reportedOn.toISOString().slice(0, 10), claim.channel, claim.policeReportNumber]).toEqual(["2020-09-06", "2020-09-07", "PHONE", "第2020-4711号"]);
+    // The case page names the blocked charge's rule; support has no Override button.
+    const blockRow = support.getByTestId(`block-${oldCharge}-LOSS_WITHIN`);
+    await blockRow.getByText("Loss at most 90 days before the report", { exact: true }).waitFor();
+    await expect(blockRow.getByRole("button", { name: "Override" }).count()).resolves.toBe(0);
+    // Support logs the call with the victim.
+    const log = support.getByTestId("contact-log");
+    await log.getByLabel("What was said").fill("Victim confirmed the three withdrawals; police receipt to follow");
+    await log.getByRole("button", { name: "Add to the log" }).click();
+    const entry = log.getByTestId("contact-entry").filter({ hasText: "Victim confirmed the three withdrawals; police receipt to follow" });
+    await entry.waitFor();
+    await expect(entry.textContent()).resolves.toMatch(/JST · Phone · support@floodgate\.test/);
 
     // Support cannot approve a case this large: no button, and the page says why.
     await support.getByTestId("case-state").filter({ hasText: "Requested" }).first().waitFor();
@@ -134,6 +168,17 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     const manager = await newPage(browser, t.baseUrl);
     await signInThroughUi(manager, "MANAGER");
     await manager.waitForURL("**/overview");
+    // First the blocked charge: the manager overrides the rule for it, with a reason (#18).
+    await manager.goto(`/compensation/cases/${caseId}`);
+    const blockedRow = manager.getByTestId(`block-${oldCharge}-LOSS_WITHIN`);
+    await blockedRow.getByRole("button", { name: "Override" }).click();
+    const od = manager.getByRole("dialog");
+    await od.getByLabel("Reason").fill("Victim was abroad until September; the bank statement shows the May debit");
+    await od.getByRole("button", { name: /^Override “Loss at most 90 days before the report”/ }).click();
+    await blockedRow.getByText(/overridden by manager@floodgate.test/).waitFor();
+    await manager.screenshot({ path: `${SHOTS}/compensation-case-override.png`, fullPage: true });
+    const override = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: caseId, action: "compensation.overrideRule" } });
+    expect(override).toMatchObject({ actorEmail: "manager@floodgate.test", after: { chargeId: oldCharge, rule: "LOSS_WITHIN" } });
     await manager.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Approvals/ }).click();
     await manager.waitForURL("**/compensation/approvals");
     const card = manager.getByTestId("approval-case").filter({ hasText: "¥110,000" });

@@ -13,7 +13,13 @@ import { EmergencyChangeDialog, EmergencyOffer, type AdminEmergency } from "./Em
 import { useSettings, useUpdateSetting } from "./queries.ts";
 
 /** Settings the console knows by key get their label in the reader's language; others keep the server's. */
-const SETTING_LABEL_KEYS = { "compensation.approvalThresholdYen": "approvalThreshold", "auth.secondFactorForAll": "secondFactorForAll" } as const;
+const SETTING_LABEL_KEYS = {
+  "compensation.approvalThresholdYen": "approvalThreshold",
+  "auth.secondFactorForAll": "secondFactorForAll",
+  "compensation.eligibility.reportWithinDays": "reportWithinDays",
+  "compensation.eligibility.lossWithinDays": "lossWithinDays",
+  "compensation.eligibility.refuseReimbursed": "refuseReimbursed",
+} as const;
 function useSettingLabel() {
   const { t } = useTranslation("admin");
   return (key: string, serverLabel: string) => {
@@ -57,6 +63,46 @@ function SettingEditor({ settingKey, label, value }: { settingKey: "compensation
   );
 }
 
+type CountSettingKey = "compensation.eligibility.reportWithinDays" | "compensation.eligibility.lossWithinDays" | "compensation.eligibility.refuseReimbursed";
+const COUNT_SETTINGS: readonly string[] = ["compensation.eligibility.reportWithinDays", "compensation.eligibility.lossWithinDays", "compensation.eligibility.refuseReimbursed"];
+
+/** A whole-number setting (the compensation eligibility rules, #18): its bounds from the server's schema. */
+function CountSettingEditor({ settingKey, label, value }: { settingKey: CountSettingKey; label: string; value: number }) {
+  const { t } = useTranslation("admin");
+  const schema = SETTING_DEFINITIONS[settingKey].schema;
+  const [draft, setDraft] = useState(String(value));
+  const [reason, setReason] = useState("");
+  const update = useUpdateSetting(() => {
+    notifications.show({ color: "green", message: t("settings.saved", { label }) });
+    setReason("");
+  });
+  const parsed = /^\d+$/.test(draft.trim()) ? schema.safeParse(Number(draft.trim())) : null;
+  return (
+    <Card withBorder data-testid={`setting-${settingKey}`}>
+      <Stack gap="xs">
+        <Text fw={500}>{label}</Text>
+        <Text size="sm" c="dimmed">
+          {t("settings.nowCount", { value })}
+        </Text>
+        {update.error && <Alert color="red">{errorMessage(update.error)}</Alert>}
+        <Group align="flex-end">
+          <TextInput
+            label={t("settings.newCount")}
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            error={parsed?.success === false || parsed === null ? t("settings.countRange", { min: schema.minValue, max: schema.maxValue }) : undefined}
+            w={200}
+          />
+          <TextInput label={t("reasonModal.label")} placeholder={t("settings.reasonPlaceholder")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={320} />
+          <Button onClick={() => parsed?.success && update.mutate({ key: settingKey, value: parsed.data, reason })} loading={update.isPending} disabled={!parsed?.success || reason.trim().length < 5}>
+            {t("save")}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
 export function SettingsTab() {
   const { t } = useTranslation("admin");
   const settingLabel = useSettingLabel();
@@ -72,6 +118,8 @@ export function SettingsTab() {
       {settings.data?.map((s) =>
         s.key === "compensation.approvalThresholdYen" ? (
           <SettingEditor key={s.key} settingKey={s.key} label={settingLabel(s.key, s.label)} value={s.value} />
+        ) : COUNT_SETTINGS.includes(s.key) ? (
+          <CountSettingEditor key={s.key} settingKey={s.key as CountSettingKey} label={settingLabel(s.key, s.label)} value={s.value} />
         ) : (
           <SecondFactorSettingEditor key={s.key} label={settingLabel(s.key, s.label)} value={s.value} />
         ),

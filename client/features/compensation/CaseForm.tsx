@@ -19,6 +19,8 @@ import { useSettings } from "../admin/queries.ts";
 import { ChargeLinesEditor, type LineDraft } from "./ChargeLinesEditor.tsx";
 import { VictimLine } from "./parts.tsx";
 import { useCreateCase, useInvalidateCompensation, type Victim } from "./queries.ts";
+import { ClaimFields, EMPTY_CLAIM, PlaceLine, type ClaimDraft } from "./eligibility-parts.tsx";
+import { ClaimInput, evaluateCharge, type RuleBlock } from "../../../shared/compensation/eligibility.ts";
 
 /** A random key for this form; crypto.randomUUID needs a secure context, so fall back to random bytes. */
 function newIdempotencyKey(): string {
@@ -39,6 +41,22 @@ export function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeV
   const amountWords = useAmountWords();
   const [holderName, setHolderName] = useState(victim.holderName ?? "");
   const [reason, setReason] = useState("");
+  // The claim (#18): its days decide which rules block which charge, shown as they are typed.
+  const [claimDraft, setClaimDraft] = useState<ClaimDraft>(EMPTY_CLAIM);
+  const claimReading = ClaimInput.safeParse({ ...claimDraft, policeReportNumber: claimDraft.policeReportNumber });
+  const claimErrors: Partial<Record<keyof ClaimDraft, string>> = {};
+  if (!claimReading.success) {
+    for (const issue of claimReading.error.issues) {
+      const field = issue.path[0] as keyof ClaimDraft;
+      // An empty day is asked for below, not marked as wrong.
+      if ((field === "noticedOn" || field === "reportedOn") && claimDraft[field] === "") continue;
+      claimErrors[field] ??= issue.message;
+    }
+  }
+  const claim = claimReading.success ? claimReading.data : null;
+  const blocksOf: Record<string, RuleBlock[]> = Object.fromEntries(
+    victim.charges.map((c) => [c.chargeId, evaluateCharge(claim, { chargeId: c.chargeId, occurredAt: c.occurredAt, amountYen: c.amountYen, reimbursements: c.reimbursements }, victim.eligibilityConfig)]),
+  );
   // Unpaid fraudulent charges come ticked, for what is still owed on each.
   const [drafts, setDrafts] = useState<Record<string, LineDraft>>(() =>
     Object.fromEntries(victim.charges.map((c) => [c.chargeId, { checked: c.owedYen > 0, amountText: c.owedYen > 0 ? String(c.owedYen) : "" }])),
@@ -70,6 +88,7 @@ export function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeV
     lines.length === 0 && problemCount === 0 ? t("newCase.tickOne") : null,
     problemCount > 0 ? t("newCase.fixAmounts", { count: problemCount }) : null,
     holderName.trim() === "" ? t("newCase.enterHolder") : null,
+    claim === null ? t("claim.enterClaim") : null,
     reason.trim().length < REASON_LENGTH_MIN ? t("newCase.giveReason", { min: REASON_LENGTH_MIN }) : null,
   ].filter((b): b is string => b !== null);
   const existingCaseId = create.error instanceof TRPCClientError ? ((create.error.data as { details?: { caseId?: string } })?.details?.caseId ?? null) : null;
@@ -80,7 +99,8 @@ export function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeV
       onSubmit={(e) => {
         e.preventDefault();
         if (blockers.length > 0) return;
-        createOnce.submit({ idempotencyKey, holderName: holderName.trim(), lines, reason: reason.trim() });
+        if (!claim) return;
+        createOnce.submit({ idempotencyKey, holderName: holderName.trim(), lines, reason: reason.trim(), claim: { ...claimDraft, policeReportNumber: claimDraft.policeReportNumber.trim() || undefined } });
       }}
     >
       <Stack>
@@ -91,6 +111,7 @@ export function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeV
                 {t("newCase.victimLabel")}
               </Text>
               <VictimLine {...victim} />
+              <PlaceLine place={victim.place} />
               <Text size="sm" c="dimmed">
                 {t("newCase.summary", { taken: victim.takenYen, paid: victim.paidYen, pending: victim.pendingYen, owed: victim.owedYen })}
               </Text>
@@ -114,7 +135,9 @@ export function CaseForm({ victim, onChangeVictim }: { victim: Victim; onChangeV
           )}
         </Card>
 
-        <ChargeLinesEditor charges={victim.charges} drafts={drafts} problems={problems} onChange={setDraft} />
+        <ClaimFields claim={claimDraft} onChange={(change) => setClaimDraft((c) => ({ ...c, ...change }))} errors={claimErrors} />
+
+        <ChargeLinesEditor charges={victim.charges} drafts={drafts} problems={problems} blocks={blocksOf} onChange={setDraft} />
 
         <Group align="flex-start" grow>
           <TextInput label={t("newCase.holder")} value={holderName} onChange={(e) => setHolderName(e.currentTarget.value)} description={t("newCase.holderHint")} />

@@ -13,6 +13,7 @@ import { EvidencePanel } from "./EvidencePanel.tsx";
 import { StateBadge, VictimLine } from "./parts.tsx";
 import { useCase } from "./queries.ts";
 import { useBankName } from "../../components/bank-names.ts";
+import { ClaimCard, ContactLogCard, EligibilityCard } from "./eligibility-parts.tsx";
 
 export default function CasePage() {
   const { t } = useTranslation(["compensation", "common"]);
@@ -101,6 +102,13 @@ export default function CasePage() {
           data-testid="case-lines"
         />
       </Card>
+
+      <EligibilityCard c={c} />
+
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <ClaimCard c={c} />
+        <ContactLogCard c={c} />
+      </SimpleGrid>
 
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <VictimCard victim={c.victim} />

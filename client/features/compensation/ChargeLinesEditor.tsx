@@ -6,6 +6,8 @@ import { JstTime, Yen } from "../../components/format.tsx";
 import { AmountInput } from "../../components/AmountInput.tsx";
 import { AccountLink } from "../../components/AccountLink.tsx";
 import type { Victim } from "./queries.ts";
+import { BlockNotes } from "./eligibility-parts.tsx";
+import type { RuleBlock } from "../../../shared/compensation/eligibility.ts";
 
 export interface LineDraft {
   checked: boolean;
@@ -17,11 +19,14 @@ export function ChargeLinesEditor({
   charges,
   drafts,
   problems,
+  blocks,
   onChange: setDraft,
 }: {
   charges: Victim["charges"];
   drafts: Record<string, LineDraft>;
   problems: Record<string, string>;
+  /** Eligibility (#18): the rules that block each charge for the claim being typed. */
+  blocks?: Record<string, RuleBlock[]>;
   onChange: (chargeId: string, change: Partial<LineDraft>) => void;
 }) {
   const { t } = useTranslation(["compensation", "accounts"]);
@@ -57,6 +62,7 @@ export function ChargeLinesEditor({
                 <Text size="xs" c="dimmed">
                   {c.chargeId}
                 </Text>
+                <BlockNotes chargeId={c.chargeId} blocks={blocks?.[c.chargeId] ?? []} />
               </Table.Td>
               <Table.Td>
                 <AccountLink accountId={c.walletId} size="sm" />

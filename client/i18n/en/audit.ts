@@ -93,6 +93,8 @@ export const audit = {
     compensation_markBatchSent: "Payout batch marked sent to the bank",
     compensation_importBankResult: "Bank result file imported",
     compensation_payoutFailed: "Transfer failed: case payable again",
+    compensation_overrideRule: "Eligibility rule overridden for a charge",
+    compensation_contact: "Contact with the victim logged",
     link_release: "Quarantined link released",
     link_revoke: "Quarantined link revoked",
     proposal_create: "Suspension proposed by monitoring",

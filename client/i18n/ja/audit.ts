@@ -94,6 +94,8 @@ export const audit = {
     compensation_markBatchSent: "支払バッチを銀行へ送信済みにした",
     compensation_importBankResult: "銀行の結果ファイルを取り込み",
     compensation_payoutFailed: "振込不能：案件を支払待ちに戻した",
+    compensation_overrideRule: "請求の適格性ルールを解除",
+    compensation_contact: "被害者との連絡を記録",
     link_release: "隔離中の連携を解放",
     link_revoke: "隔離中の連携を取消",
     proposal_create: "監視が停止措置を提案",

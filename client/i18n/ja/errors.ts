@@ -68,6 +68,11 @@ export const errorsJa: Record<ErrorCode, string> = {
   BANK_RESULT_CONFLICT: "銀行の結果ファイルが、すでに完了または不能になった明細と食い違っています。",
   ZENGIN_NOT_WRITABLE: "全銀形式の振込ファイルに書けない案件があります。",
   WALLET_NOT_FOUND: "このIDの要注意または不正確定のウォレットアカウントはありません。",
+  CHARGE_NOT_ELIGIBLE: "この案件の請求に適格性ルールで止められているものがあります。先にマネージャーが理由を付けてルールの適用を解除してください。",
+  RULE_NOT_BLOCKING: "このルールはこの請求を止めていないため、解除するものはありません。",
+  RULE_ALREADY_OVERRIDDEN: "この請求のこのルールは、すでにマネージャーが解除しています。",
+  CLAIM_INVALID: "申告の日付が正しくありません。",
+  BANK_BRANCH_UNKNOWN: "銀行コードまたは支店コードが全銀コード一覧にありません。",
   // shared/approvals/errors.ts
   FOUR_EYES_REQUIRED: "二人目の担当者の承認が必要です。保護を弱める変更は別の担当者に承認を依頼するか緊急手続きを使い、基準額以上の支払は二人の判断を経てください。",
   APPROVER_ROLE_NOT_ALLOWED: "あなたのロールではこの種類の変更を承認できません。",

@@ -21,6 +21,8 @@ import {
 } from "../../../shared/compensation/rules.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { refuseReimbursedCharges } from "../settlement/compensable.ts";
+import { claimInFuture, jstToday } from "../../../shared/compensation/eligibility.ts";
+import { recordClaim } from "./eligibility.ts";
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
@@ -78,7 +80,15 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
   if (!first) throw compensationError("CHARGE_NOT_FOUND", `There is no charge with id ${input.lines[0].chargeId}.`, { chargeId: input.lines[0].chargeId });
   const victim = { bankCode: first.bankCode, branchCode: first.branchCode, accountNumber: first.accountNumber, holderName: input.holderName.trim() };
   const content: CaseRequestContent = { victim, lines: input.lines, reason: input.reason.trim() };
-  const requestHash = sha256Hex(canonicalCaseRequest(content));
+  // The claim is part of the content too (added after the fact: a request without one hashes as before).
+  const claim = input.claim ?? null;
+  const requestHash = sha256Hex(canonicalCaseRequest(content) + (claim ? `\nclaim:${JSON.stringify([claim.noticedOn, claim.reportedOn, claim.channel, claim.policeReportNumber])}` : ""));
+  if (claim) {
+    const future = claimInFuture(claim, jstToday());
+    if (future) {
+      throw compensationError("CLAIM_INVALID", `The day the victim ${future === "noticedOn" ? "noticed the loss" : "reported it"} (${claim[future]}) is after today (${jstToday()}, JST).`, { field: future });
+    }
+  }
 
   // A retry of a request that already succeeded answers at once, without taking any lock.
   const early = await replayOrRefuse(db, input.idempotencyKey, requestHash);
@@ -170,6 +180,7 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
         },
         select: { id: true },
       });
+      if (claim) await recordClaim(tx, actor, created.id, claim);
       await writeAudit(tx, actor, {
         action: "compensation.create",
         targetType: "case",
@@ -180,6 +191,7 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
           totalYen,
           victim: { bankCode: victim.bankCode, branchCode: victim.branchCode, accountNumber: maskAccountNumber(victim.accountNumber), holderName: victim.holderName },
           lines: input.lines,
+          ...(claim ? { claim } : {}),
         },
       });
       return { caseId: created.id, replayed: false };

@@ -13,6 +13,7 @@ import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { approvalThresholdYen, lockVictims, victimCases } from "./service.ts";
 import { approvedCaseCancelledJournal, caseApprovedJournal } from "../../../shared/compensation/ledger.ts";
 import { postJournal } from "./ledger.ts";
+import { assertCasesEligible } from "./eligibility.ts";
 
 type Decision = "approve" | "reject" | "cancel";
 const TARGET_STATE: Record<Decision, CaseState> = { approve: "APPROVED", reject: "REJECTED", cancel: "CANCELLED" };
@@ -71,6 +72,8 @@ export async function decideCase(
         throw compensationError(allowed.code, approvalRefusalWords(allowed, thresholdYen), { victimTotalYen: allowed.victimTotalYen, caseCount: allowed.caseCount, thresholdYen });
       }
       victimTotalYen = victimTotalWith(target, others).totalYen;
+      // Eligibility (#18): a charge blocked by a rule needs a manager's override first.
+      await assertCasesEligible(tx, [row.id]);
     } else if (args.decision === "reject") {
       // Rejecting is the approver's answer too: it takes the same authority as approving this case.
       const allowed = canApprove({ actor, requestedById: row.requested_by_id, totalYen: row.total_yen, thresholdYen });

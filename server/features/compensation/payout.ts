@@ -16,21 +16,14 @@ import type { CreatePayoutBatchInput } from "../../../shared/compensation/schema
 import { approvalThresholdYen, lockVictims } from "./service.ts";
 import { num } from "./sql.ts";
 import { payoutExportedJournal } from "../../../shared/compensation/ledger.ts";
-import { buildZenginFile, toZenginKana, ZenginError, type ZenginTransfer } from "../../../shared/compensation/zengin.ts";
+import { buildZenginFile, ZenginError, type ZenginTransfer } from "../../../shared/compensation/zengin.ts";
+import { bankBranches } from "./zengin-codes.ts";
+import { assertCasesEligible } from "./eligibility.ts";
 import { postJournal } from "./ledger.ts";
 import { zenginSender } from "./zengin-sender.ts";
 
 function sha256Hex(data: string | Uint8Array): string {
   return typeof data === "string" ? createHash("sha256").update(data, "utf8").digest("hex") : createHash("sha256").update(data).digest("hex");
-}
-
-/** A bank's kana name as a Zengin field, or blank when it has none that fits (the field is optional). */
-function zenginSafe(name: string): string {
-  try {
-    return toZenginKana(name).length <= 15 ? name : "";
-  } catch {
-    return "";
-  }
 }
 
 export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, input: CreatePayoutBatchInput) {
@@ -86,6 +79,9 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
         { caseIds: rows.filter((r) => alone.includes(victimKey(r.bank_code, r.branch_code, r.account_number))).map((r) => r.id) },
       );
     }
+    // No case leaves with a charge an eligibility rule blocks and no manager overrode (checked at
+    // approval too: a reimbursement recorded since then blocks it here).
+    await assertCasesEligible(tx, rows.map((r) => r.id));
     const batchId = randomUUID();
     // Stored with millisecond precision, like the column, so the file name never disagrees with it.
     const createdAt = new Date(Math.floor(Date.now()));
@@ -99,27 +95,35 @@ export async function createPayoutBatch(db: PrismaClient, actor: StaffActor, inp
     }));
     const file = buildPayoutCsv(payoutRows, { id: batchId, createdAt });
     // One Zengin data record per case, numbered as its payout line: the bank's result names lines.
-    const bankKana = new Map(
-      (await tx.bank.findMany({ where: { code: { in: [...new Set(rows.map((r) => r.bank_code))] } }, select: { code: true, nameKana: true } })).map((b) => [b.code, b.nameKana ?? ""]),
-    );
-    const transfers: ZenginTransfer[] = rows.map((r, i) => ({
-      bankCode: r.bank_code,
-      bankName: zenginSafe(bankKana.get(r.bank_code) ?? ""),
-      branchCode: r.branch_code,
-      accountNumber: r.account_number,
-      holderName: r.holder_name,
-      amountYen: r.total_yen,
-      reference: String(i + 1),
-    }));
+    // The bank and branch are checked against the Zengin code list, and their kana names come from it.
+    const places = bankBranches(rows.map((r) => ({ bankCode: r.bank_code, branchCode: r.branch_code })));
+    const transfers: ZenginTransfer[] = rows.map((r, i) => {
+      const place = places.get(`${r.bank_code}-${r.branch_code}`)!;
+      return {
+        bankCode: r.bank_code,
+        bankName: place.ok ? place.bankKana : "",
+        branchCode: r.branch_code,
+        branchName: place.ok ? place.branchKana : "",
+        accountNumber: r.account_number,
+        holderName: r.holder_name,
+        amountYen: r.total_yen,
+        reference: String(i + 1),
+      };
+    });
+    const unknownPlace = rows.find((r) => !places.get(`${r.bank_code}-${r.branch_code}`)!.ok);
     // A name the Zengin format cannot carry (kanji, say) leaves the batch with its CSV only, and
     // says why: the batch is not refused, as it was not before the Zengin file existed.
     let zengin: { bytes: Uint8Array } | null = null;
     let zenginError: string | null = null;
     try {
+      if (unknownPlace) {
+        const place = places.get(`${unknownPlace.bank_code}-${unknownPlace.branch_code}`)!;
+        throw new ZenginError(`${place.ok ? "" : place.words} A transfer to it would be returned: check the victim's bank and branch code.`, "bank code");
+      }
       zengin = buildZenginFile(zenginSender(), transfers, createdAt);
     } catch (err) {
       if (!(err instanceof ZenginError)) throw err;
-      const at = rows.find((r) => err.message.includes(`"${r.holder_name}"`));
+      const at = unknownPlace ?? rows.find((r) => err.message.includes(`"${r.holder_name}"`));
       zenginError = `${err.message}${at ? ` (case ${at.id.slice(0, 8)})` : ""}`;
     }
     await tx.payoutBatch.create({

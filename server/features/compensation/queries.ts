@@ -12,6 +12,9 @@ import { approvalThresholdYen, victimCases } from "./service.ts";
 import { num } from "./sql.ts";
 import type { StaffActor } from "../audit/write-audit.ts";
 import { victimView } from "./victims.ts";
+import { casesEligibility, contactLog } from "./eligibility.ts";
+import { bankBranch } from "./zengin-codes.ts";
+import { blockWords, RULE_NAMES } from "../../../shared/compensation/eligibility.ts";
 
 export async function emails(db: PrismaClient, ids: Array<string | null>): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter((id): id is string => !!id))];
@@ -210,7 +213,15 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     bankNames(db, [c.bankCode]),
     walletsByCase(db, [caseId]).then((m) => m.get(caseId) ?? []),
   ]);
-  const [emailOf, sameVictim] = await Promise.all([emails(db, [c.requestedById, c.decidedById]), victimCases(db, c)]);
+  const [emailOf, sameVictim, eligibility, contacts] = await Promise.all([
+    emails(db, [c.requestedById, c.decidedById]),
+    victimCases(db, c),
+    casesEligibility(db, [caseId]).then((m) => m.get(caseId)!),
+    contactLog(db, caseId),
+  ]);
+  const eligibilityOf = new Map(eligibility.lines.map((l) => [l.chargeId, l]));
+  const blocked = eligibility.lines.find((l) => l.unresolved.length > 0);
+  const blockedWords = blocked ? `Charge ${blocked.chargeId} is blocked by the rule "${RULE_NAMES[blocked.unresolved[0].rule]}": a manager must override it first.` : null;
   // Approving looks at the victim's total across cases (#12 defect 1); rejecting at this case alone.
   const approval = canApproveForVictim({ actor, target: c, victimCases: sameVictim, thresholdYen });
   const rejection = canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen });
@@ -243,17 +254,30 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
         paidYen: vc?.paidYen ?? 0,
         pendingYen: vc?.pendingYen ?? 0,
         owedYen: vc?.owedYen ?? 0,
+        /** Eligibility (#18): the rules that block this charge (with words), the managers' overrides, what still blocks it. */
+        blocks: (eligibilityOf.get(l.chargeId)?.blocks ?? []).map((b) => ({ ...b, words: blockWords(b) })),
+        overrides: eligibilityOf.get(l.chargeId)?.overrides ?? [],
+        unresolvedRules: (eligibilityOf.get(l.chargeId)?.unresolved ?? []).map((b) => b.rule),
       };
     }),
+    /** The claim as support took it (null for cases made before claim intake). */
+    claim: eligibility.claim,
+    eligibilityConfig: eligibility.config,
+    contacts,
+    /** The victim's bank and branch in the Zengin code list: real names, or why a transfer would be returned. */
+    place: bankBranch(c.bankCode, c.branchCode),
     wallets,
     victim,
     history: history.map((h) => ({ ...h, id: String(h.id) })),
     /** What the signed-in person may do now (the server checks again on the call). */
     actions: {
-      approve: c.state === "REQUESTED" && approval.ok,
+      approve: c.state === "REQUESTED" && approval.ok && !blocked,
       reject: c.state === "REQUESTED" && rejection.ok,
       cancel: ALLOWED_TRANSITIONS[c.state].includes("CANCELLED"),
-      whyNotApprove: c.state !== "REQUESTED" || approval.ok ? null : approvalRefusalWords(approval, thresholdYen),
+      whyNotApprove: c.state !== "REQUESTED" ? null : !approval.ok ? approvalRefusalWords(approval, thresholdYen) : blockedWords,
+      /** A manager may override a blocking rule until the case is in a payout batch. */
+      overrideRules: actor.role === "MANAGER" && (c.state === "REQUESTED" || (c.state === "APPROVED" && c.payoutBatchId === null)),
+      addContact: actor.role === "SUPPORT" || actor.role === "MANAGER",
     },
   };
 }

@@ -10,6 +10,8 @@ import {
   MarkBatchSentInput,
   ListCasesInput,
   ReportInput,
+  AddContactInput,
+  OverrideRuleRequest,
   VictimSearchInput,
 } from "../../../shared/compensation/inputs.ts";
 import { CreatePayoutBatchInput, TransitionInput } from "../../../shared/compensation/schemas.ts";
@@ -23,12 +25,13 @@ import { createPayoutBatch, downloadBatch, downloadZengin, listBatches } from ".
 import { importBankResult, markBatchSent } from "./payout-results.ts";
 import { reconciliation } from "./reconciliation.ts";
 import { compensationReport } from "./report.ts";
+import { addContact, overrideRule, withEligibilityFacts } from "./eligibility.ts";
 
 export const compensationRouter = router({
   list: staffProcedure.input(ListCasesInput).query(({ ctx, input }) => listCases(ctx.db, ctx.actor, input)),
   get: staffProcedure.input(CaseIdInput).query(({ ctx, input }) => getCase(ctx.db, ctx.actor, input.caseId)),
   victimSearch: staffProcedure.input(VictimSearchInput).query(({ ctx, input }) => searchVictims(ctx.db, input)),
-  victimForCharge: staffProcedure.input(ChargeIdInput).query(({ ctx, input }) => victimForCharge(ctx.db, input.chargeId)),
+  victimForCharge: staffProcedure.input(ChargeIdInput).query(async ({ ctx, input }) => withEligibilityFacts(ctx.db, await victimForCharge(ctx.db, input.chargeId))),
   victimsOfAccount: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => victimsOfAccount(ctx.db, ctx.actor, input.accountId)),
   create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, ctx.actor, input)),
   approve: staffProcedure.input(TransitionInput).mutation(async ({ ctx, input }) => {
@@ -40,6 +43,8 @@ export const compensationRouter = router({
   }),
   reject: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, ctx.actor, { ...input, decision: "reject" })),
   cancel: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, ctx.actor, { ...input, decision: "cancel" })),
+  overrideRule: staffProcedure.input(OverrideRuleRequest).mutation(({ ctx, input }) => overrideRule(ctx.db, ctx.actor, input)),
+  addContact: staffProcedure.input(AddContactInput).mutation(({ ctx, input }) => addContact(ctx.db, ctx.actor, input)),
   approvalQueue: staffProcedure.query(({ ctx }) => approvalQueue(ctx.db, ctx.actor)),
   payableCases: staffProcedure.query(({ ctx }) => payableCases(ctx.db)),
   createPayoutBatch: stepUpProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, ctx.actor, input)),
