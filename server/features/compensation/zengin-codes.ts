@@ -30,6 +30,11 @@ export function findBranch(bankCode: string, branchCode: string): ZenginCodeEntr
   return br ? { code: br.code, name: br.name, kana: br.kana } : null;
 }
 
+/** A bank's branch codes in the list, sorted (empty for a bank the list does not have). */
+export function branchCodesOf(bankCode: string): string[] {
+  return Object.keys(codes()[bankCode]?.branches ?? {}).sort();
+}
+
 /** Whether a bank and branch exist, with their real names and half-width kana. */
 export function bankBranch(bankCode: string, branchCode: string): BankBranchCheck {
   return checkBankBranch(bankCode, branchCode, findBank(bankCode), findBranch(bankCode, branchCode));

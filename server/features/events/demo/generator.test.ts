@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { platformEventSchema, type PlatformEvent } from "../../../../shared/events/schemas.ts";
 import { collectDemo, generateDemo, writeLabels, type DemoLabels, type DemoStats } from "./index.ts";
 import { REFERENCE_BANKS } from "../../reference/banks.ts";
+import { findBranch } from "../../compensation/zengin-codes.ts";
 
 const NOW = "2020-09-08T12:00:00+09:00";
 const SCALE = 0.05;
@@ -62,6 +63,17 @@ describe("demo generator: determinism and contract", () => {
     const run = generateDemo(opts);
     expect(streamHash(run.events)).toBe(streamHash(run.events)); // re-iterable, same result
     expect(streamHash(generateDemo({ ...opts, seed: "t2" }).events)).not.toBe(a);
+  });
+
+  it("gives every linked account a real branch of its bank (the zengin-code list), so a demo victim can be paid by Zengin transfer", () => {
+    let links = 0;
+    for (const e of events) {
+      if (e.type !== "link.registered" && e.type !== "link.changed") continue;
+      const d = e.link;
+      links++;
+      if (!findBranch(d.bankCode, d.branchCode)) throw new Error(`${d.bankCode}-${d.branchCode} is not a branch in the zengin-code list`);
+    }
+    expect(links).toBeGreaterThan(100);
   });
 
   it("emits only events that validate against the ingestion schema", () => {

@@ -10,6 +10,7 @@ import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, toHalfWidthKatakana } from "./names
 import type { HubState } from "./patient.ts";
 import { chance, createRng, int, pick, weighted, type Rng } from "./prng.ts";
 import type { DemoAttackSpec, DemoBank, DemoCalendar, DemoLabels, DemoStats, OtherHolderKind } from "./types.ts";
+import { branchCodesOf } from "../../compensation/zengin-codes.ts";
 
 export const CHARGE_LIMIT_YEN = 100_000;
 export const MONTHLY_CHARGE_LIMIT_YEN = 300_000;
@@ -87,7 +88,7 @@ export class Simulation {
       const n = int(this.rng, 25, 90);
       const set = new Set<string>();
       while (set.size < n) set.add(String(int(this.rng, 1, 999)).padStart(3, "0"));
-      return { code: b.code, name: b.name, authMethod: b.authMethod, branches: [...set].sort() };
+      return { code: b.code, name: b.name, authMethod: b.authMethod, branches: realBranches(b.code, [...set].sort()) };
     });
     this.bankByCode = new Map(this.bankInfos.map((b) => [b.code, b]));
     this.pickBank = weighted(this.bankInfos.map((b, i) => [b, cfg.banks[i].weight ?? 1] as const));
@@ -326,4 +327,16 @@ export class Simulation {
 /** A wallet before it opens: every counter at zero, nothing linked. */
 export function blankWallet(fields: Pick<Wallet, "fraud" | "surname" | "given" | "name" | "profile" | "carrier" | "verified" | "deviceId" | "ipAddress" | "group" | "plannedAccount" | "attack">): Wallet {
   return { id: "", ...fields, link: null, linkedAt: 0, balance: 0, monthKey: 0, monthTotal: 0, monthTotalWithoutBursts: 0, victim: null, plan: [] };
+}
+
+/**
+ * The drawn branch codes moved onto the bank's real branches (the zengin-code list), so a demo
+ * victim's account has a branch a bank would accept in a Zengin transfer file. The draws stay the
+ * same (each maps to the real branch at the same relative place), so the random stream, and every
+ * seed's events apart from branch codes, do not change. A bank missing from the list keeps its draws.
+ */
+function realBranches(bankCode: string, drawn: string[]): string[] {
+  const real = branchCodesOf(bankCode);
+  if (real.length === 0) return drawn;
+  return [...new Set(drawn.map((c) => real[Math.min(real.length - 1, Math.floor(((Number(c) - 1) * real.length) / 999))]))];
 }
