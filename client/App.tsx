@@ -33,6 +33,7 @@ const CasePage = lazy(() => import("./features/compensation/CasePage.tsx"));
 const ApprovalQueuePage = lazy(() => import("./features/compensation/ApprovalQueuePage.tsx"));
 const PayoutBatchesPage = lazy(() => import("./features/compensation/PayoutBatchesPage.tsx"));
 const ReconciliationPage = lazy(() => import("./features/compensation/ReconciliationPage.tsx"));
+const SettlementPage = lazy(() => import("./features/compensation/SettlementPage.tsx"));
 const RegulatorReportPage = lazy(() => import("./features/reports/RegulatorReportPage.tsx"));
 const ApprovalsPage = lazy(() => import("./features/approvals/ApprovalsPage.tsx"));
 const FeedHealthPage = lazy(() => import("./features/feeds/FeedHealthPage.tsx"));
@@ -117,6 +118,8 @@ export function App() {
           <Route path="compensation/approvals" element={<RoleGate page="/compensation/approvals"><ApprovalQueuePage /></RoleGate>} />
           <Route path="compensation/batches" element={<RoleGate page="/compensation/batches"><PayoutBatchesPage /></RoleGate>} />
           <Route path="compensation/reconciliation" element={<RoleGate page="/compensation/reconciliation"><ReconciliationPage /></RoleGate>} />
+          {/* Gated inside: statements for managers and admins, reimbursements for support too (shared/settlement/access.ts). */}
+          <Route path="compensation/settlement" element={<SettlementPage />} />
           <Route path="audit" element={<RoleGate page="/audit"><AuditPage /></RoleGate>} />
           <Route path="admin" element={<RoleGate page="/admin"><AdminPage /></RoleGate>} />
           <Route path="approvals" element={<RoleGate page="/approvals"><ApprovalsPage /></RoleGate>} />

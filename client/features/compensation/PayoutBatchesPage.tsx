@@ -7,7 +7,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { Accordion, Alert, Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconDownload, IconFileDollar, IconScale, IconSend, IconUpload } from "@tabler/icons-react";
+import { IconBuildingBank, IconDownload, IconFileDollar, IconScale, IconSend, IconUpload } from "@tabler/icons-react";
 import { useCreatePayoutBatch, useFetchPayoutFile, useFetchZenginFile, useImportBankResult, useMarkBatchSent, usePayableCases, usePayoutBatches } from "./queries.ts";
 import { useUrlParams } from "../../components/url-params.ts";
 import { errorMessage } from "../../lib/errors.ts";
@@ -95,9 +95,14 @@ export default function PayoutBatchesPage() {
       <div>
         <Group justify="space-between">
           <Title order={2}>{t("payouts.title")}</Title>
-          <Button component={Link} to="/compensation/reconciliation" variant="light" leftSection={<IconScale size={16} />}>
-            {t("payouts.reconciliation")}
-          </Button>
+          <Group gap="xs">
+            <Button component={Link} to="/compensation/reconciliation" variant="light" leftSection={<IconScale size={16} />}>
+              {t("payouts.reconciliation")}
+            </Button>
+            <Button component={Link} to="/compensation/settlement" variant="light" leftSection={<IconBuildingBank size={16} />}>
+              {t("settlement.link")}
+            </Button>
+          </Group>
         </Group>
         <Text c="dimmed" size="sm">
           {t("payouts.subtitle")}

@@ -1,0 +1,103 @@
+// Goal (#18): bank settlement in the browser. A manager opens the settlement page from the payouts
+// page's sub-navigation, chooses The 77 Bank (0125) in the address, sets its cost-sharing agreement
+// (the bank bears 40% from today) with a reason, records the bank's own reimbursement of a victim's
+// charge, and sees the statement change (we owe the bank our 60% of it, with the entry behind the
+// figure); a second reimbursement of the same charge by the bank is refused in words in the dialog,
+// and nothing more is recorded. Support, who records reimbursements but does not read statements,
+// sees the form and not the figures. Method: built SPA on a real server on its own database,
+// headless Chromium; screenshot in test-results/.
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
+import { accountNumber, insertCharges, insertWallet } from "../compensation-fixtures.ts";
+
+const SHOTS = "test-results";
+const BANK = "0125";
+
+describe.runIf(browserTestsEnabled)("bank settlement in the browser", () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestApp({ serveClient: true });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("a manager sets 0125's agreement, records the bank's reimbursement, sees the statement change, and a second one is refused", async () => {
+    // A wallet drained a 77 Bank customer in two charges (the branch is written out: the statement
+    // does not need the Zengin list).
+    const walletId = await insertWallet(t.db.prisma);
+    const victim = { bankCode: BANK, branchCode: "100", accountNumber: accountNumber(), holderName: "ヤマダ タロウ" };
+    const [charge] = await insertCharges(t.db.prisma, walletId, victim, [12_000, 8_000]);
+
+    const page = await newPage(browser, t.baseUrl);
+    await signInThroughUi(page, "MANAGER", "/compensation/batches");
+    await page.getByRole("link", { name: "Bank settlement" }).click();
+    await page.waitForURL("**/compensation/settlement");
+    await page.getByTestId("settlement-no-bank").waitFor();
+    await page.getByTestId("settlement-bank").fill(BANK);
+    await page.getByTestId("settlement-show").click();
+    await page.waitForURL(`**/compensation/settlement?bank=${BANK}`);
+    await page.getByTestId("statement-empty").waitFor();
+    expect(await page.getByTestId("statement-we-owe").innerText()).toContain("¥0");
+    await page.getByTestId("agreements-empty").waitFor();
+
+    // The agreement: the bank bears 40% from today (JST).
+    await page.getByTestId("open-agreement").click();
+    const agreement = page.getByRole("dialog");
+    await agreement.getByLabel("Share the bank bears").fill("40");
+    await agreement.getByText("We bear 60%.").waitFor();
+    await agreement.getByLabel("Reason").fill("Cost-sharing agreed with The 77 Bank on the December call");
+    await agreement.getByRole("button", { name: "Save agreement" }).click();
+    await agreement.waitFor({ state: "detached" });
+    const agreements = page.getByTestId("agreements");
+    await agreements.waitFor();
+    expect(await agreements.innerText()).toMatch(/40%\s+60%/);
+
+    // The bank reimbursed its customer the whole ¥12,000 charge itself: we owe it our 60%, ¥7,200.
+    await page.getByTestId("open-reimbursement").click();
+    const reimb = page.getByRole("dialog");
+    await reimb.getByLabel("Charge id").fill(charge);
+    await reimb.getByLabel("Amount (yen)").fill("12,000");
+    await reimb.getByLabel("Reference").fill("77B-REFUND-0001");
+    await reimb.getByLabel("Reason").fill("The bank's letter says it refunded the customer itself");
+    await reimb.getByRole("button", { name: "Record a reimbursement" }).click();
+    await reimb.waitFor({ state: "detached" });
+    await expect.poll(() => page.getByTestId("statement-we-owe").innerText()).toContain("¥7,200");
+    expect(await page.getByTestId("statement-net").innerText()).toMatch(/we owe it[\s\S]*¥7,200/);
+    const items = page.getByTestId("statement-items");
+    expect(await items.innerText()).toContain(`Charge ${charge}`);
+    expect(await items.innerText()).toContain("77B-REFUND-0001");
+    expect(await items.innerText()).toContain("Our share of its own reimbursement");
+
+    // The same charge again: refused in words, nothing recorded.
+    await page.getByTestId("open-reimbursement").click();
+    const again = page.getByRole("dialog");
+    await again.getByLabel("Charge id").fill(charge);
+    await again.getByLabel("Amount (yen)").fill("1000");
+    await again.getByLabel("Reference").fill("77B-REFUND-0002");
+    await again.getByLabel("Reason").fill("A second letter from the bank about the same charge");
+    await again.getByRole("button", { name: "Record a reimbursement" }).click();
+    await again.getByText("already has a reimbursement by the bank recorded").waitFor();
+    await page.screenshot({ path: `${SHOTS}/settlement-refused.png`, fullPage: true });
+    await again.getByRole("button", { name: "Back" }).click();
+    await page.screenshot({ path: `${SHOTS}/settlement-statement.png`, fullPage: true });
+    expect(await t.db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM charge_reimbursement WHERE charge_id = $1`, charge)).toEqual([{ n: 1n }]);
+    expect(await page.getByTestId("statement-we-owe").innerText()).toContain("¥7,200");
+    expect(await t.db.prisma.auditEvent.count({ where: { action: { in: ["settlement.setCostShare", "settlement.recordReimbursement"] }, actorRole: "MANAGER" } })).toBe(2);
+
+    // Support records reimbursements but does not read statements.
+    const support = await newPage(browser, t.baseUrl);
+    await signInThroughUi(support, "SUPPORT", `/compensation/settlement?bank=${BANK}`);
+    await support.getByTestId("open-reimbursement").waitFor();
+    expect(await support.getByTestId("statement-we-owe").count()).toBe(0);
+    expect(await support.getByTestId("open-agreement").count()).toBe(0);
+  });
+});
