@@ -3,7 +3,8 @@
 // (the bank bears 40% from today) with a reason, records the bank's own reimbursement of a victim's
 // charge, and sees the statement change (we owe the bank our 60% of it, with the entry behind the
 // figure); a second reimbursement of the same charge by the bank is refused in words in the dialog,
-// and nothing more is recorded. Support, who records reimbursements but does not read statements,
+// and nothing more is recorded; a payment by the bank beyond what it owes is refused in words, in
+// English and in Japanese. Support, who records reimbursements but does not read statements,
 // sees the form and not the figures. Method: built SPA on a real server on its own database,
 // headless Chromium; screenshot in test-results/.
 import { mkdirSync } from "node:fs";
@@ -93,11 +94,34 @@ describe.runIf(browserTestsEnabled)("bank settlement in the browser", () => {
     expect(await page.getByTestId("statement-we-owe").innerText()).toContain("¥7,200");
     expect(await t.db.prisma.auditEvent.count({ where: { action: { in: ["settlement.setCostShare", "settlement.recordReimbursement"] }, actorRole: "MANAGER" } })).toBe(2);
 
+    // The bank owes us nothing yet (no paid compensation shared): a payment is refused in words,
+    // in English and, after switching the console to Japanese, in Japanese.
+    await page.getByTestId("open-payment").click();
+    const pay = page.getByRole("dialog");
+    await pay.getByLabel("Amount (yen)").fill("1000");
+    await pay.getByLabel("Reference").fill("77B-TRANSFER-1");
+    await pay.getByLabel("Reason").fill("The bank's transfer of its share arrived today");
+    await pay.getByRole("button", { name: "Record its payment" }).click();
+    await pay.getByText("Bank 0125 owes us ¥0").waitFor();
+    await pay.getByRole("button", { name: "Back" }).click();
+    await pay.waitFor({ state: "detached" });
+    await page.getByTestId("language-switch").getByText("日本語").click();
+    await expect.poll(() => page.getByTestId("settlement-bank-name").innerText()).toMatch(/^0125 .+ の精算明細$/);
+    await page.getByTestId("open-payment").click();
+    const payJa = page.getByRole("dialog");
+    await payJa.getByLabel("金額（円）").fill("1000");
+    await payJa.getByLabel("参照番号").fill("77B-TRANSFER-1");
+    await payJa.getByLabel("理由").fill("本日、銀行から負担分の振込がありました");
+    await payJa.getByRole("button", { name: "銀行からの入金を記録" }).click();
+    await payJa.getByText("銀行が当社に負う額を超える入金になります。").waitFor();
+    await page.screenshot({ path: `${SHOTS}/settlement-payment-refused-ja.png`, fullPage: true });
+    expect(await t.db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM bank_payment WHERE bank_code = $1`, BANK)).toEqual([{ n: 0n }]);
+
     // Support records reimbursements but does not read statements.
     const support = await newPage(browser, t.baseUrl);
     await signInThroughUi(support, "SUPPORT", `/compensation/settlement?bank=${BANK}`);
     await support.getByTestId("open-reimbursement").waitFor();
     expect(await support.getByTestId("statement-we-owe").count()).toBe(0);
     expect(await support.getByTestId("open-agreement").count()).toBe(0);
-  });
+  }, 90_000);
 });
