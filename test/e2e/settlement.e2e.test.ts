@@ -5,7 +5,7 @@
 // figure); a second reimbursement of the same charge by the bank is refused in words in the dialog,
 // and nothing more is recorded; a payment by the bank beyond what it owes is refused in words, in
 // English and in Japanese. Support, who records reimbursements but does not read statements,
-// sees the form and not the figures. Method: built SPA on a real server on its own database,
+// reaches the page from the compensation queue and sees the form and not the figures. Method: built SPA on a real server on its own database,
 // headless Chromium; screenshot in test-results/.
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,7 +119,12 @@ describe.runIf(browserTestsEnabled)("bank settlement in the browser", () => {
 
     // Support records reimbursements but does not read statements.
     const support = await newPage(browser, t.baseUrl);
-    await signInThroughUi(support, "SUPPORT", `/compensation/settlement?bank=${BANK}`);
+    await signInThroughUi(support, "SUPPORT", "/compensation");
+    await support.getByRole("link", { name: "Bank settlement" }).click();
+    await support.waitForURL("**/compensation/settlement");
+    await support.getByTestId("settlement-bank").fill(BANK);
+    await support.getByTestId("settlement-show").click();
+    await support.waitForURL(`**/compensation/settlement?bank=${BANK}`);
     await support.getByTestId("open-reimbursement").waitFor();
     expect(await support.getByTestId("statement-we-owe").count()).toBe(0);
     expect(await support.getByTestId("open-agreement").count()).toBe(0);

@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import { Link } from "react-router";
 import { Anchor, Badge, Button, Group, Pagination, SegmentedControl, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
-import { IconPlus } from "@tabler/icons-react";
+import { IconBuildingBank, IconPlus } from "@tabler/icons-react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useCaseList, type CaseRow } from "./queries.ts";
 import { DataTable, useDataTable } from "../../components/DataTable.tsx";
@@ -30,6 +30,10 @@ export default function CompensationQueuePage() {
   const mine = params.get("mine") === "1";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const canCreate = useCan("compensation.create");
+  // Support records reimbursements there, managers and admins read the banks' statements (#18).
+  const canReimburse = useCan("settlement.recordReimbursement");
+  const canReadStatements = useCan("settlement.statement");
+  const canSettle = canReimburse || canReadStatements;
   const canSeeVictims = useCan("accounts.victims");
 
   const input = { states: state ? [state] : undefined, bankCode, mine: mine || undefined, limit: PAGE_ROWS, offset: (page - 1) * PAGE_ROWS };
@@ -94,11 +98,18 @@ export default function CompensationQueuePage() {
             )}
           </Text>
         </div>
-        {canCreate && (
-          <Button component={Link} to="/compensation/new" leftSection={<IconPlus size={16} />}>
-            {t("queue.newCase")}
-          </Button>
-        )}
+        <Group gap="xs">
+          {canSettle && (
+            <Button component={Link} to="/compensation/settlement" variant="light" leftSection={<IconBuildingBank size={16} />}>
+              {t("settlement.link")}
+            </Button>
+          )}
+          {canCreate && (
+            <Button component={Link} to="/compensation/new" leftSection={<IconPlus size={16} />}>
+              {t("queue.newCase")}
+            </Button>
+          )}
+        </Group>
       </Group>
 
       <Group align="flex-end" gap="md">
