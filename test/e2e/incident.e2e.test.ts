@@ -191,13 +191,13 @@ describe.runIf(browserTestsEnabled)("acting where the incident is", () => {
     await page.context().close();
   }, 120_000);
 
-  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes", "Administration", "Webhooks"];
+  const NAV = ["Overview", "Accounts", "Suspensions", "Quarantine", "Bank register", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes", "Administration", "Webhooks", "Regulator report"];
   // acknowledge: "Acknowledge…" on the bank's open alarm; freeze: the account actions (null: no account page).
   const cases: Array<{ role: Role; nav: string[]; forbidden: string; suspend: boolean; acknowledge: boolean; accountLinks: boolean; compensate: boolean | null; freeze: boolean | null }> = [
-    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Audit log", "Feed health"], forbidden: "/compensation", suspend: false, acknowledge: true, accountLinks: true, compensate: false, freeze: true },
-    { role: "SUPPORT", nav: ["Overview", "Suspensions", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, acknowledge: false, accountLinks: false, compensate: null, freeze: null },
-    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes"], forbidden: "/admin", suspend: true, acknowledge: true, accountLinks: true, compensate: true, freeze: true },
-    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Compensation", "Audit log", "Feed health", "Four eyes", "Administration", "Webhooks"], forbidden: "/compensation/approvals", suspend: false, acknowledge: false, accountLinks: true, compensate: false, freeze: false },
+    { role: "ANALYST", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Bank register", "Audit log", "Feed health", "Regulator report"], forbidden: "/compensation", suspend: false, acknowledge: true, accountLinks: true, compensate: false, freeze: true },
+    { role: "SUPPORT", nav: ["Overview", "Suspensions", "Bank register", "Compensation", "Audit log"], forbidden: "/accounts", suspend: false, acknowledge: false, accountLinks: false, compensate: null, freeze: null },
+    { role: "MANAGER", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Bank register", "Compensation", "Approvals", "Payouts", "Audit log", "Feed health", "Four eyes", "Regulator report"], forbidden: "/admin", suspend: true, acknowledge: true, accountLinks: true, compensate: true, freeze: true },
+    { role: "ADMIN", nav: ["Overview", "Accounts", "Suspensions", "Quarantine", "Bank register", "Compensation", "Audit log", "Feed health", "Four eyes", "Administration", "Webhooks"], forbidden: "/compensation/approvals", suspend: false, acknowledge: false, accountLinks: true, compensate: false, freeze: false },
   ];
 
   for (const c of cases) {
