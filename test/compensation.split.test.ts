@@ -151,7 +151,7 @@ describe("payout batch: the last check before money leaves", () => {
     const other = await approvedAlone([5_000]);
     const refused = await failure(manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [...ids, ...other.ids], reason: "Payout run" }));
     expect(refused).toMatchObject({ code: "FOUR_EYES_REQUIRED", httpStatus: 409 });
-    expect(refused.message).toContain(`0125-101 ****${s.victim.accountNumber.slice(-3)}`);
+    expect(refused.message).toContain(`0125-100 ****${s.victim.accountNumber.slice(-3)}`);
     expect(await t.db.prisma.compensationCase.count({ where: { id: { in: [...ids, ...other.ids] }, state: "PAID" } })).toBe(0);
     expect(await t.db.prisma.payoutBatch.count({ where: { fileCsv: { contains: ids[0] } } })).toBe(0);
   });
