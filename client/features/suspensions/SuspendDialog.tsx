@@ -148,9 +148,11 @@ function SuspendForm({ bankCodes, onClose, onSuspended }: SuspendDialogProps) {
             ? t("dialog.doneQuarantined", { banks: result.suspensions.map((s) => bankName(s.bankCode, s.bankName)).join(", "), count: quarantined })
             : t("dialog.done", { banks: result.suspensions.map((s) => bankName(s.bankCode, s.bankName)).join(", ") }),
         });
-        // The banner, the bank page's header and the overview show the new state at once.
+        // The banner, the bank page's header and the overview show the new state at once. Not this
+        // dialog's own preview: asked again now it would answer "already suspended" beside the success.
+        const previewPath = JSON.stringify(trpc.suspensions.preview.pathKey()[0]);
         await Promise.all([
-          queryClient.invalidateQueries({ queryKey: trpc.suspensions.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.suspensions.pathKey(), predicate: (q) => JSON.stringify(q.queryKey[0]) !== previewPath }),
           queryClient.invalidateQueries({ queryKey: trpc.volume.pathKey() }),
         ]);
         onSuspended?.();
