@@ -12,6 +12,10 @@ import { fraudScenario, key } from "./compensation-fixtures.ts";
 import { createPayoutBatch } from "../server/features/compensation/payout.ts";
 import { importBankResult, markBatchSent } from "../server/features/compensation/payout-results.ts";
 import { readZip } from "../server/lib/zip.ts";
+import { insertCharges, insertWallet, victimAccount } from "./compensation-fixtures.ts";
+import { setSuspensionTimes } from "../server/features/suspensions/ending.ts";
+import { applyLift } from "../server/features/suspensions/suspend.ts";
+import { withTransaction } from "../server/db/transaction.ts";
 
 let t: TestApp;
 type Agent = Awaited<ReturnType<typeof signedInAs>>;
@@ -115,5 +119,62 @@ describe("partner-bank evidence pack", () => {
     const audit = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "reports.evidencePack", targetId: BANK } });
     expect(audit).toMatchObject({ actorRole: "MANAGER", targetType: "bank" });
     expect((audit.after as { sha256: string }).sha256).toBe(pack.sha256);
+  });
+});
+
+describe("regulator report as of a time (#18)", () => {
+  // Bank 0005, its own data: a label, a payment and a suspension each changed after T must leave the
+  // report as of T as it was, and show in the report as of now.
+  const B = "0005";
+  it("is not rewritten by a label, a payment or a suspension changed after the time", async () => {
+    const m = await t.db.prisma.staffUser.findFirstOrThrow({ where: { email: manager.user.email } });
+    const actor = { id: m.id, email: m.email, role: m.role };
+    const cleared = await insertWallet(t.db.prisma, { riskScore: 85 }); // flagged, to be marked legitimate after T
+    await insertCharges(t.db.prisma, cleared, victimAccount(B), [10_000]);
+    const confirmed = await insertWallet(t.db.prisma, { riskScore: 10 }); // not flagged, to be confirmed after T
+    await insertCharges(t.db.prisma, confirmed, victimAccount(B), [7_000]);
+    const paid = await fraudScenario(t.db.prisma, [30_000], { bankCode: B });
+    const { caseId } = await support.trpc.compensation.create.mutate({
+      idempotencyKey: key(),
+      holderName: paid.victim.holderName,
+      lines: [{ chargeId: paid.chargeIds[0], amountYen: 30_000 }],
+      reason: "Victim reported a withdrawal they did not make",
+    });
+    await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
+    const { batchId } = await createPayoutBatch(t.db.prisma, actor, { caseIds: [caseId], reason: "Payout run" });
+    await markBatchSent(t.db.prisma, actor, { batchId, bankReference: "REF-ASOF-1", reason: "Bank accepted the file" });
+    const plannedEnd = new Date("2027-03-01T00:00:00Z");
+    const suspension = await t.db.prisma.suspension.create({
+      data: { id: randomUUID(), bankCode: B, scopes: ["REGISTRATION"], startsAt: new Date("2026-12-01T00:00:00Z"), cutoffAt: new Date("2026-12-01T00:00:00Z"), quarantine: false, reason: "Spike of registrations", createdById: m.id, endsAt: plannedEnd },
+    });
+    await pause();
+    const T = new Date();
+    await pause();
+
+    const atT = { takenYen: 40_000, chargeCount: 2, caseCount: 1, compensatedYen: 0, pendingYen: 30_000, outstandingYen: 10_000 };
+    const measureAtT = { scopes: ["REGISTRATION"], endsAt: plannedEnd, status: "ACTIVE" };
+    const rowAt = async (asOf?: Date) => (await analyst.trpc.reports.regulator.query(asOf ? { asOf } : undefined)).banks.find((b) => b.bankCode === B);
+    expect(await rowAt(T)).toMatchObject({ ...atT, measures: [expect.objectContaining(measureAtT)] });
+
+    // After T: the labels change, the transfer settles, the end moves and then the suspension is lifted.
+    await analyst.trpc.accounts.markLegitimate.mutate({ accountIds: [cleared], reason: "The holder proved the link was theirs" });
+    await analyst.trpc.accounts.markConfirmedFraud.mutate({ accountIds: [confirmed], reason: "Same device as a known ring" });
+    await importBankResult(t.db.prisma, actor, { batchId, fileText: "line,amount_yen,result,reason\n1,30000,SETTLED,", reason: "Bank result file" });
+    await setSuspensionTimes(t.db.prisma, actor, { suspensionId: suspension.id, endsAt: new Date("2027-04-01T00:00:00Z"), reviewAt: null, reason: "Extended after the review" });
+    await withTransaction(t.db.prisma, (tx) => applyLift(tx, actor, { suspensionId: suspension.id, reason: "Bank fixed its page", liftedById: m.id, changeRequestId: randomUUID(), emergency: true }));
+    await pause();
+
+    expect(await rowAt(T)).toMatchObject({ ...atT, measures: [expect.objectContaining(measureAtT)] });
+    const now = await rowAt();
+    expect(now).toMatchObject({ takenYen: 37_000, chargeCount: 2, caseCount: 1, compensatedYen: 30_000, pendingYen: 0, outstandingYen: 7_000 });
+    expect(now!.measures).toEqual([expect.objectContaining({ scopes: ["REGISTRATION"], status: "ENDED" })]);
+    expect(now!.measures[0].endsAt!.getTime()).toBeLessThan(plannedEnd.getTime()); // the lift's time
+    // The labels' history was written by the database, with the label each change replaced.
+    const history = await t.db.prisma.walletLabelChange.findMany({ where: { accountId: { in: [cleared, confirmed] } }, orderBy: { id: "asc" } });
+    expect(history.map((h) => [h.accountId, h.labelBefore, h.labelAfter])).toEqual([
+      [cleared, null, "LEGITIMATE"],
+      [confirmed, null, "CONFIRMED_FRAUD"],
+    ]);
+    expect(history[0].changedAt.getTime()).toBeGreaterThan(T.getTime());
   });
 });

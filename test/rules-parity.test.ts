@@ -11,10 +11,10 @@ import type pg from "pg";
 import { createTestDatabase } from "./helpers/db.ts";
 import type { Database } from "../server/db/client.ts";
 import { query, rows, sql } from "../server/db/sql.ts";
-import { fraudulentWalletSql, jstDayStartSql, jstMonthStartSql, quarantineMatchSql, suspensionStateSql } from "../server/db/rules-sql.ts";
+import { fraudulentWalletAsOfSql, fraudulentWalletSql, jstDayStartSql, jstMonthStartSql, quarantineMatchSql, suspensionStateSql } from "../server/db/rules-sql.ts";
 import { jstDayStart, jstMonthStart } from "../shared/suspensions/charge-policy.ts";
 import { isSuspensionActive, quarantinesLink, suspensionState, type LinkStatus } from "../shared/suspensions/rules.ts";
-import { DEFAULT_FLAG_THRESHOLD, isFraudulentWallet, type ReviewLabel } from "../shared/compensation/fraud.ts";
+import { DEFAULT_FLAG_THRESHOLD, isFraudulentWallet, isFraudulentWalletAsOf, type ReviewLabel } from "../shared/compensation/fraud.ts";
 
 let t: { db: Database; drop(): Promise<void> };
 let client: pg.PoolClient;
@@ -147,6 +147,43 @@ describe("rules parity: SQL twins agree with the pure rules", () => {
             const c = cases[r.case_no];
             expect({ case: c, sql: r.fraudulent }).toEqual({ case: c, sql: isFraudulentWallet(c, threshold) });
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("fraudulent wallet as of a time (isFraudulentWalletAsOf ⇔ fraudulentWalletAsOfSql over wallet_label_change), never NULL", async () => {
+    const label = fc.constantFrom<ReviewLabel | null>(null, "CONFIRMED_FRAUD", "LEGITIMATE");
+    const caseArb = fc.record({
+      riskScore: fc.integer({ min: DEFAULT_FLAG_THRESHOLD - 2, max: DEFAULT_FLAG_THRESHOLD + 2 }),
+      flaggedAt: maybe(instant),
+      scoredAt: maybe(instant),
+      reviewLabel: label,
+      labelChanges: fc.array(fc.record({ changedAt: instant, labelBefore: label }), { maxLength: 3 }),
+      at: instant,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: 1, maxLength: 30 }), async (cases) => {
+        await client.query("TRUNCATE wallet_label_change, wallet_account CASCADE");
+        const ids = cases.map((_, i) => `w${i}`);
+        await query(client, sql`
+          INSERT INTO wallet_account (id, holder_name, holder_name_normalized, carrier_customer, identity_verified, opened_at, risk_score, review_label, flagged_at, scored_at)
+          SELECT u.id, 'x', 'x', false, false, now(), u.score, u.label, u.flagged, u.scored
+            FROM unnest(${ids}::text[], ${cases.map((c) => c.riskScore)}::int[], ${cases.map((c) => c.reviewLabel)}::"ReviewLabel"[],
+                        ${cases.map((c) => c.flaggedAt)}::timestamptz[], ${cases.map((c) => c.scoredAt)}::timestamptz[]) AS u(id, score, label, flagged, scored)`);
+        // In id order, the order the pure rule reads them for changes at the same instant.
+        const changes = cases.flatMap((c, i) => c.labelChanges.map((ch) => ({ id: ids[i], ...ch })));
+        if (changes.length > 0)
+          await query(client, sql`
+            INSERT INTO wallet_label_change (account_id, label_before, changed_at)
+            SELECT u.id, u.label, u.at
+              FROM unnest(${changes.map((c) => c.id)}::text[], ${changes.map((c) => c.labelBefore)}::"ReviewLabel"[], ${changes.map((c) => c.changedAt)}::timestamptz[]) WITH ORDINALITY AS u(id, label, at, n)
+             ORDER BY u.n`);
+        for (const [i, c] of cases.entries()) {
+          const [got] = await rows<{ fraudulent: boolean | null }>(client, sql`
+            SELECT ${fraudulentWalletAsOfSql("w", sql`${c.at}::timestamptz`)} AS fraudulent FROM wallet_account w WHERE w.id = ${ids[i]}`);
+          expect({ case: c, sql: got.fraudulent }).toEqual({ case: c, sql: isFraudulentWalletAsOf(c, c.at) });
         }
       }),
       RUNS,

@@ -19,6 +19,21 @@ export function fraudulentWalletSql(alias: string, threshold: number = DEFAULT_F
 }
 
 /**
+ * isFraudulentWalletAsOf (shared/compensation/fraud.ts) for the wallet_account aliased `alias`, as it
+ * was at `at`: the label then (labelAsOf over wallet_label_change: the label_before of the first
+ * change after `at`, else today's label) and the flag then (flaggedAsOf). Never NULL.
+ */
+export function fraudulentWalletAsOfSql(alias: string, at: Sql, threshold: number = DEFAULT_FLAG_THRESHOLD): Sql {
+  const w = raw(alias);
+  // ARRAY[…] tells "no change after `at`" (no row: NULL) from "the label before it was none" ({NULL}).
+  const labelThen = sql`(SELECT CASE WHEN x.a IS NULL THEN ${w}.review_label::text ELSE x.a[1] END FROM (SELECT (
+      SELECT ARRAY[h.label_before::text] FROM wallet_label_change h WHERE h.account_id = ${w}.id AND h.changed_at > ${at}
+       ORDER BY h.changed_at, h.id LIMIT 1) AS a) x)`;
+  const flaggedThen = sql`coalesce(${w}.flagged_at <= ${at} AND (${w}.scored_at > ${at} OR ${w}.risk_score >= ${threshold}), false)`;
+  return sql`(CASE ${labelThen} WHEN 'LEGITIMATE' THEN false WHEN 'CONFIRMED_FRAUD' THEN true ELSE ${flaggedThen} END)`;
+}
+
+/**
  * suspensionState (shared/suspensions/rules.ts) of the suspension aliased `s` at `at`: 'LIFTED',
  * 'SCHEDULED' or 'ACTIVE'. State 'ACTIVE' is isSuspensionActive.
  */

@@ -10,7 +10,7 @@ export const reports = {
     loading: "Loading the report",
     empty: "No fraudulent charges, cases or measures up to this time.",
     total: "Total",
-    note: "Compensated counts settled transfers only; pending counts requested cases and approved ones not yet settled. Which wallets are fraudulent is today's judgement.",
+    note: "Compensated counts settled transfers only; pending counts requested cases and approved ones not yet settled. Everything is as it was at the chosen time: which wallets were judged fraudulent then (their label and flag then), cases, payments, reimbursements and measures recorded by then.",
   },
   col: {
     bank: "Bank",

@@ -1,20 +1,24 @@
 // The regulator report (#18): per bank and in total, as of a chosen time: victims and charges of
 // fraudulent wallets, the amounts taken, compensation cases, what was compensated (settled
 // transfers, from the ledger), what was pending (requested, or approved and not yet settled), what
-// the banks or others reimbursed, and the measures with their scopes and dates. Which wallets are
-// fraudulent is today's judgement: a wallet cleared since stops counting as taken.
+// the banks or others reimbursed, and the measures with their scopes and dates. Everything is as it
+// was at that time: which wallets were fraudulent then (their label then, from wallet_label_change,
+// and their flag then), cases requested by then, ledger journals posted by then, reimbursements
+// recorded by then, suspensions created by then with the end planned then (a suspension.setTimes
+// audit record after the time holds the end planned before it) and lifts by then.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { sql } from "../../db/sql.ts";
-import { fraudulentWalletSql } from "../../db/rules-sql.ts";
+import { fraudulentWalletAsOfSql } from "../../db/rules-sql.ts";
 import { num } from "../compensation/sql.ts";
 import { measureStatus, outstandingOf, totalOf, ZERO_FIGURES, type RegulatorBankRow, type RegulatorMeasure, type RegulatorReport } from "../../../shared/reports/regulator.ts";
 
 export async function regulatorReport(db: PrismaClient, asOf: Date = new Date()): Promise<RegulatorReport> {
+  const at = sql`${asOf}::timestamptz`;
   const [taken, cases, paid, pending, reimbursed, measures, banks] = await Promise.all([
     db.$queryRaw<Array<{ bank_code: string; victims: unknown; charges: unknown; taken_yen: unknown }>>(sql`
       SELECT c.bank_code, COUNT(DISTINCT (c.branch_code, c.account_number)) AS victims, COUNT(*) AS charges, SUM(c.amount_yen)::int8 AS taken_yen
         FROM charge c JOIN wallet_account w ON w.id = c.account_id
-       WHERE c.occurred_at <= ${asOf} AND ${fraudulentWalletSql("w")}
+       WHERE c.occurred_at <= ${asOf} AND ${fraudulentWalletAsOfSql("w", at)}
        GROUP BY c.bank_code`),
     db.$queryRaw<Array<{ bank_code: string; n: unknown }>>(sql`
       SELECT bank_code, COUNT(*) AS n FROM compensation_case WHERE requested_at <= ${asOf} GROUP BY bank_code`),
@@ -49,9 +53,16 @@ export async function regulatorReport(db: PrismaClient, asOf: Date = new Date())
        WHERE r.recorded_at <= ${asOf}
        GROUP BY c.bank_code`),
     db.$queryRaw<Array<{ bank_code: string; scopes: string[]; quarantine: boolean; starts_at: Date; ends_at: Date | null; lifted_at: Date | null }>>(sql`
-      SELECT bank_code, scopes::text[] AS scopes, quarantine, starts_at, ends_at, lifted_at
-        FROM suspension WHERE created_at <= ${asOf}
-       ORDER BY bank_code, starts_at`),
+      SELECT s.bank_code, s.scopes::text[] AS scopes, s.quarantine, s.starts_at, s.lifted_at,
+             CASE WHEN e.a IS NULL THEN s.ends_at ELSE (e.a[1])::timestamptz END AS ends_at
+        FROM suspension s
+        LEFT JOIN LATERAL (
+          SELECT ARRAY[a.before ->> 'endsAt'] AS a FROM audit_event a
+           WHERE a.action = 'suspension.setTimes' AND a.target_type = 'bank' AND a.target_id = s.bank_code
+             AND a.before ->> 'suspensionId' = s.id::text AND a.at > ${at}
+           ORDER BY a.at, a.id LIMIT 1) e ON true
+       WHERE s.created_at <= ${at}
+       ORDER BY s.bank_code, s.starts_at`),
     db.bank.findMany({ select: { code: true, name: true } }),
   ]);
   const nameOf = new Map(banks.map((b) => [b.code, b.name]));
