@@ -83,7 +83,7 @@ describe("a valid batch", () => {
     expect(link.registered_at.toISOString()).toBe(at(1));
     expect(link.changed_at.toISOString()).toBe(at(7));
     const charge = (await t.db.pool.query("SELECT * FROM charge WHERE id = $1", [chargeId])).rows[0];
-    expect(charge).toMatchObject({ link_id: linkId, account_id: accountId, bank_code: "0126", branch_code: "101", account_number: "1234567", amount_yen: 30_000 });
+    expect(charge).toMatchObject({ link_id: linkId, account_id: accountId, bank_code: "0126", branch_code: "101", account_number: "1234567", amount_yen: 30_000, descriptor: null });
     const spend = (await t.db.pool.query("SELECT * FROM spend WHERE id = $1", [spendId])).rows[0];
     expect(spend).toMatchObject({ account_id: accountId, amount_yen: 25_000, channel: "payment", counterparty: "ローソン 仙台駅前店" });
     expect(await count("SELECT count(*) AS n FROM processed_event WHERE id = ANY($1)", [[]])).toBe(0);
@@ -162,6 +162,34 @@ describe("duplicates", () => {
     expect(res.body.accepted).toBe(0);
     expect(res.body.rejected.map((r: { code: string }) => r.code)).toEqual(["CONFLICT", "CONFLICT", "CONFLICT", "CONFLICT"]);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("the statement descriptor of a charge (#18)", () => {
+  it("is stored as sent, refused in words when it breaks the contract's rule, and part of the event's payload", async () => {
+    const w = walletWithLink();
+    await post({ events: w.events });
+    const withDescriptor = (d: unknown) => {
+      const e = chargeCompleted(uid("chg"), w.linkId);
+      return { ...e, charge: { ...e.charge, descriptor: d } };
+    };
+    const good = withDescriptor("ﾃﾞﾓｳｫﾚｯﾄ 0000789");
+    const bad = [withDescriptor("floodgate"), withDescriptor("A".repeat(25)), withDescriptor(" ABC"), withDescriptor("フロード")];
+    const res = await post({ events: [good, ...bad] });
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([
+      [1, "INVALID"],
+      [2, "INVALID"],
+      [3, "INVALID"],
+      [4, "INVALID"],
+    ]);
+    for (const r of res.body.rejected) expect(r.message).toMatch(/descriptor/);
+    expect(res.body.rejected[1].message).toMatch(/24/);
+    const stored = await t.db.pool.query("SELECT id, descriptor FROM charge WHERE id = ANY($1) ORDER BY id", [[good, ...bad].map((e) => e.charge.id)]);
+    expect(stored.rows).toEqual([{ id: good.charge.id, descriptor: "ﾃﾞﾓｳｫﾚｯﾄ 0000789" }]);
+    // The same event id with another descriptor is another payload.
+    const again = await post({ events: [{ ...good, charge: { ...good.charge, descriptor: "ﾃﾞﾓｳｫﾚｯﾄ 0000790" } }] });
+    expect(again.body.rejected.map((r: { code: string }) => r.code)).toEqual(["CONFLICT"]);
   });
 });
 
@@ -491,6 +519,12 @@ describe("API reference", () => {
     });
     expect(missing).toEqual([]);
     expect(refs.size).toBeGreaterThan(0);
+    // The charge's optional statement descriptor is documented with its rule (#18).
+    const charge = doc.components.schemas.ChargeCompletedEvent.properties.charge;
+    const chargeSchema = charge.$ref ? refs.has(charge.$ref) && doc.components.schemas[charge.$ref.split("/").pop()] : charge;
+    expect(chargeSchema.properties.descriptor).toMatchObject({ type: "string", minLength: 1, maxLength: 24, pattern: expect.stringContaining("A-Z") });
+    expect(chargeSchema.properties.descriptor.description).toMatch(/passbook/);
+    expect(chargeSchema.required).not.toContain("descriptor");
     expect(doc.components.securitySchemes.platformKey).toMatchObject({ type: "http", scheme: "bearer" });
   });
 });

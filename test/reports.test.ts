@@ -34,6 +34,8 @@ beforeAll(async () => {
   const actor = { id: m.id, email: m.email, role: m.role };
 
   scenario = await fraudScenario(t.db.prisma, [30_000, 20_000, 5_000], { bankCode: BANK });
+  // The platform sent a statement descriptor with the first charge only (test/events.test.ts stores it through the API).
+  await t.db.prisma.charge.update({ where: { id: scenario.chargeIds[0] }, data: { descriptor: "ﾃﾞﾓｳｫﾚｯﾄ 0000789" } });
   await pause();
   times.beforeCase = new Date();
   await pause();
@@ -107,7 +109,12 @@ describe("partner-bank evidence pack", () => {
     const first = debits.find((l) => l.startsWith(scenario.chargeIds[0]))!.split(",");
     expect(first[2]).toBe("30000");
     expect(first[1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
-    expect(first[3]).toBe(`FLOODGATE WALLET ${scenario.chargeIds[0].slice(-8).toUpperCase()}`);
+    expect(first[3]).toBe("ﾃﾞﾓｳｫﾚｯﾄ 0000789");
+    expect(first[10]).toBe("");
+    // No descriptor from the platform: an empty cell and the reason in words, never an invented one.
+    const second = debits.find((l) => l.startsWith(scenario.chargeIds[1]))!.split(",");
+    expect([second[3], second[10]]).toEqual(["", "not sent by the wallet platform"]);
+    expect(files.get("README.txt")).toContain("did not report it for 2 of 3 debits");
     expect(first[7]).toBe("30000");
     const all = [...files.values()].join("\n");
     expect(all).not.toContain(scenario.victim.accountNumber);

@@ -30,6 +30,7 @@ import { REFERENCE_BANKS } from "../features/reference/banks.ts";
 import { GIVEN_FEMALE, GIVEN_MALE, SHOPS, SURNAMES } from "../features/events/demo/names.ts";
 import { chance, createRng, int, pick, weighted } from "../features/events/demo/prng.ts";
 import { DOWN_CONTRACT, fallbackDecision, type DownDecisionKind } from "../../shared/suspensions/down-contract.ts";
+import { demoChargeDescriptor } from "../../shared/events/descriptor.ts";
 
 const { values } = parseArgs({
   options: {
@@ -273,7 +274,8 @@ async function charge(w: Wallet, amountYen: number): Promise<PlatformEvent | nul
   }
   if (!d.answered) w.openYen = (w.openYen ?? 0) + amountYen;
   w.balanceYen += amountYen;
-  return { id: nextId("ev"), type: "charge.completed", occurredAt: now(), charge: { id: nextId("chg"), linkId: w.linkId!, amountYen } };
+  const chargeId = nextId("chg");
+  return { id: nextId("ev"), type: "charge.completed", occurredAt: now(), charge: { id: chargeId, linkId: w.linkId!, amountYen, descriptor: demoChargeDescriptor(chargeId) } };
 }
 
 function spend(w: Wallet, amountYen: number, channel: "payment" | "transfer"): PlatformEvent {

@@ -65,6 +65,8 @@ const valid: Record<PlatformEvent["type"], PlatformEvent[]> = {
   "charge.completed": [
     { id: "ev-4", type: "charge.completed", occurredAt: at, charge: { id: "chg-1", linkId: "lnk-1", amountYen: 100000 } },
     { id: "ev-4b", type: "charge.completed", occurredAt: at, charge: { id: "chg-2", linkId: "lnk-1", amountYen: 1 } },
+    { id: "ev-4c", type: "charge.completed", occurredAt: at, charge: { id: "chg-3", linkId: "lnk-1", amountYen: 5000, descriptor: "ﾌﾛｰﾄﾞｹﾞｰﾄ 0000789" } },
+    { id: "ev-4d", type: "charge.completed", occurredAt: at, charge: { id: "chg-4", linkId: "lnk-1", amountYen: 5000, descriptor: "FLOODGATE (W) 12-34/5" } },
   ],
   "spend.completed": [
     { id: "ev-5", type: "spend.completed", occurredAt: at, spend: { id: "spd-1", accountId: "acc-1", amountYen: 980, channel: "payment", counterparty: "ローソン" } },
@@ -114,6 +116,14 @@ const invalid: Record<PlatformEvent["type"], [string, Mut][]> = {
     ["over 1,000,000", (e) => (e.charge.amountYen = 1_000_001)],
     ["amount as string", (e) => (e.charge.amountYen = "1000")],
     ["missing linkId", (e) => delete e.charge.linkId],
+    ["empty descriptor", (e) => (e.charge.descriptor = "")],
+    ["descriptor over 24 characters", (e) => (e.charge.descriptor = "A".repeat(25))],
+    ["lower-case descriptor", (e) => (e.charge.descriptor = "floodgate")],
+    ["full-width descriptor", (e) => (e.charge.descriptor = "フロードゲート")],
+    ["descriptor with a leading space", (e) => (e.charge.descriptor = " FLOODGATE")],
+    ["descriptor with a trailing space", (e) => (e.charge.descriptor = "FLOODGATE ")],
+    ["descriptor with a control character", (e) => (e.charge.descriptor = "FLOOD\nGATE")],
+    ["descriptor as a number", (e) => (e.charge.descriptor = 12345)],
   ],
   "spend.completed": [
     ["unknown channel", (e) => (e.spend.channel = "withdrawal")],

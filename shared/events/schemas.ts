@@ -12,6 +12,13 @@ export const EVENTS_PER_BATCH_MAX = 1000;
 export const AMOUNT_YEN_MAX = 1_000_000;
 export const ID_MAX_LENGTH = 64;
 export const NAME_MAX_LENGTH = 100;
+/** Longest statement descriptor the contract admits (what a passbook line prints for the debit). */
+export const DESCRIPTOR_MAX_LENGTH = 24;
+/**
+ * The characters a Japanese passbook line prints (the Zengin character set, single-byte): A-Z, 0-9,
+ * half-width katakana with their marks, space and . , - / ( ) &, not starting or ending with a space.
+ */
+export const DESCRIPTOR_PATTERN = /^(?! )[0-9A-Z\uFF66-\uFF9F .,\-/()&]+(?<! )$/;
 
 export const EVENT_TYPES = [
   "account.opened",
@@ -123,6 +130,16 @@ export const chargePayloadSchema = z
     id: id("Charge id", "chg-000789"),
     linkId: id("Link the money was drawn through (must already exist)", "lnk-000456"),
     amountYen: amountYenSchema,
+    descriptor: z
+      .string()
+      .min(1)
+      .max(DESCRIPTOR_MAX_LENGTH)
+      .regex(DESCRIPTOR_PATTERN, "must be A-Z, 0-9, half-width katakana, space or . , - / ( ) & (no leading or trailing space)")
+      .optional()
+      .meta({
+        description: `What the customer's bank statement (passbook) prints for this debit, as the platform sent it to the bank (1-${DESCRIPTOR_MAX_LENGTH} characters: A-Z, 0-9, half-width katakana, space and . , - / ( ) &). Given to partner banks so they can find the debit on their customer's account.`,
+        examples: ["ﾌﾛｰﾄﾞｹﾞｰﾄ 0000789"],
+      }),
   })
   .meta({ description: "A completed top-up: money moved from the linked bank account into the wallet balance." });
 
@@ -317,7 +334,7 @@ function canonicalPayload(event: PlatformEvent): unknown {
     }
     case "charge.completed": {
       const c = event.charge;
-      return { amountYen: c.amountYen, id: c.id, linkId: c.linkId };
+      return { amountYen: c.amountYen, descriptor: optional(c.descriptor), id: c.id, linkId: c.linkId };
     }
     case "spend.completed": {
       const p = event.spend;

@@ -6,13 +6,13 @@ import { csvDocument, isoJst } from "../csv.ts";
 import { maskAccountNumber } from "../format.ts";
 
 /**
- * The text the customer's passbook shows for a wallet charge. No descriptor is stored per charge:
- * the direct-debit contract prints the operator's name and a reference, and the reference is the
- * charge id's last 8 characters (so the bank can match a passbook line to the charge).
+ * The statement descriptor column: what the wallet platform reported the customer's passbook prints
+ * for the debit (charge.completed's `descriptor`, stored on the charge). When the platform sent none
+ * the cell stays empty and the note says so: we never make one up.
  */
-export const STATEMENT_DESCRIPTOR_PREFIX = "FLOODGATE WALLET";
-export function statementDescriptor(chargeId: string): string {
-  return `${STATEMENT_DESCRIPTOR_PREFIX} ${chargeId.slice(-8).toUpperCase()}`;
+export const DESCRIPTOR_NOT_SENT = "not sent by the wallet platform";
+export function descriptorCells(descriptor: string | null): [string, string] {
+  return descriptor ? [descriptor, ""] : ["", DESCRIPTOR_NOT_SENT];
 }
 
 /** A wallet id with all but its first two and last four characters hidden. */
@@ -34,6 +34,8 @@ export interface PackDebit {
   chargeId: string;
   occurredAt: Date;
   amountYen: number;
+  /** As the platform sent it; null when it sent none. */
+  descriptor: string | null;
   branchCode: string;
   accountNumber: string;
   walletId: string;
@@ -80,10 +82,14 @@ export interface PackInput {
 
 /** The files of the pack, by name (UTF-8 CSV with BOM, CRLF). */
 export function evidenceFiles(p: PackInput): Array<{ name: string; text: string }> {
+  const withoutDescriptor = p.debits.filter((d) => !d.descriptor).length;
   const readme = [
     `Evidence pack for bank ${p.bankCode} ${p.bankName}, made ${isoJst(p.madeAt)}.`,
     "debits.csv: every debit by a fraudulent wallet on this bank's accounts (times in JST, amounts in yen).",
-    `  statement_descriptor is what the customer's passbook shows: "${STATEMENT_DESCRIPTOR_PREFIX}" and the charge id's last 8 characters.`,
+    "  statement_descriptor is what the customer's passbook shows for the debit, as the wallet platform reported it.",
+    withoutDescriptor === 0
+      ? "  The platform reported it for every debit here."
+      : `  The platform did not report it for ${withoutDescriptor} of ${p.debits.length} debits: their cell is empty and statement_descriptor_note says "${DESCRIPTOR_NOT_SENT}" (we do not know what those passbook lines show: find them by date and amount).`,
     "wallets.csv: the wallets involved (ids masked), their status and when they were flagged.",
     "measures.csv: the measures taken on this bank (suspensions with their scopes and dates).",
     "victims.csv: each victim account (number masked) and its compensation status.",
@@ -95,8 +101,11 @@ export function evidenceFiles(p: PackInput): Array<{ name: string; text: string 
     {
       name: "debits.csv",
       text: csvDocument(
-        ["charge_id", "occurred_at_jst", "amount_yen", "statement_descriptor", "branch_code", "account_number", "wallet", "compensated_yen", "compensation_pending_yen", "reimbursed_by_others_yen"],
-        p.debits.map((d) => [d.chargeId, isoJst(d.occurredAt), d.amountYen, statementDescriptor(d.chargeId), d.branchCode, maskAccountNumber(d.accountNumber), maskWalletId(d.walletId), d.paidYen, d.pendingYen, d.reimbursedYen]),
+        ["charge_id", "occurred_at_jst", "amount_yen", "statement_descriptor", "branch_code", "account_number", "wallet", "compensated_yen", "compensation_pending_yen", "reimbursed_by_others_yen", "statement_descriptor_note"],
+        p.debits.map((d) => {
+          const [descriptor, note] = descriptorCells(d.descriptor);
+          return [d.chargeId, isoJst(d.occurredAt), d.amountYen, descriptor, d.branchCode, maskAccountNumber(d.accountNumber), maskWalletId(d.walletId), d.paidYen, d.pendingYen, d.reimbursedYen, note];
+        }),
       ),
     },
     {

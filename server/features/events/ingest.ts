@@ -212,8 +212,8 @@ function writeBatch(r: BatchPlan["rows"]): Sql {
     INSERT INTO bank_link_version (link_id, bank_code, branch_code, account_number, holder_name, auth_method, valid_from, valid_to, event_id)
     SELECT * FROM unnest(${v.linkId}::varchar[], ${v.bankCode}::text[], ${v.branchCode}::text[], ${v.accountNumber}::text[], ${v.holderName}::text[], ${v.authMethod}::"AuthMethod"[], ${v.validFrom}::timestamptz[], ${v.validTo}::timestamptz[], ${v.eventId}::varchar[])
   ), charges AS (
-    INSERT INTO charge (id, link_id, account_id, bank_code, branch_code, account_number, amount_yen, occurred_at)
-    SELECT * FROM unnest(${ch.id}::varchar[], ${ch.linkId}::varchar[], ${ch.accountId}::varchar[], ${ch.bankCode}::text[], ${ch.branchCode}::text[], ${ch.accountNumber}::text[], ${ch.amountYen}::int[], ${ch.occurredAt}::timestamptz[])
+    INSERT INTO charge (id, link_id, account_id, bank_code, branch_code, account_number, amount_yen, occurred_at, descriptor)
+    SELECT * FROM unnest(${ch.id}::varchar[], ${ch.linkId}::varchar[], ${ch.accountId}::varchar[], ${ch.bankCode}::text[], ${ch.branchCode}::text[], ${ch.accountNumber}::text[], ${ch.amountYen}::int[], ${ch.occurredAt}::timestamptz[], ${ch.descriptor}::text[])
   ), spends AS (
     INSERT INTO spend (id, account_id, amount_yen, channel, counterparty, occurred_at)
     SELECT * FROM unnest(${s.id}::varchar[], ${s.accountId}::varchar[], ${s.amountYen}::int[], ${s.channel}::"SpendChannel"[], ${s.counterparty}::text[], ${s.occurredAt}::timestamptz[])

@@ -71,6 +71,7 @@ export interface BatchRows {
     accountNumber: string[];
     amountYen: number[];
     occurredAt: string[];
+    descriptor: (string | null)[];
   };
   spends: { id: string[]; accountId: string[]; amountYen: number[]; channel: string[]; counterparty: (string | null)[]; occurredAt: string[] };
   /** account.verified: the event id is the verification's id */
@@ -100,7 +101,7 @@ export function emptyBatchRows(): BatchRows {
     changedLinks: emptyLinkColumns(),
     versionCloses: { linkId: [], validTo: [] },
     versions: { linkId: [], bankCode: [], branchCode: [], accountNumber: [], holderName: [], authMethod: [], validFrom: [], validTo: [], eventId: [] },
-    charges: { id: [], linkId: [], accountId: [], bankCode: [], branchCode: [], accountNumber: [], amountYen: [], occurredAt: [] },
+    charges: { id: [], linkId: [], accountId: [], bankCode: [], branchCode: [], accountNumber: [], amountYen: [], occurredAt: [], descriptor: [] },
     spends: { id: [], accountId: [], amountYen: [], channel: [], counterparty: [], occurredAt: [] },
     verifications: { id: [], accountId: [], method: [], passed: [], verifiedAt: [] },
     rollups: { bankCode: [], metric: [], bucketMinutes: [], bucketStart: [], value: [] },

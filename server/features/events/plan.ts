@@ -244,6 +244,7 @@ class BatchPlanner {
     cols.accountNumber.push(s.accountNumber);
     cols.amountYen.push(c.amountYen);
     cols.occurredAt.push(p.occurredAtIso);
+    cols.descriptor.push(c.descriptor ?? null);
     this.addRollup(s.bankCode, "CHARGE_COUNT", t, 1);
     this.addRollup(s.bankCode, "CHARGE_YEN", t, c.amountYen);
     this.touchedAccounts.add(s.accountId);

@@ -18,8 +18,8 @@ export async function evidencePackInput(db: PrismaClient, bankCode: string, made
   const bank = await db.bank.findUnique({ where: { code: bankCode }, select: { name: true } });
   if (!bank) throw settlementError("SETTLEMENT_BANK_NOT_FOUND", `There is no bank with code ${bankCode}.`, { bankCode });
   const [debits, wallets, measures] = await Promise.all([
-    db.$queryRaw<Array<{ id: string; occurred_at: Date; amount_yen: number; branch_code: string; account_number: string; account_id: string; paid_yen: unknown; pending_yen: unknown; reimbursed_yen: unknown }>>(sql`
-      SELECT c.id, c.occurred_at, c.amount_yen, c.branch_code, c.account_number, c.account_id,
+    db.$queryRaw<Array<{ id: string; occurred_at: Date; amount_yen: number; descriptor: string | null; branch_code: string; account_number: string; account_id: string; paid_yen: unknown; pending_yen: unknown; reimbursed_yen: unknown }>>(sql`
+      SELECT c.id, c.occurred_at, c.amount_yen, c.descriptor, c.branch_code, c.account_number, c.account_id,
              COALESCE((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id WHERE l.charge_id = c.id AND cc.state = 'PAID'), 0) AS paid_yen,
              COALESCE((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id WHERE l.charge_id = c.id AND cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen,
              COALESCE((SELECT SUM(r.amount_yen) FROM charge_reimbursement r WHERE r.charge_id = c.id), 0) AS reimbursed_yen
@@ -36,7 +36,7 @@ export async function evidencePackInput(db: PrismaClient, bankCode: string, made
   ]);
   const victims = new Map<string, PackInput["victims"][number]>();
   const packDebits = debits.map((d) => {
-    const row = { chargeId: d.id, occurredAt: d.occurred_at, amountYen: d.amount_yen, branchCode: d.branch_code, accountNumber: d.account_number, walletId: d.account_id, paidYen: num(d.paid_yen), pendingYen: num(d.pending_yen), reimbursedYen: num(d.reimbursed_yen) };
+    const row = { chargeId: d.id, occurredAt: d.occurred_at, amountYen: d.amount_yen, descriptor: d.descriptor, branchCode: d.branch_code, accountNumber: d.account_number, walletId: d.account_id, paidYen: num(d.paid_yen), pendingYen: num(d.pending_yen), reimbursedYen: num(d.reimbursed_yen) };
     const key = `${d.branch_code}-${d.account_number}`;
     const v = victims.get(key) ?? { branchCode: d.branch_code, accountNumber: d.account_number, chargeCount: 0, takenYen: 0, paidYen: 0, pendingYen: 0, reimbursedYen: 0 };
     v.chargeCount += 1;

@@ -11,6 +11,7 @@ import type { HubState } from "./patient.ts";
 import { chance, createRng, int, pick, weighted, type Rng } from "./prng.ts";
 import type { DemoAttackSpec, DemoBank, DemoCalendar, DemoLabels, DemoStats, OtherHolderKind } from "./types.ts";
 import { branchCodesOf } from "../../compensation/zengin-codes.ts";
+import { demoChargeDescriptor } from "../../../../shared/events/descriptor.ts";
 
 export const CHARGE_LIMIT_YEN = 100_000;
 export const MONTHLY_CHARGE_LIMIT_YEN = 300_000;
@@ -291,7 +292,7 @@ export class Simulation {
     const id = `chg-${this.cfg.tag}-${pad(++this.chgN)}`;
     w.monthTotal += amount;
     w.balance += amount;
-    this.emit(t, { type: "charge.completed", charge: { id, linkId: w.link!.id, amountYen: amount } });
+    this.emit(t, { type: "charge.completed", charge: { id, linkId: w.link!.id, amountYen: amount, descriptor: demoChargeDescriptor(id) } });
     const stats = this.stats;
     stats.charges++;
     stats.chargedYen += amount;
