@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirstSequencer from "./test/setup/sequencer.ts";
 
 // Two projects: unit tests beside pure code (shared/**, server/**/*.test.ts) need no database;
 // integration and browser tests in test/ each get their own database cloned from a migrated
@@ -13,6 +14,9 @@ export default defineConfig({
     // Most files wait on PostgreSQL, a server or Chromium, so two files at once use the machine
     // better (TEST_WORKERS to change it).
     maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
+    // Longest files first across both projects, from recorded times (test/setup/sequencer.ts), so
+    // the run does not end with one long file started last while the other worker sits idle.
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         extends: true,

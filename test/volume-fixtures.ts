@@ -11,6 +11,7 @@ import { defaultAttacks, generateDemo } from "../server/features/events/demo/ind
 import { REFERENCE_BANKS } from "../server/features/reference/banks.ts";
 import type { DemoAttackSpec } from "../server/features/events/demo/index.ts";
 import { ingestBatch } from "../server/features/events/ingest.ts";
+import { loadStream } from "../server/features/events/stream-loader.ts";
 import { backfillVolume } from "../server/features/volume/detection.ts";
 
 const BUCKET_MS = 5 * 60_000;
@@ -90,15 +91,10 @@ export async function loadDemoWithSpikes(
 ): Promise<void> {
   const now = o.now ?? new Date();
   const run = generateDemo({ seed: o.seed, scale: o.scale, days: o.days, now, banks: REFERENCE_BANKS, attacks: o.attacks });
-  let batch: unknown[] = [];
-  for (const e of run.events) {
-    batch.push(e);
-    if (batch.length === EVENTS_PER_BATCH_MAX) {
-      await ingestBatch(db, batch, { afterCommit: false });
-      batch = [];
-    }
-  }
-  if (batch.length) await ingestBatch(db, batch, { afterCommit: false });
+  // Two lanes, as `npm start` loads it (demo-load.ts): PostgreSQL stores one batch while this
+  // process generates and validates the next.
+  const totals = await loadStream(run.events, { lanes: 2, send: (batch) => ingestBatch(db, batch, { afterCommit: false }) });
+  if (totals.rejected > 0) throw new Error(`the demo stream had ${totals.rejected} rejected events: ${JSON.stringify(totals.rejectedByCode)}`);
   await backfillVolume(db, { now });
 }
 

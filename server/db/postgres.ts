@@ -87,6 +87,8 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** The checkout whose node_modules hold the binaries (tests point this at a copy). */
   repoRoot?: string;
+  /** More `-c name=value` settings, after the defaults (the test suite's throwaway cluster). */
+  settings?: string[];
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningDatabase> {
@@ -129,6 +131,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     postgresFlags: [
       ...["-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "listen_addresses=127.0.0.1"],
       ...["-c", "wal_buffers=16MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=15min", "-c", "checkpoint_completion_target=0.9"],
+      ...(opts.settings ?? []).flatMap((setting) => ["-c", setting]),
     ],
     onLog: (m) => opts.log?.(m),
     onError: (m) => opts.log?.(String(m)),

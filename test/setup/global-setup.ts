@@ -31,7 +31,16 @@ export default async function setup(project: TestProject) {
     mkdirSync(path.join(REPO_ROOT, ".data"), { recursive: true });
     dataDir = mkdtempSync(path.join(REPO_ROOT, ".data", "test-pg-"));
     chmodSync(dataDir, 0o755); // the postgres user must be able to traverse it
-    server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: await findFreePort(), persistent: false, database: "postgres" });
+    server = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "pg"),
+      port: await findFreePort(),
+      persistent: false,
+      database: "postgres",
+      // A throwaway cluster, deleted after the run: nothing in it needs to survive a crash of the
+      // machine, so commits and database clones do not wait for the disk. (No test crashes this
+      // server; the ones about PostgreSQL's own durability start clusters of their own.)
+      settings: ["fsync=off", "synchronous_commit=off", "full_page_writes=off"],
+    });
     adminUrl = server.url;
     // As root under a private home folder the data lives outside the repository: remove it too.
     if (server.dataDir && !server.dataDir.startsWith(dataDir)) relocatedDir = path.dirname(server.dataDir);
