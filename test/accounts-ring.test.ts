@@ -10,13 +10,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
-import { events, FAMILY, loadRingFixture, Q_DEVICE, Q_FAR, Q_TIME, RING, RING_NOW as NOW, UNIVERSITY } from "./ring-fixtures.ts";
+import { events, FAMILY, loadRingFixture, Q_DEVICE, Q_FAR, Q_TIME, REGULARS, RING, RING_NOW as NOW, UNIVERSITY } from "./ring-fixtures.ts";
 import { rescoreAll } from "../server/features/accounts/scoring-bulk.ts";
 import { rescoreTouched } from "../server/features/accounts/scoring-related.ts";
 import { FactsReplay } from "../server/features/accounts/replay.ts";
 import { replayScores } from "../server/features/accounts/replay-ring.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
-import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS } from "../shared/accounts/ring.ts";
+import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, windowWords } from "../shared/accounts/ring.ts";
 
 let t: TestApp;
 const q = <T,>(text: string, values: unknown[] = []) => t.db.pool.query(text, values).then((r) => r.rows as T[]);
@@ -54,7 +54,9 @@ describe("ring points in live scoring", () => {
     const row = (await byId()).get(Q_TIME)!;
     const r = reason(row, "LOCKSTEP")!;
     expect(r.points).toBe(DEFAULT_LOCKSTEP_PARAMS.points);
-    expect(r.evidence).toContain("linked bank 0152 at 2020-09-07 09:20 UTC within 60 min of 4 flagged wallets");
+    expect(r.evidence).toContain(`linked bank 0152 at 2020-09-07 09:20 UTC within ${windowWords(DEFAULT_LOCKSTEP_PARAMS.windowMinutes)} of 4 flagged wallets`);
+    expect(r.evidence).toContain("where the bank usually sees 0.5 links in 6 h"); // 14 regular customers linked 0152 in the week before
+    for (const id of REGULARS) expect(reason((await byId()).get(id), "LOCKSTEP"), id).toBeUndefined(); // far from the ring's links
     expect(row.risk_score).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
   });
 

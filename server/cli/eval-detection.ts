@@ -15,10 +15,11 @@
 //
 // Usage: npm run eval:detection -- [--seeds 1,2,3] [--scales 0.25,1.25] [--threshold 60]
 //        [--variant-seeds 4,5,6] [--variant-scales 1] [--variants-only] (tune on --variant-seeds 1,2,3)
+//        [--patient-per-attack 40] (more: a ring that adds patient wallets)
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { compareHolderNames, DEFAULT_FLAG_THRESHOLD, SCORING_RULES, scoreAccount } from "../../shared/accounts/index.ts";
-import type { LockstepParams, RingParams } from "../../shared/accounts/ring.ts";
+import { PREVIOUS_LOCKSTEP_PARAMS, type LockstepParams, type RingParams } from "../../shared/accounts/ring.ts";
 import { withReplayRing } from "../features/accounts/replay-ring.ts";
 import type { PlatformEvent } from "../../shared/events/schemas.ts";
 import { runSeries } from "../../shared/volume/series-run.ts";
@@ -257,6 +258,9 @@ function evaluate(seed: number, scale: number, threshold: number): RunResult {
 /** Patient fraudulent wallets per attack at scale 1 (the default attacks: three, at 0125, 0152 and 0168). */
 export const PATIENT_WALLETS_PER_ATTACK = 40;
 
+/** `--patient-per-attack N`: a ring with more patient wallets (default PATIENT_WALLETS_PER_ATTACK). */
+const patientPerAttack = () => Number(arg("patient-per-attack", String(PATIENT_WALLETS_PER_ATTACK)));
+
 /** A way of scoring every wallet at the end of the window: the current rules, or the rules with a further signal. */
 export interface VariantScorer {
   name: string;
@@ -276,7 +280,7 @@ export interface VariantResult {
 /** The generator with patient fraud and honest hubs on, scored by each scorer at `threshold` at the end of the window. */
 export function evaluateVariants(seed: number, scale: number, threshold: number, scorers: readonly VariantScorer[]): VariantResult {
   const t0 = performance.now();
-  const run = generateDemo({ seed, scale, now: NOW, banks: REFERENCE_BANKS, patient: { walletsPerAttack: PATIENT_WALLETS_PER_ATTACK }, hubs: true });
+  const run = generateDemo({ seed, scale, now: NOW, banks: REFERENCE_BANKS, patient: { walletsPerAttack: patientPerAttack() }, hubs: true });
   const spikes = detectSpikes(run.events, run.windowStart, run.now);
   const replay = new FactsReplay();
   replay.setSpikes(spikes);
@@ -321,7 +325,7 @@ export function evaluateVariants(seed: number, scale: number, threshold: number,
 
 export function printVariants(results: VariantResult[], scorers: readonly VariantScorer[], threshold: number): void {
   const names = scorers.map((s) => s.name);
-  console.log(`\nPer variant (issue #16), generator with patient fraud (${PATIENT_WALLETS_PER_ATTACK} wallets per attack at scale 1) and honest hubs on; share flagged at threshold ${threshold}:`);
+  console.log(`\nPer variant (issue #16), generator with patient fraud (${patientPerAttack()} wallets per attack at scale 1) and honest hubs on; share flagged at threshold ${threshold}:`);
   console.log(`  seeds ${[...new Set(results.map((r) => r.seed))].join(", ")}, scales ${[...new Set(results.map((r) => r.scale))].join(", ")} (summed)`);
   console.log(`  ${"group".padEnd(36)} ${"n".padStart(7)}  ${names.map((n) => n.padStart(22)).join(" ")}`);
   const groupNames = results[0]?.groups.map((g) => g.name) ?? [];
@@ -411,10 +415,18 @@ function main() {
   if (variants.length) printVariants(variants, VARIANT_SCORERS, threshold);
 }
 
-/** The scorers compared per variant: the current rule table (the baseline), then what is added to it. */
+/**
+ * The scorers compared per variant: the current rule table (the baseline), then what is added to it:
+ * shared things alone, the ring with the lock-step's first setting (1 hour each way, 40%), and the
+ * ring as the service scores it (DEFAULT_LOCKSTEP_PARAMS).
+ */
 export const VARIANT_SCORERS: readonly VariantScorer[] = [
   { name: "current rules", scores: (_r, _n, current) => current },
   { name: "+ shared things", scores: (replay, _now, current, facts) => withRing(replay, current, facts, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD))), { lockstep: false }) },
+  {
+    name: "+ ring, lock-step 1 h",
+    scores: (replay, _now, current, facts) => withRing(replay, current, facts, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD))), { lockstepParams: PREVIOUS_LOCKSTEP_PARAMS }),
+  },
   { name: "+ ring (as scored)", scores: (replay, _now, current, facts) => withRing(replay, current, facts, Number(arg("threshold", String(DEFAULT_FLAG_THRESHOLD)))) },
 ];
 

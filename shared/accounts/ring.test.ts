@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, judgeLockstep, lockstepRisk, ringRisk, type LockstepWallet, type RingWallet } from "./ring.ts";
+import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, PREVIOUS_LOCKSTEP_PARAMS, judgeLockstep, lockstepRisk, ringRisk, usualLinks, windowWords, type LockstepWallet, type RingWallet } from "./ring.ts";
 
 const w = (id: string, o: Partial<RingWallet> = {}): RingWallet => ({ id, bankAccounts: [], flagged: false, confirmed: false, legitimate: false, ...o });
 /** `n` wallets on `thing`, the first `bad` of them flagged. */
@@ -105,23 +105,84 @@ describe("lockstepRisk: the time pattern", () => {
     ...o,
   });
   const ring = (n: number, from: number, o: Partial<LockstepWallet> = { flagged: true }, bank = "0152") => Array.from({ length: n }, (_, i) => lw(`r${from}-${i}`, from + i * 5, o, bank));
+  /** The bank's ordinary traffic over the week before: `perHour` links an hour, by honest wallets. */
+  const week = (perHour: number, bank = "0152") => {
+    const days = DEFAULT_LOCKSTEP_PARAMS.usualDays;
+    const n = Math.round(perHour * 24 * days);
+    const from = -DEFAULT_LOCKSTEP_PARAMS.windowMinutes - days * 1440;
+    return Array.from({ length: n }, (_, i) => lw(`wk-${bank}-${i}`, from + ((i + 0.5) * days * 1440) / n, {}, bank));
+  };
+  const W = windowWords(DEFAULT_LOCKSTEP_PARAMS.windowMinutes);
 
   it("gives points to a quiet wallet linking the attacked bank within the window of several flagged wallets, and says why", () => {
-    const hits = lockstepRisk([lw("patient", 20), ...ring(5, 0), lw("r-c", 30, { confirmed: true })]);
+    const hits = lockstepRisk([lw("patient", 20), ...ring(5, 0), lw("r-c", 30, { confirmed: true }), ...week(0.5)]);
     const h = hits.get("patient")!;
-    expect(h).toMatchObject({ points: DEFAULT_LOCKSTEP_PARAMS.points, bankCode: "0152", flagged: 6, confirmed: 1, others: 6 });
-    expect(h.evidence).toContain("linked bank 0152 at 2020-09-07 09:20 UTC within 60 min");
-    expect(h.evidence).toContain("of 6 flagged wallets (1 confirmed by analysts)");
-    expect(h.evidence).toContain("unlike a busy bank's ordinary customers");
+    expect(h).toMatchObject({ points: DEFAULT_LOCKSTEP_PARAMS.points, bankCode: "0152", flagged: 6, confirmed: 1, others: 6, linksBefore: 84 });
+    expect(h.evidence).toBe(
+      `linked bank 0152 at 2020-09-07 09:20 UTC within ${W} of 6 flagged wallets (1 confirmed by analysts) linking the same bank, of 6 wallets linking it then, ` +
+        "where the bank usually sees 3 links in 6 h: in lock-step with them, unlike a busy bank's ordinary customers",
+    );
     expect(hits.has("r0-0")).toBe(false); // the flagged ones are the ring
+    expect(windowWords(180)).toBe("3 h");
+    expect(windowWords(90)).toBe("90 min");
   });
 
-  it("a busy bank's hour (or a spike carried by honest customers) with a few flagged among them is not lock-step", () => {
-    const honest = Array.from({ length: 40 }, (_, i) => lw(`h${i}`, i));
-    const hits = lockstepRisk([...honest, ...ring(5, 0)]);
-    expect(hits.size).toBe(0); // 5 flagged of 44 others: under the share
-    // the same five with a handful of honest customers: the ring dominates the bank's links then
-    expect([...lockstepRisk([...honest.slice(0, 4), ...ring(5, 0)]).keys()].sort()).toEqual(["h0", "h1", "h2", "h3"]);
+  it("a busy bank's hours give none: its flagged wallets are few against its usual traffic, however the hour looks", () => {
+    // a big bank, 40 links an hour: a handful of flagged wallets among a few customers is still nothing against 240 usual links
+    const busy = week(40);
+    expect(lockstepRisk([...busy, ...Array.from({ length: 4 }, (_, i) => lw(`h${i}`, i)), ...ring(5, 0)]).size).toBe(0);
+    // payday at the big bank: 400 links in six hours, 8 of them by wallets flagged for other reasons
+    const payday = Array.from({ length: 400 }, (_, i) => lw(`pay-${i}`, i - 180, { flagged: i % 50 === 7 }));
+    expect(lockstepRisk([...busy, ...payday]).size).toBe(0);
+    // the same five flagged wallets at a quiet bank (a link every four hours): an attack, the four gain points
+    expect([...lockstepRisk([...week(0.25), ...Array.from({ length: 4 }, (_, i) => lw(`h${i}`, i)), ...ring(5, 0)]).keys()].sort()).toEqual(["h0", "h1", "h2", "h3"]);
+  });
+
+  it("a campaign or a small bank's busy day gives none: a few flagged among hundreds of newcomers is under the share", () => {
+    // a campaign at a quiet bank: 150 new wallets link it over an afternoon, 8 of them flagged (newcomers charging a lot at once, relatives' accounts)
+    const campaign = Array.from({ length: 150 }, (_, i) => lw(`cmp-${i}`, i * 2, { flagged: i % 19 === 3 }));
+    expect(campaign.filter((w) => w.flagged).length).toBe(8);
+    expect(lockstepRisk([...week(0.5), ...campaign]).size).toBe(0);
+  });
+
+  it("a family or newcomers charging a lot at once give none", () => {
+    // three members linking the family's account within minutes, one of them flagged: under minFlagged
+    expect(lockstepRisk([lw("fam-1", 0), lw("fam-2", 5), lw("fam-3", 9, { flagged: true })]).size).toBe(0);
+    // newcomers charging a lot at once (some flagged by the rules) spread over a day at a mid-sized bank
+    const day = Array.from({ length: 240 }, (_, i) => lw(`new-${i}`, i * 6, { flagged: i % 20 === 0 }));
+    expect(lockstepRisk([...week(10), ...day]).size).toBe(0);
+  });
+
+  // An attack ramps up: in its first hour a few of the ring's wallets link, then more each hour. Its
+  // patient wallets link throughout, unflagged, so they are part of every window's count.
+  const attack = (patientWallets: number) => {
+    const flagged: LockstepWallet[] = [];
+    for (let i = 0; i < 2; i++) flagged.push(lw(`b0-${i}`, 10 + i * 25, { flagged: true })); // 2 in the first hour
+    for (let h = 1; h < 6; h++) for (let i = 0; i < 6; i++) flagged.push(lw(`b${h}-${i}`, h * 60 + 10 + i * 8, { flagged: true })); // then 6 an hour
+    const patient = Array.from({ length: patientWallets }, (_, i) => lw(`p-${i}`, (i * 360) / patientWallets));
+    const honest = Array.from({ length: 6 }, (_, i) => lw(`h-${i}`, i * 60)); // the bank's ordinary customers meanwhile
+    return [...flagged, ...patient, ...honest, ...week(1)];
+  };
+
+  it("a wallet linking in an attack's first hour counts the ring's wallets that follow within the window", () => {
+    const all = attack(12);
+    expect(lockstepRisk(all, PREVIOUS_LOCKSTEP_PARAMS).has("p-0")).toBe(false); // the first setting: 2 flagged within the hour
+    const hits = lockstepRisk(all);
+    expect(hits.get("p-0")).toMatchObject({ points: DEFAULT_LOCKSTEP_PARAMS.points, bankCode: "0152" });
+    expect(Array.from({ length: 12 }, (_, i) => hits.has(`p-${i}`)).every(Boolean)).toBe(true);
+    // The bank's ordinary customers in the window gain the same points: 30 never flag on their own
+    // (they need 30 of their own behaviour: a victim's account at a PIN-only bank, say).
+    expect(hits.has("h-0")).toBe(true);
+    expect(DEFAULT_LOCKSTEP_PARAMS.points).toBeLessThan(60);
+  });
+
+  it("a ring that adds patient wallets cannot dilute the usual-traffic guard (it did dilute a share of the window's wallets)", () => {
+    const all = attack(120); // four patient wallets an hour more than blatant ones
+    const prev = lockstepRisk(all, PREVIOUS_LOCKSTEP_PARAMS);
+    const now = lockstepRisk(all);
+    const patient = Array.from({ length: 120 }, (_, i) => `p-${i}`);
+    expect(patient.filter((id) => prev.has(id)).length).toBe(0);
+    expect(patient.filter((id) => now.has(id)).length).toBe(120);
   });
 
   it("needs several flagged wallets and counts only those within the window, at the same bank", () => {
@@ -138,9 +199,14 @@ describe("lockstepRisk: the time pattern", () => {
   });
 
   it("judgeLockstep is the rule the SQL path applies to its counts", () => {
-    const c = { bankCode: "0125", at: at(0), others: 10, flagged: 4, confirmed: 0 };
+    const c = { bankCode: "0125", at: at(0), others: 10, flagged: 4, confirmed: 0, linksBefore: 28 };
+    expect(usualLinks(28)).toBe(1); // 28 links in 7 days: one in 6 hours
     expect(judgeLockstep(c)?.points).toBe(DEFAULT_LOCKSTEP_PARAMS.points);
-    expect(judgeLockstep({ ...c, flagged: 2 })).toBeNull();
-    expect(judgeLockstep({ ...c, others: 20 })).toBeNull(); // 4 of 20 under the share
+    expect(judgeLockstep({ ...c, flagged: 2 })).toBeNull(); // too few
+    expect(judgeLockstep({ ...c, others: 41 })).toBeNull(); // 4 of 41: under the share
+    expect(judgeLockstep({ ...c, linksBefore: 57 })).toBeNull(); // 4 flagged, the bank usually sees 2.04 links: not twice
+    expect(judgeLockstep({ ...c, linksBefore: 56 })?.evidence).toContain("where the bank usually sees 2 links in 6 h");
+    expect(judgeLockstep({ ...c, others: 12 }, PREVIOUS_LOCKSTEP_PARAMS)).toBeNull(); // under the first setting's 40%
+    expect(judgeLockstep({ ...c, linksBefore: 10_000 }, PREVIOUS_LOCKSTEP_PARAMS)?.evidence).not.toContain("usually"); // it had no usual-traffic guard
   });
 });

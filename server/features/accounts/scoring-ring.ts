@@ -6,7 +6,8 @@
 //   2. the state of every wallet found (flagged by its own behaviour = the stored score without its
 //      ring points, confirmed, legitimate); the chunk's own flags are the ones just computed;
 //   3. for the chunk's links with flagged wallets linking the same bank near them in time, every
-//      wallet linking that bank within the lock-step window, with its state.
+//      wallet linking that bank within the lock-step window, with its state, and the bank's links
+//      in the days before the window (its usual traffic; an index range count per such link).
 // ringRisk and judgeLockstep then decide on those sets exactly as the evaluation does on every wallet
 // (test/accounts-scoring.test.ts checks the stored reasons against the in-memory replay).
 //
@@ -118,7 +119,8 @@ async function statesOf(db: Queryable, ids: readonly string[], threshold: number
  */
 async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged: readonly string[], lp: LockstepParams, now: Date, threshold: number) {
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
-  return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null }>(db, sql`
+  const usual = sql`make_interval(days => ${lp.usualDays}::int)`;
+  return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
     WITH mine AS (
       SELECT DISTINCT l.account_id AS id, v.bank_code, v.valid_from AS at
       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
@@ -137,7 +139,9 @@ async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged:
       SELECT m.id, m.bank_code, m.at FROM mine m
       WHERE (SELECT count(DISTINCT h.id) FROM high h WHERE h.bank_code = m.bank_code AND h.at BETWEEN m.at - ${win} AND m.at + ${win} AND h.id <> m.id) >= ${lp.minFlagged}::int
     )
-    SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed
+    SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
+           (SELECT count(*)::int FROM bank_link_version v3
+            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= m.at - ${win} - ${usual} AND v3.valid_from < m.at - ${win}) AS links_before
     FROM near m
     LEFT JOIN LATERAL (
       SELECT array_agg(x.id ORDER BY x.id) AS peers, array_agg(x.flagged ORDER BY x.id) AS flagged, array_agg(x.confirmed ORDER BY x.id) AS confirmed
@@ -211,7 +215,7 @@ export async function ringReasonsFor(
     });
     const others2 = ids2.filter((id) => !self.get(id)?.legitimate).length;
     const list = byWallet.get(r.id) ?? [];
-    list.push(judgeLockstep({ bankCode: r.bank_code, at: r.at, others: others2, flagged, confirmed }, lp));
+    list.push(judgeLockstep({ bankCode: r.bank_code, at: r.at, others: others2, flagged, confirmed, linksBefore: r.links_before }, lp));
     byWallet.set(r.id, list);
   }
   for (const [id, list] of byWallet) {
