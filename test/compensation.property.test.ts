@@ -22,7 +22,7 @@ import { reconciliation } from "../server/features/compensation/reconciliation.t
 import { expectedCaseBalances, ledgerFigures, type LedgerAccount } from "../shared/compensation/ledger.ts";
 import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
 import { recordReimbursement } from "../server/features/settlement/reimbursements.ts";
-import { bankStatement, recordBankPayment, setCostShare } from "../server/features/settlement/cost-sharing.ts";
+import { bankStatement, payBank, recordBankPayment, setCostShare } from "../server/features/settlement/cost-sharing.ts";
 import { splitYen } from "../shared/settlement/cost-share.ts";
 
 let db: Database;
@@ -50,7 +50,9 @@ type Command =
   // Cost sharing and reimbursements by the bank (#18).
   | { kind: "agree"; bank: number; bp: number }
   | { kind: "bankRefund"; victim: number; charge: number; fraction: number }
-  | { kind: "bankPays"; bank: number; fraction: number };
+  | { kind: "bankPays"; bank: number; fraction: number }
+  // Our payment to a bank of what we owe it, sent twice when `twice` (a double click).
+  | { kind: "payBank"; bank: number; fraction: number; twice: boolean };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -70,6 +72,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("agree" as const), bank: fc.nat(1), bp: fc.constantFrom(0, 2_500, 3_333, 5_000, 10_000) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("bankRefund" as const), victim: fc.nat(2), charge: fc.nat(3), fraction: fc.constantFrom(0.3, 0.5, 1, 1.1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("bankPays" as const), bank: fc.nat(1), fraction: fc.constantFrom(0.5, 1, 1.5) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("payBank" as const), bank: fc.nat(1), fraction: fc.constantFrom(0.5, 1, 1.5), twice: fc.boolean() }) },
 );
 const BANKS = ["0125", "9900"] as const;
 
@@ -94,7 +97,7 @@ async function wipe() {
   // Compensation first (its foreign keys), then the platform data this run inserted.
   // (The ledger's rows refer to cases and batches, so CASCADE empties them too: TRUNCATE is not a
   // row UPDATE or DELETE, which the ledger refuses.)
-  await db.pool.query(`TRUNCATE compensation_line, compensation_case, payout_batch, charge_reimbursement, bank_cost_share, bank_payment, charge, bank_link_version, bank_link, wallet_account CASCADE`);
+  await db.pool.query(`TRUNCATE compensation_line, compensation_case, payout_batch, charge_reimbursement, bank_cost_share, bank_payment, bank_payout, charge, bank_link_version, bank_link, wallet_account CASCADE`);
 }
 
 function appErrorCode(err: unknown): string {
@@ -134,7 +137,8 @@ describe("compensation sums (property)", () => {
           // Reimbursed by the bank per charge, and per bank: the share in force, what it owes us, what we owe it.
           const refunds = new Map<string, number>();
           const refundedYen = (chargeId: string) => refunds.get(chargeId) ?? 0;
-          const bankModel = new Map<string, { bp: number | null; owesUs: number; weOwe: number; received: number; day: number }>(BANKS.map((b) => [b, { bp: null, owesUs: 0, weOwe: 0, received: 0, day: 0 }]));
+          const bankModel = new Map<string, { bp: number | null; owesUs: number; weOwe: number; received: number; paidToBank: number; day: number }>(BANKS.map((b) => [b, { bp: null, owesUs: 0, weOwe: 0, received: 0, paidToBank: 0, day: 0 }]));
+          let payoutRef = 0;
 
           for (const cmd of commands) {
             if (cmd.kind === "create") {
@@ -193,6 +197,26 @@ describe("compensation sums (property)", () => {
                 expect(appErrorCode(err)).toBe("BANK_PAYMENT_EXCEEDS_OWED");
                 expect(amountYen > b.owesUs).toBe(true);
                 count("bank pays refused: exceeds owed");
+              }
+            } else if (cmd.kind === "payBank") {
+              const b = bankModel.get(BANKS[cmd.bank])!;
+              const amountYen = Math.max(1, Math.floor(b.weOwe * cmd.fraction));
+              const input = { bankCode: BANKS[cmd.bank], amountYen, paidOn: "2026-12-05", reference: `OUT-${++payoutRef}`, reason: "Property test: we paid the bank our share" };
+              try {
+                const first = await payBank(db.prisma, actors[1], input);
+                expect(amountYen <= b.weOwe, "we paid a bank more than we owe it").toBe(true);
+                expect(first).toMatchObject({ repeated: false, weOweYen: b.weOwe - amountYen });
+                if (cmd.twice) {
+                  expect(await payBank(db.prisma, actors[1], input)).toMatchObject({ id: first.id, repeated: true, weOweYen: b.weOwe - amountYen });
+                  count("we pay bank repeated: once");
+                }
+                b.weOwe -= amountYen;
+                b.paidToBank += amountYen;
+                count("we pay bank ok");
+              } catch (err) {
+                expect(appErrorCode(err)).toBe("BANK_PAYOUT_EXCEEDS_OWED");
+                expect(amountYen > b.weOwe).toBe(true);
+                count("we pay bank refused: exceeds owed");
               }
             } else if (cmd.kind === "pay") {
               const pool = cmd.approvedOnly ? cases.filter((c) => c.state === "APPROVED") : cases;
@@ -256,16 +280,19 @@ describe("compensation sums (property)", () => {
                 (cmd.kind === "approve"
                   ? canApproveForVictim({ actor, target: c, victimCases: cases.filter((x) => x.victim === c.victim), thresholdYen: THRESHOLD_YEN }).ok
                   : canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen: THRESHOLD_YEN }).ok);
+              // Eligibility (#18): a charge the bank reimbursed after the case was requested blocks its
+              // approval by the "not already reimbursed" rule (no manager override in this test).
+              const eligible = cmd.kind !== "approve" || !c.lines.some((l) => refundedYen(l.chargeId) > 0);
               try {
                 await decideCase(db.prisma, actor, { caseId: c.id, reason: `Property test ${cmd.kind}`, decision: cmd.kind });
-                expect(stateOk && authorityOk).toBe(true);
+                expect(stateOk && authorityOk && eligible).toBe(true);
                 c.state = target;
                 c.decidedById = actor.id;
                 count(`${cmd.kind} ok`);
               } catch (err) {
                 const code = appErrorCode(err);
-                expect(stateOk && authorityOk).toBe(false);
-                expect(stateOk ? ["MANAGER_APPROVAL_REQUIRED", "SELF_APPROVAL_NOT_ALLOWED", "OTHER_MANAGER_REQUIRED"] : ["INVALID_TRANSITION"]).toContain(code);
+                expect(stateOk && authorityOk && eligible).toBe(false);
+                expect(!stateOk ? ["INVALID_TRANSITION"] : !authorityOk ? ["MANAGER_APPROVAL_REQUIRED", "SELF_APPROVAL_NOT_ALLOWED", "OTHER_MANAGER_REQUIRED"] : ["CHARGE_NOT_ELIGIBLE"]).toContain(code);
                 count(`${cmd.kind} refused: ${code}`);
               }
             }
@@ -343,7 +370,7 @@ describe("compensation sums (property)", () => {
           // Per bank, the statement from the ledger: what it owes us, what we owe it, what it paid.
           for (const [bankCode, b] of bankModel) {
             const st = await bankStatement(db.prisma, bankCode);
-            expect({ owesUs: st.owesUsYen, weOwe: st.weOweYen, received: st.receivedYen }).toEqual({ owesUs: b.owesUs, weOwe: b.weOwe, received: b.received });
+            expect({ owesUs: st.owesUsYen, weOwe: st.weOweYen, received: st.receivedYen, paidToBank: st.paidToBankYen }).toEqual({ owesUs: b.owesUs, weOwe: b.weOwe, received: b.received, paidToBank: b.paidToBank });
           }
           const { rows: fromCharges } = await db.pool.query<{ bank_code: string; approved: string; paid: string; in_flight: string }>(`
             SELECT c.bank_code,
@@ -380,7 +407,7 @@ describe("compensation sums (property)", () => {
       { numRuns: 20, seed: 20200905, endOnFailure: true },
     );
     console.log("compensation property outcomes:", Object.fromEntries([...seen].sort()));
-    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "line settled", "line failed", "ledger checked with cases in flight", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED", "agreement set", "bank refund ok", "bank refund refused: CHARGE_ALREADY_COMPENSATED", "create refused: reimbursed by the bank", "paid case shared with its bank", "bank pays ok"]) {
+    for (const what of ["create ok", "create refused: exceeds charge", "approve ok", "reject ok", "cancel ok", "pay ok", "pay refused: CASES_NOT_PAYABLE", "line settled", "line failed", "ledger checked with cases in flight", "approve refused: INVALID_TRANSITION", "approve refused: MANAGER_APPROVAL_REQUIRED", "approve refused: SELF_APPROVAL_NOT_ALLOWED", "agreement set", "bank refund ok", "bank refund refused: CHARGE_ALREADY_COMPENSATED", "create refused: reimbursed by the bank", "paid case shared with its bank", "bank pays ok", "we pay bank ok", "we pay bank repeated: once"]) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThan(0);
     }
   }, 300_000);

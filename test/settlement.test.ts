@@ -190,6 +190,45 @@ describe("cost sharing and the bank statement", () => {
     expect(await errorCodeOf(analyst.trpc.settlement.statement.query({ bankCode: "0152" }))).toBe("FORBIDDEN");
   });
 
+  it("pays a bank what we owe it: a manager, in words beyond what we owe, once per reference even for two requests at once, audited, in the ledger", async () => {
+    await manager.trpc.settlement.setCostShare.mutate({ bankCode: "0153", bankSharePercent: 40, effectiveFrom: "2026-01-01", reason: "Agreement signed with the bank" });
+    const refunded = await fraudScenario(t.db.prisma, [12_000], { bankCode: "0153" });
+    await support.trpc.settlement.recordReimbursement.mutate(bankRefund(refunded.chargeIds[0], 12_000));
+    expect(await manager.trpc.settlement.statement.query({ bankCode: "0153" })).toMatchObject({ weOweYen: 7_200, paidToBankYen: 0 });
+
+    const pay = { bankCode: "0153", amountYen: 7_201, paidOn: "2026-12-05", reference: "OUT-0153-1", reason: "Transferred our share of its refunds" };
+    await expect(manager.trpc.settlement.payBank.mutate(pay)).rejects.toThrow(/We owe bank 0153 ¥7,200 .* the payment is ¥7,201/);
+    expect(await errorCodeOf(support.trpc.settlement.payBank.mutate({ ...pay, amountYen: 5_000 }))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(analyst.trpc.settlement.payBank.mutate({ ...pay, amountYen: 5_000 }))).toBe("FORBIDDEN");
+    // A double click: two identical requests at once pay once; both answer the one payment.
+    const [a, b] = await Promise.all([manager.trpc.settlement.payBank.mutate({ ...pay, amountYen: 5_000 }), manager.trpc.settlement.payBank.mutate({ ...pay, amountYen: 5_000 })]);
+    expect(a.id).toBe(b.id);
+    expect([a.repeated, b.repeated].sort()).toEqual([false, true]);
+    expect([a.weOweYen, b.weOweYen]).toEqual([2_200, 2_200]);
+    // The same reference for another payment is refused in words.
+    await expect(manager.trpc.settlement.payBank.mutate({ ...pay, amountYen: 2_200 })).rejects.toThrow(/already recorded under the reference OUT-0153-1/);
+    expect(await manager.trpc.settlement.payBank.mutate({ ...pay, amountYen: 2_200, reference: "OUT-0153-2" })).toMatchObject({ weOweYen: 0, repeated: false });
+    expect(await errorCodeOf(manager.trpc.settlement.payBank.mutate({ ...pay, amountYen: 1, reference: "OUT-0153-3" }))).toBe("BANK_PAYOUT_EXCEEDS_OWED");
+
+    const st = await manager.trpc.settlement.statement.query({ bankCode: "0153" });
+    expect(st).toMatchObject({ owesUsYen: 0, weOweYen: 0, netYen: 0, paidToBankYen: 7_200 });
+    expect(st.items.filter((i) => i.kind === "bank.payout").map((i) => [i.reference, i.weOweYen])).toEqual([["OUT-0153-1", -5_000], ["OUT-0153-2", -2_200]]);
+    const { rows } = await t.db.pool.query<{ account: string; posted_yen: string }>(
+      `SELECT account::text AS account, posted_yen FROM ledger_balance WHERE bank_code = '0153' AND account IN ('BANK_PAYABLE', 'CASH_PAID_TO_BANK') ORDER BY account`,
+    );
+    expect(rows.map((r) => [r.account, Number(r.posted_yen)])).toEqual([["BANK_PAYABLE", 0], ["CASH_PAID_TO_BANK", -7_200]]);
+    const audit = await t.db.prisma.auditEvent.findMany({ where: { action: "settlement.payBank", targetId: "0153" }, orderBy: { id: "asc" } });
+    expect(audit.map((x) => [x.actorRole, x.reason, (x.after as { amountYen: number }).amountYen])).toEqual([
+      ["MANAGER", pay.reason, 5_000],
+      ["MANAGER", pay.reason, 2_200],
+    ]);
+    // The database keeps payments as recorded and one reference per bank.
+    await expect(t.db.pool.query(`UPDATE bank_payout SET amount_yen = 1 WHERE bank_code = '0153'`)).rejects.toThrow(/kept as recorded/);
+    await expect(
+      t.db.pool.query(`INSERT INTO bank_payout (id, bank_code, amount_yen, paid_on, reference, reason, recorded_by_id) VALUES (gen_random_uuid(), '0153', 1, '2026-12-05', 'OUT-0153-1', 'x', gen_random_uuid())`),
+    ).rejects.toThrow(/bank_payout_one_per_reference/);
+  });
+
   it("shares nothing without an agreement in force", async () => {
     const paid = await paidCase("0126", 4_000);
     expect(await caseBalances(paid.caseId)).toMatchObject({ OPERATOR_LOSS: 4_000 });

@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = [
   "settlement.recordReimbursement",
   "settlement.setCostShare",
   "settlement.recordBankPayment",
+  "settlement.payBank",
   "reports.evidencePack",
   "spike.acknowledge",
   "staff.create",

@@ -13,17 +13,18 @@
 // under the agreement in force moves from OPERATOR_LOSS to BANK_RECOVERABLE (cost.shared); when the
 // bank reimbursed a victim itself, the operator's share is owed to it: Dr OPERATOR_LOSS Cr
 // BANK_PAYABLE (bank.reimbursed, no case); a payment from the bank settles what it owes us: Dr
-// CASH_RECEIVED Cr BANK_RECOVERABLE (bank.paid, no case). A case's cost is then OPERATOR_LOSS plus
+// CASH_RECEIVED Cr BANK_RECOVERABLE (bank.paid, no case), and our payment to the bank of what we owe
+// it settles bank payable: Dr BANK_PAYABLE Cr CASH_PAID_TO_BANK (bank.payout, no case). A case's cost is then OPERATOR_LOSS plus
 // BANK_RECOVERABLE of that case, whoever bears it.
 //
 // So for one case: OPERATOR_LOSS is the case total while it is approved or paid; VICTIM_PAYABLE
 // (posted, credit) is the total while approved and not yet settled, and with the pending legs it is
 // what is still free to batch; CASH_PAID (credit) is the total once paid.
 
-export const LEDGER_ACCOUNTS = ["OPERATOR_LOSS", "VICTIM_PAYABLE", "CASH_IN_TRANSIT", "CASH_PAID", "BANK_RECOVERABLE", "BANK_PAYABLE", "CASH_RECEIVED"] as const;
+export const LEDGER_ACCOUNTS = ["OPERATOR_LOSS", "VICTIM_PAYABLE", "CASH_IN_TRANSIT", "CASH_PAID", "BANK_RECOVERABLE", "BANK_PAYABLE", "CASH_RECEIVED", "CASH_PAID_TO_BANK"] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 export type LedgerPhase = "SINGLE" | "PENDING" | "POST" | "VOID";
-export type JournalKind = "case.approved" | "case.cancelled" | "payout.exported" | "payout.settled" | "payout.failed" | "cost.shared" | "bank.reimbursed" | "bank.paid";
+export type JournalKind = "case.approved" | "case.cancelled" | "payout.exported" | "payout.settled" | "payout.failed" | "cost.shared" | "bank.reimbursed" | "bank.paid" | "bank.payout";
 
 export interface Posting {
   account: LedgerAccount;

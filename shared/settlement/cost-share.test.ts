@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agreementOn, bankPaidJournal, bankReimbursedJournal, costSharedJournal, formatShare, splitYen, statementFigures } from "./cost-share.ts";
+import { agreementOn, bankPaidJournal, bankPayoutJournal, bankReimbursedJournal, costSharedJournal, formatShare, splitYen, statementFigures } from "./cost-share.ts";
 import { balances, isBalanced, ledgerFigures, payoutExportedJournal, payoutSettledJournal, caseApprovedJournal, type LedgerAccount, type StoredJournal, type JournalDraft } from "../compensation/ledger.ts";
 
 let n = 0;
@@ -53,6 +53,13 @@ describe("cost sharing", () => {
     expect(isBalanced(p) && isBalanced(r)).toBe(true);
     const b = balances([stored(costSharedJournal({ caseId: "c", bankCode: "0125", totalYen: 10_000 }, 5_000)!), stored(r), stored(p)]);
     const posted = Object.fromEntries([...b].map(([k, v]) => [k, v.postedYen]));
-    expect(statementFigures(posted)).toEqual({ owesUsYen: 3_000, weOweYen: 7_000, netYen: -4_000, receivedYen: 2_000 });
+    expect(statementFigures(posted)).toEqual({ owesUsYen: 3_000, weOweYen: 7_000, netYen: -4_000, receivedYen: 2_000, paidToBankYen: 0 });
+    // We pay the bank ¥5,000 of the ¥7,000 we owe it: Dr BANK_PAYABLE, Cr CASH_PAID_TO_BANK.
+    const o = bankPayoutJournal("0125", 5_000);
+    expect(isBalanced(o)).toBe(true);
+    expect(o.postings.map((x) => [x.account, x.amountYen])).toEqual([["BANK_PAYABLE", 5_000], ["CASH_PAID_TO_BANK", -5_000]]);
+    const after = balances([stored(costSharedJournal({ caseId: "c", bankCode: "0125", totalYen: 10_000 }, 5_000)!), stored(r), stored(p), stored(o)]);
+    expect(statementFigures(Object.fromEntries([...after].map(([k, v]) => [k, v.postedYen])))).toEqual({ owesUsYen: 3_000, weOweYen: 2_000, netYen: 1_000, receivedYen: 2_000, paidToBankYen: 5_000 });
+    expect(() => bankPayoutJournal("0125", 0)).toThrow(RangeError);
   });
 });

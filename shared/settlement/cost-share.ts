@@ -57,6 +57,11 @@ export function bankReimbursedJournal(bankCode: string, amountYen: number, bankS
   return operatorYen > 0 ? two("bank.reimbursed", null, bankCode, "OPERATOR_LOSS", "BANK_PAYABLE", operatorYen) : null;
 }
 
+/** We paid the bank (part of) what we owe it. */
+export function bankPayoutJournal(bankCode: string, amountYen: number): JournalDraft {
+  return two("bank.payout", null, bankCode, "BANK_PAYABLE", "CASH_PAID_TO_BANK", amountYen);
+}
+
 /** The bank paid us (part of) its share. */
 export function bankPaidJournal(bankCode: string, amountYen: number): JournalDraft {
   return two("bank.paid", null, bankCode, "CASH_RECEIVED", "BANK_RECOVERABLE", amountYen);
@@ -70,11 +75,13 @@ export interface BankStatementFigures {
   /** Positive: the bank owes us on balance. */
   netYen: number;
   receivedYen: number;
+  /** What we paid the bank of what we owed it. */
+  paidToBankYen: number;
 }
 
 /** From a bank's posted balances (debit positive) of the settlement accounts. */
-export function statementFigures(posted: { BANK_RECOVERABLE?: number; BANK_PAYABLE?: number; CASH_RECEIVED?: number }): BankStatementFigures {
+export function statementFigures(posted: { BANK_RECOVERABLE?: number; BANK_PAYABLE?: number; CASH_RECEIVED?: number; CASH_PAID_TO_BANK?: number }): BankStatementFigures {
   const owesUsYen = posted.BANK_RECOVERABLE ?? 0;
   const weOweYen = -(posted.BANK_PAYABLE ?? 0) || 0;
-  return { owesUsYen, weOweYen, netYen: owesUsYen - weOweYen, receivedYen: posted.CASH_RECEIVED ?? 0 };
+  return { owesUsYen, weOweYen, netYen: owesUsYen - weOweYen, receivedYen: posted.CASH_RECEIVED ?? 0, paidToBankYen: -(posted.CASH_PAID_TO_BANK ?? 0) || 0 };
 }

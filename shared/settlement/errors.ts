@@ -10,6 +10,8 @@ export const SETTLEMENT_ERRORS = {
   SETTLEMENT_BANK_NOT_FOUND: { status: 404, message: "There is no bank with this code." },
   COST_SHARE_EXISTS: { status: 409, message: "An agreement for this bank already starts on this day: choose another day." },
   BANK_PAYMENT_EXCEEDS_OWED: { status: 409, message: "The bank would pay more than it owes us." },
+  BANK_PAYOUT_EXCEEDS_OWED: { status: 409, message: "We would pay the bank more than we owe it." },
+  BANK_PAYOUT_REFERENCE_EXISTS: { status: 409, message: "A payment to this bank with this reference is already recorded." },
 } as const satisfies ErrorRegistry;
 
 export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;

@@ -56,3 +56,13 @@ export const RecordBankPaymentInput = z.object({
   reason: Reason,
 });
 export type RecordBankPaymentInput = z.infer<typeof RecordBankPaymentInput>;
+
+/** Our payment to a bank of what we owe it (its reimbursements of victims beyond its share). */
+export const PayBankInput = z.object({
+  bankCode: BankCode,
+  amountYen: z.number().int().positive().max(10_000_000_000),
+  paidOn: CalendarDay,
+  reference: text().trim().min(1, "Our transfer's reference is required").max(100),
+  reason: Reason,
+});
+export type PayBankInput = z.infer<typeof PayBankInput>;

@@ -4,7 +4,8 @@
 // charge, and sees the statement change (we owe the bank our 60% of it, with the entry behind the
 // figure); a second reimbursement of the same charge by the bank is refused in words in the dialog,
 // and nothing more is recorded; a payment by the bank beyond what it owes is refused in words, in
-// English and in Japanese. Support, who records reimbursements but does not read statements,
+// English and in Japanese; then, still in Japanese, the manager records our payment of the ¥7,200 we
+// owe the bank with a double click on the confirm button: one payment, the statement owes ¥0. Support, who records reimbursements but does not read statements,
 // reaches the page from the compensation queue and sees the form and not the figures. Method: built SPA on a real server on its own database,
 // headless Chromium; screenshot in test-results/.
 import { mkdirSync } from "node:fs";
@@ -116,6 +117,24 @@ describe.runIf(browserTestsEnabled)("bank settlement in the browser", () => {
     await payJa.getByText("銀行が当社に負う額を超える入金になります。").waitFor();
     await page.screenshot({ path: `${SHOTS}/settlement-payment-refused-ja.png`, fullPage: true });
     expect(await t.db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM bank_payment WHERE bank_code = $1`, BANK)).toEqual([{ n: 0n }]);
+
+    // We pay the bank the ¥7,200 we owe it; a double click on the confirm button pays once.
+    await payJa.getByRole("button", { name: "戻る" }).click();
+    await payJa.waitFor({ state: "detached" });
+    await page.getByTestId("open-pay-bank").click();
+    const payBank = page.getByRole("dialog");
+    await payBank.getByText("当社が銀行に負う額は ¥7,200").waitFor();
+    await payBank.getByLabel("金額（円）").fill("7200");
+    await payBank.getByLabel("参照番号").fill("FG-OUT-0125-1");
+    await payBank.getByLabel("理由").fill("77銀行の立替分のうち当社負担分を振り込みました");
+    await payBank.getByRole("button", { name: "銀行への支払を記録" }).dblclick();
+    await payBank.waitFor({ state: "detached" });
+    await expect.poll(() => page.getByTestId("statement-paid-to-bank").innerText()).toContain("¥7,200");
+    expect(await page.getByTestId("statement-we-owe").innerText()).toContain("¥0");
+    expect(await page.getByTestId("statement-items").innerText()).toContain("当社から銀行への支払");
+    await page.screenshot({ path: `${SHOTS}/settlement-paid-bank-ja.png`, fullPage: true });
+    expect(await t.db.prisma.$queryRawUnsafe<Array<{ n: bigint; yen: bigint }>>(`SELECT count(*) AS n, sum(amount_yen) AS yen FROM bank_payout WHERE bank_code = $1`, BANK)).toEqual([{ n: 1n, yen: 7200n }]);
+    expect(await t.db.prisma.auditEvent.count({ where: { action: "settlement.payBank", targetId: BANK } })).toBe(1);
 
     // Support records reimbursements but does not read statements.
     const support = await newPage(browser, t.baseUrl);

@@ -10,7 +10,7 @@ import { AmountInput } from "../../components/AmountInput.tsx";
 import { parseYenAmount } from "../../../shared/amount.ts";
 import { CalendarDay } from "../../../shared/settlement/inputs.ts";
 import { ReasonDialog } from "./parts.tsx";
-import { useInvalidateSettlement, useRecordBankPayment, useRecordReimbursement, useSetCostShare } from "./settlement-queries.ts";
+import { useInvalidateSettlement, usePayBank, useRecordBankPayment, useRecordReimbursement, useSetCostShare } from "./settlement-queries.ts";
 
 /** Today in JST, "YYYY-MM-DD". */
 export function todayJst(): string {
@@ -157,6 +157,48 @@ export function BankPaymentDialog({ bankCode, owesUsYen, onClose }: { bankCode: 
         setTried(true);
         if (!reading.ok || Object.values(problems).some(Boolean)) return;
         record.mutate({ bankCode, amountYen: reading.value, receivedOn: day, reference: reference.trim(), reason });
+      }}
+      onClose={onClose}
+    />
+  );
+}
+
+/** Our payment to the bank of what we owe it (managers): refused by the server beyond what we owe; a repeated request answers the recorded payment. */
+export function PayBankDialog({ bankCode, weOweYen, onClose }: { bankCode: string; weOweYen: number; onClose: () => void }) {
+  const { t } = useTranslation("compensation");
+  const dayProblem = useDayProblem();
+  const invalidate = useInvalidateSettlement();
+  const [amount, setAmount] = useState("");
+  const [day, setDay] = useState(todayJst());
+  const [reference, setReference] = useState("");
+  const [tried, setTried] = useState(false);
+  const pay = usePayBank(async (r) => {
+    notifications.show({ color: r.repeated ? "yellow" : "green", message: r.repeated ? t("settlement.payBankRepeated") : t("settlement.payBankRecorded") });
+    onClose();
+    await invalidate();
+  });
+  const reading = parseYenAmount(amount, { min: 1, max: 10_000_000_000 });
+  const problems = { day: dayProblem(day), reference: reference.trim() ? null : t("settlement.referenceMissing") };
+  const show = (p: string | null) => (tried ? p : null);
+  return (
+    <ReasonDialog
+      opened
+      title={t("settlement.payBankTitle", { bank: bankCode })}
+      description={
+        <Stack gap="xs" data-testid="pay-bank-form">
+          <Text size="sm">{t("settlement.payBankText", { owes: weOweYen })}</Text>
+          <AmountInput label={t("settlement.amount")} value={amount} onChange={setAmount} limits={{ min: 1, max: 10_000_000_000 }} allowEmpty={!tried} />
+          <TextInput label={t("settlement.paidOn")} description={t("settlement.dayHint")} value={day} onChange={(e) => setDay(e.currentTarget.value)} error={show(problems.day)} />
+          <TextInput label={t("settlement.reference")} description={t("settlement.payBankReferenceHint")} value={reference} onChange={(e) => setReference(e.currentTarget.value)} error={show(problems.reference)} />
+        </Stack>
+      }
+      confirmLabel={t("settlement.payBank")}
+      pending={pay.isPending}
+      error={pay.error}
+      onConfirm={(reason) => {
+        setTried(true);
+        if (!reading.ok || Object.values(problems).some(Boolean)) return;
+        pay.mutate({ bankCode, amountYen: reading.value, paidOn: day, reference: reference.trim(), reason });
       }}
       onClose={onClose}
     />

@@ -3,22 +3,23 @@
 // what it reimbursed its customers itself), the net, what it paid, and every entry behind the
 // figures; its cost-sharing agreements; and the recordings, each gated as the server gates it
 // (shared/settlement/access.ts): a reimbursement of a victim's charge (support, managers), an
-// agreement (admins, managers), a bank's payment of its share (managers).
+// agreement (admins, managers), a bank's payment of its share (managers), and our payment to the
+// bank of what we owe it (managers).
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from "@mantine/core";
-import { IconCash, IconLock, IconReceiptRefund, IconScale, IconSearch, IconUsersGroup } from "@tabler/icons-react";
+import { IconBuildingBank, IconCash, IconLock, IconReceiptRefund, IconScale, IconSearch, IconUsersGroup } from "@tabler/icons-react";
 import { useUrlParams } from "../../components/url-params.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { useBankName } from "../../components/bank-names.ts";
 import { useCan } from "../auth/useMe.ts";
 import { useBankStatement, type BankStatement } from "./settlement-queries.ts";
-import { BankPaymentDialog, CostShareDialog, ReimbursementDialog } from "./SettlementDialogs.tsx";
+import { BankPaymentDialog, CostShareDialog, PayBankDialog, ReimbursementDialog } from "./SettlementDialogs.tsx";
 
 const BANK_CODE = /^\d{4}$/;
-const KIND_KEY = { "cost.shared": "costShared", "bank.reimbursed": "bankReimbursed", "bank.paid": "bankPaid" } as const;
+const KIND_KEY = { "cost.shared": "costShared", "bank.reimbursed": "bankReimbursed", "bank.paid": "bankPaid", "bank.payout": "bankPayout" } as const;
 
 function Figure({ label, value, testId, color }: { label: string; value: number; testId: string; color?: string }) {
   return (
@@ -37,11 +38,12 @@ function Statement({ s }: { s: BankStatement }) {
   const { t } = useTranslation("compensation");
   return (
     <Stack>
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
+      <SimpleGrid cols={{ base: 2, md: 5 }}>
         <Figure label={t("settlement.owesUs")} value={s.owesUsYen} testId="statement-owes-us" />
         <Figure label={t("settlement.weOwe")} value={s.weOweYen} testId="statement-we-owe" />
         <Figure label={s.netYen >= 0 ? t("settlement.netOwesUs") : t("settlement.netWeOwe")} value={Math.abs(s.netYen)} testId="statement-net" color={s.netYen === 0 ? undefined : s.netYen > 0 ? "blue" : "orange"} />
         <Figure label={t("settlement.received")} value={s.receivedYen} testId="statement-received" />
+        <Figure label={t("settlement.paidToBank")} value={s.paidToBankYen} testId="statement-paid-to-bank" />
       </SimpleGrid>
 
       <Card withBorder>
@@ -136,8 +138,9 @@ export default function SettlementPage() {
   const canReimburse = useCan("settlement.recordReimbursement");
   const canAgree = useCan("settlement.setCostShare");
   const canRecordPayment = useCan("settlement.recordBankPayment");
+  const canPayBank = useCan("settlement.payBank");
   const statement = useBankStatement(bankCode, canRead);
-  const [dialog, setDialog] = useState<"reimbursement" | "agreement" | "payment" | null>(null);
+  const [dialog, setDialog] = useState<"reimbursement" | "agreement" | "payment" | "payBank" | null>(null);
 
   if (!canRead && !canReimburse && !canAgree) {
     return (
@@ -197,6 +200,11 @@ export default function SettlementPage() {
                 {t("settlement.recordPayment")}
               </Button>
             )}
+            {bankCode && canPayBank && statement.data && (
+              <Button variant="light" leftSection={<IconBuildingBank size={16} />} onClick={() => setDialog("payBank")} data-testid="open-pay-bank">
+                {t("settlement.payBank")}
+              </Button>
+            )}
           </Group>
         </form>
       </Card>
@@ -229,6 +237,7 @@ export default function SettlementPage() {
       {dialog === "reimbursement" && <ReimbursementDialog bankCode={bankCode} onClose={() => setDialog(null)} />}
       {dialog === "agreement" && bankCode && <CostShareDialog bankCode={bankCode} onClose={() => setDialog(null)} />}
       {dialog === "payment" && bankCode && statement.data && <BankPaymentDialog bankCode={bankCode} owesUsYen={statement.data.owesUsYen} onClose={() => setDialog(null)} />}
+      {dialog === "payBank" && bankCode && statement.data && <PayBankDialog bankCode={bankCode} weOweYen={statement.data.weOweYen} onClose={() => setDialog(null)} />}
     </Stack>
   );
 }

@@ -33,3 +33,8 @@ export function useRecordBankPayment(onSuccess: () => unknown) {
   const trpc = useTRPC();
   return useMutationOnce(useMutation(trpc.settlement.recordBankPayment.mutationOptions({ onSuccess })));
 }
+
+export function usePayBank(onSuccess: (r: { repeated: boolean }) => unknown) {
+  const trpc = useTRPC();
+  return useMutationOnce(useMutation(trpc.settlement.payBank.mutationOptions({ onSuccess })));
+}

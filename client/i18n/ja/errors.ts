@@ -109,4 +109,6 @@ export const errorsJa: Record<ErrorCode, string> = {
   SETTLEMENT_BANK_NOT_FOUND: "このコードの銀行はありません。",
   COST_SHARE_EXISTS: "この銀行にはこの日から始まる取り決めがすでにあります。別の日を選んでください。",
   BANK_PAYMENT_EXCEEDS_OWED: "銀行が当社に負う額を超える入金になります。",
+  BANK_PAYOUT_EXCEEDS_OWED: "当社が銀行に負う額を超える支払になります。銀行別明細の額を確認してください。",
+  BANK_PAYOUT_REFERENCE_EXISTS: "この銀行への同じ参照番号の支払がすでに記録されています。参照番号を確認してください。",
 };

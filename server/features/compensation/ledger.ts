@@ -14,6 +14,8 @@ export interface JournalMeta {
   batchId?: string | null;
   reimbursementId?: string | null;
   bankPaymentId?: string | null;
+  /** Our payment to a bank of what we owe it (bank.payout). */
+  bankPayoutId?: string | null;
 }
 
 /** Writes one balanced journal and its postings; returns the journal's id. */
@@ -21,9 +23,9 @@ export async function postJournal(tx: Tx, draft: JournalDraft, meta: JournalMeta
   if (!isBalanced(draft)) throw new Error(`Refusing to write an unbalanced ${draft.kind} journal.`);
   const id = randomUUID();
   await tx.$executeRaw(sql`
-    INSERT INTO ledger_journal (id, kind, phase, case_id, batch_id, created_by_id, reimbursement_id, bank_payment_id)
+    INSERT INTO ledger_journal (id, kind, phase, case_id, batch_id, created_by_id, reimbursement_id, bank_payment_id, bank_payout_id)
     VALUES (${id}::uuid, ${draft.kind}, ${draft.phase}::ledger_phase, ${draft.caseId}::uuid, ${meta.batchId ?? null}::uuid, ${meta.actorId}::uuid,
-            ${meta.reimbursementId ?? null}::uuid, ${meta.bankPaymentId ?? null}::uuid)`);
+            ${meta.reimbursementId ?? null}::uuid, ${meta.bankPaymentId ?? null}::uuid, ${meta.bankPayoutId ?? null}::uuid)`);
   await tx.$executeRaw(sql`
     INSERT INTO ledger_posting (journal_id, account, bank_code, case_id, amount_yen)
     VALUES ${join(draft.postings.map((p) => sql`(${id}::uuid, ${p.account}::ledger_account, ${p.bankCode}, ${p.caseId}::uuid, ${p.amountYen}::int8)`))}`);

@@ -8,9 +8,9 @@ import { sql } from "../../db/sql.ts";
 import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 import { formatYen } from "../../../shared/format.ts";
-import { bankPaidJournal, bankReimbursedJournal, costSharedJournal, formatShare, statementFigures, type BankStatementFigures } from "../../../shared/settlement/cost-share.ts";
+import { bankPaidJournal, bankPayoutJournal, bankReimbursedJournal, costSharedJournal, formatShare, statementFigures, type BankStatementFigures } from "../../../shared/settlement/cost-share.ts";
 import { settlementError } from "../../../shared/settlement/errors.ts";
-import type { RecordBankPaymentInput, SetCostShareInput } from "../../../shared/settlement/inputs.ts";
+import type { PayBankInput, RecordBankPaymentInput, SetCostShareInput } from "../../../shared/settlement/inputs.ts";
 import { postJournal, type JournalMeta } from "../compensation/ledger.ts";
 import { num } from "../compensation/sql.ts";
 
@@ -105,7 +105,7 @@ export async function postBankReimbursement(tx: Tx, r: { id: string; bankCode: s
 async function postedByAccount(db: Db, bankCode: string): Promise<Record<string, number>> {
   const rows = await db.$queryRaw<Array<{ account: string; posted_yen: unknown }>>(sql`
     SELECT account::text AS account, SUM(posted_yen)::int8 AS posted_yen FROM ledger_balance
-     WHERE bank_code = ${bankCode} AND account IN ('BANK_RECOVERABLE', 'BANK_PAYABLE', 'CASH_RECEIVED') GROUP BY account`);
+     WHERE bank_code = ${bankCode} AND account IN ('BANK_RECOVERABLE', 'BANK_PAYABLE', 'CASH_RECEIVED', 'CASH_PAID_TO_BANK') GROUP BY account`);
   return Object.fromEntries(rows.map((r) => [r.account, num(r.posted_yen)]));
 }
 
@@ -139,9 +139,70 @@ export async function recordBankPayment(db: PrismaClient, actor: StaffActor, inp
   });
 }
 
+export interface BankPayout {
+  id: string;
+  bankCode: string;
+  amountYen: number;
+  paidOn: string;
+  reference: string;
+  /** What we still owe the bank after it. */
+  weOweYen: number;
+  /** True when this request repeated one already recorded (same bank, reference, amount and day): nothing more was paid. */
+  repeated: boolean;
+}
+
+/**
+ * A manager records our transfer to a bank of what we owe it (our share of the reimbursements it
+ * made to its customers itself): Dr BANK_PAYABLE, Cr CASH_PAID_TO_BANK, audited, in one transaction
+ * under the bank's row lock. Refused in words beyond what we owe. A reference is recorded once per
+ * bank: the same request again (a double click, a retry) answers the recorded payment and pays
+ * nothing more; another payment under that reference is refused.
+ */
+export async function payBank(db: PrismaClient, actor: StaffActor, input: PayBankInput): Promise<BankPayout> {
+  return withTransaction(db, async (tx) => {
+    await bankName(tx, input.bankCode);
+    await tx.$queryRaw(sql`SELECT code FROM bank WHERE code = ${input.bankCode} FOR UPDATE`);
+    const [existing] = await tx.$queryRaw<Array<{ id: string; amount_yen: number; paid_on: string }>>(sql`
+      SELECT id::text AS id, amount_yen, to_char(paid_on, 'YYYY-MM-DD') AS paid_on FROM bank_payout WHERE bank_code = ${input.bankCode} AND reference = ${input.reference}`);
+    const before = statementFigures(await postedByAccount(tx, input.bankCode));
+    if (existing) {
+      if (existing.amount_yen === input.amountYen && existing.paid_on === input.paidOn) {
+        return { id: existing.id, bankCode: input.bankCode, amountYen: existing.amount_yen, paidOn: existing.paid_on, reference: input.reference, weOweYen: before.weOweYen, repeated: true };
+      }
+      throw settlementError(
+        "BANK_PAYOUT_REFERENCE_EXISTS",
+        `A payment of ${formatYen(existing.amount_yen)} on ${existing.paid_on} to bank ${input.bankCode} is already recorded under the reference ${input.reference}. Each transfer has its own reference: check the reference, or whether this payment was already recorded.`,
+        { existingAmountYen: existing.amount_yen, existingPaidOn: existing.paid_on },
+      );
+    }
+    if (input.amountYen > before.weOweYen) {
+      throw settlementError(
+        "BANK_PAYOUT_EXCEEDS_OWED",
+        `We owe bank ${input.bankCode} ${formatYen(before.weOweYen)} (our share of the reimbursements it made itself, less what we already paid it), but the payment is ${formatYen(input.amountYen)}. Check the amount against the bank statement.`,
+        { weOweYen: before.weOweYen },
+      );
+    }
+    const id = randomUUID();
+    await tx.$executeRaw(sql`
+      INSERT INTO bank_payout (id, bank_code, amount_yen, paid_on, reference, reason, recorded_by_id)
+      VALUES (${id}::uuid, ${input.bankCode}, ${input.amountYen}, ${input.paidOn}::date, ${input.reference}, ${input.reason}, ${actor.id}::uuid)`);
+    await postJournal(tx, bankPayoutJournal(input.bankCode, input.amountYen), { actorId: actor.id, bankPayoutId: id });
+    const weOweYen = before.weOweYen - input.amountYen;
+    await writeAudit(tx, actor, {
+      action: "settlement.payBank",
+      targetType: "bank",
+      targetId: input.bankCode,
+      reason: input.reason,
+      before: { weOweYen: before.weOweYen },
+      after: { amountYen: input.amountYen, paidOn: input.paidOn, reference: input.reference, weOweYen },
+    });
+    return { id, bankCode: input.bankCode, amountYen: input.amountYen, paidOn: input.paidOn, reference: input.reference, weOweYen, repeated: false };
+  });
+}
+
 export interface StatementItem {
   at: Date;
-  kind: "cost.shared" | "bank.reimbursed" | "bank.paid";
+  kind: "cost.shared" | "bank.reimbursed" | "bank.paid" | "bank.payout";
   caseId: string | null;
   chargeId: string | null;
   reference: string | null;
@@ -164,15 +225,16 @@ export async function bankStatement(db: Db, bankCode: string): Promise<BankState
     postedByAccount(db, bankCode),
     costShares(db, bankCode),
     db.$queryRaw<Array<{ at: Date; kind: StatementItem["kind"]; case_id: string | null; charge_id: string | null; reference: string | null; recoverable: unknown; payable: unknown }>>(sql`
-      SELECT j.created_at AS at, j.kind, j.case_id::text AS case_id, r.charge_id, COALESCE(r.reference, bp.reference) AS reference,
+      SELECT j.created_at AS at, j.kind, j.case_id::text AS case_id, r.charge_id, COALESCE(r.reference, bp.reference, po.reference) AS reference,
              COALESCE(SUM(p.amount_yen) FILTER (WHERE p.account = 'BANK_RECOVERABLE'), 0)::int8 AS recoverable,
              COALESCE(SUM(p.amount_yen) FILTER (WHERE p.account = 'BANK_PAYABLE'), 0)::int8 AS payable
         FROM ledger_journal j
         JOIN ledger_posting p ON p.journal_id = j.id
         LEFT JOIN charge_reimbursement r ON r.id = j.reimbursement_id
         LEFT JOIN bank_payment bp ON bp.id = j.bank_payment_id
-       WHERE p.bank_code = ${bankCode} AND j.kind IN ('cost.shared', 'bank.reimbursed', 'bank.paid')
-       GROUP BY j.id, r.charge_id, r.reference, bp.reference
+        LEFT JOIN bank_payout po ON po.id = j.bank_payout_id
+       WHERE p.bank_code = ${bankCode} AND j.kind IN ('cost.shared', 'bank.reimbursed', 'bank.paid', 'bank.payout')
+       GROUP BY j.id, r.charge_id, r.reference, bp.reference, po.reference
        ORDER BY j.created_at, j.id`),
   ]);
   return {
