@@ -92,6 +92,11 @@ function registry(): Map<string, ErrorSpec> {
   return composed;
 }
 
+/** Whether a string is one of the closed list's codes (a validation issue may name one, see server/trpc/init.ts). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && registry().has(code);
+}
+
 /** The one mapping: a code's HTTP status, tRPC code and default words. */
 export function errorSpec(code: ErrorCode): ErrorSpec {
   return registry().get(code) ?? registry().get("INTERNAL")!;

@@ -381,7 +381,7 @@ describe("CSV exports", () => {
     const res = await fetch(`${t.baseUrl}/exports/victims.csv?bank=0125`, { headers: { cookie: cookieOf(manager) } });
     expect(res.status).toBe(200);
     const lines = (await res.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(lines[0]).toBe("bank_code,bank_name,branch_code,account_number,holder_name,taken_yen,charges,wallets,first_charge_at,last_charge_at,paid_back_yen,pending_yen,still_owed_yen");
+    expect(lines[0]).toBe("bank_code,bank_name,branch_code,account_number,holder_name,taken_yen,charges,wallets,first_charge_at,last_charge_at,paid_back_yen,pending_yen,reimbursed_yen,still_owed_yen");
     const victims = await manager.trpc.accounts.victims.query({ bank: "0125" });
     expect(lines.length - 1).toBe(victims.banks[0].victimCount);
     expect(lines[1]).toMatch(/^0125,[^,]*,\d{3},\d{7},/);

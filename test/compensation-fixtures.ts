@@ -7,6 +7,7 @@ import type { PrismaClient } from "../server/generated/prisma/client.ts";
 import { hashPassword } from "../server/features/auth/password.ts";
 import { signInFully, staffClient } from "./helpers/staff.ts";
 import type { Role } from "../shared/auth/roles.ts";
+import type { Claim, ClaimInput } from "../shared/compensation/eligibility.ts";
 
 let seq = 0;
 export function uniqueId(prefix: string): string {
@@ -120,4 +121,18 @@ export async function createStaff(prisma: PrismaClient, baseUrl: string, role: R
 
 export function key(): string {
   return `test-${randomBytes(8).toString("hex")}`;
+}
+
+/**
+ * The claim a test case is made with when the test is not about the claim (#18: a case cannot be
+ * created without one): noticed 2020-09-06, reported 2020-09-07 JST, by phone. The fixtures'
+ * charges are of 2020-09-05 JST or later, so no date rule blocks them.
+ */
+export const TEST_CLAIM = { noticedOn: "2020-09-06", reportedOn: "2020-09-07", channel: "PHONE" } as const;
+
+/** A create-case request with a claim: its own if it has one, else `claim` (TEST_CLAIM). */
+export function withClaim<T extends object>(input: T): T & { claim: typeof TEST_CLAIM };
+export function withClaim<T extends object, C extends ClaimInput | Claim>(input: T, claim: C): T & { claim: C };
+export function withClaim(input: object, claim: ClaimInput | Claim = TEST_CLAIM): object {
+  return { claim, ...input };
 }

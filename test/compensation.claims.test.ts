@@ -197,12 +197,43 @@ describe("eligibility rules and a manager's override", () => {
     await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
   });
 
-  it("a case without a claim (made before claim intake, or through the API without one) is weighed on the reimbursement rule only", async () => {
+  it("a case cannot be created without a claim: refused with CLAIM_REQUIRED in words, nothing written", async () => {
     const s = await victimWithOldCharge();
-    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.old, amountYen: 20_000 }], reason: REASON });
+    const before = await t.db.prisma.auditEvent.count();
+    const refused = await failure(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.recent, amountYen: 15_000 }], reason: REASON } as never));
+    expect(refused.code).toBe("CLAIM_REQUIRED");
+    expect(refused.message).toBe("A claim is required: the day the victim noticed the loss, the day they reported it to us and how (phone, email, …). The police report number is optional.");
+    // Part of a claim is not a claim: the missing field is named.
+    const partial = await failure(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.recent, amountYen: 15_000 }], reason: REASON, claim: { noticedOn: "2020-09-06", channel: "PHONE" } } as never));
+    expect(partial.code).toBe("VALIDATION_FAILED");
+    expect(partial.message).toMatch(/claim\.reportedOn/);
+    expect(await t.db.prisma.compensationLine.count({ where: { chargeId: { in: s.chargeIds } } })).toBe(0);
+    expect(await t.db.prisma.auditEvent.count()).toBe(before);
+  });
+
+  it("an older case without a claim says so, and its unpaid charges are blocked until a claim is recorded (audited, weighed at once)", async () => {
+    const s = await victimWithOldCharge();
+    const { caseId } = await createWithClaim(s);
+    // Older data: a case made before claims were required.
+    await t.db.prisma.compensationClaim.delete({ where: { caseId } });
     const got = await manager.trpc.compensation.get.query({ caseId });
     expect(got.claim).toBeNull();
-    expect(got.lines[0].blocks).toEqual([]);
+    expect(got.claimBlocksCharges).toBe(true);
+    expect(got.actions).toMatchObject({ approve: false, correctClaim: true });
+    expect(got.actions.whyNotApprove).toMatch(/No claim is recorded/);
+    const refused = await failure(manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" }));
+    expect(refused.code).toBe("CLAIM_REQUIRED");
+    expect(refused.message).toContain(`Case ${caseId.slice(0, 8)} has no claim recorded, so its charges (${[s.old, s.recent].sort().join(", ")}) are blocked`);
+
+    // Support records it: the date rules are weighed now (the old charge is outside the loss window).
+    const out = await support.trpc.compensation.correctClaim.mutate({ caseId, claim: { noticedOn: "2020-09-06", reportedOn: "2020-09-07", channel: "PHONE" }, reason: "Victim called back with the dates" });
+    expect(out).toMatchObject({ recorded: true, blocked: [{ chargeId: s.old, rules: ["LOSS_WITHIN"] }], unblocked: [] });
+    const audit = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: caseId, action: "compensation.correctClaim" } });
+    expect(audit).toMatchObject({ actorEmail: "support@floodgate.test", reason: "Victim called back with the dates", before: { claim: null } });
+    const after = await manager.trpc.compensation.get.query({ caseId });
+    expect(after.claimBlocksCharges).toBe(false);
+    expect(after.lines.find((l) => l.chargeId === s.old)!.unresolvedRules).toEqual(["LOSS_WITHIN"]);
+    await manager.trpc.compensation.overrideRule.mutate({ caseId, chargeId: s.old, rule: "LOSS_WITHIN", reason: "Victim was abroad; bank statement shows the debit" });
     await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
   });
 
@@ -212,6 +243,83 @@ describe("eligibility rules and a manager's override", () => {
     expect(v?.eligibilityConfig).toEqual({ reportWithinDays: 30, lossWithinDays: 90, refuseReimbursed: true });
     expect(v?.place).toMatchObject({ ok: true, bankName: "七十七" });
     expect(v?.charges.every((c) => Array.isArray(c.reimbursements))).toBe(true);
+  });
+});
+
+describe("correcting a claim", () => {
+  it("support corrects the days with a reason: audited before and after, the charges weighed again (unblocked, then blocked)", async () => {
+    const s = await victimWithOldCharge();
+    const { caseId } = await createWithClaim(s);
+    expect((await manager.trpc.compensation.get.query({ caseId })).lines.find((l) => l.chargeId === s.old)!.unresolvedRules).toEqual(["LOSS_WITHIN"]);
+
+    // The victim reported on 2020-07-25 after all (85 days after the old charge): nothing blocks.
+    const fixed = { noticedOn: "2020-07-20", reportedOn: "2020-07-25", channel: "POLICE" as const, policeReportNumber: "第2020-4711号" };
+    const out = await support.trpc.compensation.correctClaim.mutate({ caseId, claim: fixed, reason: "The police report shows the first report on 07-25" });
+    expect(out).toEqual({ caseId, recorded: false, blocked: [], unblocked: [{ chargeId: s.old, rules: ["LOSS_WITHIN"] }] });
+    const got = await manager.trpc.compensation.get.query({ caseId });
+    expect(got.claim).toEqual(fixed);
+    expect(got.lines.every((l) => l.unresolvedRules.length === 0)).toBe(true);
+    expect(got.actions.approve).toBe(true);
+    const audit = await t.db.prisma.auditEvent.findMany({ where: { targetId: caseId, action: "compensation.correctClaim" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actorEmail: "support@floodgate.test",
+      reason: "The police report shows the first report on 07-25",
+      before: { claim: { noticedOn: "2020-09-06", reportedOn: "2020-09-07", channel: "PHONE", policeReportNumber: "第2020-4711号" } },
+      after: { claim: fixed, unblocked: [{ chargeId: s.old, rules: ["LOSS_WITHIN"] }] },
+    });
+    expect(got.history.at(-1)).toMatchObject({ action: "compensation.correctClaim" });
+
+    // The same claim again is refused; so is one in the future, one without a reason, and an analyst.
+    expect((await failure(support.trpc.compensation.correctClaim.mutate({ caseId, claim: fixed, reason: "Saving it twice" }))).code).toBe("CLAIM_UNCHANGED");
+    expect((await failure(support.trpc.compensation.correctClaim.mutate({ caseId, claim: { ...fixed, reportedOn: "2099-01-01" }, reason: "A typo" }))).code).toBe("CLAIM_INVALID");
+    expect((await failure(support.trpc.compensation.correctClaim.mutate({ caseId, claim: { ...fixed, channel: "PHONE" }, reason: "" }))).code).toBe("VALIDATION_FAILED");
+    const analyst = await signedInAs(t.baseUrl, "ANALYST");
+    expect(await errorCodeOf(analyst.trpc.compensation.correctClaim.mutate({ caseId, claim: { ...fixed, channel: "PHONE" }, reason: "Analyst trying to correct" }))).toBe("FORBIDDEN");
+
+    // Approved, not yet in a batch: a correction to a late report blocks both charges again, and the batch refuses the case.
+    await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
+    const late = await manager.trpc.compensation.correctClaim.mutate({ caseId, claim: { noticedOn: "2020-08-01", reportedOn: "2020-09-07", channel: "WEB_FORM" }, reason: "Victim's web form was filed on 09-07" });
+    expect(late.blocked).toEqual([
+      { chargeId: s.old, rules: ["REPORTED_WITHIN", "LOSS_WITHIN"] },
+      { chargeId: s.recent, rules: ["REPORTED_WITHIN"] },
+    ].sort((a, b) => a.chargeId.localeCompare(b.chargeId)));
+    const refused = await failure(manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Weekly payout run" }));
+    expect(refused.code).toBe("CHARGE_NOT_ELIGIBLE");
+    expect(await t.db.prisma.auditEvent.count({ where: { targetId: caseId, action: "compensation.correctClaim" } })).toBe(2);
+    // The contact log is untouched by corrections.
+    expect((await manager.trpc.compensation.get.query({ caseId })).contacts).toEqual([]);
+  });
+
+  it("a correction that would block a charge already paid (or in a batch) is refused, naming the charge; one that blocks nothing is taken", async () => {
+    const s = await victimWithOldCharge();
+    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.recent, amountYen: 15_000 }], reason: REASON, claim: CLAIM });
+    await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
+    const batch = await manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Weekly payout run" });
+    const lateClaim = { noticedOn: "2020-08-01", reportedOn: "2020-09-07", channel: "WEB_FORM" as const };
+    // Exported: refused.
+    const inBatch = await failure(support.trpc.compensation.correctClaim.mutate({ caseId, claim: lateClaim, reason: "Victim's web form was filed on 09-07" }));
+    expect(inBatch.code).toBe("CLAIM_CORRECTION_BLOCKS_PAID");
+    expect(inBatch.message).toContain(`Charge ${s.recent} (¥15,000 on 2020-09-05 10:05 JST) is in payout batch`);
+    expect(inBatch.message).toContain("exported");
+
+    const line = await t.db.prisma.payoutLine.findFirstOrThrow({ where: { caseId } });
+    await manager.trpc.compensation.markBatchSent.mutate({ batchId: batch.batchId, bankReference: "77-2026-1207-0009", reason: "Bank accepted the file" });
+    await manager.trpc.compensation.importBankResult.mutate({ batchId: batch.batchId, fileText: `line,amount_yen,result,reason\r\n${line.lineNo},15000,SETTLED,\r\n`, reason: "Bank results" });
+    expect((await manager.trpc.compensation.get.query({ caseId })).state).toBe("PAID");
+
+    // Paid: refused in words naming the charge and the rule; nothing changed, nothing audited.
+    const paid = await failure(support.trpc.compensation.correctClaim.mutate({ caseId, claim: lateClaim, reason: "Victim's web form was filed on 09-07" }));
+    expect(paid.code).toBe("CLAIM_CORRECTION_BLOCKS_PAID");
+    expect(paid.message).toBe(
+      `Charge ${s.recent} (¥15,000 on 2020-09-05 10:05 JST) is already paid: with this claim the rule "reported within the window after noticing" would block it (Reported 37 days after the victim noticed (2020-08-01 → 2020-09-07); the rule allows at most 30 days.) Money in flight is not taken back by an edit, so the claim was not changed.`,
+    );
+    expect((await manager.trpc.compensation.get.query({ caseId })).claim).toEqual(CLAIM);
+    expect(await t.db.prisma.auditEvent.count({ where: { targetId: caseId, action: "compensation.correctClaim" } })).toBe(0);
+
+    // A correction that blocks nothing (the police report number) is taken on a paid case.
+    await support.trpc.compensation.correctClaim.mutate({ caseId, claim: { ...CLAIM, policeReportNumber: "第2020-4712号" }, reason: "The police corrected their number" });
+    expect((await manager.trpc.compensation.get.query({ caseId })).claim?.policeReportNumber).toBe("第2020-4712号");
   });
 });
 

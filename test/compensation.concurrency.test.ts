@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs } from "./helpers/staff.ts";
-import { createStaff, fraudScenario, key } from "./compensation-fixtures.ts";
+import { createStaff, fraudScenario, key, withClaim } from "./compensation-fixtures.ts";
 
 type Client = Awaited<ReturnType<typeof signedInAs>>["trpc"];
 let t: TestApp;
@@ -77,12 +77,12 @@ describe("concurrent compensation of the same charges", () => {
     const s = await fraudScenario(t.db.prisma, [100_000]);
     const requests = Array.from({ length: 40 }, (_, i) =>
       settle(
-        sessions[i % sessions.length].trpc.compensation.create.mutate({
+        sessions[i % sessions.length].trpc.compensation.create.mutate(withClaim({
           idempotencyKey: key(),
           holderName: s.victim.holderName,
           lines: [{ chargeId: s.chargeIds[0], amountYen: 100_000 }],
           reason: `Concurrent request ${i}`,
-        }),
+        })),
       ),
     );
     const outcomes = await Promise.all(requests);
@@ -110,7 +110,7 @@ describe("concurrent compensation of the same charges", () => {
     const outcomes = await Promise.all(
       plans.map((lines, i) =>
         settle(
-          sessions[i % sessions.length].trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines, reason: `Mixed request ${seed}-${i}` }),
+          sessions[i % sessions.length].trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines, reason: `Mixed request ${seed}-${i}` })),
         ),
       ),
     );

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
-import { createStaff, fraudScenario, key } from "./compensation-fixtures.ts";
+import { createStaff, fraudScenario, key, withClaim } from "./compensation-fixtures.ts";
 import { parseZenginText } from "../shared/compensation/zengin.ts";
 
 let t: TestApp;
@@ -28,12 +28,12 @@ afterAll(async () => {
 async function approvedCase(amountsYen: number[], bankCode = "0125") {
   const s = await fraudScenario(t.db.prisma, amountsYen, { bankCode });
   // Each victim their own name, so cases of one batch are told apart in the file.
-  const { caseId } = await support.trpc.compensation.create.mutate({
+  const { caseId } = await support.trpc.compensation.create.mutate(withClaim({
     idempotencyKey: key(),
     holderName: s.victim.holderName,
     lines: s.chargeIds.map((chargeId, i) => ({ chargeId, amountYen: amountsYen[i] })),
     reason: REASON,
-  });
+  }));
   await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
   return { ...s, caseId, totalYen: amountsYen.reduce((a, b) => a + b, 0) };
 }
@@ -96,7 +96,7 @@ describe("flows post through the ledger", () => {
 
   it("a requested case that is rejected never touches the ledger", async () => {
     const s = await fraudScenario(t.db.prisma, [2_000]);
-    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 2_000 }], reason: REASON });
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 2_000 }], reason: REASON }));
     await manager.trpc.compensation.reject.mutate({ caseId, reason: "Not fraud" });
     expect(await caseLedger(caseId)).toEqual({});
   });
@@ -261,7 +261,7 @@ describe("payout lifecycle", () => {
 
   it("a holder name without kana leaves the batch with its CSV only, and says why", async () => {
     const s = await fraudScenario(t.db.prisma, [3_000]);
-    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "山田 太郎", lines: [{ chargeId: s.chargeIds[0], amountYen: 3_000 }], reason: REASON });
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "山田 太郎", lines: [{ chargeId: s.chargeIds[0], amountYen: 3_000 }], reason: REASON }));
     await support.trpc.compensation.approve.mutate({ caseId, reason: "Small and clear" });
     const batch = await manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Payout run" });
     const listed = (await manager.trpc.compensation.batches.query()).find((x) => x.id === batch.batchId)!;

@@ -20,10 +20,15 @@ import { canApprove, canApproveForVictim, victimsPaidByOnePerson, type CaseState
 import { ledgerByBank, unbalancedJournals } from "../server/features/compensation/ledger.ts";
 import { reconciliation } from "../server/features/compensation/reconciliation.ts";
 import { expectedCaseBalances, ledgerFigures, type LedgerAccount } from "../shared/compensation/ledger.ts";
-import { insertCharges, insertWallet, key, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
+import { insertCharges, insertWallet, key, TEST_CLAIM, withClaim, victimAccount, type VictimAccount } from "./compensation-fixtures.ts";
+import { ClaimInput } from "../shared/compensation/eligibility.ts";
+
 import { recordReimbursement } from "../server/features/settlement/reimbursements.ts";
 import { bankStatement, payBank, recordBankPayment, setCostShare } from "../server/features/settlement/cost-sharing.ts";
 import { splitYen } from "../shared/settlement/cost-share.ts";
+
+// The service takes the claim as the router's schema leaves it (no police number: null).
+const PROPERTY_CLAIM = ClaimInput.parse(TEST_CLAIM);
 
 let db: Database;
 let drop: () => Promise<void>;
@@ -152,7 +157,7 @@ describe("compensation sums (property)", () => {
               const reimbursedBlocks = lines.some((l) => refundedYen(l.chargeId) > 0 && l.amountYen > charges[cmd.victim].find((c) => c.id === l.chargeId)!.amountYen - heldYen(l.chargeId) - refundedYen(l.chargeId));
               const actor = actors[cmd.actor];
               try {
-                const res = await createCase(db.prisma, actor, { idempotencyKey: key(), holderName: victims[cmd.victim].holderName, lines, reason: "Property test create" });
+                const res = await createCase(db.prisma, actor, withClaim({ idempotencyKey: key(), holderName: victims[cmd.victim].holderName, lines, reason: "Property test create" }, PROPERTY_CLAIM));
                 expect(fits, "create succeeded although the model says it overpays").toBe(true);
                 count("create ok");
                 cases.push({ id: res.caseId, state: "REQUESTED", requestedById: actor.id, decidedById: null, bankCode: victims[cmd.victim].bankCode, branchCode: victims[cmd.victim].branchCode, accountNumber: victims[cmd.victim].accountNumber, victim: cmd.victim, lines, totalYen: lines.reduce((s, l) => s + l.amountYen, 0), batchId: null, bankShareYen: 0 });

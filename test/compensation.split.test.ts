@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
-import { createStaff, fraudScenario, insertCharges, insertWallet, key } from "./compensation-fixtures.ts";
+import { createStaff, fraudScenario, insertCharges, insertWallet, key, withClaim } from "./compensation-fixtures.ts";
 
 let t: TestApp;
 type Agent = Awaited<ReturnType<typeof signedInAs>>;
@@ -30,7 +30,7 @@ afterAll(async () => {
 type Trpc = Agent["trpc"];
 
 async function newCase(agent: { trpc: Trpc }, holderName: string, lines: Array<{ chargeId: string; amountYen: number }>) {
-  const { caseId } = await agent.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName, lines, reason: REASON });
+  const { caseId } = await agent.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName, lines, reason: REASON }));
   return caseId;
 }
 

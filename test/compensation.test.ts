@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
-import { createStaff, fraudScenario, insertCharges, insertWallet, key, victimAccount } from "./compensation-fixtures.ts";
+import { createStaff, fraudScenario, insertCharges, insertWallet, key, withClaim, victimAccount } from "./compensation-fixtures.ts";
 
 let t: TestApp;
 type Agent = Awaited<ReturnType<typeof signedInAs>>;
@@ -52,12 +52,12 @@ async function auditFor(caseId: string) {
 describe("creating a case", () => {
   it("creates a requested case for the victim of the charges, audited with actor and reason", async () => {
     const s = await fraudScenario(t.db.prisma, [30_000, 20_000]);
-    const res = await support.trpc.compensation.create.mutate({
+    const res = await support.trpc.compensation.create.mutate(withClaim({
       idempotencyKey: key(),
       holderName: s.victim.holderName,
       lines: s.chargeIds.map((chargeId) => ({ chargeId, amountYen: 20_000 })),
       reason: REASON,
-    });
+    }));
     expect(res.replayed).toBe(false);
     const c = await support.trpc.compensation.get.query({ caseId: res.caseId });
     expect(c.state).toBe("REQUESTED");
@@ -83,8 +83,8 @@ describe("creating a case", () => {
     const s = await fraudScenario(t.db.prisma, [10_000, 5_000]);
     const k = key();
     const lines = s.chargeIds.map((chargeId) => ({ chargeId, amountYen: 5_000 }));
-    const first = await support.trpc.compensation.create.mutate({ idempotencyKey: k, holderName: s.victim.holderName, lines, reason: REASON });
-    const again = await support.trpc.compensation.create.mutate({ idempotencyKey: k, holderName: s.victim.holderName, lines: [...lines].reverse(), reason: REASON });
+    const first = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: k, holderName: s.victim.holderName, lines, reason: REASON }));
+    const again = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: k, holderName: s.victim.holderName, lines: [...lines].reverse(), reason: REASON }));
     expect(again).toEqual({ caseId: first.caseId, replayed: true });
     expect(await t.db.prisma.compensationCase.count({ where: { idempotencyKey: k } })).toBe(1);
     expect(await t.db.prisma.compensationLine.count({ where: { chargeId: { in: s.chargeIds } } })).toBe(2);
@@ -93,7 +93,7 @@ describe("creating a case", () => {
   it("simultaneous double submits with one key create one case", async () => {
     const s = await fraudScenario(t.db.prisma, [40_000]);
     const input = { idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 40_000 }], reason: REASON };
-    const results = await Promise.all(Array.from({ length: 6 }, () => support.trpc.compensation.create.mutate(input)));
+    const results = await Promise.all(Array.from({ length: 6 }, () => support.trpc.compensation.create.mutate(withClaim(input))));
     expect(new Set(results.map((r) => r.caseId)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
   });
@@ -102,12 +102,12 @@ describe("creating a case", () => {
     const s = await fraudScenario(t.db.prisma, [10_000]);
     const k = key();
     const base = { idempotencyKey: k, holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 4_000 }], reason: REASON };
-    const first = await support.trpc.compensation.create.mutate(base);
-    const e = await errorOf(support.trpc.compensation.create.mutate({ ...base, lines: [{ chargeId: s.chargeIds[0], amountYen: 5_000 }] }));
+    const first = await support.trpc.compensation.create.mutate(withClaim(base));
+    const e = await errorOf(support.trpc.compensation.create.mutate(withClaim({ ...base, lines: [{ chargeId: s.chargeIds[0], amountYen: 5_000 }] })));
     expect(e.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(e.httpStatus).toBe(409);
     expect(e.details?.caseId).toBe(first.caseId);
-    expect((await errorOf(support.trpc.compensation.create.mutate({ ...base, reason: "A different reason entirely" }))).code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect((await errorOf(support.trpc.compensation.create.mutate(withClaim({ ...base, reason: "A different reason entirely" })))).code).toBe("IDEMPOTENCY_KEY_REUSED");
   });
 
   it("same key with different charges at the same moment: one case, the other refused, never a 500", async () => {
@@ -115,8 +115,8 @@ describe("creating a case", () => {
     const b = await fraudScenario(t.db.prisma, [10_000]);
     const k = key();
     const results = await Promise.allSettled([
-      support.trpc.compensation.create.mutate({ idempotencyKey: k, holderName: a.victim.holderName, lines: [{ chargeId: a.chargeIds[0], amountYen: 10_000 }], reason: REASON }),
-      manager.trpc.compensation.create.mutate({ idempotencyKey: k, holderName: b.victim.holderName, lines: [{ chargeId: b.chargeIds[0], amountYen: 10_000 }], reason: REASON }),
+      support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: k, holderName: a.victim.holderName, lines: [{ chargeId: a.chargeIds[0], amountYen: 10_000 }], reason: REASON })),
+      manager.trpc.compensation.create.mutate(withClaim({ idempotencyKey: k, holderName: b.victim.holderName, lines: [{ chargeId: b.chargeIds[0], amountYen: 10_000 }], reason: REASON })),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -126,29 +126,29 @@ describe("creating a case", () => {
   it("refuses to pay back more than a charge took, saying how much is left", async () => {
     const s = await fraudScenario(t.db.prisma, [50_000]);
     const over = await errorOf(
-      support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 50_001 }], reason: REASON }),
+      support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 50_001 }], reason: REASON })),
     );
     expect(over).toMatchObject({ code: "COMPENSATION_EXCEEDS_CHARGE", httpStatus: 409, details: { remainingYen: 50_000, requestedYen: 50_001 } });
     expect(over.message).toContain("¥50,000");
 
-    const first = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 30_000 }], reason: REASON });
+    const first = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 30_000 }], reason: REASON }));
     const second = await errorOf(
-      manager.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 25_000 }], reason: REASON }),
+      manager.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 25_000 }], reason: REASON })),
     );
     expect(second).toMatchObject({ code: "COMPENSATION_EXCEEDS_CHARGE", httpStatus: 409, details: { remainingYen: 20_000 } });
     expect(second.message).toMatch(/only ¥20,000 left.*other cases already cover ¥30,000/);
     // The rest can still be requested, exactly.
-    await manager.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 20_000 }], reason: REASON });
-    const full = await errorOf(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 1 }], reason: REASON }));
+    await manager.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 20_000 }], reason: REASON }));
+    const full = await errorOf(support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 1 }], reason: REASON })));
     expect(full.message).toMatch(/nothing left to pay back/);
     // A cancelled case frees its amount again.
     await support.trpc.compensation.cancel.mutate({ caseId: first.caseId, reason: "Entered twice by mistake" });
-    await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 30_000 }], reason: REASON });
+    await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 30_000 }], reason: REASON }));
   });
 
   it("the database itself refuses a line beyond the charge, even written behind the service's back", async () => {
     const s = await fraudScenario(t.db.prisma, [10_000]);
-    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 10_000 }], reason: REASON });
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 10_000 }], reason: REASON }));
     const other = await t.db.pool.query(`INSERT INTO compensation_case (id, idempotency_key, request_hash, bank_code, branch_code, account_number, holder_name, total_yen, reason, requested_by_id)
       SELECT gen_random_uuid(), 'raw-' || gen_random_uuid(), repeat('0', 64), bank_code, branch_code, account_number, holder_name, 1, 'raw insert', requested_by_id FROM compensation_case WHERE id = $1 RETURNING id`, [caseId]);
     await expect(t.db.pool.query(`INSERT INTO compensation_line (case_id, charge_id, amount_yen) VALUES ($1, $2, 1)`, [other.rows[0].id, s.chargeIds[0]])).rejects.toThrow(/more than the charge/);
@@ -161,33 +161,33 @@ describe("creating a case", () => {
     const cleared = await fraudScenario(t.db.prisma, [10_000], { wallet: { riskScore: 95, reviewLabel: "LEGITIMATE" } });
     const confirmed = await fraudScenario(t.db.prisma, [10_000], { wallet: { riskScore: 10, reviewLabel: "CONFIRMED_FRAUD" } });
     for (const s of [honest, cleared]) {
-      const e = await errorOf(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "ヤマダ タロウ", lines: [{ chargeId: s.chargeIds[0], amountYen: 1_000 }], reason: REASON }));
+      const e = await errorOf(support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "ヤマダ タロウ", lines: [{ chargeId: s.chargeIds[0], amountYen: 1_000 }], reason: REASON })));
       expect(e).toMatchObject({ code: "CHARGE_NOT_FRAUDULENT", httpStatus: 422 });
     }
-    await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "ヤマダ タロウ", lines: [{ chargeId: confirmed.chargeIds[0], amountYen: 1_000 }], reason: REASON });
+    await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "ヤマダ タロウ", lines: [{ chargeId: confirmed.chargeIds[0], amountYen: 1_000 }], reason: REASON }));
 
     const a = await fraudScenario(t.db.prisma, [10_000]);
     const b = await fraudScenario(t.db.prisma, [10_000]);
     const mixed = await errorOf(
-      support.trpc.compensation.create.mutate({
+      support.trpc.compensation.create.mutate(withClaim({
         idempotencyKey: key(),
         holderName: "ヤマダ タロウ",
         lines: [{ chargeId: a.chargeIds[0], amountYen: 1_000 }, { chargeId: b.chargeIds[0], amountYen: 1_000 }],
         reason: REASON,
-      }),
+      })),
     );
     expect(mixed).toMatchObject({ code: "CHARGE_NOT_FOR_VICTIM", httpStatus: 422 });
     expect(mixed.message).not.toContain(b.victim.accountNumber);
-    expect((await errorOf(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "x", lines: [{ chargeId: "no-such-charge", amountYen: 1 }], reason: REASON }))).code).toBe("CHARGE_NOT_FOUND");
-    expect((await errorOf(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "x", lines: [{ chargeId: a.chargeIds[0], amountYen: 0 }], reason: REASON }))).code).toBe("VALIDATION_FAILED");
-    expect((await errorOf(support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "x", lines: [{ chargeId: a.chargeIds[0], amountYen: 1 }], reason: "no" }))).code).toBe("VALIDATION_FAILED");
+    expect((await errorOf(support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "x", lines: [{ chargeId: "no-such-charge", amountYen: 1 }], reason: REASON })))).code).toBe("CHARGE_NOT_FOUND");
+    expect((await errorOf(support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "x", lines: [{ chargeId: a.chargeIds[0], amountYen: 0 }], reason: REASON })))).code).toBe("VALIDATION_FAILED");
+    expect((await errorOf(support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "x", lines: [{ chargeId: a.chargeIds[0], amountYen: 1 }], reason: "no" })))).code).toBe("VALIDATION_FAILED");
   });
 });
 
 describe("approving, rejecting and cancelling", () => {
   async function newCase(agent: { trpc: Agent["trpc"] }, amountYen: number) {
     const s = await fraudScenario(t.db.prisma, [amountYen]);
-    const { caseId } = await agent.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen }], reason: REASON });
+    const { caseId } = await agent.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen }], reason: REASON }));
     return caseId;
   }
 
@@ -279,9 +279,9 @@ describe("approving, rejecting and cancelling", () => {
   it("refuses roles that do not handle compensation", async () => {
     const s = await fraudScenario(t.db.prisma, [5_000]);
     const input = { idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 5_000 }], reason: REASON };
-    expect(await errorCodeOf(analyst.trpc.compensation.create.mutate(input))).toBe("FORBIDDEN");
-    expect(await errorCodeOf(admin.trpc.compensation.create.mutate(input))).toBe("FORBIDDEN");
-    const { caseId } = await support.trpc.compensation.create.mutate(input);
+    expect(await errorCodeOf(analyst.trpc.compensation.create.mutate(withClaim(input)))).toBe("FORBIDDEN");
+    expect(await errorCodeOf(admin.trpc.compensation.create.mutate(withClaim(input)))).toBe("FORBIDDEN");
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim(input));
     expect(await errorCodeOf(admin.trpc.compensation.approve.mutate({ caseId, reason: "Admin approving" }))).toBe("FORBIDDEN");
     expect(await errorCodeOf(analyst.trpc.compensation.cancel.mutate({ caseId, reason: "Analyst cancelling" }))).toBe("FORBIDDEN");
     expect(await errorCodeOf(analyst.trpc.compensation.list.query({}))).toBe("FORBIDDEN");
@@ -300,7 +300,7 @@ describe("payout batches", () => {
     const walletId = await insertWallet(t.db.prisma);
     const victim = victimAccount("0125", holderName);
     const [chargeId] = await insertCharges(t.db.prisma, walletId, victim, [amountYen]);
-    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName, lines: [{ chargeId, amountYen }], reason: REASON });
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName, lines: [{ chargeId, amountYen }], reason: REASON }));
     await support.trpc.compensation.approve.mutate({ caseId, reason: "Small and clear" });
     return { caseId, victim };
   }
@@ -309,7 +309,7 @@ describe("payout batches", () => {
     const a = await approvedCase(12_000);
     const b = await approvedCase(8_000, 'タナカ "ハナコ", 株');
     const requested = (await fraudScenario(t.db.prisma, [1_000])).chargeIds[0];
-    const { caseId: notApproved } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: "x y", lines: [{ chargeId: requested, amountYen: 1_000 }], reason: REASON });
+    const { caseId: notApproved } = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: "x y", lines: [{ chargeId: requested, amountYen: 1_000 }], reason: REASON }));
 
     const refused = await errorOf(manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [a.caseId, notApproved], reason: "Weekly payout run" }));
     expect(refused).toMatchObject({ code: "CASES_NOT_PAYABLE", httpStatus: 409, details: { caseIds: [notApproved] } });
@@ -395,7 +395,7 @@ describe("finding victims", () => {
     await insertCharges(t.db.prisma, honest, victim, [7_000]); // the victim's own wallet, say
     const otherBranch = { ...victim, branchCode: "202" };
     await insertCharges(t.db.prisma, walletA, otherBranch, [9_000]);
-    await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: victim.holderName, lines: [{ chargeId: a1, amountYen: 100_000 }], reason: REASON });
+    await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: victim.holderName, lines: [{ chargeId: a1, amountYen: 100_000 }], reason: REASON }));
 
     const found = await support.trpc.compensation.victimSearch.query({ bankCode: "0125", accountNumber: victim.accountNumber });
     expect(found.victims.map((v) => v.branchCode).sort()).toEqual(["100", "202"]);
@@ -433,7 +433,7 @@ describe("finding victims", () => {
 
   it("lists cases by state with totals, and filters by bank and requester", async () => {
     const s = await fraudScenario(t.db.prisma, [7_000], { bankCode: "9900" });
-    const { caseId } = await manager.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 7_000 }], reason: REASON });
+    const { caseId } = await manager.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 7_000 }], reason: REASON }));
     const list = await support.trpc.compensation.list.query({ bankCode: "9900", states: ["REQUESTED"] });
     expect(list.cases.map((c) => c.id)).toEqual([caseId]);
     expect(list.total).toEqual({ count: 1, totalYen: 7_000 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { signedInAs, staffClient } from "./helpers/staff.ts";
 import { accountOpened, chargeCompleted, linkRegistered, postEvents } from "./events-fixtures.ts";
+import { withClaim } from "./compensation-fixtures.ts";
 
 const ACCOUNT_NUMBER = "8675309";
 const HOLDER = "ワタナベ カナリア";
@@ -53,7 +54,7 @@ describe("log canary", () => {
     await analyst.trpc.accounts.list.query({ q: HOLDER }).catch(() => {});
     await analyst.trpc.accounts.get.query({ accountId: "acc-canary" });
     await support.trpc.compensation.create
-      .mutate({ idempotencyKey: "canary-case-0001", holderName: HOLDER_HALF, lines: [{ chargeId: "chg-canary", amountYen: 30_000 }], reason: `victim ${HOLDER} called` })
+      .mutate(withClaim({ idempotencyKey: "canary-case-0001", holderName: HOLDER_HALF, lines: [{ chargeId: "chg-canary", amountYen: 30_000 }], reason: `victim ${HOLDER} called` }))
       .catch(() => {});
     const exportRes = await fetch(`${t.baseUrl}/exports/victims.csv?bank=0125`, { headers: { cookie: `fg_session=${manager.jar.get("fg_session")}` } });
     expect(await exportRes.text()).toContain(ACCOUNT_NUMBER); // the file needs it; the logs must not have it

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
-import { fraudScenario, key } from "./compensation-fixtures.ts";
+import { fraudScenario, key, withClaim } from "./compensation-fixtures.ts";
 import { createPayoutBatch } from "../server/features/compensation/payout.ts";
 import { importBankResult, markBatchSent } from "../server/features/compensation/payout-results.ts";
 import { readZip } from "../server/lib/zip.ts";
@@ -39,12 +39,12 @@ beforeAll(async () => {
   await pause();
   times.beforeCase = new Date();
   await pause();
-  const { caseId } = await support.trpc.compensation.create.mutate({
+  const { caseId } = await support.trpc.compensation.create.mutate(withClaim({
     idempotencyKey: key(),
     holderName: scenario.victim.holderName,
     lines: [{ chargeId: scenario.chargeIds[0], amountYen: 30_000 }],
     reason: "Victim reported withdrawals they did not make",
-  });
+  }));
   await pause();
   times.requested = new Date();
   await pause();

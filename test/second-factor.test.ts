@@ -9,7 +9,7 @@ import { knownSecret, nextTotpCode, noteStepUsed } from "./helpers/second-factor
 import { DEMO_STAFF, DEMO_TOTP_SECRET } from "../server/features/reference/demo-staff.ts";
 import { acceptedStep, timeStepAt, totpCodeForStep } from "../server/features/auth/second-factor/totp.ts";
 import { openSecret } from "../server/features/auth/second-factor/secret-box.ts";
-import { fraudScenario, key } from "./compensation-fixtures.ts";
+import { fraudScenario, key, withClaim } from "./compensation-fixtures.ts";
 import { hashPassword } from "../server/features/auth/password.ts";
 
 let t: TestApp;
@@ -240,7 +240,7 @@ describe("step-up", () => {
     const newCase = async (amounts: number[]) => {
       const s = await fraudScenario(t.db.prisma, amounts);
       const lines = s.chargeIds.map((chargeId, i) => ({ chargeId, amountYen: amounts[i] }));
-      return (await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines, reason: REASON })).caseId;
+      return (await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines, reason: REASON }))).caseId;
     };
     const small = await newCase([20_000]);
     const big = await newCase([60_000, 50_000]);

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
-import { fraudScenario, key } from "./compensation-fixtures.ts";
+import { fraudScenario, key, withClaim } from "./compensation-fixtures.ts";
 import { reimbursedCharges } from "../server/features/settlement/reimbursements.ts";
 import { createPayoutBatch } from "../server/features/compensation/payout.ts";
 import { importBankResult, markBatchSent } from "../server/features/compensation/payout-results.ts";
@@ -32,12 +32,12 @@ const bankRefund = (chargeId: string, amountYen: number) =>
   ({ chargeId, party: "BANK" as const, amountYen, reimbursedOn: "2026-12-01", reference: `BK-${randomUUID().slice(0, 6)}`, reason: REASON });
 
 async function requestCase(s: Awaited<ReturnType<typeof fraudScenario>>, amounts: number[]) {
-  return support.trpc.compensation.create.mutate({
+  return support.trpc.compensation.create.mutate(withClaim({
     idempotencyKey: key(),
     holderName: s.victim.holderName,
     lines: s.chargeIds.map((chargeId, i) => ({ chargeId, amountYen: amounts[i] })),
     reason: "Victim reported withdrawals they did not make",
-  });
+  }));
 }
 
 describe("recording reimbursements by banks and others", () => {

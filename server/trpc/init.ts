@@ -3,7 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { transformer } from "../../shared/transformer.ts";
-import { AppError, errorSpec, type ErrorCode, type ErrorPayload } from "../../shared/errors.ts";
+import { AppError, errorSpec, isErrorCode, type ErrorCode, type ErrorPayload } from "../../shared/errors.ts";
 import type { Context } from "./context.ts";
 
 function fieldErrorsOf(error: ZodError): Record<string, string[]> {
@@ -46,7 +46,13 @@ export const t = initTRPC.context<Context>().create({
         .map(([field, msgs]) => `${field}: ${msgs[0]}`)
         .slice(0, 5)
         .join("; ");
-      payload = { code: "VALIDATION_FAILED", message: `Some fields are not valid — ${summary}`, requestId, fieldErrors };
+      // A refinement may name its own code (params.code, e.g. CLAIM_REQUIRED): when it is the only
+      // issue, the caller gets that code and its words rather than VALIDATION_FAILED.
+      const only = cause.issues.length === 1 ? cause.issues[0] : undefined;
+      const named = only?.code === "custom" ? (only.params as { code?: unknown } | undefined)?.code : undefined;
+      payload = isErrorCode(named)
+        ? { code: named, message: only!.message, requestId, fieldErrors }
+        : { code: "VALIDATION_FAILED", message: `Some fields are not valid — ${summary}`, requestId, fieldErrors };
     } else {
       // tRPC's batch cap has no code of its own: told apart by its (library) message, never shown.
       const tooManyCalls = error.code === "BAD_REQUEST" && /^Batch call exceeds maximum size/.test(error.message);

@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   "compensation.payoutFailed",
   "compensation.overrideRule",
   "compensation.contact",
+  "compensation.correctClaim",
   "link.release",
   "link.revoke",
   "proposal.create",

@@ -18,6 +18,8 @@ export const compensationAccess = {
   // Eligibility (#18): a manager lifts a rule for one charge; support and managers log contacts.
   "compensation.overrideRule": ["MANAGER"],
   "compensation.addContact": ["SUPPORT", "MANAGER"],
+  // Correcting a case's claim (or recording one on an older case), with a reason.
+  "compensation.correctClaim": ["SUPPORT", "MANAGER"],
   "compensation.approvalQueue": ["MANAGER"],
   "compensation.payableCases": ["MANAGER"],
   "compensation.createPayoutBatch": ["MANAGER"],

@@ -27,6 +27,9 @@ export const COMPENSATION_ERRORS = {
   RULE_NOT_BLOCKING: { status: 409, message: "This rule does not block this charge, so there is nothing to override." },
   RULE_ALREADY_OVERRIDDEN: { status: 409, message: "A manager already overrode this rule for this charge." },
   CLAIM_INVALID: { status: 422, message: "The claim's days are not possible." },
+  CLAIM_REQUIRED: { status: 422, message: "A claim is required: the day the victim noticed the loss, the day they reported it and how." },
+  CLAIM_UNCHANGED: { status: 409, message: "The claim already says this: there is nothing to correct." },
+  CLAIM_CORRECTION_BLOCKS_PAID: { status: 409, message: "This correction would block a charge already in a payout batch or paid: money in flight is not taken back by an edit." },
   BANK_BRANCH_UNKNOWN: { status: 422, message: "The bank or branch code is not in the Zengin code list." },
 } as const satisfies ErrorRegistry;
 

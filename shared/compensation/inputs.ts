@@ -7,7 +7,7 @@ import { CaseState, CreateCaseInput, Victim } from "./schemas.ts";
 import { Reason } from "../reason.ts";
 import { BankCode } from "../bank-code.ts";
 import { BankReference } from "./payout-lifecycle.ts";
-import { ClaimChannel, ClaimInput, EligibilityRule } from "./eligibility.ts";
+import { ClaimChannel, ClaimInput, EligibilityRule, type Claim } from "./eligibility.ts";
 
 export const CASE_LIST_LIMIT_MAX = 500;
 
@@ -17,11 +17,21 @@ export const CreateCaseRequest = z
     holderName: Victim.shape.holderName,
     lines: CreateCaseInput.shape.lines,
     reason: Reason,
-    /** The claim as support took it (the console always sends one; cases made without one are weighed on the reimbursement rule only). */
+    /**
+     * The claim as support took it: required (#18). Optional in the shape only so that a request
+     * without one is refused with its own code, CLAIM_REQUIRED, in words (the refinement below).
+     */
     claim: ClaimInput.optional(),
   })
-  .meta({ description: "Request compensation for fraudulent charges; the victim is the bank account the charges drew on" });
-export type CreateCaseRequest = z.infer<typeof CreateCaseRequest>;
+  .superRefine((v, ctx) => {
+    if (v.claim === undefined) ctx.addIssue({ code: "custom", path: ["claim"], message: CLAIM_REQUIRED_WORDS, params: { code: "CLAIM_REQUIRED" } });
+  })
+  .meta({ description: "Request compensation for fraudulent charges; the victim is the bank account the charges drew on. The claim (days noticed and reported, channel) is required." });
+export type CreateCaseRequest = Omit<z.infer<typeof CreateCaseRequest>, "claim"> & { claim: Claim };
+
+/** Why a case cannot be created (or, for an older case without one, approved or paid) without a claim. */
+export const CLAIM_REQUIRED_WORDS =
+  "A claim is required: the day the victim noticed the loss, the day they reported it to us and how (phone, email, …). The police report number is optional.";
 
 export const ListCasesInput = z.object({
   states: z.array(CaseState).max(5).optional(),
@@ -75,3 +85,11 @@ export const AddContactInput = z
   })
   .meta({ description: "Log a contact with the victim of a case" });
 export type AddContactInput = z.infer<typeof AddContactInput>;
+
+export const CorrectClaimRequest = z
+  .object({ caseId: z.uuid(), claim: ClaimInput, reason: Reason })
+  .meta({
+    description:
+      "Correct (or, for an older case without one, record) a case's claim, with a reason: eligibility is weighed again; refused if it would block a charge already in a payout batch or paid",
+  });
+export type CorrectClaimRequest = z.infer<typeof CorrectClaimRequest>;

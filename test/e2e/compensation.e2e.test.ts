@@ -3,7 +3,8 @@
 // takes the claim (noticed, reported, channel, police report number) and the form shows the charge
 // of 1 May blocked by the 90-day loss window, in words; a double click on submit creates one case
 // above the threshold, support logs a call in the contact log and cannot approve it; a manager
-// overrides the rule for that charge with a reason on the case page (#18), approves it from the
+// overrides the rule for that charge with a reason on the case page (#18) after support corrected the
+// claim's report day there (the block's words follow at once), approves it from the
 // approval queue (evidence on the card), puts it into a payout batch and
 // downloads the CSV and the Zengin file (#18); the batch is marked sent, the bank's result fails
 // the line (account closed) and the case is payable again with the reason; the next batch settles
@@ -152,6 +153,23 @@ describe.runIf(browserTestsEnabled)("compensation in the browser", () => {
     const entry = log.getByTestId("contact-entry").filter({ hasText: "Victim confirmed the three withdrawals; police receipt to follow" });
     await entry.waitFor();
     await expect(entry.textContent()).resolves.toMatch(/JST · Phone · support@floodgate\.test/);
+
+    // Support corrects the claim (#18): the victim reported on 8 September, not the 7th. The dialog
+    // wants a reason; the charges are weighed again at once (the May charge: now 130 days).
+    await support.getByTestId("claim-card").getByRole("button", { name: "Correct the claim" }).click();
+    const cd = support.getByRole("dialog");
+    await expect(cd.getByLabel("Day the victim reported it to us").inputValue()).resolves.toBe("2020-09-07");
+    await cd.getByLabel("Day the victim reported it to us").fill("2020-09-08");
+    const save = cd.getByRole("button", { name: "Save the correction" });
+    await expect(save.isDisabled()).resolves.toBe(true);
+    await cd.getByLabel("Reason").fill("Victim's call log shows the report on 9/8");
+    await save.click();
+    await cd.waitFor({ state: "detached" });
+    await support.getByTestId("claim-summary").getByText("reported 2020-09-08", { exact: false }).waitFor();
+    await blockRow.getByText("the charge is 130 days before the report of 2020-09-08").waitFor();
+    const corrected = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { targetId: caseId, action: "compensation.correctClaim" } });
+    expect(corrected).toMatchObject({ actorEmail: "support@floodgate.test", reason: "Victim's call log shows the report on 9/8", before: { claim: { reportedOn: "2020-09-07" } }, after: { claim: { reportedOn: "2020-09-08" } } });
+    await expect(log.getByTestId("contact-entry").count()).resolves.toBe(1);
 
     // Support cannot approve a case this large: no button, and the page says why.
     await support.getByTestId("case-state").filter({ hasText: "Requested" }).first().waitFor();

@@ -9,7 +9,7 @@ import type { Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
 import { signedInAs } from "../helpers/staff.ts";
-import { fraudScenario, key } from "../compensation-fixtures.ts";
+import { fraudScenario, key, withClaim } from "../compensation-fixtures.ts";
 import { readZip } from "../../server/lib/zip.ts";
 
 describe.runIf(browserTestsEnabled)("the regulator report and the evidence pack, in the browser", () => {
@@ -30,7 +30,7 @@ describe.runIf(browserTestsEnabled)("the regulator report and the evidence pack,
     const support = await signedInAs(t.baseUrl, "SUPPORT");
     const manager = await signedInAs(t.baseUrl, "MANAGER");
     const s = await fraudScenario(t.db.prisma, [12_000, 8_000], { bankCode: BANK });
-    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 12_000 }], reason: "Victim reported withdrawals they did not make" });
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.chargeIds[0], amountYen: 12_000 }], reason: "Victim reported withdrawals they did not make" }));
     await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
     const m = await t.db.prisma.staffUser.findFirstOrThrow({ where: { email: manager.user.email } });
     await t.db.prisma.suspension.create({ data: { id: randomUUID(), bankCode: BANK, scopes: ["CHARGE"], startsAt: new Date("2026-12-01T00:00:00Z"), cutoffAt: new Date("2026-12-01T00:00:00Z"), reason: "Spike of fraudulent charges", createdById: m.id } });

@@ -25,6 +25,7 @@ import { createApiKey, API_KEY_PREFIX } from "../../server/platform-api/api-keys
 import { sha256Hex } from "../../server/features/auth/sessions.ts";
 import { verifyAuditChain } from "../../server/features/audit/verify-chain.ts";
 import { signInFully, staffClient } from "../helpers/staff.ts";
+import { withClaim } from "../compensation-fixtures.ts";
 import { DEMO_STAFF } from "../../server/features/reference/demo-staff.ts";
 import type { Role } from "../../shared/auth/roles.ts";
 
@@ -263,7 +264,7 @@ async function compensationFlow(agents: FlowAgents, u: Unit, counters: { retries
       }
     }, counters);
   const created = await step(() =>
-    agents.support.trpc.compensation.create.mutate({ idempotencyKey: `rel-${u.chargeId}`, holderName: u.holderName, lines: [{ chargeId: u.chargeId, amountYen: u.amountYen }], reason: "reliability run: victim reported the charge" }),
+    agents.support.trpc.compensation.create.mutate(withClaim({ idempotencyKey: `rel-${u.chargeId}`, holderName: u.holderName, lines: [{ chargeId: u.chargeId, amountYen: u.amountYen }], reason: "reliability run: victim reported the charge" })),
   );
   for (let round = 0; round < 20; round++) {
     const { state, payoutBatch } = (await step(() => agents.support.trpc.compensation.get.query({ caseId: created.caseId }))) as { state: string; payoutBatch: { id: string } | null };

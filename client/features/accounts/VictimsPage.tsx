@@ -70,7 +70,7 @@ export default function VictimsPage() {
                 {b.bankCode} {bankName(b.bankCode, b.bankName)}
               </Title>
               <Text size="sm" c="dimmed">
-                {t("victims.bankSummary", { accounts: b.victimCount, taken: b.takenYen, paid: b.paidBackYen, pending: b.pendingYen })}
+                {t("victims.bankSummary", { accounts: b.victimCount, taken: b.takenYen, paid: b.paidBackYen, pending: b.pendingYen, reimbursed: b.reimbursedYen, owed: b.owedYen })}
               </Text>
             </div>
             {canExport && (
@@ -81,7 +81,7 @@ export default function VictimsPage() {
               </Tooltip>
             )}
           </Group>
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={1100}>
           <Table striped verticalSpacing={3}>
             <Table.Thead>
               <Table.Tr>
@@ -93,6 +93,8 @@ export default function VictimsPage() {
                 <Table.Th>{t("victims.col.firstCharge")}</Table.Th>
                 <Table.Th ta="right">{t("victims.col.paid")}</Table.Th>
                 <Table.Th ta="right">{t("victims.col.pending")}</Table.Th>
+                <Table.Th ta="right">{t("victims.col.reimbursed")}</Table.Th>
+                <Table.Th ta="right">{t("victims.col.owed")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -114,6 +116,8 @@ export default function VictimsPage() {
                   <Table.Td style={{ whiteSpace: "nowrap" }}><JstTime at={v.firstChargeAt} /></Table.Td>
                   <Table.Td ta="right"><Yen value={v.paidBackYen} /></Table.Td>
                   <Table.Td ta="right"><Yen value={v.pendingYen} /></Table.Td>
+                  <Table.Td ta="right"><Yen value={v.reimbursedYen} /></Table.Td>
+                  <Table.Td ta="right" data-testid="victim-owed"><Yen value={v.owedYen} /></Table.Td>
                   <Table.Td>
                     {v.paidBackYen >= v.takenYen ? (
                       <Badge color="green" variant="light" size="sm">{t("victims.paidBack")}</Badge>

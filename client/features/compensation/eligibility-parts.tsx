@@ -11,7 +11,7 @@ import { useTRPC, type RouterOutputs } from "../../trpc.ts";
 import { useMutationOnce } from "../../components/submit-once.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
-import { CLAIM_CHANNELS, type ClaimChannel, type EligibilityRule, type RuleBlock } from "../../../shared/compensation/eligibility.ts";
+import { CLAIM_CHANNELS, ClaimInput, type ClaimChannel, type EligibilityRule, type RuleBlock } from "../../../shared/compensation/eligibility.ts";
 import { useInvalidateCompensation } from "./queries.ts";
 
 type CaseDetail = RouterOutputs["compensation"]["get"];
@@ -107,6 +107,7 @@ export function BlockNotes({ chargeId, blocks }: { chargeId: string; blocks: Rul
 export function ClaimCard({ c }: { c: CaseDetail }) {
   const { t } = useTranslation("compensation");
   const cfg = c.eligibilityConfig;
+  const [editing, setEditing] = useState(false);
   return (
     <Card withBorder data-testid="claim-card">
       <Title order={4} mb="xs">
@@ -114,19 +115,93 @@ export function ClaimCard({ c }: { c: CaseDetail }) {
       </Title>
       {c.claim ? (
         <>
-          <Text size="sm">{t("claim.summary", { noticed: c.claim.noticedOn, reported: c.claim.reportedOn, channel: t(`claim.channels.${c.claim.channel as ClaimChannel}`, { defaultValue: c.claim.channel }) })}</Text>
+          <Text size="sm" data-testid="claim-summary">{t("claim.summary", { noticed: c.claim.noticedOn, reported: c.claim.reportedOn, channel: t(`claim.channels.${c.claim.channel as ClaimChannel}`, { defaultValue: c.claim.channel }) })}</Text>
           <Text size="sm">{c.claim.policeReportNumber ? t("claim.policeNumber", { number: c.claim.policeReportNumber }) : t("claim.noPolice")}</Text>
         </>
       ) : (
-        <Text size="sm" c="dimmed">
-          {t("claim.none")}
+        <Text size="sm" c={c.claimBlocksCharges ? "red.7" : "dimmed"} data-testid="claim-missing">
+          {t(c.claimBlocksCharges ? "claim.noneBlocks" : "claim.none")}
         </Text>
       )}
+      {c.actions.correctClaim && (
+        <Group mt="xs">
+          <Button size="xs" variant="light" onClick={() => setEditing(true)}>
+            {t(c.claim ? "claim.correct" : "claim.record")}
+          </Button>
+        </Group>
+      )}
+      {editing && <CorrectClaimDialog c={c} onClose={() => setEditing(false)} />}
       <PlaceLine place={c.place} />
       <Text size="xs" c="dimmed" mt="xs">
         {t("claim.rulesNow", { report: cfg.reportWithinDays, loss: cfg.lossWithinDays, reimbursed: t(cfg.refuseReimbursed ? "claim.reimbursedOn" : "claim.reimbursedOff") })}
       </Text>
     </Card>
+  );
+}
+
+/**
+ * Correct the claim (or record one on an older case), with a reason. The server weighs the charges
+ * again and refuses, in words naming the charge, a correction that would block money in flight.
+ */
+function CorrectClaimDialog({ c, onClose }: { c: CaseDetail; onClose: () => void }) {
+  const { t } = useTranslation(["compensation", "admin"]);
+  const trpc = useTRPC();
+  const invalidate = useInvalidateCompensation();
+  const [draft, setDraft] = useState<ClaimDraft>(
+    c.claim ? { noticedOn: c.claim.noticedOn, reportedOn: c.claim.reportedOn, channel: c.claim.channel as ClaimChannel, policeReportNumber: c.claim.policeReportNumber ?? "" } : EMPTY_CLAIM,
+  );
+  const [reason, setReason] = useState("");
+  const reading = ClaimInput.safeParse(draft);
+  const errors: Partial<Record<keyof ClaimDraft, string>> = {};
+  if (!reading.success) {
+    for (const issue of reading.error.issues) {
+      const field = issue.path[0] as keyof ClaimDraft;
+      if ((field === "noticedOn" || field === "reportedOn") && draft[field] === "") continue;
+      errors[field] ??= issue.message;
+    }
+  }
+  const correct = useMutationOnce(
+    useMutation(
+      trpc.compensation.correctClaim.mutationOptions({
+        onSuccess: async (out) => {
+          notifications.show({
+            color: out.blocked.length > 0 ? "orange" : "green",
+            message: [
+              t(out.recorded ? "claim.recordedDone" : "claim.correctedDone"),
+              out.blocked.length > 0 ? t("claim.nowBlocked", { ids: out.blocked.map((b) => b.chargeId).join(", ") }) : "",
+              out.unblocked.length > 0 ? t("claim.nowUnblocked", { ids: out.unblocked.map((b) => b.chargeId).join(", ") }) : "",
+            ]
+              .filter(Boolean)
+              .join(" "),
+          });
+          await invalidate();
+          onClose();
+        },
+      }),
+    ),
+  );
+  return (
+    <Modal opened onClose={onClose} title={t(c.claim ? "claim.correctTitle" : "claim.recordTitle")} size="xl">
+      <Stack>
+        <Text size="sm">{t("claim.correctText")}</Text>
+        <ClaimFields claim={draft} onChange={(change) => setDraft((d) => ({ ...d, ...change }))} errors={errors} />
+        <Textarea label={t("admin:reasonModal.label")} description={t("admin:reasonModal.description")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+        {correct.error && (
+          <Alert color="red" data-testid="correct-claim-error">
+            {errorMessage(correct.error)}
+          </Alert>
+        )}
+        <Button
+          loading={correct.isPending}
+          disabled={correct.isPending || !reading.success || reason.trim().length < REASON_LENGTH_MIN}
+          onClick={() =>
+            correct.mutate({ caseId: c.id, claim: { ...draft, policeReportNumber: draft.policeReportNumber.trim() || undefined }, reason: reason.trim() })
+          }
+        >
+          {t(c.claim ? "claim.correctSubmit" : "claim.recordSubmit")}
+        </Button>
+      </Stack>
+    </Modal>
   );
 }
 
@@ -141,10 +216,17 @@ export function EligibilityCard({ c }: { c: CaseDetail }) {
       <Title order={4} mb="xs">
         {t("eligibility.title")}
       </Title>
+      {c.claimBlocksCharges && (
+        <Alert color="red" mb="xs" data-testid="eligibility-no-claim">
+          {t("eligibility.noClaim")}
+        </Alert>
+      )}
       {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {t("eligibility.allClear")}
-        </Text>
+        !c.claimBlocksCharges && (
+          <Text size="sm" c="dimmed">
+            {t("eligibility.allClear")}
+          </Text>
+        )
       ) : (
         <Table>
           <Table.Thead>

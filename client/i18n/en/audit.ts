@@ -95,6 +95,7 @@ export const audit = {
     compensation_payoutFailed: "Transfer failed: case payable again",
     compensation_overrideRule: "Eligibility rule overridden for a charge",
     compensation_contact: "Contact with the victim logged",
+    compensation_correctClaim: "Claim corrected (eligibility weighed again)",
     link_release: "Quarantined link released",
     link_revoke: "Quarantined link revoked",
     proposal_create: "Suspension proposed by monitoring",

@@ -96,6 +96,7 @@ export const audit = {
     compensation_payoutFailed: "振込不能：案件を支払待ちに戻した",
     compensation_overrideRule: "請求の適格性ルールを解除",
     compensation_contact: "被害者との連絡を記録",
+    compensation_correctClaim: "申告を訂正（適格性を再判定）",
     link_release: "隔離中の連携を解放",
     link_revoke: "隔離中の連携を取消",
     proposal_create: "監視が停止措置を提案",

@@ -18,7 +18,7 @@ import { withTransaction } from "../../db/transaction.ts";
 import { lookupSession, SESSION_COOKIE, type SessionPolicy } from "../auth/sessions.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { EXPORT_COLUMNS, exportQuery, resolveSearch, type ExportRow } from "./list.ts";
-import { victimsQuery } from "./victims.ts";
+import { victimsQuery, type RawVictim } from "./victims.ts";
 import { isoJstFromMs } from "../../../shared/jst.ts";
 import { csvCell, csvFileName, csvHead, csvRecord, isoJst } from "../../../shared/csv.ts";
 import { sendError } from "../../http/errors.ts";
@@ -144,12 +144,17 @@ export async function accountsCsvStream(db: Pick<Database, "pool">, filters: Acc
   return openCsvStream(db, { header: EXPORT_COLUMNS, query: exportQuery(filters, sort, dir, searchIds), rowMode: "array", toLine: accountLine });
 }
 
-type VictimCsvRow = { bank_code: string; bank_name: string | null; branch_code: string; account_number: string; holder_name: string | null; taken_yen: number; charge_count: number; wallet_count: number; first_at: Date; last_at: Date; paid_yen: number; pending_yen: number };
+type VictimCsvRow = Pick<RawVictim, "bank_code" | "bank_name" | "branch_code" | "account_number" | "holder_name" | "taken_yen" | "charge_count" | "wallet_count" | "first_at" | "last_at" | "paid_yen" | "pending_yen" | "reimbursed_yen" | "owed_yen">;
 
-/** One bank's likely victims with full account numbers (for the bank's outreach only). */
+export const VICTIMS_CSV_COLUMNS = ["bank_code", "bank_name", "branch_code", "account_number", "holder_name", "taken_yen", "charges", "wallets", "first_charge_at", "last_charge_at", "paid_back_yen", "pending_yen", "reimbursed_yen", "still_owed_yen"];
+
+/**
+ * One bank's likely victims with full account numbers (for the bank's outreach only): the rows of
+ * the victims list (the same query), "still owed" as the list and the victim pages compute it.
+ */
 export function victimsCsvStream(db: Pick<Database, "pool">, bank: string): Promise<Readable> {
   return openCsvStream(db, {
-    header: ["bank_code", "bank_name", "branch_code", "account_number", "holder_name", "taken_yen", "charges", "wallets", "first_charge_at", "last_charge_at", "paid_back_yen", "pending_yen", "still_owed_yen"],
+    header: VICTIMS_CSV_COLUMNS,
     query: victimsQuery({ bank }),
     toLine: (r: VictimCsvRow) =>
       csvRecord([
@@ -165,7 +170,8 @@ export function victimsCsvStream(db: Pick<Database, "pool">, bank: string): Prom
         isoJst(r.last_at),
         r.paid_yen,
         r.pending_yen,
-        Math.max(0, r.taken_yen - r.paid_yen),
+        r.reimbursed_yen,
+        r.owed_yen,
       ]),
   });
 }

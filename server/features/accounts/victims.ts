@@ -1,12 +1,14 @@
 // Likely victims: the bank accounts that flagged or confirmed-fraud wallets linked and charged from
 // (charges keep the bank account they drew on, so a later link change does not hide a victim),
-// grouped by bank, with the total taken and what compensation has paid back or has pending.
+// grouped by bank, with the total taken, what compensation has paid back or has pending, what the
+// bank or others reimbursed, and what is still owed (charge-money-sql.ts: the victim pages' figures).
 // Wallets an analyst marked LEGITIMATE are left out even when their score is high.
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { VICTIMS_PER_BANK_MAX } from "../../../shared/accounts/schemas.ts";
 import { maskAccountNumber } from "../../../shared/format.ts";
 import { fraudulentWalletSql } from "../../db/rules-sql.ts";
 import { empty, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
+import { chargeMoneyJoin } from "../compensation/charge-money-sql.ts";
 
 export interface VictimRow {
   bankCode: string;
@@ -22,6 +24,10 @@ export interface VictimRow {
   chargeId: string;
   paidBackYen: number;
   pendingYen: number;
+  /** Paid back by the victim's bank or another party (#18). */
+  reimbursedYen: number;
+  /** What compensation still owes: amount − paid − pending − reimbursed per charge, never below zero (the victim pages' figure). */
+  owedYen: number;
   /** an unflagged wallet linked this bank account too (perhaps the holder's own) */
   alsoLinkedByUnflaggedWallet: boolean;
 }
@@ -33,6 +39,8 @@ export interface VictimBank {
   takenYen: number;
   paidBackYen: number;
   pendingYen: number;
+  reimbursedYen: number;
+  owedYen: number;
   victims: VictimRow[];
 }
 
@@ -47,20 +55,17 @@ export function victimsQuery(opts: { bank?: string; threshold?: number }): Sql {
         SELECT c.* FROM charge c JOIN bad ON bad.id = c.account_id WHERE true ${bankFilter}
       ),
       taken AS (
-        SELECT bank_code, branch_code, account_number, sum(amount_yen)::bigint AS taken_yen, count(*)::int AS charge_count,
-               count(DISTINCT account_id)::int AS wallet_count, min(occurred_at) AS first_at, max(occurred_at) AS last_at,
-               (array_agg(id ORDER BY occurred_at, id))[1] AS charge_id
-        FROM bad_charges GROUP BY bank_code, branch_code, account_number
-      ),
-      comp AS (
-        SELECT c.bank_code, c.branch_code, c.account_number,
-               coalesce(sum(cl.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0)::bigint AS paid_yen,
-               coalesce(sum(cl.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0)::bigint AS pending_yen
-        FROM bad_charges c JOIN compensation_line cl ON cl.charge_id = c.id JOIN compensation_case cc ON cc.id = cl.case_id
+        SELECT c.bank_code, c.branch_code, c.account_number, sum(c.amount_yen)::bigint AS taken_yen, count(*)::int AS charge_count,
+               count(DISTINCT c.account_id)::int AS wallet_count, min(c.occurred_at) AS first_at, max(c.occurred_at) AS last_at,
+               (array_agg(c.id ORDER BY c.occurred_at, c.id))[1] AS charge_id,
+               -- Paid, pending, reimbursed and still owed per charge: the victim pages' definition (#18).
+               sum(m.paid_yen)::bigint AS paid_yen, sum(m.pending_yen)::bigint AS pending_yen,
+               sum(m.reimbursed_yen)::bigint AS reimbursed_yen, sum(m.owed_yen)::bigint AS owed_yen
+        FROM bad_charges c ${chargeMoneyJoin("c")}
         GROUP BY c.bank_code, c.branch_code, c.account_number
       )
       SELECT t.bank_code, b.name AS bank_name, t.branch_code, t.account_number, t.taken_yen, t.charge_count, t.wallet_count,
-             t.first_at, t.last_at, t.charge_id, coalesce(comp.paid_yen, 0) AS paid_yen, coalesce(comp.pending_yen, 0) AS pending_yen,
+             t.first_at, t.last_at, t.charge_id, t.paid_yen, t.pending_yen, t.reimbursed_yen, t.owed_yen,
              (SELECT v.holder_name FROM bank_link_version v
               WHERE v.bank_code = t.bank_code AND v.branch_code = t.branch_code AND v.account_number = t.account_number
               ORDER BY v.valid_from DESC LIMIT 1) AS holder_name,
@@ -68,7 +73,6 @@ export function victimsQuery(opts: { bank?: string; threshold?: number }): Sql {
                      WHERE v.bank_code = t.bank_code AND v.branch_code = t.branch_code AND v.account_number = t.account_number
                        AND l.account_id NOT IN (SELECT id FROM bad)) AS also_unflagged
       FROM taken t
-      LEFT JOIN comp ON comp.bank_code = t.bank_code AND comp.branch_code = t.branch_code AND comp.account_number = t.account_number
       LEFT JOIN bank b ON b.code = t.bank_code
       ORDER BY t.bank_code, t.taken_yen DESC, t.branch_code, t.account_number`;
 }
@@ -86,6 +90,8 @@ export interface RawVictim {
   charge_id: string;
   paid_yen: number;
   pending_yen: number;
+  reimbursed_yen: number;
+  owed_yen: number;
   holder_name: string | null;
   also_unflagged: boolean;
 }
@@ -94,11 +100,13 @@ export async function listVictims(db: Queryable, opts: { bank?: string }): Promi
   const banks = new Map<string, VictimBank>();
   for (const r of await rows<RawVictim>(db, victimsQuery(opts))) {
     let b = banks.get(r.bank_code);
-    if (!b) banks.set(r.bank_code, (b = { bankCode: r.bank_code, bankName: r.bank_name, victimCount: 0, takenYen: 0, paidBackYen: 0, pendingYen: 0, victims: [] }));
+    if (!b) banks.set(r.bank_code, (b = { bankCode: r.bank_code, bankName: r.bank_name, victimCount: 0, takenYen: 0, paidBackYen: 0, pendingYen: 0, reimbursedYen: 0, owedYen: 0, victims: [] }));
     b.victimCount++;
     b.takenYen += r.taken_yen;
     b.paidBackYen += r.paid_yen;
     b.pendingYen += r.pending_yen;
+    b.reimbursedYen += r.reimbursed_yen;
+    b.owedYen += r.owed_yen;
     if (b.victims.length < VICTIMS_PER_BANK_MAX) {
       b.victims.push({
         bankCode: r.bank_code,
@@ -113,6 +121,8 @@ export async function listVictims(db: Queryable, opts: { bank?: string }): Promi
         chargeId: r.charge_id,
         paidBackYen: r.paid_yen,
         pendingYen: r.pending_yen,
+        reimbursedYen: r.reimbursed_yen,
+        owedYen: r.owed_yen,
         alsoLinkedByUnflaggedWallet: r.also_unflagged,
       });
     }

@@ -9,7 +9,7 @@ import { withTransaction, type Tx } from "../../db/transaction.ts";
 import { writeAudit, type StaffActor } from "../audit/write-audit.ts";
 import { formatJst, formatYen, maskAccountNumber } from "../../../shared/format.ts";
 import { compensationError } from "../../../shared/compensation/errors.ts";
-import type { CreateCaseRequest } from "../../../shared/compensation/inputs.ts";
+import { CLAIM_REQUIRED_WORDS, type CreateCaseRequest } from "../../../shared/compensation/inputs.ts";
 import {
   canonicalCaseRequest,
   caseTotalYen,
@@ -80,14 +80,15 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
   if (!first) throw compensationError("CHARGE_NOT_FOUND", `There is no charge with id ${input.lines[0].chargeId}.`, { chargeId: input.lines[0].chargeId });
   const victim = { bankCode: first.bankCode, branchCode: first.branchCode, accountNumber: first.accountNumber, holderName: input.holderName.trim() };
   const content: CaseRequestContent = { victim, lines: input.lines, reason: input.reason.trim() };
-  // The claim is part of the content too (added after the fact: a request without one hashes as before).
-  const claim = input.claim ?? null;
-  const requestHash = sha256Hex(canonicalCaseRequest(content) + (claim ? `\nclaim:${JSON.stringify([claim.noticedOn, claim.reportedOn, claim.channel, claim.policeReportNumber])}` : ""));
-  if (claim) {
-    const future = claimInFuture(claim, jstToday());
-    if (future) {
-      throw compensationError("CLAIM_INVALID", `The day the victim ${future === "noticedOn" ? "noticed the loss" : "reported it"} (${claim[future]}) is after today (${jstToday()}, JST).`, { field: future });
-    }
+  // The claim is required (#18): without it the date rules cannot be weighed. The router's schema
+  // refuses a request without one; this guards every other caller.
+  const claim = input.claim as CreateCaseRequest["claim"] | undefined;
+  if (!claim) throw compensationError("CLAIM_REQUIRED", CLAIM_REQUIRED_WORDS, { field: "claim" });
+  // The claim is part of the content too.
+  const requestHash = sha256Hex(canonicalCaseRequest(content) + `\nclaim:${JSON.stringify([claim.noticedOn, claim.reportedOn, claim.channel, claim.policeReportNumber])}`);
+  const future = claimInFuture(claim, jstToday());
+  if (future) {
+    throw compensationError("CLAIM_INVALID", `The day the victim ${future === "noticedOn" ? "noticed the loss" : "reported it"} (${claim[future]}) is after today (${jstToday()}, JST).`, { field: future });
   }
 
   // A retry of a request that already succeeded answers at once, without taking any lock.
@@ -180,7 +181,7 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
         },
         select: { id: true },
       });
-      if (claim) await recordClaim(tx, actor, created.id, claim);
+      await recordClaim(tx, actor, created.id, claim);
       await writeAudit(tx, actor, {
         action: "compensation.create",
         targetType: "case",
@@ -191,7 +192,7 @@ export async function createCase(db: PrismaClient, actor: StaffActor, input: Cre
           totalYen,
           victim: { bankCode: victim.bankCode, branchCode: victim.branchCode, accountNumber: maskAccountNumber(victim.accountNumber), holderName: victim.holderName },
           lines: input.lines,
-          ...(claim ? { claim } : {}),
+          claim,
         },
       });
       return { caseId: created.id, replayed: false };

@@ -121,11 +121,24 @@ export async function caseEligibility(db: Db, caseId: string): Promise<CaseEligi
   return (await casesEligibility(db, [caseId])).get(caseId)!;
 }
 
-/** Refuses, in words, when a charge of one of these cases is blocked by a rule no manager overrode. */
+/**
+ * Refuses, in words, when one of these cases has no claim (an older case: its date rules cannot be
+ * weighed, so its charges stay blocked until a claim is recorded on the case page), or a charge of
+ * one is blocked by a rule no manager overrode.
+ */
 export async function assertCasesEligible(tx: Tx, caseIds: readonly string[]): Promise<void> {
   const all = await casesEligibility(tx, caseIds);
   for (const caseId of caseIds) {
-    const blocked = all.get(caseId)!.lines.find((l) => l.unresolved.length > 0);
+    const entry = all.get(caseId)!;
+    if (entry.claim === null) {
+      const charges = entry.lines.map((l) => l.chargeId);
+      throw compensationError(
+        "CLAIM_REQUIRED",
+        `Case ${caseId.slice(0, 8)} has no claim recorded, so its charges (${charges.join(", ")}) are blocked: record the claim (the day the victim noticed the loss, the day they reported it and how) on the case page before the case is approved or paid.`,
+        { caseId, chargeIds: charges },
+      );
+    }
+    const blocked = entry.lines.find((l) => l.unresolved.length > 0);
     if (blocked) {
       const b = blocked.unresolved[0];
       throw compensationError(

@@ -220,8 +220,16 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     contactLog(db, caseId),
   ]);
   const eligibilityOf = new Map(eligibility.lines.map((l) => [l.chargeId, l]));
+  // An older case without a claim: its charges are blocked until a claim is recorded (#18).
+  const claimMissing = eligibility.claim === null;
   const blocked = eligibility.lines.find((l) => l.unresolved.length > 0);
-  const blockedWords = blocked ? `Charge ${blocked.chargeId} is blocked by the rule "${RULE_NAMES[blocked.unresolved[0].rule]}": a manager must override it first.` : null;
+  const blockedWords = claimMissing
+    ? "No claim is recorded for this case: its charges are blocked until the claim is recorded."
+    : blocked
+      ? `Charge ${blocked.chargeId} is blocked by the rule "${RULE_NAMES[blocked.unresolved[0].rule]}": a manager must override it first.`
+      : null;
+  // Not yet in a payout batch: what a correction of the claim may still block or unblock.
+  const unpaid = c.state === "REQUESTED" || (c.state === "APPROVED" && c.payoutBatchId === null);
   // Approving looks at the victim's total across cases (#12 defect 1); rejecting at this case alone.
   const approval = canApproveForVictim({ actor, target: c, victimCases: sameVictim, thresholdYen });
   const rejection = canApprove({ actor, requestedById: c.requestedById, totalYen: c.totalYen, thresholdYen });
@@ -262,6 +270,8 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     }),
     /** The claim as support took it (null for cases made before claim intake). */
     claim: eligibility.claim,
+    /** True for an older case without a claim whose charges are not yet in a payout batch: they are blocked until one is recorded. */
+    claimBlocksCharges: claimMissing && unpaid,
     eligibilityConfig: eligibility.config,
     contacts,
     /** The victim's bank and branch in the Zengin code list: real names, or why a transfer would be returned. */
@@ -271,13 +281,15 @@ export async function getCase(db: PrismaClient, actor: StaffActor, caseId: strin
     history: history.map((h) => ({ ...h, id: String(h.id) })),
     /** What the signed-in person may do now (the server checks again on the call). */
     actions: {
-      approve: c.state === "REQUESTED" && approval.ok && !blocked,
+      approve: c.state === "REQUESTED" && approval.ok && !blocked && !claimMissing,
       reject: c.state === "REQUESTED" && rejection.ok,
       cancel: ALLOWED_TRANSITIONS[c.state].includes("CANCELLED"),
       whyNotApprove: c.state !== "REQUESTED" ? null : !approval.ok ? approvalRefusalWords(approval, thresholdYen) : blockedWords,
       /** A manager may override a blocking rule until the case is in a payout batch. */
       overrideRules: actor.role === "MANAGER" && (c.state === "REQUESTED" || (c.state === "APPROVED" && c.payoutBatchId === null)),
       addContact: actor.role === "SUPPORT" || actor.role === "MANAGER",
+      /** Correct the claim (or record one on an older case), with a reason; the server refuses what would block money in flight. */
+      correctClaim: actor.role === "SUPPORT" || actor.role === "MANAGER",
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   ListCasesInput,
   ReportInput,
   AddContactInput,
+  CorrectClaimRequest,
   OverrideRuleRequest,
   VictimSearchInput,
 } from "../../../shared/compensation/inputs.ts";
@@ -26,6 +27,7 @@ import { importBankResult, markBatchSent } from "./payout-results.ts";
 import { reconciliation } from "./reconciliation.ts";
 import { compensationReport } from "./report.ts";
 import { addContact, overrideRule, withEligibilityFacts } from "./eligibility.ts";
+import { correctClaim } from "./correct-claim.ts";
 
 export const compensationRouter = router({
   list: staffProcedure.input(ListCasesInput).query(({ ctx, input }) => listCases(ctx.db, ctx.actor, input)),
@@ -33,7 +35,8 @@ export const compensationRouter = router({
   victimSearch: staffProcedure.input(VictimSearchInput).query(({ ctx, input }) => searchVictims(ctx.db, input)),
   victimForCharge: staffProcedure.input(ChargeIdInput).query(async ({ ctx, input }) => withEligibilityFacts(ctx.db, await victimForCharge(ctx.db, input.chargeId))),
   victimsOfAccount: staffProcedure.input(AccountIdInput).query(({ ctx, input }) => victimsOfAccount(ctx.db, ctx.actor, input.accountId)),
-  create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, ctx.actor, input)),
+  // The schema's refinement refuses a request without a claim (CLAIM_REQUIRED): here it has one.
+  create: staffProcedure.input(CreateCaseRequest).mutation(({ ctx, input }) => createCase(ctx.db, ctx.actor, input as CreateCaseRequest)),
   approve: staffProcedure.input(TransitionInput).mutation(async ({ ctx, input }) => {
     // Step-up for approvals at or above the threshold, weighed per victim like the four-eyes rule:
     // what the victim's bank account receives across its cases not rejected or cancelled (the
@@ -45,6 +48,7 @@ export const compensationRouter = router({
   cancel: staffProcedure.input(TransitionInput).mutation(({ ctx, input }) => decideCase(ctx.db, ctx.actor, { ...input, decision: "cancel" })),
   overrideRule: staffProcedure.input(OverrideRuleRequest).mutation(({ ctx, input }) => overrideRule(ctx.db, ctx.actor, input)),
   addContact: staffProcedure.input(AddContactInput).mutation(({ ctx, input }) => addContact(ctx.db, ctx.actor, input)),
+  correctClaim: staffProcedure.input(CorrectClaimRequest).mutation(({ ctx, input }) => correctClaim(ctx.db, ctx.actor, input)),
   approvalQueue: staffProcedure.query(({ ctx }) => approvalQueue(ctx.db, ctx.actor)),
   payableCases: staffProcedure.query(({ ctx }) => payableCases(ctx.db)),
   createPayoutBatch: stepUpProcedure.input(CreatePayoutBatchInput).mutation(({ ctx, input }) => createPayoutBatch(ctx.db, ctx.actor, input)),

@@ -11,6 +11,7 @@ import { compensationError } from "../../../shared/compensation/errors.ts";
 import type { VictimSearchInput } from "../../../shared/compensation/inputs.ts";
 import type { CaseState } from "../../../shared/compensation/schemas.ts";
 import { num } from "./sql.ts";
+import { chargeMoneyJoin } from "./charge-money-sql.ts";
 import { accountsAccess } from "../../../shared/accounts/access.ts";
 import type { Role } from "../../../shared/auth/roles.ts";
 
@@ -104,29 +105,19 @@ async function summaries(db: Db, where: Sql): Promise<VictimSummary[]> {
       SELECT c.id, c.bank_code, c.branch_code, c.account_number, c.amount_yen, ${fraudulentWalletSql("w")} AS fraudulent
         FROM charge c JOIN wallet_account w ON w.id = c.account_id
        WHERE ${where}
-    ), held AS (
-      SELECT p.id,
-             COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
-             COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen,
-             (SELECT COALESCE(SUM(r.amount_yen), 0) FROM charge_reimbursement r WHERE r.charge_id = p.id) AS reimbursed_yen
-        FROM picked p
-        LEFT JOIN compensation_line l ON l.charge_id = p.id
-        LEFT JOIN compensation_case cc ON cc.id = l.case_id
-       WHERE p.fraudulent
-       GROUP BY p.id
     )
     SELECT MIN(p.id) FILTER (WHERE p.fraudulent) AS ref, p.bank_code, b.name AS bank_name, p.branch_code, p.account_number,
            ${holderNameSql(sql`p.bank_code`, sql`p.branch_code`, sql`p.account_number`)} AS holder_name,
            COUNT(*) FILTER (WHERE p.fraudulent) AS charge_count,
            COALESCE(SUM(p.amount_yen) FILTER (WHERE p.fraudulent), 0) AS taken_yen,
-           COALESCE(SUM(h.paid_yen), 0) AS paid_yen,
-           COALESCE(SUM(h.pending_yen), 0) AS pending_yen,
-           COALESCE(SUM(h.reimbursed_yen), 0) AS reimbursed_yen,
-           COALESCE(SUM(GREATEST(0, p.amount_yen - h.paid_yen - h.pending_yen - h.reimbursed_yen)) FILTER (WHERE p.fraudulent), 0) AS owed_yen,
+           COALESCE(SUM(m.paid_yen) FILTER (WHERE p.fraudulent), 0) AS paid_yen,
+           COALESCE(SUM(m.pending_yen) FILTER (WHERE p.fraudulent), 0) AS pending_yen,
+           COALESCE(SUM(m.reimbursed_yen) FILTER (WHERE p.fraudulent), 0) AS reimbursed_yen,
+           COALESCE(SUM(m.owed_yen) FILTER (WHERE p.fraudulent), 0) AS owed_yen,
            COUNT(*) FILTER (WHERE NOT p.fraudulent) AS other_charge_count
       FROM picked p
       JOIN bank b ON b.code = p.bank_code
-      LEFT JOIN held h ON h.id = p.id
+      ${chargeMoneyJoin("p")}
      GROUP BY p.bank_code, b.name, p.branch_code, p.account_number
      ORDER BY owed_yen DESC, p.bank_code, p.branch_code, p.account_number`);
   return rows.filter((r) => r.ref !== null).map(toSummary);
@@ -167,18 +158,14 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
   const [summary] = await summaries(db, accountWhere);
   if (!summary) return null;
   const chargeRows = await db.$queryRaw<
-    Array<{ id: string; account_id: string; risk_score: number; review_label: string | null; occurred_at: Date; amount_yen: number; paid_yen: unknown; pending_yen: unknown; reimbursed_yen: unknown }>
+    Array<{ id: string; account_id: string; risk_score: number; review_label: string | null; occurred_at: Date; amount_yen: number; paid_yen: unknown; pending_yen: unknown; reimbursed_yen: unknown; owed_yen: unknown }>
   >(sql`
     SELECT c.id, c.account_id, w.risk_score, w.review_label::text AS review_label, c.occurred_at, c.amount_yen,
-           COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state = 'PAID'), 0) AS paid_yen,
-           COALESCE(SUM(l.amount_yen) FILTER (WHERE cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen,
-           (SELECT COALESCE(SUM(r.amount_yen), 0) FROM charge_reimbursement r WHERE r.charge_id = c.id) AS reimbursed_yen
+           m.paid_yen, m.pending_yen, m.reimbursed_yen, m.owed_yen
       FROM charge c
       JOIN wallet_account w ON w.id = c.account_id
-      LEFT JOIN compensation_line l ON l.charge_id = c.id
-      LEFT JOIN compensation_case cc ON cc.id = l.case_id
+      ${chargeMoneyJoin("c")}
      WHERE ${accountWhere} AND ${fraudulentWalletSql("w")}
-     GROUP BY c.id, w.id
      ORDER BY c.occurred_at, c.id`);
   const cases = await db.compensationCase.findMany({
     where: { bankCode: account.bankCode, branchCode: account.branchCode, accountNumber: account.accountNumber },
@@ -201,7 +188,7 @@ export async function victimView(db: Db, account: BankAccountKey): Promise<Victi
         paidYen,
         pendingYen,
         reimbursedYen,
-        owedYen: Math.max(0, r.amount_yen - paidYen - pendingYen - reimbursedYen),
+        owedYen: num(r.owed_yen),
       };
     }),
     cases,
