@@ -9,7 +9,7 @@ import { StateBadge } from "./parts.tsx";
 import type { RouterOutputs } from "../../trpc.ts";
 
 type CaseDetail = RouterOutputs["compensation"]["get"];
-const ACTION_VERBS = ["create", "approve", "reject", "cancel", "pay", "batchCase", "payoutFailed", "overrideRule", "contact"] as const;
+const ACTION_VERBS = ["create", "approve", "reject", "cancel", "pay", "batchCase", "payoutFailed", "overrideRule", "contact", "correctClaim"] as const;
 
 export function VictimCard({ victim }: { victim: CaseDetail["victim"] }) {
   const { t } = useTranslation(["compensation", "common"]);

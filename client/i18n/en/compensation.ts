@@ -154,7 +154,7 @@ export const compensation = {
       cancel: { title: "Cancel this case", button: "Cancel case", done: "Case cancelled." },
     },
     /** Audit actions compensation.<verb>, by verb. */
-    action: { create: "requested", approve: "approved", reject: "rejected", cancel: "cancelled", pay: "paid: the bank settled its transfer", batchCase: "put in a payout batch", payoutFailed: "transfer failed at the bank", overrideRule: "eligibility rule overridden", contact: "contact with the victim logged" },
+    action: { create: "requested", approve: "approved", reject: "rejected", cancel: "cancelled", pay: "paid: the bank settled its transfer", batchCase: "put in a payout batch", payoutFailed: "transfer failed at the bank", overrideRule: "eligibility rule overridden", contact: "contact with the victim logged", correctClaim: "claim corrected" },
     by: "{{action}} by {{who}}",
     loading: "Loading the case",
     back: "Compensation queue",

@@ -153,7 +153,7 @@ export const compensation = {
       reject: { title: "この案件を却下", button: "却下", done: "案件を却下しました。" },
       cancel: { title: "この案件を取り消す", button: "案件を取り消す", done: "案件を取り消しました。" },
     },
-    action: { create: "依頼", approve: "承認", reject: "却下", cancel: "取消", pay: "支払済み（銀行で振込完了）", batchCase: "支払バッチに追加", payoutFailed: "銀行で振込不能", overrideRule: "適格性ルールを解除", contact: "被害者との連絡を記録" },
+    action: { create: "依頼", approve: "承認", reject: "却下", cancel: "取消", pay: "支払済み（銀行で振込完了）", batchCase: "支払バッチに追加", payoutFailed: "銀行で振込不能", overrideRule: "適格性ルールを解除", contact: "被害者との連絡を記録", correctClaim: "申告を訂正" },
     by: "{{action}}（{{who}}）",
     loading: "案件を読み込み中",
     back: "補償案件一覧",
