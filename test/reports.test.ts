@@ -141,12 +141,12 @@ describe("regulator report as of a time (#18)", () => {
     const confirmed = await insertWallet(t.db.prisma, { riskScore: 10 }); // not flagged, to be confirmed after T
     await insertCharges(t.db.prisma, confirmed, victimAccount(B), [7_000]);
     const paid = await fraudScenario(t.db.prisma, [30_000], { bankCode: B });
-    const { caseId } = await support.trpc.compensation.create.mutate({
+    const { caseId } = await support.trpc.compensation.create.mutate(withClaim({
       idempotencyKey: key(),
       holderName: paid.victim.holderName,
       lines: [{ chargeId: paid.chargeIds[0], amountYen: 30_000 }],
       reason: "Victim reported a withdrawal they did not make",
-    });
+    }));
     await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
     const { batchId } = await createPayoutBatch(t.db.prisma, actor, { caseIds: [caseId], reason: "Payout run" });
     await markBatchSent(t.db.prisma, actor, { batchId, bankReference: "REF-ASOF-1", reason: "Bank accepted the file" });
