@@ -2,23 +2,19 @@
 // reasons with evidence, freezes it with a reason, and finds that reason in the audit log; the
 // tables and pages are also photographed for review. Method: demo data loaded through the real
 // ingestion service and scored by the accounts post-load step; the built SPA in headless Chromium.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
-import { loadDemoData } from "../../server/features/events/demo-load.ts";
+import { scoredDemoFixture } from "../helpers/demo-fixture.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../shared/accounts/index.ts";
 
 describe.runIf(browserTestsEnabled)("accounts in the browser", () => {
   let t: TestApp;
   let browser: Browser;
   beforeAll(async () => {
-    t = await startTestApp({ serveClient: true });
-    const labelsFile = path.join(mkdtempSync(path.join(tmpdir(), "fg-accounts-e2e-")), "labels.json");
-    await loadDemoData(t.db, { seed: 5, scale: 0.05, now: new Date(), log: () => {}, labelsFile });
+    // The demo data (seed 5, scale 0.05) loaded once for this file and the other that uses it.
+    t = await startTestApp({ serveClient: true, fixture: await scoredDemoFixture() });
     browser = await launchBrowser();
   }, 300_000);
   afterAll(async () => {

@@ -2,22 +2,18 @@
 // activates it (every wallet rescored, the account page naming the new version) and rolls it back
 // (the account page names version 1 again), each change with a reason. Method: demo data loaded
 // through the real ingestion service and scored by the post-load step; the built SPA in Chromium.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { browserTestsEnabled, launchBrowser, newPage, signInThroughUi } from "../helpers/browser.ts";
-import { loadDemoData } from "../../server/features/events/demo-load.ts";
+import { scoredDemoFixture } from "../helpers/demo-fixture.ts";
 
 describe.runIf(browserTestsEnabled)("rule versions in the browser", () => {
   let t: TestApp;
   let browser: Browser;
   beforeAll(async () => {
-    t = await startTestApp({ serveClient: true });
-    const labelsFile = path.join(mkdtempSync(path.join(tmpdir(), "fg-rules-e2e-")), "labels.json");
-    await loadDemoData(t.db, { seed: 5, scale: 0.05, now: new Date(), log: () => {}, labelsFile });
+    // The demo data (seed 5, scale 0.05) loaded once for this file and the other that uses it.
+    t = await startTestApp({ serveClient: true, fixture: await scoredDemoFixture() });
     browser = await launchBrowser();
   }, 300_000);
   afterAll(async () => {

@@ -34,6 +34,8 @@ export interface TestAppOptions {
   pools?: Omit<DatabasesConfig, "url" | "role">;
   /** A database the test made itself (e.g. on its own cluster) instead of a clone of the template; not dropped. */
   databaseUrl?: string;
+  /** Clone this shared fixture database (test/helpers/db.ts sharedFixtureDatabase) instead of the template. */
+  fixture?: string;
 }
 
 function ownDatabase(url: string) {
@@ -42,7 +44,7 @@ function ownDatabase(url: string) {
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const { db, url, drop } = opts.databaseUrl ? ownDatabase(opts.databaseUrl) : await createTestDatabase();
+  const { db, url, drop } = opts.databaseUrl ? ownDatabase(opts.databaseUrl) : await createTestDatabase({ from: opts.fixture });
   const dbs = opts.role || opts.pools ? connectDatabases({ url, role: opts.role ?? "all", ...opts.pools }) : undefined;
   const logs: string[] = [];
   const stream = new Writable({

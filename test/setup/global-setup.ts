@@ -1,5 +1,6 @@
 // One PostgreSQL per test run (embedded, or TEST_DATABASE_URL), migrated once into a template
 // database that also holds the reference data; each test file clones its own database from it.
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -13,6 +14,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     pgAdminUrl: string;
     templateDatabase: string;
+    /** Names this run's shared fixture databases (test/helpers/db.ts), so no run reuses another's. */
+    testRunId: string;
   }
 }
 
@@ -79,11 +82,26 @@ export default async function setup(project: TestProject) {
 
   project.provide("pgAdminUrl", adminUrl);
   project.provide("templateDatabase", TEMPLATE);
+  const runId = randomBytes(4).toString("hex");
+  project.provide("testRunId", runId);
 
   return async () => {
+    // On an external server, this run's shared fixtures (an embedded cluster goes as a whole).
+    if (!server) await dropFixtureDatabases(adminUrl, runId).catch(() => {});
     await server?.stop().catch(() => {});
     removeDataFolders(dataDir, relocatedDir);
   };
+}
+
+async function dropFixtureDatabases(adminUrl: string, runId: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [`fg_fixture_${runId}_`]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 function removeDataFolders(...dirs: (string | undefined)[]) {
