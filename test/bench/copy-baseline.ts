@@ -79,7 +79,7 @@ export function rowsForCopy(events: Iterable<PlatformEvent>): { tables: TableRow
       if (v.validTo[i] === null) openVersion.set(v.linkId[i], versions.length - 1);
     }
     const c = r.charges;
-    for (let i = 0; i < c.id.length; i++) chargeLines.push(line([c.id[i], c.linkId[i], c.accountId[i], c.bankCode[i], c.branchCode[i], c.accountNumber[i], c.amountYen[i], c.occurredAt[i]]));
+    for (let i = 0; i < c.id.length; i++) chargeLines.push(line([c.id[i], c.linkId[i], c.accountId[i], c.bankCode[i], c.branchCode[i], c.accountNumber[i], c.amountYen[i], c.occurredAt[i], c.descriptor[i]]));
     const s = r.spends;
     for (let i = 0; i < s.id.length; i++) spendLines.push(line([s.id[i], s.accountId[i], s.amountYen[i], s.channel[i], s.counterparty[i], s.occurredAt[i]]));
     const u = r.rollups;
@@ -114,7 +114,7 @@ export function rowsForCopy(events: Iterable<PlatformEvent>): { tables: TableRow
         columns: ["link_id", "bank_code", "branch_code", "account_number", "holder_name", "auth_method", "valid_from", "valid_to", "event_id"],
         lines: versions.map(line),
       },
-      { table: "charge", columns: ["id", "link_id", "account_id", "bank_code", "branch_code", "account_number", "amount_yen", "occurred_at"], lines: chargeLines },
+      { table: "charge", columns: ["id", "link_id", "account_id", "bank_code", "branch_code", "account_number", "amount_yen", "occurred_at", "descriptor"], lines: chargeLines },
       { table: "spend", columns: ["id", "account_id", "amount_yen", "channel", "counterparty", "occurred_at"], lines: spendLines },
       { table: "volume_bucket", columns: ["bank_code", "metric", "bucket_minutes", "bucket_start", "value"], lines: [...rollups].map(([k, n]) => `${k}\t${n}\n`) },
     ],
