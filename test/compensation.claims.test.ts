@@ -237,6 +237,21 @@ describe("eligibility rules and a manager's override", () => {
     await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
   });
 
+  it("an older approved case without a claim is listed as blocked for payout, and the batch refuses it until the claim is recorded", async () => {
+    const s = await victimWithOldCharge();
+    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: s.victim.holderName, lines: [{ chargeId: s.recent, amountYen: 15_000 }], reason: REASON, claim: CLAIM });
+    await manager.trpc.compensation.approve.mutate({ caseId, reason: "Checked the statement" });
+    await t.db.prisma.compensationClaim.delete({ where: { caseId } }); // older data
+    expect((await manager.trpc.compensation.get.query({ caseId })).claimBlocksCharges).toBe(true);
+    expect((await manager.trpc.compensation.payableCases.query()).find((c) => c.id === caseId)).toMatchObject({ claimMissing: true });
+    const refused = await failure(manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Weekly payout run" }));
+    expect(refused.code).toBe("CLAIM_REQUIRED");
+    expect(refused.message).toContain(`its charges (${s.recent}) are blocked`);
+    await manager.trpc.compensation.correctClaim.mutate({ caseId, claim: CLAIM, reason: "Claim found in the paper file" });
+    expect((await manager.trpc.compensation.payableCases.query()).find((c) => c.id === caseId)).toMatchObject({ claimMissing: false, blocked: [] });
+    await manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Weekly payout run" });
+  });
+
   it("the new-case form's victim carries the rules' settings and the bank and branch check", async () => {
     const s = await victimWithOldCharge();
     const v = await support.trpc.compensation.victimForCharge.query({ chargeId: s.old });
@@ -286,6 +301,10 @@ describe("correcting a claim", () => {
     ].sort((a, b) => a.chargeId.localeCompare(b.chargeId)));
     const refused = await failure(manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Weekly payout run" }));
     expect(refused.code).toBe("CHARGE_NOT_ELIGIBLE");
+    // The payouts page's list says so before anyone tries.
+    const listed = (await manager.trpc.compensation.payableCases.query()).find((c) => c.id === caseId)!;
+    expect(listed.claimMissing).toBe(false);
+    expect(listed.blocked.map((b) => [b.chargeId, b.block.rule])).toContainEqual([s.recent, "REPORTED_WITHIN"]);
     expect(await t.db.prisma.auditEvent.count({ where: { targetId: caseId, action: "compensation.correctClaim" } })).toBe(2);
     // The contact log is untouched by corrections.
     expect((await manager.trpc.compensation.get.query({ caseId })).contacts).toEqual([]);

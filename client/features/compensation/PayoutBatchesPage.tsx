@@ -15,6 +15,7 @@ import { saveTextFile } from "../../lib/download.ts";
 import { JstTime, Yen } from "../../components/format.tsx";
 import { ReasonDialog, useInvalidateCompensation } from "./parts.tsx";
 import { useBankName } from "../../components/bank-names.ts";
+import { useRuleWords } from "./eligibility-parts.tsx";
 
 export default function PayoutBatchesPage() {
   const { t } = useTranslation("compensation");
@@ -22,6 +23,7 @@ export default function PayoutBatchesPage() {
   const invalidate = useInvalidateCompensation();
   const { params, update } = useUrlParams({ replace: true });
   const payable = usePayableCases();
+  const ruleWords = useRuleWords();
   const batches = usePayoutBatches();
   const fetchPayoutFile = useFetchPayoutFile();
   const [confirming, setConfirming] = useState(false);
@@ -149,6 +151,13 @@ export default function PayoutBatchesPage() {
                   </Table.Td>
                   <Table.Td>
                     {c.holderName} · {c.bankCode} {bankName(c.bankCode, c.bankName)} · {c.branchCode} · <Text span ff="monospace">{c.accountNumberMasked}</Text>
+                    {(c.claimMissing || c.blocked.length > 0) && (
+                      <Text size="xs" c="red.7" data-testid={`payable-blocked-${c.id}`}>
+                        {c.claimMissing
+                          ? t("payouts.blockedNoClaim")
+                          : t("payouts.blockedRule", { id: c.blocked[0].chargeId, rule: ruleWords.blockName(c.blocked[0].block) })}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td ta="right">
                     <Yen value={c.totalYen} />

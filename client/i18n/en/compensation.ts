@@ -296,6 +296,8 @@ export const compensation = {
     createOf: "Create batch of {{count}} ({{yen, count}} yen)",
     loadingPayable: "Loading approved cases",
     nonePayable: "No approved cases are waiting for payout.",
+    blockedNoClaim: "No claim recorded: the batch will refuse this case until the claim is recorded on the case page.",
+    blockedRule: "Charge {{id}} is blocked by the rule “{{rule}}”: the batch will refuse this case until a manager overrides it on the case page.",
     selectAll: "Select all",
     selectCase: "Select case {{id}}",
     col: { victim: "Victim", amount: "Amount", approved: "Approved" },

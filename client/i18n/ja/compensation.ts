@@ -292,6 +292,8 @@ export const compensation = {
     createOf: "{{count}}件でバッチを作成（{{yen, count}}円）",
     loadingPayable: "承認済みの案件を読み込み中",
     nonePayable: "支払を待つ承認済みの案件はありません。",
+    blockedNoClaim: "申告の記録がありません。案件ページで申告を記録するまで、この案件はバッチに入れられません。",
+    blockedRule: "請求 {{id}} はルール「{{rule}}」で止められています。マネージャーが案件ページで解除するまで、この案件はバッチに入れられません。",
     selectAll: "すべて選択",
     selectCase: "案件 {{id}} を選択",
     col: { victim: "被害者", amount: "金額", approved: "承認" },

@@ -302,9 +302,16 @@ export async function payableCases(db: PrismaClient) {
     take: 500,
     select: { id: true, bankCode: true, branchCode: true, accountNumber: true, holderName: true, totalYen: true, decidedAt: true, decidedById: true },
   });
-  const [emailOf, bankOf] = await Promise.all([emails(db, cases.map((c) => c.decidedById)), bankNames(db, cases.map((c) => c.bankCode))]);
+  const [emailOf, bankOf, eligibility] = await Promise.all([
+    emails(db, cases.map((c) => c.decidedById)),
+    bankNames(db, cases.map((c) => c.bankCode)),
+    casesEligibility(db, cases.map((c) => c.id)),
+  ]);
   return cases.map(({ accountNumber, decidedById, ...c }) => ({
     ...c,
+    /** What keeps it out of a batch (#18): no claim recorded (an older case), or the rules still blocking its charges. */
+    claimMissing: eligibility.get(c.id)?.claim === null,
+    blocked: (eligibility.get(c.id)?.lines ?? []).flatMap((l) => l.unresolved.map((block) => ({ chargeId: l.chargeId, block }))),
     bankName: bankOf.get(c.bankCode) ?? c.bankCode,
     accountNumberMasked: maskAccountNumber(accountNumber),
     approvedByEmail: decidedById ? (emailOf.get(decidedById) ?? "unknown") : null,
