@@ -104,6 +104,7 @@ export const audit = {
     setting_update: "Setting changed",
     settlement_recordReimbursement: "Charge reimbursement by a bank or other party recorded",
     settlement_setCostShare: "Cost-sharing agreement with a bank set",
+    settlement_payBank: "Our payment to a bank recorded",
     settlement_recordBankPayment: "Payment from a bank of its share recorded",
     reports_evidencePack: "Partner-bank evidence pack downloaded",
     spike_acknowledge: "Spike acknowledged",

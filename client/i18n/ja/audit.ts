@@ -105,6 +105,7 @@ export const audit = {
     setting_update: "設定を変更",
     settlement_recordReimbursement: "銀行または他者による引落しの補填を記録",
     settlement_setCostShare: "銀行との費用負担の取り決めを設定",
+    settlement_payBank: "銀行への支払いを記録",
     settlement_recordBankPayment: "銀行からの負担分の入金を記録",
     reports_evidencePack: "提携銀行向け資料一式をダウンロード",
     spike_acknowledge: "急増を確認済みにした",
