@@ -91,6 +91,33 @@ describe("ring points in live scoring", () => {
   });
 });
 
+describe("bulk rescoring reads the ring inputs once per run", () => {
+  it("gives what reading them per chunk gives, also from stale stored scores (later chunks see the flags earlier chunks stored)", async () => {
+    const saved = await q<{ id: string; risk_score: number; risk_reasons: string; flagged_at: Date | null; scored_at: Date | null; rule_version: number | null }>(
+      "SELECT id, risk_score, risk_reasons::text AS risk_reasons, flagged_at, scored_at, rule_version FROM wallet_account",
+    );
+    // Stale scores: every wallet stored as unflagged, so ring points depend on which chunks ran before.
+    const stale = () => q("UPDATE wallet_account SET risk_score = 0, risk_reasons = '[]'::jsonb");
+    const run = async (ringOnce: boolean) => {
+      await stale();
+      await rescoreAll(t.db, { now: NOW, chunkSize: 5, concurrency: 1, ringOnce });
+      return (await snapshot()).map((r) => [r.id, r.risk_score, r.risk_reasons]);
+    };
+    try {
+      const perChunk = await run(false);
+      const once = await run(true);
+      expect(once).toEqual(perChunk);
+      // the stale start matters: a second run settles to the stored result of the incremental path
+      await rescoreAll(t.db, { now: NOW, chunkSize: 5, concurrency: 1 });
+      expect((await snapshot()).map((r) => [r.id, r.risk_score, r.risk_reasons])).toEqual(saved.sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => [r.id, r.risk_score, JSON.parse(r.risk_reasons)]));
+    } finally {
+      for (const r of saved) {
+        await q("UPDATE wallet_account SET risk_score = $2, risk_reasons = $3::jsonb, flagged_at = $4, scored_at = $5, rule_version = $6 WHERE id = $1", [r.id, r.risk_score, r.risk_reasons, r.flagged_at, r.scored_at, r.rule_version]);
+      }
+    }
+  });
+});
+
 describe("ring view and bulk freeze", () => {
   it("walks devices, IPs and bank accounts hop by hop with counts and states; a hub is listed, not followed", async () => {
     const analyst = await signedInAs(t.baseUrl, "ANALYST");

@@ -7,6 +7,7 @@ import { withPoolTransaction } from "../../db/transaction.ts";
 import { loadSharedCounts } from "./facts.ts";
 import { RESCORE_CHUNK_SIZE_DEFAULT, add, rescoreChunk, resolve, type RescoreOptions, type RescoreResult } from "./scoring.ts";
 import { markSpikesRescored, recentLinkSpikes } from "./scoring-spikes.ts";
+import { loadRingBulk } from "./scoring-ring.ts";
 
 /** Runs `fn` in a read-only transaction with room for hash aggregates over every account (no spill to disk). */
 function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -19,6 +20,11 @@ export interface RescoreAllOptions extends RescoreOptions {
   /** Chunks scored at once (each on its own connection): the database works while JS scores. */
   concurrency?: number;
   onProgress?: (p: { scored: number; total: number; elapsedMs: number }) => void;
+  /**
+   * Ring inputs (small shared things, flagged wallets' links) read once for the run (RingBulk in
+   * scoring-ring.ts) instead of per chunk. Default: on; off is the per-chunk path (tests, bench baseline).
+   */
+  ringOnce?: boolean;
 }
 
 export interface RescoreAllResult extends RescoreResult {
@@ -38,6 +44,7 @@ export async function rescoreAll(db: Pick<Database, "pool"> & { prisma?: Databas
   const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
   const shared = await withWorkMem(db, (client) => loadSharedCounts(client, o.now));
+  const ringBulk = o.ring && opts.ringOnce !== false ? await withWorkMem(db, (client) => loadRingBulk(client, { now: o.now, threshold: o.threshold })) : undefined;
   let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   let after = "";
   let exhausted = false;
@@ -64,7 +71,7 @@ export async function rescoreAll(db: Pick<Database, "pool"> & { prisma?: Databas
     const client = await db.pool.connect();
     try {
       for (let range = await nextChunk(); range; range = await nextChunk()) {
-        const r = await rescoreChunk(client, range, o, shared); // (awaited first: `sum` is shared by the workers)
+        const r = await rescoreChunk(client, range, o, shared, ringBulk); // (awaited first: `sum` is shared by the workers)
         sum = add(sum, r);
         opts.onProgress?.({ scored: sum.scored, total, elapsedMs: Date.now() - started });
       }

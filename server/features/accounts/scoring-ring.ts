@@ -15,6 +15,16 @@
 // neighbours are rescored once more (ringNeighbourIds, used by rescoreTouched); ring points never make
 // a wallet count as flagged for others, so one round settles. Bulk rescoring reads the neighbours'
 // stored flags (those outside the chunk as they were when the chunk ran).
+//
+// Bulk rescoring (every wallet, scoring-bulk.ts) does not ask the database for each chunk's
+// neighbourhood and lock-step windows: those two reads were about 70% of its time (per chunk a
+// two-round grouping over wallets and link versions, and a count of flagged links per link of the
+// chunk). `loadRingBulk` reads once per run every small shared thing with its members and the links
+// of the wallets stored at or above the threshold (RingBulk); each chunk then finds its neighbourhood
+// and the links near enough flagged ones in memory, and asks the database only for the states of
+// its neighbours and the peers of those few links, as before. The stored scores the run writes are
+// fed back (`noteStoredScores`), so a chunk sees the flags of the chunks before it as the per-chunk
+// query did. Same inputs to the same pure functions: test/accounts-ring.test.ts compares the two.
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import {
   DEFAULT_LOCKSTEP_PARAMS,
@@ -155,6 +165,200 @@ async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged:
     ORDER BY m.id, m.at, m.bank_code`);
 }
 
+/** One link as lock-step counting sees it: the bank and the instant (epoch ms). */
+export interface RingLink {
+  bankCode: string;
+  at: Date;
+}
+
+/**
+ * What a bulk run reads once (see the header): every small shared thing as of `now` by member, and
+ * the links (registered at or before `now`) of the wallets whose stored score is at or above the
+ * threshold, by bank; kept current with the scores the run itself stores.
+ */
+export interface RingBulk {
+  thingsByWallet: Map<string, Thing[]>;
+  high: HighLinks;
+}
+
+/** Links of the wallets stored at or above the threshold, per bank in time order; a wallet that drops below is left in the lists and skipped. */
+export class HighLinks {
+  readonly ids = new Set<string>();
+  private readonly byBank = new Map<string, { t: number[]; id: string[]; pending: { t: number; id: string }[] }>();
+
+  add(id: string, links: readonly RingLink[]) {
+    this.ids.add(id);
+    for (const l of links) {
+      let b = this.byBank.get(l.bankCode);
+      if (!b) this.byBank.set(l.bankCode, (b = { t: [], id: [], pending: [] }));
+      b.pending.push({ t: l.at.getTime(), id });
+    }
+  }
+
+  private bank(code: string) {
+    const b = this.byBank.get(code);
+    if (!b) return null;
+    if (b.pending.length > 0) {
+      const all = b.t.map((t, i) => ({ t, id: b.id[i] })).concat(b.pending);
+      all.sort((x, y) => x.t - y.t);
+      b.t = all.map((e) => e.t);
+      b.id = all.map((e) => e.id);
+      b.pending = [];
+    }
+    return b;
+  }
+
+  /** Adds to `out` the wallets stored at or above the threshold with a link at `bank` in [from, to] (ms, inclusive). */
+  collect(bank: string, from: number, to: number, out: Set<string>) {
+    const b = this.bank(bank);
+    if (!b) return;
+    let lo = 0;
+    let hi = b.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b.t[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < b.t.length && b.t[i] <= to; i++) if (this.ids.has(b.id[i])) out.add(b.id[i]);
+  }
+}
+
+/** Reads the run's RingBulk: two statements (the small things with their members, the flagged wallets' links). */
+export async function loadRingBulk(db: Queryable, o: RingOptions): Promise<RingBulk> {
+  const p = o.params ?? DEFAULT_RING_PARAMS;
+  const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
+  const now = o.now;
+  // The sharing tables (facts.ts) count every member ever, a superset of those as of `now`: they
+  // narrow the groups read to those that can have two members; the members are counted as of `now`
+  // from the base tables, as thingsOf does.
+  const things = await rows<Thing>(db, sql`
+    SELECT 'DEVICE' AS kind, w.device_id AS key, array_agg(w.id ORDER BY w.id) AS ids FROM wallet_account w
+    WHERE w.device_id IN (SELECT device_id FROM device_sharing WHERE wallets > 1) AND w.opened_at <= ${now}
+    GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
+    UNION ALL
+    SELECT 'IP', w.ip_address, array_agg(w.id ORDER BY w.id) FROM wallet_account w
+    WHERE w.ip_address IN (SELECT ip_address FROM ip_sharing WHERE wallets > 1) AND w.opened_at <= ${now}
+    GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND ${p.maxWallets.IP}::int
+    UNION ALL
+    SELECT 'BANK_ACCOUNT', v.bank_code || '-' || v.branch_code || '-' || v.account_number, array_agg(DISTINCT l.account_id)
+    FROM bank_account_sharing s
+    JOIN bank_link_version v ON v.bank_code = s.bank_code AND v.branch_code = s.branch_code AND v.account_number = s.account_number
+    JOIN bank_link l ON l.id = v.link_id
+    WHERE s.wallets > 1 AND v.valid_from <= ${now}
+    GROUP BY v.bank_code, v.branch_code, v.account_number
+    HAVING count(DISTINCT l.account_id) BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int`);
+  const thingsByWallet = new Map<string, Thing[]>();
+  for (const t of things) {
+    for (const id of t.ids) {
+      const list = thingsByWallet.get(id);
+      if (list) list.push(t);
+      else thingsByWallet.set(id, [t]);
+    }
+  }
+  const high = new HighLinks();
+  const links = await rows<{ id: string; bank_code: string; at: Date }>(db, sql`
+    SELECT l.account_id AS id, v.bank_code, v.valid_from AS at
+    FROM wallet_account w JOIN bank_link l ON l.account_id = w.id JOIN bank_link_version v ON v.link_id = l.id
+    WHERE w.risk_score >= ${threshold}::int AND v.valid_from <= ${now}`);
+  const byId = new Map<string, RingLink[]>();
+  for (const r of links) {
+    const list = byId.get(r.id);
+    if (list) list.push({ bankCode: r.bank_code, at: r.at });
+    else byId.set(r.id, [{ bankCode: r.bank_code, at: r.at }]);
+  }
+  const [{ ids }] = await rows<{ ids: string[] }>(db, sql`SELECT coalesce(array_agg(id), '{}') AS ids FROM wallet_account WHERE risk_score >= ${threshold}::int`);
+  for (const id of ids) high.add(id, byId.get(id) ?? []);
+  return { thingsByWallet, high };
+}
+
+/** After a chunk stored its results: wallets that reached the threshold join the flagged links, those below it leave. */
+export function noteStoredScores(bulk: RingBulk, stored: readonly { id: string; score: number }[], linksOf: (id: string) => readonly RingLink[], threshold: number) {
+  for (const r of stored) {
+    if (r.score >= threshold) {
+      if (!bulk.high.ids.has(r.id)) bulk.high.add(r.id, linksOf(r.id));
+    } else bulk.high.ids.delete(r.id);
+  }
+}
+
+/** neighbourhood() from the run's RingBulk: the same things, found in memory. */
+function neighbourhoodBulk(bulk: RingBulk, ids: readonly string[]): Thing[] {
+  const things = new Map<string, Thing>();
+  const chunk = new Set(ids);
+  const next = new Set<string>();
+  for (const id of ids) {
+    for (const t of bulk.thingsByWallet.get(id) ?? []) {
+      things.set(`${t.kind}|${t.key}`, t);
+      for (const m of t.ids) if (!chunk.has(m)) next.add(m);
+    }
+  }
+  for (const id of next) for (const t of bulk.thingsByWallet.get(id) ?? []) things.set(`${t.kind}|${t.key}`, t);
+  return [...things.values()];
+}
+
+/**
+ * lockstepPeers() for a bulk run: the links near enough flagged ones are found in memory (the
+ * chunk's candidates' links, the run's flagged links and the chunk's own flagged wallets' links),
+ * then their peers are read as lockstepPeers reads them.
+ */
+async function lockstepPeersBulk(
+  db: Queryable,
+  bulk: RingBulk,
+  ids: readonly string[],
+  selfFlagged: readonly string[],
+  linksOf: (id: string) => readonly RingLink[],
+  lp: LockstepParams,
+  now: Date,
+  threshold: number,
+) {
+  const winMs = lp.windowMinutes * 60_000;
+  const selfHigh = new HighLinks();
+  for (const id of selfFlagged) selfHigh.add(id, linksOf(id));
+  const nearIds: string[] = [];
+  const nearBanks: string[] = [];
+  const nearAts: Date[] = [];
+  for (const id of ids) {
+    const seen = new Set<string>();
+    for (const l of linksOf(id)) {
+      const key = `${l.bankCode}|${l.at.getTime()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const t = l.at.getTime();
+      const found = new Set<string>();
+      bulk.high.collect(l.bankCode, t - winMs, t + winMs, found);
+      selfHigh.collect(l.bankCode, t - winMs, t + winMs, found);
+      found.delete(id);
+      if (found.size >= lp.minFlagged) {
+        nearIds.push(id);
+        nearBanks.push(l.bankCode);
+        nearAts.push(l.at);
+      }
+    }
+  }
+  if (nearIds.length === 0) return [];
+  const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
+  const usual = sql`make_interval(days => ${lp.usualDays}::int)`;
+  return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
+    WITH near AS (SELECT * FROM unnest(${nearIds}::text[], ${nearBanks}::text[], ${nearAts}::timestamptz[]) AS m(id, bank_code, at))
+    SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
+           (SELECT count(*)::int FROM bank_link_version v3
+            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= m.at - ${win} - ${usual} AND v3.valid_from < m.at - ${win}) AS links_before
+    FROM near m
+    LEFT JOIN LATERAL (${peersOf(win, threshold, now)}) p ON true
+    ORDER BY m.id, m.at, m.bank_code`);
+}
+
+/** Every wallet (but `m.id`, and legitimate ones) linking bank `m.bank_code` within the window of `m.at`, with its stored own flag. */
+function peersOf(win: Sql, threshold: number, now: Date): Sql {
+  return sql`
+      SELECT array_agg(x.id ORDER BY x.id) AS peers, array_agg(x.flagged ORDER BY x.id) AS flagged, array_agg(x.confirmed ORDER BY x.id) AS confirmed
+      FROM (
+        SELECT DISTINCT w.id, ${ownFlagSql("w", threshold)} AS flagged, coalesce(w.review_label = 'CONFIRMED_FRAUD', false) AS confirmed
+        FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id JOIN wallet_account w ON w.id = l2.account_id
+        WHERE v2.bank_code = m.bank_code AND v2.valid_from BETWEEN m.at - ${win} AND m.at + ${win} AND v2.valid_from <= ${now}
+          AND w.id <> m.id AND w.review_label IS DISTINCT FROM 'LEGITIMATE'
+      ) x`;
+}
+
 /**
  * Ring reasons for the chunk's wallets (`self`: each one's own state from this scoring), computed
  * over the chunk's neighbourhood. Wallets flagged by their own behaviour, confirmed or legitimate
@@ -164,6 +368,7 @@ export async function ringReasonsFor(
   db: Queryable,
   self: ReadonlyMap<string, RingSelf>,
   o: RingOptions,
+  bulk?: { ring: RingBulk; linksOf: (id: string) => readonly RingLink[] },
 ): Promise<Map<string, { code: RingReasonCode; points: number; evidence: string }[]>> {
   const out = new Map<string, { code: RingReasonCode; points: number; evidence: string }[]>();
   const ids = [...self.keys()];
@@ -177,7 +382,7 @@ export async function ringReasonsFor(
   });
   if (candidates.length === 0) return out;
 
-  const things = await neighbourhood(db, ids, p, o.now);
+  const things = bulk ? neighbourhoodBulk(bulk.ring, ids) : await neighbourhood(db, ids, p, o.now);
   const others = [...new Set(things.flatMap((t) => t.ids))].filter((id) => !self.has(id));
   const states = await statesOf(db, others, threshold);
   const stateOf = (id: string) => self.get(id) ?? states.get(id) ?? { flagged: false, confirmed: false, legitimate: false };
@@ -200,7 +405,9 @@ export async function ringReasonsFor(
 
   const steps = new Map<string, LockstepHit>();
   const selfFlagged = ids.filter((id) => self.get(id)!.flagged || self.get(id)!.confirmed);
-  const peers = await lockstepPeers(db, candidates, selfFlagged, lp, o.now, threshold);
+  const peers = bulk
+    ? await lockstepPeersBulk(db, bulk.ring, candidates, selfFlagged, bulk.linksOf, lp, o.now, threshold)
+    : await lockstepPeers(db, candidates, selfFlagged, lp, o.now, threshold);
   const byWallet = new Map<string, (LockstepHit | null)[]>();
   for (const r of peers) {
     const ids2 = r.peers ?? [];

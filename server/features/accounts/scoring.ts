@@ -27,7 +27,7 @@ import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { inSet, loadFacts, type AccountSet, type SharedCounts } from "./facts.ts";
-import { ownFlagSql, ringReasonsFor, type RingSelf } from "./scoring-ring.ts";
+import { noteStoredScores, ownFlagSql, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 import { autoFreeze, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
@@ -60,8 +60,11 @@ export function resolve(opts: RescoreOptions & { prisma?: PrismaClient }) {
   return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true, prisma: opts.prisma };
 }
 
-/** Scores one chunk inside its own transaction on one pooled connection. */
-export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnType<typeof resolve>, shared?: SharedCounts): Promise<RescoreResult> {
+/**
+ * Scores one chunk inside its own transaction on one pooled connection. `shared` and `ringBulk`: what
+ * a bulk run reads once instead of per chunk (SharedCounts in facts.ts, RingBulk in scoring-ring.ts).
+ */
+export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnType<typeof resolve>, shared?: SharedCounts, ringBulk?: RingBulk): Promise<RescoreResult> {
   // A list of ids (the after-batch path): every statement probes keys from arrays of up to a chunk's
   // ids, so a generic plan is right at any size, and planning a custom plan for each array of
   // thousands of ids cost about a quarter of the chunk's database CPU. Ranges (bulk) plan as usual.
@@ -96,7 +99,10 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       if (flagged !== row.own_flagged) ownFlagChanged.push(row.id);
       self.set(row.id, { flagged, confirmed: row.review_label === "CONFIRMED_FRAUD", legitimate: row.review_label === "LEGITIMATE" });
     }
-    const ring = o.ring ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold }) : new Map<string, Reason[]>();
+    const linksOf = (id: string): RingLink[] => (facts.get(id)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
+    const ring = o.ring
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold }, ringBulk ? { ring: ringBulk, linksOf } : undefined)
+      : new Map<string, Reason[]>();
     for (const [id, base] of own) {
       const r = withRingReasons<Reason>(base, ring.get(id) ?? [], SCORE_MAX);
       outIds.push(id);
@@ -122,6 +128,8 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       RETURNING a.id, u.score, (a.flagged_at = ${scoredAt} AND u.score >= ${threshold}) AS newly_flagged`);
     await enqueueWebhookEvents(client, walletsFlaggedEvents(res.rows, o.scoredAt));
     await client.query("COMMIT");
+    // the run's later chunks see these wallets' new stored flags (as they would read them from the table)
+    if (ringBulk) noteStoredScores(ringBulk, res.rows, linksOf, o.threshold);
     // Score bands: a wallet whose score enters the freeze band (from below it, or first scored) is
     // frozen through the freeze action, by the system, once; an analyst's unfreeze or label stands.
     if (policy.bands.autoFreeze && o.prisma) {
