@@ -252,6 +252,19 @@ describe("eligibility rules and a manager's override", () => {
     await manager.trpc.compensation.createPayoutBatch.mutate({ caseIds: [caseId], reason: "Weekly payout run" });
   });
 
+  it("the approval queue's card names the blocking rule, and a manager may approve there once it is overridden", async () => {
+    const walletId = await insertWallet(t.db.prisma);
+    const victim = victimAccount("0125");
+    const [old] = await insertCharges(t.db.prisma, walletId, victim, [150_000], [new Date("2020-05-01T01:00:00Z")]);
+    const { caseId } = await support.trpc.compensation.create.mutate({ idempotencyKey: key(), holderName: victim.holderName, lines: [{ chargeId: old, amountYen: 150_000 }], reason: REASON, claim: CLAIM });
+    const card = (await manager.trpc.compensation.approvalQueue.query()).cases.find((c) => c.id === caseId)!;
+    expect(card).toMatchObject({ claimMissing: false, canDecide: false });
+    expect(card.blocked.map((b) => [b.chargeId, b.block.rule])).toEqual([[old, "LOSS_WITHIN"]]);
+    expect(card.whyNotApprove).toBe(`Charge ${old} is blocked by the rule "loss within the window before the report": a manager must override it on the case page first.`);
+    await manager.trpc.compensation.overrideRule.mutate({ caseId, chargeId: old, rule: "LOSS_WITHIN", reason: "Victim was abroad; bank statement shows the debit" });
+    expect((await manager.trpc.compensation.approvalQueue.query()).cases.find((c) => c.id === caseId)).toMatchObject({ blocked: [], canDecide: true, whyNotApprove: null });
+  });
+
   it("the new-case form's victim carries the rules' settings and the bank and branch check", async () => {
     const s = await victimWithOldCharge();
     const v = await support.trpc.compensation.victimForCharge.query({ chargeId: s.old });

@@ -12,9 +12,11 @@ import { CaseDecisions } from "./CaseDecisions.tsx";
 import { VictimLine } from "./parts.tsx";
 import { CaseLinesTable } from "./CaseLinesTable.tsx";
 import { useBankName } from "../../components/bank-names.ts";
+import { useRuleWords } from "./eligibility-parts.tsx";
 
 export default function ApprovalQueuePage() {
   const { t } = useTranslation("compensation");
+  const ruleWords = useRuleWords();
   const bankName = useBankName();
   const q = useApprovalQueue();
 
@@ -54,6 +56,11 @@ export default function ApprovalQueuePage() {
               <Text size="sm" c="dimmed">
                 {t("casePage.requestedBy", { who: c.requestedByEmail, at: c.requestedAt, reason: c.reason })}
               </Text>
+              {(c.claimMissing || c.blocked.length > 0) && (
+                <Text size="sm" c="red.7" data-testid="approval-blocked">
+                  {c.claimMissing ? t("approvalQueue.blockedNoClaim") : t("approvalQueue.blockedRule", { id: c.blocked[0].chargeId, rule: ruleWords.blockName(c.blocked[0].block) })}
+                </Text>
+              )}
             </div>
             <CaseDecisions
               caseId={c.id}

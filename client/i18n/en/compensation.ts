@@ -198,6 +198,8 @@ export const compensation = {
     subtitle: "Cases of {{threshold, yen}} or more wait here for a manager other than the one who requested them. Read the evidence, then approve or reject with a reason.",
     loading: "Loading the approval queue",
     empty: "No large cases are waiting for approval.",
+    blockedNoClaim: "No claim recorded: this case cannot be approved until the claim is recorded on the case page.",
+    blockedRule: "Charge {{id}} is blocked by the rule “{{rule}}”: a manager must override it on the case page before approval.",
     openCase: "Open case",
     victimTotal: "With this case the victim's account receives {{total, yen}} across its cases.",
     charges: "Charges",

@@ -195,6 +195,8 @@ export const compensation = {
     subtitle: "{{threshold, yen}}以上の案件は、依頼者以外のマネージャーの承認をここで待ちます。根拠を読んでから、理由を添えて承認または却下してください。",
     loading: "承認待ちの案件を読み込み中",
     empty: "承認待ちの高額案件はありません。",
+    blockedNoClaim: "申告の記録がありません。案件ページで申告を記録するまで承認できません。",
+    blockedRule: "請求 {{id}} はルール「{{rule}}」で止められています。承認の前に、マネージャーが案件ページで解除してください。",
     openCase: "案件を開く",
     victimTotal: "この案件で、被害者の口座が受け取る額は全案件で {{total, yen}} になります。",
     charges: "チャージ",

@@ -7,6 +7,8 @@ import { approvalRefusalWords, canApprove, canApproveForVictim, victimKey, victi
 import { approvalThresholdYen } from "./service.ts";
 import { bankNames, caseHeader, emails, walletsByCase } from "./queries.ts";
 import type { StaffActor } from "../audit/write-audit.ts";
+import { casesEligibility } from "./eligibility.ts";
+import { RULE_NAMES } from "../../../shared/compensation/eligibility.ts";
 
 /**
  * Requested cases waiting for a manager, oldest first, with the evidence against each wallet: those
@@ -42,20 +44,37 @@ export async function approvalQueue(db: PrismaClient, actor: StaffActor) {
       sameVictim.set(key, [...(sameVictim.get(key) ?? []), c]);
     }
   }
-  const [emailOf, bankOf, walletsOf] = await Promise.all([
+  const [emailOf, bankOf, walletsOf, eligibility] = await Promise.all([
     emails(db, cases.map((c) => c.requestedById)),
     bankNames(db, cases.map((c) => c.bankCode)),
     walletsByCase(db, cases.map((c) => c.id)),
+    casesEligibility(db, cases.map((c) => c.id)),
   ]);
   return {
     thresholdYen,
-    cases: cases.map((c) => ({
-      ...caseHeader(c, bankOf, emailOf),
-      requestedByMe: c.requestedById === actor.id,
-      ...decisionFor(actor, c, sameVictim.get(victimKey(c.bankCode, c.branchCode, c.accountNumber)) ?? [], thresholdYen),
-      lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
-      wallets: walletsOf.get(c.id) ?? [],
-    })),
+    cases: cases.map((c) => {
+      const decision = decisionFor(actor, c, sameVictim.get(victimKey(c.bankCode, c.branchCode, c.accountNumber)) ?? [], thresholdYen);
+      // Eligibility (#18): a case without a claim, or with a charge a rule still blocks, is refused on approval.
+      const e = eligibility.get(c.id);
+      const claimMissing = e?.claim === null;
+      const blocked = (e?.lines ?? []).flatMap((l) => l.unresolved.map((block) => ({ chargeId: l.chargeId, block })));
+      const eligibilityWords = claimMissing
+        ? "No claim is recorded for this case: its charges are blocked until the claim is recorded on the case page."
+        : blocked.length > 0
+          ? `Charge ${blocked[0].chargeId} is blocked by the rule "${RULE_NAMES[blocked[0].block.rule]}": a manager must override it on the case page first.`
+          : null;
+      return {
+        ...caseHeader(c, bankOf, emailOf),
+        requestedByMe: c.requestedById === actor.id,
+        ...decision,
+        canDecide: decision.canDecide && eligibilityWords === null,
+        whyNotApprove: decision.whyNotApprove ?? eligibilityWords,
+        claimMissing,
+        blocked,
+        lines: c.lines.map((l) => ({ chargeId: l.chargeId, walletId: l.charge.accountId, occurredAt: l.charge.occurredAt, chargeAmountYen: l.charge.amountYen, amountYen: l.amountYen })),
+        wallets: walletsOf.get(c.id) ?? [],
+      };
+    }),
   };
 }
 
