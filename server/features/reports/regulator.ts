@@ -16,9 +16,15 @@ export async function regulatorReport(db: PrismaClient, asOf: Date = new Date())
   const at = sql`${asOf}::timestamptz`;
   const [taken, cases, paid, pending, reimbursed, measures, banks] = await Promise.all([
     db.$queryRaw<Array<{ bank_code: string; victims: unknown; charges: unknown; taken_yen: unknown }>>(sql`
+      -- The wallets fraudulent then, judged once per wallet (not per charge), among those that can
+      -- be: flagged by then, or labelled now or at some time (a label then needs one of these).
+      WITH fraudulent AS MATERIALIZED (
+        SELECT w.id FROM wallet_account w
+         WHERE (w.flagged_at <= ${at} OR w.review_label IS NOT NULL OR w.id IN (SELECT h.account_id FROM wallet_label_change h))
+           AND ${fraudulentWalletAsOfSql("w", at)})
       SELECT c.bank_code, COUNT(DISTINCT (c.branch_code, c.account_number)) AS victims, COUNT(*) AS charges, SUM(c.amount_yen)::int8 AS taken_yen
-        FROM charge c JOIN wallet_account w ON w.id = c.account_id
-       WHERE c.occurred_at <= ${asOf} AND ${fraudulentWalletAsOfSql("w", at)}
+        FROM fraudulent f JOIN charge c ON c.account_id = f.id
+       WHERE c.occurred_at <= ${at}
        GROUP BY c.bank_code`),
     db.$queryRaw<Array<{ bank_code: string; n: unknown }>>(sql`
       SELECT bank_code, COUNT(*) AS n FROM compensation_case WHERE requested_at <= ${asOf} GROUP BY bank_code`),
