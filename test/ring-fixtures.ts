@@ -66,12 +66,12 @@ RING.forEach((id, i) => {
   transfer(`spd-ring-${i}`, id, t + 10, 290_000);
 });
 link("lnk-quiet-time", Q_TIME, 20, { holder: "サトウ ジロウ" });
-// 0152's ordinary customers over the week before: 14 links (half a link in six hours, its usual
+// 0152's ordinary customers over the week ending a day before: 14 links (half a link in six hours, its usual
 // traffic for the lock-step guard), each their own account, nothing shared
 export const REGULARS = Array.from({ length: 14 }, (_, k) => `acc-regular-${String(k + 1).padStart(2, "0")}`);
 REGULARS.forEach((id, k) => {
-  open(id, -11_000 + k, { device: `dev-regular-${k}`, ip: `203.0.113.${120 + k}`, name: "キムラ タケシ" });
-  link(`lnk-regular-${k}`, id, -160 - 700 * (k + 1), { holder: "キムラ タケシ" });
+  open(id, -12_000 + k, { device: `dev-regular-${k}`, ip: `203.0.113.${120 + k}`, name: "キムラ タケシ" });
+  link(`lnk-regular-${k}`, id, -1_600 - 700 * (k + 1), { holder: "キムラ タケシ" });
 });
 // a flagged family member: same profile as the ring, on the family's phone
 open("acc-family-0", -20 * 1440 + 5, { device: "dev-family", ip: "198.51.100.30", name: "ヤマダ ハナコ" });

@@ -105,11 +105,11 @@ describe("lockstepRisk: the time pattern", () => {
     ...o,
   });
   const ring = (n: number, from: number, o: Partial<LockstepWallet> = { flagged: true }, bank = "0152") => Array.from({ length: n }, (_, i) => lw(`r${from}-${i}`, from + i * 5, o, bank));
-  /** The bank's ordinary traffic over the week before: `perHour` links an hour, by honest wallets. */
+  /** The bank's ordinary traffic over the week ending a day before: `perHour` links an hour, by honest wallets. */
   const week = (perHour: number, bank = "0152") => {
     const days = DEFAULT_LOCKSTEP_PARAMS.usualDays;
     const n = Math.round(perHour * 24 * days);
-    const from = -DEFAULT_LOCKSTEP_PARAMS.windowMinutes - days * 1440;
+    const from = -DEFAULT_LOCKSTEP_PARAMS.windowMinutes - DEFAULT_LOCKSTEP_PARAMS.usualSkipHours * 60 - days * 1440;
     return Array.from({ length: n }, (_, i) => lw(`wk-${bank}-${i}`, from + ((i + 0.5) * days * 1440) / n, {}, bank));
   };
   const W = windowWords(DEFAULT_LOCKSTEP_PARAMS.windowMinutes);
@@ -183,6 +183,15 @@ describe("lockstepRisk: the time pattern", () => {
     const patient = Array.from({ length: 120 }, (_, i) => `p-${i}`);
     expect(patient.filter((id) => prev.has(id)).length).toBe(0);
     expect(patient.filter((id) => now.has(id)).length).toBe(120);
+  });
+
+  it("an attack under way does not raise its own usual traffic: the day before the window is skipped", () => {
+    // ten hours into an attack at a quiet bank, 8 flagged wallets an hour: a patient wallet linking then still counts them against the week before the attack
+    const ring10h = Array.from({ length: 80 }, (_, i) => lw(`a-${i}`, -600 + i * 7.5, { flagged: true }));
+    const hit = lockstepRisk([...week(0.5), ...ring10h, lw("late", 0)]).get("late");
+    expect(hit).toMatchObject({ linksBefore: 84 });
+    // counted over the week right before the window, the baseline would have included the attack's own first hours
+    expect(lockstepRisk([...week(0.5), ...ring10h, lw("late", 0)], { ...DEFAULT_LOCKSTEP_PARAMS, usualSkipHours: 0 }).get("late")?.linksBefore).toBeGreaterThan(84 + 40);
   });
 
   it("needs several flagged wallets and counts only those within the window, at the same bank", () => {

@@ -190,9 +190,10 @@ export function ringRisk(wallets: readonly RingWallet[], p: RingParams = DEFAULT
 // wallet gains LOCKSTEP points for a link it registered at a bank within `windowMinutes` (each way)
 // of at least `minFlagged` flagged or confirmed wallets linking the same bank, when
 //   - those flagged wallets alone are at least `minTimesUsual` times the bank's usual traffic: the
-//     links it registered in a window of the same length, on average over the `usualDays` days
-//     before the window (a bank under attack sees more flagged wallets than it usually sees links;
-//     a big bank's ordinary hours, a payday, never do), and
+//     links it registered in a window of the same length, on average over `usualDays` days ending
+//     `usualSkipHours` before the window (a bank under attack sees more flagged wallets than it
+//     usually sees links; a big bank's ordinary hours, a payday, never do; the day skipped keeps an
+//     attack under way from raising its own baseline), and
 //   - they are at least `minFlaggedShare` of all the other wallets linking the bank then (a campaign
 //     or a small bank's busy day, where hundreds of honest newcomers link and a few of them are
 //     flagged, is not a ring moving together).
@@ -214,8 +215,9 @@ export interface LockstepParams {
   readonly minFlaggedShare: number;
   /** Flagged wallets at least this many times the bank's usual links in a window of the same length (0: no such guard). */
   readonly minTimesUsual: number;
-  /** The usual traffic: the bank's links over this many days before the window. */
+  /** The usual traffic: the bank's links over this many days, ending `usualSkipHours` before the window. */
   readonly usualDays: number;
+  readonly usualSkipHours: number;
   readonly points: number;
 }
 
@@ -225,9 +227,10 @@ export interface LockstepParams {
  * missed the patient wallets that link in an attack's first hours, when the ring ramps up (few
  * flagged wallets within the hour) and its other patient wallets, unflagged, keep the share under
  * 40%. On the tuning seeds, patient wallets that share nothing: 0.64 recall with it, 0.99 with three
- * hours and 30% of the others, 1.00 with this setting; with four times as many patient wallets per
- * attack (a ring diluting the share) 0.01 and 0.17 for the share guards, 1.00 for this one; honest
- * false positives the same for all (16–17 of 254,568 before shared things).
+ * hours and 30% of the others, 1.00 with this setting; with each patient wallet's link counted four
+ * times (a ring diluting the share with four times as many) 0.01 and 0.17 for the share guards, 1.00
+ * for this one; honest false positives the same for all (16–17 of 254,568 before shared things). The
+ * eval's `--patient-per-attack 160` measures the diluting ring for real (README).
  */
 export const DEFAULT_LOCKSTEP_PARAMS: LockstepParams = Object.freeze({
   windowMinutes: 180,
@@ -235,6 +238,7 @@ export const DEFAULT_LOCKSTEP_PARAMS: LockstepParams = Object.freeze({
   minFlaggedShare: 0.1,
   minTimesUsual: 2,
   usualDays: 7,
+  usualSkipHours: 24,
   points: 30,
 });
 
@@ -245,6 +249,7 @@ export const PREVIOUS_LOCKSTEP_PARAMS: LockstepParams = Object.freeze({
   minFlaggedShare: 0.4,
   minTimesUsual: 0,
   usualDays: 7,
+  usualSkipHours: 24,
   points: 30,
 });
 
@@ -268,7 +273,7 @@ export interface LockstepCounts {
   /** Of them: flagged or confirmed, and confirmed. */
   flagged: number;
   confirmed: number;
-  /** Links registered at the bank (by any wallet) in the `usualDays` days before the window. */
+  /** Links registered at the bank (by any wallet) in the `usualDays` days ending `usualSkipHours` before the window. */
   linksBefore: number;
 }
 
@@ -345,6 +350,7 @@ export function lockstepRisk(wallets: readonly LockstepWallet[], p: LockstepPara
   for (const list of allByBank.values()) list.sort((a, b) => a.t - b.t);
   const win = p.windowMinutes * 60_000;
   const usualSpan = p.usualDays * 86_400_000;
+  const skip = p.usualSkipHours * 3_600_000;
   const out = new Map<string, LockstepHit>();
   for (const w of wallets) {
     if (w.legitimate || w.flagged || w.confirmed) continue;
@@ -356,7 +362,7 @@ export function lockstepRisk(wallets: readonly LockstepWallet[], p: LockstepPara
       const others = [...near.values()];
       const bad = others.filter((o) => o.flagged || o.confirmed);
       const all = allByBank.get(l.bankCode) ?? [];
-      const linksBefore = firstAtOrAfter(all, t - win) - firstAtOrAfter(all, t - win - usualSpan);
+      const linksBefore = firstAtOrAfter(all, t - win - skip) - firstAtOrAfter(all, t - win - skip - usualSpan);
       return judgeLockstep({ bankCode: l.bankCode, at: l.at, others: others.length, flagged: bad.length, confirmed: bad.filter((o) => o.confirmed).length, linksBefore }, p);
     });
     const best = strongestLockstep(hits);

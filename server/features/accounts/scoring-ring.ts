@@ -7,7 +7,7 @@
 //      ring points, confirmed, legitimate); the chunk's own flags are the ones just computed;
 //   3. for the chunk's links with flagged wallets linking the same bank near them in time, every
 //      wallet linking that bank within the lock-step window, with its state, and the bank's links
-//      in the days before the window (its usual traffic; an index range count per such link).
+//      in the week ending a day before the window (its usual traffic; an index range count per such link).
 // ringRisk and judgeLockstep then decide on those sets exactly as the evaluation does on every wallet
 // (test/accounts-scoring.test.ts checks the stored reasons against the in-memory replay).
 //
@@ -130,6 +130,7 @@ async function statesOf(db: Queryable, ids: readonly string[], threshold: number
 async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged: readonly string[], lp: LockstepParams, now: Date, threshold: number) {
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
   const usual = sql`make_interval(days => ${lp.usualDays}::int)`;
+  const skip = sql`make_interval(hours => ${lp.usualSkipHours}::int)`;
   return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
     WITH mine AS (
       SELECT DISTINCT l.account_id AS id, v.bank_code, v.valid_from AS at
@@ -151,7 +152,7 @@ async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged:
     )
     SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
            (SELECT count(*)::int FROM bank_link_version v3
-            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= m.at - ${win} - ${usual} AND v3.valid_from < m.at - ${win}) AS links_before
+            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= m.at - ${win} - ${skip} - ${usual} AND v3.valid_from < m.at - ${win} - ${skip}) AS links_before
     FROM near m
     LEFT JOIN LATERAL (
       SELECT array_agg(x.id ORDER BY x.id) AS peers, array_agg(x.flagged ORDER BY x.id) AS flagged, array_agg(x.confirmed ORDER BY x.id) AS confirmed
