@@ -129,8 +129,6 @@ async function statesOf(db: Queryable, ids: readonly string[], threshold: number
  */
 async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged: readonly string[], lp: LockstepParams, now: Date, threshold: number) {
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
-  const usual = sql`make_interval(days => ${lp.usualDays}::int)`;
-  const skip = sql`make_interval(hours => ${lp.usualSkipHours}::int)`;
   return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
     WITH mine AS (
       SELECT DISTINCT l.account_id AS id, v.bank_code, v.valid_from AS at
@@ -151,8 +149,7 @@ async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged:
       WHERE (SELECT count(DISTINCT h.id) FROM high h WHERE h.bank_code = m.bank_code AND h.at BETWEEN m.at - ${win} AND m.at + ${win} AND h.id <> m.id) >= ${lp.minFlagged}::int
     )
     SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
-           (SELECT count(*)::int FROM bank_link_version v3
-            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= m.at - ${win} - ${skip} - ${usual} AND v3.valid_from < m.at - ${win} - ${skip}) AS links_before
+           ${linksBeforeOf(lp)} AS links_before
     FROM near m
     LEFT JOIN LATERAL (
       SELECT array_agg(x.id ORDER BY x.id) AS peers, array_agg(x.flagged ORDER BY x.id) AS flagged, array_agg(x.confirmed ORDER BY x.id) AS confirmed
@@ -337,15 +334,20 @@ async function lockstepPeersBulk(
   }
   if (nearIds.length === 0) return [];
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
-  const usual = sql`make_interval(days => ${lp.usualDays}::int)`;
   return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
     WITH near AS (SELECT * FROM unnest(${nearIds}::text[], ${nearBanks}::text[], ${nearAts}::timestamptz[]) AS m(id, bank_code, at))
     SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
-           (SELECT count(*)::int FROM bank_link_version v3
-            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= m.at - ${win} - ${usual} AND v3.valid_from < m.at - ${win}) AS links_before
+           ${linksBeforeOf(lp)} AS links_before
     FROM near m
     LEFT JOIN LATERAL (${peersOf(win, threshold, now)}) p ON true
     ORDER BY m.id, m.at, m.bank_code`);
+}
+
+/** The bank's links in the `usualDays` days ending `usualSkipHours` before the window of `m.at` (its usual traffic): one index range count. */
+function linksBeforeOf(lp: LockstepParams): Sql {
+  const end = sql`m.at - make_interval(mins => ${lp.windowMinutes}::int) - make_interval(hours => ${lp.usualSkipHours}::int)`;
+  return sql`(SELECT count(*)::int FROM bank_link_version v3
+            WHERE v3.bank_code = m.bank_code AND v3.valid_from >= ${end} - make_interval(days => ${lp.usualDays}::int) AND v3.valid_from < ${end})`;
 }
 
 /** Every wallet (but `m.id`, and legitimate ones) linking bank `m.bank_code` within the window of `m.at`, with its stored own flag. */
