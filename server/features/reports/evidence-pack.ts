@@ -12,6 +12,7 @@ import { num } from "../compensation/sql.ts";
 import { writeZip } from "../../lib/zip.ts";
 import { jstFileStamp } from "../../../shared/csv.ts";
 import { evidenceFiles, type PackInput } from "../../../shared/reports/evidence.ts";
+import { chargeMoneyJoin } from "../compensation/charge-money-sql.ts";
 import { settlementError } from "../../../shared/settlement/errors.ts";
 
 export async function evidencePackInput(db: PrismaClient, bankCode: string, madeAt: Date): Promise<PackInput> {
@@ -20,10 +21,9 @@ export async function evidencePackInput(db: PrismaClient, bankCode: string, made
   const [debits, wallets, measures] = await Promise.all([
     db.$queryRaw<Array<{ id: string; occurred_at: Date; amount_yen: number; descriptor: string | null; branch_code: string; account_number: string; account_id: string; paid_yen: unknown; pending_yen: unknown; reimbursed_yen: unknown }>>(sql`
       SELECT c.id, c.occurred_at, c.amount_yen, c.descriptor, c.branch_code, c.account_number, c.account_id,
-             COALESCE((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id WHERE l.charge_id = c.id AND cc.state = 'PAID'), 0) AS paid_yen,
-             COALESCE((SELECT SUM(l.amount_yen) FROM compensation_line l JOIN compensation_case cc ON cc.id = l.case_id WHERE l.charge_id = c.id AND cc.state IN ('REQUESTED', 'APPROVED')), 0) AS pending_yen,
-             COALESCE((SELECT SUM(r.amount_yen) FROM charge_reimbursement r WHERE r.charge_id = c.id), 0) AS reimbursed_yen
+             m.paid_yen, m.pending_yen, m.reimbursed_yen
         FROM charge c JOIN wallet_account w ON w.id = c.account_id
+        ${chargeMoneyJoin("c")}
        WHERE c.bank_code = ${bankCode} AND ${fraudulentWalletSql("w")}
        ORDER BY c.occurred_at, c.id`),
     db.$queryRaw<Array<{ id: string; status: string; review_label: string | null; risk_score: number; flagged_at: Date | null; charges: unknown; taken_yen: unknown }>>(sql`
