@@ -68,6 +68,12 @@ describe("npm run simulate against a running console", () => {
       scopes: ["REGISTRATION"],
       reason: "Simulated attack through the PIN-only page: stop new registrations",
     });
+    // The database's clock when the manager saw the success: the suspension has committed by then.
+    // A decision whose snapshot was taken between the suspension's start stamp (its transaction's
+    // clock) and its commit rightly did not see it, so "honoured at once" is judged from here.
+    const {
+      rows: [{ answered_at: answeredAt }],
+    } = await t.db.pool.query<{ answered_at: Date }>("SELECT clock_timestamp() AS answered_at");
     // Let the simulator run on for a while under the suspension, then stop it as a person would.
     await new Promise((r) => setTimeout(r, 12_000));
     sim.kill("SIGINT");
@@ -81,7 +87,7 @@ describe("npm run simulate against a running console", () => {
     const { rows } = await t.db.pool.query<{ allowed_after: number; links_after: number; denied_after: number; grandfathered_charges_after: number }>(
       `SELECT
          (SELECT count(*)::int FROM platform_decision
-            WHERE kind = 'LINK_REGISTRATION' AND bank_code = $1 AND outcome = 'ALLOW' AND decided_at >= s.starts_at) AS allowed_after,
+            WHERE kind = 'LINK_REGISTRATION' AND bank_code = $1 AND outcome = 'ALLOW' AND decided_at >= $4::timestamptz) AS allowed_after,
          (SELECT count(*)::int FROM bank_link WHERE bank_code = $1 AND id LIKE 'sim%'
             AND registered_at >= s.starts_at + make_interval(secs => $3::float8 / 1000 + 3)) AS links_after,
          (SELECT count(*)::int FROM platform_decision
@@ -89,7 +95,7 @@ describe("npm run simulate against a running console", () => {
          (SELECT count(*)::int FROM charge c JOIN bank_link l ON l.id = c.link_id
             WHERE c.bank_code = $1 AND l.registered_at < s.cutoff_at AND c.occurred_at >= s.starts_at) AS grandfathered_charges_after
        FROM suspension s WHERE s.id = $2::uuid`,
-      [ATTACK_BANK, suspension.id, DOWN_CONTRACT.LINK_REGISTRATION.timeoutMs],
+      [ATTACK_BANK, suspension.id, DOWN_CONTRACT.LINK_REGISTRATION.timeoutMs, answeredAt],
     );
     expect(rows[0].allowed_after).toBe(0);
     expect(rows[0].links_after).toBe(0);
