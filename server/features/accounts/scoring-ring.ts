@@ -453,20 +453,34 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
   const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
   const things = await neighbourhood(db, ids, p, o.now);
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
-  const near = o.nearFlaggedOnly
-    ? sql`WHERE EXISTS (
-        SELECT 1 FROM wallet_account w JOIN bank_link l ON l.account_id = w.id JOIN bank_link_version v ON v.link_id = l.id
-        WHERE w.risk_score >= ${threshold}::int AND v.bank_code = m.bank_code AND v.valid_from BETWEEN m.at - ${win} AND m.at + ${win})`
+  // Set-based, never link × link: each bank's windows around the given wallets' links are merged
+  // into one multirange (range_agg), and each merged range is one index range scan of
+  // bank_link_version (bank_code, valid_from). Pairing every given link with every link in its
+  // window (and probing flagged links per window) took over 30 s for one ingested burst of a few
+  // hundred links at one bank.
+  const flaggedAround = o.nearFlaggedOnly
+    ? sql`, flagged_around AS (
+        SELECT v.bank_code, range_agg(tstzrange(v.valid_from - ${win}, v.valid_from + ${win}, '[]')) AS around
+        FROM wallet_account w JOIN bank_link l ON l.account_id = w.id JOIN bank_link_version v ON v.link_id = l.id
+        WHERE w.risk_score >= ${threshold}::int AND v.bank_code IN (SELECT bank_code FROM mine)
+          AND v.valid_from BETWEEN (SELECT min(at) FROM mine) - ${win} AND (SELECT max(at) FROM mine) + ${win}
+        GROUP BY v.bank_code)`
     : sql``;
+  const onlyNearFlagged = o.nearFlaggedOnly ? sql`JOIN flagged_around f ON f.bank_code = m.bank_code AND f.around @> m.at` : sql``;
   const step = await rows<{ id: string }>(db, sql`
     WITH mine AS (
       SELECT DISTINCT v.bank_code, v.valid_from AS at
       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
       WHERE l.account_id = ANY(${[...ids]}::text[]) AND v.valid_from <= ${o.now}
-    ),
-    windows AS (SELECT m.bank_code, m.at FROM mine m ${near})
+    )${flaggedAround},
+    windows AS (
+      SELECT m.bank_code, range_agg(tstzrange(m.at - ${win}, m.at + ${win}, '[]')) AS around
+      FROM mine m ${onlyNearFlagged}
+      GROUP BY m.bank_code
+    )
     SELECT DISTINCT l2.account_id AS id
-    FROM windows m JOIN bank_link_version v2 ON v2.bank_code = m.bank_code AND v2.valid_from BETWEEN m.at - ${win} AND m.at + ${win}
+    FROM windows m CROSS JOIN LATERAL unnest(m.around) AS r(span)
+    JOIN bank_link_version v2 ON v2.bank_code = m.bank_code AND v2.valid_from BETWEEN lower(r.span) AND upper(r.span)
     JOIN bank_link l2 ON l2.id = v2.link_id`);
   const given = new Set(ids);
   return [...new Set([...things.flatMap((t) => t.ids), ...step.map((r) => r.id)])].filter((id) => !given.has(id)).sort();
