@@ -97,6 +97,9 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
   let retryTimer: NodeJS.Timeout | null = null;
   const timers: NodeJS.Timeout[] = [];
   const inFlight = new Set<Promise<void>>();
+  // The lock connection of a leadership lost (ended once its runs finish): stop() waits for it, so
+  // a process never exits with that session, and the lock it may still hold, open.
+  let closingLost: Promise<unknown> | null = null;
 
   const stopJobs = () => {
     for (const t of timers.splice(0)) clearInterval(t);
@@ -112,7 +115,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
     lockClient = null;
     // A run in progress cannot be cancelled: keep the session (and the lock, if the server still
     // holds it) until it has finished, so the next leader's first run never overlaps it.
-    void Promise.allSettled([...inFlight]).then(() => c?.end().catch(() => {}));
+    closingLost = Promise.allSettled([...inFlight]).then(() => c?.end().catch(() => {}));
     log.warn({ instance, why }, "background jobs: leadership lost");
     if (!stopping) scheduleRetry();
   };
@@ -232,6 +235,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, opts: 
       if (retryTimer) clearTimeout(retryTimer);
       stopJobs();
       await Promise.allSettled([...inFlight]);
+      await closingLost;
       const c = lockClient;
       lockClient = null;
       if (c) {
