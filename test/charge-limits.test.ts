@@ -128,7 +128,9 @@ describe("step-up verification (challenge)", () => {
     // a verification before the requirement began does not count; a failed one satisfies nothing
     await ingest([verified(recent.accountId, true, 3_600_000), verified(recent.accountId, false, 500)]);
     expect((await decide(t.baseUrl, key, "charge", { linkId: recent.linkId, amountYen: 10_000 })).body.decision).toBe("challenge");
-    await ingest([verified(recent.accountId, true, 100)]);
+    // Dated now, not "100 ms ago": the requirement began when the policy was set, which on a fast
+    // run is less than 100 ms before this line, and a verification before it rightly does not count.
+    await ingest([verified(recent.accountId, true, 0)]);
     expect((await decide(t.baseUrl, key, "charge", { linkId: recent.linkId, amountYen: 10_000 })).body).toEqual({ decision: "allow", reason: "ALLOWED", limit });
 
     const recorded = await t.db.prisma.platformDecision.findMany({ where: { linkId: recent.linkId }, orderBy: { id: "asc" } });
