@@ -15,6 +15,7 @@ import { scoringSettled } from "../server/features/accounts/hooks.ts";
 import type { DemoLabels } from "../server/features/events/demo/index.ts";
 import { toHalfWidthKatakana } from "../server/features/events/demo/names.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
+import { RING_REASON_CODES } from "../shared/accounts/ring.ts";
 import type { AccountRow, ListAccountsInput } from "../shared/accounts/schemas.ts";
 import type { Role } from "../shared/auth/roles.ts";
 
@@ -409,23 +410,32 @@ describe("platform API: GET /api/v1/accounts/flagged", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     let fresh: string[] = [];
+    let flaggingFrom = "";
     for (let page = 0; ; page++) {
       const { status, body } = await get(key, { limit: 4, cursor });
       expect(status).toBe(200);
       seen.push(...body.accounts.map((a) => a.accountId));
       for (const a of body.accounts) expect(a.score).toBeGreaterThanOrEqual(DEFAULT_FLAG_THRESHOLD);
-      if (page === 1) fresh = await flagNewFraudWallets(key, 3); // new flags arrive mid-way
+      if (page === 1) {
+        flaggingFrom = new Date().toISOString();
+        fresh = await flagNewFraudWallets(key, 3); // new flags arrive mid-way
+      }
       if (!body.nextCursor) break;
       cursor = body.nextCursor;
     }
     expect(seen).toEqual(expected);
-    // the new ones are at the head of a fresh first page
+    // The new ones head a fresh first page. Beside them only wallets their arrival flagged through
+    // the ring (a wallet that linked 0125 near them gains lock-step points), never one without.
     expect(fresh).toHaveLength(3);
-    const head = await get(key, { limit: 3 });
-    expect(head.body.accounts.map((a) => a.accountId).sort()).toEqual([...fresh].sort());
-    const since = head.body.accounts[2].flaggedAt;
-    const onlyNew = await get(key, { since, limit: 100 });
-    expect(onlyNew.body.accounts.every((a) => a.flaggedAt >= since)).toBe(true);
+    const head = await get(key, { limit: 100, since: flaggingFrom });
+    const headIds = head.body.accounts.map((a) => a.accountId);
+    expect(headIds).toEqual(expect.arrayContaining(fresh));
+    for (const a of head.body.accounts.filter((x) => !fresh.includes(x.accountId))) {
+      expect(a.reasons.some((r) => (RING_REASON_CODES as readonly string[]).includes(r)), `${a.accountId} flagged with ${a.reasons.join(", ")}`).toBe(true);
+    }
+    const first = await get(key, { limit: headIds.length });
+    expect(first.body.accounts.map((a) => a.accountId).sort()).toEqual([...headIds].sort());
+    expect(head.body.accounts.every((a) => a.flaggedAt >= flaggingFrom)).toBe(true);
   });
 
   it("refuses a made-up cursor and a missing key, and is in the OpenAPI document", async () => {
