@@ -151,15 +151,7 @@ async function lockstepPeers(db: Queryable, ids: readonly string[], selfFlagged:
     SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
            ${linksBeforeOf(lp)} AS links_before
     FROM near m
-    LEFT JOIN LATERAL (
-      SELECT array_agg(x.id ORDER BY x.id) AS peers, array_agg(x.flagged ORDER BY x.id) AS flagged, array_agg(x.confirmed ORDER BY x.id) AS confirmed
-      FROM (
-        SELECT DISTINCT w.id, ${ownFlagSql("w", threshold)} AS flagged, coalesce(w.review_label = 'CONFIRMED_FRAUD', false) AS confirmed
-        FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id JOIN wallet_account w ON w.id = l2.account_id
-        WHERE v2.bank_code = m.bank_code AND v2.valid_from BETWEEN m.at - ${win} AND m.at + ${win} AND v2.valid_from <= ${now}
-          AND w.id <> m.id AND w.review_label IS DISTINCT FROM 'LEGITIMATE'
-      ) x
-    ) p ON true
+    LEFT JOIN LATERAL (${peersOf(win, threshold, now)}) p ON true
     ORDER BY m.id, m.at, m.bank_code`);
 }
 
