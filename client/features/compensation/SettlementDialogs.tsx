@@ -122,42 +122,73 @@ export function CostShareDialog({ bankCode, onClose }: { bankCode: string; onClo
   );
 }
 
-export function BankPaymentDialog({ bankCode, owesUsYen, onClose }: { bankCode: string; owesUsYen: number; onClose: () => void }) {
+/** A transfer between us and a bank, recorded with amount, JST day, reference and reason (both directions share it). */
+function BankTransferDialog(p: {
+  testId: string;
+  title: string;
+  text: string;
+  dayLabel: string;
+  referenceHint: string;
+  confirmLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (v: { amountYen: number; day: string; reference: string; reason: string }) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation("compensation");
   const dayProblem = useDayProblem();
-  const invalidate = useInvalidateSettlement();
   const [amount, setAmount] = useState("");
   const [day, setDay] = useState(todayJst());
   const [reference, setReference] = useState("");
   const [tried, setTried] = useState(false);
+  const reading = parseYenAmount(amount, { min: 1, max: 10_000_000_000 });
+  const problems = { day: dayProblem(day), reference: reference.trim() ? null : t("settlement.referenceMissing") };
+  const show = (x: string | null) => (tried ? x : null);
+  return (
+    <ReasonDialog
+      opened
+      title={p.title}
+      description={
+        <Stack gap="xs" data-testid={p.testId}>
+          <Text size="sm">{p.text}</Text>
+          <AmountInput label={t("settlement.amount")} value={amount} onChange={setAmount} limits={{ min: 1, max: 10_000_000_000 }} allowEmpty={!tried} />
+          <TextInput label={p.dayLabel} description={t("settlement.dayHint")} value={day} onChange={(e) => setDay(e.currentTarget.value)} error={show(problems.day)} />
+          <TextInput label={t("settlement.reference")} description={p.referenceHint} value={reference} onChange={(e) => setReference(e.currentTarget.value)} error={show(problems.reference)} />
+        </Stack>
+      }
+      confirmLabel={p.confirmLabel}
+      pending={p.pending}
+      error={p.error}
+      onConfirm={(reason) => {
+        setTried(true);
+        if (!reading.ok || Object.values(problems).some(Boolean)) return;
+        p.onSubmit({ amountYen: reading.value, day, reference: reference.trim(), reason });
+      }}
+      onClose={p.onClose}
+    />
+  );
+}
+
+/** The bank's payment to us of its share. */
+export function BankPaymentDialog({ bankCode, owesUsYen, onClose }: { bankCode: string; owesUsYen: number; onClose: () => void }) {
+  const { t } = useTranslation("compensation");
+  const invalidate = useInvalidateSettlement();
   const record = useRecordBankPayment(async () => {
     notifications.show({ color: "green", message: t("settlement.paymentRecorded") });
     onClose();
     await invalidate();
   });
-  const reading = parseYenAmount(amount, { min: 1, max: 10_000_000_000 });
-  const problems = { day: dayProblem(day), reference: reference.trim() ? null : t("settlement.referenceMissing") };
-  const show = (p: string | null) => (tried ? p : null);
   return (
-    <ReasonDialog
-      opened
+    <BankTransferDialog
+      testId="payment-form"
       title={t("settlement.paymentTitle", { bank: bankCode })}
-      description={
-        <Stack gap="xs" data-testid="payment-form">
-          <Text size="sm">{t("settlement.paymentText", { owes: owesUsYen })}</Text>
-          <AmountInput label={t("settlement.amount")} value={amount} onChange={setAmount} limits={{ min: 1, max: 10_000_000_000 }} allowEmpty={!tried} />
-          <TextInput label={t("settlement.receivedOn")} description={t("settlement.dayHint")} value={day} onChange={(e) => setDay(e.currentTarget.value)} error={show(problems.day)} />
-          <TextInput label={t("settlement.reference")} description={t("settlement.paymentReferenceHint")} value={reference} onChange={(e) => setReference(e.currentTarget.value)} error={show(problems.reference)} />
-        </Stack>
-      }
+      text={t("settlement.paymentText", { owes: owesUsYen })}
+      dayLabel={t("settlement.receivedOn")}
+      referenceHint={t("settlement.paymentReferenceHint")}
       confirmLabel={t("settlement.recordPayment")}
       pending={record.isPending}
       error={record.error}
-      onConfirm={(reason) => {
-        setTried(true);
-        if (!reading.ok || Object.values(problems).some(Boolean)) return;
-        record.mutate({ bankCode, amountYen: reading.value, receivedOn: day, reference: reference.trim(), reason });
-      }}
+      onSubmit={(v) => record.mutate({ bankCode, amountYen: v.amountYen, receivedOn: v.day, reference: v.reference, reason: v.reason })}
       onClose={onClose}
     />
   );
@@ -166,40 +197,23 @@ export function BankPaymentDialog({ bankCode, owesUsYen, onClose }: { bankCode: 
 /** Our payment to the bank of what we owe it (managers): refused by the server beyond what we owe; a repeated request answers the recorded payment. */
 export function PayBankDialog({ bankCode, weOweYen, onClose }: { bankCode: string; weOweYen: number; onClose: () => void }) {
   const { t } = useTranslation("compensation");
-  const dayProblem = useDayProblem();
   const invalidate = useInvalidateSettlement();
-  const [amount, setAmount] = useState("");
-  const [day, setDay] = useState(todayJst());
-  const [reference, setReference] = useState("");
-  const [tried, setTried] = useState(false);
   const pay = usePayBank(async (r) => {
     notifications.show({ color: r.repeated ? "yellow" : "green", message: r.repeated ? t("settlement.payBankRepeated") : t("settlement.payBankRecorded") });
     onClose();
     await invalidate();
   });
-  const reading = parseYenAmount(amount, { min: 1, max: 10_000_000_000 });
-  const problems = { day: dayProblem(day), reference: reference.trim() ? null : t("settlement.referenceMissing") };
-  const show = (p: string | null) => (tried ? p : null);
   return (
-    <ReasonDialog
-      opened
+    <BankTransferDialog
+      testId="pay-bank-form"
       title={t("settlement.payBankTitle", { bank: bankCode })}
-      description={
-        <Stack gap="xs" data-testid="pay-bank-form">
-          <Text size="sm">{t("settlement.payBankText", { owes: weOweYen })}</Text>
-          <AmountInput label={t("settlement.amount")} value={amount} onChange={setAmount} limits={{ min: 1, max: 10_000_000_000 }} allowEmpty={!tried} />
-          <TextInput label={t("settlement.paidOn")} description={t("settlement.dayHint")} value={day} onChange={(e) => setDay(e.currentTarget.value)} error={show(problems.day)} />
-          <TextInput label={t("settlement.reference")} description={t("settlement.payBankReferenceHint")} value={reference} onChange={(e) => setReference(e.currentTarget.value)} error={show(problems.reference)} />
-        </Stack>
-      }
+      text={t("settlement.payBankText", { owes: weOweYen })}
+      dayLabel={t("settlement.paidOn")}
+      referenceHint={t("settlement.payBankReferenceHint")}
       confirmLabel={t("settlement.payBank")}
       pending={pay.isPending}
       error={pay.error}
-      onConfirm={(reason) => {
-        setTried(true);
-        if (!reading.ok || Object.values(problems).some(Boolean)) return;
-        pay.mutate({ bankCode, amountYen: reading.value, paidOn: day, reference: reference.trim(), reason });
-      }}
+      onSubmit={(v) => pay.mutate({ bankCode, amountYen: v.amountYen, paidOn: v.day, reference: v.reference, reason: v.reason })}
       onClose={onClose}
     />
   );
