@@ -377,11 +377,11 @@ export function lockstepRisk(wallets: readonly LockstepWallet[], p: LockstepPara
 export const RING_REASON_CODES = ["RING", "LOCKSTEP"] as const;
 export type RingReasonCode = (typeof RING_REASON_CODES)[number];
 
-/** A wallet's ring reasons, in the order they are stored (after the rule table's). */
+/** A wallet's ring reasons, in the order they are stored (after the rule table's); a hit worth 0 points (a rule version's setting) is no reason. */
 export function ringReasons(ring: RingHit | undefined, lockstep: LockstepHit | undefined | null): { code: RingReasonCode; points: number; evidence: string }[] {
   const out: { code: RingReasonCode; points: number; evidence: string }[] = [];
-  if (ring) out.push({ code: "RING", points: ring.points, evidence: ring.evidence });
-  if (lockstep) out.push({ code: "LOCKSTEP", points: lockstep.points, evidence: lockstep.evidence });
+  if (ring && ring.points > 0) out.push({ code: "RING", points: ring.points, evidence: ring.evidence });
+  if (lockstep && lockstep.points > 0) out.push({ code: "LOCKSTEP", points: lockstep.points, evidence: lockstep.evidence });
   return out;
 }
 

@@ -3,10 +3,16 @@
 // named thresholds (params). Stored in rule_version (draft → active → retired; exactly one active).
 // A rule the version does not mention (a rule added to the code after the version was written) runs
 // with its code defaults, so a new rule appears in every version without a migration.
-// Pure: validating a draft, the difference between two versions, the rule table a version gives and
-// the outcome of a score under the bands.
+// The ring signals (RING, LOCKSTEP: ring-settings.ts) are entries of a version too, after the rule
+// table's rules: enabled, points and named params, their code defaults today's constants.
+// Pure: validating a draft, the difference between two versions, the rule table a version gives, its
+// ring settings and the outcome of a score under the bands.
 import { SCORE_MAX, SCORING_RULES } from "./rules.ts";
+import { RING_SETTING_CODES, RING_SETTING_RULES, ringPolicyOfEntries, type RingPolicy, type SettingsRule } from "./ring-settings.ts";
 import type { ReasonCode, ScoringRule } from "./scoring-types.ts";
+
+/** Every entry a version holds: the rule table's rules, then the ring signals. */
+export const SETTINGS_CATALOGUE: readonly SettingsRule[] = [...SCORING_RULES, ...RING_SETTING_RULES];
 
 export const RULE_VERSION_STATES = ["DRAFT", "ACTIVE", "RETIRED"] as const;
 export type RuleVersionState = (typeof RULE_VERSION_STATES)[number];
@@ -21,7 +27,7 @@ export interface RuleSetting {
 export type RuleSettings = Record<string, RuleSetting>;
 
 /** A rule's settings as the code defines them (version 1 = these for every rule). */
-export function codeDefaults(catalogue: readonly ScoringRule[] = SCORING_RULES): RuleSettings {
+export function codeDefaults(catalogue: readonly SettingsRule[] = SETTINGS_CATALOGUE): RuleSettings {
   const out: RuleSettings = {};
   for (const r of catalogue) out[r.code] = { enabled: true, points: r.points, params: { ...r.params } };
   return out;
@@ -31,7 +37,7 @@ export function codeDefaults(catalogue: readonly ScoringRule[] = SCORING_RULES):
  * Every catalogue rule's effective settings under `settings`: stored values where present (only the
  * params the code still defines), code defaults for the rest. Rules no longer in the code are dropped.
  */
-export function effectiveSettings(settings: RuleSettings, catalogue: readonly ScoringRule[] = SCORING_RULES): RuleSettings {
+export function effectiveSettings(settings: RuleSettings, catalogue: readonly SettingsRule[] = SETTINGS_CATALOGUE): RuleSettings {
   const out: RuleSettings = {};
   for (const r of catalogue) {
     const s = settings[r.code];
@@ -46,6 +52,12 @@ export function effectiveSettings(settings: RuleSettings, catalogue: readonly Sc
 export function rulesForSettings(settings: RuleSettings, catalogue: readonly ScoringRule[] = SCORING_RULES): ScoringRule[] {
   const eff = effectiveSettings(settings, catalogue);
   return catalogue.filter((r) => eff[r.code].enabled).map((r) => ({ ...r, points: eff[r.code].points, params: eff[r.code].params }));
+}
+
+/** The ring settings a version gives (a version without RING/LOCKSTEP entries: the code's). */
+export function ringPolicyOf(settings: RuleSettings): RingPolicy {
+  const eff = effectiveSettings(settings, RING_SETTING_RULES);
+  return ringPolicyOfEntries(eff.RING, eff.LOCKSTEP);
 }
 
 export type DraftProblemKind =
@@ -77,7 +89,7 @@ function isSecondaryPoints(param: string): boolean {
 const PARAM_MAX = 1_000_000_000;
 
 /** Problems that keep a draft from being saved or activated (empty: valid). */
-export function validateDraft(settings: RuleSettings, catalogue: readonly ScoringRule[] = SCORING_RULES): DraftProblem[] {
+export function validateDraft(settings: RuleSettings, catalogue: readonly SettingsRule[] = SETTINGS_CATALOGUE): DraftProblem[] {
   const problems: DraftProblem[] = [];
   const byCode = new Map(catalogue.map((r) => [r.code as string, r]));
   for (const [code, s] of Object.entries(settings)) {
@@ -94,7 +106,14 @@ export function validateDraft(settings: RuleSettings, catalogue: readonly Scorin
         problems.push({ kind: "UNKNOWN_PARAM", code, param, message: `${code} has no threshold ${param}.` });
         continue;
       }
-      if (!Number.isFinite(v) || v < 0 || v > PARAM_MAX) {
+      const b = rule.bounds?.[param];
+      if (b && (!Number.isFinite(v) || v < b.min || v > b.max || (b.whole && !Number.isInteger(v)))) {
+        problems.push({ kind: "PARAM_RANGE", code, param, message: `${code}.${param} must be a ${b.whole ? "whole number" : "number"} from ${b.min} to ${b.max}${b.unit === "share" ? " (a share)" : ` (${b.unit})`}.` });
+      } else if (b && isSecondaryPoints(param) && v > s.points) {
+        problems.push({ kind: "SECONDARY_POINTS_ABOVE_POINTS", code, param, message: `${code}.${param} must be a whole number no higher than the rule's points (${s.points}).` });
+      } else if (b) {
+        continue;
+      } else if (!Number.isFinite(v) || v < 0 || v > PARAM_MAX) {
         problems.push({ kind: "PARAM_RANGE", code, param, message: `${code}.${param} must be a number from 0 to ${PARAM_MAX}.` });
       } else if (isRatio(param) && v > 1) {
         problems.push({ kind: "RATIO_RANGE", code, param, message: `${code}.${param} is a share: from 0 to 1.` });
@@ -104,7 +123,8 @@ export function validateDraft(settings: RuleSettings, catalogue: readonly Scorin
     }
   }
   const eff = effectiveSettings(settings, catalogue);
-  if (!Object.values(eff).some((s) => s.enabled && s.points > 0)) {
+  // the ring signals alone flag nobody (their points go to wallets near ones the rule table flags)
+  if (!Object.entries(eff).some(([code, s]) => !RING_SETTING_CODES.has(code) && s.enabled && s.points > 0)) {
     problems.push({ kind: "NOTHING_ENABLED", message: "At least one rule must be enabled with points." });
   }
   return problems;
@@ -119,7 +139,7 @@ export interface RuleChange {
 }
 
 /** What changes from version `from` to version `to`, rule by rule in catalogue order (effective values). */
-export function diffVersions(from: RuleSettings, to: RuleSettings, catalogue: readonly ScoringRule[] = SCORING_RULES): RuleChange[] {
+export function diffVersions(from: RuleSettings, to: RuleSettings, catalogue: readonly SettingsRule[] = SETTINGS_CATALOGUE): RuleChange[] {
   const a = effectiveSettings(from, catalogue);
   const b = effectiveSettings(to, catalogue);
   const out: RuleChange[] = [];

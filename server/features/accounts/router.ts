@@ -4,6 +4,7 @@ import { DEFAULT_FLAG_THRESHOLD, FACTS_WINDOW_DAYS, SCORE_MAX, SCORING_RULES } f
 import { AccountActionInput, AccountFilters, AccountIdInput, ListAccountsInput, RescoreAllInput, RingViewInput, VictimsInput } from "../../../shared/accounts/schemas.ts";
 import { router } from "../../trpc/init.ts";
 import { readProcedure, staffProcedure } from "../../trpc/procedures.ts";
+import { RING_SETTING_RULES } from "../../../shared/accounts/ring-settings.ts";
 import { applyAccountAction } from "./actions.ts";
 import { getAccount } from "./detail.ts";
 import { ringView } from "./ring-view.ts";
@@ -36,7 +37,15 @@ export const accountsRouter = router({
       scoreMax: SCORE_MAX,
       factsWindowDays: FACTS_WINDOW_DAYS,
       version: active.versionId,
-      rules: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, description: r.description, enabled: active.settings[r.code].enabled, points: active.settings[r.code].points, params: { ...active.settings[r.code].params } })),
+      // the rule table's rules, then the ring signals (their points go on top, to wallets near flagged ones)
+      rules: [...SCORING_RULES, ...RING_SETTING_RULES].map((r) => ({
+        code: r.code as string,
+        title: r.title,
+        description: r.description,
+        enabled: active.settings[r.code].enabled,
+        points: active.settings[r.code].points,
+        params: { ...active.settings[r.code].params },
+      })),
     };
   }),
   /** Banks for the table's bank filter. */

@@ -1,6 +1,10 @@
 // Backtest of a rule version on the stored history (#16): every wallet's facts as of now (the
 // rescoring's set-based fact queries, facts.ts, with the sharing counts read once), scored with the
-// version and with the active version in the same pass, nothing written to the wallets. The wallets
+// version and with the active version in the same pass, nothing written to the wallets. Each side's
+// score includes its own ring points (RING, LOCKSTEP with that version's settings, through the bulk
+// rescoring's read-once ring inputs, scoring-ring.ts): the chunk's wallets count as flagged by that
+// version's rule table, the others by their stored scores (the active version's, as a bulk
+// rescoring's first run reads them). A draft that changes only ring settings is thus exact. The wallets
 // flagged under either are kept in rule_backtest_flag; the comparison is then one SQL aggregate:
 // how many each flags, which are newly flagged / no longer flagged, and precision against the
 // analysts' labels (review_label) and, where a demo data set was loaded, the demo generator's labels.
@@ -8,7 +12,8 @@
 // rescoring) with its progress on the rule_backtest row, which any instance reads.
 import { existsSync, readFileSync } from "node:fs";
 import type pg from "pg";
-import { DEFAULT_FLAG_THRESHOLD, scoreAccount, type ScoringRule } from "../../../shared/accounts/index.ts";
+import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, scoreAccount, type Reason } from "../../../shared/accounts/index.ts";
+import { withRingReasons } from "../../../shared/accounts/ring.ts";
 import { AppError } from "../../../shared/errors.ts";
 import type { Database } from "../../db/client.ts";
 import { query, rows, sql } from "../../db/sql.ts";
@@ -17,7 +22,8 @@ import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { runWithoutSession } from "../auth/session-guard.ts";
 import { DEMO_LABELS_FILE } from "../events/demo-load.ts";
 import { loadFacts, loadSharedCounts } from "./facts.ts";
-import { versionRules } from "./rule-versions-store.ts";
+import { ringSettingsOf, versionPolicy, type VersionScoring } from "./rule-versions-store.ts";
+import { loadRingBulk, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 
 const CHUNK = 2_000;
 const PROGRESS_EVERY_MS = 1_000;
@@ -182,12 +188,20 @@ async function runBacktest(db: Database, id: string, opts: StartBacktestOptions)
   };
   try {
     const [bt] = await rows<{ version_id: number; against_id: number }>(db.pool, sql`SELECT version_id, against_id FROM rule_backtest WHERE id = ${id}::bigint`);
-    const draft = await versionRules(db.pool, bt.version_id);
-    const active = await versionRules(db.pool, bt.against_id);
-    if (!draft || !active) throw new Error("version vanished");
+    const draftPolicy = await versionPolicy(db.pool, bt.version_id);
+    const activePolicy = await versionPolicy(db.pool, bt.against_id);
+    if (!draftPolicy || !activePolicy) throw new Error("version vanished");
     const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
     await progress(0, total, true);
-    const shared = await withPoolTransaction(db.pool, (c) => loadSharedCounts(c, now), { readOnly: true, settings: { work_mem: "128MB" } });
+    const readOnce = <T,>(fn: (c: pg.PoolClient) => Promise<T>) => withPoolTransaction(db.pool, fn, { readOnly: true, settings: { work_mem: "128MB" } });
+    const shared = await readOnce((c) => loadSharedCounts(c, now));
+    // The ring inputs read once per side (one read when both versions have the same hub limits and signals on).
+    const ringOf = (v: VersionScoring) => ringSettingsOf(v);
+    const ringBulkActive = await readOnce((c) => loadRingBulk(c, { now, threshold, ...ringOf(activePolicy) }));
+    const sameInputs = JSON.stringify(ringOf(draftPolicy).params?.maxWallets ?? null) === JSON.stringify(ringOf(activePolicy).params?.maxWallets ?? null);
+    const ringBulkDraft = sameInputs ? ringBulkActive : await readOnce((c) => loadRingBulk(c, { now, threshold, ...ringOf(draftPolicy) }));
+    const draft: BacktestSide = { ...draftPolicy, bulk: ringBulkDraft };
+    const active: BacktestSide = { ...activePolicy, bulk: ringBulkActive };
     let after = "";
     let scored = 0;
     const client = await db.pool.connect();
@@ -216,23 +230,47 @@ async function runBacktest(db: Database, id: string, opts: StartBacktestOptions)
   }
 }
 
+/** One side of a backtest: a version's rule table and ring settings, with the ring inputs read for it. */
+interface BacktestSide extends VersionScoring {
+  bulk: RingBulk;
+}
+
 async function backtestChunk(
   client: pg.PoolClient,
   id: string,
   range: { after: string; upTo: string },
   now: Date,
   shared: Awaited<ReturnType<typeof loadSharedCounts>>,
-  draft: readonly ScoringRule[],
-  active: readonly ScoringRule[],
+  draft: BacktestSide,
+  active: BacktestSide,
   threshold: number,
 ): Promise<number> {
   const facts = await loadFacts(client, range, now, shared);
+  const labels = new Map(
+    (await rows<{ id: string; label: string | null }>(client, sql`SELECT id, review_label::text AS label FROM wallet_account WHERE id > ${range.after} AND id <= ${range.upTo}`)).map((r) => [r.id, r.label]),
+  );
+  const linksOf = (accountId: string): RingLink[] => (facts.get(accountId)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
+  /** Each wallet's score under one side: its rule table, then its ring points. */
+  const scoreSide = async (side: BacktestSide): Promise<Map<string, number>> => {
+    const own = new Map<string, { score: number; reasons: Reason[] }>();
+    const self = new Map<string, RingSelf>();
+    for (const [accountId, f] of facts) {
+      const r = scoreAccount(f, side.rules, now);
+      own.set(accountId, r);
+      const label = labels.get(accountId);
+      self.set(accountId, { flagged: r.score >= threshold, confirmed: label === "CONFIRMED_FRAUD", legitimate: label === "LEGITIMATE" });
+    }
+    const ring = await ringReasonsFor(client, self, { now, threshold, ...ringSettingsOf(side) }, { ring: side.bulk, linksOf });
+    return new Map([...own].map(([accountId, r]) => [accountId, withRingReasons<Reason>(r, ring.get(accountId) ?? [], SCORE_MAX).score]));
+  };
+  const draftScores = await scoreSide(draft);
+  const activeScores = await scoreSide(active);
   const ids: string[] = [];
   const d: number[] = [];
   const a: number[] = [];
-  for (const [accountId, f] of facts) {
-    const ds = scoreAccount(f, draft, now).score;
-    const as = scoreAccount(f, active, now).score;
+  for (const accountId of facts.keys()) {
+    const ds = draftScores.get(accountId)!;
+    const as = activeScores.get(accountId)!;
     if (ds >= threshold || as >= threshold) {
       ids.push(accountId);
       d.push(ds);

@@ -1,9 +1,11 @@
-// What scoring reads of the rule versions (#16): the active version's rule table and the score
-// bands, in one query per scoring chunk (a version's settings are fixed once it leaves DRAFT, so the
-// table built from them is cached by version id), and the automatic freeze of the bands.
+// What scoring reads of the rule versions (#16): the active version's rule table, its ring settings
+// (RING, LOCKSTEP) and the score bands, in one query per scoring chunk (a version's settings are fixed
+// once it leaves DRAFT, so what is built from them is cached by version id), and the automatic freeze
+// of the bands.
 import { z } from "zod";
 import { SCORING_RULES, type ScoringRule } from "../../../shared/accounts/index.ts";
-import { DEFAULT_SCORE_BANDS, rulesForSettings, type RuleSettings, type ScoreBands } from "../../../shared/accounts/rule-versions.ts";
+import { DEFAULT_SCORE_BANDS, ringPolicyOf, rulesForSettings, type RuleSettings, type ScoreBands } from "../../../shared/accounts/rule-versions.ts";
+import { CODE_RING_POLICY, type RingPolicy } from "../../../shared/accounts/ring-settings.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { rows, sql, type Queryable } from "../../db/sql.ts";
 import type { Actor } from "../audit/write-audit.ts";
@@ -34,31 +36,53 @@ export interface ScoringPolicy {
   /** The active version (null only if the table has none: then the code table scores). */
   versionId: number | null;
   rules: readonly ScoringRule[];
+  /** The version's RING and LOCKSTEP params (null: turned off). */
+  ring: RingPolicy;
   bands: ScoreBands;
 }
 
-const tables = new Map<number, readonly ScoringRule[]>();
+/** What one version gives scoring: its rule table and its ring settings. */
+export interface VersionScoring {
+  rules: readonly ScoringRule[];
+  ring: RingPolicy;
+}
 
-/** The active rule version's table and the bands, as the database has them now. */
+function versionScoring(settings: unknown): VersionScoring {
+  const s = parseSettings(settings);
+  return { rules: rulesForSettings(s), ring: ringPolicyOf(s) };
+}
+
+const tables = new Map<number, VersionScoring>();
+
+/** The active rule version's table, its ring settings and the bands, as the database has them now. */
 export async function scoringPolicy(db: Queryable): Promise<ScoringPolicy> {
   const [r] = await rows<{ id: number | null; bands: unknown }>(db, sql`
     SELECT (SELECT id FROM rule_version WHERE state = 'ACTIVE') AS id,
            (SELECT value FROM app_setting WHERE key = ${SCORE_BANDS_KEY}) AS bands`);
   const bands = parseBands(r?.bands);
-  if (r?.id == null) return { versionId: null, rules: SCORING_RULES, bands };
-  let rules = tables.get(r.id);
-  if (!rules) {
-    const [v] = await rows<{ settings: unknown }>(db, sql`SELECT settings FROM rule_version WHERE id = ${r.id}::int`);
-    rules = rulesForSettings(parseSettings(v?.settings));
-    tables.set(r.id, rules);
+  if (r?.id == null) return { versionId: null, rules: SCORING_RULES, ring: CODE_RING_POLICY, bands };
+  let v = tables.get(r.id);
+  if (!v) {
+    const [row] = await rows<{ settings: unknown }>(db, sql`SELECT settings FROM rule_version WHERE id = ${r.id}::int`);
+    v = versionScoring(row?.settings);
+    tables.set(r.id, v);
   }
-  return { versionId: r.id, rules, bands };
+  return { versionId: r.id, rules: v.rules, ring: v.ring, bands };
 }
 
-/** The rule table of any stored version (for backtests: a draft's settings may change, so not cached). */
-export async function versionRules(db: Queryable, id: number): Promise<readonly ScoringRule[] | null> {
+/**
+ * The ring options (RingOptions in scoring-ring.ts) scoring passes: the policy's, or the code's when
+ * a rule table is given instead of the active version (tests; scores stored without a version).
+ */
+export function ringSettingsOf(policy: Pick<ScoringPolicy, "ring">, explicitRules = false): { params: RingPolicy["ring"]; lockstep: RingPolicy["lockstep"] } {
+  const r = explicitRules ? CODE_RING_POLICY : policy.ring;
+  return { params: r.ring, lockstep: r.lockstep };
+}
+
+/** The rule table and ring settings of any stored version (for backtests: a draft's settings may change, so not cached). */
+export async function versionPolicy(db: Queryable, id: number): Promise<VersionScoring | null> {
   const [v] = await rows<{ settings: unknown }>(db, sql`SELECT settings FROM rule_version WHERE id = ${id}::int`);
-  return v ? rulesForSettings(parseSettings(v.settings)) : null;
+  return v ? versionScoring(v.settings) : null;
 }
 
 /** Who the audit log names for the automatic freeze of the score bands. */

@@ -15,6 +15,7 @@ import {
   type RuleVersionState,
   type ScoreBands,
 } from "../../../shared/accounts/rule-versions.ts";
+import { RING_SETTING_RULES } from "../../../shared/accounts/ring-settings.ts";
 import { AppError } from "../../../shared/errors.ts";
 import type { Database } from "../../db/client.ts";
 import { rows, sql, type Queryable } from "../../db/sql.ts";
@@ -87,7 +88,11 @@ export async function listRuleVersions(db: Pick<Database, "pool">) {
   return {
     threshold: DEFAULT_FLAG_THRESHOLD,
     activeId: active?.id ?? null,
-    catalogue: SCORING_RULES.map((r) => ({ code: r.code, title: r.title, points: r.points, params: { ...r.params } })),
+    // the rule table's rules, then the ring signals (with each param's range and unit for the editor)
+    catalogue: [
+      ...SCORING_RULES.map((r) => ({ code: r.code as string, title: r.title, points: r.points, params: { ...r.params }, bounds: null })),
+      ...RING_SETTING_RULES.map((r) => ({ code: r.code as string, title: r.title, points: r.points, params: { ...r.params }, bounds: { ...r.bounds } })),
+    ],
     versions: list.map((v) => view(v, activeSettings)),
     bands: await readBands(db.pool),
     rescore: await rescoreStatus(db),

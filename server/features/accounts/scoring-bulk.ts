@@ -8,6 +8,7 @@ import { loadSharedCounts } from "./facts.ts";
 import { RESCORE_CHUNK_SIZE_DEFAULT, add, rescoreChunk, resolve, type RescoreOptions, type RescoreResult } from "./scoring.ts";
 import { markSpikesRescored, recentLinkSpikes } from "./scoring-spikes.ts";
 import { loadRingBulk } from "./scoring-ring.ts";
+import { ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Runs `fn` in a read-only transaction with room for hash aggregates over every account (no spill to disk). */
 function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -44,7 +45,9 @@ export async function rescoreAll(db: Pick<Database, "pool"> & { prisma?: Databas
   const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
   const shared = await withWorkMem(db, (client) => loadSharedCounts(client, o.now));
-  const ringBulk = o.ring && opts.ringOnce !== false ? await withWorkMem(db, (client) => loadRingBulk(client, { now: o.now, threshold: o.threshold })) : undefined;
+  // (the hub limits of the active version's RING: a switch of versions is refused while a run is under way)
+  const ringSettings = ringSettingsOf(await scoringPolicy(db.pool), o.rules !== undefined);
+  const ringBulk = o.ring && opts.ringOnce !== false ? await withWorkMem(db, (client) => loadRingBulk(client, { now: o.now, threshold: o.threshold, ...ringSettings })) : undefined;
   let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   let after = "";
   let exhausted = false;

@@ -4,6 +4,7 @@ import type { Database } from "../../db/client.ts";
 import { rows, sql } from "../../db/sql.ts";
 import { add, rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
 import { ringNeighbourIds } from "./scoring-ring.ts";
+import { ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /**
  * A device, IP address or bank account shared by more wallets than this is not expanded when one
@@ -85,7 +86,8 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   // change anyone's own flag, so one round settles.
   const changed = first.ownFlagChanged ?? [];
   const grown = changes ? await grownBy(db, accountIds, changes) : [...accountIds];
-  const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold };
+  // the active version's ring settings: its lock-step window, its hub limits, a signal turned off
+  const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold, ...ringSettingsOf(await scoringPolicy(db.pool), opts.rules !== undefined) };
   const neighbours = new Set([...(await ringNeighbourIds(db.pool, changed, ringOpts)), ...(await ringNeighbourIds(db.pool, grown, { ...ringOpts, nearFlaggedOnly: true }))]);
   for (const id of ids) neighbours.delete(id);
   if (neighbours.size === 0) return first;

@@ -10,6 +10,8 @@
 //      in the week ending a day before the window (its usual traffic; an index range count per such link).
 // ringRisk and judgeLockstep then decide on those sets exactly as the evaluation does on every wallet
 // (test/accounts-scoring.test.ts checks the stored reasons against the in-memory replay).
+// Their params (and whether each signal is on) are the active rule version's (RingOptions, from
+// ScoringPolicy.ring in rule-versions-store.ts); a backtest passes the draft's.
 //
 // A wallet's ring points depend on its neighbours' flags, so when a wallet's own flag changes its
 // neighbours are rescored once more (ringNeighbourIds, used by rescoreTouched); ring points never make
@@ -35,6 +37,7 @@ import {
   strongestLockstep,
   type LockstepHit,
   type LockstepParams,
+  type RingHit,
   type RingParams,
   type RingReasonCode,
   type RingWallet,
@@ -45,8 +48,9 @@ import { raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
 export interface RingOptions {
   now: Date;
   threshold?: number;
-  params?: RingParams;
-  lockstep?: LockstepParams;
+  /** The active rule version's settings (ScoringPolicy.ring); undefined: the code's; null: the signal is off (no points, nothing read for it). */
+  params?: RingParams | null;
+  lockstep?: LockstepParams | null;
 }
 
 /** A wallet's own state as ring scoring sees it. */
@@ -221,7 +225,7 @@ export async function loadRingBulk(db: Queryable, o: RingOptions): Promise<RingB
   // The sharing tables (facts.ts) count every member ever, a superset of those as of `now`: they
   // narrow the groups read to those that can have two members; the members are counted as of `now`
   // from the base tables, as thingsOf does.
-  const things = await rows<Thing>(db, sql`
+  const things = o.params === null ? [] : await rows<Thing>(db, sql`
     SELECT 'DEVICE' AS kind, w.device_id AS key, array_agg(w.id ORDER BY w.id) AS ids FROM wallet_account w
     WHERE w.device_id IN (SELECT device_id FROM device_sharing WHERE wallets > 1) AND w.opened_at <= ${now}
     GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
@@ -370,14 +374,16 @@ export async function ringReasonsFor(
   if (ids.length === 0) return out;
   const p = o.params ?? DEFAULT_RING_PARAMS;
   const lp = o.lockstep ?? DEFAULT_LOCKSTEP_PARAMS;
+  const ringOn = o.params !== null;
+  const lockstepOn = o.lockstep !== null;
   const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
   const candidates = ids.filter((id) => {
     const s = self.get(id)!;
     return !s.flagged && !s.confirmed && !s.legitimate;
   });
-  if (candidates.length === 0) return out;
+  if (candidates.length === 0 || (!ringOn && !lockstepOn)) return out;
 
-  const things = bulk ? neighbourhoodBulk(bulk.ring, ids) : await neighbourhood(db, ids, p, o.now);
+  const things = !ringOn ? [] : bulk ? neighbourhoodBulk(bulk.ring, ids) : await neighbourhood(db, ids, p, o.now);
   const others = [...new Set(things.flatMap((t) => t.ids))].filter((id) => !self.has(id));
   const states = await statesOf(db, others, threshold);
   const stateOf = (id: string) => self.get(id) ?? states.get(id) ?? { flagged: false, confirmed: false, legitimate: false };
@@ -396,11 +402,13 @@ export async function ringReasonsFor(
       else (w.bankAccounts as string[]).push(t.key);
     }
   }
-  const hits = ringRisk([...wallets.values()], p);
+  const hits = ringOn ? ringRisk([...wallets.values()], p) : new Map<string, RingHit>();
 
   const steps = new Map<string, LockstepHit>();
   const selfFlagged = ids.filter((id) => self.get(id)!.flagged || self.get(id)!.confirmed);
-  const peers = bulk
+  const peers = !lockstepOn
+    ? []
+    : bulk
     ? await lockstepPeersBulk(db, bulk.ring, candidates, selfFlagged, bulk.linksOf, lp, o.now, threshold)
     : await lockstepPeers(db, candidates, selfFlagged, lp, o.now, threshold);
   const byWallet = new Map<string, (LockstepHit | null)[]>();
@@ -443,7 +451,7 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
   const p = o.params ?? DEFAULT_RING_PARAMS;
   const lp = o.lockstep ?? DEFAULT_LOCKSTEP_PARAMS;
   const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
-  const things = await neighbourhood(db, ids, p, o.now);
+  const things = o.params === null ? [] : await neighbourhood(db, ids, p, o.now);
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
   // Set-based, never link × link: each bank's windows around the given wallets' links are merged
   // into one multirange (range_agg), and each merged range is one index range scan of
@@ -459,7 +467,7 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
         GROUP BY v.bank_code)`
     : sql``;
   const onlyNearFlagged = o.nearFlaggedOnly ? sql`JOIN flagged_around f ON f.bank_code = m.bank_code AND f.around @> m.at` : sql``;
-  const step = await rows<{ id: string }>(db, sql`
+  const step = o.lockstep === null ? [] : await rows<{ id: string }>(db, sql`
     WITH mine AS (
       SELECT DISTINCT v.bank_code, v.valid_from AS at
       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id

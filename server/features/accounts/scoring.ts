@@ -28,7 +28,7 @@ import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { inSet, loadFacts, type AccountSet, type SharedCounts } from "./facts.ts";
 import { noteStoredScores, ownFlagSql, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
-import { autoFreeze, scoringPolicy } from "./rule-versions-store.ts";
+import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
@@ -101,7 +101,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     }
     const linksOf = (id: string): RingLink[] => (facts.get(id)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
     const ring = o.ring
-      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold }, ringBulk ? { ring: ringBulk, linksOf } : undefined)
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, ringBulk ? { ring: ringBulk, linksOf } : undefined)
       : new Map<string, Reason[]>();
     for (const [id, base] of own) {
       const r = withRingReasons<Reason>(base, ring.get(id) ?? [], SCORE_MAX);
