@@ -1,11 +1,14 @@
 // The Rules page's versions (#16): every rule version (draft, active, retired), the draft editor
 // (enabled, points, thresholds per rule), a draft's backtest on the stored history, activation and
 // rollback (a manager, with a reason), and the score bands (automatic freeze, off by default).
+// The ring signals (RING, LOCKSTEP) are version entries after the rule table's rules: their params
+// are shown in words with their units (minutes, points, shares as %).
 import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Modal, NumberInput, Progress, SimpleGrid, Stack, Switch, Table, Text, Textarea, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { REASON_LENGTH_MIN } from "../../../shared/limits.ts";
+import { RING_SETTING_RULES, type ParamBounds } from "../../../shared/accounts/ring-settings.ts";
 import { JstTime, useFormat } from "../../components/format.tsx";
 import { useSubmitOnce } from "../../components/submit-once.ts";
 import { useRuleLabel } from "../../i18n/words.ts";
@@ -28,6 +31,29 @@ type Version = Versions["versions"][number];
 type Settings = Version["settings"];
 
 const STATE_COLORS = { DRAFT: "yellow", ACTIVE: "green", RETIRED: "gray" } as const;
+
+const RING_BOUNDS = new Map<string, Readonly<Record<string, ParamBounds>>>(RING_SETTING_RULES.map((r) => [r.code, r.bounds]));
+/** A ring signal's param: its range and unit (null: a rule table's param, shown as stored). */
+function boundsOf(code: string, param: string): ParamBounds | null {
+  return RING_BOUNDS.get(code)?.[param] ?? null;
+}
+/** A share is stored 0–1 and shown in % (rounded off the binary float noise). */
+const asShown = (v: number, b: ParamBounds | null) => (b?.unit === "share" ? Math.round(v * 1e6) / 1e4 : v);
+const asStored = (v: number, b: ParamBounds | null) => (b?.unit === "share" ? Math.round(v * 1e4) / 1e6 : v);
+
+/** A param's words: a ring signal's in the reader's language with its unit; a rule table's by its name. */
+export function useParamWords() {
+  const { t } = useTranslation("accounts");
+  const suffix = (code: string, param: string) => {
+    const b = boundsOf(code, param);
+    return b ? t(`versions.unit.${b.unit}`) : "";
+  };
+  return {
+    label: (code: string, param: string) => (boundsOf(code, param) ? t(`versions.param.${param as "windowMinutes"}`) : param),
+    suffix,
+    value: (code: string, param: string, v: number) => `${asShown(v, boundsOf(code, param)).toLocaleString("en-US", { maximumFractionDigits: 4 })}${suffix(code, param)}`,
+  };
+}
 
 /** Asks for the reason of a change, then sends it (one request per click); the error in words. */
 function ReasonPrompt({
@@ -99,13 +125,15 @@ function useReasoned<V>(mutation: Parameters<typeof useSubmitOnce<unknown, unkno
 function ChangesList({ changes }: { changes: Version["changes"] }) {
   const { t } = useTranslation("accounts");
   const ruleLabel = useRuleLabel();
+  const words = useParamWords();
   if (changes.length === 0) return <Text size="sm" c="dimmed">{t("versions.noChanges")}</Text>;
-  const show = (v: number | boolean) => (typeof v === "boolean" ? (v ? t("versions.on") : t("versions.off")) : String(v));
+  const show = (code: string, field: string, v: number | boolean) =>
+    typeof v === "boolean" ? (v ? t("versions.on") : t("versions.off")) : field === "points" ? String(v) : words.value(code, field, v);
   return (
     <Stack gap={2} data-testid="version-changes">
       {changes.map((c) => (
         <Text size="sm" key={`${c.code}.${c.field}`}>
-          {ruleLabel(c.code)} · {c.field === "enabled" ? t("versions.enabled") : c.field === "points" ? t("versions.points") : c.field}: {show(c.before)} → <b>{show(c.after)}</b>
+          {ruleLabel(c.code)} · {c.field === "enabled" ? t("versions.enabled") : c.field === "points" ? t("versions.points") : words.label(c.code, c.field)}: {show(c.code, c.field, c.before)} → <b>{show(c.code, c.field, c.after)}</b>
         </Text>
       ))}
     </Stack>
@@ -115,6 +143,7 @@ function ChangesList({ changes }: { changes: Version["changes"] }) {
 function DraftEditor({ draft, catalogue }: { draft: Version; catalogue: Versions["catalogue"] }) {
   const { t } = useTranslation("accounts");
   const ruleLabel = useRuleLabel();
+  const words = useParamWords();
   const [settings, setSettings] = useState<Settings>(draft.settings);
   useEffect(() => setSettings(draft.settings), [draft.id, draft.updatedAt]); // eslint-disable-line react-hooks/exhaustive-deps
   const save = useReasoned(useUpdateRuleDraft());
@@ -132,11 +161,18 @@ function DraftEditor({ draft, catalogue }: { draft: Version; catalogue: Versions
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {catalogue.map((r) => {
+          {catalogue.map((r, i) => {
             const s = settings[r.code];
             if (!s) return null;
+            const firstRing = r.bounds !== null && catalogue[i - 1]?.bounds === null;
             return (
-              <Table.Tr key={r.code} data-rule={r.code}>
+              <Fragment key={r.code}>
+              {firstRing && (
+                <Table.Tr>
+                  <Table.Td colSpan={4}><Text size="sm" fw={600} mt="xs">{t("versions.ringSignals")}</Text></Table.Td>
+                </Table.Tr>
+              )}
+              <Table.Tr data-rule={r.code}>
                 <Table.Td><Text size="sm" fw={600}>{ruleLabel(r.code)}</Text><Text size="xs" c="dimmed" ff="monospace">{r.code}</Text></Table.Td>
                 <Table.Td><Checkbox checked={s.enabled} onChange={(e) => set(r.code, { enabled: e.currentTarget.checked })} aria-label={`${r.code} ${t("versions.enabled")}`} /></Table.Td>
                 <Table.Td>
@@ -144,13 +180,31 @@ function DraftEditor({ draft, catalogue }: { draft: Version; catalogue: Versions
                 </Table.Td>
                 <Table.Td>
                   <Group gap={6}>
-                    {Object.keys(r.params).map((k) => (
-                      <NumberInput key={k} w={150} size="xs" label={k} min={0} value={s.params[k]} onChange={(v) => set(r.code, { params: { [k]: typeof v === "number" ? v : Number(v) || 0 } })} aria-label={`${r.code} ${k}`} />
-                    ))}
+                    {Object.keys(r.params).map((k) => {
+                      const b = boundsOf(r.code, k);
+                      return b ? (
+                        <NumberInput
+                          key={k}
+                          w={200}
+                          size="xs"
+                          label={words.label(r.code, k)}
+                          suffix={words.suffix(r.code, k)}
+                          min={asShown(b.min, b)}
+                          max={asShown(b.max, b)}
+                          allowDecimal={!b.whole}
+                          value={asShown(s.params[k], b)}
+                          onChange={(v) => set(r.code, { params: { [k]: asStored(typeof v === "number" ? v : Number(v) || 0, b) } })}
+                          aria-label={`${r.code} ${k}`}
+                        />
+                      ) : (
+                        <NumberInput key={k} w={150} size="xs" label={k} min={0} value={s.params[k]} onChange={(v) => set(r.code, { params: { [k]: typeof v === "number" ? v : Number(v) || 0 } })} aria-label={`${r.code} ${k}`} />
+                      );
+                    })}
                     {Object.keys(r.params).length === 0 && <Text size="xs" c="dimmed">—</Text>}
                   </Group>
                 </Table.Td>
               </Table.Tr>
+              </Fragment>
             );
           })}
         </Table.Tbody>

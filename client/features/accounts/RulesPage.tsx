@@ -5,7 +5,8 @@ import { Alert, Anchor, Badge, Card, Center, Code, Group, Loader, Stack, Table, 
 import { Link } from "react-router";
 import { errorMessage } from "../../lib/errors.ts";
 import { useRuleStats, useScoringRules } from "./queries.ts";
-import { RuleVersionsSection } from "./RuleVersions.tsx";
+import { RuleVersionsSection, useParamWords } from "./RuleVersions.tsx";
+import { RING_SETTING_CODES } from "../../../shared/accounts/ring-settings.ts";
 import { useTranslation } from "react-i18next";
 import { useRuleLabel } from "../../i18n/words.ts";
 import { useFormat } from "../../components/format.tsx";
@@ -13,6 +14,7 @@ import { useFormat } from "../../components/format.tsx";
 export default function RulesPage() {
   const { t } = useTranslation("accounts");
   const ruleLabel = useRuleLabel();
+  const words = useParamWords();
   const { lang } = useFormat();
   const q = useScoringRules();
   const stats = useRuleStats();
@@ -66,7 +68,7 @@ export default function RulesPage() {
                       <Group gap={4}>
                         {Object.entries(r.params).map(([k, v]) => (
                           <Badge key={k} variant="outline" color="gray" size="sm" style={{ textTransform: "none" }}>
-                            {k} = {v.toLocaleString(lang === "ja" ? "ja-JP" : "en-US")}
+                            {RING_SETTING_CODES.has(r.code) ? `${words.label(r.code, k)} ${words.value(r.code, k, v)}` : `${k} = ${v.toLocaleString(lang === "ja" ? "ja-JP" : "en-US")}`}
                           </Badge>
                         ))}
                         {Object.keys(r.params).length === 0 && <Text size="xs" c="dimmed">—</Text>}
