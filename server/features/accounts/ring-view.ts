@@ -1,10 +1,12 @@
 // The ring view of one wallet (the account page): the wallets connected to it over devices, IP
 // addresses and bank accounts, hop by hop (a few set-based statements per hop, never one per wallet),
 // with each wallet's state and each shared thing's counts. A thing shared by more wallets than its
-// kind's hub limit (the same limits as the ring points, shared/accounts/ring.ts) is listed with its
+// kind's hub limit (the same limits as the ring points: the active rule version's RING settings, the
+// code's when RING is off there; shared/accounts/ring.ts) is listed with its
 // count but not followed: behind it are a university's or a carrier's customers, not a ring.
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
-import { DEFAULT_RING_PARAMS, shownKey, type SharedKind } from "../../../shared/accounts/ring.ts";
+import { DEFAULT_RING_PARAMS, shownKey, type RingParams, type SharedKind } from "../../../shared/accounts/ring.ts";
+import { scoringPolicy } from "./rule-versions-store.ts";
 import type { RingView, RingViewInput } from "../../../shared/accounts/schemas.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { rows, sql, type Queryable } from "../../db/sql.ts";
@@ -20,8 +22,7 @@ interface ThingRow {
 }
 
 /** Every device, IP address and bank account of `ids`, with its wallet count and (below the hub limit) its wallets. */
-function thingsOf(ids: readonly string[]) {
-  const p = DEFAULT_RING_PARAMS.maxWallets;
+function thingsOf(ids: readonly string[], p: RingParams["maxWallets"]) {
   return sql`
     WITH me AS (SELECT id, device_id, ip_address FROM wallet_account WHERE id = ANY(${[...ids]}::text[])),
     dev AS (
@@ -56,8 +57,9 @@ export async function ringView(db: Queryable, input: RingViewInput): Promise<Rin
   const things = new Map<string, ThingRow & { hop: number }>();
   let frontier = [input.accountId];
   let cut = false;
+  const limits = ((await scoringPolicy(db)).ring.ring ?? DEFAULT_RING_PARAMS).maxWallets;
   for (let hop = 1; hop <= hops && frontier.length > 0 && !cut; hop++) {
-    const found = await rows<ThingRow>(db, thingsOf(frontier));
+    const found = await rows<ThingRow>(db, thingsOf(frontier, limits));
     const next: string[] = [];
     const inFrontier = new Set(frontier);
     for (const t of found.sort((a, b) => a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key))) {
