@@ -60,6 +60,10 @@ describe.runIf(browserTestsEnabled)("rule versions in the browser", () => {
     await withReason(page, "a holder name mismatch is what the ring does", "New draft");
     await page.getByTestId("version-state-2").waitFor();
     await expect(page.getByTestId("version-state-2").textContent()).resolves.toBe("Draft");
+    // The ring signals are version data too, with their units: the lock-step window in minutes, shares in %.
+    const lockstep = page.getByTestId("draft-editor").locator('[data-rule="LOCKSTEP"]');
+    await expect(lockstep.getByRole("textbox", { name: "LOCKSTEP windowMinutes" }).inputValue()).resolves.toBe("180 min");
+    await expect(lockstep.getByRole("textbox", { name: "LOCKSTEP minFlaggedShare" }).inputValue()).resolves.toBe("10%");
     const points = page.getByTestId("draft-editor").locator('[data-rule="NAME_MISMATCH"]').getByRole("textbox", { name: "NAME_MISMATCH Points" });
     await points.fill("60");
     await page.getByTestId("save-draft").click();

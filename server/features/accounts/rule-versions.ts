@@ -285,7 +285,8 @@ export async function ruleStats(db: Queryable): Promise<{ scored: number; labell
     SELECT count(*) FILTER (WHERE scored_at IS NOT NULL)::int AS scored, count(review_label)::int AS labelled FROM wallet_account`);
   const byCode = new Map(stats.map((s) => [s.code, s]));
   const none = (code: string): RuleStat => ({ code, wallets: 0, flagged: 0, confirmedFraud: 0, legitimate: 0, points: 0 });
-  // The rule table's rules in its order, then points given outside it (the ring's RING and LOCKSTEP).
-  const inTable = new Set<string>(SCORING_RULES.map((r) => r.code));
-  return { ...totals, rules: [...SCORING_RULES.map((r) => byCode.get(r.code) ?? none(r.code)), ...stats.filter((s) => !inTable.has(s.code))] };
+  // The rule table's rules in its order, then the ring signals (RING, LOCKSTEP), then any code of an older rule set still stored.
+  const codes: string[] = [...SCORING_RULES, ...RING_SETTING_RULES].map((r) => r.code);
+  const inTable = new Set(codes);
+  return { ...totals, rules: [...codes.map((code) => byCode.get(code) ?? none(code)), ...stats.filter((s) => !inTable.has(s.code))] };
 }
