@@ -138,9 +138,9 @@ async function bankBoundsBelowPairs() {
 async function factsBy(source: FactsSource, ids: string[], now: Date) {
   const client = await db.pool.connect();
   try {
-    const perAccount = await loadFacts(client, ids, now, undefined, source);
+    const perAccount = await loadFacts(client, ids, now, { source });
     const shared = await loadSharedCounts(client, now, source);
-    const bulk = await loadFacts(client, ids, now, shared, source);
+    const bulk = await loadFacts(client, ids, now, { shared, source });
     return { perAccount, shared, bulk };
   } finally {
     client.release();

@@ -108,3 +108,20 @@ describe("compareHolderNames", () => {
     expect(surnameOf("ヤマダタロウ")).toBeUndefined();
   });
 });
+
+describe("normalizeHolderName drops exactly what \\s matches", () => {
+  // The first version tested each character with /\s/u; the table must drop the same characters.
+  const withRegExp = (name: string) =>
+    Array.from(name.normalize("NFKC"))
+      .filter((c) => !/\s/u.test(c))
+      .join("");
+  it("agrees with the regular expression on every code point up to U+FFFF", () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const name = `ア${String.fromCharCode(code)}イ`;
+      const dropped = withRegExp(name) !== name.normalize("NFKC");
+      if (dropped) expect(normalizeHolderName(name)).toBe(normalizeHolderName(withRegExp(name)));
+      else expect(normalizeHolderName(name).length).toBeGreaterThanOrEqual(normalizeHolderName(withRegExp(name)).length);
+    }
+  });
+});

@@ -4,6 +4,7 @@
 // replay.ts, which the evaluation uses, can mirror it exactly). How many wallets share a device, an
 // IP address or a bank account is read from the sharing tables the database maintains as rows
 // arrive (see FactsSource), not counted again for every scored wallet.
+import { phaseTimer } from "./phase-timings.ts";
 import { pgQuery, raw, rows, sql, type Queryable, type Sql } from "../../db/sql.ts";
 import { FACTS_WINDOW_DAYS, type AccountFacts, type AuthMethod, type LinkFact, type SpendChannel } from "../../../shared/accounts/index.ts";
 
@@ -65,6 +66,34 @@ export interface SharedCounts {
   device: Map<string, number>;
   ip: Map<string, number>;
   bankAccount: Map<string, number>;
+  /**
+   * The link spikes (SPIKE_METRICS_FOR_LINKS) by bank, read once for a bulk run (loadLinkSpikes):
+   * whether a bank was spiking when a link was made is then found in memory, not by a subquery per link.
+   */
+  linkSpikes?: LinkSpikes;
+}
+
+/** Per bank, the spikes that make LINKED_DURING_SPIKE fire that had started by `now`: [start, end] in epoch ms (end `now` while open). */
+export type LinkSpikes = Map<string, { start: number; end: number }[]>;
+
+/** The spikes that had started by `now` (spike is a small table: a few per bank and month), by bank. */
+export async function loadLinkSpikes(db: Queryable, now: Date): Promise<LinkSpikes> {
+  const found = await rows<{ bank_code: string; started_at: Date; ended_at: Date | null }>(db, sql`
+    SELECT bank_code, started_at, ended_at FROM spike
+    WHERE metric::text = ANY(${[...SPIKE_METRICS_FOR_LINKS]}::text[]) AND started_at <= ${now}`);
+  const out: LinkSpikes = new Map();
+  for (const s of found) {
+    const list = out.get(s.bank_code) ?? [];
+    list.push({ start: s.started_at.getTime(), end: (s.ended_at ?? now).getTime() });
+    out.set(s.bank_code, list);
+  }
+  return out;
+}
+
+/** The same test as the links query's EXISTS (spike started by the link and not ended before it). */
+function spikingAt(spikes: LinkSpikes, bankCode: string, at: Date): boolean {
+  const t = at.getTime();
+  return (spikes.get(bankCode) ?? []).some((s) => s.start <= t && s.end >= t);
 }
 
 const bankAccountKey = (bank: string, branch: string, number: string) => `${bank}-${branch}-${number}`;
@@ -148,7 +177,35 @@ async function loadSharedCountsFromScratch(db: Queryable, now: Date): Promise<Sh
  * from the sharing tables (`source` "facts", one key probe per account and link), else (`source`
  * "scratch") counted from the base tables: all three give the same facts.
  */
-export async function loadFacts(db: Queryable, set: AccountSet, now: Date, shared?: SharedCounts, source: FactsSource = "facts"): Promise<Map<string, LoadedFacts>> {
+export interface LoadFactsOptions {
+  shared?: SharedCounts;
+  source?: FactsSource;
+  /**
+   * The set's wallet_account rows, already read by the caller (a bulk chunk reads them as it locks
+   * them): with `shared`, the accounts query is then not run again.
+   */
+  accounts?: readonly AccountRow[];
+  /** Milliseconds per query, summed (bench diagnosis). */
+  timings?: Record<string, number>;
+}
+
+/** The wallet_account columns facts are made of (ACCOUNT_COLUMNS). */
+export interface AccountRow {
+  id: string;
+  holder_name: string;
+  carrier_customer: boolean;
+  identity_verified: boolean;
+  opened_at: Date;
+  device_id: string | null;
+  ip_address: string | null;
+}
+
+/** Selects AccountRow from wallet_account aliased `a`. */
+export const ACCOUNT_COLUMNS = sql`a.holder_name, a.carrier_customer, a.identity_verified, a.opened_at, a.device_id, a.ip_address`;
+
+export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts: LoadFactsOptions = {}): Promise<Map<string, LoadedFacts>> {
+  const { shared, source = "facts", timings } = opts;
+  const timer = phaseTimer(timings);
   const out = new Map<string, LoadedFacts>();
   const isList = Array.isArray(set);
   if (isList && set.length === 0) return out;
@@ -156,21 +213,13 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
 
   // Sequential on purpose: `db` may be one transaction's client, which runs one query at a time.
   // Sharing counts: one index probe per account (LATERAL), never a scan of all wallets.
-  const accounts = await rows<{
-    id: string;
-    holder_name: string;
-    carrier_customer: boolean;
-    identity_verified: boolean;
-    opened_at: Date;
-    device_id: string | null;
-    ip_address: string | null;
-    device_wallets: number | null;
-    ip_wallets: number | null;
-  }>(
+  const accounts: readonly (AccountRow & { device_wallets?: number | null; ip_wallets?: number | null })[] = shared && opts.accounts ? opts.accounts : await rows<
+    AccountRow & { device_wallets: number | null; ip_wallets: number | null }
+  >(
     db,
     shared
-      ? sql`SELECT id, holder_name, carrier_customer, identity_verified, opened_at, device_id, ip_address, NULL::int AS device_wallets, NULL::int AS ip_wallets
-            FROM wallet_account WHERE ${inSet(set, "id")}`
+      ? sql`SELECT a.id, ${ACCOUNT_COLUMNS}, NULL::int AS device_wallets, NULL::int AS ip_wallets
+            FROM wallet_account a WHERE ${inSet(set, "a.id")}`
       : source === "scratch"
         ? sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
                    coalesce(d.n, 0) AS device_wallets, coalesce(i.n, 0) AS ip_wallets
@@ -190,6 +239,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
             FROM wallet_account me
             WHERE ${inSet(set, "me.id")}`,
   );
+  timer.lap("facts.accounts");
   for (const a of accounts) {
     const self = a.opened_at.getTime() <= now.getTime() ? 1 : 0;
     out.set(a.id, {
@@ -209,27 +259,21 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
   // Every bank account each wallet's links have pointed at (bank_link_version holds the first
   // registration and every change), with whether the bank was spiking when it was linked, and
   // (without `shared`) how many wallets have linked that bank account.
-  const links = await rows<{
-    account_id: string;
-    link_id: string;
-    bank_code: string;
-    branch_code: string;
-    account_number: string;
-    holder_name: string;
-    auth_method: AuthMethod;
-    valid_from: Date;
-    spiking: boolean;
-    wallets: number | null;
-  }>(
-    db,
-    sql`SELECT l.account_id, v.link_id, v.bank_code, v.branch_code, v.account_number, v.holder_name,
-               v.auth_method::text AS auth_method, v.valid_from,
-               EXISTS (
+  // Rows as arrays and instants as epoch ms, as for charges below (the third largest read).
+  const links = await db.query<[string, string, string, string, string, string, AuthMethod, number, boolean | null, number | null]>(
+    pgQuery(
+      sql`SELECT l.account_id, v.link_id, v.bank_code, v.branch_code, v.account_number, v.holder_name,
+               v.auth_method::text AS auth_method, floor(extract(epoch FROM v.valid_from) * 1000)::float8 AS valid_from_ms,
+               ${
+                 shared?.linkSpikes
+                   ? sql`NULL::boolean`
+                   : sql`EXISTS (
                  SELECT 1 FROM spike s
                  WHERE s.bank_code = v.bank_code AND s.metric::text = ANY(${[...SPIKE_METRICS_FOR_LINKS]}::text[])
                    AND s.started_at <= v.valid_from AND coalesce(s.ended_at, ${now}) >= v.valid_from
                    AND s.started_at <= ${now}
-               ) AS spiking,
+               )`
+               } AS spiking,
                ${
                  shared
                    ? sql`NULL::int`
@@ -245,26 +289,30 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
         FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
         WHERE ${inSet(set, "l.account_id")} AND v.valid_from <= ${now}
         ORDER BY l.account_id, v.valid_from, v.link_id`,
+      { rowMode: "array" },
+    ),
   );
+  timer.lap("facts.links");
   const linkIdsByAccount = new Map<string, Set<string>>();
-  for (const r of links) {
-    const f = out.get(r.account_id);
+  for (const [accountId, linkId, bankCode, branchCode, accountNumber, holderName, authMethod, validFromMs, spiking, linkWallets] of links.rows) {
+    const f = out.get(accountId);
     if (!f) continue;
+    const registeredAt = new Date(validFromMs);
     f.links.push({
-      linkId: r.link_id,
-      bankCode: r.bank_code,
-      branchCode: r.branch_code,
-      accountNumber: r.account_number,
-      holderName: r.holder_name,
-      registeredAt: r.valid_from,
-      authMethod: r.auth_method,
-      bankWasSpikingAtRegistration: r.spiking,
+      linkId,
+      bankCode,
+      branchCode,
+      accountNumber,
+      holderName,
+      registeredAt,
+      authMethod,
+      bankWasSpikingAtRegistration: spiking ?? (shared?.linkSpikes ? spikingAt(shared.linkSpikes, bankCode, registeredAt) : false),
     });
-    const wallets = shared ? (shared.bankAccount.get(bankAccountKey(r.bank_code, r.branch_code, r.account_number)) ?? 1) : (r.wallets ?? 0);
+    const wallets = shared ? (shared.bankAccount.get(bankAccountKey(bankCode, branchCode, accountNumber)) ?? 1) : (linkWallets ?? 0);
     f.maxWalletsSharingBankAccount = Math.max(f.maxWalletsSharingBankAccount, wallets);
-    let set = linkIdsByAccount.get(r.account_id);
-    if (!set) linkIdsByAccount.set(r.account_id, (set = new Set()));
-    set.add(r.link_id);
+    let set = linkIdsByAccount.get(accountId);
+    if (!set) linkIdsByAccount.set(accountId, (set = new Set()));
+    set.add(linkId);
   }
   for (const f of out.values()) {
     f.linkChangeCount = f.links.length - (linkIdsByAccount.get(f.accountId)?.size ?? 0);
@@ -280,6 +328,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
       { rowMode: "array" },
     ),
   );
+  timer.lap("facts.charges");
   for (const r of charges.rows) out.get(r[0])?.charges.push({ amountYen: r[1], occurredAt: new Date(r[2]) });
 
   const spends = await db.query<[string, number, number, SpendChannel]>(
@@ -290,6 +339,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, share
     ),
   );
   for (const r of spends.rows) out.get(r[0])?.spends.push({ amountYen: r[1], occurredAt: new Date(r[2]), channel: r[3] });
+  timer.lap("facts.spends");
 
   return out;
 }

@@ -21,7 +21,7 @@ import { withPoolTransaction, withTransaction } from "../../db/transaction.ts";
 import { writeAudit, type Actor } from "../audit/write-audit.ts";
 import { runWithoutSession } from "../auth/session-guard.ts";
 import { DEMO_LABELS_FILE } from "../events/demo-load.ts";
-import { loadFacts, loadSharedCounts } from "./facts.ts";
+import { loadFacts, loadLinkSpikes, loadSharedCounts } from "./facts.ts";
 import { ringSettingsOf, versionPolicy, type VersionScoring } from "./rule-versions-store.ts";
 import { loadRingBulk, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 
@@ -194,7 +194,7 @@ async function runBacktest(db: Database, id: string, opts: StartBacktestOptions)
     const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
     await progress(0, total, true);
     const readOnce = <T,>(fn: (c: pg.PoolClient) => Promise<T>) => withPoolTransaction(db.pool, fn, { readOnly: true, settings: { work_mem: "128MB" } });
-    const shared = await readOnce((c) => loadSharedCounts(c, now));
+    const shared = await readOnce(async (c) => ({ ...(await loadSharedCounts(c, now)), linkSpikes: await loadLinkSpikes(c, now) }));
     // The ring inputs read once per side (one read when both versions have the same hub limits and signals on).
     const ringOf = (v: VersionScoring) => ringSettingsOf(v);
     const ringBulkActive = await readOnce((c) => loadRingBulk(c, { now, threshold, ...ringOf(activePolicy) }));
@@ -245,7 +245,7 @@ async function backtestChunk(
   active: BacktestSide,
   threshold: number,
 ): Promise<number> {
-  const facts = await loadFacts(client, range, now, shared);
+  const facts = await loadFacts(client, range, now, { shared });
   const labels = new Map(
     (await rows<{ id: string; label: string | null }>(client, sql`SELECT id, review_label::text AS label FROM wallet_account WHERE id > ${range.after} AND id <= ${range.upTo}`)).map((r) => [r.id, r.label]),
   );

@@ -4,11 +4,12 @@ import type pg from "pg";
 import type { Database } from "../../db/client.ts";
 import { rows, sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
-import { loadSharedCounts } from "./facts.ts";
+import { loadLinkSpikes, loadSharedCounts } from "./facts.ts";
 import { RESCORE_CHUNK_SIZE_DEFAULT, add, rescoreChunk, resolve, type RescoreOptions, type RescoreResult } from "./scoring.ts";
 import { markSpikesRescored, recentLinkSpikes } from "./scoring-spikes.ts";
 import { loadRingBulk } from "./scoring-ring.ts";
 import { ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
+import type { PhaseTimings } from "./phase-timings.ts";
 
 /** Runs `fn` in a read-only transaction with room for hash aggregates over every account (no spill to disk). */
 function withWorkMem<T>(db: Pick<Database, "pool">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -26,6 +27,8 @@ export interface RescoreAllOptions extends RescoreOptions {
    * scoring-ring.ts) instead of per chunk. Default: on; off is the per-chunk path (tests, bench baseline).
    */
   ringOnce?: boolean;
+  /** Filled with milliseconds per phase, summed over chunks and workers (bench diagnosis). */
+  timings?: PhaseTimings;
 }
 
 export interface RescoreAllResult extends RescoreResult {
@@ -44,10 +47,15 @@ export async function rescoreAll(db: Pick<Database, "pool"> & { prisma?: Databas
   const spikesAtStart = opts.now === undefined ? await recentLinkSpikes(db, false) : [];
   const [{ n: total }] = await rows<{ n: number }>(db.pool, sql`SELECT count(*)::int AS n FROM wallet_account`);
   // Sharing counts once for the whole run, not per chunk (see SharedCounts).
-  const shared = await withWorkMem(db, (client) => loadSharedCounts(client, o.now));
+  let mark = performance.now();
+  // (after spikesAtStart: every spike in it is in linkSpikes)
+  const shared = await withWorkMem(db, async (client) => ({ ...(await loadSharedCounts(client, o.now)), linkSpikes: await loadLinkSpikes(client, o.now) }));
+  if (opts.timings) opts.timings["run.sharedCounts"] = performance.now() - mark;
+  mark = performance.now();
   // (the hub limits of the active version's RING: a switch of versions is refused while a run is under way)
   const ringSettings = ringSettingsOf(await scoringPolicy(db.pool), o.rules !== undefined);
   const ringBulk = o.ring && opts.ringOnce !== false ? await withWorkMem(db, (client) => loadRingBulk(client, { now: o.now, threshold: o.threshold, ...ringSettings })) : undefined;
+  if (opts.timings) opts.timings["run.ringBulk"] = performance.now() - mark;
   let sum: RescoreResult = { scored: 0, changed: 0, newlyFlagged: 0 };
   let after = "";
   let exhausted = false;
@@ -74,7 +82,7 @@ export async function rescoreAll(db: Pick<Database, "pool"> & { prisma?: Databas
     const client = await db.pool.connect();
     try {
       for (let range = await nextChunk(); range; range = await nextChunk()) {
-        const r = await rescoreChunk(client, range, o, shared, ringBulk); // (awaited first: `sum` is shared by the workers)
+        const r = await rescoreChunk(client, range, o, shared, ringBulk, opts.timings); // (awaited first: `sum` is shared by the workers)
         sum = add(sum, r);
         opts.onProgress?.({ scored: sum.scored, total, elapsedMs: Date.now() - started });
       }

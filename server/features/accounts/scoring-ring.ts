@@ -27,6 +27,7 @@
 // its neighbours and the peers of those few links, as before. The stored scores the run writes are
 // fed back (`noteStoredScores`), so a chunk sees the flags of the chunks before it as the per-chunk
 // query did. Same inputs to the same pure functions: test/accounts-ring.test.ts compares the two.
+import { phaseTimer } from "./phase-timings.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import {
   DEFAULT_LOCKSTEP_PARAMS,
@@ -172,6 +173,8 @@ export interface RingLink {
  */
 export interface RingBulk {
   thingsByWallet: Map<string, Thing[]>;
+  /** The state of every wallet on a small thing (what statesOf reads per chunk), kept current with the run's own results. */
+  states: Map<string, RingSelf>;
   high: HighLinks;
 }
 
@@ -249,6 +252,7 @@ export async function loadRingBulk(db: Queryable, o: RingOptions): Promise<RingB
       else thingsByWallet.set(id, [t]);
     }
   }
+  const states = await statesOf(db, [...thingsByWallet.keys()], threshold);
   const high = new HighLinks();
   const links = await rows<{ id: string; bank_code: string; at: Date }>(db, sql`
     SELECT l.account_id AS id, v.bank_code, v.valid_from AS at
@@ -262,11 +266,21 @@ export async function loadRingBulk(db: Queryable, o: RingOptions): Promise<RingB
   }
   const [{ ids }] = await rows<{ ids: string[] }>(db, sql`SELECT coalesce(array_agg(id), '{}') AS ids FROM wallet_account WHERE risk_score >= ${threshold}::int`);
   for (const id of ids) high.add(id, byId.get(id) ?? []);
-  return { thingsByWallet, high };
+  return { thingsByWallet, states, high };
 }
 
-/** After a chunk stored its results: wallets that reached the threshold join the flagged links, those below it leave. */
-export function noteStoredScores(bulk: RingBulk, stored: readonly { id: string; score: number }[], linksOf: (id: string) => readonly RingLink[], threshold: number) {
+/**
+ * After a chunk stored its results: wallets that reached the threshold join the flagged links, those
+ * below it leave; the chunk's wallets' own states (`self`) replace those read at the start.
+ */
+export function noteStoredScores(
+  bulk: RingBulk,
+  stored: readonly { id: string; score: number }[],
+  linksOf: (id: string) => readonly RingLink[],
+  threshold: number,
+  self: ReadonlyMap<string, RingSelf>,
+) {
+  for (const [id, s] of self) if (bulk.states.has(id)) bulk.states.set(id, s);
   for (const r of stored) {
     if (r.score >= threshold) {
       if (!bulk.high.ids.has(r.id)) bulk.high.add(r.id, linksOf(r.id));
@@ -310,14 +324,18 @@ async function lockstepPeersBulk(
   const nearIds: string[] = [];
   const nearBanks: string[] = [];
   const nearAts: Date[] = [];
+  const found = new Set<string>();
   for (const id of ids) {
-    const seen = new Set<string>();
-    for (const l of linksOf(id)) {
-      const key = `${l.bankCode}|${l.at.getTime()}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    const links = linksOf(id);
+    const seen = links.length > 1 ? new Set<string>() : null;
+    for (const l of links) {
+      if (seen) {
+        const key = `${l.bankCode}|${l.at.getTime()}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       const t = l.at.getTime();
-      const found = new Set<string>();
+      found.clear();
       bulk.high.collect(l.bankCode, t - winMs, t + winMs, found);
       selfHigh.collect(l.bankCode, t - winMs, t + winMs, found);
       found.delete(id);
@@ -368,7 +386,9 @@ export async function ringReasonsFor(
   self: ReadonlyMap<string, RingSelf>,
   o: RingOptions,
   bulk?: { ring: RingBulk; linksOf: (id: string) => readonly RingLink[] },
+  timings?: Record<string, number>,
 ): Promise<Map<string, { code: RingReasonCode; points: number; evidence: string }[]>> {
+  const timer = phaseTimer(timings);
   const out = new Map<string, { code: RingReasonCode; points: number; evidence: string }[]>();
   const ids = [...self.keys()];
   if (ids.length === 0) return out;
@@ -385,7 +405,9 @@ export async function ringReasonsFor(
 
   const things = !ringOn ? [] : bulk ? neighbourhoodBulk(bulk.ring, ids) : await neighbourhood(db, ids, p, o.now);
   const others = [...new Set(things.flatMap((t) => t.ids))].filter((id) => !self.has(id));
-  const states = await statesOf(db, others, threshold);
+  timer.lap("ring.things");
+  const states = bulk ? bulk.ring.states : await statesOf(db, others, threshold);
+  timer.lap("ring.states");
   const stateOf = (id: string) => self.get(id) ?? states.get(id) ?? { flagged: false, confirmed: false, legitimate: false };
   const wallets = new Map<string, RingWallet>();
   const walletOf = (id: string) => {
@@ -393,7 +415,7 @@ export async function ringReasonsFor(
     if (!w) wallets.set(id, (w = { id, deviceId: null, ipAddress: null, bankAccounts: [], ...stateOf(id) }));
     return w;
   };
-  for (const id of candidates) walletOf(id);
+  // (a candidate on no small thing cannot gain ring points: ringRisk only looks along things)
   for (const t of things) {
     for (const id of t.ids) {
       const w = walletOf(id);
@@ -411,6 +433,7 @@ export async function ringReasonsFor(
     : bulk
     ? await lockstepPeersBulk(db, bulk.ring, candidates, selfFlagged, bulk.linksOf, lp, o.now, threshold)
     : await lockstepPeers(db, candidates, selfFlagged, lp, o.now, threshold);
+  timer.lap("ring.hits+lockstep");
   const byWallet = new Map<string, (LockstepHit | null)[]>();
   for (const r of peers) {
     const ids2 = r.peers ?? [];
@@ -437,6 +460,7 @@ export async function ringReasonsFor(
     const reasons = ringReasons(hits.get(id), steps.get(id));
     if (reasons.length > 0) out.set(id, reasons);
   }
+  timer.lap("ring.judge");
   return out;
 }
 

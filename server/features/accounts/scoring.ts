@@ -17,6 +17,7 @@
 //
 // Here: scoring a set of accounts. Also: scoring-bulk.ts (every account), scoring-related.ts (the
 // accounts sharing a device, IP address or bank account), scoring-spikes.ts (after a link spike).
+import { phaseTimer, type PhaseTimings } from "./phase-timings.ts";
 import type pg from "pg";
 import { DEFAULT_FLAG_THRESHOLD, SCORE_MAX, scoreAccount, type Reason, type ScoreResult, type ScoringRule } from "../../../shared/accounts/index.ts";
 import { withRingReasons } from "../../../shared/accounts/ring.ts";
@@ -26,7 +27,7 @@ import type { Database } from "../../db/client.ts";
 import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
-import { inSet, loadFacts, type AccountSet, type SharedCounts } from "./facts.ts";
+import { ACCOUNT_COLUMNS, inSet, loadFacts, type AccountRow, type AccountSet, type SharedCounts } from "./facts.ts";
 import { noteStoredScores, ownFlagSql, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
@@ -64,26 +65,46 @@ export function resolve(opts: RescoreOptions & { prisma?: PrismaClient }) {
  * Scores one chunk inside its own transaction on one pooled connection. `shared` and `ringBulk`: what
  * a bulk run reads once instead of per chunk (SharedCounts in facts.ts, RingBulk in scoring-ring.ts).
  */
-export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnType<typeof resolve>, shared?: SharedCounts, ringBulk?: RingBulk): Promise<RescoreResult> {
+export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: ReturnType<typeof resolve>, shared?: SharedCounts, ringBulk?: RingBulk, timings?: PhaseTimings): Promise<RescoreResult> {
+  const timer = phaseTimer(timings);
   // A list of ids (the after-batch path): every statement probes keys from arrays of up to a chunk's
   // ids, so a generic plan is right at any size, and planning a custom plan for each array of
   // thousands of ids cost about a quarter of the chunk's database CPU. Ranges (bulk) plan as usual.
   await client.query(Array.isArray(set) ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan" : "BEGIN");
   try {
-    const locked = await rows<{ id: string; own_flagged: boolean; review_label: string | null; risk_score: number; scored: boolean; freezable: boolean }>(
+    // The stored result comes along, so only the rows whose result changes are sent back. The stored
+    // flag without ring points (own_flagged) only matters to the after-batch path (ownFlagChanged:
+    // whose neighbours to rescore); a bulk run rescores everyone and skips its jsonb walk.
+    const locked = await rows<Partial<AccountRow> & {
+      id: string;
+      own_flagged: boolean | null;
+      review_label: string | null;
+      risk_score: number;
+      reasons_text: string;
+      rule_version: number | null;
+      was_flagged: boolean;
+      scored: boolean;
+      freezable: boolean;
+    }>(
       client,
-      sql`SELECT a.id, ${ownFlagSql("a", o.threshold)} AS own_flagged, a.review_label::text AS review_label,
-                 a.risk_score, a.scored_at IS NOT NULL AS scored, (a.status = 'ACTIVE' AND a.review_label IS NULL) AS freezable
+      sql`SELECT a.id, ${Array.isArray(set) ? ownFlagSql("a", o.threshold) : sql`NULL::boolean`} AS own_flagged, a.review_label::text AS review_label,
+                 a.risk_score, a.risk_reasons::text AS reasons_text, a.rule_version, a.flagged_at IS NOT NULL AS was_flagged,
+                 a.scored_at IS NOT NULL AS scored, (a.status = 'ACTIVE' AND a.review_label IS NULL) AS freezable
+                 ${shared ? sql`, ${ACCOUNT_COLUMNS}` : sql``}
           FROM wallet_account a WHERE ${inSet(set, "a.id")} ORDER BY a.id FOR NO KEY UPDATE`,
     );
     const lockedIds = locked.map((r) => r.id);
+    timer.lap("lock");
     // The active rule version (read after the locks: a chunk waiting behind an activation scores
     // with the new version) and the score bands; an explicit rule table (tests) has no version.
     const policy = await scoringPolicy(client);
     const rules = o.rules ?? policy.rules;
     const version = o.rules ? null : policy.versionId;
     // A range stays a range (index range scans); a list is narrowed to the accounts that exist.
-    const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, shared);
+    timer.lap("policy");
+    // (a bulk chunk's account columns came with its locks)
+    const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, { shared, timings, accounts: shared ? (locked as AccountRow[]) : undefined });
+    timer.restart();
     const outIds: string[] = [];
     const scores: number[] = [];
     const reasons: string[] = [];
@@ -96,15 +117,22 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       const r = scoreAccount(f, rules, o.now);
       own.set(row.id, r);
       const flagged = r.score >= o.threshold;
-      if (flagged !== row.own_flagged) ownFlagChanged.push(row.id);
+      if (row.own_flagged !== null && flagged !== row.own_flagged) ownFlagChanged.push(row.id);
       self.set(row.id, { flagged, confirmed: row.review_label === "CONFIRMED_FRAUD", legitimate: row.review_label === "LEGITIMATE" });
     }
+    timer.lap("score");
     const linksOf = (id: string): RingLink[] => (facts.get(id)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
     const ring = o.ring
-      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, ringBulk ? { ring: ringBulk, linksOf } : undefined)
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, ringBulk ? { ring: ringBulk, linksOf } : undefined, timings)
       : new Map<string, Reason[]>();
+    timer.restart();
+    const stored = new Map(locked.map((r) => [r.id, r]));
     for (const [id, base] of own) {
       const r = withRingReasons<Reason>(base, ring.get(id) ?? [], SCORE_MAX);
+      const before = stored.get(id)!;
+      // Unchanged (the UPDATE below would leave it alone): not sent. The UPDATE keeps its own test,
+      // so a reasons text that differs from the stored one only in form costs a row sent, not a write.
+      if (before.scored && before.risk_score === r.score && before.rule_version === version && (before.was_flagged || r.score < o.threshold) && before.reasons_text === reasonsJsonbText(r.reasons)) continue;
       outIds.push(id);
       scores.push(r.score);
       reasons.push(JSON.stringify(r.reasons satisfies Reason[]));
@@ -113,7 +141,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     // merge-joins along the whole primary key index (every account before the chunk, per chunk).
     const scoredAt = sql`${o.scoredAt}::timestamptz`;
     const threshold = sql`${o.threshold}::int`;
-    const res = await query<{ id: string; score: number; newly_flagged: boolean }>(client, sql`
+    const res = outIds.length === 0 ? { rows: [], rowCount: 0 } : await query<{ id: string; score: number; newly_flagged: boolean }>(client, sql`
       UPDATE wallet_account a
       SET risk_score = u.score,
           risk_reasons = u.reasons::jsonb,
@@ -126,10 +154,12 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
              OR a.rule_version IS DISTINCT FROM ${version}::int
              OR (a.flagged_at IS NULL AND u.score >= ${threshold}))
       RETURNING a.id, u.score, (a.flagged_at = ${scoredAt} AND u.score >= ${threshold}) AS newly_flagged`);
+    timer.lap("write");
     await enqueueWebhookEvents(client, walletsFlaggedEvents(res.rows, o.scoredAt));
     await client.query("COMMIT");
+    timer.lap("commit");
     // the run's later chunks see these wallets' new stored flags (as they would read them from the table)
-    if (ringBulk) noteStoredScores(ringBulk, res.rows, linksOf, o.threshold);
+    if (ringBulk) noteStoredScores(ringBulk, res.rows, linksOf, o.threshold, self);
     // Score bands: a wallet whose score enters the freeze band (from below it, or first scored) is
     // frozen through the freeze action, by the system, once; an analyst's unfreeze or label stands.
     if (policy.bands.autoFreeze && o.prisma) {
@@ -140,12 +170,21 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       });
       if (toFreeze.length > 0) await autoFreeze(o.prisma, toFreeze.map((r) => r.id), policy);
     }
-    return { scored: outIds.length, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length, ownFlagChanged };
+    return { scored: own.size, changed: res.rowCount ?? 0, newlyFlagged: res.rows.filter((r) => r.newly_flagged).length, ownFlagChanged };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
     throw err;
   }
 }
+
+/**
+ * Reasons as PostgreSQL prints them from jsonb (keys by length, then bytes: code, points, evidence;
+ * ", " and ": " between; strings escaped as JSON), to compare with the stored `risk_reasons::text`.
+ */
+export function reasonsJsonbText(reasons: readonly Reason[]): string {
+  return `[${reasons.map((r) => `{"code": ${JSON.stringify(r.code)}, "points": ${r.points}, "evidence": ${JSON.stringify(r.evidence)}}`).join(", ")}]`;
+}
+
 
 export function add(a: RescoreResult, b: RescoreResult): RescoreResult {
   const changed = [...(a.ownFlagChanged ?? []), ...(b.ownFlagChanged ?? [])];
