@@ -30,3 +30,21 @@ describe("display formats in each language", () => {
     expect(bankNameIn("ja", "Some Bank", "")).toBe("Some Bank");
   });
 });
+
+describe("JST parts by arithmetic agree with Intl's Asia/Tokyo", () => {
+  const intl = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
+  const viaIntl = (d: Date) => {
+    const p = Object.fromEntries(intl.formatToParts(d).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour === "24" ? "00" : p.hour}:${p.minute} JST`;
+  };
+  it("on 20,000 instants from 1970 to 2100, and around midnight, month and year ends", () => {
+    const instants: Date[] = [];
+    let x = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      instants.push(new Date((x / 2 ** 31) * Date.UTC(2100, 0, 1)));
+    }
+    for (const iso of ["2026-12-31T14:59:59.999Z", "2026-12-31T15:00:00Z", "2024-02-28T15:00:00Z", "2026-11-25T04:05:00Z", "1999-12-31T15:00:00Z"]) instants.push(new Date(iso));
+    for (const d of instants) expect(formatJst(d)).toBe(viaIntl(d));
+  });
+});

@@ -19,21 +19,19 @@ export function formatCount(n: number | bigint, lang: Language = "en"): string {
   return counts[lang].format(typeof n === "bigint" ? Number(n) : n);
 }
 
-const jstDateTime = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Asia/Tokyo",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hour12: false,
-});
+const JST_OFFSET_MS = 9 * 3_600_000;
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
-function jstParts(at: Date | string | number): Record<string, string> | null {
-  const d = at instanceof Date ? at : new Date(at);
-  if (Number.isNaN(d.getTime())) return null;
-  const parts = Object.fromEntries(jstDateTime.formatToParts(d).map((p) => [p.type, p.value]));
-  return { ...parts, hour: parts.hour === "24" ? "00" : parts.hour };
+/**
+ * The JST calendar parts of an instant. Japan keeps UTC+9 all year (no summer time since 1951), so
+ * this is arithmetic on the UTC fields of the instant moved by nine hours; Intl's formatToParts gave
+ * the same parts at several microseconds a call, and scoring formats a time into many reasons' evidence.
+ */
+function jstParts(at: Date | string | number): { year: string; month: string; day: string; hour: string; minute: string } | null {
+  const ms = at instanceof Date ? at.getTime() : new Date(at).getTime();
+  if (Number.isNaN(ms)) return null;
+  const d = new Date(ms + JST_OFFSET_MS);
+  return { year: String(d.getUTCFullYear()), month: two(d.getUTCMonth() + 1), day: two(d.getUTCDate()), hour: two(d.getUTCHours()), minute: two(d.getUTCMinutes()) };
 }
 
 /** "2026-11-25 13:05 JST" (English), "2026/11/25 13:05 JST" (Japanese). */

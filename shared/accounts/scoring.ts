@@ -32,20 +32,47 @@ function compareHolderNamesRemembered(linkHolder: string, walletHolder: string):
   return { ...c };
 }
 
+/**
+ * The events of `xs` within [from, to], sorted by time. The database path hands them over already
+ * windowed and in order: then the same array is used, not a copy (no allocation per wallet).
+ */
+function windowedByTime<T extends { occurredAt: Date }>(xs: readonly T[], from: number, to: number): T[] {
+  let prev = -Infinity;
+  let inOrder = true;
+  for (const x of xs) {
+    const t = x.occurredAt.getTime();
+    if (t < from || t > to || t < prev) {
+      inOrder = false;
+      break;
+    }
+    prev = t;
+  }
+  if (inOrder) return xs as T[];
+  return xs.filter((x) => x.occurredAt.getTime() >= from && x.occurredAt.getTime() <= to).sort(byOccurredAt);
+}
+
+function byOccurredAt(a: { occurredAt: Date }, b: { occurredAt: Date }): number {
+  return a.occurredAt.getTime() - b.occurredAt.getTime();
+}
+
+function byRegisteredAt(a: { registeredAt: Date }, b: { registeredAt: Date }): number {
+  return a.registeredAt.getTime() - b.registeredAt.getTime();
+}
+
 /** Builds the ScoringContext: windows charges/spends to the FACTS_WINDOW_DAYS before `now`. */
 export function prepareContext(facts: AccountFacts, now: Date = latestEventTime(facts)): ScoringContext {
   const to = now.getTime();
   const from = to - FACTS_WINDOW_DAYS * DAY_MS;
-  const inWindow = (d: Date) => d.getTime() >= from && d.getTime() <= to;
-  const byTime = <T extends { occurredAt: Date }>(a: T, b: T) => a.occurredAt.getTime() - b.occurredAt.getTime();
-  const links = [...facts.links].sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
+  const links = facts.links.length > 1 ? [...facts.links].sort(byRegisteredAt) : [...facts.links];
+  const nameComparisons: NameComparison[] = [];
+  for (const l of links) nameComparisons.push(compareHolderNamesRemembered(l.holderName, facts.account.holderName));
   return {
     facts,
     now,
     links,
-    charges: facts.charges.filter((c) => inWindow(c.occurredAt)).sort(byTime),
-    spends: facts.spends.filter((s) => inWindow(s.occurredAt)).sort(byTime),
-    nameComparisons: links.map((l) => compareHolderNamesRemembered(l.holderName, facts.account.holderName)),
+    charges: windowedByTime(facts.charges, from, to),
+    spends: windowedByTime(facts.spends, from, to),
+    nameComparisons,
   };
 }
 

@@ -404,9 +404,14 @@ export async function ringReasonsFor(
   if (candidates.length === 0 || (!ringOn && !lockstepOn)) return out;
 
   const things = !ringOn ? [] : bulk ? neighbourhoodBulk(bulk.ring, ids) : await neighbourhood(db, ids, p, o.now);
-  const others = [...new Set(things.flatMap((t) => t.ids))].filter((id) => !self.has(id));
   timer.lap("ring.things");
-  const states = bulk ? bulk.ring.states : await statesOf(db, others, threshold);
+  const states = bulk
+    ? bulk.ring.states
+    : await statesOf(
+        db,
+        [...new Set(things.flatMap((t) => t.ids))].filter((id) => !self.has(id)),
+        threshold,
+      );
   timer.lap("ring.states");
   const stateOf = (id: string) => self.get(id) ?? states.get(id) ?? { flagged: false, confirmed: false, legitimate: false };
   const wallets = new Map<string, RingWallet>();
@@ -415,8 +420,18 @@ export async function ringReasonsFor(
     if (!w) wallets.set(id, (w = { id, deviceId: null, ipAddress: null, bankAccounts: [], ...stateOf(id) }));
     return w;
   };
-  // (a candidate on no small thing cannot gain ring points: ringRisk only looks along things)
-  for (const t of things) {
+  // Only things that can give evidence go to ringRisk: those with a bad (flagged or confirmed, not
+  // legitimate) wallet on them (one hop) and those sharing a wallet with such a thing (two hops,
+  // through a wallet that may gain one-hop risk). Any other thing has neither, so leaving it out
+  // changes no hit; most chunks' neighbourhoods then have nothing to judge. (A candidate on no small
+  // thing cannot gain ring points at all: ringRisk only looks along things.)
+  const isBadId = (id: string) => {
+    const st = stateOf(id);
+    return !st.legitimate && (st.flagged || st.confirmed);
+  };
+  const nearBad = new Set(things.filter((t) => t.ids.some(isBadId)).flatMap((t) => t.ids));
+  const relevant = nearBad.size === 0 ? [] : things.filter((t) => t.ids.some((id) => nearBad.has(id)));
+  for (const t of relevant) {
     for (const id of t.ids) {
       const w = walletOf(id);
       if (t.kind === "DEVICE") w.deviceId = t.key;
@@ -425,6 +440,7 @@ export async function ringReasonsFor(
     }
   }
   const hits = ringOn ? ringRisk([...wallets.values()], p) : new Map<string, RingHit>();
+  timer.lap("ring.risk");
 
   const steps = new Map<string, LockstepHit>();
   const selfFlagged = ids.filter((id) => self.get(id)!.flagged || self.get(id)!.confirmed);
@@ -433,7 +449,7 @@ export async function ringReasonsFor(
     : bulk
     ? await lockstepPeersBulk(db, bulk.ring, candidates, selfFlagged, bulk.linksOf, lp, o.now, threshold)
     : await lockstepPeers(db, candidates, selfFlagged, lp, o.now, threshold);
-  timer.lap("ring.hits+lockstep");
+  timer.lap("ring.lockstep");
   const byWallet = new Map<string, (LockstepHit | null)[]>();
   for (const r of peers) {
     const ids2 = r.peers ?? [];
