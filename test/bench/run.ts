@@ -26,6 +26,7 @@ import { findFreePort, REPO_ROOT, startEmbeddedPostgres } from "../../server/db/
 import { seedReferenceData } from "../../server/features/reference/seed-reference.ts";
 import { createApiKey } from "../../server/platform-api/api-keys.ts";
 import { INGEST_HOOKS } from "../../server/ingest-hooks.ts";
+import { scoringSettled } from "../../server/features/accounts/hooks.ts";
 import type { BenchContext, BenchFigure, BenchSection } from "./context.ts";
 
 const { values } = parseArgs({
@@ -140,6 +141,8 @@ async function main() {
     const apiKey = (await createApiKey(db.prisma, "bench")).secret;
     stop = async () => {
       await app.close().catch(() => {});
+      // the last batches' rescoring runs after their responses: let it finish before the pool closes
+      await scoringSettled().catch(() => {});
       await db.close();
       await pgServer.stop().catch(() => {});
     };

@@ -123,7 +123,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     timer.lap("score");
     const linksOf = (id: string): RingLink[] => (facts.get(id)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
     const ring = o.ring
-      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, ringBulk ? { ring: ringBulk, linksOf } : undefined, timings)
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk }, timings)
       : new Map<string, Reason[]>();
     timer.restart();
     const stored = new Map(locked.map((r) => [r.id, r]));

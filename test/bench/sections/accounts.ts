@@ -15,7 +15,7 @@ import { rescoreAll } from "../../../server/features/accounts/scoring-bulk.ts";
 import { rescoreTouched, type SharingChanges } from "../../../server/features/accounts/scoring-related.ts";
 import { scoringSettled } from "../../../server/features/accounts/hooks.ts";
 import type { BenchFigure, BenchSection } from "../context.ts";
-import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
+import { DEFAULT_FLAG_THRESHOLD, SCORING_RULES } from "../../../shared/accounts/index.ts";
 import { ListAccountsInput, type AccountSort } from "../../../shared/accounts/schemas.ts";
 
 export interface AccountsBenchOptions {
@@ -32,6 +32,8 @@ export interface AccountsBenchFigures {
   accounts: number;
   rescoreAllMs: number | null;
   rescoreAgainMs: number | null;
+  /** Bulk rescoring that writes every account (as after a rule activation), mean of two runs. */
+  rewriteAllMs: number | null;
   /** After-commit rescoring of 1,000 touched accounts (as a live batch touches them), mean of a few sets. */
   incremental: { touched: number; meanMs: number; expandedTo: number } | null;
   pages: Array<{ name: string; p50Ms: number; p95Ms: number }>;
@@ -71,6 +73,7 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
 
   let rescoreAllMs: number | null = null;
   let rescoreAgainMs: number | null = null;
+  let rewriteAllMs: number | null = null;
   if (!opts.skipRescore) {
     const first = await rescoreAll(db, { onProgress: () => {} });
     rescoreAllMs = first.durationMs;
@@ -78,6 +81,13 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
     const again = await rescoreAll(db);
     rescoreAgainMs = again.durationMs;
     log(`accounts: bulk rescoring again with unchanged rules: ${(again.durationMs / 1000).toFixed(1)} s (${again.changed} rows written)`);
+    // What a rule activation costs: every stored result rewritten. The code's rule table passed
+    // explicitly is stored without a version, so every row changes; the run after it, with the
+    // active version, rewrites every row back.
+    const away = await rescoreAll(db, { rules: SCORING_RULES });
+    const back = await rescoreAll(db);
+    rewriteAllMs = (away.durationMs + back.durationMs) / 2;
+    log(`accounts: bulk rescoring that rewrites every account: ${(away.durationMs / 1000).toFixed(1)} s (${away.changed.toLocaleString("en-US")} rows written) and back ${(back.durationMs / 1000).toFixed(1)} s (${back.changed.toLocaleString("en-US")} rows)`);
   }
 
   const incremental = await benchIncremental(db, log);
@@ -169,7 +179,7 @@ export async function benchAccounts(opts: AccountsBenchOptions): Promise<Account
     `accounts: CSV export of ${rows.toLocaleString("en-US")} accounts (${exportFigures.megabytes.toFixed(0)} MB) in ${seconds.toFixed(1)} s: ` +
       `${Math.round(exportFigures.rowsPerSecond).toLocaleString("en-US")} rows/s; memory growth: RSS ${exportFigures.rssGrowthMb.toFixed(0)} MB, heap ${exportFigures.heapGrowthMb.toFixed(0)} MB`,
   );
-  return { accounts, rescoreAllMs, rescoreAgainMs, incremental, pages, deep, export: exportFigures };
+  return { accounts, rescoreAllMs, rescoreAgainMs, rewriteAllMs, incremental, pages, deep, export: exportFigures };
 }
 
 /**
@@ -242,6 +252,14 @@ export const section: BenchSection = {
       });
     }
     if (f.rescoreAgainMs !== null) figures.push({ name: "bulk rescoring again, rules unchanged", value: Number((f.rescoreAgainMs / 1000).toFixed(1)), unit: "s" });
+    if (f.rewriteAllMs !== null) {
+      figures.push({
+        name: "bulk rescoring that rewrites every account (as after a rule activation), at this rate for 1,000,000",
+        value: Number(((f.rewriteAllMs / 1000) * (1_000_000 / Math.max(1, f.accounts))).toFixed(1)),
+        unit: "s",
+        note: `${(f.rewriteAllMs / 1000).toFixed(1)} s for ${f.accounts.toLocaleString("en-US")} accounts`,
+      });
+    }
     if (f.incremental) figures.push({ name: `after-commit rescoring, ${f.incremental.touched.toLocaleString("en-US")} touched accounts`, value: Number(f.incremental.meanMs.toFixed(0)), unit: "ms" });
     for (const p of f.pages) figures.push({ name: `page of 50: ${p.name}`, value: `${p.p50Ms.toFixed(1)} / ${p.p95Ms.toFixed(1)}`, unit: "ms p50 / p95", goal: "p95 ≤ 50" });
     for (const d of f.deep) {
