@@ -54,9 +54,11 @@ export async function relatedAccountIds(
        WHERE ip_address IN (SELECT ip_address FROM opened WHERE ip_address IS NOT NULL) AND wallets BETWEEN 2 AND ${max}
      ),
      acct AS (
+       -- from the ids (unnest, then index probes): a generic plan cannot make it a scan of every link version
        SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
-       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-       WHERE l.account_id = ANY(${[...linked]}::text[])
+       FROM unnest(${[...linked]}::text[]) AS i(id)
+       JOIN bank_link l ON l.account_id = i.id
+       JOIN bank_link_version v ON v.link_id = l.id
      ),
      acct_wallets AS (
        SELECT p.account_id
