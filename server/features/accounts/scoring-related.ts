@@ -2,6 +2,7 @@
 // address or a bank account with it), and the after-commit rescoring of them all.
 import type { Database } from "../../db/client.ts";
 import { rows, sql } from "../../db/sql.ts";
+import { withPoolTransaction } from "../../db/transaction.ts";
 import { add, rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
 import { ringNeighbourIds } from "./scoring-ring.ts";
 import { ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
@@ -90,7 +91,11 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   const grown = changes ? await grownBy(db, accountIds, changes) : [...accountIds];
   // the active version's ring settings: its lock-step window, its hub limits, a signal turned off
   const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold, ...ringSettingsOf(await scoringPolicy(db.pool), opts.rules !== undefined) };
-  const neighbours = new Set([...(await ringNeighbourIds(db.pool, changed, ringOpts)), ...(await ringNeighbourIds(db.pool, grown, { ...ringOpts, nearFlaggedOnly: true }))]);
+  const neighbours = await withPoolTransaction(
+    db.pool,
+    async (c) => new Set([...(await ringNeighbourIds(c, changed, ringOpts)), ...(await ringNeighbourIds(c, grown, { ...ringOpts, nearFlaggedOnly: true }))]),
+    { readOnly: true, settings: { plan_cache_mode: "force_generic_plan" } },
+  );
   for (const id of ids) neighbours.delete(id);
   if (neighbours.size === 0) return first;
   const again = await rescoreAccounts(db, [...neighbours], opts);

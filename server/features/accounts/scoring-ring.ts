@@ -73,26 +73,25 @@ export function ownFlagSql(alias: "a" | "w", threshold: number): Sql {
  * Small shared things of `ids` (2..limit wallets as of `now`) with all their wallets. The sharing
  * tables (facts.ts) count every member ever, a superset of those as of `now`: they leave out at once
  * the things only one wallet has ever had (most phones, addresses and bank accounts). The chunk's
- * links are reached from its ids (unnest, then index probes), so a generic plan (the after-batch
- * path's) cannot turn them into a scan of every link version: at the scale-10 bench that scan made
- * this statement take half a second per batch.
+ * links are reached from its ids (unnest, then index probes) and each thing's members are read per
+ * thing (LATERAL, an index probe): whatever the plan mode and the number of ids, no scan of every
+ * link version or wallet (at the scale-10 bench load, hash joins over them, run in parallel, made
+ * this statement take up to a second per batch).
  */
-function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
+export function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
   return sql`
     WITH me AS (SELECT id, device_id, ip_address FROM wallet_account WHERE id = ANY(${[...ids]}::text[])),
     dev AS (
-      SELECT 'DEVICE' AS kind, w.device_id AS key, array_agg(w.id ORDER BY w.id) AS ids
+      SELECT 'DEVICE' AS kind, d.device_id AS key, m.ids
       FROM (SELECT DISTINCT me.device_id FROM me JOIN device_sharing ds ON ds.device_id = me.device_id AND ds.wallets > 1) d
-      JOIN wallet_account w ON w.device_id = d.device_id
-      WHERE w.opened_at <= ${now}
-      GROUP BY w.device_id HAVING count(*) BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
+      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM wallet_account w WHERE w.device_id = d.device_id AND w.opened_at <= ${now}) m
+      WHERE m.n BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
     ),
     ip AS (
-      SELECT 'IP' AS kind, w.ip_address AS key, array_agg(w.id ORDER BY w.id) AS ids
+      SELECT 'IP' AS kind, i.ip_address AS key, m.ids
       FROM (SELECT DISTINCT me.ip_address FROM me JOIN ip_sharing ips ON ips.ip_address = me.ip_address AND ips.wallets > 1) i
-      JOIN wallet_account w ON w.ip_address = i.ip_address
-      WHERE w.opened_at <= ${now}
-      GROUP BY w.ip_address HAVING count(*) BETWEEN 2 AND ${p.maxWallets.IP}::int
+      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM wallet_account w WHERE w.ip_address = i.ip_address AND w.opened_at <= ${now}) m
+      WHERE m.n BETWEEN 2 AND ${p.maxWallets.IP}::int
     ),
     acct AS (
       SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
@@ -103,12 +102,13 @@ function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
       WHERE v.valid_from <= ${now}
     ),
     acct_w AS (
-      SELECT 'BANK_ACCOUNT' AS kind, a.bank_code || '-' || a.branch_code || '-' || a.account_number AS key, array_agg(p.account_id ORDER BY p.account_id) AS ids
+      SELECT 'BANK_ACCOUNT' AS kind, a.bank_code || '-' || a.branch_code || '-' || a.account_number AS key, m.ids
       FROM acct a
-      JOIN bank_account_wallet p ON p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number
-      WHERE p.first_linked_at <= ${now}
-      GROUP BY a.bank_code, a.branch_code, a.account_number
-      HAVING count(*) BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int
+      CROSS JOIN LATERAL (
+        SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids, count(*) AS n FROM bank_account_wallet p
+        WHERE p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number AND p.first_linked_at <= ${now}
+      ) m
+      WHERE m.n BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int
     )
     SELECT kind, key, ids FROM dev UNION ALL SELECT kind, key, ids FROM ip UNION ALL SELECT kind, key, ids FROM acct_w`;
 }
@@ -140,6 +140,20 @@ async function statesOf(db: Queryable, ids: readonly string[], threshold: number
 }
 
 /**
+ * Runs `fn` with the statement(s) planned for their values (custom plans), then restores the plan
+ * mode the transaction had. The after-batch path plans generically (its arrays of thousands of ids
+ * plan badly and slowly one by one); a few of its statements need their values' plans.
+ */
+async function withCustomPlans<T>(db: Queryable, fn: () => Promise<T>): Promise<T> {
+  const [{ before }] = await rows<{ before: string }>(db, sql`SELECT current_setting('plan_cache_mode') AS before, set_config('plan_cache_mode', 'force_custom_plan', true)`);
+  try {
+    return await fn();
+  } finally {
+    await query(db, sql`SELECT set_config('plan_cache_mode', ${before}, true)`);
+  }
+}
+
+/**
  * The after-batch path's flagged links (what a bulk run holds in RingBulk.high): the links of the
  * wallets whose stored score is at or above the threshold (few: found through the risk-score index)
  * at the banks of the chunk's links, between the earliest and latest of their windows. Counting the
@@ -156,13 +170,11 @@ async function flaggedLinksAround(db: Queryable, links: readonly RingLink[], lp:
   // The after-batch path plans generically (scoring.ts); this one statement is planned for its
   // values (few wallets at or above the threshold: start from the risk-score index). A generic plan
   // hash-joined every link and link version instead: 160 ms against 15 ms at the scale-1 bench.
-  const [{ before }] = await rows<{ before: string }>(db, sql`SELECT current_setting('plan_cache_mode') AS before, set_config('plan_cache_mode', 'force_custom_plan', true)`);
-  const found = await rows<{ id: string; bank_code: string; at: Date }>(db, sql`
+  const found = await withCustomPlans(db, () => rows<{ id: string; bank_code: string; at: Date }>(db, sql`
     SELECT l.account_id AS id, v.bank_code, v.valid_from AS at
     FROM wallet_account w JOIN bank_link l ON l.account_id = w.id JOIN bank_link_version v ON v.link_id = l.id
     WHERE w.risk_score >= ${threshold}::int AND v.bank_code = ANY(${[...new Set(links.map((l) => l.bankCode))]}::bpchar[])
-      AND v.valid_from BETWEEN ${from} AND ${to} AND v.valid_from <= ${now}`);
-  await query(db, sql`SELECT set_config('plan_cache_mode', ${before}, true)`);
+      AND v.valid_from BETWEEN ${from} AND ${to} AND v.valid_from <= ${now}`));
   const byId = new Map<string, RingLink[]>();
   for (const r of found) {
     const list = byId.get(r.id);
@@ -512,6 +524,8 @@ export async function ringReasonsFor(
  * shared things at one and two hops, and those linking the same bank within the lock-step window of
  * their links. `nearFlaggedOnly`: only lock-step windows with flagged wallets in them (a new link in
  * a window without them changes nobody's points; this keeps a busy bank's ordinary links cheap).
+ * `db`: best a transaction planning generically (rescoreTouched): with plans for their values the
+ * neighbourhood's statements took seconds for thousands of ids at scale 10, 50–200 ms generically.
  */
 export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o: RingOptions & { nearFlaggedOnly?: boolean }): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -534,7 +548,8 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
         GROUP BY v.bank_code)`
     : sql``;
   const onlyNearFlagged = o.nearFlaggedOnly ? sql`JOIN flagged_around f ON f.bank_code = m.bank_code AND f.around @> m.at` : sql``;
-  const step = o.lockstep === null ? [] : await rows<{ id: string }>(db, sql`
+  // (planned for its values: generically it took twice as long for 1,000 wallets at scale 10)
+  const step = o.lockstep === null ? [] : await withCustomPlans(db, () => rows<{ id: string }>(db, sql`
     WITH mine AS (
       SELECT DISTINCT v.bank_code, v.valid_from AS at
       FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
@@ -548,7 +563,7 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
     SELECT DISTINCT l2.account_id AS id
     FROM windows m CROSS JOIN LATERAL unnest(m.around) AS r(span)
     JOIN bank_link_version v2 ON v2.bank_code = m.bank_code AND v2.valid_from BETWEEN lower(r.span) AND upper(r.span)
-    JOIN bank_link l2 ON l2.id = v2.link_id`);
+    JOIN bank_link l2 ON l2.id = v2.link_id`));
   const given = new Set(ids);
   return [...new Set([...things.flatMap((t) => t.ids), ...step.map((r) => r.id)])].filter((id) => !given.has(id)).sort();
 }
