@@ -48,7 +48,8 @@ describe.runIf(browserTestsEnabled)("charge limits in the browser", () => {
     await signInThroughUi(page, "MANAGER");
     await page.waitForURL("**/overview");
     await page.goto("/banks/0125");
-    await expect(page.getByTestId("charge-limits-text").textContent()).resolves.toBe("No limits");
+    // (polled: the panel shows "…" until the limits have loaded)
+    await expect.poll(() => page.getByTestId("charge-limits-text").textContent(), { timeout: 15_000 }).toBe("No limits");
     await page.getByTestId("open-limits").click();
     const dialog = page.getByTestId("limits-dialog");
     await dialog.waitFor();
