@@ -78,7 +78,7 @@ export function ownFlagSql(alias: "a" | "w", threshold: number): Sql {
  * link version or wallet (at the scale-10 bench load, hash joins over them, run in parallel, made
  * this statement take up to a second per batch).
  */
-export function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
+function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
   return sql`
     WITH me AS (SELECT id, device_id, ip_address FROM wallet_account WHERE id = ANY(${[...ids]}::text[])),
     dev AS (
