@@ -375,7 +375,7 @@ async function lockstepPeers(
   if (nearIds.length === 0) return [];
   const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
   return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
-    WITH near AS (SELECT * FROM unnest(${nearIds}::text[], ${nearBanks}::text[], ${nearAts}::timestamptz[]) AS m(id, bank_code, at))
+    WITH near AS (SELECT * FROM unnest(${nearIds}::text[], ${nearBanks}::bpchar[], ${nearAts}::timestamptz[]) AS m(id, bank_code, at))
     SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
            ${linksBeforeOf(lp)} AS links_before
     FROM near m

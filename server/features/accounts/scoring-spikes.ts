@@ -74,7 +74,7 @@ export async function rescoreForNewSpikes(db: Pick<Database, "pool">, opts: Resc
   // Every affected account once, found with one index range scan per spike (bank, valid_from).
   const ids = await rows<{ account_id: string }>(db.pool, sql`
     SELECT DISTINCT l.account_id
-    FROM unnest(${fresh.map((x) => x.s.bank_code)}::text[], ${fresh.map((x) => new Date(x.since))}::timestamptz[]) AS s(bank_code, since)
+    FROM unnest(${fresh.map((x) => x.s.bank_code)}::bpchar[], ${fresh.map((x) => new Date(x.since))}::timestamptz[]) AS s(bank_code, since)
     JOIN bank_link_version v ON v.bank_code = s.bank_code AND v.valid_from >= s.since
     JOIN bank_link l ON l.id = v.link_id`);
   const total = ids.length > 0 ? await rescoreAccounts(db, ids.map((r) => r.account_id), opts) : none;
