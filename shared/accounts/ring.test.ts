@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, PREVIOUS_LOCKSTEP_PARAMS, judgeLockstep, lockstepRisk, ringRisk, usualLinks, windowWords, type LockstepWallet, type RingWallet } from "./ring.ts";
+import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, PREVIOUS_LOCKSTEP_PARAMS, judgeLockstep, lockstepRisk, mergedWindows, ringRisk, usualLinks, windowWords, type LockstepWallet, type RingWallet } from "./ring.ts";
 
 const w = (id: string, o: Partial<RingWallet> = {}): RingWallet => ({ id, bankAccounts: [], flagged: false, confirmed: false, legitimate: false, ...o });
 /** `n` wallets on `thing`, the first `bad` of them flagged. */
@@ -217,5 +217,45 @@ describe("lockstepRisk: the time pattern", () => {
     expect(judgeLockstep({ ...c, linksBefore: 56 })?.evidence).toContain("where the bank usually sees 2 links in 6 h");
     expect(judgeLockstep({ ...c, others: 12 }, PREVIOUS_LOCKSTEP_PARAMS)).toBeNull(); // under the first setting's 40%
     expect(judgeLockstep({ ...c, linksBefore: 10_000 }, PREVIOUS_LOCKSTEP_PARAMS)?.evidence).not.toContain("usually"); // it had no usual-traffic guard
+  });
+});
+
+describe("mergedWindows (the after-batch lock-step neighbours' index scans)", () => {
+  const at = (iso: string) => new Date(`2026-12-01T${iso}:00Z`);
+  const ms = (iso: string) => at(iso).getTime();
+  const win = 60 * 60_000;
+
+  it("merges overlapping windows per bank, keeps gaps apart and banks apart", () => {
+    const spans = mergedWindows(
+      [
+        { bankCode: "0001", at: at("12:00") },
+        { bankCode: "0001", at: at("10:00") }, // window ends at 11:00, the next starts at 11:00: one span
+        { bankCode: "0001", at: at("15:00") }, // 14:00 is after 13:00: a span of its own
+        { bankCode: "0005", at: at("12:30") },
+      ],
+      win,
+    );
+    expect(spans).toEqual([
+      { bankCode: "0001", from: ms("09:00"), to: ms("13:00") },
+      { bankCode: "0001", from: ms("14:00"), to: ms("16:00") },
+      { bankCode: "0005", from: ms("11:30"), to: ms("13:30") },
+    ]);
+  });
+
+  it("covers every link's window and nothing far from all of them", () => {
+    const links = Array.from({ length: 200 }, (_, i) => ({ bankCode: i % 3 === 0 ? "0009" : "0010", at: new Date(Date.UTC(2026, 11, 1) + ((i * 7919) % 2000) * 60_000) }));
+    const spans = mergedWindows(links, win);
+    const inSpan = (bank: string, t: number) => spans.some((s) => s.bankCode === bank && s.from <= t && t <= s.to);
+    for (const l of links) {
+      expect(inSpan(l.bankCode, l.at.getTime() - win)).toBe(true);
+      expect(inSpan(l.bankCode, l.at.getTime() + win)).toBe(true);
+    }
+    for (const s of spans) {
+      // every span's ends are a link's window ends: nothing outside all windows is scanned
+      expect(links.some((l) => l.bankCode === s.bankCode && l.at.getTime() - win === s.from)).toBe(true);
+      expect(links.some((l) => l.bankCode === s.bankCode && l.at.getTime() + win === s.to)).toBe(true);
+    }
+    // spans of one bank never overlap
+    for (const a of spans) for (const b of spans) if (a !== b && a.bankCode === b.bankCode) expect(a.to < b.from || b.to < a.from).toBe(true);
   });
 });

@@ -400,3 +400,28 @@ export function withRingReasons<R extends { code: string; points: number; eviden
   const reasons = [...result.reasons, ...extra].sort((a, b) => b.points - a.points);
   return { score: Math.min(scoreMax, result.score + extra.reduce((a, r) => a + r.points, 0)), reasons };
 }
+
+/** Per bank, the windows [at − win, at + win] (ms, inclusive) of the links, overlapping ones merged. */
+export function mergedWindows(links: readonly { bankCode: string; at: Date }[], winMs: number): { bankCode: string; from: number; to: number }[] {
+  const byBank = new Map<string, number[]>();
+  for (const l of links) {
+    const list = byBank.get(l.bankCode);
+    if (list) list.push(l.at.getTime());
+    else byBank.set(l.bankCode, [l.at.getTime()]);
+  }
+  const out: { bankCode: string; from: number; to: number }[] = [];
+  for (const [bankCode, times] of byBank) {
+    times.sort((a, b) => a - b);
+    let from = times[0] - winMs;
+    let to = times[0] + winMs;
+    for (const t of times) {
+      if (t - winMs > to) {
+        out.push({ bankCode, from, to });
+        from = t - winMs;
+      }
+      to = t + winMs;
+    }
+    out.push({ bankCode, from, to });
+  }
+  return out;
+}

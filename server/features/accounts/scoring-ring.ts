@@ -33,6 +33,7 @@ import {
   DEFAULT_LOCKSTEP_PARAMS,
   DEFAULT_RING_PARAMS,
   judgeLockstep,
+  mergedWindows,
   ringReasons,
   ringRisk,
   strongestLockstep,
@@ -533,37 +534,47 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
   const lp = o.lockstep ?? DEFAULT_LOCKSTEP_PARAMS;
   const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
   const things = o.params === null ? [] : await neighbourhood(db, ids, p, o.now);
-  const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
-  // Set-based, never link × link: each bank's windows around the given wallets' links are merged
-  // into one multirange (range_agg), and each merged range is one index range scan of
-  // bank_link_version (bank_code, valid_from). Pairing every given link with every link in its
-  // window (and probing flagged links per window) took over 30 s for one ingested burst of a few
-  // hundred links at one bank.
-  const flaggedAround = o.nearFlaggedOnly
-    ? sql`, flagged_around AS (
-        SELECT v.bank_code, range_agg(tstzrange(v.valid_from - ${win}, v.valid_from + ${win}, '[]')) AS around
-        FROM wallet_account w JOIN bank_link l ON l.account_id = w.id JOIN bank_link_version v ON v.link_id = l.id
-        WHERE w.risk_score >= ${threshold}::int AND v.bank_code IN (SELECT bank_code FROM mine)
-          AND v.valid_from BETWEEN (SELECT min(at) FROM mine) - ${win} AND (SELECT max(at) FROM mine) + ${win}
-        GROUP BY v.bank_code)`
-    : sql``;
-  const onlyNearFlagged = o.nearFlaggedOnly ? sql`JOIN flagged_around f ON f.bank_code = m.bank_code AND f.around @> m.at` : sql``;
-  // (planned for its values: generically it took twice as long for 1,000 wallets at scale 10)
-  const step = o.lockstep === null ? [] : await withCustomPlans(db, () => rows<{ id: string }>(db, sql`
-    WITH mine AS (
-      SELECT DISTINCT v.bank_code, v.valid_from AS at
-      FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
-      WHERE l.account_id = ANY(${[...ids]}::text[]) AND v.valid_from <= ${o.now}
-    )${flaggedAround},
-    windows AS (
-      SELECT m.bank_code, range_agg(tstzrange(m.at - ${win}, m.at + ${win}, '[]')) AS around
-      FROM mine m ${onlyNearFlagged}
-      GROUP BY m.bank_code
-    )
-    SELECT DISTINCT l2.account_id AS id
-    FROM windows m CROSS JOIN LATERAL unnest(m.around) AS r(span)
-    JOIN bank_link_version v2 ON v2.bank_code = m.bank_code AND v2.valid_from BETWEEN lower(r.span) AND upper(r.span)
-    JOIN bank_link l2 ON l2.id = v2.link_id`));
+  const step = o.lockstep === null ? [] : await lockstepWindowMembers(db, ids, lp, o.now, threshold, o.nearFlaggedOnly ?? false);
   const given = new Set(ids);
-  return [...new Set([...things.flatMap((t) => t.ids), ...step.map((r) => r.id)])].filter((id) => !given.has(id)).sort();
+  return [...new Set([...things.flatMap((t) => t.ids), ...step])].filter((id) => !given.has(id)).sort();
 }
+
+/**
+ * The wallets linking the same bank within the lock-step window of the given wallets' links (with
+ * `nearFlaggedOnly`, only of the links with a flagged link at their bank within the window). The
+ * windows are found and merged in memory (per bank, overlapping windows become one span); then each
+ * span is one index range scan of bank_link_version (bank_code, valid_from). Never link × link: that
+ * took over 30 s for one ingested burst of a few hundred links at one bank. The scans are fenced
+ * (OFFSET 0) so that each span drives its own scan: left to itself the planner read every link
+ * version of the bank and filtered by the spans (1.4 s for 1,000 wallets at scale 10).
+ */
+async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: LockstepParams, now: Date, threshold: number, nearFlaggedOnly: boolean): Promise<string[]> {
+  const mine = await rows<{ bank_code: string; at: Date }>(db, sql`
+    SELECT DISTINCT v.bank_code, v.valid_from AS at
+    FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
+    WHERE l.account_id = ANY(${[...ids]}::text[]) AND v.valid_from <= ${now}`);
+  if (mine.length === 0) return [];
+  const winMs = lp.windowMinutes * 60_000;
+  let links: RingLink[] = mine.map((m) => ({ bankCode: m.bank_code, at: m.at }));
+  if (nearFlaggedOnly) {
+    const high = await flaggedLinksAround(db, links, lp, now, threshold);
+    const found = new Set<string>();
+    links = links.filter((l) => {
+      found.clear();
+      high.collect(l.bankCode, l.at.getTime() - winMs, l.at.getTime() + winMs, found);
+      return found.size > 0;
+    });
+  }
+  const spans = mergedWindows(links, winMs);
+  if (spans.length === 0) return [];
+  const found = await rows<{ id: string }>(db, sql`
+    SELECT DISTINCT x.account_id AS id
+    FROM unnest(${spans.map((s) => s.bankCode)}::bpchar[], ${spans.map((s) => new Date(s.from))}::timestamptz[], ${spans.map((s) => new Date(s.to))}::timestamptz[]) AS s(bank_code, lo, hi)
+    CROSS JOIN LATERAL (
+      SELECT l2.account_id FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
+      WHERE v2.bank_code = s.bank_code AND v2.valid_from BETWEEN s.lo AND s.hi
+      OFFSET 0
+    ) x`);
+  return found.map((r) => r.id);
+}
+
