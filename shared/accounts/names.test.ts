@@ -125,3 +125,11 @@ describe("normalizeHolderName drops exactly what \\s matches", () => {
     }
   });
 });
+
+describe("identical names (scoring's shortcut skips the comparison for them)", () => {
+  it("compare as SAME with similarity 100 and nothing else, whatever the name", () => {
+    for (const name of ["ヤマダ タロウ", "ｻﾄｳ ﾊﾅｺ", "", " ", "YAMADA TARO", "やまだ・たろう", "ー"]) {
+      expect(compareHolderNames(name, name)).toEqual({ relation: "SAME", similarity: 100 });
+    }
+  });
+});

@@ -21,15 +21,21 @@ function latestEventTime(facts: AccountFacts): Date {
 const NAME_COMPARISONS_REMEMBERED_MAX = 50_000;
 const nameComparisons = new Map<string, NameComparison>();
 
+/** What compareHolderNames gives for two identical names (normalised equal: similarity 100). */
+const IDENTICAL_NAMES: NameComparison = Object.freeze({ relation: "SAME", similarity: 100 });
+
 function compareHolderNamesRemembered(linkHolder: string, walletHolder: string): NameComparison {
+  // Most links carry the wallet's own name: no normalising, no key, no lookup.
+  if (linkHolder === walletHolder) return IDENTICAL_NAMES;
   const key = `${linkHolder}\u0000${walletHolder}`;
   let c = nameComparisons.get(key);
   if (c === undefined) {
     if (nameComparisons.size >= NAME_COMPARISONS_REMEMBERED_MAX) nameComparisons.clear();
-    c = compareHolderNames(linkHolder, walletHolder);
+    // frozen, so the one object can be handed to every wallet with these names (no copy per link)
+    c = Object.freeze(compareHolderNames(linkHolder, walletHolder));
     nameComparisons.set(key, c);
   }
-  return { ...c };
+  return c;
 }
 
 /**

@@ -314,19 +314,24 @@ export function noteStoredScores(
   }
 }
 
-/** neighbourhood() from the run's RingBulk: the same things, found in memory. */
+/** neighbourhood() from the run's RingBulk: the same things, found in memory (by identity: each thing is one object). */
 function neighbourhoodBulk(bulk: RingBulk, ids: readonly string[]): Thing[] {
-  const things = new Map<string, Thing>();
-  const chunk = new Set(ids);
-  const next = new Set<string>();
+  const things = new Set<Thing>();
   for (const id of ids) {
-    for (const t of bulk.thingsByWallet.get(id) ?? []) {
-      things.set(`${t.kind}|${t.key}`, t);
-      for (const m of t.ids) if (!chunk.has(m)) next.add(m);
+    const mine = bulk.thingsByWallet.get(id);
+    if (mine) for (const t of mine) things.add(t);
+  }
+  const first = [...things];
+  const seen = new Set(ids);
+  for (const t of first) {
+    for (const m of t.ids) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      const theirs = bulk.thingsByWallet.get(m);
+      if (theirs) for (const t2 of theirs) things.add(t2);
     }
   }
-  for (const id of next) for (const t of bulk.thingsByWallet.get(id) ?? []) things.set(`${t.kind}|${t.key}`, t);
-  return [...things.values()];
+  return [...things];
 }
 
 /**
