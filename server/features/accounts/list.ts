@@ -22,7 +22,7 @@ import {
   type StoredReason,
 } from "../../../shared/accounts/schemas.ts";
 import type pg from "pg";
-import { and, empty, join, raw, rows, sql, where as whereSql, type Queryable, type Sql } from "../../db/sql.ts";
+import { and, join, raw, rows, sql, where as whereSql, type Queryable, type Sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
 
 /**
@@ -274,27 +274,26 @@ export const EXPORT_COLUMNS = ["account_id", "holder_name", "score", "reasons", 
 export type ExportRow = [string, string, string, string, string, string, string | null, string, string];
 
 /**
- * SQL and parameters of the whole filtered set in table order, for the streamed CSV export. The first
- * linked bank comes from a hash join over every link when the export is unfiltered (one pass instead
- * of a million index probes), and per account otherwise (a filtered set is small).
+ * SQL and parameters of the whole filtered set in table order, for the streamed CSV export. Rows come
+ * in index order with the first linked bank looked up per account (an index probe), so the first
+ * rows leave at once and Node formats them while the database reads on. A hash join over every
+ * link plus a sort of every account (the plan before) sent nothing for 11 s at 1.1 million accounts,
+ * spilled its sort to disk and built the hash once per parallel worker (67-69k against 100-102k
+ * rows/s, same data, same client).
  */
 export function exportQuery(filters: AccountFilters, sort: AccountSort, dir: SortDir, searchIds?: string[] | null): Sql {
   const where = filterConditions(filters, searchIds);
   const spec = SORTS[sort];
   if (spec.onlyNonNull) where.push(sql`${raw(spec.column)} IS NOT NULL`);
   const order = orderBy(sort, dir);
-  const whole = where.length === 0;
-  const firstBank = whole ? sql`fl.bank_code` : sql`(SELECT bank_code FROM bank_link WHERE account_id = a.id ORDER BY registered_at, id LIMIT 1)`;
-  const joinFirst = whole
-    ? sql`LEFT JOIN (SELECT DISTINCT ON (account_id) account_id, bank_code FROM bank_link ORDER BY account_id, registered_at, id) fl ON fl.account_id = a.id`
-    : empty;
+  const firstBank = sql`(SELECT bank_code FROM bank_link WHERE account_id = a.id ORDER BY registered_at, id LIMIT 1)`;
   return sql`
       SELECT a.id, a.holder_name, a.risk_score::text, a.risk_reasons::text,
              a.status::text || ',' || coalesce(a.review_label::text, ''),
              (extract(epoch from a.opened_at) * 1000)::bigint::text, (extract(epoch from a.flagged_at) * 1000)::bigint::text,
              coalesce(${firstBank}, '') || ',' || a.carrier_customer::text || ',' || a.identity_verified::text,
              CASE WHEN a.scored_at IS NULL THEN '' ELSE coalesce(a.rule_version::text, '') END
-      FROM wallet_account a ${joinFirst}
+      FROM wallet_account a
       ${whereSql(where)}
       ORDER BY ${raw(order.sql)}`;
 }
