@@ -17,6 +17,8 @@ import { FactsReplay } from "../server/features/accounts/replay.ts";
 import { replayScores } from "../server/features/accounts/replay-ring.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
 import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, windowWords } from "../shared/accounts/ring.ts";
+import type { PlatformEvent } from "../shared/events/schemas.ts";
+import { EventLoader } from "./accounts-fixtures.ts";
 
 let t: TestApp;
 const q = <T,>(text: string, values: unknown[] = []) => t.db.pool.query(text, values).then((r) => r.rows as T[]);
@@ -88,6 +90,28 @@ describe("ring points in live scoring", () => {
     await q("UPDATE wallet_account SET review_label = NULL WHERE id = $1", [Q_TIME]);
     await rescoreTouched(t.db, [Q_TIME], { now: NOW });
     expect(reason((await byId()).get(Q_TIME), "LOCKSTEP")).toBeDefined();
+  });
+});
+
+describe("after a batch, the lock-step windows a quiet wallet joins", () => {
+  it("update the counts in the hits there (the wallet holding one is rescored) and end where a bulk rescoring ends", async () => {
+    const before = reason((await byId()).get(Q_TIME), "LOCKSTEP")!;
+    const others = Number(/of (\d+) wallets? linking it then/.exec(before.evidence)![1]);
+    // A quiet wallet (its own name on its account, nothing shared) opened days ago links the attacked
+    // bank two minutes after Q_TIME: the batch's own wallet is neither flagged nor confirmed.
+    const LATE = "acc-quiet-late";
+    const at = (m: number) => new Date(Date.UTC(2020, 8, 7, 9, 0) + m * 60_000).toISOString();
+    const batch = [
+      { id: "evt-late-1", occurredAt: at(-3 * 1440), type: "account.opened", account: { id: LATE, holderName: "モリ ケンジ", carrierCustomer: false, identityVerified: false, deviceId: "dev-late", ipAddress: "203.0.113.201" } },
+      { id: "evt-late-2", occurredAt: at(22), type: "link.registered", link: { id: "lnk-late", accountId: LATE, bankCode: "0152", branchCode: "101", accountNumber: "7777777", holderName: "モリ ケンジ", authMethod: "PIN" } },
+    ] as PlatformEvent[];
+    const touched = await new EventLoader(t.db.pool).load(batch);
+    await rescoreTouched(t.db, touched, { now: NOW }, { openedSince: new Date(at(-3 * 1440)), linkedAccountIds: [LATE] });
+    const rows = await byId();
+    expect(rows.get(LATE)!.risk_score).toBeLessThan(DEFAULT_FLAG_THRESHOLD + DEFAULT_LOCKSTEP_PARAMS.points); // its own rules alone leave it unflagged
+    expect(reason(rows.get(Q_TIME), "LOCKSTEP")!.evidence).toContain(`of ${others + 1} wallets linking it then`);
+    const bulk = await rescoreAll(t.db, { now: NOW, chunkSize: 9 });
+    expect(bulk.changed).toBe(0);
   });
 });
 

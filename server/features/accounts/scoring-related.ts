@@ -4,7 +4,8 @@ import type { Database } from "../../db/client.ts";
 import { rows, sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
 import { add, rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
-import { ringNeighbourIds } from "./scoring-ring.ts";
+import { ownFlagSql, ringNeighbourIds } from "./scoring-ring.ts";
+import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /**
@@ -89,11 +90,19 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   // change anyone's own flag, so one round settles.
   const changed = first.ownFlagChanged ?? [];
   const grown = changes ? await grownBy(db, accountIds, changes) : [...accountIds];
+  // Of those, the ones now flagged or confirmed can give their lock-step windows' wallets a hit;
+  // the others can only take one away (see lockstepHitsOnly), so only wallets holding one are rescored.
+  const bad = new Set(await badOf(db, grown, opts.threshold ?? DEFAULT_FLAG_THRESHOLD));
   // the active version's ring settings: its lock-step window, its hub limits, a signal turned off
   const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold, ...ringSettingsOf(await scoringPolicy(db.pool), opts.rules !== undefined) };
   const neighbours = await withPoolTransaction(
     db.pool,
-    async (c) => new Set([...(await ringNeighbourIds(c, changed, ringOpts)), ...(await ringNeighbourIds(c, grown, { ...ringOpts, nearFlaggedOnly: true }))]),
+    async (c) =>
+      new Set([
+        ...(await ringNeighbourIds(c, changed, ringOpts)),
+        ...(await ringNeighbourIds(c, grown.filter((id) => bad.has(id)), { ...ringOpts, nearFlaggedOnly: true })),
+        ...(await ringNeighbourIds(c, grown.filter((id) => !bad.has(id)), { ...ringOpts, nearFlaggedOnly: true, lockstepHitsOnly: true })),
+      ]),
     { readOnly: true, settings: { plan_cache_mode: "force_generic_plan" } },
   );
   for (const id of ids) neighbours.delete(id);
@@ -106,4 +115,14 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
 async function grownBy(db: Pick<Database, "pool">, accountIds: readonly string[], changes: SharingChanges): Promise<string[]> {
   const opened = await rows<{ id: string }>(db.pool, sql`SELECT id FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[]) AND opened_at >= ${changes.openedSince}::timestamptz`);
   return [...new Set([...opened.map((r) => r.id), ...changes.linkedAccountIds])];
+}
+
+/** Of `ids`, those flagged by their own behaviour (stored score without ring points) or confirmed, and not marked legitimate. */
+async function badOf(db: Pick<Database, "pool">, ids: readonly string[], threshold: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const found = await rows<{ id: string }>(db.pool, sql`
+    SELECT a.id FROM wallet_account a
+    WHERE a.id = ANY(${[...ids]}::text[]) AND a.review_label IS DISTINCT FROM 'LEGITIMATE'
+      AND (a.review_label = 'CONFIRMED_FRAUD' OR ${ownFlagSql("a", threshold)})`);
+  return found.map((r) => r.id);
 }

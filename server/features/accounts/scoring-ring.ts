@@ -530,16 +530,20 @@ export async function ringReasonsFor(
  * shared things at one and two hops, and those linking the same bank within the lock-step window of
  * their links. `nearFlaggedOnly`: only lock-step windows with flagged wallets in them (a new link in
  * a window without them changes nobody's points; this keeps a busy bank's ordinary links cheap).
+ * `lockstepHitsOnly`: of the wallets in those windows, only those whose stored reasons hold a
+ * LOCKSTEP hit (for given wallets that are not flagged: one more wallet that is neither flagged nor
+ * confirmed in a window only lowers the flagged share there, so it can take a hit away or change its
+ * counts, never give one).
  * `db`: best a transaction planning generically (rescoreTouched): with plans for their values the
  * neighbourhood's statements took seconds for thousands of ids at scale 10, 50–200 ms generically.
  */
-export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o: RingOptions & { nearFlaggedOnly?: boolean }): Promise<string[]> {
+export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o: RingOptions & { nearFlaggedOnly?: boolean; lockstepHitsOnly?: boolean }): Promise<string[]> {
   if (ids.length === 0) return [];
   const p = o.params ?? DEFAULT_RING_PARAMS;
   const lp = o.lockstep ?? DEFAULT_LOCKSTEP_PARAMS;
   const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
   const things = o.params === null ? [] : await neighbourhood(db, ids, p, o.now);
-  const step = o.lockstep === null ? [] : await lockstepWindowMembers(db, ids, lp, o.now, threshold, o.nearFlaggedOnly ?? false);
+  const step = o.lockstep === null ? [] : await lockstepWindowMembers(db, ids, lp, o.now, threshold, o.nearFlaggedOnly ?? false, o.lockstepHitsOnly ?? false);
   const given = new Set(ids);
   return [...new Set([...things.flatMap((t) => t.ids), ...step])].filter((id) => !given.has(id)).sort();
 }
@@ -553,7 +557,7 @@ export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o:
  * (OFFSET 0) so that each span drives its own scan: left to itself the planner read every link
  * version of the bank and filtered by the spans (1.4 s for 1,000 wallets at scale 10).
  */
-async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: LockstepParams, now: Date, threshold: number, nearFlaggedOnly: boolean): Promise<string[]> {
+async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: LockstepParams, now: Date, threshold: number, nearFlaggedOnly: boolean, hitsOnly: boolean): Promise<string[]> {
   const mine = await rows<{ bank_code: string; at: Date }>(db, sql`
     SELECT DISTINCT v.bank_code, v.valid_from AS at
     FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id
@@ -579,7 +583,8 @@ async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: 
       SELECT l2.account_id FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id
       WHERE v2.bank_code = s.bank_code AND v2.valid_from BETWEEN s.lo AND s.hi
       OFFSET 0
-    ) x`);
+    ) x
+    ${hitsOnly ? sql`JOIN wallet_account w ON w.id = x.account_id WHERE w.risk_reasons @> ${JSON.stringify([{ code: "LOCKSTEP" }])}::jsonb` : sql``}`);
   return found.map((r) => r.id);
 }
 
