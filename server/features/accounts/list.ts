@@ -275,7 +275,8 @@ export type ExportRow = [string, string, string, string, string, string, string 
 
 /**
  * SQL and parameters of the whole filtered set in table order, for the streamed CSV export. Rows come
- * in index order with the first linked bank looked up per account (an index probe), so the first
+ * in index order with the first linked bank looked up per account (the first entry of
+ * bank_link_account_id_registered_at_cov_idx, read from the index alone), so the first
  * rows leave at once and Node formats them while the database reads on. A hash join over every
  * link plus a sort of every account (the plan before) sent nothing for 11 s at 1.1 million accounts,
  * spilled its sort to disk and built the hash once per parallel worker (67-69k against 100-102k
