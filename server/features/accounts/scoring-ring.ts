@@ -567,16 +567,16 @@ async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: 
   let links: RingLink[] = mine.map((m) => ({ bankCode: m.bank_code, at: m.at }));
   if (nearFlaggedOnly) {
     const high = await flaggedLinksAround(db, links, lp, now, threshold);
-    const found = new Set<string>();
+    const flaggedNear = new Set<string>();
     links = links.filter((l) => {
-      found.clear();
-      high.collect(l.bankCode, l.at.getTime() - winMs, l.at.getTime() + winMs, found);
-      return found.size > 0;
+      flaggedNear.clear();
+      high.collect(l.bankCode, l.at.getTime() - winMs, l.at.getTime() + winMs, flaggedNear);
+      return flaggedNear.size > 0;
     });
   }
   const spans = mergedWindows(links, winMs);
   if (spans.length === 0) return [];
-  const found = await rows<{ id: string }>(db, sql`
+  const members = await rows<{ id: string }>(db, sql`
     SELECT DISTINCT x.account_id AS id
     FROM unnest(${spans.map((s) => s.bankCode)}::bpchar[], ${spans.map((s) => new Date(s.from))}::timestamptz[], ${spans.map((s) => new Date(s.to))}::timestamptz[]) AS s(bank_code, lo, hi)
     CROSS JOIN LATERAL (
@@ -585,6 +585,5 @@ async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: 
       OFFSET 0
     ) x
     ${hitsOnly ? sql`JOIN wallet_account w ON w.id = x.account_id WHERE w.risk_reasons @> ${JSON.stringify([{ code: "LOCKSTEP" }])}::jsonb` : sql``}`);
-  return found.map((r) => r.id);
+  return members.map((r) => r.id);
 }
-
