@@ -19,6 +19,7 @@ import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
 import { DEFAULT_LOCKSTEP_PARAMS, DEFAULT_RING_PARAMS, windowWords } from "../shared/accounts/ring.ts";
 import type { PlatformEvent } from "../shared/events/schemas.ts";
 import { EventLoader } from "./accounts-fixtures.ts";
+import { ingestBatch } from "../server/features/events/ingest.ts";
 
 let t: TestApp;
 const q = <T,>(text: string, values: unknown[] = []) => t.db.pool.query(text, values).then((r) => r.rows as T[]);
@@ -185,5 +186,25 @@ describe("ring view and bulk freeze", () => {
     const audit = await q<{ target_id: string; reason: string }>("SELECT target_id, reason FROM audit_event WHERE action = 'account.freeze' ORDER BY target_id");
     expect(audit.map((a) => a.target_id)).toEqual([...selected].sort());
     expect(new Set(audit.map((a) => a.reason))).toEqual(new Set(["Ring around dev-ring: shared phone and lock-step links at 0152"]));
+  });
+});
+
+describe("after a batch of charges and spends only", () => {
+  it("a wallet holding ring points keeps them (its neighbourhood did not change) with its own points rescored, and ends where a bulk rescoring ends", async () => {
+    const before = (await byId()).get(Q_DEVICE)!;
+    const ring = reason(before, "RING")!;
+    // A day after its link, the quiet wallet on the ring's phone charges a little and sends it on.
+    const at = (m: number) => new Date(Date.UTC(2020, 8, 7, 9, 0) + m * 60_000).toISOString();
+    const batch = [
+      { id: "evt-qp-chg", occurredAt: at(-2 * 1440 + 600), type: "charge.completed", charge: { id: "chg-quiet-phone", linkId: "lnk-quiet-phone", amountYen: 95_000 } },
+      { id: "evt-qp-spd", occurredAt: at(-2 * 1440 + 602), type: "spend.completed", spend: { id: "spd-quiet-phone", accountId: Q_DEVICE, amountYen: 95_000, channel: "transfer", counterparty: "ヤマモト ジロウ" } },
+    ] as PlatformEvent[];
+    expect(await ingestBatch(t.db, batch, { afterCommit: false })).toMatchObject({ accepted: 2, rejected: [] });
+    await rescoreTouched(t.db, [Q_DEVICE], { now: NOW }, { openedSince: new Date(at(-2 * 1440 + 600)), linkedAccountIds: [] });
+    const after = (await byId()).get(Q_DEVICE)!;
+    expect(reason(after, "RING")).toEqual(ring);
+    expect(after.risk_reasons.filter((r) => r.code !== "RING").map((r) => r.code)).not.toEqual(before.risk_reasons.filter((r) => r.code !== "RING").map((r) => r.code));
+    const bulk = await rescoreAll(t.db, { now: NOW, chunkSize: 9 });
+    expect(bulk.changed).toBe(0);
   });
 });

@@ -42,10 +42,22 @@ export interface PhaseFigures {
 }
 
 export type ClientMessage = PhaseFigures | { kind: "log"; line: string } | { kind: "done"; events: number | null; charges: number | null };
+/** The parent's answer to a phase: the after-batch rescoring has caught up, the next phase may start. */
+export type ParentMessage = { kind: "settled" };
 
 const input = workerData as IngestClientInput;
 const post = (m: ClientMessage) => parentPort!.postMessage(m);
 const log = (line: string) => post({ kind: "log", line });
+
+/** Reports a phase and waits until the server's rescoring queue is empty, so each phase starts from the same state. */
+function endPhase(figures: PhaseFigures): Promise<void> {
+  return new Promise((resolve) => {
+    parentPort!.once("message", (m: ParentMessage) => {
+      if (m.kind === "settled") resolve();
+    });
+    post(figures);
+  });
+}
 
 async function send(body: string): Promise<IngestResult> {
   for (let attempt = 1; ; attempt++) {
@@ -117,7 +129,7 @@ async function streamed(name: string, events: Iterable<PlatformEvent>, lanes: nu
     },
   });
   const { loadavg } = await import("node:os");
-  post(phaseFigures(name, lanes, (performance.now() - t0) / 1000, totals, loadavg()[0]));
+  await endPhase(phaseFigures(name, lanes, (performance.now() - t0) / 1000, totals, loadavg()[0]));
 }
 
 /** Bodies per lane, serialised before the clock starts. `mixWith` adds that many old events per batch. */
@@ -159,7 +171,7 @@ async function timed(name: string, bodiesByLane: string[][], lanes: number) {
       }
     }),
   );
-  post(phaseFigures(name, lanes, (performance.now() - t0) / 1000, t, load));
+  await endPhase(phaseFigures(name, lanes, (performance.now() - t0) / 1000, t, load));
 }
 
 async function main() {

@@ -28,6 +28,19 @@ let openedSince: Date | null = null;
 const linkedQueue = new Set<string>();
 let worker: Promise<void> | null = null;
 
+/** What this process's after-batch rescoring has done so far (the ingest bench reports it per phase). */
+export interface AfterBatchRescoreStats {
+  rounds: number;
+  /** touched accounts taken from the queue */
+  queued: number;
+  /** accounts scored, with the groups and lock-step windows around them */
+  scored: number;
+  /** wall time in rounds */
+  ms: number;
+}
+const stats: AfterBatchRescoreStats = { rounds: 0, queued: 0, scored: 0, ms: 0 };
+export const afterBatchRescoreStats = (): AfterBatchRescoreStats => ({ ...stats });
+
 async function drain(db: Database): Promise<void> {
   while (queue.size > 0) {
     const ids: string[] = [];
@@ -41,11 +54,16 @@ async function drain(db: Database): Promise<void> {
     // Kept while accounts stay queued (a superset only expands more groups than needed).
     const since = openedSince ?? new Date(0);
     if (queue.size === 0) openedSince = null;
+    const t0 = performance.now();
     try {
-      await rescoreTouched(db, ids, {}, { openedSince: since, linkedAccountIds: linked });
+      const r = await rescoreTouched(db, ids, {}, { openedSince: since, linkedAccountIds: linked });
+      stats.scored += r.scored;
     } catch (err) {
       console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
     }
+    stats.rounds++;
+    stats.queued += ids.length;
+    stats.ms += performance.now() - t0;
   }
 }
 

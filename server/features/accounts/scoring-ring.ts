@@ -422,13 +422,16 @@ export async function ringReasonsFor(
     linksOf: (id: string) => readonly RingLink[];
     /** A bulk run's inputs read once (else the neighbourhood and the flagged links are read for the chunk). */
     ring?: RingBulk;
+    /** Wallets of `self` whose ring reasons are not wanted (kept as stored): only their states count, as the chunk's. */
+    skip?: ReadonlyMap<string, unknown>;
   },
   timings?: Record<string, number>,
 ): Promise<Map<string, { code: RingReasonCode; points: number; evidence: string }[]>> {
   const timer = phaseTimer(timings);
   const bulk = inputs.ring;
   const out = new Map<string, { code: RingReasonCode; points: number; evidence: string }[]>();
-  const ids = [...self.keys()];
+  const skip = inputs.skip;
+  const ids = skip && skip.size > 0 ? [...self.keys()].filter((id) => !skip.has(id)) : [...self.keys()];
   if (ids.length === 0) return out;
   const p = o.params ?? DEFAULT_RING_PARAMS;
   const lp = o.lockstep ?? DEFAULT_LOCKSTEP_PARAMS;
@@ -481,7 +484,7 @@ export async function ringReasonsFor(
   timer.lap("ring.risk");
 
   const steps = new Map<string, LockstepHit>();
-  const selfFlagged = ids.filter((id) => self.get(id)!.flagged || self.get(id)!.confirmed);
+  const selfFlagged = [...self.keys()].filter((id) => self.get(id)!.flagged || self.get(id)!.confirmed);
   const peers = !lockstepOn
     ? []
     : await lockstepPeers(

@@ -46,6 +46,14 @@ export interface RescoreOptions {
   ring?: boolean;
   /** For the automatic freeze of the score bands (#16): the freeze action path runs through Prisma. */
   prisma?: PrismaClient;
+  /** Milliseconds per phase, summed (bench and profiling; see phase-timings.ts). */
+  timings?: PhaseTimings;
+  /**
+   * Wallets whose neighbourhood and lock-step windows are known not to have changed since they were
+   * scored (the after-batch path: touched only by charges and spends): while their own flag stays
+   * as stored and the rule version is the one they were scored with, their stored ring reasons are kept.
+   */
+  ringUnchanged?: ReadonlySet<string>;
 }
 
 export interface RescoreResult {
@@ -58,7 +66,7 @@ export interface RescoreResult {
 
 export function resolve(opts: RescoreOptions & { prisma?: PrismaClient }) {
   const now = opts.now ?? new Date();
-  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true, prisma: opts.prisma };
+  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true, prisma: opts.prisma, ringUnchanged: opts.ringUnchanged };
 }
 
 /**
@@ -111,6 +119,8 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     const own = new Map<string, ScoreResult>();
     const self = new Map<string, RingSelf>();
     const ownFlagChanged: string[] = [];
+    // ring reasons kept as stored (RescoreOptions.ringUnchanged)
+    const keptRing = new Map<string, Reason[]>();
     for (const row of locked) {
       const f = facts.get(row.id);
       if (!f) continue;
@@ -118,13 +128,15 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       own.set(row.id, r);
       const flagged = r.score >= o.threshold;
       if (row.own_flagged !== null && flagged !== row.own_flagged) ownFlagChanged.push(row.id);
+      else if (o.ringUnchanged?.has(row.id) && row.scored && row.rule_version === version) keptRing.set(row.id, storedRingReasons(row.reasons_text));
       self.set(row.id, { flagged, confirmed: row.review_label === "CONFIRMED_FRAUD", legitimate: row.review_label === "LEGITIMATE" });
     }
     timer.lap("score");
     const linksOf = (id: string): RingLink[] => (facts.get(id)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
     const ring = o.ring
-      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk }, timings)
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk, skip: keptRing }, timings)
       : new Map<string, Reason[]>();
+    for (const [id, reasons] of keptRing) if (o.ring && reasons.length > 0) ring.set(id, reasons);
     timer.restart();
     const stored = new Map(locked.map((r) => [r.id, r]));
     for (const [id, base] of own) {
@@ -177,6 +189,12 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
   }
 }
 
+/** The ring reasons (RING, LOCKSTEP) among stored reasons (`risk_reasons::text`). */
+function storedRingReasons(reasonsText: string): Reason[] {
+  if (!reasonsText.includes('"RING"') && !reasonsText.includes('"LOCKSTEP"')) return [];
+  return (JSON.parse(reasonsText) as Reason[]).filter((r) => r.code === "RING" || r.code === "LOCKSTEP");
+}
+
 /**
  * Reasons as PostgreSQL prints them from jsonb (keys by length, then bytes: code, points, evidence;
  * ", " and ": " between; strings escaped as JSON), to compare with the stored `risk_reasons::text`.
@@ -200,7 +218,7 @@ export async function rescoreAccounts(db: Pick<Database, "pool"> & { prisma?: Pr
   const client = await db.pool.connect();
   try {
     for (let i = 0; i < ids.length; i += RESCORE_CHUNK_SIZE_DEFAULT) {
-      total = add(total, await rescoreChunk(client, ids.slice(i, i + RESCORE_CHUNK_SIZE_DEFAULT), o));
+      total = add(total, await rescoreChunk(client, ids.slice(i, i + RESCORE_CHUNK_SIZE_DEFAULT), o, undefined, undefined, opts.timings));
     }
   } finally {
     client.release();
