@@ -181,12 +181,14 @@ export interface LoadFactsOptions {
   shared?: SharedCounts;
   source?: FactsSource;
   /**
-   * The set's wallet_account rows, already read by the caller (a bulk chunk reads them as it locks
-   * them): with `shared`, the accounts query is then not run again.
+   * The set's wallet_account rows, already read by the caller as it locked them (then the accounts
+   * query is not run again): with `shared`, AccountRow; without, with sharingCountColumns too.
    */
-  accounts?: readonly AccountRow[];
+  accounts?: readonly (AccountRow & { device_wallets?: number | null; ip_wallets?: number | null })[];
   /** Milliseconds per query, summed (bench diagnosis). */
   timings?: Record<string, number>;
+  /** The link spikes read once by the caller (else `shared.linkSpikes`, else a subquery per link). */
+  linkSpikes?: LinkSpikes;
 }
 
 /** The wallet_account columns facts are made of (ACCOUNT_COLUMNS). */
@@ -203,8 +205,24 @@ export interface AccountRow {
 /** Selects AccountRow from wallet_account aliased `a`. */
 export const ACCOUNT_COLUMNS = sql`a.holder_name, a.carrier_customer, a.identity_verified, a.opened_at, a.device_id, a.ip_address`;
 
+/**
+ * device_wallets and ip_wallets of the wallet_account row aliased `alias`, as of `now`: the sharing
+ * tables' counts (one key probe each); a group with a member opened after `now` is counted as of
+ * `now` from wallet_account instead.
+ */
+export function sharingCountColumns(alias: "a" | "me", now: Date): Sql {
+  const me = raw(alias);
+  return sql`CASE WHEN ${me}.device_id IS NULL THEN 0 ELSE coalesce(
+                     (SELECT ds.wallets FROM device_sharing ds WHERE ds.device_id = ${me}.device_id AND ds.latest_opened_at <= ${now}),
+                     (SELECT count(*)::int FROM wallet_account w WHERE w.device_id = ${me}.device_id AND w.opened_at <= ${now})) END AS device_wallets,
+                   CASE WHEN ${me}.ip_address IS NULL THEN 0 ELSE coalesce(
+                     (SELECT ips.wallets FROM ip_sharing ips WHERE ips.ip_address = ${me}.ip_address AND ips.latest_opened_at <= ${now}),
+                     (SELECT count(*)::int FROM wallet_account w WHERE w.ip_address = ${me}.ip_address AND w.opened_at <= ${now})) END AS ip_wallets`;
+}
+
 export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts: LoadFactsOptions = {}): Promise<Map<string, LoadedFacts>> {
   const { shared, source = "facts", timings } = opts;
+  const linkSpikes = opts.linkSpikes ?? shared?.linkSpikes;
   const timer = phaseTimer(timings);
   const out = new Map<string, LoadedFacts>();
   const isList = Array.isArray(set);
@@ -213,7 +231,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts:
 
   // Sequential on purpose: `db` may be one transaction's client, which runs one query at a time.
   // Sharing counts: one index probe per account (LATERAL), never a scan of all wallets.
-  const accounts: readonly (AccountRow & { device_wallets?: number | null; ip_wallets?: number | null })[] = shared && opts.accounts ? opts.accounts : await rows<
+  const accounts: readonly (AccountRow & { device_wallets?: number | null; ip_wallets?: number | null })[] = opts.accounts ? opts.accounts : await rows<
     AccountRow & { device_wallets: number | null; ip_wallets: number | null }
   >(
     db,
@@ -227,15 +245,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts:
             LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now}) d ON me.device_id IS NOT NULL
             LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now}) i ON me.ip_address IS NOT NULL
             WHERE ${inSet(set, "me.id")}`
-        : // The sharing tables' counts (one key probe each); a group with a member opened after
-          // `now` is counted as of `now` from wallet_account instead.
-          sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address,
-                   CASE WHEN me.device_id IS NULL THEN 0 ELSE coalesce(
-                     (SELECT ds.wallets FROM device_sharing ds WHERE ds.device_id = me.device_id AND ds.latest_opened_at <= ${now}),
-                     (SELECT count(*)::int FROM wallet_account w WHERE w.device_id = me.device_id AND w.opened_at <= ${now})) END AS device_wallets,
-                   CASE WHEN me.ip_address IS NULL THEN 0 ELSE coalesce(
-                     (SELECT ips.wallets FROM ip_sharing ips WHERE ips.ip_address = me.ip_address AND ips.latest_opened_at <= ${now}),
-                     (SELECT count(*)::int FROM wallet_account w WHERE w.ip_address = me.ip_address AND w.opened_at <= ${now})) END AS ip_wallets
+        : sql`SELECT me.id, me.holder_name, me.carrier_customer, me.identity_verified, me.opened_at, me.device_id, me.ip_address, ${sharingCountColumns("me", now)}
             FROM wallet_account me
             WHERE ${inSet(set, "me.id")}`,
   );
@@ -265,7 +275,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts:
       sql`SELECT l.account_id, v.link_id, v.bank_code, v.branch_code, v.account_number, v.holder_name,
                v.auth_method::text AS auth_method, floor(extract(epoch FROM v.valid_from) * 1000)::float8 AS valid_from_ms,
                ${
-                 shared?.linkSpikes
+                 linkSpikes
                    ? sql`NULL::boolean`
                    : sql`EXISTS (
                  SELECT 1 FROM spike s
@@ -306,7 +316,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts:
       holderName,
       registeredAt,
       authMethod,
-      bankWasSpikingAtRegistration: spiking ?? (shared?.linkSpikes ? spikingAt(shared.linkSpikes, bankCode, registeredAt) : false),
+      bankWasSpikingAtRegistration: spiking ?? (linkSpikes ? spikingAt(linkSpikes, bankCode, registeredAt) : false),
     });
     const wallets = shared ? (shared.bankAccount.get(bankAccountKey(bankCode, branchCode, accountNumber)) ?? 1) : (linkWallets ?? 0);
     f.maxWalletsSharingBankAccount = Math.max(f.maxWalletsSharingBankAccount, wallets);

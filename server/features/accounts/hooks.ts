@@ -15,6 +15,7 @@ import type { IngestedBatchSummary } from "../events/types.ts";
 import { rescoreAll } from "./scoring-bulk.ts";
 import { rescoreTouched } from "./scoring-related.ts";
 import { rescoreForNewSpikes } from "./scoring-spikes.ts";
+import type { PhaseTimings } from "./phase-timings.ts";
 
 /** Accounts rescored per round of the worker (more wait for the next round). */
 export const RESCORE_ROUND_ACCOUNTS_MAX = 5_000;
@@ -37,9 +38,11 @@ export interface AfterBatchRescoreStats {
   scored: number;
   /** wall time in rounds */
   ms: number;
+  /** where the rounds' time went (phase-timings.ts), summed */
+  timings: PhaseTimings;
 }
-const stats: AfterBatchRescoreStats = { rounds: 0, queued: 0, scored: 0, ms: 0 };
-export const afterBatchRescoreStats = (): AfterBatchRescoreStats => ({ ...stats });
+const stats: AfterBatchRescoreStats = { rounds: 0, queued: 0, scored: 0, ms: 0, timings: {} };
+export const afterBatchRescoreStats = (): AfterBatchRescoreStats => ({ ...stats, timings: { ...stats.timings } });
 
 async function drain(db: Database): Promise<void> {
   while (queue.size > 0) {
@@ -56,7 +59,7 @@ async function drain(db: Database): Promise<void> {
     if (queue.size === 0) openedSince = null;
     const t0 = performance.now();
     try {
-      const r = await rescoreTouched(db, ids, {}, { openedSince: since, linkedAccountIds: linked });
+      const r = await rescoreTouched(db, ids, { timings: stats.timings }, { openedSince: since, linkedAccountIds: linked });
       stats.scored += r.scored;
     } catch (err) {
       console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);

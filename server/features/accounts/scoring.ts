@@ -27,7 +27,7 @@ import type { Database } from "../../db/client.ts";
 import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
-import { ACCOUNT_COLUMNS, inSet, loadFacts, type AccountRow, type AccountSet, type SharedCounts } from "./facts.ts";
+import { ACCOUNT_COLUMNS, inSet, loadFacts, loadLinkSpikes, sharingCountColumns, type AccountRow, type AccountSet, type SharedCounts } from "./facts.ts";
 import { noteStoredScores, ownFlagSql, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
@@ -98,7 +98,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       sql`SELECT a.id, ${Array.isArray(set) ? ownFlagSql("a", o.threshold) : sql`NULL::boolean`} AS own_flagged, a.review_label::text AS review_label,
                  a.risk_score, a.risk_reasons::text AS reasons_text, a.rule_version, a.flagged_at IS NOT NULL AS was_flagged,
                  a.scored_at IS NOT NULL AS scored, (a.status = 'ACTIVE' AND a.review_label IS NULL) AS freezable
-                 ${shared ? sql`, ${ACCOUNT_COLUMNS}` : sql``}
+                 , ${ACCOUNT_COLUMNS} ${shared ? sql`` : sql`, ${sharingCountColumns("a", o.now)}`}
           FROM wallet_account a WHERE ${inSet(set, "a.id")} ORDER BY a.id FOR NO KEY UPDATE`,
     );
     const lockedIds = locked.map((r) => r.id);
@@ -110,8 +110,10 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     const version = o.rules ? null : policy.versionId;
     // A range stays a range (index range scans); a list is narrowed to the accounts that exist.
     timer.lap("policy");
-    // (a bulk chunk's account columns came with its locks)
-    const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, { shared, timings, accounts: shared ? (locked as AccountRow[]) : undefined });
+    // (the account columns came with the locks)
+    // The spikes (a small table) once per chunk, not a subquery per link version.
+    const linkSpikes = shared?.linkSpikes ?? (await loadLinkSpikes(client, o.now));
+    const facts = await loadFacts(client, Array.isArray(set) ? lockedIds : set, o.now, { shared, timings, accounts: locked as AccountRow[], linkSpikes });
     timer.restart();
     const outIds: string[] = [];
     const scores: number[] = [];

@@ -138,6 +138,11 @@ function runClient(
               `until then (after-batch rescoring: ${r.rounds} rounds, ${r.queued.toLocaleString("en-US")} touched accounts, ${r.scored.toLocaleString("en-US")} scored with their groups and windows; ` +
               `CPU per 1000 events: ${ms(total)})`,
           );
+          const phases = Object.entries(now.timings)
+            .filter(([k]) => !k.endsWith("(node cpu)") && !k.endsWith("(wallets)"))
+            .map(([k, v]) => [k, v - (lastRescore.timings[k] ?? 0)] as const)
+            .sort((a, b) => b[1] - a[1]);
+          if (r.rounds > 0) log(`${m.name}: rescoring rounds' wall time by phase: ${phases.filter(([, v]) => v >= 100).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
           lastRescore = now;
           lastNode = process.cpuUsage();
           lastPg = postgresCpuSeconds(pgPid);
