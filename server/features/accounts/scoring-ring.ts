@@ -77,7 +77,8 @@ export function ownFlagSql(alias: "a" | "w", threshold: number): Sql {
  * links are reached from its ids (unnest, then index probes) and each thing's members are read per
  * thing (LATERAL, an index probe): whatever the plan mode and the number of ids, no scan of every
  * link version or wallet (at the scale-10 bench load, hash joins over them, run in parallel, made
- * this statement take up to a second per batch).
+ * this statement take up to a second per batch). A thing's members are read up to one more than its
+ * kind's hub limit: a hub (a carrier's address pool: thousands of wallets) is known as one from that.
  */
 function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
   return sql`
@@ -85,13 +86,15 @@ function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
     dev AS (
       SELECT 'DEVICE' AS kind, d.device_id AS key, m.ids
       FROM (SELECT DISTINCT me.device_id FROM me JOIN device_sharing ds ON ds.device_id = me.device_id AND ds.wallets > 1) d
-      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM wallet_account w WHERE w.device_id = d.device_id AND w.opened_at <= ${now}) m
+      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
+        SELECT w.id FROM wallet_account w WHERE w.device_id = d.device_id AND w.opened_at <= ${now} LIMIT ${p.maxWallets.DEVICE}::int + 1) w) m
       WHERE m.n BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
     ),
     ip AS (
       SELECT 'IP' AS kind, i.ip_address AS key, m.ids
       FROM (SELECT DISTINCT me.ip_address FROM me JOIN ip_sharing ips ON ips.ip_address = me.ip_address AND ips.wallets > 1) i
-      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM wallet_account w WHERE w.ip_address = i.ip_address AND w.opened_at <= ${now}) m
+      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
+        SELECT w.id FROM wallet_account w WHERE w.ip_address = i.ip_address AND w.opened_at <= ${now} LIMIT ${p.maxWallets.IP}::int + 1) w) m
       WHERE m.n BETWEEN 2 AND ${p.maxWallets.IP}::int
     ),
     acct AS (
@@ -106,8 +109,10 @@ function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
       SELECT 'BANK_ACCOUNT' AS kind, a.bank_code || '-' || a.branch_code || '-' || a.account_number AS key, m.ids
       FROM acct a
       CROSS JOIN LATERAL (
-        SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids, count(*) AS n FROM bank_account_wallet p
-        WHERE p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number AND p.first_linked_at <= ${now}
+        SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids, count(*) AS n FROM (
+          SELECT p.account_id FROM bank_account_wallet p
+          WHERE p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number AND p.first_linked_at <= ${now}
+          LIMIT ${p.maxWallets.BANK_ACCOUNT}::int + 1) p
       ) m
       WHERE m.n BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int
     )

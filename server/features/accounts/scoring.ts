@@ -78,7 +78,9 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
   // A list of ids (the after-batch path): every statement probes keys from arrays of up to a chunk's
   // ids, so a generic plan is right at any size, and planning a custom plan for each array of
   // thousands of ids cost about a quarter of the chunk's database CPU. Ranges (bulk) plan as usual.
-  await client.query(Array.isArray(set) ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan" : "BEGIN");
+  // Scores are derived data (a rescoring recomputes them; a lost write also loses its flagged_at and
+  // webhook, which the next scoring then writes again): the commit need not wait for the WAL flush.
+  await client.query(Array.isArray(set) ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL synchronous_commit = off" : "BEGIN; SET LOCAL synchronous_commit = off");
   try {
     // The stored result comes along, so only the rows whose result changes are sent back. The stored
     // flag without ring points (own_flagged) only matters to the after-batch path (ownFlagChanged:
