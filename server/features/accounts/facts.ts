@@ -30,6 +30,7 @@ export const SPIKE_METRICS_FOR_LINKS = ["LINK_REGISTERED", "CHARGE_COUNT"] as co
  * versions of the wallet's links, so a change to another bank account counts as one more account.
  */
 export function maxDistinctAccountsWithin24h(links: readonly { registeredAt: Date; bankCode: string; branchCode: string; accountNumber: string }[]): number {
+  if (links.length <= 1) return links.length; // most wallets: nothing to sort or compare
   const sorted = [...links].sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
   let best = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -320,12 +321,15 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts:
     });
     const wallets = shared ? (shared.bankAccount.get(bankAccountKey(bankCode, branchCode, accountNumber)) ?? 1) : (linkWallets ?? 0);
     f.maxWalletsSharingBankAccount = Math.max(f.maxWalletsSharingBankAccount, wallets);
-    let set = linkIdsByAccount.get(accountId);
-    if (!set) linkIdsByAccount.set(accountId, (set = new Set()));
-    set.add(linkId);
+    // (most wallets have one link version: a Set only for those with more)
+    if (f.links.length > 1) {
+      let set = linkIdsByAccount.get(accountId);
+      if (!set) linkIdsByAccount.set(accountId, (set = new Set([f.links[0].linkId])));
+      set.add(linkId);
+    }
   }
   for (const f of out.values()) {
-    f.linkChangeCount = f.links.length - (linkIdsByAccount.get(f.accountId)?.size ?? 0);
+    f.linkChangeCount = f.links.length - (linkIdsByAccount.get(f.accountId)?.size ?? Math.min(1, f.links.length));
     f.distinctBankAccountsLinkedWithin24h = maxDistinctAccountsWithin24h(f.links);
   }
 

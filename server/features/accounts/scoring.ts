@@ -28,7 +28,7 @@ import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { ACCOUNT_COLUMNS, inSet, loadFacts, loadLinkSpikes, sharingCountColumns, type AccountRow, type AccountSet, type SharedCounts } from "./facts.ts";
-import { noteStoredScores, ownFlagSql, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
+import { noteStoredScores, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
@@ -82,12 +82,9 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
   // webhook, which the next scoring then writes again): the commit need not wait for the WAL flush.
   await client.query(Array.isArray(set) ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL synchronous_commit = off" : "BEGIN; SET LOCAL synchronous_commit = off");
   try {
-    // The stored result comes along, so only the rows whose result changes are sent back. The stored
-    // flag without ring points (own_flagged) only matters to the after-batch path (ownFlagChanged:
-    // whose neighbours to rescore); a bulk run rescores everyone and skips its jsonb walk.
+    // The stored result comes along, so only the rows whose result changes are sent back.
     const locked = await rows<Partial<AccountRow> & {
       id: string;
-      own_flagged: boolean | null;
       review_label: string | null;
       risk_score: number;
       reasons_text: string;
@@ -97,7 +94,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       freezable: boolean;
     }>(
       client,
-      sql`SELECT a.id, ${Array.isArray(set) ? ownFlagSql("a", o.threshold) : sql`NULL::boolean`} AS own_flagged, a.review_label::text AS review_label,
+      sql`SELECT a.id, a.review_label::text AS review_label,
                  a.risk_score, a.risk_reasons::text AS reasons_text, a.rule_version, a.flagged_at IS NOT NULL AS was_flagged,
                  a.scored_at IS NOT NULL AS scored, (a.status = 'ACTIVE' AND a.review_label IS NULL) AS freezable
                  , ${ACCOUNT_COLUMNS} ${shared ? sql`` : sql`, ${sharingCountColumns("a", o.now)}`}
@@ -131,8 +128,14 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       const r = scoreAccount(f, rules, o.now);
       own.set(row.id, r);
       const flagged = r.score >= o.threshold;
-      if (row.own_flagged !== null && flagged !== row.own_flagged) ownFlagChanged.push(row.id);
-      else if (o.ringUnchanged?.has(row.id) && row.scored && row.rule_version === version) keptRing.set(row.id, storedRingReasons(row.reasons_text));
+      // The stored flag without ring points (as ownFlagSql reads it) only matters to the after-batch
+      // path (ownFlagChanged: whose neighbours to rescore); a bulk run rescores everyone.
+      if (Array.isArray(set)) {
+        const storedRing = storedRingReasons(row.reasons_text);
+        const storedOwnFlagged = row.risk_score - storedRing.reduce((a, x) => a + x.points, 0) >= o.threshold;
+        if (flagged !== storedOwnFlagged) ownFlagChanged.push(row.id);
+        else if (o.ringUnchanged?.has(row.id) && row.scored && row.rule_version === version) keptRing.set(row.id, storedRing);
+      }
       self.set(row.id, { flagged, confirmed: row.review_label === "CONFIRMED_FRAUD", legitimate: row.review_label === "LEGITIMATE" });
     }
     timer.lap("score");

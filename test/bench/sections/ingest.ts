@@ -59,6 +59,35 @@ function postgresCpuSeconds(postmasterPid: number | null): number | null {
   }
 }
 
+/**
+ * The same CPU seconds by kind of process: client connections ("backends"), autovacuum workers,
+ * the other background processes, and the postmaster with the processes it reaped ("exited": mostly
+ * short-lived autovacuum workers). Tells whether a phase's PostgreSQL CPU went to our statements.
+ */
+function postgresCpuByKind(postmasterPid: number | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (postmasterPid === null) return out;
+  try {
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const st = readFileSync(`/proc/${d}/stat`, "utf8");
+        const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+        const pid = Number(d);
+        if (pid !== postmasterPid && Number(f[1]) !== postmasterPid) continue;
+        const title = readFileSync(`/proc/${d}/cmdline`, "utf8").replace(/\0/g, " ");
+        const kind = pid === postmasterPid ? "exited" : /autovacuum worker/.test(title) ? "autovacuum" : /postgres: (checkpointer|background writer|walwriter|autovacuum launcher|logical|io worker|walsummarizer)/.test(title) ? "background" : "backends";
+        out[kind] = (out[kind] ?? 0) + (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
 async function postmasterPid(ctx: BenchContext): Promise<number | null> {
   try {
     const { rows } = await ctx.db.pool.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
@@ -100,6 +129,7 @@ function runClient(
   let lastNode = process.cpuUsage();
   let lastPg = postgresCpuSeconds(pgPid);
   let lastRescore = afterBatchRescoreStats();
+  let lastKinds = postgresCpuByKind(pgPid);
   const cpuSince = (events: number, node: NodeJS.CpuUsage, pg: number | null): PhaseCpu => {
     const nodeNow = process.cpuUsage();
     const pgNow = postgresCpuSeconds(pgPid);
@@ -117,6 +147,7 @@ function runClient(
       else if (m.kind === "phase") {
         phases.push(m);
         const c = cpuSince(m.events, lastNode, lastPg);
+        const kinds = postgresCpuByKind(pgPid);
         cpu.set(m.name, c);
         const rejected = m.rejected ? `, REJECTED ${m.rejected} ${JSON.stringify(m.rejectedByCode)}` : "";
         log(
@@ -124,6 +155,10 @@ function runClient(
             `(concurrency ${m.concurrency}; accepted ${m.accepted}, duplicates ${m.duplicates}${rejected}; load average ${m.loadAverage.toFixed(1)}; ` +
             (m.events > 0 ? `CPU per 1000 events: ${ms(c)})` : "no events)"),
         );
+        if (m.events > 0 && pgPid !== null) {
+          const parts = Object.entries(kinds).map(([k, v]) => `${k} ${Math.round(((v - (lastKinds[k] ?? 0)) * 1e6) / m.events)}`);
+          log(`${m.name}: PostgreSQL CPU per 1000 events by process kind, ms: ${parts.join(", ")}`);
+        }
         // The rescoring the phase queued runs on after its last answer: wait for it (the next phase
         // starts with an empty queue) and report the rate with it counted.
         const t0 = performance.now();
@@ -146,6 +181,7 @@ function runClient(
           lastRescore = now;
           lastNode = process.cpuUsage();
           lastPg = postgresCpuSeconds(pgPid);
+          lastKinds = postgresCpuByKind(pgPid);
           worker.postMessage({ kind: "settled" } satisfies ParentMessage);
         });
       } else if (m.kind === "done") done = m;
