@@ -118,11 +118,11 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
 
   // The run outlives the request that started it: it must not stop when that session ends.
   currentPromise = runWithoutSession(async () => {
-    const finish = (fields: { scored: number; total: number; changed: number | null; newlyFlagged: number | null; durationMs: number; error: string | null }) =>
-      query(db.pool, sql`
+    const finishSql = (fields: { scored: number; total: number; changed: number | null; newlyFlagged: number | null; durationMs: number; error: string | null }) => sql`
         UPDATE rescore_run SET scored = ${fields.scored}, total = ${fields.total}, changed = ${fields.changed}, newly_flagged = ${fields.newlyFlagged},
                duration_ms = ${fields.durationMs}, error = ${fields.error}, finished_at = statement_timestamp(), heartbeat_at = statement_timestamp()
-         WHERE id = ${runId}::bigint`);
+         WHERE id = ${runId}::bigint`;
+    const finish = (fields: Parameters<typeof finishSql>[0]) => query(db.pool, finishSql(fields));
     try {
       const result = await rescoreAll(db, {
         onProgress: (p) => {
@@ -132,10 +132,15 @@ export async function startRescoreAll(db: Database, actor: Actor, reason: string
       });
       clearInterval(heartbeat);
       await written;
-      await finish({ scored: result.scored, total: result.total, changed: result.changed, newlyFlagged: result.newlyFlagged, durationMs: result.durationMs, error: null });
-      await withTransaction(db.prisma, (tx) =>
-        writeAudit(tx, actor, { action: "accounts.rescoreAll.finished", targetType: "scoring", targetId: "all", reason, after: { scored: result.scored, changed: result.changed, newlyFlagged: result.newlyFlagged, durationMs: result.durationMs } }),
-      ).catch(() => {});
+      const fields = { scored: result.scored, total: result.total, changed: result.changed, newlyFlagged: result.newlyFlagged, durationMs: result.durationMs, error: null };
+      // The run is seen as finished together with its audit record (one transaction), never before it.
+      await withTransaction(db.prisma, async (tx) => {
+        await tx.$executeRaw(finishSql(fields));
+        await writeAudit(tx, actor, { action: "accounts.rescoreAll.finished", targetType: "scoring", targetId: "all", reason, after: { scored: result.scored, changed: result.changed, newlyFlagged: result.newlyFlagged, durationMs: result.durationMs } });
+      }).catch(async (err) => {
+        console.error("[accounts] recording the end of the bulk rescoring with its audit record failed; recording the end alone", err);
+        await finish(fields);
+      });
     } catch (err) {
       console.error("[accounts] bulk rescoring failed", err);
       clearInterval(heartbeat);

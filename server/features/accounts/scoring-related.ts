@@ -103,8 +103,8 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   // Of those, the ones now flagged or confirmed can give their lock-step windows' wallets a hit;
   // the others can only take one away (see lockstepHitsOnly), so only wallets holding one are rescored.
   const bad = new Set(await badOf(db, grown, opts.threshold ?? DEFAULT_FLAG_THRESHOLD));
-  // the active version's ring settings: its lock-step window, its hub limits, a signal turned off
   timer.lap("touched.bad");
+  // the active version's ring settings: its lock-step window, its hub limits, a signal turned off
   const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold, ...ringSettingsOf(await scoringPolicy(db.pool), opts.rules !== undefined) };
   const neighbours = await withPoolTransaction(
     db.pool,
@@ -134,7 +134,7 @@ async function grownBy(db: Pick<Database, "pool">, accountIds: readonly string[]
 /** Of `ids`, those flagged by their own behaviour (stored score without ring points) or confirmed, and not marked legitimate. */
 async function badOf(db: Pick<Database, "pool">, ids: readonly string[], threshold: number): Promise<string[]> {
   if (ids.length === 0) return [];
-  const found = await rows<{ id: string; member: boolean }>(db.pool, sql`
+  const found = await rows<{ id: string }>(db.pool, sql`
     SELECT a.id FROM wallet_account a
     WHERE a.id = ANY(${[...ids]}::text[]) AND a.review_label IS DISTINCT FROM 'LEGITIMATE'
       AND (a.review_label = 'CONFIRMED_FRAUD' OR ${ownFlagSql("a", threshold)})`);
