@@ -5,9 +5,11 @@
 //   changed; a charge or spend changes no other wallet's facts). The accounts linked during a spike
 //   (which the volume detector back-dates to its first anomalous bucket) are rescored by a
 //   background job on one instance (spike-rescore-job.ts). The API answers without waiting for it:
-//   rescoring ~1,000 accounts takes tens of milliseconds, which would otherwise cap ingestion; a
-//   burst of batches is coalesced into a few rounds. Scores are derived data: if the process stops
-//   with accounts queued, a bulk rescoring (console, or the next demo load) catches up.
+//   a round of 5,000 touched accounts takes about 1 s at the bench's sizes (more during an attack,
+//   see the README's "Ingestion with scoring on"), which would otherwise cap ingestion; a burst of
+//   batches is coalesced into a few rounds, and past RESCORE_QUEUE_MAX queued accounts the batches
+//   wait for them. Scores are derived data: if the process stops with accounts queued, a bulk
+//   rescoring (console, or the next demo load) catches up.
 // - after a demo-data load: rescore everything once.
 import { rows, sql } from "../../db/sql.ts";
 import type { Database } from "../../db/client.ts";
