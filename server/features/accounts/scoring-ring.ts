@@ -384,14 +384,55 @@ async function lockstepPeers(
     }
   }
   if (nearIds.length === 0) return [];
-  const win = sql`make_interval(mins => ${lp.windowMinutes}::int)`;
-  return rows<{ id: string; bank_code: string; at: Date; peers: string[] | null; flagged: boolean[] | null; confirmed: boolean[] | null; links_before: number }>(db, sql`
-    WITH near AS (SELECT * FROM unnest(${nearIds}::text[], ${nearBanks}::bpchar[], ${nearAts}::timestamptz[]) AS m(id, bank_code, at))
-    SELECT m.id, m.bank_code, m.at, p.peers, p.flagged, p.confirmed,
-           ${linksBeforeOf(lp)} AS links_before
-    FROM near m
-    LEFT JOIN LATERAL (${peersOf(win, threshold, now)}) p ON true
-    ORDER BY m.id, m.at, m.bank_code`);
+  // Every wallet linking each merged span of the near links' windows, read once (during an attack
+  // many near links share the same windows: reading the window per link read them again and again),
+  // then each link's window cut from its bank's list in memory.
+  const spans = mergedWindows(nearIds.map((_, i) => ({ bankCode: nearBanks[i], at: nearAts[i] })), winMs);
+  const inSpans = await rows<{ id: string; bank_code: string; at_ms: number; flagged: boolean; confirmed: boolean }>(db, sql`
+    SELECT x.id, s.bank_code, x.at_ms, x.flagged, x.confirmed
+    FROM unnest(${spans.map((x) => x.bankCode)}::bpchar[], ${spans.map((x) => new Date(x.from))}::timestamptz[], ${spans.map((x) => new Date(x.to))}::timestamptz[]) AS s(bank_code, lo, hi)
+    CROSS JOIN LATERAL (
+      SELECT w.id, floor(extract(epoch FROM v2.valid_from) * 1000)::float8 AS at_ms, ${ownFlagSql("w", threshold)} AS flagged, coalesce(w.review_label = 'CONFIRMED_FRAUD', false) AS confirmed
+      FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id JOIN wallet_account w ON w.id = l2.account_id
+      WHERE v2.bank_code = s.bank_code AND v2.valid_from BETWEEN s.lo AND s.hi AND v2.valid_from <= ${now}
+        AND w.review_label IS DISTINCT FROM 'LEGITIMATE'
+      OFFSET 0
+    ) x`);
+  const byBank = new Map<string, typeof inSpans>();
+  for (const r of inSpans) {
+    const list = byBank.get(r.bank_code);
+    if (list) list.push(r);
+    else byBank.set(r.bank_code, [r]);
+  }
+  for (const list of byBank.values()) list.sort((a, b) => a.at_ms - b.at_ms);
+  const before = await rows<{ links_before: number }>(db, sql`
+    SELECT ${linksBeforeOf(lp)} AS links_before
+    FROM unnest(${nearBanks}::bpchar[], ${nearAts}::timestamptz[]) WITH ORDINALITY AS m(bank_code, at, n) ORDER BY m.n`);
+  const out = nearIds.map((id, i) => {
+    const t = nearAts[i].getTime();
+    const list = byBank.get(nearBanks[i]) ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].at_ms < t - winMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const peers = new Map<string, { flagged: boolean; confirmed: boolean }>();
+    for (let k = lo; k < list.length && list[k].at_ms <= t + winMs; k++) if (list[k].id !== id) peers.set(list[k].id, list[k]);
+    const ids2 = [...peers.keys()].sort();
+    return {
+      id,
+      bank_code: nearBanks[i],
+      at: nearAts[i],
+      peers: ids2.length > 0 ? ids2 : null,
+      flagged: ids2.length > 0 ? ids2.map((p) => peers.get(p)!.flagged) : null,
+      confirmed: ids2.length > 0 ? ids2.map((p) => peers.get(p)!.confirmed) : null,
+      links_before: before[i].links_before,
+    };
+  });
+  // (the order the per-link statement gave: by wallet, time, bank)
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.at.getTime() - b.at.getTime() || (a.bank_code < b.bank_code ? -1 : a.bank_code > b.bank_code ? 1 : 0)));
 }
 
 /** The bank's links in the `usualDays` days ending `usualSkipHours` before the window of `m.at` (its usual traffic): one index range count. */
@@ -399,18 +440,6 @@ function linksBeforeOf(lp: LockstepParams): Sql {
   const end = sql`m.at - make_interval(mins => ${lp.windowMinutes}::int) - make_interval(hours => ${lp.usualSkipHours}::int)`;
   return sql`(SELECT count(*)::int FROM bank_link_version v3
             WHERE v3.bank_code = m.bank_code AND v3.valid_from >= ${end} - make_interval(days => ${lp.usualDays}::int) AND v3.valid_from < ${end})`;
-}
-
-/** Every wallet (but `m.id`, and legitimate ones) linking bank `m.bank_code` within the window of `m.at`, with its stored own flag. */
-function peersOf(win: Sql, threshold: number, now: Date): Sql {
-  return sql`
-      SELECT array_agg(x.id ORDER BY x.id) AS peers, array_agg(x.flagged ORDER BY x.id) AS flagged, array_agg(x.confirmed ORDER BY x.id) AS confirmed
-      FROM (
-        SELECT DISTINCT w.id, ${ownFlagSql("w", threshold)} AS flagged, coalesce(w.review_label = 'CONFIRMED_FRAUD', false) AS confirmed
-        FROM bank_link_version v2 JOIN bank_link l2 ON l2.id = v2.link_id JOIN wallet_account w ON w.id = l2.account_id
-        WHERE v2.bank_code = m.bank_code AND v2.valid_from BETWEEN m.at - ${win} AND m.at + ${win} AND v2.valid_from <= ${now}
-          AND w.id <> m.id AND w.review_label IS DISTINCT FROM 'LEGITIMATE'
-      ) x`;
 }
 
 /**
