@@ -24,7 +24,7 @@ export interface BenchContext {
   apiKey: string;
   /** end of the loaded data set's window (its "now"); null until the ingest section loaded it */
   dataNow: Date | null;
-  args: { fresh: boolean; scale: number; sliceEvents: number; only: string[] | null };
+  args: { fresh: boolean; scale: number; sliceEvents: number; only: string[] | null; /** the extra stream's generator seed on a loaded data set (default: a new one per run) */ extraSeed?: string };
   log(line: string): void;
   /** small persistent key/value store in the bench database (survives runs, like the data) */
   state: {

@@ -1,6 +1,6 @@
 // `npm run bench` (every section) and `npm run bench:ingest` (only the ingest section).
 //
-//   tsx test/bench/run.ts [--only ingest,overview] [--fresh] [--scale 10] [--slice 200000] [--no-hooks]
+//   tsx test/bench/run.ts [--only ingest,overview] [--fresh] [--scale 10] [--slice 200000] [--no-hooks] [--extra-seed s1] [--pg-stats]
 //
 // Starts its OWN embedded PostgreSQL in .data/bench-pg (persistent: the data set loaded by the
 // ingest section, about 2 million charges at scale 10, is kept for later runs and other sections;
@@ -20,7 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { buildApp } from "../../server/app.ts";
-import { connectDatabase } from "../../server/db/client.ts";
+import { connectDatabase, type Database } from "../../server/db/client.ts";
 import { applyMigrations } from "../../server/db/migrate.ts";
 import { findFreePort, REPO_ROOT, startEmbeddedPostgres } from "../../server/db/postgres.ts";
 import { seedReferenceData } from "../../server/features/reference/seed-reference.ts";
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     slice: { type: "string", default: "200000" },
     // Diagnosis: ingest without the other features' ingest hooks, to see what they cost.
     "no-hooks": { type: "boolean", default: false },
+    "extra-seed": { type: "string" },
+    "pg-stats": { type: "boolean", default: false },
   },
 });
 
@@ -99,6 +101,16 @@ async function loadSections(): Promise<BenchSection[]> {
   return sections.sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.name.localeCompare(b.name));
 }
 
+/** The section's costliest statements in the bench database (pg_stat_statements): where PostgreSQL's time went. */
+async function logStatementStats(db: Database, log: (line: string) => void) {
+  const { rows } = await db.pool.query<{ ms: number; calls: string; rows: string; wal: string; q: string }>(`
+    SELECT round(s.total_exec_time)::int AS ms, s.calls::text, s.rows::text, s.wal_records::text AS wal, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 100) AS q
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+    WHERE d.datname = current_database() ORDER BY s.total_exec_time DESC LIMIT 15`);
+  log("statements by total execution time (ms, calls, rows, WAL records, statement):");
+  for (const r of rows) log(`  ${String(r.ms).padStart(7)}  ${r.calls.padStart(7)}  ${r.rows.padStart(9)}  ${r.wal.padStart(9)}  ${r.q}`);
+}
+
 function printTable(results: Array<{ section: string; figures: BenchFigure[] }>) {
   const rows = results.flatMap((r) =>
     r.figures.map((f) => [r.section, f.name, typeof f.value === "number" ? f.value.toLocaleString("en-US") : f.value, f.unit ?? "", f.goal ?? "", f.note ?? ""]),
@@ -123,7 +135,16 @@ async function main() {
     log(`--fresh: removing ${path.relative(REPO_ROOT, DATA_DIR)}`);
     rmSync(DATA_DIR, { recursive: true, force: true });
   }
-  const pgServer = await startEmbeddedPostgres({ dataDir: DATA_DIR, port: await findFreePort(), persistent: true, database: "floodgate_bench", log: () => {} });
+  // --pg-stats: pg_stat_statements on, and each section's costliest statements printed after it
+  const pgStats = values["pg-stats"]!;
+  const pgServer = await startEmbeddedPostgres({
+    dataDir: DATA_DIR,
+    port: await findFreePort(),
+    persistent: true,
+    database: "floodgate_bench",
+    log: () => {},
+    settings: pgStats ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_planning=off"] : [],
+  });
   let stop = async () => {
     await pgServer.stop().catch(() => {});
   };
@@ -165,7 +186,7 @@ async function main() {
       baseUrl,
       apiKey,
       dataNow: dataset ? new Date(dataset.nowMs) : null,
-      args: { fresh: values.fresh!, scale: Number(values.scale), sliceEvents: Number(values.slice), only },
+      args: { fresh: values.fresh!, scale: Number(values.scale), sliceEvents: Number(values.slice), only, extraSeed: values["extra-seed"] },
       log,
       state,
     };
@@ -178,6 +199,7 @@ async function main() {
         continue;
       }
       log(`section ${section.name}`);
+      if (pgStats) await db.pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
       const ts = performance.now();
       try {
         const figures = (await section.run(ctx)) ?? [];
@@ -187,6 +209,7 @@ async function main() {
         results.push({ section: section.name, figures: [{ name: "FAILED", value: err instanceof Error ? err.message.split("\n")[0] : String(err) }] });
       }
       log(`section ${section.name} took ${((performance.now() - ts) / 1000).toFixed(0)} s`);
+      if (pgStats) await logStatementStats(db, log);
       const ds = await state.get<{ nowMs: number }>("dataset");
       ctx.dataNow = ds ? new Date(ds.nowMs) : null;
     }

@@ -82,7 +82,8 @@ export function filterConditions(f: AccountFilters, searchIds?: string[] | null)
   if (f.status) where.push(sql`a.status = ${f.status}::"AccountStatus"`);
   if (f.label === "NONE") where.push(sql`a.review_label IS NULL`);
   else if (f.label) where.push(sql`a.review_label = ${f.label}::"ReviewLabel"`);
-  if (f.reason) where.push(sql`a.risk_reasons @> ${JSON.stringify([{ code: f.reason }])}::jsonb`);
+  // reason_codes: derived from risk_reasons by PostgreSQL, GIN-indexed (migration 20261208000000)
+  if (f.reason) where.push(sql`a.reason_codes @> ARRAY[${f.reason}]::text[]`);
   if (f.openedFrom) where.push(sql`a.opened_at >= ${f.openedFrom}`);
   if (f.openedTo) where.push(sql`a.opened_at <= ${f.openedTo}`);
   if (f.bank || f.linkedFrom || f.linkedTo) {

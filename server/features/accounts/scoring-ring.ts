@@ -621,6 +621,6 @@ async function lockstepWindowMembers(db: Queryable, ids: readonly string[], lp: 
       WHERE v2.bank_code = s.bank_code AND v2.valid_from BETWEEN s.lo AND s.hi
       OFFSET 0
     ) x
-    ${hitsOnly ? sql`JOIN wallet_account w ON w.id = x.account_id WHERE w.risk_reasons @> ${JSON.stringify([{ code: "LOCKSTEP" }])}::jsonb` : sql``}`);
+    ${hitsOnly ? sql`JOIN wallet_account w ON w.id = x.account_id WHERE 'LOCKSTEP' = ANY(w.reason_codes)` : sql``}`);
   return members.map((r) => r.id);
 }

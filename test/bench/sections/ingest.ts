@@ -208,7 +208,8 @@ export const section: BenchSection = {
   async run(ctx: BenchContext): Promise<BenchFigure[]> {
     const loaded = await ctx.state.get<Dataset>("dataset");
     const first = !loaded;
-    const seed = first ? "bench" : `b${Date.now().toString(36)}`;
+    // (a fixed --extra-seed makes two runs on copies of one loaded data set measure the same stream)
+    const seed = first ? "bench" : (ctx.args.extraSeed ?? `b${Date.now().toString(36)}`);
     const scale = first ? ctx.args.scale : EXTRA_SCALE;
     const nowMs = first ? Math.floor(Date.now() / 1000) * 1000 : loaded!.nowMs;
     if (first) ctx.log(`loading the data set: generator seed ${seed}, scale ${scale}, through the API`);
