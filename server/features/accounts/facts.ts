@@ -15,6 +15,8 @@ export interface LinkedBankAccount extends LinkFact {
   linkId: string;
   branchCode: string;
   accountNumber: string;
+  /** Wallets that had linked this bank account by the scoring instant (loadFacts; the ring's neighbourhood reads those shared). */
+  walletsSharing?: number;
 }
 
 export interface LoadedFacts extends AccountFacts {
@@ -320,6 +322,7 @@ export async function loadFacts(db: Queryable, set: AccountSet, now: Date, opts:
       bankWasSpikingAtRegistration: spiking ?? (linkSpikes ? spikingAt(linkSpikes, bankCode, registeredAt) : false),
     });
     const wallets = shared ? (shared.bankAccount.get(bankAccountKey(bankCode, branchCode, accountNumber)) ?? 1) : (linkWallets ?? 0);
+    f.links[f.links.length - 1].walletsSharing = wallets;
     f.maxWalletsSharingBankAccount = Math.max(f.maxWalletsSharingBankAccount, wallets);
     // (most wallets have one link version: a Set only for those with more)
     if (f.links.length > 1) {

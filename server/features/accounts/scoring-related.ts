@@ -40,12 +40,13 @@ export async function relatedAccountIds(
   accountIds: readonly string[],
   groupMax = RELATED_GROUP_WALLETS_MAX,
   changes?: SharingChanges,
-): Promise<{ ids: string[]; groupMembers: Set<string> }> {
-  if (accountIds.length === 0) return { ids: [], groupMembers: new Set() };
+): Promise<{ ids: string[]; groupMembers: Set<string>; opened: string[] }> {
+  if (accountIds.length === 0) return { ids: [], groupMembers: new Set(), opened: [] };
   const linked = changes ? changes.linkedAccountIds : accountIds;
   const openedSince = changes ? changes.openedSince : null;
   const max = sql`${groupMax}::int`;
-  const found = await rows<{ id: string; member: boolean }>(db.pool, sql`
+  // kind 0: a given account, 1: a given account opened since `openedSince` (with `changes`), 2: a group member
+  const found = await rows<{ id: string; kind: number }>(db.pool, sql`
      WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[])),
      opened AS (SELECT id, device_id, ip_address FROM me WHERE ${openedSince}::timestamptz IS NULL OR opened_at >= ${openedSince}::timestamptz),
      dev AS (
@@ -70,11 +71,16 @@ export async function relatedAccountIds(
        JOIN bank_account_wallet p ON p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number
        WHERE s.wallets BETWEEN 2 AND ${max}
      )
-     SELECT id, false AS member FROM me
-     UNION SELECT w.id, true FROM wallet_account w JOIN dev USING (device_id)
-     UNION SELECT w.id, true FROM wallet_account w JOIN ip USING (ip_address)
-     UNION SELECT account_id, true FROM acct_wallets`);
-  return { ids: [...new Set(found.map((r) => r.id))], groupMembers: new Set(found.filter((r) => r.member).map((r) => r.id)) };
+     SELECT id, 0 AS kind FROM me
+     UNION SELECT id, 1 FROM opened WHERE ${openedSince}::timestamptz IS NOT NULL
+     UNION SELECT w.id, 2 FROM wallet_account w JOIN dev USING (device_id)
+     UNION SELECT w.id, 2 FROM wallet_account w JOIN ip USING (ip_address)
+     UNION SELECT account_id, 2 FROM acct_wallets`);
+  return {
+    ids: [...new Set(found.map((r) => r.id))],
+    groupMembers: new Set(found.filter((r) => r.kind === 2).map((r) => r.id)),
+    opened: found.filter((r) => r.kind === 1).map((r) => r.id),
+  };
 }
 
 /**
@@ -83,9 +89,10 @@ export async function relatedAccountIds(
  */
 export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: readonly string[], opts: RescoreOptions = {}, changes?: SharingChanges): Promise<RescoreResult> {
   const timer = phaseTimer(opts.timings);
-  const { ids, groupMembers } = await relatedAccountIds(db, accountIds, RELATED_GROUP_WALLETS_MAX, changes);
+  const { ids, groupMembers, opened } = await relatedAccountIds(db, accountIds, RELATED_GROUP_WALLETS_MAX, changes);
   timer.lap("touched.related");
-  const grown = changes ? await grownBy(db, accountIds, changes) : [...accountIds];
+  // Of the touched wallets, those the batch opened or linked: their things and lock-step windows grew.
+  const grown = changes ? [...new Set([...opened, ...changes.linkedAccountIds])] : [...accountIds];
   // A wallet the batch only charged or spent on (not opened, not linked, on no group the batch grew)
   // has the same neighbourhood and lock-step windows as at its last scoring: unless its own flag
   // changes, its stored ring reasons stand and are not computed again (most touched wallets; the
@@ -123,12 +130,6 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   const again = await rescoreAccounts(db, [...neighbours], opts);
   if (opts.timings) opts.timings["touched.again (wallets)"] = (opts.timings["touched.again (wallets)"] ?? 0) + neighbours.size;
   return { ...add(first, again), ownFlagChanged: changed };
-}
-
-/** Of the touched wallets, those the batch opened or linked (`changes`): their things and lock-step windows grew. */
-async function grownBy(db: Pick<Database, "pool">, accountIds: readonly string[], changes: SharingChanges): Promise<string[]> {
-  const opened = await rows<{ id: string }>(db.pool, sql`SELECT id FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[]) AND opened_at >= ${changes.openedSince}::timestamptz`);
-  return [...new Set([...opened.map((r) => r.id), ...changes.linkedAccountIds])];
 }
 
 /** Of `ids`, those flagged by their own behaviour (stored score without ring points) or confirmed, and not marked legitimate. */

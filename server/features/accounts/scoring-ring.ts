@@ -125,10 +125,71 @@ interface Thing {
   ids: string[];
 }
 
-/** The chunk's neighbourhood: every small thing of the chunk and of the wallets on them (two rounds). */
-async function neighbourhood(db: Queryable, ids: readonly string[], p: RingParams, now: Date): Promise<Thing[]> {
+/**
+ * What the chunk's own facts already say about its wallets' shared things (scoring.ts has read them
+ * with the locks and the links): each thing's key and its wallets as of the scoring instant.
+ */
+export interface OwnThings {
+  device: string | null;
+  deviceWallets: number;
+  ip: string | null;
+  ipWallets: number;
+  bankAccounts: readonly { bankCode: string; branchCode: string; accountNumber: string; wallets: number }[];
+}
+
+/**
+ * thingsOf for things already known by key (OwnThings): only those with 2..limit wallets are read,
+ * each thing's members by an index probe, as there (the same rows: the counts are as of `now` too).
+ */
+function thingsOfKeys(ids: readonly string[], ownThings: (id: string) => OwnThings | undefined, p: RingParams, now: Date): Sql | null {
+  const devices = new Set<string>();
+  const ips = new Set<string>();
+  const accounts = new Map<string, [string, string, string]>();
+  for (const id of ids) {
+    const t = ownThings(id);
+    if (!t) continue;
+    if (t.device !== null && t.deviceWallets >= 2 && t.deviceWallets <= p.maxWallets.DEVICE) devices.add(t.device);
+    if (t.ip !== null && t.ipWallets >= 2 && t.ipWallets <= p.maxWallets.IP) ips.add(t.ip);
+    for (const a of t.bankAccounts) {
+      if (a.wallets >= 2 && a.wallets <= p.maxWallets.BANK_ACCOUNT) accounts.set(`${a.bankCode}-${a.branchCode}-${a.accountNumber}`, [a.bankCode, a.branchCode, a.accountNumber]);
+    }
+  }
+  if (devices.size === 0 && ips.size === 0 && accounts.size === 0) return null;
+  const acct = [...accounts.values()];
+  return sql`
+    SELECT 'DEVICE' AS kind, d.key, m.ids
+    FROM unnest(${[...devices]}::text[]) AS d(key)
+    CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
+      SELECT w.id FROM wallet_account w WHERE w.device_id = d.key AND w.opened_at <= ${now} LIMIT ${p.maxWallets.DEVICE}::int + 1) w) m
+    WHERE m.n BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
+    UNION ALL
+    SELECT 'IP', i.key, m.ids
+    FROM unnest(${[...ips]}::text[]) AS i(key)
+    CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
+      SELECT w.id FROM wallet_account w WHERE w.ip_address = i.key AND w.opened_at <= ${now} LIMIT ${p.maxWallets.IP}::int + 1) w) m
+    WHERE m.n BETWEEN 2 AND ${p.maxWallets.IP}::int
+    UNION ALL
+    -- (bpchar, as the columns: compared as text they could not use the key)
+    SELECT 'BANK_ACCOUNT', a.bank_code || '-' || a.branch_code || '-' || a.account_number, m.ids
+    FROM unnest(${acct.map((a) => a[0])}::bpchar[], ${acct.map((a) => a[1])}::bpchar[], ${acct.map((a) => a[2])}::bpchar[]) AS a(bank_code, branch_code, account_number)
+    CROSS JOIN LATERAL (
+      SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids, count(*) AS n FROM (
+        SELECT p.account_id FROM bank_account_wallet p
+        WHERE p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number AND p.first_linked_at <= ${now}
+        LIMIT ${p.maxWallets.BANK_ACCOUNT}::int + 1) p
+    ) m
+    WHERE m.n BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int`;
+}
+
+/**
+ * The chunk's neighbourhood: every small thing of the chunk and of the wallets on them (two rounds).
+ * With `ownThings` (the chunk's facts), the first round reads only the members of the things the
+ * facts show shared, not the chunk's wallets and links again.
+ */
+async function neighbourhood(db: Queryable, ids: readonly string[], p: RingParams, now: Date, ownThings?: (id: string) => OwnThings | undefined): Promise<Thing[]> {
   const things = new Map<string, Thing>();
-  const first = await rows<Thing>(db, thingsOf(ids, p, now));
+  const firstSql = ownThings ? thingsOfKeys(ids, ownThings, p, now) : thingsOf(ids, p, now);
+  const first = firstSql ? await rows<Thing>(db, firstSql) : [];
   for (const t of first) things.set(`${t.kind}|${t.key}`, t);
   const chunk = new Set(ids);
   const next = [...new Set(first.flatMap((t) => t.ids))].filter((id) => !chunk.has(id));
@@ -458,6 +519,8 @@ export async function ringReasonsFor(
     ring?: RingBulk;
     /** Wallets of `self` whose ring reasons are not wanted (kept as stored): only their states count, as the chunk's. */
     skip?: ReadonlyMap<string, unknown>;
+    /** The chunk's shared things from its facts (OwnThings): the neighbourhood's first round need not read them again. */
+    ownThings?: (id: string) => OwnThings | undefined;
   },
   timings?: Record<string, number>,
 ): Promise<Map<string, { code: RingReasonCode; points: number; evidence: string }[]>> {
@@ -478,7 +541,7 @@ export async function ringReasonsFor(
   });
   if (candidates.length === 0 || (!ringOn && !lockstepOn)) return out;
 
-  const things = !ringOn ? [] : bulk ? neighbourhoodBulk(bulk, ids) : await neighbourhood(db, ids, p, o.now);
+  const things = !ringOn ? [] : bulk ? neighbourhoodBulk(bulk, ids) : await neighbourhood(db, ids, p, o.now, inputs.ownThings);
   timer.lap("ring.things");
   const states = bulk
     ? bulk.states

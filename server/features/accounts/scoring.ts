@@ -28,7 +28,7 @@ import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { ACCOUNT_COLUMNS, inSet, loadFacts, loadLinkSpikes, sharingCountColumns, type AccountRow, type AccountSet, type SharedCounts } from "./facts.ts";
-import { noteStoredScores, ringReasonsFor, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
+import { noteStoredScores, ringReasonsFor, type OwnThings, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
@@ -92,6 +92,8 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       was_flagged: boolean;
       scored: boolean;
       freezable: boolean;
+      device_wallets?: number | null;
+      ip_wallets?: number | null;
     }>(
       client,
       sql`SELECT a.id, a.review_label::text AS review_label,
@@ -140,8 +142,22 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
     }
     timer.lap("score");
     const linksOf = (id: string): RingLink[] => (facts.get(id)?.links ?? []).map((l) => ({ bankCode: l.bankCode, at: l.registeredAt }));
+    // (the list path: the sharing counts came with the locks; a bulk run finds things in RingBulk)
+    const lockedById = shared ? null : new Map(locked.map((r) => [r.id, r]));
+    const ownThings = (id: string): OwnThings | undefined => {
+      const row = lockedById?.get(id);
+      const f = facts.get(id);
+      if (!row || !f) return undefined;
+      return {
+        device: row.device_id ?? null,
+        deviceWallets: row.device_wallets ?? 0,
+        ip: row.ip_address ?? null,
+        ipWallets: row.ip_wallets ?? 0,
+        bankAccounts: f.links.map((l) => ({ bankCode: l.bankCode, branchCode: l.branchCode, accountNumber: l.accountNumber, wallets: l.walletsSharing ?? 0 })),
+      };
+    };
     const ring = o.ring
-      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk, skip: keptRing }, timings)
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk, skip: keptRing, ownThings: lockedById ? ownThings : undefined }, timings)
       : new Map<string, Reason[]>();
     for (const [id, reasons] of keptRing) if (o.ring && reasons.length > 0) ring.set(id, reasons);
     timer.restart();
