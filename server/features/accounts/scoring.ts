@@ -33,6 +33,13 @@ import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
+/**
+ * The same for a list of accounts (the after-batch path): a whole round of touched accounts (hooks.ts) with the groups around them
+ * in one transaction. Its statements probe keys, so they cost per account, not per chunk, except
+ * what a chunk reads about its surroundings once (the flagged wallets' links around it, the second
+ * hop of its neighbourhood), which neighbouring chunks read again.
+ */
+export const RESCORE_LIST_CHUNK_SIZE = 10_000;
 
 export interface RescoreOptions {
   /** Scoring instant: the 30-day windows end here. Default: the clock. */
@@ -240,8 +247,8 @@ export async function rescoreAccounts(db: Pick<Database, "pool"> & { prisma?: Pr
   if (ids.length === 0) return total;
   const client = await db.pool.connect();
   try {
-    for (let i = 0; i < ids.length; i += RESCORE_CHUNK_SIZE_DEFAULT) {
-      total = add(total, await rescoreChunk(client, ids.slice(i, i + RESCORE_CHUNK_SIZE_DEFAULT), o, undefined, undefined, opts.timings));
+    for (let i = 0; i < ids.length; i += RESCORE_LIST_CHUNK_SIZE) {
+      total = add(total, await rescoreChunk(client, ids.slice(i, i + RESCORE_LIST_CHUNK_SIZE), o, undefined, undefined, opts.timings));
     }
   } finally {
     client.release();
