@@ -86,16 +86,12 @@ function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
     dev AS (
       SELECT 'DEVICE' AS kind, d.device_id AS key, m.ids
       FROM (SELECT DISTINCT me.device_id FROM me JOIN device_sharing ds ON ds.device_id = me.device_id AND ds.wallets > 1) d
-      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
-        SELECT w.id FROM wallet_account w WHERE w.device_id = d.device_id AND w.opened_at <= ${now} LIMIT ${p.maxWallets.DEVICE}::int + 1) w) m
-      WHERE m.n BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
+      ${membersOf("DEVICE", "d", p, now)}
     ),
     ip AS (
       SELECT 'IP' AS kind, i.ip_address AS key, m.ids
       FROM (SELECT DISTINCT me.ip_address FROM me JOIN ip_sharing ips ON ips.ip_address = me.ip_address AND ips.wallets > 1) i
-      CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
-        SELECT w.id FROM wallet_account w WHERE w.ip_address = i.ip_address AND w.opened_at <= ${now} LIMIT ${p.maxWallets.IP}::int + 1) w) m
-      WHERE m.n BETWEEN 2 AND ${p.maxWallets.IP}::int
+      ${membersOf("IP", "i", p, now)}
     ),
     acct AS (
       SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
@@ -108,15 +104,28 @@ function thingsOf(ids: readonly string[], p: RingParams, now: Date): Sql {
     acct_w AS (
       SELECT 'BANK_ACCOUNT' AS kind, a.bank_code || '-' || a.branch_code || '-' || a.account_number AS key, m.ids
       FROM acct a
-      CROSS JOIN LATERAL (
-        SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids, count(*) AS n FROM (
-          SELECT p.account_id FROM bank_account_wallet p
-          WHERE p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number AND p.first_linked_at <= ${now}
-          LIMIT ${p.maxWallets.BANK_ACCOUNT}::int + 1) p
-      ) m
-      WHERE m.n BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int
+      ${membersOf("BANK_ACCOUNT", "a", p, now)}
     )
     SELECT kind, key, ids FROM dev UNION ALL SELECT kind, key, ids FROM ip UNION ALL SELECT kind, key, ids FROM acct_w`;
+}
+
+/**
+ * A thing's members as of `now` for the rows of `alias` (device_id; ip_address; bank_code,
+ * branch_code, account_number), read up to one more than the kind's hub limit, and the things kept
+ * that have 2..limit of them: the one member read of thingsOf and thingsOfKeys.
+ */
+function membersOf(kind: SharedKind, alias: "d" | "i" | "a", p: RingParams, now: Date): Sql {
+  const t = raw(alias);
+  const max = sql`${p.maxWallets[kind]}::int`;
+  const read =
+    kind === "DEVICE"
+      ? sql`SELECT w.id FROM wallet_account w WHERE w.device_id = ${t}.device_id AND w.opened_at <= ${now}`
+      : kind === "IP"
+        ? sql`SELECT w.id FROM wallet_account w WHERE w.ip_address = ${t}.ip_address AND w.opened_at <= ${now}`
+        : sql`SELECT b.account_id AS id FROM bank_account_wallet b
+              WHERE b.bank_code = ${t}.bank_code AND b.branch_code = ${t}.branch_code AND b.account_number = ${t}.account_number AND b.first_linked_at <= ${now}`;
+  return sql`CROSS JOIN LATERAL (SELECT array_agg(x.id ORDER BY x.id) AS ids, count(*) AS n FROM (${read} LIMIT ${max} + 1) x) m
+      WHERE m.n BETWEEN 2 AND ${max}`;
 }
 
 interface Thing {
@@ -157,28 +166,18 @@ function thingsOfKeys(ids: readonly string[], ownThings: (id: string) => OwnThin
   if (devices.size === 0 && ips.size === 0 && accounts.size === 0) return null;
   const acct = [...accounts.values()];
   return sql`
-    SELECT 'DEVICE' AS kind, d.key, m.ids
-    FROM unnest(${[...devices]}::text[]) AS d(key)
-    CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
-      SELECT w.id FROM wallet_account w WHERE w.device_id = d.key AND w.opened_at <= ${now} LIMIT ${p.maxWallets.DEVICE}::int + 1) w) m
-    WHERE m.n BETWEEN 2 AND ${p.maxWallets.DEVICE}::int
+    SELECT 'DEVICE' AS kind, d.device_id AS key, m.ids
+    FROM unnest(${[...devices]}::text[]) AS d(device_id)
+    ${membersOf("DEVICE", "d", p, now)}
     UNION ALL
-    SELECT 'IP', i.key, m.ids
-    FROM unnest(${[...ips]}::text[]) AS i(key)
-    CROSS JOIN LATERAL (SELECT array_agg(w.id ORDER BY w.id) AS ids, count(*) AS n FROM (
-      SELECT w.id FROM wallet_account w WHERE w.ip_address = i.key AND w.opened_at <= ${now} LIMIT ${p.maxWallets.IP}::int + 1) w) m
-    WHERE m.n BETWEEN 2 AND ${p.maxWallets.IP}::int
+    SELECT 'IP', i.ip_address, m.ids
+    FROM unnest(${[...ips]}::text[]) AS i(ip_address)
+    ${membersOf("IP", "i", p, now)}
     UNION ALL
     -- (bpchar, as the columns: compared as text they could not use the key)
     SELECT 'BANK_ACCOUNT', a.bank_code || '-' || a.branch_code || '-' || a.account_number, m.ids
     FROM unnest(${acct.map((a) => a[0])}::bpchar[], ${acct.map((a) => a[1])}::bpchar[], ${acct.map((a) => a[2])}::bpchar[]) AS a(bank_code, branch_code, account_number)
-    CROSS JOIN LATERAL (
-      SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids, count(*) AS n FROM (
-        SELECT p.account_id FROM bank_account_wallet p
-        WHERE p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number AND p.first_linked_at <= ${now}
-        LIMIT ${p.maxWallets.BANK_ACCOUNT}::int + 1) p
-    ) m
-    WHERE m.n BETWEEN 2 AND ${p.maxWallets.BANK_ACCOUNT}::int`;
+    ${membersOf("BANK_ACCOUNT", "a", p, now)}`;
 }
 
 /**

@@ -34,10 +34,10 @@ import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
 export const RESCORE_CHUNK_SIZE_DEFAULT = 2_000;
 /**
- * The same for a list of accounts (the after-batch path): a whole round of touched accounts (hooks.ts) with the groups around them
- * in one transaction. Its statements probe keys, so they cost per account, not per chunk, except
- * what a chunk reads about its surroundings once (the flagged wallets' links around it, the second
- * hop of its neighbourhood), which neighbouring chunks read again.
+ * The same for a list of accounts (the after-batch path): a whole round of touched accounts
+ * (hooks.ts) with the groups around them in one transaction. Its statements probe keys, so they
+ * cost per account, not per chunk, except what a chunk reads about its surroundings (the flagged
+ * wallets' links around it, the second hop of its neighbourhood), which smaller chunks read again.
  */
 export const RESCORE_LIST_CHUNK_SIZE = 10_000;
 
