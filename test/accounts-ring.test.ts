@@ -13,6 +13,8 @@ import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { events, FAMILY, loadRingFixture, Q_DEVICE, Q_FAR, Q_TIME, REGULARS, RING, RING_NOW as NOW, UNIVERSITY } from "./ring-fixtures.ts";
 import { rescoreAll } from "../server/features/accounts/scoring-bulk.ts";
 import { rescoreTouched } from "../server/features/accounts/scoring-related.ts";
+import { rescoreAccounts } from "../server/features/accounts/scoring.ts";
+import { KnownNeighbourhood, ringNeighbourIds } from "../server/features/accounts/scoring-ring.ts";
 import { FactsReplay } from "../server/features/accounts/replay.ts";
 import { replayScores } from "../server/features/accounts/replay-ring.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
@@ -206,5 +208,27 @@ describe("after a batch of charges and spends only", () => {
     expect(after.risk_reasons.filter((r) => r.code !== "RING").map((r) => r.code)).not.toEqual(before.risk_reasons.filter((r) => r.code !== "RING").map((r) => r.code));
     const bulk = await rescoreAll(t.db, { now: NOW, chunkSize: 9 });
     expect(bulk.changed).toBe(0);
+  });
+});
+
+describe("the wallets around those an after-batch pass scored", () => {
+  it("are found from the neighbourhoods the pass read, the same wallets as reading them again (one and two hops, hubs left out)", async () => {
+    const all = (await snapshot()).map((r) => r.id);
+    const known = new KnownNeighbourhood();
+    await rescoreAccounts(t.db, all, { now: NOW, known });
+    const sets = [[Q_DEVICE], [Q_FAR], [Q_TIME], [RING[0]], [UNIVERSITY[0]], FAMILY, [Q_FAR, FAMILY[0]], all];
+    for (const ids of sets) {
+      const read = await ringNeighbourIds(t.db.pool, ids, { now: NOW, lockstep: null });
+      const fromKnown = await ringNeighbourIds(t.db.pool, ids, { now: NOW, lockstep: null, known });
+      expect(fromKnown, ids.join(",")).toEqual(read);
+    }
+    // two hops: the far wallet's address → the quiet wallet → the ring's phone; the university (a hub) gives nobody
+    expect(await ringNeighbourIds(t.db.pool, [Q_FAR], { now: NOW, lockstep: null, known })).toEqual([Q_DEVICE, ...RING].sort());
+    expect(await ringNeighbourIds(t.db.pool, [UNIVERSITY[0]], { now: NOW, lockstep: null, known })).toEqual([]);
+    // a wallet the pass did not cover is read from the database
+    const partial = new KnownNeighbourhood();
+    await rescoreAccounts(t.db, [Q_DEVICE], { now: NOW, known: partial });
+    expect(partial.covered.has(Q_FAR)).toBe(false);
+    expect(await ringNeighbourIds(t.db.pool, [Q_FAR, Q_DEVICE], { now: NOW, lockstep: null, known: partial })).toEqual(await ringNeighbourIds(t.db.pool, [Q_FAR, Q_DEVICE], { now: NOW, lockstep: null }));
   });
 });

@@ -4,7 +4,7 @@ import type { Database } from "../../db/client.ts";
 import { rows, sql } from "../../db/sql.ts";
 import { withPoolTransaction } from "../../db/transaction.ts";
 import { add, rescoreAccounts, type RescoreOptions, type RescoreResult } from "./scoring.ts";
-import { ownFlagSql, ringNeighbourIds } from "./scoring-ring.ts";
+import { KnownNeighbourhood, ownFlagSql, ringNeighbourIds } from "./scoring-ring.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../../../shared/accounts/index.ts";
 import { ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 import { phaseTimer } from "./phase-timings.ts";
@@ -99,7 +99,9 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   // ring reads were about 40% of a round). Its neighbours' changes reach it in the second round below.
   const grownSet = new Set(grown);
   const ringUnchanged = changes ? new Set(accountIds.filter((id) => !grownSet.has(id) && !groupMembers.has(id))) : undefined;
-  const first = await rescoreAccounts(db, ids, { ...opts, ringUnchanged });
+  // (the neighbourhoods this pass reads also tell whose ring points the wallets it scores can move)
+  const known = new KnownNeighbourhood();
+  const first = await rescoreAccounts(db, ids, { ...opts, ringUnchanged, known });
   timer.restart();
   if (opts.ring === false) return first;
   // Ring points (scoring-ring.ts) read the neighbours' own flags and the small things' and lock-step
@@ -112,7 +114,7 @@ export async function rescoreTouched(db: Pick<Database, "pool">, accountIds: rea
   const bad = new Set(await badOf(db, grown, opts.threshold ?? DEFAULT_FLAG_THRESHOLD));
   timer.lap("touched.bad");
   // the active version's ring settings: its lock-step window, its hub limits, a signal turned off
-  const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold, ...ringSettingsOf(await scoringPolicy(db.pool), opts.rules !== undefined) };
+  const ringOpts = { now: opts.now ?? new Date(), threshold: opts.threshold, ...ringSettingsOf(await scoringPolicy(db.pool), opts.rules !== undefined), known };
   const neighbours = await withPoolTransaction(
     db.pool,
     async (c) =>

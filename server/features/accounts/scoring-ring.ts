@@ -135,6 +135,44 @@ interface Thing {
 }
 
 /**
+ * The neighbourhoods a scoring pass has read (ringReasonsFor, list path), kept so that the after-batch
+ * rescoring can find the wallets around those it scored without reading them again
+ * (ringNeighbourIds): for a wallet in `covered`, every small thing it is on and every small thing of
+ * those things' wallets (the two rounds of `neighbourhood`) are in `things`. Read with the hub
+ * limits `maxWallets`; another limit (a rule activation in between) reads afresh.
+ */
+export class KnownNeighbourhood {
+  readonly covered = new Set<string>();
+  readonly things = new Map<string, Thing>();
+  private thingsOfWallet: Map<string, Thing[]> | null = null;
+  maxWallets: RingParams["maxWallets"] | null = null;
+
+  note(ids: readonly string[], things: readonly Thing[], p: RingParams): void {
+    if (this.maxWallets !== null && !sameLimits(this.maxWallets, p.maxWallets)) return;
+    this.maxWallets = p.maxWallets;
+    for (const id of ids) this.covered.add(id);
+    for (const t of things) this.things.set(`${t.kind}|${t.key}`, t);
+    this.thingsOfWallet = null;
+  }
+
+  /** The members of the things at one and two hops from `ids` (all covered), as `neighbourhood` finds them. */
+  around(ids: readonly string[]): Set<string> {
+    if (!this.thingsOfWallet) {
+      this.thingsOfWallet = new Map();
+      for (const t of this.things.values()) for (const id of t.ids) (this.thingsOfWallet.get(id) ?? this.thingsOfWallet.set(id, []).get(id)!).push(t);
+    }
+    const byWallet = this.thingsOfWallet;
+    const firstHop = new Set<string>();
+    for (const id of ids) for (const t of byWallet.get(id) ?? []) for (const m of t.ids) firstHop.add(m);
+    const out = new Set(firstHop);
+    for (const m of firstHop) for (const t of byWallet.get(m) ?? []) for (const x of t.ids) out.add(x);
+    return out;
+  }
+}
+
+const sameLimits = (a: RingParams["maxWallets"], b: RingParams["maxWallets"]) => a.DEVICE === b.DEVICE && a.IP === b.IP && a.BANK_ACCOUNT === b.BANK_ACCOUNT;
+
+/**
  * What the chunk's own facts already say about its wallets' shared things (scoring.ts has read them
  * with the locks and the links): each thing's key and its wallets as of the scoring instant.
  */
@@ -520,6 +558,8 @@ export async function ringReasonsFor(
     skip?: ReadonlyMap<string, unknown>;
     /** The chunk's shared things from its facts (OwnThings): the neighbourhood's first round need not read them again. */
     ownThings?: (id: string) => OwnThings | undefined;
+    /** Where to keep the neighbourhood read (KnownNeighbourhood). */
+    known?: KnownNeighbourhood;
   },
   timings?: Record<string, number>,
 ): Promise<Map<string, { code: RingReasonCode; points: number; evidence: string }[]>> {
@@ -541,6 +581,7 @@ export async function ringReasonsFor(
   if (candidates.length === 0 || (!ringOn && !lockstepOn)) return out;
 
   const things = !ringOn ? [] : bulk ? neighbourhoodBulk(bulk, ids) : await neighbourhood(db, ids, p, o.now, inputs.ownThings);
+  if (ringOn && !bulk) inputs.known?.note(ids, things, p);
   timer.lap("ring.things");
   const states = bulk
     ? bulk.states
@@ -636,15 +677,26 @@ export async function ringReasonsFor(
  * `db`: best a transaction planning generically (rescoreTouched): with plans for their values the
  * neighbourhood's statements took seconds for thousands of ids at scale 10, 50–200 ms generically.
  */
-export async function ringNeighbourIds(db: Queryable, ids: readonly string[], o: RingOptions & { nearFlaggedOnly?: boolean; lockstepHitsOnly?: boolean }): Promise<string[]> {
+export async function ringNeighbourIds(
+  db: Queryable,
+  ids: readonly string[],
+  o: RingOptions & { nearFlaggedOnly?: boolean; lockstepHitsOnly?: boolean; known?: KnownNeighbourhood },
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const p = o.params ?? DEFAULT_RING_PARAMS;
   const lp = o.lockstep ?? DEFAULT_LOCKSTEP_PARAMS;
   const threshold = o.threshold ?? DEFAULT_FLAG_THRESHOLD;
-  const things = o.params === null ? [] : await neighbourhood(db, ids, p, o.now);
-  const step = o.lockstep === null ? [] : await lockstepWindowMembers(db, ids, lp, o.now, threshold, o.nearFlaggedOnly ?? false, o.lockstepHitsOnly ?? false);
-  const given = new Set(ids);
-  return [...new Set([...things.flatMap((t) => t.ids), ...step])].filter((id) => !given.has(id)).sort();
+  const found = new Set<string>();
+  if (o.params !== null) {
+    // The neighbourhoods the scoring pass read (KnownNeighbourhood) answer for the wallets it covered.
+    const known = o.known && o.known.maxWallets !== null && sameLimits(o.known.maxWallets, p.maxWallets) ? o.known : null;
+    const unknown = known ? ids.filter((id) => !known.covered.has(id)) : ids;
+    if (known) for (const id of known.around(ids.filter((id) => known.covered.has(id)))) found.add(id);
+    if (unknown.length > 0) for (const t of await neighbourhood(db, unknown, p, o.now)) for (const id of t.ids) found.add(id);
+  }
+  if (o.lockstep !== null) for (const id of await lockstepWindowMembers(db, ids, lp, o.now, threshold, o.nearFlaggedOnly ?? false, o.lockstepHitsOnly ?? false)) found.add(id);
+  for (const id of ids) found.delete(id);
+  return [...found].sort();
 }
 
 /**

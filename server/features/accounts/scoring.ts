@@ -28,7 +28,7 @@ import { query, rows, sql } from "../../db/sql.ts";
 import { enqueueWebhookEvents } from "../webhooks/outbox.ts";
 import { walletsFlaggedEvents } from "../webhooks/events.ts";
 import { ACCOUNT_COLUMNS, inSet, loadFacts, loadLinkSpikes, sharingCountColumns, type AccountRow, type AccountSet, type SharedCounts } from "./facts.ts";
-import { noteStoredScores, ringReasonsFor, type OwnThings, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
+import { noteStoredScores, ringReasonsFor, type KnownNeighbourhood, type OwnThings, type RingBulk, type RingLink, type RingSelf } from "./scoring-ring.ts";
 import { autoFreeze, ringSettingsOf, scoringPolicy } from "./rule-versions-store.ts";
 
 /** Accounts scored per transaction: big enough for set-based queries, small enough for short locks. */
@@ -61,6 +61,8 @@ export interface RescoreOptions {
    * as stored and the rule version is the one they were scored with, their stored ring reasons are kept.
    */
   ringUnchanged?: ReadonlySet<string>;
+  /** Keeps the ring neighbourhoods read (the after-batch path then finds the wallets around those scored in it). */
+  known?: KnownNeighbourhood;
 }
 
 export interface RescoreResult {
@@ -73,7 +75,7 @@ export interface RescoreResult {
 
 export function resolve(opts: RescoreOptions & { prisma?: PrismaClient }) {
   const now = opts.now ?? new Date();
-  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true, prisma: opts.prisma, ringUnchanged: opts.ringUnchanged };
+  return { now, scoredAt: opts.scoredAt ?? now, rules: opts.rules, threshold: opts.threshold ?? DEFAULT_FLAG_THRESHOLD, ring: opts.ring ?? true, prisma: opts.prisma, ringUnchanged: opts.ringUnchanged, known: opts.known };
 }
 
 /**
@@ -164,7 +166,7 @@ export async function rescoreChunk(client: pg.PoolClient, set: AccountSet, o: Re
       };
     };
     const ring = o.ring
-      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk, skip: keptRing, ownThings: lockedById ? ownThings : undefined }, timings)
+      ? await ringReasonsFor(client, self, { now: o.now, threshold: o.threshold, ...ringSettingsOf(policy, o.rules !== undefined) }, { linksOf, ring: ringBulk, skip: keptRing, ownThings: lockedById ? ownThings : undefined, known: o.known }, timings)
       : new Map<string, Reason[]>();
     for (const [id, reasons] of keptRing) if (o.ring && reasons.length > 0) ring.set(id, reasons);
     timer.restart();
