@@ -18,7 +18,7 @@ import {
   uid,
   walletWithLink,
 } from "./events-fixtures.ts";
-import { ingestBatch } from "../server/features/events/ingest.ts";
+import { ingestBatch, setIngestConcurrency } from "../server/features/events/ingest.ts";
 import type { IngestedBatchSummary } from "../server/features/events/types.ts";
 import type { PlatformEvent } from "../shared/events/schemas.ts";
 
@@ -27,6 +27,8 @@ let key: string;
 beforeAll(async () => {
   t = await startTestApp();
   key = await t.apiKey();
+  // The race tests below need batches in flight together whatever this machine's cores (the default).
+  setIngestConcurrency(4);
 });
 afterAll(async () => {
   await t.close();
@@ -385,6 +387,37 @@ describe("concurrency", () => {
     const expectedYen = allCharges.reduce((s, e) => s + e.charge.amountYen, 0);
     const hour = (await t.db.pool.query("SELECT metric, value FROM volume_bucket WHERE bank_code = '0134' AND bucket_minutes = 60 AND bucket_start = $1 ORDER BY metric", [at(60)])).rows;
     expect(Object.fromEntries(hour.map((r) => [r.metric, Number(r.value)]))).toEqual({ CHARGE_COUNT: 500, CHARGE_YEN: expectedYen });
+  });
+});
+
+describe("how many batches are written at once", () => {
+  it("at most INGEST_CONCURRENCY transactions at a time; the other batches wait their turn and are stored", async () => {
+    setIngestConcurrency(2);
+    try {
+      let open = 0;
+      let most = 0;
+      const hooks = {
+        inTransaction: [
+          async () => {
+            most = Math.max(most, ++open);
+            await new Promise((r) => setTimeout(r, 40));
+            open--;
+          },
+        ],
+        afterCommit: [],
+      };
+      const wallets = Array.from({ length: 6 }, () => walletWithLink({ bankCode: "0134", minutes: 0 }));
+      await ingestBatch(t.db, wallets.flatMap((w) => w.events), { hooks: { inTransaction: [], afterCommit: [] } });
+      // one charge batch per wallet, hours apart (batches sharing a rollup bucket or a device's
+      // sharing row would wait for each other's row lock anyway)
+      const batches = wallets.map((w, i) => [chargeCompleted(uid("chg"), w.linkId, { minutes: 600 + 120 * i }), chargeCompleted(uid("chg"), w.linkId, { minutes: 601 + 120 * i })]);
+      const results = await Promise.all(batches.map((events) => ingestBatch(t.db, events, { hooks })));
+      expect(results.map((r) => r.accepted)).toEqual([2, 2, 2, 2, 2, 2]);
+      expect(most).toBe(2);
+      expect(await count("SELECT count(*) AS n FROM charge WHERE link_id = ANY($1)", [wallets.map((w) => w.linkId)])).toBe(12);
+    } finally {
+      setIngestConcurrency(4);
+    }
   });
 });
 

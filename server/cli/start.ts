@@ -9,6 +9,7 @@ import { openDatabase, StartupError, isPortFree } from "../db/postgres.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { connectDatabases } from "../db/client.ts";
 import { buildApp, defaultInstanceId } from "../app.ts";
+import { setIngestConcurrency } from "../features/events/ingest.ts";
 import { defaultNice, runsJobs, servesApi, servesConsole, type ServerRole } from "../roles.ts";
 import { processMetrics } from "../metrics.ts";
 import { seedReferenceData } from "../features/reference/seed-reference.ts";
@@ -80,6 +81,7 @@ async function main() {
       instance: instanceId,
     });
     lowerPriorityFor(role, env.PROCESS_NICE, step);
+    if (env.INGEST_CONCURRENCY !== undefined) setIngestConcurrency(env.INGEST_CONCURRENCY);
     const apiKey = await withStartupLock(pgServer.url, async () => {
       step("applying migrations");
       await applyMigrations(pgServer.url);

@@ -1,6 +1,6 @@
 // `npm run bench` (every section) and `npm run bench:ingest` (only the ingest section).
 //
-//   tsx test/bench/run.ts [--only ingest,overview] [--fresh] [--scale 10] [--slice 200000] [--no-hooks] [--extra-seed s1] [--pg-stats]
+//   tsx test/bench/run.ts [--only ingest,overview] [--fresh] [--scale 10] [--slice 200000] [--no-hooks] [--extra-seed s1] [--pg-stats] [--ingest-concurrency N]
 //
 // Starts its OWN embedded PostgreSQL in .data/bench-pg (persistent: the data set loaded by the
 // ingest section, about 2 million charges at scale 10, is kept for later runs and other sections;
@@ -20,6 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { buildApp } from "../../server/app.ts";
+import { setIngestConcurrency } from "../../server/features/events/ingest.ts";
 import { connectDatabase, type Database } from "../../server/db/client.ts";
 import { applyMigrations } from "../../server/db/migrate.ts";
 import { findFreePort, REPO_ROOT, startEmbeddedPostgres } from "../../server/db/postgres.ts";
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     "no-hooks": { type: "boolean", default: false },
     "extra-seed": { type: "string" },
     "pg-stats": { type: "boolean", default: false },
+    // The server's INGEST_CONCURRENCY (default: this machine's cores), to compare settings.
+    "ingest-concurrency": { type: "string" },
   },
 });
 
@@ -130,6 +133,10 @@ async function main() {
     log("--no-hooks: the ingest hooks of other features are switched off for this run");
     INGEST_HOOKS.inTransaction.length = 0;
     INGEST_HOOKS.afterCommit.length = 0;
+  }
+  if (values["ingest-concurrency"]) {
+    setIngestConcurrency(Number(values["ingest-concurrency"]));
+    log(`--ingest-concurrency: the server writes at most ${values["ingest-concurrency"]} batches at once`);
   }
   if (values.fresh && existsSync(DATA_DIR)) {
     log(`--fresh: removing ${path.relative(REPO_ROOT, DATA_DIR)}`);

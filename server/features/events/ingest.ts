@@ -14,8 +14,10 @@
 //   6. the in-transaction hooks, COMMIT, and only then the after-commit hooks and the answer.
 // A unique violation (an entity id created concurrently under another event id), a deadlock or a
 // serialization failure also redoes the attempt; attempts are bounded.
+import { availableParallelism } from "node:os";
 import type pg from "pg";
 import type { Database } from "../../db/client.ts";
+import { Gate } from "../../lib/gate.ts";
 import { pgQuery, sql, type Sql } from "../../db/sql.ts";
 import { INGEST_HOOKS, type IngestHooks } from "../../ingest-hooks.ts";
 import { planBatch, type BatchPlan } from "./plan.ts";
@@ -50,6 +52,18 @@ const RETRYABLE_SQLSTATES = new Set(["23505", "40001", "40P01"]);
 
 class ClaimRace extends Error {}
 
+// How many batches this process writes at once; more wait their turn (first come, first served).
+// A batch's transaction keeps one database core busy: with more of them at once than the database
+// has cores they only share the cores, and the after-batch rescoring and the decisions wait behind
+// them. Default: this machine's cores (the embedded database runs here); INGEST_CONCURRENCY sets it
+// for a database elsewhere (its cores). The bench's ingest section measures it (README).
+const ingestGate = new Gate(availableParallelism());
+
+/** Sets how many batches this process writes at once (INGEST_CONCURRENCY). */
+export function setIngestConcurrency(limit: number): void {
+  ingestGate.setLimit(limit);
+}
+
 const consoleLogger: IngestLogger = { error: (obj, msg) => console.error(`[events] ${msg ?? ""}`, obj) };
 
 export async function ingestBatch(db: Database, rawEvents: readonly unknown[], opts: IngestOptions = {}): Promise<IngestResult> {
@@ -59,6 +73,22 @@ export async function ingestBatch(db: Database, rawEvents: readonly unknown[], o
   if (parsed.events.length === 0) return { accepted: 0, duplicates: 0, rejected: parsed.invalid };
   const keys = batchKeys(parsed.events);
 
+  const plan = await ingestGate.run(() => storeBatch(db, parsed, keys, hooks));
+  if (plan.accepted > 0 && opts.afterCommit !== false) {
+    for (const hook of hooks.afterCommit) {
+      try {
+        await hook(db, plan.summary);
+      } catch (err) {
+        // The events are committed: the answer must say so. Derived data is recomputable.
+        log.error({ err, hook: hook.name }, "after-commit ingest hook failed");
+      }
+    }
+  }
+  return { accepted: plan.accepted, duplicates: plan.duplicates, rejected: plan.rejected };
+}
+
+/** The batch's transaction, attempted again after a lost claim race, a deadlock or a serialization failure. */
+async function storeBatch(db: Database, parsed: ReturnType<typeof parseEvents>, keys: ReturnType<typeof batchKeys>, hooks: IngestHooks): Promise<BatchPlan> {
   let plan: BatchPlan | undefined;
   for (let attempt = 1; ; attempt++) {
     const client = await db.pool.connect();
@@ -88,18 +118,7 @@ export async function ingestBatch(db: Database, rawEvents: readonly unknown[], o
       client.release(broken);
     }
   }
-
-  if (plan.accepted > 0 && opts.afterCommit !== false) {
-    for (const hook of hooks.afterCommit) {
-      try {
-        await hook(db, plan.summary);
-      } catch (err) {
-        // The events are committed: the answer must say so. Derived data is recomputable.
-        log.error({ err, hook: hook.name }, "after-commit ingest hook failed");
-      }
-    }
-  }
-  return { accepted: plan.accepted, duplicates: plan.duplicates, rejected: plan.rejected };
+  return plan;
 }
 
 // ---------------------------------------------------------------------------------------------
