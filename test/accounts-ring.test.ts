@@ -109,7 +109,7 @@ describe("after a batch, the lock-step windows a quiet wallet joins", () => {
       { id: "evt-late-2", occurredAt: at(22), type: "link.registered", link: { id: "lnk-late", accountId: LATE, bankCode: "0152", branchCode: "101", accountNumber: "7777777", holderName: "モリ ケンジ", authMethod: "PIN" } },
     ] as PlatformEvent[];
     const touched = await new EventLoader(t.db.pool).load(batch);
-    await rescoreTouched(t.db, touched, { now: NOW }, { openedSince: new Date(at(-3 * 1440)), linkedAccountIds: [LATE] });
+    await rescoreTouched(t.db, touched, { now: NOW }, { openedAccountIds: [LATE], linkedAccountIds: [LATE] });
     const rows = await byId();
     expect(rows.get(LATE)!.risk_score).toBeLessThan(DEFAULT_FLAG_THRESHOLD + DEFAULT_LOCKSTEP_PARAMS.points); // its own rules alone leave it unflagged
     expect(reason(rows.get(Q_TIME), "LOCKSTEP")!.evidence).toContain(`of ${others + 1} wallets linking it then`);
@@ -202,7 +202,7 @@ describe("after a batch of charges and spends only", () => {
       { id: "evt-qp-spd", occurredAt: at(-2 * 1440 + 602), type: "spend.completed", spend: { id: "spd-quiet-phone", accountId: Q_DEVICE, amountYen: 95_000, channel: "transfer", counterparty: "ヤマモト ジロウ" } },
     ] as PlatformEvent[];
     expect(await ingestBatch(t.db, batch, { afterCommit: false })).toMatchObject({ accepted: 2, rejected: [] });
-    await rescoreTouched(t.db, [Q_DEVICE], { now: NOW }, { openedSince: new Date(at(-2 * 1440 + 600)), linkedAccountIds: [] });
+    await rescoreTouched(t.db, [Q_DEVICE], { now: NOW }, { openedAccountIds: [], linkedAccountIds: [] });
     const after = (await byId()).get(Q_DEVICE)!;
     expect(reason(after, "RING")).toEqual(ring);
     expect(after.risk_reasons.filter((r) => r.code !== "RING").map((r) => r.code)).not.toEqual(before.risk_reasons.filter((r) => r.code !== "RING").map((r) => r.code));

@@ -46,10 +46,10 @@ beforeAll(async () => {
       // what the after-commit hook does, scored as of the batch's last event: expanding only the
       // groups the batch's openings and link registrations/changes can have grown
       const at = new Date(batch[batch.length - 1].occurredAt);
-      const openedSince = new Date(Math.min(...batch.map((e) => new Date(e.occurredAt).getTime())));
+      const openedAccountIds = batch.flatMap((e) => (e.type === "account.opened" ? [e.account.id] : []));
       for (const e of batch) if (e.type === "link.registered") linkOwner.set(e.link.id, e.link.accountId);
       const linkedAccountIds = batch.flatMap((e) => (e.type === "link.registered" || e.type === "link.changed" ? [linkOwner.get(e.link.id)!] : []));
-      await rescoreTouched(t.db, touched, { now: NOW, scoredAt: at }, { openedSince, linkedAccountIds });
+      await rescoreTouched(t.db, touched, { now: NOW, scoredAt: at }, { openedAccountIds, linkedAccountIds });
     },
   });
 }, 240_000);

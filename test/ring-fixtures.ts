@@ -90,10 +90,10 @@ export async function loadRingFixture(db: Pick<Database, "pool">, batchSize = 7)
   await loader.loadAll(events, {
     batchSize,
     afterBatch: async (touched, batch) => {
-      const openedSince = new Date(Math.min(...batch.map((e) => new Date(e.occurredAt).getTime())));
+      const openedAccountIds = batch.flatMap((e) => (e.type === "account.opened" ? [e.account.id] : []));
       for (const e of batch) if (e.type === "link.registered") linkOwner.set(e.link.id, e.link.accountId);
       const linkedAccountIds = batch.flatMap((e) => (e.type === "link.registered" ? [linkOwner.get(e.link.id)!] : []));
-      await rescoreTouched(db, touched, { now: RING_NOW, scoredAt: new Date(batch[batch.length - 1].occurredAt) }, { openedSince, linkedAccountIds });
+      await rescoreTouched(db, touched, { now: RING_NOW, scoredAt: new Date(batch[batch.length - 1].occurredAt) }, { openedAccountIds, linkedAccountIds });
     },
   });
 }

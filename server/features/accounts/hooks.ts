@@ -25,9 +25,9 @@ export const RESCORE_ROUND_ACCOUNTS_MAX = 5_000;
 export const RESCORE_QUEUE_MAX = 50_000;
 
 const queue = new Set<string>();
-// What the queued batches changed that other wallets' facts read (see SharingChanges): the earliest
-// event of any queued batch, and the wallets whose links were registered or changed.
-let openedSince: Date | null = null;
+// What the queued batches changed that other wallets' facts read (see SharingChanges): the wallets
+// they opened, and those whose links they registered or changed.
+const openedQueue = new Set<string>();
 const linkedQueue = new Set<string>();
 let worker: Promise<void> | null = null;
 
@@ -49,19 +49,18 @@ export const afterBatchRescoreStats = (): AfterBatchRescoreStats => ({ ...stats,
 async function drain(db: Database): Promise<void> {
   while (queue.size > 0) {
     const ids: string[] = [];
+    const opened: string[] = [];
     const linked: string[] = [];
     for (const id of queue) {
       ids.push(id);
       queue.delete(id);
+      if (openedQueue.delete(id)) opened.push(id);
       if (linkedQueue.delete(id)) linked.push(id);
       if (ids.length >= RESCORE_ROUND_ACCOUNTS_MAX) break;
     }
-    // Kept while accounts stay queued (a superset only expands more groups than needed).
-    const since = openedSince ?? new Date(0);
-    if (queue.size === 0) openedSince = null;
     const t0 = performance.now();
     try {
-      const r = await rescoreTouched(db, ids, { timings: stats.timings }, { openedSince: since, linkedAccountIds: linked });
+      const r = await rescoreTouched(db, ids, { timings: stats.timings }, { openedAccountIds: opened, linkedAccountIds: linked });
       stats.scored += r.scored;
     } catch (err) {
       console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
@@ -81,10 +80,9 @@ function kick(db: Database) {
 
 export async function rescoreAfterBatch(db: Database, batch: IngestedBatchSummary): Promise<void> {
   for (const id of batch.accountIds) queue.add(id);
+  for (const id of batch.openedAccountIds) openedQueue.add(id);
   for (const l of batch.registeredLinks) linkedQueue.add(l.accountId);
   for (const l of batch.changedLinks) linkedQueue.add(l.accountId);
-  const since = batch.minOccurredAt ?? new Date(0);
-  if (openedSince === null || since < openedSince) openedSince = since;
   kick(db);
   if (queue.size > RESCORE_QUEUE_MAX) await worker;
 }

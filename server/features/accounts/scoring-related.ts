@@ -22,8 +22,8 @@ export const RELATED_GROUP_WALLETS_MAX = 200;
  * change only their own wallet's facts. Supersets are fine: more accounts get rescored, never fewer.
  */
 export interface SharingChanges {
-  /** Wallets opened at or after this instant may be new members of a device or IP group (the batch's earliest event). */
-  openedSince: Date;
+  /** Wallets opened (new members of their device's and IP address's groups). */
+  openedAccountIds: readonly string[];
   /** Wallets whose links were registered or changed: their bank accounts' groups are expanded. */
   linkedAccountIds: readonly string[];
 }
@@ -42,13 +42,16 @@ export async function relatedAccountIds(
   changes?: SharingChanges,
 ): Promise<{ ids: string[]; groupMembers: Set<string>; opened: string[] }> {
   if (accountIds.length === 0) return { ids: [], groupMembers: new Set(), opened: [] };
-  const linked = changes ? changes.linkedAccountIds : accountIds;
-  const openedSince = changes ? changes.openedSince : null;
+  const given = new Set(accountIds);
+  // (an opened or linked wallet is one of the given ones: the batch touched it)
+  const opened = changes ? changes.openedAccountIds.filter((id) => given.has(id)) : [...given];
+  const linked = changes ? changes.linkedAccountIds.filter((id) => given.has(id)) : [...given];
   const max = sql`${groupMax}::int`;
-  // kind 0: a given account, 1: a given account opened since `openedSince` (with `changes`), 2: a group member
-  const found = await rows<{ id: string; kind: number }>(db.pool, sql`
-     WITH me AS (SELECT id, device_id, ip_address, opened_at FROM wallet_account WHERE id = ANY(${[...accountIds]}::text[])),
-     opened AS (SELECT id, device_id, ip_address FROM me WHERE ${openedSince}::timestamptz IS NULL OR opened_at >= ${openedSince}::timestamptz),
+  const members =
+    opened.length === 0 && linked.length === 0
+      ? []
+      : await rows<{ id: string }>(db.pool, sql`
+     WITH opened AS (SELECT device_id, ip_address FROM wallet_account WHERE id = ANY(${opened}::text[])),
      dev AS (
        SELECT device_id FROM device_sharing
        WHERE device_id IN (SELECT device_id FROM opened WHERE device_id IS NOT NULL) AND wallets BETWEEN 2 AND ${max}
@@ -60,7 +63,7 @@ export async function relatedAccountIds(
      acct AS (
        -- from the ids (unnest, then index probes): a generic plan cannot make it a scan of every link version
        SELECT DISTINCT v.bank_code, v.branch_code, v.account_number
-       FROM unnest(${[...linked]}::text[]) AS i(id)
+       FROM unnest(${linked}::text[]) AS i(id)
        JOIN bank_link l ON l.account_id = i.id
        JOIN bank_link_version v ON v.link_id = l.id
      ),
@@ -71,16 +74,12 @@ export async function relatedAccountIds(
        JOIN bank_account_wallet p ON p.bank_code = a.bank_code AND p.branch_code = a.branch_code AND p.account_number = a.account_number
        WHERE s.wallets BETWEEN 2 AND ${max}
      )
-     SELECT id, 0 AS kind FROM me
-     UNION SELECT id, 1 FROM opened WHERE ${openedSince}::timestamptz IS NOT NULL
-     UNION SELECT w.id, 2 FROM wallet_account w JOIN dev USING (device_id)
-     UNION SELECT w.id, 2 FROM wallet_account w JOIN ip USING (ip_address)
-     UNION SELECT account_id, 2 FROM acct_wallets`);
-  return {
-    ids: [...new Set(found.map((r) => r.id))],
-    groupMembers: new Set(found.filter((r) => r.kind === 2).map((r) => r.id)),
-    opened: found.filter((r) => r.kind === 1).map((r) => r.id),
-  };
+     SELECT w.id FROM wallet_account w JOIN dev USING (device_id)
+     UNION SELECT w.id FROM wallet_account w JOIN ip USING (ip_address)
+     UNION SELECT account_id FROM acct_wallets`);
+  // Unknown given ids are kept: rescoring ignores them.
+  const groupMembers = new Set(members.map((r) => r.id));
+  return { ids: [...new Set([...given, ...groupMembers])], groupMembers, opened };
 }
 
 /**

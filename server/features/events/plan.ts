@@ -65,6 +65,7 @@ class BatchPlanner {
   private readonly touchedBanks = new Set<string>();
   private readonly summary: IngestedBatchSummary = {
     accountIds: [],
+    openedAccountIds: [],
     linkIds: [],
     registeredLinks: [],
     changedLinks: [],
@@ -319,6 +320,7 @@ class BatchPlanner {
     this.rejected.sort((a, b) => a.index - b.index);
     const summary = this.summary;
     summary.accountIds = [...this.touchedAccounts];
+    summary.openedAccountIds = [...this.newAccounts];
     summary.linkIds = [...this.touchedLinks];
     summary.bankCodes = [...this.touchedBanks];
     if (rows.events.id.length > 0) {

@@ -47,6 +47,8 @@ export interface ChargeSummary {
 export interface IngestedBatchSummary {
   /** every wallet account the batch touched: opened, linked, link changed, charged or spent */
   accountIds: string[];
+  /** the wallet accounts the batch opened (new members of their device's and IP address's groups) */
+  openedAccountIds: string[];
   /** every link the batch registered, changed or charged through */
   linkIds: string[];
   registeredLinks: RegisteredLinkSummary[];

@@ -212,7 +212,8 @@ export async function benchIncremental(db: Database, log: (line: string) => void
       "SELECT DISTINCT l.account_id AS id FROM bank_link l JOIN bank_link_version v ON v.link_id = l.id WHERE l.account_id = ANY($1::text[]) AND v.valid_from >= $2",
       [ids, since],
     );
-    sets.push({ ids, changes: { openedSince: since, linkedAccountIds: linked.map((r) => r.id) } });
+    const { rows: opened } = await db.pool.query<{ id: string }>("SELECT id FROM wallet_account WHERE id = ANY($1::text[]) AND opened_at >= $2", [ids, since]);
+    sets.push({ ids, changes: { openedAccountIds: opened.map((r) => r.id), linkedAccountIds: linked.map((r) => r.id) } });
   }
   if (sets.length === 0) return null;
   const now = new Date(at[0].maxat.getTime() + 60_000);
