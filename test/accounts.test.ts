@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { loadDemoData } from "../server/features/events/demo-load.ts";
-import { scoringSettled } from "../server/features/accounts/hooks.ts";
+import { afterBatchRescoreStats, scoringSettled, setRescoreRoundWindow } from "../server/features/accounts/hooks.ts";
 import type { DemoLabels } from "../server/features/events/demo/index.ts";
 import { toHalfWidthKatakana } from "../server/features/events/demo/names.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
@@ -446,6 +446,41 @@ describe("platform API: GET /api/v1/accounts/flagged", () => {
     expect((await fetch(`${t.baseUrl}/api/v1/accounts/flagged`)).status).toBe(401);
     const doc = (await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(doc.paths["/api/v1/accounts/flagged"]).toBeDefined();
+  });
+});
+
+describe("scoring after ingestion", () => {
+  it("a wallet charged by batches in quick succession is rescored once for them, and its score reflects every one of them", async () => {
+    const key = await t.apiKey();
+    const base = Date.now() - 200 * 60_000;
+    const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+    const acc = `acc-burst-${base}`;
+    const lnk = `lnk-burst-${base}`;
+    const send = async (events: unknown[]) => {
+      const res = await fetch(`${t.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+      expect(res.status).toBe(200);
+    };
+    await send([
+      { id: `ev-burst-o-${base}`, type: "account.opened", occurredAt: at(0), account: { id: acc, holderName: "タナカ イチロウ", carrierCustomer: false, identityVerified: false } },
+      { id: `ev-burst-l-${base}`, type: "link.registered", occurredAt: at(60), link: { id: lnk, accountId: acc, bankCode: "0125", branchCode: "101", accountNumber: "9100001", holderName: "タナカ イチロウ", authMethod: "ONLINE_BANKING" } },
+    ]);
+    await scoringSettled();
+    const before = afterBatchRescoreStats();
+    // four batches of one near-limit charge each, a minute apart in the wallet's time, sent at once
+    // (a round waits for a second of quiet here, not 100 ms, so that a slow machine cannot split them)
+    setRescoreRoundWindow({ everyMs: 5_000, quietMs: 1_000 });
+    try {
+      await Promise.all([0, 1, 2, 3].map((i) => send([{ id: `ev-burst-c${i}-${base}`, type: "charge.completed", occurredAt: at(120 + i), charge: { id: `chg-burst-${i}-${base}`, linkId: lnk, amountYen: 95_000 } }])));
+      await scoringSettled();
+    } finally {
+      setRescoreRoundWindow();
+    }
+    const after = afterBatchRescoreStats();
+    expect(after.rounds - before.rounds).toBe(1);
+    expect(after.queued - before.queued).toBe(1);
+    const [row] = await q<{ risk_reasons: { code: string; evidence: string }[] }>("SELECT risk_reasons FROM wallet_account WHERE id = $1", [acc]);
+    const rapid = row.risk_reasons.find((r) => r.code === "RAPID_EQUAL_CHARGES");
+    expect(rapid?.evidence, JSON.stringify(row.risk_reasons)).toMatch(/^4 charges totalling ¥380,000/);
   });
 });
 
