@@ -482,6 +482,36 @@ describe("scoring after ingestion", () => {
     const rapid = row.risk_reasons.find((r) => r.code === "RAPID_EQUAL_CHARGES");
     expect(rapid?.evidence, JSON.stringify(row.risk_reasons)).toMatch(/^4 charges totalling ¥380,000/);
   });
+
+  it("a backlog left when the batches stop is split over two rounds at once; wallets both rounds reach are scored, nothing deadlocks", async () => {
+    const key = await t.apiKey();
+    const base = Date.now() - 200 * 60_000;
+    const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+    // six wallets on one phone: each round rescores the phone's whole group, so both lock the same wallets
+    const ids = Array.from({ length: 6 }, (_, i) => `acc-split-${i}-${base}`);
+    const events = ids.flatMap((acc, i) => [
+      { id: `ev-split-o${i}-${base}`, type: "account.opened", occurredAt: at(i), account: { id: acc, holderName: "タナカ イチロウ", carrierCustomer: false, identityVerified: false, deviceId: `dev-split-${base}` } },
+    ]);
+    const before = afterBatchRescoreStats();
+    setRescoreRoundWindow({ splitMin: 2, quietMs: 300 });
+    try {
+      const res = await fetch(`${t.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+      expect(res.status).toBe(200);
+      await scoringSettled();
+    } finally {
+      setRescoreRoundWindow();
+    }
+    const after = afterBatchRescoreStats();
+    expect(after.rounds - before.rounds).toBe(2);
+    expect(after.queued - before.queued).toBe(6);
+    const rows = await q<{ id: string; scored: boolean; evidence: string | null }>(
+      "SELECT id, scored_at IS NOT NULL AS scored, (SELECT r->>'evidence' FROM jsonb_array_elements(risk_reasons) r WHERE r->>'code' = 'SHARED_DEVICE') AS evidence FROM wallet_account WHERE id = ANY($1) ORDER BY id",
+      [ids],
+    );
+    expect(rows.map((r) => r.scored)).toEqual(ids.map(() => true));
+    // every wallet's evidence counts all six on the phone (the last round to score it saw them all)
+    for (const r of rows) expect(r.evidence, r.id).toMatch(/\b6\b/);
+  });
 });
 
 /** Sends the events of `n` new fraudulent wallets through the API; the after-commit hook flags them. */

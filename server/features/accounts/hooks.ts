@@ -18,13 +18,14 @@ import { rescoreAll } from "./scoring-bulk.ts";
 import { rescoreTouched } from "./scoring-related.ts";
 import { rescoreForNewSpikes } from "./scoring-spikes.ts";
 import type { PhaseTimings } from "./phase-timings.ts";
+import { ingestActivity } from "../events/in-flight.ts";
 
 /** Accounts rescored per round of the worker (more wait for the next round). */
 export const RESCORE_ROUND_ACCOUNTS_MAX = 10_000;
 /**
- * A round starts once batches have stopped arriving for RESCORE_QUIET_MS, or RESCORE_ROUND_EVERY_MS
- * after the last round started, or when a round's worth of accounts is queued, whichever comes
- * first. While batches keep coming, a wallet they touch again and again (opened, linked, charged,
+ * A round starts once no batch has been in flight for RESCORE_QUIET_MS (the end of a burst), or
+ * RESCORE_ROUND_EVERY_MS after the last round started, or when a round's worth of accounts is
+ * queued, whichever comes first. While batches keep coming, a wallet they touch again and again (opened, linked, charged,
  * spent within seconds) is then scored once per round instead of once per batch: at the bench's
  * concurrency 4 a round started at once after each batch scored about 0.75 touched wallets per
  * event. Scores lag the events by at most RESCORE_ROUND_EVERY_MS plus a round (about a second at
@@ -32,10 +33,13 @@ export const RESCORE_ROUND_ACCOUNTS_MAX = 10_000;
  */
 export const RESCORE_ROUND_EVERY_MS = 2_000;
 export const RESCORE_QUIET_MS = 100;
-const roundWindow = { everyMs: RESCORE_ROUND_EVERY_MS, quietMs: RESCORE_QUIET_MS };
-/** Another window for the rounds (tests); the defaults above when called without one. */
-export function setRescoreRoundWindow(w: { everyMs: number; quietMs: number } = { everyMs: RESCORE_ROUND_EVERY_MS, quietMs: RESCORE_QUIET_MS }): void {
-  Object.assign(roundWindow, w);
+/** A backlog at least twice this size is split over two rounds at once when no batch is in flight (see drain). */
+export const RESCORE_SPLIT_ROUND_MIN = 2_000;
+const ROUND_DEFAULTS = { everyMs: RESCORE_ROUND_EVERY_MS, quietMs: RESCORE_QUIET_MS, splitMin: RESCORE_SPLIT_ROUND_MIN };
+const roundWindow = { ...ROUND_DEFAULTS };
+/** Other round settings (tests); the defaults above when called without. */
+export function setRescoreRoundWindow(w: Partial<typeof ROUND_DEFAULTS> = ROUND_DEFAULTS): void {
+  Object.assign(roundWindow, ROUND_DEFAULTS, w);
 }
 /** Above this many queued accounts the hook waits for the worker (back-pressure on ingestion). */
 export const RESCORE_QUEUE_MAX = 50_000;
@@ -54,9 +58,12 @@ async function roundDue(): Promise<void> {
   for (;;) {
     if (queue.size >= RESCORE_ROUND_ACCOUNTS_MAX) return;
     const now = performance.now();
-    const wait = Math.min(lastBatchAt + roundWindow.quietMs, lastRoundAt + roundWindow.everyMs) - now;
+    const ingest = ingestActivity();
+    // (a pause between two batches of a stream is not the end of it: the next one is already in flight)
+    const quietAt = ingest.inFlight > 0 ? Infinity : Math.max(ingest.lastEndedAt, lastBatchAt) + roundWindow.quietMs;
+    const wait = Math.min(quietAt, lastRoundAt + roundWindow.everyMs) - now;
     if (wait <= 0) return;
-    await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+    await new Promise((r) => setTimeout(r, Math.ceil(Math.min(wait, roundWindow.quietMs))));
   }
 }
 
@@ -75,30 +82,48 @@ export interface AfterBatchRescoreStats {
 const stats: AfterBatchRescoreStats = { rounds: 0, queued: 0, scored: 0, ms: 0, timings: {} };
 export const afterBatchRescoreStats = (): AfterBatchRescoreStats => ({ ...stats, timings: { ...stats.timings } });
 
+interface Round {
+  ids: string[];
+  opened: string[];
+  linked: string[];
+}
+
+function takeRound(max: number): Round {
+  const round: Round = { ids: [], opened: [], linked: [] };
+  for (const id of queue) {
+    round.ids.push(id);
+    queue.delete(id);
+    if (openedQueue.delete(id)) round.opened.push(id);
+    if (linkedQueue.delete(id)) round.linked.push(id);
+    if (round.ids.length >= max) break;
+  }
+  return round;
+}
+
+async function runRound(db: Database, round: Round): Promise<void> {
+  const t0 = performance.now();
+  try {
+    const r = await rescoreTouched(db, round.ids, { timings: stats.timings }, { openedAccountIds: round.opened, linkedAccountIds: round.linked });
+    stats.scored += r.scored;
+  } catch (err) {
+    console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
+  }
+  stats.rounds++;
+  stats.queued += round.ids.length;
+  stats.ms += performance.now() - t0;
+}
+
 async function drain(db: Database): Promise<void> {
   while (queue.size > 0) {
     await roundDue();
     lastRoundAt = performance.now();
-    const ids: string[] = [];
-    const opened: string[] = [];
-    const linked: string[] = [];
-    for (const id of queue) {
-      ids.push(id);
-      queue.delete(id);
-      if (openedQueue.delete(id)) opened.push(id);
-      if (linkedQueue.delete(id)) linked.push(id);
-      if (ids.length >= RESCORE_ROUND_ACCOUNTS_MAX) break;
-    }
-    const t0 = performance.now();
-    try {
-      const r = await rescoreTouched(db, ids, { timings: stats.timings }, { openedAccountIds: opened, linkedAccountIds: linked });
-      stats.scored += r.scored;
-    } catch (err) {
-      console.error("[accounts] rescoring after ingestion failed; a bulk rescoring will catch up", err);
-    }
-    stats.rounds++;
-    stats.queued += ids.length;
-    stats.ms += performance.now() - t0;
+    // With no batch in flight (a burst has ended) the cores the batches used are free: a backlog is
+    // split over two rounds that run at once. Each transaction locks its wallets in one statement in
+    // id order, so two rounds sharing a wallet can only wait for each other, never deadlock.
+    const split = ingestActivity().inFlight === 0 && queue.size >= 2 * roundWindow.splitMin;
+    const size = split ? Math.min(RESCORE_ROUND_ACCOUNTS_MAX, Math.ceil(queue.size / 2)) : RESCORE_ROUND_ACCOUNTS_MAX;
+    const rounds = split ? [takeRound(size), takeRound(size)] : [takeRound(size)];
+    await Promise.all(rounds.map((r) => runRound(db, r)));
   }
 }
 

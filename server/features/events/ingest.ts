@@ -18,6 +18,7 @@ import { availableParallelism } from "node:os";
 import type pg from "pg";
 import type { Database } from "../../db/client.ts";
 import { Gate } from "../../lib/gate.ts";
+import { batchEnded, batchStarted } from "./in-flight.ts";
 import { pgQuery, sql, type Sql } from "../../db/sql.ts";
 import { INGEST_HOOKS, type IngestHooks } from "../../ingest-hooks.ts";
 import { planBatch, type BatchPlan } from "./plan.ts";
@@ -73,18 +74,23 @@ export async function ingestBatch(db: Database, rawEvents: readonly unknown[], o
   if (parsed.events.length === 0) return { accepted: 0, duplicates: 0, rejected: parsed.invalid };
   const keys = batchKeys(parsed.events);
 
-  const plan = await ingestGate.run(() => storeBatch(db, parsed, keys, hooks));
-  if (plan.accepted > 0 && opts.afterCommit !== false) {
-    for (const hook of hooks.afterCommit) {
-      try {
-        await hook(db, plan.summary);
-      } catch (err) {
-        // The events are committed: the answer must say so. Derived data is recomputable.
-        log.error({ err, hook: hook.name }, "after-commit ingest hook failed");
+  batchStarted();
+  try {
+    const plan = await ingestGate.run(() => storeBatch(db, parsed, keys, hooks));
+    if (plan.accepted > 0 && opts.afterCommit !== false) {
+      for (const hook of hooks.afterCommit) {
+        try {
+          await hook(db, plan.summary);
+        } catch (err) {
+          // The events are committed: the answer must say so. Derived data is recomputable.
+          log.error({ err, hook: hook.name }, "after-commit ingest hook failed");
+        }
       }
     }
+    return { accepted: plan.accepted, duplicates: plan.duplicates, rejected: plan.rejected };
+  } finally {
+    batchEnded();
   }
-  return { accepted: plan.accepted, duplicates: plan.duplicates, rejected: plan.rejected };
 }
 
 /** The batch's transaction, attempted again after a lost claim race, a deadlock or a serialization failure. */
