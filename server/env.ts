@@ -30,7 +30,7 @@ const EnvSchema = z.object({
   DB_POOL_CONSOLE: poolSize(DEFAULT_POOL_SIZES.console),
   DB_POOL_CONSOLE_READ: poolSize(DEFAULT_POOL_SIZES.consoleRead),
   DB_POOL_JOBS: poolSize(DEFAULT_POOL_SIZES.jobs),
-  /** Event batches this process writes at once (more wait their turn); unset: this machine's cores. */
+  /** Event batches this process writes at once (more wait their turn); unset: no limit but the API pool. */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** statement_timeout of the console's read pool (ms): an analyst's query is cancelled after this. */
   CONSOLE_READ_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

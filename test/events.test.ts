@@ -27,8 +27,6 @@ let key: string;
 beforeAll(async () => {
   t = await startTestApp();
   key = await t.apiKey();
-  // The race tests below need batches in flight together whatever this machine's cores (the default).
-  setIngestConcurrency(4);
 });
 afterAll(async () => {
   await t.close();
@@ -416,7 +414,7 @@ describe("how many batches are written at once", () => {
       expect(most).toBe(2);
       expect(await count("SELECT count(*) AS n FROM charge WHERE link_id = ANY($1)", [wallets.map((w) => w.linkId)])).toBe(12);
     } finally {
-      setIngestConcurrency(4);
+      setIngestConcurrency(Infinity);
     }
   });
 });

@@ -47,5 +47,8 @@ describe("Gate", () => {
     await Promise.all([1, 2, 3].map(() => gate.run(work)));
     expect(most).toBe(1);
     expect(() => gate.setLimit(0)).toThrow(/at least 1/);
+    gate.setLimit(Infinity);
+    await Promise.all([1, 2, 3, 4, 5].map(() => gate.run(work)));
+    expect(most).toBe(5);
   });
 });

@@ -10,7 +10,7 @@ export class Gate {
   }
 
   private static check(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`a gate's limit must be a whole number of at least 1 (got ${limit})`);
+    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new Error(`a gate's limit must be a whole number of at least 1, or Infinity (got ${limit})`);
   }
 
   /** A new limit applies to runs starting from now (those running finish). */

@@ -40,7 +40,7 @@ const { values } = parseArgs({
     "no-hooks": { type: "boolean", default: false },
     "extra-seed": { type: "string" },
     "pg-stats": { type: "boolean", default: false },
-    // The server's INGEST_CONCURRENCY (default: this machine's cores), to compare settings.
+    // The server's INGEST_CONCURRENCY (default: no limit), to compare settings.
     "ingest-concurrency": { type: "string" },
   },
 });
