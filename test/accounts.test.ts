@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { errorCodeOf, signedInAs } from "./helpers/staff.ts";
 import { loadDemoData } from "../server/features/events/demo-load.ts";
 import { afterBatchRescoreStats, scoringSettled, setRescoreRoundWindow } from "../server/features/accounts/hooks.ts";
+import { postEvents } from "./events-fixtures.ts";
 import type { DemoLabels } from "../server/features/events/demo/index.ts";
 import { toHalfWidthKatakana } from "../server/features/events/demo/names.ts";
 import { DEFAULT_FLAG_THRESHOLD } from "../shared/accounts/index.ts";
@@ -456,10 +457,7 @@ describe("scoring after ingestion", () => {
     const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
     const acc = `acc-burst-${base}`;
     const lnk = `lnk-burst-${base}`;
-    const send = async (events: unknown[]) => {
-      const res = await fetch(`${t.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
-      expect(res.status).toBe(200);
-    };
+    const send = async (events: unknown[]) => expect((await postEvents(t.baseUrl, key, { events })).status).toBe(200);
     await send([
       { id: `ev-burst-o-${base}`, type: "account.opened", occurredAt: at(0), account: { id: acc, holderName: "タナカ イチロウ", carrierCustomer: false, identityVerified: false } },
       { id: `ev-burst-l-${base}`, type: "link.registered", occurredAt: at(60), link: { id: lnk, accountId: acc, bankCode: "0125", branchCode: "101", accountNumber: "9100001", holderName: "タナカ イチロウ", authMethod: "ONLINE_BANKING" } },
@@ -495,8 +493,7 @@ describe("scoring after ingestion", () => {
     const before = afterBatchRescoreStats();
     setRescoreRoundWindow({ splitMin: 2, quietMs: 300 });
     try {
-      const res = await fetch(`${t.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
-      expect(res.status).toBe(200);
+      expect((await postEvents(t.baseUrl, key, { events })).status).toBe(200);
       await scoringSettled();
     } finally {
       setRescoreRoundWindow();

@@ -51,7 +51,6 @@ const queue = new Set<string>();
 const openedQueue = new Set<string>();
 const linkedQueue = new Set<string>();
 let worker: Promise<void> | null = null;
-let lastBatchAt = 0;
 let lastRoundAt = 0;
 
 /** Waits until a round should start (see RESCORE_ROUND_EVERY_MS). */
@@ -61,7 +60,7 @@ async function roundDue(): Promise<void> {
     const now = performance.now();
     const ingest = ingestActivity();
     // (a pause between two batches of a stream is not the end of it: the next one is already in flight)
-    const quietAt = ingest.inFlight > 0 ? Infinity : Math.max(ingest.lastEndedAt, lastBatchAt) + roundWindow.quietMs;
+    const quietAt = ingest.inFlight > 0 ? Infinity : ingest.lastEndedAt + roundWindow.quietMs;
     const wait = Math.min(quietAt, lastRoundAt + roundWindow.everyMs) - now;
     if (wait <= 0) return;
     await new Promise((r) => setTimeout(r, Math.ceil(Math.min(wait, roundWindow.quietMs))));
@@ -140,7 +139,6 @@ export async function rescoreAfterBatch(db: Database, batch: IngestedBatchSummar
   for (const id of batch.openedAccountIds) openedQueue.add(id);
   for (const l of batch.registeredLinks) linkedQueue.add(l.accountId);
   for (const l of batch.changedLinks) linkedQueue.add(l.accountId);
-  lastBatchAt = performance.now();
   kick(db);
   if (queue.size > RESCORE_QUEUE_MAX) await worker;
 }
